@@ -1,0 +1,25 @@
+/* cli: the subcommands of the kasan binary (SPEC 3).  Each cmd_* parses its
+ * own options (getopt_long, argv[0] is the subcommand name), prints messages
+ * in English to stderr, and returns one of the exit codes below; only main()
+ * calls exit(). */
+#ifndef KASAN_CLI_H
+#define KASAN_CLI_H
+
+enum kasan_exit {
+    EXIT_OK = 0,
+    EXIT_USAGE = 1,     /* bad command line */
+    EXIT_INVALID = 2,   /* invalid rules or input data; nothing written */
+    EXIT_REFUSED = 3,   /* budget control, or month already finalized */
+    EXIT_DIFFERENT = 4, /* replay or audit verification found a difference */
+    EXIT_INTERNAL = 5,  /* internal or I/O error */
+};
+
+int cmd_check(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_budget(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+
+#endif

@@ -1,0 +1,87 @@
+/* expr: the formula language of rule files (see rules/README.md).
+ *
+ * Stages, one file each: lex.c (exprL_) → parse.c (exprP_, an AST in the
+ * rule set's arena) → types.c (exprT_: resolves every name to a slot, field
+ * or constant and checks types) → eval.c (expr_eval over resolved trees).
+ * Compiling happens once when rules load; evaluation does no parsing and no
+ * name lookup.  Errors are reported through diag with the file position of
+ * the offending token inside the YAML file. */
+#ifndef KASAN_EXPR_H
+#define KASAN_EXPR_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kasan/arena.h"
+#include "kasan/diag.h"
+#include "kasan/intake.h"
+#include "kasan/rules.h"
+#include "kasan/value.h"
+
+typedef struct enode enode;
+
+/* Where a formula's source sits, for messages: file, and the line/column of
+ * the formula's first character (a block scalar's text is on later lines). */
+typedef struct expr_src {
+    const char *file;
+    int line, col;
+    bool folded; /* text came from a block scalar: columns are approximate */
+} expr_src;
+
+/* What a name inside a formula can mean, as told by the rules loader. */
+typedef struct expr_binding {
+    enum { BIND_NONE, BIND_VALUE } kind;
+    const rule_value *rv;
+} expr_binding;
+typedef expr_binding (*expr_resolver)(void *ctx, const char *name);
+
+typedef struct expr_compiler {
+    arena *a;
+    diag_list *d;
+    expr_resolver resolve;
+    void *resolve_ctx;
+    const char *const *care_codes; /* vocabulary for "ventilator" in care_types */
+    size_t n_care;
+    /* filled by expr_compile: the program values this formula reads */
+    const rule_value **deps;
+    size_t n_deps, cap_deps;
+} expr_compiler;
+
+typedef struct expr_code {
+    enode *root;
+    vtype type;
+    const char *text;
+} expr_code;
+
+/* Parses and type-checks `text` for a value in `scope`.  Returns NULL after
+ * reporting problems through c->d. */
+expr_code *expr_compile(expr_compiler *c, const char *text, expr_src src, rule_scope scope);
+
+/* Everything evaluation reads for one nursery-month.  Line slots are laid out
+ * [line * stride + slot], lines indexed from the nursery's first line. */
+typedef struct eval_ctx {
+    value *nursery_slots;
+    value *child_slots, *staff_slots;
+    int child_stride, staff_stride;
+    const child_line *const *children;
+    const int *child_days;
+    size_t n_children;
+    const staff_line *const *staff;
+    size_t n_staff;
+    size_t cur_child, cur_staff; /* the line a line-scope formula is on */
+    int days_in_month;
+    date_t month_start, month_end;
+    /* first error: status and the node where it happened */
+    num_status err;
+    const char *err_msg;
+    const enode *err_node;
+} eval_ctx;
+
+/* True for names the language gives meaning to (line fields, month context):
+ * a program may not define a value with such a name. */
+bool expr_is_reserved_name(const char *name);
+
+value expr_eval(const expr_code *code, eval_ctx *ctx);
+/* Position of an error node, for messages after a failed evaluation. */
+void expr_node_pos(const enode *n, int *line, int *col);
+
+#endif

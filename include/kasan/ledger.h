@@ -1,0 +1,190 @@
+/* ledger: the ledger and audit trail of finalized months (SPEC 5), one SQLite
+ * file (OUT/ledger.sqlite) that auditors can open with the sqlite3 shell.  It
+ * holds every finalized run with its payments, the files it used stored by
+ * content (SHA-256), and an append-only, hash-chained event log.
+ *
+ * Concurrency and crashes: every change is one SQLite `BEGIN IMMEDIATE`
+ * transaction (WAL, synchronous=FULL, busy timeout 10 s); there are no lock
+ * files.  A process killed at any point leaves either the whole finalization
+ * or none of it.  Triggers refuse UPDATE and DELETE on recorded rows; the one
+ * permitted change is marking a run superseded, once.
+ *
+ * Ownership: a `ledger` is opened with ledger_open() and released with
+ * ledger_close().  Functions that return records allocate every string and
+ * array of the result in the caller's arena (valid until arena_release());
+ * ledger_blob_get() returns malloc'd bytes (free() them).  Request structs are
+ * borrowed for the duration of the call only.
+ *
+ * Return codes: every function returning `int` returns a ledger_status.  On a
+ * code other than LEDGER_OK, ledger_errmsg() says why in English, including
+ * SQLite's own message where SQLite failed.  Codes:
+ *   LEDGER_OK                    success
+ *   LEDGER_ALREADY_FINALIZED     the month has a current run and supersede was not asked
+ *   LEDGER_NOTHING_TO_SUPERSEDE  supersede asked but the month has no current run
+ *   LEDGER_OVER_BUDGET           the fiscal year's paid total would exceed the budget line
+ *                                and no over_budget_reason was given (overrun in the result)
+ *   LEDGER_NOT_FOUND             no ledger file (ledger_open without create), no current run
+ *                                of the month, or no such blob
+ *   LEDGER_INVALID               the request is inconsistent (bad month, totals that do not
+ *                                add up, a file whose bytes do not match its SHA-256,
+ *                                text that is not UTF-8) or a constraint refused it
+ *   LEDGER_BUSY                  another process held the ledger beyond the busy timeout
+ *   LEDGER_CORRUPT               not a kasan ledger, an unknown schema version, or stored
+ *                                content that does not match its hash
+ *   LEDGER_IO                    any other SQLite or file-system failure
+ *
+ * Schema (version 1): meta(key, value); runs; run_programs; payments; blobs;
+ * run_files; events.  See src/ledger/store.c for the DDL. */
+#ifndef KASAN_LEDGER_H
+#define KASAN_LEDGER_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kasan/arena.h"
+#include "kasan/hash.h"
+
+#define LEDGER_SCHEMA_VERSION 1
+#define LEDGER_BUSY_TIMEOUT_MS 10000
+
+typedef enum ledger_status {
+    LEDGER_OK = 0,
+    LEDGER_ALREADY_FINALIZED,
+    LEDGER_NOTHING_TO_SUPERSEDE,
+    LEDGER_OVER_BUDGET,
+    LEDGER_NOT_FOUND,
+    LEDGER_INVALID,
+    LEDGER_BUSY,
+    LEDGER_CORRUPT,
+    LEDGER_IO,
+} ledger_status;
+
+typedef struct ledger ledger;
+
+/* One payment row: a nursery × program with its amount (SPEC 4 payments.csv). */
+typedef struct ledger_payment {
+    const char *nursery_id;
+    const char *program;
+    const char *rule_version;
+    int64_t amount_yen;
+} ledger_payment;
+
+/* A program's total of the month (programs in force, even if zero). */
+typedef struct ledger_program_total {
+    const char *program;
+    int64_t amount_yen;
+} ledger_program_total;
+
+/* A file a run used.  role: "rules" | "registry" | "children" | "staff";
+ * name: display path (e.g. "claims/2025-04/children.csv").  In a request,
+ * data/len are the bytes and sha256 their hex digest (checked); in query
+ * results data is NULL (fetch the bytes with ledger_blob_get). */
+typedef struct ledger_file {
+    const char *role;
+    const char *name;
+    const void *data;
+    size_t len;
+    const char *sha256;
+} ledger_file;
+
+/* The budget line of the month's fiscal year (SPEC 1.4); line_id NULL = none. */
+typedef struct ledger_budget {
+    int fiscal_year;
+    const char *line_id;
+    int64_t line_amount_yen;
+} ledger_budget;
+
+typedef struct ledger_finalize_req {
+    const char *month;           /* "YYYY-MM" */
+    const char *run_id;
+    const char *created;         /* ISO 8601 UTC time of the run */
+    const char *actor;           /* operator (login name) */
+    const char *engine_version;
+    const ledger_payment *payments;
+    size_t n_payments;
+    const ledger_program_total *programs; /* must add up to total_yen */
+    size_t n_programs;
+    int64_t total_yen;
+    const ledger_file *files;
+    size_t n_files;
+    ledger_budget budget;        /* line_id NULL when no budget line applies */
+    const char *over_budget_reason; /* NULL if none: 補正予算・流用 */
+    bool supersede;              /* a correction (修正) of the current run */
+    const char *reason;          /* required when supersede */
+} ledger_finalize_req;
+
+typedef struct ledger_finalize_res {
+    int64_t fy_paid_before_yen;  /* current runs of the FY's other months */
+    int64_t fy_paid_after_yen;   /* + this run */
+    int64_t overrun_yen;         /* fy_paid_after − line amount when > 0, else 0 */
+    int64_t event_seq;           /* the audit event appended (LEDGER_OK only) */
+    char superseded_run_id[128]; /* "" unless a run was superseded */
+} ledger_finalize_res;
+
+/* A recorded run, as read back. */
+typedef struct ledger_run {
+    const char *run_id, *month, *created, *actor, *engine_version;
+    const char *over_budget_reason;  /* NULL if none */
+    int64_t overrun_yen;             /* 0 unless overridden */
+    const char *supersedes;          /* run this one corrected, or NULL */
+    const char *supersede_reason;    /* NULL unless supersedes */
+    const char *superseded_by;       /* NULL = current run of its month */
+    int64_t total_yen;
+    int64_t fy_paid_yen;             /* FY paid total when finalized, incl. this */
+    int64_t event_seq;
+    ledger_budget budget;
+    ledger_program_total *programs;
+    size_t n_programs;
+    ledger_payment *payments;        /* sorted by nursery_id, program */
+    size_t n_payments;
+    ledger_file *files;              /* sorted by role, name; data NULL */
+    size_t n_files;
+} ledger_run;
+
+/* A month of a fiscal year that has a current run (budget execution). */
+typedef struct ledger_month_sum {
+    const char *month;
+    const char *run_id;
+    ledger_program_total *programs;
+    size_t n_programs;
+    int64_t total_yen;
+} ledger_month_sum;
+
+typedef struct ledger_counts {
+    int64_t events, blobs, runs;
+} ledger_counts;
+
+/* Opens (and with create, creates) the ledger at path: WAL, synchronous=FULL,
+ * foreign keys, busy timeout; creates the schema if absent.  Without create a
+ * missing file is LEDGER_NOT_FOUND.  On failure *out is NULL and err says why. */
+int ledger_open(const char *path, bool create, ledger **out, char *err, size_t errsz);
+void ledger_close(ledger *lg); /* NULL is fine */
+const char *ledger_errmsg(const ledger *lg);
+const char *ledger_strstatus(int status);
+
+/* Records a finalized month in one transaction (see the codes above).  res
+ * is filled for LEDGER_OK and LEDGER_OVER_BUDGET. */
+int ledger_finalize(ledger *lg, const ledger_finalize_req *req, ledger_finalize_res *res);
+
+/* Current run of each month of fiscal year fy (April first); months without
+ * one are left out. */
+int ledger_fy_months(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t *n);
+/* The current run of month, with payments and files; LEDGER_NOT_FOUND if none. */
+int ledger_month_current(ledger *lg, const char *month, arena *a, ledger_run *out);
+/* Every run of month, superseded ones included, oldest first. */
+int ledger_runs(ledger *lg, const char *month, arena *a, ledger_run **out, size_t *n);
+/* A stored file's bytes (malloc'd, NUL-terminated beyond len); re-hashes them
+ * and returns LEDGER_CORRUPT on mismatch. */
+int ledger_blob_get(ledger *lg, const char *sha256, char **data, size_t *len);
+
+/* Recomputes the event chain, every blob's hash, and every run against its
+ * event; writes one line per problem to report (naming the event, run or blob)
+ * and returns the number of problems, or -1 if the ledger could not be read
+ * (ledger_errmsg).  counts, if not NULL, receives what was checked. */
+int ledger_verify(ledger *lg, FILE *report, ledger_counts *counts);
+/* The event log as JSON Lines: seq, time, actor, action, payload (an object),
+ * prev_hash, hash; keys sorted.  Returns a ledger_status. */
+int ledger_export_jsonl(ledger *lg, FILE *out);
+
+#endif

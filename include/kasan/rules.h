@@ -1,0 +1,130 @@
+/* rules: the subsidy programs as loaded from YAML under rules/.
+ *
+ * A rule_set owns everything it loaded (one arena): every version of every
+ * program, the shared terms (care type vocabulary, eligibility, rejection
+ * reasons) and the budget lines, each with its file, line numbers, and the
+ * file's bytes and SHA-256 (for the ledger).  Loading checks everything
+ * statically and reports every problem as file:line:col through diag;
+ * a rule_set that loaded without errors evaluates without type errors.
+ * See rules/README.md for the file format and the formula language. */
+#ifndef KASAN_RULES_H
+#define KASAN_RULES_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kasan/arena.h"
+#include "kasan/date.h"
+#include "kasan/diag.h"
+#include "kasan/hash.h"
+#include "kasan/value.h"
+
+struct expr_code; /* compiled formula, private to src/expr */
+
+typedef enum rule_scope {
+    SCOPE_NURSERY, /* one value per nursery-month */
+    SCOPE_CHILD,   /* one value per eligible child line */
+    SCOPE_STAFF,   /* one value per valid staff line */
+} rule_scope;
+
+/* A named value of a program: a parameter, a table or a formula. */
+typedef enum rule_value_kind { RV_PARAM, RV_TABLE, RV_FORMULA } rule_value_kind;
+
+typedef struct rule_table {
+    size_t n;
+    const char **keys;
+    value *vals;
+    vtype key_type, val_type;
+} rule_table;
+
+typedef struct rule_value {
+    const char *name;
+    const char *label;        /* Japanese label for workbooks/explain; NULL = internal */
+    const char *formula;      /* source text (RV_FORMULA) */
+    rule_value_kind kind;
+    rule_scope scope;
+    vtype type;
+    value param;              /* RV_PARAM */
+    rule_table table;         /* RV_TABLE */
+    struct expr_code *code;   /* RV_FORMULA, compiled */
+    int slot;                 /* index among its scope's formula slots */
+    int line, col;            /* where it is defined */
+    const struct rule_value **deps; /* program values the formula reads */
+    size_t n_deps;
+    const void *yaml;         /* loader's private: the definition's node */
+} rule_value;
+
+typedef struct rule_file {
+    const char *path;         /* as named to the loader (display) */
+    const char *name;         /* relative to the rules directory (archived name) */
+    const char *data;         /* the exact bytes loaded */
+    size_t len;
+    char sha256[SHA256_HEX_LEN + 1];
+} rule_file;
+
+typedef struct program {
+    const char *id, *version, *title, *basis;
+    const rule_file *file;
+    date_t effective_from, effective_to; /* effective_to DATE_OPEN when open */
+    rule_value *values;
+    size_t n_values;
+    size_t *order;            /* formula evaluation order (indices into values) */
+    size_t n_order;
+    int n_slots[3];           /* formula slots per rule_scope */
+    const rule_value *result; /* the nursery's amount: a SCOPE_NURSERY yen formula */
+    const void *result_node;  /* loader's private */
+    int from_line, from_col;  /* position of effective_from, for messages */
+} program;
+
+/* Shared terms: vocabulary and eligibility used by intake and the engine. */
+typedef struct rule_terms {
+    const char *version, *title, *basis;
+    const rule_file *file;
+    date_t effective_from, effective_to;
+    const char **care_codes, **care_names; /* vocabulary; bit i of a care set */
+    size_t n_care;
+    const char *eligible_kind;             /* registry kind that may be paid */
+    const char **qual_codes, **qual_names; /* eligible staff qualifications */
+    size_t n_qual;
+    const char **reason_codes, **reason_texts; /* SPEC 1.5 codes → Japanese */
+    size_t n_reasons;
+    int from_line, from_col;
+} rule_terms;
+
+typedef struct budget_line {
+    const char *version, *title, *basis, *line_id;
+    const rule_file *file;
+    int fiscal_year;
+    int64_t amount;
+    date_t effective_from, effective_to;
+} budget_line;
+
+typedef struct rule_set {
+    arena a;
+    rule_file *files;
+    size_t n_files;
+    program *programs;        /* every version of every program, by id then date */
+    size_t n_programs;
+    rule_terms *terms;
+    size_t n_terms;
+    budget_line *budgets;
+    size_t n_budgets;
+} rule_set;
+
+/* Loads and checks every *.yaml under dir (recursively, in sorted order).
+ * Returns 0, or -1 with every problem in d.  Always rules_free() after. */
+int rules_load_dir(const char *dir, rule_set *rs, diag_list *d);
+/* Same from bytes already in memory (a replay's archived copies). */
+int rules_load_files(const rule_file *files, size_t n, rule_set *rs, diag_list *d);
+void rules_free(rule_set *rs);
+
+/* Version in force on the first day of the month, or NULL. */
+const program *rules_program_in_force(const rule_set *rs, const char *id, claim_month m);
+const rule_terms *rules_terms_in_force(const rule_set *rs, claim_month m);
+const budget_line *rules_budget_for_fy(const rule_set *rs, int fiscal_year);
+/* Distinct program ids, sorted; returns the count (≤ max). */
+size_t rules_program_ids(const rule_set *rs, const char **ids, size_t max);
+/* The reason text for a rejection code (the code itself if unknown). */
+const char *rules_reason_text(const rule_terms *t, const char *code);
+
+#endif

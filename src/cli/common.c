@@ -1,0 +1,120 @@
+/* common: shared option handling and loading for the subcommands. */
+#include "common.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kasan/strbuf.h"
+
+bool cli_common_opt(int opt, cli_paths *paths)
+{
+    switch (opt) {
+    case OPT_DATA: paths->data = optarg; return true;
+    case OPT_RULES: paths->rules = optarg; return true;
+    case OPT_OUT: paths->out = optarg; return true;
+    default: return false;
+    }
+}
+
+bool cli_parse_month(const char *s, claim_month *m)
+{
+    if (month_parse(s, m))
+        return true;
+    fprintf(stderr, "kasan: --month must be YYYY-MM, not '%s'\n", s);
+    return false;
+}
+
+int cli_load_rules(const char *dir, rule_set *rs)
+{
+    diag_list d = DIAG_LIST_INIT;
+    int rc = rules_load_dir(dir, rs, &d);
+    diag_print(&d, stderr);
+    size_t n = diag_count(&d);
+    diag_release(&d);
+    if (rc != 0) {
+        fprintf(stderr, "kasan: %zu problem%s in the rules under %s; nothing was computed\n", n,
+                n == 1 ? "" : "s", dir);
+        return EXIT_INVALID;
+    }
+    return EXIT_OK;
+}
+
+int cli_compute_month(const cli_paths *paths, const rule_set *rs, claim_month m, month_run *run)
+{
+    diag_list d = DIAG_LIST_INIT;
+    arena tmp = ARENA_INIT;
+    input_file in[INPUT_COUNT] = {0};
+    int rc = month_read_inputs(paths->data, m, &tmp, in, &d);
+    if (rc == 0)
+        rc = month_compute(rs, m, in, run, &d);
+    else
+        memset(run, 0, sizeof *run);
+    diag_print(&d, stderr);
+    diag_release(&d);
+    arena_release(&tmp);
+    if (rc != 0) {
+        char mon[8];
+        month_format(m, mon);
+        fprintf(stderr, "kasan: %s was not computed; nothing was written\n", mon);
+        return EXIT_INVALID;
+    }
+    return EXIT_OK;
+}
+
+const char *cli_actor(const char *given)
+{
+    if (given && *given)
+        return given;
+    const char *u = getenv("KASAN_ACTOR");
+    if (u && *u)
+        return u;
+    struct passwd *pw = getpwuid(getuid());
+    if (pw && pw->pw_name)
+        return pw->pw_name;
+    u = getenv("USER");
+    return u && *u ? u : "unknown";
+}
+
+void cli_now_iso(char buf[32])
+{
+    const char *fixed = getenv("KASAN_NOW"); /* tests pin the clock */
+    if (fixed && *fixed) {
+        snprintf(buf, 32, "%s", fixed);
+        return;
+    }
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+char *cli_run_id(const month_run *run, const char *created, arena *a)
+{
+    strbuf sb;
+    sb_init(&sb);
+    for (size_t i = 0; i < run->rules->n_files; i++)
+        sb_adds(&sb, run->rules->files[i].sha256);
+    for (int i = 0; i < INPUT_COUNT; i++)
+        sb_adds(&sb, run->inputs[i].sha256);
+    sb_adds(&sb, created);
+    char h[SHA256_HEX_LEN + 1];
+    hash_sha256_hex(sb.buf, sb.len, h);
+    sb_release(&sb);
+    char mon[8], stamp[32];
+    month_format(run->month, mon);
+    size_t k = 0;
+    for (const char *p = created; *p && k < sizeof stamp - 1; p++)
+        if (*p != '-' && *p != ':')
+            stamp[k++] = *p;
+    stamp[k] = '\0';
+    return arena_printf(a, "%s-%s-%.8s", mon, stamp, h);
+}
+
+char *cli_ledger_path(const cli_paths *paths, arena *a)
+{
+    return arena_printf(a, "%s/ledger.sqlite", paths->out);
+}

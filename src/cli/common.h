@@ -1,0 +1,39 @@
+/* common: what several subcommands share — the usual options, loading the
+ * rules and a month with messages, and the run's identity. */
+#ifndef KASAN_CLI_COMMON_H
+#define KASAN_CLI_COMMON_H
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "kasan/cli.h"
+#include "kasan/diag.h"
+#include "kasan/month.h"
+#include "kasan/rules.h"
+
+typedef struct cli_paths {
+    const char *data, *rules, *out;
+} cli_paths;
+
+#define CLI_PATHS_DEFAULT {"fixtures/sample-ward", "rules", "out"}
+
+/* getopt_long ids for the shared options. */
+enum { OPT_DATA = 1000, OPT_RULES, OPT_OUT, OPT_MONTH, OPT_HELP, OPT_FIRST_OWN };
+
+#define CLI_COMMON_OPTIONS                                                          \
+    {"data", required_argument, 0, OPT_DATA}, {"rules", required_argument, 0, OPT_RULES}, \
+        {"out", required_argument, 0, OPT_OUT}, {"help", no_argument, 0, OPT_HELP}
+
+/* Handles a shared option; false if `opt` is not one. */
+bool cli_common_opt(int opt, cli_paths *paths);
+bool cli_parse_month(const char *s, claim_month *m);
+/* Loads and checks the rules; prints every problem. EXIT_OK or EXIT_INVALID. */
+int cli_load_rules(const char *dir, rule_set *rs);
+/* Reads and computes a month; prints problems. EXIT_OK / EXIT_INVALID. */
+int cli_compute_month(const cli_paths *paths, const rule_set *rs, claim_month m, month_run *run);
+const char *cli_actor(const char *given);
+/* "2025-04-20250510T093000Z-1a2b3c4d": month, UTC time, and a digest of inputs. */
+char *cli_run_id(const month_run *run, const char *created, arena *a);
+void cli_now_iso(char buf[32]);
+char *cli_ledger_path(const cli_paths *paths, arena *a);
+
+#endif

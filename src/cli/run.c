@@ -1,0 +1,415 @@
+/* run: `kasan run` — computes a month (or every month of a fiscal year),
+ * writes its outputs into a staging directory, records it in the ledger when
+ * finalizing, and only then moves the outputs into place: a refusal or an
+ * error leaves the previous outputs and no partial ones. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "kasan/fsutil.h"
+#include "kasan/ledger.h"
+#include "kasan/report.h"
+
+typedef struct run_opts {
+    cli_paths paths;
+    const char *month, *fy;
+    bool finalize, supersede, no_workbooks, quiet;
+    const char *reason, *over_budget_reason, *actor, *issue_date;
+} run_opts;
+
+enum { OPT_FY = OPT_FIRST_OWN, OPT_FINALIZE, OPT_SUPERSEDE, OPT_REASON, OPT_OVER, OPT_NO_WB,
+       OPT_ACTOR, OPT_ISSUE, OPT_QUIET };
+
+static void run_usage(void)
+{
+    printf("usage: kasan run --month YYYY-MM | --fy YYYY [options]\n"
+           "Computes the month's payments and writes OUT/YYYY-MM/: payments.csv,\n"
+           "rejections.csv, payments.xlsx and statements/NURSERY_ID.xlsx.  A draft (試算)\n"
+           "unless --finalize.\n\n"
+           "  --month YYYY-MM            the claim month\n"
+           "  --fy YYYY                  every month of fiscal year YYYY (April to March)\n"
+           "  --data DIR                 input data (default fixtures/sample-ward)\n"
+           "  --rules DIR                rule files (default rules)\n"
+           "  --out DIR                  outputs and ledger.sqlite (default out)\n"
+           "  --no-workbooks             write only payments.csv and rejections.csv\n"
+           "  --finalize                 record the month in the ledger as paid\n"
+           "  --over-budget-reason TEXT  finalize even over the budget line (補正予算・流用)\n"
+           "  --supersede --reason TEXT  correct (修正) an already finalized month\n"
+           "  --actor NAME               who finalizes (default: login name)\n"
+           "  --issue-date YYYY-MM-DD    date printed on statements (default: today)\n"
+           "  --quiet                    no summary\n"
+           "exit: 0 ok, 1 usage, 2 invalid rules or input (nothing written), 3 refused\n"
+           "(budget control, month already finalized), 5 I/O error\n");
+}
+
+static int parse_opts(int argc, char **argv, run_opts *o)
+{
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS,
+        {"month", required_argument, 0, OPT_MONTH},
+        {"fy", required_argument, 0, OPT_FY},
+        {"finalize", no_argument, 0, OPT_FINALIZE},
+        {"supersede", no_argument, 0, OPT_SUPERSEDE},
+        {"reason", required_argument, 0, OPT_REASON},
+        {"over-budget-reason", required_argument, 0, OPT_OVER},
+        {"no-workbooks", no_argument, 0, OPT_NO_WB},
+        {"actor", required_argument, 0, OPT_ACTOR},
+        {"issue-date", required_argument, 0, OPT_ISSUE},
+        {"quiet", no_argument, 0, OPT_QUIET},
+        {0, 0, 0, 0}};
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_HELP: run_usage(); return -2;
+        case OPT_MONTH: o->month = optarg; break;
+        case OPT_FY: o->fy = optarg; break;
+        case OPT_FINALIZE: o->finalize = true; break;
+        case OPT_SUPERSEDE: o->supersede = true; break;
+        case OPT_REASON: o->reason = optarg; break;
+        case OPT_OVER: o->over_budget_reason = optarg; break;
+        case OPT_NO_WB: o->no_workbooks = true; break;
+        case OPT_ACTOR: o->actor = optarg; break;
+        case OPT_ISSUE: o->issue_date = optarg; break;
+        case OPT_QUIET: o->quiet = true; break;
+        default:
+            if (!cli_common_opt(opt, &o->paths))
+                return -1;
+        }
+    }
+    const char *bad = NULL;
+    if (optind < argc)
+        bad = "unexpected argument";
+    else if (!o->month == !o->fy)
+        bad = "give exactly one of --month YYYY-MM or --fy YYYY";
+    else if (o->supersede && !o->finalize)
+        bad = "--supersede corrects a finalized month: use it with --finalize";
+    else if (o->supersede && (!o->reason || !*o->reason))
+        bad = "--supersede needs --reason TEXT (why the month is corrected)";
+    else if (o->reason && !o->supersede)
+        bad = "--reason goes with --supersede (for budget overrides use --over-budget-reason)";
+    else if (o->over_budget_reason && (!o->finalize || !*o->over_budget_reason))
+        bad = "--over-budget-reason TEXT goes with --finalize";
+    if (bad) {
+        fprintf(stderr, "kasan run: %s\n", bad);
+        return -1;
+    }
+    return 0;
+}
+
+/* Fills the budget view from the ledger's finalized months and this run. */
+static void fill_budget(const month_run *run, ledger *lg, bool finalizing, budget_view *bv)
+{
+    memset(bv, 0, sizeof *bv);
+    bv->fiscal_year = month_fiscal_year(run->month);
+    if (run->budget) {
+        bv->line_id = run->budget->line_id;
+        bv->line_amount = run->budget->amount;
+    }
+    for (int i = 0; i < 12; i++)
+        bv->months[i].month = month_of_fiscal(bv->fiscal_year, i);
+    arena a = ARENA_INIT;
+    ledger_month_sum *ms = NULL;
+    size_t n = 0;
+    if (lg && ledger_fy_months(lg, bv->fiscal_year, &a, &ms, &n) == LEDGER_OK) {
+        for (size_t k = 0; k < n; k++) {
+            claim_month cm;
+            if (!month_parse(ms[k].month, &cm))
+                continue;
+            budget_month *bm = &bv->months[month_fiscal_index(cm)];
+            bm->present = true;
+            bm->total = ms[k].total_yen;
+            for (size_t j = 0; j < ms[k].n_programs; j++)
+                for (size_t p = 0; p < run->n_programs; p++)
+                    if (!strcmp(ms[k].programs[j].program, run->programs[p]->id))
+                        bm->program_amount[p] = ms[k].programs[j].amount_yen;
+        }
+    }
+    arena_release(&a);
+    budget_month *self = &bv->months[month_fiscal_index(run->month)];
+    self->present = true;
+    self->draft = !finalizing;
+    self->total = run->total;
+    for (size_t p = 0; p < run->n_programs; p++)
+        self->program_amount[p] = run->program_total[p];
+    budget_view_finish(bv, run);
+}
+
+static int write_outputs(const run_opts *o, const month_run *run, const budget_view *bv,
+                         const run_meta *meta, const char *dir)
+{
+    char err[512] = "", path[4096];
+    int rc = fs_mkdirs(dir);
+    snprintf(path, sizeof path, "%s/payments.csv", dir);
+    if (rc == 0)
+        rc = report_payments_csv(run, path, err, sizeof err);
+    snprintf(path, sizeof path, "%s/rejections.csv", dir);
+    if (rc == 0)
+        rc = report_rejections_csv(run, path, err, sizeof err);
+    if (rc == 0 && !o->no_workbooks) {
+        snprintf(path, sizeof path, "%s/payments.xlsx", dir);
+        rc = report_payments_xlsx(run, bv, meta, path, err, sizeof err);
+        snprintf(path, sizeof path, "%s/statements", dir);
+        if (rc == 0)
+            rc = fs_mkdirs(path);
+        for (size_t i = 0; rc == 0 && i < run->n_nurseries; i++) {
+            snprintf(path, sizeof path, "%s/statements/%s.xlsx", dir, run->nurseries[i].nursery->id);
+            rc = report_statement_xlsx(run, &run->nurseries[i], meta, path, err, sizeof err);
+        }
+    }
+    if (rc != 0)
+        fprintf(stderr, "kasan run: %s\n", *err ? err : strerror(errno));
+    return rc;
+}
+
+/* Moves the staged outputs to OUT/M, replacing the previous ones whole. */
+static int publish(const char *stage, const char *final_dir)
+{
+    char old[4200];
+    snprintf(old, sizeof old, "%s.old-%ld", final_dir, (long)getpid());
+    bool had = fs_exists(final_dir);
+    if (had && rename(final_dir, old) != 0)
+        return -1;
+    if (rename(stage, final_dir) != 0) {
+        if (had)
+            rename(old, final_dir);
+        return -1;
+    }
+    if (had)
+        fs_remove_tree(old);
+    return 0;
+}
+
+static void print_summary(const run_opts *o, const month_run *run, const budget_view *bv,
+                          const char *run_id, const char *dir)
+{
+    char mon[8], b1[32], b2[32], b3[32], b4[32];
+    month_format(run->month, mon);
+    printf("kasan run %s  %s  run %s\n", mon, o->finalize ? "確定 finalized" : "試算 draft",
+           run_id);
+    size_t paid = 0;
+    for (size_t i = 0; i < run->n_nurseries; i++)
+        paid += run->nurseries[i].total > 0;
+    printf("  nurseries paid %zu, children %zu, staff lines %zu, rejected lines %zu\n", paid,
+           run->n_distinct_children, run->n_staff, run->n_rejections);
+    for (size_t p = 0; p < run->n_programs; p++) {
+        num_format_grouped(num_int(run->program_total[p]), b1, sizeof b1);
+        printf("  %-17s %-8s %14s yen  %s\n", run->programs[p]->id, run->programs[p]->version, b1,
+               run->programs[p]->title);
+    }
+    num_format_grouped(num_int(run->total), b1, sizeof b1);
+    printf("  %-26s %14s yen\n", "month total", b1);
+    if (bv->line_id) {
+        num_format_grouped(num_int(bv->line_amount), b1, sizeof b1);
+        num_format_grouped(num_int(bv->paid_before), b2, sizeof b2);
+        num_format_grouped(num_int(bv->remaining), b3, sizeof b3);
+        num_format_grouped(num_int(bv->forecast), b4, sizeof b4);
+        printf("  budget %s %s yen: paid so far %s, remaining after this month %s, "
+               "forecast %s\n", bv->line_id, b1, b2, b3, b4);
+        if (bv->forecast > bv->line_amount) {
+            num_format_grouped(num_int(bv->forecast - bv->line_amount), b1, sizeof b1);
+            printf("  warning: the year-end forecast exceeds the budget line by %s yen\n", b1);
+        }
+    } else {
+        printf("  warning: no budget line covers fiscal year %d\n", bv->fiscal_year);
+    }
+    printf("  wrote %s/\n", dir);
+}
+
+static void fill_ledger_request(const month_run *run, const run_opts *o, const run_meta *meta,
+                                arena *a, ledger_finalize_req *rq)
+{
+    char *mon = arena_alloc(a, 8);
+    month_format(run->month, mon);
+    rq->month = mon;
+    rq->run_id = meta->run_id;
+    rq->created = meta->created;
+    rq->actor = cli_actor(o->actor);
+    rq->engine_version = KASAN_VERSION;
+    rq->n_payments = month_payment_count(run);
+    ledger_payment *pay = arena_calloc(a, rq->n_payments + 1, sizeof *pay);
+    size_t k = 0;
+    for (size_t i = 0; i < run->n_nurseries; i++)
+        for (size_t p = 0; p < run->n_programs; p++)
+            if (run->nurseries[i].amount[p] > 0)
+                pay[k++] = (ledger_payment){run->nurseries[i].nursery->id, run->programs[p]->id,
+                                            run->programs[p]->version, run->nurseries[i].amount[p]};
+    rq->payments = pay;
+    ledger_program_total *pt = arena_calloc(a, run->n_programs + 1, sizeof *pt);
+    for (size_t p = 0; p < run->n_programs; p++)
+        pt[p] = (ledger_program_total){run->programs[p]->id, run->program_total[p]};
+    rq->programs = pt;
+    rq->n_programs = run->n_programs;
+    rq->total_yen = run->total;
+    size_t nf = run->rules->n_files + INPUT_COUNT;
+    ledger_file *files = arena_calloc(a, nf, sizeof *files);
+    static const char *roles[INPUT_COUNT] = {"registry", "children", "staff"};
+    for (size_t i = 0; i < run->rules->n_files; i++) {
+        const rule_file *f = &run->rules->files[i];
+        files[i] = (ledger_file){"rules", f->name, f->data, f->len, f->sha256};
+    }
+    for (int i = 0; i < INPUT_COUNT; i++) {
+        const input_file *f = &run->inputs[i];
+        files[run->rules->n_files + (size_t)i] =
+            (ledger_file){roles[i], f->name, f->data, f->len, f->sha256};
+    }
+    rq->files = files;
+    rq->n_files = nf;
+    if (run->budget)
+        rq->budget = (ledger_budget){run->budget->fiscal_year, run->budget->line_id,
+                                     run->budget->amount};
+    rq->over_budget_reason = o->over_budget_reason;
+    rq->supersede = o->supersede;
+    rq->reason = o->reason;
+}
+
+static int finalize(const run_opts *o, const month_run *run, const run_meta *meta, ledger *lg)
+{
+    arena a = ARENA_INIT;
+    ledger_finalize_req rq = {0};
+    ledger_finalize_res res = {0};
+    fill_ledger_request(run, o, meta, &a, &rq);
+    int st = ledger_finalize(lg, &rq, &res);
+    char b1[32], b2[32], b3[32];
+    int rc = EXIT_OK;
+    if (st == LEDGER_OVER_BUDGET) {
+        num_format_grouped(num_int(res.overrun_yen), b1, sizeof b1);
+        num_format_grouped(num_int(res.fy_paid_after_yen), b2, sizeof b2);
+        num_format_grouped(num_int(rq.budget.line_amount_yen), b3, sizeof b3);
+        fprintf(stderr, "kasan run: finalization refused by budget control: %s would bring the "
+                        "fiscal year's paid total to %s yen, %s yen over the %s line of %s yen.\n"
+                        "  To pay anyway, give the reason (補正予算・流用): "
+                        "--over-budget-reason TEXT\n", rq.month, b2, b1, rq.budget.line_id, b3);
+        rc = EXIT_REFUSED;
+    } else if (st == LEDGER_ALREADY_FINALIZED) {
+        fprintf(stderr, "kasan run: %s is already finalized; a correction is --finalize "
+                        "--supersede --reason TEXT\n", rq.month);
+        rc = EXIT_REFUSED;
+    } else if (st == LEDGER_NOTHING_TO_SUPERSEDE) {
+        fprintf(stderr, "kasan run: %s has no finalized run to supersede\n", rq.month);
+        rc = EXIT_REFUSED;
+    } else if (st == LEDGER_BUSY) {
+        fprintf(stderr, "kasan run: the ledger is busy (another finalization?): %s\n",
+                ledger_errmsg(lg));
+        rc = EXIT_REFUSED;
+    } else if (st != LEDGER_OK) {
+        fprintf(stderr, "kasan run: ledger: %s: %s\n", ledger_strstatus(st), ledger_errmsg(lg));
+        rc = EXIT_INTERNAL;
+    } else if (!o->quiet) {
+        printf("  finalized in the ledger: event %lld%s%s\n", (long long)res.event_seq,
+               *res.superseded_run_id ? ", supersedes run " : "", res.superseded_run_id);
+    }
+    arena_release(&a);
+    return rc;
+}
+
+/* Draft runs of a finalized month are refused: its outputs are the record. */
+static int refuse_if_finalized(ledger *lg, const char *mon)
+{
+    arena a = ARENA_INIT;
+    ledger_run cur;
+    int st = lg ? ledger_month_current(lg, mon, &a, &cur) : LEDGER_NOT_FOUND;
+    int rc = EXIT_OK;
+    if (st == LEDGER_OK) {
+        fprintf(stderr, "kasan run: %s is finalized (run %s); its outputs are not overwritten "
+                        "by a draft.  Use `kasan replay --month %s` to recompute it, or "
+                        "--finalize --supersede --reason TEXT to correct it.\n", mon,
+                cur.run_id, mon);
+        rc = EXIT_REFUSED;
+    }
+    arena_release(&a);
+    return rc;
+}
+
+static int run_month(const run_opts *o, const rule_set *rs, claim_month m)
+{
+    char mon[8], created[32];
+    month_format(m, mon);
+    month_run run;
+    int rc = cli_compute_month(&o->paths, rs, m, &run);
+    if (rc != EXIT_OK) {
+        month_free(&run);
+        return rc;
+    }
+    arena a = ARENA_INIT;
+    char *lpath = cli_ledger_path(&o->paths, &a);
+    ledger *lg = NULL;
+    char err[512];
+    if (o->finalize || fs_exists(lpath)) {
+        fs_mkdirs(o->paths.out);
+        int st = ledger_open(lpath, o->finalize, &lg, err, sizeof err);
+        if (st != LEDGER_OK) {
+            fprintf(stderr, "kasan run: cannot open the ledger %s: %s\n", lpath, err);
+            rc = EXIT_INTERNAL;
+        }
+    }
+    if (rc == EXIT_OK && !o->finalize)
+        rc = refuse_if_finalized(lg, mon);
+    cli_now_iso(created);
+    run_meta meta = {cli_run_id(&run, created, &a), created, 0, o->finalize, KASAN_VERSION};
+    if (!o->issue_date || !date_parse_iso(o->issue_date, strlen(o->issue_date), &meta.issue_date))
+        date_parse_iso(created, 10, &meta.issue_date);
+    budget_view bv;
+    fill_budget(&run, lg, o->finalize, &bv);
+    char *final_dir = arena_printf(&a, "%s/%s", o->paths.out, mon);
+    char *stage = arena_printf(&a, "%s/.%s.staging-%ld", o->paths.out, mon, (long)getpid());
+    if (rc == EXIT_OK && write_outputs(o, &run, &bv, &meta, stage) != 0)
+        rc = EXIT_INTERNAL;
+    if (rc == EXIT_OK && o->finalize)
+        rc = finalize(o, &run, &meta, lg);
+    if (rc == EXIT_OK && publish(stage, final_dir) != 0) {
+        fprintf(stderr, "kasan run: cannot move outputs into %s: %s\n", final_dir, strerror(errno));
+        rc = EXIT_INTERNAL;
+    }
+    if (rc != EXIT_OK)
+        fs_remove_tree(stage);
+    else if (!o->quiet)
+        print_summary(o, &run, &bv, meta.run_id, final_dir);
+    ledger_close(lg);
+    arena_release(&a);
+    month_free(&run);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    run_opts o = {.paths = CLI_PATHS_DEFAULT};
+    int p = parse_opts(argc, argv, &o);
+    if (p == -2)
+        return EXIT_OK;
+    if (p != 0)
+        return EXIT_USAGE;
+    claim_month first;
+    int count = 1;
+    if (o.month && !cli_parse_month(o.month, &first))
+        return EXIT_USAGE;
+    if (o.fy) {
+        char *end;
+        long fy = strtol(o.fy, &end, 10);
+        if (*end || fy < 1900 || fy > 9998) {
+            fprintf(stderr, "kasan run: --fy must be a year such as 2025\n");
+            return EXIT_USAGE;
+        }
+        first = month_of_fiscal((int)fy, 0);
+        count = 12;
+    }
+    rule_set rs;
+    int rc = cli_load_rules(o.paths.rules, &rs);
+    bool tty = isatty(2) && count > 1;
+    for (int i = 0; i < count && rc == EXIT_OK; i++) {
+        claim_month m = count > 1 ? month_of_fiscal(month_fiscal_year(first), i) : first;
+        if (tty) {
+            char mon[8];
+            month_format(m, mon);
+            fprintf(stderr, "\r[%-12.*s] %2d/12 %s", i + 1, "############", i + 1, mon);
+        }
+        rc = run_month(&o, &rs, m);
+    }
+    if (tty)
+        fprintf(stderr, "\n");
+    rules_free(&rs);
+    return rc;
+}

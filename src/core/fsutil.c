@@ -1,0 +1,204 @@
+/* fsutil: whole-file reads, mkdir -p, and temporary-name-then-rename writes. */
+#include "kasan/fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int fs_read_file(const char *path, char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        errno = ENOMEM;
+        return -1;
+    }
+    for (;;) {
+        if (cap - n < 4096) {
+            char *p = realloc(buf, cap * 2);
+            if (!p) {
+                free(buf);
+                fclose(f);
+                errno = ENOMEM;
+                return -1;
+            }
+            buf = p;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        free(buf);
+        errno = EIO;
+        return -1;
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+bool fs_is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool fs_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+int fs_mkdirs(const char *path)
+{
+    char *p = strdup(path);
+    if (!p)
+        return -1;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return rc;
+}
+
+static char *tmp_name(const char *path)
+{
+    size_t n = strlen(path) + 32;
+    char *t = malloc(n);
+    if (t)
+        snprintf(t, n, "%s.tmp-%ld", path, (long)getpid());
+    return t;
+}
+
+int fs_out_open(fs_out *o, const char *path, bool want_file)
+{
+    memset(o, 0, sizeof *o);
+    o->path = strdup(path);
+    o->tmp_path = tmp_name(path);
+    if (!o->path || !o->tmp_path) {
+        fs_out_abort(o);
+        errno = ENOMEM;
+        return -1;
+    }
+    if (want_file) {
+        o->f = fopen(o->tmp_path, "wb");
+        if (!o->f) {
+            int e = errno;
+            fs_out_abort(o);
+            errno = e;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int fsync_path(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+int fs_out_commit(fs_out *o)
+{
+    int rc = 0;
+    if (o->f) {
+        if (fflush(o->f) != 0 || ferror(o->f))
+            rc = -1;
+        if (fclose(o->f) != 0)
+            rc = -1;
+        o->f = NULL;
+    }
+    if (rc == 0 && fsync_path(o->tmp_path) != 0)
+        rc = -1;
+    if (rc == 0 && rename(o->tmp_path, o->path) != 0)
+        rc = -1;
+    int e = errno;
+    if (rc != 0)
+        unlink(o->tmp_path);
+    free(o->path);
+    free(o->tmp_path);
+    o->path = o->tmp_path = NULL;
+    errno = e;
+    return rc;
+}
+
+void fs_out_abort(fs_out *o)
+{
+    if (o->f)
+        fclose(o->f);
+    if (o->tmp_path)
+        unlink(o->tmp_path);
+    free(o->path);
+    free(o->tmp_path);
+    memset(o, 0, sizeof *o);
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len)
+{
+    fs_out o;
+    if (fs_out_open(&o, path, true) != 0)
+        return -1;
+    if (len && fwrite(data, 1, len, o.f) != len) {
+        int e = errno;
+        fs_out_abort(&o);
+        errno = e;
+        return -1;
+    }
+    return fs_out_commit(&o);
+}
+
+int fs_remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        size_t n = strlen(path) + strlen(e->d_name) + 2;
+        char *p = malloc(n);
+        if (!p) {
+            rc = -1;
+            break;
+        }
+        snprintf(p, n, "%s/%s", path, e->d_name);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+            rc |= fs_remove_tree(p);
+        else if (unlink(p) != 0)
+            rc = -1;
+        free(p);
+    }
+    closedir(d);
+    if (rmdir(path) != 0)
+        rc = -1;
+    return rc;
+}

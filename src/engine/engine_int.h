@@ -1,0 +1,15 @@
+/* engine_int: shared between the engine's files. */
+#ifndef KASAN_ENGINE_INT_H
+#define KASAN_ENGINE_INT_H
+#include "kasan/month.h"
+
+/* Applies SPEC 1.5 in order to every line; fills run->rejections and marks
+ * eligible lines (child_ok / staff_ok), with enrolled days in child_days_all. */
+typedef struct eligibility {
+    bool *child_ok, *staff_ok;
+    int *child_days_all;
+} eligibility;
+
+void engine_eligibility(month_run *run, eligibility *el);
+
+#endif

@@ -1,0 +1,298 @@
+/* month: one claim month from input bytes to payments — choose the rules in
+ * force, parse, apply SPEC 1.5, group eligible lines by nursery and evaluate
+ * every program's formulas per nursery in dependency order. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+#include "kasan/expr.h"
+#include "kasan/fsutil.h"
+
+int month_read_inputs(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
+                      diag_list *d)
+{
+    char mon[8];
+    month_format(m, mon);
+    const char *names[INPUT_COUNT] = {
+        "nurseries.csv", arena_printf(a, "claims/%s/children.csv", mon),
+        arena_printf(a, "claims/%s/nurses.csv", mon)};
+    int rc = 0;
+    for (int i = 0; i < INPUT_COUNT; i++) {
+        char *path = arena_printf(a, "%s/%s", data_dir, names[i]);
+        char *data;
+        size_t len;
+        if (fs_read_file(path, &data, &len) != 0) {
+            diag_error(d, path, 0, 0, "cannot read input file (%s)", strerror(errno));
+            rc = -1;
+            continue;
+        }
+        out[i].name = names[i];
+        out[i].data = arena_strndup(a, data, len);
+        out[i].len = len;
+        free(data);
+    }
+    return rc;
+}
+
+/* Programs in force for the month, sorted by id; a program whose versions
+ * all start later or ended earlier simply does not apply. */
+static int choose_rules(month_run *run, diag_list *d)
+{
+    char mon[8];
+    month_format(run->month, mon);
+    run->terms = rules_terms_in_force(run->rules, run->month);
+    if (!run->terms) {
+        diag_error(d, "rules", 0, 0, "no terms version is in force on %s-01", mon);
+        return -1;
+    }
+    const char *ids[MONTH_MAX_PROGRAMS];
+    size_t n = rules_program_ids(run->rules, ids, MONTH_MAX_PROGRAMS);
+    for (size_t i = 0; i < n; i++) {
+        const program *p = rules_program_in_force(run->rules, ids[i], run->month);
+        if (p)
+            run->programs[run->n_programs++] = p;
+    }
+    if (run->n_programs == 0) {
+        diag_error(d, "rules", 0, 0, "no program is in force on %s-01", mon);
+        return -1;
+    }
+    run->budget = rules_budget_for_fy(run->rules, month_fiscal_year(run->month));
+    return 0;
+}
+
+static int parse_inputs(month_run *run, const input_file in[INPUT_COUNT], diag_list *d)
+{
+    for (int i = 0; i < INPUT_COUNT; i++) {
+        run->inputs[i] = in[i];
+        run->inputs[i].name = arena_strdup(&run->a, in[i].name);
+        run->inputs[i].data = arena_strndup(&run->a, in[i].data, in[i].len);
+        hash_sha256_hex(in[i].data, in[i].len, run->inputs[i].sha256);
+    }
+    intake_vocab vocab = {run->terms->care_codes, run->terms->n_care};
+    const input_file *f = run->inputs;
+    if (registry_parse(f[0].name, f[0].data, f[0].len, &run->a, &run->reg, d) != 0)
+        return -1;
+    int rc = children_parse(f[1].name, f[1].data, f[1].len, &run->reg, &vocab, &run->a, &run->cl, d);
+    rc |= staff_parse(f[2].name, f[2].data, f[2].len, &run->reg, &run->a, &run->cl, d);
+    return rc ? -1 : 0;
+}
+
+typedef struct id_pos {
+    const char *id;
+    int32_t pos;
+} id_pos;
+
+static int cmp_id_pos(const void *a, const void *b)
+{
+    return strcmp(((const id_pos *)a)->id, ((const id_pos *)b)->id);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Groups eligible lines by nursery (nurseries sorted by id). */
+static void group_lines(month_run *run, const eligibility *el)
+{
+    const claims *cl = &run->cl;
+    size_t nreg = run->reg.n;
+    size_t *nc = calloc(nreg + 1, sizeof *nc), *ns = calloc(nreg + 1, sizeof *ns);
+    id_pos *order = malloc((nreg + 1) * sizeof *order);
+    if (!nc || !ns || !order)
+        abort();
+    for (size_t i = 0; i < cl->n_children; i++)
+        if (el->child_ok[i]) {
+            nc[cl->children[i].nursery]++;
+            run->n_children++;
+        }
+    for (size_t i = 0; i < cl->n_staff; i++)
+        if (el->staff_ok[i]) {
+            ns[cl->staff[i].nursery]++;
+            run->n_staff++;
+        }
+    size_t nn = 0;
+    for (size_t i = 0; i < nreg; i++)
+        if (nc[i])
+            order[nn++] = (id_pos){run->reg.v[i].id, (int32_t)i};
+    qsort(order, nn, sizeof *order, cmp_id_pos);
+    run->nurseries = arena_calloc(&run->a, nn + 1, sizeof *run->nurseries);
+    run->n_nurseries = nn;
+    run->children = arena_calloc(&run->a, run->n_children + 1, sizeof *run->children);
+    run->child_days = arena_calloc(&run->a, run->n_children + 1, sizeof *run->child_days);
+    run->staff = arena_calloc(&run->a, run->n_staff + 1, sizeof *run->staff);
+    /* reuse nc/ns as each nursery's next free position */
+    size_t c0 = 0, s0 = 0;
+    for (size_t k = 0; k < nn; k++) {
+        int32_t r = order[k].pos;
+        nursery_month *nm = &run->nurseries[k];
+        nm->nursery = &run->reg.v[r];
+        nm->child0 = c0;
+        nm->n_children = nc[r];
+        nm->staff0 = s0;
+        nm->n_staff = ns[r];
+        c0 += nc[r];
+        s0 += ns[r];
+        nc[r] = nm->child0;
+        ns[r] = nm->staff0;
+    }
+    for (size_t i = 0; i < cl->n_children; i++)
+        if (el->child_ok[i]) {
+            size_t at = nc[cl->children[i].nursery]++;
+            run->children[at] = &cl->children[i];
+            run->child_days[at] = el->child_days_all[i];
+        }
+    for (size_t i = 0; i < cl->n_staff; i++)
+        if (el->staff_ok[i])
+            run->staff[ns[cl->staff[i].nursery]++] = &cl->staff[i];
+    free(nc);
+    free(ns);
+    free(order);
+}
+
+static void count_distinct_children(month_run *run)
+{
+    const char **refs = malloc((run->n_children + 1) * sizeof *refs);
+    if (!refs)
+        abort();
+    for (size_t i = 0; i < run->n_children; i++)
+        refs[i] = run->children[i]->child_ref;
+    qsort(refs, run->n_children, sizeof *refs, cmp_str);
+    run->n_distinct_children = 0;
+    for (size_t i = 0; i < run->n_children; i++)
+        if (i == 0 || strcmp(refs[i - 1], refs[i]))
+            run->n_distinct_children++;
+    free(refs);
+}
+
+/* Evaluates program p for one nursery: each formula in dependency order,
+ * a line formula once per line of its kind. */
+static int eval_nursery(month_run *run, size_t p, nursery_month *nm, diag_list *d)
+{
+    const program *pg = run->programs[p];
+    eval_ctx c = {
+        .nursery_slots = nm->values[p],
+        .child_slots = run->child_values[p] + nm->child0 * (size_t)pg->n_slots[SCOPE_CHILD],
+        .staff_slots = run->staff_values[p] + nm->staff0 * (size_t)pg->n_slots[SCOPE_STAFF],
+        .child_stride = pg->n_slots[SCOPE_CHILD],
+        .staff_stride = pg->n_slots[SCOPE_STAFF],
+        .children = run->children + nm->child0,
+        .child_days = run->child_days + nm->child0,
+        .n_children = nm->n_children,
+        .staff = run->staff + nm->staff0,
+        .n_staff = nm->n_staff,
+        .days_in_month = month_days(run->month),
+        .month_start = month_first_day(run->month),
+        .month_end = month_last_day(run->month),
+    };
+    for (size_t k = 0; k < pg->n_order && !c.err_msg; k++) {
+        const rule_value *rv = &pg->values[pg->order[k]];
+        if (rv->scope == SCOPE_NURSERY) {
+            c.nursery_slots[rv->slot] = expr_eval(rv->code, &c);
+        } else if (rv->scope == SCOPE_CHILD) {
+            for (c.cur_child = 0; c.cur_child < c.n_children; c.cur_child++)
+                c.child_slots[c.cur_child * (size_t)c.child_stride + (size_t)rv->slot] =
+                    expr_eval(rv->code, &c);
+        } else {
+            for (c.cur_staff = 0; c.cur_staff < c.n_staff; c.cur_staff++)
+                c.staff_slots[c.cur_staff * (size_t)c.staff_stride + (size_t)rv->slot] =
+                    expr_eval(rv->code, &c);
+        }
+        if (c.err_msg) {
+            diag_error(d, pg->file->path, rv->line, rv->col,
+                       "computing '%s' of %s %s for nursery %s: %s", rv->name, pg->id,
+                       pg->version, nm->nursery->id, c.err_msg);
+            return -1;
+        }
+    }
+    num amount = c.nursery_slots[pg->result->slot].n;
+    if (amount.n < 0) {
+        diag_error(d, pg->file->path, pg->result->line, pg->result->col,
+                   "%s %s gives a negative amount for nursery %s", pg->id, pg->version,
+                   nm->nursery->id);
+        return -1;
+    }
+    nm->amount[p] = amount.n;
+    return 0;
+}
+
+static int evaluate(month_run *run, diag_list *d)
+{
+    for (size_t p = 0; p < run->n_programs; p++) {
+        const program *pg = run->programs[p];
+        run->child_values[p] = arena_calloc(&run->a, run->n_children * (size_t)pg->n_slots[SCOPE_CHILD] + 1,
+                                            sizeof(value));
+        run->staff_values[p] = arena_calloc(&run->a, run->n_staff * (size_t)pg->n_slots[SCOPE_STAFF] + 1,
+                                            sizeof(value));
+        value *slots = arena_calloc(&run->a, run->n_nurseries * (size_t)pg->n_slots[SCOPE_NURSERY] + 1,
+                                    sizeof(value));
+        for (size_t i = 0; i < run->n_nurseries; i++) {
+            nursery_month *nm = &run->nurseries[i];
+            nm->values[p] = slots + i * (size_t)pg->n_slots[SCOPE_NURSERY];
+            if (eval_nursery(run, p, nm, d) != 0)
+                return -1;
+            if (__builtin_add_overflow(nm->total, nm->amount[p], &nm->total) ||
+                __builtin_add_overflow(run->program_total[p], nm->amount[p], &run->program_total[p]) ||
+                __builtin_add_overflow(run->total, nm->amount[p], &run->total)) {
+                diag_error(d, pg->file->path, 0, 0, "total of %s overflows", pg->id);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+int month_compute(const rule_set *rs, claim_month m, const input_file in[INPUT_COUNT],
+                  month_run *run, diag_list *d)
+{
+    memset(run, 0, sizeof *run);
+    run->month = m;
+    run->rules = rs;
+    if (choose_rules(run, d) != 0 || parse_inputs(run, in, d) != 0)
+        return -1;
+    eligibility el = {
+        .child_ok = calloc(run->cl.n_children + 1, sizeof(bool)),
+        .staff_ok = calloc(run->cl.n_staff + 1, sizeof(bool)),
+        .child_days_all = calloc(run->cl.n_children + 1, sizeof(int)),
+    };
+    if (!el.child_ok || !el.staff_ok || !el.child_days_all)
+        abort();
+    engine_eligibility(run, &el);
+    group_lines(run, &el);
+    free(el.child_ok);
+    free(el.staff_ok);
+    free(el.child_days_all);
+    count_distinct_children(run);
+    return evaluate(run, d);
+}
+
+void month_free(month_run *run)
+{
+    arena_release(&run->a);
+    memset(run, 0, sizeof *run);
+}
+
+value month_nursery_value(const month_run *run, size_t p, const nursery_month *nm,
+                          const rule_value *rv)
+{
+    (void)run;
+    return nm->values[p][rv->slot];
+}
+
+value month_line_value(const month_run *run, size_t p, size_t line, const rule_value *rv)
+{
+    const program *pg = run->programs[p];
+    if (rv->scope == SCOPE_CHILD)
+        return run->child_values[p][line * (size_t)pg->n_slots[SCOPE_CHILD] + (size_t)rv->slot];
+    return run->staff_values[p][line * (size_t)pg->n_slots[SCOPE_STAFF] + (size_t)rv->slot];
+}
+
+size_t month_payment_count(const month_run *run)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < run->n_nurseries; i++)
+        for (size_t p = 0; p < run->n_programs; p++)
+            n += run->nurseries[i].amount[p] > 0;
+    return n;
+}

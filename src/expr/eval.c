@@ -1,0 +1,262 @@
+/* eval: runs a resolved formula tree for one nursery-month (and, for line
+ * values, one line).  Arithmetic is exact and checked; the first failure is
+ * kept in the context with its node and evaluation unwinds with zeros. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr_int.h"
+
+static value ev(const enode *n, eval_ctx *c);
+
+static value fail(eval_ctx *c, const enode *n, num_status st, const char *msg)
+{
+    if (!c->err && !c->err_msg) {
+        c->err = st;
+        c->err_msg = msg;
+        c->err_node = n;
+    }
+    return (value){.n = {0, 1}};
+}
+
+static value numop(eval_ctx *c, const enode *n, num_status st, num r)
+{
+    if (st != NUM_OK)
+        return fail(c, n, st, num_strerror(st));
+    return (value){.n = r};
+}
+
+static value child_field(const enode *n, eval_ctx *c)
+{
+    const child_line *l = c->children[c->cur_child];
+    switch (n->which) {
+    case FC_NURSERY_ID: return (value){.s = l->nursery_id};
+    case FC_CHILD_REF: return (value){.s = l->child_ref};
+    case FC_CARE_TYPES: return (value){.set = l->care_mask};
+    case FC_FROM: return (value){.d = l->enrolled_from};
+    case FC_TO: return (value){.d = l->enrolled_to};
+    default: return (value){.n = num_int(c->child_days[c->cur_child])};
+    }
+}
+
+static value staff_field(const enode *n, eval_ctx *c)
+{
+    const staff_line *l = c->staff[c->cur_staff];
+    switch (n->which) {
+    case FS_NURSERY_ID: return (value){.s = l->nursery_id};
+    case FS_STAFF_REF: return (value){.s = l->staff_ref};
+    case FS_QUALIFICATION: return (value){.s = l->qualification};
+    case FS_EMPLOYMENT: return (value){.s = l->employment};
+    case FS_HOURS: return (value){.n = l->hours};
+    case FS_SALARY: return (value){.n = num_int(l->salary_cost)};
+    default: return (value){.n = num_int(l->other_income)};
+    }
+}
+
+static value context(const enode *n, eval_ctx *c)
+{
+    switch (n->which) {
+    case CTX_DAYS_IN_MONTH: return (value){.n = num_int(c->days_in_month)};
+    case CTX_MONTH_START: return (value){.d = c->month_start};
+    case CTX_MONTH_END: return (value){.d = c->month_end};
+    default: return (value){.n = num_int(0)}; /* lines are only read by OP_AGG */
+    }
+}
+
+static bool relation(int rel, int cmp)
+{
+    switch (rel) {
+    case OP_EQ: return cmp == 0;
+    case OP_NE: return cmp != 0;
+    case OP_LT: return cmp < 0;
+    case OP_LE: return cmp <= 0;
+    case OP_GT: return cmp > 0;
+    default: return cmp >= 0;
+    }
+}
+
+static int cmp_date(date_t a, date_t b) { return (a > b) - (a < b); }
+
+static value arith(const enode *n, eval_ctx *c)
+{
+    value a = ev(n->a, c), b = ev(n->b, c);
+    num r = {0, 1};
+    num_status st;
+    switch (n->op) {
+    case OP_ADD: st = num_add(a.n, b.n, &r); break;
+    case OP_SUB: st = num_sub(a.n, b.n, &r); break;
+    case OP_MUL: st = num_mul(a.n, b.n, &r); break;
+    default: st = num_div(a.n, b.n, &r); break;
+    }
+    return numop(c, n, st, r);
+}
+
+static value table_lookup(const enode *n, eval_ctx *c)
+{
+    value key = ev(n->a, c);
+    const rule_table *t = n->tab;
+    for (size_t i = 0; i < t->n; i++)
+        if (!strcmp(t->keys[i], key.s))
+            return t->vals[i];
+    return fail(c, n, NUM_OK, "no row for this key in the table");
+}
+
+static value minmax(const enode *n, eval_ctx *c)
+{
+    value best = ev(n->args[0], c);
+    for (int i = 1; i < n->nargs; i++) {
+        value v = ev(n->args[i], c);
+        int cmp = num_cmp(v.n, best.n);
+        if (n->op == OP_MIN ? cmp < 0 : cmp > 0)
+            best = v;
+    }
+    return best;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Distinct count of a text body over the lines kept by the filter. */
+static value count_distinct(const enode *n, eval_ctx *c, size_t nlines, size_t *cur)
+{
+    size_t saved = *cur, k = 0;
+    const char *small[64];
+    const char **keys = nlines <= 64 ? small : malloc(nlines * sizeof *keys);
+    if (!keys)
+        abort();
+    for (size_t i = 0; i < nlines; i++) {
+        *cur = i;
+        if (n->b && !ev(n->b, c).b)
+            continue;
+        keys[k++] = ev(n->c, c).s;
+    }
+    *cur = saved;
+    qsort(keys, k, sizeof *keys, cmp_str);
+    size_t distinct = 0;
+    for (size_t i = 0; i < k; i++)
+        if (i == 0 || strcmp(keys[i - 1], keys[i]))
+            distinct++;
+    if (keys != small)
+        free(keys);
+    return (value){.n = num_int((int64_t)distinct)};
+}
+
+static value aggregate(const enode *n, eval_ctx *c)
+{
+    bool kids = n->line_kind == VT_CHILDREN;
+    size_t nlines = kids ? c->n_children : c->n_staff;
+    size_t *cur = kids ? &c->cur_child : &c->cur_staff;
+    if (n->which == AGG_COUNT_DISTINCT)
+        return count_distinct(n, c, nlines, cur);
+    size_t saved = *cur;
+    num acc = num_int(0);
+    bool flag = n->which == AGG_ALL, first = true;
+    int64_t count = 0;
+    for (size_t i = 0; i < nlines && !c->err_node; i++) {
+        *cur = i;
+        if (n->b && !ev(n->b, c).b)
+            continue;
+        count++;
+        if (n->which == AGG_COUNT)
+            continue;
+        value v = ev(n->c, c);
+        if (n->which == AGG_ANY && v.b) {
+            flag = true;
+            break;
+        }
+        if (n->which == AGG_ALL && !v.b) {
+            flag = false;
+            break;
+        }
+        if (n->which == AGG_SUM) {
+            num_status st = num_add(acc, v.n, &acc);
+            if (st != NUM_OK)
+                fail(c, n, st, num_strerror(st));
+        } else if (n->which == AGG_MIN || n->which == AGG_MAX) {
+            int cmp = num_cmp(v.n, acc);
+            if (first || (n->which == AGG_MIN ? cmp < 0 : cmp > 0))
+                acc = v.n;
+            first = false;
+        }
+    }
+    *cur = saved;
+    if (n->which == AGG_ANY || n->which == AGG_ALL)
+        return (value){.b = flag};
+    if (n->which == AGG_COUNT)
+        return (value){.n = num_int(count)};
+    return (value){.n = acc};
+}
+
+static value ev(const enode *n, eval_ctx *c)
+{
+    switch (n->op) {
+    case OP_CONST:
+    case OP_STR: return n->k;
+    case OP_SLOT_N: return c->nursery_slots[n->slot];
+    case OP_SLOT_C: return c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)n->slot];
+    case OP_SLOT_S: return c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)n->slot];
+    case OP_FIELD_C: return child_field(n, c);
+    case OP_FIELD_S: return staff_field(n, c);
+    case OP_CTX: return context(n, c);
+    case OP_NEG: {
+        value v = ev(n->a, c);
+        v.n.n = -v.n.n; /* |n| <= INT64_MAX always: num excludes INT64_MIN */
+        return v;
+    }
+    case OP_ADD:
+    case OP_SUB:
+    case OP_MUL:
+    case OP_DIV: return arith(n, c);
+    case OP_DATE_ADD:
+    case OP_DATE_SUB_DAYS: {
+        int64_t d = ev(n->a, c).d, k = ev(n->b, c).n.n;
+        int64_t r = n->op == OP_DATE_ADD ? d + k : d - k;
+        if (d == DATE_OPEN || r < -3000000 || r > 3000000)
+            return fail(c, n, NUM_OVERFLOW, "date out of range (an open end date?)");
+        return (value){.d = (date_t)r};
+    }
+    case OP_DATE_DIFF: {
+        date_t a = ev(n->a, c).d, b = ev(n->b, c).d;
+        if (a == DATE_OPEN || b == DATE_OPEN)
+            return fail(c, n, NUM_OVERFLOW, "days to an open end date");
+        return (value){.n = num_int((int64_t)a - b)};
+    }
+    case OP_CMP_NUM: return (value){.b = relation(n->which, num_cmp(ev(n->a, c).n, ev(n->b, c).n))};
+    case OP_CMP_DATE: return (value){.b = relation(n->which, cmp_date(ev(n->a, c).d, ev(n->b, c).d))};
+    case OP_CMP_TEXT: return (value){.b = relation(n->which, strcmp(ev(n->a, c).s, ev(n->b, c).s))};
+    case OP_CMP_BOOL: return (value){.b = relation(n->which, ev(n->a, c).b != ev(n->b, c).b)};
+    case OP_CMP_SET: return (value){.b = relation(n->which, ev(n->a, c).set != ev(n->b, c).set)};
+    case OP_SET_HAS: return (value){.b = (ev(n->b, c).set & n->k.set) != 0};
+    case OP_SET_ANY: return (value){.b = (ev(n->a, c).set & ev(n->b, c).set) != 0};
+    case OP_AND: return (value){.b = ev(n->a, c).b && ev(n->b, c).b};
+    case OP_OR: return (value){.b = ev(n->a, c).b || ev(n->b, c).b};
+    case OP_NOT: return (value){.b = !ev(n->a, c).b};
+    case OP_IF: return ev(n->a, c).b ? ev(n->b, c) : ev(n->c, c);
+    case OP_ROUND: {
+        num r;
+        return numop(c, n, num_round(ev(n->a, c).n, n->k.n.n, (round_mode)n->which, &r), r);
+    }
+    case OP_MIN:
+    case OP_MAX: return minmax(n, c);
+    case OP_AGG: return aggregate(n, c);
+    case OP_TABLE: return table_lookup(n, c);
+    case OP_DAYS_IN_MONTH: {
+        int y, m, d;
+        date_to_ymd(ev(n->a, c).d, &y, &m, &d);
+        return (value){.n = num_int(date_days_in_month(y, m))};
+    }
+    case OP_OVERLAP_DAYS:
+        return (value){.n = num_int(date_overlap_days(ev(n->args[0], c).d, ev(n->args[1], c).d,
+                                                      ev(n->args[2], c).d, ev(n->args[3], c).d))};
+    default: return fail(c, n, NUM_OK, "internal: unresolved formula node");
+    }
+}
+
+value expr_eval(const expr_code *code, eval_ctx *ctx) { return ev(code->root, ctx); }
+
+void expr_node_pos(const enode *n, int *line, int *col)
+{
+    *line = n->src->line;
+    *col = n->src->col;
+}

@@ -1,0 +1,323 @@
+/* claims: a month's children.csv and nurses.csv (SPEC 2) into child_line and
+ * staff_line records.  Only the form of each value is checked here; whether a
+ * line is paid (known nursery, eligible qualification, ...) is the engine's. */
+#include "kasan/intake.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kasan/fsutil.h"
+
+/* Reads one record into line; false if a field was malformed. */
+typedef bool (*record_fn)(intake_rec *rec, void *line, void *ctx, arena *a);
+
+enum { MAX_COLS = 8 };
+
+/* The loop both files share: header, then every record through fn into an
+ * arena array of elements of the given size. */
+static int parse_records(const char *name, const char *data, size_t len, const csv_column *cols,
+                         size_t ncols, size_t size, record_fn fn, void *ctx, arena *a,
+                         void **v, size_t *n, diag_list *d)
+{
+    csv_reader r;
+    int idx[MAX_COLS];
+    *v = NULL;
+    *n = 0;
+    if (csv_open(&r, name, data, len, d) < 0)
+        return -1;
+    int status = csv_header(&r, cols, ncols, idx, d);
+    if (status == 0) {
+        char *base = arena_calloc(a, csv_max_records(&r), size);
+        intake_rec rec = {&r, cols, idx, d, 0};
+        int rc;
+        while ((rc = csv_next(&r, d)) == 1) {
+            rec.errors = 0;
+            if (fn(&rec, base + *n * size, ctx, a))
+                (*n)++;
+            else
+                status = -1;
+        }
+        if (rc < 0 || csv_errors(&r))
+            status = -1;
+        *v = base;
+    }
+    csv_close(&r);
+    return status;
+}
+
+/* Claim lines come grouped by nursery, so most lookups repeat the last one. */
+typedef struct nursery_cache {
+    const registry *reg;
+    char id[16];
+    size_t len; /* 0: nothing cached */
+    int32_t pos;
+    const char *str;
+} nursery_cache;
+
+/* nursery_id of a claim line: well-formed, then looked up (absent is fine). */
+static void nursery_ref(intake_rec *rec, int k, nursery_cache *c, arena *a, int32_t *pos,
+                        const char **id)
+{
+    csv_field f = intake_field(rec, k);
+    if (c->len && f.len == c->len && memcmp(f.p, c->id, f.len) == 0) {
+        *pos = c->pos, *id = c->str;
+        return;
+    }
+    *pos = -1;
+    if (!intake_id(rec, k))
+        return;
+    *pos = registry_find(c->reg, f.p, f.len);
+    *id = *pos >= 0 ? c->reg->v[*pos].id : arena_strndup(a, f.p, f.len);
+    memcpy(c->id, f.p, f.len); /* a valid id has at most 16 bytes */
+    c->len = f.len, c->pos = *pos, c->str = *id;
+}
+
+/* ---- children.csv ------------------------------------------------------ */
+
+enum { C_ID, C_REF, C_CARE, C_FROM, C_TO, C_NCOLS };
+
+static const csv_column children_cols[C_NCOLS] = {
+    {"nursery_id", true},    {"child_ref", true},   {"care_types", true},
+    {"enrolled_from", true}, {"enrolled_to", true},
+};
+
+/* A care_types value already seen: a month has few distinct combinations, so
+ * each is checked and copied once. */
+typedef struct care_seen {
+    const char *s; /* in the arena */
+    size_t len;
+    uint32_t mask;
+} care_seen;
+
+enum { CARE_SEEN_MAX = 1024 }; /* a power of two; filled to 3/4 at most */
+
+typedef struct children_ctx {
+    nursery_cache nursery;
+    const intake_vocab *vocab;
+    care_seen seen[CARE_SEEN_MAX];
+    size_t n_seen;
+} children_ctx;
+
+static int care_code(const intake_vocab *vocab, const char *s, size_t len)
+{
+    for (size_t i = 0; i < vocab->n_care_types; i++)
+        if (strlen(vocab->care_types[i]) == len && memcmp(vocab->care_types[i], s, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void care_unknown(intake_rec *rec, const intake_vocab *vocab, csv_field code)
+{
+    char show[INTAKE_SHOW_MAX], list[512] = "";
+    for (size_t i = 0; i < vocab->n_care_types; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", vocab->care_types[i]);
+    }
+    if (code.len == 0)
+        intake_bad(rec, C_CARE, "empty care type code in %s (codes are separated by ';')",
+                   intake_show(show, intake_field(rec, C_CARE)));
+    else
+        intake_bad(rec, C_CARE, "unknown care type %s (known: %s)", intake_show(show, code),
+                   list);
+}
+
+/* care_types: ';'-separated vocabulary codes; empty is allowed (no_care_type). */
+static bool care_read(intake_rec *rec, const intake_vocab *vocab, uint32_t *mask)
+{
+    csv_field f = intake_field(rec, C_CARE);
+    bool ok = true;
+    *mask = 0;
+    if (f.len == 0)
+        return true;
+    for (const char *s = f.p, *end = f.p + f.len;; s++) {
+        const char *e = memchr(s, ';', (size_t)(end - s));
+        if (!e)
+            e = end;
+        int code = care_code(vocab, s, (size_t)(e - s));
+        if (code < 0) {
+            care_unknown(rec, vocab, (csv_field){s, (size_t)(e - s)});
+            ok = false;
+        } else {
+            *mask |= 1u << code;
+        }
+        if (e == end)
+            return ok;
+        s = e;
+    }
+}
+
+static care_seen *care_slot(children_ctx *ctx, csv_field f)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < f.len; i++)
+        h = (h ^ (unsigned char)f.p[i]) * 16777619u;
+    for (size_t i = h & (CARE_SEEN_MAX - 1);; i = (i + 1) & (CARE_SEEN_MAX - 1)) {
+        care_seen *e = &ctx->seen[i];
+        if (!e->s || (e->len == f.len && memcmp(e->s, f.p, f.len) == 0))
+            return e;
+    }
+}
+
+/* care_types into l, through the table of values already seen. */
+static void care_types_read(intake_rec *rec, children_ctx *ctx, arena *a, child_line *l)
+{
+    csv_field f = intake_field(rec, C_CARE);
+    care_seen *e = care_slot(ctx, f);
+    if (e->s) {
+        l->care_types = e->s, l->care_mask = e->mask;
+        return;
+    }
+    if (!care_read(rec, ctx->vocab, &l->care_mask))
+        return;
+    l->care_types = arena_strndup(a, f.p, f.len);
+    if (ctx->n_seen < CARE_SEEN_MAX / 4 * 3) {
+        *e = (care_seen){l->care_types, f.len, l->care_mask};
+        ctx->n_seen++;
+    }
+}
+
+static bool child_read(intake_rec *rec, void *line, void *vctx, arena *a)
+{
+    children_ctx *ctx = vctx;
+    child_line *l = line;
+    l->line = rec->csv->rec_line;
+    nursery_ref(rec, C_ID, &ctx->nursery, a, &l->nursery, &l->nursery_id);
+    intake_text(rec, C_REF, true, a, &l->child_ref);
+    care_types_read(rec, ctx, a, l);
+    bool from_ok = intake_date(rec, C_FROM, false, &l->enrolled_from);
+    bool to_ok = intake_date(rec, C_TO, true, &l->enrolled_to);
+    if (from_ok && to_ok && l->enrolled_to < l->enrolled_from) {
+        char show[INTAKE_SHOW_MAX];
+        intake_bad(rec, C_TO, "%s is before enrolled_from",
+                   intake_show(show, intake_field(rec, C_TO)));
+    }
+    if (rec->errors)
+        *l = (child_line){0}; /* the slot is reused by the next record */
+    return rec->errors == 0;
+}
+
+int children_parse(const char *name, const char *data, size_t len, const registry *reg,
+                   const intake_vocab *vocab, arena *a, claims *out, diag_list *d)
+{
+    if (vocab->n_care_types > 32) {
+        diag_error(d, name, 0, 0, "more than 32 care type codes in the rules");
+        return -1;
+    }
+    children_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        abort();
+    ctx->nursery.reg = reg;
+    ctx->vocab = vocab;
+    void *v;
+    out->children_file = arena_strdup(a, name);
+    int rc = parse_records(out->children_file, data, len, children_cols, C_NCOLS,
+                           sizeof(child_line), child_read, ctx, a, &v, &out->n_children, d);
+    out->children = v;
+    free(ctx);
+    return rc;
+}
+
+/* ---- nurses.csv -------------------------------------------------------- */
+
+enum { S_ID, S_REF, S_QUAL, S_EMPLOYMENT, S_HOURS, S_SALARY, S_OTHER, S_NCOLS };
+
+static const csv_column staff_cols[S_NCOLS] = {
+    {"nursery_id", true},    {"staff_ref", true}, {"qualification", true},
+    {"employment", true},    {"hours", true},     {"salary_cost", true},
+    {"other_income", true},
+};
+
+enum { FULL_TIME, PART_TIME };
+static const char *const employments[] = {"full_time", "part_time"};
+
+/* hours: a decimal >= 0, required for part_time. */
+static void hours_read(intake_rec *rec, int employment, staff_line *l)
+{
+    csv_field f = intake_field(rec, S_HOURS);
+    char show[INTAKE_SHOW_MAX];
+    l->hours = num_int(0);
+    if (f.len == 0) {
+        if (employment == PART_TIME)
+            intake_bad(rec, S_HOURS, "empty, but part_time requires the hours worked in the "
+                                     "month");
+        return;
+    }
+    num h;
+    num_status st = num_parse(f.p, f.len, &h);
+    if (st == NUM_TOO_LONG)
+        intake_bad(rec, S_HOURS, "%s has too many digits", intake_show(show, f));
+    else if (st != NUM_OK)
+        intake_bad(rec, S_HOURS, "%s is not a number (hours like 92.5)", intake_show(show, f));
+    else if (h.n < 0)
+        intake_bad(rec, S_HOURS, "%s is negative", intake_show(show, f));
+    else
+        l->hours = h, l->has_hours = true;
+}
+
+static bool staff_read(intake_rec *rec, void *line, void *cache, arena *a)
+{
+    staff_line *l = line;
+    l->line = rec->csv->rec_line;
+    nursery_ref(rec, S_ID, cache, a, &l->nursery, &l->nursery_id);
+    intake_text(rec, S_REF, true, a, &l->staff_ref);
+    intake_text(rec, S_QUAL, true, a, &l->qualification);
+    int employment = intake_choice(rec, S_EMPLOYMENT, employments, 2);
+    if (employment >= 0)
+        l->employment = employments[employment];
+    hours_read(rec, employment, l);
+    intake_yen(rec, S_SALARY, false, &l->salary_cost);
+    intake_yen(rec, S_OTHER, true, &l->other_income);
+    if (rec->errors)
+        *l = (staff_line){0};
+    return rec->errors == 0;
+}
+
+int staff_parse(const char *name, const char *data, size_t len, const registry *reg, arena *a,
+                claims *out, diag_list *d)
+{
+    nursery_cache cache = {.reg = reg};
+    void *v;
+    out->staff_file = arena_strdup(a, name);
+    int rc = parse_records(out->staff_file, data, len, staff_cols, S_NCOLS, sizeof(staff_line),
+                           staff_read, &cache, a, &v, &out->n_staff, d);
+    out->staff = v;
+    return rc;
+}
+
+/* ---- from disk --------------------------------------------------------- */
+
+static char *load(const char *path, const char *name, size_t *len, diag_list *d)
+{
+    char *data;
+    if (fs_read_file(path, &data, len) < 0) {
+        diag_error(d, name ? name : path, 0, 0, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    return data;
+}
+
+int children_load_file(const char *path, const char *name, const registry *reg,
+                       const intake_vocab *vocab, arena *a, claims *out, diag_list *d)
+{
+    size_t len;
+    char *data = load(path, name, &len, d);
+    if (!data)
+        return -1;
+    int rc = children_parse(name ? name : path, data, len, reg, vocab, a, out, d);
+    free(data);
+    return rc;
+}
+
+int staff_load_file(const char *path, const char *name, const registry *reg, arena *a,
+                    claims *out, diag_list *d)
+{
+    size_t len;
+    char *data = load(path, name, &len, d);
+    if (!data)
+        return -1;
+    int rc = staff_parse(name ? name : path, data, len, reg, a, out, d);
+    free(data);
+    return rc;
+}

@@ -1,0 +1,306 @@
+/* registry: nurseries.csv (SPEC 2) into nursery records with a hash index by
+ * id, and the field checks (ids, dates, yen, fixed lists) that every intake
+ * parser shares.  Business checks (ward_run, inactive) are the engine's. */
+#include "kasan/intake.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kasan/fsutil.h"
+
+/* ---- field checks ------------------------------------------------------ */
+
+bool intake_id_valid(const char *s, size_t len)
+{
+    if (len < 1 || len > 16)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+bool intake_yen_valid(const char *s, size_t len, int64_t *out)
+{
+    if (len == 0)
+        return false;
+    int64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, s[i] - '0', &v))
+            return false;
+    }
+    *out = v;
+    return true;
+}
+
+const char *intake_show(char buf[INTAKE_SHOW_MAX], csv_field f)
+{
+    size_t n = f.len;
+    if (n > 40) {
+        n = 40;
+        while (n > 0 && ((unsigned char)f.p[n] & 0xC0) == 0x80) /* not inside a character */
+            n--;
+    }
+    snprintf(buf, INTAKE_SHOW_MAX, "'%.*s%s'", (int)n, f.p, n < f.len ? "..." : "");
+    return buf;
+}
+
+void intake_bad(intake_rec *rec, int k, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_error(rec->d, rec->csv->name, rec->csv->rec_line, rec->idx[k] + 1, "column '%s': %s",
+               rec->cols[k].name, msg);
+    rec->errors++;
+}
+
+bool intake_text(intake_rec *rec, int k, bool required, arena *a, const char **out)
+{
+    csv_field f = intake_field(rec, k);
+    if (required && f.len == 0) {
+        intake_bad(rec, k, "empty (a value is required)");
+        return false;
+    }
+    *out = arena_strndup(a, f.p, f.len);
+    return true;
+}
+
+bool intake_id(intake_rec *rec, int k)
+{
+    csv_field f = intake_field(rec, k);
+    char show[INTAKE_SHOW_MAX];
+    if (f.len == 0)
+        intake_bad(rec, k, "empty (an id of 1 to 16 characters A-Z, 0-9, '-' is required)");
+    else if (!intake_id_valid(f.p, f.len))
+        intake_bad(rec, k, "%s is not a valid id (1 to 16 characters A-Z, 0-9, '-')",
+                   intake_show(show, f));
+    else
+        return true;
+    return false;
+}
+
+bool intake_date(intake_rec *rec, int k, bool optional, date_t *out)
+{
+    csv_field f = intake_field(rec, k);
+    char show[INTAKE_SHOW_MAX];
+    if (f.len == 0 && optional) {
+        *out = DATE_OPEN;
+        return true;
+    }
+    if (f.len == 0)
+        intake_bad(rec, k, "empty (a date YYYY-MM-DD is required)");
+    else if (!date_parse_iso(f.p, f.len, out))
+        intake_bad(rec, k, "%s is not a real date (YYYY-MM-DD)", intake_show(show, f));
+    else
+        return true;
+    return false;
+}
+
+bool intake_yen(intake_rec *rec, int k, bool optional, int64_t *out)
+{
+    csv_field f = intake_field(rec, k);
+    char show[INTAKE_SHOW_MAX];
+    if (f.len == 0 && optional) {
+        *out = 0;
+        return true;
+    }
+    if (intake_yen_valid(f.p, f.len, out))
+        return true;
+    size_t digits = 0;
+    while (digits < f.len && f.p[digits] >= '0' && f.p[digits] <= '9')
+        digits++;
+    if (f.len == 0)
+        intake_bad(rec, k, "empty (a whole yen amount is required)");
+    else if (f.p[0] == '-')
+        intake_bad(rec, k, "%s is negative (a whole yen amount >= 0 is required)",
+                   intake_show(show, f));
+    else if (digits == f.len)
+        intake_bad(rec, k, "%s is too large", intake_show(show, f));
+    else
+        intake_bad(rec, k, "%s is not a whole yen amount (digits only: no sign, decimals or "
+                           "separators)", intake_show(show, f));
+    return false;
+}
+
+int intake_choice(intake_rec *rec, int k, const char *const *choices, size_t n)
+{
+    csv_field f = intake_field(rec, k);
+    for (size_t i = 0; i < n; i++)
+        if (strlen(choices[i]) == f.len && memcmp(choices[i], f.p, f.len) == 0)
+            return (int)i;
+    char show[INTAKE_SHOW_MAX], list[256] = "";
+    for (size_t i = 0; i < n; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", choices[i]);
+    }
+    if (f.len == 0)
+        intake_bad(rec, k, "empty (one of %s is required)", list);
+    else
+        intake_bad(rec, k, "%s is not one of %s", intake_show(show, f), list);
+    return -1;
+}
+
+/* ---- the id index ------------------------------------------------------ */
+
+static uint32_t id_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* Whether the NUL-terminated id equals s[0..len). */
+static bool id_equal(const char *id, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (id[i] != s[i] || id[i] == '\0')
+            return false;
+    return id[len] == '\0';
+}
+
+int32_t registry_find(const registry *r, const char *id, size_t len)
+{
+    if (!r || !r->index_cap || len == 0 || len > 16)
+        return -1;
+    size_t mask = r->index_cap - 1;
+    for (size_t h = id_hash(id, len) & mask;; h = (h + 1) & mask) {
+        uint32_t v = r->index[h];
+        if (!v)
+            return -1;
+        if (id_equal(r->v[v - 1].id, id, len))
+            return (int32_t)(v - 1);
+    }
+}
+
+/* Adds r->v[pos] to the index; returns the position already holding its id,
+ * or -1. */
+static int32_t registry_insert(registry *r, size_t pos)
+{
+    const char *id = r->v[pos].id;
+    size_t len = strlen(id), mask = r->index_cap - 1;
+    for (size_t h = id_hash(id, len) & mask;; h = (h + 1) & mask) {
+        uint32_t v = r->index[h];
+        if (!v) {
+            r->index[h] = (uint32_t)pos + 1;
+            return -1;
+        }
+        if (id_equal(r->v[v - 1].id, id, len))
+            return (int32_t)(v - 1);
+    }
+}
+
+/* ---- nurseries.csv ----------------------------------------------------- */
+
+enum { R_ID, R_NAME, R_KIND, R_OPERATOR, R_FROM, R_TO, R_BANK, R_BRANCH, R_ACCT_TYPE,
+       R_ACCT_NUMBER, R_HOLDER, R_NCOLS };
+
+static const csv_column registry_cols[R_NCOLS] = {
+    {"nursery_id", true},  {"name", true},         {"kind", true},
+    {"operator", true},    {"active_from", true},  {"active_to", true},
+    {"bank_name", true},   {"bank_branch", true},  {"account_type", true},
+    {"account_number", true}, {"account_holder", true},
+};
+
+static const char *const kinds[] = {"private_licensed", "ward_run"};
+static const char *const account_types[] = {"ordinary", "current"}; /* 普通 / 当座 */
+
+/* Checks one record into *n; false if any field was malformed. */
+static bool nursery_read(intake_rec *rec, arena *a, nursery *n)
+{
+    *n = (nursery){0};
+    rec->errors = 0;
+    n->line = rec->csv->rec_line;
+    if (intake_id(rec, R_ID))
+        intake_text(rec, R_ID, true, a, &n->id);
+    intake_text(rec, R_NAME, false, a, &n->name);
+    int kind = intake_choice(rec, R_KIND, kinds, 2);
+    n->kind = kind >= 0 ? kinds[kind] : NULL;
+    intake_text(rec, R_OPERATOR, false, a, &n->operator_name);
+    bool from_ok = intake_date(rec, R_FROM, false, &n->active_from);
+    bool to_ok = intake_date(rec, R_TO, true, &n->active_to);
+    if (from_ok && to_ok && n->active_to < n->active_from) {
+        char show[INTAKE_SHOW_MAX];
+        intake_bad(rec, R_TO, "%s is before active_from",
+                   intake_show(show, intake_field(rec, R_TO)));
+    }
+    intake_text(rec, R_BANK, false, a, &n->bank_name);
+    intake_text(rec, R_BRANCH, false, a, &n->bank_branch);
+    int acct = intake_choice(rec, R_ACCT_TYPE, account_types, 2);
+    n->account_type = acct >= 0 ? account_types[acct] : NULL;
+    intake_text(rec, R_ACCT_NUMBER, false, a, &n->account_number);
+    intake_text(rec, R_HOLDER, false, a, &n->account_holder);
+    return rec->errors == 0;
+}
+
+static void registry_index_init(registry *r, size_t max, arena *a)
+{
+    size_t cap = 16;
+    while (cap < 2 * max)
+        cap *= 2;
+    r->index_cap = cap;
+    r->index = arena_calloc(a, cap, sizeof *r->index);
+}
+
+int registry_parse(const char *name, const char *data, size_t len, arena *a, registry *out,
+                   diag_list *d)
+{
+    memset(out, 0, sizeof *out);
+    out->file = arena_strdup(a, name);
+    csv_reader r;
+    int idx[R_NCOLS];
+    if (csv_open(&r, out->file, data, len, d) < 0)
+        return -1;
+    int status = csv_header(&r, registry_cols, R_NCOLS, idx, d);
+    if (status == 0) {
+        size_t max = csv_max_records(&r);
+        out->v = arena_calloc(a, max, sizeof *out->v);
+        registry_index_init(out, max, a);
+        intake_rec rec = {&r, registry_cols, idx, d, 0};
+        int rc;
+        while ((rc = csv_next(&r, d)) == 1) {
+            nursery *n = &out->v[out->n];
+            if (!nursery_read(&rec, a, n))
+                status = -1;
+            if (!n->id)
+                continue; /* no valid id: cannot be indexed */
+            int32_t first = registry_insert(out, out->n);
+            if (first >= 0) {
+                intake_bad(&rec, R_ID, "duplicate id '%s' (first on line %d)", n->id,
+                           out->v[first].line);
+                status = -1;
+                continue;
+            }
+            out->n++;
+        }
+        if (rc < 0 || csv_errors(&r))
+            status = -1;
+    }
+    csv_close(&r);
+    return status;
+}
+
+int registry_load_file(const char *path, const char *name, arena *a, registry *out,
+                       diag_list *d)
+{
+    char *data;
+    size_t len;
+    if (fs_read_file(path, &data, &len) < 0) {
+        diag_error(d, name ? name : path, 0, 0, "cannot read %s: %s", path, strerror(errno));
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    int rc = registry_parse(name ? name : path, data, len, a, out, d);
+    free(data);
+    return rc;
+}

@@ -1,0 +1,859 @@
+/* store: the ledger's SQLite file — schema, opening, transactions, recording
+ * a finalized month (ledger_finalize) and reading runs back.  The event chain
+ * and its verification live in chain.c, file contents in blob.c; this file
+ * never hashes anything itself. */
+#include "ledger_int.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kasan/date.h"
+#include "kasan/fsutil.h"
+
+/* Version 1.  Triggers make recorded rows append-only and keep one current
+ * run per month whatever SQL is run against the file: a new run of a month
+ * must name the current one in `supersedes`, and inserting it marks the old
+ * run superseded_by (the only update a run ever takes). */
+static const char *const schema_sql[] = {
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT",
+    "CREATE TABLE events("
+    " seq INTEGER PRIMARY KEY, time TEXT NOT NULL, actor TEXT NOT NULL,"
+    " action TEXT NOT NULL, payload TEXT NOT NULL,"
+    " prev_hash TEXT NOT NULL, hash TEXT NOT NULL) STRICT",
+    "CREATE TABLE runs("
+    " run_id TEXT PRIMARY KEY, month TEXT NOT NULL, fiscal_year INTEGER NOT NULL,"
+    " created TEXT NOT NULL, actor TEXT NOT NULL, engine_version TEXT NOT NULL,"
+    " total_yen INTEGER NOT NULL, fy_paid_yen INTEGER NOT NULL,"
+    " budget_fiscal_year INTEGER, budget_line_id TEXT, budget_line_yen INTEGER,"
+    " over_budget_reason TEXT, overrun_yen INTEGER NOT NULL DEFAULT 0,"
+    " supersedes TEXT UNIQUE REFERENCES runs(run_id), supersede_reason TEXT,"
+    " superseded_by TEXT UNIQUE REFERENCES runs(run_id),"
+    " event_seq INTEGER NOT NULL UNIQUE"
+    "  REFERENCES events(seq) DEFERRABLE INITIALLY DEFERRED) STRICT",
+    "CREATE INDEX runs_month ON runs(month)",
+    "CREATE INDEX runs_fiscal_year ON runs(fiscal_year)",
+    "CREATE TABLE run_programs("
+    " run_id TEXT NOT NULL REFERENCES runs(run_id), program TEXT NOT NULL,"
+    " amount_yen INTEGER NOT NULL, PRIMARY KEY(run_id, program)) STRICT",
+    "CREATE TABLE payments("
+    " run_id TEXT NOT NULL REFERENCES runs(run_id), nursery_id TEXT NOT NULL,"
+    " program TEXT NOT NULL, rule_version TEXT NOT NULL, amount_yen INTEGER NOT NULL,"
+    " PRIMARY KEY(run_id, nursery_id, program)) STRICT",
+    "CREATE TABLE blobs("
+    " sha256 TEXT PRIMARY KEY, length INTEGER NOT NULL, data BLOB NOT NULL) STRICT",
+    "CREATE TABLE run_files("
+    " run_id TEXT NOT NULL REFERENCES runs(run_id),"
+    " role TEXT NOT NULL CHECK(role IN ('rules','registry','children','staff')),"
+    " name TEXT NOT NULL, sha256 TEXT NOT NULL REFERENCES blobs(sha256),"
+    " PRIMARY KEY(run_id, role, name)) STRICT",
+#define FREEZE(t)                                                                          \
+    "CREATE TRIGGER " t "_no_update BEFORE UPDATE ON " t                                   \
+    " BEGIN SELECT RAISE(ABORT, 'ledger " t " are append-only'); END",                     \
+    "CREATE TRIGGER " t "_no_delete BEFORE DELETE ON " t                                   \
+    " BEGIN SELECT RAISE(ABORT, 'ledger " t " are append-only'); END"
+    FREEZE("meta"), FREEZE("events"), FREEZE("run_programs"), FREEZE("payments"),
+    FREEZE("blobs"), FREEZE("run_files"),
+#undef FREEZE
+    "CREATE TRIGGER runs_no_update BEFORE UPDATE OF run_id, month, fiscal_year, created,"
+    " actor, engine_version, total_yen, fy_paid_yen, budget_fiscal_year, budget_line_id,"
+    " budget_line_yen, over_budget_reason, overrun_yen, supersedes, supersede_reason,"
+    " event_seq ON runs BEGIN SELECT RAISE(ABORT, 'ledger runs are append-only'); END",
+    "CREATE TRIGGER runs_one_current BEFORE INSERT ON runs"
+    " WHEN NEW.superseded_by IS NOT NULL"
+    "  OR EXISTS (SELECT 1 FROM runs WHERE month = NEW.month AND superseded_by IS NULL"
+    "   AND run_id IS NOT NEW.supersedes)"
+    "  OR (NEW.supersedes IS NOT NULL AND NOT EXISTS (SELECT 1 FROM runs"
+    "   WHERE run_id = NEW.supersedes AND month = NEW.month AND superseded_by IS NULL))"
+    " BEGIN SELECT RAISE(ABORT, 'a month has one current run; a new run must supersede it');"
+    " END",
+    "CREATE TRIGGER runs_mark_superseded AFTER INSERT ON runs WHEN NEW.supersedes IS NOT NULL"
+    " BEGIN UPDATE runs SET superseded_by = NEW.run_id WHERE run_id = NEW.supersedes; END",
+    "CREATE TRIGGER runs_supersede_once BEFORE UPDATE OF superseded_by ON runs"
+    " WHEN OLD.superseded_by IS NOT NULL OR NEW.superseded_by IS NULL"
+    "  OR NOT EXISTS (SELECT 1 FROM runs WHERE run_id = NEW.superseded_by"
+    "   AND supersedes = OLD.run_id)"
+    " BEGIN SELECT RAISE(ABORT, 'only the run that supersedes a run marks it, once'); END",
+    "CREATE TRIGGER runs_no_delete BEFORE DELETE ON runs"
+    " BEGIN SELECT RAISE(ABORT, 'ledger runs are append-only'); END",
+    NULL,
+};
+
+/* ---- errors and statement helpers ------------------------------------- */
+
+int ledger_fail(ledger *lg, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(lg->err, sizeof lg->err, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static int status_of_sqlite(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK: return LEDGER_OK;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return LEDGER_BUSY;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return LEDGER_CORRUPT;
+    case SQLITE_CONSTRAINT: return LEDGER_INVALID;
+    case SQLITE_CANTOPEN: return LEDGER_IO;
+    default: return LEDGER_IO;
+    }
+}
+
+int ledger_sqlite_fail(ledger *lg, const char *what)
+{
+    int rc = sqlite3_errcode(lg->db);
+    int code = status_of_sqlite(rc);
+    if (code == LEDGER_OK)
+        code = LEDGER_IO; /* called on a failure SQLite did not record */
+    return ledger_fail(lg, code, "%s: %s", what, sqlite3_errmsg(lg->db));
+}
+
+int ledger_prepare(ledger *lg, const char *sql, sqlite3_stmt **st)
+{
+    if (sqlite3_prepare_v2(lg->db, sql, -1, st, NULL) != SQLITE_OK) {
+        *st = NULL;
+        return ledger_sqlite_fail(lg, "ledger query");
+    }
+    return LEDGER_OK;
+}
+
+int ledger_exec(ledger *lg, const char *sql)
+{
+    if (sqlite3_exec(lg->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return ledger_sqlite_fail(lg, "ledger");
+    return LEDGER_OK;
+}
+
+void ledger_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+const char *ledger_col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? (const char *)s : "";
+}
+
+static char *col_dup(arena *a, sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return NULL;
+    return arena_strdup(a, ledger_col_text(st, i));
+}
+
+const char *ledger_errmsg(const ledger *lg) { return lg ? lg->err : "no ledger"; }
+
+const char *ledger_strstatus(int status)
+{
+    switch (status) {
+    case LEDGER_OK: return "ok";
+    case LEDGER_ALREADY_FINALIZED: return "month already finalized";
+    case LEDGER_NOTHING_TO_SUPERSEDE: return "nothing to supersede";
+    case LEDGER_OVER_BUDGET: return "over budget";
+    case LEDGER_NOT_FOUND: return "not found";
+    case LEDGER_INVALID: return "invalid request";
+    case LEDGER_BUSY: return "ledger busy";
+    case LEDGER_CORRUPT: return "ledger corrupt";
+    case LEDGER_IO: return "ledger I/O error";
+    default: return "unknown ledger status";
+    }
+}
+
+/* ---- transactions ------------------------------------------------------ */
+
+int ledger_tx_begin(ledger *lg, bool write)
+{
+    int rc = sqlite3_exec(lg->db, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL);
+    if (rc == SQLITE_BUSY)
+        return ledger_fail(lg, LEDGER_BUSY,
+                           "ledger is in use by another kasan process (waited %d s): %s",
+                           LEDGER_BUSY_TIMEOUT_MS / 1000, sqlite3_errmsg(lg->db));
+    if (rc != SQLITE_OK)
+        return ledger_sqlite_fail(lg, "ledger: begin transaction");
+    return LEDGER_OK;
+}
+
+/* Commits when rc is LEDGER_OK, else rolls back; returns the final status. */
+int ledger_tx_end(ledger *lg, int rc)
+{
+    if (rc == LEDGER_OK && sqlite3_exec(lg->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = ledger_sqlite_fail(lg, "ledger: commit");
+    if (rc != LEDGER_OK && !sqlite3_get_autocommit(lg->db))
+        sqlite3_exec(lg->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+/* journal_mode=WAL needs a moment without other connections mid-change; the
+ * busy handler does not cover it, so retry until the busy timeout. */
+static int set_wal(ledger *lg)
+{
+    for (int waited = 0;; waited += 10) {
+        sqlite3_stmt *st;
+        int rc = ledger_prepare(lg, "PRAGMA journal_mode=WAL", &st);
+        if (rc)
+            return rc;
+        int step = sqlite3_step(st);
+        bool wal = step == SQLITE_ROW && strcmp(ledger_col_text(st, 0), "wal") == 0;
+        if (step != SQLITE_ROW && (step & 0xff) != SQLITE_BUSY) {
+            rc = ledger_sqlite_fail(lg, "ledger: journal_mode=WAL");
+            sqlite3_finalize(st);
+            return rc;
+        }
+        sqlite3_finalize(st);
+        if (wal)
+            return LEDGER_OK;
+        if (step == SQLITE_ROW)
+            return ledger_fail(lg, LEDGER_IO, "ledger: cannot switch to WAL journal mode");
+        if (waited >= LEDGER_BUSY_TIMEOUT_MS)
+            return ledger_fail(lg, LEDGER_BUSY, "ledger: busy while enabling WAL");
+        sqlite3_sleep(10);
+    }
+}
+
+static int meta_put(ledger *lg, const char *key, const char *value)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg, "INSERT INTO meta(key, value) VALUES (?, ?)", &st);
+    if (rc)
+        return rc;
+    ledger_bind_text(st, 1, key);
+    ledger_bind_text(st, 2, value);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: writing meta");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Fills buf with the current UTC time as "YYYY-MM-DDTHH:MM:SSZ". */
+static void now_iso(char buf[32])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int schema_create(ledger *lg)
+{
+    char now[32], ver[16];
+    now_iso(now);
+    snprintf(ver, sizeof ver, "%d", LEDGER_SCHEMA_VERSION);
+    int rc = LEDGER_OK;
+    for (size_t i = 0; !rc && schema_sql[i]; i++)
+        rc = ledger_exec(lg, schema_sql[i]);
+    if (!rc)
+        rc = meta_put(lg, "schema_version", ver);
+    if (!rc)
+        rc = meta_put(lg, "created", now);
+    if (!rc)
+        rc = meta_put(lg, "application", "kasan");
+    return rc;
+}
+
+/* Creates the schema if the file has none; checks its version otherwise. */
+static int schema_check(ledger *lg, bool create)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT (SELECT count(*) FROM sqlite_schema),"
+                            " (SELECT count(*) FROM sqlite_schema WHERE name = 'meta')",
+                            &st);
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = ledger_sqlite_fail(lg, "ledger: reading schema");
+        sqlite3_finalize(st);
+        return rc;
+    }
+    int64_t n_objects = sqlite3_column_int64(st, 0), has_meta = sqlite3_column_int64(st, 1);
+    sqlite3_finalize(st);
+    if (n_objects == 0 && create)
+        return schema_create(lg);
+    if (!has_meta)
+        return ledger_fail(lg, LEDGER_CORRUPT, "not a kasan ledger (no meta table)");
+    rc = ledger_prepare(lg, "SELECT value FROM meta WHERE key = 'schema_version'", &st);
+    if (rc)
+        return rc;
+    int step = sqlite3_step(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading schema version");
+    else if (step == SQLITE_DONE)
+        rc = ledger_fail(lg, LEDGER_CORRUPT, "not a kasan ledger (no schema version)");
+    else if (atoi(ledger_col_text(st, 0)) != LEDGER_SCHEMA_VERSION)
+        rc = ledger_fail(lg, LEDGER_CORRUPT, "ledger schema version %s; this kasan reads %d",
+                         ledger_col_text(st, 0), LEDGER_SCHEMA_VERSION);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int open_setup(ledger *lg, bool create)
+{
+    sqlite3_busy_timeout(lg->db, LEDGER_BUSY_TIMEOUT_MS);
+    int rc = ledger_exec(lg, "PRAGMA foreign_keys=ON");
+    if (!rc)
+        rc = set_wal(lg);
+    if (!rc)
+        rc = ledger_exec(lg, "PRAGMA synchronous=FULL");
+    if (!rc)
+        rc = ledger_tx_begin(lg, true);
+    if (!rc)
+        rc = ledger_tx_end(lg, schema_check(lg, create));
+    return rc;
+}
+
+int ledger_open(const char *path, bool create, ledger **out, char *err, size_t errsz)
+{
+    *out = NULL;
+    if (!create && !fs_exists(path)) {
+        snprintf(err, errsz, "no ledger at %s", path);
+        return LEDGER_NOT_FOUND;
+    }
+    ledger *lg = calloc(1, sizeof *lg);
+    if (!lg) {
+        snprintf(err, errsz, "out of memory");
+        return LEDGER_IO;
+    }
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc;
+    if (sqlite3_open_v2(path, &lg->db, flags, NULL) != SQLITE_OK)
+        rc = ledger_sqlite_fail(lg, path);
+    else
+        rc = open_setup(lg, create);
+    if (rc) {
+        snprintf(err, errsz, "%s: %s", path, lg->err);
+        ledger_close(lg);
+        return rc;
+    }
+    *out = lg;
+    return LEDGER_OK;
+}
+
+void ledger_close(ledger *lg)
+{
+    if (!lg)
+        return;
+    sqlite3_close(lg->db); /* every statement is finalized by its user */
+    free(lg);
+}
+
+/* ---- finalize: checking the request ------------------------------------ */
+
+static bool nonempty_utf8(const char *s) { return s && *s && ledger_utf8_valid(s); }
+
+static int check_text(ledger *lg, const char *what, const char *s)
+{
+    if (!nonempty_utf8(s))
+        return ledger_fail(lg, LEDGER_INVALID, "finalize: %s is missing or not UTF-8", what);
+    return LEDGER_OK;
+}
+
+static int check_payments(ledger *lg, const ledger_finalize_req *req)
+{
+    for (size_t i = 0; i < req->n_payments; i++) {
+        const ledger_payment *p = &req->payments[i];
+        if (!nonempty_utf8(p->nursery_id) || !nonempty_utf8(p->program) ||
+            !nonempty_utf8(p->rule_version) || p->amount_yen < 0)
+            return ledger_fail(lg, LEDGER_INVALID, "finalize: payment row %zu is malformed",
+                               i + 1);
+    }
+    int64_t sum = 0;
+    size_t matched = 0;
+    for (size_t k = 0; k < req->n_programs; k++) {
+        const ledger_program_total *pt = &req->programs[k];
+        int64_t s = 0;
+        if (check_text(lg, "program id", pt->program))
+            return LEDGER_INVALID;
+        for (size_t i = 0; i < req->n_payments; i++) {
+            if (strcmp(req->payments[i].program, pt->program) != 0)
+                continue;
+            matched++;
+            if (__builtin_add_overflow(s, req->payments[i].amount_yen, &s))
+                return ledger_fail(lg, LEDGER_INVALID, "finalize: %s total overflows",
+                                   pt->program);
+        }
+        if (s != pt->amount_yen)
+            return ledger_fail(lg, LEDGER_INVALID,
+                               "finalize: %s payments add up to %lld yen, total says %lld",
+                               pt->program, (long long)s, (long long)pt->amount_yen);
+        if (__builtin_add_overflow(sum, s, &sum))
+            return ledger_fail(lg, LEDGER_INVALID, "finalize: month total overflows");
+    }
+    if (matched != req->n_payments)
+        return ledger_fail(lg, LEDGER_INVALID, "finalize: a payment names a program without a total");
+    if (sum != req->total_yen)
+        return ledger_fail(lg, LEDGER_INVALID,
+                           "finalize: program totals add up to %lld yen, month total says %lld",
+                           (long long)sum, (long long)req->total_yen);
+    return LEDGER_OK;
+}
+
+static bool role_known(const char *r)
+{
+    return r && (!strcmp(r, "rules") || !strcmp(r, "registry") || !strcmp(r, "children") ||
+                 !strcmp(r, "staff"));
+}
+
+static int check_files(ledger *lg, const ledger_finalize_req *req)
+{
+    for (size_t i = 0; i < req->n_files; i++) {
+        const ledger_file *f = &req->files[i];
+        char sha[SHA256_HEX_LEN + 1];
+        if (!role_known(f->role) || !nonempty_utf8(f->name) || !f->sha256 ||
+            (f->len && !f->data))
+            return ledger_fail(lg, LEDGER_INVALID, "finalize: file %zu is malformed", i + 1);
+        hash_sha256_hex(f->len ? f->data : "", f->len, sha);
+        if (strcmp(sha, f->sha256) != 0)
+            return ledger_fail(lg, LEDGER_INVALID,
+                               "finalize: %s: bytes do not match SHA-256 %s (file changed?)",
+                               f->name, f->sha256);
+    }
+    return LEDGER_OK;
+}
+
+static int check_request(ledger *lg, const ledger_finalize_req *req, int *fy)
+{
+    claim_month m;
+    if (!req->month || !month_parse(req->month, &m))
+        return ledger_fail(lg, LEDGER_INVALID, "finalize: month must be YYYY-MM");
+    *fy = month_fiscal_year(m);
+    int rc = check_text(lg, "run_id", req->run_id);
+    if (!rc) rc = check_text(lg, "created time", req->created);
+    if (!rc) rc = check_text(lg, "actor", req->actor);
+    if (!rc) rc = check_text(lg, "engine version", req->engine_version);
+    if (!rc && req->supersede) rc = check_text(lg, "supersede reason", req->reason);
+    if (!rc && req->over_budget_reason)
+        rc = check_text(lg, "over-budget reason", req->over_budget_reason);
+    if (rc)
+        return rc;
+    if (strlen(req->run_id) >= sizeof ((ledger_finalize_res *)0)->superseded_run_id)
+        return ledger_fail(lg, LEDGER_INVALID, "finalize: run_id too long");
+    if (req->budget.line_id && (req->budget.fiscal_year != *fy || req->budget.line_amount_yen < 0 ||
+                                !ledger_utf8_valid(req->budget.line_id)))
+        return ledger_fail(lg, LEDGER_INVALID, "finalize: budget line does not fit FY%d", *fy);
+    rc = check_payments(lg, req);
+    return rc ? rc : check_files(lg, req);
+}
+
+/* ---- finalize: the transaction ----------------------------------------- */
+
+/* Current run of month into id (size idsz); "" if none. */
+static int current_run_id(ledger *lg, const char *month, char *id, size_t idsz)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg, "SELECT run_id FROM runs WHERE month = ? AND superseded_by IS NULL",
+                            &st);
+    if (rc)
+        return rc;
+    ledger_bind_text(st, 1, month);
+    int step = sqlite3_step(st);
+    id[0] = '\0';
+    if (step == SQLITE_ROW)
+        snprintf(id, idsz, "%s", ledger_col_text(st, 0));
+    else if (step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading current run");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int fy_paid_other_months(ledger *lg, int fy, const char *month, int64_t *paid)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT COALESCE(SUM(total_yen), 0) FROM runs"
+                            " WHERE fiscal_year = ? AND month <> ? AND superseded_by IS NULL",
+                            &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, fy);
+    ledger_bind_text(st, 2, month);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *paid = sqlite3_column_int64(st, 0);
+    else
+        rc = ledger_sqlite_fail(lg, "ledger: fiscal-year total");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* SPEC 1.4: refuse a month that takes the FY over its line, unless overridden. */
+static int budget_check(ledger *lg, const ledger_finalize_req *req, int fy,
+                        ledger_finalize_res *res)
+{
+    int rc = fy_paid_other_months(lg, fy, req->month, &res->fy_paid_before_yen);
+    if (rc)
+        return rc;
+    if (__builtin_add_overflow(res->fy_paid_before_yen, req->total_yen, &res->fy_paid_after_yen))
+        return ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
+    if (!req->budget.line_id || res->fy_paid_after_yen <= req->budget.line_amount_yen)
+        return LEDGER_OK;
+    res->overrun_yen = res->fy_paid_after_yen - req->budget.line_amount_yen;
+    if (req->over_budget_reason)
+        return LEDGER_OK;
+    return ledger_fail(lg, LEDGER_OVER_BUDGET,
+                       "FY%d paid total would be %lld yen, over budget line %s (%lld yen) by "
+                       "%lld yen; finalizing needs an over-budget reason (補正予算・流用)",
+                       fy, (long long)res->fy_paid_after_yen, req->budget.line_id,
+                       (long long)req->budget.line_amount_yen, (long long)res->overrun_yen);
+}
+
+static int step_done(ledger *lg, sqlite3_stmt *st, const char *what)
+{
+    int rc = LEDGER_OK;
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int insert_run(ledger *lg, const ledger_finalize_req *req, int fy, const char *old_id,
+                      const ledger_finalize_res *res, int64_t seq)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "INSERT INTO runs(run_id, month, fiscal_year, created, actor,"
+                            " engine_version, total_yen, fy_paid_yen, budget_fiscal_year,"
+                            " budget_line_id, budget_line_yen, over_budget_reason, overrun_yen,"
+                            " supersedes, supersede_reason, event_seq)"
+                            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                            &st);
+    if (rc)
+        return rc;
+    bool budget = req->budget.line_id != NULL, over = res->overrun_yen > 0;
+    ledger_bind_text(st, 1, req->run_id);
+    ledger_bind_text(st, 2, req->month);
+    sqlite3_bind_int(st, 3, fy);
+    ledger_bind_text(st, 4, req->created);
+    ledger_bind_text(st, 5, req->actor);
+    ledger_bind_text(st, 6, req->engine_version);
+    sqlite3_bind_int64(st, 7, req->total_yen);
+    sqlite3_bind_int64(st, 8, res->fy_paid_after_yen);
+    if (budget) {
+        sqlite3_bind_int(st, 9, req->budget.fiscal_year);
+        ledger_bind_text(st, 10, req->budget.line_id);
+        sqlite3_bind_int64(st, 11, req->budget.line_amount_yen);
+    }
+    /* A reason given while within budget overrides nothing: not recorded. */
+    ledger_bind_text(st, 12, over ? req->over_budget_reason : NULL);
+    sqlite3_bind_int64(st, 13, over ? res->overrun_yen : 0);
+    ledger_bind_text(st, 14, old_id[0] ? old_id : NULL);
+    ledger_bind_text(st, 15, old_id[0] ? req->reason : NULL);
+    sqlite3_bind_int64(st, 16, seq);
+    return step_done(lg, st, "ledger: recording the run");
+}
+
+static int insert_programs(ledger *lg, const ledger_finalize_req *req)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg, "INSERT INTO run_programs(run_id, program, amount_yen) VALUES (?,?,?)",
+                            &st);
+    for (size_t i = 0; !rc && i < req->n_programs; i++) {
+        sqlite3_reset(st);
+        ledger_bind_text(st, 1, req->run_id);
+        ledger_bind_text(st, 2, req->programs[i].program);
+        sqlite3_bind_int64(st, 3, req->programs[i].amount_yen);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = ledger_sqlite_fail(lg, "ledger: recording program totals");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int insert_payments(ledger *lg, const ledger_finalize_req *req)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "INSERT INTO payments(run_id, nursery_id, program, rule_version,"
+                            " amount_yen) VALUES (?,?,?,?,?)",
+                            &st);
+    for (size_t i = 0; !rc && i < req->n_payments; i++) {
+        const ledger_payment *p = &req->payments[i];
+        sqlite3_reset(st);
+        ledger_bind_text(st, 1, req->run_id);
+        ledger_bind_text(st, 2, p->nursery_id);
+        ledger_bind_text(st, 3, p->program);
+        ledger_bind_text(st, 4, p->rule_version);
+        sqlite3_bind_int64(st, 5, p->amount_yen);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = ledger_sqlite_fail(lg, "ledger: recording payments");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
+                       ledger_finalize_res *res)
+{
+    char old_id[sizeof res->superseded_run_id];
+    int rc = current_run_id(lg, req->month, old_id, sizeof old_id);
+    if (rc)
+        return rc;
+    if (old_id[0] && !req->supersede)
+        return ledger_fail(lg, LEDGER_ALREADY_FINALIZED,
+                           "month %s is already finalized (run %s); a correction needs "
+                           "--supersede --reason", req->month, old_id);
+    if (!old_id[0] && req->supersede)
+        return ledger_fail(lg, LEDGER_NOTHING_TO_SUPERSEDE,
+                           "month %s has no finalized run to supersede", req->month);
+    if ((rc = budget_check(lg, req, fy, res)))
+        return rc;
+    int64_t seq;
+    char prev[SHA256_HEX_LEN + 1], now[32];
+    if ((rc = ledger_chain_head(lg, &seq, prev)))
+        return rc;
+    seq++;
+    /* inserting the run marks old_id superseded (trigger runs_mark_superseded) */
+    if ((rc = insert_run(lg, req, fy, old_id, res, seq)) || (rc = insert_programs(lg, req)) ||
+        (rc = insert_payments(lg, req)))
+        return rc;
+    for (size_t i = 0; i < req->n_files; i++)
+        if ((rc = ledger_blob_link(lg, req->run_id, &req->files[i])))
+            return rc;
+    strbuf payload;
+    sb_init(&payload);
+    rc = ledger_run_payload(lg, req->run_id, &payload);
+    now_iso(now);
+    if (!rc)
+        rc = ledger_chain_append(lg, seq, prev, now, req->actor,
+                                 old_id[0] ? "supersede" : "finalize", payload.buf);
+    sb_release(&payload);
+    if (!rc) {
+        res->event_seq = seq;
+        memcpy(res->superseded_run_id, old_id, sizeof old_id);
+    }
+    return rc;
+}
+
+int ledger_finalize(ledger *lg, const ledger_finalize_req *req, ledger_finalize_res *res)
+{
+    memset(res, 0, sizeof *res);
+    int fy = 0, rc = check_request(lg, req, &fy);
+    if (rc)
+        return rc;
+    if ((rc = ledger_tx_begin(lg, true)))
+        return rc;
+    return ledger_tx_end(lg, finalize_tx(lg, req, fy, res));
+}
+
+/* ---- queries ----------------------------------------------------------- */
+
+static int load_programs(ledger *lg, const char *run_id, arena *a, ledger_program_total **out,
+                         size_t *n)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT program, amount_yen, count(*) OVER () FROM run_programs"
+                            " WHERE run_id = ? ORDER BY program",
+                            &st);
+    if (rc)
+        return rc;
+    ledger_bind_text(st, 1, run_id);
+    *out = NULL;
+    *n = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!*out)
+            *out = arena_calloc(a, (size_t)sqlite3_column_int64(st, 2), sizeof **out);
+        (*out)[*n].program = col_dup(a, st, 0);
+        (*out)[(*n)++].amount_yen = sqlite3_column_int64(st, 1);
+    }
+    if (step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading program totals");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int load_payments(ledger *lg, ledger_run *r, arena *a)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT nursery_id, program, rule_version, amount_yen,"
+                            " count(*) OVER () FROM payments WHERE run_id = ?"
+                            " ORDER BY nursery_id, program",
+                            &st);
+    if (rc)
+        return rc;
+    ledger_bind_text(st, 1, r->run_id);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!r->payments)
+            r->payments = arena_calloc(a, (size_t)sqlite3_column_int64(st, 4), sizeof *r->payments);
+        ledger_payment *p = &r->payments[r->n_payments++];
+        p->nursery_id = col_dup(a, st, 0);
+        p->program = col_dup(a, st, 1);
+        p->rule_version = col_dup(a, st, 2);
+        p->amount_yen = sqlite3_column_int64(st, 3);
+    }
+    if (step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading payments");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int load_files(ledger *lg, ledger_run *r, arena *a)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT f.role, f.name, f.sha256, b.length, count(*) OVER ()"
+                            " FROM run_files f LEFT JOIN blobs b ON b.sha256 = f.sha256"
+                            " WHERE f.run_id = ? ORDER BY f.role, f.name",
+                            &st);
+    if (rc)
+        return rc;
+    ledger_bind_text(st, 1, r->run_id);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!r->files)
+            r->files = arena_calloc(a, (size_t)sqlite3_column_int64(st, 4), sizeof *r->files);
+        ledger_file *f = &r->files[r->n_files++];
+        f->role = col_dup(a, st, 0);
+        f->name = col_dup(a, st, 1);
+        f->sha256 = col_dup(a, st, 2);
+        f->len = (size_t)sqlite3_column_int64(st, 3);
+    }
+    if (step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading run files");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+#define RUN_COLUMNS                                                                          \
+    "run_id, month, created, actor, engine_version, over_budget_reason, overrun_yen,"       \
+    " supersedes, supersede_reason, superseded_by, total_yen, fy_paid_yen, event_seq,"      \
+    " budget_fiscal_year, budget_line_id, budget_line_yen"
+
+static void run_from_row(sqlite3_stmt *st, arena *a, ledger_run *r)
+{
+    memset(r, 0, sizeof *r);
+    r->run_id = col_dup(a, st, 0);
+    r->month = col_dup(a, st, 1);
+    r->created = col_dup(a, st, 2);
+    r->actor = col_dup(a, st, 3);
+    r->engine_version = col_dup(a, st, 4);
+    r->over_budget_reason = col_dup(a, st, 5);
+    r->overrun_yen = sqlite3_column_int64(st, 6);
+    r->supersedes = col_dup(a, st, 7);
+    r->supersede_reason = col_dup(a, st, 8);
+    r->superseded_by = col_dup(a, st, 9);
+    r->total_yen = sqlite3_column_int64(st, 10);
+    r->fy_paid_yen = sqlite3_column_int64(st, 11);
+    r->event_seq = sqlite3_column_int64(st, 12);
+    r->budget.fiscal_year = sqlite3_column_int(st, 13);
+    r->budget.line_id = col_dup(a, st, 14);
+    r->budget.line_amount_yen = sqlite3_column_int64(st, 15);
+}
+
+static int load_details(ledger *lg, ledger_run *r, arena *a)
+{
+    int rc = load_programs(lg, r->run_id, a, &r->programs, &r->n_programs);
+    if (!rc)
+        rc = load_payments(lg, r, a);
+    if (!rc)
+        rc = load_files(lg, r, a);
+    return rc;
+}
+
+/* Runs of month (only the current one if current_only), oldest first. */
+static int load_runs(ledger *lg, const char *month, bool current_only, arena *a,
+                     ledger_run **out, size_t *n)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            current_only
+                                ? "SELECT " RUN_COLUMNS ", count(*) OVER () FROM runs"
+                                  " WHERE month = ? AND superseded_by IS NULL ORDER BY event_seq"
+                                : "SELECT " RUN_COLUMNS ", count(*) OVER () FROM runs"
+                                  " WHERE month = ? ORDER BY event_seq",
+                            &st);
+    if (rc)
+        return rc;
+    ledger_bind_text(st, 1, month);
+    *out = NULL;
+    *n = 0;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!*out)
+            *out = arena_calloc(a, (size_t)sqlite3_column_int64(st, 16), sizeof **out);
+        run_from_row(st, a, &(*out)[(*n)++]);
+    }
+    if (step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading runs");
+    sqlite3_finalize(st);
+    for (size_t i = 0; !rc && i < *n; i++)
+        rc = load_details(lg, &(*out)[i], a);
+    return rc;
+}
+
+int ledger_runs(ledger *lg, const char *month, arena *a, ledger_run **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    int rc = ledger_tx_begin(lg, false);
+    if (rc)
+        return rc;
+    return ledger_tx_end(lg, load_runs(lg, month, false, a, out, n));
+}
+
+int ledger_month_current(ledger *lg, const char *month, arena *a, ledger_run *out)
+{
+    memset(out, 0, sizeof *out);
+    ledger_run *runs;
+    size_t n;
+    int rc = ledger_tx_begin(lg, false);
+    if (rc)
+        return rc;
+    rc = ledger_tx_end(lg, load_runs(lg, month, true, a, &runs, &n));
+    if (rc)
+        return rc;
+    if (n == 0)
+        return ledger_fail(lg, LEDGER_NOT_FOUND, "month %s has no finalized run", month);
+    *out = runs[0];
+    return LEDGER_OK;
+}
+
+static int load_fy(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t *n)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT month, run_id, total_yen, count(*) OVER () FROM runs"
+                            " WHERE fiscal_year = ? AND superseded_by IS NULL ORDER BY month",
+                            &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, fy);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!*out)
+            *out = arena_calloc(a, (size_t)sqlite3_column_int64(st, 3), sizeof **out);
+        ledger_month_sum *m = &(*out)[(*n)++];
+        m->month = col_dup(a, st, 0);
+        m->run_id = col_dup(a, st, 1);
+        m->total_yen = sqlite3_column_int64(st, 2);
+    }
+    if (step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading the fiscal year");
+    sqlite3_finalize(st);
+    for (size_t i = 0; !rc && i < *n; i++)
+        rc = load_programs(lg, (*out)[i].run_id, a, &(*out)[i].programs, &(*out)[i].n_programs);
+    return rc;
+}
+
+int ledger_fy_months(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    int rc = ledger_tx_begin(lg, false);
+    if (rc)
+        return rc;
+    return ledger_tx_end(lg, load_fy(lg, fy, a, out, n));
+}

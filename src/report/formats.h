@@ -1,0 +1,91 @@
+/* formats: what the workbook writers (payments_xlsx, statement_xlsx) share —
+ * one set of cell formats, the only ways input text and amounts reach a cell,
+ * the labelled values of a program, and opening/closing a workbook under a
+ * temporary name.  Private to src/report; not for the CSV writers.
+ *
+ * Every write goes through an xw: the first libxlsxwriter error is kept and
+ * later writes become no-ops, so a writer checks once, at xw_close(). */
+#ifndef KASAN_REPORT_FORMATS_H
+#define KASAN_REPORT_FORMATS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xlsxwriter.h>
+
+#include "kasan/fsutil.h"
+#include "kasan/month.h"
+
+/* The issuing section printed on statements.  A constant until the budget
+ * line (rules/) carries its owning section. */
+extern const char FMT_ISSUER[];
+
+typedef struct xw_formats {
+    lxw_format *title;      /* sheet title, large bold */
+    lxw_format *subtitle;   /* bold */
+    lxw_format *title_c;    /* statement title, centred */
+    lxw_format *subtitle_c; /* bold, centred */
+    lxw_format *header;     /* table header: bold, shaded, bordered, wrapped */
+    lxw_format *text;       /* bordered text cell */
+    lxw_format *text_c;     /* bordered, centred */
+    lxw_format *text_r;     /* bordered, right-aligned (exact fractions) */
+    lxw_format *plain;      /* text without border */
+    lxw_format *plain_r;    /* text without border, right-aligned */
+    lxw_format *note;       /* small grey text */
+    lxw_format *draft;      /* red bold 試算 mark, right-aligned */
+    lxw_format *draft_l;    /* the same, left-aligned */
+    lxw_format *draft_cell; /* bordered, centred, red: 試算 in a table */
+    lxw_format *num;        /* bordered whole number #,##0 */
+    lxw_format *yen;        /* bordered #,##0 */
+    lxw_format *yen_total;  /* bordered bold #,##0, shaded */
+    lxw_format *total_label;/* bordered bold, shaded */
+    lxw_format *syen;       /* statement: bordered #,##0"円" */
+    lxw_format *syen_total; /* statement: bold #,##0"円", shaded */
+    lxw_format *syen_big;   /* statement: the amount paid, large */
+    lxw_format *big_label;  /* statement: label beside it */
+} xw_formats;
+
+typedef struct xw {
+    lxw_workbook *wb;
+    fs_out out;
+    lxw_error err;          /* first error; LXW_NO_ERROR while all is well */
+    xw_formats f;
+} xw;
+
+/* Opens a workbook writing to a temporary name beside `path`. */
+int xw_open(xw *x, const char *path, bool constant_memory, char *err, size_t errsz);
+/* Closes the workbook; on success renames it into place and returns 0,
+ * otherwise removes the temporary file, says why in err and returns -1. */
+int xw_close(xw *x, char *err, size_t errsz);
+lxw_worksheet *xw_sheet(xw *x, const char *name);
+
+/* Input text (names, refs, paths) always as a string cell, never a formula:
+ * a value starting with '=', '+', '-' or '@' stays text.  NULL = blank. */
+void xw_text(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f);
+/* A whole number (yen, days, counts) as a numeric cell. */
+void xw_whole(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int64_t v, lxw_format *f);
+void xw_merge(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c0, lxw_col_t c1, const char *s,
+              lxw_format *f);
+void xw_blank(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, lxw_format *f);
+/* A program value: whole yen with yen_fmt, whole numbers with f->num, the
+ * rest (fractions, text, care sets, dates) as text.  wareki: dates in 和暦. */
+void xw_value(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const month_run *run, vtype t,
+              value v, lxw_format *yen_fmt, bool wareki);
+/* Records an error from a libxlsxwriter call made directly. */
+void xw_check(xw *x, lxw_error e);
+
+/* Labelled values of a program in a scope, in definition order (tables and
+ * the program's result are left out).  Returns the count (≤ max). */
+size_t fmt_labelled(const program *p, rule_scope scope, const rule_value **out, size_t max);
+/* The label of the program's result, or "支給額". */
+const char *fmt_result_label(const program *p);
+
+/* Input vocabularies shown in Japanese (SPEC 2). */
+const char *fmt_account_type(const char *code); /* ordinary → 普通, current → 当座 */
+const char *fmt_employment(const char *code);   /* full_time → 常勤, part_time → 非常勤 */
+const char *fmt_qualification(const month_run *run, const char *code);
+/* Care types of a child line as Japanese names joined by "・". */
+void fmt_care_names(const month_run *run, const child_line *cl, char *buf, size_t size);
+const char *fmt_scope_name(rule_scope s); /* 児童 / 職員 / 施設 */
+
+#endif

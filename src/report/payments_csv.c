@@ -1,0 +1,81 @@
+/* payments_csv: the machine-readable outputs of SPEC 4 — payments.csv and
+ * rejections.csv (UTF-8, LF, RFC 4180 quoting where a field needs it). */
+#include <errno.h>
+#include <string.h>
+
+#include "kasan/fsutil.h"
+#include "kasan/report.h"
+#include "kasan/strbuf.h"
+
+static void csv_put(strbuf *sb, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        sb_adds(sb, s);
+        return;
+    }
+    sb_addc(sb, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            sb_addc(sb, '"');
+        sb_addc(sb, *s);
+    }
+    sb_addc(sb, '"');
+}
+
+static int write_out(strbuf *sb, const char *path, char *err, size_t errsz)
+{
+    int rc = fs_write_atomic(path, sb->buf, sb->len);
+    if (rc != 0)
+        snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
+    sb_release(sb);
+    return rc;
+}
+
+int report_payments_csv(const month_run *run, const char *path, char *err, size_t errsz)
+{
+    strbuf sb;
+    sb_init(&sb);
+    sb_grow(&sb, 64 * (month_payment_count(run) + 1));
+    sb_adds(&sb, "month,nursery_id,program,rule_version,amount_yen\n");
+    char mon[8];
+    month_format(run->month, mon);
+    for (size_t i = 0; i < run->n_nurseries; i++) {
+        const nursery_month *nm = &run->nurseries[i];
+        for (size_t p = 0; p < run->n_programs; p++) {
+            if (nm->amount[p] <= 0)
+                continue;
+            sb_addf(&sb, "%s,", mon);
+            csv_put(&sb, nm->nursery->id);
+            sb_addc(&sb, ',');
+            csv_put(&sb, run->programs[p]->id);
+            sb_addc(&sb, ',');
+            csv_put(&sb, run->programs[p]->version);
+            sb_addf(&sb, ",%lld\n", (long long)nm->amount[p]);
+        }
+    }
+    return write_out(&sb, path, err, errsz);
+}
+
+int report_rejections_csv(const month_run *run, const char *path, char *err, size_t errsz)
+{
+    strbuf sb;
+    sb_init(&sb);
+    sb_adds(&sb, "month,file,line,nursery_id,ref,reason_code,reason\n");
+    char mon[8];
+    month_format(run->month, mon);
+    for (size_t i = 0; i < run->n_rejections; i++) {
+        const rejection *r = &run->rejections[i];
+        sb_addf(&sb, "%s,", mon);
+        csv_put(&sb, r->file);
+        sb_addf(&sb, ",%d,", r->line);
+        csv_put(&sb, r->nursery_id);
+        sb_addc(&sb, ',');
+        csv_put(&sb, r->ref);
+        sb_addc(&sb, ',');
+        csv_put(&sb, r->code);
+        sb_addc(&sb, ',');
+        csv_put(&sb, r->reason);
+        sb_addc(&sb, '\n');
+    }
+    return write_out(&sb, path, err, errsz);
+}

@@ -1,0 +1,607 @@
+/* payments_xlsx: the section's workbook for a month (SPEC 4) — 支払一覧,
+ * 明細, 不支給, 予算 and 検証.  Columns come from the programs in force and
+ * their labelled values, so a program added in rules/ appears without a
+ * change here.  Amounts are the run's whole yen; nothing is computed but
+ * sums of them.
+ *
+ * Written in constant_memory mode so tens of thousands of lines keep memory
+ * flat: every sheet is written strictly row by row, top to bottom, and no
+ * sheet merges cells.  Freeze panes, column widths, print setup and the chart
+ * are sheet settings and work in that mode; the autofilter does too, but
+ * libxlsxwriter refuses a range whose last row is already flushed, so each
+ * sheet counts its rows first and sets the filter before writing them. */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats.h"
+#include "kasan/report.h"
+
+/* The wareki name of a claim month, e.g. "令和7年4月". */
+static void month_label(claim_month m, char *buf, size_t size)
+{
+    if (!month_format_wareki(m, buf, size))
+        month_format(m, buf);
+}
+
+/* Set before the sheet's rows are written (constant_memory: see top). */
+static void sheet_print_setup(xw *x, lxw_worksheet *ws, bool one_page, bool draft,
+                              lxw_row_t header_row)
+{
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, one_page ? 1 : 0);
+    xw_check(x, worksheet_repeat_rows(ws, header_row, header_row));
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+    worksheet_set_header(ws, draft ? "&R&\"-,Bold\"&14&KFF0000試算" : "");
+    worksheet_set_footer(ws, "&C&P / &N");
+}
+
+/* ---- 支払一覧 ---------------------------------------------------------- */
+
+static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
+{
+    lxw_worksheet *ws = xw_sheet(x, "支払一覧");
+    if (!ws)
+        return;
+    xw_formats *f = &x->f;
+    const lxw_col_t np = (lxw_col_t)run->n_programs;
+    const lxw_col_t c_prog = 3, c_total = c_prog + np, c_bank = c_total + 1;
+    const lxw_col_t last = c_bank + 4;
+
+    worksheet_set_column(ws, 0, 0, 10, NULL);
+    worksheet_set_column(ws, 1, 1, 28, NULL);
+    worksheet_set_column(ws, 2, 2, 26, NULL);
+    worksheet_set_column(ws, c_prog, c_total, 16, NULL);
+    worksheet_set_column(ws, c_bank, c_bank, 16, NULL);
+    worksheet_set_column(ws, c_bank + 1, c_bank + 1, 14, NULL);
+    worksheet_set_column(ws, c_bank + 2, c_bank + 2, 6, NULL);
+    worksheet_set_column(ws, c_bank + 3, c_bank + 3, 10, NULL);
+    worksheet_set_column(ws, c_bank + 4, c_bank + 4, 34, NULL);
+
+    char ml[64], title[256];
+    month_label(run->month, ml, sizeof ml);
+    snprintf(title, sizeof title, "%s分 支払一覧%s", ml, meta->finalized ? "（確定）" : "（試算）");
+    worksheet_set_row(ws, 0, 24, NULL);
+    xw_text(x, ws, 0, 0, title, f->title);
+
+    static const char *const bank_hdr[] = {"金融機関", "支店", "種別", "口座番号", "口座名義"};
+    worksheet_set_row(ws, 1, 30, NULL);
+    xw_text(x, ws, 1, 0, "施設番号", f->header);
+    xw_text(x, ws, 1, 1, "施設名", f->header);
+    xw_text(x, ws, 1, 2, "運営法人", f->header);
+    for (lxw_col_t p = 0; p < np; p++)
+        xw_text(x, ws, 1, c_prog + p, run->programs[p]->title, f->header);
+    xw_text(x, ws, 1, c_total, "合計", f->header);
+    for (lxw_col_t i = 0; i < 5; i++)
+        xw_text(x, ws, 1, c_bank + i, bank_hdr[i], f->header);
+
+    size_t paid = 0;
+    for (size_t i = 0; i < run->n_nurseries; i++)
+        paid += run->nurseries[i].total > 0;
+    xw_check(x, worksheet_autofilter(ws, 1, 0, (lxw_row_t)(1 + paid), last));
+    worksheet_freeze_panes(ws, 2, 2);
+    sheet_print_setup(x, ws, false, !meta->finalized, 1);
+
+    int64_t sum[MONTH_MAX_PROGRAMS] = {0}, total = 0;
+    lxw_row_t r = 2;
+    for (size_t i = 0; i < run->n_nurseries; i++) {
+        const nursery_month *nm = &run->nurseries[i];
+        if (nm->total <= 0)
+            continue;
+        const nursery *n = nm->nursery;
+        xw_text(x, ws, r, 0, n->id, f->text);
+        xw_text(x, ws, r, 1, n->name, f->text);
+        xw_text(x, ws, r, 2, n->operator_name, f->text);
+        for (lxw_col_t p = 0; p < np; p++) {
+            xw_whole(x, ws, r, c_prog + p, nm->amount[p], f->yen);
+            sum[p] += nm->amount[p];
+        }
+        xw_whole(x, ws, r, c_total, nm->total, f->yen);
+        total += nm->total;
+        xw_text(x, ws, r, c_bank, n->bank_name, f->text);
+        xw_text(x, ws, r, c_bank + 1, n->bank_branch, f->text);
+        xw_text(x, ws, r, c_bank + 2, fmt_account_type(n->account_type), f->text_c);
+        xw_text(x, ws, r, c_bank + 3, n->account_number, f->text);
+        xw_text(x, ws, r, c_bank + 4, n->account_holder, f->text);
+        r++;
+    }
+
+    /* Totals are the sums of the rows above, written as values (not SUM
+     * formulas) so the sheet states exactly what payments.csv pays. */
+    char lbl[64];
+    snprintf(lbl, sizeof lbl, "合計（%zu施設）", paid);
+    xw_text(x, ws, r, 0, lbl, f->total_label);
+    xw_blank(x, ws, r, 1, f->total_label);
+    xw_blank(x, ws, r, 2, f->total_label);
+    for (lxw_col_t p = 0; p < np; p++)
+        xw_whole(x, ws, r, c_prog + p, sum[p], f->yen_total);
+    xw_whole(x, ws, r, c_total, total, f->yen_total);
+    for (lxw_col_t i = 0; i < 5; i++)
+        xw_blank(x, ws, r, c_bank + i, f->total_label);
+
+    worksheet_activate(ws);
+}
+
+/* ---- 明細 -------------------------------------------------------------- */
+
+typedef struct detail_col {
+    size_t p;
+    const rule_value *rv;
+    char header[160];
+} detail_col;
+
+enum {
+    D_KIND, D_ID, D_NAME, D_REF, D_LINE, D_PROG, D_VER, D_CARE, D_DAYS, D_MDAYS, D_QUAL, D_EMP,
+    D_HOURS, D_COST, D_INCOME, D_FIXED
+};
+
+/* Every labelled value of every program, in program then definition order;
+ * a label used twice gets the program and/or scope to tell them apart. */
+static detail_col *detail_columns(const month_run *run, size_t *n_out)
+{
+    size_t cap = 0;
+    for (size_t p = 0; p < run->n_programs; p++)
+        cap += run->programs[p]->n_values;
+    detail_col *cols = calloc(cap ? cap : 1, sizeof *cols);
+    if (!cols)
+        return NULL;
+    size_t n = 0;
+    for (size_t p = 0; p < run->n_programs; p++) {
+        const program *pg = run->programs[p];
+        for (rule_scope s = SCOPE_NURSERY; s <= SCOPE_STAFF; s++) {
+            const rule_value *rv[256];
+            size_t k = fmt_labelled(pg, s, rv, 256);
+            for (size_t i = 0; i < k; i++)
+                cols[n++] = (detail_col){.p = p, .rv = rv[i]};
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        bool other_prog = false, same_prog = false;
+        for (size_t j = 0; j < n; j++) {
+            if (j == i || strcmp(cols[i].rv->label, cols[j].rv->label))
+                continue;
+            if (cols[j].p != cols[i].p)
+                other_prog = true;
+            else
+                same_prog = true;
+        }
+        const char *title = run->programs[cols[i].p]->title;
+        const char *scope = fmt_scope_name(cols[i].rv->scope);
+        if (other_prog && same_prog)
+            snprintf(cols[i].header, sizeof cols[i].header, "%s（%s・%s）", cols[i].rv->label, title,
+                     scope);
+        else if (other_prog)
+            snprintf(cols[i].header, sizeof cols[i].header, "%s（%s）", cols[i].rv->label, title);
+        else if (same_prog)
+            snprintf(cols[i].header, sizeof cols[i].header, "%s（%s）", cols[i].rv->label, scope);
+        else
+            snprintf(cols[i].header, sizeof cols[i].header, "%s", cols[i].rv->label);
+    }
+    *n_out = n;
+    return cols;
+}
+
+static bool program_has_scope(const month_run *run, size_t p, rule_scope s)
+{
+    const rule_value *rv[1];
+    return fmt_labelled(run->programs[p], s, rv, 1) > 0;
+}
+
+/* Rows of 明細 below its header: one per line and program that labels
+ * values of the line's scope (at least one per line), one per nursery and
+ * program. */
+static size_t detail_rows(const month_run *run)
+{
+    size_t pc = 0, ps = 0;
+    for (size_t p = 0; p < run->n_programs; p++) {
+        pc += program_has_scope(run, p, SCOPE_CHILD);
+        ps += program_has_scope(run, p, SCOPE_STAFF);
+    }
+    size_t n = 0;
+    for (size_t k = 0; k < run->n_nurseries; k++)
+        n += run->nurseries[k].n_children * (pc ? pc : 1) +
+             run->nurseries[k].n_staff * (ps ? ps : 1) + run->n_programs;
+    return n;
+}
+
+static void hours_cell(xw *x, lxw_worksheet *ws, lxw_row_t r, const staff_line *sl)
+{
+    if (!sl->has_hours) {
+        xw_blank(x, ws, r, D_HOURS, x->f.text);
+    } else if (num_is_int(sl->hours)) {
+        xw_whole(x, ws, r, D_HOURS, sl->hours.n, x->f.num);
+    } else {
+        char buf[64];
+        num_format(sl->hours, buf, sizeof buf); /* exact: "92.5" */
+        xw_text(x, ws, r, D_HOURS, buf, x->f.text_r);
+    }
+}
+
+/* The columns shared by every row of 明細, blank-bordered where unused. */
+static void detail_row_start(xw *x, lxw_worksheet *ws, lxw_row_t r, rule_scope kind,
+                             const nursery *n, const char *ref, int line, const program *pg,
+                             lxw_col_t ncols)
+{
+    for (lxw_col_t c = 0; c < ncols; c++)
+        xw_blank(x, ws, r, c, x->f.text);
+    xw_text(x, ws, r, D_KIND, fmt_scope_name(kind), x->f.text_c);
+    xw_text(x, ws, r, D_ID, n->id, x->f.text);
+    xw_text(x, ws, r, D_NAME, n->name, x->f.text);
+    xw_text(x, ws, r, D_REF, ref, x->f.text);
+    if (line > 0)
+        xw_whole(x, ws, r, D_LINE, line, x->f.num);
+    if (pg) {
+        xw_text(x, ws, r, D_PROG, pg->id, x->f.text);
+        xw_text(x, ws, r, D_VER, pg->version, x->f.text_c);
+    }
+}
+
+static void sheet_detail(xw *x, const month_run *run)
+{
+    lxw_worksheet *ws = xw_sheet(x, "明細");
+    if (!ws)
+        return;
+    xw_formats *f = &x->f;
+    size_t nc = 0;
+    detail_col *cols = detail_columns(run, &nc);
+    if (!cols) {
+        xw_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    const lxw_col_t c_amount = (lxw_col_t)(D_FIXED + nc), ncols = c_amount + 1;
+
+    static const char *const fixed_hdr[D_FIXED] = {
+        "区分", "施設番号", "施設名", "参照番号", "入力行", "制度", "規則版", "医療的ケア",
+        "在籍日数", "月日数", "資格", "雇用形態", "勤務時間", "対象経費", "その他収入"};
+    static const double fixed_w[D_FIXED] = {6, 10, 24, 12, 7, 18, 9, 26, 8, 7, 10, 8, 8, 11, 11};
+    for (lxw_col_t c = 0; c < D_FIXED; c++) {
+        worksheet_set_column(ws, c, c, fixed_w[c], NULL);
+        xw_text(x, ws, 0, c, fixed_hdr[c], f->header);
+    }
+    worksheet_set_column(ws, D_FIXED, c_amount, 13, NULL);
+    for (size_t j = 0; j < nc; j++)
+        xw_text(x, ws, 0, (lxw_col_t)(D_FIXED + j), cols[j].header, f->header);
+    xw_text(x, ws, 0, c_amount, "支給額", f->header);
+    lxw_row_t rows = (lxw_row_t)detail_rows(run);
+    xw_check(x, worksheet_autofilter(ws, 0, 0, rows, c_amount));
+    worksheet_freeze_panes(ws, 1, 4);
+    sheet_print_setup(x, ws, false, false, 0);
+
+    const int mdays = month_days(run->month);
+    lxw_row_t r = 1;
+    for (size_t k = 0; k < run->n_nurseries; k++) {
+        const nursery_month *nm = &run->nurseries[k];
+        const nursery *n = nm->nursery;
+        for (size_t i = nm->child0; i < nm->child0 + nm->n_children; i++) {
+            const child_line *cl = run->children[i];
+            char care[512];
+            fmt_care_names(run, cl, care, sizeof care);
+            bool any = false;
+            for (size_t p = 0; p <= run->n_programs; p++) {
+                bool last_try = p == run->n_programs;
+                if (last_try ? any : !program_has_scope(run, p, SCOPE_CHILD))
+                    continue;
+                const program *pg = last_try ? NULL : run->programs[p];
+                detail_row_start(x, ws, r, SCOPE_CHILD, n, cl->child_ref, cl->line, pg, ncols);
+                xw_text(x, ws, r, D_CARE, care, f->text);
+                xw_whole(x, ws, r, D_DAYS, run->child_days[i], f->num);
+                xw_whole(x, ws, r, D_MDAYS, mdays, f->num);
+                for (size_t j = 0; pg && j < nc; j++)
+                    if (cols[j].p == p && cols[j].rv->scope == SCOPE_CHILD)
+                        xw_value(x, ws, r, (lxw_col_t)(D_FIXED + j), run, cols[j].rv->type,
+                                 month_line_value(run, p, i, cols[j].rv), f->yen, false);
+                r++;
+                any = true;
+            }
+        }
+        for (size_t i = nm->staff0; i < nm->staff0 + nm->n_staff; i++) {
+            const staff_line *sl = run->staff[i];
+            bool any = false;
+            for (size_t p = 0; p <= run->n_programs; p++) {
+                bool last_try = p == run->n_programs;
+                if (last_try ? any : !program_has_scope(run, p, SCOPE_STAFF))
+                    continue;
+                const program *pg = last_try ? NULL : run->programs[p];
+                detail_row_start(x, ws, r, SCOPE_STAFF, n, sl->staff_ref, sl->line, pg, ncols);
+                xw_text(x, ws, r, D_QUAL, fmt_qualification(run, sl->qualification), f->text);
+                xw_text(x, ws, r, D_EMP, fmt_employment(sl->employment), f->text_c);
+                hours_cell(x, ws, r, sl);
+                xw_whole(x, ws, r, D_COST, sl->salary_cost, f->yen);
+                xw_whole(x, ws, r, D_INCOME, sl->other_income, f->yen);
+                for (size_t j = 0; pg && j < nc; j++)
+                    if (cols[j].p == p && cols[j].rv->scope == SCOPE_STAFF)
+                        xw_value(x, ws, r, (lxw_col_t)(D_FIXED + j), run, cols[j].rv->type,
+                                 month_line_value(run, p, i, cols[j].rv), f->yen, false);
+                r++;
+                any = true;
+            }
+        }
+        /* The nursery's own values and amount, one row per program. */
+        for (size_t p = 0; p < run->n_programs; p++) {
+            detail_row_start(x, ws, r, SCOPE_NURSERY, n, NULL, 0, run->programs[p], ncols);
+            for (size_t j = 0; j < nc; j++)
+                if (cols[j].p == p && cols[j].rv->scope == SCOPE_NURSERY)
+                    xw_value(x, ws, r, (lxw_col_t)(D_FIXED + j), run, cols[j].rv->type,
+                             month_nursery_value(run, p, nm, cols[j].rv), f->yen, false);
+            xw_whole(x, ws, r, c_amount, nm->amount[p], f->yen);
+            r++;
+        }
+    }
+    assert(r == rows + 1);
+    free(cols);
+}
+
+/* ---- 不支給 ------------------------------------------------------------ */
+
+static const char *nursery_name(const month_run *run, const char *id)
+{
+    if (!id)
+        return NULL;
+    int32_t pos = -1;
+    if (run->reg.index_cap)
+        pos = registry_find(&run->reg, id, strlen(id));
+    else
+        for (size_t i = 0; i < run->reg.n && pos < 0; i++)
+            if (!strcmp(run->reg.v[i].id, id))
+                pos = (int32_t)i;
+    return pos >= 0 ? run->reg.v[pos].name : NULL;
+}
+
+static void sheet_rejections(xw *x, const month_run *run)
+{
+    lxw_worksheet *ws = xw_sheet(x, "不支給");
+    if (!ws)
+        return;
+    xw_formats *f = &x->f;
+    static const char *const hdr[] = {"入力ファイル", "行", "施設番号", "施設名",
+                                      "参照番号", "理由コード", "理由"};
+    static const double w[] = {30, 6, 10, 24, 12, 22, 50};
+    for (lxw_col_t c = 0; c < 7; c++) {
+        worksheet_set_column(ws, c, c, w[c], NULL);
+        xw_text(x, ws, 0, c, hdr[c], f->header);
+    }
+    xw_check(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)run->n_rejections, 6));
+    worksheet_freeze_panes(ws, 1, 0);
+    sheet_print_setup(x, ws, false, false, 0);
+    lxw_row_t r = 1;
+    for (size_t i = 0; i < run->n_rejections; i++, r++) {
+        const rejection *rj = &run->rejections[i];
+        xw_text(x, ws, r, 0, rj->file, f->text);
+        xw_whole(x, ws, r, 1, rj->line, f->num);
+        xw_text(x, ws, r, 2, rj->nursery_id, f->text);
+        const char *name = nursery_name(run, rj->nursery_id);
+        if (name)
+            xw_text(x, ws, r, 3, name, f->text);
+        else
+            xw_blank(x, ws, r, 3, f->text);
+        xw_text(x, ws, r, 4, rj->ref, f->text);
+        xw_text(x, ws, r, 5, rj->code, f->text);
+        xw_text(x, ws, r, 6, rj->reason, f->text);
+    }
+    if (run->n_rejections == 0)
+        xw_text(x, ws, 1, 0, "不支給となった行はありません。", f->plain);
+}
+
+/* ---- 予算 -------------------------------------------------------------- */
+
+static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, const run_meta *meta)
+{
+    lxw_worksheet *ws = xw_sheet(x, "予算");
+    if (!ws)
+        return;
+    xw_formats *f = &x->f;
+    const lxw_col_t np = (lxw_col_t)run->n_programs;
+    const lxw_col_t c_total = 2 + np, c_cum = c_total + 1, c_line = c_cum + 1, c_rem = c_line + 1;
+
+    worksheet_set_column(ws, 0, 0, 24, NULL);
+    worksheet_set_column(ws, 1, c_rem, 14, NULL);
+    const lxw_row_t h = 9; /* header row of the monthly table */
+    sheet_print_setup(x, ws, true, !meta->finalized, h);
+
+    char fy[32], title[128], ml[64], buf[256];
+    int fiscal = bv ? bv->fiscal_year : month_fiscal_year(run->month);
+    if (!fiscal_year_format_wareki(fiscal, fy, sizeof fy))
+        snprintf(fy, sizeof fy, "%d年度", fiscal);
+    snprintf(title, sizeof title, "%s 予算執行状況", fy);
+    worksheet_set_row(ws, 0, 24, NULL);
+    xw_text(x, ws, 0, 0, title, f->title);
+    if (!bv) {
+        xw_text(x, ws, 1, 0, "予算執行の情報がありません。", f->plain);
+        return;
+    }
+
+    month_label(run->month, ml, sizeof ml);
+    int idx = month_fiscal_index(run->month);
+    bool line = bv->line_id != NULL;
+    xw_text(x, ws, 1, 0, "予算事業", f->header);
+    xw_text(x, ws, 1, 1, line ? bv->line_id : "（予算事業の定めなし）", f->text);
+    const struct {
+        const char *label;
+        int64_t v;
+    } sum[] = {
+        {"予算額", bv->line_amount},
+        {"既支払額（確定済みの月）", bv->paid_before},
+        {NULL, bv->this_month},
+        {"残額", bv->remaining},
+        {"年度末見込", bv->forecast},
+    };
+    for (lxw_row_t i = 0; i < 5; i++) {
+        const char *label = sum[i].label;
+        if (!label) {
+            snprintf(buf, sizeof buf, "今月分（%s・%s）", ml, meta->finalized ? "確定" : "試算");
+            label = buf;
+        }
+        xw_text(x, ws, 2 + i, 0, label, f->header);
+        if (line || i == 1 || i == 2)
+            xw_whole(x, ws, 2 + i, 1, sum[i].v, f->yen);
+        else
+            xw_text(x, ws, 2 + i, 1, "—", f->text_c);
+    }
+    snprintf(buf, sizeof buf,
+             "年度末見込 = 既支払額 + 今月分 × 残り月数（今月を含む%dか月）。"
+             "残額 = 予算額 − 既支払額 − 今月分。",
+             12 - idx);
+    xw_text(x, ws, 7, 0, buf, f->note);
+
+    worksheet_set_row(ws, h, 30, NULL);
+    xw_text(x, ws, h, 0, "月", f->header);
+    xw_text(x, ws, h, 1, "状態", f->header);
+    for (lxw_col_t p = 0; p < np; p++)
+        xw_text(x, ws, h, 2 + p, run->programs[p]->title, f->header);
+    xw_text(x, ws, h, c_total, "合計", f->header);
+    xw_text(x, ws, h, c_cum, "累計支払額", f->header);
+    xw_text(x, ws, h, c_line, "予算額", f->header);
+    xw_text(x, ws, h, c_rem, "残額", f->header);
+
+    int64_t cum = 0;
+    for (int i = 0; i < 12; i++) {
+        const budget_month *bm = &bv->months[i];
+        lxw_row_t r = h + 1 + (lxw_row_t)i;
+        month_label(bm->month, buf, sizeof buf);
+        xw_text(x, ws, r, 0, buf, f->text);
+        if (!bm->present) {
+            xw_text(x, ws, r, 1, "—", f->text_c);
+            for (lxw_col_t c = 2; c < c_line; c++)
+                xw_blank(x, ws, r, c, f->text);
+        } else {
+            xw_text(x, ws, r, 1, bm->draft ? "試算" : "確定", bm->draft ? f->draft_cell : f->text_c);
+            for (lxw_col_t p = 0; p < np; p++)
+                xw_whole(x, ws, r, 2 + p, bm->program_amount[p], f->yen);
+            xw_whole(x, ws, r, c_total, bm->total, f->yen);
+            cum += bm->total;
+            xw_whole(x, ws, r, c_cum, cum, f->yen);
+        }
+        if (line)
+            xw_whole(x, ws, r, c_line, bv->line_amount, f->yen);
+        else
+            xw_blank(x, ws, r, c_line, f->text);
+        if (line && bm->present)
+            xw_whole(x, ws, r, c_rem, bv->line_amount - cum, f->yen);
+        else
+            xw_blank(x, ws, r, c_rem, f->text);
+    }
+
+    lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
+    if (!ch) {
+        xw_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    snprintf(buf, sizeof buf, "%s 累計支払額と予算額", fy);
+    chart_title_set_name(ch, buf);
+    lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
+    chart_series_set_categories(s, "予算", h + 1, 0, h + 12, 0);
+    chart_series_set_values(s, "予算", h + 1, c_cum, h + 12, c_cum);
+    chart_series_set_name(s, "累計支払額");
+    chart_series_set_marker_type(s, LXW_CHART_MARKER_CIRCLE);
+    if (line) {
+        lxw_chart_series *b = chart_add_series(ch, NULL, NULL);
+        chart_series_set_categories(b, "予算", h + 1, 0, h + 12, 0);
+        chart_series_set_values(b, "予算", h + 1, c_line, h + 12, c_line);
+        chart_series_set_name(b, "予算額");
+        lxw_chart_line red = {.color = LXW_COLOR_RED, .dash_type = LXW_CHART_LINE_DASH_DASH,
+                              .width = 2};
+        chart_series_set_line(b, &red);
+    }
+    chart_axis_set_num_format(ch->y_axis, "#,##0");
+    chart_axis_set_min(ch->y_axis, 0);
+    chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+    lxw_chart_options co = {.x_scale = 2.0, .y_scale = 1.4};
+    xw_check(x, worksheet_insert_chart_opt(ws, h + 14, 0, ch, &co));
+}
+
+/* ---- 検証 -------------------------------------------------------------- */
+
+static void sheet_verify(xw *x, const month_run *run, const run_meta *meta)
+{
+    lxw_worksheet *ws = xw_sheet(x, "検証");
+    if (!ws)
+        return;
+    xw_formats *f = &x->f;
+    worksheet_set_column(ws, 0, 0, 30, NULL);
+    worksheet_set_column(ws, 1, 1, 70, NULL);
+    worksheet_set_column(ws, 2, 4, 14, NULL);
+
+    char ml[64], mon[8], buf[256];
+    month_format(run->month, mon);
+    month_label(run->month, ml, sizeof ml);
+    snprintf(buf, sizeof buf, "%s（%s）", mon, ml);
+    lxw_row_t r = 0;
+    worksheet_set_row(ws, r, 24, NULL);
+    xw_text(x, ws, r++, 0, "検証情報", f->title);
+    const char *kv[][2] = {
+        {"実行ID", meta->run_id},
+        {"実行日時（UTC）", meta->created},
+        {"エンジン版", meta->engine_version},
+        {"区分", meta->finalized ? "確定" : "試算"},
+        {"対象月", buf},
+    };
+    for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++, r++) {
+        xw_text(x, ws, r, 0, kv[i][0], f->header);
+        xw_text(x, ws, r, 1, kv[i][1], f->text);
+    }
+
+    r++;
+    xw_text(x, ws, r++, 0, "適用した規則", f->subtitle);
+    static const char *const ph[] = {"制度", "名称", "版", "施行日", "規則ファイル"};
+    for (lxw_col_t c = 0; c < 5; c++)
+        xw_text(x, ws, r, c, ph[c], f->header);
+    r++;
+    for (size_t p = 0; p < run->n_programs; p++, r++) {
+        const program *pg = run->programs[p];
+        char from[11];
+        date_format_iso(pg->effective_from, from);
+        xw_text(x, ws, r, 0, pg->id, f->text);
+        xw_text(x, ws, r, 1, pg->title, f->text);
+        xw_text(x, ws, r, 2, pg->version, f->text_c);
+        xw_text(x, ws, r, 3, from, f->text_c);
+        xw_text(x, ws, r, 4, pg->file ? pg->file->path : NULL, f->text);
+    }
+
+    r++;
+    xw_text(x, ws, r++, 0, "規則ファイル", f->subtitle);
+    xw_text(x, ws, r, 0, "パス", f->header);
+    xw_text(x, ws, r, 1, "SHA-256", f->header);
+    xw_text(x, ws, r, 2, "バイト数", f->header);
+    r++;
+    for (size_t i = 0; run->rules && i < run->rules->n_files; i++, r++) {
+        const rule_file *rf = &run->rules->files[i];
+        xw_text(x, ws, r, 0, rf->path, f->text);
+        xw_text(x, ws, r, 1, rf->sha256, f->text);
+        xw_whole(x, ws, r, 2, (int64_t)rf->len, f->num);
+    }
+
+    r++;
+    xw_text(x, ws, r++, 0, "入力ファイル", f->subtitle);
+    xw_text(x, ws, r, 0, "ファイル", f->header);
+    xw_text(x, ws, r, 1, "SHA-256", f->header);
+    xw_text(x, ws, r, 2, "バイト数", f->header);
+    r++;
+    for (size_t i = 0; i < INPUT_COUNT; i++) {
+        const input_file *in = &run->inputs[i];
+        if (!in->name)
+            continue;
+        xw_text(x, ws, r, 0, in->name, f->text);
+        xw_text(x, ws, r, 1, in->sha256, f->text);
+        xw_whole(x, ws, r, 2, (int64_t)in->len, f->num);
+        r++;
+    }
+    worksheet_set_paper(ws, 9);
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+}
+
+int report_payments_xlsx(const month_run *run, const budget_view *bv, const run_meta *meta,
+                         const char *path, char *err, size_t errsz)
+{
+    xw x;
+    if (xw_open(&x, path, true, err, errsz) != 0)
+        return -1;
+    sheet_list(&x, run, meta);
+    sheet_detail(&x, run);
+    sheet_rejections(&x, run);
+    sheet_budget(&x, run, bv, meta);
+    sheet_verify(&x, run, meta);
+    return xw_close(&x, err, errsz);
+}

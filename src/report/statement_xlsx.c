@@ -1,0 +1,293 @@
+/* statement_xlsx: the 支払通知書 sent to one nursery for a month (SPEC 4) —
+ * addressee, issuing section, the amount, each program's breakdown from its
+ * labelled values, the nursery's own rejected lines, 振込先 and the rule
+ * versions applied, on one A4 portrait page width.
+ *
+ * Only nm's ranges of the run and the rejections carrying nm's id are read:
+ * no other nursery's data can reach the file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "formats.h"
+#include "kasan/report.h"
+
+#define MAX_LABELS 64
+
+typedef struct stmt {
+    xw *x;
+    lxw_worksheet *ws;
+    const month_run *run;
+    const nursery_month *nm;
+    lxw_col_t nc;   /* columns used by the page */
+    lxw_row_t r;    /* next row */
+} stmt;
+
+static void section(stmt *s, const char *title)
+{
+    s->r++;
+    worksheet_set_row(s->ws, s->r, 20, NULL);
+    xw_merge(s->x, s->ws, s->r, 0, s->nc - 1, title, s->x->f.subtitle);
+    s->r++;
+}
+
+/* A label spanning columns 0..2 and its value in column 3. */
+static void kv_text(stmt *s, const char *label, const char *v)
+{
+    xw_merge(s->x, s->ws, s->r, 0, 2, label, s->x->f.header);
+    xw_merge(s->x, s->ws, s->r, 3, s->nc - 1, v, s->x->f.text);
+    s->r++;
+}
+
+static void days_text(stmt *s, lxw_col_t c, int days, int mdays)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%d日／%d日", days, mdays);
+    xw_text(s->x, s->ws, s->r, c, buf, s->x->f.text_c);
+}
+
+static void program_section(stmt *s, size_t p, int sec)
+{
+    xw *x = s->x;
+    xw_formats *f = &x->f;
+    const month_run *run = s->run;
+    const nursery_month *nm = s->nm;
+    const program *pg = run->programs[p];
+    char buf[512];
+    snprintf(buf, sizeof buf, "%d　%sの内訳", sec, pg->title);
+    section(s, buf);
+
+    const rule_value *rv[MAX_LABELS];
+    size_t n = fmt_labelled(pg, SCOPE_CHILD, rv, MAX_LABELS);
+    if (n > 0 && nm->n_children > 0) {
+        const int mdays = month_days(run->month);
+        xw_text(x, s->ws, s->r, 0, "児童番号", f->header);
+        xw_text(x, s->ws, s->r, 1, "在籍日数／月日数", f->header);
+        for (size_t j = 0; j < n; j++)
+            xw_text(x, s->ws, s->r, (lxw_col_t)(2 + j), rv[j]->label, f->header);
+        worksheet_set_row(s->ws, s->r, 30, NULL);
+        s->r++;
+        for (size_t i = nm->child0; i < nm->child0 + nm->n_children; i++, s->r++) {
+            xw_text(x, s->ws, s->r, 0, run->children[i]->child_ref, f->text);
+            days_text(s, 1, run->child_days[i], mdays);
+            for (size_t j = 0; j < n; j++)
+                xw_value(x, s->ws, s->r, (lxw_col_t)(2 + j), run, rv[j]->type,
+                         month_line_value(run, p, i, rv[j]), f->syen, true);
+        }
+        s->r++;
+    }
+
+    n = fmt_labelled(pg, SCOPE_STAFF, rv, MAX_LABELS);
+    if (n > 0 && nm->n_staff > 0) {
+        static const char *const hdr[] = {"職員番号", "資格", "雇用形態", "勤務時間",
+                                          "対象経費", "寄付金その他の収入"};
+        for (lxw_col_t c = 0; c < 6; c++)
+            xw_text(x, s->ws, s->r, c, hdr[c], f->header);
+        for (size_t j = 0; j < n; j++)
+            xw_text(x, s->ws, s->r, (lxw_col_t)(6 + j), rv[j]->label, f->header);
+        worksheet_set_row(s->ws, s->r, 30, NULL);
+        s->r++;
+        for (size_t i = nm->staff0; i < nm->staff0 + nm->n_staff; i++, s->r++) {
+            const staff_line *sl = run->staff[i];
+            xw_text(x, s->ws, s->r, 0, sl->staff_ref, f->text);
+            xw_text(x, s->ws, s->r, 1, fmt_qualification(run, sl->qualification), f->text);
+            xw_text(x, s->ws, s->r, 2, fmt_employment(sl->employment), f->text_c);
+            if (sl->has_hours) {
+                char h[64], ht[80];
+                num_format(sl->hours, h, sizeof h); /* exact: "92.5" */
+                snprintf(ht, sizeof ht, "%s時間", h);
+                xw_text(x, s->ws, s->r, 3, ht, f->text_r);
+            } else {
+                xw_blank(x, s->ws, s->r, 3, f->text);
+            }
+            xw_whole(x, s->ws, s->r, 4, sl->salary_cost, f->syen);
+            xw_whole(x, s->ws, s->r, 5, sl->other_income, f->syen);
+            for (size_t j = 0; j < n; j++)
+                xw_value(x, s->ws, s->r, (lxw_col_t)(6 + j), run, rv[j]->type,
+                         month_line_value(run, p, i, rv[j]), f->syen, true);
+        }
+        s->r++;
+    }
+
+    n = fmt_labelled(pg, SCOPE_NURSERY, rv, MAX_LABELS);
+    for (size_t j = 0; j < n; j++, s->r++) {
+        xw_merge(x, s->ws, s->r, 0, 2, rv[j]->label, f->header);
+        xw_value(x, s->ws, s->r, 3, run, rv[j]->type, month_nursery_value(run, p, nm, rv[j]),
+                 f->syen, true);
+    }
+    xw_merge(x, s->ws, s->r, 0, 2, fmt_result_label(pg), f->total_label);
+    xw_whole(x, s->ws, s->r, 3, nm->amount[p], f->syen_total);
+    s->r++;
+    char from[64];
+    if (!date_format_wareki(pg->effective_from, from, sizeof from))
+        date_format_iso(pg->effective_from, from);
+    snprintf(buf, sizeof buf, "適用規則：%s（%s版、%s施行）", pg->title, pg->version, from);
+    xw_merge(x, s->ws, s->r, 0, s->nc - 1, buf, f->note);
+    s->r++;
+}
+
+static void rejections_section(stmt *s, int sec)
+{
+    xw *x = s->x;
+    xw_formats *f = &x->f;
+    const char *id = s->nm->nursery->id;
+    size_t n = 0;
+    for (size_t i = 0; i < s->run->n_rejections; i++)
+        if (s->run->rejections[i].nursery_id && !strcmp(s->run->rejections[i].nursery_id, id))
+            n++;
+    if (n == 0)
+        return;
+    char buf[128];
+    snprintf(buf, sizeof buf, "%d　支給対象とならなかった届出", sec);
+    section(s, buf);
+    xw_text(x, s->ws, s->r, 0, "区分", f->header);
+    xw_text(x, s->ws, s->r, 1, "児童・職員番号", f->header);
+    xw_text(x, s->ws, s->r, 2, "届出の行", f->header);
+    xw_merge(x, s->ws, s->r, 3, s->nc - 1, "理由", f->header);
+    s->r++;
+    for (size_t i = 0; i < s->run->n_rejections; i++) {
+        const rejection *rj = &s->run->rejections[i];
+        if (!rj->nursery_id || strcmp(rj->nursery_id, id))
+            continue;
+        /* The line number in the file the nursery sent (児童 or 職員). */
+        xw_text(x, s->ws, s->r, 0, fmt_scope_name(rj->kind), f->text_c);
+        xw_text(x, s->ws, s->r, 1, rj->ref, f->text);
+        xw_whole(x, s->ws, s->r, 2, rj->line, f->num);
+        xw_merge(x, s->ws, s->r, 3, s->nc - 1, rj->reason, f->text);
+        s->r++;
+    }
+}
+
+static lxw_col_t page_columns(const month_run *run)
+{
+    size_t nc = 7;
+    for (size_t p = 0; p < run->n_programs; p++) {
+        const rule_value *rv[MAX_LABELS];
+        size_t c = 2 + fmt_labelled(run->programs[p], SCOPE_CHILD, rv, MAX_LABELS);
+        size_t st = 6 + fmt_labelled(run->programs[p], SCOPE_STAFF, rv, MAX_LABELS);
+        if (c > nc)
+            nc = c;
+        if (st > nc)
+            nc = st;
+    }
+    return (lxw_col_t)nc;
+}
+
+int report_statement_xlsx(const month_run *run, const nursery_month *nm, const run_meta *meta,
+                          const char *path, char *err, size_t errsz)
+{
+    xw x;
+    if (xw_open(&x, path, false, err, errsz) != 0)
+        return -1;
+    lxw_worksheet *ws = xw_sheet(&x, "支払通知書");
+    if (!ws)
+        return xw_close(&x, err, errsz);
+    xw_formats *f = &x.f;
+    const nursery *n = nm->nursery;
+    stmt s = {.x = &x, .ws = ws, .run = run, .nm = nm, .nc = page_columns(run), .r = 0};
+    const lxw_col_t last = s.nc - 1;
+    worksheet_set_column(ws, 0, last, 13, NULL);
+    worksheet_gridlines(ws, LXW_HIDE_ALL_GRIDLINES);
+
+    char buf[512], ml[64], date[64], titles[384];
+    if (!month_format_wareki(run->month, ml, sizeof ml))
+        month_format(run->month, ml);
+    if (!date_format_wareki(meta->issue_date, date, sizeof date))
+        date_format_iso(meta->issue_date, date);
+    titles[0] = '\0';
+    for (size_t p = 0; p < run->n_programs; p++) {
+        size_t len = strlen(titles);
+        snprintf(titles + len, sizeof titles - len, "%s%s", p ? "・" : "", run->programs[p]->title);
+    }
+
+    /* Heading: date and draft mark, addressee, issuer, title. */
+    if (!meta->finalized)
+        xw_merge(&x, ws, 0, 0, 3, "【試算】確定前の金額です", f->draft_l);
+    xw_merge(&x, ws, 0, last - 2, last, date, f->plain_r);
+    snprintf(buf, sizeof buf, "施設番号 %s", n->id);
+    xw_merge(&x, ws, 1, last - 2, last, buf, f->plain_r);
+    xw_merge(&x, ws, 3, 0, 4, n->operator_name, f->subtitle);
+    worksheet_set_row(ws, 4, 20, NULL);
+    snprintf(buf, sizeof buf, "%s　様", n->name ? n->name : "");
+    xw_merge(&x, ws, 4, 0, 4, buf, f->subtitle);
+    xw_merge(&x, ws, 6, last - 3, last, FMT_ISSUER, f->plain_r);
+
+    snprintf(buf, sizeof buf, "%s　支払通知書", titles);
+    worksheet_set_row(ws, 8, 26, NULL);
+    xw_merge(&x, ws, 8, 0, last, buf, f->title_c);
+    snprintf(buf, sizeof buf, "（%s分）", ml);
+    xw_merge(&x, ws, 9, 0, last, buf, f->subtitle_c);
+    snprintf(buf, sizeof buf, "%s分の%sについて、下記のとおり支払います。", ml, titles);
+    worksheet_set_row(ws, 11, 30, NULL);
+    xw_merge(&x, ws, 11, 0, last, buf, f->plain);
+    xw_merge(&x, ws, 12, 0, last, "記", f->subtitle_c);
+
+    worksheet_set_row(ws, 14, 28, NULL);
+    xw_merge(&x, ws, 14, 1, 2, "支払金額", f->big_label);
+    xw_merge(&x, ws, 14, 3, 5, "", f->syen_big);
+    xw_whole(&x, ws, 14, 3, nm->total, f->syen_big);
+
+    /* Summary per program. */
+    s.r = 16;
+    int sec = 1;
+    section(&s, "1　支払金額の内訳");
+    xw_merge(&x, ws, s.r, 0, 2, "事業", f->header);
+    xw_text(&x, ws, s.r, 3, "金額", f->header);
+    s.r++;
+    for (size_t p = 0; p < run->n_programs; p++, s.r++) {
+        xw_merge(&x, ws, s.r, 0, 2, run->programs[p]->title, f->text);
+        xw_whole(&x, ws, s.r, 3, nm->amount[p], f->syen);
+    }
+    xw_merge(&x, ws, s.r, 0, 2, "合計", f->total_label);
+    xw_whole(&x, ws, s.r, 3, nm->total, f->syen_total);
+    s.r++;
+
+    for (size_t p = 0; p < run->n_programs; p++)
+        program_section(&s, p, ++sec);
+    size_t before = s.r;
+    rejections_section(&s, sec + 1);
+    if (s.r != before)
+        sec++;
+
+    snprintf(buf, sizeof buf, "%d　振込先", ++sec);
+    section(&s, buf);
+    kv_text(&s, "金融機関", n->bank_name);
+    kv_text(&s, "支店", n->bank_branch);
+    kv_text(&s, "預金種別", fmt_account_type(n->account_type));
+    kv_text(&s, "口座番号", n->account_number);
+    kv_text(&s, "口座名義", n->account_holder);
+
+    snprintf(buf, sizeof buf, "%d　適用した規則", ++sec);
+    section(&s, buf);
+    xw_merge(&x, ws, s.r, 0, 2, "事業", f->header);
+    xw_text(&x, ws, s.r, 3, "版", f->header);
+    xw_merge(&x, ws, s.r, 4, 5, "施行日", f->header);
+    s.r++;
+    for (size_t p = 0; p < run->n_programs; p++, s.r++) {
+        const program *pg = run->programs[p];
+        char from[64];
+        if (!date_format_wareki(pg->effective_from, from, sizeof from))
+            date_format_iso(pg->effective_from, from);
+        xw_merge(&x, ws, s.r, 0, 2, pg->title, f->text);
+        xw_text(&x, ws, s.r, 3, pg->version, f->text_c);
+        xw_merge(&x, ws, s.r, 4, 5, from, f->text_c);
+    }
+
+    s.r++;
+    snprintf(buf, sizeof buf, "お問い合わせ先：%s", FMT_ISSUER);
+    xw_merge(&x, ws, s.r++, 0, last, buf, f->plain);
+    snprintf(buf, sizeof buf, "実行ID %s", meta->run_id ? meta->run_id : "");
+    xw_merge(&x, ws, s.r++, 0, last, buf, f->note);
+
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_set_portrait(ws);
+    worksheet_set_margins(ws, 0.6, 0.6, 0.8, 0.7);
+    worksheet_center_horizontally(ws);
+    xw_check(&x, worksheet_print_area(ws, 0, 0, s.r - 1, last));
+    worksheet_fit_to_pages(ws, 1, 0);
+    /* The id is [A-Z0-9-] (SPEC 2), so it cannot inject header codes. */
+    snprintf(buf, sizeof buf, "&L&8%s %s分&C&P / &N", n->id, ml);
+    xw_check(&x, worksheet_set_footer(ws, buf));
+    if (!meta->finalized)
+        xw_check(&x, worksheet_set_header(ws, "&C&\"-,Bold\"&24&KFF0000試　算"));
+    return xw_close(&x, err, errsz);
+}

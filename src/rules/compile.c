@@ -1,0 +1,227 @@
+/* compile: a loaded program's literals and formulas → typed constants and
+ * compiled code, then the evaluation order of its formulas (dependencies
+ * first; a cycle is an error).  Runs after every file is loaded, because
+ * care types are checked against the terms in force when a version starts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kasan/expr.h"
+#include "rules_int.h"
+
+bool rules_parse_literal(rule_set *rs, const rule_file *f, diag_list *d, const ynode *n, vtype t,
+                         value *out);
+
+typedef struct compiler {
+    rule_set *rs;
+    program *p;
+    const rule_terms *terms;
+    diag_list *d;
+} compiler;
+
+static expr_binding resolve(void *ctx, const char *name)
+{
+    program *p = ctx;
+    for (size_t i = 0; i < p->n_values; i++)
+        if (!strcmp(p->values[i].name, name) && p->values[i].type != VT_NONE)
+            return (expr_binding){BIND_VALUE, &p->values[i]};
+    return (expr_binding){BIND_NONE, NULL};
+}
+
+static bool care_set(compiler *c, const ynode *n, value *out)
+{
+    out->set = 0;
+    if (n->kind != Y_SEQ) {
+        diag_error(c->d, c->p->file->path, n->line, n->col,
+                   "care types are written as a list, such as [ventilator, tracheostomy]");
+        return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < n->n; i++) {
+        const ynode *it = n->items[i];
+        size_t j = 0;
+        while (it->kind == Y_SCALAR && j < c->terms->n_care && strcmp(c->terms->care_codes[j], it->s))
+            j++;
+        if (it->kind != Y_SCALAR || j == c->terms->n_care) {
+            diag_error(c->d, c->p->file->path, it->line, it->col, "unknown care type '%s'",
+                       it->kind == Y_SCALAR ? it->s : "?");
+            ok = false;
+            continue;
+        }
+        out->set |= 1u << j;
+    }
+    return ok;
+}
+
+static bool literal(compiler *c, const ynode *n, vtype t, value *out)
+{
+    if (t == VT_CARE_SET)
+        return care_set(c, n, out);
+    return rules_parse_literal(c->rs, c->p->file, c->d, n, t, out);
+}
+
+static void compile_table(compiler *c, rule_value *rv)
+{
+    const ynode *def = rv->yaml, *rows = ymap_get(def, "rows"), *key = ymap_get(def, "key");
+    rule_table *t = &rv->table;
+    t->key_type = VT_TEXT;
+    t->val_type = rv->type;
+    if (key && (key->kind != Y_SCALAR || strcmp(key->s, "text")))
+        diag_error(c->d, c->p->file->path, key->line, key->col, "table keys are text");
+    if (!rows || rows->kind != Y_MAP || rows->n == 0) {
+        diag_error(c->d, c->p->file->path, rv->line, rv->col,
+                   "table '%s' needs rows: a mapping of keys to values", rv->name);
+        return;
+    }
+    t->n = rows->n / 2;
+    t->keys = arena_calloc(&c->rs->a, t->n, sizeof *t->keys);
+    t->vals = arena_calloc(&c->rs->a, t->n, sizeof *t->vals);
+    for (size_t i = 0; i < t->n; i++) {
+        const ynode *k = rows->items[2 * i];
+        t->keys[i] = k->kind == Y_SCALAR ? k->s : "";
+        literal(c, rows->items[2 * i + 1], rv->type, &t->vals[i]);
+    }
+}
+
+/* A formula's type must fit the type it declares; unrounded yen never fits yen. */
+static bool fits(vtype declared, vtype actual)
+{
+    if (declared == actual)
+        return true;
+    switch (declared) {
+    case VT_YEN: return actual == VT_INT;
+    case VT_DAYS: return actual == VT_INT;
+    case VT_NUMBER: return actual == VT_INT || actual == VT_DAYS;
+    default: return false;
+    }
+}
+
+static void compile_formula(compiler *c, rule_value *rv)
+{
+    if (!rv->formula)
+        return;
+    const ynode *fn = ymap_get(rv->yaml, "formula");
+    expr_compiler ec = {.a = &c->rs->a, .d = c->d, .resolve = resolve, .resolve_ctx = c->p,
+                        .care_codes = c->terms->care_codes, .n_care = c->terms->n_care};
+    expr_src src = {c->p->file->path, fn->line, fn->col, fn->block};
+    if (!fn->plain && !fn->block)
+        src.col++; /* skip the opening quote */
+    rv->code = expr_compile(&ec, rv->formula, src, rv->scope);
+    rv->deps = ec.deps;
+    rv->n_deps = ec.n_deps;
+    if (!rv->code || rv->type == VT_NONE)
+        return;
+    if (!fits(rv->type, rv->code->type)) {
+        if (rv->type == VT_YEN && rv->code->type == VT_YEN_FRAC)
+            diag_error(c->d, c->p->file->path, fn->line, fn->col,
+                       "'%s' is declared yen but its formula gives unrounded yen (a fraction "
+                       "of a yen is possible): wrap it in round_down(...), round_up(...) or "
+                       "round_half_up(...)", rv->name);
+        else
+            diag_error(c->d, c->p->file->path, fn->line, fn->col,
+                       "'%s' is declared %s but its formula gives %s", rv->name,
+                       vtype_name(rv->type), vtype_name(rv->code->type));
+        rv->code = NULL;
+    }
+}
+
+/* Depth-first topological order; mark 1 = on the path, 2 = done. */
+static bool visit(compiler *c, rule_value *rv, char *mark, size_t *order, size_t *n)
+{
+    size_t i = (size_t)(rv - c->p->values);
+    if (mark[i] == 2 || rv->kind != RV_FORMULA)
+        return true;
+    if (mark[i] == 1) {
+        diag_error(c->d, c->p->file->path, rv->line, rv->col,
+                   "'%s' depends on itself through a cycle of formulas", rv->name);
+        return false;
+    }
+    mark[i] = 1;
+    for (size_t k = 0; k < rv->n_deps; k++)
+        if (!visit(c, (rule_value *)rv->deps[k], mark, order, n)) {
+            if (mark[i] == 1)
+                diag_error(c->d, c->p->file->path, rv->line, rv->col, "  ... '%s' is in that cycle",
+                           rv->name);
+            mark[i] = 2;
+            return false;
+        }
+    mark[i] = 2;
+    order[(*n)++] = i;
+    return true;
+}
+
+static void order_formulas(compiler *c)
+{
+    program *p = c->p;
+    char *mark = arena_calloc(&c->rs->a, p->n_values + 1, 1);
+    p->order = arena_calloc(&c->rs->a, p->n_values + 1, sizeof *p->order);
+    p->n_order = 0;
+    for (size_t i = 0; i < p->n_values; i++)
+        if (!visit(c, &p->values[i], mark, p->order, &p->n_order))
+            return;
+}
+
+static void find_result(compiler *c)
+{
+    program *p = c->p;
+    const ynode *r = p->result_node;
+    if (!r)
+        return;
+    if (r->kind == Y_SCALAR)
+        for (size_t i = 0; i < p->n_values; i++)
+            if (!strcmp(p->values[i].name, r->s))
+                p->result = &p->values[i];
+    if (!p->result) {
+        diag_error(c->d, p->file->path, r->line, r->col, "result '%s' is not a value of this "
+                   "program", r->kind == Y_SCALAR ? r->s : "?");
+        return;
+    }
+    if (p->result->scope != SCOPE_NURSERY || p->result->type != VT_YEN ||
+        p->result->kind != RV_FORMULA) {
+        diag_error(c->d, p->file->path, r->line, r->col,
+                   "result '%s' must be a nursery value (under values:) of type yen", r->s);
+        p->result = NULL;
+    }
+}
+
+static void compile_program(rule_set *rs, program *p, diag_list *d)
+{
+    compiler c = {.rs = rs, .p = p, .d = d};
+    claim_month m;
+    int y, mo, dd;
+    date_to_ymd(p->effective_from, &y, &mo, &dd);
+    m.year = y;
+    m.month = mo;
+    c.terms = rules_terms_in_force(rs, m);
+    if (!c.terms) {
+        diag_error(d, p->file->path, 1, 1, "no terms file (kind: terms) is in force on this "
+                   "program's effective_from; care types cannot be checked");
+        return;
+    }
+    int slots[3] = {0, 0, 0};
+    for (size_t i = 0; i < p->n_values; i++) {
+        rule_value *rv = &p->values[i];
+        if (rv->kind == RV_FORMULA)
+            rv->slot = slots[rv->scope]++;
+    }
+    memcpy(p->n_slots, slots, sizeof slots);
+    for (size_t i = 0; i < p->n_values; i++) {
+        rule_value *rv = &p->values[i];
+        if (rv->type == VT_NONE)
+            continue;
+        if (rv->kind == RV_PARAM)
+            literal(&c, ymap_get(rv->yaml, "value"), rv->type, &rv->param);
+        else if (rv->kind == RV_TABLE)
+            compile_table(&c, rv);
+    }
+    for (size_t i = 0; i < p->n_values; i++)
+        if (p->values[i].kind == RV_FORMULA && p->values[i].type != VT_NONE)
+            compile_formula(&c, &p->values[i]);
+    order_formulas(&c);
+    find_result(&c);
+}
+
+void rules_compile_all(rule_set *rs, diag_list *d)
+{
+    for (size_t i = 0; i < rs->n_programs; i++)
+        compile_program(rs, &rs->programs[i], d);
+}

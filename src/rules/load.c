@@ -1,0 +1,406 @@
+/* load: one rule file's YAML tree → a program version, the shared terms or a
+ * budget line in the rule set.  Checks keys (missing, unknown), names and
+ * literal values here; formulas are compiled later (compile.c), once every
+ * file is loaded and the care type vocabulary is known. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kasan/expr.h"
+#include "rules_int.h"
+
+typedef struct loader {
+    rule_set *rs;
+    const rule_file *f;
+    diag_list *d;
+    size_t errors;
+} loader;
+
+static void lerr(loader *l, const ynode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void lerr(loader *l, const ynode *n, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_error(l->d, l->f->path, n ? n->line : 0, n ? n->col : 0, "%s", msg);
+    l->errors++;
+}
+
+/* Every key of `map` must be one of `allowed`; each of `required` present. */
+static void check_keys(loader *l, const ynode *map, const char *const *allowed,
+                       const char *const *required, const char *what)
+{
+    for (size_t i = 0; i + 1 < map->n; i += 2) {
+        const ynode *k = map->items[i];
+        bool ok = false;
+        for (size_t j = 0; allowed[j]; j++)
+            ok |= k->kind == Y_SCALAR && !strcmp(k->s, allowed[j]);
+        for (size_t j = 0; j < i; j += 2)
+            if (k->kind == Y_SCALAR && map->items[j]->kind == Y_SCALAR &&
+                !strcmp(map->items[j]->s, k->s)) {
+                lerr(l, k, "key '%s' appears twice in %s", k->s, what);
+                ok = true;
+            }
+        if (!ok)
+            lerr(l, k, "unknown key '%s' in %s", k->kind == Y_SCALAR ? k->s : "?", what);
+    }
+    for (size_t j = 0; required && required[j]; j++)
+        if (!ymap_get(map, required[j]))
+            lerr(l, map, "missing key '%s' in %s", required[j], what);
+}
+
+static const char *scalar(loader *l, const ynode *n, const char *key)
+{
+    if (!n)
+        return NULL;
+    if (n->kind != Y_SCALAR) {
+        lerr(l, n, "'%s' must be a single value", key);
+        return NULL;
+    }
+    return n->s;
+}
+
+static const char *get_text(loader *l, const ynode *map, const char *key)
+{
+    const char *s = scalar(l, ymap_get(map, key), key);
+    if (s && !*s) {
+        lerr(l, ymap_get(map, key), "'%s' must not be empty", key);
+        return NULL;
+    }
+    return s;
+}
+
+static date_t get_date(loader *l, const ynode *map, const char *key, date_t absent)
+{
+    const ynode *n = ymap_get(map, key);
+    const char *s = scalar(l, n, key);
+    date_t d;
+    if (!s)
+        return absent;
+    if (!date_parse_iso(s, strlen(s), &d)) {
+        lerr(l, n, "'%s' must be a real date written YYYY-MM-DD, not '%s'", key, s);
+        return absent;
+    }
+    return d;
+}
+
+static void node_pos(const ynode *n, const ynode *fallback, int *line, int *col)
+{
+    if (!n)
+        n = fallback;
+    *line = n->line;
+    *col = n->col;
+}
+
+static bool is_identifier(const char *s)
+{
+    if (!(*s >= 'a' && *s <= 'z') && *s != '_')
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+/* Declared type names of the language. */
+static vtype parse_type(loader *l, const ynode *n)
+{
+    static const struct {
+        const char *name;
+        vtype t;
+    } types[] = {{"yen", VT_YEN},   {"number", VT_NUMBER}, {"days", VT_DAYS},
+                 {"text", VT_TEXT}, {"date", VT_DATE},     {"bool", VT_BOOL},
+                 {"care types", VT_CARE_SET}};
+    const char *s = scalar(l, n, "type");
+    if (!s)
+        return VT_NONE;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (!strcmp(s, types[i].name))
+            return types[i].t;
+    lerr(l, n, "unknown type '%s' (yen, number, days, text, date, bool, care types)", s);
+    return VT_NONE;
+}
+
+/* A literal of a declared type (params, table rows).  Care types are parsed
+ * at compile time, when the vocabulary is known. */
+bool rules_parse_literal(rule_set *rs, const rule_file *f, diag_list *d, const ynode *n, vtype t,
+                         value *out);
+bool rules_parse_literal(rule_set *rs, const rule_file *f, diag_list *d, const ynode *n, vtype t,
+                         value *out)
+{
+    loader l = {.rs = rs, .f = f, .d = d};
+    const char *s = scalar(&l, n, "value");
+    if (!s)
+        return false;
+    size_t len = strlen(s);
+    num v;
+    switch (t) {
+    case VT_YEN:
+    case VT_DAYS:
+    case VT_NUMBER: {
+        char buf[64];
+        size_t k = 0;
+        for (size_t i = 0; i < len && k < sizeof buf - 1; i++)
+            if (s[i] != '_' && s[i] != ',')
+                buf[k++] = s[i];
+        num_status st = num_parse(buf, k, &v);
+        if (st != NUM_OK || len >= sizeof buf) {
+            lerr(&l, n, "'%s' is not a %s (%s)", s, vtype_name(t), num_strerror(st));
+            return false;
+        }
+        if (t != VT_NUMBER && !num_is_int(v)) {
+            lerr(&l, n, "'%s' must be a whole number of %s", s, vtype_name(t));
+            return false;
+        }
+        out->n = v;
+        return true;
+    }
+    case VT_TEXT: out->s = s; return true;
+    case VT_BOOL:
+        if (strcmp(s, "true") && strcmp(s, "false")) {
+            lerr(&l, n, "'%s' is not true or false", s);
+            return false;
+        }
+        out->b = !strcmp(s, "true");
+        return true;
+    case VT_DATE:
+        if (!date_parse_iso(s, len, &out->d)) {
+            lerr(&l, n, "'%s' is not a real date (YYYY-MM-DD)", s);
+            return false;
+        }
+        return true;
+    default: lerr(&l, n, "values of type %s cannot be written here", vtype_name(t)); return false;
+    }
+}
+
+static rule_value *new_values(program *p, size_t extra, arena *a)
+{
+    rule_value *v = arena_calloc(a, p->n_values + extra, sizeof *v);
+    if (p->n_values)
+        memcpy(v, p->values, p->n_values * sizeof *v);
+    p->values = v;
+    return v;
+}
+
+static bool name_taken(const program *p, const char *name)
+{
+    for (size_t i = 0; i < p->n_values; i++)
+        if (!strcmp(p->values[i].name, name))
+            return true;
+    return false;
+}
+
+/* One section of named values: params, tables, values, child_values, … */
+static void load_section(loader *l, program *p, const ynode *sec, rule_value_kind kind,
+                         rule_scope scope, const char *secname)
+{
+    if (!sec)
+        return;
+    if (sec->kind != Y_MAP) {
+        lerr(l, sec, "'%s' must be a mapping of names to definitions", secname);
+        return;
+    }
+    rule_value *vals = new_values(p, sec->n / 2, &l->rs->a);
+    for (size_t i = 0; i + 1 < sec->n; i += 2) {
+        const ynode *k = sec->items[i], *def = sec->items[i + 1];
+        if (k->kind != Y_SCALAR || !is_identifier(k->s)) {
+            lerr(l, k, "'%s' is not a valid name (lower case letters, digits and _)",
+                 k->kind == Y_SCALAR ? k->s : "?");
+            continue;
+        }
+        if (expr_is_reserved_name(k->s) || name_taken(p, k->s)) {
+            lerr(l, k, "the name '%s' is already used%s", k->s,
+                 expr_is_reserved_name(k->s) ? " by the language (a line field or month value)"
+                                             : " in this program");
+            continue;
+        }
+        if (def->kind != Y_MAP) {
+            lerr(l, def, "'%s' must be a mapping with type and %s", k->s,
+                 kind == RV_FORMULA ? "formula" : kind == RV_TABLE ? "rows" : "value");
+            continue;
+        }
+        static const char *const param_keys[] = {"type", "value", "label", "note", NULL};
+        static const char *const param_req[] = {"type", "value", NULL};
+        static const char *const table_keys[] = {"type", "key", "rows", "label", "note", NULL};
+        static const char *const table_req[] = {"type", "rows", NULL};
+        static const char *const formula_keys[] = {"type", "formula", "label", "note", NULL};
+        static const char *const formula_req[] = {"type", "formula", NULL};
+        char what[128];
+        snprintf(what, sizeof what, "the definition of '%s'", k->s);
+        check_keys(l, def, kind == RV_PARAM ? param_keys : kind == RV_TABLE ? table_keys : formula_keys,
+                   kind == RV_PARAM ? param_req : kind == RV_TABLE ? table_req : formula_req, what);
+        rule_value *rv = &vals[p->n_values++];
+        rv->name = k->s;
+        rv->kind = kind;
+        rv->scope = scope;
+        rv->line = k->line;
+        rv->col = k->col;
+        rv->label = scalar(l, ymap_get(def, "label"), "label");
+        rv->type = ymap_get(def, "type") ? parse_type(l, ymap_get(def, "type")) : VT_NONE;
+        rv->yaml = def;
+        if (kind == RV_FORMULA)
+            rv->formula = scalar(l, ymap_get(def, "formula"), "formula");
+    }
+}
+
+static void load_program(loader *l, const ynode *root)
+{
+    static const char *const keys[] = {"kind", "program", "version", "title", "effective_from",
+                                       "effective_to", "basis", "params", "tables", "values",
+                                       "child_values", "staff_values", "result", "note", NULL};
+    static const char *const req[] = {"program", "version", "title", "effective_from", "basis",
+                                      "result", NULL};
+    check_keys(l, root, keys, req, "a program file");
+    rule_set *rs = l->rs;
+    program *v = arena_calloc(&rs->a, rs->n_programs + 1, sizeof *v);
+    if (rs->n_programs)
+        memcpy(v, rs->programs, rs->n_programs * sizeof *v);
+    rs->programs = v;
+    program *p = &v[rs->n_programs++];
+    p->file = l->f;
+    p->id = get_text(l, root, "program");
+    if (p->id && !is_identifier(p->id))
+        lerr(l, ymap_get(root, "program"), "program id '%s' must be lower case letters, digits "
+                                           "and _", p->id);
+    p->version = get_text(l, root, "version");
+    p->title = get_text(l, root, "title");
+    p->basis = get_text(l, root, "basis");
+    p->effective_from = get_date(l, root, "effective_from", 0);
+    p->effective_to = get_date(l, root, "effective_to", DATE_OPEN);
+    node_pos(ymap_get(root, "effective_from"), root, &p->from_line, &p->from_col);
+    if (p->effective_to < p->effective_from)
+        lerr(l, ymap_get(root, "effective_to"), "effective_to is before effective_from");
+    load_section(l, p, ymap_get(root, "params"), RV_PARAM, SCOPE_NURSERY, "params");
+    load_section(l, p, ymap_get(root, "tables"), RV_TABLE, SCOPE_NURSERY, "tables");
+    load_section(l, p, ymap_get(root, "child_values"), RV_FORMULA, SCOPE_CHILD, "child_values");
+    load_section(l, p, ymap_get(root, "staff_values"), RV_FORMULA, SCOPE_STAFF, "staff_values");
+    load_section(l, p, ymap_get(root, "values"), RV_FORMULA, SCOPE_NURSERY, "values");
+    p->result_node = ymap_get(root, "result");
+}
+
+/* A mapping of codes to Japanese names (care types, qualifications, …). */
+static size_t load_code_map(loader *l, const ynode *root, const char *key, const char ***codes,
+                            const char ***names)
+{
+    const ynode *m = ymap_get(root, key);
+    if (!m)
+        return 0;
+    if (m->kind != Y_MAP || m->n == 0) {
+        lerr(l, m, "'%s' must be a non-empty mapping of codes to names", key);
+        return 0;
+    }
+    size_t n = m->n / 2;
+    *codes = arena_calloc(&l->rs->a, n, sizeof **codes);
+    *names = arena_calloc(&l->rs->a, n, sizeof **names);
+    for (size_t i = 0; i < n; i++) {
+        const ynode *k = m->items[2 * i], *v = m->items[2 * i + 1];
+        (*codes)[i] = scalar(l, k, key);
+        (*names)[i] = scalar(l, v, key);
+        if ((*codes)[i] && !is_identifier((*codes)[i]))
+            lerr(l, k, "code '%s' must be lower case letters, digits and _", (*codes)[i]);
+        for (size_t j = 0; j < i && (*codes)[i]; j++)
+            if ((*codes)[j] && !strcmp((*codes)[j], (*codes)[i]))
+                lerr(l, k, "code '%s' appears twice in %s", (*codes)[i], key);
+    }
+    return n;
+}
+
+static void load_terms(loader *l, const ynode *root)
+{
+    static const char *const keys[] = {"kind", "version", "title", "effective_from",
+                                       "effective_to", "basis", "care_types",
+                                       "eligible_nursery_kind", "eligible_qualifications",
+                                       "rejection_reasons", "note", NULL};
+    static const char *const req[] = {"version", "title", "effective_from", "basis", "care_types",
+                                      "eligible_nursery_kind", "eligible_qualifications",
+                                      "rejection_reasons", NULL};
+    check_keys(l, root, keys, req, "a terms file");
+    rule_set *rs = l->rs;
+    rule_terms *v = arena_calloc(&rs->a, rs->n_terms + 1, sizeof *v);
+    if (rs->n_terms)
+        memcpy(v, rs->terms, rs->n_terms * sizeof *v);
+    rs->terms = v;
+    rule_terms *t = &v[rs->n_terms++];
+    t->file = l->f;
+    t->version = get_text(l, root, "version");
+    t->title = get_text(l, root, "title");
+    t->basis = get_text(l, root, "basis");
+    t->effective_from = get_date(l, root, "effective_from", 0);
+    t->effective_to = get_date(l, root, "effective_to", DATE_OPEN);
+    node_pos(ymap_get(root, "effective_from"), root, &t->from_line, &t->from_col);
+    t->eligible_kind = get_text(l, root, "eligible_nursery_kind");
+    t->n_care = load_code_map(l, root, "care_types", &t->care_codes, &t->care_names);
+    if (t->n_care > 32)
+        lerr(l, ymap_get(root, "care_types"), "at most 32 care types");
+    t->n_qual = load_code_map(l, root, "eligible_qualifications", &t->qual_codes, &t->qual_names);
+    t->n_reasons = load_code_map(l, root, "rejection_reasons", &t->reason_codes, &t->reason_texts);
+    static const char *const needed[] = {"unknown_nursery", "ward_run", "nursery_inactive",
+                                         "no_care_type", "no_enrolled_day", "duplicate_child",
+                                         "ineligible_qualification", "no_eligible_child", NULL};
+    const ynode *rr = ymap_get(root, "rejection_reasons");
+    for (size_t i = 0; needed[i] && rr && t->n_reasons; i++)
+        if (!ymap_get(rr, needed[i]))
+            lerr(l, rr, "rejection_reasons has no text for '%s'", needed[i]);
+}
+
+static void load_budget(loader *l, const ynode *root)
+{
+    static const char *const keys[] = {"kind", "version", "title", "effective_from",
+                                       "effective_to", "basis", "fiscal_year", "line",
+                                       "amount", "note", NULL};
+    static const char *const req[] = {"version", "title", "effective_from", "effective_to",
+                                      "basis", "fiscal_year", "line", "amount", NULL};
+    check_keys(l, root, keys, req, "a budget file");
+    rule_set *rs = l->rs;
+    budget_line *v = arena_calloc(&rs->a, rs->n_budgets + 1, sizeof *v);
+    if (rs->n_budgets)
+        memcpy(v, rs->budgets, rs->n_budgets * sizeof *v);
+    rs->budgets = v;
+    budget_line *b = &v[rs->n_budgets++];
+    b->file = l->f;
+    b->version = get_text(l, root, "version");
+    b->title = get_text(l, root, "title");
+    b->basis = get_text(l, root, "basis");
+    b->line_id = get_text(l, root, "line");
+    b->effective_from = get_date(l, root, "effective_from", 0);
+    b->effective_to = get_date(l, root, "effective_to", DATE_OPEN);
+    value fy, amount;
+    if (ymap_get(root, "fiscal_year") &&
+        rules_parse_literal(rs, l->f, l->d, ymap_get(root, "fiscal_year"), VT_DAYS, &fy)) {
+        if (fy.n.n < 1900 || fy.n.n > 9999)
+            lerr(l, ymap_get(root, "fiscal_year"), "fiscal_year must be a year such as 2025");
+        b->fiscal_year = (int)fy.n.n;
+    } else if (ymap_get(root, "fiscal_year")) {
+        l->errors++;
+    }
+    if (ymap_get(root, "amount") &&
+        rules_parse_literal(rs, l->f, l->d, ymap_get(root, "amount"), VT_YEN, &amount)) {
+        if (amount.n.n <= 0)
+            lerr(l, ymap_get(root, "amount"), "the budget amount must be above zero");
+        b->amount = amount.n.n;
+    } else if (ymap_get(root, "amount")) {
+        l->errors++;
+    }
+    if (b->fiscal_year && (b->effective_from != date_from_ymd(b->fiscal_year, 4, 1) ||
+                           b->effective_to != date_from_ymd(b->fiscal_year + 1, 3, 31)))
+        lerr(l, root, "a budget line runs from 1 April to 31 March of its fiscal_year");
+}
+
+int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_list *d)
+{
+    loader l = {.rs = rs, .f = f, .d = d};
+    const char *kind = scalar(&l, ymap_get(root, "kind"), "kind");
+    if (!kind || !strcmp(kind, "program"))
+        load_program(&l, root);
+    else if (!strcmp(kind, "terms"))
+        load_terms(&l, root);
+    else if (!strcmp(kind, "budget"))
+        load_budget(&l, root);
+    else
+        lerr(&l, ymap_get(root, "kind"), "unknown kind '%s' (program, terms or budget)", kind);
+    return l.errors ? -1 : 0;
+}

@@ -1,0 +1,35 @@
+/* rules_int: what the files of src/rules share: a small YAML tree with
+ * positions (yaml.c), and the loaders' helpers. */
+#ifndef KASAN_RULES_INT_H
+#define KASAN_RULES_INT_H
+#include "kasan/rules.h"
+
+typedef enum ykind { Y_SCALAR, Y_SEQ, Y_MAP } ykind;
+
+typedef struct ynode ynode;
+struct ynode {
+    ykind kind;
+    const char *s;      /* Y_SCALAR text */
+    size_t len;
+    bool plain;         /* unquoted scalar */
+    bool block;         /* literal/folded block scalar (| or >) */
+    int line, col;      /* 1-based start */
+    ynode **items;      /* Y_SEQ: items; Y_MAP: key, value, key, value ... */
+    size_t n;           /* number of items (Y_MAP: pairs × 2) */
+};
+
+enum { YAML_MAX_DEPTH = 64, YAML_MAX_NODES = 100000 };
+
+/* Parses one YAML document; NULL after reporting (aliases and anchors are
+ * refused: rule files have no use for them and they invite alias bombs). */
+ynode *yaml_tree(const char *file, const char *data, size_t len, arena *a, diag_list *d);
+const ynode *ymap_get(const ynode *map, const char *key);
+
+/* Loads one file's top-level mapping into the rule set (rules_load_dir). */
+int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_list *d);
+/* Whole-set checks after every file loaded: versions, gaps, overlaps. */
+void rules_check_versions(rule_set *rs, diag_list *d);
+/* Compiles the formulas of every program (after terms are known). */
+void rules_compile_all(rule_set *rs, diag_list *d);
+
+#endif

@@ -1,0 +1,196 @@
+/* set: a whole rule tree — finding the files, loading them, checking
+ * versions against each other, and choosing the version in force. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kasan/fsutil.h"
+#include "rules_int.h"
+
+typedef struct pathlist {
+    char **v;
+    size_t n, cap;
+} pathlist;
+
+static int cmp_path(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+static void collect(const char *root, const char *rel, pathlist *out, int depth)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s%s%s", root, *rel ? "/" : "", rel);
+    DIR *d = opendir(dir);
+    if (!d || depth > 16) {
+        if (d)
+            closedir(d);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char sub[4096], full[8192];
+        snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+        snprintf(full, sizeof full, "%s/%s", root, sub);
+        if (fs_is_dir(full)) {
+            collect(root, sub, out, depth + 1);
+        } else if (ends_with(e->d_name, ".yaml") || ends_with(e->d_name, ".yml")) {
+            if (out->n == out->cap) {
+                out->cap = out->cap ? out->cap * 2 : 16;
+                out->v = realloc(out->v, out->cap * sizeof *out->v);
+                if (!out->v)
+                    abort();
+            }
+            out->v[out->n++] = strdup(sub);
+        }
+    }
+    closedir(d);
+}
+
+int rules_load_dir(const char *dir, rule_set *rs, diag_list *d)
+{
+    memset(rs, 0, sizeof *rs);
+    if (!fs_is_dir(dir)) {
+        diag_error(d, dir, 0, 0, "rules directory not found");
+        return -1;
+    }
+    pathlist pl = {0};
+    collect(dir, "", &pl, 0);
+    qsort(pl.v, pl.n, sizeof *pl.v, cmp_path);
+    rule_file *files = calloc(pl.n + 1, sizeof *files);
+    char **bufs = calloc(pl.n + 1, sizeof *bufs);
+    size_t n = 0;
+    int rc = 0;
+    for (size_t i = 0; i < pl.n; i++) {
+        size_t flen = strlen(dir) + strlen(pl.v[i]) + 2;
+        char *full = malloc(flen);
+        snprintf(full, flen, "%s/%s", dir, pl.v[i]);
+        if (fs_read_file(full, &bufs[n], &files[n].len) != 0) {
+            diag_error(d, full, 0, 0, "cannot read rule file");
+            free(full);
+            rc = -1;
+            continue;
+        }
+        files[n].path = full;
+        files[n].name = pl.v[i];
+        files[n].data = bufs[n];
+        n++;
+    }
+    if (n == 0 && rc == 0) {
+        diag_error(d, dir, 0, 0, "no rule files (*.yaml) found");
+        rc = -1;
+    }
+    int r2 = rc ? -1 : rules_load_files(files, n, rs, d);
+    for (size_t i = 0; i < n; i++) {
+        free((char *)files[i].path);
+        free(bufs[i]);
+    }
+    for (size_t i = 0; i < pl.n; i++)
+        free(pl.v[i]);
+    free(pl.v);
+    free(files);
+    free(bufs);
+    return r2;
+}
+
+int rules_load_files(const rule_file *in, size_t n, rule_set *rs, diag_list *d)
+{
+    size_t before = diag_count(d);
+    rs->files = arena_calloc(&rs->a, n + 1, sizeof *rs->files);
+    for (size_t i = 0; i < n; i++) {
+        rule_file *f = &rs->files[rs->n_files++];
+        f->path = arena_strdup(&rs->a, in[i].path);
+        f->name = arena_strdup(&rs->a, in[i].name ? in[i].name : in[i].path);
+        f->data = arena_strndup(&rs->a, in[i].data, in[i].len);
+        f->len = in[i].len;
+        hash_sha256_hex(f->data, f->len, f->sha256);
+        if (memchr(f->data, '\0', f->len)) {
+            diag_error(d, f->path, 0, 0, "rule file contains a NUL byte");
+            continue;
+        }
+        ynode *root = yaml_tree(f->path, f->data, f->len, &rs->a, d);
+        if (!root) {
+            if (diag_count(d) == before)
+                diag_error(d, f->path, 1, 1, "empty rule file");
+            continue;
+        }
+        rules_load_one(rs, f, root, d);
+    }
+    if (diag_count(d) == before)
+        rules_check_versions(rs, d);
+    if (diag_count(d) == before)
+        rules_compile_all(rs, d);
+    return diag_count(d) == before ? 0 : -1;
+}
+
+void rules_free(rule_set *rs)
+{
+    arena_release(&rs->a);
+    memset(rs, 0, sizeof *rs);
+}
+
+static bool covers(date_t from, date_t to, date_t day) { return day >= from && day <= to; }
+
+const program *rules_program_in_force(const rule_set *rs, const char *id, claim_month m)
+{
+    date_t day = month_first_day(m);
+    for (size_t i = 0; i < rs->n_programs; i++) {
+        const program *p = &rs->programs[i];
+        if (!strcmp(p->id, id) && covers(p->effective_from, p->effective_to, day))
+            return p;
+    }
+    return NULL;
+}
+
+const rule_terms *rules_terms_in_force(const rule_set *rs, claim_month m)
+{
+    date_t day = month_first_day(m);
+    for (size_t i = 0; i < rs->n_terms; i++)
+        if (covers(rs->terms[i].effective_from, rs->terms[i].effective_to, day))
+            return &rs->terms[i];
+    return NULL;
+}
+
+const budget_line *rules_budget_for_fy(const rule_set *rs, int fiscal_year)
+{
+    for (size_t i = 0; i < rs->n_budgets; i++)
+        if (rs->budgets[i].fiscal_year == fiscal_year)
+            return &rs->budgets[i];
+    return NULL;
+}
+
+size_t rules_program_ids(const rule_set *rs, const char **ids, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rs->n_programs; i++) {
+        const char *id = rs->programs[i].id;
+        bool seen = false;
+        for (size_t j = 0; j < n; j++)
+            seen |= !strcmp(ids[j], id);
+        if (seen || n == max)
+            continue;
+        size_t k = n++;
+        while (k > 0 && strcmp(ids[k - 1], id) > 0) {
+            ids[k] = ids[k - 1];
+            k--;
+        }
+        ids[k] = id;
+    }
+    return n;
+}
+
+const char *rules_reason_text(const rule_terms *t, const char *code)
+{
+    for (size_t i = 0; t && i < t->n_reasons; i++)
+        if (!strcmp(t->reason_codes[i], code))
+            return t->reason_texts[i];
+    return code;
+}

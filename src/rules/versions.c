@@ -1,0 +1,107 @@
+/* versions: how the versions of one program (and of the terms) follow each
+ * other.  A version without effective_to ends the day before the next one
+ * starts; an explicit end that overlaps the next version, or leaves days
+ * uncovered before it, is an error.  Run before formulas compile. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules_int.h"
+
+static int cmp_program(const void *a, const void *b)
+{
+    const program *x = a, *y = b;
+    int c = strcmp(x->id ? x->id : "", y->id ? y->id : "");
+    return c ? c : (x->effective_from > y->effective_from) - (x->effective_from < y->effective_from);
+}
+
+static int cmp_terms(const void *a, const void *b)
+{
+    const rule_terms *x = a, *y = b;
+    return (x->effective_from > y->effective_from) - (x->effective_from < y->effective_from);
+}
+
+/* Checks that `next` follows `prev` without overlap or gap; fills an open end. */
+static void follow(diag_list *d, const char *what, const char *id, date_t *prev_to, date_t prev_from,
+                   const char *prev_path, date_t next_from, const char *path, int line, int col)
+{
+    char a[11], b[11];
+    if (*prev_to == DATE_OPEN)
+        *prev_to = next_from - 1;
+    if (prev_from == next_from) {
+        date_format_iso(next_from, a);
+        diag_error(d, path, line, col, "two versions of %s '%s' both start on %s (the other is %s)",
+                   what, id, a, prev_path);
+    } else if (*prev_to >= next_from) {
+        date_format_iso(*prev_to, a);
+        date_format_iso(next_from, b);
+        diag_error(d, path, line, col,
+                   "versions of %s '%s' overlap: %s runs to %s but this version starts on %s",
+                   what, id, prev_path, a, b);
+    } else if (*prev_to + 1 < next_from) {
+        date_format_iso(*prev_to + 1, a);
+        date_format_iso(next_from - 1, b);
+        diag_error(d, path, line, col, "no version of %s '%s' covers %s to %s (gap before this "
+                   "version)", what, id, a, b);
+    }
+}
+
+static void check_programs(rule_set *rs, diag_list *d)
+{
+    qsort(rs->programs, rs->n_programs, sizeof *rs->programs, cmp_program);
+    for (size_t i = 1; i < rs->n_programs; i++) {
+        program *prev = &rs->programs[i - 1], *p = &rs->programs[i];
+        if (strcmp(prev->id, p->id))
+            continue;
+        if (!strcmp(prev->version, p->version))
+            diag_error(d, p->file->path, p->from_line, p->from_col,
+                       "program '%s' has version '%s' twice (also %s)", p->id, p->version,
+                       prev->file->path);
+        follow(d, "program", p->id, &prev->effective_to, prev->effective_from, prev->file->path,
+               p->effective_from, p->file->path, p->from_line, p->from_col);
+    }
+}
+
+/* Care types are append-only across terms versions, so a care set's bits
+ * mean the same thing under every version. */
+static void check_vocabulary(const rule_terms *prev, const rule_terms *t, diag_list *d)
+{
+    for (size_t i = 0; i < prev->n_care; i++)
+        if (i >= t->n_care || strcmp(prev->care_codes[i], t->care_codes[i])) {
+            diag_error(d, t->file->path, t->from_line, t->from_col,
+                       "care_types must keep the codes of %s in the same order and add new ones "
+                       "at the end ('%s' is missing or moved)", prev->file->path,
+                       prev->care_codes[i]);
+            return;
+        }
+}
+
+static void check_terms(rule_set *rs, diag_list *d)
+{
+    qsort(rs->terms, rs->n_terms, sizeof *rs->terms, cmp_terms);
+    for (size_t i = 1; i < rs->n_terms; i++) {
+        rule_terms *prev = &rs->terms[i - 1], *t = &rs->terms[i];
+        follow(d, "terms", "terms", &prev->effective_to, prev->effective_from, prev->file->path,
+               t->effective_from, t->file->path, t->from_line, t->from_col);
+        check_vocabulary(prev, t, d);
+    }
+}
+
+static void check_budgets(rule_set *rs, diag_list *d)
+{
+    for (size_t i = 0; i < rs->n_budgets; i++)
+        for (size_t j = 0; j < i; j++)
+            if (rs->budgets[i].fiscal_year == rs->budgets[j].fiscal_year)
+                diag_error(d, rs->budgets[i].file->path, 1, 1,
+                           "fiscal year %d has two budget lines (also %s)",
+                           rs->budgets[i].fiscal_year, rs->budgets[j].file->path);
+}
+
+void rules_check_versions(rule_set *rs, diag_list *d)
+{
+    if (rs->n_terms == 0)
+        diag_error(d, rs->n_files ? rs->files[0].path : "rules", 0, 0,
+                   "no terms file (kind: terms): care types and eligibility are undefined");
+    check_programs(rs, d);
+    check_terms(rs, d);
+    check_budgets(rs, d);
+}

@@ -1,0 +1,396 @@
+/* Unit tests for intake: nurseries.csv, children.csv and nurses.csv into
+ * records, and one exact message (column, line, field) per malformed value
+ * named in SPEC 1.5. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kasan/intake.h"
+
+static const char *const care_codes[] = {"suction",  "tube_feeding", "urinary_catheter",
+                                         "insulin",  "oxygen",       "tracheostomy",
+                                         "ventilator", "other"};
+static const intake_vocab vocab = {care_codes, 8};
+
+#define REG_HEADER                                                                          \
+    "nursery_id,name,kind,operator,active_from,active_to,bank_name,bank_branch,account_type," \
+    "account_number,account_holder\n"
+
+static const char registry_text[] =
+    REG_HEADER
+    "N1,ひまわり保育園,private_licensed,社会福祉法人ひまわり会,2010-04-01,,みずほ銀行,板橋支店,"
+    "ordinary,1234567,ﾋﾏﾜﾘﾎｲｸｴﾝ\n"
+    "N-2,区立上板橋保育園,ward_run,板橋区,2000-04-01,2026-03-31,ゆうちょ銀行,〇一八,current,"
+    "7654321,イタバシク\n";
+
+static void diag_is(const diag_list *d, size_t i, const char *file, int line, int col,
+                    const char *msg)
+{
+    assert_true(i < d->n);
+    assert_string_equal(d->v[i].file, file);
+    assert_int_equal(d->v[i].line, line);
+    assert_int_equal(d->v[i].col, col);
+    assert_string_equal(d->v[i].msg, msg);
+}
+
+static void load_registry(registry *reg, arena *a)
+{
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(
+        registry_parse("nurseries.csv", registry_text, sizeof registry_text - 1, a, reg, &d), 0);
+    assert_int_equal(diag_count(&d), 0);
+}
+
+static void test_registry(void **state)
+{
+    (void)state;
+    arena a = ARENA_INIT;
+    registry reg;
+    load_registry(&reg, &a);
+    assert_int_equal(reg.n, 2);
+    assert_string_equal(reg.file, "nurseries.csv");
+    const nursery *n = &reg.v[0];
+    assert_string_equal(n->id, "N1");
+    assert_string_equal(n->name, "ひまわり保育園");
+    assert_string_equal(n->kind, "private_licensed");
+    assert_string_equal(n->operator_name, "社会福祉法人ひまわり会");
+    assert_int_equal(n->active_from, date_from_ymd(2010, 4, 1));
+    assert_int_equal(n->active_to, DATE_OPEN);
+    assert_string_equal(n->account_type, "ordinary");
+    assert_string_equal(n->account_number, "1234567");
+    assert_string_equal(n->account_holder, "ﾋﾏﾜﾘﾎｲｸｴﾝ"); /* half-width kept */
+    assert_int_equal(n->line, 2);
+    n = &reg.v[1];
+    assert_string_equal(n->kind, "ward_run");
+    assert_int_equal(n->active_to, date_from_ymd(2026, 3, 31));
+    assert_string_equal(n->account_type, "current");
+    assert_string_equal(n->account_holder, "イタバシク"); /* full-width kept */
+    assert_int_equal(registry_find(&reg, "N1", 2), 0);
+    assert_int_equal(registry_find(&reg, "N-2", 3), 1);
+    assert_int_equal(registry_find(&reg, "N-2X", 3), 1); /* length-delimited */
+    assert_int_equal(registry_find(&reg, "N", 1), -1);
+    assert_int_equal(registry_find(&reg, "N1X", 3), -1);
+    assert_int_equal(registry_find(&reg, "N3", 2), -1);
+    assert_int_equal(registry_find(NULL, "N1", 2), -1);
+    arena_release(&a);
+}
+
+/* The same registry written by Excel in CP932: 保育園 = 95 DB 88 E7 89 80,
+ * ﾎｲｸ (half-width) = CE B2 B8. */
+static void test_registry_cp932(void **state)
+{
+    (void)state;
+    const char text[] = REG_HEADER "N1,\x95\xDB\x88\xE7\x89\x80,private_licensed,op,2010-04-01,,"
+                                   "b,br,ordinary,1,\xCE\xB2\xB8\r\n";
+    arena a = ARENA_INIT;
+    registry reg;
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, &a, &reg, &d), 0);
+    assert_int_equal(reg.n, 1);
+    assert_string_equal(reg.v[0].name, "保育園");
+    assert_string_equal(reg.v[0].account_holder, "ﾎｲｸ");
+    arena_release(&a);
+}
+
+/* 1,000 ids: every one found at its position (exercises probing). */
+static void test_registry_many(void **state)
+{
+    (void)state;
+    char *text = malloc(200 * 1000 + 200);
+    size_t len = (size_t)sprintf(text, REG_HEADER);
+    for (int i = 0; i < 1000; i++)
+        len += (size_t)sprintf(text + len, "N%05d,n,private_licensed,o,2010-04-01,,b,br,"
+                                           "ordinary,1,h\n", i * 7);
+    arena a = ARENA_INIT;
+    registry reg;
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(registry_parse("nurseries.csv", text, len, &a, &reg, &d), 0);
+    assert_int_equal(reg.n, 1000);
+    for (int i = 0; i < 1000; i++) {
+        char id[16];
+        int n = sprintf(id, "N%05d", i * 7);
+        assert_int_equal(registry_find(&reg, id, (size_t)n), i);
+        n = sprintf(id, "N%05d", i * 7 + 1);
+        assert_int_equal(registry_find(&reg, id, (size_t)n), -1);
+    }
+    free(text);
+    arena_release(&a);
+}
+
+static void test_registry_malformed(void **state)
+{
+    (void)state;
+    const char text[] =
+        REG_HEADER
+        "N1,a,private_licensed,o,2010-04-01,,b,br,ordinary,1,h\n"     /* 2 */
+        "p-1,a,private_licensed,o,2010-04-01,,b,br,ordinary,1,h\n"    /* 3 */
+        "N1,a,ward_run,o,2010-04-01,,b,br,ordinary,1,h\n"             /* 4 */
+        "N4,a,public,o,2025-02-30,,b,br,savings,1,h\n"                /* 5 */
+        "N5,a,ward_run,o,2025-04-01,2025-03-31,b,br,current,1,h\n";   /* 6 */
+    arena a = ARENA_INIT;
+    registry reg;
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, &a, &reg, &d), -1);
+    assert_int_equal(d.n, 6);
+    diag_is(&d, 0, "nurseries.csv", 3, 1,
+            "column 'nursery_id': 'p-1' is not a valid id (1 to 16 characters A-Z, 0-9, '-')");
+    diag_is(&d, 1, "nurseries.csv", 4, 1,
+            "column 'nursery_id': duplicate id 'N1' (first on line 2)");
+    diag_is(&d, 2, "nurseries.csv", 5, 3,
+            "column 'kind': 'public' is not one of private_licensed, ward_run");
+    diag_is(&d, 3, "nurseries.csv", 5, 5,
+            "column 'active_from': '2025-02-30' is not a real date (YYYY-MM-DD)");
+    diag_is(&d, 4, "nurseries.csv", 5, 9,
+            "column 'account_type': 'savings' is not one of ordinary, current");
+    diag_is(&d, 5, "nurseries.csv", 6, 6,
+            "column 'active_to': '2025-03-31' is before active_from");
+    diag_release(&d);
+    arena_release(&a);
+}
+
+/* Columns in another order plus an extra one; an unknown nursery parses. */
+static void test_children(void **state)
+{
+    (void)state;
+    const char text[] = "child_ref,nursery_id,enrolled_to,care_types,enrolled_from,memo\n"
+                        "K1,N1,,suction;ventilator,2025-04-01,note\n"
+                        "K2,ZZ9,2025-04-30,,2025-04-10,\n";
+    arena a = ARENA_INIT;
+    registry reg;
+    load_registry(&reg, &a);
+    claims c = {0};
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(
+        children_parse("children.csv", text, sizeof text - 1, &reg, &vocab, &a, &c, &d), 0);
+    assert_int_equal(diag_count(&d), 0);
+    assert_string_equal(c.children_file, "children.csv");
+    assert_int_equal(c.n_children, 2);
+    const child_line *l = &c.children[0];
+    assert_int_equal(l->nursery, 0);
+    assert_ptr_equal(l->nursery_id, reg.v[0].id);
+    assert_string_equal(l->child_ref, "K1");
+    assert_string_equal(l->care_types, "suction;ventilator");
+    assert_int_equal(l->care_mask, 1u << 0 | 1u << 6); /* suction = 0, ventilator = 6 */
+    assert_int_equal(l->enrolled_from, date_from_ymd(2025, 4, 1));
+    assert_int_equal(l->enrolled_to, DATE_OPEN);
+    assert_int_equal(l->line, 2);
+    l = &c.children[1];
+    assert_int_equal(l->nursery, -1); /* the engine rejects it: unknown_nursery */
+    assert_string_equal(l->nursery_id, "ZZ9");
+    assert_string_equal(l->care_types, ""); /* allowed here: no_care_type later */
+    assert_int_equal(l->care_mask, 0);
+    assert_int_equal(l->enrolled_from, date_from_ymd(2025, 4, 10));
+    assert_int_equal(l->enrolled_to, date_from_ymd(2025, 4, 30));
+    assert_int_equal(l->line, 3);
+    arena_release(&a);
+}
+
+static void test_children_malformed(void **state)
+{
+    (void)state;
+    const char text[] = "nursery_id,child_ref,care_types,enrolled_from,enrolled_to\n"
+                        "N1,K1,suction,2025-02-30,\n"            /* 2 */
+                        "N1,K2,sucton,2025-04-01,\n"             /* 3 */
+                        "p-1,K3,suction,2025-04-01,\n"           /* 4 */
+                        "N1,K4,suction,2025-04-10,2025-04-01\n"  /* 5 */
+                        "N1,,suction;,2025-04-01,\n"             /* 6 */
+                        "N1,K6,\"suction;oxygen\",2025-04-01,\n" /* 7: fine */
+                        "N1,K7,suction,,\n";                     /* 8 */
+    arena a = ARENA_INIT;
+    registry reg;
+    load_registry(&reg, &a);
+    claims c = {0};
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(
+        children_parse("children.csv", text, sizeof text - 1, &reg, &vocab, &a, &c, &d), -1);
+    assert_int_equal(d.n, 7);
+    diag_is(&d, 0, "children.csv", 2, 4,
+            "column 'enrolled_from': '2025-02-30' is not a real date (YYYY-MM-DD)");
+    diag_is(&d, 1, "children.csv", 3, 3,
+            "column 'care_types': unknown care type 'sucton' (known: suction, tube_feeding, "
+            "urinary_catheter, insulin, oxygen, tracheostomy, ventilator, other)");
+    diag_is(&d, 2, "children.csv", 4, 1,
+            "column 'nursery_id': 'p-1' is not a valid id (1 to 16 characters A-Z, 0-9, '-')");
+    diag_is(&d, 3, "children.csv", 5, 5,
+            "column 'enrolled_to': '2025-04-01' is before enrolled_from");
+    diag_is(&d, 4, "children.csv", 6, 2, "column 'child_ref': empty (a value is required)");
+    diag_is(&d, 5, "children.csv", 6, 3,
+            "column 'care_types': empty care type code in 'suction;' (codes are separated by "
+            "';')");
+    diag_is(&d, 6, "children.csv", 8, 4,
+            "column 'enrolled_from': empty (a date YYYY-MM-DD is required)");
+    assert_int_equal(c.n_children, 1); /* only the good line is kept */
+    assert_string_equal(c.children[0].child_ref, "K6");
+    assert_int_equal(c.children[0].care_mask, 1u << 0 | 1u << 4);
+    assert_int_equal(c.children[0].line, 7);
+
+    /* the whole printed form */
+    char *out = NULL;
+    size_t outlen = 0;
+    FILE *f = open_memstream(&out, &outlen);
+    diag_print(&d, f);
+    fclose(f);
+    const char first[] = "children.csv:2:4: error: column 'enrolled_from': '2025-02-30' is not "
+                         "a real date (YYYY-MM-DD)\n";
+    assert_true(outlen > sizeof first - 1);
+    assert_memory_equal(out, first, sizeof first - 1);
+    free(out);
+    diag_release(&d);
+    arena_release(&a);
+}
+
+static void test_children_missing_column(void **state)
+{
+    (void)state;
+    const char text[] = "nursery_id,child_ref,care_types,enrolled_from\nN1,K1,suction,2025-04-01\n";
+    arena a = ARENA_INIT;
+    claims c = {0};
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(
+        children_parse("children.csv", text, sizeof text - 1, NULL, &vocab, &a, &c, &d), -1);
+    assert_int_equal(d.n, 1);
+    diag_is(&d, 0, "children.csv", 1, 0, "missing required column 'enrolled_to'");
+    assert_int_equal(c.n_children, 0);
+    diag_release(&d);
+    arena_release(&a);
+}
+
+#define STAFF_HEADER "nursery_id,staff_ref,qualification,employment,hours,salary_cost,other_income\n"
+
+static void test_staff(void **state)
+{
+    (void)state;
+    const char text[] = STAFF_HEADER "N1,S1,nurse,part_time,92.5,250000,\n"
+                                     "N1,S2,childcare_worker,full_time,,300000,10000\n"
+                                     "ZZ,S3,midwife,full_time,160,0,0\n";
+    arena a = ARENA_INIT;
+    registry reg;
+    load_registry(&reg, &a);
+    claims c = {0};
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(staff_parse("nurses.csv", text, sizeof text - 1, &reg, &a, &c, &d), 0);
+    assert_int_equal(diag_count(&d), 0);
+    assert_string_equal(c.staff_file, "nurses.csv");
+    assert_int_equal(c.n_staff, 3);
+    const staff_line *l = &c.staff[0];
+    assert_int_equal(l->nursery, 0);
+    assert_string_equal(l->staff_ref, "S1");
+    assert_string_equal(l->qualification, "nurse");
+    assert_string_equal(l->employment, "part_time");
+    assert_true(l->has_hours);
+    assert_int_equal(l->hours.n, 185); /* 92.5 = 185/2 */
+    assert_int_equal(l->hours.d, 2);
+    assert_int_equal(l->salary_cost, 250000);
+    assert_int_equal(l->other_income, 0); /* empty = 0 */
+    assert_int_equal(l->line, 2);
+    l = &c.staff[1];
+    assert_string_equal(l->qualification, "childcare_worker"); /* rejected later, not here */
+    assert_string_equal(l->employment, "full_time");
+    assert_false(l->has_hours);
+    assert_int_equal(l->hours.n, 0);
+    assert_int_equal(l->hours.d, 1);
+    assert_int_equal(l->salary_cost, 300000);
+    assert_int_equal(l->other_income, 10000);
+    l = &c.staff[2];
+    assert_int_equal(l->nursery, -1);
+    assert_string_equal(l->nursery_id, "ZZ");
+    assert_true(l->has_hours);
+    assert_int_equal(l->hours.n, 160);
+    assert_int_equal(l->salary_cost, 0);
+    assert_int_equal(l->line, 4);
+    arena_release(&a);
+}
+
+static void test_staff_malformed(void **state)
+{
+    (void)state;
+    const char text[] = STAFF_HEADER "N1,S1,nurse,part_time,abc,250000,\n"    /* 2 */
+                                     "N1,S2,nurse,part_time,,250000,\n"       /* 3 */
+                                     "N1,S3,nurse,contract,10,250000,\n"      /* 4 */
+                                     "N1,S4,nurse,full_time,,-5000,\n"        /* 5 */
+                                     "N1,S5,nurse,full_time,,\"1,000\",\n"    /* 6 */
+                                     "N1,S6,nurse,full_time,-1,250000,12.5\n" /* 7 */
+                                     "N1,S7,,full_time,,250000,\n"            /* 8 */
+                                     "N1,S8,nurse,full_time,,,\n";            /* 9 */
+    arena a = ARENA_INIT;
+    registry reg;
+    load_registry(&reg, &a);
+    claims c = {0};
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(staff_parse("nurses.csv", text, sizeof text - 1, &reg, &a, &c, &d), -1);
+    assert_int_equal(d.n, 9);
+    diag_is(&d, 0, "nurses.csv", 2, 5, "column 'hours': 'abc' is not a number (hours like 92.5)");
+    diag_is(&d, 1, "nurses.csv", 3, 5,
+            "column 'hours': empty, but part_time requires the hours worked in the month");
+    diag_is(&d, 2, "nurses.csv", 4, 4,
+            "column 'employment': 'contract' is not one of full_time, part_time");
+    diag_is(&d, 3, "nurses.csv", 5, 6,
+            "column 'salary_cost': '-5000' is negative (a whole yen amount >= 0 is required)");
+    diag_is(&d, 4, "nurses.csv", 6, 6,
+            "column 'salary_cost': '1,000' is not a whole yen amount (digits only: no sign, "
+            "decimals or separators)");
+    diag_is(&d, 5, "nurses.csv", 7, 5, "column 'hours': '-1' is negative");
+    diag_is(&d, 6, "nurses.csv", 7, 7,
+            "column 'other_income': '12.5' is not a whole yen amount (digits only: no sign, "
+            "decimals or separators)");
+    diag_is(&d, 7, "nurses.csv", 8, 3, "column 'qualification': empty (a value is required)");
+    diag_is(&d, 8, "nurses.csv", 9, 6,
+            "column 'salary_cost': empty (a whole yen amount is required)");
+    assert_int_equal(c.n_staff, 0);
+    diag_release(&d);
+    arena_release(&a);
+}
+
+static void test_yen_and_id_checks(void **state)
+{
+    (void)state;
+    int64_t v = -1;
+    assert_true(intake_yen_valid("9223372036854775807", 19, &v));
+    assert_int_equal(v, INT64_MAX);
+    assert_false(intake_yen_valid("9223372036854775808", 19, &v));
+    assert_false(intake_yen_valid("+5", 2, &v));
+    assert_false(intake_yen_valid("", 0, &v));
+    assert_true(intake_id_valid("ABCDEFGHIJ012-45", 16));
+    assert_false(intake_id_valid("ABCDEFGHIJ012-456", 17));
+    assert_false(intake_id_valid("n1", 2));
+    assert_false(intake_id_valid("", 0));
+}
+
+static void test_load_file_missing(void **state)
+{
+    (void)state;
+    arena a = ARENA_INIT;
+    registry reg;
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(
+        registry_load_file("/nonexistent/nurseries.csv", "nurseries.csv", &a, &reg, &d), -1);
+    diag_is(&d, 0, "nurseries.csv", 0, 0,
+            "cannot read /nonexistent/nurseries.csv: No such file or directory");
+    assert_int_equal(reg.n, 0);
+    diag_release(&d);
+    arena_release(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_registry_cp932),
+        cmocka_unit_test(test_registry_many),
+        cmocka_unit_test(test_registry_malformed),
+        cmocka_unit_test(test_children),
+        cmocka_unit_test(test_children_malformed),
+        cmocka_unit_test(test_children_missing_column),
+        cmocka_unit_test(test_staff),
+        cmocka_unit_test(test_staff_malformed),
+        cmocka_unit_test(test_yen_and_id_checks),
+        cmocka_unit_test(test_load_file_missing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

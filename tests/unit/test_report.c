@@ -1,0 +1,305 @@
+/* test_report: the workbook writers on a month_run built by hand — two
+ * programs with labelled values, three nurseries (one paid nothing), two
+ * rejections and a nursery name that a spreadsheet would take for a formula.
+ * Checks that the files land under their names with no temporary left, that
+ * a write into a missing directory fails leaving nothing, and the budget
+ * arithmetic of SPEC 1.4.  Set KASAN_REPORT_KEEP=DIR to keep the workbooks
+ * (DIR/2025-04/...) for tests/e2e/check_workbooks.py and render_workbooks.sh. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kasan/fsutil.h"
+#include "kasan/report.h"
+
+static value yen(int64_t v) { return (value){.n = num_int(v)}; }
+static value text(const char *s) { return (value){.s = s}; }
+
+/* Program A (child scope): 区分 (text), 単価, 日割額 (yen); nursery: an
+ * internal count and the result 加算額.  Program B (staff scope): 基準額 per
+ * staff line, and nursery 基準額 and the result — the label 基準額 used twice
+ * in one program. */
+static rule_value a_values[] = {
+    {.name = "kubun", .label = "区分", .kind = RV_FORMULA, .scope = SCOPE_CHILD, .type = VT_TEXT, .slot = 0},
+    {.name = "unit", .label = "単価", .kind = RV_FORMULA, .scope = SCOPE_CHILD, .type = VT_YEN, .slot = 1},
+    {.name = "daily", .label = "日割額", .kind = RV_FORMULA, .scope = SCOPE_CHILD, .type = VT_YEN, .slot = 2},
+    {.name = "count", .label = NULL, .kind = RV_FORMULA, .scope = SCOPE_NURSERY, .type = VT_INT, .slot = 0},
+    {.name = "amount", .label = "加算額", .kind = RV_FORMULA, .scope = SCOPE_NURSERY, .type = VT_YEN, .slot = 1},
+};
+static rule_value b_values[] = {
+    {.name = "std", .label = "基準額", .kind = RV_FORMULA, .scope = SCOPE_STAFF, .type = VT_YEN, .slot = 0},
+    {.name = "nstd", .label = "基準額", .kind = RV_FORMULA, .scope = SCOPE_NURSERY, .type = VT_YEN, .slot = 0},
+    {.name = "amount", .label = "補助額", .kind = RV_FORMULA, .scope = SCOPE_NURSERY, .type = VT_YEN, .slot = 1},
+};
+static rule_file files[] = {
+    {.path = "rules/acceptance_addon/2025-04.yaml", .sha256 = "aa00000000000000000000000000000000000000000000000000000000000000"},
+    {.path = "rules/nurse_placement/2025-04.yaml", .sha256 = "bb00000000000000000000000000000000000000000000000000000000000000"},
+};
+static program progs[2];
+static rule_set rules;
+static budget_line line = {.version = "2025", .title = "私立認可保育所での医療的ケア児受入加算事業",
+                           .line_id = "R7-kasan", .fiscal_year = 2025, .amount = 16444000};
+
+static nursery reg[4] = {
+    {.id = "N1", .name = "=cmd|' /C calc'!A0", .kind = "private_licensed", .operator_name = "+社会福祉法人テスト会",
+     .bank_name = "テスト銀行", .bank_branch = "本店", .account_type = "ordinary", .account_number = "0012345",
+     .account_holder = "ｼｬｶｲﾌｸｼﾎｳｼﾞﾝ ﾃｽﾄｶｲ"},
+    {.id = "N2", .name = "みどり保育園", .kind = "private_licensed", .operator_name = "株式会社みどり",
+     .bank_name = "板橋信用金庫", .bank_branch = "大山支店", .account_type = "current", .account_number = "7654321",
+     .account_holder = "カ）ミドリ"},
+    {.id = "N3", .name = "そら保育園", .kind = "private_licensed", .operator_name = "社会福祉法人そら",
+     .bank_name = "テスト銀行", .bank_branch = "志村支店", .account_type = "ordinary", .account_number = "1111111",
+     .account_holder = "ｿﾗ"},
+    {.id = "W1", .name = "区立ゆりの木保育園", .kind = "ward_run", .operator_name = "板橋区"},
+};
+static child_line children[] = {
+    {.nursery = 0, .nursery_id = "N1", .child_ref = "C0001", .care_types = "suction", .line = 2},
+    {.nursery = 0, .nursery_id = "N1", .child_ref = "@C0002", .care_types = "ventilator", .line = 3},
+    {.nursery = 1, .nursery_id = "N2", .child_ref = "C0003", .care_types = "suction", .line = 4},
+    {.nursery = 2, .nursery_id = "N3", .child_ref = "C0004", .care_types = "oxygen", .line = 6},
+};
+static staff_line staff[] = {
+    {.nursery = 1, .nursery_id = "N2", .staff_ref = "S0001", .qualification = "nurse", .employment = "part_time",
+     .has_hours = true, .hours = {185, 2}, .salary_cost = 250000, .other_income = 10000, .line = 2},
+};
+static const child_line *child_ptrs[4];
+static const staff_line *staff_ptrs[1];
+static int child_days[4] = {30, 30, 15, 0};
+/* A: 区分, 単価, 日割額 per child.  50,000 × 15 ÷ 30 = 25,000 for C0003. */
+static value a_child[4 * 3];
+static value b_staff[1];
+static value a_nurs[3][2], b_nurs[3][2];
+static nursery_month nms[3];
+static rejection rejs[] = {
+    {.file = "claims/2025-04/children.csv", .line = 5, .nursery_id = "N2", .ref = "C0003",
+     .code = "duplicate_child", .reason = "同一児童の在籍期間が重複しています", .kind = SCOPE_CHILD},
+    {.file = "claims/2025-04/children.csv", .line = 7, .nursery_id = "W1", .ref = "C0009",
+     .code = "ward_run", .reason = "区立保育園は対象外です", .kind = SCOPE_CHILD},
+};
+static month_run run;
+
+static void build_run(void)
+{
+    progs[0] = (program){.id = "acceptance_addon", .version = "2025-04", .title = "医療的ケア児受入加算",
+                         .file = &files[0], .effective_from = date_from_ymd(2025, 4, 1),
+                         .effective_to = DATE_OPEN, .values = a_values, .n_values = 5,
+                         .n_slots = {2, 3, 0}, .result = &a_values[4]};
+    progs[1] = (program){.id = "nurse_placement", .version = "2025-04", .title = "看護師等配置補助",
+                         .file = &files[1], .effective_from = date_from_ymd(2025, 4, 1),
+                         .effective_to = DATE_OPEN, .values = b_values, .n_values = 3,
+                         .n_slots = {2, 0, 1}, .result = &b_values[2]};
+    rules = (rule_set){.files = files, .n_files = 2, .programs = progs, .n_programs = 2};
+
+    memset(&run, 0, sizeof run);
+    run.month = (claim_month){2025, 4};
+    run.rules = &rules;
+    run.budget = &line;
+    run.programs[0] = &progs[0];
+    run.programs[1] = &progs[1];
+    run.n_programs = 2;
+    run.inputs[INPUT_REGISTRY] = (input_file){.name = "nurseries.csv", .len = 10};
+    run.inputs[INPUT_CHILDREN] = (input_file){.name = "claims/2025-04/children.csv", .len = 20};
+    run.inputs[INPUT_STAFF] = (input_file){.name = "claims/2025-04/nurses.csv", .len = 30};
+    run.reg = (registry){.file = "nurseries.csv", .v = reg, .n = 4};
+
+    for (int i = 0; i < 4; i++)
+        child_ptrs[i] = &children[i];
+    staff_ptrs[0] = &staff[0];
+    run.children = child_ptrs;
+    run.child_days = child_days;
+    run.n_children = 4;
+    run.staff = staff_ptrs;
+    run.n_staff = 1;
+
+    const char *kubun[] = {"標準", "高度", "標準", "標準"};
+    const int64_t unit[] = {50000, 80000, 50000, 50000};
+    const int64_t daily[] = {50000, 80000, 25000, 0};
+    for (int i = 0; i < 4; i++) {
+        a_child[i * 3 + 0] = text(kubun[i]);
+        a_child[i * 3 + 1] = yen(unit[i]);
+        a_child[i * 3 + 2] = yen(daily[i]);
+    }
+    b_staff[0] = yen(212750); /* 92.5 h × 2,300 */
+    run.child_values[0] = a_child;
+    run.staff_values[1] = b_staff;
+
+    /* N1: A = 50,000 + 80,000; N2: A = 25,000, B = min(212,750, 250,000,
+     * 250,000 − 10,000) = 212,750 → 212,000 (千円未満切り捨て); N3: nothing. */
+    const int64_t a[] = {130000, 25000, 0}, b[] = {0, 212000, 0};
+    for (int k = 0; k < 3; k++) {
+        a_nurs[k][0] = (value){.n = num_int(k == 0 ? 2 : 1)};
+        a_nurs[k][1] = yen(a[k]);
+        b_nurs[k][0] = yen(k == 1 ? 212750 : 0);
+        b_nurs[k][1] = yen(b[k]);
+        nms[k] = (nursery_month){.nursery = &reg[k], .amount = {a[k], b[k]}, .total = a[k] + b[k],
+                                 .values = {a_nurs[k], b_nurs[k]}};
+    }
+    nms[0].child0 = 0, nms[0].n_children = 2;
+    nms[1].child0 = 2, nms[1].n_children = 1, nms[1].staff0 = 0, nms[1].n_staff = 1;
+    nms[2].child0 = 3, nms[2].n_children = 1, nms[2].staff0 = 1;
+    run.nurseries = nms;
+    run.n_nurseries = 3;
+    run.rejections = rejs;
+    run.n_rejections = 2;
+    run.program_total[0] = 155000;
+    run.program_total[1] = 212000;
+    run.total = 367000;
+}
+
+static const run_meta meta_draft = {.run_id = "2025-04-20250510T093000Z-1a2b3c4d",
+                                    .created = "2025-05-10T09:30:00Z",
+                                    .finalized = false,
+                                    .engine_version = "0.1.0-test"};
+
+static char *path_join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = malloc(n);
+    assert_non_null(p);
+    snprintf(p, n, "%s/%s", a, b);
+    return p;
+}
+
+/* Fails if any file under dir has ".tmp" in its name. */
+static void assert_no_tmp(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        assert_null(strstr(e->d_name, ".tmp"));
+        char *sub = path_join(dir, e->d_name);
+        if (fs_is_dir(sub))
+            assert_no_tmp(sub);
+        free(sub);
+    }
+    closedir(d);
+}
+
+static void test_budget_view(void **state)
+{
+    (void)state;
+    build_run();
+    run.month = (claim_month){2025, 6};
+    budget_view bv;
+    memset(&bv, 0, sizeof bv);
+    bv.months[0] = (budget_month){.present = true, .total = 1000000, .program_amount = {800000, 200000}};
+    bv.months[1] = (budget_month){.present = true, .total = 900000};
+    budget_view_finish(&bv, &run);
+    assert_int_equal(bv.fiscal_year, 2025);
+    assert_string_equal(bv.line_id, "R7-kasan");
+    assert_int_equal(bv.line_amount, 16444000);
+    assert_int_equal(bv.paid_before, 1900000);     /* April + May */
+    assert_int_equal(bv.this_month, 367000);
+    assert_int_equal(bv.remaining, 14177000);      /* 16,444,000 − 1,900,000 − 367,000 */
+    assert_int_equal(bv.forecast, 5570000);        /* 1,900,000 + 367,000 × 10 (Jun–Mar) */
+    assert_true(bv.months[2].present && bv.months[2].draft);
+    assert_int_equal(bv.months[2].program_amount[1], 212000);
+    assert_int_equal(bv.months[11].month.year, 2026);
+    assert_int_equal(bv.months[11].month.month, 3);
+
+    /* March: one month left, this one. */
+    run.month = (claim_month){2026, 3};
+    memset(&bv, 0, sizeof bv);
+    budget_view_finish(&bv, &run);
+    assert_int_equal(bv.paid_before, 0);
+    assert_int_equal(bv.forecast, 367000);
+}
+
+static void test_write_workbooks(void **state)
+{
+    (void)state;
+    build_run();
+    const char *keep = getenv("KASAN_REPORT_KEEP");
+    char tmpl[] = "/tmp/kasan-test-report-XXXXXX";
+    const char *base = keep ? keep : mkdtemp(tmpl);
+    assert_non_null(base);
+    char *dir = path_join(base, "2025-04");
+    char *sdir = path_join(dir, "statements");
+    assert_int_equal(fs_mkdirs(sdir), 0);
+
+    budget_view bv;
+    memset(&bv, 0, sizeof bv);
+    budget_view_finish(&bv, &run);
+    run_meta meta = meta_draft;
+    meta.issue_date = date_from_ymd(2025, 5, 10);
+
+    char err[512] = "";
+    char *xlsx = path_join(dir, "payments.xlsx");
+    int rc = report_payments_xlsx(&run, &bv, &meta, xlsx, err, sizeof err);
+    if (rc != 0)
+        print_error("%s\n", err);
+    assert_int_equal(rc, 0);
+    assert_true(fs_exists(xlsx));
+    for (size_t k = 0; k < run.n_nurseries; k++) {
+        if (nms[k].total <= 0)
+            continue;
+        char name[64];
+        snprintf(name, sizeof name, "%s.xlsx", nms[k].nursery->id);
+        char *sp = path_join(sdir, name);
+        rc = report_statement_xlsx(&run, &nms[k], &meta, sp, err, sizeof err);
+        if (rc != 0)
+            print_error("%s\n", err);
+        assert_int_equal(rc, 0);
+        assert_true(fs_exists(sp));
+        free(sp);
+    }
+    assert_no_tmp(dir);
+    if (!keep) {
+        assert_int_equal(fs_remove_tree(base), 0);
+    }
+    free(xlsx);
+    free(sdir);
+    free(dir);
+}
+
+static void test_write_fails_cleanly(void **state)
+{
+    (void)state;
+    build_run();
+    char tmpl[] = "/tmp/kasan-test-report-XXXXXX";
+    assert_non_null(mkdtemp(tmpl));
+    /* A directory that does not exist: works even when the tests run as root,
+     * whom permission bits would not stop. */
+    char *missing = path_join(tmpl, "missing");
+    char *xlsx = path_join(missing, "payments.xlsx");
+    char *st = path_join(missing, "N1.xlsx");
+    budget_view bv;
+    memset(&bv, 0, sizeof bv);
+    budget_view_finish(&bv, &run);
+    char err[512] = "";
+    assert_int_equal(report_payments_xlsx(&run, &bv, &meta_draft, xlsx, err, sizeof err), -1);
+    assert_non_null(strstr(err, "payments.xlsx"));
+    assert_false(fs_exists(xlsx));
+    err[0] = '\0';
+    assert_int_equal(report_statement_xlsx(&run, &nms[0], &meta_draft, st, err, sizeof err), -1);
+    assert_true(err[0] != '\0');
+    assert_false(fs_exists(st));
+    assert_false(fs_exists(missing));
+    assert_no_tmp(tmpl);
+    assert_int_equal(fs_remove_tree(tmpl), 0);
+    free(st);
+    free(xlsx);
+    free(missing);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_budget_view),
+        cmocka_unit_test(test_write_workbooks),
+        cmocka_unit_test(test_write_fails_cleanly),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
