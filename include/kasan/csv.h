@@ -49,6 +49,7 @@ typedef struct csv_reader {
     const char *name;       /* display name, borrowed */
     const char *data;       /* UTF-8 text without BOM */
     size_t len, pos;
+    size_t newlines;        /* '\n' bytes in data */
     int line;               /* physical line of data[pos] */
     int rec_line;           /* physical line where the current record starts */
     csv_encoding encoding;

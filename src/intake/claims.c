@@ -68,8 +68,14 @@ static void nursery_ref(intake_rec *rec, int k, nursery_cache *c, arena *a, int3
     *pos = -1;
     if (!intake_id(rec, k))
         return;
-    *pos = registry_find(c->reg, f.p, f.len);
-    *id = *pos >= 0 ? c->reg->v[*pos].id : arena_strndup(a, f.p, f.len);
+    const registry *reg = c->reg;
+    size_t next = c->len ? (size_t)c->pos + 1 : 0; /* lines often follow the registry order */
+    if (reg && next < reg->n && strlen(reg->v[next].id) == f.len &&
+        memcmp(reg->v[next].id, f.p, f.len) == 0)
+        *pos = (int32_t)next;
+    else
+        *pos = registry_find(reg, f.p, f.len);
+    *id = *pos >= 0 ? reg->v[*pos].id : arena_strndup(a, f.p, f.len);
     memcpy(c->id, f.p, f.len); /* a valid id has at most 16 bytes */
     c->len = f.len, c->pos = *pos, c->str = *id;
 }
@@ -150,9 +156,13 @@ static bool care_read(intake_rec *rec, const intake_vocab *vocab, uint32_t *mask
 
 static care_seen *care_slot(children_ctx *ctx, csv_field f)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < f.len; i++)
-        h = (h ^ (unsigned char)f.p[i]) * 16777619u;
+    /* a cheap hash of the length and the first and last eight bytes */
+    uint64_t a = 0, b = 0;
+    memcpy(&a, f.p, f.len < 8 ? f.len : 8);
+    if (f.len > 8)
+        memcpy(&b, f.p + f.len - 8, 8);
+    uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ f.len;
+    h ^= h >> 29;
     for (size_t i = h & (CARE_SEEN_MAX - 1);; i = (i + 1) & (CARE_SEEN_MAX - 1)) {
         care_seen *e = &ctx->seen[i];
         if (!e->s || (e->len == f.len && memcmp(e->s, f.p, f.len) == 0))

@@ -48,33 +48,72 @@ static size_t utf8_seq(const unsigned char *s, size_t avail)
     return n + 1;
 }
 
-bool csv_utf8_valid(const char *data, size_t len, size_t *bad)
+/* Moves i over whole 16-byte blocks of ASCII, adding their '\n's to *nl. */
+static size_t ascii_run(const unsigned char *s, size_t i, size_t len, size_t *nl)
+{
+#if defined(__SSE2__) && defined(__x86_64__)
+    const __m128i lf = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+    for (;;) {
+        __m128i acc = zero; /* per-byte counts, summed before they can wrap */
+        int k = 0;
+        for (; k < 255 && i + 16 <= len; k++, i += 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            if (_mm_movemask_epi8(v))
+                break;
+            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, lf));
+        }
+        __m128i sum = _mm_sad_epu8(acc, zero);
+        *nl += (size_t)_mm_cvtsi128_si64(sum) +
+               (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sum, sum));
+        if (k < 255)
+            return i;
+    }
+#else
+    (void)s, (void)len, (void)nl;
+    return i;
+#endif
+}
+
+/* Validates UTF-8 and counts '\n' in the same pass. */
+static bool utf8_scan(const char *data, size_t len, size_t *bad, size_t *newlines)
 {
     const unsigned char *s = (const unsigned char *)data;
-    size_t i = 0;
+    size_t i = 0, nl = 0;
     while (i < len) {
-        while (i + 8 <= len) { /* ASCII, eight bytes at a time */
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (w & 0x8080808080808080ull)
-                break;
-            i += 8;
-        }
+        i = ascii_run(s, i, len, &nl);
         if (i >= len)
             break;
         if (s[i] < 0x80) {
+            nl += s[i] == '\n';
             i++;
             continue;
         }
         size_t n = utf8_seq(s + i, len - i);
         if (!n) {
-            if (bad)
-                *bad = i;
+            *bad = i;
             return false;
         }
         i += n;
     }
+    *newlines = nl;
     return true;
+}
+
+bool csv_utf8_valid(const char *data, size_t len, size_t *bad)
+{
+    size_t nl, where = 0;
+    bool ok = utf8_scan(data, len, &where, &nl);
+    if (!ok && bad)
+        *bad = where;
+    return ok;
+}
+
+static size_t count_newlines(const char *p, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += p[i] == '\n';
+    return n;
 }
 
 static int line_of_offset(const char *data, size_t off)
@@ -147,7 +186,7 @@ int csv_open(csv_reader *r, const char *name, const char *data, size_t len, diag
     r->name = name;
     r->line = 1;
     size_t bad8 = 0, bad932 = 0;
-    if (csv_utf8_valid(data, len, &bad8)) {
+    if (utf8_scan(data, len, &bad8, &r->newlines)) {
         r->encoding = CSV_UTF8;
         if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
             r->encoding = CSV_UTF8_BOM;
@@ -161,6 +200,7 @@ int csv_open(csv_reader *r, const char *name, const char *data, size_t len, diag
     if (rc == 0) {
         r->encoding = CSV_CP932;
         r->data = r->converted;
+        r->newlines = count_newlines(r->data, r->len);
         return 0;
     }
     if (rc == -2)
@@ -513,13 +553,8 @@ int csv_header(csv_reader *r, const csv_column *cols, size_t n, int *idx, diag_l
 
 size_t csv_max_records(const csv_reader *r)
 {
-    size_t n = 1;
-    const char *p = r->data + r->pos, *end = r->data + r->len;
-    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-        n++;
-        p++;
-    }
-    return n;
+    size_t done = (size_t)r->line - 1; /* newlines already passed */
+    return done < r->newlines ? r->newlines - done + 1 : 1;
 }
 
 size_t csv_errors(const csv_reader *r) { return r->errors; }

@@ -105,9 +105,12 @@ static void build_run(void)
     run.programs[0] = &progs[0];
     run.programs[1] = &progs[1];
     run.n_programs = 2;
-    run.inputs[INPUT_REGISTRY] = (input_file){.name = "nurseries.csv", .len = 10};
-    run.inputs[INPUT_CHILDREN] = (input_file){.name = "claims/2025-04/children.csv", .len = 20};
-    run.inputs[INPUT_STAFF] = (input_file){.name = "claims/2025-04/nurses.csv", .len = 30};
+    const char *names[INPUT_COUNT] = {"nurseries.csv", "claims/2025-04/children.csv",
+                                      "claims/2025-04/nurses.csv"};
+    for (int i = 0; i < INPUT_COUNT; i++) {
+        run.inputs[i] = (input_file){.name = names[i], .data = names[i], .len = strlen(names[i])};
+        hash_sha256_hex(names[i], strlen(names[i]), run.inputs[i].sha256);
+    }
     run.reg = (registry){.file = "nurseries.csv", .v = reg, .n = 4};
 
     for (int i = 0; i < 4; i++)

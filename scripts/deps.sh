@@ -1,0 +1,18 @@
+# Sourced by scripts/demo and scripts/test: installs the Debian packages kasan
+# needs that are missing (apt-get, as root or through sudo).
+KASAN_BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev libyaml-dev libxlsxwriter-dev
+  libsqlite3-dev sqlite3 libssl-dev"
+KASAN_TEST_PACKAGES="libcmocka-dev python3 python3-openpyxl valgrind"
+
+kasan_install() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "installing: ${missing[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
