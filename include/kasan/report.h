@@ -51,4 +51,15 @@ int report_payments_xlsx(const month_run *run, const budget_view *bv, const run_
 int report_statement_xlsx(const month_run *run, const nursery_month *nm, const run_meta *meta,
                           const char *path, char *err, size_t errsz);
 
+/* One line of a what-if comparison (kasan diff): a nursery × program under
+ * rule set A and rule set B (version NULL when the program is not in force). */
+typedef struct diff_row {
+    const char *nursery_id, *nursery_name, *program;
+    const char *version_a, *version_b;
+    int64_t amount_a, amount_b;
+} diff_row;
+
+int report_diff_xlsx(claim_month m, const char *rules_a, const char *rules_b,
+                     const diff_row *rows, size_t n, const char *path, char *err, size_t errsz);
+
 #endif

@@ -66,6 +66,8 @@ static void formats_init(lxw_workbook *wb, xw_formats *f)
     f->note = fmt_new(wb, false);
     format_set_font_size(f->note, 8);
     format_set_font_color(f->note, 0x595959);
+    format_set_text_wrap(f->note);
+    format_set_align(f->note, LXW_ALIGN_VERTICAL_TOP);
 
     f->draft = fmt_new(wb, false);
     format_set_bold(f->draft);
@@ -215,10 +217,52 @@ void xw_merge(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c0, lxw_col_t c1,
     xw_check(x, worksheet_merge_range(ws, r, c0, r, c1, s ? s : "", f));
 }
 
+void fmt_value_text(const month_run *run, vtype t, value v, bool unit_yen, bool wareki, char *buf,
+                    size_t size)
+{
+    const rule_terms *terms = run->terms;
+    switch (t) {
+    case VT_YEN:
+    case VT_YEN_FRAC:
+        num_format_grouped(v.n, buf, size);
+        if (unit_yen && strlen(buf) + sizeof "円" <= size)
+            strcat(buf, "円");
+        return;
+    case VT_BOOL:
+        snprintf(buf, size, "%s", v.b ? "該当" : "非該当");
+        return;
+    case VT_DATE:
+        if (v.d == DATE_OPEN)
+            snprintf(buf, size, "（定めなし）");
+        else if (!wareki || !date_format_wareki(v.d, buf, size))
+            date_format_iso(v.d, buf);
+        return;
+    case VT_CARE_SET:
+        if (terms && terms->care_names) {
+            size_t len = 0;
+            buf[0] = '\0';
+            for (size_t i = 0; i < terms->n_care && i < 32; i++) {
+                if (!(v.set & (UINT32_C(1) << i)))
+                    continue;
+                int n = snprintf(buf + len, size - len, "%s%s", len ? "・" : "",
+                                 terms->care_names[i]);
+                if (n < 0 || (size_t)n >= size - len)
+                    break;
+                len += (size_t)n;
+            }
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    value_format(t, v, terms ? terms->care_names : NULL, buf, size);
+}
+
 void xw_value(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const month_run *run, vtype t,
               value v, lxw_format *yen_fmt, bool wareki)
 {
-    char buf[256];
+    bool numeric = false;
     switch (t) {
     case VT_YEN:
     case VT_YEN_FRAC:
@@ -226,6 +270,7 @@ void xw_value(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const month_ru
             xw_whole(x, ws, r, c, v.n.n, yen_fmt);
             return;
         }
+        numeric = true;
         break;
     case VT_INT:
     case VT_NUMBER:
@@ -234,25 +279,15 @@ void xw_value(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const month_ru
             xw_whole(x, ws, r, c, v.n.n, x->f.num);
             return;
         }
+        numeric = true;
         break;
-    case VT_BOOL:
-        xw_text(x, ws, r, c, v.b ? "該当" : "非該当", x->f.text_c);
-        return;
-    case VT_DATE:
-        if (v.d == DATE_OPEN)
-            xw_text(x, ws, r, c, "", x->f.text);
-        else if (wareki && date_format_wareki(v.d, buf, sizeof buf))
-            xw_text(x, ws, r, c, buf, x->f.text);
-        else
-            break;
-        return;
     default:
         break;
     }
-    const char *const *care = run->terms ? run->terms->care_names : NULL;
-    value_format(t, v, care, buf, sizeof buf);
-    bool numeric = t == VT_YEN || t == VT_YEN_FRAC || t == VT_INT || t == VT_NUMBER || t == VT_DAYS;
-    xw_text(x, ws, r, c, buf, numeric ? x->f.text_r : x->f.text);
+    /* Exact fractions ("92.5", "1/3") and everything else as text. */
+    char buf[512];
+    fmt_value_text(run, t, v, false, wareki, buf, sizeof buf);
+    xw_text(x, ws, r, c, buf, numeric ? x->f.text_r : t == VT_BOOL ? x->f.text_c : x->f.text);
 }
 
 size_t fmt_labelled(const program *p, rule_scope scope, const rule_value **out, size_t max)
@@ -260,10 +295,19 @@ size_t fmt_labelled(const program *p, rule_scope scope, const rule_value **out, 
     size_t n = 0;
     for (size_t i = 0; i < p->n_values && n < max; i++) {
         const rule_value *rv = &p->values[i];
-        if (!rv->label || rv->kind == RV_TABLE || rv->scope != scope || rv == p->result)
+        if (!rv->label || rv->kind != RV_FORMULA || rv->scope != scope || rv == p->result)
             continue;
         out[n++] = rv;
     }
+    return n;
+}
+
+size_t fmt_constants(const program *p, const rule_value **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_values && n < max; i++)
+        if (p->values[i].label && p->values[i].kind != RV_FORMULA)
+            out[n++] = &p->values[i];
     return n;
 }
 
@@ -306,21 +350,10 @@ const char *fmt_qualification(const month_run *run, const char *code)
 
 void fmt_care_names(const month_run *run, const child_line *cl, char *buf, size_t size)
 {
-    const rule_terms *t = run->terms;
-    if (!t || !t->care_names) {
+    if (run->terms && run->terms->care_names)
+        fmt_value_text(run, VT_CARE_SET, (value){.set = cl->care_mask}, false, false, buf, size);
+    else
         snprintf(buf, size, "%s", cl->care_types ? cl->care_types : "");
-        return;
-    }
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < t->n_care && i < 32; i++) {
-        if (!(cl->care_mask & (UINT32_C(1) << i)))
-            continue;
-        int n = snprintf(buf + len, size - len, "%s%s", len ? "・" : "", t->care_names[i]);
-        if (n < 0 || (size_t)n >= size - len)
-            break;
-        len += (size_t)n;
-    }
 }
 
 const char *fmt_scope_name(rule_scope s)

@@ -74,9 +74,18 @@ void xw_value(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const month_ru
 /* Records an error from a libxlsxwriter call made directly. */
 void xw_check(xw *x, lxw_error e);
 
-/* Labelled values of a program in a scope, in definition order (tables and
- * the program's result are left out).  Returns the count (≤ max). */
+/* Labelled formulas of a program in a scope, in definition order (the
+ * program's result left out): the values computed per line or nursery.
+ * Returns the count (≤ max). */
 size_t fmt_labelled(const program *p, rule_scope scope, const rule_value **out, size_t max);
+/* Labelled parameters and tables of a program: rule constants, the same for
+ * every nursery (month_*_value covers formulas only). */
+size_t fmt_constants(const program *p, const rule_value **out, size_t max);
+/* A value as text for people: yen "440,000円" (unit_yen) or "440,000",
+ * care sets as names joined by "・", booleans 該当/非該当, dates in 和暦
+ * (wareki) or ISO. */
+void fmt_value_text(const month_run *run, vtype t, value v, bool unit_yen, bool wareki, char *buf,
+                    size_t size);
 /* The label of the program's result, or "支給額". */
 const char *fmt_result_label(const program *p);
 

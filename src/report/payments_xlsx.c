@@ -560,6 +560,34 @@ static void sheet_verify(xw *x, const month_run *run, const run_meta *meta)
     }
 
     r++;
+    xw_text(x, ws, r++, 0, "規則の定数（単価・上限額など）", f->subtitle);
+    static const char *const ch[] = {"制度", "名称", "値"};
+    for (lxw_col_t c = 0; c < 3; c++)
+        xw_text(x, ws, r, c, ch[c], f->header);
+    r++;
+    for (size_t p = 0; p < run->n_programs; p++) {
+        const rule_value *rv[256];
+        size_t n = fmt_constants(run->programs[p], rv, 256);
+        for (size_t j = 0; j < n; j++) {
+            if (rv[j]->kind == RV_PARAM) {
+                xw_text(x, ws, r, 0, run->programs[p]->id, f->text);
+                xw_text(x, ws, r, 1, rv[j]->label, f->text);
+                xw_value(x, ws, r, 2, run, rv[j]->type, rv[j]->param, f->yen, false);
+                r++;
+                continue;
+            }
+            const rule_table *t = &rv[j]->table;
+            for (size_t k = 0; k < t->n; k++, r++) {
+                char name[256];
+                snprintf(name, sizeof name, "%s［%s］", rv[j]->label, t->keys[k]);
+                xw_text(x, ws, r, 0, run->programs[p]->id, f->text);
+                xw_text(x, ws, r, 1, name, f->text);
+                xw_value(x, ws, r, 2, run, t->val_type, t->vals[k], f->yen, false);
+            }
+        }
+    }
+
+    r++;
     xw_text(x, ws, r++, 0, "規則ファイル", f->subtitle);
     xw_text(x, ws, r, 0, "パス", f->header);
     xw_text(x, ws, r, 1, "SHA-256", f->header);

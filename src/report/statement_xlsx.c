@@ -45,6 +45,41 @@ static void days_text(stmt *s, lxw_col_t c, int days, int mdays)
     xw_text(s->x, s->ws, s->r, c, buf, s->x->f.text_c);
 }
 
+/* The rule version and its constants (unit prices, caps) under a program's
+ * breakdown, so the nursery can redo the arithmetic. */
+static void rule_note(stmt *s, const program *pg)
+{
+    char buf[2048], from[64], v[256];
+    if (!date_format_wareki(pg->effective_from, from, sizeof from))
+        date_format_iso(pg->effective_from, from);
+    int len = snprintf(buf, sizeof buf, "適用規則：%s（%s版、%s施行）", pg->title, pg->version, from);
+    const rule_value *rv[MAX_LABELS];
+    size_t n = fmt_constants(pg, rv, MAX_LABELS);
+    for (size_t j = 0; j < n && len > 0 && (size_t)len < sizeof buf; j++) {
+        if (rv[j]->kind == RV_TABLE) {
+            const rule_table *t = &rv[j]->table;
+            len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%s", j ? "／" : "　",
+                            rv[j]->label);
+            for (size_t k = 0; k < t->n && (size_t)len < sizeof buf; k++) {
+                fmt_value_text(s->run, t->val_type, t->vals[k], true, true, v, sizeof v);
+                len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%s %s", k ? "、" : " ",
+                                t->keys[k], v);
+            }
+            continue;
+        }
+        fmt_value_text(s->run, rv[j]->type, rv[j]->param, true, true, v, sizeof v);
+        len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%s %s", j ? "／" : "　",
+                        rv[j]->label, v);
+    }
+    /* Roughly 60 characters a line at this width: give the note its lines. */
+    size_t chars = 0;
+    for (const char *c = buf; *c; c++)
+        chars += ((unsigned char)*c & 0xC0) != 0x80;
+    worksheet_set_row(s->ws, s->r, 12.0 * (double)(1 + chars / 55), NULL);
+    xw_merge(s->x, s->ws, s->r, 0, s->nc - 1, buf, s->x->f.note);
+    s->r++;
+}
+
 static void program_section(stmt *s, size_t p, int sec)
 {
     xw *x = s->x;
@@ -58,6 +93,17 @@ static void program_section(stmt *s, size_t p, int sec)
 
     const rule_value *rv[MAX_LABELS];
     size_t n = fmt_labelled(pg, SCOPE_CHILD, rv, MAX_LABELS);
+    bool lines = (n > 0 && nm->n_children > 0) ||
+                 (fmt_labelled(pg, SCOPE_STAFF, rv, 1) > 0 && nm->n_staff > 0);
+    if (!lines && nm->amount[p] == 0) {
+        /* Nothing of this nursery falls under the program this month. */
+        xw_merge(x, s->ws, s->r, 0, 2, fmt_result_label(pg), f->total_label);
+        xw_whole(x, s->ws, s->r, 3, 0, f->syen_total);
+        xw_merge(x, s->ws, s->r, 4, s->nc - 1, "対象となる届出はありません", f->plain);
+        s->r++;
+        rule_note(s, pg);
+        return;
+    }
     if (n > 0 && nm->n_children > 0) {
         const int mdays = month_days(run->month);
         xw_text(x, s->ws, s->r, 0, "児童番号", f->header);
@@ -117,12 +163,7 @@ static void program_section(stmt *s, size_t p, int sec)
     xw_merge(x, s->ws, s->r, 0, 2, fmt_result_label(pg), f->total_label);
     xw_whole(x, s->ws, s->r, 3, nm->amount[p], f->syen_total);
     s->r++;
-    char from[64];
-    if (!date_format_wareki(pg->effective_from, from, sizeof from))
-        date_format_iso(pg->effective_from, from);
-    snprintf(buf, sizeof buf, "適用規則：%s（%s版、%s施行）", pg->title, pg->version, from);
-    xw_merge(x, s->ws, s->r, 0, s->nc - 1, buf, f->note);
-    s->r++;
+    rule_note(s, pg);
 }
 
 static void rejections_section(stmt *s, int sec)

@@ -191,6 +191,31 @@ static void test_children(void **state)
     arena_release(&a);
 }
 
+/* Lookups out of registry order, repeated, and unknown (the lookup caches). */
+static void test_children_nursery_lookup(void **state)
+{
+    (void)state;
+    const char text[] = "nursery_id,child_ref,care_types,enrolled_from,enrolled_to\n"
+                        "N-2,K1,other,2025-04-01,\nN1,K2,other,2025-04-01,\n"
+                        "N1,K3,other,2025-04-01,\nX,K4,other,2025-04-01,\n"
+                        "N-2,K5,other,2025-04-01,\nN1,K6,other,2025-04-01,\n";
+    arena a = ARENA_INIT;
+    registry reg;
+    load_registry(&reg, &a);
+    claims c = {0};
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(
+        children_parse("children.csv", text, sizeof text - 1, &reg, &vocab, &a, &c, &d), 0);
+    assert_int_equal(c.n_children, 6);
+    const int32_t want[] = {1, 0, 0, -1, 1, 0};
+    for (size_t i = 0; i < 6; i++) {
+        assert_int_equal(c.children[i].nursery, want[i]);
+        assert_int_equal(c.children[i].care_mask, 1u << 7); /* other = 7 */
+    }
+    assert_string_equal(c.children[3].nursery_id, "X");
+    arena_release(&a);
+}
+
 static void test_children_malformed(void **state)
 {
     (void)state;
@@ -385,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_registry_many),
         cmocka_unit_test(test_registry_malformed),
         cmocka_unit_test(test_children),
+        cmocka_unit_test(test_children_nursery_lookup),
         cmocka_unit_test(test_children_malformed),
         cmocka_unit_test(test_children_missing_column),
         cmocka_unit_test(test_staff),

@@ -1,0 +1,140 @@
+/* budget: `kasan budget` — budget execution of a fiscal year from the
+ * ledger's finalized months: per month each program, the total, the
+ * cumulative paid, what remains of the line and the forecast (SPEC 1.4). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "kasan/ledger.h"
+
+enum { OPT_FY = OPT_FIRST_OWN };
+
+static size_t program_columns(const ledger_month_sum *ms, size_t n, const char **ids, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < ms[i].n_programs; j++) {
+            bool seen = false;
+            for (size_t x = 0; x < k; x++)
+                seen |= !strcmp(ids[x], ms[i].programs[j].program);
+            if (!seen && k < max)
+                ids[k++] = ms[i].programs[j].program;
+        }
+    return k;
+}
+
+static void print_table(int fy, const budget_line *bl, const ledger_month_sum *ms, size_t n)
+{
+    const char *ids[MONTH_MAX_PROGRAMS];
+    size_t np = program_columns(ms, n, ids, MONTH_MAX_PROGRAMS);
+    int64_t line = bl ? bl->amount : 0, cum = 0;
+    char b[32];
+    printf("budget execution FY%d", fy);
+    if (bl) {
+        num_format_grouped(num_int(line), b, sizeof b);
+        printf(" — line %s: %s yen", bl->line_id, b);
+    }
+    printf("\n%-8s", "month");
+    for (size_t p = 0; p < np; p++)
+        printf(" %16.16s", ids[p]);
+    printf(" %12s %12s %12s %12s\n", "total", "cumulative", "remaining", "forecast");
+    for (int i = 0; i < 12; i++) {
+        claim_month cm = month_of_fiscal(fy, i);
+        char mon[8];
+        month_format(cm, mon);
+        const ledger_month_sum *row = NULL;
+        for (size_t k = 0; k < n; k++)
+            if (!strcmp(ms[k].month, mon))
+                row = &ms[k];
+        printf("%-8s", mon);
+        if (!row) {
+            printf("  (not finalized)\n");
+            continue;
+        }
+        for (size_t p = 0; p < np; p++) {
+            int64_t v = 0;
+            for (size_t j = 0; j < row->n_programs; j++)
+                if (!strcmp(row->programs[j].program, ids[p]))
+                    v = row->programs[j].amount_yen;
+            printf(" %16lld", (long long)v);
+        }
+        int64_t forecast = cum + row->total_yen * (12 - i);
+        cum += row->total_yen;
+        printf(" %12lld %12lld %12lld %12lld%s\n", (long long)row->total_yen, (long long)cum,
+               (long long)(line - cum), (long long)forecast,
+               bl && forecast > line ? "  over the line" : "");
+    }
+    num_format_grouped(num_int(cum), b, sizeof b);
+    printf("paid in FY%d: %s yen", fy, b);
+    if (bl) {
+        char r[32];
+        num_format_grouped(num_int(line - cum), r, sizeof r);
+        printf(", remaining %s yen%s", r, cum > line ? " (OVER the budget line)" : "");
+    }
+    printf("\n");
+}
+
+int cmd_budget(int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS,
+                                         {"fy", required_argument, 0, OPT_FY},
+                                         {0, 0, 0, 0}};
+    cli_paths paths = CLI_PATHS_DEFAULT;
+    int fy = 0, opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            printf("usage: kasan budget [--fy YYYY] [--out DIR] [--rules DIR]\n"
+                   "Budget execution of the fiscal year from DIR/ledger.sqlite: per month each\n"
+                   "program, total, cumulative, remaining and forecast.\n");
+            return EXIT_OK;
+        }
+        if (opt == OPT_FY) {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1900 || v > 9998) {
+                fprintf(stderr, "kasan budget: --fy must be a year such as 2025\n");
+                return EXIT_USAGE;
+            }
+            fy = (int)v;
+        } else if (!cli_common_opt(opt, &paths)) {
+            return EXIT_USAGE;
+        }
+    }
+    arena a = ARENA_INIT;
+    ledger *lg = NULL;
+    char err[512];
+    char *lpath = cli_ledger_path(&paths, &a);
+    int rc = EXIT_OK;
+    if (ledger_open(lpath, false, &lg, err, sizeof err) != LEDGER_OK) {
+        fprintf(stderr, "kasan budget: cannot open the ledger %s: %s\n", lpath, err);
+        rc = EXIT_INTERNAL;
+    }
+    rule_set rs;
+    memset(&rs, 0, sizeof rs);
+    diag_list d = DIAG_LIST_INIT;
+    bool have_rules = rc == EXIT_OK && rules_load_dir(paths.rules, &rs, &d) == 0;
+    diag_release(&d);
+    ledger_month_sum *ms = NULL;
+    size_t n = 0;
+    if (rc == EXIT_OK) {
+        if (!fy) {
+            /* default: the fiscal year of the latest finalized month, else 2025 */
+            fy = 2025;
+            for (int y = 2100; y >= 2000 && fy == 2025; y--)
+                if (ledger_fy_months(lg, y, &a, &ms, &n) == LEDGER_OK && n)
+                    fy = y;
+        }
+        if (ledger_fy_months(lg, fy, &a, &ms, &n) != LEDGER_OK) {
+            fprintf(stderr, "kasan budget: %s\n", ledger_errmsg(lg));
+            rc = EXIT_INTERNAL;
+        } else {
+            print_table(fy, have_rules ? rules_budget_for_fy(&rs, fy) : NULL, ms, n);
+        }
+    }
+    rules_free(&rs);
+    ledger_close(lg);
+    arena_release(&a);
+    return rc;
+}

@@ -1,0 +1,164 @@
+/* diff: `kasan diff` — what-if: one month's claims under two rule sets,
+ * nursery by nursery and program by program, printed and in OUT/M/diff.xlsx. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "kasan/fsutil.h"
+#include "kasan/report.h"
+
+enum { OPT_RULES_A = OPT_FIRST_OWN, OPT_RULES_B };
+
+typedef struct side {
+    rule_set rs;
+    month_run run;
+} side;
+
+static int64_t amount_of(const month_run *run, const char *nid, const char *prog,
+                         const char **version)
+{
+    *version = NULL;
+    for (size_t p = 0; p < run->n_programs; p++) {
+        if (strcmp(run->programs[p]->id, prog))
+            continue;
+        *version = run->programs[p]->version;
+        for (size_t i = 0; i < run->n_nurseries; i++)
+            if (!strcmp(run->nurseries[i].nursery->id, nid))
+                return run->nurseries[i].amount[p];
+    }
+    return 0;
+}
+
+static bool have_row(const diff_row *rows, size_t n, const char *nid, const char *prog)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(rows[i].nursery_id, nid) && !strcmp(rows[i].program, prog))
+            return true;
+    return false;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+    const diff_row *x = a, *y = b;
+    int c = strcmp(x->nursery_id, y->nursery_id);
+    return c ? c : strcmp(x->program, y->program);
+}
+
+/* Rows for every nursery × program paid under either rule set. */
+static size_t build_rows(const month_run *a, const month_run *b, diff_row *rows)
+{
+    size_t n = 0;
+    const month_run *sides[2] = {a, b};
+    for (int s = 0; s < 2; s++)
+        for (size_t i = 0; i < sides[s]->n_nurseries; i++)
+            for (size_t p = 0; p < sides[s]->n_programs; p++) {
+                const nursery_month *nm = &sides[s]->nurseries[i];
+                const char *prog = sides[s]->programs[p]->id;
+                if (nm->amount[p] <= 0 || have_row(rows, n, nm->nursery->id, prog))
+                    continue;
+                diff_row *d = &rows[n++];
+                d->nursery_id = nm->nursery->id;
+                d->nursery_name = nm->nursery->name;
+                d->program = prog;
+                d->amount_a = amount_of(a, d->nursery_id, prog, &d->version_a);
+                d->amount_b = amount_of(b, d->nursery_id, prog, &d->version_b);
+            }
+    qsort(rows, n, sizeof *rows, cmp_row);
+    return n;
+}
+
+static void print_rows(const diff_row *rows, size_t n)
+{
+    int64_t ta = 0, tb = 0;
+    printf("%-10s %-18s %10s %12s %10s %12s %12s\n", "nursery", "program", "version A",
+           "amount A", "version B", "amount B", "B - A");
+    for (size_t i = 0; i < n; i++) {
+        const diff_row *d = &rows[i];
+        printf("%-10s %-18s %10s %12lld %10s %12lld %+12lld\n", d->nursery_id, d->program,
+               d->version_a ? d->version_a : "-", (long long)d->amount_a,
+               d->version_b ? d->version_b : "-", (long long)d->amount_b,
+               (long long)(d->amount_b - d->amount_a));
+        ta += d->amount_a;
+        tb += d->amount_b;
+    }
+    printf("%-10s %-18s %10s %12lld %10s %12lld %+12lld\n", "total", "", "", (long long)ta, "",
+           (long long)tb, (long long)(tb - ta));
+}
+
+static int diff(const cli_paths *paths, claim_month m, const char *ra, const char *rb)
+{
+    side a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    int rc = cli_load_rules(ra, &a.rs);
+    if (rc == EXIT_OK)
+        rc = cli_load_rules(rb, &b.rs);
+    if (rc == EXIT_OK)
+        rc = cli_compute_month(paths, &a.rs, m, &a.run);
+    if (rc == EXIT_OK)
+        rc = cli_compute_month(paths, &b.rs, m, &b.run);
+    if (rc == EXIT_OK) {
+        size_t cap = (a.run.n_nurseries + b.run.n_nurseries) * MONTH_MAX_PROGRAMS + 1;
+        diff_row *rows = calloc(cap, sizeof *rows);
+        if (!rows)
+            abort();
+        size_t n = build_rows(&a.run, &b.run, rows);
+        char mon[8], dir[4096], path[4200], err[512];
+        month_format(m, mon);
+        printf("kasan diff %s: rules A = %s, rules B = %s\n", mon, ra, rb);
+        print_rows(rows, n);
+        snprintf(dir, sizeof dir, "%s/%s", paths->out, mon);
+        snprintf(path, sizeof path, "%s/diff.xlsx", dir);
+        if (fs_mkdirs(dir) != 0 || report_diff_xlsx(m, ra, rb, rows, n, path, err, sizeof err) != 0) {
+            fprintf(stderr, "kasan diff: cannot write %s: %s\n", path, err);
+            rc = EXIT_INTERNAL;
+        } else {
+            printf("wrote %s\n", path);
+        }
+        free(rows);
+    }
+    month_free(&a.run);
+    month_free(&b.run);
+    rules_free(&a.rs);
+    rules_free(&b.rs);
+    return rc;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS,
+                                         {"month", required_argument, 0, OPT_MONTH},
+                                         {"rules-a", required_argument, 0, OPT_RULES_A},
+                                         {"rules-b", required_argument, 0, OPT_RULES_B},
+                                         {0, 0, 0, 0}};
+    cli_paths paths = CLI_PATHS_DEFAULT;
+    const char *month = NULL, *ra = NULL, *rb = NULL;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            printf("usage: kasan diff --month YYYY-MM --rules-a DIR --rules-b DIR [--data DIR] "
+                   "[--out DIR]\nThe same month's claims under two rule sets: per nursery and "
+                   "program the two\namounts and the difference, with totals; also "
+                   "OUT/YYYY-MM/diff.xlsx.\n");
+            return EXIT_OK;
+        }
+        if (opt == OPT_MONTH)
+            month = optarg;
+        else if (opt == OPT_RULES_A)
+            ra = optarg;
+        else if (opt == OPT_RULES_B)
+            rb = optarg;
+        else if (!cli_common_opt(opt, &paths))
+            return EXIT_USAGE;
+    }
+    claim_month m;
+    if (!month || !ra || !rb) {
+        fprintf(stderr, "kasan diff: --month, --rules-a and --rules-b are required\n");
+        return EXIT_USAGE;
+    }
+    if (!cli_parse_month(month, &m))
+        return EXIT_USAGE;
+    return diff(&paths, m, ra, rb);
+}

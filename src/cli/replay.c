@@ -1,0 +1,203 @@
+/* replay: `kasan replay` — the auditor's command.  Rebuilds a finalized month
+ * from the files archived in the ledger alone (rules and inputs as they were),
+ * recomputes it, and compares nursery by nursery with what was paid. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "kasan/ledger.h"
+
+/* Loads the archived rule files of a run into rs. */
+static int load_archived_rules(ledger *lg, const ledger_run *r, rule_set *rs, arena *a)
+{
+    size_t n = 0;
+    rule_file *files = arena_calloc(a, r->n_files + 1, sizeof *files);
+    for (size_t i = 0; i < r->n_files; i++) {
+        if (strcmp(r->files[i].role, "rules"))
+            continue;
+        char *data;
+        size_t len;
+        int st = ledger_blob_get(lg, r->files[i].sha256, &data, &len);
+        if (st != LEDGER_OK) {
+            fprintf(stderr, "kasan replay: archived rule file %s: %s\n", r->files[i].name,
+                    ledger_errmsg(lg));
+            return st == LEDGER_CORRUPT ? EXIT_DIFFERENT : EXIT_INTERNAL;
+        }
+        files[n].path = arena_printf(a, "ledger:%s", r->files[i].name);
+        files[n].name = r->files[i].name;
+        files[n].data = arena_strndup(a, data, len);
+        files[n].len = len;
+        n++;
+        free(data);
+    }
+    diag_list d = DIAG_LIST_INIT;
+    int rc = rules_load_files(files, n, rs, &d);
+    diag_print(&d, stderr);
+    diag_release(&d);
+    return rc == 0 ? EXIT_OK : EXIT_INVALID;
+}
+
+static int load_archived_inputs(ledger *lg, const ledger_run *r, input_file in[INPUT_COUNT],
+                                arena *a)
+{
+    static const char *roles[INPUT_COUNT] = {"registry", "children", "staff"};
+    for (int k = 0; k < INPUT_COUNT; k++) {
+        const ledger_file *f = NULL;
+        for (size_t i = 0; i < r->n_files; i++)
+            if (!strcmp(r->files[i].role, roles[k]))
+                f = &r->files[i];
+        if (!f) {
+            fprintf(stderr, "kasan replay: the ledger holds no %s file for run %s\n", roles[k],
+                    r->run_id);
+            return EXIT_DIFFERENT;
+        }
+        char *data;
+        size_t len;
+        int st = ledger_blob_get(lg, f->sha256, &data, &len);
+        if (st != LEDGER_OK) {
+            fprintf(stderr, "kasan replay: archived %s: %s\n", f->name, ledger_errmsg(lg));
+            return st == LEDGER_CORRUPT ? EXIT_DIFFERENT : EXIT_INTERNAL;
+        }
+        in[k].name = f->name;
+        in[k].data = arena_strndup(a, data, len);
+        in[k].len = len;
+        free(data);
+    }
+    return EXIT_OK;
+}
+
+static int64_t paid_amount(const ledger_run *r, const char *nid, const char *prog,
+                           const char **version)
+{
+    for (size_t i = 0; i < r->n_payments; i++)
+        if (!strcmp(r->payments[i].nursery_id, nid) && !strcmp(r->payments[i].program, prog)) {
+            *version = r->payments[i].rule_version;
+            return r->payments[i].amount_yen;
+        }
+    *version = NULL;
+    return 0;
+}
+
+/* Compares every recomputed row with the ledger and every ledger row with
+ * the recomputation; prints each difference. */
+static size_t compare(const month_run *run, const ledger_run *r)
+{
+    size_t diffs = 0, matched = 0;
+    for (size_t i = 0; i < run->n_nurseries; i++)
+        for (size_t p = 0; p < run->n_programs; p++) {
+            const nursery_month *nm = &run->nurseries[i];
+            const char *ver;
+            int64_t paid = paid_amount(r, nm->nursery->id, run->programs[p]->id, &ver);
+            if (nm->amount[p] <= 0 && !ver)
+                continue;
+            if (paid != nm->amount[p] || !ver || strcmp(ver, run->programs[p]->version)) {
+                printf("  DIFFERENT %s %s: paid %lld (rule %s), recomputed %lld (rule %s)\n",
+                       nm->nursery->id, run->programs[p]->id, (long long)paid, ver ? ver : "-",
+                       (long long)nm->amount[p], run->programs[p]->version);
+                diffs++;
+            } else {
+                matched++;
+            }
+        }
+    for (size_t i = 0; i < r->n_payments; i++) {
+        const ledger_payment *lp = &r->payments[i];
+        bool found = false;
+        for (size_t k = 0; k < run->n_nurseries && !found; k++)
+            for (size_t p = 0; p < run->n_programs && !found; p++)
+                found = !strcmp(run->nurseries[k].nursery->id, lp->nursery_id) &&
+                        !strcmp(run->programs[p]->id, lp->program) && run->nurseries[k].amount[p] > 0;
+        if (!found) {
+            printf("  DIFFERENT %s %s: paid %lld (rule %s), recomputed nothing\n", lp->nursery_id,
+                   lp->program, (long long)lp->amount_yen, lp->rule_version);
+            diffs++;
+        }
+    }
+    if (run->total != r->total_yen) {
+        printf("  DIFFERENT month total: paid %lld, recomputed %lld\n", (long long)r->total_yen,
+               (long long)run->total);
+        diffs++;
+    }
+    printf("  %zu payment rows identical, %zu differences\n", matched, diffs);
+    return diffs;
+}
+
+static int replay(const cli_paths *paths, claim_month m)
+{
+    arena a = ARENA_INIT;
+    char mon[8], err[512];
+    month_format(m, mon);
+    ledger *lg = NULL;
+    char *lpath = cli_ledger_path(paths, &a);
+    if (ledger_open(lpath, false, &lg, err, sizeof err) != LEDGER_OK) {
+        fprintf(stderr, "kasan replay: cannot open the ledger %s: %s\n", lpath, err);
+        arena_release(&a);
+        return EXIT_INTERNAL;
+    }
+    ledger_run r;
+    int st = ledger_month_current(lg, mon, &a, &r), rc = EXIT_OK;
+    if (st != LEDGER_OK) {
+        fprintf(stderr, "kasan replay: %s has no finalized run in %s\n", mon, lpath);
+        rc = st == LEDGER_NOT_FOUND ? EXIT_USAGE : EXIT_INTERNAL;
+    }
+    rule_set rs;
+    memset(&rs, 0, sizeof rs);
+    input_file in[INPUT_COUNT] = {0};
+    if (rc == EXIT_OK)
+        rc = load_archived_rules(lg, &r, &rs, &a);
+    if (rc == EXIT_OK)
+        rc = load_archived_inputs(lg, &r, in, &a);
+    month_run run;
+    memset(&run, 0, sizeof run);
+    if (rc == EXIT_OK) {
+        diag_list d = DIAG_LIST_INIT;
+        if (month_compute(&rs, m, in, &run, &d) != 0)
+            rc = EXIT_DIFFERENT; /* archived inputs that no longer compute */
+        diag_print(&d, stderr);
+        diag_release(&d);
+    }
+    if (rc == EXIT_OK) {
+        printf("replay %s: run %s finalized %s by %s, from %zu archived files\n", mon, r.run_id,
+               r.created, r.actor, r.n_files);
+        rc = compare(&run, &r) ? EXIT_DIFFERENT : EXIT_OK;
+        printf("replay %s: %s\n", mon, rc == EXIT_OK ? "identical to what was paid"
+                                                     : "DIFFERS from what was paid");
+    }
+    month_free(&run);
+    rules_free(&rs);
+    ledger_close(lg);
+    arena_release(&a);
+    return rc;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS,
+                                         {"month", required_argument, 0, OPT_MONTH},
+                                         {0, 0, 0, 0}};
+    cli_paths paths = CLI_PATHS_DEFAULT;
+    const char *month = NULL;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            printf("usage: kasan replay --month YYYY-MM [--out DIR]\n"
+                   "Recomputes a finalized month from the rule and input files archived in\n"
+                   "DIR/ledger.sqlite (whatever rules/ and the data dir hold now) and compares\n"
+                   "with what was paid.  exit 0 identical, 4 different.\n");
+            return EXIT_OK;
+        }
+        if (opt == OPT_MONTH)
+            month = optarg;
+        else if (!cli_common_opt(opt, &paths))
+            return EXIT_USAGE;
+    }
+    claim_month m;
+    if (!month) {
+        fprintf(stderr, "kasan replay: --month YYYY-MM is required\n");
+        return EXIT_USAGE;
+    }
+    if (!cli_parse_month(month, &m))
+        return EXIT_USAGE;
+    return replay(&paths, m);
+}
