@@ -44,6 +44,9 @@ typedef struct expr_compiler {
     /* filled by expr_compile: the program values this formula reads */
     const rule_value **deps;
     size_t n_deps, cap_deps;
+    /* ... and the line fields and month values it reads, by name */
+    const char **fields;
+    size_t n_fields, cap_fields;
 } expr_compiler;
 
 typedef struct expr_code {

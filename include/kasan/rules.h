@@ -51,6 +51,8 @@ typedef struct rule_value {
     int line, col;            /* where it is defined */
     const struct rule_value **deps; /* program values the formula reads */
     size_t n_deps;
+    const char **fields;      /* line fields and month values it reads */
+    size_t n_fields;
     const void *yaml;         /* loader's private: the definition's node */
 } rule_value;
 

@@ -147,6 +147,22 @@ static void add_dep(expr_compiler *c, const rule_value *rv)
     c->deps[c->n_deps++] = rv;
 }
 
+static void add_field(expr_compiler *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_fields; i++)
+        if (!strcmp(c->fields[i], name))
+            return;
+    if (c->n_fields == c->cap_fields) {
+        size_t cap = c->cap_fields ? c->cap_fields * 2 : 8;
+        const char **v = arena_calloc(c->a, cap, sizeof *v);
+        if (c->n_fields)
+            memcpy(v, c->fields, c->n_fields * sizeof *v);
+        c->fields = v;
+        c->cap_fields = cap;
+    }
+    c->fields[c->n_fields++] = name;
+}
+
 static bool resolve_field(checker *k, enode *n)
 {
     if (k->line == VT_CHILDREN) {
@@ -155,6 +171,7 @@ static bool resolve_field(checker *k, enode *n)
                 n->op = OP_FIELD_C;
                 n->which = child_fields[i].field;
                 n->type = child_fields[i].type;
+                add_field(k->c, child_fields[i].name);
                 return true;
             }
     } else if (k->line == VT_STAFF) {
@@ -163,6 +180,7 @@ static bool resolve_field(checker *k, enode *n)
                 n->op = OP_FIELD_S;
                 n->which = staff_fields[i].field;
                 n->type = staff_fields[i].type;
+                add_field(k->c, staff_fields[i].name);
                 return true;
             }
     }
@@ -211,6 +229,8 @@ static bool check_name(checker *k, enode *n)
             n->op = OP_CTX;
             n->which = context_names[i].which;
             n->type = context_names[i].type;
+            if (n->type != VT_CHILDREN && n->type != VT_STAFF)
+                add_field(k->c, context_names[i].name);
             return true;
         }
     for (size_t i = 0; i < sizeof child_fields / sizeof child_fields[0]; i++)

@@ -108,6 +108,8 @@ static void compile_formula(compiler *c, rule_value *rv)
     rv->code = expr_compile(&ec, rv->formula, src, rv->scope);
     rv->deps = ec.deps;
     rv->n_deps = ec.n_deps;
+    rv->fields = ec.fields;
+    rv->n_fields = ec.n_fields;
     if (!rv->code || rv->type == VT_NONE)
         return;
     if (!fits(rv->type, rv->code->type)) {
