@@ -109,7 +109,8 @@ typedef struct ledger_finalize_req {
     const ledger_file *files;
     size_t n_files;
     ledger_budget budget;        /* line_id NULL when no budget line applies */
-    const char *over_budget_reason; /* NULL if none: 補正予算・流用 */
+    const char *over_budget_reason; /* NULL if none: 補正予算・流用; recorded only
+                                     * when the month does go over the line */
     bool supersede;              /* a correction (修正) of the current run */
     const char *reason;          /* required when supersede */
 } ledger_finalize_req;

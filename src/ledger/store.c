@@ -306,8 +306,10 @@ static int open_setup(ledger *lg, bool create)
         rc = set_wal(lg);
     if (!rc)
         rc = ledger_exec(lg, "PRAGMA synchronous=FULL");
+    /* creating takes the write lock so two first openers cannot both create;
+     * a reader (audit verify) never waits for a writer */
     if (!rc)
-        rc = ledger_tx_begin(lg, true);
+        rc = ledger_tx_begin(lg, create);
     if (!rc)
         rc = ledger_tx_end(lg, schema_check(lg, create));
     return rc;

@@ -521,7 +521,8 @@ static void sheet_verify(xw *x, const month_run *run, const run_meta *meta)
     xw_formats *f = &x->f;
     worksheet_set_column(ws, 0, 0, 30, NULL);
     worksheet_set_column(ws, 1, 1, 70, NULL);
-    worksheet_set_column(ws, 2, 4, 14, NULL);
+    worksheet_set_column(ws, 2, 3, 14, NULL);
+    worksheet_set_column(ws, 4, 4, 40, NULL);
 
     char ml[64], mon[8], buf[256];
     month_format(run->month, mon);

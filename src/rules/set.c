@@ -23,25 +23,31 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= k && !strcmp(s + n - k, suffix);
 }
 
+static char *join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = malloc(n);
+    if (!p)
+        abort();
+    snprintf(p, n, "%s%s%s", a, *a && *b ? "/" : "", b);
+    return p;
+}
+
 static void collect(const char *root, const char *rel, pathlist *out, int depth)
 {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s%s%s", root, *rel ? "/" : "", rel);
-    DIR *d = opendir(dir);
-    if (!d || depth > 16) {
-        if (d)
-            closedir(d);
+    char *dir = join(root, rel);
+    DIR *d = depth > 16 ? NULL : opendir(dir);
+    free(dir);
+    if (!d)
         return;
-    }
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
-        char sub[4096], full[8192];
-        snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-        snprintf(full, sizeof full, "%s/%s", root, sub);
+        char *sub = join(rel, e->d_name), *full = join(root, sub);
         if (fs_is_dir(full)) {
             collect(root, sub, out, depth + 1);
+            free(sub);
         } else if (ends_with(e->d_name, ".yaml") || ends_with(e->d_name, ".yml")) {
             if (out->n == out->cap) {
                 out->cap = out->cap ? out->cap * 2 : 16;
@@ -49,8 +55,11 @@ static void collect(const char *root, const char *rel, pathlist *out, int depth)
                 if (!out->v)
                     abort();
             }
-            out->v[out->n++] = strdup(sub);
+            out->v[out->n++] = sub;
+        } else {
+            free(sub);
         }
+        free(full);
     }
     closedir(d);
 }

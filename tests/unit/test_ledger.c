@@ -423,7 +423,7 @@ static void tamper_case(const char *sql, int min_problems, ...)
     ledger *lg = open_ok(&t);
     char *rep;
     int n = verify_report(lg, &rep, NULL);
-    print_message("-- %s\n%s", sql, rep);
+    print_message("-- %s\n", sql); /* cmd_audit below prints the report */
     assert_true(n >= min_problems);
     va_list ap;
     va_start(ap, min_problems);
