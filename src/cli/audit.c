@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kasan/cli.h"
+#include "kasan/fsutil.h"
 #include "kasan/ledger.h"
 
 static void audit_usage(FILE *f)
@@ -100,7 +101,14 @@ int cmd_audit(int argc, char **argv)
         return EXIT_USAGE;
     }
     ledger *lg;
-    if (ledger_open(path, false, &lg, err, sizeof err) != LEDGER_OK) {
+    int st = ledger_open(path, false, &lg, err, sizeof err);
+    if (st == LEDGER_NOT_FOUND && fs_exists(path)) {
+        /* an empty ledger (first finalization interrupted) is consistent */
+        if (verify)
+            printf("ledger OK: empty, nothing finalized\n");
+        return EXIT_OK;
+    }
+    if (st != LEDGER_OK) {
         fprintf(stderr, "kasan audit: %s\n", err);
         return EXIT_INTERNAL;
     }

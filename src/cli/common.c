@@ -101,6 +101,9 @@ char *cli_run_id(const month_run *run, const char *created, arena *a)
     for (int i = 0; i < INPUT_COUNT; i++)
         sb_adds(&sb, run->inputs[i].sha256);
     sb_adds(&sb, created);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts); /* two runs in one second differ */
+    sb_addf(&sb, "|%lld.%09ld|%ld", (long long)ts.tv_sec, ts.tv_nsec, (long)getpid());
     char h[SHA256_HEX_LEN + 1];
     hash_sha256_hex(sb.buf, sb.len, h);
     sb_release(&sb);

@@ -281,6 +281,8 @@ static int schema_check(ledger *lg, bool create)
     sqlite3_finalize(st);
     if (n_objects == 0 && create)
         return schema_create(lg);
+    if (n_objects == 0) /* a first finalization interrupted before its commit */
+        return ledger_fail(lg, LEDGER_NOT_FOUND, "the ledger is empty: nothing was finalized");
     if (!has_meta)
         return ledger_fail(lg, LEDGER_CORRUPT, "not a kasan ledger (no meta table)");
     rc = ledger_prepare(lg, "SELECT value FROM meta WHERE key = 'schema_version'", &st);

@@ -66,8 +66,11 @@ static void formats_init(lxw_workbook *wb, xw_formats *f)
     f->note = fmt_new(wb, false);
     format_set_font_size(f->note, 8);
     format_set_font_color(f->note, 0x595959);
-    format_set_text_wrap(f->note);
-    format_set_align(f->note, LXW_ALIGN_VERTICAL_TOP);
+    f->note_wrap = fmt_new(wb, false);
+    format_set_font_size(f->note_wrap, 8);
+    format_set_font_color(f->note_wrap, 0x595959);
+    format_set_text_wrap(f->note_wrap);
+    format_set_align(f->note_wrap, LXW_ALIGN_VERTICAL_TOP);
 
     f->draft = fmt_new(wb, false);
     format_set_bold(f->draft);
@@ -91,6 +94,10 @@ static void formats_init(lxw_workbook *wb, xw_formats *f)
     format_set_num_format(f->yen_total, "#,##0");
     format_set_bold(f->yen_total);
     format_set_bg_color(f->yen_total, GREY);
+    f->yen_warn = fmt_new(wb, true);
+    format_set_num_format(f->yen_warn, "#,##0");
+    format_set_bold(f->yen_warn);
+    format_set_font_color(f->yen_warn, LXW_COLOR_RED);
     f->total_label = fmt_new(wb, true);
     format_set_bold(f->total_label);
     format_set_bg_color(f->total_label, GREY);

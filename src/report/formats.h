@@ -32,12 +32,14 @@ typedef struct xw_formats {
     lxw_format *plain;      /* text without border */
     lxw_format *plain_r;    /* text without border, right-aligned */
     lxw_format *note;       /* small grey text */
+    lxw_format *note_wrap;  /* the same, wrapped, top-aligned */
     lxw_format *draft;      /* red bold 試算 mark, right-aligned */
     lxw_format *draft_l;    /* the same, left-aligned */
     lxw_format *draft_cell; /* bordered, centred, red: 試算 in a table */
     lxw_format *num;        /* bordered whole number #,##0 */
     lxw_format *yen;        /* bordered #,##0 */
     lxw_format *yen_total;  /* bordered bold #,##0, shaded */
+    lxw_format *yen_warn;   /* bordered bold red #,##0: over the budget line */
     lxw_format *total_label;/* bordered bold, shaded */
     lxw_format *syen;       /* statement: bordered #,##0"円" */
     lxw_format *syen_total; /* statement: bold #,##0"円", shaded */

@@ -256,6 +256,7 @@ static void sheet_detail(xw *x, const month_run *run)
         "区分", "施設番号", "施設名", "参照番号", "入力行", "制度", "規則版", "医療的ケア",
         "在籍日数", "月日数", "資格", "雇用形態", "勤務時間", "対象経費", "その他収入"};
     static const double fixed_w[D_FIXED] = {6, 10, 24, 12, 7, 18, 9, 26, 8, 7, 10, 8, 8, 11, 11};
+    worksheet_set_row(ws, 0, 42, NULL); /* labels with a program name wrap */
     for (lxw_col_t c = 0; c < D_FIXED; c++) {
         worksheet_set_column(ws, c, c, fixed_w[c], NULL);
         xw_text(x, ws, 0, c, fixed_hdr[c], f->header);
@@ -434,8 +435,10 @@ static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, con
             label = buf;
         }
         xw_text(x, ws, 2 + i, 0, label, f->header);
+        /* Red when the remaining or the forecast breaks the line. */
+        bool over = line && ((i == 3 && sum[i].v < 0) || (i == 4 && sum[i].v > bv->line_amount));
         if (line || i == 1 || i == 2)
-            xw_whole(x, ws, 2 + i, 1, sum[i].v, f->yen);
+            xw_whole(x, ws, 2 + i, 1, sum[i].v, over ? f->yen_warn : f->yen);
         else
             xw_text(x, ws, 2 + i, 1, "—", f->text_c);
     }

@@ -22,9 +22,16 @@ typedef struct stmt {
     lxw_row_t r;    /* next row */
 } stmt;
 
+/* A thin empty row between blocks: keeps most statements on one page. */
+static void spacer(stmt *s)
+{
+    worksheet_set_row(s->ws, s->r, 7, NULL);
+    s->r++;
+}
+
 static void section(stmt *s, const char *title)
 {
-    s->r++;
+    spacer(s);
     worksheet_set_row(s->ws, s->r, 20, NULL);
     xw_merge(s->x, s->ws, s->r, 0, s->nc - 1, title, s->x->f.subtitle);
     s->r++;
@@ -76,7 +83,7 @@ static void rule_note(stmt *s, const program *pg)
     for (const char *c = buf; *c; c++)
         chars += ((unsigned char)*c & 0xC0) != 0x80;
     worksheet_set_row(s->ws, s->r, 12.0 * (double)(1 + chars / 55), NULL);
-    xw_merge(s->x, s->ws, s->r, 0, s->nc - 1, buf, s->x->f.note);
+    xw_merge(s->x, s->ws, s->r, 0, s->nc - 1, buf, s->x->f.note_wrap);
     s->r++;
 }
 
@@ -119,7 +126,7 @@ static void program_section(stmt *s, size_t p, int sec)
                 xw_value(x, s->ws, s->r, (lxw_col_t)(2 + j), run, rv[j]->type,
                          month_line_value(run, p, i, rv[j]), f->syen, true);
         }
-        s->r++;
+        spacer(s);
     }
 
     n = fmt_labelled(pg, SCOPE_STAFF, rv, MAX_LABELS);
@@ -151,7 +158,7 @@ static void program_section(stmt *s, size_t p, int sec)
                 xw_value(x, s->ws, s->r, (lxw_col_t)(6 + j), run, rv[j]->type,
                          month_line_value(run, p, i, rv[j]), f->syen, true);
         }
-        s->r++;
+        spacer(s);
     }
 
     n = fmt_labelled(pg, SCOPE_NURSERY, rv, MAX_LABELS);
@@ -258,7 +265,10 @@ int report_statement_xlsx(const month_run *run, const nursery_month *nm, const r
     snprintf(buf, sizeof buf, "（%s分）", ml);
     xw_merge(&x, ws, 9, 0, last, buf, f->subtitle_c);
     snprintf(buf, sizeof buf, "%s分の%sについて、下記のとおり支払います。", ml, titles);
-    worksheet_set_row(ws, 11, 30, NULL);
+    static const lxw_row_t gaps[] = {2, 5, 7, 10, 13, 15}; /* empty rows of the heading */
+    for (size_t i = 0; i < sizeof gaps / sizeof gaps[0]; i++)
+        worksheet_set_row(ws, gaps[i], 8, NULL);
+    worksheet_set_row(ws, 11, 24, NULL);
     xw_merge(&x, ws, 11, 0, last, buf, f->plain);
     xw_merge(&x, ws, 12, 0, last, "記", f->subtitle_c);
 

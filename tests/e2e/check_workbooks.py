@@ -93,6 +93,11 @@ def main():
         sys.exit("usage: check_workbooks.py OUT_MONTH_DIR")
     d = sys.argv[1]
     month = os.path.basename(os.path.normpath(d))
+    for f in ("payments.csv", "rejections.csv", "payments.xlsx"):
+        if not os.path.isfile(os.path.join(d, f)):
+            fail(f"{d}: no {f}")
+    if problems:
+        return
     pay = read_csv(os.path.join(d, "payments.csv"))
     rej = read_csv(os.path.join(d, "rejections.csv"))
     amount = collections.defaultdict(int)          # (nursery, program) → yen

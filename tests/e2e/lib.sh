@@ -140,7 +140,8 @@ program_total() {
 
 # expect_payment_rows OUT MONTH N — payments.csv has exactly N data rows
 expect_payment_rows() {
-    _n=$(($(wc -l < "$1/$2/payments.csv" 2>/dev/null || echo 1) - 1))
+    if [ ! -f "$1/$2/payments.csv" ]; then fail "$2 payments.csv has $3 rows" "no payments.csv"; return; fi
+    _n=$(($(wc -l < "$1/$2/payments.csv") - 1))
     if [ "$_n" -eq "$3" ]; then pass "$2 payments.csv has $3 rows"
     else fail "$2 payments.csv has $3 rows" "has $_n: $(tail -n +2 "$1/$2/payments.csv" 2>/dev/null | tr '\n' ' ')"; fi
 }
@@ -174,7 +175,8 @@ expect_rejection() {
 
 # expect_rejection_count OUT MONTH N — rejections.csv has exactly N data rows
 expect_rejection_count() {
-    _n=$(($(wc -l < "$1/$2/rejections.csv" 2>/dev/null || echo 1) - 1))
+    if [ ! -f "$1/$2/rejections.csv" ]; then fail "$2 rejections.csv has $3 rows" "no rejections.csv"; return; fi
+    _n=$(($(wc -l < "$1/$2/rejections.csv") - 1))
     if [ "$_n" -eq "$3" ]; then pass "$2 rejections.csv has $3 rows"
     else fail "$2 rejections.csv has $3 rows" "has $_n: $(tail -n +2 "$1/$2/rejections.csv" 2>/dev/null | cut -d, -f2-6 | tr '\n' ' ')"; fi
 }
@@ -182,6 +184,7 @@ expect_rejection_count() {
 # expect_not_rejected OUT MONTH FILE LINE — that line is not in rejections.csv
 expect_not_rejected() {
     _path="claims/$2/$3.csv"
+    if [ ! -f "$1/$2/rejections.csv" ]; then fail "$2 $_path:$4 not rejected" "no rejections.csv"; return; fi
     _rows=$(awk -F, -v f="$_path" -v l="$4" 'NR > 1 && $2 == f && $3 == l' "$1/$2/rejections.csv" 2>/dev/null)
     if [ -z "$_rows" ]; then pass "$2 $_path:$4 not rejected"
     else fail "$2 $_path:$4 not rejected" "$_rows"; fi
