@@ -23,8 +23,8 @@
  *   LEDGER_NOTHING_TO_SUPERSEDE  supersede asked but the month has no current run
  *   LEDGER_OVER_BUDGET           the fiscal year's paid total would exceed the budget line
  *                                and no over_budget_reason was given (overrun in the result)
- *   LEDGER_NOT_FOUND             no ledger file (ledger_open without create), no current run
- *                                of the month, or no such blob
+ *   LEDGER_NOT_FOUND             no ledger file, or a file without schema (ledger_open
+ *                                without create), no current run of the month, or no such blob
  *   LEDGER_INVALID               the request is inconsistent (bad month, totals that do not
  *                                add up, a file whose bytes do not match its SHA-256,
  *                                text that is not UTF-8) or a constraint refused it
