@@ -13,6 +13,8 @@ P003,三保育園,private_licensed,法人三,2000-04-01,,銀行,本店,ordinary,
 P004,四保育園,private_licensed,法人四,2000-04-01,,銀行,本店,ordinary,2000004,ﾖﾝ
 P005,五保育園,private_licensed,法人五,2000-04-01,,銀行,本店,ordinary,2000005,ｺﾞ
 P006,六保育園,private_licensed,法人六,2000-04-01,,銀行,本店,ordinary,2000006,ﾛｸ
+P007,七保育園,private_licensed,法人七,2000-04-01,,銀行,本店,ordinary,2000007,ﾅﾅ
+P008,八保育園,private_licensed,法人八,2000-04-01,,銀行,本店,ordinary,2000008,ﾊﾁ
 CSV
 nurses "$D" 2025-09 </dev/null
 nurses "$D" 2025-10 </dev/null
@@ -41,6 +43,10 @@ P005,C052,suction,2025-04-01,2025-10-01
 P006,C060,suction,2025-04-01,
 P006,C061,suction,2025-04-01,
 P006,C062,,2025-04-01,
+P007,C070,suction,2025-04-01,
+P007,C071,suction,2025-04-01,
+P007,C072,suction,2025-04-01,
+P008,C072,suction,2025-10-20,
 CSV
 O=$(new_out out)
 
@@ -76,7 +82,13 @@ expect_payment "$O" 2025-10 P005 acceptance_addon 141774 2025-10
 #   2 × 55,000 = 110,000, no addition
 expect_payment "$O" 2025-10 P006 acceptance_addon 110000 2025-10
 expect_rejection "$O" 2025-10 children 17 no_care_type P006 C062
-expect_rejection_count "$O" 2025-10 1
+# P007: 3 lines, but C072 is also claimed by P008 from 10-20 (overlap) → both lines
+#   duplicate_child (20, 21) → 2 eligible: 2 × 55,000 = 110,000, no addition; P008 nothing
+expect_payment "$O" 2025-10 P007 acceptance_addon 110000 2025-10
+expect_payment "$O" 2025-10 P008 acceptance_addon 0
+expect_rejection "$O" 2025-10 children 20 duplicate_child P007 C072
+expect_rejection "$O" 2025-10 children 21 duplicate_child P008 C072
+expect_rejection_count "$O" 2025-10 3
 
 section "re-running 2025-09 after 2025-10 does not change it"
 O2=$(new_out out2)

@@ -234,3 +234,15 @@ expect_eq() {
     if [ "$1" = "$2" ]; then pass "$3 = $2"
     else fail "$3 = $2" "got '$1'"; fi
 }
+
+# expect_plain_csv FILE — UTF-8 without BOM, LF line ends, ends with a newline
+expect_plain_csv() {
+    _lbl="$(basename "$1") is UTF-8 without BOM, LF"
+    if [ ! -f "$1" ]; then fail "$_lbl" "missing"
+    elif [ "$(head -c 3 "$1" | od -An -tx1 | tr -d ' ')" = efbbbf ]; then fail "$_lbl" "starts with a BOM"
+    elif grep -q "$(printf '\r')" "$1"; then fail "$_lbl" "has CR"
+    elif [ -n "$(tail -c 1 "$1")" ]; then fail "$_lbl" "no final newline"
+    elif ! iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1; then fail "$_lbl" "not valid UTF-8"
+    else pass "$_lbl"
+    fi
+}

@@ -112,6 +112,25 @@ P0000000000000001,まる保育園,private_licensed,社会福祉法人まる,2000
 M002,しかく保育園,private_licensed,株式会社しかく,2000-04-01,,銀行,本店,current,5000002,カブシキガイシャ　シカク
 CSV
 
+bad_case "nursery_id p-01 in a claim" claims/2025-04/children.csv 3 nursery_id <<'CSV'
+nursery_id,child_ref,care_types,enrolled_from,enrolled_to
+M001,C01,suction,2025-04-01,
+p-01,C02,ventilator;suction,2025-04-01,2025-04-20
+M002,C03,tube_feeding,2025-04-01,
+CSV
+
+bad_case "hours 1e2 is not a decimal" claims/2025-04/nurses.csv 3 hours <<'CSV'
+nursery_id,staff_ref,qualification,employment,hours,salary_cost,other_income
+M001,S01,nurse,full_time,,400000,
+M002,S02,assistant_nurse,part_time,1e2,150000,10000
+CSV
+
+bad_case "salary_cost with a thousands separator" claims/2025-04/nurses.csv 2 salary_cost <<'CSV'
+nursery_id,staff_ref,qualification,employment,hours,salary_cost,other_income
+M001,S01,nurse,full_time,,"400,000",
+M002,S02,assistant_nurse,part_time,50.5,150000,10000
+CSV
+
 bad_case "part_time without hours" claims/2025-04/nurses.csv 3 hours <<'CSV'
 nursery_id,staff_ref,qualification,employment,hours,salary_cost,other_income
 M001,S01,nurse,full_time,,400000,

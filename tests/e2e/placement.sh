@@ -28,8 +28,10 @@ Q13,浮動小数園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,3
 Q14,大上限園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,3000014,ｶﾌﾞｼｷｶﾞｲｼｬ
 Q15,転室園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,3000015,ｶﾌﾞｼｷｶﾞｲｼｬ
 Q16,児童なし園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,3000016,ｶﾌﾞｼｷｶﾞｲｼｬ
+Q17,重複園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,3000017,ｶﾌﾞｼｷｶﾞｲｼｬ
+Q18,重複相手園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,3000018,ｶﾌﾞｼｷｶﾞｲｼｬ
 CSV
-# line:      2..25 (header = line 1)
+# lines 2..29 (header = line 1); C1703 is claimed by Q17 (line 28) and Q18 (line 29)
 children "$D" 2025-04 <<'CSV'
 Q01,C101,suction,2025-04-01,
 Q02,C201,suction,2025-04-01,
@@ -55,6 +57,10 @@ Q14,C1403,suction,2025-04-01,
 Q15,C1501,suction,2025-04-01,2025-04-10
 Q15,C1501,suction,2025-04-20,
 Q15,C1502,suction,2025-04-01,
+Q17,C1701,suction,2025-04-01,
+Q17,C1702,suction,2025-04-01,
+Q17,C1703,suction,2025-04-01,
+Q18,C1703,suction,2025-04-15,
 CSV
 nurses "$D" 2025-04 <<'CSV'
 Q01,S101,nurse,full_time,160,500000,
@@ -82,6 +88,9 @@ Q14,S1403,nurse,full_time,,400000,
 Q15,S1501,nurse,full_time,,400000,
 Q15,S1502,nurse,full_time,,400000,
 Q16,S1601,nurse,full_time,,400000,
+Q17,S1701,nurse,full_time,,400000,
+Q17,S1702,nurse,full_time,,400000,
+Q18,S1801,nurse,full_time,,400000,
 CSV
 O=$(new_out out)
 run_month "$D" 2025-04 "$O"
@@ -125,6 +134,16 @@ expect_payment "$O" 2025-04 Q15 nurse_placement 440000 2025-04
 #   = 84,999
 expect_payment "$O" 2025-04 Q15 acceptance_addon 84999 2025-04
 
+# Q17: 3 child lines, but C1703 is a duplicate (also at Q18 from 04-15) → 2 eligible
+#   → cap 440,000: min(880,000, 440,000) = 440,000; A = 2 × 50,000 = 100,000
+expect_payment "$O" 2025-04 Q17 nurse_placement 440000 2025-04
+expect_payment "$O" 2025-04 Q17 acceptance_addon 100000 2025-04
+expect_rejection "$O" 2025-04 children 28 duplicate_child Q17 C1703
+expect_rejection "$O" 2025-04 children 29 duplicate_child Q18 C1703
+# Q18's only child is the duplicate → its staff line has no eligible child
+expect_rejection "$O" 2025-04 nurses 29 no_eligible_child Q18 S1801
+expect_payment "$O" 2025-04 Q18 nurse_placement 0
+
 section "actual expenditure and net cost"
 # Q06: 差引額 = 400,000 − 150,500 = 249,500 < 実支出額 400,000 < 基準額 440,000
 #   → 249,500 → 249,000
@@ -147,7 +166,14 @@ expect_payment "$O" 2025-04 Q09 acceptance_addon 0
 # Q16: staff line but no child line at all
 expect_rejection "$O" 2025-04 nurses 26 no_eligible_child Q16 S1601
 expect_payment "$O" 2025-04 Q16 nurse_placement 0
-expect_rejection_count "$O" 2025-04 4
+# children 13, 28, 29; nurses 12, 14, 26, 29
+expect_rejection_count "$O" 2025-04 7
+
+section "row order: nursery_id, then program"
+expect_eq "$(tail -n +2 "$O/2025-04/payments.csv" | cut -d, -f2,3 | head -n 4 | tr '\n' ' ')" \
+    "Q01,acceptance_addon Q01,nurse_placement Q02,acceptance_addon Q02,nurse_placement " "first rows of 2025-04"
+_sorted=$(tail -n +2 "$O/2025-04/payments.csv" | cut -d, -f2,3 | LC_ALL=C sort | tr '\n' ' ')
+expect_eq "$(tail -n +2 "$O/2025-04/payments.csv" | cut -d, -f2,3 | tr '\n' ' ')" "$_sorted" "payments.csv sorted"
 
 section "B unchanged by the October amendment"
 children "$D" 2025-10 <<'CSV'

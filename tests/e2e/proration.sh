@@ -128,4 +128,13 @@ expect_payment "$O" 2026-02 P003 acceptance_addon 90000 2025-10
 expect_payment "$O" 2026-02 P012 acceptance_addon 39285 2025-10
 expect_rejection_count "$O" 2026-02 0
 
+section "output files"
+# --no-workbooks: exactly the two CSV files, no temporary file left behind
+expect_eq "$(ls -A "$O/2026-02" | tr '\n' ' ')" "payments.csv rejections.csv " "files in OUT/2026-02"
+expect_plain_csv "$O/2026-02/payments.csv"
+expect_plain_csv "$O/2025-06/rejections.csv"
+# payments.csv sorted by nursery_id then program
+expect_eq "$(tail -n +2 "$O/2026-02/payments.csv" | cut -d, -f2,3 | tr '\n' ' ')" \
+    "P001,acceptance_addon P002,acceptance_addon P003,acceptance_addon P012,acceptance_addon " "row order of 2026-02"
+
 finish

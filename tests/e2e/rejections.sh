@@ -8,18 +8,19 @@
 
 D=$(new_data data)
 registry "$D" <<'CSV'
-R001,一保育園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,4000001,ｲﾁ
-R002,二保育園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,4000002,ﾆ
-R003,三保育園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,4000003,ｻﾝ
-R004,四保育園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,4000004,ﾖﾝ
-R005,五保育園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,4000005,ｺﾞ
-R006,六保育園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,4000006,ﾛｸ
-R007,旧運営園,private_licensed,旧法人,2000-04-01,2025-04-15,銀行,本店,ordinary,4000007,ｷｭｳ
-R008,新運営園,private_licensed,新法人,2025-04-16,,銀行,本店,ordinary,4000008,ｼﾝ
-R009,九保育園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,4000009,ｷｭｳ
-R010,閉園済園,private_licensed,法人,2000-04-01,2025-03-31,銀行,本店,ordinary,4000010,ﾍｲｴﾝ
-R011,開園前園,private_licensed,法人,2025-05-01,,銀行,本店,ordinary,4000011,ｶｲｴﾝ
+W002,旧区立保育園,ward_run,板橋区,1970-04-01,2020-03-31,区の口座,本庁,ordinary,9999999,ｲﾀﾊﾞｼｸ
 W001,区立保育園,ward_run,板橋区,1970-04-01,,区の口座,本庁,ordinary,9999999,ｲﾀﾊﾞｼｸ
+R011,開園前園,private_licensed,法人,2025-05-01,,銀行,本店,ordinary,4000011,ｶｲｴﾝ
+R010,閉園済園,private_licensed,法人,2000-04-01,2025-03-31,銀行,本店,ordinary,4000010,ﾍｲｴﾝ
+R009,九保育園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,4000009,ｷｭｳ
+R008,新運営園,private_licensed,新法人,2025-04-16,,銀行,本店,ordinary,4000008,ｼﾝ
+R007,旧運営園,private_licensed,旧法人,2000-04-01,2025-04-15,銀行,本店,ordinary,4000007,ｷｭｳ
+R006,六保育園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,4000006,ﾛｸ
+R005,五保育園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,4000005,ｺﾞ
+R004,四保育園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,4000004,ﾖﾝ
+R003,三保育園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,4000003,ｻﾝ
+R002,二保育園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,4000002,ﾆ
+R001,一保育園,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,4000001,ｲﾁ
 CSV
 # physical line numbers, header = 1:
 #  2 R001 C01 paid                     13 R002 C11 transfer 04-01..04-10, paid
@@ -34,6 +35,9 @@ CSV
 #    → nursery_inactive                23 R004 C16 paid
 # 11,12 C10 at R002 and R003 overlap   24,25 C17 R005 to 04-10 / R006 from 04-10: one shared day → both duplicate
 #    → both duplicate_child            26,27 C19 R007 (closes 04-15) / R008 (opens 04-16): no overlap, both paid
+# 28-30 C20 chain: 28∩29 on 04-10, 29∩30 on 04-20 (28 and 30 disjoint) → all three duplicate_child
+# 31-33 C21: 31∩32 overlap → duplicate; 33 from 04-20 overlaps neither → paid
+# 34 W002 ward-run AND inactive → ward_run (first);  35 X999 with empty care_types → unknown_nursery
 children "$D" 2025-04 <<'CSV'
 R001,C01,suction,2025-04-01,
 X999,C02,suction,2025-04-01,
@@ -61,6 +65,14 @@ R005,C17,suction,2025-04-01,2025-04-10
 R006,C17,suction,2025-04-10,
 R007,C19,suction,2024-04-01,
 R008,C19,suction,2024-04-01,
+R001,C20,suction,2025-04-01,2025-04-10
+R002,C20,suction,2025-04-10,2025-04-20
+R003,C20,suction,2025-04-20,
+R001,C21,suction,2025-04-01,2025-04-10
+R002,C21,suction,2025-04-05,2025-04-12
+R003,C21,suction,2025-04-20,
+W002,C22,suction,2025-04-01,
+X999,C23,,2025-04-01,
 CSV
 #  2 R001 S01 valid                    6 R010 nursery_inactive
 #  3 R001 S02 ineligible_qualification 7 R005 no_eligible_child (its only child is a duplicate)
@@ -99,6 +111,8 @@ section "order of checks"
 expect_rejection "$O" 2025-04 children 8 ward_run W001 C07
 expect_rejection "$O" 2025-04 children 9 unknown_nursery X999 C08
 expect_rejection "$O" 2025-04 children 10 nursery_inactive R011 C09
+expect_rejection "$O" 2025-04 children 34 ward_run W002 C22
+expect_rejection "$O" 2025-04 children 35 unknown_nursery X999 C23
 
 section "duplicates"
 # a line rejected earlier is not a duplicate, and its twin is paid
@@ -119,6 +133,13 @@ expect_rejection "$O" 2025-04 children 25 duplicate_child R006 C17
 # enrolled days are cut by the active periods: R007 has 04-01..04-15, R008 04-16..04-30
 expect_not_rejected "$O" 2025-04 children 26
 expect_not_rejected "$O" 2025-04 children 27
+# every line of an overlapping chain is rejected, a disjoint later line is paid
+expect_rejection "$O" 2025-04 children 28 duplicate_child R001 C20
+expect_rejection "$O" 2025-04 children 29 duplicate_child R002 C20
+expect_rejection "$O" 2025-04 children 30 duplicate_child R003 C20
+expect_rejection "$O" 2025-04 children 31 duplicate_child R001 C21
+expect_rejection "$O" 2025-04 children 32 duplicate_child R002 C21
+expect_not_rejected "$O" 2025-04 children 33
 
 section "each reason code (nurses.csv)"
 expect_not_rejected "$O" 2025-04 nurses 2
@@ -129,8 +150,8 @@ expect_rejection "$O" 2025-04 nurses 6 nursery_inactive R010 S05
 expect_rejection "$O" 2025-04 nurses 7 no_eligible_child R005 S06
 expect_rejection "$O" 2025-04 nurses 8 ward_run W001 S07
 expect_rejection "$O" 2025-04 nurses 9 ineligible_qualification R009 S08
-# children: lines 3-12, 15, 17, 19, 21, 22, 24, 25 = 17; nurses: lines 3-9 = 7
-expect_rejection_count "$O" 2025-04 24
+# children: lines 3-12, 15, 17, 19, 21, 22, 24, 25, 28-32, 34, 35 = 24; nurses: lines 3-9 = 7
+expect_rejection_count "$O" 2025-04 31
 
 section "the rest of the month is computed"
 # R001: C01 50,000 + C13 50,000 = 100,000 (C05, C06, C14 rejected)
@@ -139,8 +160,9 @@ expect_payment "$O" 2025-04 R001 acceptance_addon 100000 2025-04
 expect_payment "$O" 2025-04 R001 nurse_placement 400000 2025-04
 # R002: C11 04-01..04-10: 50,000 × 10 / 30 = 16,666.67 → 16,666; C14 50,000 → 66,666
 expect_payment "$O" 2025-04 R002 acceptance_addon 66666 2025-04
-# R003: C11 04-11..04-30: 50,000 × 20 / 30 = 33,333.33 → 33,333; C12 50,000 → 83,333
-expect_payment "$O" 2025-04 R003 acceptance_addon 83333 2025-04
+# R003: C11 04-11..04-30: 50,000 × 20 / 30 = 33,333.33 → 33,333; C12 50,000;
+#   C21 04-20..04-30: 50,000 × 11 / 30 = 18,333.33 → 18,333 → 33,333 + 50,000 + 18,333 = 101,666
+expect_payment "$O" 2025-04 R003 acceptance_addon 101666 2025-04
 # R004: only C16, 50,000 (both C15 lines duplicates)
 expect_payment "$O" 2025-04 R004 acceptance_addon 50000 2025-04
 # R005, R006: their only lines are duplicates → nothing
@@ -156,6 +178,10 @@ expect_payment "$O" 2025-04 R010 acceptance_addon 0
 expect_payment "$O" 2025-04 R011 acceptance_addon 0
 # rows: R001 ×2, R002, R003, R004, R007, R008 = 7
 expect_payment_rows "$O" 2025-04 7
+# sorted by nursery_id then program, whatever the order of the registry and claims
+expect_eq "$(tail -n +2 "$O/2025-04/payments.csv" | cut -d, -f2,3 | tr '\n' ' ')" \
+    "R001,acceptance_addon R001,nurse_placement R002,acceptance_addon R003,acceptance_addon R004,acceptance_addon R007,acceptance_addon R008,acceptance_addon " \
+    "payments.csv row order"
 
 section "physical line numbers with quoted embedded newlines (extra memo column)"
 raw_file "$D/claims/2025-05/children.csv" <<'CSV'
