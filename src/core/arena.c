@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 struct arena_block {
     arena_block *next;
@@ -21,7 +24,7 @@ static void arena_oom(void)
     abort();
 }
 
-void *arena_alloc(arena *a, size_t size)
+void *arena_alloc_raw(arena *a, size_t size)
 {
     size = (size + 15u) & ~(size_t)15u;
     arena_block *b = a->head;
@@ -38,6 +41,12 @@ void *arena_alloc(arena *a, size_t size)
     void *p = b->data + b->used;
     b->used += size;
     a->total += size;
+    return p;
+}
+
+void *arena_alloc(arena *a, size_t size)
+{
+    void *p = arena_alloc_raw(a, size);
     memset(p, 0, size);
     return p;
 }
@@ -51,7 +60,7 @@ void *arena_calloc(arena *a, size_t n, size_t size)
 
 char *arena_strndup(arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p = arena_alloc_raw(a, n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -63,11 +72,12 @@ char *arena_printf(arena *a, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char probe[1];
+    int n = vsnprintf(probe, sizeof probe, fmt, ap);
     va_end(ap);
     if (n < 0)
         arena_oom();
-    char *p = arena_alloc(a, (size_t)n + 1);
+    char *p = arena_alloc_raw(a, (size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     va_end(ap);
@@ -84,4 +94,15 @@ void arena_release(arena *a)
     }
     a->head = NULL;
     a->total = 0;
+}
+
+void arena_keep_freed_memory(void)
+{
+#if defined(__GLIBC__)
+    /* A fixed threshold also turns off glibc's dynamic one, which otherwise
+     * moves and sends some months' big arrays back to mmap.  32 MiB is the
+     * largest glibc accepts on 64-bit; bigger allocations are still mmapped. */
+    mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
+#endif
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "engine_int.h"
 #include "kasan/expr.h"
@@ -21,16 +22,14 @@ int month_read_inputs(const char *data_dir, claim_month m, arena *a, input_file 
     for (int i = 0; i < INPUT_COUNT; i++) {
         char *path = arena_printf(a, "%s/%s", data_dir, names[i]);
         char *data;
-        size_t len;
-        if (fs_read_file(path, &data, &len) != 0) {
+        if (fs_read_file_arena(path, a, &data, &out[i].len) != 0) {
             diag_error(d, path, 0, 0, "cannot read input file (%s)", strerror(errno));
             rc = -1;
             continue;
         }
         out[i].name = names[i];
-        out[i].data = arena_strndup(a, data, len);
-        out[i].len = len;
-        free(data);
+        out[i].data = data;
+        hash_sha256_hex(data, out[i].len, out[i].sha256);
     }
     return rc;
 }
@@ -64,10 +63,10 @@ static int choose_rules(month_run *run, diag_list *d)
 static int parse_inputs(month_run *run, const input_file in[INPUT_COUNT], diag_list *d)
 {
     for (int i = 0; i < INPUT_COUNT; i++) {
-        run->inputs[i] = in[i];
+        run->inputs[i] = in[i]; /* the bytes are borrowed: see month.h */
         run->inputs[i].name = arena_strdup(&run->a, in[i].name);
-        run->inputs[i].data = arena_strndup(&run->a, in[i].data, in[i].len);
-        hash_sha256_hex(in[i].data, in[i].len, run->inputs[i].sha256);
+        if (!in[i].sha256[0])
+            hash_sha256_hex(in[i].data, in[i].len, run->inputs[i].sha256);
     }
     intake_vocab vocab = {run->terms->care_codes, run->terms->n_care};
     const input_file *f = run->inputs;
@@ -88,9 +87,12 @@ static int cmp_id_pos(const void *a, const void *b)
     return strcmp(((const id_pos *)a)->id, ((const id_pos *)b)->id);
 }
 
-static int cmp_str(const void *a, const void *b)
+static bool ids_sorted(const id_pos *v, size_t n)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(v[i - 1].id, v[i].id) > 0)
+            return false;
+    return true;
 }
 
 /* Groups eligible lines by nursery (nurseries sorted by id). */
@@ -116,7 +118,8 @@ static void group_lines(month_run *run, const eligibility *el)
     for (size_t i = 0; i < nreg; i++)
         if (nc[i])
             order[nn++] = (id_pos){run->reg.v[i].id, (int32_t)i};
-    qsort(order, nn, sizeof *order, cmp_id_pos);
+    if (!ids_sorted(order, nn)) /* registries usually list nurseries by id */
+        qsort(order, nn, sizeof *order, cmp_id_pos);
     run->nurseries = arena_calloc(&run->a, nn + 1, sizeof *run->nurseries);
     run->n_nurseries = nn;
     run->children = arena_calloc(&run->a, run->n_children + 1, sizeof *run->children);
@@ -149,21 +152,6 @@ static void group_lines(month_run *run, const eligibility *el)
     free(nc);
     free(ns);
     free(order);
-}
-
-static void count_distinct_children(month_run *run)
-{
-    const char **refs = malloc((run->n_children + 1) * sizeof *refs);
-    if (!refs)
-        abort();
-    for (size_t i = 0; i < run->n_children; i++)
-        refs[i] = run->children[i]->child_ref;
-    qsort(refs, run->n_children, sizeof *refs, cmp_str);
-    run->n_distinct_children = 0;
-    for (size_t i = 0; i < run->n_children; i++)
-        if (i == 0 || strcmp(refs[i - 1], refs[i]))
-            run->n_distinct_children++;
-    free(refs);
 }
 
 /* Evaluates program p for one nursery: each formula in dependency order,
@@ -217,6 +205,13 @@ static int eval_nursery(month_run *run, size_t p, nursery_month *nm, diag_list *
     return 0;
 }
 
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static int evaluate(month_run *run, diag_list *d)
 {
     for (size_t p = 0; p < run->n_programs; p++) {
@@ -263,13 +258,17 @@ int month_compute(const rule_set *rs, claim_month m, const input_file in[INPUT_C
     free(el.child_ok);
     free(el.staff_ok);
     free(el.child_days_all);
-    count_distinct_children(run);
-    return evaluate(run, d);
+    run->n_distinct_children = el.n_distinct_children;
+    uint64_t t0 = now_ns();
+    int rc = evaluate(run, d);
+    run->eval_ns = now_ns() - t0;
+    return rc;
 }
 
 void month_free(month_run *run)
 {
     arena_release(&run->a);
+    arena_release(&run->input_bytes);
     memset(run, 0, sizeof *run);
 }
 
@@ -277,6 +276,8 @@ value month_nursery_value(const month_run *run, size_t p, const nursery_month *n
                           const rule_value *rv)
 {
     (void)run;
+    if (rv->kind == RV_PARAM) /* constants have no slot */
+        return rv->param;
     return nm->values[p][rv->slot];
 }
 
