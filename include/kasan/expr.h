@@ -24,7 +24,10 @@ typedef struct enode enode;
 typedef struct expr_src {
     const char *file;
     int line, col;
-    bool folded; /* text came from a block scalar: columns are approximate */
+    bool folded;        /* text came from a block scalar (| or >) */
+    const char *origin; /* the scalar's first byte in the file (may be NULL) */
+    const char *origin_end;
+    bool quoted;        /* origin is an opening quote */
 } expr_src;
 
 /* What a name inside a formula can mean, as told by the rules loader. */

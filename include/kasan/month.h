@@ -4,7 +4,10 @@
  *
  * A month_run owns its arena: registry and claims records, eligible lines,
  * values and rejections all live there until month_free().  Programs and
- * terms are borrowed from the rule_set, which must outlive the run. */
+ * terms are borrowed from the rule_set, which must outlive the run.  The
+ * input bytes are borrowed too (copying 13 MB a month twice showed in the
+ * profile): keep them until month_free(), or hand the arena holding them to
+ * the run as run->input_bytes, which month_free() releases. */
 #ifndef KASAN_MONTH_H
 #define KASAN_MONTH_H
 #include <stddef.h>
@@ -15,7 +18,7 @@
 #include "kasan/intake.h"
 #include "kasan/rules.h"
 
-#define MONTH_MAX_PROGRAMS 16
+#define MONTH_MAX_PROGRAMS RULES_MAX_PROGRAMS
 
 /* An input file of the run: its display name (path relative to the data
  * dir, e.g. "claims/2025-04/children.csv"), bytes and SHA-256. */
@@ -74,12 +77,16 @@ typedef struct month_run {
     size_t n_distinct_children;           /* distinct eligible child_refs */
     int64_t program_total[MONTH_MAX_PROGRAMS];
     int64_t total;
+    uint64_t eval_ns;                     /* wall time of formula evaluation (tests/bench) */
+    arena input_bytes;                    /* optional owner of inputs[].data, see top */
 } month_run;
 
-/* Reads DATA/nurseries.csv and DATA/claims/YYYY-MM/{children,nurses}.csv. */
+/* Reads DATA/nurseries.csv and DATA/claims/YYYY-MM/{children,nurses}.csv
+ * into the arena, SHA-256 included. */
 int month_read_inputs(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
                       diag_list *d);
-/* Computes the month from inputs already in memory (fresh or archived).
+/* Computes the month from inputs already in memory (fresh or archived),
+ * borrowing their bytes; an input whose sha256 is empty gets it computed.
  * Returns 0, or -1 with problems in d (malformed input, no rule in force,
  * arithmetic overflow).  Always month_free() after. */
 int month_compute(const rule_set *rs, claim_month m, const input_file in[INPUT_COUNT],

@@ -21,6 +21,9 @@
 
 struct expr_code; /* compiled formula, private to src/expr */
 
+/* Distinct program ids a rule set may hold (a month computes them all). */
+#define RULES_MAX_PROGRAMS 16
+
 typedef enum rule_scope {
     SCOPE_NURSERY, /* one value per nursery-month */
     SCOPE_CHILD,   /* one value per eligible child line */
@@ -76,6 +79,7 @@ typedef struct program {
     const rule_value *result; /* the nursery's amount: a SCOPE_NURSERY yen formula */
     const void *result_node;  /* loader's private */
     int from_line, from_col;  /* position of effective_from, for messages */
+    bool broken;              /* its file had errors: skipped by later checks */
 } program;
 
 /* Shared terms: vocabulary and eligibility used by intake and the engine. */
@@ -91,6 +95,7 @@ typedef struct rule_terms {
     const char **reason_codes, **reason_texts; /* SPEC 1.5 codes → Japanese */
     size_t n_reasons;
     int from_line, from_col;
+    bool broken;
 } rule_terms;
 
 typedef struct budget_line {

@@ -117,28 +117,48 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Distinct count of a text body over the lines kept by the filter. */
+static int cmp_date_p(const void *a, const void *b)
+{
+    date_t x = *(const date_t *)a, y = *(const date_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Distinct count of a text or date body over the lines kept by the filter:
+ * collect, sort, count runs. */
 static value count_distinct(const enode *n, eval_ctx *c, size_t nlines, size_t *cur)
 {
+    bool dates = n->c->type == VT_DATE;
     size_t saved = *cur, k = 0;
-    const char *small[64];
-    const char **keys = nlines <= 64 ? small : malloc(nlines * sizeof *keys);
-    if (!keys)
+    const char *text_small[64];
+    date_t date_small[64];
+    const char **texts = text_small;
+    date_t *days = date_small;
+    if (nlines > 64 && !(dates ? (void *)(days = malloc(nlines * sizeof *days))
+                               : (void *)(texts = malloc(nlines * sizeof *texts))))
         abort();
     for (size_t i = 0; i < nlines; i++) {
         *cur = i;
         if (n->b && !ev(n->b, c).b)
             continue;
-        keys[k++] = ev(n->c, c).s;
+        value v = ev(n->c, c);
+        if (dates)
+            days[k++] = v.d;
+        else
+            texts[k++] = v.s;
     }
     *cur = saved;
-    qsort(keys, k, sizeof *keys, cmp_str);
+    if (dates)
+        qsort(days, k, sizeof *days, cmp_date_p);
+    else
+        qsort(texts, k, sizeof *texts, cmp_str);
     size_t distinct = 0;
     for (size_t i = 0; i < k; i++)
-        if (i == 0 || strcmp(keys[i - 1], keys[i]))
+        if (i == 0 || (dates ? days[i - 1] != days[i] : strcmp(texts[i - 1], texts[i]) != 0))
             distinct++;
-    if (keys != small)
-        free(keys);
+    if (texts != text_small)
+        free(texts);
+    if (days != date_small)
+        free(days);
     return (value){.n = num_int((int64_t)distinct)};
 }
 
@@ -243,7 +263,10 @@ static value ev(const enode *n, eval_ctx *c)
     case OP_TABLE: return table_lookup(n, c);
     case OP_DAYS_IN_MONTH: {
         int y, m, d;
-        date_to_ymd(ev(n->a, c).d, &y, &m, &d);
+        date_t t = ev(n->a, c).d;
+        if (t == DATE_OPEN)
+            return fail(c, n, NUM_OK, "days_in_month of an open end date");
+        date_to_ymd(t, &y, &m, &d);
         return (value){.n = num_int(date_days_in_month(y, m))};
     }
     case OP_OVERLAP_DAYS:

@@ -16,8 +16,46 @@ typedef struct parser {
     bool failed;
 } parser;
 
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Exact position: walk the scalar in the file, matching the formula's
+ * non-blank bytes (YAML folding and indentation only change blanks). */
+static void pos_in_file(const expr_src *src, const char *text, int off, int *line, int *col)
+{
+    size_t k = 0;
+    for (int i = 0; i < off && text[i]; i++)
+        k += !is_space(text[i]);
+    const char *p = src->origin, *end = src->origin_end;
+    int l = src->line, c = src->col;
+    if (src->folded) {
+        while (p < end && *p != '\n')
+            p++;
+    } else if (src->quoted) {
+        p++, c++;
+    }
+    for (; p < end; p++) {
+        if (*p == '\n') {
+            l++, c = 1;
+            continue;
+        }
+        if (!is_space(*p)) {
+            if (k == 0)
+                break;
+            k--;
+        }
+        if (((unsigned char)*p & 0xC0) != 0x80)
+            c++;
+    }
+    *line = l;
+    *col = c;
+}
+
 void exprP_pos(const expr_src *src, const char *text, int off, int *line, int *col)
 {
+    if (src->origin) {
+        pos_in_file(src, text, off, line, col);
+        return;
+    }
     int l = src->line, c = src->col;
     for (int i = 0; i < off && text[i]; i++) {
         if (text[i] == '\n') {
@@ -182,15 +220,22 @@ static enode *parse_primary(parser *p)
             return parse_call(p, e);
         return e;
     }
+    case TK_ERROR:
+        perr(p, &t, t.s[0] == '"' ? "unterminated text (a closing \" is missing)"
+                                  : "invalid character");
+        return NULL;
     default: perr(p, &t, "expected a value"); return NULL;
     }
 }
 
 static enode *parse_postfix(parser *p)
 {
+    int depth = p->depth; /* each [ ] or where below nests the tree one level */
     enode *e = parse_primary(p);
     while (e) {
         token t = p->lx.tok;
+        if ((t.kind == TK_LBRACK || t.kind == TK_WHERE) && !deeper(p))
+            return NULL;
         if (accept(p, TK_LBRACK)) {
             enode *x = node(p, OP_INDEX, t.off);
             x->a = e;
@@ -208,6 +253,7 @@ static enode *parse_postfix(parser *p)
             break;
         }
     }
+    p->depth = depth;
     return e;
 }
 
@@ -225,8 +271,13 @@ static enode *parse_unary(parser *p)
     return parse_postfix(p);
 }
 
+/* A chain a + b + c ... makes a left-deep tree, as deep as the chain is
+ * long, and the type checker and evaluator recurse over it: each link counts
+ * as a level of nesting until the chain ends (the caller restores p->depth). */
 static enode *binary(parser *p, op o, const token *t, enode *l, enode *(*rhs)(parser *))
 {
+    if (!deeper(p))
+        return NULL;
     enode *e = node(p, o, t->off);
     e->a = l;
     e->b = rhs(p);
@@ -235,6 +286,7 @@ static enode *binary(parser *p, op o, const token *t, enode *l, enode *(*rhs)(pa
 
 static enode *parse_mul(parser *p)
 {
+    int depth = p->depth;
     enode *e = parse_unary(p);
     while (e) {
         token t = p->lx.tok;
@@ -245,11 +297,13 @@ static enode *parse_mul(parser *p)
         else
             break;
     }
+    p->depth = depth;
     return e;
 }
 
 static enode *parse_add(parser *p)
 {
+    int depth = p->depth;
     enode *e = parse_mul(p);
     while (e) {
         token t = p->lx.tok;
@@ -260,6 +314,7 @@ static enode *parse_add(parser *p)
         else
             break;
     }
+    p->depth = depth;
     return e;
 }
 
@@ -274,9 +329,13 @@ static enode *parse_cmp(parser *p)
     if (!e)
         return NULL;
     token t = p->lx.tok;
+    int depth = p->depth;
     for (size_t i = 0; i < sizeof cmps / sizeof cmps[0]; i++)
-        if (accept(p, cmps[i].k))
-            return binary(p, cmps[i].o, &t, e, parse_add);
+        if (accept(p, cmps[i].k)) {
+            e = binary(p, cmps[i].o, &t, e, parse_add);
+            p->depth = depth;
+            return e;
+        }
     return e;
 }
 
@@ -296,6 +355,7 @@ static enode *parse_not(parser *p)
 
 static enode *parse_and(parser *p)
 {
+    int depth = p->depth;
     enode *e = parse_not(p);
     while (e) {
         token t = p->lx.tok;
@@ -303,11 +363,13 @@ static enode *parse_and(parser *p)
             break;
         e = binary(p, OP_AND, &t, e, parse_not);
     }
+    p->depth = depth;
     return e;
 }
 
 static enode *parse_or(parser *p)
 {
+    int depth = p->depth;
     enode *e = parse_and(p);
     while (e) {
         token t = p->lx.tok;
@@ -315,6 +377,7 @@ static enode *parse_or(parser *p)
             break;
         e = binary(p, OP_OR, &t, e, parse_and);
     }
+    p->depth = depth;
     return e;
 }
 

@@ -463,7 +463,7 @@ static bool check_aggregate(checker *k, enode *n, int which)
         } else if (which == AGG_ANY || which == AGG_ALL) {
             ok = want(k, body, body->type == VT_BOOL, "a condition");
         } else if (which == AGG_COUNT_DISTINCT) {
-            ok = want(k, body, body->type == VT_TEXT || body->type == VT_DATE, "text");
+            ok = want(k, body, body->type == VT_TEXT || body->type == VT_DATE, "text or a date");
         } else if (which == AGG_COUNT) {
             ok = want(k, body, false, "a condition");
         } else {

@@ -102,9 +102,14 @@ static void compile_formula(compiler *c, rule_value *rv)
     const ynode *fn = ymap_get(rv->yaml, "formula");
     expr_compiler ec = {.a = &c->rs->a, .d = c->d, .resolve = resolve, .resolve_ctx = c->p,
                         .care_codes = c->terms->care_codes, .n_care = c->terms->n_care};
-    expr_src src = {c->p->file->path, fn->line, fn->col, fn->block};
-    if (!fn->plain && !fn->block)
+    expr_src src = {c->p->file->path, fn->line, fn->col, fn->block, NULL, NULL, false};
+    if (fn->end <= c->p->file->len && fn->start < fn->end) {
+        src.origin = c->p->file->data + fn->start;
+        src.origin_end = c->p->file->data + fn->end;
+        src.quoted = !fn->plain && !fn->block;
+    } else if (!fn->plain && !fn->block) {
         src.col++; /* skip the opening quote */
+    }
     rv->code = expr_compile(&ec, rv->formula, src, rv->scope);
     rv->deps = ec.deps;
     rv->n_deps = ec.n_deps;
@@ -126,40 +131,70 @@ static void compile_formula(compiler *c, rule_value *rv)
     }
 }
 
-/* Depth-first topological order; mark 1 = on the path, 2 = done. */
-static bool visit(compiler *c, rule_value *rv, char *mark, size_t *order, size_t *n)
+/* Depth-first topological order; mark 1 = on the path, 2 = done.  `path`
+ * holds the values being visited, so a cycle is named by its members only. */
+typedef struct topo {
+    compiler *c;
+    char *mark;
+    size_t *order, n;
+    const rule_value **path;
+    size_t depth;
+    bool cycle;
+} topo;
+
+/* Names the cycle that closes at rv: the first member with the whole loop,
+ * then each other member at its own definition. */
+static void report_cycle(topo *t, const rule_value *rv)
 {
-    size_t i = (size_t)(rv - c->p->values);
-    if (mark[i] == 2 || rv->kind != RV_FORMULA)
-        return true;
-    if (mark[i] == 1) {
-        diag_error(c->d, c->p->file->path, rv->line, rv->col,
-                   "'%s' depends on itself through a cycle of formulas", rv->name);
-        return false;
+    size_t from = t->depth;
+    while (from > 0 && t->path[from - 1] != rv)
+        from--;
+    from = from ? from - 1 : 0;
+    char names[1024] = "";
+    size_t o = 0;
+    for (size_t i = from; i < t->depth && o < sizeof names; i++) {
+        int w = snprintf(names + o, sizeof names - o, "%s → ", t->path[i]->name);
+        o += w > 0 ? (size_t)w : 0;
     }
-    mark[i] = 1;
-    for (size_t k = 0; k < rv->n_deps; k++)
-        if (!visit(c, (rule_value *)rv->deps[k], mark, order, n)) {
-            if (mark[i] == 1)
-                diag_error(c->d, c->p->file->path, rv->line, rv->col, "  ... '%s' is in that cycle",
-                           rv->name);
-            mark[i] = 2;
-            return false;
-        }
-    mark[i] = 2;
-    order[(*n)++] = i;
-    return true;
+    if (o < sizeof names)
+        snprintf(names + o, sizeof names - o, "%s", rv->name);
+    diag_error(t->c->d, t->c->p->file->path, rv->line, rv->col,
+               "'%s' depends on itself through a cycle of formulas: %s", rv->name, names);
+    for (size_t i = from + 1; i < t->depth; i++)
+        diag_error(t->c->d, t->c->p->file->path, t->path[i]->line, t->path[i]->col,
+                   "  ... '%s' is in that cycle", t->path[i]->name);
+    t->cycle = true;
+}
+
+static void visit(topo *t, const rule_value *rv)
+{
+    size_t i = (size_t)(rv - t->c->p->values);
+    if (t->mark[i] == 2 || rv->kind != RV_FORMULA || t->cycle)
+        return;
+    if (t->mark[i] == 1) {
+        report_cycle(t, rv);
+        return;
+    }
+    t->mark[i] = 1;
+    t->path[t->depth++] = rv;
+    for (size_t k = 0; k < rv->n_deps && !t->cycle; k++)
+        visit(t, rv->deps[k]);
+    t->depth--;
+    t->mark[i] = 2;
+    t->order[t->n++] = i;
 }
 
 static void order_formulas(compiler *c)
 {
     program *p = c->p;
-    char *mark = arena_calloc(&c->rs->a, p->n_values + 1, 1);
-    p->order = arena_calloc(&c->rs->a, p->n_values + 1, sizeof *p->order);
-    p->n_order = 0;
-    for (size_t i = 0; i < p->n_values; i++)
-        if (!visit(c, &p->values[i], mark, p->order, &p->n_order))
-            return;
+    topo t = {.c = c};
+    t.mark = arena_calloc(&c->rs->a, p->n_values + 1, 1);
+    t.path = arena_calloc(&c->rs->a, p->n_values + 1, sizeof *t.path);
+    t.order = arena_calloc(&c->rs->a, p->n_values + 1, sizeof *t.order);
+    for (size_t i = 0; i < p->n_values && !t.cycle; i++)
+        visit(&t, &p->values[i]);
+    p->order = t.order;
+    p->n_order = t.n;
 }
 
 static void find_result(compiler *c)
@@ -224,6 +259,10 @@ static void compile_program(rule_set *rs, program *p, diag_list *d)
 
 void rules_compile_all(rule_set *rs, diag_list *d)
 {
+    for (size_t i = 0; i < rs->n_terms; i++)
+        if (rs->terms[i].broken)
+            return; /* care types unknown: formulas cannot be checked */
     for (size_t i = 0; i < rs->n_programs; i++)
-        compile_program(rs, &rs->programs[i], d);
+        if (!rs->programs[i].broken)
+            compile_program(rs, &rs->programs[i], d);
 }

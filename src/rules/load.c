@@ -30,24 +30,50 @@ static void lerr(loader *l, const ynode *n, const char *fmt, ...)
     l->errors++;
 }
 
-/* Every key of `map` must be one of `allowed`; each of `required` present. */
+typedef struct key_pos {
+    const char *s;
+    size_t i;
+} key_pos;
+
+static int cmp_key_pos(const void *a, const void *b)
+{
+    const key_pos *x = a, *y = b;
+    int c = strcmp(x->s, y->s);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Every key of `map` must be one of `allowed`; each of `required` present.
+ * Repeated keys are found by sorting (a map may hold tens of thousands of
+ * keys: comparing each with every earlier one took seconds). */
 static void check_keys(loader *l, const ynode *map, const char *const *allowed,
                        const char *const *required, const char *what)
 {
+    size_t n = map->n / 2, nk = 0;
+    key_pos *keys = malloc((n + 1) * sizeof *keys);
+    bool *twice = calloc(n + 1, sizeof *twice);
+    if (!keys || !twice)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        if (map->items[2 * i]->kind == Y_SCALAR)
+            keys[nk++] = (key_pos){map->items[2 * i]->s, i};
+    if (nk > 1)
+        qsort(keys, nk, sizeof *keys, cmp_key_pos);
+    for (size_t j = 1; j < nk; j++)
+        twice[keys[j].i] = !strcmp(keys[j - 1].s, keys[j].s);
     for (size_t i = 0; i + 1 < map->n; i += 2) {
         const ynode *k = map->items[i];
         bool ok = false;
         for (size_t j = 0; allowed[j]; j++)
             ok |= k->kind == Y_SCALAR && !strcmp(k->s, allowed[j]);
-        for (size_t j = 0; j < i; j += 2)
-            if (k->kind == Y_SCALAR && map->items[j]->kind == Y_SCALAR &&
-                !strcmp(map->items[j]->s, k->s)) {
-                lerr(l, k, "key '%s' appears twice in %s", k->s, what);
-                ok = true;
-            }
+        if (twice[i / 2]) {
+            lerr(l, k, "key '%s' appears twice in %s", k->s, what);
+            ok = true;
+        }
         if (!ok)
             lerr(l, k, "unknown key '%s' in %s", k->kind == Y_SCALAR ? k->s : "?", what);
     }
+    free(keys);
+    free(twice);
     for (size_t j = 0; required && required[j]; j++)
         if (!ymap_get(map, required[j]))
             lerr(l, map, "missing key '%s' in %s", required[j], what);
@@ -394,11 +420,14 @@ int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_lis
 {
     loader l = {.rs = rs, .f = f, .d = d};
     const char *kind = scalar(&l, ymap_get(root, "kind"), "kind");
-    if (!kind || !strcmp(kind, "program"))
+    size_t before = diag_count(d);
+    if (!kind || !strcmp(kind, "program")) {
         load_program(&l, root);
-    else if (!strcmp(kind, "terms"))
+        rs->programs[rs->n_programs - 1].broken = diag_count(d) != before;
+    } else if (!strcmp(kind, "terms")) {
         load_terms(&l, root);
-    else if (!strcmp(kind, "budget"))
+        rs->terms[rs->n_terms - 1].broken = diag_count(d) != before;
+    } else if (!strcmp(kind, "budget"))
         load_budget(&l, root);
     else
         lerr(&l, ymap_get(root, "kind"), "unknown kind '%s' (program, terms or budget)", kind);

@@ -14,6 +14,7 @@ struct ynode {
     bool plain;         /* unquoted scalar */
     bool block;         /* literal/folded block scalar (| or >) */
     int line, col;      /* 1-based start */
+    size_t start, end;  /* byte offsets of the node in the file */
     ynode **items;      /* Y_SEQ: items; Y_MAP: key, value, key, value ... */
     size_t n;           /* number of items (Y_MAP: pairs × 2) */
 };

@@ -133,10 +133,10 @@ int rules_load_files(const rule_file *in, size_t n, rule_set *rs, diag_list *d)
         }
         rules_load_one(rs, f, root, d);
     }
-    if (diag_count(d) == before)
-        rules_check_versions(rs, d);
-    if (diag_count(d) == before)
-        rules_compile_all(rs, d);
+    /* later checks skip the items whose file had errors, so one broken file
+     * does not hide the problems of the others */
+    rules_check_versions(rs, d);
+    rules_compile_all(rs, d);
     return diag_count(d) == before ? 0 : -1;
 }
 

@@ -47,15 +47,30 @@ static void follow(diag_list *d, const char *what, const char *id, date_t *prev_
 
 static void check_programs(rule_set *rs, diag_list *d)
 {
-    qsort(rs->programs, rs->n_programs, sizeof *rs->programs, cmp_program);
+    if (rs->n_programs > 1) /* programs is NULL when there are none */
+        qsort(rs->programs, rs->n_programs, sizeof *rs->programs, cmp_program);
+    size_t ids = 0;
+    const char *last_id = NULL;
+    for (size_t i = 0; i < rs->n_programs; i++) {
+        const program *p = &rs->programs[i];
+        if (p->broken)
+            continue;
+        bool new_id = !last_id || strcmp(last_id, p->id);
+        last_id = p->id;
+        if (new_id && ++ids == RULES_MAX_PROGRAMS + 1)
+            diag_error(d, p->file->path, 1, 1, "more than %d programs: '%s' cannot be computed",
+                       RULES_MAX_PROGRAMS, p->id);
+        for (size_t k = 0; k < i; k++)
+            if (!rs->programs[k].broken && !strcmp(rs->programs[k].id, p->id) &&
+                !strcmp(rs->programs[k].version, p->version))
+                diag_error(d, p->file->path, p->from_line, p->from_col,
+                           "program '%s' has version '%s' twice (also %s)", p->id, p->version,
+                           rs->programs[k].file->path);
+    }
     for (size_t i = 1; i < rs->n_programs; i++) {
         program *prev = &rs->programs[i - 1], *p = &rs->programs[i];
-        if (strcmp(prev->id, p->id))
+        if (prev->broken || p->broken || strcmp(prev->id, p->id))
             continue;
-        if (!strcmp(prev->version, p->version))
-            diag_error(d, p->file->path, p->from_line, p->from_col,
-                       "program '%s' has version '%s' twice (also %s)", p->id, p->version,
-                       prev->file->path);
         follow(d, "program", p->id, &prev->effective_to, prev->effective_from, prev->file->path,
                p->effective_from, p->file->path, p->from_line, p->from_col);
     }
@@ -77,9 +92,12 @@ static void check_vocabulary(const rule_terms *prev, const rule_terms *t, diag_l
 
 static void check_terms(rule_set *rs, diag_list *d)
 {
-    qsort(rs->terms, rs->n_terms, sizeof *rs->terms, cmp_terms);
+    if (rs->n_terms > 1)
+        qsort(rs->terms, rs->n_terms, sizeof *rs->terms, cmp_terms);
     for (size_t i = 1; i < rs->n_terms; i++) {
         rule_terms *prev = &rs->terms[i - 1], *t = &rs->terms[i];
+        if (prev->broken || t->broken)
+            continue;
         follow(d, "terms", "terms", &prev->effective_to, prev->effective_from, prev->file->path,
                t->effective_from, t->file->path, t->from_line, t->from_col);
         check_vocabulary(prev, t, d);

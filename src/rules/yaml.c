@@ -67,6 +67,8 @@ static ynode *ybuild_node(ybuild *b, const yaml_event_t *e, int depth)
     ynode *n = arena_alloc(b->a, sizeof *n);
     n->line = line;
     n->col = col;
+    n->start = e->start_mark.index;
+    n->end = e->end_mark.index;
     switch (e->type) {
     case YAML_SCALAR_EVENT:
         n->kind = Y_SCALAR;
