@@ -8,8 +8,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "kasan/arena.h"
+
 /* Reads a whole file into malloc'd memory (NUL-terminated; free() it). */
 int fs_read_file(const char *path, char **data, size_t *len);
+/* The same into the arena, with no intermediate copy (NUL-terminated). */
+int fs_read_file_arena(const char *path, arena *a, char **data, size_t *len);
 int fs_mkdirs(const char *path);                  /* mkdir -p */
 bool fs_is_dir(const char *path);
 bool fs_exists(const char *path);

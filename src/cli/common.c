@@ -46,16 +46,16 @@ int cli_load_rules(const char *dir, rule_set *rs)
 int cli_compute_month(const cli_paths *paths, const rule_set *rs, claim_month m, month_run *run)
 {
     diag_list d = DIAG_LIST_INIT;
-    arena tmp = ARENA_INIT;
+    arena bytes = ARENA_INIT;
     input_file in[INPUT_COUNT] = {0};
-    int rc = month_read_inputs(paths->data, m, &tmp, in, &d);
+    int rc = month_read_inputs(paths->data, m, &bytes, in, &d);
     if (rc == 0)
         rc = month_compute(rs, m, in, run, &d);
     else
         memset(run, 0, sizeof *run);
+    run->input_bytes = bytes; /* the run borrows the bytes; month_free releases them */
     diag_print(&d, stderr);
     diag_release(&d);
-    arena_release(&tmp);
     if (rc != 0) {
         char mon[8];
         month_format(m, mon);

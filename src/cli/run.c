@@ -398,6 +398,7 @@ int cmd_run(int argc, char **argv)
     }
     rule_set rs;
     int rc = cli_load_rules(o.paths.rules, &rs);
+    arena_keep_freed_memory(); /* each month reuses the last one's memory */
     bool tty = isatty(2) && count > 1;
     for (int i = 0; i < count && rc == EXIT_OK; i++) {
         claim_month m = count > 1 ? month_of_fiscal(month_fiscal_year(first), i) : first;

@@ -4,10 +4,12 @@
 #include "kasan/month.h"
 
 /* Applies SPEC 1.5 in order to every line; fills run->rejections and marks
- * eligible lines (child_ok / staff_ok), with enrolled days in child_days_all. */
+ * eligible lines (child_ok / staff_ok), with enrolled days in child_days_all
+ * and the number of distinct child_refs among the eligible lines. */
 typedef struct eligibility {
     bool *child_ok, *staff_ok;
     int *child_days_all;
+    size_t n_distinct_children;
 } eligibility;
 
 void engine_eligibility(month_run *run, eligibility *el);

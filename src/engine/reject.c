@@ -2,6 +2,7 @@
  * in the SPEC's order and a line gets the first reason that applies;
  * duplicate_child compares only child lines that passed the earlier checks,
  * by the days each would actually be paid for. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,7 @@ static void reject(month_run *run, size_t *cap, const char *file, int line, cons
 }
 
 /* The first nursery-level reason that applies, or NULL. */
-static const char *nursery_reason(const month_run *run, int32_t idx)
+static const char *nursery_reason_uncached(const month_run *run, int32_t idx)
 {
     if (idx < 0)
         return "unknown_nursery";
@@ -39,23 +40,54 @@ static const char *nursery_reason(const month_run *run, int32_t idx)
 typedef struct paid_span {
     const char *ref;
     date_t lo, hi;
-    size_t line;
+    uint32_t line;
+    uint32_t next; /* next span of the same child_ref, or NONE */
+    bool head;     /* first span of its child_ref */
 } paid_span;
 
-static int cmp_span(const void *a, const void *b)
+#define NONE UINT32_MAX /* not an enum: ISO C enumerators must fit an int (clang -Wpedantic) */
+
+/* Claim lines come grouped by nursery: remembering the last answer saves
+ * most of the string compares (kind) of a national month. */
+typedef struct reason_cache {
+    int32_t idx; /* INT32_MIN: empty */
+    const char *reason;
+} reason_cache;
+
+static const char *nursery_reason(const month_run *run, int32_t idx, reason_cache *c)
 {
-    const paid_span *x = a, *y = b;
-    int c = strcmp(x->ref, y->ref);
-    return c ? c : (x->lo > y->lo) - (x->lo < y->lo);
+    if (c->idx != idx) {
+        c->idx = idx;
+        c->reason = nursery_reason_uncached(run, idx);
+    }
+    return c->reason;
 }
 
-/* Marks every line whose paid days overlap another line of the same child. */
-static void find_duplicates(month_run *run, eligibility *el, bool *dup)
+static uint64_t ref_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h ^ (h >> 32);
+}
+
+/* Marks every line whose paid days overlap another line of the same child,
+ * and counts the distinct children left with a paid line.  Lines are grouped
+ * by child_ref through a hash table (sorting 190,000 refs by strcmp was a
+ * tenth of a national month); a group is nearly always one line, and the
+ * rare larger ones are checked pair by pair, which marks exactly the lines
+ * that overlap another. */
+static size_t find_duplicates(month_run *run, eligibility *el, bool *dup)
 {
     const claims *cl = &run->cl;
+    size_t cap = 16;
+    while (cap < 2 * cl->n_children)
+        cap *= 2;
     paid_span *s = malloc((cl->n_children + 1) * sizeof *s);
-    if (!s)
+    uint32_t *first = malloc(cap * sizeof *first); /* table slot: a group's first span */
+    if (!s || !first || cl->n_children >= NONE)
         abort();
+    memset(first, 0xFF, cap * sizeof *first);
     size_t n = 0;
     date_t m0 = month_first_day(run->month), m1 = month_last_day(run->month);
     for (size_t i = 0; i < cl->n_children; i++) {
@@ -68,30 +100,35 @@ static void find_duplicates(month_run *run, eligibility *el, bool *dup)
         lo = lo > m0 ? lo : m0;
         hi = hi < nu->active_to ? hi : nu->active_to;
         hi = hi < m1 ? hi : m1;
-        s[n++] = (paid_span){c->child_ref, lo, hi, i};
-    }
-    qsort(s, n, sizeof *s, cmp_span);
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && !strcmp(s[j].ref, s[i].ref))
-            j++;
-        /* sorted by start: a line overlaps an earlier one iff it starts before
-         * the latest end seen so far in the group */
-        date_t reach = s[i].hi;
-        size_t reach_line = i;
-        for (size_t k = i + 1; k < j; k++) {
-            if (s[k].lo <= reach) {
-                dup[s[k].line] = true;
-                dup[s[reach_line].line] = true;
-            }
-            if (s[k].hi > reach) {
-                reach = s[k].hi;
-                reach_line = k;
-            }
+        s[n] = (paid_span){c->child_ref, lo, hi, (uint32_t)i, NONE, false};
+        size_t h = (size_t)ref_hash(c->child_ref) & (cap - 1);
+        while (first[h] != NONE && strcmp(s[first[h]].ref, c->child_ref))
+            h = (h + 1) & (cap - 1);
+        if (first[h] == NONE) {
+            first[h] = (uint32_t)n;
+            s[n].head = true;
+        } else {
+            s[n].next = s[first[h]].next;
+            s[first[h]].next = (uint32_t)n;
         }
-        i = j;
+        n++;
+    }
+    free(first);
+    size_t distinct = 0;
+    for (size_t g = 0; g < n; g++) {
+        if (!s[g].head)
+            continue;
+        for (uint32_t a = (uint32_t)g; a != NONE; a = s[a].next)
+            for (uint32_t b = s[a].next; b != NONE; b = s[b].next)
+                if (s[a].lo <= s[b].hi && s[b].lo <= s[a].hi)
+                    dup[s[a].line] = dup[s[b].line] = true;
+        bool paid = false;
+        for (uint32_t a = (uint32_t)g; a != NONE && !paid; a = s[a].next)
+            paid = !dup[s[a].line];
+        distinct += paid;
     }
     free(s);
+    return distinct;
 }
 
 static bool qualification_ok(const rule_terms *t, const char *q)
@@ -111,9 +148,10 @@ void engine_eligibility(month_run *run, eligibility *el)
     bool *dup = calloc(cl->n_children + 1, sizeof *dup);
     if (!why || !dup)
         abort();
+    reason_cache rc = {INT32_MIN, NULL};
     for (size_t i = 0; i < cl->n_children; i++) {
         const child_line *c = &cl->children[i];
-        why[i] = nursery_reason(run, c->nursery);
+        why[i] = nursery_reason(run, c->nursery, &rc);
         if (!why[i] && !c->care_mask)
             why[i] = "no_care_type";
         if (!why[i]) {
@@ -126,7 +164,7 @@ void engine_eligibility(month_run *run, eligibility *el)
         }
         el->child_ok[i] = !why[i];
     }
-    find_duplicates(run, el, dup);
+    el->n_distinct_children = find_duplicates(run, el, dup);
     bool *has_child = calloc(run->reg.n + 1, sizeof *has_child);
     if (!has_child)
         abort();
@@ -143,7 +181,7 @@ void engine_eligibility(month_run *run, eligibility *el)
     }
     for (size_t i = 0; i < cl->n_staff; i++) {
         const staff_line *s = &cl->staff[i];
-        const char *r = nursery_reason(run, s->nursery);
+        const char *r = nursery_reason(run, s->nursery, &rc);
         if (!r && !qualification_ok(run->terms, s->qualification))
             r = "ineligible_qualification";
         if (!r && !has_child[s->nursery])

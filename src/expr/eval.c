@@ -123,6 +123,18 @@ static int cmp_date_p(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Insertion sort, for the handful of keys one nursery has. */
+static void sort_small_texts(const char **v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        const char *x = v[i];
+        size_t j = i;
+        for (; j > 0 && strcmp(v[j - 1], x) > 0; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
 /* Distinct count of a text or date body over the lines kept by the filter:
  * collect, sort, count runs. */
 static value count_distinct(const enode *n, eval_ctx *c, size_t nlines, size_t *cur)
@@ -149,6 +161,8 @@ static value count_distinct(const enode *n, eval_ctx *c, size_t nlines, size_t *
     *cur = saved;
     if (dates)
         qsort(days, k, sizeof *days, cmp_date_p);
+    else if (texts == text_small) /* a nursery's few lines: no qsort call overhead */
+        sort_small_texts(texts, k);
     else
         qsort(texts, k, sizeof *texts, cmp_str);
     size_t distinct = 0;

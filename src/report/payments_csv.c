@@ -22,6 +22,20 @@ static void csv_put(strbuf *sb, const char *s)
     sb_addc(sb, '"');
 }
 
+/* A decimal integer; sb_addf's printf machinery was a tenth of a dense
+ * national year's time for these two tiny formats. */
+static void put_int(strbuf *sb, long long v)
+{
+    char buf[24], *p = buf + sizeof buf;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    sb_add(sb, p, (size_t)(buf + sizeof buf - p));
+}
+
 static int write_out(strbuf *sb, const char *path, char *err, size_t errsz)
 {
     int rc = fs_write_atomic(path, sb->buf, sb->len);
@@ -44,13 +58,16 @@ int report_payments_csv(const month_run *run, const char *path, char *err, size_
         for (size_t p = 0; p < run->n_programs; p++) {
             if (nm->amount[p] <= 0)
                 continue;
-            sb_addf(&sb, "%s,", mon);
+            sb_add(&sb, mon, 7);
+            sb_addc(&sb, ',');
             csv_put(&sb, nm->nursery->id);
             sb_addc(&sb, ',');
             csv_put(&sb, run->programs[p]->id);
             sb_addc(&sb, ',');
             csv_put(&sb, run->programs[p]->version);
-            sb_addf(&sb, ",%lld\n", (long long)nm->amount[p]);
+            sb_addc(&sb, ',');
+            put_int(&sb, (long long)nm->amount[p]);
+            sb_addc(&sb, '\n');
         }
     }
     return write_out(&sb, path, err, errsz);
@@ -65,9 +82,12 @@ int report_rejections_csv(const month_run *run, const char *path, char *err, siz
     month_format(run->month, mon);
     for (size_t i = 0; i < run->n_rejections; i++) {
         const rejection *r = &run->rejections[i];
-        sb_addf(&sb, "%s,", mon);
+        sb_add(&sb, mon, 7);
+        sb_addc(&sb, ',');
         csv_put(&sb, r->file);
-        sb_addf(&sb, ",%d,", r->line);
+        sb_addc(&sb, ',');
+        put_int(&sb, r->line);
+        sb_addc(&sb, ',');
         csv_put(&sb, r->nursery_id);
         sb_addc(&sb, ',');
         csv_put(&sb, r->ref);

@@ -26,6 +26,9 @@ extern const char fuzz_staff_csv[];
  * loaded without errors) and releases everything. */
 void fuzz_compute_months(const rule_set *rs);
 
+/* Prints d to stderr when FUZZ_VERBOSE is set (to see why seeds fail). */
+void fuzz_report(const char *what, const diag_list *d);
+
 /* The prototype libFuzzer calls (defined by each target under FUZZ_LIBFUZZER). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

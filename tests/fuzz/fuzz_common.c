@@ -1,6 +1,8 @@
 /* fuzz_common: the fixed rule terms and the tiny claim month that the rules
  * and expr targets evaluate their programs against.  The CSVs hold one line
  * for each rejection reason of SPEC 1.5 so that every engine path runs. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -66,6 +68,14 @@ const char fuzz_staff_csv[] =
     "P003,S5,nurse,full_time,,300000,\n"
     "P009,S6,nurse,full_time,,300000,\n";
 
+void fuzz_report(const char *what, const diag_list *d)
+{
+    if (!getenv("FUZZ_VERBOSE"))
+        return;
+    fprintf(stderr, "== %s: %zu problems\n", what, diag_count(d));
+    diag_print(d, stderr);
+}
+
 void fuzz_compute_months(const rule_set *rs)
 {
     input_file in[INPUT_COUNT] = {
@@ -80,6 +90,7 @@ void fuzz_compute_months(const rule_set *rs)
         memset(&run, 0, sizeof run);
         if (month_compute(rs, months[i], in, &run, &d) == 0)
             (void)month_payment_count(&run);
+        fuzz_report("month", &d);
         month_free(&run);
         diag_release(&d);
     }

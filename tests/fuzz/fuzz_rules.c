@@ -9,6 +9,16 @@
 #define SEP "\n---8<---\n"
 enum { MAX_FILES = 4 };
 
+/* The first separator in [s, end), or NULL (memmem is a GNU extension). */
+static const char *find_sep(const char *s, const char *end)
+{
+    size_t k = strlen(SEP);
+    for (; (size_t)(end - s) >= k; s++)
+        if (*s == '\n' && !memcmp(s, SEP, k))
+            return s;
+    return NULL;
+}
+
 int fuzz_rules_one(const uint8_t *data, size_t size)
 {
     const char *s = (const char *)data, *end = s + size;
@@ -19,7 +29,7 @@ int fuzz_rules_one(const uint8_t *data, size_t size)
     files[n++] = (rule_file){.path = "terms.yaml", .data = fuzz_terms_yaml,
                              .len = strlen(fuzz_terms_yaml)};
     while (n <= MAX_FILES) {
-        const char *sep = n < MAX_FILES ? memmem(s, (size_t)(end - s), SEP, strlen(SEP)) : NULL;
+        const char *sep = n < MAX_FILES ? find_sep(s, end) : NULL;
         const char *stop = sep ? sep : end;
         files[n] = (rule_file){.path = names[n - 1], .data = s, .len = (size_t)(stop - s)};
         n++;
@@ -32,6 +42,7 @@ int fuzz_rules_one(const uint8_t *data, size_t size)
     memset(&rs, 0, sizeof rs);
     if (rules_load_files(files, n, &rs, &d) == 0)
         fuzz_compute_months(&rs);
+    fuzz_report("rules", &d);
     rules_free(&rs);
     diag_release(&d);
     return 0;

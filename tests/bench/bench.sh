@@ -1,0 +1,97 @@
+#!/bin/bash
+# The national-scale benchmark (see RESULTS.md): one generated dense national
+# year, timed REPS times per figure, medians printed with the ratios the issue
+# asks for, and the outputs checked against a plain run and the ZEN peer.
+#   meson test -C BUILD --benchmark        (env from tests/bench/meson.build)
+#   KASAN=... KASAN_GEN=... EVALBENCH=... XLSXFLOOR=... SRCDIR=... tests/bench/bench.sh
+# Env: REPS (default 5), WB_REPS (with workbooks, default 3), ZEN_REPS (3),
+# NURSERIES (30000), BENCH_DIR (kept data and outputs; default a temp dir),
+# PEERS (default /work/shared/peers).
+set -euo pipefail
+: "${KASAN:?}" "${KASAN_GEN:?}" "${EVALBENCH:?}" "${XLSXFLOOR:?}" "${SRCDIR:?}"
+REPS=${REPS:-5} WB_REPS=${WB_REPS:-3} ZEN_REPS=${ZEN_REPS:-3} NURSERIES=${NURSERIES:-30000}
+PEERS=${PEERS:-/work/shared/peers}
+RULES=$SRCDIR/rules MONTH=2025-04
+if [ -n "${BENCH_DIR:-}" ]; then W=$BENCH_DIR; mkdir -p "$W"; else W=$(mktemp -d); trap 'rm -rf "$W"' EXIT; fi
+DATA=$W/data
+fail=0
+
+now() { date +%s%N; }
+median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+# wall seconds of "$@" (stdout/stderr discarded), REPS times → median
+time_median() {
+    local n=$1; shift
+    for _ in $(seq "$n"); do
+        local t0; t0=$(now); "$@" >/dev/null 2>&1; local t1; t1=$(now)
+        echo "($t1 - $t0) / 1000000000" | bc -l
+    done | median
+}
+ratio() { echo "scale=1; $1 / $2" | bc -l; }
+peak_mib() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {printf "%.1f", $2/1024}'; }
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -m | awk '/Mem:/ {print $2}') MiB"
+[ -f "$DATA/nurseries.csv" ] || "$KASAN_GEN" --seed 1 --nurseries "$NURSERIES" --dense --months 2025-04..2026-03 --out "$DATA"
+echo "== data: $NURSERIES nurseries, dense, 12 months, $(cat "$DATA"/claims/*/*.csv | wc -l) claim lines (with headers)"
+
+# the bytes `run --fy` reads: the registry once per month, and every claim file
+year_inputs() { for m in "$DATA"/claims/*/; do cat "$DATA/nurseries.csv" "$m"children.csv "$m"nurses.csv; done; }
+export -f year_inputs; export DATA
+
+ev=$("$EVALBENCH" "$RULES" "$DATA" $MONTH "$((REPS * 2 + 1))")
+ev_lines=$(awk '/^lines /{print $2}' <<<"$ev"); ev_rate=$(awk '/^lines_per_s/{print $2}' <<<"$ev")
+ev_s=$(awk '/^eval_s/{print $2}' <<<"$ev"); compute_s=$(awk '/^compute_s/{print $2}' <<<"$ev")
+month_s=$(time_median "$REPS" "$KASAN" run --month $MONTH --data "$DATA" --rules "$RULES" --out "$W/m" --no-workbooks --quiet)
+year_s=$(time_median "$REPS" "$KASAN" run --fy 2025 --data "$DATA" --rules "$RULES" --out "$W/y" --no-workbooks --quiet)
+wc_s=$(time_median "$REPS" bash -c 'year_inputs | wc -l')
+month_mib=$(peak_mib "$KASAN" run --month $MONTH --data "$DATA" --rules "$RULES" --out "$W/m" --no-workbooks --quiet)
+year_mib=$(peak_mib "$KASAN" run --fy 2025 --data "$DATA" --rules "$RULES" --out "$W/y" --no-workbooks --quiet)
+wb_s=$(time_median "$WB_REPS" "$KASAN" run --month $MONTH --data "$DATA" --rules "$RULES" --out "$W/wb" --quiet)
+wb_mib=$(peak_mib "$KASAN" run --month $MONTH --data "$DATA" --rules "$RULES" --out "$W/wb" --quiet)
+mkdir -p "$W/xf"
+xf=$("$XLSXFLOOR" "$RULES" "$DATA" $MONTH "$WB_REPS" "$W/xf")
+xlsx_s=$(awk '/^report_s/{print $2}' <<<"$xf"); floor_s=$(awk '/^floor_s/{print $2}' <<<"$xf")
+
+printf '\n%-52s %s\n' "figure (median of runs)" "value"
+printf '%-52s %s lines, %.4f s, %.0f lines/s\n' "kasan evaluation alone ($MONTH)" "$ev_lines" "$ev_s" "$ev_rate"
+printf '%-52s %.4f s\n' "kasan month_compute, inputs in memory" "$compute_s"
+printf '%-52s %.3f s, peak %s MiB\n' "kasan run --month --no-workbooks (dense month)" "$month_s" "$month_mib"
+printf '%-52s %.3f s, peak %s MiB\n' "kasan run --fy --no-workbooks (dense year)" "$year_s" "$year_mib"
+printf '%-52s %.3f s\n' "floor: cat the year's input bytes | wc -l" "$wc_s"
+printf '%-52s %.3f s, peak %s MiB\n' "kasan run --month with workbooks" "$wb_s" "$wb_mib"
+printf '%-52s %.3f s\n' "payments.xlsx (report_payments_xlsx)" "$xlsx_s"
+printf '%-52s %.3f s\n' "floor: bare libxlsxwriter loop, same cells" "$floor_s"
+echo
+echo "ratio: dense year / wc -l floor           $(ratio "$year_s" "$wc_s")x   (target <= 10)"
+echo "ratio: payments.xlsx / libxlsxwriter floor $(ratio "$xlsx_s" "$floor_s")x   (target <= 2)"
+
+# ZEN, the Rust rules engine (npm @gorules/zen-engine), on the same month
+if command -v node >/dev/null && { [ -d "$PEERS/zen/node_modules" ] || "$PEERS/zen/setup.sh" >/dev/null 2>&1; }; then
+    for _ in $(seq "$ZEN_REPS"); do
+        t0=$(now); node "$PEERS/zen/run.js" "$DATA" $MONTH >"$W/zen.csv" 2>"$W/zen.err"; t1=$(now)
+        echo "$(echo "($t1 - $t0) / 1000000000" | bc -l) $(sed -n 's/.* = \([0-9]*\) lines\/s/\1/p' "$W/zen.err")"
+    done >"$W/zen.times"
+    zen_s=$(awk '{print $1}' "$W/zen.times" | median)
+    zen_rate=$(awk '{print $2}' "$W/zen.times" | median)
+    zen_mib=$(peak_mib node "$PEERS/zen/run.js" "$DATA" $MONTH)
+    printf '%-52s %.0f lines/s\n' "ZEN engine evaluation ($MONTH)" "$zen_rate"
+    printf '%-52s %.3f s, peak %s MiB\n' "ZEN whole process ($MONTH)" "$zen_s" "$zen_mib"
+    echo "ratio: kasan eval / ZEN engine throughput  $(ratio "$ev_rate" "$zen_rate")x   (target >= 50)"
+    echo "ratio: ZEN whole / kasan dense month       $(ratio "$zen_s" "$month_s")x   (target >= 20)"
+    if cmp -s "$W/zen.csv" "$W/m/$MONTH/payments.csv"; then echo "check: payments.csv = ZEN's: same"
+    else echo "check: payments.csv = ZEN's: DIFFERENT"; fail=1; fi
+    cc=$("$PEERS/crosscheck.sh" "$KASAN" "$DATA" "$RULES" 2025-10) # the amended rules' month
+    sed 's/^/check: crosscheck.sh /' <<<"$cc"
+    if grep -q DIFFERENT <<<"$cc"; then fail=1; fi
+else
+    echo "ZEN peer skipped: node/npm unavailable"
+fi
+
+# the benchmark's outputs are those of a plain run
+"$KASAN" run --month $MONTH --data "$DATA" --rules "$RULES" --out "$W/plain" --no-workbooks --quiet
+for f in payments.csv rejections.csv; do
+    for o in y wb; do
+        if cmp -s "$W/plain/$MONTH/$f" "$W/$o/$MONTH/$f"; then echo "check: $f of the $o run = plain run: same"
+        else echo "check: $f of the $o run = plain run: DIFFERENT"; fail=1; fi
+    done
+done
+exit $fail
