@@ -20,6 +20,19 @@ static i128 gcd128(i128 a, i128 b)
     return a;
 }
 
+static int64_t gcd64(int64_t a, int64_t b)
+{
+    uint64_t x = (uint64_t)(a < 0 ? -a : a), y = (uint64_t)(b < 0 ? -b : b);
+    while (y) {
+        uint64_t t = x % y;
+        x = y;
+        y = t;
+    }
+    return (int64_t)x;
+}
+
+/* Reduces n/d into out.  The 64-bit path avoids 128-bit division, which is
+ * a library call and dominated evaluation when every value went through it. */
 static num_status num_make(i128 n, i128 d, num *out)
 {
     if (d == 0)
@@ -27,6 +40,19 @@ static num_status num_make(i128 n, i128 d, num *out)
     if (d < 0) {
         n = -n;
         d = -d;
+    }
+    if (n > -INT64_MAX && n < INT64_MAX && d < INT64_MAX) {
+        int64_t n64 = (int64_t)n, d64 = (int64_t)d;
+        if (d64 != 1) {
+            int64_t g = gcd64(n64, d64);
+            if (g > 1) {
+                n64 /= g;
+                d64 /= g;
+            }
+        }
+        out->n = n64;
+        out->d = d64;
+        return NUM_OK;
     }
     if (d != 1) {
         i128 g = gcd128(n, d);
@@ -98,6 +124,21 @@ num_status num_round(num a, int64_t unit, round_mode mode, num *out)
     if (unit <= 0)
         return NUM_DIV_ZERO;
     /* a / unit = n / (d*unit) = q + rem/den, truncated toward zero */
+    int64_t den64;
+    if (!__builtin_mul_overflow(a.d, unit, &den64)) {
+        int64_t q = a.n / den64, rem = a.n % den64;
+        if (rem != 0) {
+            uint64_t mag = (uint64_t)(rem < 0 ? -rem : rem);
+            bool away = mode == ROUND_UP || (mode == ROUND_HALF_UP && 2 * mag >= (uint64_t)den64);
+            if (away)
+                q += a.n < 0 ? -1 : 1;
+        }
+        int64_t r;
+        if (__builtin_mul_overflow(q, unit, &r) || r == INT64_MIN)
+            return NUM_OVERFLOW;
+        *out = num_int(r);
+        return NUM_OK;
+    }
     i128 den = (i128)a.d * unit;
     i128 q = (i128)a.n / den, rem = (i128)a.n % den;
     if (rem != 0) {
