@@ -93,6 +93,23 @@ int month_compute(const rule_set *rs, claim_month m, const input_file in[INPUT_C
                   month_run *run, diag_list *d);
 void month_free(month_run *run);
 
+/* The registry read, hashed and parsed once for the months of one run
+ * (kasan run --fy): month_compute_shared borrows it instead of parsing
+ * in[INPUT_REGISTRY], so it must outlive those months. */
+typedef struct shared_registry {
+    arena a;
+    input_file file;
+    registry reg;
+} shared_registry;
+
+int shared_registry_load(const char *data_dir, shared_registry *sr, diag_list *d);
+void shared_registry_free(shared_registry *sr);
+/* Reads only DATA/claims/YYYY-MM/{children,nurses}.csv into out[1..2]. */
+int month_read_claims(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
+                      diag_list *d);
+int month_compute_shared(const rule_set *rs, claim_month m, const input_file in[INPUT_COUNT],
+                         const shared_registry *sr, month_run *run, diag_list *d);
+
 /* A formula value of program p for nursery nm (SCOPE_NURSERY) or for
  * eligible line i of the run (SCOPE_CHILD / SCOPE_STAFF). */
 value month_nursery_value(const month_run *run, size_t p, const nursery_month *nm,

@@ -45,12 +45,19 @@ int cli_load_rules(const char *dir, rule_set *rs)
 
 int cli_compute_month(const cli_paths *paths, const rule_set *rs, claim_month m, month_run *run)
 {
+    return cli_compute_month_shared(paths, rs, m, NULL, run);
+}
+
+int cli_compute_month_shared(const cli_paths *paths, const rule_set *rs, claim_month m,
+                             const shared_registry *sr, month_run *run)
+{
     diag_list d = DIAG_LIST_INIT;
     arena bytes = ARENA_INIT;
     input_file in[INPUT_COUNT] = {0};
-    int rc = month_read_inputs(paths->data, m, &bytes, in, &d);
+    int rc = sr ? month_read_claims(paths->data, m, &bytes, in, &d)
+                : month_read_inputs(paths->data, m, &bytes, in, &d);
     if (rc == 0)
-        rc = month_compute(rs, m, in, run, &d);
+        rc = month_compute_shared(rs, m, in, sr, run, &d);
     else
         memset(run, 0, sizeof *run);
     run->input_bytes = bytes; /* the run borrows the bytes; month_free releases them */

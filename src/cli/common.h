@@ -30,6 +30,9 @@ bool cli_parse_month(const char *s, claim_month *m);
 int cli_load_rules(const char *dir, rule_set *rs);
 /* Reads and computes a month; prints problems. EXIT_OK / EXIT_INVALID. */
 int cli_compute_month(const cli_paths *paths, const rule_set *rs, claim_month m, month_run *run);
+/* The same with the registry parsed once for several months (sr may be NULL). */
+int cli_compute_month_shared(const cli_paths *paths, const rule_set *rs, claim_month m,
+                             const shared_registry *sr, month_run *run);
 const char *cli_actor(const char *given);
 /* "2025-04-20250510T093000Z-1a2b3c4d": month, UTC time, and a digest of inputs. */
 char *cli_run_id(const month_run *run, const char *created, arena *a);

@@ -324,12 +324,13 @@ static int refuse_if_finalized(ledger *lg, const char *mon)
     return rc;
 }
 
-static int run_month(const run_opts *o, const rule_set *rs, claim_month m)
+static int run_month(const run_opts *o, const rule_set *rs, const shared_registry *sr,
+                     claim_month m)
 {
     char mon[8], created[32];
     month_format(m, mon);
     month_run run;
-    int rc = cli_compute_month(&o->paths, rs, m, &run);
+    int rc = cli_compute_month_shared(&o->paths, rs, m, sr, &run);
     if (rc != EXIT_OK) {
         month_free(&run);
         return rc;
@@ -399,6 +400,18 @@ int cmd_run(int argc, char **argv)
     rule_set rs;
     int rc = cli_load_rules(o.paths.rules, &rs);
     arena_keep_freed_memory(); /* each month reuses the last one's memory */
+    shared_registry sr, *srp = NULL;
+    if (rc == EXIT_OK && count > 1) {
+        /* a fiscal year reads, hashes and parses the registry once */
+        diag_list d = DIAG_LIST_INIT;
+        if (shared_registry_load(o.paths.data, &sr, &d) != 0) {
+            diag_print(&d, stderr);
+            fprintf(stderr, "kasan run: the registry could not be read; nothing was computed\n");
+            rc = EXIT_INVALID;
+        }
+        diag_release(&d);
+        srp = &sr;
+    }
     bool tty = isatty(2) && count > 1;
     for (int i = 0; i < count && rc == EXIT_OK; i++) {
         claim_month m = count > 1 ? month_of_fiscal(month_fiscal_year(first), i) : first;
@@ -407,10 +420,12 @@ int cmd_run(int argc, char **argv)
             month_format(m, mon);
             fprintf(stderr, "\r[%-12.*s] %2d/12 %s", i + 1, "############", i + 1, mon);
         }
-        rc = run_month(&o, &rs, m);
+        rc = run_month(&o, &rs, srp, m);
     }
     if (tty)
         fprintf(stderr, "\n");
+    if (srp)
+        shared_registry_free(srp);
     rules_free(&rs);
     return rc;
 }

@@ -10,28 +10,52 @@
 #include "kasan/expr.h"
 #include "kasan/fsutil.h"
 
-int month_read_inputs(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
+static int read_input(const char *data_dir, const char *name, arena *a, input_file *out,
+                      diag_list *d)
+{
+    char *path = arena_printf(a, "%s/%s", data_dir, name);
+    char *data;
+    if (fs_read_file_arena(path, a, &data, &out->len) != 0) {
+        diag_error(d, path, 0, 0, "cannot read input file (%s)", strerror(errno));
+        return -1;
+    }
+    out->name = name;
+    out->data = data;
+    hash_sha256_hex(data, out->len, out->sha256);
+    return 0;
+}
+
+int month_read_claims(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
                       diag_list *d)
 {
     char mon[8];
     month_format(m, mon);
-    const char *names[INPUT_COUNT] = {
-        "nurseries.csv", arena_printf(a, "claims/%s/children.csv", mon),
-        arena_printf(a, "claims/%s/nurses.csv", mon)};
-    int rc = 0;
-    for (int i = 0; i < INPUT_COUNT; i++) {
-        char *path = arena_printf(a, "%s/%s", data_dir, names[i]);
-        char *data;
-        if (fs_read_file_arena(path, a, &data, &out[i].len) != 0) {
-            diag_error(d, path, 0, 0, "cannot read input file (%s)", strerror(errno));
-            rc = -1;
-            continue;
-        }
-        out[i].name = names[i];
-        out[i].data = data;
-        hash_sha256_hex(data, out[i].len, out[i].sha256);
-    }
-    return rc;
+    int rc = read_input(data_dir, arena_printf(a, "claims/%s/children.csv", mon), a,
+                        &out[INPUT_CHILDREN], d);
+    rc |= read_input(data_dir, arena_printf(a, "claims/%s/nurses.csv", mon), a, &out[INPUT_STAFF], d);
+    return rc ? -1 : 0;
+}
+
+int month_read_inputs(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
+                      diag_list *d)
+{
+    int rc = read_input(data_dir, "nurseries.csv", a, &out[INPUT_REGISTRY], d);
+    rc |= month_read_claims(data_dir, m, a, out, d);
+    return rc ? -1 : 0;
+}
+
+int shared_registry_load(const char *data_dir, shared_registry *sr, diag_list *d)
+{
+    memset(sr, 0, sizeof *sr);
+    if (read_input(data_dir, "nurseries.csv", &sr->a, &sr->file, d) != 0)
+        return -1;
+    return registry_parse(sr->file.name, sr->file.data, sr->file.len, &sr->a, &sr->reg, d);
+}
+
+void shared_registry_free(shared_registry *sr)
+{
+    arena_release(&sr->a);
+    memset(sr, 0, sizeof *sr);
 }
 
 /* Programs in force for the month, sorted by id; a program whose versions
@@ -60,17 +84,21 @@ static int choose_rules(month_run *run, diag_list *d)
     return 0;
 }
 
-static int parse_inputs(month_run *run, const input_file in[INPUT_COUNT], diag_list *d)
+static int parse_inputs(month_run *run, const input_file in[INPUT_COUNT],
+                        const shared_registry *sr, diag_list *d)
 {
     for (int i = 0; i < INPUT_COUNT; i++) {
-        run->inputs[i] = in[i]; /* the bytes are borrowed: see month.h */
-        run->inputs[i].name = arena_strdup(&run->a, in[i].name);
-        if (!in[i].sha256[0])
-            hash_sha256_hex(in[i].data, in[i].len, run->inputs[i].sha256);
+        input_file *f = &run->inputs[i];
+        *f = i == INPUT_REGISTRY && sr ? sr->file : in[i]; /* bytes borrowed: see month.h */
+        f->name = arena_strdup(&run->a, f->name);
+        if (!f->sha256[0])
+            hash_sha256_hex(f->data, f->len, f->sha256);
     }
     intake_vocab vocab = {run->terms->care_codes, run->terms->n_care};
     const input_file *f = run->inputs;
-    if (registry_parse(f[0].name, f[0].data, f[0].len, &run->a, &run->reg, d) != 0)
+    if (sr)
+        run->reg = sr->reg; /* borrowed, parsed once for the whole run */
+    else if (registry_parse(f[0].name, f[0].data, f[0].len, &run->a, &run->reg, d) != 0)
         return -1;
     int rc = children_parse(f[1].name, f[1].data, f[1].len, &run->reg, &vocab, &run->a, &run->cl, d);
     rc |= staff_parse(f[2].name, f[2].data, f[2].len, &run->reg, &run->a, &run->cl, d);
@@ -241,10 +269,16 @@ static int evaluate(month_run *run, diag_list *d)
 int month_compute(const rule_set *rs, claim_month m, const input_file in[INPUT_COUNT],
                   month_run *run, diag_list *d)
 {
+    return month_compute_shared(rs, m, in, NULL, run, d);
+}
+
+int month_compute_shared(const rule_set *rs, claim_month m, const input_file in[INPUT_COUNT],
+                         const shared_registry *sr, month_run *run, diag_list *d)
+{
     memset(run, 0, sizeof *run);
     run->month = m;
     run->rules = rs;
-    if (choose_rules(run, d) != 0 || parse_inputs(run, in, d) != 0)
+    if (choose_rules(run, d) != 0 || parse_inputs(run, in, sr, d) != 0)
         return -1;
     eligibility el = {
         .child_ok = calloc(run->cl.n_children + 1, sizeof(bool)),
