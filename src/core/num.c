@@ -20,15 +20,25 @@ static i128 gcd128(i128 a, i128 b)
     return a;
 }
 
+/* Binary gcd (Stein): shifts and subtractions instead of hardware division,
+ * which made Euclid's loop the evaluator's largest cost. */
 static int64_t gcd64(int64_t a, int64_t b)
 {
     uint64_t x = (uint64_t)(a < 0 ? -a : a), y = (uint64_t)(b < 0 ? -b : b);
-    while (y) {
-        uint64_t t = x % y;
-        x = y;
-        y = t;
-    }
-    return (int64_t)x;
+    if (x == 0 || y == 0)
+        return (int64_t)(x | y);
+    int shift = __builtin_ctzll(x | y);
+    x >>= __builtin_ctzll(x);
+    do {
+        y >>= __builtin_ctzll(y);
+        if (x > y) {
+            uint64_t t = x;
+            x = y;
+            y = t;
+        }
+        y -= x;
+    } while (y);
+    return (int64_t)(x << shift);
 }
 
 /* Reduces n/d into out.  The 64-bit path avoids 128-bit division, which is
