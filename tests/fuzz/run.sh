@@ -6,7 +6,8 @@
 # TARGET/ and makes the script exit 1 (after the other targets ran).  Each
 # target's log is BUILD/fuzz-logs/TARGET.log; its last stats line is printed.
 # Usage: tests/fuzz/run.sh SECONDS [csv|rules|expr|ledger ...]
-# Env: BUILD (default build-fuzz), NICE (default 19), CC (default clang).
+# Env: BUILD (default build-fuzz), NICE (default 19), CC (default clang),
+#      FUZZ_SEED (libFuzzer -seed; unset = random, ci.sh sets 1 so CI is repeatable).
 set -uo pipefail
 secs=${1:?usage: tests/fuzz/run.sh SECONDS [TARGET...]}
 shift
@@ -29,12 +30,14 @@ for t in "${targets[@]}"; do
     log=$build/fuzz-logs/$t.log
     mkdir -p "$work" "$art" "$(dirname "$log")"
     dict=()
+    seed=()
+    [ -n "${FUZZ_SEED:-}" ] && seed=(-seed="$FUZZ_SEED")
     [ -f "tests/fuzz/fuzz_$t.dict" ] && dict=(-dict="tests/fuzz/fuzz_$t.dict")
     echo "== fuzz_$t for ${secs}s"
     TMPDIR=$tmp ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         nice -n "${NICE:-19}" "$exe" -max_total_time="$secs" -rss_limit_mb=512 -timeout=10 \
-        -print_final_stats=1 -artifact_prefix="$art/" "${dict[@]}" "$work" "tests/fuzz/corpus/$t" \
+        -print_final_stats=1 -artifact_prefix="$art/" "${seed[@]}" "${dict[@]}" "$work" "tests/fuzz/corpus/$t" \
         >"$log" 2>&1
     rc=$?
     grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -1
