@@ -73,5 +73,23 @@ assert 50000 in vals
 PYEOF
 $PY "$SRCDIR/tests/e2e/check_workbooks.py" "$tmp/o2/2025-04" && ok || bad "check hostile month"
 
+# 和暦 at the change of era: the issue date printed on the statement.
+# 2019-04-30 is the last day of 平成 (平成31年), 2019-05-01 the first of 令和,
+# written 令和元年 (not 令和1年); 2019-12-31 is still 元年, 2020-01-01 令和2年.
+for pair in "2019-04-30 平成31年4月30日" "2019-05-01 令和元年5月1日" \
+            "2019-12-31 令和元年12月31日" "2020-01-01 令和2年1月1日"; do
+    iso=${pair% *} want=${pair#* }
+    rm -rf "$tmp/o3"
+    "$KASAN" run --month 2025-04 --out "$tmp/o3" --rules "$SRCDIR/rules" --data "$D" \
+        --issue-date "$iso" --quiet || bad "run with issue date $iso"
+    $PY - "$tmp/o3/2025-04/statements/P001.xlsx" "$want" <<'PYEOF' && ok || bad "issue date $iso is $want"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+text = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+assert any(sys.argv[2] in t for t in text), [t for t in text if "年" in t]
+assert not any("令和1年" in t for t in text), "令和1年 must be 令和元年"
+PYEOF
+done
+
 echo "workbooks: $pass passed, $fail failed"
 [ $fail = 0 ]
