@@ -120,6 +120,8 @@ typedef struct ledger_finalize_res {
     int64_t fy_paid_after_yen;   /* + this run */
     int64_t overrun_yen;         /* fy_paid_after − line amount when > 0, else 0 */
     int64_t event_seq;           /* the audit event appended (LEDGER_OK only) */
+    char event_hash[SHA256_HEX_LEN + 1]; /* its hash: the anchor to write down outside the
+                                          * ledger (LEDGER_OK only) */
     char superseded_run_id[128]; /* "" unless a run was superseded */
 } ledger_finalize_res;
 
@@ -154,7 +156,17 @@ typedef struct ledger_month_sum {
 
 typedef struct ledger_counts {
     int64_t events, blobs, runs;
+    int64_t head_seq;                   /* the last event (0 if none) */
+    char head_hash[SHA256_HEX_LEN + 1]; /* its stored hash (64 zeros if none) */
 } ledger_counts;
+
+/* An anchor: an event's hash written down outside the ledger (the finalize
+ * summary prints it).  The chain alone cannot show that someone rewrote every
+ * event and recomputed every hash; an anchor can. */
+typedef struct ledger_anchor {
+    int64_t seq;
+    char hash[SHA256_HEX_LEN + 1];
+} ledger_anchor;
 
 /* Opens (and with create, creates) the ledger at path: WAL, synchronous=FULL,
  * foreign keys, busy timeout; creates the schema if absent.  Without create a
@@ -184,6 +196,10 @@ int ledger_blob_get(ledger *lg, const char *sha256, char **data, size_t *len);
  * and returns the number of problems, or -1 if the ledger could not be read
  * (ledger_errmsg).  counts, if not NULL, receives what was checked. */
 int ledger_verify(ledger *lg, FILE *report, ledger_counts *counts);
+/* Checks each anchor against the stored hash of its event; one report line
+ * per anchor that does not match (or whose event is gone).  Returns the
+ * number of such anchors, or -1 if the ledger could not be read. */
+int ledger_verify_anchors(ledger *lg, const ledger_anchor *anchors, size_t n, FILE *report);
 /* The event log as JSON Lines: seq, time, actor, action, payload (an object),
  * prev_hash, hash; keys sorted.  Returns a ledger_status. */
 int ledger_export_jsonl(ledger *lg, FILE *out);

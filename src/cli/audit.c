@@ -1,8 +1,10 @@
 /* audit: `kasan audit verify` checks the ledger's integrity (hash chain,
  * stored files, runs against their events); `kasan audit export` writes the
  * event log as JSON Lines to standard output.  Reads the ledger, never writes. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kasan/cli.h"
@@ -11,22 +13,56 @@
 
 static void audit_usage(FILE *f)
 {
-    fputs("usage: kasan audit verify [--out DIR]\n"
+    fputs("usage: kasan audit verify [--out DIR] [--anchor SEQ:SHA256 ...]\n"
           "       kasan audit export [--out DIR]\n"
           "\n"
           "  verify   recompute the ledger's event hash chain, every stored file's\n"
-          "           SHA-256 and every run against its event; exit 4 on any problem\n"
+          "           SHA-256 and every run against its event; exit 4 on any problem.\n"
+          "           Prints the last event's hash: write it down outside the ledger\n"
           "  export   write the event log as JSON Lines to standard output\n"
           "\n"
-          "  --out DIR   directory holding ledger.sqlite (default out/)\n"
-          "  --help      show this help\n",
+          "  --out DIR            directory holding ledger.sqlite (default out/)\n"
+          "  --anchor SEQ:SHA256  an event hash written down earlier (kasan run --finalize\n"
+          "                       and audit verify print them); it must still be event\n"
+          "                       SEQ's hash, so a rewritten and re-hashed log is caught\n"
+          "  --help               show this help\n",
           f);
 }
 
-static int audit_verify(ledger *lg)
+enum { MAX_ANCHORS = 64 };
+
+typedef struct audit_opts {
+    const char *out_dir;
+    ledger_anchor anchors[MAX_ANCHORS];
+    size_t n_anchors;
+} audit_opts;
+
+/* "SEQ:HASH": SEQ a positive integer, HASH 64 lowercase hex digits. */
+static bool parse_anchor(const char *s, ledger_anchor *an)
+{
+    char *end;
+    errno = 0;
+    long long seq = strtoll(s, &end, 10);
+    if (errno || seq <= 0 || end == s || *end != ':' || strlen(end + 1) != SHA256_HEX_LEN)
+        return false;
+    for (const char *h = end + 1; *h; h++)
+        if (!((*h >= '0' && *h <= '9') || (*h >= 'a' && *h <= 'f')))
+            return false;
+    an->seq = seq;
+    memcpy(an->hash, end + 1, SHA256_HEX_LEN + 1);
+    return true;
+}
+
+static int audit_verify(ledger *lg, const audit_opts *o)
 {
     ledger_counts c;
     int problems = ledger_verify(lg, stdout, &c);
+    int anchor_problems = problems < 0 ? 0 : ledger_verify_anchors(lg, o->anchors, o->n_anchors,
+                                                                    stdout);
+    if (anchor_problems < 0)
+        problems = -1;
+    else
+        problems += anchor_problems;
     if (problems < 0) {
         fprintf(stderr, "kasan audit: %s\n", ledger_errmsg(lg));
         return EXIT_INTERNAL;
@@ -38,8 +74,10 @@ static int audit_verify(ledger *lg)
                (long long)c.runs);
         return EXIT_DIFFERENT;
     }
-    printf("ledger OK: %lld events, %lld blobs verified\n", (long long)c.events,
-           (long long)c.blobs);
+    printf("ledger OK: %lld events, %lld blobs verified", (long long)c.events, (long long)c.blobs);
+    if (o->n_anchors)
+        printf(", %zu anchor%s matched", o->n_anchors, o->n_anchors == 1 ? "" : "s");
+    printf("\nlast event: --anchor %lld:%s\n", (long long)c.head_seq, c.head_hash);
     return EXIT_OK;
 }
 
@@ -53,12 +91,13 @@ static int audit_export(ledger *lg)
     return EXIT_OK;
 }
 
-/* Parses [--out DIR] [--help] after the action word; returns -1 to go on,
- * else the exit code. */
-static int audit_options(int argc, char **argv, const char **out_dir)
+/* Parses [--out DIR] [--anchor A]... [--help] after the action word; returns
+ * -1 to go on, else the exit code. */
+static int audit_options(int argc, char **argv, bool verify, audit_opts *o)
 {
     static const struct option opts[] = {
         {"out", required_argument, NULL, 'o'},
+        {"anchor", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -66,7 +105,20 @@ static int audit_options(int argc, char **argv, const char **out_dir)
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'o': *out_dir = optarg; break;
+        case 'o': o->out_dir = optarg; break;
+        case 'a':
+            if (!verify) {
+                fputs("kasan audit: --anchor goes with verify\n", stderr);
+                return EXIT_USAGE;
+            }
+            if (o->n_anchors == MAX_ANCHORS || !parse_anchor(optarg, &o->anchors[o->n_anchors])) {
+                fprintf(stderr, "kasan audit: --anchor '%s': expected SEQ:SHA256 (an event number, "
+                                "a colon and 64 lowercase hex digits; at most %d anchors)\n",
+                        optarg, MAX_ANCHORS);
+                return EXIT_USAGE;
+            }
+            o->n_anchors++;
+            break;
         case 'h': audit_usage(stdout); return EXIT_OK;
         default: audit_usage(stderr); return EXIT_USAGE;
         }
@@ -85,25 +137,33 @@ int cmd_audit(int argc, char **argv)
         audit_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
-    const char *action = argv[1], *out_dir = "out";
+    const char *action = argv[1];
+    static audit_opts o; /* static: 64 anchors are 4.6 KB */
+    o = (audit_opts){.out_dir = "out"};
     bool verify = !strcmp(action, "verify");
     if (!verify && strcmp(action, "export") != 0) {
         fprintf(stderr, "kasan audit: unknown action '%s' (verify or export)\n", action);
         audit_usage(stderr);
         return EXIT_USAGE;
     }
-    int rc = audit_options(argc - 1, argv + 1, &out_dir);
+    int rc = audit_options(argc - 1, argv + 1, verify, &o);
     if (rc >= 0)
         return rc;
     char path[4096], err[1024];
-    if (snprintf(path, sizeof path, "%s/ledger.sqlite", out_dir) >= (int)sizeof path) {
+    if (snprintf(path, sizeof path, "%s/ledger.sqlite", o.out_dir) >= (int)sizeof path) {
         fputs("kasan audit: --out path too long\n", stderr);
         return EXIT_USAGE;
     }
     ledger *lg;
     int st = ledger_open(path, false, &lg, err, sizeof err);
     if (st == LEDGER_NOT_FOUND && fs_exists(path)) {
-        /* an empty ledger (first finalization interrupted) is consistent */
+        /* an empty ledger (first finalization interrupted) is consistent,
+         * unless an anchor says events existed */
+        if (verify && o.n_anchors) {
+            printf("event %lld: gone, but an anchor was recorded for it (the ledger is empty)\n"
+                   "ledger FAILED verification\n", (long long)o.anchors[0].seq);
+            return EXIT_DIFFERENT;
+        }
         if (verify)
             printf("ledger OK: empty, nothing finalized\n");
         return EXIT_OK;
@@ -112,7 +172,7 @@ int cmd_audit(int argc, char **argv)
         fprintf(stderr, "kasan audit: %s\n", err);
         return EXIT_INTERNAL;
     }
-    rc = verify ? audit_verify(lg) : audit_export(lg);
+    rc = verify ? audit_verify(lg, &o) : audit_export(lg);
     ledger_close(lg);
     return rc;
 }

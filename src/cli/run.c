@@ -266,13 +266,15 @@ static void fill_ledger_request(const month_run *run, const run_opts *o, const r
     rq->reason = o->reason;
 }
 
-static int finalize(const run_opts *o, const month_run *run, const run_meta *meta, ledger *lg)
+static int finalize(const run_opts *o, const month_run *run, const run_meta *meta, ledger *lg,
+                    ledger_finalize_res *out)
 {
     arena a = ARENA_INIT;
     ledger_finalize_req rq = {0};
     ledger_finalize_res res = {0};
     fill_ledger_request(run, o, meta, &a, &rq);
     int st = ledger_finalize(lg, &rq, &res);
+    *out = res;
     char b1[32], b2[32], b3[32];
     int rc = EXIT_OK;
     if (st == LEDGER_OVER_BUDGET) {
@@ -298,12 +300,20 @@ static int finalize(const run_opts *o, const month_run *run, const run_meta *met
     } else if (st != LEDGER_OK) {
         fprintf(stderr, "kasan run: ledger: %s: %s\n", ledger_strstatus(st), ledger_errmsg(lg));
         rc = EXIT_INTERNAL;
-    } else if (!o->quiet) {
-        printf("  finalized in the ledger: event %lld%s%s\n", (long long)res.event_seq,
-               *res.superseded_run_id ? ", supersedes run " : "", res.superseded_run_id);
     }
     arena_release(&a);
     return rc;
+}
+
+static void print_finalized(const ledger_finalize_res *res)
+{
+    printf("  finalized in the ledger: event %lld%s%s\n", (long long)res->event_seq,
+           *res->superseded_run_id ? ", supersedes run " : "", res->superseded_run_id);
+    /* an anchor kept outside the ledger (with the 決裁文書) catches a log that
+     * was rewritten and re-hashed as a whole */
+    printf("  anchor to keep with the payment approval: %lld:%s\n"
+           "  (check it any time: kasan audit verify --anchor %lld:%s)\n",
+           (long long)res->event_seq, res->event_hash, (long long)res->event_seq, res->event_hash);
 }
 
 /* Draft runs of a finalized month are refused: its outputs are the record. */
@@ -359,16 +369,20 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     char *stage = arena_printf(&a, "%s/.%s.staging-%ld", o->paths.out, mon, (long)getpid());
     if (rc == EXIT_OK && write_outputs(o, &run, &bv, &meta, stage) != 0)
         rc = EXIT_INTERNAL;
+    ledger_finalize_res fres = {0};
     if (rc == EXIT_OK && o->finalize)
-        rc = finalize(o, &run, &meta, lg);
+        rc = finalize(o, &run, &meta, lg, &fres);
     if (rc == EXIT_OK && publish(stage, final_dir) != 0) {
         fprintf(stderr, "kasan run: cannot move outputs into %s: %s\n", final_dir, strerror(errno));
         rc = EXIT_INTERNAL;
     }
     if (rc != EXIT_OK)
         fs_remove_tree(stage);
-    else if (!o->quiet)
+    else if (!o->quiet) {
         print_summary(o, &run, &bv, meta.run_id, final_dir);
+        if (o->finalize)
+            print_finalized(&fres);
+    }
     ledger_close(lg);
     arena_release(&a);
     month_free(&run);

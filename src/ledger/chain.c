@@ -109,9 +109,9 @@ int ledger_chain_head(ledger *lg, int64_t *seq, char hash[SHA256_HEX_LEN + 1])
 }
 
 int ledger_chain_append(ledger *lg, int64_t seq, const char *prev_hash, const char *time,
-                        const char *actor, const char *action, const char *payload)
+                        const char *actor, const char *action, const char *payload,
+                        char hash[SHA256_HEX_LEN + 1])
 {
-    char hash[SHA256_HEX_LEN + 1];
     ledger_event_hash(seq, time, actor, action, payload, prev_hash, hash);
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg,
@@ -355,7 +355,7 @@ static void problem(FILE *report, int *n, const char *fmt, ...)
 
 /* Each event against its own hash and its predecessor's; a break is
  * reported once, then the chain continues from the stored hash. */
-static int verify_chain(ledger *lg, FILE *report, int *problems, int64_t *n_events)
+static int verify_chain(ledger *lg, FILE *report, int *problems, ledger_counts *c)
 {
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg,
@@ -370,7 +370,7 @@ static int verify_chain(ledger *lg, FILE *report, int *problems, int64_t *n_even
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t seq = sqlite3_column_int64(st, 0);
         const char *stored = ledger_col_text(st, 6);
-        ++*n_events;
+        c->events++;
         if (strcmp(ledger_col_text(st, 5), expect_prev) != 0)
             problem(report, problems,
                     "event %lld: previous-hash link broken (event deleted, inserted or reordered)",
@@ -387,6 +387,8 @@ static int verify_chain(ledger *lg, FILE *report, int *problems, int64_t *n_even
         snprintf(expect_prev, sizeof expect_prev, "%s", stored);
         last = seq;
     }
+    c->head_seq = last;
+    snprintf(c->head_hash, sizeof c->head_hash, "%s", expect_prev);
     if (step != SQLITE_DONE)
         rc = ledger_sqlite_fail(lg, "ledger: reading events");
     sqlite3_finalize(st);
@@ -499,12 +501,12 @@ static int verify_links(ledger *lg, FILE *report, int *problems)
 
 int ledger_verify(ledger *lg, FILE *report, ledger_counts *counts)
 {
-    ledger_counts c = {0, 0, 0};
+    ledger_counts c = {0, 0, 0, 0, LEDGER_ZERO_HASH};
     int problems = 0;
     int rc = ledger_tx_begin(lg, false);
     if (rc)
         return -1;
-    rc = verify_chain(lg, report, &problems, &c.events);
+    rc = verify_chain(lg, report, &problems, &c);
     if (!rc)
         rc = verify_runs(lg, report, &problems, &c.runs);
     if (!rc)
@@ -514,6 +516,32 @@ int ledger_verify(ledger *lg, FILE *report, ledger_counts *counts)
     rc = ledger_tx_end(lg, rc);
     if (counts)
         *counts = c;
+    return rc ? -1 : problems;
+}
+
+int ledger_verify_anchors(ledger *lg, const ledger_anchor *anchors, size_t n, FILE *report)
+{
+    sqlite3_stmt *st;
+    if (ledger_prepare(lg, "SELECT hash FROM events WHERE seq = ?", &st))
+        return -1;
+    int problems = 0, rc = LEDGER_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const ledger_anchor *an = &anchors[i];
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, an->seq);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_DONE)
+            problem(report, &problems, "event %lld: gone, but anchor %lld:%s was recorded for it",
+                    (long long)an->seq, (long long)an->seq, an->hash);
+        else if (step != SQLITE_ROW)
+            rc = ledger_sqlite_fail(lg, "ledger: reading an anchored event");
+        else if (strcmp(ledger_col_text(st, 0), an->hash) != 0)
+            problem(report, &problems,
+                    "event %lld: hash %s differs from the recorded anchor %s (the event log "
+                    "was rewritten after the anchor was taken)",
+                    (long long)an->seq, ledger_col_text(st, 0), an->hash);
+    }
+    sqlite3_finalize(st);
     return rc ? -1 : problems;
 }
 

@@ -46,8 +46,10 @@ void ledger_event_hash(int64_t seq, const char *time, const char *actor, const c
                        const char *payload, const char *prev_hash, char out[SHA256_HEX_LEN + 1]);
 /* Last event's seq and hash (0 and 64 zeros when the log is empty). */
 int ledger_chain_head(ledger *lg, int64_t *seq, char hash[SHA256_HEX_LEN + 1]);
+/* Appends an event; its hash goes to out_hash. */
 int ledger_chain_append(ledger *lg, int64_t seq, const char *prev_hash, const char *time,
-                        const char *actor, const char *action, const char *payload);
+                        const char *actor, const char *action, const char *payload,
+                        char out_hash[SHA256_HEX_LEN + 1]);
 /* The canonical finalize/supersede payload of a recorded run, built from its
  * rows (so ledger_verify can rebuild it and compare). */
 int ledger_run_payload(ledger *lg, const char *run_id, strbuf *out);

@@ -627,12 +627,14 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
     sb_init(&payload);
     rc = ledger_run_payload(lg, req->run_id, &payload);
     now_iso(now);
+    char hash[SHA256_HEX_LEN + 1];
     if (!rc)
         rc = ledger_chain_append(lg, seq, prev, now, req->actor,
-                                 old_id[0] ? "supersede" : "finalize", payload.buf);
+                                 old_id[0] ? "supersede" : "finalize", payload.buf, hash);
     sb_release(&payload);
     if (!rc) {
         res->event_seq = seq;
+        memcpy(res->event_hash, hash, sizeof hash);
         memcpy(res->superseded_run_id, old_id, sizeof old_id);
     }
     return rc;

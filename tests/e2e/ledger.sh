@@ -86,6 +86,54 @@ m=$(sqlite3 "$tmp/t-doctored_payment/ledger.sqlite" "SELECT r.month FROM payment
 expect_rc 4 $? "replay of a doctored payment"
 grep -q DIFFERENT "$tmp/replay" && ok || bad "replay lists the difference"
 
+# --- anchors: a log rewritten and re-hashed as a whole ----------------------
+# The chain alone cannot catch someone who edits an event and recomputes every
+# hash after it; an anchor (an event hash written down outside the ledger, as
+# `run --finalize` prints it) can.
+A=$tmp/anchored
+rm -rf "$A"; cp -r "$tmp/year" "$A"
+h3=$(sqlite3 "$A/ledger.sqlite" "SELECT hash FROM events WHERE seq = 3")
+"$KASAN" audit verify --out "$A" --anchor "3:$h3" >"$tmp/verify"; expect_rc 0 $? "verify with a true anchor"
+grep -q "1 anchor matched" "$tmp/verify" && ok || bad "true anchor reported: $(cat "$tmp/verify")"
+last=$(sqlite3 "$A/ledger.sqlite" "SELECT seq || ':' || hash FROM events ORDER BY seq DESC LIMIT 1")
+grep -qF -- "--anchor $last" "$tmp/verify" && ok || bad "verify prints the last event's anchor $last"
+# the finalize summary prints the anchor of its event
+F=$tmp/fin-anchor
+"$KASAN" run --month 2025-04 --data "$DATA" --rules "$RULES" --out "$F" --finalize --no-workbooks >"$tmp/fin" 2>&1
+fa=$(sqlite3 "$F/ledger.sqlite" "SELECT seq || ':' || hash FROM events WHERE seq = 1")
+grep -qF "anchor to keep with the payment approval: $fa" "$tmp/fin" && ok || bad "finalize prints anchor $fa"
+# forge: move event 2's time by a day and re-hash events 2.. so the chain is whole again
+python3 - "$A/ledger.sqlite" <<'PYEOF' || bad "forging the chain failed"
+import hashlib, json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.executescript("DROP TRIGGER IF EXISTS events_no_update;")
+rows = db.execute("SELECT seq, time, actor, action, payload, prev_hash FROM events ORDER BY seq").fetchall()
+prev = None
+for seq, time, actor, action, payload, prev_hash in rows:
+    if seq == 2:
+        time = time.replace(time[:4], str(int(time[:4]) - 1), 1)
+    if prev is not None:
+        prev_hash = prev
+    text = json.dumps({"action": action, "actor": actor, "payload": payload, "prev_hash": prev_hash,
+                       "seq": seq, "time": time}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    h = hashlib.sha256(text.encode()).hexdigest()
+    db.execute("UPDATE events SET time = ?, prev_hash = ?, hash = ? WHERE seq = ?", (time, prev_hash, h, seq))
+    prev = h if seq >= 2 else None
+db.commit()
+PYEOF
+"$KASAN" audit verify --out "$A" >"$tmp/verify" 2>&1
+expect_rc 0 $? "forged chain passes verify without an anchor (why anchors exist)"
+"$KASAN" audit verify --out "$A" --anchor "3:$h3" >"$tmp/verify" 2>&1
+expect_rc 4 $? "forged chain fails verify with the anchor"
+grep -q "event 3: hash .* differs from the recorded anchor" "$tmp/verify" && ok || bad "anchor mismatch names event 3: $(cat "$tmp/verify")"
+"$KASAN" audit verify --out "$A" --anchor "99:$h3" >"$tmp/verify" 2>&1
+expect_rc 4 $? "anchor of an event that is gone"
+grep -q "event 99: gone" "$tmp/verify" && ok || bad "gone anchor named: $(cat "$tmp/verify")"
+for badanchor in "3" "3:abc" "x:$h3" "0:$h3" "3:$(printf '%s' "$h3" | tr a-f A-F)"; do
+    "$KASAN" audit verify --out "$A" --anchor "$badanchor" >/dev/null 2>&1
+    expect_rc 1 $? "malformed anchor '$badanchor'"
+done
+
 # --- JSON Lines export ------------------------------------------------------
 "$KASAN" audit export --out "$tmp/year" >"$tmp/log.jsonl"; expect_rc 0 $? "export"
 python3 -c '

@@ -378,6 +378,18 @@ static void test_blob_stored_once(void **state)
     assert_int_equal(c.events, 2);
     assert_int_equal(c.blobs, 6);
     assert_int_equal(c.runs, 2);
+    /* the head is the last finalization's event; anchors check stored hashes */
+    assert_int_equal(c.head_seq, 2);
+    assert_int_equal(res.event_seq, 2);
+    assert_string_equal(c.head_hash, res.event_hash);
+    assert_int_equal(strlen(res.event_hash), SHA256_HEX_LEN);
+    ledger_anchor an[2] = {{.seq = 2}, {.seq = 3}};
+    memcpy(an[0].hash, res.event_hash, sizeof an[0].hash);
+    memcpy(an[1].hash, res.event_hash, sizeof an[1].hash);
+    assert_int_equal(ledger_verify_anchors(lg, an, 1, NULL), 0);
+    assert_int_equal(ledger_verify_anchors(lg, an, 2, NULL), 1); /* event 3 does not exist */
+    an[0].hash[0] = an[0].hash[0] == '0' ? '1' : '0';
+    assert_int_equal(ledger_verify_anchors(lg, an, 1, NULL), 1);
     ledger_close(lg);
     tdir_remove(&t);
 }
