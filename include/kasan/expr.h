@@ -87,6 +87,15 @@ typedef struct eval_ctx {
 bool expr_is_reserved_name(const char *name);
 
 value expr_eval(const expr_code *code, eval_ctx *ctx);
+/* For explain: the aggregates (sum, count, ...) of a formula, outermost
+ * ones only, in source order; at most max go to out.  Returns how many. */
+size_t expr_aggregates(const expr_code *code, const enode **out, size_t max);
+vtype expr_node_type(const enode *n);
+/* Evaluates one node of a compiled formula (an aggregate: nursery scope). */
+value expr_eval_node(const enode *n, eval_ctx *ctx);
+/* The node's source text, e.g. "sum(staff, other_income)", into buf; false
+ * if it does not fit. */
+bool expr_node_text(const expr_code *code, const enode *n, char *buf, size_t size);
 /* Position of an error node, for messages after a failed evaluation. */
 void expr_node_pos(const enode *n, int *line, int *col);
 

@@ -115,6 +115,11 @@ int month_compute_shared(const rule_set *rs, claim_month m, const input_file in[
 value month_nursery_value(const month_run *run, size_t p, const nursery_month *nm,
                           const rule_value *rv);
 value month_line_value(const month_run *run, size_t p, size_t line, const rule_value *rv);
+struct enode; /* kasan/expr.h */
+/* A node of one of program p's nursery formulas (an aggregate, for explain)
+ * evaluated again for nursery nm; *ok false if evaluation failed. */
+value month_eval_node(const month_run *run, size_t p, const nursery_month *nm,
+                      const struct enode *n, bool *ok);
 /* The month's payment rows count (nursery × program with amount > 0). */
 size_t month_payment_count(const month_run *run);
 

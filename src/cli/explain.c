@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "kasan/expr.h"
 
 enum { OPT_NURSERY = OPT_FIRST_OWN };
 
@@ -71,6 +72,34 @@ static void field_text(const month_run *run, rule_scope scope, size_t line, cons
                                                                 : s->nursery_id);
 }
 
+/* The sums and counts over the nursery's lines inside a nursery formula, so
+ * "sum(children, child_amount) + addition" shows both terms. */
+static void print_aggregates(const month_run *run, size_t p, const nursery_month *nm,
+                             const rule_value *rv, const char *indent)
+{
+    enum { MAX_AGG = 16 };
+    const enode *agg[MAX_AGG];
+    size_t n = expr_aggregates(rv->code, agg, MAX_AGG);
+    char text[512], shown[MAX_AGG][512], buf[256];
+    size_t n_shown = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!expr_node_text(rv->code, agg[k], text, sizeof text) || !strcmp(text, rv->formula))
+            continue; /* the whole formula: its value is already printed */
+        bool seen = false;
+        for (size_t j = 0; j < n_shown && !seen; j++)
+            seen = !strcmp(shown[j], text);
+        if (seen)
+            continue;
+        bool ok;
+        value v = month_eval_node(run, p, nm, agg[k], &ok);
+        if (!ok)
+            continue;
+        fmt(run, expr_node_type(agg[k]), v, buf, sizeof buf);
+        printf("%s      %s = %s\n", indent, text, buf);
+        memcpy(shown[n_shown++], text, sizeof text);
+    }
+}
+
 /* One formula value: name, label, value, formula and what it read. */
 static void print_formula(const month_run *run, size_t p, const nursery_month *nm, size_t line,
                           const rule_value *rv, const char *indent)
@@ -89,6 +118,8 @@ static void print_formula(const month_run *run, size_t p, const nursery_month *n
         field_text(run, rv->scope, line, rv->fields[k], buf, sizeof buf);
         printf("%s      %s = %s\n", indent, rv->fields[k], buf);
     }
+    if (rv->scope == SCOPE_NURSERY)
+        print_aggregates(run, p, nm, rv, indent);
     for (size_t k = 0; k < rv->n_deps; k++) {
         const rule_value *d = rv->deps[k];
         if (d->kind == RV_TABLE || (d->kind == RV_FORMULA && d->scope != SCOPE_NURSERY &&

@@ -182,12 +182,11 @@ static void group_lines(month_run *run, const eligibility *el)
     free(order);
 }
 
-/* Evaluates program p for one nursery: each formula in dependency order,
- * a line formula once per line of its kind. */
-static int eval_nursery(month_run *run, size_t p, nursery_month *nm, diag_list *d)
+/* What evaluation reads for program p and nursery nm. */
+static eval_ctx nursery_ctx(const month_run *run, size_t p, const nursery_month *nm)
 {
     const program *pg = run->programs[p];
-    eval_ctx c = {
+    return (eval_ctx){
         .nursery_slots = nm->values[p],
         .child_slots = run->child_values[p] + nm->child0 * (size_t)pg->n_slots[SCOPE_CHILD],
         .staff_slots = run->staff_values[p] + nm->staff0 * (size_t)pg->n_slots[SCOPE_STAFF],
@@ -202,6 +201,14 @@ static int eval_nursery(month_run *run, size_t p, nursery_month *nm, diag_list *
         .month_start = month_first_day(run->month),
         .month_end = month_last_day(run->month),
     };
+}
+
+/* Evaluates program p for one nursery: each formula in dependency order,
+ * a line formula once per line of its kind. */
+static int eval_nursery(month_run *run, size_t p, nursery_month *nm, diag_list *d)
+{
+    const program *pg = run->programs[p];
+    eval_ctx c = nursery_ctx(run, p, nm);
     for (size_t k = 0; k < pg->n_order && !c.err_msg; k++) {
         const rule_value *rv = &pg->values[pg->order[k]];
         if (rv->scope == SCOPE_NURSERY) {
@@ -321,6 +328,15 @@ value month_line_value(const month_run *run, size_t p, size_t line, const rule_v
     if (rv->scope == SCOPE_CHILD)
         return run->child_values[p][line * (size_t)pg->n_slots[SCOPE_CHILD] + (size_t)rv->slot];
     return run->staff_values[p][line * (size_t)pg->n_slots[SCOPE_STAFF] + (size_t)rv->slot];
+}
+
+value month_eval_node(const month_run *run, size_t p, const nursery_month *nm,
+                      const struct enode *n, bool *ok)
+{
+    eval_ctx c = nursery_ctx(run, p, nm);
+    value v = expr_eval_node(n, &c);
+    *ok = !c.err_msg;
+    return v;
 }
 
 size_t month_payment_count(const month_run *run)

@@ -297,3 +297,56 @@ void expr_node_pos(const enode *n, int *line, int *col)
     *line = n->src->line;
     *col = n->src->col;
 }
+
+/* ---- for explain: the aggregates inside a formula ---------------------- */
+
+static void collect_aggregates(const enode *n, const enode **out, size_t max, size_t *k)
+{
+    if (!n)
+        return;
+    if (n->op == OP_AGG) { /* its own lines are explained per line */
+        if (*k < max)
+            out[*k] = n;
+        ++*k;
+        return;
+    }
+    collect_aggregates(n->a, out, max, k);
+    collect_aggregates(n->b, out, max, k);
+    collect_aggregates(n->c, out, max, k);
+    for (int i = 0; i < n->nargs; i++)
+        collect_aggregates(n->args[i], out, max, k);
+}
+
+size_t expr_aggregates(const expr_code *code, const enode **out, size_t max)
+{
+    size_t k = 0;
+    collect_aggregates(code->root, out, max, &k);
+    return k < max ? k : max;
+}
+
+vtype expr_node_type(const enode *n) { return n->type; }
+
+value expr_eval_node(const enode *n, eval_ctx *ctx) { return ev(n, ctx); }
+
+bool expr_node_text(const expr_code *code, const enode *n, char *buf, size_t size)
+{
+    const char *s = code->text + n->off, *p = strchr(s, '(');
+    int depth = 0;
+    for (; p && *p; p++) {
+        if (*p == '"') { /* a string literal may hold parentheses */
+            p = strchr(p + 1, '"');
+            if (!p)
+                return false;
+        } else if (*p == '(') {
+            depth++;
+        } else if (*p == ')' && --depth == 0) {
+            size_t len = (size_t)(p + 1 - s);
+            if (len >= size)
+                return false;
+            memcpy(buf, s, len);
+            buf[len] = '\0';
+            return true;
+        }
+    }
+    return false;
+}

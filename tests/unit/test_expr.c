@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kasan/expr.h"
 #include "kasan/month.h"
 #include "kasan/rules.h"
 #include "kasan/strbuf.h"
@@ -578,6 +579,63 @@ static void test_eval_values(void **state)
     sb_release(&sb);
 }
 
+/* explain's view of the aggregates inside a nursery formula: their source
+ * text (a string literal holding parentheses included) and their values.
+ * October 2025 (31 days), units standard 55,000 / high 90,000:
+ *   C1 high, 10-11.. 21 days: 90,000 × 21/31 = 60,967.74 → 60,967
+ *   C2 10-01..10-15 15 days:  55,000 × 15/31 = 26,612.90 → 26,612
+ *   C3 whole month:           55,000
+ *   C4 10-01..10-10 10 days:  55,000 × 10/31 = 17,741.93 → 17,741
+ *   C4 10-20.. 12 days:       55,000 × 12/31 = 21,290.32 → 21,290
+ *   sum = 181,610; no staff line is employed "part)(" → 0; other_income
+ *   10,000 + 0 + 0 = 10,000; amount = 181,610 + max(0, 10,000) = 191,610. */
+static void test_explain_aggregates(void **state)
+{
+    (void)state;
+    strbuf sb;
+    sb_init(&sb);
+    sb_adds(&sb, EVAL_HEAD);
+    sb_adds(&sb, EVAL_REST);
+    sb_adds(&sb, "values:\n  amount:\n    type: yen\n    formula: >-\n"
+                 "      sum(children, child_amount) + max(sum(staff where employment ==\n"
+                 "      \"part)(\", salary_cost), sum(staff, other_income))\n");
+    rule_set rs;
+    month_run run;
+    diag_list d = DIAG_LIST_INIT;
+    int rc = run_month(sb.buf, &rs, &run, &d);
+    dump(&d);
+    assert_int_equal(rc, 0);
+    const nursery_month *nm = &run.nurseries[0];
+    const rule_value *rv = find_value(run.programs[0], "amount");
+    assert_non_null(rv);
+    const enode *agg[4];
+    assert_int_equal(expr_aggregates(rv->code, agg, 4), 3);
+    static const char *const text[3] = {
+        "sum(children, child_amount)",
+        "sum(staff where employment == \"part)(\", salary_cost)",
+        "sum(staff, other_income)",
+    };
+    static const int64_t want[3] = {181610, 0, 10000};
+    for (int k = 0; k < 3; k++) {
+        char buf[128];
+        assert_true(expr_node_text(rv->code, agg[k], buf, sizeof buf));
+        assert_string_equal(buf, text[k]);
+        assert_int_equal(expr_node_type(agg[k]), VT_YEN);
+        bool ok = false;
+        value v = month_eval_node(&run, 0, nm, agg[k], &ok);
+        assert_true(ok);
+        assert_true(num_is_int(v.n));
+        assert_int_equal(v.n.n, want[k]);
+    }
+    char tiny[8];
+    assert_false(expr_node_text(rv->code, agg[0], tiny, sizeof tiny)); /* does not fit */
+    assert_int_equal(nm->amount[0], 191610);
+    month_free(&run);
+    rules_free(&rs);
+    diag_release(&d);
+    sb_release(&sb);
+}
+
 /* Line number (1-based) of the first line of buf that starts with `line`. */
 static int line_of(const char *buf, const char *line)
 {
@@ -756,6 +814,7 @@ int main(void)
         cmocka_unit_test(test_too_many_digits),
         cmocka_unit_test(test_eval_other_errors),
         cmocka_unit_test(test_eval_count_distinct_of_dates),
+        cmocka_unit_test(test_explain_aggregates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
