@@ -247,16 +247,23 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static value *value_array(month_run *run, size_t lines, int slots)
+{
+    size_t n;
+    if (__builtin_mul_overflow(lines, (size_t)slots, &n) || n + 1 > SIZE_MAX / sizeof(value))
+        abort();
+    return arena_alloc_raw(&run->a, (n + 1) * sizeof(value));
+}
+
 static int evaluate(month_run *run, diag_list *d)
 {
     for (size_t p = 0; p < run->n_programs; p++) {
         const program *pg = run->programs[p];
-        run->child_values[p] = arena_calloc(&run->a, run->n_children * (size_t)pg->n_slots[SCOPE_CHILD] + 1,
-                                            sizeof(value));
-        run->staff_values[p] = arena_calloc(&run->a, run->n_staff * (size_t)pg->n_slots[SCOPE_STAFF] + 1,
-                                            sizeof(value));
-        value *slots = arena_calloc(&run->a, run->n_nurseries * (size_t)pg->n_slots[SCOPE_NURSERY] + 1,
-                                    sizeof(value));
+        /* not zeroed: eval_nursery writes every slot of every line before
+         * anything reads it (dependency order), and a failure stops the run */
+        run->child_values[p] = value_array(run, run->n_children, pg->n_slots[SCOPE_CHILD]);
+        run->staff_values[p] = value_array(run, run->n_staff, pg->n_slots[SCOPE_STAFF]);
+        value *slots = value_array(run, run->n_nurseries, pg->n_slots[SCOPE_NURSERY]);
         for (size_t i = 0; i < run->n_nurseries; i++) {
             nursery_month *nm = &run->nurseries[i];
             nm->values[p] = slots + i * (size_t)pg->n_slots[SCOPE_NURSERY];

@@ -84,7 +84,11 @@ static size_t find_duplicates(month_run *run, eligibility *el, bool *dup)
     while (cap < 2 * cl->n_children)
         cap *= 2;
     paid_span *s = malloc((cl->n_children + 1) * sizeof *s);
-    uint32_t *first = malloc(cap * sizeof *first); /* table slot: a group's first span */
+    /* table slot: a group's first span, and 32 bits of its ref's hash so that
+     * probing past other refs rarely touches their spans and strings */
+    struct slot {
+        uint32_t first, tag;
+    } *first = malloc(cap * sizeof *first);
     if (!s || !first || cl->n_children >= NONE)
         abort();
     memset(first, 0xFF, cap * sizeof *first);
@@ -101,15 +105,18 @@ static size_t find_duplicates(month_run *run, eligibility *el, bool *dup)
         hi = hi < nu->active_to ? hi : nu->active_to;
         hi = hi < m1 ? hi : m1;
         s[n] = (paid_span){c->child_ref, lo, hi, (uint32_t)i, NONE, false};
-        size_t h = (size_t)ref_hash(c->child_ref) & (cap - 1);
-        while (first[h] != NONE && strcmp(s[first[h]].ref, c->child_ref))
+        uint64_t hash = ref_hash(c->child_ref);
+        uint32_t tag = (uint32_t)(hash >> 32);
+        size_t h = (size_t)hash & (cap - 1);
+        while (first[h].first != NONE &&
+               (first[h].tag != tag || strcmp(s[first[h].first].ref, c->child_ref)))
             h = (h + 1) & (cap - 1);
-        if (first[h] == NONE) {
-            first[h] = (uint32_t)n;
+        if (first[h].first == NONE) {
+            first[h] = (struct slot){(uint32_t)n, tag};
             s[n].head = true;
         } else {
-            s[n].next = s[first[h]].next;
-            s[first[h]].next = (uint32_t)n;
+            s[n].next = s[first[h].first].next;
+            s[first[h].first].next = (uint32_t)n;
         }
         n++;
     }

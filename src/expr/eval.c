@@ -94,8 +94,8 @@ static value table_lookup(const enode *n, eval_ctx *c)
 {
     value key = ev(n->a, c);
     const rule_table *t = n->tab;
-    for (size_t i = 0; i < t->n; i++)
-        if (!strcmp(t->keys[i], key.s))
+    for (size_t i = 0; i < t->n; i++) /* first bytes differ for most keys: skip strcmp */
+        if (t->keys[i][0] == key.s[0] && !strcmp(t->keys[i], key.s))
             return t->vals[i];
     return fail(c, n, NUM_OK, "no row for this key in the table");
 }
