@@ -19,6 +19,10 @@ if ! command -v pdftoppm >/dev/null 2>&1; then
     echo "render_workbooks: pdftoppm (poppler-utils) not installed, skipping" >&2
     exit 0
 fi
+if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=ja 2>/dev/null)" ]; then
+    echo "render_workbooks: no Japanese font installed: text will render as boxes" \
+        "(apt-get install fonts-noto-cjk)" >&2
+fi
 [ -f "$month_dir/payments.xlsx" ] || { echo "render_workbooks: no $month_dir/payments.xlsx" >&2; exit 1; }
 mkdir -p "$png_dir"
 work=$(mktemp -d)
