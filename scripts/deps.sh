@@ -3,7 +3,7 @@
 KASAN_BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev libyaml-dev libxlsxwriter-dev
   libsqlite3-dev sqlite3 libssl-dev"
 KASAN_TEST_PACKAGES="libcmocka-dev python3 python3-openpyxl valgrind"
-KASAN_FUZZ_PACKAGES="clang libclang-rt-dev" # libFuzzer + sanitizer runtimes
+KASAN_FUZZ_PACKAGES="clang libclang-rt-14-dev" # libFuzzer + sanitizer runtimes
 
 kasan_install() {
     local missing=()
