@@ -25,11 +25,14 @@ static void month_label(claim_month m, char *buf, size_t size)
         month_format(m, buf);
 }
 
-/* Set before the sheet's rows are written (constant_memory: see top). */
-static void sheet_print_setup(xw *x, lxw_worksheet *ws, bool one_page, bool draft,
+enum { PAPER_A3 = 8, PAPER_A4 = 9 }; /* Excel's paper codes */
+
+/* Set before the sheet's rows are written (constant_memory: see top).  A
+ * draft's every page says 試算 so no printed page passes for a payment. */
+static void sheet_print_setup(xw *x, lxw_worksheet *ws, uint8_t paper, bool one_page, bool draft,
                               lxw_row_t header_row)
 {
-    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_set_paper(ws, paper);
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, one_page ? 1 : 0);
     xw_check(x, worksheet_repeat_rows(ws, header_row, header_row));
@@ -82,7 +85,7 @@ static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
         paid += run->nurseries[i].total > 0;
     xw_check(x, worksheet_autofilter(ws, 1, 0, (lxw_row_t)(1 + paid), last));
     worksheet_freeze_panes(ws, 2, 2);
-    sheet_print_setup(x, ws, false, !meta->finalized, 1);
+    sheet_print_setup(x, ws, PAPER_A4, false, !meta->finalized, 1);
 
     int64_t sum[MONTH_MAX_PROGRAMS] = {0}, total = 0;
     lxw_row_t r = 2;
@@ -238,7 +241,7 @@ static void detail_row_start(xw *x, lxw_worksheet *ws, lxw_row_t r, rule_scope k
     }
 }
 
-static void sheet_detail(xw *x, const month_run *run)
+static void sheet_detail(xw *x, const month_run *run, const run_meta *meta)
 {
     lxw_worksheet *ws = xw_sheet(x, "明細");
     if (!ws)
@@ -268,7 +271,7 @@ static void sheet_detail(xw *x, const month_run *run)
     lxw_row_t rows = (lxw_row_t)detail_rows(run);
     xw_check(x, worksheet_autofilter(ws, 0, 0, rows, c_amount));
     worksheet_freeze_panes(ws, 1, 4);
-    sheet_print_setup(x, ws, false, false, 0);
+    sheet_print_setup(x, ws, PAPER_A3, false, !meta->finalized, 0); /* ~30 columns */
 
     const int mdays = month_days(run->month);
     lxw_row_t r = 1;
@@ -350,7 +353,7 @@ static const char *nursery_name(const month_run *run, const char *id)
     return pos >= 0 ? run->reg.v[pos].name : NULL;
 }
 
-static void sheet_rejections(xw *x, const month_run *run)
+static void sheet_rejections(xw *x, const month_run *run, const run_meta *meta)
 {
     lxw_worksheet *ws = xw_sheet(x, "不支給");
     if (!ws)
@@ -365,7 +368,7 @@ static void sheet_rejections(xw *x, const month_run *run)
     }
     xw_check(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)run->n_rejections, 6));
     worksheet_freeze_panes(ws, 1, 0);
-    sheet_print_setup(x, ws, false, false, 0);
+    sheet_print_setup(x, ws, PAPER_A4, false, !meta->finalized, 0);
     lxw_row_t r = 1;
     for (size_t i = 0; i < run->n_rejections; i++, r++) {
         const rejection *rj = &run->rejections[i];
@@ -399,7 +402,7 @@ static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, con
     worksheet_set_column(ws, 0, 0, 24, NULL);
     worksheet_set_column(ws, 1, c_rem, 14, NULL);
     const lxw_row_t h = 9; /* header row of the monthly table */
-    sheet_print_setup(x, ws, true, !meta->finalized, h);
+    sheet_print_setup(x, ws, PAPER_A4, true, !meta->finalized, h);
 
     char fy[32], title[128], ml[64], buf[256];
     int fiscal = bv ? bv->fiscal_year : month_fiscal_year(run->month);
@@ -619,9 +622,11 @@ static void sheet_verify(xw *x, const month_run *run, const run_meta *meta)
         xw_whole(x, ws, r, 2, (int64_t)in->len, f->num);
         r++;
     }
-    worksheet_set_paper(ws, 9);
+    worksheet_set_paper(ws, PAPER_A4);
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_set_header(ws, meta->finalized ? "" : "&R&\"-,Bold\"&14&KFF0000試算");
+    worksheet_set_footer(ws, "&C&P / &N");
 }
 
 int report_payments_xlsx(const month_run *run, const budget_view *bv, const run_meta *meta,
@@ -631,8 +636,8 @@ int report_payments_xlsx(const month_run *run, const budget_view *bv, const run_
     if (xw_open(&x, path, true, err, errsz) != 0)
         return -1;
     sheet_list(&x, run, meta);
-    sheet_detail(&x, run);
-    sheet_rejections(&x, run);
+    sheet_detail(&x, run, meta);
+    sheet_rejections(&x, run, meta);
     sheet_budget(&x, run, bv, meta);
     sheet_verify(&x, run, meta);
     return xw_close(&x, err, errsz);

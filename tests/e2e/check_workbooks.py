@@ -126,6 +126,14 @@ def main():
         fail("検証: no 実行ID")
     if keys.get("区分") not in ("試算", "確定"):
         fail(f"検証: 区分 {keys.get('区分')!r}")
+    # a draft says 試算 on every printed page of every sheet; a finalized month nowhere
+    draft = keys.get("区分") == "試算"
+    for ws in wb.worksheets:
+        head = ws.oddHeader.right.text or ""
+        if ("試算" in head) != draft:
+            fail(f"payments.xlsx {ws.title}: page header {head!r} for a {keys.get('区分')} run")
+        if ws.title == "明細" and ws.page_setup.paperSize not in (8, "8"):
+            fail(f"明細: paper {ws.page_setup.paperSize!r}, want A3 (8)")
     title_to_id, versions = {}, {}
     for i, r in enumerate(ver):
         if r[:3] == ["制度", "名称", "版"]:
