@@ -24,6 +24,12 @@ static size_t program_columns(const ledger_month_sum *ms, size_t n, const char *
     return k;
 }
 
+static const char *grouped(int64_t v, char buf[32])
+{
+    num_format_grouped(num_int(v), buf, 32);
+    return buf;
+}
+
 static void print_table(int fy, const budget_line *bl, const ledger_month_sum *ms, size_t n)
 {
     const char *ids[MONTH_MAX_PROGRAMS];
@@ -57,12 +63,13 @@ static void print_table(int fy, const budget_line *bl, const ledger_month_sum *m
             for (size_t j = 0; j < row->n_programs; j++)
                 if (!strcmp(row->programs[j].program, ids[p]))
                     v = row->programs[j].amount_yen;
-            printf(" %16lld", (long long)v);
+            printf(" %16s", grouped(v, b));
         }
         int64_t forecast = cum + row->total_yen * (12 - i);
         cum += row->total_yen;
-        printf(" %12lld %12lld %12lld %12lld%s\n", (long long)row->total_yen, (long long)cum,
-               (long long)(line - cum), (long long)forecast,
+        char c1[32], c2[32], c3[32];
+        printf(" %12s %12s %12s %12s%s\n", grouped(row->total_yen, b), grouped(cum, c1),
+               grouped(line - cum, c2), grouped(forecast, c3),
                bl && forecast > line ? "  over the line" : "");
     }
     num_format_grouped(num_int(cum), b, sizeof b);

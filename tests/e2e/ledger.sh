@@ -50,6 +50,8 @@ r=$(sqlite3 "$O/ledger.sqlite" "SELECT over_budget_reason || '/' || overrun_yen 
 [ "$r" = "補正予算（第2号）で増額/213077" ] && ok || bad "override recorded: $r"
 "$KASAN" budget --fy 2025 --out "$O" --rules "$RULES" >"$tmp/budget"
 grep -q "16,657,077" "$tmp/budget" && ok || bad "budget shows FY paid total"
+# April of the sample ward (fixtures/sample-ward/README.md): A 638,333 + B 511,000 = 1,149,333
+grep -qE "^2025-04 +638,333 +511,000 +1,149,333 +1,149,333 " "$tmp/budget" && ok || bad "budget April row: $(grep 2025-04 "$tmp/budget")"
 "$KASAN" audit verify --out "$O" >/dev/null; expect_rc 0 $? "verify clean year"
 
 # --- replay from the archive after rules and data changed, then vanished ---
