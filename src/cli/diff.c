@@ -68,6 +68,22 @@ static size_t build_rows(const month_run *a, const month_run *b, diff_row *rows)
     return n;
 }
 
+static const char *grouped(int64_t v, bool sign, char buf[32])
+{
+    char g[30]; /* room for the sign in buf */
+    num_format_grouped(num_int(v), g, sizeof g);
+    snprintf(buf, 32, "%s%s", sign && v >= 0 ? "+" : "", g);
+    return buf;
+}
+
+static void print_row(const char *id, const char *prog, const char *va, int64_t a, const char *vb,
+                      int64_t b)
+{
+    char s1[32], s2[32], s3[32];
+    printf("%-10s %-18s %10s %12s %10s %12s %12s\n", id, prog, va, grouped(a, false, s1), vb,
+           grouped(b, false, s2), grouped(b - a, true, s3));
+}
+
 static void print_rows(const diff_row *rows, size_t n)
 {
     int64_t ta = 0, tb = 0;
@@ -75,15 +91,12 @@ static void print_rows(const diff_row *rows, size_t n)
            "amount A", "version B", "amount B", "B - A");
     for (size_t i = 0; i < n; i++) {
         const diff_row *d = &rows[i];
-        printf("%-10s %-18s %10s %12lld %10s %12lld %+12lld\n", d->nursery_id, d->program,
-               d->version_a ? d->version_a : "-", (long long)d->amount_a,
-               d->version_b ? d->version_b : "-", (long long)d->amount_b,
-               (long long)(d->amount_b - d->amount_a));
+        print_row(d->nursery_id, d->program, d->version_a ? d->version_a : "-", d->amount_a,
+                  d->version_b ? d->version_b : "-", d->amount_b);
         ta += d->amount_a;
         tb += d->amount_b;
     }
-    printf("%-10s %-18s %10s %12lld %10s %12lld %+12lld\n", "total", "", "", (long long)ta, "",
-           (long long)tb, (long long)(tb - ta));
+    print_row("total", "", "", ta, "", tb);
 }
 
 static int diff(const cli_paths *paths, claim_month m, const char *ra, const char *rb)
