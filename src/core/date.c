@@ -17,7 +17,8 @@ bool date_valid_ymd(int y, int m, int d)
     return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= date_days_in_month(y, m);
 }
 
-/* Howard Hinnant's days_from_civil. */
+/* Howard Hinnant's days_from_civil.  Callers pass a valid date
+ * (date_valid_ymd): a year far outside 1..9999 would overflow int. */
 date_t date_from_ymd(int y, int m, int d)
 {
     y -= m <= 2;

@@ -397,9 +397,10 @@ static void load_budget(loader *l, const ynode *root)
     value fy, amount;
     if (ymap_get(root, "fiscal_year") &&
         rules_parse_literal(rs, l->f, l->d, ymap_get(root, "fiscal_year"), VT_DAYS, &fy)) {
-        if (fy.n.n < 1900 || fy.n.n > 9999)
+        if (fy.n.n < 1900 || fy.n.n > 9998) /* its March must be a date too */
             lerr(l, ymap_get(root, "fiscal_year"), "fiscal_year must be a year such as 2025");
-        b->fiscal_year = (int)fy.n.n;
+        else
+            b->fiscal_year = (int)fy.n.n;
     } else if (ymap_get(root, "fiscal_year")) {
         l->errors++;
     }
