@@ -244,9 +244,10 @@ static value ev(const enode *n, eval_ctx *c)
     case OP_DIV: return arith(n, c);
     case OP_DATE_ADD:
     case OP_DATE_SUB_DAYS: {
-        int64_t d = ev(n->a, c).d, k = ev(n->b, c).n.n;
-        int64_t r = n->op == OP_DATE_ADD ? d + k : d - k;
-        if (d == DATE_OPEN || r < -3000000 || r > 3000000)
+        int64_t d = ev(n->a, c).d, k = ev(n->b, c).n.n, r;
+        bool over = n->op == OP_DATE_ADD ? __builtin_add_overflow(d, k, &r)
+                                         : __builtin_sub_overflow(d, k, &r);
+        if (over || d == DATE_OPEN || r < -3000000 || r > 3000000)
             return fail(c, n, NUM_OVERFLOW, "date out of range (an open end date?)");
         return (value){.d = (date_t)r};
     }

@@ -687,6 +687,17 @@ static void expect_eval_error(const char *params, const char *values, const char
 static void test_eval_overflow_is_an_error(void **state)
 {
     (void)state;
+    /* a date plus 461,168,601,842,738,790 × 20 + 7 = 9,223,372,036,854,775,807 days
+     * (INT64_MAX): no wrap, a clear error (found while fuzzing the budget year) */
+    expect_eval_error("  far:\n"
+                      "    type: days\n"
+                      "    value: 461_168_601_842_738_790\n",
+                      "values:\n"
+                      "  amount:\n"
+                      "    type: yen\n"
+                      "    formula: 'if month_start + (far * 20 + 7) > month_start then 1 yen "
+                      "else 0 yen'\n",
+                      "date out of range");
     /* 999…9 (18 digits, about 10^18) × 10 is over int64's 9.22×10^18 */
     expect_eval_error("  big:\n"
                       "    type: yen\n"
