@@ -33,8 +33,9 @@ typedef struct budget_view {
 } budget_view;
 
 /* Fills months[] from ledger rows already placed by the caller and derives
- * paid_before, remaining and forecast for run->month (SPEC 1.4). */
-void budget_view_finish(budget_view *bv, const month_run *run);
+ * paid_before, remaining and forecast for run->month (SPEC 1.4).  False if
+ * one of them does not fit in 64-bit yen (absurd amounts: an error). */
+bool budget_view_finish(budget_view *bv, const month_run *run);
 
 typedef struct run_meta {
     const char *run_id;      /* e.g. "2025-04-20250510T093000Z-1a2b3c4d" */

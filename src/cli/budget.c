@@ -65,8 +65,13 @@ static void print_table(int fy, const budget_line *bl, const ledger_month_sum *m
                     v = row->programs[j].amount_yen;
             printf(" %16s", grouped(v, b));
         }
-        int64_t forecast = cum + row->total_yen * (12 - i);
-        cum += row->total_yen;
+        int64_t forecast, rest; /* the ledger's totals are checked; this product too */
+        if (__builtin_mul_overflow(row->total_yen, (int64_t)(12 - i), &rest) ||
+            __builtin_add_overflow(cum, rest, &forecast) ||
+            __builtin_add_overflow(cum, row->total_yen, &cum)) {
+            printf("  (amounts do not fit in 64-bit yen)\n");
+            return;
+        }
         char c1[32], c2[32], c3[32];
         printf(" %12s %12s %12s %12s%s\n", grouped(row->total_yen, b), grouped(cum, c1),
                grouped(line - cum, c2), grouped(forecast, c3),

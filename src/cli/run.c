@@ -101,7 +101,7 @@ static int parse_opts(int argc, char **argv, run_opts *o)
 }
 
 /* Fills the budget view from the ledger's finalized months and this run. */
-static void fill_budget(const month_run *run, ledger *lg, bool finalizing, budget_view *bv)
+static bool fill_budget(const month_run *run, ledger *lg, bool finalizing, budget_view *bv)
 {
     memset(bv, 0, sizeof *bv);
     bv->fiscal_year = month_fiscal_year(run->month);
@@ -135,7 +135,7 @@ static void fill_budget(const month_run *run, ledger *lg, bool finalizing, budge
     self->total = run->total;
     for (size_t p = 0; p < run->n_programs; p++)
         self->program_amount[p] = run->program_total[p];
-    budget_view_finish(bv, run);
+    return budget_view_finish(bv, run);
 }
 
 static int write_outputs(const run_opts *o, const month_run *run, const budget_view *bv,
@@ -364,7 +364,11 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     if (!o->issue_date || !date_parse_iso(o->issue_date, strlen(o->issue_date), &meta.issue_date))
         date_parse_iso(created, 10, &meta.issue_date);
     budget_view bv;
-    fill_budget(&run, lg, o->finalize, &bv);
+    if (!fill_budget(&run, lg, o->finalize, &bv) && rc == EXIT_OK) {
+        fprintf(stderr, "kasan run: %s: the fiscal year's paid total or forecast does not fit "
+                        "in 64-bit yen; check the claims' amounts\n", mon);
+        rc = EXIT_INVALID;
+    }
     char *final_dir = arena_printf(&a, "%s/%s", o->paths.out, mon);
     char *stage = arena_printf(&a, "%s/.%s.staging-%ld", o->paths.out, mon, (long)getpid());
     if (rc == EXIT_OK && write_outputs(o, &run, &bv, &meta, stage) != 0)

@@ -6,7 +6,7 @@
 
 #include "kasan/report.h"
 
-void budget_view_finish(budget_view *bv, const month_run *run)
+bool budget_view_finish(budget_view *bv, const month_run *run)
 {
     int fy = month_fiscal_year(run->month);
     int idx = month_fiscal_index(run->month);
@@ -30,12 +30,17 @@ void budget_view_finish(budget_view *bv, const month_run *run)
         cur->total = run->total;
     }
 
+    bool over = false;
     bv->paid_before = 0;
     for (int i = 0; i < 12; i++)
         if (i != idx && bv->months[i].present && !bv->months[i].draft)
-            bv->paid_before += bv->months[i].total;
+            over |= __builtin_add_overflow(bv->paid_before, bv->months[i].total, &bv->paid_before);
     bv->this_month = run->total;
-    bv->remaining = bv->line_amount - bv->paid_before - bv->this_month;
+    int64_t left, rest;
+    over |= __builtin_sub_overflow(bv->line_amount, bv->paid_before, &left) ||
+            __builtin_sub_overflow(left, bv->this_month, &bv->remaining);
     /* months left including this one: April (index 0) → 12, March → 1 */
-    bv->forecast = bv->paid_before + bv->this_month * (int64_t)(12 - idx);
+    over |= __builtin_mul_overflow(bv->this_month, (int64_t)(12 - idx), &rest) ||
+            __builtin_add_overflow(bv->paid_before, rest, &bv->forecast);
+    return !over;
 }

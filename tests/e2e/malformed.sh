@@ -213,4 +213,39 @@ run_month "$GD" 2025-04 "$F"
 expect_rc 0 "empty care_types is a rejection, not an error"
 expect_rejection "$F" 2025-04 children 2 no_care_type M001 C01
 
+section "amounts whose year does not fit in 64-bit yen: exit 2, nothing written"
+# A program that pays the staff lines' salary_cost as reported: April's
+# 800,000,000,000,000,000 yen fits, but its forecast × 12 months (9.6 × 10^18)
+# is over int64's 9.22 × 10^18.  An error, never a wrapped number.
+RX="$WORK/rules-x"
+cp -R "$RULES" "$RX"
+mkdir -p "$RX/pay_cost"
+cat > "$RX/pay_cost/2025-04.yaml" <<'YAML'
+program: pay_cost
+version: "2025-04"
+title: 実費
+effective_from: 2025-04-01
+basis: test
+values:
+  amount:
+    type: yen
+    formula: sum(staff, salary_cost)
+result: amount
+YAML
+XD=$(new_data huge)
+registry "$XD" <<'CSV'
+M001,まる保育園,private_licensed,社会福祉法人まる,2000-04-01,,銀行,本店,ordinary,5000001,ﾏﾙ
+CSV
+children "$XD" 2025-04 <<'CSV'
+M001,C01,suction,2025-04-01,
+CSV
+nurses "$XD" 2025-04 <<'CSV'
+M001,S01,nurse,full_time,,800000000000000000,
+CSV
+XO=$(new_out huge-out)
+kasan run --month 2025-04 --data "$XD" --rules "$RX" --out "$XO" --no-workbooks --quiet
+expect_rc 2 "year forecast over int64"
+expect_msg_contains "64-bit yen" "year forecast over int64"
+expect_nothing_written "$XO"
+
 finish
