@@ -36,6 +36,10 @@ typedef struct budget_view {
  * paid_before, remaining and forecast for run->month (SPEC 1.4).  False if
  * one of them does not fit in 64-bit yen (absurd amounts: an error). */
 bool budget_view_finish(budget_view *bv, const month_run *run);
+/* SPEC 1.4's year-end forecast for the month of fiscal index idx (April 0):
+ * paid_before + month_total × the months left including this one.  False
+ * if it does not fit in 64-bit yen. */
+bool budget_forecast(int64_t paid_before, int64_t month_total, int idx, int64_t *out);
 
 typedef struct run_meta {
     const char *run_id;      /* e.g. "2025-04-20250510T093000Z-1a2b3c4d" */

@@ -138,8 +138,7 @@ int cmd_audit(int argc, char **argv)
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     const char *action = argv[1];
-    static audit_opts o; /* static: 64 anchors are 4.6 KB */
-    o = (audit_opts){.out_dir = "out"};
+    audit_opts o = {.out_dir = "out"};
     bool verify = !strcmp(action, "verify");
     if (!verify && strcmp(action, "export") != 0) {
         fprintf(stderr, "kasan audit: unknown action '%s' (verify or export)\n", action);

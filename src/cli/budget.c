@@ -7,6 +7,7 @@
 
 #include "common.h"
 #include "kasan/ledger.h"
+#include "kasan/report.h"
 
 enum { OPT_FY = OPT_FIRST_OWN };
 
@@ -24,18 +25,12 @@ static size_t program_columns(const ledger_month_sum *ms, size_t n, const char *
     return k;
 }
 
-static const char *grouped(int64_t v, char buf[32])
-{
-    num_format_grouped(num_int(v), buf, 32);
-    return buf;
-}
-
 static void print_table(int fy, const budget_line *bl, const ledger_month_sum *ms, size_t n)
 {
     const char *ids[MONTH_MAX_PROGRAMS];
     size_t np = program_columns(ms, n, ids, MONTH_MAX_PROGRAMS);
     int64_t line = bl ? bl->amount : 0, cum = 0;
-    char b[32];
+    char b[CLI_YEN_LEN];
     printf("budget execution FY%d", fy);
     if (bl) {
         num_format_grouped(num_int(line), b, sizeof b);
@@ -63,18 +58,17 @@ static void print_table(int fy, const budget_line *bl, const ledger_month_sum *m
             for (size_t j = 0; j < row->n_programs; j++)
                 if (!strcmp(row->programs[j].program, ids[p]))
                     v = row->programs[j].amount_yen;
-            printf(" %16s", grouped(v, b));
+            printf(" %16s", cli_yen(v, false, b));
         }
-        int64_t forecast, rest; /* the ledger's totals are checked; this product too */
-        if (__builtin_mul_overflow(row->total_yen, (int64_t)(12 - i), &rest) ||
-            __builtin_add_overflow(cum, rest, &forecast) ||
+        int64_t forecast;
+        if (!budget_forecast(cum, row->total_yen, i, &forecast) ||
             __builtin_add_overflow(cum, row->total_yen, &cum)) {
             printf("  (amounts do not fit in 64-bit yen)\n");
             return;
         }
-        char c1[32], c2[32], c3[32];
-        printf(" %12s %12s %12s %12s%s\n", grouped(row->total_yen, b), grouped(cum, c1),
-               grouped(line - cum, c2), grouped(forecast, c3),
+        char c1[CLI_YEN_LEN], c2[CLI_YEN_LEN], c3[CLI_YEN_LEN];
+        printf(" %12s %12s %12s %12s%s\n", cli_yen(row->total_yen, false, b),
+               cli_yen(cum, false, c1), cli_yen(line - cum, false, c2), cli_yen(forecast, false, c3),
                bl && forecast > line ? "  over the line" : "");
     }
     num_format_grouped(num_int(cum), b, sizeof b);

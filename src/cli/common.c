@@ -20,6 +20,14 @@ bool cli_common_opt(int opt, cli_paths *paths)
     }
 }
 
+const char *cli_yen(int64_t v, bool sign, char buf[CLI_YEN_LEN])
+{
+    char g[CLI_YEN_LEN - 1]; /* room for the sign */
+    num_format_grouped(num_int(v), g, sizeof g);
+    snprintf(buf, CLI_YEN_LEN, "%s%s", sign && v >= 0 ? "+" : "", g);
+    return buf;
+}
+
 bool cli_parse_month(const char *s, claim_month *m)
 {
     if (month_parse(s, m))

@@ -26,6 +26,10 @@ enum { OPT_DATA = 1000, OPT_RULES, OPT_OUT, OPT_MONTH, OPT_HELP, OPT_FIRST_OWN }
 /* Handles a shared option; false if `opt` is not one. */
 bool cli_common_opt(int opt, cli_paths *paths);
 bool cli_parse_month(const char *s, claim_month *m);
+enum { CLI_YEN_LEN = 32 };
+/* Whole yen with thousands separators ("1,149,333"), "+" first when sign is
+ * set and v >= 0 (differences); returns buf. */
+const char *cli_yen(int64_t v, bool sign, char buf[CLI_YEN_LEN]);
 /* Loads and checks the rules; prints every problem. EXIT_OK or EXIT_INVALID. */
 int cli_load_rules(const char *dir, rule_set *rs);
 /* Reads and computes a month; prints problems. EXIT_OK / EXIT_INVALID. */

@@ -68,20 +68,12 @@ static size_t build_rows(const month_run *a, const month_run *b, diff_row *rows)
     return n;
 }
 
-static const char *grouped(int64_t v, bool sign, char buf[32])
-{
-    char g[30]; /* room for the sign in buf */
-    num_format_grouped(num_int(v), g, sizeof g);
-    snprintf(buf, 32, "%s%s", sign && v >= 0 ? "+" : "", g);
-    return buf;
-}
-
 static void print_row(const char *id, const char *prog, const char *va, int64_t a, const char *vb,
                       int64_t b)
 {
-    char s1[32], s2[32], s3[32];
-    printf("%-10s %-18s %10s %12s %10s %12s %12s\n", id, prog, va, grouped(a, false, s1), vb,
-           grouped(b, false, s2), grouped(b - a, true, s3));
+    char s1[CLI_YEN_LEN], s2[CLI_YEN_LEN], s3[CLI_YEN_LEN];
+    printf("%-10s %-18s %10s %12s %10s %12s %12s\n", id, prog, va, cli_yen(a, false, s1), vb,
+           cli_yen(b, false, s2), cli_yen(b - a, true, s3));
 }
 
 static void print_rows(const diff_row *rows, size_t n)

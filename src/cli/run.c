@@ -267,19 +267,17 @@ static void fill_ledger_request(const month_run *run, const run_opts *o, const r
 }
 
 static int finalize(const run_opts *o, const month_run *run, const run_meta *meta, ledger *lg,
-                    ledger_finalize_res *out)
+                    ledger_finalize_res *res)
 {
     arena a = ARENA_INIT;
     ledger_finalize_req rq = {0};
-    ledger_finalize_res res = {0};
     fill_ledger_request(run, o, meta, &a, &rq);
-    int st = ledger_finalize(lg, &rq, &res);
-    *out = res;
+    int st = ledger_finalize(lg, &rq, res);
     char b1[32], b2[32], b3[32];
     int rc = EXIT_OK;
     if (st == LEDGER_OVER_BUDGET) {
-        num_format_grouped(num_int(res.overrun_yen), b1, sizeof b1);
-        num_format_grouped(num_int(res.fy_paid_after_yen), b2, sizeof b2);
+        num_format_grouped(num_int(res->overrun_yen), b1, sizeof b1);
+        num_format_grouped(num_int(res->fy_paid_after_yen), b2, sizeof b2);
         num_format_grouped(num_int(rq.budget.line_amount_yen), b3, sizeof b3);
         fprintf(stderr, "kasan run: finalization refused by budget control: %s would bring the "
                         "fiscal year's paid total to %s yen, %s yen over the %s line of %s yen.\n"

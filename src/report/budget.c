@@ -6,6 +6,13 @@
 
 #include "kasan/report.h"
 
+bool budget_forecast(int64_t paid_before, int64_t month_total, int idx, int64_t *out)
+{
+    int64_t rest; /* months left including this one: April (index 0) → 12, March → 1 */
+    return !__builtin_mul_overflow(month_total, (int64_t)(12 - idx), &rest) &&
+           !__builtin_add_overflow(paid_before, rest, out);
+}
+
 bool budget_view_finish(budget_view *bv, const month_run *run)
 {
     int fy = month_fiscal_year(run->month);
@@ -36,11 +43,9 @@ bool budget_view_finish(budget_view *bv, const month_run *run)
         if (i != idx && bv->months[i].present && !bv->months[i].draft)
             over |= __builtin_add_overflow(bv->paid_before, bv->months[i].total, &bv->paid_before);
     bv->this_month = run->total;
-    int64_t left, rest;
+    int64_t left;
     over |= __builtin_sub_overflow(bv->line_amount, bv->paid_before, &left) ||
             __builtin_sub_overflow(left, bv->this_month, &bv->remaining);
-    /* months left including this one: April (index 0) → 12, March → 1 */
-    over |= __builtin_mul_overflow(bv->this_month, (int64_t)(12 - idx), &rest) ||
-            __builtin_add_overflow(bv->paid_before, rest, &bv->forecast);
+    over |= !budget_forecast(bv->paid_before, bv->this_month, idx, &bv->forecast);
     return !over;
 }

@@ -258,7 +258,7 @@ static void sheet_detail(xw *x, const month_run *run, const run_meta *meta)
     static const char *const fixed_hdr[D_FIXED] = {
         "区分", "施設番号", "施設名", "参照番号", "入力行", "制度", "規則版", "医療的ケア",
         "在籍日数", "月日数", "資格", "雇用形態", "勤務時間", "対象経費", "その他収入"};
-    static const double fixed_w[D_FIXED] = {6, 10, 24, 12, 7, 18, 9, 26, 8, 7, 10, 8, 8, 11, 11};
+    static const uint8_t fixed_w[D_FIXED] = {6, 10, 24, 12, 7, 18, 9, 26, 8, 7, 10, 8, 8, 11, 11};
     worksheet_set_row(ws, 0, 42, NULL); /* labels with a program name wrap */
     for (lxw_col_t c = 0; c < D_FIXED; c++) {
         worksheet_set_column(ws, c, c, fixed_w[c], NULL);
@@ -361,7 +361,7 @@ static void sheet_rejections(xw *x, const month_run *run, const run_meta *meta)
     xw_formats *f = &x->f;
     static const char *const hdr[] = {"入力ファイル", "行", "施設番号", "施設名",
                                       "参照番号", "理由コード", "理由"};
-    static const double w[] = {30, 6, 10, 24, 12, 22, 50};
+    static const uint8_t w[] = {30, 6, 10, 24, 12, 22, 50}; /* column widths, characters */
     for (lxw_col_t c = 0; c < 7; c++) {
         worksheet_set_column(ws, c, c, w[c], NULL);
         xw_text(x, ws, 0, c, hdr[c], f->header);

@@ -82,7 +82,7 @@ static void rule_note(stmt *s, const program *pg)
     size_t chars = 0;
     for (const char *c = buf; *c; c++)
         chars += ((unsigned char)*c & 0xC0) != 0x80;
-    worksheet_set_row(s->ws, s->r, 12.0 * (double)(1 + chars / 55), NULL);
+    worksheet_set_row(s->ws, s->r, 12 * (1 + chars / 55), NULL); /* points: 12 a line */
     xw_merge(s->x, s->ws, s->r, 0, s->nc - 1, buf, s->x->f.note_wrap);
     s->r++;
 }

@@ -528,6 +528,21 @@ static const rule_value *find_value(const program *p, const char *name)
     return NULL;
 }
 
+/* Runs the eval program (EVAL_HEAD, EVAL_REST, then `values`) for October
+ * 2025; asserts it ran clean.  Free run, rs and d afterwards. */
+static void run_eval_values(const char *values, rule_set *rs, month_run *run, diag_list *d)
+{
+    strbuf sb;
+    sb_init(&sb);
+    sb_adds(&sb, EVAL_HEAD);
+    sb_adds(&sb, EVAL_REST);
+    sb_adds(&sb, values);
+    int rc = run_month(sb.buf, rs, run, d);
+    dump(d);
+    sb_release(&sb);
+    assert_int_equal(rc, 0);
+}
+
 static void test_eval_values(void **state)
 {
     (void)state;
@@ -592,19 +607,13 @@ static void test_eval_values(void **state)
 static void test_explain_aggregates(void **state)
 {
     (void)state;
-    strbuf sb;
-    sb_init(&sb);
-    sb_adds(&sb, EVAL_HEAD);
-    sb_adds(&sb, EVAL_REST);
-    sb_adds(&sb, "values:\n  amount:\n    type: yen\n    formula: >-\n"
-                 "      sum(children, child_amount) + max(sum(staff where employment ==\n"
-                 "      \"part)(\", salary_cost), sum(staff, other_income))\n");
     rule_set rs;
     month_run run;
     diag_list d = DIAG_LIST_INIT;
-    int rc = run_month(sb.buf, &rs, &run, &d);
-    dump(&d);
-    assert_int_equal(rc, 0);
+    run_eval_values("values:\n  amount:\n    type: yen\n    formula: >-\n"
+                    "      sum(children, child_amount) + max(sum(staff where employment ==\n"
+                    "      \"part)(\", salary_cost), sum(staff, other_income))\n",
+                    &rs, &run, &d);
     const nursery_month *nm = &run.nurseries[0];
     const rule_value *rv = find_value(run.programs[0], "amount");
     assert_non_null(rv);
@@ -633,7 +642,6 @@ static void test_explain_aggregates(void **state)
     month_free(&run);
     rules_free(&rs);
     diag_release(&d);
-    sb_release(&sb);
 }
 
 /* Line number (1-based) of the first line of buf that starts with `line`. */
@@ -772,23 +780,17 @@ static void test_eval_other_errors(void **state)
 static void test_eval_count_distinct_of_dates(void **state)
 {
     (void)state;
-    strbuf sb;
-    sb_init(&sb);
-    sb_adds(&sb, EVAL_HEAD);
-    sb_adds(&sb, EVAL_REST);
-    sb_adds(&sb, "values:\n"
-                 "  starts:\n"
-                 "    type: number\n"
-                 "    formula: count_distinct(children, enrolled_from)\n"
-                 "  amount:\n"
-                 "    type: yen\n"
-                 "    formula: 0 yen\n");
     rule_set rs;
     month_run run;
     diag_list d = DIAG_LIST_INIT;
-    int rc = run_month(sb.buf, &rs, &run, &d);
-    dump(&d);
-    assert_int_equal(rc, 0);
+    run_eval_values("values:\n"
+                    "  starts:\n"
+                    "    type: number\n"
+                    "    formula: count_distinct(children, enrolled_from)\n"
+                    "  amount:\n"
+                    "    type: yen\n"
+                    "    formula: 0 yen\n",
+                    &rs, &run, &d);
     const rule_value *rv = find_value(run.programs[0], "starts");
     char got[32];
     value_format(rv->type, month_nursery_value(&run, 0, &run.nurseries[0], rv), NULL, got,
@@ -797,7 +799,6 @@ static void test_eval_count_distinct_of_dates(void **state)
     month_free(&run);
     rules_free(&rs);
     diag_release(&d);
-    sb_release(&sb);
 }
 
 int main(void)
