@@ -1,0 +1,173 @@
+#!/bin/bash
+# same_outputs.sh — proves that two kasan binaries give byte-identical outputs,
+# for refactors that must not change behaviour (issue 10).  Not a test of
+# correctness: that is tests/unit and tests/e2e.
+#
+#   tests/compare/same_outputs.sh [--full] [--keep DIR] OLD_KASAN NEW_KASAN
+#
+# Runs both binaries on the same inputs, each in its own output tree, and
+# compares, byte for byte:
+#   sample ward (fixtures/sample-ward, FY2025 April..March):
+#     - drafts of the fiscal year (run --fy 2025): console, payments.csv,
+#       rejections.csv, and every payments.xlsx / statement's XML parts
+#       (docProps/core.xml, which holds the creation time, excepted);
+#     - each month finalized in turn, then replayed, budget, audit verify
+#       and audit export; explain of every nursery of every month; check;
+#       diff of every month (rules against a copy raising one unit price);
+#       a second finalize (refused, exit 3) and a supersede;
+#   a generated national-scale year (tests/bench kasan-gen, dense):
+#     - the draft year (--no-workbooks), then each month finalized in turn
+#       without and (when refused) with --over-budget-reason, replay of every
+#       month, budget and audit export.
+#   Exit codes and stderr of every command are compared too.
+# What legitimately differs is masked before comparing: run ids (they hash the
+# nanosecond clock and the pid), event hashes and anchors (they cover run ids),
+# the ledger's event "time" (wall clock).  The clock is pinned otherwise with
+# KASAN_NOW, the actor with KASAN_ACTOR, statements' issue date with
+# --issue-date.
+#
+# Scale: NURSERIES=5000 by default (about 20 s for both binaries on this
+# VM); --full uses the benchmark's 30000.  KASAN_GEN defaults to
+# build/tests/bench/kasan-gen beside NEW_KASAN's build.  Prints each
+# difference (diff -u, first 40 lines) and exits 1 if there is any, 0 if all
+# outputs are identical.  --keep DIR keeps the two output trees in DIR.
+#
+# Baseline: build the commit before the refactor once, e.g.
+#   git worktree add /tmp/kasan-base 9fdd617 && (cd /tmp/kasan-base &&
+#   meson setup build && ninja -C build -j2)
+#   tests/compare/same_outputs.sh /tmp/kasan-base/build/kasan build/kasan
+set -uo pipefail
+export LC_ALL=C KASAN_NOW=2026-04-10T09:00:00Z KASAN_ACTOR=compare
+
+full=0 keep=
+while [ $# -gt 0 ]; do
+    case $1 in
+    --full) full=1; shift ;;
+    --keep) keep=$2; shift 2 ;;
+    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    *) break ;;
+    esac
+done
+[ $# -eq 2 ] || { echo "usage: $0 [--full] [--keep DIR] OLD_KASAN NEW_KASAN" >&2; exit 1; }
+OLD=$(readlink -f "$1") NEW=$(readlink -f "$2")
+SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
+: "${KASAN_GEN:=$(dirname "$NEW")/tests/bench/kasan-gen}"
+NURSERIES=${NURSERIES:-5000}
+[ "$full" = 1 ] && NURSERIES=30000
+for b in "$OLD" "$NEW" "$KASAN_GEN"; do [ -x "$b" ] || { echo "not executable: $b" >&2; exit 1; }; done
+
+if [ -n "$keep" ]; then W=$keep; rm -rf "$W"; mkdir -p "$W"; else W=$(mktemp -d); trap 'rm -rf "$W"' EXIT; fi
+RULES=$SRCDIR/rules SAMPLE=$SRCDIR/fixtures/sample-ward
+MONTHS="2025-04 2025-05 2025-06 2025-07 2025-08 2025-09 2025-10 2025-11 2025-12 2026-01 2026-02 2026-03"
+ISSUE=--issue-date=2026-04-10
+
+# rules B for diff: the 2025-10 standard unit of program A 55,000 → 60,000
+RB=$W/rules-b
+cp -R "$RULES" "$RB"
+sed -i 's/標準: 55000/標準: 60000/' "$RB/acceptance_addon/2025-10.yaml"
+
+echo "== data: national-scale year, $NURSERIES nurseries, dense"
+NAT=$W/national
+"$KASAN_GEN" --seed 1 --nurseries "$NURSERIES" --dense --months 2025-04..2026-03 --out "$NAT" >/dev/null || exit 1
+
+# Masks what legitimately differs between two runs (see header).
+mask() {
+    sed -E -e 's/[0-9]{4}-[0-9]{2}-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}/RUN-ID/g' \
+        -e 's/"(hash|prev_hash)":"[0-9a-f]{64}"/"\1":"HASH"/g' \
+        -e 's/"time":"[^"]*"/"time":"TIME"/g' \
+        -e 's/\b[0-9]+:[0-9a-f]{64}\b/ANCHOR/g' \
+        -e 's/(last event [0-9]+[^0-9a-f]*)[0-9a-f]{64}/\1HASH/g'
+}
+
+# step LOG CMD... — runs CMD, appends "$ CMD", its masked stdout and stderr
+# and its exit code to LOG (one log per binary, compared at the end).
+step() {
+    local log=$1; shift
+    local out err rc
+    out=$("$@" 2>"$log.err"); rc=$?
+    {
+        printf '$ %s\n' "$*" | sed -e "s#$K#kasan#" -e "s#$T#T#g"
+        printf '%s\n' "$out" | mask | sed "s#$T#T#g"
+        mask <"$log.err" | sed "s#$T#T#g" | sed 's/^/stderr: /'
+        printf 'exit %d\n' "$rc"
+    } >>"$log"
+    rm -f "$log.err"
+}
+
+# xlsx_to_xml DIR — replaces every workbook under DIR by FILE.xlsx.xml: its
+# XML parts but docProps/core.xml (creation time), masked
+xlsx_to_xml() {
+    find "$1" -name '*.xlsx' | python3 -c '
+import sys, zipfile, os
+for path in sys.stdin.read().split():
+    z = zipfile.ZipFile(path)
+    with open(path + ".xml", "w") as out:
+        for n in sorted(z.namelist()):
+            if n != "docProps/core.xml":
+                out.write("### %s\n%s\n" % (n, z.read(n).decode("utf-8")))
+    os.remove(path)
+'
+    find "$1" -name '*.xlsx.xml' | while read -r x; do mask <"$x" >"$x.m" && mv "$x.m" "$x"; done
+}
+
+# one_side BIN T — everything for one binary under T
+one_side() {
+    local K=$1; T=$2
+    mkdir -p "$T"
+    local L=$T/log
+    : >"$L"
+    # sample ward: check, drafts, explain, diff
+    step "$L" "$K" check --verbose --rules "$RULES"
+    step "$L" "$K" run --fy 2025 --data "$SAMPLE" --rules "$RULES" --out "$T/draft" $ISSUE
+    for m in $MONTHS; do
+        ids=$(cut -d, -f2 "$T/draft/$m/payments.csv" "$T/draft/$m/rejections.csv" 2>/dev/null | grep -E '^P' | sort -u)
+        for id in $ids; do
+            step "$L" "$K" explain --month "$m" --nursery "$id" --data "$SAMPLE" --rules "$RULES" --out "$T/draft"
+        done
+        step "$L" "$K" diff --month "$m" --data "$SAMPLE" --rules-a "$RULES" --rules-b "$RB" --out "$T/diff"
+    done
+    # sample ward: finalize month by month, replay, budget, audit
+    for m in $MONTHS; do
+        step "$L" "$K" run --month "$m" --finalize --data "$SAMPLE" --rules "$RULES" --out "$T/final" $ISSUE
+    done
+    step "$L" "$K" run --month 2025-04 --finalize --data "$SAMPLE" --rules "$RULES" --out "$T/final" $ISSUE
+    step "$L" "$K" run --month 2025-04 --data "$SAMPLE" --rules "$RULES" --out "$T/final" $ISSUE
+    step "$L" "$K" run --month 2025-05 --finalize --supersede --reason "compare" --data "$SAMPLE" --rules "$RULES" --out "$T/final" $ISSUE
+    for m in $MONTHS; do step "$L" "$K" replay --month "$m" --out "$T/final"; done
+    step "$L" "$K" budget --fy 2025 --out "$T/final" --rules "$RULES"
+    step "$L" "$K" audit verify --out "$T/final"
+    "$K" audit export --out "$T/final" 2>&1 | mask >"$T/final/audit.jsonl"
+    # national year
+    step "$L" "$K" run --fy 2025 --data "$NAT" --rules "$RULES" --out "$T/nat-draft" --no-workbooks --quiet
+    for m in $MONTHS; do
+        step "$L" "$K" run --month "$m" --finalize --data "$NAT" --rules "$RULES" --out "$T/nat" --no-workbooks $ISSUE
+        if ! [ -f "$T/nat/$m/payments.csv" ]; then
+            step "$L" "$K" run --month "$m" --finalize --over-budget-reason "補正予算" --data "$NAT" --rules "$RULES" --out "$T/nat" --no-workbooks $ISSUE
+        fi
+    done
+    for m in $MONTHS; do step "$L" "$K" replay --month "$m" --out "$T/nat"; done
+    step "$L" "$K" budget --fy 2025 --out "$T/nat" --rules "$RULES"
+    "$K" audit export --out "$T/nat" 2>&1 | mask >"$T/nat/audit.jsonl"
+    # workbooks as XML
+    xlsx_to_xml "$T"
+    rm -f "$T"/*/ledger.sqlite
+}
+
+t0=$(date +%s)
+one_side "$OLD" "$W/old" &
+one_side "$NEW" "$W/new" &
+wait
+t1=$(date +%s)
+
+fail=0
+if ! diff -r -q "$W/old" "$W/new" >"$W/differ"; then fail=1; fi
+while read -r line; do
+    echo "DIFFERENT: $line"
+    set -- $line
+    [ "$1" = Files ] && diff -u "$2" "$4" | head -40
+done < <(head -20 "$W/differ")
+files=$(find "$W/old" -type f | wc -l)
+steps=$(grep -c '^exit ' "$W/old/log")
+echo "== $files files, $steps commands per binary, $((t1 - t0)) s"
+if [ "$fail" = 0 ]; then echo "same_outputs: identical"; else echo "same_outputs: DIFFERENT"; fi
+exit "$fail"
