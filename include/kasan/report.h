@@ -9,37 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kasan/budget.h"
 #include "kasan/month.h"
 
-/* Budget execution of one fiscal year as known at this run: months already
- * finalized in the ledger, plus (when not finalized) this run's draft. */
-typedef struct budget_month {
-    claim_month month;
-    bool present;            /* finalized, or this run's draft */
-    bool draft;              /* this run, not (yet) in the ledger */
-    int64_t program_amount[MONTH_MAX_PROGRAMS]; /* by month_run.programs order */
-    int64_t total;
-} budget_month;
-
-typedef struct budget_view {
-    int fiscal_year;
-    const char *line_id;     /* e.g. "R7-kasan"; NULL when no budget line */
-    int64_t line_amount;     /* 16,444,000 for FY2025 */
-    budget_month months[12]; /* April … March */
-    int64_t paid_before;     /* finalized months of the FY other than this one */
-    int64_t this_month;      /* this run's total */
-    int64_t remaining;       /* line − paid_before − this_month */
-    int64_t forecast;        /* paid_before + this_month × months left incl. this */
-} budget_view;
-
-/* Fills months[] from ledger rows already placed by the caller and derives
- * paid_before, remaining and forecast for run->month (SPEC 1.4).  False if
- * one of them does not fit in 64-bit yen (absurd amounts: an error). */
-bool budget_view_finish(budget_view *bv, const month_run *run);
-/* SPEC 1.4's year-end forecast for the month of fiscal index idx (April 0):
- * paid_before + month_total × the months left including this one.  False
- * if it does not fit in 64-bit yen. */
-bool budget_forecast(int64_t paid_before, int64_t month_total, int idx, int64_t *out);
+/* The 予算 sheet lays out a budget_view (kasan/budget.h) whose program
+ * amounts are in month_run.programs order. */
+_Static_assert(BUDGET_MAX_PROGRAMS >= MONTH_MAX_PROGRAMS, "budget view holds every program");
 
 typedef struct run_meta {
     const char *run_id;      /* e.g. "2025-04-20250510T093000Z-1a2b3c4d" */

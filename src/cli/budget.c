@@ -25,59 +25,64 @@ static size_t program_columns(const ledger_month_sum *ms, size_t n, const char *
     return k;
 }
 
+/* The ledger's months of FY fy in a budget view, program amounts by ids[]. */
+static void place_months(budget_view *bv, const ledger_month_sum *ms, size_t n, const char **ids,
+                         size_t np)
+{
+    for (size_t k = 0; k < n; k++) {
+        claim_month cm;
+        if (!month_parse(ms[k].month, &cm))
+            continue;
+        int64_t amount[BUDGET_MAX_PROGRAMS] = {0};
+        for (size_t p = 0; p < np; p++)
+            for (size_t j = 0; j < ms[k].n_programs; j++)
+                if (!strcmp(ms[k].programs[j].program, ids[p]))
+                    amount[p] = ms[k].programs[j].amount_yen;
+        budget_view_place(bv, cm, false, ms[k].total_yen, amount, np);
+    }
+}
+
 static void print_table(int fy, const budget_line *bl, const ledger_month_sum *ms, size_t n)
 {
     const char *ids[MONTH_MAX_PROGRAMS];
     size_t np = program_columns(ms, n, ids, MONTH_MAX_PROGRAMS);
-    int64_t line = bl ? bl->amount : 0, cum = 0;
+    budget_view bv;
+    budget_view_init(&bv, fy, bl ? bl->line_id : NULL, bl ? bl->amount : 0);
+    place_months(&bv, ms, n, ids, np);
+    int64_t line = bv.line_amount;
+    budget_row br = {0, line, 0};
     char b[CLI_YEN_LEN];
     printf("budget execution FY%d", fy);
-    if (bl) {
-        num_format_grouped(num_int(line), b, sizeof b);
-        printf(" — line %s: %s yen", bl->line_id, b);
-    }
+    if (bl)
+        printf(" — line %s: %s yen", bl->line_id, cli_yen(line, false, b));
     printf("\n%-8s", "month");
     for (size_t p = 0; p < np; p++)
         printf(" %16.16s", ids[p]);
     printf(" %12s %12s %12s %12s\n", "total", "cumulative", "remaining", "forecast");
     for (int i = 0; i < 12; i++) {
-        claim_month cm = month_of_fiscal(fy, i);
+        const budget_month *bm = &bv.months[i];
         char mon[8];
-        month_format(cm, mon);
-        const ledger_month_sum *row = NULL;
-        for (size_t k = 0; k < n; k++)
-            if (!strcmp(ms[k].month, mon))
-                row = &ms[k];
+        month_format(bm->month, mon);
         printf("%-8s", mon);
-        if (!row) {
+        if (!bm->present) {
             printf("  (not finalized)\n");
             continue;
         }
-        for (size_t p = 0; p < np; p++) {
-            int64_t v = 0;
-            for (size_t j = 0; j < row->n_programs; j++)
-                if (!strcmp(row->programs[j].program, ids[p]))
-                    v = row->programs[j].amount_yen;
-            printf(" %16s", cli_yen(v, false, b));
-        }
-        int64_t forecast;
-        if (!budget_forecast(cum, row->total_yen, i, &forecast) ||
-            __builtin_add_overflow(cum, row->total_yen, &cum)) {
+        for (size_t p = 0; p < np; p++)
+            printf(" %16s", cli_yen(bm->program_amount[p], false, b));
+        if (!budget_row_at(&bv, i, &br)) {
             printf("  (amounts do not fit in 64-bit yen)\n");
             return;
         }
         char c1[CLI_YEN_LEN], c2[CLI_YEN_LEN], c3[CLI_YEN_LEN];
-        printf(" %12s %12s %12s %12s%s\n", cli_yen(row->total_yen, false, b),
-               cli_yen(cum, false, c1), cli_yen(line - cum, false, c2), cli_yen(forecast, false, c3),
-               bl && forecast > line ? "  over the line" : "");
+        printf(" %12s %12s %12s %12s%s\n", cli_yen(bm->total, false, b),
+               cli_yen(br.cumulative, false, c1), cli_yen(br.remaining, false, c2),
+               cli_yen(br.forecast, false, c3), bl && br.forecast > line ? "  over the line" : "");
     }
-    num_format_grouped(num_int(cum), b, sizeof b);
-    printf("paid in FY%d: %s yen", fy, b);
-    if (bl) {
-        char r[32];
-        num_format_grouped(num_int(line - cum), r, sizeof r);
-        printf(", remaining %s yen%s", r, cum > line ? " (OVER the budget line)" : "");
-    }
+    printf("paid in FY%d: %s yen", fy, cli_yen(br.cumulative, false, b));
+    if (bl)
+        printf(", remaining %s yen%s", cli_yen(br.remaining, false, b),
+               br.cumulative > line ? " (OVER the budget line)" : "");
     printf("\n");
 }
 

@@ -100,17 +100,10 @@ static int parse_opts(int argc, char **argv, run_opts *o)
     return 0;
 }
 
-/* Fills the budget view from the ledger's finalized months and this run. */
-static bool fill_budget(const month_run *run, ledger *lg, bool finalizing, budget_view *bv)
+/* Places the ledger's finalized months of the FY (amounts by the run's
+ * program order) into the budget view. */
+static void place_ledger_months(const month_run *run, ledger *lg, budget_view *bv)
 {
-    memset(bv, 0, sizeof *bv);
-    bv->fiscal_year = month_fiscal_year(run->month);
-    if (run->budget) {
-        bv->line_id = run->budget->line_id;
-        bv->line_amount = run->budget->amount;
-    }
-    for (int i = 0; i < 12; i++)
-        bv->months[i].month = month_of_fiscal(bv->fiscal_year, i);
     arena a = ARENA_INIT;
     ledger_month_sum *ms = NULL;
     size_t n = 0;
@@ -119,23 +112,25 @@ static bool fill_budget(const month_run *run, ledger *lg, bool finalizing, budge
             claim_month cm;
             if (!month_parse(ms[k].month, &cm))
                 continue;
-            budget_month *bm = &bv->months[month_fiscal_index(cm)];
-            bm->present = true;
-            bm->total = ms[k].total_yen;
+            int64_t amount[BUDGET_MAX_PROGRAMS] = {0};
             for (size_t j = 0; j < ms[k].n_programs; j++)
                 for (size_t p = 0; p < run->n_programs; p++)
                     if (!strcmp(ms[k].programs[j].program, run->programs[p]->id))
-                        bm->program_amount[p] = ms[k].programs[j].amount_yen;
+                        amount[p] = ms[k].programs[j].amount_yen;
+            budget_view_place(bv, cm, false, ms[k].total_yen, amount, run->n_programs);
         }
     }
     arena_release(&a);
-    budget_month *self = &bv->months[month_fiscal_index(run->month)];
-    self->present = true;
-    self->draft = !finalizing;
-    self->total = run->total;
-    for (size_t p = 0; p < run->n_programs; p++)
-        self->program_amount[p] = run->program_total[p];
-    return budget_view_finish(bv, run);
+}
+
+/* Fills the budget view from the ledger's finalized months and this run. */
+static bool fill_budget(const month_run *run, ledger *lg, bool finalizing, budget_view *bv)
+{
+    budget_view_init(bv, month_fiscal_year(run->month), run->budget ? run->budget->line_id : NULL,
+                     run->budget ? run->budget->amount : 0);
+    place_ledger_months(run, lg, bv);
+    budget_view_place(bv, run->month, !finalizing, run->total, run->program_total, run->n_programs);
+    return budget_view_finish(bv, run->month);
 }
 
 static int write_outputs(const run_opts *o, const month_run *run, const budget_view *bv,

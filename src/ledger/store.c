@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kasan/budget.h"
 #include "kasan/date.h"
 #include "kasan/fsutil.h"
 
@@ -490,19 +491,24 @@ static int fy_paid_other_months(ledger *lg, int fy, const char *month, int64_t *
     return rc;
 }
 
-/* SPEC 1.4: refuse a month that takes the FY over its line, unless overridden. */
+/* SPEC 1.4: refuse a month that takes the FY over its line, unless
+ * overridden; the decision is the budget module's, on the other months' paid
+ * total read inside this transaction. */
 static int budget_check(ledger *lg, const ledger_finalize_req *req, int fy,
                         ledger_finalize_res *res)
 {
-    int rc = fy_paid_other_months(lg, fy, req->month, &res->fy_paid_before_yen);
+    int64_t before = 0;
+    int rc = fy_paid_other_months(lg, fy, req->month, &before);
+    res->fy_paid_before_yen = before;
     if (rc)
         return rc;
-    if (__builtin_add_overflow(res->fy_paid_before_yen, req->total_yen, &res->fy_paid_after_yen))
+    budget_decision bd;
+    if (!budget_decide(req->budget.line_id != NULL, req->budget.line_amount_yen, before,
+                       req->total_yen, req->over_budget_reason != NULL, &bd))
         return ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
-    if (!req->budget.line_id || res->fy_paid_after_yen <= req->budget.line_amount_yen)
-        return LEDGER_OK;
-    res->overrun_yen = res->fy_paid_after_yen - req->budget.line_amount_yen;
-    if (req->over_budget_reason)
+    res->fy_paid_after_yen = bd.paid_after;
+    res->overrun_yen = bd.overrun;
+    if (bd.verdict != BUDGET_REFUSED)
         return LEDGER_OK;
     return ledger_fail(lg, LEDGER_OVER_BUDGET,
                        "FY%d paid total would be %lld yen, over budget line %s (%lld yen) by "

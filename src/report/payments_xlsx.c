@@ -461,10 +461,11 @@ static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, con
     xw_text(x, ws, h, c_line, "予算額", f->header);
     xw_text(x, ws, h, c_rem, "残額", f->header);
 
-    int64_t cum = 0;
     for (int i = 0; i < 12; i++) {
         const budget_month *bm = &bv->months[i];
         lxw_row_t r = h + 1 + (lxw_row_t)i;
+        budget_row br = {0};
+        budget_row_at(bv, i, &br); /* fits: the run checked the year's total */
         month_label(bm->month, buf, sizeof buf);
         xw_text(x, ws, r, 0, buf, f->text);
         if (!bm->present) {
@@ -476,15 +477,14 @@ static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, con
             for (lxw_col_t p = 0; p < np; p++)
                 xw_whole(x, ws, r, 2 + p, bm->program_amount[p], f->yen);
             xw_whole(x, ws, r, c_total, bm->total, f->yen);
-            cum += bm->total;
-            xw_whole(x, ws, r, c_cum, cum, f->yen);
+            xw_whole(x, ws, r, c_cum, br.cumulative, f->yen);
         }
         if (line)
             xw_whole(x, ws, r, c_line, bv->line_amount, f->yen);
         else
             xw_blank(x, ws, r, c_line, f->text);
         if (line && bm->present)
-            xw_whole(x, ws, r, c_rem, bv->line_amount - cum, f->yen);
+            xw_whole(x, ws, r, c_rem, br.remaining, f->yen);
         else
             xw_blank(x, ws, r, c_rem, f->text);
     }

@@ -158,8 +158,11 @@ int main(int argc, char **argv)
         diag_print(&d, stderr);
         return 1;
     }
-    budget_view bv = {0};
-    budget_view_finish(&bv, &run);
+    budget_view bv;
+    budget_view_init(&bv, month_fiscal_year(m), run.budget ? run.budget->line_id : NULL,
+                     run.budget ? run.budget->amount : 0);
+    budget_view_place(&bv, m, true, run.total, run.program_total, run.n_programs);
+    budget_view_finish(&bv, m);
     run_meta meta = {"bench", "2025-01-01T00:00:00Z", 0, false, "bench"};
     char path[4096], err[512];
     double *rep = calloc((size_t)reps, sizeof *rep), *flo = calloc((size_t)reps, sizeof *flo);

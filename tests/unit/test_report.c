@@ -190,16 +190,26 @@ static void assert_no_tmp(const char *dir)
     closedir(d);
 }
 
+/* The run's fiscal year with only the run's month, as a draft. */
+static void draft_view(budget_view *bv)
+{
+    budget_view_init(bv, month_fiscal_year(run.month), run.budget->line_id, run.budget->amount);
+    budget_view_place(bv, run.month, true, run.total, run.program_total, run.n_programs);
+    assert_true(budget_view_finish(bv, run.month));
+}
+
 static void test_budget_view(void **state)
 {
     (void)state;
     build_run();
     run.month = (claim_month){2025, 6};
     budget_view bv;
-    memset(&bv, 0, sizeof bv);
-    bv.months[0] = (budget_month){.present = true, .total = 1000000, .program_amount = {800000, 200000}};
-    bv.months[1] = (budget_month){.present = true, .total = 900000};
-    budget_view_finish(&bv, &run);
+    budget_view_init(&bv, 2025, run.budget->line_id, run.budget->amount);
+    int64_t april[] = {800000, 200000};
+    budget_view_place(&bv, (claim_month){2025, 4}, false, 1000000, april, 2);
+    budget_view_place(&bv, (claim_month){2025, 5}, false, 900000, NULL, 0);
+    budget_view_place(&bv, run.month, true, run.total, run.program_total, run.n_programs);
+    assert_true(budget_view_finish(&bv, run.month));
     assert_int_equal(bv.fiscal_year, 2025);
     assert_string_equal(bv.line_id, "R7-kasan");
     assert_int_equal(bv.line_amount, 16444000);
@@ -214,8 +224,7 @@ static void test_budget_view(void **state)
 
     /* March: one month left, this one. */
     run.month = (claim_month){2026, 3};
-    memset(&bv, 0, sizeof bv);
-    budget_view_finish(&bv, &run);
+    draft_view(&bv);
     assert_int_equal(bv.paid_before, 0);
     assert_int_equal(bv.forecast, 367000);
 }
@@ -233,8 +242,7 @@ static void test_write_workbooks(void **state)
     assert_int_equal(fs_mkdirs(sdir), 0);
 
     budget_view bv;
-    memset(&bv, 0, sizeof bv);
-    budget_view_finish(&bv, &run);
+    draft_view(&bv);
     run_meta meta = meta_draft;
     meta.issue_date = date_from_ymd(2025, 5, 10);
 
@@ -279,8 +287,7 @@ static void test_write_fails_cleanly(void **state)
     char *xlsx = path_join(missing, "payments.xlsx");
     char *st = path_join(missing, "N1.xlsx");
     budget_view bv;
-    memset(&bv, 0, sizeof bv);
-    budget_view_finish(&bv, &run);
+    draft_view(&bv);
     char err[512] = "";
     assert_int_equal(report_payments_xlsx(&run, &bv, &meta_draft, xlsx, err, sizeof err), -1);
     assert_non_null(strstr(err, "payments.xlsx"));

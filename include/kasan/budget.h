@@ -1,0 +1,74 @@
+/* budget: budget execution of one fiscal year (予算執行, SPEC 1.4), the one
+ * home of its arithmetic: paid so far, this month, remaining, the year-end
+ * forecast, the running table and the refusal of a finalization over the
+ * line.  Checked whole-yen arithmetic on figures the caller places; reading
+ * the ledger is the caller's (cli, ledger), printing is report's and cli's. */
+#ifndef KASAN_BUDGET_H
+#define KASAN_BUDGET_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kasan/date.h"
+
+#define BUDGET_MAX_PROGRAMS 16 /* at least RULES_MAX_PROGRAMS (static_assert in engine.h) */
+
+typedef struct budget_month {
+    claim_month month;
+    bool present;            /* finalized, or this run's draft */
+    bool draft;              /* this run, not (yet) in the ledger */
+    int64_t program_amount[BUDGET_MAX_PROGRAMS]; /* by the caller's program order */
+    int64_t total;
+} budget_month;
+
+/* One fiscal year as known at a run: months finalized in the ledger, plus
+ * (when not finalized) this run's draft. */
+typedef struct budget_view {
+    int fiscal_year;
+    const char *line_id;     /* e.g. "R7-kasan"; NULL when no budget line */
+    int64_t line_amount;     /* 16,444,000 for FY2025; 0 when no line */
+    budget_month months[12]; /* April … March */
+    int64_t paid_before;     /* finalized months of the FY other than this one */
+    int64_t this_month;      /* this run's total */
+    int64_t remaining;       /* line − paid_before − this_month */
+    int64_t forecast;        /* budget_forecast(paid_before, this_month, index) */
+} budget_view;
+
+/* An empty year: months[] labelled April … March, none present. */
+void budget_view_init(budget_view *bv, int fiscal_year, const char *line_id, int64_t line_amount);
+/* Places month m's figures (program_amount[0..n_programs), n ≤ BUDGET_MAX_PROGRAMS);
+ * ignored if m is outside the view's fiscal year. */
+void budget_view_place(budget_view *bv, claim_month m, bool draft, int64_t total,
+                       const int64_t *program_amount, size_t n_programs);
+/* Derives paid_before, this_month, remaining and forecast for month m, whose
+ * figures are already placed.  False if one does not fit in 64-bit yen. */
+bool budget_view_finish(budget_view *bv, claim_month m);
+
+/* SPEC 1.4's year-end forecast (年度末見込) for the month of fiscal index idx
+ * (April 0): paid_before + month_total × the months left including this one.
+ * False if it does not fit in 64-bit yen. */
+bool budget_forecast(int64_t paid_before, int64_t month_total, int idx, int64_t *out);
+
+/* Row idx of the year's table: cumulative = the present months' totals
+ * April … idx; remaining = line − cumulative; forecast = budget_forecast of
+ * the cumulative before idx and month idx's total.  False if a figure does
+ * not fit in 64-bit yen. */
+typedef struct budget_row {
+    int64_t cumulative, remaining, forecast;
+} budget_row;
+bool budget_row_at(const budget_view *bv, int idx, budget_row *out);
+
+/* Budget control of a finalization (SPEC 1.4): the month's total on top of
+ * what the fiscal year's other months paid.  Over the line (when there is
+ * one) it is refused unless overridden (補正予算・流用). */
+typedef enum budget_verdict { BUDGET_WITHIN, BUDGET_OVER_OVERRIDDEN, BUDGET_REFUSED } budget_verdict;
+typedef struct budget_decision {
+    int64_t paid_before, paid_after; /* the FY's paid total without / with this month */
+    int64_t overrun;                 /* paid_after − line when over the line, else 0 */
+    budget_verdict verdict;
+} budget_decision;
+/* False if paid_after does not fit in 64-bit yen (nothing decided). */
+bool budget_decide(bool has_line, int64_t line_amount, int64_t paid_before, int64_t this_month,
+                   bool override, budget_decision *out);
+
+#endif

@@ -1,0 +1,82 @@
+/* test_budget: the budget module (SPEC 1.4) — the running table of
+ * `kasan budget` and the 予算 sheet, and the refusal decision of a
+ * finalization.  Figures worked out by hand in the comments. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "kasan/budget.h"
+
+static void test_rows(void **state)
+{
+    (void)state;
+    budget_view bv;
+    budget_view_init(&bv, 2025, "R7-kasan", 16444000);
+    int64_t april[] = {638333, 511000};
+    budget_view_place(&bv, (claim_month){2025, 4}, false, 1149333, april, 2);
+    budget_view_place(&bv, (claim_month){2025, 6}, false, 1191000, NULL, 0);
+    budget_view_place(&bv, (claim_month){2024, 6}, false, 999, NULL, 0); /* not FY2025 */
+    assert_int_equal(bv.months[2].month.month, 6);
+    assert_false(bv.months[1].present);
+    budget_row r;
+    assert_true(budget_row_at(&bv, 0, &r));
+    assert_int_equal(r.cumulative, 1149333);
+    assert_int_equal(r.remaining, 15294667);  /* 16,444,000 − 1,149,333 */
+    assert_int_equal(r.forecast, 13791996);   /* 1,149,333 × 12 */
+    assert_true(budget_row_at(&bv, 2, &r));   /* May absent: counts nothing */
+    assert_int_equal(r.cumulative, 2340333);  /* 1,149,333 + 1,191,000 */
+    assert_int_equal(r.remaining, 14103667);
+    assert_int_equal(r.forecast, 13059333);   /* 1,149,333 + 1,191,000 × 10 (Jun–Mar) */
+
+    assert_true(budget_view_finish(&bv, (claim_month){2025, 6}));
+    assert_int_equal(bv.paid_before, 1149333);
+    assert_int_equal(bv.this_month, 1191000);
+
+    budget_view_place(&bv, (claim_month){2025, 7}, false, INT64_MAX, NULL, 0);
+    assert_false(budget_row_at(&bv, 3, &r)); /* 2,340,333 + INT64_MAX overflows */
+}
+
+static void test_decide(void **state)
+{
+    (void)state;
+    budget_decision d;
+    /* 15,000,000 + 1,444,000 = 16,444,000: exactly the line, within */
+    assert_true(budget_decide(true, 16444000, 15000000, 1444000, false, &d));
+    assert_int_equal(d.verdict, BUDGET_WITHIN);
+    assert_int_equal(d.paid_after, 16444000);
+    assert_int_equal(d.overrun, 0);
+    /* one yen more: refused, overrun 1 */
+    assert_true(budget_decide(true, 16444000, 15000000, 1444001, false, &d));
+    assert_int_equal(d.verdict, BUDGET_REFUSED);
+    assert_int_equal(d.overrun, 1);
+    assert_true(budget_decide(true, 16444000, 15000000, 1444001, true, &d));
+    assert_int_equal(d.verdict, BUDGET_OVER_OVERRIDDEN);
+    assert_int_equal(d.overrun, 1);
+    /* no line: never refused */
+    assert_true(budget_decide(false, 0, 15000000, 1444001, false, &d));
+    assert_int_equal(d.verdict, BUDGET_WITHIN);
+    assert_false(budget_decide(true, 16444000, INT64_MAX, 1, false, &d));
+}
+
+static void test_forecast(void **state)
+{
+    (void)state;
+    int64_t f;
+    assert_true(budget_forecast(0, 1149333, 0, &f));
+    assert_int_equal(f, 13791996); /* 1,149,333 × 12 */
+    assert_true(budget_forecast(100, 5, 11, &f));
+    assert_int_equal(f, 105); /* March: 100 + 5 × 1 */
+    assert_false(budget_forecast(0, INT64_MAX / 2, 0, &f));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rows),
+        cmocka_unit_test(test_decide),
+        cmocka_unit_test(test_forecast),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
