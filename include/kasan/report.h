@@ -10,11 +10,11 @@
 #include <stdint.h>
 
 #include "kasan/budget.h"
-#include "kasan/month.h"
+#include "kasan/engine.h"
 
 /* The 予算 sheet lays out a budget_view (kasan/budget.h) whose program
  * amounts are in month_run.programs order. */
-_Static_assert(BUDGET_MAX_PROGRAMS >= MONTH_MAX_PROGRAMS, "budget view holds every program");
+_Static_assert(BUDGET_MAX_PROGRAMS >= ENGINE_MAX_PROGRAMS, "budget view holds every program");
 
 typedef struct run_meta {
     const char *run_id;      /* e.g. "2025-04-20250510T093000Z-1a2b3c4d" */

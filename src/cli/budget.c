@@ -44,8 +44,8 @@ static void place_months(budget_view *bv, const ledger_month_sum *ms, size_t n, 
 
 static void print_table(int fy, const budget_line *bl, const ledger_month_sum *ms, size_t n)
 {
-    const char *ids[MONTH_MAX_PROGRAMS];
-    size_t np = program_columns(ms, n, ids, MONTH_MAX_PROGRAMS);
+    const char *ids[ENGINE_MAX_PROGRAMS];
+    size_t np = program_columns(ms, n, ids, ENGINE_MAX_PROGRAMS);
     budget_view bv;
     budget_view_init(&bv, fy, bl ? bl->line_id : NULL, bl ? bl->amount : 0);
     place_months(&bv, ms, n, ids, np);

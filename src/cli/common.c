@@ -62,13 +62,13 @@ int cli_compute_month_shared(const cli_paths *paths, const rule_set *rs, claim_m
     diag_list d = DIAG_LIST_INIT;
     arena bytes = ARENA_INIT;
     input_file in[INPUT_COUNT] = {0};
-    int rc = sr ? month_read_claims(paths->data, m, &bytes, in, &d)
-                : month_read_inputs(paths->data, m, &bytes, in, &d);
+    int rc = sr ? engine_read_claims(paths->data, m, &bytes, in, &d)
+                : engine_read_inputs(paths->data, m, &bytes, in, &d);
     if (rc == 0)
-        rc = month_compute_shared(rs, m, in, sr, run, &d);
+        rc = engine_compute_shared(rs, m, in, sr, run, &d);
     else
         memset(run, 0, sizeof *run);
-    run->input_bytes = bytes; /* the run borrows the bytes; month_free releases them */
+    run->input_bytes = bytes; /* the run borrows the bytes; engine_free releases them */
     diag_print(&d, stderr);
     diag_release(&d);
     if (rc != 0) {

@@ -7,7 +7,7 @@
 
 #include "kasan/cli.h"
 #include "kasan/diag.h"
-#include "kasan/month.h"
+#include "kasan/engine.h"
 #include "kasan/rules.h"
 
 typedef struct cli_paths {

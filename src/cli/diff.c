@@ -104,7 +104,7 @@ static int diff(const cli_paths *paths, claim_month m, const char *ra, const cha
     if (rc == EXIT_OK)
         rc = cli_compute_month(paths, &b.rs, m, &b.run);
     if (rc == EXIT_OK) {
-        size_t cap = (a.run.n_nurseries + b.run.n_nurseries) * MONTH_MAX_PROGRAMS + 1;
+        size_t cap = (a.run.n_nurseries + b.run.n_nurseries) * ENGINE_MAX_PROGRAMS + 1;
         diff_row *rows = calloc(cap, sizeof *rows);
         if (!rows)
             abort();
@@ -123,8 +123,8 @@ static int diff(const cli_paths *paths, claim_month m, const char *ra, const cha
         }
         free(rows);
     }
-    month_free(&a.run);
-    month_free(&b.run);
+    engine_free(&a.run);
+    engine_free(&b.run);
     rules_free(&a.rs);
     rules_free(&b.rs);
     return rc;

@@ -91,7 +91,7 @@ static void print_aggregates(const month_run *run, size_t p, const nursery_month
         if (seen)
             continue;
         bool ok;
-        value v = month_eval_node(run, p, nm, agg[k], &ok);
+        value v = engine_eval_node(run, p, nm, agg[k], &ok);
         if (!ok)
             continue;
         fmt(run, expr_node_type(agg[k]), v, buf, sizeof buf);
@@ -105,8 +105,8 @@ static void print_formula(const month_run *run, size_t p, const nursery_month *n
                           const rule_value *rv, const char *indent)
 {
     char buf[256];
-    value v = rv->scope == SCOPE_NURSERY ? month_nursery_value(run, p, nm, rv)
-                                         : month_line_value(run, p, line, rv);
+    value v = rv->scope == SCOPE_NURSERY ? engine_nursery_value(run, p, nm, rv)
+                                         : engine_line_value(run, p, line, rv);
     fmt(run, rv->type, v, buf, sizeof buf);
     printf("%s%s%s%s = %s\n", indent, rv->name, rv->label ? " " : "", rv->label ? rv->label : "",
            buf);
@@ -126,8 +126,8 @@ static void print_formula(const month_run *run, size_t p, const nursery_month *n
                                     d->scope != rv->scope))
             continue;
         value dv = d->kind == RV_PARAM             ? d->param
-                   : d->scope == SCOPE_NURSERY ? month_nursery_value(run, p, nm, d)
-                                               : month_line_value(run, p, line, d);
+                   : d->scope == SCOPE_NURSERY ? engine_nursery_value(run, p, nm, d)
+                                               : engine_line_value(run, p, line, d);
         fmt(run, d->type, dv, buf, sizeof buf);
         printf("%s      %s = %s\n", indent, d->name, buf);
     }
@@ -282,7 +282,7 @@ int cmd_explain(int argc, char **argv)
         rc = cli_compute_month(&paths, &rs, m, &run);
     if (rc == EXIT_OK)
         rc = explain(&run, id);
-    month_free(&run);
+    engine_free(&run);
     rules_free(&rs);
     return rc;
 }

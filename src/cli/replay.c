@@ -151,7 +151,7 @@ static int replay(const cli_paths *paths, claim_month m)
     memset(&run, 0, sizeof run);
     if (rc == EXIT_OK) {
         diag_list d = DIAG_LIST_INIT;
-        if (month_compute(&rs, m, in, &run, &d) != 0)
+        if (engine_compute(&rs, m, in, &run, &d) != 0)
             rc = EXIT_DIFFERENT; /* archived inputs that no longer compute */
         diag_print(&d, stderr);
         diag_release(&d);
@@ -163,7 +163,7 @@ static int replay(const cli_paths *paths, claim_month m)
         printf("replay %s: %s\n", mon, rc == EXIT_OK ? "identical to what was paid"
                                                      : "DIFFERS from what was paid");
     }
-    month_free(&run);
+    engine_free(&run);
     rules_free(&rs);
     ledger_close(lg);
     arena_release(&a);

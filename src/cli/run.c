@@ -224,7 +224,7 @@ static void fill_ledger_request(const month_run *run, const run_opts *o, const r
     rq->created = meta->created;
     rq->actor = cli_actor(o->actor);
     rq->engine_version = KASAN_VERSION;
-    rq->n_payments = month_payment_count(run);
+    rq->n_payments = engine_payment_count(run);
     ledger_payment *pay = arena_calloc(a, rq->n_payments + 1, sizeof *pay);
     size_t k = 0;
     for (size_t i = 0; i < run->n_nurseries; i++)
@@ -335,7 +335,7 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     month_run run;
     int rc = cli_compute_month_shared(&o->paths, rs, m, sr, &run);
     if (rc != EXIT_OK) {
-        month_free(&run);
+        engine_free(&run);
         return rc;
     }
     arena a = ARENA_INIT;
@@ -382,7 +382,7 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     }
     ledger_close(lg);
     arena_release(&a);
-    month_free(&run);
+    engine_free(&run);
     return rc;
 }
 

@@ -1,7 +1,7 @@
 /* engine_int: shared between the engine's files. */
 #ifndef KASAN_ENGINE_INT_H
 #define KASAN_ENGINE_INT_H
-#include "kasan/month.h"
+#include "kasan/engine.h"
 
 /* Applies SPEC 1.5 in order to every line; fills run->rejections and marks
  * eligible lines (child_ok / staff_ok), with enrolled days in child_days_all

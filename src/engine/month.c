@@ -25,7 +25,7 @@ static int read_input(const char *data_dir, const char *name, arena *a, input_fi
     return 0;
 }
 
-int month_read_claims(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
+int engine_read_claims(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
                       diag_list *d)
 {
     char mon[8];
@@ -36,11 +36,11 @@ int month_read_claims(const char *data_dir, claim_month m, arena *a, input_file 
     return rc ? -1 : 0;
 }
 
-int month_read_inputs(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
+int engine_read_inputs(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
                       diag_list *d)
 {
     int rc = read_input(data_dir, "nurseries.csv", a, &out[INPUT_REGISTRY], d);
-    rc |= month_read_claims(data_dir, m, a, out, d);
+    rc |= engine_read_claims(data_dir, m, a, out, d);
     return rc ? -1 : 0;
 }
 
@@ -69,8 +69,8 @@ static int choose_rules(month_run *run, diag_list *d)
         diag_error(d, "rules", 0, 0, "no terms version is in force on %s-01", mon);
         return -1;
     }
-    const char *ids[MONTH_MAX_PROGRAMS];
-    size_t n = rules_program_ids(run->rules, ids, MONTH_MAX_PROGRAMS);
+    const char *ids[ENGINE_MAX_PROGRAMS];
+    size_t n = rules_program_ids(run->rules, ids, ENGINE_MAX_PROGRAMS);
     for (size_t i = 0; i < n; i++) {
         const program *p = rules_program_in_force(run->rules, ids[i], run->month);
         if (p)
@@ -89,7 +89,7 @@ static int parse_inputs(month_run *run, const input_file in[INPUT_COUNT],
 {
     for (int i = 0; i < INPUT_COUNT; i++) {
         input_file *f = &run->inputs[i];
-        *f = i == INPUT_REGISTRY && sr ? sr->file : in[i]; /* bytes borrowed: see month.h */
+        *f = i == INPUT_REGISTRY && sr ? sr->file : in[i]; /* bytes borrowed: see engine.h */
         f->name = arena_strdup(&run->a, f->name);
         if (!f->sha256[0])
             hash_sha256_hex(f->data, f->len, f->sha256);
@@ -280,13 +280,13 @@ static int evaluate(month_run *run, diag_list *d)
     return 0;
 }
 
-int month_compute(const rule_set *rs, claim_month m, const input_file in[INPUT_COUNT],
+int engine_compute(const rule_set *rs, claim_month m, const input_file in[INPUT_COUNT],
                   month_run *run, diag_list *d)
 {
-    return month_compute_shared(rs, m, in, NULL, run, d);
+    return engine_compute_shared(rs, m, in, NULL, run, d);
 }
 
-int month_compute_shared(const rule_set *rs, claim_month m, const input_file in[INPUT_COUNT],
+int engine_compute_shared(const rule_set *rs, claim_month m, const input_file in[INPUT_COUNT],
                          const shared_registry *sr, month_run *run, diag_list *d)
 {
     memset(run, 0, sizeof *run);
@@ -313,14 +313,14 @@ int month_compute_shared(const rule_set *rs, claim_month m, const input_file in[
     return rc;
 }
 
-void month_free(month_run *run)
+void engine_free(month_run *run)
 {
     arena_release(&run->a);
     arena_release(&run->input_bytes);
     memset(run, 0, sizeof *run);
 }
 
-value month_nursery_value(const month_run *run, size_t p, const nursery_month *nm,
+value engine_nursery_value(const month_run *run, size_t p, const nursery_month *nm,
                           const rule_value *rv)
 {
     (void)run;
@@ -329,7 +329,7 @@ value month_nursery_value(const month_run *run, size_t p, const nursery_month *n
     return nm->values[p][rv->slot];
 }
 
-value month_line_value(const month_run *run, size_t p, size_t line, const rule_value *rv)
+value engine_line_value(const month_run *run, size_t p, size_t line, const rule_value *rv)
 {
     const program *pg = run->programs[p];
     if (rv->scope == SCOPE_CHILD)
@@ -337,7 +337,7 @@ value month_line_value(const month_run *run, size_t p, size_t line, const rule_v
     return run->staff_values[p][line * (size_t)pg->n_slots[SCOPE_STAFF] + (size_t)rv->slot];
 }
 
-value month_eval_node(const month_run *run, size_t p, const nursery_month *nm,
+value engine_eval_node(const month_run *run, size_t p, const nursery_month *nm,
                       const struct enode *n, bool *ok)
 {
     eval_ctx c = nursery_ctx(run, p, nm);
@@ -346,7 +346,7 @@ value month_eval_node(const month_run *run, size_t p, const nursery_month *nm,
     return v;
 }
 
-size_t month_payment_count(const month_run *run)
+size_t engine_payment_count(const month_run *run)
 {
     size_t n = 0;
     for (size_t i = 0; i < run->n_nurseries; i++)

@@ -14,7 +14,7 @@
 #include <xlsxwriter.h>
 
 #include "kasan/fsutil.h"
-#include "kasan/month.h"
+#include "kasan/engine.h"
 
 /* The issuing section printed on statements.  A constant until the budget
  * line (rules/) carries its owning section. */

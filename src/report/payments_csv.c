@@ -49,7 +49,7 @@ int report_payments_csv(const month_run *run, const char *path, char *err, size_
 {
     strbuf sb;
     sb_init(&sb);
-    sb_grow(&sb, 64 * (month_payment_count(run) + 1));
+    sb_grow(&sb, 64 * (engine_payment_count(run) + 1));
     sb_adds(&sb, "month,nursery_id,program,rule_version,amount_yen\n");
     char mon[8];
     month_format(run->month, mon);

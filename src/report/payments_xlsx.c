@@ -87,7 +87,7 @@ static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
     worksheet_freeze_panes(ws, 2, 2);
     sheet_print_setup(x, ws, PAPER_A4, false, !meta->finalized, 1);
 
-    int64_t sum[MONTH_MAX_PROGRAMS] = {0}, total = 0;
+    int64_t sum[ENGINE_MAX_PROGRAMS] = {0}, total = 0;
     lxw_row_t r = 2;
     for (size_t i = 0; i < run->n_nurseries; i++) {
         const nursery_month *nm = &run->nurseries[i];
@@ -295,7 +295,7 @@ static void sheet_detail(xw *x, const month_run *run, const run_meta *meta)
                 for (size_t j = 0; pg && j < nc; j++)
                     if (cols[j].p == p && cols[j].rv->scope == SCOPE_CHILD)
                         xw_value(x, ws, r, (lxw_col_t)(D_FIXED + j), run, cols[j].rv->type,
-                                 month_line_value(run, p, i, cols[j].rv), f->yen, false);
+                                 engine_line_value(run, p, i, cols[j].rv), f->yen, false);
                 r++;
                 any = true;
             }
@@ -317,7 +317,7 @@ static void sheet_detail(xw *x, const month_run *run, const run_meta *meta)
                 for (size_t j = 0; pg && j < nc; j++)
                     if (cols[j].p == p && cols[j].rv->scope == SCOPE_STAFF)
                         xw_value(x, ws, r, (lxw_col_t)(D_FIXED + j), run, cols[j].rv->type,
-                                 month_line_value(run, p, i, cols[j].rv), f->yen, false);
+                                 engine_line_value(run, p, i, cols[j].rv), f->yen, false);
                 r++;
                 any = true;
             }
@@ -328,7 +328,7 @@ static void sheet_detail(xw *x, const month_run *run, const run_meta *meta)
             for (size_t j = 0; j < nc; j++)
                 if (cols[j].p == p && cols[j].rv->scope == SCOPE_NURSERY)
                     xw_value(x, ws, r, (lxw_col_t)(D_FIXED + j), run, cols[j].rv->type,
-                             month_nursery_value(run, p, nm, cols[j].rv), f->yen, false);
+                             engine_nursery_value(run, p, nm, cols[j].rv), f->yen, false);
             xw_whole(x, ws, r, c_amount, nm->amount[p], f->yen);
             r++;
         }

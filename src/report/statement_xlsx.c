@@ -124,7 +124,7 @@ static void program_section(stmt *s, size_t p, int sec)
             days_text(s, 1, run->child_days[i], mdays);
             for (size_t j = 0; j < n; j++)
                 xw_value(x, s->ws, s->r, (lxw_col_t)(2 + j), run, rv[j]->type,
-                         month_line_value(run, p, i, rv[j]), f->syen, true);
+                         engine_line_value(run, p, i, rv[j]), f->syen, true);
         }
         spacer(s);
     }
@@ -156,7 +156,7 @@ static void program_section(stmt *s, size_t p, int sec)
             xw_whole(x, s->ws, s->r, 5, sl->other_income, f->syen);
             for (size_t j = 0; j < n; j++)
                 xw_value(x, s->ws, s->r, (lxw_col_t)(6 + j), run, rv[j]->type,
-                         month_line_value(run, p, i, rv[j]), f->syen, true);
+                         engine_line_value(run, p, i, rv[j]), f->syen, true);
         }
         spacer(s);
     }
@@ -164,7 +164,7 @@ static void program_section(stmt *s, size_t p, int sec)
     n = fmt_labelled(pg, SCOPE_NURSERY, rv, MAX_LABELS);
     for (size_t j = 0; j < n; j++, s->r++) {
         xw_merge(x, s->ws, s->r, 0, 2, rv[j]->label, f->header);
-        xw_value(x, s->ws, s->r, 3, run, rv[j]->type, month_nursery_value(run, p, nm, rv[j]),
+        xw_value(x, s->ws, s->r, 3, run, rv[j]->type, engine_nursery_value(run, p, nm, rv[j]),
                  f->syen, true);
     }
     xw_merge(x, s->ws, s->r, 0, 2, fmt_result_label(pg), f->total_label);

@@ -66,7 +66,7 @@ xlsx_s=$(awk '/^report_s/{print $2}' <<<"$xf"); floor_s=$(awk '/^floor_s/{print 
 
 printf '\n%-52s %s\n' "figure (median of runs)" "value"
 printf '%-52s %s lines, %.4f s, %.0f lines/s\n' "kasan evaluation alone ($MONTH)" "$ev_lines" "$ev_s" "$ev_rate"
-printf '%-52s %.4f s\n' "kasan month_compute, inputs in memory" "$compute_s"
+printf '%-52s %.4f s\n' "kasan engine_compute, inputs in memory" "$compute_s"
 printf '%-52s %.3f s, peak %s MiB\n' "kasan run --month --no-workbooks (dense month)" "$month_s" "$month_mib"
 printf '%-52s %.3f s, peak %s MiB\n' "kasan run --fy --no-workbooks (dense year)" "$year_s" "$year_mib"
 printf '%-52s %.3f s\n' "floor: wc -l over the year's input files" "$wc_s"

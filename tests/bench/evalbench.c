@@ -1,16 +1,16 @@
 /* evalbench: formula evaluation alone, for the benchmark.  Reads one month's
  * inputs into memory once, then computes the month REPS times with
- * month_compute(), taking the evaluation time the engine reports
+ * engine_compute(), taking the evaluation time the engine reports
  * (month_run.eval_ns: formulas only, not parsing, eligibility or grouping).
  *   evalbench RULES DATA YYYY-MM REPS
  * Prints "lines N" (eligible child + staff lines, as the ZEN peer counts
  * them), "eval_s MEDIAN", "lines_per_s N" and "compute_s MEDIAN" (the whole
- * month_compute, inputs already in memory). */
+ * engine_compute, inputs already in memory). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-#include "kasan/month.h"
+#include "kasan/engine.h"
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -44,7 +44,7 @@ int main(int argc, char **argv)
     rule_set rs;
     arena a = ARENA_INIT;
     input_file in[INPUT_COUNT] = {0};
-    if (rules_load_dir(argv[1], &rs, &d) != 0 || month_read_inputs(argv[2], m, &a, in, &d) != 0) {
+    if (rules_load_dir(argv[1], &rs, &d) != 0 || engine_read_inputs(argv[2], m, &a, in, &d) != 0) {
         diag_print(&d, stderr);
         return 1;
     }
@@ -53,14 +53,14 @@ int main(int argc, char **argv)
     for (int i = 0; i < reps; i++) {
         month_run run;
         uint64_t t = now_ns();
-        if (month_compute(&rs, m, in, &run, &d) != 0) {
+        if (engine_compute(&rs, m, in, &run, &d) != 0) {
             diag_print(&d, stderr);
             return 1;
         }
         whole[i] = now_ns() - t;
         eval[i] = run.eval_ns;
         lines = run.n_children + run.n_staff;
-        month_free(&run);
+        engine_free(&run);
     }
     uint64_t e = median(eval, reps), w = median(whole, reps);
     printf("lines %zu\neval_s %.6f\nlines_per_s %.0f\ncompute_s %.6f\n", lines, (double)e * 1e-9,

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <xlsxwriter.h>
 
-#include "kasan/month.h"
+#include "kasan/engine.h"
 #include "kasan/report.h"
 
 static double now_s(void)
@@ -153,8 +153,8 @@ int main(int argc, char **argv)
     arena a = ARENA_INIT;
     input_file in[INPUT_COUNT] = {0};
     month_run run;
-    if (rules_load_dir(argv[1], &rs, &d) != 0 || month_read_inputs(argv[2], m, &a, in, &d) != 0 ||
-        month_compute(&rs, m, in, &run, &d) != 0) {
+    if (rules_load_dir(argv[1], &rs, &d) != 0 || engine_read_inputs(argv[2], m, &a, in, &d) != 0 ||
+        engine_compute(&rs, m, in, &run, &d) != 0) {
         diag_print(&d, stderr);
         return 1;
     }
@@ -182,7 +182,7 @@ int main(int argc, char **argv)
     printf("report_s %.4f\nfloor_s %.4f\n", median(rep, reps), median(flo, reps));
     free(rep);
     free(flo);
-    month_free(&run);
+    engine_free(&run);
     arena_release(&a);
     rules_free(&rs);
     diag_release(&d);

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kasan/month.h"
+#include "kasan/engine.h"
 #include "kasan/rules.h"
 
 int fuzz_csv_one(const uint8_t *data, size_t size);

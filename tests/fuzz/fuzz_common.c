@@ -88,10 +88,10 @@ void fuzz_compute_months(const rule_set *rs)
         month_run run;
         diag_list d = DIAG_LIST_INIT;
         memset(&run, 0, sizeof run);
-        if (month_compute(rs, months[i], in, &run, &d) == 0)
-            (void)month_payment_count(&run);
+        if (engine_compute(rs, months[i], in, &run, &d) == 0)
+            (void)engine_payment_count(&run);
         fuzz_report("month", &d);
-        month_free(&run);
+        engine_free(&run);
         diag_release(&d);
     }
 }

@@ -1,6 +1,6 @@
 /* The formula language end to end: rule files loaded from strings through
  * rules_load_files, the type checker's messages with their line:col, and
- * evaluation over a small claim month built with month_compute from CSV
+ * evaluation over a small claim month built with engine_compute from CSV
  * bytes.  Every expected value is worked out by hand in a comment. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "kasan/expr.h"
-#include "kasan/month.h"
+#include "kasan/engine.h"
 #include "kasan/rules.h"
 #include "kasan/strbuf.h"
 #include "kasan/value.h"
@@ -517,7 +517,7 @@ static int run_month(const char *prog, rule_set *rs, month_run *run, diag_list *
         {.name = "claims/2025-10/children.csv", .data = CHILDREN, .len = strlen(CHILDREN)},
         {.name = "claims/2025-10/nurses.csv", .data = NURSES, .len = strlen(NURSES)},
     };
-    return month_compute(rs, (claim_month){2025, 10}, in, run, d);
+    return engine_compute(rs, (claim_month){2025, 10}, in, run, d);
 }
 
 static const rule_value *find_value(const program *p, const char *name)
@@ -570,7 +570,7 @@ static void test_eval_values(void **state)
         const rule_value *rv = find_value(p, cases[i].name);
         assert_non_null(rv);
         char got[128];
-        value_format(rv->type, month_nursery_value(&run, 0, nm, rv), NULL, got, sizeof got);
+        value_format(rv->type, engine_nursery_value(&run, 0, nm, rv), NULL, got, sizeof got);
         if (strcmp(got, cases[i].want))
             print_message("%s = %s: got %s, want %s\n", cases[i].name, cases[i].formula, got,
                           cases[i].want);
@@ -578,17 +578,17 @@ static void test_eval_values(void **state)
     }
     /* line values: C1 is high (ventilator): 60,967; S2 part-time: 212,750 */
     char got[64];
-    value_format(VT_TEXT, month_line_value(&run, 0, 0, find_value(p, "category")), NULL, got,
+    value_format(VT_TEXT, engine_line_value(&run, 0, 0, find_value(p, "category")), NULL, got,
                  sizeof got);
     assert_string_equal(got, "high");
-    value_format(VT_YEN, month_line_value(&run, 0, 0, find_value(p, "child_amount")), NULL, got,
+    value_format(VT_YEN, engine_line_value(&run, 0, 0, find_value(p, "child_amount")), NULL, got,
                  sizeof got);
     assert_string_equal(got, "60,967");
-    value_format(VT_YEN, month_line_value(&run, 0, 1, find_value(p, "standard")), NULL, got,
+    value_format(VT_YEN, engine_line_value(&run, 0, 1, find_value(p, "standard")), NULL, got,
                  sizeof got);
     assert_string_equal(got, "212,750");
     assert_int_equal(nm->amount[0], 181610);
-    month_free(&run);
+    engine_free(&run);
     rules_free(&rs);
     diag_release(&d);
     sb_release(&sb);
@@ -631,7 +631,7 @@ static void test_explain_aggregates(void **state)
         assert_string_equal(buf, text[k]);
         assert_int_equal(expr_node_type(agg[k]), VT_YEN);
         bool ok = false;
-        value v = month_eval_node(&run, 0, nm, agg[k], &ok);
+        value v = engine_eval_node(&run, 0, nm, agg[k], &ok);
         assert_true(ok);
         assert_true(num_is_int(v.n));
         assert_int_equal(v.n.n, want[k]);
@@ -639,7 +639,7 @@ static void test_explain_aggregates(void **state)
     char tiny[8];
     assert_false(expr_node_text(rv->code, agg[0], tiny, sizeof tiny)); /* does not fit */
     assert_int_equal(nm->amount[0], 191610);
-    month_free(&run);
+    engine_free(&run);
     rules_free(&rs);
     diag_release(&d);
 }
@@ -686,7 +686,7 @@ static void expect_eval_error(const char *params, const char *values, const char
     }
     assert_int_equal(rc, -1);
     assert_true(found);
-    month_free(&run);
+    engine_free(&run);
     rules_free(&rs);
     diag_release(&d);
     sb_release(&sb);
@@ -793,10 +793,10 @@ static void test_eval_count_distinct_of_dates(void **state)
                     &rs, &run, &d);
     const rule_value *rv = find_value(run.programs[0], "starts");
     char got[32];
-    value_format(rv->type, month_nursery_value(&run, 0, &run.nurseries[0], rv), NULL, got,
+    value_format(rv->type, engine_nursery_value(&run, 0, &run.nurseries[0], rv), NULL, got,
                  sizeof got);
     assert_string_equal(got, "5");
-    month_free(&run);
+    engine_free(&run);
     rules_free(&rs);
     diag_release(&d);
 }
