@@ -120,7 +120,22 @@ struct enode; /* kasan/expr.h */
  * evaluated again for nursery nm; *ok false if evaluation failed. */
 value engine_eval_node(const month_run *run, size_t p, const nursery_month *nm,
                       const struct enode *n, bool *ok);
-/* The month's payment rows count (nursery × program with amount > 0). */
+/* A payment row (支払明細): one nursery × program of the month with an amount
+ * above zero — what payments.csv lists, the ledger records, and replay and
+ * diff compare.  Built here only; the strings are borrowed from the run. */
+typedef struct payment_row {
+    size_t nursery, program;       /* indexes in run->nurseries, run->programs */
+    const char *nursery_id, *nursery_name, *program_id, *rule_version;
+    int64_t amount;                /* whole yen, > 0 */
+    size_t next_cell;              /* engine_payment_next's cursor */
+} payment_row;
+
+/* Nursery i × program p as a payment row; false (row untouched) if it pays nothing. */
+bool engine_payment_at(const month_run *run, size_t i, size_t p, payment_row *row);
+/* The month's payment rows in order (nurseries by id, then programs by id):
+ *   payment_row r = {0}; while (engine_payment_next(run, &r)) …              */
+bool engine_payment_next(const month_run *run, payment_row *row);
+/* The month's payment rows count. */
 size_t engine_payment_count(const month_run *run);
 
 #endif

@@ -51,19 +51,16 @@ static size_t build_rows(const month_run *a, const month_run *b, diff_row *rows)
     size_t n = 0;
     const month_run *sides[2] = {a, b};
     for (int s = 0; s < 2; s++)
-        for (size_t i = 0; i < sides[s]->n_nurseries; i++)
-            for (size_t p = 0; p < sides[s]->n_programs; p++) {
-                const nursery_month *nm = &sides[s]->nurseries[i];
-                const char *prog = sides[s]->programs[p]->id;
-                if (nm->amount[p] <= 0 || have_row(rows, n, nm->nursery->id, prog))
-                    continue;
-                diff_row *d = &rows[n++];
-                d->nursery_id = nm->nursery->id;
-                d->nursery_name = nm->nursery->name;
-                d->program = prog;
-                d->amount_a = amount_of(a, d->nursery_id, prog, &d->version_a);
-                d->amount_b = amount_of(b, d->nursery_id, prog, &d->version_b);
-            }
+        for (payment_row r = {0}; engine_payment_next(sides[s], &r);) {
+            if (have_row(rows, n, r.nursery_id, r.program_id))
+                continue;
+            diff_row *d = &rows[n++];
+            d->nursery_id = r.nursery_id;
+            d->nursery_name = r.nursery_name;
+            d->program = r.program_id;
+            d->amount_a = amount_of(a, d->nursery_id, d->program, &d->version_a);
+            d->amount_b = amount_of(b, d->nursery_id, d->program, &d->version_b);
+        }
     qsort(rows, n, sizeof *rows, cmp_row);
     return n;
 }

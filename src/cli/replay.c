@@ -89,7 +89,8 @@ static size_t compare(const month_run *run, const ledger_run *r)
             const nursery_month *nm = &run->nurseries[i];
             const char *ver;
             int64_t paid = paid_amount(r, nm->nursery->id, run->programs[p]->id, &ver);
-            if (nm->amount[p] <= 0 && !ver)
+            payment_row row;
+            if (!engine_payment_at(run, i, p, &row) && !ver)
                 continue;
             if (paid != nm->amount[p] || !ver || strcmp(ver, run->programs[p]->version)) {
                 printf("  DIFFERENT %s %s: paid %lld (rule %s), recomputed %lld (rule %s)\n",
@@ -106,7 +107,8 @@ static size_t compare(const month_run *run, const ledger_run *r)
         for (size_t k = 0; k < run->n_nurseries && !found; k++)
             for (size_t p = 0; p < run->n_programs && !found; p++)
                 found = !strcmp(run->nurseries[k].nursery->id, lp->nursery_id) &&
-                        !strcmp(run->programs[p]->id, lp->program) && run->nurseries[k].amount[p] > 0;
+                        !strcmp(run->programs[p]->id, lp->program) &&
+                        engine_payment_at(run, k, p, &(payment_row){0});
         if (!found) {
             printf("  DIFFERENT %s %s: paid %lld (rule %s), recomputed nothing\n", lp->nursery_id,
                    lp->program, (long long)lp->amount_yen, lp->rule_version);

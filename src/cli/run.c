@@ -227,11 +227,8 @@ static void fill_ledger_request(const month_run *run, const run_opts *o, const r
     rq->n_payments = engine_payment_count(run);
     ledger_payment *pay = arena_calloc(a, rq->n_payments + 1, sizeof *pay);
     size_t k = 0;
-    for (size_t i = 0; i < run->n_nurseries; i++)
-        for (size_t p = 0; p < run->n_programs; p++)
-            if (run->nurseries[i].amount[p] > 0)
-                pay[k++] = (ledger_payment){run->nurseries[i].nursery->id, run->programs[p]->id,
-                                            run->programs[p]->version, run->nurseries[i].amount[p]};
+    for (payment_row r = {0}; engine_payment_next(run, &r);)
+        pay[k++] = (ledger_payment){r.nursery_id, r.program_id, r.rule_version, r.amount};
     rq->payments = pay;
     ledger_program_total *pt = arena_calloc(a, run->n_programs + 1, sizeof *pt);
     for (size_t p = 0; p < run->n_programs; p++)

@@ -346,11 +346,36 @@ value engine_eval_node(const month_run *run, size_t p, const nursery_month *nm,
     return v;
 }
 
+bool engine_payment_at(const month_run *run, size_t i, size_t p, payment_row *row)
+{
+    const nursery_month *nm = &run->nurseries[i];
+    if (nm->amount[p] <= 0)
+        return false;
+    row->nursery = i;
+    row->program = p;
+    row->nursery_id = nm->nursery->id;
+    row->nursery_name = nm->nursery->name;
+    row->program_id = run->programs[p]->id;
+    row->rule_version = run->programs[p]->version;
+    row->amount = nm->amount[p];
+    return true;
+}
+
+bool engine_payment_next(const month_run *run, payment_row *row)
+{
+    size_t np = run->n_programs, cells = run->n_nurseries * np;
+    while (row->next_cell < cells) {
+        size_t c = row->next_cell++;
+        if (engine_payment_at(run, c / np, c % np, row))
+            return true;
+    }
+    return false;
+}
+
 size_t engine_payment_count(const month_run *run)
 {
     size_t n = 0;
-    for (size_t i = 0; i < run->n_nurseries; i++)
-        for (size_t p = 0; p < run->n_programs; p++)
-            n += run->nurseries[i].amount[p] > 0;
+    for (payment_row r = {0}; engine_payment_next(run, &r);)
+        n++;
     return n;
 }

@@ -53,22 +53,17 @@ int report_payments_csv(const month_run *run, const char *path, char *err, size_
     sb_adds(&sb, "month,nursery_id,program,rule_version,amount_yen\n");
     char mon[8];
     month_format(run->month, mon);
-    for (size_t i = 0; i < run->n_nurseries; i++) {
-        const nursery_month *nm = &run->nurseries[i];
-        for (size_t p = 0; p < run->n_programs; p++) {
-            if (nm->amount[p] <= 0)
-                continue;
-            sb_add(&sb, mon, 7);
-            sb_addc(&sb, ',');
-            csv_put(&sb, nm->nursery->id);
-            sb_addc(&sb, ',');
-            csv_put(&sb, run->programs[p]->id);
-            sb_addc(&sb, ',');
-            csv_put(&sb, run->programs[p]->version);
-            sb_addc(&sb, ',');
-            put_int(&sb, (long long)nm->amount[p]);
-            sb_addc(&sb, '\n');
-        }
+    for (payment_row r = {0}; engine_payment_next(run, &r);) {
+        sb_add(&sb, mon, 7);
+        sb_addc(&sb, ',');
+        csv_put(&sb, r.nursery_id);
+        sb_addc(&sb, ',');
+        csv_put(&sb, r.program_id);
+        sb_addc(&sb, ',');
+        csv_put(&sb, r.rule_version);
+        sb_addc(&sb, ',');
+        put_int(&sb, (long long)r.amount);
+        sb_addc(&sb, '\n');
     }
     return write_out(&sb, path, err, errsz);
 }
