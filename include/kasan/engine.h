@@ -20,17 +20,6 @@
 
 #define ENGINE_MAX_PROGRAMS RULES_MAX_PROGRAMS
 
-/* An input file of the run: its display name (path relative to the data
- * dir, e.g. "claims/2025-04/children.csv"), bytes and SHA-256. */
-typedef struct input_file {
-    const char *name;
-    const char *data;
-    size_t len;
-    char sha256[SHA256_HEX_LEN + 1];
-} input_file;
-
-enum { INPUT_REGISTRY, INPUT_CHILDREN, INPUT_STAFF, INPUT_COUNT };
-
 typedef struct rejection {
     const char *file;        /* display name, e.g. "claims/2025-04/children.csv" */
     int line;
@@ -81,10 +70,6 @@ typedef struct month_run {
     arena input_bytes;                    /* optional owner of inputs[].data, see top */
 } month_run;
 
-/* Reads DATA/nurseries.csv and DATA/claims/YYYY-MM/{children,nurses}.csv
- * into the arena, SHA-256 included. */
-int engine_read_inputs(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
-                      diag_list *d);
 /* Computes the month from inputs already in memory (fresh or archived),
  * borrowing their bytes; an input whose sha256 is empty gets it computed.
  * Returns 0, or -1 with problems in d (malformed input, no rule in force,
@@ -93,20 +78,8 @@ int engine_compute(const rule_set *rs, claim_month m, const input_file in[INPUT_
                   month_run *run, diag_list *d);
 void engine_free(month_run *run);
 
-/* The registry read, hashed and parsed once for the months of one run
- * (kasan run --fy): engine_compute_shared borrows it instead of parsing
- * in[INPUT_REGISTRY], so it must outlive those months. */
-typedef struct shared_registry {
-    arena a;
-    input_file file;
-    registry reg;
-} shared_registry;
-
-int shared_registry_load(const char *data_dir, shared_registry *sr, diag_list *d);
-void shared_registry_free(shared_registry *sr);
-/* Reads only DATA/claims/YYYY-MM/{children,nurses}.csv into out[1..2]. */
-int engine_read_claims(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
-                      diag_list *d);
+/* The same with the registry parsed once for several months (kasan run --fy,
+ * see shared_registry in kasan/intake.h). */
 int engine_compute_shared(const rule_set *rs, claim_month m, const input_file in[INPUT_COUNT],
                          const shared_registry *sr, month_run *run, diag_list *d);
 

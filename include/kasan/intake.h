@@ -1,8 +1,8 @@
 /* intake: the SPEC section 2 input files turned into typed records.
  *
  * Parsing works on bytes (so a replay can parse the copies archived in the
- * ledger) under a display name used in messages; the *_load_file wrappers
- * read from disk.  All strings and arrays live in the caller's arena.  A
+ * ledger) under a display name used in messages; files.c reads a month's
+ * files from disk.  All strings and arrays live in the caller's arena.  A
  * malformed file (SPEC 1.5: bad date, not-a-number, negative yen, unknown care
  * type code, unknown employment, missing required column, part_time without
  * hours, bad id) is reported through diag as `file:line:col: error: column
@@ -20,6 +20,7 @@
 #include "kasan/csv.h"
 #include "kasan/date.h"
 #include "kasan/diag.h"
+#include "kasan/hash.h"
 #include "kasan/num.h"
 
 typedef struct nursery {
@@ -80,49 +81,58 @@ int children_parse(const char *name, const char *data, size_t len, const registr
 int staff_parse(const char *name, const char *data, size_t len, const registry *reg, arena *a,
                 claims *out, diag_list *d);
 
-/* The same, reading the file at path (name is the display name for messages;
- * NULL = path).  An unreadable file is reported through diag. */
-int registry_load_file(const char *path, const char *name, arena *a, registry *out,
-                       diag_list *d);
-int children_load_file(const char *path, const char *name, const registry *reg,
-                       const intake_vocab *vocab, arena *a, claims *out, diag_list *d);
-int staff_load_file(const char *path, const char *name, const registry *reg, arena *a,
-                    claims *out, diag_list *d);
-
 /* Whether s is a nursery id: [A-Z0-9-]{1,16}. */
 bool intake_id_valid(const char *s, size_t len);
 /* Whole yen: digits only (no sign, decimals or separators), fits int64. */
 bool intake_yen_valid(const char *s, size_t len, int64_t *out);
 
-/* Field checks shared by the parsers (defined in registry.c).  An intake_rec
- * is the current record of a reader with its wanted columns; column k is an
- * index into cols.  Each check reports `column 'name': ...` at the record's
- * line and the field's column, counts it in errors, and returns false. */
-typedef struct intake_rec {
-    const csv_reader *csv;
-    const csv_column *cols;
-    const int *idx;         /* positions from csv_header */
-    diag_list *d;
-    int errors;             /* of the current record */
-} intake_rec;
+/* ---- a month's input files (files.c) ------------------------------------
+ * Intake owns its files: it reads them from the data dir, hashes them and
+ * parses them.  An input_file is one file of the set: its display name (path
+ * relative to the data dir, e.g. "claims/2025-04/children.csv"), bytes and
+ * SHA-256 (what the ledger archives and a replay hands back). */
+typedef struct input_file {
+    const char *name;
+    const char *data;
+    size_t len;
+    char sha256[SHA256_HEX_LEN + 1];
+} input_file;
 
-enum { INTAKE_SHOW_MAX = 64 };
-/* 'value' for a message, cut at 40 bytes (on a UTF-8 boundary) with "...". */
-const char *intake_show(char buf[INTAKE_SHOW_MAX], csv_field f);
-static inline csv_field intake_field(const intake_rec *rec, int k)
-{
-    return csv_get(rec->csv, rec->idx[k]);
-}
-void intake_bad(intake_rec *rec, int k, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* Copies the field into the arena; required = must not be empty. */
-bool intake_text(intake_rec *rec, int k, bool required, arena *a, const char **out);
-bool intake_id(intake_rec *rec, int k);
-/* Strict ISO date; empty gives DATE_OPEN when optional. */
-bool intake_date(intake_rec *rec, int k, bool optional, date_t *out);
-/* Whole yen >= 0; empty gives 0 when optional. */
-bool intake_yen(intake_rec *rec, int k, bool optional, int64_t *out);
-/* Which of choices[0..n) the field is (stored as the static string), or -1. */
-int intake_choice(intake_rec *rec, int k, const char *const *choices, size_t n);
+enum { INPUT_REGISTRY, INPUT_CHILDREN, INPUT_STAFF, INPUT_COUNT };
+
+/* Reads DATA/nurseries.csv and DATA/claims/YYYY-MM/{children,nurses}.csv
+ * into the arena, SHA-256 included; an unreadable file is reported. */
+int intake_read_month(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
+                      diag_list *d);
+/* Reads only DATA/claims/YYYY-MM/{children,nurses}.csv into out[1..2]. */
+int intake_read_claims(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
+                       diag_list *d);
+
+/* The registry read, hashed and parsed once for the months of one run
+ * (kasan run --fy): intake_parse_month borrows it instead of parsing
+ * in[INPUT_REGISTRY], so it must outlive those months. */
+typedef struct shared_registry {
+    arena a;
+    input_file file;
+    registry reg;
+} shared_registry;
+
+int shared_registry_load(const char *data_dir, shared_registry *sr, diag_list *d);
+void shared_registry_free(shared_registry *sr);
+
+/* A month's input as records: what an intake path (the CSV files today, the
+ * xlsx claim forms later) hands the engine.  files[] are the bytes the
+ * records came from, kept for hashing, archiving and messages. */
+typedef struct intake_month {
+    input_file files[INPUT_COUNT];
+    registry reg;
+    claims cl;
+} intake_month;
+
+/* Parses a month's files (fresh or archived; bytes borrowed, names copied
+ * into a, a missing sha256 computed), borrowing sr's registry when sr is
+ * not NULL.  Returns 0, or -1 with every problem of the files in d. */
+int intake_parse_month(const input_file in[INPUT_COUNT], const shared_registry *sr,
+                       const intake_vocab *vocab, arena *a, intake_month *out, diag_list *d);
 
 #endif

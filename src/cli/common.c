@@ -62,8 +62,8 @@ int cli_compute_month_shared(const cli_paths *paths, const rule_set *rs, claim_m
     diag_list d = DIAG_LIST_INIT;
     arena bytes = ARENA_INIT;
     input_file in[INPUT_COUNT] = {0};
-    int rc = sr ? engine_read_claims(paths->data, m, &bytes, in, &d)
-                : engine_read_inputs(paths->data, m, &bytes, in, &d);
+    int rc = sr ? intake_read_claims(paths->data, m, &bytes, in, &d)
+                : intake_read_month(paths->data, m, &bytes, in, &d);
     if (rc == 0)
         rc = engine_compute_shared(rs, m, in, sr, run, &d);
     else

@@ -1,62 +1,12 @@
 /* month: one claim month from input bytes to payments — choose the rules in
  * force, parse, apply SPEC 1.5, group eligible lines by nursery and evaluate
  * every program's formulas per nursery in dependency order. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "engine_int.h"
 #include "kasan/expr.h"
-#include "kasan/fsutil.h"
-
-static int read_input(const char *data_dir, const char *name, arena *a, input_file *out,
-                      diag_list *d)
-{
-    char *path = arena_printf(a, "%s/%s", data_dir, name);
-    char *data;
-    if (fs_read_file_arena(path, a, &data, &out->len) != 0) {
-        diag_error(d, path, 0, 0, "cannot read input file (%s)", strerror(errno));
-        return -1;
-    }
-    out->name = name;
-    out->data = data;
-    hash_sha256_hex(data, out->len, out->sha256);
-    return 0;
-}
-
-int engine_read_claims(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
-                      diag_list *d)
-{
-    char mon[8];
-    month_format(m, mon);
-    int rc = read_input(data_dir, arena_printf(a, "claims/%s/children.csv", mon), a,
-                        &out[INPUT_CHILDREN], d);
-    rc |= read_input(data_dir, arena_printf(a, "claims/%s/nurses.csv", mon), a, &out[INPUT_STAFF], d);
-    return rc ? -1 : 0;
-}
-
-int engine_read_inputs(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
-                      diag_list *d)
-{
-    int rc = read_input(data_dir, "nurseries.csv", a, &out[INPUT_REGISTRY], d);
-    rc |= engine_read_claims(data_dir, m, a, out, d);
-    return rc ? -1 : 0;
-}
-
-int shared_registry_load(const char *data_dir, shared_registry *sr, diag_list *d)
-{
-    memset(sr, 0, sizeof *sr);
-    if (read_input(data_dir, "nurseries.csv", &sr->a, &sr->file, d) != 0)
-        return -1;
-    return registry_parse(sr->file.name, sr->file.data, sr->file.len, &sr->a, &sr->reg, d);
-}
-
-void shared_registry_free(shared_registry *sr)
-{
-    arena_release(&sr->a);
-    memset(sr, 0, sizeof *sr);
-}
 
 /* Programs in force for the month, sorted by id; a program whose versions
  * all start later or ended earlier simply does not apply. */
@@ -87,22 +37,13 @@ static int choose_rules(month_run *run, diag_list *d)
 static int parse_inputs(month_run *run, const input_file in[INPUT_COUNT],
                         const shared_registry *sr, diag_list *d)
 {
-    for (int i = 0; i < INPUT_COUNT; i++) {
-        input_file *f = &run->inputs[i];
-        *f = i == INPUT_REGISTRY && sr ? sr->file : in[i]; /* bytes borrowed: see engine.h */
-        f->name = arena_strdup(&run->a, f->name);
-        if (!f->sha256[0])
-            hash_sha256_hex(f->data, f->len, f->sha256);
-    }
     intake_vocab vocab = {run->terms->care_codes, run->terms->n_care};
-    const input_file *f = run->inputs;
-    if (sr)
-        run->reg = sr->reg; /* borrowed, parsed once for the whole run */
-    else if (registry_parse(f[0].name, f[0].data, f[0].len, &run->a, &run->reg, d) != 0)
-        return -1;
-    int rc = children_parse(f[1].name, f[1].data, f[1].len, &run->reg, &vocab, &run->a, &run->cl, d);
-    rc |= staff_parse(f[2].name, f[2].data, f[2].len, &run->reg, &run->a, &run->cl, d);
-    return rc ? -1 : 0;
+    intake_month im;
+    int rc = intake_parse_month(in, sr, &vocab, &run->a, &im, d);
+    memcpy(run->inputs, im.files, sizeof run->inputs); /* bytes borrowed: see engine.h */
+    run->reg = im.reg;
+    run->cl = im.cl;
+    return rc;
 }
 
 typedef struct id_pos {

@@ -1,14 +1,12 @@
 /* claims: a month's children.csv and nurses.csv (SPEC 2) into child_line and
  * staff_line records.  Only the form of each value is checked here; whether a
  * line is paid (known nursery, eligible qualification, ...) is the engine's. */
-#include "kasan/intake.h"
+#include "intake_int.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kasan/fsutil.h"
 
 /* Reads one record into line; false if a field was malformed. */
 typedef bool (*record_fn)(intake_rec *rec, void *line, void *ctx, arena *a);
@@ -293,41 +291,5 @@ int staff_parse(const char *name, const char *data, size_t len, const registry *
     int rc = parse_records(out->staff_file, data, len, staff_cols, S_NCOLS, sizeof(staff_line),
                            staff_read, &cache, a, &v, &out->n_staff, d);
     out->staff = v;
-    return rc;
-}
-
-/* ---- from disk --------------------------------------------------------- */
-
-static char *load(const char *path, const char *name, size_t *len, diag_list *d)
-{
-    char *data;
-    if (fs_read_file(path, &data, len) < 0) {
-        diag_error(d, name ? name : path, 0, 0, "cannot read %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    return data;
-}
-
-int children_load_file(const char *path, const char *name, const registry *reg,
-                       const intake_vocab *vocab, arena *a, claims *out, diag_list *d)
-{
-    size_t len;
-    char *data = load(path, name, &len, d);
-    if (!data)
-        return -1;
-    int rc = children_parse(name ? name : path, data, len, reg, vocab, a, out, d);
-    free(data);
-    return rc;
-}
-
-int staff_load_file(const char *path, const char *name, const registry *reg, arena *a,
-                    claims *out, diag_list *d)
-{
-    size_t len;
-    char *data = load(path, name, &len, d);
-    if (!data)
-        return -1;
-    int rc = staff_parse(name ? name : path, data, len, reg, a, out, d);
-    free(data);
     return rc;
 }

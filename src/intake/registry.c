@@ -1,15 +1,13 @@
 /* registry: nurseries.csv (SPEC 2) into nursery records with a hash index by
  * id, and the field checks (ids, dates, yen, fixed lists) that every intake
  * parser shares.  Business checks (ward_run, inactive) are the engine's. */
-#include "kasan/intake.h"
+#include "intake_int.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kasan/fsutil.h"
 
 /* ---- field checks ------------------------------------------------------ */
 
@@ -288,19 +286,4 @@ int registry_parse(const char *name, const char *data, size_t len, arena *a, reg
     }
     csv_close(&r);
     return status;
-}
-
-int registry_load_file(const char *path, const char *name, arena *a, registry *out,
-                       diag_list *d)
-{
-    char *data;
-    size_t len;
-    if (fs_read_file(path, &data, &len) < 0) {
-        diag_error(d, name ? name : path, 0, 0, "cannot read %s: %s", path, strerror(errno));
-        memset(out, 0, sizeof *out);
-        return -1;
-    }
-    int rc = registry_parse(name ? name : path, data, len, a, out, d);
-    free(data);
-    return rc;
 }

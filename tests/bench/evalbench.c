@@ -44,7 +44,7 @@ int main(int argc, char **argv)
     rule_set rs;
     arena a = ARENA_INIT;
     input_file in[INPUT_COUNT] = {0};
-    if (rules_load_dir(argv[1], &rs, &d) != 0 || engine_read_inputs(argv[2], m, &a, in, &d) != 0) {
+    if (rules_load_dir(argv[1], &rs, &d) != 0 || intake_read_month(argv[2], m, &a, in, &d) != 0) {
         diag_print(&d, stderr);
         return 1;
     }

@@ -387,17 +387,59 @@ static void test_yen_and_id_checks(void **state)
     assert_false(intake_id_valid("", 0));
 }
 
-static void test_load_file_missing(void **state)
+/* Intake reads its own files: a missing data dir names each file it could
+ * not read, and nothing is parsed. */
+static void test_read_month_missing(void **state)
 {
     (void)state;
     arena a = ARENA_INIT;
-    registry reg;
+    input_file in[INPUT_COUNT] = {0};
     diag_list d = DIAG_LIST_INIT;
-    assert_int_equal(
-        registry_load_file("/nonexistent/nurseries.csv", "nurseries.csv", &a, &reg, &d), -1);
-    diag_is(&d, 0, "nurseries.csv", 0, 0,
-            "cannot read /nonexistent/nurseries.csv: No such file or directory");
-    assert_int_equal(reg.n, 0);
+    assert_int_equal(intake_read_month("/nonexistent", (claim_month){2025, 4}, &a, in, &d), -1);
+    assert_int_equal(diag_count(&d), 3);
+    diag_is(&d, 0, "/nonexistent/nurseries.csv", 0, 0,
+            "cannot read input file (No such file or directory)");
+    diag_is(&d, 1, "/nonexistent/claims/2025-04/children.csv", 0, 0,
+            "cannot read input file (No such file or directory)");
+    diag_is(&d, 2, "/nonexistent/claims/2025-04/nurses.csv", 0, 0,
+            "cannot read input file (No such file or directory)");
+    diag_release(&d);
+    arena_release(&a);
+}
+
+/* A month's bytes (as a replay hands them back) parsed into records: the
+ * missing SHA-256 is computed — that of "" is e3b0c442…b855 (FIPS 180-2). */
+static void test_parse_month(void **state)
+{
+    (void)state;
+    static const char reg_csv[] =
+        "nursery_id,name,kind,operator,active_from,active_to,bank_name,bank_branch,"
+        "account_type,account_number,account_holder\n"
+        "P1,一,private_licensed,法人,2000-04-01,,銀行,本店,ordinary,1,ｲﾁ\n";
+    static const char ch_csv[] = "nursery_id,child_ref,care_types,enrolled_from,enrolled_to\n"
+                                 "P1,C1,suction,2025-04-01,\nP9,C2,suction,2025-04-01,\n";
+    static const char st_csv[] =
+        "nursery_id,staff_ref,qualification,employment,hours,salary_cost,other_income\n";
+    input_file in[INPUT_COUNT] = {
+        {"nurseries.csv", reg_csv, sizeof reg_csv - 1, ""},
+        {"claims/2025-04/children.csv", ch_csv, sizeof ch_csv - 1, ""},
+        {"claims/2025-04/nurses.csv", st_csv, sizeof st_csv - 1, ""},
+    };
+    arena a = ARENA_INIT;
+    diag_list d = DIAG_LIST_INIT;
+    intake_month im;
+    assert_int_equal(intake_parse_month(in, NULL, &vocab, &a, &im, &d), 0);
+    assert_int_equal(diag_count(&d), 0);
+    assert_int_equal(im.reg.n, 1);
+    assert_int_equal(im.cl.n_children, 2);
+    assert_int_equal(im.cl.children[0].nursery, 0);
+    assert_int_equal(im.cl.children[1].nursery, -1); /* P9 unknown: the engine rejects it */
+    assert_int_equal(im.cl.n_staff, 0);
+    assert_string_equal(im.files[INPUT_CHILDREN].name, "claims/2025-04/children.csv");
+    in[INPUT_STAFF].len = 0;
+    assert_int_equal(intake_parse_month(in, NULL, &vocab, &a, &im, &d), -1); /* no header */
+    assert_string_equal(im.files[INPUT_STAFF].sha256,
+                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     diag_release(&d);
     arena_release(&a);
 }
@@ -416,7 +458,8 @@ int main(void)
         cmocka_unit_test(test_staff),
         cmocka_unit_test(test_staff_malformed),
         cmocka_unit_test(test_yen_and_id_checks),
-        cmocka_unit_test(test_load_file_missing),
+        cmocka_unit_test(test_read_month_missing),
+        cmocka_unit_test(test_parse_month),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

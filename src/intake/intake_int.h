@@ -1,0 +1,40 @@
+/* intake_int: shared between intake's parsers (registry.c, claims.c) — the
+ * record being read and the field checks that report `column 'name': ...`.
+ * Not for other modules: they get typed records from kasan/intake.h. */
+#ifndef KASAN_INTAKE_INT_H
+#define KASAN_INTAKE_INT_H
+#include "kasan/csv.h"
+#include "kasan/intake.h"
+
+/* Field checks shared by the parsers (defined in registry.c).  An intake_rec
+ * is the current record of a reader with its wanted columns; column k is an
+ * index into cols.  Each check reports `column 'name': ...` at the record's
+ * line and the field's column, counts it in errors, and returns false. */
+typedef struct intake_rec {
+    const csv_reader *csv;
+    const csv_column *cols;
+    const int *idx;         /* positions from csv_header */
+    diag_list *d;
+    int errors;             /* of the current record */
+} intake_rec;
+
+enum { INTAKE_SHOW_MAX = 64 };
+/* 'value' for a message, cut at 40 bytes (on a UTF-8 boundary) with "...". */
+const char *intake_show(char buf[INTAKE_SHOW_MAX], csv_field f);
+static inline csv_field intake_field(const intake_rec *rec, int k)
+{
+    return csv_get(rec->csv, rec->idx[k]);
+}
+void intake_bad(intake_rec *rec, int k, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Copies the field into the arena; required = must not be empty. */
+bool intake_text(intake_rec *rec, int k, bool required, arena *a, const char **out);
+bool intake_id(intake_rec *rec, int k);
+/* Strict ISO date; empty gives DATE_OPEN when optional. */
+bool intake_date(intake_rec *rec, int k, bool optional, date_t *out);
+/* Whole yen >= 0; empty gives 0 when optional. */
+bool intake_yen(intake_rec *rec, int k, bool optional, int64_t *out);
+/* Which of choices[0..n) the field is (stored as the static string), or -1. */
+int intake_choice(intake_rec *rec, int k, const char *const *choices, size_t n);
+
+#endif
