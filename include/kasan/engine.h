@@ -88,6 +88,10 @@ int engine_compute_shared(const rule_set *rs, claim_month m, const input_file in
 value engine_nursery_value(const month_run *run, size_t p, const nursery_month *nm,
                           const rule_value *rv);
 value engine_line_value(const month_run *run, size_t p, size_t line, const rule_value *rv);
+struct expr_field; /* kasan/expr.h */
+/* Field f (the language's field table) of eligible line `line` of the run
+ * (ignored for month values), as a formula reads it: for explain. */
+value engine_field_value(const month_run *run, const struct expr_field *f, size_t line);
 struct enode; /* kasan/expr.h */
 /* A node of one of program p's nursery formulas (an aggregate, for explain)
  * evaluated again for nursery nm; *ok false if evaluation failed. */

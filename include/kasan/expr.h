@@ -82,9 +82,28 @@ typedef struct eval_ctx {
     const enode *err_node;
 } eval_ctx;
 
-/* True for names the language gives meaning to (line fields, month context):
+/* The language's field table (fields.c): what a formula reads besides
+ * program values — the fields of a child or staff line, and the month's
+ * values (readable at every scope; children and staff are the line
+ * collections aggregates run over).  One table, used by the type checker,
+ * the evaluator and explain; built-in entries today, to be extended with
+ * declared columns at rule-load time. */
+typedef enum expr_field_kind { EXPR_FIELD_CHILD, EXPR_FIELD_STAFF, EXPR_FIELD_MONTH } expr_field_kind;
+typedef struct expr_field {
+    const char *name;
+    expr_field_kind kind;
+    vtype type;
+    int which;               /* the evaluator's index within its kind */
+} expr_field;
+
+/* The entry of that kind named name, or NULL. */
+const expr_field *expr_field_find(expr_field_kind kind, const char *name);
+/* True for names the language gives meaning to (any entry of the table):
  * a program may not define a value with such a name. */
 bool expr_is_reserved_name(const char *name);
+/* Field f as a formula reads it: of line `line` of ctx's children or staff
+ * (cur_child / cur_staff), or the month's value. */
+value expr_field_value(const expr_field *f, const eval_ctx *ctx, size_t line);
 
 value expr_eval(const expr_code *code, eval_ctx *ctx);
 /* For explain: the aggregates (sum, count, ...) of a formula, outermost

@@ -33,43 +33,19 @@ static void print_param(const month_run *run, const rule_value *rv)
     printf("    %s%s%s = %s\n", rv->name, rv->label ? " " : "", rv->label ? rv->label : "", buf);
 }
 
-/* A line field or month value a formula read, formatted for people. */
+/* A line field or month value a formula read, formatted for people: the
+ * language's field table says its type, the engine reads it. */
 static void field_text(const month_run *run, rule_scope scope, size_t line, const char *name,
                        char *buf, size_t n)
 {
-    if (!strcmp(name, "days_in_month")) {
-        snprintf(buf, n, "%d", month_days(run->month));
+    const expr_field *f = expr_field_find(EXPR_FIELD_MONTH, name);
+    if (!f)
+        f = expr_field_find(scope == SCOPE_CHILD ? EXPR_FIELD_CHILD : EXPR_FIELD_STAFF, name);
+    if (!f) {
+        snprintf(buf, n, "?");
         return;
     }
-    if (!strcmp(name, "month_start") || !strcmp(name, "month_end")) {
-        date_format_iso(name[6] == 's' ? month_first_day(run->month) : month_last_day(run->month),
-                        buf);
-        return;
-    }
-    if (scope == SCOPE_CHILD) {
-        const child_line *c = run->children[line];
-        if (!strcmp(name, "enrolled_days"))
-            snprintf(buf, n, "%d", run->child_days[line]);
-        else if (!strcmp(name, "care_types"))
-            value_format(VT_CARE_SET, (value){.set = c->care_mask}, run->terms->care_names, buf, n);
-        else if (!strcmp(name, "enrolled_from") || !strcmp(name, "enrolled_to"))
-            value_format(VT_DATE, (value){.d = name[9] == 'f' ? c->enrolled_from : c->enrolled_to},
-                         NULL, buf, n);
-        else
-            snprintf(buf, n, "%s", !strcmp(name, "child_ref") ? c->child_ref : c->nursery_id);
-        return;
-    }
-    const staff_line *s = run->staff[line];
-    if (!strcmp(name, "hours"))
-        num_format(s->hours, buf, n);
-    else if (!strcmp(name, "salary_cost") || !strcmp(name, "other_income"))
-        value_format(VT_YEN, (value){.n = num_int(name[0] == 's' ? s->salary_cost : s->other_income)},
-                     NULL, buf, n);
-    else
-        snprintf(buf, n, "%s", !strcmp(name, "employment")      ? s->employment
-                               : !strcmp(name, "qualification") ? s->qualification
-                               : !strcmp(name, "staff_ref")     ? s->staff_ref
-                                                                : s->nursery_id);
+    value_format(f->type, engine_field_value(run, f, line), run->terms->care_names, buf, n);
 }
 
 /* The sums and counts over the nursery's lines inside a nursery formula, so
@@ -112,8 +88,7 @@ static void print_formula(const month_run *run, size_t p, const nursery_month *n
            buf);
     printf("%s    = %s\n", indent, rv->formula);
     for (size_t k = 0; k < rv->n_fields; k++) {
-        if (rv->scope == SCOPE_NURSERY && strcmp(rv->fields[k], "days_in_month") &&
-            strncmp(rv->fields[k], "month_", 6))
+        if (rv->scope == SCOPE_NURSERY && !expr_field_find(EXPR_FIELD_MONTH, rv->fields[k]))
             continue; /* fields inside aggregates: shown per line above */
         field_text(run, rv->scope, line, rv->fields[k], buf, sizeof buf);
         printf("%s      %s = %s\n", indent, rv->fields[k], buf);

@@ -278,6 +278,21 @@ value engine_line_value(const month_run *run, size_t p, size_t line, const rule_
     return run->staff_values[p][line * (size_t)pg->n_slots[SCOPE_STAFF] + (size_t)rv->slot];
 }
 
+value engine_field_value(const month_run *run, const expr_field *f, size_t line)
+{
+    eval_ctx c = {
+        .children = run->children,
+        .child_days = run->child_days,
+        .n_children = run->n_children,
+        .staff = run->staff,
+        .n_staff = run->n_staff,
+        .days_in_month = month_days(run->month),
+        .month_start = month_first_day(run->month),
+        .month_end = month_last_day(run->month),
+    };
+    return expr_field_value(f, &c, line);
+}
+
 value engine_eval_node(const month_run *run, size_t p, const nursery_month *nm,
                       const struct enode *n, bool *ok)
 {

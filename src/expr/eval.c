@@ -62,6 +62,21 @@ static value context(const enode *n, eval_ctx *c)
     }
 }
 
+value expr_field_value(const expr_field *f, const eval_ctx *ctx, size_t line)
+{
+    eval_ctx c = *ctx;
+    enode n = {.which = f->which};
+    if (f->kind == EXPR_FIELD_CHILD) {
+        c.cur_child = line;
+        return child_field(&n, &c);
+    }
+    if (f->kind == EXPR_FIELD_STAFF) {
+        c.cur_staff = line;
+        return staff_field(&n, &c);
+    }
+    return context(&n, &c);
+}
+
 static bool relation(int rel, int cmp)
 {
     switch (rel) {

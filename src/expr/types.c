@@ -92,45 +92,6 @@ static bool want(checker *k, enode *n, bool cond, const char *what)
 
 /* ---- names ---------------------------------------------------------- */
 
-static const struct {
-    const char *name;
-    int field;
-    vtype type;
-} child_fields[] = {
-    {"nursery_id", FC_NURSERY_ID, VT_TEXT}, {"child_ref", FC_CHILD_REF, VT_TEXT},
-    {"care_types", FC_CARE_TYPES, VT_CARE_SET}, {"enrolled_from", FC_FROM, VT_DATE},
-    {"enrolled_to", FC_TO, VT_DATE}, {"enrolled_days", FC_DAYS, VT_DAYS},
-}, staff_fields[] = {
-    {"nursery_id", FS_NURSERY_ID, VT_TEXT}, {"staff_ref", FS_STAFF_REF, VT_TEXT},
-    {"qualification", FS_QUALIFICATION, VT_TEXT}, {"employment", FS_EMPLOYMENT, VT_TEXT},
-    {"hours", FS_HOURS, VT_NUMBER}, {"salary_cost", FS_SALARY, VT_YEN},
-    {"other_income", FS_OTHER, VT_YEN},
-};
-
-static const struct {
-    const char *name;
-    int which;
-    vtype type;
-} context_names[] = {
-    {"days_in_month", CTX_DAYS_IN_MONTH, VT_DAYS}, {"month_start", CTX_MONTH_START, VT_DATE},
-    {"month_end", CTX_MONTH_END, VT_DATE}, {"children", CTX_CHILDREN, VT_CHILDREN},
-    {"staff", CTX_STAFF, VT_STAFF},
-};
-
-bool expr_is_reserved_name(const char *name)
-{
-    for (size_t i = 0; i < sizeof child_fields / sizeof child_fields[0]; i++)
-        if (!strcmp(name, child_fields[i].name))
-            return true;
-    for (size_t i = 0; i < sizeof staff_fields / sizeof staff_fields[0]; i++)
-        if (!strcmp(name, staff_fields[i].name))
-            return true;
-    for (size_t i = 0; i < sizeof context_names / sizeof context_names[0]; i++)
-        if (!strcmp(name, context_names[i].name))
-            return true;
-    return false;
-}
-
 static void add_dep(expr_compiler *c, const rule_value *rv)
 {
     for (size_t i = 0; i < c->n_deps; i++)
@@ -165,26 +126,17 @@ static void add_field(expr_compiler *c, const char *name)
 
 static bool resolve_field(checker *k, enode *n)
 {
-    if (k->line == VT_CHILDREN) {
-        for (size_t i = 0; i < sizeof child_fields / sizeof child_fields[0]; i++)
-            if (!strcmp(n->name, child_fields[i].name)) {
-                n->op = OP_FIELD_C;
-                n->which = child_fields[i].field;
-                n->type = child_fields[i].type;
-                add_field(k->c, child_fields[i].name);
-                return true;
-            }
-    } else if (k->line == VT_STAFF) {
-        for (size_t i = 0; i < sizeof staff_fields / sizeof staff_fields[0]; i++)
-            if (!strcmp(n->name, staff_fields[i].name)) {
-                n->op = OP_FIELD_S;
-                n->which = staff_fields[i].field;
-                n->type = staff_fields[i].type;
-                add_field(k->c, staff_fields[i].name);
-                return true;
-            }
-    }
-    return false;
+    if (k->line != VT_CHILDREN && k->line != VT_STAFF)
+        return false;
+    const expr_field *f =
+        expr_field_find(k->line == VT_CHILDREN ? EXPR_FIELD_CHILD : EXPR_FIELD_STAFF, n->name);
+    if (!f)
+        return false;
+    n->op = f->kind == EXPR_FIELD_CHILD ? OP_FIELD_C : OP_FIELD_S;
+    n->which = f->which;
+    n->type = f->type;
+    add_field(k->c, f->name);
+    return true;
 }
 
 static bool resolve_value(checker *k, enode *n, const rule_value *rv)
@@ -224,27 +176,25 @@ static bool check_name(checker *k, enode *n)
     expr_binding b = k->c->resolve(k->c->resolve_ctx, n->name);
     if (b.kind == BIND_VALUE)
         return resolve_value(k, n, b.rv);
-    for (size_t i = 0; i < sizeof context_names / sizeof context_names[0]; i++)
-        if (!strcmp(n->name, context_names[i].name)) {
-            n->op = OP_CTX;
-            n->which = context_names[i].which;
-            n->type = context_names[i].type;
-            if (n->type != VT_CHILDREN && n->type != VT_STAFF)
-                add_field(k->c, context_names[i].name);
-            return true;
-        }
-    for (size_t i = 0; i < sizeof child_fields / sizeof child_fields[0]; i++)
-        if (!strcmp(n->name, child_fields[i].name) && k->line != VT_CHILDREN) {
-            terr(k, n, "'%s' is a field of a child line: use it in a child value or inside "
-                       "sum(children, ...)", n->name);
-            return false;
-        }
-    for (size_t i = 0; i < sizeof staff_fields / sizeof staff_fields[0]; i++)
-        if (!strcmp(n->name, staff_fields[i].name)) {
-            terr(k, n, "'%s' is a field of a staff line: use it in a staff value or inside "
-                       "sum(staff, ...)", n->name);
-            return false;
-        }
+    const expr_field *f = expr_field_find(EXPR_FIELD_MONTH, n->name);
+    if (f) {
+        n->op = OP_CTX;
+        n->which = f->which;
+        n->type = f->type;
+        if (n->type != VT_CHILDREN && n->type != VT_STAFF)
+            add_field(k->c, f->name);
+        return true;
+    }
+    if (expr_field_find(EXPR_FIELD_CHILD, n->name) && k->line != VT_CHILDREN) {
+        terr(k, n, "'%s' is a field of a child line: use it in a child value or inside "
+                   "sum(children, ...)", n->name);
+        return false;
+    }
+    if (expr_field_find(EXPR_FIELD_STAFF, n->name)) {
+        terr(k, n, "'%s' is a field of a staff line: use it in a staff value or inside "
+                   "sum(staff, ...)", n->name);
+        return false;
+    }
     terr(k, n, "unknown name '%s'", n->name);
     return false;
 }
