@@ -1,7 +1,9 @@
 /* ledger_int: what the ledger's files share and nothing outside src/ledger
  * may call — the handle, SQLite error mapping, canonical JSON, and the
- * per-file entry points (store.c: schema and transactions; chain.c: the event
- * log, run payloads and verification; blob.c: content-addressed files). */
+ * per-file entry points (db.c: SQLite errors, statements and transactions;
+ * store.c: schema and recorded runs; chain.c: the event log, run payloads
+ * and verification; blob.c: content-addressed files).  Calls run
+ * store.c → chain.c → blob.c → db.c, never back up. */
 #ifndef KASAN_LEDGER_INT_H
 #define KASAN_LEDGER_INT_H
 #include <sqlite3.h>
@@ -17,6 +19,7 @@ struct ledger {
     char err[512];
 };
 
+/* db.c */
 /* Sets lg->err from fmt and returns code. */
 int ledger_fail(ledger *lg, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Maps SQLite's last error on lg->db to a ledger_status, with its message

@@ -8,9 +8,6 @@
 #include "kasan/expr.h"
 #include "rules_int.h"
 
-bool rules_parse_literal(rule_set *rs, const rule_file *f, diag_list *d, const ynode *n, vtype t,
-                         value *out);
-
 typedef struct compiler {
     rule_set *rs;
     program *p;

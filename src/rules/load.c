@@ -154,8 +154,6 @@ static vtype parse_type(loader *l, const ynode *n)
 /* A literal of a declared type (params, table rows).  Care types are parsed
  * at compile time, when the vocabulary is known. */
 bool rules_parse_literal(rule_set *rs, const rule_file *f, diag_list *d, const ynode *n, vtype t,
-                         value *out);
-bool rules_parse_literal(rule_set *rs, const rule_file *f, diag_list *d, const ynode *n, vtype t,
                          value *out)
 {
     loader l = {.rs = rs, .f = f, .d = d};

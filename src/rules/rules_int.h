@@ -30,6 +30,10 @@ const ynode *ymap_get(const ynode *map, const char *key);
 int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_list *d);
 /* Whole-set checks after every file loaded: versions, gaps, overlaps. */
 void rules_check_versions(rule_set *rs, diag_list *d);
+/* A literal of a declared type (params, table rows; load.c).  Care types
+ * are parsed at compile time, when the vocabulary is known. */
+bool rules_parse_literal(rule_set *rs, const rule_file *f, diag_list *d, const ynode *n, vtype t,
+                         value *out);
 /* Compiles the formulas of every program (after terms are known). */
 void rules_compile_all(rule_set *rs, diag_list *d);
 

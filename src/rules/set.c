@@ -146,56 +146,6 @@ void rules_free(rule_set *rs)
     memset(rs, 0, sizeof *rs);
 }
 
-static bool covers(date_t from, date_t to, date_t day) { return day >= from && day <= to; }
-
-const program *rules_program_in_force(const rule_set *rs, const char *id, claim_month m)
-{
-    date_t day = month_first_day(m);
-    for (size_t i = 0; i < rs->n_programs; i++) {
-        const program *p = &rs->programs[i];
-        if (!strcmp(p->id, id) && covers(p->effective_from, p->effective_to, day))
-            return p;
-    }
-    return NULL;
-}
-
-const rule_terms *rules_terms_in_force(const rule_set *rs, claim_month m)
-{
-    date_t day = month_first_day(m);
-    for (size_t i = 0; i < rs->n_terms; i++)
-        if (covers(rs->terms[i].effective_from, rs->terms[i].effective_to, day))
-            return &rs->terms[i];
-    return NULL;
-}
-
-const budget_line *rules_budget_for_fy(const rule_set *rs, int fiscal_year)
-{
-    for (size_t i = 0; i < rs->n_budgets; i++)
-        if (rs->budgets[i].fiscal_year == fiscal_year)
-            return &rs->budgets[i];
-    return NULL;
-}
-
-size_t rules_program_ids(const rule_set *rs, const char **ids, size_t max)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < rs->n_programs; i++) {
-        const char *id = rs->programs[i].id;
-        bool seen = false;
-        for (size_t j = 0; j < n; j++)
-            seen |= !strcmp(ids[j], id);
-        if (seen || n == max)
-            continue;
-        size_t k = n++;
-        while (k > 0 && strcmp(ids[k - 1], id) > 0) {
-            ids[k] = ids[k - 1];
-            k--;
-        }
-        ids[k] = id;
-    }
-    return n;
-}
-
 const char *rules_reason_text(const rule_terms *t, const char *code)
 {
     for (size_t i = 0; t && i < t->n_reasons; i++)
