@@ -13,8 +13,8 @@
 
 #include "kasan/arena.h"
 #include "kasan/diag.h"
-#include "kasan/intake.h"
-#include "kasan/rules.h"
+#include "kasan/claim_line.h"
+#include "kasan/rule_value.h"
 #include "kasan/value.h"
 
 typedef struct enode enode;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "kasan/arena.h"
+#include "kasan/claim_line.h"
 #include "kasan/csv.h"
 #include "kasan/date.h"
 #include "kasan/diag.h"
@@ -40,24 +41,6 @@ typedef struct registry {
 
 /* Position of the nursery with this id, or -1. */
 int32_t registry_find(const registry *r, const char *id, size_t len);
-
-typedef struct child_line {
-    int32_t nursery;           /* registry position, -1 if unknown */
-    const char *nursery_id, *child_ref;
-    const char *care_types;    /* as written, e.g. "suction;ventilator" */
-    uint32_t care_mask;        /* bit i set = vocabulary care type i */
-    date_t enrolled_from, enrolled_to; /* enrolled_to DATE_OPEN when empty */
-    int line;                  /* physical line where the record starts */
-} child_line;
-
-typedef struct staff_line {
-    int32_t nursery;
-    const char *nursery_id, *staff_ref, *qualification, *employment;
-    bool has_hours;
-    num hours;                 /* 0 when empty */
-    int64_t salary_cost, other_income; /* whole yen, >= 0 */
-    int line;
-} staff_line;
 
 typedef struct claims {
     const char *children_file, *staff_file; /* display names */

@@ -17,47 +17,11 @@
 #include "kasan/date.h"
 #include "kasan/diag.h"
 #include "kasan/hash.h"
+#include "kasan/rule_value.h"
 #include "kasan/value.h"
-
-struct expr_code; /* compiled formula, private to src/expr */
 
 /* Distinct program ids a rule set may hold (a month computes them all). */
 #define RULES_MAX_PROGRAMS 16
-
-typedef enum rule_scope {
-    SCOPE_NURSERY, /* one value per nursery-month */
-    SCOPE_CHILD,   /* one value per eligible child line */
-    SCOPE_STAFF,   /* one value per valid staff line */
-} rule_scope;
-
-/* A named value of a program: a parameter, a table or a formula. */
-typedef enum rule_value_kind { RV_PARAM, RV_TABLE, RV_FORMULA } rule_value_kind;
-
-typedef struct rule_table {
-    size_t n;
-    const char **keys;
-    value *vals;
-    vtype key_type, val_type;
-} rule_table;
-
-typedef struct rule_value {
-    const char *name;
-    const char *label;        /* Japanese label for workbooks/explain; NULL = internal */
-    const char *formula;      /* source text (RV_FORMULA) */
-    rule_value_kind kind;
-    rule_scope scope;
-    vtype type;
-    value param;              /* RV_PARAM */
-    rule_table table;         /* RV_TABLE */
-    struct expr_code *code;   /* RV_FORMULA, compiled */
-    int slot;                 /* index among its scope's formula slots */
-    int line, col;            /* where it is defined */
-    const struct rule_value **deps; /* program values the formula reads */
-    size_t n_deps;
-    const char **fields;      /* line fields and month values it reads */
-    size_t n_fields;
-    const void *yaml;         /* loader's private: the definition's node */
-} rule_value;
 
 typedef struct rule_file {
     const char *path;         /* as named to the loader (display) */
