@@ -80,6 +80,13 @@ typedef struct ledger_program_total {
  * name: display path (e.g. "claims/2025-04/children.csv").  In a request,
  * data/len are the bytes and sha256 their hex digest (checked); in query
  * results data is NULL (fetch the bytes with ledger_blob_get). */
+/* What a stored file is to its run (run_files.role): the rule files, or one
+ * of a month's inputs, in intake's INPUT_* order.  ledger_role_name gives
+ * the stored text ("rules", "registry", "children", "staff"). */
+enum { LEDGER_ROLE_RULES, LEDGER_ROLE_REGISTRY, LEDGER_ROLE_CHILDREN, LEDGER_ROLE_STAFF,
+       LEDGER_ROLE_COUNT };
+const char *ledger_role_name(int role);
+
 typedef struct ledger_file {
     const char *role;
     const char *name;

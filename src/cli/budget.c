@@ -102,13 +102,8 @@ int cmd_budget(int argc, char **argv)
             return EXIT_OK;
         }
         if (opt == OPT_FY) {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 1900 || v > 9998) {
-                fprintf(stderr, "kasan budget: --fy must be a year such as 2025\n");
+            if (!cli_parse_fy("budget", optarg, &fy))
                 return EXIT_USAGE;
-            }
-            fy = (int)v;
         } else if (!cli_common_opt(opt, &paths)) {
             return EXIT_USAGE;
         }

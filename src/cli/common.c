@@ -28,6 +28,18 @@ const char *cli_yen(int64_t v, bool sign, char buf[CLI_YEN_LEN])
     return buf;
 }
 
+bool cli_parse_fy(const char *cmd, const char *s, int *fy)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*end || v < 1900 || v > 9998) {
+        fprintf(stderr, "kasan %s: --fy must be a year such as 2025\n", cmd);
+        return false;
+    }
+    *fy = (int)v;
+    return true;
+}
+
 bool cli_parse_month(const char *s, claim_month *m)
 {
     if (month_parse(s, m))
@@ -92,19 +104,6 @@ const char *cli_actor(const char *given)
         return pw->pw_name;
     u = getenv("USER");
     return u && *u ? u : "unknown";
-}
-
-void cli_now_iso(char buf[32])
-{
-    const char *fixed = getenv("KASAN_NOW"); /* tests pin the clock */
-    if (fixed && *fixed) {
-        snprintf(buf, 32, "%s", fixed);
-        return;
-    }
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 char *cli_run_id(const month_run *run, const char *created, arena *a)

@@ -7,6 +7,7 @@
 
 #include "kasan/cli.h"
 #include "kasan/diag.h"
+#include "kasan/ledger.h"
 #include "kasan/engine.h"
 #include "kasan/rules.h"
 
@@ -26,6 +27,8 @@ enum { OPT_DATA = 1000, OPT_RULES, OPT_OUT, OPT_MONTH, OPT_HELP, OPT_FIRST_OWN }
 /* Handles a shared option; false if `opt` is not one. */
 bool cli_common_opt(int opt, cli_paths *paths);
 bool cli_parse_month(const char *s, claim_month *m);
+/* --fy YYYY (1900..9998) into *fy; prints "kasan CMD: --fy must be ..." if not. */
+bool cli_parse_fy(const char *cmd, const char *s, int *fy);
 enum { CLI_YEN_LEN = 32 };
 /* Whole yen with thousands separators ("1,149,333"), "+" first when sign is
  * set and v >= 0 (differences); returns buf. */
@@ -37,10 +40,18 @@ int cli_compute_month(const cli_paths *paths, const rule_set *rs, claim_month m,
 /* The same with the registry parsed once for several months (sr may be NULL). */
 int cli_compute_month_shared(const cli_paths *paths, const rule_set *rs, claim_month m,
                              const shared_registry *sr, month_run *run);
+/* The ledger role of intake's input file INPUT_*: "registry", "children", "staff". */
+_Static_assert(INPUT_REGISTRY == 0 && INPUT_CHILDREN == 1 && INPUT_STAFF == 2 &&
+                   LEDGER_ROLE_CHILDREN == LEDGER_ROLE_REGISTRY + 1 &&
+                   LEDGER_ROLE_STAFF == LEDGER_ROLE_REGISTRY + 2,
+               "inputs and ledger roles in the same order");
+static inline const char *cli_input_role(int input)
+{
+    return ledger_role_name(LEDGER_ROLE_REGISTRY + input);
+}
 const char *cli_actor(const char *given);
 /* "2025-04-20250510T093000Z-1a2b3c4d": month, UTC time, and a digest of inputs. */
 char *cli_run_id(const month_run *run, const char *created, arena *a);
-void cli_now_iso(char buf[32]);
 char *cli_ledger_path(const cli_paths *paths, arena *a);
 
 #endif

@@ -129,8 +129,8 @@ static void print_staff(const month_run *run, size_t i)
     const staff_line *s = run->staff[i];
     char hours[32], sal[32], oth[32];
     num_format(s->hours, hours, sizeof hours);
-    num_format_grouped(num_int(s->salary_cost), sal, sizeof sal);
-    num_format_grouped(num_int(s->other_income), oth, sizeof oth);
+    cli_yen(s->salary_cost, false, sal);
+    cli_yen(s->other_income, false, oth);
     printf("  staff %s (%s line %d): %s, %s%s%s; salary_cost %s yen, other_income %s yen\n",
            s->staff_ref, run->cl.staff_file, s->line, s->qualification, s->employment,
            s->has_hours ? ", hours " : "", s->has_hours ? hours : "", sal, oth);
@@ -170,7 +170,7 @@ static void print_program(const month_run *run, size_t p, const nursery_month *n
         if (rv->scope == SCOPE_NURSERY)
             print_formula(run, p, nm, 0, rv, "    ");
     }
-    num_format_grouped(num_int(nm->amount[p]), amount, sizeof amount);
+    cli_yen(nm->amount[p], false, amount);
     printf("  ⇒ %s %s: %s yen\n", pg->id, pg->title, amount);
 }
 
@@ -213,7 +213,7 @@ static int explain(const month_run *run, const char *id)
         header = true;
         printf("  %s line %d, %s: %s — %s\n", rj->file, rj->line, rj->ref, rj->code, rj->reason);
     }
-    num_format_grouped(num_int(nm ? nm->total : 0), total, sizeof total);
+    cli_yen(nm ? nm->total : 0, false, total);
     printf("\ntotal for %s in %s: %s yen\n", id, mon, total);
     return EXIT_OK;
 }

@@ -14,7 +14,7 @@ static int load_archived_rules(ledger *lg, const ledger_run *r, rule_set *rs, ar
     size_t n = 0;
     rule_file *files = arena_calloc(a, r->n_files + 1, sizeof *files);
     for (size_t i = 0; i < r->n_files; i++) {
-        if (strcmp(r->files[i].role, "rules"))
+        if (strcmp(r->files[i].role, ledger_role_name(LEDGER_ROLE_RULES)))
             continue;
         char *data;
         size_t len;
@@ -41,14 +41,13 @@ static int load_archived_rules(ledger *lg, const ledger_run *r, rule_set *rs, ar
 static int load_archived_inputs(ledger *lg, const ledger_run *r, input_file in[INPUT_COUNT],
                                 arena *a)
 {
-    static const char *roles[INPUT_COUNT] = {"registry", "children", "staff"};
     for (int k = 0; k < INPUT_COUNT; k++) {
         const ledger_file *f = NULL;
         for (size_t i = 0; i < r->n_files; i++)
-            if (!strcmp(r->files[i].role, roles[k]))
+            if (!strcmp(r->files[i].role, cli_input_role(k)))
                 f = &r->files[i];
         if (!f) {
-            fprintf(stderr, "kasan replay: the ledger holds no %s file for run %s\n", roles[k],
+            fprintf(stderr, "kasan replay: the ledger holds no %s file for run %s\n", cli_input_role(k),
                     r->run_id);
             return EXIT_DIFFERENT;
         }

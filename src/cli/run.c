@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "kasan/clock.h"
 #include "kasan/fsutil.h"
 #include "kasan/ledger.h"
 #include "kasan/report.h"
@@ -191,21 +192,21 @@ static void print_summary(const run_opts *o, const month_run *run, const budget_
     printf("  nurseries paid %zu, children %zu, staff lines %zu, rejected lines %zu\n", paid,
            run->n_distinct_children, run->n_staff, run->n_rejections);
     for (size_t p = 0; p < run->n_programs; p++) {
-        num_format_grouped(num_int(run->program_total[p]), b1, sizeof b1);
+        cli_yen(run->program_total[p], false, b1);
         printf("  %-17s %-8s %14s yen  %s\n", run->programs[p]->id, run->programs[p]->version, b1,
                run->programs[p]->title);
     }
-    num_format_grouped(num_int(run->total), b1, sizeof b1);
+    cli_yen(run->total, false, b1);
     printf("  %-26s %14s yen\n", "month total", b1);
     if (bv->line_id) {
-        num_format_grouped(num_int(bv->line_amount), b1, sizeof b1);
-        num_format_grouped(num_int(bv->paid_before), b2, sizeof b2);
-        num_format_grouped(num_int(bv->remaining), b3, sizeof b3);
-        num_format_grouped(num_int(bv->forecast), b4, sizeof b4);
+        cli_yen(bv->line_amount, false, b1);
+        cli_yen(bv->paid_before, false, b2);
+        cli_yen(bv->remaining, false, b3);
+        cli_yen(bv->forecast, false, b4);
         printf("  budget %s %s yen: paid so far %s, remaining after this month %s, "
                "forecast %s\n", bv->line_id, b1, b2, b3, b4);
         if (bv->forecast > bv->line_amount) {
-            num_format_grouped(num_int(bv->forecast - bv->line_amount), b1, sizeof b1);
+            cli_yen(bv->forecast - bv->line_amount, false, b1);
             printf("  warning: the year-end forecast exceeds the budget line by %s yen\n", b1);
         }
     } else {
@@ -238,15 +239,15 @@ static void fill_ledger_request(const month_run *run, const run_opts *o, const r
     rq->total_yen = run->total;
     size_t nf = run->rules->n_files + INPUT_COUNT;
     ledger_file *files = arena_calloc(a, nf, sizeof *files);
-    static const char *roles[INPUT_COUNT] = {"registry", "children", "staff"};
     for (size_t i = 0; i < run->rules->n_files; i++) {
         const rule_file *f = &run->rules->files[i];
-        files[i] = (ledger_file){"rules", f->name, f->data, f->len, f->sha256};
+        files[i] = (ledger_file){ledger_role_name(LEDGER_ROLE_RULES), f->name, f->data, f->len,
+                                 f->sha256};
     }
     for (int i = 0; i < INPUT_COUNT; i++) {
         const input_file *f = &run->inputs[i];
         files[run->rules->n_files + (size_t)i] =
-            (ledger_file){roles[i], f->name, f->data, f->len, f->sha256};
+            (ledger_file){cli_input_role(i), f->name, f->data, f->len, f->sha256};
     }
     rq->files = files;
     rq->n_files = nf;
@@ -268,9 +269,9 @@ static int finalize(const run_opts *o, const month_run *run, const run_meta *met
     char b1[32], b2[32], b3[32];
     int rc = EXIT_OK;
     if (st == LEDGER_OVER_BUDGET) {
-        num_format_grouped(num_int(res->overrun_yen), b1, sizeof b1);
-        num_format_grouped(num_int(res->fy_paid_after_yen), b2, sizeof b2);
-        num_format_grouped(num_int(rq.budget.line_amount_yen), b3, sizeof b3);
+        cli_yen(res->overrun_yen, false, b1);
+        cli_yen(res->fy_paid_after_yen, false, b2);
+        cli_yen(rq.budget.line_amount_yen, false, b3);
         fprintf(stderr, "kasan run: finalization refused by budget control: %s would bring the "
                         "fiscal year's paid total to %s yen, %s yen over the %s line of %s yen.\n"
                         "  To pay anyway, give the reason (補正予算・流用): "
@@ -349,7 +350,7 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     }
     if (rc == EXIT_OK && !o->finalize)
         rc = refuse_if_finalized(lg, mon);
-    cli_now_iso(created);
+    clock_now_iso(created);
     run_meta meta = {cli_run_id(&run, created, &a), created, 0, o->finalize, KASAN_VERSION};
     if (!o->issue_date || !date_parse_iso(o->issue_date, strlen(o->issue_date), &meta.issue_date))
         date_parse_iso(created, 10, &meta.issue_date);
@@ -396,13 +397,10 @@ int cmd_run(int argc, char **argv)
     if (o.month && !cli_parse_month(o.month, &first))
         return EXIT_USAGE;
     if (o.fy) {
-        char *end;
-        long fy = strtol(o.fy, &end, 10);
-        if (*end || fy < 1900 || fy > 9998) {
-            fprintf(stderr, "kasan run: --fy must be a year such as 2025\n");
+        int fy;
+        if (!cli_parse_fy("run", o.fy, &fy))
             return EXIT_USAGE;
-        }
-        first = month_of_fiscal((int)fy, 0);
+        first = month_of_fiscal(fy, 0);
         count = 12;
     }
     rule_set rs;

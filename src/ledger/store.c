@@ -7,9 +7,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "kasan/budget.h"
+#include "kasan/clock.h"
 #include "kasan/date.h"
 #include "kasan/fsutil.h"
 
@@ -133,19 +133,10 @@ static int meta_put(ledger *lg, const char *key, const char *value)
     return rc;
 }
 
-/* Fills buf with the current UTC time as "YYYY-MM-DDTHH:MM:SSZ". */
-static void now_iso(char buf[32])
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int schema_create(ledger *lg)
 {
     char now[32], ver[16];
-    now_iso(now);
+    clock_now_iso(now);
     snprintf(ver, sizeof ver, "%d", LEDGER_SCHEMA_VERSION);
     int rc = LEDGER_OK;
     for (size_t i = 0; !rc && schema_sql[i]; i++)
@@ -300,10 +291,21 @@ static int check_payments(ledger *lg, const ledger_finalize_req *req)
     return LEDGER_OK;
 }
 
+static const char *const role_names[LEDGER_ROLE_COUNT] = {"rules", "registry", "children",
+                                                           "staff"};
+
+/* The schema's CHECK on run_files.role spells the same names (schema_sql). */
+const char *ledger_role_name(int role)
+{
+    return role >= 0 && role < LEDGER_ROLE_COUNT ? role_names[role] : "";
+}
+
 static bool role_known(const char *r)
 {
-    return r && (!strcmp(r, "rules") || !strcmp(r, "registry") || !strcmp(r, "children") ||
-                 !strcmp(r, "staff"));
+    for (int i = 0; r && i < LEDGER_ROLE_COUNT; i++)
+        if (!strcmp(r, role_names[i]))
+            return true;
+    return false;
 }
 
 static int check_files(ledger *lg, const ledger_finalize_req *req)
@@ -528,7 +530,7 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
     strbuf payload;
     sb_init(&payload);
     rc = ledger_run_payload(lg, req->run_id, &payload);
-    now_iso(now);
+    clock_now_iso(now);
     char hash[SHA256_HEX_LEN + 1];
     if (!rc)
         rc = ledger_chain_append(lg, seq, prev, now, req->actor,

@@ -21,7 +21,7 @@ int report_diff_xlsx(claim_month m, const char *rules_a, const char *rules_b,
         return -1;
     lxw_worksheet *ws = xw_sheet(&x, "比較");
     char mon[32], title[128];
-    month_format_wareki(m, mon, sizeof mon);
+    fmt_month_wareki(m, mon, sizeof mon);
     snprintf(title, sizeof title, "規則比較（%s分）", mon);
     xw_text(&x, ws, 0, 0, title, x.f.title);
     xw_text(&x, ws, 1, 0, "規則A", x.f.plain);

@@ -224,6 +224,24 @@ void xw_merge(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c0, lxw_col_t c1,
     xw_check(x, worksheet_merge_range(ws, r, c0, r, c1, s ? s : "", f));
 }
 
+void fmt_date_wareki(date_t d, char *buf, size_t size)
+{
+    if (!date_format_wareki(d, buf, size))
+        date_format_iso(d, buf);
+}
+
+void fmt_month_wareki(claim_month m, char *buf, size_t size)
+{
+    if (!month_format_wareki(m, buf, size))
+        month_format(m, buf);
+}
+
+void fmt_fy_wareki(int fy, char *buf, size_t size)
+{
+    if (!fiscal_year_format_wareki(fy, buf, size))
+        snprintf(buf, size, "%d年度", fy);
+}
+
 void fmt_value_text(const month_run *run, vtype t, value v, bool unit_yen, bool wareki, char *buf,
                     size_t size)
 {
@@ -241,7 +259,9 @@ void fmt_value_text(const month_run *run, vtype t, value v, bool unit_yen, bool 
     case VT_DATE:
         if (v.d == DATE_OPEN)
             snprintf(buf, size, "（定めなし）");
-        else if (!wareki || !date_format_wareki(v.d, buf, size))
+        else if (wareki)
+            fmt_date_wareki(v.d, buf, size);
+        else
             date_format_iso(v.d, buf);
         return;
     case VT_CARE_SET:

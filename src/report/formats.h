@@ -83,6 +83,15 @@ size_t fmt_labelled(const program *p, rule_scope scope, const rule_value **out, 
 /* Labelled parameters and tables of a program: rule constants, the same for
  * every nursery (month_*_value covers formulas only). */
 size_t fmt_constants(const program *p, const rule_value **out, size_t max);
+enum { PAPER_A3 = 8, PAPER_A4 = 9 }; /* Excel's paper codes */
+
+/* 和暦 for people, the one fallback when a date has no era (before 昭和):
+ * "令和7年4月1日" else "2025-04-01"; "令和7年4月" else "2025-04";
+ * "令和7年度" else "2025年度". */
+void fmt_date_wareki(date_t d, char *buf, size_t size);
+void fmt_month_wareki(claim_month m, char *buf, size_t size);
+void fmt_fy_wareki(int fy, char *buf, size_t size);
+
 /* A value as text for people: yen "440,000円" (unit_yen) or "440,000",
  * care sets as names joined by "・", booleans 該当/非該当, dates in 和暦
  * (wareki) or ISO. */

@@ -18,15 +18,6 @@
 #include "formats.h"
 #include "kasan/report.h"
 
-/* The wareki name of a claim month, e.g. "令和7年4月". */
-static void month_label(claim_month m, char *buf, size_t size)
-{
-    if (!month_format_wareki(m, buf, size))
-        month_format(m, buf);
-}
-
-enum { PAPER_A3 = 8, PAPER_A4 = 9 }; /* Excel's paper codes */
-
 /* Set before the sheet's rows are written (constant_memory: see top).  A
  * draft's every page says 試算 so no printed page passes for a payment. */
 static void sheet_print_setup(xw *x, lxw_worksheet *ws, uint8_t paper, bool one_page, bool draft,
@@ -64,7 +55,7 @@ static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
     worksheet_set_column(ws, c_bank + 4, c_bank + 4, 34, NULL);
 
     char ml[64], title[256];
-    month_label(run->month, ml, sizeof ml);
+    fmt_month_wareki(run->month, ml, sizeof ml);
     snprintf(title, sizeof title, "%s分 支払一覧%s", ml, meta->finalized ? "（確定）" : "（試算）");
     worksheet_set_row(ws, 0, 24, NULL);
     xw_text(x, ws, 0, 0, title, f->title);
@@ -406,8 +397,7 @@ static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, con
 
     char fy[32], title[128], ml[64], buf[256];
     int fiscal = bv ? bv->fiscal_year : month_fiscal_year(run->month);
-    if (!fiscal_year_format_wareki(fiscal, fy, sizeof fy))
-        snprintf(fy, sizeof fy, "%d年度", fiscal);
+    fmt_fy_wareki(fiscal, fy, sizeof fy);
     snprintf(title, sizeof title, "%s 予算執行状況", fy);
     worksheet_set_row(ws, 0, 24, NULL);
     xw_text(x, ws, 0, 0, title, f->title);
@@ -416,7 +406,7 @@ static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, con
         return;
     }
 
-    month_label(run->month, ml, sizeof ml);
+    fmt_month_wareki(run->month, ml, sizeof ml);
     int idx = month_fiscal_index(run->month);
     bool line = bv->line_id != NULL;
     xw_text(x, ws, 1, 0, "予算事業", f->header);
@@ -466,7 +456,7 @@ static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, con
         lxw_row_t r = h + 1 + (lxw_row_t)i;
         budget_row br = {0};
         budget_row_at(bv, i, &br); /* fits: the run checked the year's total */
-        month_label(bm->month, buf, sizeof buf);
+        fmt_month_wareki(bm->month, buf, sizeof buf);
         xw_text(x, ws, r, 0, buf, f->text);
         if (!bm->present) {
             xw_text(x, ws, r, 1, "—", f->text_c);
@@ -532,7 +522,7 @@ static void sheet_verify(xw *x, const month_run *run, const run_meta *meta)
 
     char ml[64], mon[8], buf[256];
     month_format(run->month, mon);
-    month_label(run->month, ml, sizeof ml);
+    fmt_month_wareki(run->month, ml, sizeof ml);
     snprintf(buf, sizeof buf, "%s（%s）", mon, ml);
     lxw_row_t r = 0;
     worksheet_set_row(ws, r, 24, NULL);

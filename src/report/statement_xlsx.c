@@ -57,8 +57,7 @@ static void days_text(stmt *s, lxw_col_t c, int days, int mdays)
 static void rule_note(stmt *s, const program *pg)
 {
     char buf[2048], from[64], v[256];
-    if (!date_format_wareki(pg->effective_from, from, sizeof from))
-        date_format_iso(pg->effective_from, from);
+    fmt_date_wareki(pg->effective_from, from, sizeof from);
     int len = snprintf(buf, sizeof buf, "適用規則：%s（%s版、%s施行）", pg->title, pg->version, from);
     const rule_value *rv[MAX_LABELS];
     size_t n = fmt_constants(pg, rv, MAX_LABELS);
@@ -237,10 +236,8 @@ int report_statement_xlsx(const month_run *run, const nursery_month *nm, const r
     worksheet_gridlines(ws, LXW_HIDE_ALL_GRIDLINES);
 
     char buf[512], ml[64], date[64], titles[384];
-    if (!month_format_wareki(run->month, ml, sizeof ml))
-        month_format(run->month, ml);
-    if (!date_format_wareki(meta->issue_date, date, sizeof date))
-        date_format_iso(meta->issue_date, date);
+    fmt_month_wareki(run->month, ml, sizeof ml);
+    fmt_date_wareki(meta->issue_date, date, sizeof date);
     titles[0] = '\0';
     for (size_t p = 0; p < run->n_programs; p++) {
         size_t len = strlen(titles);
@@ -316,8 +313,7 @@ int report_statement_xlsx(const month_run *run, const nursery_month *nm, const r
     for (size_t p = 0; p < run->n_programs; p++, s.r++) {
         const program *pg = run->programs[p];
         char from[64];
-        if (!date_format_wareki(pg->effective_from, from, sizeof from))
-            date_format_iso(pg->effective_from, from);
+        fmt_date_wareki(pg->effective_from, from, sizeof from);
         xw_merge(&x, ws, s.r, 0, 2, pg->title, f->text);
         xw_text(&x, ws, s.r, 3, pg->version, f->text_c);
         xw_merge(&x, ws, s.r, 4, 5, from, f->text_c);
@@ -329,7 +325,7 @@ int report_statement_xlsx(const month_run *run, const nursery_month *nm, const r
     snprintf(buf, sizeof buf, "実行ID %s", meta->run_id ? meta->run_id : "");
     xw_merge(&x, ws, s.r++, 0, last, buf, f->note);
 
-    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_set_paper(ws, PAPER_A4);
     worksheet_set_portrait(ws);
     worksheet_set_margins(ws, 0.6, 0.6, 0.8, 0.7);
     worksheet_center_horizontally(ws);

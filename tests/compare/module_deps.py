@@ -17,7 +17,7 @@ LEVEL = {"core": 0, "expr": 1, "budget": 1, "intake": 2, "rules": 2, "ledger": 2
 # public headers by the module that owns them; rule_value.h and claim_line.h
 # are the data the formula language reads (filled by rules and intake)
 HEADER = {"arena": "core", "strbuf": "core", "diag": "core", "num": "core", "date": "core",
-          "hash": "core", "fsutil": "core", "value": "expr", "expr": "expr",
+          "hash": "core", "fsutil": "core", "clock": "core", "value": "expr", "expr": "expr",
           "rule_value": "expr", "claim_line": "expr", "budget": "budget",
           "csv": "intake", "intake": "intake", "rules": "rules", "ledger": "ledger",
           "engine": "engine", "report": "report", "cli": "cli"}

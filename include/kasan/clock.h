@@ -1,0 +1,10 @@
+/* clock: the one wall clock of kasan — run times, ledger event times.
+ * KASAN_NOW (any text, e.g. 2025-05-10T09:30:00Z) pins it, so tests and the
+ * output comparison get the same times on every run. */
+#ifndef KASAN_CLOCK_H
+#define KASAN_CLOCK_H
+
+/* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ", or KASAN_NOW when set. */
+void clock_now_iso(char buf[32]);
+
+#endif
