@@ -381,31 +381,20 @@ static void sheet_rejections(xw *x, const month_run *run, const run_meta *meta)
 
 /* ---- 予算 -------------------------------------------------------------- */
 
-static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, const run_meta *meta)
+/* Columns of the 予算 sheet's monthly table: month, state, one per program,
+ * then total, cumulative, the line and what remains of it. */
+typedef struct budget_cols {
+    lxw_col_t np, total, cum, line, rem;
+} budget_cols;
+
+enum { BUDGET_HEADER_ROW = 9 }; /* header row of the monthly table */
+
+/* Rows 1–7: the line, paid so far, this month, remaining, forecast. */
+static void budget_summary(xw *x, lxw_worksheet *ws, const month_run *run, const budget_view *bv,
+                           const run_meta *meta)
 {
-    lxw_worksheet *ws = xw_sheet(x, "予算");
-    if (!ws)
-        return;
     xw_formats *f = &x->f;
-    const lxw_col_t np = (lxw_col_t)run->n_programs;
-    const lxw_col_t c_total = 2 + np, c_cum = c_total + 1, c_line = c_cum + 1, c_rem = c_line + 1;
-
-    worksheet_set_column(ws, 0, 0, 24, NULL);
-    worksheet_set_column(ws, 1, c_rem, 14, NULL);
-    const lxw_row_t h = 9; /* header row of the monthly table */
-    sheet_print_setup(x, ws, PAPER_A4, true, !meta->finalized, h);
-
-    char fy[32], title[128], ml[64], buf[256];
-    int fiscal = bv ? bv->fiscal_year : month_fiscal_year(run->month);
-    fmt_fy_wareki(fiscal, fy, sizeof fy);
-    snprintf(title, sizeof title, "%s 予算執行状況", fy);
-    worksheet_set_row(ws, 0, 24, NULL);
-    xw_text(x, ws, 0, 0, title, f->title);
-    if (!bv) {
-        xw_text(x, ws, 1, 0, "予算執行の情報がありません。", f->plain);
-        return;
-    }
-
+    char ml[64], buf[256];
     fmt_month_wareki(run->month, ml, sizeof ml);
     int idx = month_fiscal_index(run->month);
     bool line = bv->line_id != NULL;
@@ -440,61 +429,80 @@ static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, con
              "残額 = 予算額 − 既支払額 − 今月分。",
              12 - idx);
     xw_text(x, ws, 7, 0, buf, f->note);
+}
 
+static void budget_table_header(xw *x, lxw_worksheet *ws, const month_run *run,
+                                const budget_cols *c)
+{
+    xw_formats *f = &x->f;
+    const lxw_row_t h = BUDGET_HEADER_ROW;
     worksheet_set_row(ws, h, 30, NULL);
     xw_text(x, ws, h, 0, "月", f->header);
     xw_text(x, ws, h, 1, "状態", f->header);
-    for (lxw_col_t p = 0; p < np; p++)
+    for (lxw_col_t p = 0; p < c->np; p++)
         xw_text(x, ws, h, 2 + p, run->programs[p]->title, f->header);
-    xw_text(x, ws, h, c_total, "合計", f->header);
-    xw_text(x, ws, h, c_cum, "累計支払額", f->header);
-    xw_text(x, ws, h, c_line, "予算額", f->header);
-    xw_text(x, ws, h, c_rem, "残額", f->header);
+    xw_text(x, ws, h, c->total, "合計", f->header);
+    xw_text(x, ws, h, c->cum, "累計支払額", f->header);
+    xw_text(x, ws, h, c->line, "予算額", f->header);
+    xw_text(x, ws, h, c->rem, "残額", f->header);
+}
 
-    for (int i = 0; i < 12; i++) {
-        const budget_month *bm = &bv->months[i];
-        lxw_row_t r = h + 1 + (lxw_row_t)i;
-        budget_row br = {0};
-        budget_row_at(bv, i, &br); /* fits: the run checked the year's total */
-        fmt_month_wareki(bm->month, buf, sizeof buf);
-        xw_text(x, ws, r, 0, buf, f->text);
-        if (!bm->present) {
-            xw_text(x, ws, r, 1, "—", f->text_c);
-            for (lxw_col_t c = 2; c < c_line; c++)
-                xw_blank(x, ws, r, c, f->text);
-        } else {
-            xw_text(x, ws, r, 1, bm->draft ? "試算" : "確定", bm->draft ? f->draft_cell : f->text_c);
-            for (lxw_col_t p = 0; p < np; p++)
-                xw_whole(x, ws, r, 2 + p, bm->program_amount[p], f->yen);
-            xw_whole(x, ws, r, c_total, bm->total, f->yen);
-            xw_whole(x, ws, r, c_cum, br.cumulative, f->yen);
-        }
-        if (line)
-            xw_whole(x, ws, r, c_line, bv->line_amount, f->yen);
-        else
-            xw_blank(x, ws, r, c_line, f->text);
-        if (line && bm->present)
-            xw_whole(x, ws, r, c_rem, br.remaining, f->yen);
-        else
-            xw_blank(x, ws, r, c_rem, f->text);
+/* Month i (April 0) of the table: finalized, this run's draft, or not yet. */
+static void budget_table_row(xw *x, lxw_worksheet *ws, const budget_view *bv,
+                             const budget_cols *c, int i)
+{
+    xw_formats *f = &x->f;
+    const budget_month *bm = &bv->months[i];
+    bool line = bv->line_id != NULL;
+    lxw_row_t r = BUDGET_HEADER_ROW + 1 + (lxw_row_t)i;
+    budget_row br = {0};
+    budget_row_at(bv, i, &br); /* fits: the run checked the year's total */
+    char buf[64];
+    fmt_month_wareki(bm->month, buf, sizeof buf);
+    xw_text(x, ws, r, 0, buf, f->text);
+    if (!bm->present) {
+        xw_text(x, ws, r, 1, "—", f->text_c);
+        for (lxw_col_t col = 2; col < c->line; col++)
+            xw_blank(x, ws, r, col, f->text);
+    } else {
+        xw_text(x, ws, r, 1, bm->draft ? "試算" : "確定", bm->draft ? f->draft_cell : f->text_c);
+        for (lxw_col_t p = 0; p < c->np; p++)
+            xw_whole(x, ws, r, 2 + p, bm->program_amount[p], f->yen);
+        xw_whole(x, ws, r, c->total, bm->total, f->yen);
+        xw_whole(x, ws, r, c->cum, br.cumulative, f->yen);
     }
+    if (line)
+        xw_whole(x, ws, r, c->line, bv->line_amount, f->yen);
+    else
+        xw_blank(x, ws, r, c->line, f->text);
+    if (line && bm->present)
+        xw_whole(x, ws, r, c->rem, br.remaining, f->yen);
+    else
+        xw_blank(x, ws, r, c->rem, f->text);
+}
 
+/* The cumulative paid against the line, month by month, below the table. */
+static void budget_chart(xw *x, lxw_worksheet *ws, const char *fy, bool line,
+                         const budget_cols *c)
+{
+    const lxw_row_t h = BUDGET_HEADER_ROW;
     lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
     if (!ch) {
         xw_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
     }
+    char buf[256];
     snprintf(buf, sizeof buf, "%s 累計支払額と予算額", fy);
     chart_title_set_name(ch, buf);
     lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
     chart_series_set_categories(s, "予算", h + 1, 0, h + 12, 0);
-    chart_series_set_values(s, "予算", h + 1, c_cum, h + 12, c_cum);
+    chart_series_set_values(s, "予算", h + 1, c->cum, h + 12, c->cum);
     chart_series_set_name(s, "累計支払額");
     chart_series_set_marker_type(s, LXW_CHART_MARKER_CIRCLE);
     if (line) {
         lxw_chart_series *b = chart_add_series(ch, NULL, NULL);
         chart_series_set_categories(b, "予算", h + 1, 0, h + 12, 0);
-        chart_series_set_values(b, "予算", h + 1, c_line, h + 12, c_line);
+        chart_series_set_values(b, "予算", h + 1, c->line, h + 12, c->line);
         chart_series_set_name(b, "予算額");
         lxw_chart_line red = {.color = LXW_COLOR_RED, .dash_type = LXW_CHART_LINE_DASH_DASH,
                               .width = 2};
@@ -505,6 +513,34 @@ static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, con
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
     lxw_chart_options co = {.x_scale = 2.0, .y_scale = 1.4};
     xw_check(x, worksheet_insert_chart_opt(ws, h + 14, 0, ch, &co));
+}
+
+/* 予算: the budget execution of the run's fiscal year (kasan/budget.h). */
+static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, const run_meta *meta)
+{
+    lxw_worksheet *ws = xw_sheet(x, "予算");
+    if (!ws)
+        return;
+    const lxw_col_t np = (lxw_col_t)run->n_programs;
+    budget_cols c = {np, 2 + np, 3 + np, 4 + np, 5 + np};
+    worksheet_set_column(ws, 0, 0, 24, NULL);
+    worksheet_set_column(ws, 1, c.rem, 14, NULL);
+    sheet_print_setup(x, ws, PAPER_A4, true, !meta->finalized, BUDGET_HEADER_ROW);
+
+    char fy[32], title[128];
+    fmt_fy_wareki(bv ? bv->fiscal_year : month_fiscal_year(run->month), fy, sizeof fy);
+    snprintf(title, sizeof title, "%s 予算執行状況", fy);
+    worksheet_set_row(ws, 0, 24, NULL);
+    xw_text(x, ws, 0, 0, title, x->f.title);
+    if (!bv) {
+        xw_text(x, ws, 1, 0, "予算執行の情報がありません。", x->f.plain);
+        return;
+    }
+    budget_summary(x, ws, run, bv, meta);
+    budget_table_header(x, ws, run, &c);
+    for (int i = 0; i < 12; i++)
+        budget_table_row(x, ws, bv, &c, i);
+    budget_chart(x, ws, fy, bv->line_id != NULL, &c);
 }
 
 /* ---- 検証 -------------------------------------------------------------- */

@@ -15,6 +15,8 @@
 #       and audit export; explain of every nursery of every month; check;
 #       diff of every month (rules against a copy raising one unit price);
 #       a second finalize (refused, exit 3) and a supersede;
+#     - the budget's other paths: a small line (refusal, override, a draft
+#       over the line) and no line at all;
 #   a generated national-scale year (tests/bench kasan-gen, dense):
 #     - the draft year (--no-workbooks), then each month finalized in turn
 #       without and (when refused) with --over-budget-reason, replay of every
@@ -65,6 +67,15 @@ ISSUE=--issue-date=2026-04-10
 RB=$W/rules-b
 cp -R "$RULES" "$RB"
 sed -i 's/標準: 55000/標準: 60000/' "$RB/acceptance_addon/2025-10.yaml"
+
+# a small line (2,000,000 yen: May's finalization is refused, June's draft
+# shows the line broken) and no line at all, for the budget's other paths
+RS=$W/rules-small RN=$W/rules-noline
+cp -R "$RULES" "$RS"
+sed -i 's/^amount: 16444000$/amount: 2000000/' "$RS/budget/fy2025.yaml"
+grep -q '^amount: 2000000$' "$RS/budget/fy2025.yaml" || { echo "rules-small: sed did not apply" >&2; exit 1; }
+cp -R "$RULES" "$RN"
+rm "$RN/budget/fy2025.yaml"
 
 echo "== data: national-scale year, $NURSERIES nurseries, dense"
 NAT=$W/national
@@ -137,6 +148,17 @@ one_side() {
     step "$L" "$K" budget --fy 2025 --out "$T/final" --rules "$RULES"
     step "$L" "$K" audit verify --out "$T/final"
     "$K" audit export --out "$T/final" 2>&1 | mask >"$T/final/audit.jsonl"
+    # budget paths: over a small line (refused, overridden, draft in red), no line
+    for m in 2025-04 2025-05; do
+        step "$L" "$K" run --month "$m" --finalize --data "$SAMPLE" --rules "$RS" --out "$T/small" $ISSUE
+    done
+    step "$L" "$K" run --month 2025-05 --finalize --over-budget-reason "流用" --data "$SAMPLE" --rules "$RS" --out "$T/small" $ISSUE
+    step "$L" "$K" run --month 2025-06 --data "$SAMPLE" --rules "$RS" --out "$T/small" $ISSUE
+    step "$L" "$K" budget --fy 2025 --out "$T/small" --rules "$RS"
+    "$K" audit export --out "$T/small" 2>&1 | mask >"$T/small/audit.jsonl"
+    step "$L" "$K" run --month 2025-04 --finalize --data "$SAMPLE" --rules "$RN" --out "$T/noline" $ISSUE
+    step "$L" "$K" run --month 2025-05 --data "$SAMPLE" --rules "$RN" --out "$T/noline" $ISSUE
+    step "$L" "$K" budget --fy 2025 --out "$T/noline" --rules "$RN"
     # national year
     step "$L" "$K" run --fy 2025 --data "$NAT" --rules "$RULES" --out "$T/nat-draft" --no-workbooks --quiet
     for m in $MONTHS; do
