@@ -75,18 +75,18 @@ typedef struct month_run {
  * Returns 0, or -1 with problems in d (malformed input, no rule in force,
  * arithmetic overflow).  Always engine_free() after. */
 int engine_compute(const rule_set *rs, claim_month m, const input_file in[INPUT_COUNT],
-                  month_run *run, diag_list *d);
+                   month_run *run, diag_list *d);
 void engine_free(month_run *run);
 
 /* The same with the registry parsed once for several months (kasan run --fy,
  * see shared_registry in kasan/intake.h). */
 int engine_compute_shared(const rule_set *rs, claim_month m, const input_file in[INPUT_COUNT],
-                         const shared_registry *sr, month_run *run, diag_list *d);
+                          const shared_registry *sr, month_run *run, diag_list *d);
 
 /* A formula value of program p for nursery nm (SCOPE_NURSERY) or for
  * eligible line i of the run (SCOPE_CHILD / SCOPE_STAFF). */
 value engine_nursery_value(const month_run *run, size_t p, const nursery_month *nm,
-                          const rule_value *rv);
+                           const rule_value *rv);
 value engine_line_value(const month_run *run, size_t p, size_t line, const rule_value *rv);
 struct expr_field; /* kasan/expr.h */
 /* Field f (the language's field table) of eligible line `line` of the run
@@ -96,7 +96,7 @@ struct enode; /* kasan/expr.h */
 /* A node of one of program p's nursery formulas (an aggregate, for explain)
  * evaluated again for nursery nm; *ok false if evaluation failed. */
 value engine_eval_node(const month_run *run, size_t p, const nursery_month *nm,
-                      const struct enode *n, bool *ok);
+                       const struct enode *n, bool *ok);
 /* A payment row (支払明細): one nursery × program of the month with an amount
  * above zero — what payments.csv lists, the ledger records, and replay and
  * diff compare.  Built here only; the strings are borrowed from the run. */

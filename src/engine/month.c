@@ -222,13 +222,13 @@ static int evaluate(month_run *run, diag_list *d)
 }
 
 int engine_compute(const rule_set *rs, claim_month m, const input_file in[INPUT_COUNT],
-                  month_run *run, diag_list *d)
+                   month_run *run, diag_list *d)
 {
     return engine_compute_shared(rs, m, in, NULL, run, d);
 }
 
 int engine_compute_shared(const rule_set *rs, claim_month m, const input_file in[INPUT_COUNT],
-                         const shared_registry *sr, month_run *run, diag_list *d)
+                          const shared_registry *sr, month_run *run, diag_list *d)
 {
     memset(run, 0, sizeof *run);
     run->month = m;
@@ -262,7 +262,7 @@ void engine_free(month_run *run)
 }
 
 value engine_nursery_value(const month_run *run, size_t p, const nursery_month *nm,
-                          const rule_value *rv)
+                           const rule_value *rv)
 {
     (void)run;
     if (rv->kind == RV_PARAM) /* constants have no slot */
@@ -294,7 +294,7 @@ value engine_field_value(const month_run *run, const expr_field *f, size_t line)
 }
 
 value engine_eval_node(const month_run *run, size_t p, const nursery_month *nm,
-                      const struct enode *n, bool *ok)
+                       const struct enode *n, bool *ok)
 {
     eval_ctx c = nursery_ctx(run, p, nm);
     value v = expr_eval_node(n, &c);

@@ -29,7 +29,7 @@
 # --issue-date.
 #
 # Scale: NURSERIES=5000 by default (about 20 s for both binaries on this
-# VM); --full uses the benchmark's 30000.  KASAN_GEN defaults to
+# VM); --full uses the benchmark's 30000 (about 4 minutes).  KASAN_GEN defaults to
 # build/tests/bench/kasan-gen beside NEW_KASAN's build.  Prints each
 # difference (diff -u, first 40 lines) and exits 1 if there is any, 0 if all
 # outputs are identical.  --keep DIR keeps the two output trees in DIR.
