@@ -545,17 +545,22 @@ static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, con
 
 /* ---- 検証 -------------------------------------------------------------- */
 
-static void sheet_verify(xw *x, const month_run *run, const run_meta *meta)
+/* A titled section of 検証: a blank row, the title, the column headers;
+ * returns the first row of its body. */
+static lxw_row_t verify_section(xw *x, lxw_worksheet *ws, lxw_row_t r, const char *title,
+                                const char *const *cols, lxw_col_t n)
 {
-    lxw_worksheet *ws = xw_sheet(x, "検証");
-    if (!ws)
-        return;
-    xw_formats *f = &x->f;
-    worksheet_set_column(ws, 0, 0, 30, NULL);
-    worksheet_set_column(ws, 1, 1, 70, NULL);
-    worksheet_set_column(ws, 2, 3, 14, NULL);
-    worksheet_set_column(ws, 4, 4, 40, NULL);
+    r++;
+    xw_text(x, ws, r++, 0, title, x->f.subtitle);
+    for (lxw_col_t c = 0; c < n; c++)
+        xw_text(x, ws, r, c, cols[c], x->f.header);
+    return r + 1;
+}
 
+/* The run itself: id, time, engine, draft or final, month. */
+static lxw_row_t verify_run(xw *x, lxw_worksheet *ws, const month_run *run, const run_meta *meta)
+{
+    xw_formats *f = &x->f;
     char ml[64], mon[8], buf[256];
     month_format(run->month, mon);
     fmt_month_wareki(run->month, ml, sizeof ml);
@@ -574,13 +579,14 @@ static void sheet_verify(xw *x, const month_run *run, const run_meta *meta)
         xw_text(x, ws, r, 0, kv[i][0], f->header);
         xw_text(x, ws, r, 1, kv[i][1], f->text);
     }
+    return r;
+}
 
-    r++;
-    xw_text(x, ws, r++, 0, "適用した規則", f->subtitle);
+static lxw_row_t verify_programs(xw *x, lxw_worksheet *ws, const month_run *run, lxw_row_t r)
+{
+    xw_formats *f = &x->f;
     static const char *const ph[] = {"制度", "名称", "版", "施行日", "規則ファイル"};
-    for (lxw_col_t c = 0; c < 5; c++)
-        xw_text(x, ws, r, c, ph[c], f->header);
-    r++;
+    r = verify_section(x, ws, r, "適用した規則", ph, 5);
     for (size_t p = 0; p < run->n_programs; p++, r++) {
         const program *pg = run->programs[p];
         char from[11];
@@ -591,13 +597,15 @@ static void sheet_verify(xw *x, const month_run *run, const run_meta *meta)
         xw_text(x, ws, r, 3, from, f->text_c);
         xw_text(x, ws, r, 4, pg->file ? pg->file->path : NULL, f->text);
     }
+    return r;
+}
 
-    r++;
-    xw_text(x, ws, r++, 0, "規則の定数（単価・上限額など）", f->subtitle);
+/* Every labelled parameter, and every row of a labelled table. */
+static lxw_row_t verify_constants(xw *x, lxw_worksheet *ws, const month_run *run, lxw_row_t r)
+{
+    xw_formats *f = &x->f;
     static const char *const ch[] = {"制度", "名称", "値"};
-    for (lxw_col_t c = 0; c < 3; c++)
-        xw_text(x, ws, r, c, ch[c], f->header);
-    r++;
+    r = verify_section(x, ws, r, "規則の定数（単価・上限額など）", ch, 3);
     for (size_t p = 0; p < run->n_programs; p++) {
         const rule_value *rv[256];
         size_t n = fmt_constants(run->programs[p], rv, 256);
@@ -619,35 +627,51 @@ static void sheet_verify(xw *x, const month_run *run, const run_meta *meta)
             }
         }
     }
+    return r;
+}
 
-    r++;
-    xw_text(x, ws, r++, 0, "規則ファイル", f->subtitle);
-    xw_text(x, ws, r, 0, "パス", f->header);
-    xw_text(x, ws, r, 1, "SHA-256", f->header);
-    xw_text(x, ws, r, 2, "バイト数", f->header);
-    r++;
+/* One file the run read: name, SHA-256, bytes. */
+static void verify_file(xw *x, lxw_worksheet *ws, lxw_row_t r, const char *name,
+                        const char *sha256, size_t len)
+{
+    xw_text(x, ws, r, 0, name, x->f.text);
+    xw_text(x, ws, r, 1, sha256, x->f.text);
+    xw_whole(x, ws, r, 2, (int64_t)len, x->f.num);
+}
+
+static lxw_row_t verify_files(xw *x, lxw_worksheet *ws, const month_run *run, lxw_row_t r)
+{
+    static const char *const rh[] = {"パス", "SHA-256", "バイト数"};
+    r = verify_section(x, ws, r, "規則ファイル", rh, 3);
     for (size_t i = 0; run->rules && i < run->rules->n_files; i++, r++) {
         const rule_file *rf = &run->rules->files[i];
-        xw_text(x, ws, r, 0, rf->path, f->text);
-        xw_text(x, ws, r, 1, rf->sha256, f->text);
-        xw_whole(x, ws, r, 2, (int64_t)rf->len, f->num);
+        verify_file(x, ws, r, rf->path, rf->sha256, rf->len);
     }
-
-    r++;
-    xw_text(x, ws, r++, 0, "入力ファイル", f->subtitle);
-    xw_text(x, ws, r, 0, "ファイル", f->header);
-    xw_text(x, ws, r, 1, "SHA-256", f->header);
-    xw_text(x, ws, r, 2, "バイト数", f->header);
-    r++;
+    static const char *const ih[] = {"ファイル", "SHA-256", "バイト数"};
+    r = verify_section(x, ws, r, "入力ファイル", ih, 3);
     for (size_t i = 0; i < INPUT_COUNT; i++) {
         const input_file *in = &run->inputs[i];
-        if (!in->name)
-            continue;
-        xw_text(x, ws, r, 0, in->name, f->text);
-        xw_text(x, ws, r, 1, in->sha256, f->text);
-        xw_whole(x, ws, r, 2, (int64_t)in->len, f->num);
-        r++;
+        if (in->name)
+            verify_file(x, ws, r++, in->name, in->sha256, in->len);
     }
+    return r;
+}
+
+/* 検証: what an auditor needs to recompute the run — its identity, the rule
+ * versions and constants applied, and every file read with its SHA-256. */
+static void sheet_verify(xw *x, const month_run *run, const run_meta *meta)
+{
+    lxw_worksheet *ws = xw_sheet(x, "検証");
+    if (!ws)
+        return;
+    worksheet_set_column(ws, 0, 0, 30, NULL);
+    worksheet_set_column(ws, 1, 1, 70, NULL);
+    worksheet_set_column(ws, 2, 3, 14, NULL);
+    worksheet_set_column(ws, 4, 4, 40, NULL);
+    lxw_row_t r = verify_run(x, ws, run, meta);
+    r = verify_programs(x, ws, run, r);
+    r = verify_constants(x, ws, run, r);
+    verify_files(x, ws, run, r);
     worksheet_set_paper(ws, PAPER_A4);
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, 0);
