@@ -232,97 +232,142 @@ static void detail_row_start(xw *x, lxw_worksheet *ws, lxw_row_t r, rule_scope k
     }
 }
 
+/* What the row writers of 明細 share. */
+typedef struct detail_ctx {
+    xw *x;
+    lxw_worksheet *ws;
+    const month_run *run;
+    const detail_col *cols;
+    size_t nc;
+    lxw_col_t c_amount, ncols;
+} detail_ctx;
+
+/* Row 0: the fixed columns, then one per labelled value, then 支給額. */
+static void detail_header(const detail_ctx *d)
+{
+    static const char *const fixed_hdr[D_FIXED] = {
+        "区分", "施設番号", "施設名", "参照番号", "入力行", "制度", "規則版", "医療的ケア",
+        "在籍日数", "月日数", "資格", "雇用形態", "勤務時間", "対象経費", "その他収入"};
+    static const uint8_t fixed_w[D_FIXED] = {6, 10, 24, 12, 7, 18, 9, 26, 8, 7, 10, 8, 8, 11, 11};
+    xw *x = d->x;
+    lxw_worksheet *ws = d->ws;
+    worksheet_set_row(ws, 0, 42, NULL); /* labels with a program name wrap */
+    for (lxw_col_t c = 0; c < D_FIXED; c++) {
+        worksheet_set_column(ws, c, c, fixed_w[c], NULL);
+        xw_text(x, ws, 0, c, fixed_hdr[c], x->f.header);
+    }
+    worksheet_set_column(ws, D_FIXED, d->c_amount, 13, NULL);
+    for (size_t j = 0; j < d->nc; j++)
+        xw_text(x, ws, 0, (lxw_col_t)(D_FIXED + j), d->cols[j].header, x->f.header);
+    xw_text(x, ws, 0, d->c_amount, "支給額", x->f.header);
+}
+
+/* Program p's labelled values of line `line` (scope s) in row r. */
+static void detail_line_values(const detail_ctx *d, lxw_row_t r, size_t p, rule_scope s,
+                               size_t line)
+{
+    for (size_t j = 0; j < d->nc; j++)
+        if (d->cols[j].p == p && d->cols[j].rv->scope == s)
+            xw_value(d->x, d->ws, r, (lxw_col_t)(D_FIXED + j), d->run, d->cols[j].rv->type,
+                     engine_line_value(d->run, p, line, d->cols[j].rv), d->x->f.yen, false);
+}
+
+/* Child line i: one row per program labelling child values (at least one). */
+static lxw_row_t detail_child(const detail_ctx *d, lxw_row_t r, const nursery *n, size_t i)
+{
+    const month_run *run = d->run;
+    xw_formats *f = &d->x->f;
+    const child_line *cl = run->children[i];
+    char care[512];
+    fmt_care_names(run, cl, care, sizeof care);
+    bool any = false;
+    for (size_t p = 0; p <= run->n_programs; p++) {
+        bool last_try = p == run->n_programs;
+        if (last_try ? any : !program_has_scope(run, p, SCOPE_CHILD))
+            continue;
+        const program *pg = last_try ? NULL : run->programs[p];
+        detail_row_start(d->x, d->ws, r, SCOPE_CHILD, n, cl->child_ref, cl->line, pg, d->ncols);
+        xw_text(d->x, d->ws, r, D_CARE, care, f->text);
+        xw_whole(d->x, d->ws, r, D_DAYS, run->child_days[i], f->num);
+        xw_whole(d->x, d->ws, r, D_MDAYS, month_days(run->month), f->num);
+        if (pg)
+            detail_line_values(d, r, p, SCOPE_CHILD, i);
+        r++;
+        any = true;
+    }
+    return r;
+}
+
+/* Staff line i: one row per program labelling staff values (at least one). */
+static lxw_row_t detail_staff(const detail_ctx *d, lxw_row_t r, const nursery *n, size_t i)
+{
+    const month_run *run = d->run;
+    xw_formats *f = &d->x->f;
+    const staff_line *sl = run->staff[i];
+    bool any = false;
+    for (size_t p = 0; p <= run->n_programs; p++) {
+        bool last_try = p == run->n_programs;
+        if (last_try ? any : !program_has_scope(run, p, SCOPE_STAFF))
+            continue;
+        const program *pg = last_try ? NULL : run->programs[p];
+        detail_row_start(d->x, d->ws, r, SCOPE_STAFF, n, sl->staff_ref, sl->line, pg, d->ncols);
+        xw_text(d->x, d->ws, r, D_QUAL, fmt_qualification(run, sl->qualification), f->text);
+        xw_text(d->x, d->ws, r, D_EMP, fmt_employment(sl->employment), f->text_c);
+        hours_cell(d->x, d->ws, r, sl);
+        xw_whole(d->x, d->ws, r, D_COST, sl->salary_cost, f->yen);
+        xw_whole(d->x, d->ws, r, D_INCOME, sl->other_income, f->yen);
+        if (pg)
+            detail_line_values(d, r, p, SCOPE_STAFF, i);
+        r++;
+        any = true;
+    }
+    return r;
+}
+
+/* The nursery's own values and amount, one row per program. */
+static lxw_row_t detail_nursery(const detail_ctx *d, lxw_row_t r, const nursery_month *nm)
+{
+    const month_run *run = d->run;
+    for (size_t p = 0; p < run->n_programs; p++, r++) {
+        detail_row_start(d->x, d->ws, r, SCOPE_NURSERY, nm->nursery, NULL, 0, run->programs[p],
+                         d->ncols);
+        for (size_t j = 0; j < d->nc; j++)
+            if (d->cols[j].p == p && d->cols[j].rv->scope == SCOPE_NURSERY)
+                xw_value(d->x, d->ws, r, (lxw_col_t)(D_FIXED + j), run, d->cols[j].rv->type,
+                         engine_nursery_value(run, p, nm, d->cols[j].rv), d->x->f.yen, false);
+        xw_whole(d->x, d->ws, r, d->c_amount, nm->amount[p], d->x->f.yen);
+    }
+    return r;
+}
+
+/* 明細: every line and nursery of the month with every labelled value. */
 static void sheet_detail(xw *x, const month_run *run, const run_meta *meta)
 {
     lxw_worksheet *ws = xw_sheet(x, "明細");
     if (!ws)
         return;
-    xw_formats *f = &x->f;
     size_t nc = 0;
     detail_col *cols = detail_columns(run, &nc);
     if (!cols) {
         xw_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
     }
-    const lxw_col_t c_amount = (lxw_col_t)(D_FIXED + nc), ncols = c_amount + 1;
-
-    static const char *const fixed_hdr[D_FIXED] = {
-        "区分", "施設番号", "施設名", "参照番号", "入力行", "制度", "規則版", "医療的ケア",
-        "在籍日数", "月日数", "資格", "雇用形態", "勤務時間", "対象経費", "その他収入"};
-    static const uint8_t fixed_w[D_FIXED] = {6, 10, 24, 12, 7, 18, 9, 26, 8, 7, 10, 8, 8, 11, 11};
-    worksheet_set_row(ws, 0, 42, NULL); /* labels with a program name wrap */
-    for (lxw_col_t c = 0; c < D_FIXED; c++) {
-        worksheet_set_column(ws, c, c, fixed_w[c], NULL);
-        xw_text(x, ws, 0, c, fixed_hdr[c], f->header);
-    }
-    worksheet_set_column(ws, D_FIXED, c_amount, 13, NULL);
-    for (size_t j = 0; j < nc; j++)
-        xw_text(x, ws, 0, (lxw_col_t)(D_FIXED + j), cols[j].header, f->header);
-    xw_text(x, ws, 0, c_amount, "支給額", f->header);
+    const lxw_col_t c_amount = (lxw_col_t)(D_FIXED + nc);
+    const detail_ctx d = {x, ws, run, cols, nc, c_amount, c_amount + 1};
+    detail_header(&d);
     lxw_row_t rows = (lxw_row_t)detail_rows(run);
     xw_check(x, worksheet_autofilter(ws, 0, 0, rows, c_amount));
     worksheet_freeze_panes(ws, 1, 4);
     sheet_print_setup(x, ws, PAPER_A3, false, !meta->finalized, 0); /* ~30 columns */
 
-    const int mdays = month_days(run->month);
     lxw_row_t r = 1;
     for (size_t k = 0; k < run->n_nurseries; k++) {
         const nursery_month *nm = &run->nurseries[k];
-        const nursery *n = nm->nursery;
-        for (size_t i = nm->child0; i < nm->child0 + nm->n_children; i++) {
-            const child_line *cl = run->children[i];
-            char care[512];
-            fmt_care_names(run, cl, care, sizeof care);
-            bool any = false;
-            for (size_t p = 0; p <= run->n_programs; p++) {
-                bool last_try = p == run->n_programs;
-                if (last_try ? any : !program_has_scope(run, p, SCOPE_CHILD))
-                    continue;
-                const program *pg = last_try ? NULL : run->programs[p];
-                detail_row_start(x, ws, r, SCOPE_CHILD, n, cl->child_ref, cl->line, pg, ncols);
-                xw_text(x, ws, r, D_CARE, care, f->text);
-                xw_whole(x, ws, r, D_DAYS, run->child_days[i], f->num);
-                xw_whole(x, ws, r, D_MDAYS, mdays, f->num);
-                for (size_t j = 0; pg && j < nc; j++)
-                    if (cols[j].p == p && cols[j].rv->scope == SCOPE_CHILD)
-                        xw_value(x, ws, r, (lxw_col_t)(D_FIXED + j), run, cols[j].rv->type,
-                                 engine_line_value(run, p, i, cols[j].rv), f->yen, false);
-                r++;
-                any = true;
-            }
-        }
-        for (size_t i = nm->staff0; i < nm->staff0 + nm->n_staff; i++) {
-            const staff_line *sl = run->staff[i];
-            bool any = false;
-            for (size_t p = 0; p <= run->n_programs; p++) {
-                bool last_try = p == run->n_programs;
-                if (last_try ? any : !program_has_scope(run, p, SCOPE_STAFF))
-                    continue;
-                const program *pg = last_try ? NULL : run->programs[p];
-                detail_row_start(x, ws, r, SCOPE_STAFF, n, sl->staff_ref, sl->line, pg, ncols);
-                xw_text(x, ws, r, D_QUAL, fmt_qualification(run, sl->qualification), f->text);
-                xw_text(x, ws, r, D_EMP, fmt_employment(sl->employment), f->text_c);
-                hours_cell(x, ws, r, sl);
-                xw_whole(x, ws, r, D_COST, sl->salary_cost, f->yen);
-                xw_whole(x, ws, r, D_INCOME, sl->other_income, f->yen);
-                for (size_t j = 0; pg && j < nc; j++)
-                    if (cols[j].p == p && cols[j].rv->scope == SCOPE_STAFF)
-                        xw_value(x, ws, r, (lxw_col_t)(D_FIXED + j), run, cols[j].rv->type,
-                                 engine_line_value(run, p, i, cols[j].rv), f->yen, false);
-                r++;
-                any = true;
-            }
-        }
-        /* The nursery's own values and amount, one row per program. */
-        for (size_t p = 0; p < run->n_programs; p++) {
-            detail_row_start(x, ws, r, SCOPE_NURSERY, n, NULL, 0, run->programs[p], ncols);
-            for (size_t j = 0; j < nc; j++)
-                if (cols[j].p == p && cols[j].rv->scope == SCOPE_NURSERY)
-                    xw_value(x, ws, r, (lxw_col_t)(D_FIXED + j), run, cols[j].rv->type,
-                             engine_nursery_value(run, p, nm, cols[j].rv), f->yen, false);
-            xw_whole(x, ws, r, c_amount, nm->amount[p], f->yen);
-            r++;
-        }
+        for (size_t i = nm->child0; i < nm->child0 + nm->n_children; i++)
+            r = detail_child(&d, r, nm->nursery, i);
+        for (size_t i = nm->staff0; i < nm->staff0 + nm->n_staff; i++)
+            r = detail_staff(&d, r, nm->nursery, i);
+        r = detail_nursery(&d, r, nm);
     }
     assert(r == rows + 1);
     free(cols);
