@@ -219,6 +219,136 @@ static lxw_col_t page_columns(const month_run *run)
     return (lxw_col_t)nc;
 }
 
+/* Rows 0–14: date and draft mark, addressee, issuer, title, the sentence
+ * and the amount paid.  ml is the month in 和暦. */
+static void statement_heading(stmt *s, const run_meta *meta, const char *ml)
+{
+    xw *x = s->x;
+    lxw_worksheet *ws = s->ws;
+    xw_formats *f = &x->f;
+    const nursery *n = s->nm->nursery;
+    const month_run *run = s->run;
+    const lxw_col_t last = s->nc - 1;
+    char buf[512], date[64], titles[384];
+    fmt_date_wareki(meta->issue_date, date, sizeof date);
+    titles[0] = '\0';
+    for (size_t p = 0; p < run->n_programs; p++) {
+        size_t len = strlen(titles);
+        snprintf(titles + len, sizeof titles - len, "%s%s", p ? "・" : "", run->programs[p]->title);
+    }
+
+    if (!meta->finalized)
+        xw_merge(x, ws, 0, 0, 3, "【試算】確定前の金額です", f->draft_l);
+    xw_merge(x, ws, 0, last - 2, last, date, f->plain_r);
+    snprintf(buf, sizeof buf, "施設番号 %s", n->id);
+    xw_merge(x, ws, 1, last - 2, last, buf, f->plain_r);
+    xw_merge(x, ws, 3, 0, 4, n->operator_name, f->subtitle);
+    worksheet_set_row(ws, 4, 20, NULL);
+    snprintf(buf, sizeof buf, "%s　様", n->name ? n->name : "");
+    xw_merge(x, ws, 4, 0, 4, buf, f->subtitle);
+    xw_merge(x, ws, 6, last - 3, last, FMT_ISSUER, f->plain_r);
+
+    snprintf(buf, sizeof buf, "%s　支払通知書", titles);
+    worksheet_set_row(ws, 8, 26, NULL);
+    xw_merge(x, ws, 8, 0, last, buf, f->title_c);
+    snprintf(buf, sizeof buf, "（%s分）", ml);
+    xw_merge(x, ws, 9, 0, last, buf, f->subtitle_c);
+    snprintf(buf, sizeof buf, "%s分の%sについて、下記のとおり支払います。", ml, titles);
+    static const lxw_row_t gaps[] = {2, 5, 7, 10, 13, 15}; /* empty rows of the heading */
+    for (size_t i = 0; i < sizeof gaps / sizeof gaps[0]; i++)
+        worksheet_set_row(ws, gaps[i], 8, NULL);
+    worksheet_set_row(ws, 11, 24, NULL);
+    xw_merge(x, ws, 11, 0, last, buf, f->plain);
+    xw_merge(x, ws, 12, 0, last, "記", f->subtitle_c);
+
+    worksheet_set_row(ws, 14, 28, NULL);
+    xw_merge(x, ws, 14, 1, 2, "支払金額", f->big_label);
+    xw_merge(x, ws, 14, 3, 5, "", f->syen_big);
+    xw_whole(x, ws, 14, 3, s->nm->total, f->syen_big);
+}
+
+/* Section 1: the amount of each program and the total. */
+static void statement_summary(stmt *s)
+{
+    xw *x = s->x;
+    xw_formats *f = &x->f;
+    s->r = 16;
+    section(s, "1　支払金額の内訳");
+    xw_merge(x, s->ws, s->r, 0, 2, "事業", f->header);
+    xw_text(x, s->ws, s->r, 3, "金額", f->header);
+    s->r++;
+    for (size_t p = 0; p < s->run->n_programs; p++, s->r++) {
+        xw_merge(x, s->ws, s->r, 0, 2, s->run->programs[p]->title, f->text);
+        xw_whole(x, s->ws, s->r, 3, s->nm->amount[p], f->syen);
+    }
+    xw_merge(x, s->ws, s->r, 0, 2, "合計", f->total_label);
+    xw_whole(x, s->ws, s->r, 3, s->nm->total, f->syen_total);
+    s->r++;
+}
+
+/* 振込先: the nursery's bank account as registered. */
+static void statement_bank(stmt *s, int sec)
+{
+    const nursery *n = s->nm->nursery;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%d　振込先", sec);
+    section(s, buf);
+    kv_text(s, "金融機関", n->bank_name);
+    kv_text(s, "支店", n->bank_branch);
+    kv_text(s, "預金種別", fmt_account_type(n->account_type));
+    kv_text(s, "口座番号", n->account_number);
+    kv_text(s, "口座名義", n->account_holder);
+}
+
+/* 適用した規則: each program's version and the day it took effect. */
+static void statement_rules(stmt *s, int sec)
+{
+    xw *x = s->x;
+    xw_formats *f = &x->f;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%d　適用した規則", sec);
+    section(s, buf);
+    xw_merge(x, s->ws, s->r, 0, 2, "事業", f->header);
+    xw_text(x, s->ws, s->r, 3, "版", f->header);
+    xw_merge(x, s->ws, s->r, 4, 5, "施行日", f->header);
+    s->r++;
+    for (size_t p = 0; p < s->run->n_programs; p++, s->r++) {
+        const program *pg = s->run->programs[p];
+        char from[64];
+        fmt_date_wareki(pg->effective_from, from, sizeof from);
+        xw_merge(x, s->ws, s->r, 0, 2, pg->title, f->text);
+        xw_text(x, s->ws, s->r, 3, pg->version, f->text_c);
+        xw_merge(x, s->ws, s->r, 4, 5, from, f->text_c);
+    }
+}
+
+/* Contact and run id under the sections, then the page: A4 portrait, one
+ * page wide, the nursery and month in the footer. */
+static void statement_close(stmt *s, const run_meta *meta, const char *ml)
+{
+    xw *x = s->x;
+    lxw_worksheet *ws = s->ws;
+    const lxw_col_t last = s->nc - 1;
+    char buf[512];
+    s->r++;
+    snprintf(buf, sizeof buf, "お問い合わせ先：%s", FMT_ISSUER);
+    xw_merge(x, ws, s->r++, 0, last, buf, x->f.plain);
+    snprintf(buf, sizeof buf, "実行ID %s", meta->run_id ? meta->run_id : "");
+    xw_merge(x, ws, s->r++, 0, last, buf, x->f.note);
+
+    worksheet_set_paper(ws, PAPER_A4);
+    worksheet_set_portrait(ws);
+    worksheet_set_margins(ws, 0.6, 0.6, 0.8, 0.7);
+    worksheet_center_horizontally(ws);
+    xw_check(x, worksheet_print_area(ws, 0, 0, s->r - 1, last));
+    worksheet_fit_to_pages(ws, 1, 0);
+    /* The id is [A-Z0-9-] (SPEC 2), so it cannot inject header codes. */
+    snprintf(buf, sizeof buf, "&L&8%s %s分&C&P / &N", s->nm->nursery->id, ml);
+    xw_check(x, worksheet_set_footer(ws, buf));
+    if (!meta->finalized)
+        xw_check(x, worksheet_set_header(ws, "&C&\"-,Bold\"&24&KFF0000試　算"));
+}
+
 int report_statement_xlsx(const month_run *run, const nursery_month *nm, const run_meta *meta,
                           const char *path, char *err, size_t errsz)
 {
@@ -228,113 +358,23 @@ int report_statement_xlsx(const month_run *run, const nursery_month *nm, const r
     lxw_worksheet *ws = xw_sheet(&x, "支払通知書");
     if (!ws)
         return xw_close(&x, err, errsz);
-    xw_formats *f = &x.f;
-    const nursery *n = nm->nursery;
     stmt s = {.x = &x, .ws = ws, .run = run, .nm = nm, .nc = page_columns(run), .r = 0};
-    const lxw_col_t last = s.nc - 1;
-    worksheet_set_column(ws, 0, last, 13, NULL);
+    worksheet_set_column(ws, 0, s.nc - 1, 13, NULL);
     worksheet_gridlines(ws, LXW_HIDE_ALL_GRIDLINES);
-
-    char buf[512], ml[64], date[64], titles[384];
+    char ml[64];
     fmt_month_wareki(run->month, ml, sizeof ml);
-    fmt_date_wareki(meta->issue_date, date, sizeof date);
-    titles[0] = '\0';
-    for (size_t p = 0; p < run->n_programs; p++) {
-        size_t len = strlen(titles);
-        snprintf(titles + len, sizeof titles - len, "%s%s", p ? "・" : "", run->programs[p]->title);
-    }
 
-    /* Heading: date and draft mark, addressee, issuer, title. */
-    if (!meta->finalized)
-        xw_merge(&x, ws, 0, 0, 3, "【試算】確定前の金額です", f->draft_l);
-    xw_merge(&x, ws, 0, last - 2, last, date, f->plain_r);
-    snprintf(buf, sizeof buf, "施設番号 %s", n->id);
-    xw_merge(&x, ws, 1, last - 2, last, buf, f->plain_r);
-    xw_merge(&x, ws, 3, 0, 4, n->operator_name, f->subtitle);
-    worksheet_set_row(ws, 4, 20, NULL);
-    snprintf(buf, sizeof buf, "%s　様", n->name ? n->name : "");
-    xw_merge(&x, ws, 4, 0, 4, buf, f->subtitle);
-    xw_merge(&x, ws, 6, last - 3, last, FMT_ISSUER, f->plain_r);
-
-    snprintf(buf, sizeof buf, "%s　支払通知書", titles);
-    worksheet_set_row(ws, 8, 26, NULL);
-    xw_merge(&x, ws, 8, 0, last, buf, f->title_c);
-    snprintf(buf, sizeof buf, "（%s分）", ml);
-    xw_merge(&x, ws, 9, 0, last, buf, f->subtitle_c);
-    snprintf(buf, sizeof buf, "%s分の%sについて、下記のとおり支払います。", ml, titles);
-    static const lxw_row_t gaps[] = {2, 5, 7, 10, 13, 15}; /* empty rows of the heading */
-    for (size_t i = 0; i < sizeof gaps / sizeof gaps[0]; i++)
-        worksheet_set_row(ws, gaps[i], 8, NULL);
-    worksheet_set_row(ws, 11, 24, NULL);
-    xw_merge(&x, ws, 11, 0, last, buf, f->plain);
-    xw_merge(&x, ws, 12, 0, last, "記", f->subtitle_c);
-
-    worksheet_set_row(ws, 14, 28, NULL);
-    xw_merge(&x, ws, 14, 1, 2, "支払金額", f->big_label);
-    xw_merge(&x, ws, 14, 3, 5, "", f->syen_big);
-    xw_whole(&x, ws, 14, 3, nm->total, f->syen_big);
-
-    /* Summary per program. */
-    s.r = 16;
+    statement_heading(&s, meta, ml);
+    statement_summary(&s);
     int sec = 1;
-    section(&s, "1　支払金額の内訳");
-    xw_merge(&x, ws, s.r, 0, 2, "事業", f->header);
-    xw_text(&x, ws, s.r, 3, "金額", f->header);
-    s.r++;
-    for (size_t p = 0; p < run->n_programs; p++, s.r++) {
-        xw_merge(&x, ws, s.r, 0, 2, run->programs[p]->title, f->text);
-        xw_whole(&x, ws, s.r, 3, nm->amount[p], f->syen);
-    }
-    xw_merge(&x, ws, s.r, 0, 2, "合計", f->total_label);
-    xw_whole(&x, ws, s.r, 3, nm->total, f->syen_total);
-    s.r++;
-
     for (size_t p = 0; p < run->n_programs; p++)
         program_section(&s, p, ++sec);
     size_t before = s.r;
     rejections_section(&s, sec + 1);
     if (s.r != before)
         sec++;
-
-    snprintf(buf, sizeof buf, "%d　振込先", ++sec);
-    section(&s, buf);
-    kv_text(&s, "金融機関", n->bank_name);
-    kv_text(&s, "支店", n->bank_branch);
-    kv_text(&s, "預金種別", fmt_account_type(n->account_type));
-    kv_text(&s, "口座番号", n->account_number);
-    kv_text(&s, "口座名義", n->account_holder);
-
-    snprintf(buf, sizeof buf, "%d　適用した規則", ++sec);
-    section(&s, buf);
-    xw_merge(&x, ws, s.r, 0, 2, "事業", f->header);
-    xw_text(&x, ws, s.r, 3, "版", f->header);
-    xw_merge(&x, ws, s.r, 4, 5, "施行日", f->header);
-    s.r++;
-    for (size_t p = 0; p < run->n_programs; p++, s.r++) {
-        const program *pg = run->programs[p];
-        char from[64];
-        fmt_date_wareki(pg->effective_from, from, sizeof from);
-        xw_merge(&x, ws, s.r, 0, 2, pg->title, f->text);
-        xw_text(&x, ws, s.r, 3, pg->version, f->text_c);
-        xw_merge(&x, ws, s.r, 4, 5, from, f->text_c);
-    }
-
-    s.r++;
-    snprintf(buf, sizeof buf, "お問い合わせ先：%s", FMT_ISSUER);
-    xw_merge(&x, ws, s.r++, 0, last, buf, f->plain);
-    snprintf(buf, sizeof buf, "実行ID %s", meta->run_id ? meta->run_id : "");
-    xw_merge(&x, ws, s.r++, 0, last, buf, f->note);
-
-    worksheet_set_paper(ws, PAPER_A4);
-    worksheet_set_portrait(ws);
-    worksheet_set_margins(ws, 0.6, 0.6, 0.8, 0.7);
-    worksheet_center_horizontally(ws);
-    xw_check(&x, worksheet_print_area(ws, 0, 0, s.r - 1, last));
-    worksheet_fit_to_pages(ws, 1, 0);
-    /* The id is [A-Z0-9-] (SPEC 2), so it cannot inject header codes. */
-    snprintf(buf, sizeof buf, "&L&8%s %s分&C&P / &N", n->id, ml);
-    xw_check(&x, worksheet_set_footer(ws, buf));
-    if (!meta->finalized)
-        xw_check(&x, worksheet_set_header(ws, "&C&\"-,Bold\"&24&KFF0000試　算"));
+    statement_bank(&s, ++sec);
+    statement_rules(&s, ++sec);
+    statement_close(&s, meta, ml);
     return xw_close(&x, err, errsz);
 }
