@@ -6,9 +6,18 @@
 #define KASAN_FSUTIL_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "kasan/arena.h"
+
+/* Inputs are read whole, and only from regular files of at most this size: a
+ * FIFO, a device (/dev/zero) or a directory is refused without blocking or
+ * reading (errno FS_ENOTREG or EISDIR), a larger file with EFBIG. */
+#define FS_MAX_INPUT_BYTES ((uint64_t)256 << 20)
+enum { FS_ENOTREG = 10001, FS_ECHANGED = 10002 }; /* errno values of our own */
+/* strerror() that also knows FS_ENOTREG, FS_ECHANGED and the input limit. */
+const char *fs_strerror(int err);
 
 /* Reads a whole file into malloc'd memory (NUL-terminated; free() it). */
 int fs_read_file(const char *path, char **data, size_t *len);

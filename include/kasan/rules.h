@@ -110,6 +110,7 @@ typedef struct rule_set {
     arena a;
     rule_file *files;
     size_t n_files;
+    size_t n_read;            /* files read from disk, also when loading failed */
     program *programs;        /* every version of every program, by id then date */
     size_t n_programs;
     rule_terms *terms;

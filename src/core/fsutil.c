@@ -4,49 +4,69 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Reads fd to the end into buf (capacity cap, grown by doubling); for files
- * whose size fstat cannot tell (pipes) or that grew since. */
-static int read_rest(int fd, char **buf, size_t *cap, size_t *n)
+/* Opens path for reading an input: O_NONBLOCK so that a FIFO cannot hang the
+ * open, then refuses anything that is not a regular file (a FIFO, a device
+ * such as /dev/zero, a directory) and anything over FS_MAX_INPUT_BYTES.  The
+ * size fstat tells is returned in *size. */
+static int open_input(const char *path, size_t *size)
 {
-    for (;;) {
-        if (*cap - *n < 4096) {
-            char *p = realloc(*buf, *cap * 2);
-            if (!p) {
-                errno = ENOMEM;
-                return -1;
-            }
-            *buf = p;
-            *cap *= 2;
-        }
-        ssize_t got = read(fd, *buf + *n, *cap - *n - 1);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    int e = 0;
+    if (fstat(fd, &st) != 0)
+        e = errno;
+    else if (!S_ISREG(st.st_mode))
+        e = S_ISDIR(st.st_mode) ? EISDIR : FS_ENOTREG;
+    else if ((uint64_t)st.st_size > FS_MAX_INPUT_BYTES)
+        e = EFBIG;
+    if (e) {
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    *size = (size_t)st.st_size;
+    return fd;
+}
+
+/* Reads exactly size bytes of fd into buf and checks that nothing follows
+ * (a file that changed while it was read is an error, not a torn read). */
+static int read_exact(int fd, char *buf, size_t size)
+{
+    size_t n = 0;
+    while (n < size) {
+        ssize_t got = read(fd, buf + n, size - n);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0)
             return -1;
         if (got == 0)
-            return 0;
-        *n += (size_t)got;
+            break;
+        n += (size_t)got;
     }
+    char extra;
+    if (n != size || read(fd, &extra, 1) != 0) {
+        errno = FS_ECHANGED;
+        return -1;
+    }
+    return 0;
 }
 
 int fs_read_file(const char *path, char **data, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    size_t size;
+    int fd = open_input(path, &size);
     if (fd < 0)
         return -1;
-    struct stat st;
-    /* Sized from fstat: one allocation and, for a regular file, one read to
-     * the end instead of a doubling realloc chain (which copied a national
-     * month's 9 MB several times). */
-    size_t cap = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 4097 : 1 << 16;
-    size_t n = 0;
-    char *buf = malloc(cap);
-    int rc = buf ? read_rest(fd, &buf, &cap, &n) : -1;
+    char *buf = malloc(size + 1);
+    int rc = buf ? read_exact(fd, buf, size) : -1;
     int saved = buf ? errno : ENOMEM;
     close(fd);
     if (rc != 0) {
@@ -54,40 +74,39 @@ int fs_read_file(const char *path, char **data, size_t *len)
         errno = saved;
         return -1;
     }
-    buf[n] = '\0';
+    buf[size] = '\0';
     *data = buf;
-    *len = n;
+    *len = size;
     return 0;
 }
 
 int fs_read_file_arena(const char *path, arena *a, char **data, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    size_t size;
+    int fd = open_input(path, &size);
     if (fd < 0)
         return -1;
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        size_t size = (size_t)st.st_size, n = 0;
-        char *buf = arena_alloc_raw(a, size + 1), extra;
-        ssize_t got = 1;
-        while (n < size && ((got = read(fd, buf + n, size - n)) > 0 || (got < 0 && errno == EINTR)))
-            n += got > 0 ? (size_t)got : 0;
-        /* the size fstat told, and nothing after it: the usual case */
-        if (got >= 0 && n == size && read(fd, &extra, 1) == 0) {
-            close(fd);
-            buf[n] = '\0';
-            *data = buf;
-            *len = n;
-            return 0;
-        }
-    }
+    char *buf = arena_alloc_raw(a, size + 1);
+    int rc = read_exact(fd, buf, size), saved = errno;
     close(fd);
-    char *m; /* not a regular file, or it changed while read: the general path */
-    if (fs_read_file(path, &m, len) != 0)
+    if (rc != 0) {
+        errno = saved;
         return -1;
-    *data = arena_strndup(a, m, *len);
-    free(m);
+    }
+    buf[size] = '\0';
+    *data = buf;
+    *len = size;
     return 0;
+}
+
+const char *fs_strerror(int err)
+{
+    switch (err) {
+    case FS_ENOTREG: return "not a regular file (a FIFO, socket or device)";
+    case FS_ECHANGED: return "the file changed while it was read";
+    case EFBIG: return "larger than the input limit of 256 MiB";
+    default: return strerror(err);
+    }
 }
 
 bool fs_is_dir(const char *path)

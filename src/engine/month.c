@@ -16,7 +16,7 @@ static int read_input(const char *data_dir, const char *name, arena *a, input_fi
     char *path = arena_printf(a, "%s/%s", data_dir, name);
     char *data;
     if (fs_read_file_arena(path, a, &data, &out->len) != 0) {
-        diag_error(d, path, 0, 0, "cannot read input file (%s)", strerror(errno));
+        diag_error(d, path, 0, 0, "cannot read input file (%s)", fs_strerror(errno));
         return -1;
     }
     out->name = name;

@@ -302,7 +302,7 @@ static char *load(const char *path, const char *name, size_t *len, diag_list *d)
 {
     char *data;
     if (fs_read_file(path, &data, len) < 0) {
-        diag_error(d, name ? name : path, 0, 0, "cannot read %s: %s", path, strerror(errno));
+        diag_error(d, name ? name : path, 0, 0, "cannot read %s: %s", path, fs_strerror(errno));
         return NULL;
     }
     return data;

@@ -296,7 +296,7 @@ int registry_load_file(const char *path, const char *name, arena *a, registry *o
     char *data;
     size_t len;
     if (fs_read_file(path, &data, &len) < 0) {
-        diag_error(d, name ? name : path, 0, 0, "cannot read %s: %s", path, strerror(errno));
+        diag_error(d, name ? name : path, 0, 0, "cannot read %s: %s", path, fs_strerror(errno));
         memset(out, 0, sizeof *out);
         return -1;
     }
