@@ -17,6 +17,7 @@ static const struct {
     {"diff", cmd_diff, "the same month's claims under two rule sets"},
     {"budget", cmd_budget, "budget execution of a fiscal year"},
     {"audit", cmd_audit, "verify the ledger (audit verify) or export its log (audit export)"},
+    {"restore", cmd_restore, "put a finalized month's outputs back from the ledger"},
 };
 
 static void usage(FILE *f)

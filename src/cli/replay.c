@@ -9,7 +9,7 @@
 #include "kasan/ledger.h"
 
 /* Loads the archived rule files of a run into rs. */
-static int load_archived_rules(ledger *lg, const ledger_run *r, rule_set *rs, arena *a)
+int replay_archived_rules(ledger *lg, const ledger_run *r, rule_set *rs, arena *a)
 {
     size_t n = 0;
     rule_file *files = arena_calloc(a, r->n_files + 1, sizeof *files);
@@ -38,7 +38,7 @@ static int load_archived_rules(ledger *lg, const ledger_run *r, rule_set *rs, ar
     return rc == 0 ? EXIT_OK : EXIT_INVALID;
 }
 
-static int load_archived_inputs(ledger *lg, const ledger_run *r, input_file in[INPUT_COUNT],
+int replay_archived_inputs(ledger *lg, const ledger_run *r, input_file in[INPUT_COUNT],
                                 arena *a)
 {
     static const char *roles[INPUT_COUNT] = {"registry", "children", "staff"};
@@ -140,13 +140,15 @@ static int replay(const cli_paths *paths, claim_month m)
         fprintf(stderr, "kasan replay: %s has no finalized run in %s\n", mon, lpath);
         rc = st == LEDGER_NOT_FOUND ? EXIT_USAGE : EXIT_INTERNAL;
     }
+    if (rc == EXIT_OK)
+        rc = restore_month(paths, lg, m, "kasan replay", false);
     rule_set rs;
     memset(&rs, 0, sizeof rs);
     input_file in[INPUT_COUNT] = {0};
     if (rc == EXIT_OK)
-        rc = load_archived_rules(lg, &r, &rs, &a);
+        rc = replay_archived_rules(lg, &r, &rs, &a);
     if (rc == EXIT_OK)
-        rc = load_archived_inputs(lg, &r, in, &a);
+        rc = replay_archived_inputs(lg, &r, in, &a);
     month_run run;
     memset(&run, 0, sizeof run);
     if (rc == EXIT_OK) {

@@ -138,35 +138,46 @@ static bool fill_budget(const month_run *run, ledger *lg, bool finalizing, budge
     return budget_view_finish(bv, run);
 }
 
-static int write_outputs(const run_opts *o, const month_run *run, const budget_view *bv,
-                         const run_meta *meta, const char *dir)
+int run_write_outputs(bool workbooks, const month_run *run, const budget_view *bv,
+                      const run_meta *meta, const char *dir)
 {
     char err[512] = "", path[4096];
-    int rc = fs_mkdirs(dir);
-    snprintf(path, sizeof path, "%s/payments.csv", dir);
-    if (rc == 0)
+    snprintf(path, sizeof path, "%s", dir);
+    int rc = fs_mkdirs(path);
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/payments.csv", dir);
         rc = report_payments_csv(run, path, err, sizeof err);
-    snprintf(path, sizeof path, "%s/rejections.csv", dir);
-    if (rc == 0)
+    }
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/rejections.csv", dir);
         rc = report_rejections_csv(run, path, err, sizeof err);
-    if (rc == 0 && !o->no_workbooks) {
+    }
+    if (rc == 0 && workbooks) {
         snprintf(path, sizeof path, "%s/payments.xlsx", dir);
         rc = report_payments_xlsx(run, bv, meta, path, err, sizeof err);
-        snprintf(path, sizeof path, "%s/statements", dir);
-        if (rc == 0)
+        if (rc == 0) {
+            snprintf(path, sizeof path, "%s/statements", dir);
             rc = fs_mkdirs(path);
+        }
         for (size_t i = 0; rc == 0 && i < run->n_nurseries; i++) {
             snprintf(path, sizeof path, "%s/statements/%s.xlsx", dir, run->nurseries[i].nursery->id);
             rc = report_statement_xlsx(run, &run->nurseries[i], meta, path, err, sizeof err);
         }
     }
-    if (rc != 0)
-        fprintf(stderr, "kasan run: %s\n", *err ? err : strerror(errno));
+    /* last: the run id says the directory is complete and whose it is */
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/%s", dir, RUN_ID_FILE);
+        rc = restore_write_run_id(path, meta->run_id);
+    }
+    /* the writers' own message when they gave one, else the path and errno */
+    if (rc != 0 && *err)
+        fprintf(stderr, "kasan run: %s\n", err);
+    else if (rc != 0)
+        fprintf(stderr, "kasan run: cannot write the outputs: %s: %s\n", path, strerror(errno));
     return rc;
 }
 
-/* Moves the staged outputs to OUT/M, replacing the previous ones whole. */
-static int publish(const char *stage, const char *final_dir)
+int run_publish(const char *stage, const char *final_dir, const char *marker)
 {
     char old[4200];
     snprintf(old, sizeof old, "%s.old-%ld", final_dir, (long)getpid());
@@ -178,9 +189,10 @@ static int publish(const char *stage, const char *final_dir)
             rename(old, final_dir);
         return -1;
     }
+    int rc = restore_mark_published(final_dir, marker);
     if (had)
         fs_remove_tree(old);
-    return 0;
+    return rc;
 }
 
 static void print_summary(const run_opts *o, const month_run *run, const budget_view *bv,
@@ -355,6 +367,10 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
             rc = EXIT_INTERNAL;
         }
     }
+    if (rc == EXIT_OK && lg)
+        rc = restore_month(&o->paths, lg, m, "kasan run", false);
+    if (rc == EXIT_OK)
+        restore_clean_leftovers(&o->paths, mon, "kasan run");
     if (rc == EXIT_OK && !o->finalize)
         rc = refuse_if_finalized(lg, mon);
     cli_now_iso(created);
@@ -369,12 +385,12 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     }
     char *final_dir = arena_printf(&a, "%s/%s", o->paths.out, mon);
     char *stage = arena_printf(&a, "%s/.%s.staging-%ld", o->paths.out, mon, (long)getpid());
-    if (rc == EXIT_OK && write_outputs(o, &run, &bv, &meta, stage) != 0)
+    if (rc == EXIT_OK && run_write_outputs(!o->no_workbooks, &run, &bv, &meta, stage) != 0)
         rc = EXIT_INTERNAL;
     ledger_finalize_res fres = {0};
     if (rc == EXIT_OK && o->finalize)
         rc = finalize(o, &run, &meta, lg, &fres);
-    if (rc == EXIT_OK && publish(stage, final_dir) != 0) {
+    if (rc == EXIT_OK && run_publish(stage, final_dir, restore_marker_path(&o->paths, mon, &a)) != 0) {
         fprintf(stderr, "kasan run: cannot move outputs into %s: %s\n", final_dir, strerror(errno));
         rc = EXIT_INTERNAL;
     }

@@ -1,4 +1,6 @@
-/* fsutil: whole-file reads, mkdir -p, and temporary-name-then-rename writes. */
+/* fsutil: whole-file reads, mkdir -p, temporary-name-then-rename writes, and
+ * the leftovers (NAME-PID) of processes that died.  Not here: what a month's
+ * outputs are or which of them the ledger vouches for (src/cli/restore.c). */
 #include "kasan/fsutil.h"
 
 #include <dirent.h>
@@ -7,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -234,6 +237,8 @@ int fs_write_atomic(const char *path, const void *data, size_t len)
 int fs_remove_tree(const char *path)
 {
     DIR *d = opendir(path);
+    if (!d && errno == ENOTDIR)
+        return unlink(path); /* a file where a directory was: it goes as well */
     if (!d)
         return errno == ENOENT ? 0 : -1;
     struct dirent *e;
@@ -259,4 +264,80 @@ int fs_remove_tree(const char *path)
     if (rmdir(path) != 0)
         rc = -1;
     return rc;
+}
+
+bool fs_pid_alive(long pid)
+{
+    if (pid <= 0 || pid != (long)(pid_t)pid)
+        return false;
+    /* EPERM: it exists but is another user's; only ESRCH says it is gone */
+    return kill((pid_t)pid, 0) == 0 || errno != ESRCH;
+}
+
+/* The PID of name if it is prefix followed by digits only, else 0. */
+static long leftover_pid(const char *name, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    if (strncmp(name, prefix, k) || !name[k] || strlen(name + k) > 9)
+        return 0;
+    long pid = 0;
+    for (const char *p = name + k; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+        pid = pid * 10 + (*p - '0');
+    }
+    return pid;
+}
+
+int fs_each_leftover(const char *dir, const char *prefix, fs_leftover_fn fn, void *ctx)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d))) {
+        long pid = leftover_pid(e->d_name, prefix);
+        if (!pid)
+            continue;
+        size_t n = strlen(dir) + strlen(e->d_name) + 2;
+        char *p = malloc(n);
+        if (!p) {
+            rc = -1;
+            break;
+        }
+        snprintf(p, n, "%s/%s", dir, e->d_name);
+        if (!fn(p, pid, fs_pid_alive(pid), ctx))
+            rc = 1;
+        free(p);
+    }
+    closedir(d);
+    return rc < 0 ? -1 : 0;
+}
+
+typedef struct removal {
+    int removed, failed;
+} removal;
+
+static bool remove_if_dead(const char *path, long pid, bool alive, void *ctx)
+{
+    (void)pid;
+    removal *r = ctx;
+    if (alive)
+        return true;
+    struct stat st;
+    int rc = lstat(path, &st) == 0 && S_ISDIR(st.st_mode) ? fs_remove_tree(path) : unlink(path);
+    if (rc == 0)
+        r->removed++;
+    else
+        r->failed++;
+    return true;
+}
+
+int fs_remove_dead_leftovers(const char *dir, const char *prefix)
+{
+    removal r = {0, 0};
+    if (fs_each_leftover(dir, prefix, remove_if_dead, &r) != 0 || r.failed)
+        return -1;
+    return r.removed;
 }
