@@ -118,11 +118,19 @@ static bool budget_as_finalized(const month_run *run, ledger *lg, const ledger_r
     return budget_view_finish(bv, run);
 }
 
+/* The rule files' display paths (検証 sheet) as the finalizing run showed
+ * them: under the rules directory this command was given, not "ledger:". */
+static void show_rules_under(rule_set *rs, const char *rules_dir)
+{
+    for (size_t i = 0; i < rs->n_files; i++)
+        rs->files[i].path = arena_printf(&rs->a, "%s/%s", rules_dir, rs->files[i].name);
+}
+
 /* Recomputes run r from the ledger alone and writes it, as finalized, into
  * stage: the run id, time and issue date (the day of the run) are the
  * recorded ones, so the files carry the same values as when it was paid. */
 static int rebuild(ledger *lg, const ledger_run *r, claim_month m, const char *stage,
-                   const char *who)
+                   const char *rules_dir, const char *who)
 {
     arena a = ARENA_INIT;
     rule_set rs;
@@ -133,6 +141,8 @@ static int rebuild(ledger *lg, const ledger_run *r, claim_month m, const char *s
     int rc = replay_archived_rules(lg, r, &rs, &a);
     if (rc == EXIT_OK)
         rc = replay_archived_inputs(lg, r, in, &a);
+    if (rc == EXIT_OK)
+        show_rules_under(&rs, rules_dir);
     if (rc == EXIT_OK) {
         diag_list d = DIAG_LIST_INIT;
         if (month_compute(&rs, m, in, &run, &d) != 0)
@@ -197,7 +207,7 @@ static int put_back(const cli_paths *paths, ledger *lg, const ledger_run *r, cla
         src = strdup(arena_printf(a, "%s/.%s.staging-%ld", paths->out, mon, (long)getpid()));
         from = "the ledger (archived rules and inputs)";
         fs_remove_tree(src);
-        int rc = rebuild(lg, r, m, src, who);
+        int rc = rebuild(lg, r, m, src, paths->rules, who);
         if (rc != EXIT_OK) {
             fprintf(stderr, "%s: the finalized outputs of %s (run %s) could not be rebuilt\n",
                     who, mon, r->run_id);
@@ -237,7 +247,7 @@ int restore_month(const cli_paths *paths, ledger *lg, claim_month m, const char 
     }
     char *final_dir = arena_printf(&a, "%s/%s", paths->out, mon);
     char *published = read_run_id(restore_marker_path(paths, mon, &a));
-    bool current = published && !strcmp(published, r.run_id);
+    bool current = published && !strcmp(published, r.run_id) && fs_is_dir(final_dir);
     /* outputs from before the marker existed: trusted unless asked */
     bool unmarked = !published && fs_is_dir(final_dir) &&
                     !fs_exists(arena_printf(&a, "%s/%s", final_dir, RUN_ID_FILE));
@@ -274,12 +284,14 @@ int cmd_restore(int argc, char **argv)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (opt == OPT_HELP) {
-            printf("usage: kasan restore --month YYYY-MM [--out DIR]\n"
+            printf("usage: kasan restore --month YYYY-MM [--out DIR] [--rules DIR]\n"
                    "Makes DIR/YYYY-MM hold the month's finalized run as the ledger records it\n"
                    "(after a crash between finalizing and writing the outputs, or outputs\n"
                    "that were lost): from the staged copy the finalizing process left, or\n"
                    "rebuilt from the rule and input files archived in DIR/ledger.sqlite.\n"
-                   "Every run and replay of the month does the same check first.\n"
+                   "Every run and replay of the month does the same check first.  --rules\n"
+                   "only names the rule files in the 検証 sheet as the finalizing run did;\n"
+                   "the rules themselves come from the ledger.\n"
                    "exit: 0 ok, 1 usage or no finalized run, 4 archived files that no longer\n"
                    "compute, 5 I/O error\n");
             return EXIT_OK;
