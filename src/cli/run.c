@@ -170,10 +170,14 @@ int run_write_outputs(bool workbooks, const month_run *run, const budget_view *b
         rc = restore_write_run_id(path, meta->run_id);
     }
     /* the writers' own message when they gave one, else the path and errno */
-    if (rc != 0 && *err)
-        fprintf(stderr, "kasan run: %s\n", err);
+    if (rc != 0 && *err) /* "PATH: why", or already "cannot write PATH: why" */
+        fprintf(stderr, "kasan run: %s%s\n", strncmp(err, "cannot ", 7) ? "cannot write " : "",
+                err);
     else if (rc != 0)
-        fprintf(stderr, "kasan run: cannot write the outputs: %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "kasan run: cannot write %s: %s\n", path, strerror(errno));
+    if (rc != 0)
+        fprintf(stderr, "kasan run: nothing was written (the staged outputs in %s were removed)\n",
+                dir);
     return rc;
 }
 
@@ -359,8 +363,11 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     char *lpath = cli_ledger_path(&o->paths, &a);
     ledger *lg = NULL;
     char err[512];
-    if (o->finalize || fs_exists(lpath)) {
-        fs_mkdirs(o->paths.out);
+    if (fs_mkdirs(o->paths.out) != 0) {
+        fprintf(stderr, "kasan run: cannot create output directory %s: %s\n", o->paths.out,
+                strerror(errno));
+        rc = EXIT_INTERNAL;
+    } else if (o->finalize || fs_exists(lpath)) {
         int st = ledger_open(lpath, o->finalize, &lg, err, sizeof err);
         if (st != LEDGER_OK) {
             fprintf(stderr, "kasan run: cannot open the ledger %s: %s\n", lpath, err);
