@@ -32,7 +32,10 @@ int restore_mark_published(const char *final_dir, const char *marker)
 {
     char inside[4200];
     snprintf(inside, sizeof inside, "%s/%s", final_dir, RUN_ID_FILE);
-    return rename(inside, marker);
+    if (rename(inside, marker) == 0)
+        return 0;
+    /* another run of the month saw the publication half done and finished it */
+    return errno == ENOENT && fs_exists(marker) ? 0 : -1;
 }
 
 /* The run id a marker or RUN_ID_FILE holds (malloc'd), or NULL. */
