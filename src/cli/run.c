@@ -312,7 +312,8 @@ static int finalize(const run_opts *o, const month_run *run, const run_meta *met
                 ledger_errmsg(lg));
         rc = EXIT_REFUSED;
     } else if (st != LEDGER_OK) {
-        fprintf(stderr, "kasan run: ledger: %s: %s\n", ledger_strstatus(st), ledger_errmsg(lg));
+        fprintf(stderr, "kasan run: cannot record %s in the ledger %s: %s: %s\n", rq.month,
+                cli_ledger_path(&o->paths, &a), ledger_strstatus(st), ledger_errmsg(lg));
         rc = EXIT_INTERNAL;
     }
     arena_release(&a);
@@ -348,6 +349,17 @@ static int refuse_if_finalized(ledger *lg, const char *mon)
     return rc;
 }
 
+/* A finalization may have committed while this draft was being written:
+ * look again just before publishing (the published marker and the next
+ * command's restore close what is left of the window). */
+static int recheck_draft(const char *lpath, ledger **lg, const char *mon)
+{
+    char err[512];
+    if (!*lg && fs_exists(lpath) && ledger_open(lpath, false, lg, err, sizeof err) != LEDGER_OK)
+        *lg = NULL;
+    return refuse_if_finalized(*lg, mon);
+}
+
 static int run_month(const run_opts *o, const rule_set *rs, const shared_registry *sr,
                      claim_month m)
 {
@@ -369,7 +381,10 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
         rc = EXIT_INTERNAL;
     } else if (o->finalize || fs_exists(lpath)) {
         int st = ledger_open(lpath, o->finalize, &lg, err, sizeof err);
-        if (st != LEDGER_OK) {
+        /* a draft beside a ledger a finalization is just creating: none yet */
+        if (st == LEDGER_NOT_FOUND && !o->finalize)
+            lg = NULL;
+        else if (st != LEDGER_OK) {
             fprintf(stderr, "kasan run: cannot open the ledger %s: %s\n", lpath, err);
             rc = EXIT_INTERNAL;
         }
@@ -397,6 +412,8 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     ledger_finalize_res fres = {0};
     if (rc == EXIT_OK && o->finalize)
         rc = finalize(o, &run, &meta, lg, &fres);
+    if (rc == EXIT_OK && !o->finalize)
+        rc = recheck_draft(lpath, &lg, mon);
     if (rc == EXIT_OK && run_publish(stage, final_dir, restore_marker_path(&o->paths, mon, &a)) != 0) {
         fprintf(stderr, "kasan run: cannot move outputs into %s: %s\n", final_dir, strerror(errno));
         rc = EXIT_INTERNAL;
