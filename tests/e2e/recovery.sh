@@ -228,4 +228,13 @@ expect_rc 0 "draft where OUT/$M is a regular file"
 [ -d "$OUT/$M" ] && pass "OUT/$M is now the outputs" || fail "OUT/$M" "not a directory"
 no_leftovers "$OUT" "file replaced"
 
+section "a draft beside a ledger still being created"
+# a concurrent first finalization creates ledger.sqlite before its schema:
+# a draft then finds no finalized run (before: exit 5, "the ledger is empty")
+OUT=$(new_out emptyledger)
+mkdir -p "$OUT"
+: > "$OUT/ledger.sqlite"
+krun "$OUT"
+expect_rc 0 "draft beside an empty ledger file"
+
 finish
