@@ -19,7 +19,12 @@
 #include "kasan/diag.h"
 #include "kasan/strbuf.h"
 
-enum { ZENGIN_RECORD_LEN = 120 }; /* bytes, before CRLF */
+enum {
+    ZENGIN_RECORD_LEN = 120,     /* bytes, before CRLF */
+    ZENGIN_REQUESTER_NAME = 40,  /* 依頼人名 field width, bytes */
+    ZENGIN_HOLDER_NAME = 30,     /* 受取人名 */
+    ZENGIN_BANK_NAME = 15,       /* 銀行名, 支店名 */
+};
 
 /* 預金種目: account type */
 typedef enum zengin_account_type { ZENGIN_ORDINARY = 1 /* 普通 */, ZENGIN_CURRENT = 2 /* 当座 */ } zengin_account_type;

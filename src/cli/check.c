@@ -37,9 +37,10 @@ int cmd_check(int argc, char **argv)
     /* Silent when clean, like a compiler: scripts and CI test the exit code. */
     if (rc == EXIT_OK && verbose) {
         size_t nf = rs.n_files, np = rs.n_programs;
-        printf("%s: %zu rule file%s, %zu program version%s, %zu terms, %zu budget line%s: OK\n",
+        printf("%s: %zu rule file%s, %zu program version%s, %zu terms, %zu budget line%s, "
+               "%zu payer%s: OK\n",
                paths.rules, nf, nf == 1 ? "" : "s", np, np == 1 ? "" : "s", rs.n_terms,
-               rs.n_budgets, rs.n_budgets == 1 ? "" : "s");
+               rs.n_budgets, rs.n_budgets == 1 ? "" : "s", rs.n_payers, rs.n_payers == 1 ? "" : "s");
     }
     rules_free(&rs);
     return rc;

@@ -12,11 +12,8 @@
 #include "kasan/kana.h"
 #include "kasan/zengin.h"
 
-enum {
-    NAME_BANK = 15,      /* 銀行名, 支店名 */
-    NAME_HOLDER = 30,    /* 受取人名 */
-    NAME_REQUESTER = 40, /* 依頼人名 */
-};
+enum { NAME_BANK = ZENGIN_BANK_NAME, NAME_HOLDER = ZENGIN_HOLDER_NAME,
+       NAME_REQUESTER = ZENGIN_REQUESTER_NAME };
 #define AMOUNT_MAX INT64_C(9999999999)    /* 振込金額: 10 digits */
 #define TOTAL_MAX INT64_C(999999999999)   /* 合計金額: 12 digits */
 #define COUNT_MAX INT64_C(999999)         /* 合計件数: 6 digits */
