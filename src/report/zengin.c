@@ -274,6 +274,7 @@ static void trailer_and_end(const zengin_totals *tot, strbuf *out)
 
 int zengin_write(const zengin_file *f, strbuf *out, zengin_totals *tot, diag_list *d)
 {
+    assert(f->payer && (f->transfers || f->n == 0));
     zengin_names *names = calloc(f->n + 1, sizeof *names);
     if (!names)
         abort();
