@@ -31,7 +31,8 @@ expect_eq "$?" "0" "zengin_sample exit"
 expect_eq "$(cat "$WORK/sample.out")" "3 transfers, 511290 yen" "zengin_sample totals"
 expect_eq "$(wc -c < "$F" | tr -d ' ')" "732" "6 records × (120 + CRLF) bytes"
 $READ "$F" > "$WORK/fields.txt" 2> "$WORK/read.err"
-expect_eq "$?" "0" "zengin_read accepts the file$(head -c 300 "$WORK/read.err")"
+expect_eq "$?" "0" "zengin_read accepts the file"
+cat "$WORK/read.err"
 # Header: SPEC 7's sample payer; transfer date 2025-05-23 → 0523.
 # Data: names converted (ミツイスミトモ → ﾐﾂｲｽﾐﾄﾓ; ユーエフジェイ → ﾕ-ｴﾌｼﾞｴｲ;
 # ｼｬ → ｼﾔ; 全角スペース → space; カ） → ｶ); ッ → ﾂ; ズ → ｽﾞ), amounts to 10
