@@ -420,7 +420,8 @@ int cmd_run(int argc, char **argv)
     if (rc == EXIT_OK && count > 1) {
         /* a fiscal year reads, hashes and parses the registry once */
         diag_list d = DIAG_LIST_INIT;
-        if (shared_registry_load(o.paths.data, &sr, &d) != 0) {
+        const rule_terms *t = rules_terms_in_force(&rs, first); /* the kind paid: data */
+        if (shared_registry_load(o.paths.data, t ? t->eligible_kind : NULL, &sr, &d) != 0) {
             diag_print(&d, stderr);
             fprintf(stderr, "kasan run: the registry could not be read; nothing was computed\n");
             rc = EXIT_INVALID;
