@@ -299,6 +299,14 @@ static int finalize(const run_opts *o, const month_run *run, const run_meta *met
         fprintf(stderr, "kasan run: ledger: %s: %s\n", ledger_strstatus(st), ledger_errmsg(lg));
         rc = EXIT_INTERNAL;
     }
+    if (rc == EXIT_REFUSED && st != LEDGER_BUSY) {
+        if (res->event_seq) /* SPEC 1.4: the refusal itself is in the trail */
+            fprintf(stderr, "  the refusal is recorded in the audit trail: event %lld "
+                            "(anchor %lld:%s)\n", (long long)res->event_seq,
+                    (long long)res->event_seq, res->event_hash);
+        else
+            fprintf(stderr, "kasan run: warning: %s\n", ledger_errmsg(lg));
+    }
     arena_release(&a);
     return rc;
 }
