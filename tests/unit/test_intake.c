@@ -509,6 +509,7 @@ static void test_registry_bank_codes_malformed(void **state)
             "the transfer file (katakana, spaces, ー ｰ -, ( ), . , /, A-Z and 0-9 only)");
     diag_is(&d, 8, "nurseries.csv", 5, 15,
             "column 'branch_name_kana': ' ' has only spaces (leave it empty or give the name)");
+    diag_release(&d);
     arena_release(&a);
 }
 
