@@ -138,7 +138,8 @@ static void test_registry_malformed(void **state)
     arena a = ARENA_INIT;
     registry reg;
     diag_list d = DIAG_LIST_INIT;
-    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, PAID, &a, &reg, &d), -1);
+    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, PAID, &a, &reg, &d),
+                     -1);
     assert_int_equal(d.n, 6);
     diag_is(&d, 0, "nurseries.csv", 3, 1,
             "column 'nursery_id': 'p-1' is not a valid id (1 to 16 characters A-Z, 0-9, '-')");
@@ -403,7 +404,8 @@ static void test_registry_bank_by_kind(void **state)
     arena a = ARENA_INIT;
     registry reg;
     diag_list d = DIAG_LIST_INIT;
-    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, PAID, &a, &reg, &d), -1);
+    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, PAID, &a, &reg, &d),
+                     -1);
     assert_int_equal(d.n, 4);
     diag_is(&d, 0, "nurseries.csv", 3, 9,
             "column 'account_type': 'savings' is not one of ordinary, current");
@@ -487,7 +489,8 @@ static void test_registry_bank_codes_malformed(void **state)
     arena a = ARENA_INIT;
     registry reg;
     diag_list d = DIAG_LIST_INIT;
-    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, PAID, &a, &reg, &d), -1);
+    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, PAID, &a, &reg, &d),
+                     -1);
     assert_int_equal(d.n, 9);
     diag_is(&d, 0, "nurseries.csv", 2, 12,
             "column 'bank_code': '1' is not 4 digits (were leading zeros dropped? keep the "
