@@ -18,7 +18,8 @@ int cmd_check(int argc, char **argv)
                    "Loads every rule file under DIR (default rules/) and checks it: YAML syntax,\n"
                    "keys, names, types, cycles, overlapping or gapped versions.  Prints\n"
                    "file:line:col: error: message for each problem; exit 0 when clean, 2 if not.\n"
-                   "Prints nothing when clean; --verbose then says what was loaded.\n");
+                   "Prints nothing when clean; --verbose then says what was loaded.\n"
+                   "--data DIR and --out DIR are accepted, like every command's, and not used.\n");
             return EXIT_OK;
         }
         if (opt == OPT_VERBOSE) {
