@@ -25,7 +25,12 @@
 typedef struct nursery {
     const char *id, *name, *kind, *operator_name;
     date_t active_from, active_to; /* active_to DATE_OPEN when empty */
+    /* 振込先: "" when left empty (account_type NULL), which only a kind other
+     * than the paid one may do */
     const char *bank_name, *bank_branch, *account_type, *account_number, *account_holder;
+    /* for the transfer file (SPEC 7), NULL when empty or the column is absent:
+     * 金融機関コード (4 digits), 支店コード (3 digits), names in katakana */
+    const char *bank_code, *branch_code, *bank_name_kana, *branch_name_kana;
     int line;
 } nursery;
 
@@ -73,8 +78,11 @@ typedef struct intake_vocab {
     size_t n_care_types;
 } intake_vocab;
 
-int registry_parse(const char *name, const char *data, size_t len, arena *a, registry *out,
-                   diag_list *d);
+/* paid_kind: the registry kind that is paid (the terms' eligible_nursery_kind),
+ * whose 振込先 columns are required; other kinds may leave them empty.  NULL
+ * requires them of every nursery. */
+int registry_parse(const char *name, const char *data, size_t len, const char *paid_kind,
+                   arena *a, registry *out, diag_list *d);
 int children_parse(const char *name, const char *data, size_t len, const registry *reg,
                    const intake_vocab *vocab, arena *a, claims *out, diag_list *d);
 int staff_parse(const char *name, const char *data, size_t len, const registry *reg, arena *a,
@@ -82,8 +90,8 @@ int staff_parse(const char *name, const char *data, size_t len, const registry *
 
 /* The same, reading the file at path (name is the display name for messages;
  * NULL = path).  An unreadable file is reported through diag. */
-int registry_load_file(const char *path, const char *name, arena *a, registry *out,
-                       diag_list *d);
+int registry_load_file(const char *path, const char *name, const char *paid_kind, arena *a,
+                       registry *out, diag_list *d);
 int children_load_file(const char *path, const char *name, const registry *reg,
                        const intake_vocab *vocab, arena *a, claims *out, diag_list *d);
 int staff_load_file(const char *path, const char *name, const registry *reg, arena *a,

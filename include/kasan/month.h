@@ -95,14 +95,18 @@ void month_free(month_run *run);
 
 /* The registry read, hashed and parsed once for the months of one run
  * (kasan run --fy): month_compute_shared borrows it instead of parsing
- * in[INPUT_REGISTRY], so it must outlive those months. */
+ * in[INPUT_REGISTRY], so it must outlive those months.  It is parsed for
+ * paid_kind (see registry_parse); a month whose terms pay another kind
+ * parses the same bytes again. */
 typedef struct shared_registry {
     arena a;
     input_file file;
+    const char *paid_kind;
     registry reg;
 } shared_registry;
 
-int shared_registry_load(const char *data_dir, shared_registry *sr, diag_list *d);
+int shared_registry_load(const char *data_dir, const char *paid_kind, shared_registry *sr,
+                         diag_list *d);
 void shared_registry_free(shared_registry *sr);
 /* Reads only DATA/claims/YYYY-MM/{children,nurses}.csv into out[1..2]. */
 int month_read_claims(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],

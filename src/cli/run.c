@@ -316,6 +316,14 @@ static int finalize(const run_opts *o, const month_run *run, const run_meta *met
                 cli_ledger_path(&o->paths, &a), ledger_strstatus(st), ledger_errmsg(lg));
         rc = EXIT_INTERNAL;
     }
+    if (rc == EXIT_REFUSED && st != LEDGER_BUSY) {
+        if (res->event_seq) /* SPEC 1.4: the refusal itself is in the trail */
+            fprintf(stderr, "  the refusal is recorded in the audit trail: event %lld "
+                            "(anchor %lld:%s)\n", (long long)res->event_seq,
+                    (long long)res->event_seq, res->event_hash);
+        else
+            fprintf(stderr, "kasan run: warning: %s\n", ledger_errmsg(lg));
+    }
     arena_release(&a);
     return rc;
 }
@@ -460,7 +468,8 @@ int cmd_run(int argc, char **argv)
     if (rc == EXIT_OK && count > 1) {
         /* a fiscal year reads, hashes and parses the registry once */
         diag_list d = DIAG_LIST_INIT;
-        if (shared_registry_load(o.paths.data, &sr, &d) != 0) {
+        const rule_terms *t = rules_terms_in_force(&rs, first); /* the kind paid: data */
+        if (shared_registry_load(o.paths.data, t ? t->eligible_kind : NULL, &sr, &d) != 0) {
             diag_print(&d, stderr);
             fprintf(stderr, "kasan run: the registry could not be read; nothing was computed\n");
             rc = EXIT_INVALID;

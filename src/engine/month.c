@@ -44,12 +44,15 @@ int month_read_inputs(const char *data_dir, claim_month m, arena *a, input_file 
     return rc ? -1 : 0;
 }
 
-int shared_registry_load(const char *data_dir, shared_registry *sr, diag_list *d)
+int shared_registry_load(const char *data_dir, const char *paid_kind, shared_registry *sr,
+                         diag_list *d)
 {
     memset(sr, 0, sizeof *sr);
     if (read_input(data_dir, "nurseries.csv", &sr->a, &sr->file, d) != 0)
         return -1;
-    return registry_parse(sr->file.name, sr->file.data, sr->file.len, &sr->a, &sr->reg, d);
+    sr->paid_kind = paid_kind ? arena_strdup(&sr->a, paid_kind) : NULL;
+    return registry_parse(sr->file.name, sr->file.data, sr->file.len, sr->paid_kind, &sr->a,
+                          &sr->reg, d);
 }
 
 void shared_registry_free(shared_registry *sr)
@@ -96,10 +99,11 @@ static int parse_inputs(month_run *run, const input_file in[INPUT_COUNT],
     }
     intake_vocab vocab = {run->terms->care_codes, run->terms->n_care};
     const input_file *f = run->inputs;
-    if (sr)
+    const char *paid_kind = run->terms->eligible_kind;
+    if (sr && sr->paid_kind && !strcmp(sr->paid_kind, paid_kind))
         run->reg = sr->reg; /* borrowed, parsed once for the whole run */
-    else if (registry_parse(f[0].name, f[0].data, f[0].len, &run->a, &run->reg, d) != 0)
-        return -1;
+    else if (registry_parse(f[0].name, f[0].data, f[0].len, paid_kind, &run->a, &run->reg, d) != 0)
+        return -1; /* (a shared registry read for another paid kind is parsed again) */
     int rc = children_parse(f[1].name, f[1].data, f[1].len, &run->reg, &vocab, &run->a, &run->cl, d);
     rc |= staff_parse(f[2].name, f[2].data, f[2].len, &run->reg, &run->a, &run->cl, d);
     return rc ? -1 : 0;

@@ -1,5 +1,5 @@
-/* load: one rule file's YAML tree → a program version, the shared terms or a
- * budget line in the rule set.  Checks keys (missing, unknown), names and
+/* load: one rule file's YAML tree → a program version, the shared terms, a
+ * budget line or the payer account in the rule set.  Checks keys (missing, unknown), names and
  * literal values here; formulas are compiled later (compile.c), once every
  * file is loaded and the care type vocabulary is known. */
 #include <stdarg.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kasan/expr.h"
+#include "kasan/kana.h"
 #include "rules_int.h"
 
 typedef struct loader {
@@ -417,6 +418,94 @@ static void load_budget(loader *l, const ynode *root)
         lerr(l, root, "a budget line runs from 1 April to 31 March of its fiscal_year");
 }
 
+/* A code of `min`–`max` ASCII digits (quoted in YAML, so leading zeros stay). */
+static const char *get_digits(loader *l, const ynode *root, const char *key, size_t min, size_t max,
+                              const char *what)
+{
+    const char *s = get_text(l, root, key);
+    if (!s)
+        return NULL;
+    size_t n = strlen(s), k = 0;
+    while (k < n && s[k] >= '0' && s[k] <= '9')
+        k++;
+    if (k == n && n >= min && n <= max)
+        return s;
+    if (min == max)
+        lerr(l, ymap_get(root, key), "%s must be %zu digits (%s), not '%s'", key, min, what, s);
+    else
+        lerr(l, ymap_get(root, key), "%s must be %zu–%zu digits (%s), not '%s'", key, min, max,
+             what, s);
+    return NULL;
+}
+
+/* A name the transfer file will carry: it must convert (kana.h) and fit. */
+static const char *get_kana_name(loader *l, const ynode *root, const char *key, size_t width)
+{
+    const char *s = get_text(l, root, key);
+    if (!s)
+        return NULL;
+    strbuf sb;
+    sb_init(&sb);
+    kana_error e;
+    kana_status st = kana_to_zengin(s, strlen(s), &sb, &e);
+    if (st != KANA_OK) {
+        char why[200];
+        kana_error_format(st, &e, why, sizeof why);
+        lerr(l, ymap_get(root, key), "%s: %s; write it in katakana as the bank registers it", key,
+             why);
+        s = NULL;
+    } else if (sb.len > width) {
+        lerr(l, ymap_get(root, key), "%s is %zu characters once converted to half-width; the "
+             "transfer file holds %zu", key, sb.len, width);
+        s = NULL;
+    }
+    sb_release(&sb);
+    return s;
+}
+
+static void load_payer(loader *l, const ynode *root)
+{
+    static const char *const keys[] = {"kind", "version", "title", "effective_from", "effective_to",
+                                       "basis", "requester_code", "requester_name", "bank_code",
+                                       "bank_name", "branch_code", "branch_name", "account_type",
+                                       "account_number", "note", NULL};
+    static const char *const req[] = {"version", "title", "effective_from", "basis",
+                                      "requester_code", "requester_name", "bank_code", "bank_name",
+                                      "branch_code", "branch_name", "account_type",
+                                      "account_number", NULL};
+    check_keys(l, root, keys, req, "a payer file");
+    rule_set *rs = l->rs;
+    rule_payer *v = arena_calloc(&rs->a, rs->n_payers + 1, sizeof *v);
+    if (rs->n_payers)
+        memcpy(v, rs->payers, rs->n_payers * sizeof *v);
+    rs->payers = v;
+    rule_payer *p = &v[rs->n_payers++];
+    p->file = l->f;
+    p->version = get_text(l, root, "version");
+    p->title = get_text(l, root, "title");
+    p->basis = get_text(l, root, "basis");
+    p->effective_from = get_date(l, root, "effective_from", 0);
+    p->effective_to = get_date(l, root, "effective_to", DATE_OPEN);
+    node_pos(ymap_get(root, "effective_from"), root, &p->from_line, &p->from_col);
+    if (p->effective_to < p->effective_from)
+        lerr(l, ymap_get(root, "effective_to"), "effective_to is before effective_from");
+    p->requester_code = get_digits(l, root, "requester_code", 10, 10, "依頼人コード");
+    p->requester_name = get_kana_name(l, root, "requester_name", ZENGIN_REQUESTER_NAME);
+    p->bank_code = get_digits(l, root, "bank_code", 4, 4, "銀行番号");
+    p->bank_name = get_kana_name(l, root, "bank_name", ZENGIN_BANK_NAME);
+    p->branch_code = get_digits(l, root, "branch_code", 3, 3, "支店番号");
+    p->branch_name = get_kana_name(l, root, "branch_name", ZENGIN_BANK_NAME);
+    p->account_number = get_digits(l, root, "account_number", 1, 7, "口座番号");
+    const char *t = get_text(l, root, "account_type");
+    if (t && !strcmp(t, "ordinary"))
+        p->account_type = ZENGIN_ORDINARY;
+    else if (t && !strcmp(t, "current"))
+        p->account_type = ZENGIN_CURRENT;
+    else if (t)
+        lerr(l, ymap_get(root, "account_type"), "account_type must be ordinary (普通) or current "
+             "(当座), not '%s'", t);
+}
+
 int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_list *d)
 {
     loader l = {.rs = rs, .f = f, .d = d};
@@ -428,9 +517,14 @@ int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_lis
     } else if (!strcmp(kind, "terms")) {
         load_terms(&l, root);
         rs->terms[rs->n_terms - 1].broken = diag_count(d) != before;
-    } else if (!strcmp(kind, "budget"))
+    } else if (!strcmp(kind, "budget")) {
         load_budget(&l, root);
-    else
-        lerr(&l, ymap_get(root, "kind"), "unknown kind '%s' (program, terms or budget)", kind);
+    } else if (!strcmp(kind, "payer")) {
+        load_payer(&l, root);
+        rs->payers[rs->n_payers - 1].broken = diag_count(d) != before;
+    } else {
+        lerr(&l, ymap_get(root, "kind"), "unknown kind '%s' (program, terms, budget or payer)",
+             kind);
+    }
     return l.errors ? -1 : 0;
 }

@@ -206,6 +206,14 @@ const budget_line *rules_budget_for_fy(const rule_set *rs, int fiscal_year)
     return NULL;
 }
 
+const rule_payer *rules_payer_in_force(const rule_set *rs, date_t day)
+{
+    for (size_t i = 0; i < rs->n_payers; i++)
+        if (!rs->payers[i].broken && covers(rs->payers[i].effective_from, rs->payers[i].effective_to, day))
+            return &rs->payers[i];
+    return NULL;
+}
+
 size_t rules_program_ids(const rule_set *rs, const char **ids, size_t max)
 {
     size_t n = 0;
