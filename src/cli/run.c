@@ -422,7 +422,8 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
         rc = finalize(o, &run, &meta, lg, &fres);
     if (rc == EXIT_OK && !o->finalize)
         rc = recheck_draft(lpath, &lg, mon);
-    if (rc == EXIT_OK && run_publish(stage, final_dir, restore_marker_path(&o->paths, mon, &a)) != 0) {
+    char *marker = restore_marker_path(&o->paths, mon, &a);
+    if (rc == EXIT_OK && run_publish(stage, final_dir, marker) != 0) {
         fprintf(stderr, "kasan run: cannot move outputs into %s: %s\n", final_dir, strerror(errno));
         rc = EXIT_INTERNAL;
     }
