@@ -17,6 +17,7 @@ static const struct {
     {"diff", cmd_diff, "the same month's claims under two rule sets"},
     {"budget", cmd_budget, "budget execution of a fiscal year"},
     {"audit", cmd_audit, "verify the ledger (audit verify) or export its log (audit export)"},
+    {"settle", cmd_settle, "year-end settlement (精算) of a fiscal year: 追加交付 / 返還"},
 };
 
 static void usage(FILE *f)
