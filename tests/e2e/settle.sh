@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# settle.sh — the year-end settlement (精算, SPEC 6.2) end to end on
+# tests/e2e/settle-data (the SPEC's worked example): draft with a month
+# missing, the twelve months, settlement.csv rows worked out by hand, bad
+# actuals files (exit 2, each named, nothing written), finalize / refusal /
+# supersede, budget control of 追加交付, replay from the ledger alone after
+# rules and data are deleted, a doctored settlement event (audit verify 4),
+# explain, and the workbooks read back with openpyxl.
+. "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3
+export KASAN_ACTOR=tester KASAN_NOW=2026-06-10T09:00:00Z
+DATA=$SRCDIR/tests/e2e/settle-data
+MONTHS="2025-04 2025-05 2025-06 2025-07 2025-08 2025-09 2025-10 2025-11 2025-12 2026-01 2026-02 2026-03"
+
+finalize_months() { # DATA OUT RULES MONTHS...
+    _d=$1 _o=$2 _r=$3
+    shift 3
+    for _m in "$@"; do
+        "$KASAN" run --month "$_m" --data "$_d" --rules "$_r" --out "$_o" --no-workbooks \
+            --quiet --finalize >/dev/null 2>&1 || fail "finalize $_m" "exit $?"
+    done
+}
+row() { # CSV NURSERY → "annual,paid,difference" of its nurse_placement row
+    awk -F, -v n="$2" '$2 == n && $3 == "nurse_placement" { print $5 "," $6 "," $7 }' "$1"
+}
+
+section "draft with March not finalized"
+O=$(new_out out)
+# 11 months: P001 基準額 11 × 440,000 = 4,840,000; min(4,840,000, 5,300,000,
+# 5,300,000 − 200,000 = 5,100,000) = 4,840,000; paid 11 × 440,000 = 4,840,000
+# → 0.  P002 11 × 231,150 = 2,542,650 → round_down 2,542,000; paid 11 ×
+# 231,000 = 2,541,000 → 追加交付 1,000.
+finalize_months "$DATA" "$O" "$RULES" 2025-04 2025-05 2025-06 2025-07 2025-08 2025-09 \
+    2025-10 2025-11 2025-12 2026-01 2026-02
+kasan settle --fy 2025 --data "$DATA" --rules "$RULES" --out "$O"
+expect_rc 0 "draft settlement of 11 months"
+expect_msg_contains "not finalized (not counted): 2026-03" "draft"
+expect_eq "$(row "$O/settlement-2025/settlement.csv" P001)" "4840000,4840000,0" "P001 over 11 months"
+expect_eq "$(row "$O/settlement-2025/settlement.csv" P002)" "2542000,2541000,1000" "P002 over 11 months"
+
+section "the worked example: twelve months"
+finalize_months "$DATA" "$O" "$RULES" 2026-03
+kasan settle --fy 2025 --data "$DATA" --rules "$RULES" --out "$O" --issue-date 2026-06-10
+expect_rc 0 "draft settlement"
+CSV=$O/settlement-2025/settlement.csv
+expect_plain_csv "$CSV"
+expect_line "$CSV" 1 "fiscal_year,nursery_id,program,rule_version,annual_yen,paid_yen,difference_yen"
+# P001: 基準額 12 × 440,000 = 5,280,000; 実支出額 5,300,000; 差引額 5,300,000 −
+# 200,000 = 5,100,000; annual round_down(5,100,000, 1000) = 5,100,000; paid
+# 440,000 × 12 = 5,280,000 → 5,100,000 − 5,280,000 = −180,000 (返還 180,000).
+expect_line "$CSV" 2 "2025,P001,nurse_placement,2025-04,5100000,5280000,-180000"
+# P002: 基準額 12 × 231,150 = 2,773,800; 実支出額 = 差引額 = 2,778,000; annual
+# round_down(2,773,800, 1000) = 2,773,000; paid 231,000 × 12 = 2,772,000 →
+# +1,000 (追加交付 1,000).  Program A is not settled: no rows.
+expect_line "$CSV" 3 "2025,P002,nurse_placement,2025-04,2773000,2772000,1000"
+expect_eq "$(wc -l < "$CSV" | tr -d ' ')" 3 "settlement.csv lines"
+expect_msg_contains "total 追加交付 1,000 yen, 返還 180,000 yen" "summary"
+
+section "explain --settlement"
+kasan explain --settlement 2025 --nursery P001 --data "$DATA" --rules "$RULES" --out "$O"
+expect_rc 0 "explain"
+expect_msg_contains "annual_standard 基準額（年額） = 5,280,000 yen" "explain"
+expect_msg_contains "annual_net_cost 差引額 = 5,100,000 yen" "explain"
+expect_msg_contains "= sum(months, standard_amount)" "explain"
+expect_msg_contains "返還 180,000 yen, due 30 days" "explain"
+
+section "bad actuals: exit 2, each named, nothing written"
+bad_actuals() { # NAME CONTENT — a data copy whose actuals.csv is CONTENT
+    _d=$WORK/bad-$1
+    rm -rf "$_d" && cp -r "$DATA" "$_d" && printf '%b' "$2" > "$_d/settlement/2025/actuals.csv"
+    rm -rf "$O/settlement-2025"
+    kasan settle --fy 2025 --data "$_d" --rules "$RULES" --out "$O"
+    expect_rc 2 "$1"
+    expect_nothing_written "$O/settlement-2025"
+    if ls -a "$O" | grep -q '^\.settlement'; then fail "$1: no staging dir left" "$(ls -a "$O")"
+    else pass "$1: no staging dir left"; fi
+}
+H='nursery_id,program,salary_cost,other_income\n'
+bad_actuals missing "${H}P001,nurse_placement,5300000,200000\n"
+expect_msg_contains "no line for nursery P002, program nurse_placement" "missing nursery"
+bad_actuals missing_both "${H}"
+expect_msg_contains "no line for nursery P001" "both missing"
+expect_msg_contains "no line for nursery P002" "both missing"
+bad_actuals extra "${H}P001,nurse_placement,5300000,200000\nP002,nurse_placement,2778000,\nP009,nurse_placement,100,\n"
+expect_err_names "settlement/2025/actuals.csv" 4 "nursery P009 was not paid"
+bad_actuals unsettled_program "${H}P001,nurse_placement,5300000,200000\nP002,nurse_placement,2778000,\nP001,acceptance_addon,1,\n"
+expect_err_names "settlement/2025/actuals.csv" 4 "P001 was not paid under acceptance_addon"
+bad_actuals negative "${H}P001,nurse_placement,-5300000,200000\nP002,nurse_placement,2778000,\n"
+expect_err_names "settlement/2025/actuals.csv" 2 ":2:3: error: column 'salary_cost'"
+bad_actuals text_yen "${H}P001,nurse_placement,5300000,二十万\nP002,nurse_placement,2778000,\n"
+expect_err_names "settlement/2025/actuals.csv" 2 ":2:4: error: column 'other_income'"
+bad_actuals duplicate "${H}P001,nurse_placement,5300000,200000\nP002,nurse_placement,2778000,\nP001,nurse_placement,5300000,200000\n"
+expect_err_names "settlement/2025/actuals.csv" 4 "duplicate line: nursery P001, program nurse_placement is already reported on line 2"
+bad_actuals no_column "nursery_id,program,other_income\nP001,nurse_placement,0\n"
+expect_msg_contains "salary_cost" "missing column"
+rm -rf "$WORK/nofile" && cp -r "$DATA" "$WORK/nofile" && rm "$WORK/nofile/settlement/2025/actuals.csv"
+kasan settle --fy 2025 --data "$WORK/nofile" --rules "$RULES" --out "$O"
+expect_rc 2 "no actuals file"
+expect_nothing_written "$O/settlement-2025"
+
+section "finalize, refusal, supersede"
+# rules and data copies, deleted later to prove replay needs only the ledger
+R2=$WORK/rules-copy D2=$WORK/data-copy
+cp -r "$RULES" "$R2" && cp -r "$DATA" "$D2"
+kasan settle --fy 2025 --data "$D2" --rules "$R2" --out "$O" --finalize --issue-date 2026-06-10
+expect_rc 0 "finalize"
+expect_msg_contains "finalized in the ledger: event 13" "finalize"
+kasan settle --fy 2025 --data "$D2" --rules "$R2" --out "$O" --finalize
+expect_rc 3 "second finalize refused"
+expect_msg_contains "already finalized" "refusal"
+kasan settle --fy 2025 --data "$D2" --rules "$R2" --out "$O"
+expect_rc 3 "draft over a finalized settlement refused"
+kasan settle --fy 2025 --data "$D2" --rules "$R2" --out "$O" --supersede --reason x
+expect_rc 1 "--supersede without --finalize is a usage error"
+expect_eq "$(sqlite3 "$O/ledger.sqlite" "SELECT count(*) FROM events WHERE action LIKE 'settle%'")" 1 "one settlement event"
+expect_eq "$(sqlite3 "$O/ledger.sqlite" "SELECT json_extract(payload, '$.repayment_yen') || '/' || json_extract(payload, '$.additional_yen') FROM events WHERE action = 'settle'")" "180000/1000" "event totals"
+kasan audit verify --out "$O"
+expect_rc 0 "audit verify after the settlement"
+
+section "replay --settlement from the ledger alone"
+rm -rf "$R2" "$D2"
+kasan replay --settlement 2025 --out "$O"
+expect_rc 0 "replay with rules and data deleted"
+expect_msg_contains "2 settlement rows identical, 0 differences" "replay"
+
+section "supersede"
+kasan settle --fy 2025 --data "$DATA" --rules "$RULES" --out "$O" --finalize --supersede \
+    --reason "実績報告の訂正"
+expect_rc 0 "supersede"
+expect_eq "$(sqlite3 "$O/ledger.sqlite" "SELECT json_extract(payload, '$.supersede_reason') FROM events WHERE action = 'settle_supersede'")" "実績報告の訂正" "reason recorded"
+kasan replay --settlement 2025 --out "$O"
+expect_rc 0 "replay of the superseding settlement"
+
+section "a doctored settlement event"
+T=$WORK/tampered
+cp -r "$O" "$T"
+sqlite3 "$T/ledger.sqlite" "DROP TRIGGER IF EXISTS events_no_update;
+  UPDATE events SET payload = replace(payload, '\"annual_yen\":5100000', '\"annual_yen\":5280000')
+  WHERE action = 'settle'"
+expect_eq "$(sqlite3 "$T/ledger.sqlite" "SELECT count(*) FROM events WHERE payload LIKE '%5280000,\"difference_yen\":-180000%'")" 1 "payload doctored"
+kasan audit verify --out "$T"
+expect_rc 4 "audit verify finds the doctored settlement"
+
+section "budget control of 追加交付"
+# FY2025 paid: A 6 × 2 × 50,000 + 6 × 2 × 55,000 = 1,260,000; B 12 × (440,000
+# + 231,000) = 8,052,000; total 9,312,000.  A line of exactly 9,312,000 takes
+# the twelve months; 追加交付 1,000 goes over it by 1,000.
+R3=$WORK/rules-tight
+cp -r "$RULES" "$R3"
+sed -i 's/^amount: .*/amount: 9312000/' "$R3/budget/fy2025.yaml"
+O3=$(new_out out-tight)
+finalize_months "$DATA" "$O3" "$R3" $MONTHS
+kasan settle --fy 2025 --data "$DATA" --rules "$R3" --out "$O3" --finalize
+expect_rc 3 "追加交付 over the line refused"
+expect_msg_contains "by 1000 yen" "over by"
+expect_nothing_written "$O3/settlement-2025"
+kasan settle --fy 2025 --data "$DATA" --rules "$R3" --out "$O3" --finalize --over-budget-reason "補正予算"
+expect_rc 0 "with a reason"
+expect_eq "$(sqlite3 "$O3/ledger.sqlite" "SELECT json_extract(payload, '$.over_budget_reason') || '/' || json_extract(payload, '$.overrun_yen') FROM events WHERE action = 'settle'")" "補正予算/1000" "override recorded"
+
+finish
