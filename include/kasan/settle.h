@@ -24,6 +24,7 @@
 /* One nursery × settled program of the year. */
 typedef struct settle_row {
     const char *nursery_id, *nursery_name;  /* in the settlement's arena */
+    const char *nursery_operator;           /* 運営法人名 */
     const program *rule;                    /* version in force on 31 March; its
                                              * ->settlement holds the formulas */
     size_t n_months;                        /* finalized months with this nursery */

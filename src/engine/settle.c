@@ -54,6 +54,7 @@ static settle_row *row_for(settlement *s, size_t *cap, const nursery *n, const p
     memset(r, 0, sizeof *r);
     r->nursery_id = arena_strdup(&s->a, n->id);
     r->nursery_name = arena_strdup(&s->a, n->name ? n->name : "");
+    r->nursery_operator = arena_strdup(&s->a, n->operator_name ? n->operator_name : "");
     r->rule = rule;
     int slots = rule->n_slots[SCOPE_NURSERY];
     r->month_vals = arena_calloc(&s->a, (size_t)SETTLE_MONTHS * (size_t)slots + 1, sizeof(value));

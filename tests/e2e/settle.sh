@@ -56,6 +56,54 @@ expect_line "$CSV" 3 "2025,P002,nurse_placement,2025-04,2773000,2772000,1000"
 expect_eq "$(wc -l < "$CSV" | tr -d ' ')" 3 "settlement.csv lines"
 expect_msg_contains "total 追加交付 1,000 yen, 返還 180,000 yen" "summary"
 
+section "workbooks read back"
+$PY - "$O/settlement-2025" <<'PYEOF' && pass "settlement.xlsx and notices read back" || fail "workbooks" "see above"
+import sys, openpyxl
+d = sys.argv[1]
+wb = openpyxl.load_workbook(d + "/settlement.xlsx")
+assert wb.sheetnames == ["精算一覧", "検証"], wb.sheetnames
+ws = wb["精算一覧"]
+rows = [[c.value for c in r] for r in ws.iter_rows()]
+head = next(r for r in rows if r and r[0] == "施設番号")
+want = ["施設番号", "施設名", "事業", "版", "基準額（年額）", "実支出額（実績報告）", "差引額",
+        "交付確定額（千円未満切り捨て）", "既交付額（概算払）", "追加交付額", "返還額"]
+assert head == want, head
+by_id = {r[0]: r for r in rows if r and r[0] in ("P001", "P002", "合計")}
+# P001: 5,280,000 / 5,300,000 / 5,100,000 → annual 5,100,000, paid 5,280,000, 返還 180,000
+assert by_id["P001"][4:] == [5280000, 5300000, 5100000, 5100000, 5280000, 0, 180000], by_id["P001"]
+# P002: 2,773,800 / 2,778,000 / 2,778,000 → annual 2,773,000, paid 2,772,000, 追加交付 1,000
+assert by_id["P002"][4:] == [2773800, 2778000, 2778000, 2773000, 2772000, 1000, 0], by_id["P002"]
+# totals: annual 5,100,000 + 2,773,000 = 7,873,000; paid 5,280,000 + 2,772,000 = 8,052,000
+assert by_id["合計"][7:] == [7873000, 8052000, 1000, 180000], by_id["合計"]
+assert any(r[1] == "試算" or "試算" in str(r) for r in rows[:1]), "draft mark"
+v = [[c.value for c in r] for r in wb["検証"].iter_rows()]
+flat = [x for r in v for x in r if isinstance(x, str)]
+assert "settlement/2025/actuals.csv" in flat, "actuals named"
+assert any(len(x) == 64 and all(c in "0123456789abcdef" for c in x) for x in flat), "a SHA-256"
+assert "nurse_placement/2025-04.yaml" in flat, "rule file"
+# The notice of P001: its months, the computation, 返還 and its deadline.
+n = openpyxl.load_workbook(d + "/notices/P001.xlsx")
+ws = n.worksheets[0]
+assert ws.title == "交付額確定通知書"
+cells = [c.value for r in ws.iter_rows() for c in r if c.value is not None]
+text = [c for c in cells if isinstance(c, str)]
+assert any("令和7年度" in t and "交付額確定通知書" in t for t in text), "title"
+assert "令和8年6月10日" in text, "issue date in 和暦"
+assert "令和7年4月分" in text and "令和8年3月分" in text, "months in 和暦"
+assert cells.count(440000) == 12, "twelve months paid 440,000"
+assert "返還額" in text and 180000 in cells, "返還額 180,000"
+assert "追加交付額" not in text, "no 追加交付 for P001"
+# 返還期限: 令和8年6月10日 + 30 days (repayment_due_days) = 令和8年7月10日
+assert any(t.startswith("令和8年7月10日") for t in text), "返還期限"
+assert "sum(months, standard_amount)" in text, "formula shown"
+assert any("第11条" in t for t in text), "basis"
+assert not any("P002" in t or "大山ひかり" in t for t in text), "only P001's data"
+assert ws.page_setup.paperSize in (9, "9") and ws.page_setup.orientation == "portrait", "A4 portrait"
+n2 = openpyxl.load_workbook(d + "/notices/P002.xlsx").worksheets[0]
+t2 = [c.value for r in n2.iter_rows() for c in r if c.value is not None]
+assert "追加交付額" in t2 and 1000 in t2 and "返還期限" not in t2, "P002 追加交付 1,000"
+PYEOF
+
 section "explain --settlement"
 kasan explain --settlement 2025 --nursery P001 --data "$DATA" --rules "$RULES" --out "$O"
 expect_rc 0 "explain"
