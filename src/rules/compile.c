@@ -260,6 +260,16 @@ static void compile_settlement(const compiler *pc)
     for (size_t i = 0; i < s->n_values; i++)
         if (s->values[i].type != VT_NONE)
             compile_formula(&c, &s->values[i]);
+    /* The parent's params and tables are constants: ordering follows only
+     * the settlement's own values (visit() indexes them). */
+    for (size_t i = 0; i < s->n_values; i++) {
+        rule_value *rv = &s->values[i];
+        size_t k = 0;
+        for (size_t j = 0; j < rv->n_deps; j++)
+            if (rv->deps[j] >= s->values && rv->deps[j] < s->values + s->n_values)
+                rv->deps[k++] = rv->deps[j];
+        rv->n_deps = k;
+    }
     order_formulas(&c);
     find_result(&c);
 }
