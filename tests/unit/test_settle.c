@@ -115,6 +115,11 @@ static void test_compile_settlement(void **state)
     assert_int_equal(p->repayment_due_days, 20);
     assert_int_equal(p->settlement->n_values, 4);
     assert_int_equal(p->settlement->n_order, 4); /* every value ordered, no cycle */
+    const program *sp = p->settlement;
+    for (size_t i = 0; i < sp->n_values; i++) /* the order's dependencies are its own */
+        for (size_t k = 0; k < sp->values[i].n_deps; k++)
+            assert_true(sp->values[i].deps[k] >= sp->values &&
+                        sp->values[i].deps[k] < sp->values + sp->n_values);
     assert_string_equal(p->settlement->result->name, "annual");
     assert_ptr_equal(settle_program_on(&rs, "b", date_from_ymd(2026, 3, 31)), p);
     rules_free(&rs);
