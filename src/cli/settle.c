@@ -622,6 +622,8 @@ int cli_replay_settlement(const cli_paths *paths, int fy)
     memset(&rs, 0, sizeof rs);
     ledger_settlement rec;
     int rc = open_ledger(&s, paths);
+    if (rc == EXIT_INVALID)
+        rc = EXIT_USAGE; /* no ledger: nothing finalized to replay (as replay --month) */
     if (rc == EXIT_OK) {
         int status = ledger_settle_current(s.lg, fy, &s.a, &rec);
         if (status != LEDGER_OK) {
@@ -684,7 +686,7 @@ static void explain_months(const settle_row *r)
             value_format(read[k]->type,
                          r->month_vals[m * (size_t)rule->n_slots[SCOPE_NURSERY] + (size_t)read[k]->slot],
                          NULL, buf, sizeof buf);
-            printf("  %s %s", read[k]->name, buf);
+            printf("  %s %s%s", read[k]->name, buf, read[k]->type == VT_YEN ? " yen" : "");
         }
         printf("\n");
     }

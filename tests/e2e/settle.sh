@@ -24,6 +24,25 @@ row() { # CSV NURSERY → "annual,paid,difference" of its nurse_placement row
     awk -F, -v n="$2" '$2 == n && $3 == "nurse_placement" { print $5 "," $6 "," $7 }' "$1"
 }
 
+section "usage"
+kasan settle --help
+expect_rc 0 "settle --help"
+for o in --fy --finalize --over-budget-reason --supersede --reason --issue-date; do
+    expect_msg_contains "$o" "settle --help"
+done
+kasan --help
+expect_msg_contains "settle" "kasan --help"
+U=$(new_out usage-out)
+for args in "" "--fy" "--fy 25x" "--fy 2025 --supersede" "--fy 2025 --finalize --supersede" \
+    "--fy 2025 --over-budget-reason x" "--fy 2025 --issue-date 2026-13-01"; do
+    # shellcheck disable=SC2086
+    kasan settle --data "$DATA" --rules "$RULES" --out "$U" $args
+    expect_rc 1 "settle $args"
+done
+expect_nothing_written "$U"
+kasan replay --settlement 2025 --out "$U"
+expect_rc 1 "replay --settlement without a ledger"
+
 section "draft with March not finalized"
 O=$(new_out out)
 # 11 months: P001 基準額 11 × 440,000 = 4,840,000; min(4,840,000, 5,300,000,
