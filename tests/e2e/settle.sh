@@ -225,4 +225,27 @@ kasan settle --fy 2025 --data "$DATA" --rules "$R3" --out "$O3" --finalize --ove
 expect_rc 0 "with a reason"
 expect_eq "$(sqlite3 "$O3/ledger.sqlite" "SELECT json_extract(payload, '$.over_budget_reason') || '/' || json_extract(payload, '$.overrun_yen') FROM events WHERE action = 'settle'")" "補正予算/1000" "override recorded"
 
+section "the sample ward's year"
+SW=$SRCDIR/fixtures/sample-ward
+OS=$(new_out out-sample)
+# March takes the year over its line (fixtures/sample-ward/README.md): reason given.
+"$KASAN" run --fy 2025 --finalize --no-workbooks --quiet --data "$SW" --rules "$RULES" \
+    --out "$OS" --over-budget-reason "補正予算" >/dev/null 2>&1 || fail "sample year" "exit $?"
+kasan settle --fy 2025 --data "$SW" --rules "$RULES" --out "$OS"
+expect_rc 0 "sample ward settlement draft"
+# The four nurseries paid under B (P011, P020, P023, P040) each have a line.
+expect_eq "$(tail -n +2 "$OS/settlement-2025/settlement.csv" | cut -d, -f2 | tr '\n' ' ')" \
+    "P011 P020 P023 P040 " "settled nurseries"
+# P040 claims one full-time nurse October–March with other_income 300,000 a
+# month, so each month's B is salary_cost − 300,000 (whole thousands, under
+# the 440,000 cap): paid = 2,134,000 − 6 × 300,000 = 334,000.  Annual: min(6 ×
+# 440,000, 2,134,000, 2,134,000 − 1,800,000) = 334,000 → difference 0.
+expect_eq "$(row "$OS/settlement-2025/settlement.csv" P040)" "334000,334000,0" "P040"
+kasan settle --fy 2025 --data "$SW" --rules "$RULES" --out "$OS" --finalize
+expect_rc 3 "the year is over its line: 追加交付 refused without a reason"
+kasan settle --fy 2025 --data "$SW" --rules "$RULES" --out "$OS" --finalize --over-budget-reason "補正予算"
+expect_rc 0 "finalized with a reason"
+kasan replay --settlement 2025 --out "$OS"
+expect_rc 0 "sample ward settlement replays"
+
 finish
