@@ -306,7 +306,8 @@ static int write_outputs(const settlement *st, const settle_meta *meta, const ch
     if (rc == 0)
         rc = fs_mkdirs(path);
     for (size_t i = 0, n; rc == 0 && i < st->n_rows; i += n) {
-        for (n = 1; i + n < st->n_rows && !strcmp(st->rows[i + n].nursery_id, st->rows[i].nursery_id);)
+        const char *id = st->rows[i].nursery_id;
+        for (n = 1; i + n < st->n_rows && !strcmp(st->rows[i + n].nursery_id, id);)
             n++;
         snprintf(path, sizeof path, "%s/notices/%s.xlsx", dir, st->rows[i].nursery_id);
         rc = report_settle_notice_xlsx(st, i, n, meta, path, err, sizeof err);
@@ -453,8 +454,8 @@ static int settle(const cli_paths *paths, const settle_opts *o)
     cli_now_iso(created);
     settle_meta meta = {.created = created, .finalized = o->finalize,
                         .engine_version = KASAN_VERSION, .rules = &rs,
-                        .actuals_name = s.actuals_file.name, .actuals_sha256 = s.actuals_file.sha256,
-                        .month_runs = s.run_id};
+                        .actuals_name = s.actuals_file.name,
+                        .actuals_sha256 = s.actuals_file.sha256, .month_runs = s.run_id};
     if (rc == EXIT_OK) {
         meta.settle_id = settle_id(o->fy, created, &s.actuals_file, &a);
         if (!o->issue_date ||
@@ -683,9 +684,8 @@ static void explain_months(const settle_row *r)
                cli_yen(r->month_paid[m], false, paid));
         for (size_t k = 0; k < n; k++) {
             char buf[64];
-            value_format(read[k]->type,
-                         r->month_vals[m * (size_t)rule->n_slots[SCOPE_NURSERY] + (size_t)read[k]->slot],
-                         NULL, buf, sizeof buf);
+            size_t at = m * (size_t)rule->n_slots[SCOPE_NURSERY] + (size_t)read[k]->slot;
+            value_format(read[k]->type, r->month_vals[at], NULL, buf, sizeof buf);
             printf("  %s %s%s", read[k]->name, buf, read[k]->type == VT_YEN ? " yen" : "");
         }
         printf("\n");

@@ -200,8 +200,8 @@ static int evaluate(settlement *s, settle_row *r, diag_list *d)
     bool over = __builtin_sub_overflow(r->annual, r->paid, &r->difference) ||
                 __builtin_add_overflow(s->annual_total, r->annual, &s->annual_total) ||
                 __builtin_add_overflow(s->paid_total, r->paid, &s->paid_total) ||
-                (r->difference > 0 &&
-                 __builtin_add_overflow(s->additional_total, r->difference, &s->additional_total)) ||
+                (r->difference > 0 && __builtin_add_overflow(s->additional_total, r->difference,
+                                                             &s->additional_total)) ||
                 (r->difference < 0 &&
                  __builtin_sub_overflow(s->repayment_total, r->difference, &s->repayment_total));
     if (over)

@@ -234,7 +234,8 @@ static value ev(const enode *n, eval_ctx *c)
     case OP_SLOT_S: return c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)n->slot];
     case OP_FIELD_C: return child_field(n, c);
     case OP_FIELD_S: return staff_field(n, c);
-    case OP_MONTH_VAL: return c->month_vals[c->cur_month * (size_t)c->month_stride + (size_t)n->slot];
+    case OP_MONTH_VAL:
+        return c->month_vals[c->cur_month * (size_t)c->month_stride + (size_t)n->slot];
     case OP_CTX: return context(n, c);
     case OP_NEG: {
         value v = ev(n->a, c);

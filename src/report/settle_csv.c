@@ -12,7 +12,8 @@ int report_settlement_csv(const settlement *s, const char *path, char *err, size
 {
     strbuf sb;
     sb_init(&sb);
-    sb_adds(&sb, "fiscal_year,nursery_id,program,rule_version,annual_yen,paid_yen,difference_yen\n");
+    sb_adds(&sb, "fiscal_year,nursery_id,program,rule_version,annual_yen,paid_yen,"
+                 "difference_yen\n");
     for (size_t i = 0; i < s->n_rows; i++) {
         const settle_row *r = &s->rows[i];
         /* ids are [A-Z0-9-] and program ids [a-z0-9_]: nothing to quote */

@@ -78,7 +78,9 @@ static const char program_yaml[] =
     "    annual_standard:\n"
     "      label: 基準額（年額）\n"
     "      type: yen\n"
-    "      formula: min(sum(months, standard_amount), sum(months where amount > 0 yen, monthly_cap))\n"
+    "      formula: >-\n"
+    "        min(sum(months, standard_amount),\n"
+    "            sum(months where amount > 0 yen, monthly_cap))\n"
     "    paid_months:\n"
     "      type: number\n"
     "      formula: count(months)\n"
@@ -93,7 +95,8 @@ static const char program_yaml[] =
 static void load_rules(rule_set *rs)
 {
     rule_file f[2] = {
-        {.path = "terms.yaml", .name = "terms.yaml", .data = terms_yaml, .len = sizeof terms_yaml - 1},
+        {.path = "terms.yaml", .name = "terms.yaml", .data = terms_yaml,
+         .len = sizeof terms_yaml - 1},
         {.path = "b.yaml", .name = "b.yaml", .data = program_yaml, .len = sizeof program_yaml - 1},
     };
     diag_list d = DIAG_LIST_INIT;
@@ -178,7 +181,8 @@ static void test_actuals_errors(void **state)
             "P002,い,private_licensed,法人,2000-04-01,,銀行,支店,ordinary,1234567,ｲ\n"
 #define KIDS "nursery_id,child_ref,care_types,enrolled_from,enrolled_to\n" \
              "P001,C1,suction,2024-04-01,\nP002,C2,suction,2024-04-01,\n"
-#define STAFF_HEADER "nursery_id,staff_ref,qualification,employment,hours,salary_cost,other_income\n"
+#define STAFF_HEADER \
+    "nursery_id,staff_ref,qualification,employment,hours,salary_cost,other_income\n"
 
 static void compute_month(const rule_set *rs, int mon, const char *staff, month_run *run)
 {
