@@ -18,6 +18,7 @@ static const struct {
     {"budget", cmd_budget, "budget execution of a fiscal year"},
     {"audit", cmd_audit, "verify the ledger (audit verify) or export its log (audit export)"},
     {"restore", cmd_restore, "put a finalized month's outputs back from the ledger"},
+    {"settle", cmd_settle, "year-end settlement (精算) of a fiscal year: 追加交付 / 返還"},
 };
 
 static void usage(FILE *f)

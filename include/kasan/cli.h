@@ -22,5 +22,6 @@ int cmd_diff(int argc, char **argv);
 int cmd_budget(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_settle(int argc, char **argv); /* src/cli/settle.c: year-end settlement */
 
 #endif

@@ -81,6 +81,12 @@ typedef struct program {
     const void *result_node;  /* loader's private */
     int from_line, from_col;  /* position of effective_from, for messages */
     bool broken;              /* its file had errors: skipped by later checks */
+    /* 精算 (year-end settlement, SPEC 6.2): the version's settlement: section,
+     * or NULL.  Its values, order, slots and result form a program of their
+     * own (same id, version and file); its formulas read the parent's params
+     * and tables, `months` and the actuals fields (rules/README.md §15). */
+    struct program *settlement;
+    int repayment_due_days;   /* 返還期限: days after the notice's date */
 } program;
 
 /* Shared terms: vocabulary and eligibility used by intake and the engine. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "settle_cli.h"
 #include "kasan/ledger.h"
 
 /* Loads the archived rule files of a run into rs. */
@@ -176,14 +177,16 @@ int cmd_replay(int argc, char **argv)
 {
     static const struct option opts[] = {CLI_COMMON_OPTIONS,
                                          {"month", required_argument, 0, OPT_MONTH},
+                                         {"settlement", required_argument, 0, OPT_FIRST_OWN},
                                          {0, 0, 0, 0}};
     cli_paths paths = CLI_PATHS_DEFAULT;
-    const char *month = NULL;
+    const char *month = NULL, *settlement_fy = NULL;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (opt == OPT_HELP) {
             printf("usage: kasan replay --month YYYY-MM [--out DIR]\n"
+                   "       kasan replay --settlement YYYY [--out DIR]   (year-end settlement)\n"
                    "Recomputes a finalized month from the rule and input files archived in\n"
                    "DIR/ledger.sqlite (whatever rules/ and the data dir hold now) and compares\n"
                    "with what was paid.  exit 0 identical, 4 different.\n");
@@ -191,9 +194,14 @@ int cmd_replay(int argc, char **argv)
         }
         if (opt == OPT_MONTH)
             month = optarg;
+        else if (opt == OPT_FIRST_OWN)
+            settlement_fy = optarg;
         else if (!cli_common_opt(opt, &paths))
             return EXIT_USAGE;
     }
+    int fy;
+    if (settlement_fy && !month)
+        return cli_parse_fy(settlement_fy, &fy) ? cli_replay_settlement(&paths, fy) : EXIT_USAGE;
     claim_month m;
     if (!month) {
         fprintf(stderr, "kasan replay: --month YYYY-MM is required\n");

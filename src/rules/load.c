@@ -274,11 +274,52 @@ static void load_section(loader *l, program *p, const ynode *sec, rule_value_kin
     }
 }
 
+/* The settlement: section (精算, SPEC 6.2) as a program of its own whose
+ * names may not repeat the version's; compiled with it (compile.c). */
+static void load_settlement(loader *l, program *p, const ynode *sec)
+{
+    if (!sec)
+        return;
+    if (sec->kind != Y_MAP) {
+        lerr(l, sec, "'settlement' must be a mapping with values, result and repayment_due_days");
+        return;
+    }
+    static const char *const keys[] = {"values", "result", "repayment_due_days", "basis", "note",
+                                       NULL};
+    static const char *const req[] = {"values", "result", "repayment_due_days", NULL};
+    check_keys(l, sec, keys, req, "the settlement section");
+    program *s = arena_calloc(&l->rs->a, 1, sizeof *s);
+    *s = (program){.id = p->id, .version = p->version, .title = p->title, .file = p->file,
+                   .effective_from = p->effective_from, .effective_to = p->effective_to};
+    s->basis = ymap_get(sec, "basis") ? get_text(l, sec, "basis") : p->basis;
+    load_section(l, s, ymap_get(sec, "values"), RV_FORMULA, SCOPE_NURSERY, "settlement values");
+    for (size_t i = 0; i < s->n_values; i++)
+        if (name_taken(p, s->values[i].name)) {
+            diag_error(l->d, l->f->path, s->values[i].line, s->values[i].col,
+                       "the name '%s' is already used in this program (settlement values need "
+                       "names of their own)", s->values[i].name);
+            l->errors++;
+        }
+    s->result_node = ymap_get(sec, "result");
+    const ynode *due = ymap_get(sec, "repayment_due_days");
+    value v;
+    if (due && rules_parse_literal(l->rs, l->f, l->d, due, VT_DAYS, &v)) {
+        if (v.n.n < 1 || v.n.n > 3650)
+            lerr(l, due, "repayment_due_days must be between 1 and 3650 days");
+        else
+            p->repayment_due_days = (int)v.n.n;
+    } else if (due) {
+        l->errors++;
+    }
+    p->settlement = s;
+}
+
 static void load_program(loader *l, const ynode *root)
 {
     static const char *const keys[] = {"kind", "program", "version", "title", "effective_from",
                                        "effective_to", "basis", "params", "tables", "values",
-                                       "child_values", "staff_values", "result", "note", NULL};
+                                       "child_values", "staff_values", "result", "note",
+                                       "settlement", NULL};
     static const char *const req[] = {"program", "version", "title", "effective_from", "basis",
                                       "result", NULL};
     check_keys(l, root, keys, req, "a program file");
@@ -307,6 +348,7 @@ static void load_program(loader *l, const ynode *root)
     load_section(l, p, ymap_get(root, "staff_values"), RV_FORMULA, SCOPE_STAFF, "staff_values");
     load_section(l, p, ymap_get(root, "values"), RV_FORMULA, SCOPE_NURSERY, "values");
     p->result_node = ymap_get(root, "result");
+    load_settlement(l, p, ymap_get(root, "settlement"));
 }
 
 /* A mapping of codes to Japanese names (care types, qualifications, …). */
