@@ -17,6 +17,8 @@ static const struct {
     {"diff", cmd_diff, "the same month's claims under two rule sets"},
     {"budget", cmd_budget, "budget execution of a fiscal year"},
     {"audit", cmd_audit, "verify the ledger (audit verify) or export its log (audit export)"},
+    {"forms", cmd_forms, "write the nurseries' Excel claim forms of a month"},
+    {"intake", cmd_intake, "read filled claim forms into the month's claim files"},
 };
 
 static void usage(FILE *f)

@@ -21,5 +21,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_budget(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_forms(int argc, char **argv);
+int cmd_intake(int argc, char **argv);
 
 #endif
