@@ -5,7 +5,7 @@
  * A form has an instructions sheet (記入方法), one sheet per claim file of the
  * schema (児童, 職員) and a hidden sheet of drop-down lists.  On each claim
  * sheet (rows and columns 1-based as Excel shows them):
- *   row 1  title;  row 2  A 施設番号 | B id | C 施設名 | D name | E 請求月 | F YYYY-MM
+ *   row 1  title;  row 2  A 施設番号 | B id | C 請求月 | D YYYY-MM | E 施設名 | F name
  *   row 3  a note; rows 4-5 the column headers (a code set spans one column per
  *   code: row 4 its label, row 5 each code's name; other columns: row 4);
  *   rows 6 .. 6+FORMS_LINES-1 the lines, one per child or staff member.
@@ -29,7 +29,7 @@
 #define FORMS_ID_ROW 2
 #define FORMS_HEAD_ROW 4
 #define FORMS_FIRST_ROW 6
-#define FORMS_LINES 100
+#define FORMS_LINES 30 /* one printed page; a nursery claims for a few */
 #define FORMS_LAST_ROW (FORMS_FIRST_ROW + FORMS_LINES - 1)
 
 /* Sheet columns of schema column k (a code set takes n_codes, others 1);

@@ -297,12 +297,12 @@ static int32_t identity(sheet_rd *r, const schema_file *f, claim_month m, const 
         bad(r, FORMS_ID_ROW, 1, "not a claim form of kasan (no 施設番号 here)");
         return -1;
     }
-    label_is(r, FORMS_ID_ROW, 3, "施設名", true);
-    label_is(r, FORMS_ID_ROW, 5, "請求月", true);
+    label_is(r, FORMS_ID_ROW, 3, "請求月", true);
+    label_is(r, FORMS_ID_ROW, 5, "施設名", true);
     month_format(m, mon);
-    trimmed(at(r, FORMS_ID_ROW, 6), t, sizeof t);
+    trimmed(at(r, FORMS_ID_ROW, 4), t, sizeof t);
     if (strcmp(t, mon))
-        bad(r, FORMS_ID_ROW, 6, "the form is for %s, not %s", shown(t, sh), mon);
+        bad(r, FORMS_ID_ROW, 4, "the form is for %s, not %s", shown(t, sh), mon);
     for (size_t k = 0; k < f->n_cols; k++) {
         const schema_column *c = &f->cols[k];
         uint32_t c0 = forms_first_col(f, k);
@@ -318,9 +318,9 @@ static int32_t identity(sheet_rd *r, const schema_file *f, claim_month m, const 
         return -1;
     }
     char name[512];
-    trimmed(at(r, FORMS_ID_ROW, 4), name, sizeof name);
+    trimmed(at(r, FORMS_ID_ROW, 6), name, sizeof name);
     if (strcmp(name, reg->v[pos].name))
-        bad(r, FORMS_ID_ROW, 4, "locked cell changed: the registry names %s '%s', not %s",
+        bad(r, FORMS_ID_ROW, 6, "locked cell changed: the registry names %s '%s', not %s",
             reg->v[pos].id, reg->v[pos].name, shown(name, sh));
     return pos;
 }

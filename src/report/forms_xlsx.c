@@ -18,6 +18,7 @@ typedef struct form_fmt {
     lxw_format *in_text, *in_date, *in_yen, *in_num, *in_mark; /* unlocked input cells */
     lxw_format *locked_id;  /* the nursery id, name and month: bold, locked */
     lxw_format *band;       /* the header rows of a code set's members */
+    lxw_format *wrap, *wrap_b; /* instructions: wrapped text, without and with border */
 } form_fmt;
 
 typedef struct form {
@@ -70,6 +71,16 @@ static void fmt_init(form *fm)
     format_set_align(fm->ff.band, LXW_ALIGN_CENTER);
     format_set_align(fm->ff.band, LXW_ALIGN_VERTICAL_CENTER);
     format_set_text_wrap(fm->ff.band);
+    for (int b = 0; b < 2; b++) {
+        lxw_format *f = workbook_add_format(wb);
+        format_set_font_name(f, "游ゴシック");
+        format_set_font_size(f, 10);
+        format_set_text_wrap(f);
+        format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+        if (b)
+            format_set_border(f, LXW_BORDER_THIN);
+        *(b ? &fm->ff.wrap_b : &fm->ff.wrap) = f;
+    }
 }
 
 static lxw_format *input_for(const form *fm, const schema_column *c)
@@ -170,10 +181,14 @@ static void identity_rows(form *fm, lxw_worksheet *ws, const schema_file *f, lxw
     lxw_row_t r = FORMS_ID_ROW - 1;
     xw_text(x, ws, r, 0, "施設番号", x->f.header);
     xw_text(x, ws, r, 1, fm->n->id, fm->ff.locked_id);
-    xw_text(x, ws, r, 2, "施設名", x->f.header);
-    xw_text(x, ws, r, 3, fm->n->name, fm->ff.locked_id);
-    xw_text(x, ws, r, 4, "請求月", x->f.header);
-    xw_text(x, ws, r, 5, fm->mon, fm->ff.locked_id);
+    xw_text(x, ws, r, 2, "請求月", x->f.header);
+    xw_text(x, ws, r, 3, fm->mon, fm->ff.locked_id);
+    xw_text(x, ws, r, 4, "施設名", x->f.header);
+    /* the name may be long: it spans the rest of the row */
+    if (last > 5)
+        xw_merge(x, ws, r, 5, last, fm->n->name, fm->ff.locked_id);
+    else
+        xw_text(x, ws, r, 5, fm->n->name, fm->ff.locked_id);
     xw_merge(x, ws, 2, 0, last,
              "黄色の欄（6行目から）に1行ずつ記入してください。施設番号・施設名・請求月と見出しは"
              "変更できません。",
@@ -290,7 +305,7 @@ static void page_setup(form *fm, lxw_worksheet *ws, lxw_col_t last)
 {
     worksheet_set_paper(ws, 9); /* A4 */
     worksheet_set_landscape(ws);
-    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_fit_to_pages(ws, 1, 1); /* FORMS_LINES lines: one page per sheet */
     xw_check(&fm->x, worksheet_repeat_rows(ws, 0, FORMS_HEAD_ROW));
     xw_check(&fm->x, worksheet_print_area(ws, 0, 0, FORMS_LAST_ROW - 1, last));
     worksheet_freeze_panes(ws, FORMS_FIRST_ROW - 1, 0);
@@ -304,7 +319,8 @@ static void claim_sheet(form *fm, lxw_worksheet *ws, schema_file_id id, const fo
     lxw_col_t last = (lxw_col_t)(forms_width(f) > 6 ? forms_width(f) - 1 : 5);
     worksheet_set_column(ws, 0, 5, 12, NULL);
     header_rows(fm, ws, f);
-    worksheet_set_column(ws, 3, 3, forms_width(f) > 4 ? 14 : 24, NULL);
+    if (last == 5)
+        worksheet_set_column(ws, 5, 5, 26, NULL); /* room for the nursery's name */
     identity_rows(fm, ws, f, last);
     blank_lines(fm, ws, f);
     if (id == SCHEMA_CHILDREN)
@@ -320,9 +336,9 @@ static void instructions(form *fm, lxw_worksheet *ws, const char *issuer)
 {
     xw *x = &fm->x;
     char buf[512];
-    worksheet_set_column(ws, 0, 0, 26, NULL);
-    worksheet_set_column(ws, 1, 1, 50, NULL);
-    worksheet_set_column(ws, 2, 2, 40, NULL);
+    worksheet_set_column(ws, 0, 0, 30, NULL);
+    worksheet_set_column(ws, 1, 1, 52, NULL);
+    worksheet_set_column(ws, 2, 2, 52, NULL);
     snprintf(buf, sizeof buf, "医療的ケア児受入加算等 請求書（%s分）", fm->wareki);
     worksheet_set_row(ws, 0, 26, NULL);
     xw_merge(x, ws, 0, 0, 2, buf, x->f.title);
@@ -338,8 +354,8 @@ static void instructions(form *fm, lxw_worksheet *ws, const char *issuer)
     };
     lxw_row_t r = 3;
     for (size_t i = 0; i < sizeof steps / sizeof *steps; i++, r++) {
-        worksheet_set_row(ws, r, 30, NULL);
-        xw_merge(x, ws, r, 0, 2, steps[i], x->f.note_wrap);
+        worksheet_set_row(ws, r, 28, NULL);
+        xw_merge(x, ws, r, 0, 2, steps[i], fm->ff.wrap);
     }
     r++;
     xw_text(x, ws, r, 0, "項目", x->f.header);
@@ -351,20 +367,21 @@ static void instructions(form *fm, lxw_worksheet *ws, const char *issuer)
         for (size_t k = 0; k < sf->n_cols; k++, r++) {
             const schema_column *c = &sf->cols[k];
             snprintf(buf, sizeof buf, "%s：%s%s", sf->sheet, c->label, c->required ? "（必須）" : "");
-            xw_text(x, ws, r, 0, buf, x->f.text);
-            xw_text(x, ws, r, 1, c->hint, x->f.text);
+            worksheet_set_row(ws, r, c->n_codes > 4 ? 40 : 20, NULL);
+            xw_text(x, ws, r, 0, buf, fm->ff.wrap_b);
+            xw_text(x, ws, r, 1, c->hint, fm->ff.wrap_b);
             size_t k2 = 0;
             buf[0] = '\0';
             for (size_t i = 0; i < c->n_codes && k2 < sizeof buf; i++)
                 k2 += (size_t)snprintf(buf + k2, sizeof buf - k2, "%s%s", i ? "、" : "",
                                        c->codes[i].name);
-            xw_text(x, ws, r, 2, buf, x->f.text);
+            xw_text(x, ws, r, 2, buf, fm->ff.wrap_b);
         }
     }
     r++;
     snprintf(buf, sizeof buf, "提出先・お問い合わせ先：%s（記入した請求書をこのファイルのまま"
                               "電子メールで送ってください）", issuer);
-    xw_merge(x, ws, r, 0, 2, buf, x->f.plain);
+    xw_merge(x, ws, r, 0, 2, buf, x->f.subtitle);
     worksheet_set_paper(ws, 9);
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, 0);
