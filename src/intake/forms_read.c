@@ -141,16 +141,37 @@ static bool decimal(const char *s, num *out)
     return true;
 }
 
-/* A date: a 1900-system serial (number cell) or text 2025-05-01 / 2025/5/1. */
-static bool date_value(const xlsx_cell *c, const char *t, date_t *out)
+/* Full-width digits and ．，／－ (typed with the Japanese IME on) as ASCII,
+ * for reading numbers and dates typed as text. */
+static void ascii_digits(const char *s, char *out, size_t size)
+{
+    size_t k = 0;
+    while (*s && k + 1 < size) {
+        const unsigned char *u = (const unsigned char *)s;
+        if (u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x8C && u[2] <= 0x99) {
+            out[k++] = (char)(u[2] - 0x8C + ','); /* U+FF0C..FF19 → ',' .. '9' */
+            s += 3;
+        } else {
+            out[k++] = *s++;
+        }
+    }
+    out[k] = '\0';
+}
+
+/* A date: a 1900-system serial (number cell) or text 2025-05-01, 2025/5/1
+ * or 2025年5月1日. */
+static bool date_value(const xlsx_cell *c, const char *text, date_t *out)
 {
     if (c->kind == XLSX_NUMBER)
-        return xlsx_serial_date(t, out);
+        return xlsx_serial_date(text, out);
+    char t[64];
+    ascii_digits(text, t, sizeof t);
     if (date_parse_iso(t, strlen(t), out))
         return true;
-    int y, m, d;
-    char tail;
-    if (sscanf(t, "%4d/%2d/%2d%c", &y, &m, &d, &tail) == 3 && date_valid_ymd(y, m, d)) {
+    int y, m, d, n = -1;
+    if ((sscanf(t, "%4d/%2d/%2d%n", &y, &m, &d, &n) == 3 ||
+         sscanf(t, "%4d年%2d月%2d日%n", &y, &m, &d, &n) == 3) &&
+        n > 0 && !t[n] && date_valid_ymd(y, m, d)) {
         *out = date_from_ymd(y, m, d);
         return true;
     }
@@ -253,7 +274,9 @@ static const char *cell_value(sheet_rd *r, const schema_column *col, uint32_t ro
         if (col->type == SCHEMA_YEN && n > 3 && !strcmp(t + n - 3, "円"))
             t[n - 3] = '\0';
         num v;
-        if (!decimal(t, &v)) {
+        char a[128];
+        ascii_digits(t, a, sizeof a);
+        if (!decimal(a, &v)) {
             bad(r, row, c0, "%s: %s is not a number >= 0", col->label, shown(t, sh));
             return NULL;
         }

@@ -36,6 +36,7 @@ CARE = {"suction": "喀痰吸引", "tube_feeding": "経管栄養", "urinary_cath
 QUAL = {"nurse": "看護師", "assistant_nurse": "准看護師", "public_health_nurse": "保健師",
         "midwife": "助産師", "childcare_worker": "保育士", "other": "その他"}
 EMP = {"full_time": "常勤", "part_time": "非常勤"}
+FULL = str.maketrans("0123456789,", "０１２３４５６７８９，")
 
 
 def iso(s):
@@ -65,8 +66,11 @@ for fn in sorted(os.listdir(forms_dir)):
         for code in filter(None, l["care_types"].split(";")):
             wc.cell(r, sub[CARE[code]]).value = "○"
         d_from, d_to = iso(l["enrolled_from"]), iso(l["enrolled_to"])
-        # even lines: date cells; odd lines: text as typed
+        # even lines: date cells; odd lines: text as typed; every third: 2023年4月1日 in
+        # full-width digits (the IME on)
         wc.cell(r, cols["在籍開始日"]).value = d_from if i % 2 == 0 else d_from.strftime("%Y/%-m/%-d")
+        if i % 3 == 2:
+            wc.cell(r, cols["在籍開始日"]).value = d_from.strftime("%Y年%-m月%-d日").translate(FULL)
         if d_to:
             wc.cell(r, cols["在籍終了日"]).value = d_to if i % 2 == 0 else d_to.isoformat()
         r += 1
@@ -82,7 +86,7 @@ for fn in sorted(os.listdir(forms_dir)):
             h = l["hours"]
             ws_.cell(r, cols["勤務時間（月）"]).value = float(h) if "." in h else int(h)
         ws_.cell(r, cols["対象経費（円）"]).value = int(l["salary_cost"]) if i % 2 == 0 else \
-            "{:,}".format(int(l["salary_cost"]))
+            "{:,}円".format(int(l["salary_cost"])).translate(FULL)
         if l["other_income"]:
             ws_.cell(r, cols["寄付金その他の収入額（円）"]).value = int(l["other_income"])
         r += 1
