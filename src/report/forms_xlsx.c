@@ -135,12 +135,27 @@ static void column_validation(form *fm, lxw_worksheet *ws, const schema_column *
             validate(fm, ws, c0 + (lxw_col_t)i, &w, col, "「○」を選ぶか空欄にしてください。");
         }
         return;
-    case SCHEMA_CODE:
-        list_range(fm, col, formula, sizeof formula);
-        v.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
-        v.value_formula = formula;
+    case SCHEMA_CODE: {
+        /* The names inline when Excel allows it (255 bytes with the commas;
+         * libxlsxwriter 1.1.4 counts bytes), else a range of the lists sheet. */
+        char *names[65];
+        size_t bytes = 0, n = col->n_codes < 64 ? col->n_codes : 64;
+        for (size_t i = 0; i < n; i++) {
+            names[i] = (char *)col->codes[i].name;
+            bytes += strlen(names[i]) + 1;
+        }
+        names[n] = NULL;
+        list_range(fm, col, formula, sizeof formula); /* also there for reference */
+        if (n == col->n_codes && bytes <= 255) {
+            v.validate = LXW_VALIDATION_TYPE_LIST;
+            v.value_list = names;
+        } else {
+            v.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
+            v.value_formula = formula;
+        }
         validate(fm, ws, c0, &v, col, "一覧から選んでください。");
         return;
+    }
     case SCHEMA_DATE:
         v.validate = LXW_VALIDATION_TYPE_DATE;
         v.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
@@ -347,8 +362,8 @@ static void instructions(form *fm, lxw_worksheet *ws, const char *issuer)
     static const char *const steps[] = {
         "1　「児童」シートに、当月に在籍する医療的ケア児を1人1行で記入してください。",
         "2　「職員」シートに、当月に配置した看護師等を1人1行で記入してください。",
-        "3　前月の請求から、在籍中の児童と職員をあらかじめ記入してあります。内容を確認し、"
-        "退園・退職した人の行は消してください。",
+        ("3　前月の請求から、在籍中の児童と職員をあらかじめ記入してあります。内容を確認し、"
+         "退園・退職した人の行は消してください。"),
         "4　黄色の欄だけ入力できます。一覧のある欄は▼から選んでください。氏名は書かないでください。",
         "5　施設番号・施設名・請求月は変更できません。別の月・別の施設の様式は使えません。",
     };

@@ -47,8 +47,13 @@ assert [s.cell(r, 2).value for r in range(6, 9)] == ["看護師", "准看護師"
 assert s["E6"].value is None  # amounts are the month's own
 assert c.protection.sheet and s.protection.sheet
 assert c["B2"].protection.locked and not c["A6"].protection.locked
-dv = [d for d in s.data_validations.dataValidation if d.type == "list"]
-assert any("lists!" in (d.formula1 or "") for d in dv), [d.formula1 for d in dv]
+lists = {str(d.sqref): d.formula1 for d in s.data_validations.dataValidation if d.type == "list"}
+assert lists.get("B6:B35") == '"看護師,准看護師,保健師,助産師,保育士,その他"', lists
+assert lists.get("C6:C35") == '"常勤,非常勤"', lists
+types = {str(d.sqref): d.type for d in c.data_validations.dataValidation}
+assert types.get("J6:J35") == "date" and types.get("B6:B35") == "list", types
+assert {str(d.sqref): d.type for d in s.data_validations.dataValidation}.get("E6:E35") == "whole"
+assert wb["lists"]["A1"].value == "資格" and wb["lists"]["A2"].value == "看護師"
 assert c.page_setup.orientation == "landscape" and c.page_setup.paperSize in (9, "9")
 assert c.print_title_rows in ("1:5", "$1:$5"), c.print_title_rows  # title to headers
 PYEOF
