@@ -58,6 +58,10 @@ assert c.page_setup.orientation == "landscape" and c.page_setup.paperSize in (9,
 assert c.print_title_rows in ("1:5", "$1:$5"), c.print_title_rows  # title to headers
 PYEOF
 
+# a run of the month replaces OUT/M whole, but not the forms (a bug once: gone)
+run_month "$SAMPLE" $M "$WORK/out"
+expect_eq "$(ls "$FORMS" 2>/dev/null | grep -c '\.xlsx$')" "$want" "forms kept by a later run of $M"
+
 section "round trip: filled forms → intake → run"
 left=$($PY "$SRCDIR/tests/e2e/fill_forms.py" "$FORMS" "$SAMPLE/claims/$M" "$WORK/filled")
 # the 2025-05 CSVs also claim for ward-run W003, which gets no form (and no payment)
