@@ -30,6 +30,10 @@ typedef enum schema_type {
     SCHEMA_DATE,     /* ISO date in the CSV */
     SCHEMA_YEN,      /* whole yen >= 0 */
     SCHEMA_NUMBER,   /* a decimal >= 0 (hours: 92.5) */
+    /* not used by a built-in column yet; there for declared ones (SPEC 8.1) */
+    SCHEMA_DAYS,     /* whole days 0-31 */
+    SCHEMA_TEXT,     /* free text, at most 200 bytes, one line */
+    SCHEMA_BOOL,     /* "true" / "false" in the CSV; はい / いいえ on a form */
 } schema_type;
 
 typedef struct schema_code {

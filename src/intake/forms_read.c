@@ -232,8 +232,12 @@ static const char *cell_value(sheet_rd *r, const schema_column *col, uint32_t ro
         }
         return "";
     }
-    if (c->kind == XLSX_ERROR || c->kind == XLSX_BOOL) {
-        bad(r, row, c0, "%s: %s is not a value", col->label, shown(t, sh));
+    if (c->kind == XLSX_ERROR) {
+        bad(r, row, c0, "%s: %s is an Excel error, not a value", col->label, shown(t, sh));
+        return NULL;
+    }
+    if (c->kind == XLSX_BOOL && col->type != SCHEMA_BOOL) {
+        bad(r, row, c0, "%s: a TRUE/FALSE cell, not a value", col->label);
         return NULL;
     }
     switch (col->type) {
@@ -291,6 +295,40 @@ static const char *cell_value(sheet_rd *r, const schema_column *col, uint32_t ro
             return NULL;
         }
         return arena_strdup(r->a, out);
+    }
+    case SCHEMA_DAYS: {
+        num v;
+        char a[64];
+        ascii_digits(t, a, sizeof a);
+        if (!decimal(a, &v) || !num_is_int(v) || v.n > 31) {
+            bad(r, row, c0, "%s: %s is not a number of days (0-31)", col->label, shown(t, sh));
+            return NULL;
+        }
+        return arena_printf(r->a, "%lld", (long long)v.n);
+    }
+    case SCHEMA_TEXT:
+        for (const char *p = t; *p; p++)
+            if ((unsigned char)*p < 0x20) {
+                bad(r, row, c0, "%s: %s has a line break or control character", col->label,
+                    shown(t, sh));
+                return NULL;
+            }
+        if (strlen(t) > 200) {
+            bad(r, row, c0, "%s: %s is longer than 200 bytes", col->label, shown(t, sh));
+            return NULL;
+        }
+        return arena_strdup(r->a, t);
+    case SCHEMA_BOOL: {
+        static const char *const yes[] = {"はい", "true", "TRUE", "1", "○", "有"};
+        static const char *const no[] = {"いいえ", "false", "FALSE", "0", "×", "無"};
+        for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+            if (!strcmp(t, yes[i]))
+                return "true";
+            if (!strcmp(t, no[i]))
+                return "false";
+        }
+        bad(r, row, c0, "%s: %s is neither はい nor いいえ", col->label, shown(t, sh));
+        return NULL;
     }
     case SCHEMA_CODE_SET:
         break; /* handled above */

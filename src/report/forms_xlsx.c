@@ -87,7 +87,9 @@ static lxw_format *input_for(const form *fm, const schema_column *c)
 {
     switch (c->type) {
     case SCHEMA_DATE: return fm->ff.in_date;
-    case SCHEMA_YEN: return fm->ff.in_yen;
+    case SCHEMA_YEN:
+    case SCHEMA_DAYS: return fm->ff.in_yen;
+    case SCHEMA_BOOL: return fm->ff.in_mark;
     case SCHEMA_NUMBER: return fm->ff.in_num;
     case SCHEMA_CODE_SET: return fm->ff.in_mark;
     default: return fm->ff.in_text;
@@ -172,6 +174,26 @@ static void column_validation(form *fm, lxw_worksheet *ws, const schema_column *
         v.validate = LXW_VALIDATION_TYPE_DECIMAL;
         v.criteria = LXW_VALIDATION_CRITERIA_GREATER_THAN_OR_EQUAL_TO;
         validate(fm, ws, c0, &v, col, "0 以上の数を入力してください（例 92.5）。");
+        return;
+    case SCHEMA_DAYS:
+        v.validate = LXW_VALIDATION_TYPE_INTEGER;
+        v.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+        v.minimum_number = 0;
+        v.maximum_number = 31;
+        validate(fm, ws, c0, &v, col, "0 から 31 までの日数を入力してください。");
+        return;
+    case SCHEMA_BOOL: {
+        static char *yes_no[] = {"はい", "いいえ", NULL};
+        v.validate = LXW_VALIDATION_TYPE_LIST;
+        v.value_list = yes_no;
+        validate(fm, ws, c0, &v, col, "「はい」か「いいえ」を選んでください。");
+        return;
+    }
+    case SCHEMA_TEXT:
+        v.validate = LXW_VALIDATION_TYPE_LENGTH;
+        v.criteria = LXW_VALIDATION_CRITERIA_LESS_THAN_OR_EQUAL_TO;
+        v.value_number = 200;
+        validate(fm, ws, c0, &v, col, "200 文字以内で入力してください。");
         return;
     case SCHEMA_ID:
         v.validate = LXW_VALIDATION_TYPE_LENGTH;
