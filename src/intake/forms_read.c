@@ -30,6 +30,7 @@ typedef struct sheet_rd {
     const char *path, *base, *sheet;
     const xlsx_cell **grid; /* [row-1][col-1] for the form's rows and columns */
     uint32_t rows, cols;
+    uint32_t width;         /* columns of the lines */
     diag_list *d;
     arena *a;
     int errors;
@@ -427,6 +428,13 @@ static void grid_fill(sheet_rd *r, const xlsx_sheet *sh)
                 FORMS_LINES, FORMS_FIRST_ROW, FORMS_LAST_ROW);
             continue;
         }
+        if (c->col > r->width && c->row >= FORMS_FIRST_ROW && c->text[0]) {
+            char last[16];
+            xlsx_ref(1, r->width, last);
+            last[strlen(last) - 1] = '\0';
+            bad(r, c->row, c->col, "a value right of the form's columns (A-%s)", last);
+            continue;
+        }
         if (c->col <= r->cols && c->row <= r->rows)
             r->grid[(size_t)(c->row - 1) * r->cols + (c->col - 1)] = c;
     }
@@ -453,7 +461,8 @@ static void read_sheet(reader *rd, xlsx_book *b, const char *path, const char *b
         *form_nursery = -1;
         return;
     }
-    r.cols = forms_width(f) > 6 ? forms_width(f) : 6; /* row 2 spans A-F */
+    r.width = forms_width(f);
+    r.cols = r.width > 6 ? r.width : 6; /* row 2 spans A-F */
     grid_fill(&r, &sh);
     int32_t pos = identity(&r, f, rd->m, rd->reg);
     if (*form_nursery == -2)

@@ -357,6 +357,7 @@ static void test_bad_values(void **state)
         {"職員", "C6", "常勤", 0, false, false},
         {"職員", "D6", "-3", 0, false, false},
         {"職員", "E6", NULL, 1, false, true},        /* TRUE in a yen cell */
+        {"職員", "G7", "memo", 0, false, false},     /* right of A-F */
     };
     hand_form(&f, path, cells, sizeof cells / sizeof *cells);
     const char *p = path;
@@ -369,6 +370,7 @@ static void test_bad_values(void **state)
         {"児童!E6", "在籍終了日: '2025-02-30' is not a date (like 2025/4/1)"},
         {"児童!F6", "送迎の有無: 'たぶん' is neither はい nor いいえ"},
         {"児童!G6", "利用日数: '32' is not a number of days (0-31)"},
+        {"職員!G7", "a value right of the form's columns (A-F)"},
         {"職員!D6", "勤務時間（月）: '-3' is not a number >= 0"},
         {"職員!E6", "対象経費（円）: a TRUE/FALSE cell, not a value"},
     };
