@@ -111,6 +111,10 @@ static int write_forms(const cli_paths *paths, claim_month m, form_setup *fs, co
             continue;
         forms_prefill pre;
         prefill_for(prev, (int32_t)i, m, &fs->a, &pre);
+        if (pre.n_children > FORMS_LINES || pre.n_staff > FORMS_LINES)
+            fprintf(stderr, "kasan forms: warning: %s had %zu children and %zu staff lines last "
+                            "month; a form holds %d of each, the rest are not prefilled\n",
+                    n->id, pre.n_children, pre.n_staff, FORMS_LINES);
         char *path = arena_printf(&fs->a, "%s/%s.xlsx", stage, n->id);
         rc = forms_write_xlsx(&fs->schema, m, n, &pre, NULL, path, err, sizeof err);
         (*written)++;
