@@ -43,7 +43,8 @@ typedef struct xlsx_limits {
 extern const xlsx_limits XLSX_DEFAULT_LIMITS;
 
 typedef enum xlsx_kind {
-    XLSX_TEXT,   /* shared string, inline string, or a formula's string result */
+    XLSX_TEXT,   /* shared string, inline string, a formula's string result, or an
+                  * ISO 8601 date cell (t="d": "2025-05-01T00:00:00") */
     XLSX_NUMBER, /* the number as written: "12", "92.5", "4.5E-2" */
     XLSX_BOOL,   /* "0" or "1" */
     XLSX_ERROR,  /* "#N/A", "#VALUE!" ... */

@@ -167,12 +167,15 @@ static bool date_value(const xlsx_cell *c, const char *text, date_t *out)
         return xlsx_serial_date(text, out);
     char t[64];
     ascii_digits(text, t, sizeof t);
-    if (date_parse_iso(t, strlen(t), out))
+    size_t n = strlen(t);
+    if (n == 19 && t[10] == 'T' && !strcmp(t + 11, "00:00:00"))
+        n = 10; /* an ISO 8601 date cell (t="d") at midnight */
+    if (date_parse_iso(t, n, out))
         return true;
-    int y, m, d, n = -1;
-    if ((sscanf(t, "%4d/%2d/%2d%n", &y, &m, &d, &n) == 3 ||
-         sscanf(t, "%4d年%2d月%2d日%n", &y, &m, &d, &n) == 3) &&
-        n > 0 && !t[n] && date_valid_ymd(y, m, d)) {
+    int y, m, d, used = -1;
+    if ((sscanf(t, "%4d/%2d/%2d%n", &y, &m, &d, &used) == 3 ||
+         sscanf(t, "%4d年%2d月%2d日%n", &y, &m, &d, &used) == 3) &&
+        used > 0 && !t[used] && date_valid_ymd(y, m, d)) {
         *out = date_from_ymd(y, m, d);
         return true;
     }

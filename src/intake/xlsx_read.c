@@ -549,7 +549,8 @@ static void cell_finish(sheet_ctx *c)
         }
         text = b->sst[i];
         kind = XLSX_TEXT;
-    } else if (!strcmp(c->type, "inlineStr") || !strcmp(c->type, "str")) {
+    } else if (!strcmp(c->type, "inlineStr") || !strcmp(c->type, "str") ||
+               !strcmp(c->type, "d")) { /* d: an ISO 8601 date, as text */
         kind = XLSX_TEXT;
     } else if (!strcmp(c->type, "b")) {
         kind = XLSX_BOOL;

@@ -189,6 +189,7 @@ static void test_inline_and_prefixed(void **state)
         "<x:c r=\"D2\" t=\"str\"><x:f>A1&amp;\"x\"</x:f><x:v>a&amp;b</x:v></x:c>"
         "<x:c r=\"E2\" t=\"s\"><x:v>0</x:v></x:c>"
         "<x:c r=\"F2\" s=\"3\"/>"
+        "<x:c r=\"G2\" t=\"d\"><x:v>2025-05-01T00:00:00</x:v></x:c>"
         "</x:row></x:sheetData><x:sheetProtection sheet=\"1\"/></x:worksheet>";
     const char *sst = "<sst><si><r><t>看護</t></r><r><t>師</t></r><rPh><t>カンゴシ</t></rPh></si></sst>";
     const char *path = sheet_zip("inline.xlsx", sheet, sst);
@@ -198,7 +199,7 @@ static void test_inline_and_prefixed(void **state)
     arena ar = ARENA_INIT;
     xlsx_sheet s;
     assert_int_equal(xlsx_sheet_read(b, 0, &ar, &s, err, sizeof err), 0);
-    assert_int_equal(s.n, 4); /* F2 has no value */
+    assert_int_equal(s.n, 5); /* F2 has no value */
     assert_true(s.protected_);
     assert_string_equal(s.cells[0].text, "喀痰吸引");
     assert_int_equal(s.cells[0].kind, XLSX_TEXT);
@@ -207,6 +208,9 @@ static void test_inline_and_prefixed(void **state)
     assert_string_equal(s.cells[2].text, "a&b");
     assert_int_equal(s.cells[2].kind, XLSX_TEXT);
     assert_string_equal(s.cells[3].text, "看護師");
+    assert_string_equal(s.cells[4].ref, "G2");
+    assert_int_equal(s.cells[4].kind, XLSX_TEXT); /* an ISO date cell */
+    assert_string_equal(s.cells[4].text, "2025-05-01T00:00:00");
     arena_release(&ar);
     xlsx_close(b);
 }
