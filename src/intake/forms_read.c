@@ -202,33 +202,131 @@ static void list_names(const schema_column *col, char *buf, size_t size)
         k += (size_t)snprintf(buf + k, size - k, "%s%s", i ? "、" : "", col->codes[i].name);
 }
 
-/* The CSV value of schema column k in this row; NULL after reporting. */
+/* One cell being turned into a CSV value. */
+typedef struct cellv {
+    sheet_rd *r;
+    const schema_column *col;
+    const xlsx_cell *c;
+    uint32_t row, c0;
+    char *t;        /* the trimmed text (writable: 円 is cut off) */
+} cellv;
+
+/* Reports "LABEL: 'text' why" at the cell; returns NULL for the caller. */
+static const char *refuse(const cellv *v, const char *why)
+{
+    char sh[64];
+    bad(v->r, v->row, v->c0, "%s: %s %s", v->col->label, shown(v->t, sh), why);
+    return NULL;
+}
+
+/* One ○ column per code: the marked codes joined by ';' in list order. */
+static const char *v_code_set(sheet_rd *r, const schema_column *col, uint32_t row, uint32_t c0)
+{
+    char t[64], sh[64];
+    strbuf sb;
+    sb_init(&sb);
+    bool ok = true;
+    for (size_t i = 0; i < col->n_codes; i++) {
+        bool on;
+        if (!mark_value(trimmed(at(r, row, c0 + (uint32_t)i), t, sizeof t), &on)) {
+            bad(r, row, c0 + (uint32_t)i, "%s: %s is not a mark (choose ○ or leave empty)",
+                col->codes[i].name, shown(t, sh));
+            ok = false;
+        } else if (on) {
+            if (sb.len)
+                sb_addc(&sb, ';');
+            sb_adds(&sb, col->codes[i].code);
+        }
+    }
+    const char *out = ok ? arena_strdup(r->a, sb.buf) : NULL;
+    sb_release(&sb);
+    return out;
+}
+
+/* Text of at most max bytes without control characters (and, for an id,
+ * without ';'). */
+static const char *v_text(const cellv *v, size_t max, bool id)
+{
+    for (const char *p = v->t; *p; p++)
+        if ((unsigned char)*p < 0x20 || (id && *p == ';'))
+            return refuse(v, id ? "has a control character or ';'"
+                                : "has a line break or control character");
+    if (strlen(v->t) > max)
+        return refuse(v, id ? "is longer than 32 bytes" : "is longer than 200 bytes");
+    return arena_strdup(v->r->a, v->t);
+}
+
+static const char *v_code(const cellv *v)
+{
+    const schema_code *sc = schema_find_code(v->col, v->t);
+    if (sc)
+        return sc->code;
+    char names[512], why[600];
+    list_names(v->col, names, sizeof names);
+    snprintf(why, sizeof why, "is not in the list (%s)", names);
+    return refuse(v, why);
+}
+
+static const char *v_date(const cellv *v)
+{
+    date_t dt;
+    if (!date_value(v->c, v->t, &dt))
+        return refuse(v, "is not a date (like 2025/4/1)");
+    char iso[11];
+    date_format_iso(dt, iso);
+    return arena_strdup(v->r->a, iso);
+}
+
+/* Yen (whole, "386,000円" allowed as text) or a decimal number (hours). */
+static const char *v_amount(const cellv *v, bool yen)
+{
+    size_t n = strlen(v->t);
+    if (yen && n > 3 && !strcmp(v->t + n - 3, "円"))
+        v->t[n - 3] = '\0';
+    num x;
+    char a[128], out[64];
+    ascii_digits(v->t, a, sizeof a);
+    if (!decimal(a, &x))
+        return refuse(v, "is not a number >= 0");
+    if (yen && !num_is_int(x))
+        return refuse(v, "is not whole yen");
+    num_format(x, out, sizeof out);
+    if (strchr(out, '/'))
+        return refuse(v, "is not a decimal number");
+    return arena_strdup(v->r->a, out);
+}
+
+static const char *v_days(const cellv *v)
+{
+    num x;
+    char a[64];
+    ascii_digits(v->t, a, sizeof a);
+    if (!decimal(a, &x) || !num_is_int(x) || x.n > 31)
+        return refuse(v, "is not a number of days (0-31)");
+    return arena_printf(v->r->a, "%lld", (long long)x.n);
+}
+
+static const char *v_bool(const cellv *v)
+{
+    static const char *const yes[] = {"はい", "true", "TRUE", "1", "○", "有"};
+    static const char *const no[] = {"いいえ", "false", "FALSE", "0", "×", "無"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+        if (!strcmp(v->t, yes[i]))
+            return "true";
+        if (!strcmp(v->t, no[i]))
+            return "false";
+    }
+    return refuse(v, "is neither はい nor いいえ");
+}
+
+/* The CSV value of a schema column in this row; NULL after reporting. */
 static const char *cell_value(sheet_rd *r, const schema_column *col, uint32_t row, uint32_t c0)
 {
-    char t[1024], sh[64];
-    const xlsx_cell *c = at(r, row, c0);
-    if (col->type == SCHEMA_CODE_SET) {
-        strbuf sb;
-        sb_init(&sb);
-        bool ok = true;
-        for (size_t i = 0; i < col->n_codes; i++) {
-            const xlsx_cell *m = at(r, row, c0 + (uint32_t)i);
-            bool on;
-            if (!mark_value(trimmed(m, t, sizeof t), &on)) {
-                bad(r, row, c0 + (uint32_t)i, "%s: %s is not a mark (choose ○ or leave empty)",
-                    col->codes[i].name, shown(t, sh));
-                ok = false;
-            } else if (on) {
-                if (sb.len)
-                    sb_addc(&sb, ';');
-                sb_adds(&sb, col->codes[i].code);
-            }
-        }
-        const char *v = ok ? arena_strdup(r->a, sb.buf) : NULL;
-        sb_release(&sb);
-        return v;
-    }
-    trimmed(c, t, sizeof t);
+    if (col->type == SCHEMA_CODE_SET)
+        return v_code_set(r, col, row, c0);
+    char t[1024];
+    cellv v = {r, col, at(r, row, c0), row, c0, t};
+    trimmed(v.c, t, sizeof t);
     if (!*t) {
         if (col->required) {
             bad(r, row, c0, "%s is empty", col->label);
@@ -236,106 +334,22 @@ static const char *cell_value(sheet_rd *r, const schema_column *col, uint32_t ro
         }
         return "";
     }
-    if (c->kind == XLSX_ERROR) {
-        bad(r, row, c0, "%s: %s is an Excel error, not a value", col->label, shown(t, sh));
-        return NULL;
-    }
-    if (c->kind == XLSX_BOOL && col->type != SCHEMA_BOOL) {
+    if (v.c->kind == XLSX_ERROR)
+        return refuse(&v, "is an Excel error, not a value");
+    if (v.c->kind == XLSX_BOOL && col->type != SCHEMA_BOOL) {
         bad(r, row, c0, "%s: a TRUE/FALSE cell, not a value", col->label);
         return NULL;
     }
     switch (col->type) {
-    case SCHEMA_ID:
-        for (const char *p = t; *p; p++)
-            if ((unsigned char)*p < 0x20 || *p == ';') {
-                bad(r, row, c0, "%s: %s has a control character or ';'", col->label, shown(t, sh));
-                return NULL;
-            }
-        if (strlen(t) > 32) {
-            bad(r, row, c0, "%s: %s is longer than 32 bytes", col->label, shown(t, sh));
-            return NULL;
-        }
-        return arena_strdup(r->a, t);
-    case SCHEMA_CODE: {
-        const schema_code *sc = schema_find_code(col, t);
-        if (!sc) {
-            char names[512];
-            list_names(col, names, sizeof names);
-            bad(r, row, c0, "%s: %s is not in the list (%s)", col->label, shown(t, sh), names);
-            return NULL;
-        }
-        return sc->code;
-    }
-    case SCHEMA_DATE: {
-        date_t dt;
-        if (!date_value(c, t, &dt)) {
-            bad(r, row, c0, "%s: %s is not a date (like 2025/4/1)", col->label, shown(t, sh));
-            return NULL;
-        }
-        char iso[11];
-        date_format_iso(dt, iso);
-        return arena_strdup(r->a, iso);
-    }
-    case SCHEMA_YEN:
-    case SCHEMA_NUMBER: {
-        size_t n = strlen(t);
-        if (col->type == SCHEMA_YEN && n > 3 && !strcmp(t + n - 3, "円"))
-            t[n - 3] = '\0';
-        num v;
-        char a[128];
-        ascii_digits(t, a, sizeof a);
-        if (!decimal(a, &v)) {
-            bad(r, row, c0, "%s: %s is not a number >= 0", col->label, shown(t, sh));
-            return NULL;
-        }
-        if (col->type == SCHEMA_YEN && !num_is_int(v)) {
-            bad(r, row, c0, "%s: %s is not whole yen", col->label, shown(t, sh));
-            return NULL;
-        }
-        char out[64];
-        num_format(v, out, sizeof out);
-        if (strchr(out, '/')) {
-            bad(r, row, c0, "%s: %s is not a decimal number", col->label, shown(t, sh));
-            return NULL;
-        }
-        return arena_strdup(r->a, out);
-    }
-    case SCHEMA_DAYS: {
-        num v;
-        char a[64];
-        ascii_digits(t, a, sizeof a);
-        if (!decimal(a, &v) || !num_is_int(v) || v.n > 31) {
-            bad(r, row, c0, "%s: %s is not a number of days (0-31)", col->label, shown(t, sh));
-            return NULL;
-        }
-        return arena_printf(r->a, "%lld", (long long)v.n);
-    }
-    case SCHEMA_TEXT:
-        for (const char *p = t; *p; p++)
-            if ((unsigned char)*p < 0x20) {
-                bad(r, row, c0, "%s: %s has a line break or control character", col->label,
-                    shown(t, sh));
-                return NULL;
-            }
-        if (strlen(t) > 200) {
-            bad(r, row, c0, "%s: %s is longer than 200 bytes", col->label, shown(t, sh));
-            return NULL;
-        }
-        return arena_strdup(r->a, t);
-    case SCHEMA_BOOL: {
-        static const char *const yes[] = {"はい", "true", "TRUE", "1", "○", "有"};
-        static const char *const no[] = {"いいえ", "false", "FALSE", "0", "×", "無"};
-        for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
-            if (!strcmp(t, yes[i]))
-                return "true";
-            if (!strcmp(t, no[i]))
-                return "false";
-        }
-        bad(r, row, c0, "%s: %s is neither はい nor いいえ", col->label, shown(t, sh));
-        return NULL;
-    }
-    case SCHEMA_CODE_SET:
-        break; /* handled above */
+    case SCHEMA_ID: return v_text(&v, 32, true);
+    case SCHEMA_TEXT: return v_text(&v, 200, false);
+    case SCHEMA_CODE: return v_code(&v);
+    case SCHEMA_DATE: return v_date(&v);
+    case SCHEMA_YEN: return v_amount(&v, true);
+    case SCHEMA_NUMBER: return v_amount(&v, false);
+    case SCHEMA_DAYS: return v_days(&v);
+    case SCHEMA_BOOL: return v_bool(&v);
+    case SCHEMA_CODE_SET: break; /* above */
     }
     return NULL;
 }
