@@ -132,64 +132,55 @@ static int entry_index(xlsx_book *b, const char *name)
     return i < 0 || i > INT32_MAX ? -1 : (int)i;
 }
 
-/* Streams entry `name` through a parser set up with ud's handlers.  Checks
- * the declared and the real uncompressed size against the limits. */
-static int xp_run(xp *x, const char *name, XML_StartElementHandler st, XML_EndElementHandler en,
-                  XML_CharacterDataHandler chars)
+/* Opens entry `name` after checking its declared sizes against the limits;
+ * its compressed size in *comp.  NULL after saying why. */
+static zip_file_t *entry_open(xp *x, const char *name, size_t *comp)
 {
     xlsx_book *b = x->b;
-    x->entry = name;
+    const xlsx_limits *L = &b->lim;
     int idx = entry_index(b, name);
     if (idx < 0) {
         say(x->err, x->errsz, "not an xlsx workbook: no %s inside", name);
-        return -1;
+        return NULL;
     }
     zip_stat_t zs;
     zip_stat_init(&zs);
     if (zip_stat_index(b->za, (zip_uint64_t)idx, 0, &zs) != 0) {
         say(x->err, x->errsz, "%s: unreadable zip entry", name);
-        return -1;
+        return NULL;
     }
-    size_t comp = (zs.valid & ZIP_STAT_COMP_SIZE) ? (size_t)zs.comp_size : 0;
+    *comp = (zs.valid & ZIP_STAT_COMP_SIZE) ? (size_t)zs.comp_size : 0;
     size_t size = (zs.valid & ZIP_STAT_SIZE) ? (size_t)zs.size : 0;
-    const xlsx_limits *L = &b->lim;
     if (size > L->max_entry) {
         say(x->err, x->errsz, "%s: %zu bytes uncompressed, more than the %zu allowed (refused)",
             name, size, L->max_entry);
-        return -1;
+        return NULL;
     }
-    if (size > XLSX_RATIO_FLOOR && size / (comp ? comp : 1) > L->max_ratio) {
+    if (size > XLSX_RATIO_FLOOR && size / (*comp ? *comp : 1) > L->max_ratio) {
         say(x->err, x->errsz,
             "%s: inflates %zu bytes to %zu, more than %zu times (a zip bomb? refused)", name,
-            comp, size, L->max_ratio);
-        return -1;
+            *comp, size, L->max_ratio);
+        return NULL;
     }
     zip_file_t *zf = zip_fopen_index(b->za, (zip_uint64_t)idx, 0);
-    if (!zf) {
-        say(x->err, x->errsz, "%s: cannot read the zip entry (%s)", name,
-            zip_strerror(b->za));
-        return -1;
-    }
-    XML_Parser p = XML_ParserCreate("UTF-8");
-    if (!p)
-        abort();
-    x->p = p;
-    XML_SetUserData(p, x);
-    XML_SetElementHandler(p, st, en);
-    XML_SetCharacterDataHandler(p, chars);
-    XML_SetStartDoctypeDeclHandler(p, on_doctype);
-    XML_SetEntityDeclHandler(p, on_entity);
-    XML_SetParamEntityParsing(p, XML_PARAM_ENTITY_PARSING_NEVER);
+    if (!zf)
+        say(x->err, x->errsz, "%s: cannot read the zip entry (%s)", name, zip_strerror(b->za));
+    return zf;
+}
 
+/* Feeds the entry to the parser 16 KB at a time, counting what it really
+ * inflates to (the declared sizes may lie).  0 or -1 after saying why. */
+static int entry_stream(xp *x, zip_file_t *zf, size_t comp)
+{
+    xlsx_book *b = x->b;
+    const xlsx_limits *L = &b->lim;
     char buf[16384];
     size_t read = 0;
-    int rc = 0;
     for (;;) {
         zip_int64_t n = zip_fread(zf, buf, sizeof buf);
         if (n < 0) {
-            say(x->err, x->errsz, "%s: damaged zip entry (%s)", name, zip_file_strerror(zf));
-            rc = -1;
-            break;
+            say(x->err, x->errsz, "%s: damaged zip entry (%s)", x->entry, zip_file_strerror(zf));
+            return -1;
         }
         read += (size_t)n;
         b->total += (size_t)n;
@@ -198,27 +189,46 @@ static int xp_run(xp *x, const char *name, XML_StartElementHandler st, XML_EndEl
             say(x->err, x->errsz,
                 "%s: inflates beyond the limits (%zu bytes from %zu compressed; a zip bomb? "
                 "refused)",
-                name, read, comp);
-            rc = -1;
-            break;
+                x->entry, read, comp);
+            return -1;
         }
-        if (XML_Parse(p, buf, (int)n, n == 0) != XML_STATUS_OK) {
+        if (XML_Parse(x->p, buf, (int)n, n == 0) != XML_STATUS_OK) {
             if (!x->failed)
-                say(x->err, x->errsz, "%s:%lu:%lu: not well-formed XML (%s)", name,
-                    (unsigned long)XML_GetCurrentLineNumber(p),
-                    (unsigned long)XML_GetCurrentColumnNumber(p) + 1,
-                    XML_ErrorString(XML_GetErrorCode(p)));
-            rc = -1;
-            break;
+                say(x->err, x->errsz, "%s:%lu:%lu: not well-formed XML (%s)", x->entry,
+                    (unsigned long)XML_GetCurrentLineNumber(x->p),
+                    (unsigned long)XML_GetCurrentColumnNumber(x->p) + 1,
+                    XML_ErrorString(XML_GetErrorCode(x->p)));
+            return -1;
         }
-        if (x->failed) {
-            rc = -1;
-            break;
-        }
+        if (x->failed)
+            return -1;
         if (n == 0)
-            break;
+            return 0;
     }
-    XML_ParserFree(p);
+}
+
+/* Streams entry `name` through a parser with these handlers (user data x).
+ * No DOCTYPE, so no entity, is ever accepted. */
+static int xp_run(xp *x, const char *name, XML_StartElementHandler st, XML_EndElementHandler en,
+                  XML_CharacterDataHandler chars)
+{
+    x->entry = name;
+    size_t comp = 0;
+    zip_file_t *zf = entry_open(x, name, &comp);
+    if (!zf)
+        return -1;
+    x->p = XML_ParserCreate("UTF-8");
+    if (!x->p)
+        abort();
+    XML_SetUserData(x->p, x);
+    XML_SetElementHandler(x->p, st, en);
+    XML_SetCharacterDataHandler(x->p, chars);
+    XML_SetStartDoctypeDeclHandler(x->p, on_doctype);
+    XML_SetEntityDeclHandler(x->p, on_entity);
+    XML_SetParamEntityParsing(x->p, XML_PARAM_ENTITY_PARSING_NEVER);
+    int rc = entry_stream(x, zf, comp);
+    XML_ParserFree(x->p);
+    x->p = NULL;
     zip_fclose(zf);
     return rc;
 }

@@ -207,11 +207,24 @@ def rows(f):
                          for i in range(r, r + 4096)))
     f.write(b"</sheetData></worksheet>")
 book("rows.xlsx", rows)
+# a bomb whose headers lie: 20 MB of spaces declared as 1,000 bytes; refused
+# while inflating, at the first MB past the ratio
+import io, struct
+def liar():
+    b = io.BytesIO()
+    sheet = b"<worksheet>" + b" " * (20 << 20) + b"</worksheet>"
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", WB)
+        z.writestr("xl/_rels/workbook.xml.rels", RELS)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    data = b.getvalue().replace(struct.pack("<I", len(sheet)), struct.pack("<I", 1000))
+    open(f"{h}/liar.xlsx", "wb").write(data)
+liar()
 book("deep.xlsx", "<worksheet>" + "<a>" * 10000 + "</a>" * 10000 + "</worksheet>")
 book("xxe.xlsx", '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
      '<worksheet><sheetData><row><c t="inlineStr"><is><t>&x;</t></is></c></row></sheetData></worksheet>')
 PYEOF
-for f in big bomb bomb30 rows lastrow deep xxe; do
+for f in big bomb bomb30 liar rows lastrow deep xxe; do
     D4=$(data_copy "h$f")
     t0=$(date +%s)
     kasan intake --month $M --data "$D4" --rules "$RULES" "$H/$f.xlsx"
