@@ -19,6 +19,8 @@ static const struct {
     {"audit", cmd_audit, "verify the ledger (audit verify) or export its log (audit export)"},
     {"restore", cmd_restore, "put a finalized month's outputs back from the ledger"},
     {"settle", cmd_settle, "year-end settlement (精算) of a fiscal year: 追加交付 / 返還"},
+    {"forms", cmd_forms, "write the nurseries' Excel claim forms of a month"},
+    {"intake", cmd_intake, "read filled claim forms into the month's claim files"},
 };
 
 static void usage(FILE *f)
