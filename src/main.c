@@ -17,6 +17,10 @@ static const struct {
     {"diff", cmd_diff, "the same month's claims under two rule sets"},
     {"budget", cmd_budget, "budget execution of a fiscal year"},
     {"audit", cmd_audit, "verify the ledger (audit verify) or export its log (audit export)"},
+    {"restore", cmd_restore, "put a finalized month's outputs back from the ledger"},
+    {"settle", cmd_settle, "year-end settlement (精算) of a fiscal year: 追加交付 / 返還"},
+    {"forms", cmd_forms, "write the nurseries' Excel claim forms of a month"},
+    {"intake", cmd_intake, "read filled claim forms into the month's claim files"},
 };
 
 static void usage(FILE *f)
@@ -26,8 +30,9 @@ static void usage(FILE *f)
                "licensed nurseries (医療的ケア児受入加算・看護師等配置補助).\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
-    fprintf(f, "\ncommon options: --data DIR (fixtures/sample-ward/), --rules DIR (rules/), "
-               "--out DIR (out/)\nexit codes: 0 ok, 1 usage, 2 invalid rules or input, "
+    fprintf(f, "\ncommon options, accepted by every command: --data DIR (fixtures/sample-ward/),\n"
+               "--rules DIR (rules/), --out DIR (out/)\n"
+               "exit codes: 0 ok, 1 usage, 2 invalid rules or input, "
                "3 refused, 4 difference found, 5 internal or I/O error\n");
 }
 

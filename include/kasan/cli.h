@@ -21,5 +21,9 @@ int cmd_replay(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_budget(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+int cmd_settle(int argc, char **argv); /* src/cli/settle.c: year-end settlement */
+int cmd_forms(int argc, char **argv);
+int cmd_intake(int argc, char **argv);
 
 #endif

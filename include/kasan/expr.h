@@ -50,6 +50,12 @@ typedef struct expr_compiler {
     /* ... and the line fields and month values it reads, by name */
     const char **fields;
     size_t n_fields, cap_fields;
+    /* Settlement formulas (精算, SPEC 6.2) only: `months` and the actuals
+     * fields are names, and inside an aggregate over months resolve_month
+     * names the program's monthly nursery values (NULL elsewhere). */
+    bool settlement;
+    expr_resolver resolve_month;
+    void *resolve_month_ctx;
 } expr_compiler;
 
 typedef struct expr_code {
@@ -76,6 +82,13 @@ typedef struct eval_ctx {
     size_t cur_child, cur_staff; /* the line a line-scope formula is on */
     int days_in_month;
     date_t month_start, month_end;
+    /* settlement only: per month, the monthly program's values indexed like
+     * its rule values ([month * month_stride + value index]), and the
+     * actuals report's yen fields */
+    const value *month_vals;
+    size_t n_months, cur_month;
+    int month_stride;
+    int64_t reported_salary_cost, reported_other_income;
     /* first error: status and the node where it happened */
     num_status err;
     const char *err_msg;
@@ -85,10 +98,16 @@ typedef struct eval_ctx {
 /* The language's field table (fields.c): what a formula reads besides
  * program values — the fields of a child or staff line, and the month's
  * values (readable at every scope; children and staff are the line
- * collections aggregates run over).  One table, used by the type checker,
- * the evaluator and explain; built-in entries today, to be extended with
- * declared columns at rule-load time. */
-typedef enum expr_field_kind { EXPR_FIELD_CHILD, EXPR_FIELD_STAFF, EXPR_FIELD_MONTH } expr_field_kind;
+ * collections aggregates run over), and the names of settlement formulas
+ * only (SPEC 6.2: the year's months, the actuals report fields).  One
+ * table, used by the type checker, the evaluator and explain; built-in
+ * entries today, to be extended with declared columns at rule-load time. */
+typedef enum expr_field_kind {
+    EXPR_FIELD_CHILD,
+    EXPR_FIELD_STAFF,
+    EXPR_FIELD_MONTH,
+    EXPR_FIELD_SETTLE
+} expr_field_kind;
 typedef struct expr_field {
     const char *name;
     expr_field_kind kind;

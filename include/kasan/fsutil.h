@@ -6,9 +6,18 @@
 #define KASAN_FSUTIL_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "kasan/arena.h"
+
+/* Inputs are read whole, and only from regular files of at most this size: a
+ * FIFO, a device (/dev/zero) or a directory is refused without blocking or
+ * reading (errno FS_ENOTREG or EISDIR), a larger file with EFBIG. */
+#define FS_MAX_INPUT_BYTES ((uint64_t)256 << 20)
+enum { FS_ENOTREG = 10001, FS_ECHANGED = 10002 }; /* errno values of our own */
+/* strerror() that also knows FS_ENOTREG, FS_ECHANGED and the input limit. */
+const char *fs_strerror(int err);
 
 /* Reads a whole file into malloc'd memory (NUL-terminated; free() it). */
 int fs_read_file(const char *path, char **data, size_t *len);
@@ -32,5 +41,16 @@ void fs_out_abort(fs_out *o);
 
 /* Removes a directory tree (used to clear a draft's stale statements). */
 int fs_remove_tree(const char *path);
+
+/* Leftovers: work files and directories named PREFIX + PID (a run's
+ * ".2025-05.staging-4242", "2025-05.old-4242").  A process killed before it
+ * cleaned up leaves them behind; only those of dead processes may go. */
+bool fs_pid_alive(long pid); /* kill(pid, 0): false only for ESRCH */
+/* Calls fn(path, pid, alive, ctx) for each entry of dir named prefix+PID,
+ * until fn returns false.  0, or -1 if dir cannot be listed (absent is 0). */
+typedef bool (*fs_leftover_fn)(const char *path, long pid, bool alive, void *ctx);
+int fs_each_leftover(const char *dir, const char *prefix, fs_leftover_fn fn, void *ctx);
+/* Removes the leftovers of dead processes; returns how many, or -1. */
+int fs_remove_dead_leftovers(const char *dir, const char *prefix);
 
 #endif

@@ -27,7 +27,12 @@
 typedef struct nursery {
     const char *id, *name, *kind, *operator_name;
     date_t active_from, active_to; /* active_to DATE_OPEN when empty */
+    /* 振込先: "" when left empty (account_type NULL), which only a kind other
+     * than the paid one may do */
     const char *bank_name, *bank_branch, *account_type, *account_number, *account_holder;
+    /* for the transfer file (SPEC 7), NULL when empty or the column is absent:
+     * 金融機関コード (4 digits), 支店コード (3 digits), names in katakana */
+    const char *bank_code, *branch_code, *bank_name_kana, *branch_name_kana;
     int line;
 } nursery;
 
@@ -57,12 +62,22 @@ typedef struct intake_vocab {
     size_t n_care_types;
 } intake_vocab;
 
-int registry_parse(const char *name, const char *data, size_t len, arena *a, registry *out,
-                   diag_list *d);
+/* paid_kind: the registry kind that is paid (the terms' eligible_nursery_kind),
+ * whose 振込先 columns are required; other kinds may leave them empty.  NULL
+ * requires them of every nursery. */
+int registry_parse(const char *name, const char *data, size_t len, const char *paid_kind,
+                   arena *a, registry *out, diag_list *d);
 int children_parse(const char *name, const char *data, size_t len, const registry *reg,
                    const intake_vocab *vocab, arena *a, claims *out, diag_list *d);
 int staff_parse(const char *name, const char *data, size_t len, const registry *reg, arena *a,
                 claims *out, diag_list *d);
+
+/* Reads and parses the registry at path (name is the display name for
+ * messages; NULL = path), for paid_kind as registry_parse.  An unreadable
+ * file is reported through diag.  For tools that need only the registry
+ * (kasan forms). */
+int intake_load_registry(const char *path, const char *name, const char *paid_kind, arena *a,
+                         registry *out, diag_list *d);
 
 /* Whether s is a nursery id: [A-Z0-9-]{1,16}. */
 bool intake_id_valid(const char *s, size_t len);
@@ -87,20 +102,27 @@ enum { INPUT_REGISTRY, INPUT_CHILDREN, INPUT_STAFF, INPUT_COUNT };
  * into the arena, SHA-256 included; an unreadable file is reported. */
 int intake_read_month(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
                       diag_list *d);
+/* Reads one file at path into the arena, SHA-256 included (name = path);
+ * an unreadable file is reported. */
+int intake_read_file(const char *path, arena *a, input_file *out, diag_list *d);
 /* Reads only DATA/claims/YYYY-MM/{children,nurses}.csv into out[1..2]. */
 int intake_read_claims(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
                        diag_list *d);
 
 /* The registry read, hashed and parsed once for the months of one run
  * (kasan run --fy): intake_parse_month borrows it instead of parsing
- * in[INPUT_REGISTRY], so it must outlive those months. */
+ * in[INPUT_REGISTRY], so it must outlive those months.  It is parsed for
+ * paid_kind (see registry_parse); a month whose terms pay another kind
+ * parses the same bytes again. */
 typedef struct shared_registry {
     arena a;
     input_file file;
+    const char *paid_kind;
     registry reg;
 } shared_registry;
 
-int shared_registry_load(const char *data_dir, shared_registry *sr, diag_list *d);
+int shared_registry_load(const char *data_dir, const char *paid_kind, shared_registry *sr,
+                         diag_list *d);
 void shared_registry_free(shared_registry *sr);
 
 /* A month's input as records: what an intake path (the CSV files today, the
@@ -113,9 +135,12 @@ typedef struct intake_month {
 } intake_month;
 
 /* Parses a month's files (fresh or archived; bytes borrowed, names copied
- * into a, a missing sha256 computed), borrowing sr's registry when sr is
- * not NULL.  Returns 0, or -1 with every problem of the files in d. */
+ * into a, a missing sha256 computed) for paid_kind (the terms'
+ * eligible_kind, see registry_parse), borrowing sr's registry when sr is not
+ * NULL and was parsed for the same kind.  Returns 0, or -1 with every
+ * problem of the files in d. */
 int intake_parse_month(const input_file in[INPUT_COUNT], const shared_registry *sr,
-                       const intake_vocab *vocab, arena *a, intake_month *out, diag_list *d);
+                       const char *paid_kind, const intake_vocab *vocab, arena *a,
+                       intake_month *out, diag_list *d);
 
 #endif

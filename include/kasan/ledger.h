@@ -34,7 +34,9 @@
  *   LEDGER_IO                    any other SQLite or file-system failure
  *
  * Schema (version 1): meta(key, value); runs; run_programs; payments; blobs;
- * run_files; events.  See src/ledger/store.c for the DDL. */
+ * run_files; events.  See src/ledger/store.c for the DDL.  Event actions:
+ * "finalize" and "supersede" (each records a run), "refuse" (a refused
+ * finalization, no run). */
 #ifndef KASAN_LEDGER_H
 #define KASAN_LEDGER_H
 #include <stdbool.h>
@@ -126,9 +128,11 @@ typedef struct ledger_finalize_res {
     int64_t fy_paid_before_yen;  /* current runs of the FY's other months */
     int64_t fy_paid_after_yen;   /* + this run */
     int64_t overrun_yen;         /* fy_paid_after − line amount when > 0, else 0 */
-    int64_t event_seq;           /* the audit event appended (LEDGER_OK only) */
+    int64_t event_seq;           /* the audit event appended: the finalization (LEDGER_OK),
+                                  * or the refusal event of a refused one (see
+                                  * ledger_finalize); 0 if none */
     char event_hash[SHA256_HEX_LEN + 1]; /* its hash: the anchor to write down outside the
-                                          * ledger (LEDGER_OK only) */
+                                          * ledger */
     char superseded_run_id[128]; /* "" unless a run was superseded */
 } ledger_finalize_res;
 
@@ -184,8 +188,33 @@ const char *ledger_errmsg(const ledger *lg);
 const char *ledger_strstatus(int status);
 
 /* Records a finalized month in one transaction (see the codes above).  res
- * is filled for LEDGER_OK and LEDGER_OVER_BUDGET. */
+ * is filled for LEDGER_OK and LEDGER_OVER_BUDGET.  A refusal
+ * (LEDGER_ALREADY_FINALIZED, LEDGER_NOTHING_TO_SUPERSEDE, LEDGER_OVER_BUDGET)
+ * writes nothing of the run but is itself recorded, with ledger_refuse(), as
+ * a "refuse" event whose reason is ledger_errmsg()'s text; its seq and hash go
+ * to res->event_seq/event_hash (event_seq 0 if it could not be recorded, which
+ * ledger_errmsg() then says; the status is still the refusal). */
 int ledger_finalize(ledger *lg, const ledger_finalize_req *req, ledger_finalize_res *res);
+
+/* A finalization refused (SPEC 1.4: over the budget, already finalized, no
+ * budget line, ...), for the audit trail: who, which month, which run was
+ * refused, and why.  No payments. */
+typedef struct ledger_refusal {
+    const char *month;   /* "YYYY-MM" */
+    const char *run_id;  /* the refused run (its outputs are not kept), or NULL */
+    const char *actor;   /* operator (login name) */
+    const char *code;    /* short reason code, [a-z_]+: "over_budget", "already_finalized",
+                          * "nothing_to_supersede", "no_budget_line", ... */
+    const char *reason;  /* the text the operator was shown */
+    bool supersede;      /* the refused request was a correction (修正) */
+} ledger_refusal;
+
+/* Appends a "refuse" event (payload {code, month, reason, requested:
+ * "finalize"|"supersede", run_id}, time = now) in its own transaction; for
+ * refusals decided outside ledger_finalize.  seq and hash (each may be NULL)
+ * receive the event's number and hash. */
+int ledger_refuse(ledger *lg, const ledger_refusal *r, int64_t *seq,
+                  char hash[SHA256_HEX_LEN + 1]);
 
 /* Current run of each month of fiscal year fy (April first); months without
  * one are left out. */

@@ -2,8 +2,8 @@
  *
  * A rule_set owns everything it loaded (one arena): every version of every
  * program, the shared terms (care type vocabulary, eligibility, rejection
- * reasons) and the budget lines, each with its file, line numbers, and the
- * file's bytes and SHA-256 (for the ledger).  Loading checks everything
+ * reasons), the budget lines and the payer account (依頼人), each with its
+ * file, line numbers, and the file's bytes and SHA-256 (for the ledger).  Loading checks everything
  * statically and reports every problem as file:line:col through diag;
  * a rule_set that loaded without errors evaluates without type errors.
  * See rules/README.md for the file format and the formula language. */
@@ -19,6 +19,7 @@
 #include "kasan/hash.h"
 #include "kasan/rule_value.h"
 #include "kasan/value.h"
+#include "kasan/zengin.h"
 
 /* Distinct program ids a rule set may hold (a month computes them all). */
 #define RULES_MAX_PROGRAMS 16
@@ -44,6 +45,12 @@ typedef struct program {
     const void *result_node;  /* loader's private */
     int from_line, from_col;  /* position of effective_from, for messages */
     bool broken;              /* its file had errors: skipped by later checks */
+    /* 精算 (year-end settlement, SPEC 6.2): the version's settlement: section,
+     * or NULL.  Its values, order, slots and result form a program of their
+     * own (same id, version and file); its formulas read the parent's params
+     * and tables, `months` and the actuals fields (rules/README.md §15). */
+    struct program *settlement;
+    int repayment_due_days;   /* 返還期限: days after the notice's date */
 } program;
 
 /* Shared terms: vocabulary and eligibility used by intake and the engine. */
@@ -70,16 +77,36 @@ typedef struct budget_line {
     date_t effective_from, effective_to;
 } budget_line;
 
+/* 依頼人: the account the ward pays from, for the Zengin transfer file (SPEC 7).
+ * Codes and names are kept as written; load checked that the codes have their
+ * digits and that the names convert (kana.h) and fit their fields (zengin.h). */
+typedef struct rule_payer {
+    const char *version, *title, *basis;
+    const rule_file *file;
+    date_t effective_from, effective_to;
+    const char *requester_code;    /* 依頼人コード: 10 digits */
+    const char *requester_name;    /* 依頼人名 */
+    const char *bank_code, *bank_name;     /* 仕向銀行: 4 digits, name */
+    const char *branch_code, *branch_name; /* 仕向支店: 3 digits, name */
+    zengin_account_type account_type;      /* ordinary 普通 → 1, current 当座 → 2 */
+    const char *account_number;    /* 1–7 digits */
+    int from_line, from_col;
+    bool broken;
+} rule_payer;
+
 typedef struct rule_set {
     arena a;
     rule_file *files;
     size_t n_files;
+    size_t n_read;            /* files read from disk, also when loading failed */
     program *programs;        /* every version of every program, by id then date */
     size_t n_programs;
     rule_terms *terms;
     size_t n_terms;
     budget_line *budgets;
     size_t n_budgets;
+    rule_payer *payers;       /* by effective_from; none is fine until a transfer */
+    size_t n_payers;
 } rule_set;
 
 /* Loads and checks every *.yaml under dir (recursively, in sorted order).
@@ -93,6 +120,8 @@ void rules_free(rule_set *rs);
 const program *rules_program_in_force(const rule_set *rs, const char *id, claim_month m);
 const rule_terms *rules_terms_in_force(const rule_set *rs, claim_month m);
 const budget_line *rules_budget_for_fy(const rule_set *rs, int fiscal_year);
+/* The payer account in force on `day` (the transfer date), or NULL. */
+const rule_payer *rules_payer_in_force(const rule_set *rs, date_t day);
 /* Distinct program ids, sorted; returns the count (≤ max). */
 size_t rules_program_ids(const rule_set *rs, const char **ids, size_t max);
 /* The reason text for a rejection code (the code itself if unknown). */

@@ -28,6 +28,7 @@ typedef enum vtype {
     VT_CARE_SET,  /* a set of care type codes (bit i = vocabulary entry i) */
     VT_CHILDREN,  /* the nursery-month's eligible child lines */
     VT_STAFF,     /* the nursery-month's valid staff lines */
+    VT_MONTHS,    /* settlement: the nursery's finalized months of the year */
 } vtype;
 
 typedef union value {

@@ -22,6 +22,8 @@ static void audit_usage(FILE *f)
           "  export   write the event log as JSON Lines to standard output\n"
           "\n"
           "  --out DIR            directory holding ledger.sqlite (default out/)\n"
+          "  --data DIR, --rules DIR  accepted like every command's, not used (the\n"
+          "                       ledger holds the files each finalized month used)\n"
           "  --anchor SEQ:SHA256  an event hash written down earlier (kasan run --finalize\n"
           "                       and audit verify print them); it must still be event\n"
           "                       SEQ's hash, so a rewritten and re-hashed log is caught\n"
@@ -91,12 +93,15 @@ static int audit_export(ledger *lg)
     return EXIT_OK;
 }
 
-/* Parses [--out DIR] [--anchor A]... [--help] after the action word; returns
- * -1 to go on, else the exit code. */
+/* Parses [--out DIR] [--anchor A]... [--help] after the action word, and
+ * --data / --rules, which every command takes (SPEC 3) and audit ignores;
+ * returns -1 to go on, else the exit code. */
 static int audit_options(int argc, char **argv, bool verify, audit_opts *o)
 {
     static const struct option opts[] = {
         {"out", required_argument, NULL, 'o'},
+        {"data", required_argument, NULL, 'D'},
+        {"rules", required_argument, NULL, 'R'},
         {"anchor", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -106,6 +111,8 @@ static int audit_options(int argc, char **argv, bool verify, audit_opts *o)
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': o->out_dir = optarg; break;
+        case 'D':
+        case 'R': break; /* the same three options for every command */
         case 'a':
             if (!verify) {
                 fputs("kasan audit: --anchor goes with verify\n", stderr);

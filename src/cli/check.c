@@ -18,7 +18,8 @@ int cmd_check(int argc, char **argv)
                    "Loads every rule file under DIR (default rules/) and checks it: YAML syntax,\n"
                    "keys, names, types, cycles, overlapping or gapped versions.  Prints\n"
                    "file:line:col: error: message for each problem; exit 0 when clean, 2 if not.\n"
-                   "Prints nothing when clean; --verbose then says what was loaded.\n");
+                   "Prints nothing when clean; --verbose then says what was loaded.\n"
+                   "--data DIR and --out DIR are accepted, like every command's, and not used.\n");
             return EXIT_OK;
         }
         if (opt == OPT_VERBOSE) {
@@ -37,9 +38,10 @@ int cmd_check(int argc, char **argv)
     /* Silent when clean, like a compiler: scripts and CI test the exit code. */
     if (rc == EXIT_OK && verbose) {
         size_t nf = rs.n_files, np = rs.n_programs;
-        printf("%s: %zu rule file%s, %zu program version%s, %zu terms, %zu budget line%s: OK\n",
+        printf("%s: %zu rule file%s read, %zu program version%s, %zu terms, %zu budget line%s, "
+               "%zu payer%s: OK\n",
                paths.rules, nf, nf == 1 ? "" : "s", np, np == 1 ? "" : "s", rs.n_terms,
-               rs.n_budgets, rs.n_budgets == 1 ? "" : "s");
+               rs.n_budgets, rs.n_budgets == 1 ? "" : "s", rs.n_payers, rs.n_payers == 1 ? "" : "s");
     }
     rules_free(&rs);
     return rc;

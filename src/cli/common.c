@@ -56,8 +56,9 @@ int cli_load_rules(const char *dir, rule_set *rs)
     size_t n = diag_count(&d);
     diag_release(&d);
     if (rc != 0) {
-        fprintf(stderr, "kasan: %zu problem%s in the rules under %s; nothing was computed\n", n,
-                n == 1 ? "" : "s", dir);
+        fprintf(stderr, "kasan: %zu problem%s in the rules under %s (%zu rule file%s read); "
+                        "nothing was computed\n", n, n == 1 ? "" : "s", dir, rs->n_read,
+                rs->n_read == 1 ? "" : "s");
         return EXIT_INVALID;
     }
     return EXIT_OK;

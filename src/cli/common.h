@@ -54,4 +54,40 @@ const char *cli_actor(const char *given);
 char *cli_run_id(const month_run *run, const char *created, arena *a);
 char *cli_ledger_path(const cli_paths *paths, arena *a);
 
+/* ---- a month's outputs and their recovery (run.c, replay.c, restore.c) ---- */
+struct ledger;
+struct ledger_run;
+struct budget_view;
+struct run_meta;
+/* The file in a staged or published OUT/M that names its run; moved out of
+ * OUT/M to the marker OUT/.M.published once OUT/M is in place. */
+#define RUN_ID_FILE ".run-id"
+/* Writes payments.csv, rejections.csv, (workbooks) payments.xlsx and the
+ * statements into dir, then RUN_ID_FILE; 0 or -1 after a message. */
+int run_write_outputs(bool workbooks, const month_run *run, const struct budget_view *bv,
+                      const struct run_meta *meta, const char *dir);
+/* Moves staged outputs to final_dir, replacing the previous ones whole, then
+ * the run id to marker; 0 or -1 with errno. */
+int run_publish(const char *stage, const char *final_dir, const char *marker);
+/* Loads a run's archived rule files (EXIT_OK, EXIT_INVALID, EXIT_DIFFERENT
+ * if corrupt, EXIT_INTERNAL) and its archived inputs. */
+int replay_archived_rules(struct ledger *lg, const struct ledger_run *r, rule_set *rs, arena *a);
+int replay_archived_inputs(struct ledger *lg, const struct ledger_run *r,
+                           input_file in[INPUT_COUNT], arena *a);
+/* OUT/.M.published: the run whose outputs OUT/M holds. */
+char *restore_marker_path(const cli_paths *paths, const char *mon, arena *a);
+int restore_write_run_id(const char *path, const char *run_id);
+/* Moves final_dir/RUN_ID_FILE to marker: the publication is complete. */
+int restore_mark_published(const char *final_dir, const char *marker);
+/* Makes OUT/M hold the month's finalized run if the ledger has one and OUT/M
+ * does not (a process killed between the ledger commit and the publication):
+ * publishes a dead process's staged copy, or rebuilds the outputs from the
+ * ledger's archived rules and inputs.  force: also when OUT/M has no record
+ * of its run (outputs older than the marker).  Says what it did on stderr,
+ * prefixed by who.  EXIT_OK, or an exit code after a message. */
+int restore_month(const cli_paths *paths, struct ledger *lg, claim_month m, const char *who,
+                  bool force);
+/* Removes OUT/.M.staging-PID and OUT/M.old-PID of dead processes. */
+void restore_clean_leftovers(const cli_paths *paths, const char *mon, const char *who);
+
 #endif

@@ -1,5 +1,6 @@
 /* diff: `kasan diff` — what-if: one month's claims under two rule sets,
  * nursery by nursery and program by program, printed and in OUT/M/diff.xlsx. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,8 +113,12 @@ static int diff(const cli_paths *paths, claim_month m, const char *ra, const cha
         print_rows(rows, n);
         snprintf(dir, sizeof dir, "%s/%s", paths->out, mon);
         snprintf(path, sizeof path, "%s/diff.xlsx", dir);
-        if (fs_mkdirs(dir) != 0 || report_diff_xlsx(m, ra, rb, rows, n, path, err, sizeof err) != 0) {
-            fprintf(stderr, "kasan diff: cannot write %s: %s\n", path, err);
+        if (fs_mkdirs(dir) != 0) {
+            fprintf(stderr, "kasan diff: cannot create output directory %s: %s\n", dir,
+                    strerror(errno));
+            rc = EXIT_INTERNAL;
+        } else if (report_diff_xlsx(m, ra, rb, rows, n, path, err, sizeof err) != 0) {
+            fprintf(stderr, "kasan diff: cannot write %s\n", err); /* err names the path */
             rc = EXIT_INTERNAL;
         } else {
             printf("wrote %s\n", path);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "settle_cli.h"
 #include "kasan/expr.h"
 
 enum { OPT_NURSERY = OPT_FIRST_OWN };
@@ -223,25 +224,33 @@ int cmd_explain(int argc, char **argv)
     static const struct option opts[] = {CLI_COMMON_OPTIONS,
                                          {"month", required_argument, 0, OPT_MONTH},
                                          {"nursery", required_argument, 0, OPT_NURSERY},
+                                         {"settlement", required_argument, 0, OPT_NURSERY + 1},
                                          {0, 0, 0, 0}};
     cli_paths paths = CLI_PATHS_DEFAULT;
-    const char *month = NULL, *id = NULL;
+    const char *month = NULL, *id = NULL, *settlement_fy = NULL;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (opt == OPT_HELP) {
             printf("usage: kasan explain --month YYYY-MM --nursery ID [--data DIR] [--rules DIR]\n"
                    "Prints how every amount of that nursery-month was reached: each value,\n"
-                   "its formula, the values it read, and the rule version and basis.\n");
+                   "its formula, the values it read, and the rule version and basis.\n"
+                   "       kasan explain --settlement YYYY --nursery ID   (year-end settlement)\n");
             return EXIT_OK;
         }
         if (opt == OPT_MONTH)
             month = optarg;
         else if (opt == OPT_NURSERY)
             id = optarg;
+        else if (opt == OPT_NURSERY + 1)
+            settlement_fy = optarg;
         else if (!cli_common_opt(opt, &paths))
             return EXIT_USAGE;
     }
+    int fy;
+    if (settlement_fy && id && !month)
+        return cli_parse_settle_fy(settlement_fy, &fy) ? cli_explain_settlement(&paths, fy, id)
+                                                : EXIT_USAGE;
     claim_month m;
     if (!month || !id) {
         fprintf(stderr, "kasan explain: --month YYYY-MM and --nursery ID are required\n");

@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "common.h"
+#include "settle_cli.h"
 #include "kasan/ledger.h"
 
 /* Loads the archived rule files of a run into rs. */
-static int load_archived_rules(ledger *lg, const ledger_run *r, rule_set *rs, arena *a)
+int replay_archived_rules(ledger *lg, const ledger_run *r, rule_set *rs, arena *a)
 {
     size_t n = 0;
     rule_file *files = arena_calloc(a, r->n_files + 1, sizeof *files);
@@ -38,7 +39,7 @@ static int load_archived_rules(ledger *lg, const ledger_run *r, rule_set *rs, ar
     return rc == 0 ? EXIT_OK : EXIT_INVALID;
 }
 
-static int load_archived_inputs(ledger *lg, const ledger_run *r, input_file in[INPUT_COUNT],
+int replay_archived_inputs(ledger *lg, const ledger_run *r, input_file in[INPUT_COUNT],
                                 arena *a)
 {
     for (int k = 0; k < INPUT_COUNT; k++) {
@@ -141,13 +142,15 @@ static int replay(const cli_paths *paths, claim_month m)
         fprintf(stderr, "kasan replay: %s has no finalized run in %s\n", mon, lpath);
         rc = st == LEDGER_NOT_FOUND ? EXIT_USAGE : EXIT_INTERNAL;
     }
+    if (rc == EXIT_OK)
+        rc = restore_month(paths, lg, m, "kasan replay", false);
     rule_set rs;
     memset(&rs, 0, sizeof rs);
     input_file in[INPUT_COUNT] = {0};
     if (rc == EXIT_OK)
-        rc = load_archived_rules(lg, &r, &rs, &a);
+        rc = replay_archived_rules(lg, &r, &rs, &a);
     if (rc == EXIT_OK)
-        rc = load_archived_inputs(lg, &r, in, &a);
+        rc = replay_archived_inputs(lg, &r, in, &a);
     month_run run;
     memset(&run, 0, sizeof run);
     if (rc == EXIT_OK) {
@@ -175,14 +178,16 @@ int cmd_replay(int argc, char **argv)
 {
     static const struct option opts[] = {CLI_COMMON_OPTIONS,
                                          {"month", required_argument, 0, OPT_MONTH},
+                                         {"settlement", required_argument, 0, OPT_FIRST_OWN},
                                          {0, 0, 0, 0}};
     cli_paths paths = CLI_PATHS_DEFAULT;
-    const char *month = NULL;
+    const char *month = NULL, *settlement_fy = NULL;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (opt == OPT_HELP) {
             printf("usage: kasan replay --month YYYY-MM [--out DIR]\n"
+                   "       kasan replay --settlement YYYY [--out DIR]   (year-end settlement)\n"
                    "Recomputes a finalized month from the rule and input files archived in\n"
                    "DIR/ledger.sqlite (whatever rules/ and the data dir hold now) and compares\n"
                    "with what was paid.  exit 0 identical, 4 different.\n");
@@ -190,9 +195,14 @@ int cmd_replay(int argc, char **argv)
         }
         if (opt == OPT_MONTH)
             month = optarg;
+        else if (opt == OPT_FIRST_OWN)
+            settlement_fy = optarg;
         else if (!cli_common_opt(opt, &paths))
             return EXIT_USAGE;
     }
+    int fy;
+    if (settlement_fy && !month)
+        return cli_parse_settle_fy(settlement_fy, &fy) ? cli_replay_settlement(&paths, fy) : EXIT_USAGE;
     claim_month m;
     if (!month) {
         fprintf(stderr, "kasan replay: --month YYYY-MM is required\n");

@@ -134,35 +134,50 @@ static bool fill_budget(const month_run *run, ledger *lg, bool finalizing, budge
     return budget_view_finish(bv, run->month);
 }
 
-static int write_outputs(const run_opts *o, const month_run *run, const budget_view *bv,
-                         const run_meta *meta, const char *dir)
+int run_write_outputs(bool workbooks, const month_run *run, const budget_view *bv,
+                      const run_meta *meta, const char *dir)
 {
     char err[512] = "", path[4096];
-    int rc = fs_mkdirs(dir);
-    snprintf(path, sizeof path, "%s/payments.csv", dir);
-    if (rc == 0)
+    snprintf(path, sizeof path, "%s", dir);
+    int rc = fs_mkdirs(path);
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/payments.csv", dir);
         rc = report_payments_csv(run, path, err, sizeof err);
-    snprintf(path, sizeof path, "%s/rejections.csv", dir);
-    if (rc == 0)
+    }
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/rejections.csv", dir);
         rc = report_rejections_csv(run, path, err, sizeof err);
-    if (rc == 0 && !o->no_workbooks) {
+    }
+    if (rc == 0 && workbooks) {
         snprintf(path, sizeof path, "%s/payments.xlsx", dir);
         rc = report_payments_xlsx(run, bv, meta, path, err, sizeof err);
-        snprintf(path, sizeof path, "%s/statements", dir);
-        if (rc == 0)
+        if (rc == 0) {
+            snprintf(path, sizeof path, "%s/statements", dir);
             rc = fs_mkdirs(path);
+        }
         for (size_t i = 0; rc == 0 && i < run->n_nurseries; i++) {
             snprintf(path, sizeof path, "%s/statements/%s.xlsx", dir, run->nurseries[i].nursery->id);
             rc = report_statement_xlsx(run, &run->nurseries[i], meta, path, err, sizeof err);
         }
     }
+    /* last: the run id says the directory is complete and whose it is */
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s/%s", dir, RUN_ID_FILE);
+        rc = restore_write_run_id(path, meta->run_id);
+    }
+    /* the writers' own message when they gave one, else the path and errno */
+    if (rc != 0 && *err) /* "PATH: why", or already "cannot write PATH: why" */
+        fprintf(stderr, "kasan run: %s%s\n", strncmp(err, "cannot ", 7) ? "cannot write " : "",
+                err);
+    else if (rc != 0)
+        fprintf(stderr, "kasan run: cannot write %s: %s\n", path, strerror(errno));
     if (rc != 0)
-        fprintf(stderr, "kasan run: %s\n", *err ? err : strerror(errno));
+        fprintf(stderr, "kasan run: nothing was written (the staged outputs in %s were removed)\n",
+                dir);
     return rc;
 }
 
-/* Moves the staged outputs to OUT/M, replacing the previous ones whole. */
-static int publish(const char *stage, const char *final_dir)
+int run_publish(const char *stage, const char *final_dir, const char *marker)
 {
     char old[4200];
     snprintf(old, sizeof old, "%s.old-%ld", final_dir, (long)getpid());
@@ -174,9 +189,19 @@ static int publish(const char *stage, const char *final_dir)
             rename(old, final_dir);
         return -1;
     }
+    if (had) {
+        /* the claim forms (kasan forms, SPEC 8.2) are not a run's output:
+         * they stay in OUT/M/forms across runs */
+        char forms_old[4300], forms_new[4300];
+        snprintf(forms_old, sizeof forms_old, "%s/forms", old);
+        snprintf(forms_new, sizeof forms_new, "%s/forms", final_dir);
+        if (fs_is_dir(forms_old) && !fs_exists(forms_new))
+            rename(forms_old, forms_new);
+    }
+    int rc = restore_mark_published(final_dir, marker);
     if (had)
         fs_remove_tree(old);
-    return 0;
+    return rc;
 }
 
 static void print_summary(const run_opts *o, const month_run *run, const budget_view *bv,
@@ -289,8 +314,17 @@ static int finalize(const run_opts *o, const month_run *run, const run_meta *met
                 ledger_errmsg(lg));
         rc = EXIT_REFUSED;
     } else if (st != LEDGER_OK) {
-        fprintf(stderr, "kasan run: ledger: %s: %s\n", ledger_strstatus(st), ledger_errmsg(lg));
+        fprintf(stderr, "kasan run: cannot record %s in the ledger %s: %s: %s\n", rq.month,
+                cli_ledger_path(&o->paths, &a), ledger_strstatus(st), ledger_errmsg(lg));
         rc = EXIT_INTERNAL;
+    }
+    if (rc == EXIT_REFUSED && st != LEDGER_BUSY) {
+        if (res->event_seq) /* SPEC 1.4: the refusal itself is in the trail */
+            fprintf(stderr, "  the refusal is recorded in the audit trail: event %lld "
+                            "(anchor %lld:%s)\n", (long long)res->event_seq,
+                    (long long)res->event_seq, res->event_hash);
+        else
+            fprintf(stderr, "kasan run: warning: %s\n", ledger_errmsg(lg));
     }
     arena_release(&a);
     return rc;
@@ -325,6 +359,17 @@ static int refuse_if_finalized(ledger *lg, const char *mon)
     return rc;
 }
 
+/* A finalization may have committed while this draft was being written:
+ * look again just before publishing (the published marker and the next
+ * command's restore close what is left of the window). */
+static int recheck_draft(const char *lpath, ledger **lg, const char *mon)
+{
+    char err[512];
+    if (!*lg && fs_exists(lpath) && ledger_open(lpath, false, lg, err, sizeof err) != LEDGER_OK)
+        *lg = NULL;
+    return refuse_if_finalized(*lg, mon);
+}
+
 static int run_month(const run_opts *o, const rule_set *rs, const shared_registry *sr,
                      claim_month m)
 {
@@ -340,14 +385,24 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     char *lpath = cli_ledger_path(&o->paths, &a);
     ledger *lg = NULL;
     char err[512];
-    if (o->finalize || fs_exists(lpath)) {
-        fs_mkdirs(o->paths.out);
+    if (fs_mkdirs(o->paths.out) != 0) {
+        fprintf(stderr, "kasan run: cannot create output directory %s: %s\n", o->paths.out,
+                strerror(errno));
+        rc = EXIT_INTERNAL;
+    } else if (o->finalize || fs_exists(lpath)) {
         int st = ledger_open(lpath, o->finalize, &lg, err, sizeof err);
-        if (st != LEDGER_OK) {
+        /* a draft beside a ledger a finalization is just creating: none yet */
+        if (st == LEDGER_NOT_FOUND && !o->finalize)
+            lg = NULL;
+        else if (st != LEDGER_OK) {
             fprintf(stderr, "kasan run: cannot open the ledger %s: %s\n", lpath, err);
             rc = EXIT_INTERNAL;
         }
     }
+    if (rc == EXIT_OK && lg)
+        rc = restore_month(&o->paths, lg, m, "kasan run", false);
+    if (rc == EXIT_OK)
+        restore_clean_leftovers(&o->paths, mon, "kasan run");
     if (rc == EXIT_OK && !o->finalize)
         rc = refuse_if_finalized(lg, mon);
     clock_now_iso(created);
@@ -362,12 +417,15 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     }
     char *final_dir = arena_printf(&a, "%s/%s", o->paths.out, mon);
     char *stage = arena_printf(&a, "%s/.%s.staging-%ld", o->paths.out, mon, (long)getpid());
-    if (rc == EXIT_OK && write_outputs(o, &run, &bv, &meta, stage) != 0)
+    if (rc == EXIT_OK && run_write_outputs(!o->no_workbooks, &run, &bv, &meta, stage) != 0)
         rc = EXIT_INTERNAL;
     ledger_finalize_res fres = {0};
     if (rc == EXIT_OK && o->finalize)
         rc = finalize(o, &run, &meta, lg, &fres);
-    if (rc == EXIT_OK && publish(stage, final_dir) != 0) {
+    if (rc == EXIT_OK && !o->finalize)
+        rc = recheck_draft(lpath, &lg, mon);
+    char *marker = restore_marker_path(&o->paths, mon, &a);
+    if (rc == EXIT_OK && run_publish(stage, final_dir, marker) != 0) {
         fprintf(stderr, "kasan run: cannot move outputs into %s: %s\n", final_dir, strerror(errno));
         rc = EXIT_INTERNAL;
     }
@@ -410,7 +468,8 @@ int cmd_run(int argc, char **argv)
     if (rc == EXIT_OK && count > 1) {
         /* a fiscal year reads, hashes and parses the registry once */
         diag_list d = DIAG_LIST_INIT;
-        if (shared_registry_load(o.paths.data, &sr, &d) != 0) {
+        const rule_terms *t = rules_terms_in_force(&rs, first); /* the kind paid: data */
+        if (shared_registry_load(o.paths.data, t ? t->eligible_kind : NULL, &sr, &d) != 0) {
             diag_print(&d, stderr);
             fprintf(stderr, "kasan run: the registry could not be read; nothing was computed\n");
             rc = EXIT_INVALID;

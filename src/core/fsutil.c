@@ -1,52 +1,75 @@
-/* fsutil: whole-file reads, mkdir -p, and temporary-name-then-rename writes. */
+/* fsutil: whole-file reads, mkdir -p, temporary-name-then-rename writes, and
+ * the leftovers (NAME-PID) of processes that died.  Not here: what a month's
+ * outputs are or which of them the ledger vouches for (src/cli/restore.c). */
 #include "kasan/fsutil.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Reads fd to the end into buf (capacity cap, grown by doubling); for files
- * whose size fstat cannot tell (pipes) or that grew since. */
-static int read_rest(int fd, char **buf, size_t *cap, size_t *n)
+/* Opens path for reading an input: O_NONBLOCK so that a FIFO cannot hang the
+ * open, then refuses anything that is not a regular file (a FIFO, a device
+ * such as /dev/zero, a directory) and anything over FS_MAX_INPUT_BYTES.  The
+ * size fstat tells is returned in *size. */
+static int open_input(const char *path, size_t *size)
 {
-    for (;;) {
-        if (*cap - *n < 4096) {
-            char *p = realloc(*buf, *cap * 2);
-            if (!p) {
-                errno = ENOMEM;
-                return -1;
-            }
-            *buf = p;
-            *cap *= 2;
-        }
-        ssize_t got = read(fd, *buf + *n, *cap - *n - 1);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    int e = 0;
+    if (fstat(fd, &st) != 0)
+        e = errno;
+    else if (!S_ISREG(st.st_mode))
+        e = S_ISDIR(st.st_mode) ? EISDIR : FS_ENOTREG;
+    else if ((uint64_t)st.st_size > FS_MAX_INPUT_BYTES)
+        e = EFBIG;
+    if (e) {
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    *size = (size_t)st.st_size;
+    return fd;
+}
+
+/* Reads exactly size bytes of fd into buf and checks that nothing follows
+ * (a file that changed while it was read is an error, not a torn read). */
+static int read_exact(int fd, char *buf, size_t size)
+{
+    size_t n = 0;
+    while (n < size) {
+        ssize_t got = read(fd, buf + n, size - n);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0)
             return -1;
         if (got == 0)
-            return 0;
-        *n += (size_t)got;
+            break;
+        n += (size_t)got;
     }
+    char extra;
+    if (n != size || read(fd, &extra, 1) != 0) {
+        errno = FS_ECHANGED;
+        return -1;
+    }
+    return 0;
 }
 
 int fs_read_file(const char *path, char **data, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    size_t size;
+    int fd = open_input(path, &size);
     if (fd < 0)
         return -1;
-    struct stat st;
-    /* Sized from fstat: one allocation and, for a regular file, one read to
-     * the end instead of a doubling realloc chain (which copied a national
-     * month's 9 MB several times). */
-    size_t cap = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 4097 : 1 << 16;
-    size_t n = 0;
-    char *buf = malloc(cap);
-    int rc = buf ? read_rest(fd, &buf, &cap, &n) : -1;
+    char *buf = malloc(size + 1);
+    int rc = buf ? read_exact(fd, buf, size) : -1;
     int saved = buf ? errno : ENOMEM;
     close(fd);
     if (rc != 0) {
@@ -54,40 +77,39 @@ int fs_read_file(const char *path, char **data, size_t *len)
         errno = saved;
         return -1;
     }
-    buf[n] = '\0';
+    buf[size] = '\0';
     *data = buf;
-    *len = n;
+    *len = size;
     return 0;
 }
 
 int fs_read_file_arena(const char *path, arena *a, char **data, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    size_t size;
+    int fd = open_input(path, &size);
     if (fd < 0)
         return -1;
-    struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-        size_t size = (size_t)st.st_size, n = 0;
-        char *buf = arena_alloc_raw(a, size + 1), extra;
-        ssize_t got = 1;
-        while (n < size && ((got = read(fd, buf + n, size - n)) > 0 || (got < 0 && errno == EINTR)))
-            n += got > 0 ? (size_t)got : 0;
-        /* the size fstat told, and nothing after it: the usual case */
-        if (got >= 0 && n == size && read(fd, &extra, 1) == 0) {
-            close(fd);
-            buf[n] = '\0';
-            *data = buf;
-            *len = n;
-            return 0;
-        }
-    }
+    char *buf = arena_alloc_raw(a, size + 1);
+    int rc = read_exact(fd, buf, size), saved = errno;
     close(fd);
-    char *m; /* not a regular file, or it changed while read: the general path */
-    if (fs_read_file(path, &m, len) != 0)
+    if (rc != 0) {
+        errno = saved;
         return -1;
-    *data = arena_strndup(a, m, *len);
-    free(m);
+    }
+    buf[size] = '\0';
+    *data = buf;
+    *len = size;
     return 0;
+}
+
+const char *fs_strerror(int err)
+{
+    switch (err) {
+    case FS_ENOTREG: return "not a regular file (a FIFO, socket or device)";
+    case FS_ECHANGED: return "the file changed while it was read";
+    case EFBIG: return "larger than the input limit of 256 MiB";
+    default: return strerror(err);
+    }
 }
 
 bool fs_is_dir(const char *path)
@@ -215,6 +237,8 @@ int fs_write_atomic(const char *path, const void *data, size_t len)
 int fs_remove_tree(const char *path)
 {
     DIR *d = opendir(path);
+    if (!d && errno == ENOTDIR)
+        return unlink(path); /* a file where a directory was: it goes as well */
     if (!d)
         return errno == ENOENT ? 0 : -1;
     struct dirent *e;
@@ -240,4 +264,80 @@ int fs_remove_tree(const char *path)
     if (rmdir(path) != 0)
         rc = -1;
     return rc;
+}
+
+bool fs_pid_alive(long pid)
+{
+    if (pid <= 0 || pid != (long)(pid_t)pid)
+        return false;
+    /* EPERM: it exists but is another user's; only ESRCH says it is gone */
+    return kill((pid_t)pid, 0) == 0 || errno != ESRCH;
+}
+
+/* The PID of name if it is prefix followed by digits only, else 0. */
+static long leftover_pid(const char *name, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    if (strncmp(name, prefix, k) || !name[k] || strlen(name + k) > 9)
+        return 0;
+    long pid = 0;
+    for (const char *p = name + k; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+        pid = pid * 10 + (*p - '0');
+    }
+    return pid;
+}
+
+int fs_each_leftover(const char *dir, const char *prefix, fs_leftover_fn fn, void *ctx)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d))) {
+        long pid = leftover_pid(e->d_name, prefix);
+        if (!pid)
+            continue;
+        size_t n = strlen(dir) + strlen(e->d_name) + 2;
+        char *p = malloc(n);
+        if (!p) {
+            rc = -1;
+            break;
+        }
+        snprintf(p, n, "%s/%s", dir, e->d_name);
+        if (!fn(p, pid, fs_pid_alive(pid), ctx))
+            rc = 1;
+        free(p);
+    }
+    closedir(d);
+    return rc < 0 ? -1 : 0;
+}
+
+typedef struct removal {
+    int removed, failed;
+} removal;
+
+static bool remove_if_dead(const char *path, long pid, bool alive, void *ctx)
+{
+    (void)pid;
+    removal *r = ctx;
+    if (alive)
+        return true;
+    struct stat st;
+    int rc = lstat(path, &st) == 0 && S_ISDIR(st.st_mode) ? fs_remove_tree(path) : unlink(path);
+    if (rc == 0)
+        r->removed++;
+    else
+        r->failed++;
+    return true;
+}
+
+int fs_remove_dead_leftovers(const char *dir, const char *prefix)
+{
+    removal r = {0, 0};
+    if (fs_each_leftover(dir, prefix, remove_if_dead, &r) != 0 || r.failed)
+        return -1;
+    return r.removed;
 }

@@ -39,7 +39,7 @@ static int parse_inputs(month_run *run, const input_file in[INPUT_COUNT],
 {
     intake_vocab vocab = {run->terms->care_codes, run->terms->n_care};
     intake_month im;
-    int rc = intake_parse_month(in, sr, &vocab, &run->a, &im, d);
+    int rc = intake_parse_month(in, sr, run->terms->eligible_kind, &vocab, &run->a, &im, d);
     memcpy(run->inputs, im.files, sizeof run->inputs); /* bytes borrowed: see engine.h */
     run->reg = im.reg;
     run->cl = im.cl;

@@ -58,6 +58,8 @@ static value context(const enode *n, eval_ctx *c)
     case CTX_DAYS_IN_MONTH: return (value){.n = num_int(c->days_in_month)};
     case CTX_MONTH_START: return (value){.d = c->month_start};
     case CTX_MONTH_END: return (value){.d = c->month_end};
+    case CTX_REPORTED_SALARY: return (value){.n = num_int(c->reported_salary_cost)};
+    case CTX_REPORTED_OTHER: return (value){.n = num_int(c->reported_other_income)};
     default: return (value){.n = num_int(0)}; /* lines are only read by OP_AGG */
     }
 }
@@ -193,9 +195,9 @@ static value count_distinct(const enode *n, eval_ctx *c, size_t nlines, size_t *
 
 static value aggregate(const enode *n, eval_ctx *c)
 {
-    bool kids = n->line_kind == VT_CHILDREN;
-    size_t nlines = kids ? c->n_children : c->n_staff;
-    size_t *cur = kids ? &c->cur_child : &c->cur_staff;
+    bool kids = n->line_kind == VT_CHILDREN, months = n->line_kind == VT_MONTHS;
+    size_t nlines = months ? c->n_months : kids ? c->n_children : c->n_staff;
+    size_t *cur = months ? &c->cur_month : kids ? &c->cur_child : &c->cur_staff;
     if (n->which == AGG_COUNT_DISTINCT)
         return count_distinct(n, c, nlines, cur);
     size_t saved = *cur;
@@ -247,6 +249,8 @@ static value ev(const enode *n, eval_ctx *c)
     case OP_SLOT_S: return c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)n->slot];
     case OP_FIELD_C: return child_field(n, c);
     case OP_FIELD_S: return staff_field(n, c);
+    case OP_MONTH_VAL:
+        return c->month_vals[c->cur_month * (size_t)c->month_stride + (size_t)n->slot];
     case OP_CTX: return context(n, c);
     case OP_NEG: {
         value v = ev(n->a, c);

@@ -43,6 +43,7 @@ typedef enum op {
     OP_CONST,        /* k holds the value */
     OP_SLOT_N, OP_SLOT_C, OP_SLOT_S, /* formula slot of nursery / child / staff scope */
     OP_FIELD_C, OP_FIELD_S,          /* field of the current child / staff line */
+    OP_MONTH_VAL,    /* settlement: a monthly value of the current month (slot = value index) */
     OP_CTX,          /* month context: which = CTX_* */
     OP_DATE_ADD, OP_DATE_SUB_DAYS, OP_DATE_DIFF,
     OP_CMP_NUM, OP_CMP_DATE, OP_CMP_TEXT, OP_CMP_BOOL, OP_CMP_SET,
@@ -55,7 +56,8 @@ typedef enum op {
     OP_DAYS_IN_MONTH, OP_OVERLAP_DAYS, OP_DATE_OF,
 } op;
 
-enum ctx_which { CTX_DAYS_IN_MONTH, CTX_MONTH_START, CTX_MONTH_END, CTX_CHILDREN, CTX_STAFF };
+enum ctx_which { CTX_DAYS_IN_MONTH, CTX_MONTH_START, CTX_MONTH_END, CTX_CHILDREN, CTX_STAFF,
+                 CTX_MONTHS, CTX_REPORTED_SALARY, CTX_REPORTED_OTHER };
 enum agg_which { AGG_SUM, AGG_COUNT, AGG_ANY, AGG_ALL, AGG_MIN, AGG_MAX, AGG_COUNT_DISTINCT };
 enum field_child { FC_NURSERY_ID, FC_CHILD_REF, FC_CARE_TYPES, FC_FROM, FC_TO, FC_DAYS };
 enum field_staff {

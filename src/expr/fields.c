@@ -1,6 +1,7 @@
 /* fields: the language's field table — every name a formula reads besides
  * program values: the fields of a child or staff line and the month's values
- * (SPEC 1, rules/README.md).  The type checker resolves names here, the
+ * (SPEC 1, rules/README.md), and the names only a settlement formula reads
+ * (SPEC 6.2).  The type checker resolves names here, the
  * evaluator reads by `which`, explain formats by `type`.  Not here: reading
  * a value (eval.c, expr_field_value). */
 #include <string.h>
@@ -26,6 +27,12 @@ static const expr_field builtin[] = {
     {"month_end", EXPR_FIELD_MONTH, VT_DATE, CTX_MONTH_END},
     {"children", EXPR_FIELD_MONTH, VT_CHILDREN, CTX_CHILDREN},
     {"staff", EXPR_FIELD_MONTH, VT_STAFF, CTX_STAFF},
+    /* settlement only: the year's months and the actuals report (実績報告)
+     * fields, prefixed so they never read as the staff line fields
+     * salary_cost and other_income of a month */
+    {"months", EXPR_FIELD_SETTLE, VT_MONTHS, CTX_MONTHS},
+    {"reported_salary_cost", EXPR_FIELD_SETTLE, VT_YEN, CTX_REPORTED_SALARY},
+    {"reported_other_income", EXPR_FIELD_SETTLE, VT_YEN, CTX_REPORTED_OTHER},
 };
 
 const expr_field *expr_field_find(expr_field_kind kind, const char *name)

@@ -169,10 +169,54 @@ static bool resolve_value(checker *k, enode *n, const rule_value *rv)
     return true;
 }
 
+/* Settlement names: 1 resolved, 0 not one of them, -1 reported. */
+static int check_settle_name(checker *k, enode *n)
+{
+    expr_compiler *c = k->c;
+    expr_binding mb = c->resolve_month ? c->resolve_month(c->resolve_month_ctx, n->name)
+                                       : (expr_binding){BIND_NONE, NULL};
+    if (k->line == VT_MONTHS && mb.kind == BIND_VALUE) {
+        n->op = OP_MONTH_VAL;
+        n->slot = mb.rv->slot;
+        n->rv = mb.rv;
+        n->type = mb.rv->type;
+        add_field(c, mb.rv->name);
+        return 1;
+    }
+    const expr_field *f = expr_field_find(EXPR_FIELD_SETTLE, n->name);
+    if (f) {
+        if (!c->settlement) {
+            terr(k, n, "'%s' can only be used in a settlement formula", n->name);
+            return -1;
+        }
+        n->op = OP_CTX;
+        n->which = f->which;
+        n->type = f->type;
+        if (n->type != VT_MONTHS)
+            add_field(c, f->name);
+        return 1;
+    }
+    if (mb.kind == BIND_VALUE) {
+        terr(k, n, "'%s' is a value of each month: use it inside sum(months, ...) or another "
+                   "aggregate", n->name);
+        return -1;
+    }
+    if (c->settlement && c->resolve(c->resolve_ctx, n->name).kind != BIND_VALUE &&
+        expr_field_find(EXPR_FIELD_MONTH, n->name)) {
+        terr(k, n, "'%s' is a name of a claim month; a settlement formula reads months "
+                   "and the actuals report", n->name);
+        return -1;
+    }
+    return 0;
+}
+
 static bool check_name(checker *k, enode *n)
 {
     if (resolve_field(k, n))
         return true;
+    int s = check_settle_name(k, n);
+    if (s)
+        return s > 0;
     expr_binding b = k->c->resolve(k->c->resolve_ctx, n->name);
     if (b.kind == BIND_VALUE)
         return resolve_value(k, n, b.rv);
@@ -195,7 +239,9 @@ static bool check_name(checker *k, enode *n)
                    "sum(staff, ...)", n->name);
         return false;
     }
-    terr(k, n, "unknown name '%s'", n->name);
+    terr(k, n, "unknown name '%s'%s", n->name,
+         k->line == VT_MONTHS ? " (not a nursery value under values: of this program's months)"
+                              : "");
     return false;
 }
 
@@ -392,8 +438,9 @@ static bool check_aggregate(checker *k, enode *n, int which)
     }
     if (!check(k, lines))
         return false;
-    if (lines->type != VT_CHILDREN && lines->type != VT_STAFF) {
-        terr(k, lines, "%s() needs lines (children or staff) first, not %s", n->name,
+    if (lines->type != VT_CHILDREN && lines->type != VT_STAFF && lines->type != VT_MONTHS) {
+        terr(k, lines, "%s() needs lines (children%s) first, not %s", n->name,
+             k->c->settlement ? ", staff or months" : " or staff",
              vtype_name(lines->type));
         return false;
     }
@@ -461,7 +508,8 @@ static bool check_call(checker *k, enode *n)
         /* min(lines, value) is the aggregate; min(a, b, ...) the plain one */
         if (n->nargs == 2 && (n->args[0]->op == OP_WHERE ||
                               (n->args[0]->op == OP_NAME && (!strcmp(n->args[0]->name, "children") ||
-                                                             !strcmp(n->args[0]->name, "staff")))))
+                                                             !strcmp(n->args[0]->name, "staff") ||
+                                                             !strcmp(n->args[0]->name, "months")))))
             return check_aggregate(k, n, is_min ? AGG_MIN : AGG_MAX);
         return check_minmax(k, n, is_min);
     }

@@ -19,6 +19,7 @@ const char *vtype_name(vtype t)
     case VT_CARE_SET: return "care types";
     case VT_CHILDREN: return "child lines";
     case VT_STAFF: return "staff lines";
+    case VT_MONTHS: return "months";
     }
     return "?";
 }

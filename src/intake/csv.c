@@ -180,6 +180,64 @@ static void report_encoding(const char *name, const char *data, size_t len, size
                line_of_offset(data, bad932));
 }
 
+/* Offset of the first C0 control other than tab, CR and LF (NUL included),
+ * or len.  Such a byte is never text a person typed into a claim: a NUL would
+ * cut a C string short downstream, so the whole file is malformed. */
+static size_t find_control(const char *data, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)data;
+    size_t i = 0;
+#if defined(__SSE2__) && defined(__x86_64__)
+    const __m128i lim = _mm_set1_epi8(0x20), sign = _mm_set1_epi8((char)0x80);
+    const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* unsigned v < 0x20 as a signed compare of both sides biased by 0x80 */
+        __m128i low = _mm_cmplt_epi8(_mm_xor_si128(v, sign), _mm_xor_si128(lim, sign));
+        __m128i ok = _mm_or_si128(_mm_cmpeq_epi8(v, tab),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
+        if (_mm_movemask_epi8(_mm_andnot_si128(ok, low)))
+            break;
+    }
+#endif
+    for (; i < len; i++)
+        if (s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return i;
+    return len;
+}
+
+/* Reports a control byte at off of the (UTF-8) text: line and character
+ * column, both 1-based. */
+static void report_control(const char *name, const char *data, size_t off, diag_list *d)
+{
+    size_t start = off;
+    while (start > 0 && data[start - 1] != '\n')
+        start--;
+    int col = 1;
+    for (size_t k = start; k < off; k++)
+        col += ((unsigned char)data[k] & 0xC0) != 0x80; /* count characters, not bytes */
+    unsigned char c = (unsigned char)data[off];
+    diag_error(d, name, line_of_offset(data, off), col,
+               "control character 0x%02X%s in the text: the file is malformed (only tab, CR "
+               "and LF are allowed)", c, c == 0 ? " (NUL)" : "");
+}
+
+/* The text after decoding must hold no control bytes (see find_control). */
+static int check_controls(csv_reader *r, diag_list *d)
+{
+    size_t off = find_control(r->data, r->len);
+    if (off == r->len)
+        return 0;
+    report_control(r->name, r->data, off, d);
+    free(r->converted); /* callers do not csv_close() a reader that failed to open */
+    r->converted = NULL;
+    r->data = NULL;
+    r->len = 0;
+    r->errors++;
+    r->stopped = true;
+    return -1;
+}
+
 int csv_open(csv_reader *r, const char *name, const char *data, size_t len, diag_list *d)
 {
     memset(r, 0, sizeof *r);
@@ -194,14 +252,14 @@ int csv_open(csv_reader *r, const char *name, const char *data, size_t len, diag
         }
         r->data = data;
         r->len = len;
-        return 0;
+        return check_controls(r, d);
     }
     int rc = from_cp932(data, len, &r->converted, &r->len, &bad932);
     if (rc == 0) {
         r->encoding = CSV_CP932;
         r->data = r->converted;
         r->newlines = count_newlines(r->data, r->len);
-        return 0;
+        return check_controls(r, d);
     }
     if (rc == -2)
         diag_error(d, name, line_of_offset(data, bad8), 0,

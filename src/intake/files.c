@@ -4,6 +4,7 @@
  * records the engine computes on.  Not here: the CSV grammar (csv.c) and
  * the field checks (registry.c, claims.c). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "intake_int.h"
@@ -15,7 +16,7 @@ static int read_input(const char *data_dir, const char *name, arena *a, input_fi
     char *path = arena_printf(a, "%s/%s", data_dir, name);
     char *data;
     if (fs_read_file_arena(path, a, &data, &out->len) != 0) {
-        diag_error(d, path, 0, 0, "cannot read input file (%s)", strerror(errno));
+        diag_error(d, path, 0, 0, "cannot read input file (%s)", fs_strerror(errno));
         return -1;
     }
     out->name = name;
@@ -43,12 +44,44 @@ int intake_read_month(const char *data_dir, claim_month m, arena *a, input_file 
     return rc ? -1 : 0;
 }
 
-int shared_registry_load(const char *data_dir, shared_registry *sr, diag_list *d)
+int shared_registry_load(const char *data_dir, const char *paid_kind, shared_registry *sr,
+                         diag_list *d)
 {
     memset(sr, 0, sizeof *sr);
     if (read_input(data_dir, "nurseries.csv", &sr->a, &sr->file, d) != 0)
         return -1;
-    return registry_parse(sr->file.name, sr->file.data, sr->file.len, &sr->a, &sr->reg, d);
+    sr->paid_kind = paid_kind ? arena_strdup(&sr->a, paid_kind) : NULL;
+    return registry_parse(sr->file.name, sr->file.data, sr->file.len, sr->paid_kind, &sr->a,
+                          &sr->reg, d);
+}
+
+int intake_read_file(const char *path, arena *a, input_file *out, diag_list *d)
+{
+    memset(out, 0, sizeof *out);
+    char *data;
+    if (fs_read_file_arena(path, a, &data, &out->len) != 0) {
+        diag_error(d, path, 0, 0, "cannot read %s: %s", path, fs_strerror(errno));
+        return -1;
+    }
+    out->name = path;
+    out->data = data;
+    hash_sha256_hex(data, out->len, out->sha256);
+    return 0;
+}
+
+int intake_load_registry(const char *path, const char *name, const char *paid_kind, arena *a,
+                         registry *out, diag_list *d)
+{
+    char *data;
+    size_t len;
+    if (fs_read_file(path, &data, &len) < 0) {
+        diag_error(d, name ? name : path, 0, 0, "cannot read %s: %s", path, fs_strerror(errno));
+        memset(out, 0, sizeof *out);
+        return -1;
+    }
+    int rc = registry_parse(name ? name : path, data, len, paid_kind, a, out, d);
+    free(data);
+    return rc;
 }
 
 void shared_registry_free(shared_registry *sr)
@@ -58,7 +91,8 @@ void shared_registry_free(shared_registry *sr)
 }
 
 int intake_parse_month(const input_file in[INPUT_COUNT], const shared_registry *sr,
-                       const intake_vocab *vocab, arena *a, intake_month *out, diag_list *d)
+                       const char *paid_kind, const intake_vocab *vocab, arena *a,
+                       intake_month *out, diag_list *d)
 {
     memset(out, 0, sizeof *out);
     for (int i = 0; i < INPUT_COUNT; i++) {
@@ -69,10 +103,10 @@ int intake_parse_month(const input_file in[INPUT_COUNT], const shared_registry *
             hash_sha256_hex(f->data, f->len, f->sha256);
     }
     const input_file *f = out->files;
-    if (sr)
+    if (sr && sr->paid_kind && paid_kind && !strcmp(sr->paid_kind, paid_kind))
         out->reg = sr->reg; /* borrowed, parsed once for the whole run */
-    else if (registry_parse(f[0].name, f[0].data, f[0].len, a, &out->reg, d) != 0)
-        return -1;
+    else if (registry_parse(f[0].name, f[0].data, f[0].len, paid_kind, a, &out->reg, d) != 0)
+        return -1; /* (a shared registry read for another paid kind is parsed again) */
     int rc = children_parse(f[1].name, f[1].data, f[1].len, &out->reg, vocab, a, &out->cl, d);
     rc |= staff_parse(f[2].name, f[2].data, f[2].len, &out->reg, a, &out->cl, d);
     return rc ? -1 : 0;

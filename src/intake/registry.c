@@ -1,13 +1,14 @@
 /* registry: nurseries.csv (SPEC 2) into nursery records with a hash index by
  * id, and the field checks (ids, dates, yen, fixed lists) that every intake
- * parser shares.  Business checks (ward_run, inactive) are the engine's. */
+ * parser shares.  The 振込先 columns are required of the paid kind only (the
+ * caller says which, from the terms); where given they are checked whatever
+ * the kind.  Business checks (ward_run, inactive) are the engine's. */
 #include "intake_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 /* ---- field checks ------------------------------------------------------ */
 
@@ -201,20 +202,116 @@ static int32_t registry_insert(registry *r, size_t pos)
 /* ---- nurseries.csv ----------------------------------------------------- */
 
 enum { R_ID, R_NAME, R_KIND, R_OPERATOR, R_FROM, R_TO, R_BANK, R_BRANCH, R_ACCT_TYPE,
-       R_ACCT_NUMBER, R_HOLDER, R_NCOLS };
+       R_ACCT_NUMBER, R_HOLDER, R_BANK_CODE, R_BRANCH_CODE, R_BANK_KANA, R_BRANCH_KANA,
+       R_NCOLS };
 
 static const csv_column registry_cols[R_NCOLS] = {
     {"nursery_id", true},  {"name", true},         {"kind", true},
     {"operator", true},    {"active_from", true},  {"active_to", true},
     {"bank_name", true},   {"bank_branch", true},  {"account_type", true},
     {"account_number", true}, {"account_holder", true},
+    {"bank_code", false},  {"branch_code", false}, /* optional columns (SPEC 2) */
+    {"bank_name_kana", false}, {"branch_name_kana", false},
 };
 
 static const char *const kinds[] = {"private_licensed", "ward_run"};
 static const char *const account_types[] = {"ordinary", "current"}; /* 普通 / 当座 */
 
-/* Checks one record into *n; false if any field was malformed. */
-static bool nursery_read(intake_rec *rec, arena *a, nursery *n)
+/* A 振込先 text column: required for a nursery of the paid kind, which the
+ * transfer needs; another kind may leave it empty. */
+static void bank_text(intake_rec *rec, int k, const nursery *n, bool paid, arena *a,
+                      const char **out)
+{
+    if (paid && intake_field(rec, k).len == 0) {
+        intake_bad(rec, k, "empty (a %s nursery is paid: its 振込先 is required)", n->kind);
+        *out = NULL;
+        return;
+    }
+    intake_text(rec, k, false, a, out);
+}
+
+/* An optional code of exactly `want` ASCII digits (金融機関コード, 支店コード);
+ * NULL when empty.  Leading zeros matter, so "1" is not "0001". */
+static void bank_digits(intake_rec *rec, int k, size_t want, arena *a, const char **out)
+{
+    csv_field f = intake_field(rec, k);
+    *out = NULL;
+    if (f.len == 0)
+        return;
+    size_t digits = 0;
+    while (digits < f.len && f.p[digits] >= '0' && f.p[digits] <= '9')
+        digits++;
+    char show[INTAKE_SHOW_MAX];
+    if (digits == f.len && f.len == want)
+        *out = arena_strndup(a, f.p, f.len);
+    else if (digits == f.len && f.len < want)
+        intake_bad(rec, k, "%s is not %zu digits (were leading zeros dropped? keep the column as "
+                           "text)", intake_show(show, f), want);
+    else
+        intake_bad(rec, k, "%s is not %zu digits", intake_show(show, f), want);
+}
+
+/* The code point at s[*i] (advancing *i), or -1 if not UTF-8 (csv.c has
+ * already checked the file, so this is only a guard). */
+static int32_t next_cp(const char *s, size_t len, size_t *i)
+{
+    const unsigned char *p = (const unsigned char *)s + *i;
+    size_t left = len - *i, n = *p < 0x80 ? 1 : *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+    if (n > left)
+        return -1;
+    int32_t c = n == 1 ? *p : n == 2 ? *p & 0x1F : n == 3 ? *p & 0x0F : *p & 0x07;
+    for (size_t j = 1; j < n; j++)
+        c = (c << 6) | (p[j] & 0x3F);
+    *i += n;
+    return c;
+}
+
+/* Whether c may stand in a katakana name: what the transfer file (SPEC 7)
+ * can carry after its conversion — full-width katakana ァ..ヶ (small ones
+ * included) and ー, half-width katakana ｦ..ﾟ (ｰ ﾞ ﾟ included), spaces
+ * (half and full width), '-', parentheses ( ) （ ） for the legal-entity
+ * abbreviations (ｶ) (ｶ ｼﾔ)), '.', ',', '/', and upper-case letters and digits
+ * (half or full width).  Not hiragana, kanji, lower case or other symbols. */
+static bool kana_char(int32_t c)
+{
+    return (c >= 0x30A1 && c <= 0x30F6) || c == 0x30FC || (c >= 0xFF66 && c <= 0xFF9F) ||
+           c == ' ' || c == 0x3000 || c == '-' || c == '(' || c == ')' || c == 0xFF08 ||
+           c == 0xFF09 || c == '.' || c == ',' || c == '/' || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || (c >= 0xFF21 && c <= 0xFF3A) ||
+           (c >= 0xFF10 && c <= 0xFF19);
+}
+
+/* An optional katakana name (bank_name_kana, branch_name_kana); NULL when
+ * empty.  A value of spaces only is no name. */
+static void bank_kana(intake_rec *rec, int k, arena *a, const char **out)
+{
+    csv_field f = intake_field(rec, k);
+    *out = NULL;
+    if (f.len == 0)
+        return;
+    char show[INTAKE_SHOW_MAX];
+    bool blank = true;
+    for (size_t i = 0; i < f.len;) {
+        size_t at = i;
+        int32_t c = next_cp(f.p, f.len, &i);
+        if (c < 0 || !kana_char(c)) {
+            intake_bad(rec, k, "%s is not katakana: '%.*s' cannot be written in the transfer "
+                               "file (katakana, spaces, ー ｰ -, ( ), . , /, A-Z and 0-9 only)",
+                       intake_show(show, f), (int)(c < 0 ? f.len - at : i - at), f.p + at);
+            return;
+        }
+        blank = blank && (c == ' ' || c == 0x3000);
+    }
+    if (blank)
+        intake_bad(rec, k, "%s has only spaces (leave it empty or give the name)",
+                   intake_show(show, f));
+    else
+        *out = arena_strndup(a, f.p, f.len);
+}
+
+/* Checks one record into *n; false if any field was malformed.  paid_kind:
+ * the kind whose 振込先 columns are required (NULL: every kind). */
+static bool nursery_read(intake_rec *rec, const char *paid_kind, arena *a, nursery *n)
 {
     *n = (nursery){0};
     rec->errors = 0;
@@ -232,12 +329,20 @@ static bool nursery_read(intake_rec *rec, arena *a, nursery *n)
         intake_bad(rec, R_TO, "%s is before active_from",
                    intake_show(show, intake_field(rec, R_TO)));
     }
-    intake_text(rec, R_BANK, false, a, &n->bank_name);
-    intake_text(rec, R_BRANCH, false, a, &n->bank_branch);
-    int acct = intake_choice(rec, R_ACCT_TYPE, account_types, 2);
-    n->account_type = acct >= 0 ? account_types[acct] : NULL;
-    intake_text(rec, R_ACCT_NUMBER, false, a, &n->account_number);
-    intake_text(rec, R_HOLDER, false, a, &n->account_holder);
+    /* 振込先 only the paid kind must give; a malformed kind was reported already */
+    bool paid = n->kind && (!paid_kind || !strcmp(n->kind, paid_kind));
+    bank_text(rec, R_BANK, n, paid, a, &n->bank_name);
+    bank_text(rec, R_BRANCH, n, paid, a, &n->bank_branch);
+    if (paid || intake_field(rec, R_ACCT_TYPE).len) {
+        int acct = intake_choice(rec, R_ACCT_TYPE, account_types, 2);
+        n->account_type = acct >= 0 ? account_types[acct] : NULL;
+    }
+    bank_text(rec, R_ACCT_NUMBER, n, paid, a, &n->account_number);
+    bank_text(rec, R_HOLDER, n, paid, a, &n->account_holder);
+    bank_digits(rec, R_BANK_CODE, 4, a, &n->bank_code);
+    bank_digits(rec, R_BRANCH_CODE, 3, a, &n->branch_code);
+    bank_kana(rec, R_BANK_KANA, a, &n->bank_name_kana);
+    bank_kana(rec, R_BRANCH_KANA, a, &n->branch_name_kana);
     return rec->errors == 0;
 }
 
@@ -250,8 +355,8 @@ static void registry_index_init(registry *r, size_t max, arena *a)
     r->index = arena_calloc(a, cap, sizeof *r->index);
 }
 
-int registry_parse(const char *name, const char *data, size_t len, arena *a, registry *out,
-                   diag_list *d)
+int registry_parse(const char *name, const char *data, size_t len, const char *paid_kind,
+                   arena *a, registry *out, diag_list *d)
 {
     memset(out, 0, sizeof *out);
     out->file = arena_strdup(a, name);
@@ -268,7 +373,7 @@ int registry_parse(const char *name, const char *data, size_t len, arena *a, reg
         int rc;
         while ((rc = csv_next(&r, d)) == 1) {
             nursery *n = &out->v[out->n];
-            if (!nursery_read(&rec, a, n))
+            if (!nursery_read(&rec, paid_kind, a, n))
                 status = -1;
             if (!n->id)
                 continue; /* no valid id: cannot be indexed */

@@ -26,6 +26,8 @@ static int blob_put(ledger *lg, const ledger_file *f)
     return rc;
 }
 
+int ledger_blob_put(ledger *lg, const ledger_file *f) { return blob_put(lg, f); }
+
 int ledger_blob_link(ledger *lg, const char *run_id, const ledger_file *f)
 {
     int rc = blob_put(lg, f);

@@ -65,6 +65,9 @@ int ledger_payments_digest(ledger *lg, const char *run_id, char out[SHA256_HEX_L
 /* blob.c */
 /* Stores f's bytes once under their SHA-256 and links them to run_id. */
 int ledger_blob_link(ledger *lg, const char *run_id, const ledger_file *f);
+/* Stores f's bytes once under their SHA-256, linked to no run (a settlement
+ * names its files in its event). */
+int ledger_blob_put(ledger *lg, const ledger_file *f);
 /* Re-hashes every blob and checks every run file has its blob; writes
  * problems to report, adds them to *problems, counts blobs in *n_blobs. */
 int ledger_blob_verify(ledger *lg, FILE *report, int *problems, int64_t *n_blobs);

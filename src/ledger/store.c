@@ -1,8 +1,8 @@
-/* store: the ledger's SQLite file — schema, opening, recording
- * a finalized month (ledger_finalize) and reading runs back.  The event chain
- * and its verification live in chain.c, file contents in blob.c, SQLite
- * errors, statements and transactions in db.c; this file
- * never hashes anything itself. */
+/* store: the ledger's SQLite file — schema, opening, recording a finalized
+ * month (ledger_finalize) or a refused one (ledger_refuse) and reading runs
+ * back.  The event chain and its verification live in chain.c, file
+ * contents in blob.c, SQLite errors, statements and transactions in db.c;
+ * this file never hashes anything itself. */
 #include "ledger_int.h"
 
 #include <stdlib.h>
@@ -544,6 +544,104 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
     return rc;
 }
 
+/* ---- refusals ----------------------------------------------------------- */
+
+static bool code_valid(const char *c)
+{
+    if (!c || !*c)
+        return false;
+    for (; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || *c == '_'))
+            return false;
+    return true;
+}
+
+static int refusal_tx(ledger *lg, const ledger_refusal *r, const char *payload, int64_t *seq_out,
+                      char hash_out[SHA256_HEX_LEN + 1])
+{
+    int64_t seq;
+    char prev[SHA256_HEX_LEN + 1], now[32], hash[SHA256_HEX_LEN + 1];
+    int rc = ledger_chain_head(lg, &seq, prev);
+    if (rc)
+        return rc;
+    clock_now_iso(now);
+    rc = ledger_chain_append(lg, ++seq, prev, now, r->actor, "refuse", payload, hash);
+    if (!rc && seq_out)
+        *seq_out = seq;
+    if (!rc && hash_out)
+        memcpy(hash_out, hash, sizeof hash);
+    return rc;
+}
+
+int ledger_refuse(ledger *lg, const ledger_refusal *r, int64_t *seq,
+                  char hash[SHA256_HEX_LEN + 1])
+{
+    claim_month m;
+    if (!r->month || !month_parse(r->month, &m))
+        return ledger_fail(lg, LEDGER_INVALID, "refusal: month must be YYYY-MM");
+    if (!code_valid(r->code))
+        return ledger_fail(lg, LEDGER_INVALID, "refusal: code must be lower-case letters and '_'");
+    int rc = check_text(lg, "actor", r->actor);
+    if (!rc) rc = check_text(lg, "refusal reason", r->reason);
+    if (!rc && r->run_id) rc = check_text(lg, "run_id", r->run_id);
+    if (rc)
+        return rc;
+    /* keys in byte order, like every payload (canonical JSON) */
+    strbuf p;
+    sb_init(&p);
+    sb_adds(&p, "{\"code\":");
+    ledger_json_str(&p, r->code);
+    sb_adds(&p, ",\"month\":");
+    ledger_json_str(&p, r->month);
+    sb_adds(&p, ",\"reason\":");
+    ledger_json_str(&p, r->reason);
+    sb_adds(&p, ",\"requested\":");
+    ledger_json_str(&p, r->supersede ? "supersede" : "finalize");
+    sb_adds(&p, ",\"run_id\":");
+    if (r->run_id)
+        ledger_json_str(&p, r->run_id);
+    else
+        sb_adds(&p, "null");
+    sb_addc(&p, '}');
+    if (!(rc = ledger_tx_begin(lg, true)))
+        rc = ledger_tx_end(lg, refusal_tx(lg, r, p.buf, seq, hash));
+    sb_release(&p);
+    return rc;
+}
+
+/* The refusal code of a finalize status, NULL if the status is no refusal
+ * (success, a malformed request, a busy or broken ledger). */
+static const char *refusal_code(int status)
+{
+    switch (status) {
+    case LEDGER_ALREADY_FINALIZED: return "already_finalized";
+    case LEDGER_NOTHING_TO_SUPERSEDE: return "nothing_to_supersede";
+    case LEDGER_OVER_BUDGET: return "over_budget";
+    default: return NULL;
+    }
+}
+
+/* SPEC 1.4: a refused finalization is itself an event of the trail.  The
+ * refusal stands even if it cannot be recorded; lg->err then says so. */
+static void record_refusal(ledger *lg, const ledger_finalize_req *req, int status,
+                           ledger_finalize_res *res)
+{
+    char why[sizeof lg->err];
+    snprintf(why, sizeof why, "%s", lg->err);
+    ledger_refusal r = {req->month, req->run_id, req->actor, refusal_code(status), why,
+                        req->supersede};
+    if (ledger_refuse(lg, &r, &res->event_seq, res->event_hash) == LEDGER_OK) {
+        snprintf(lg->err, sizeof lg->err, "%s", why);
+        return;
+    }
+    char failed[sizeof lg->err];
+    snprintf(failed, sizeof failed, "%s", lg->err);
+    res->event_seq = 0;
+    res->event_hash[0] = '\0';
+    ledger_fail(lg, status, "%.200s (and the refusal could not be recorded in the audit trail: "
+                            "%.200s)", why, failed);
+}
+
 int ledger_finalize(ledger *lg, const ledger_finalize_req *req, ledger_finalize_res *res)
 {
     memset(res, 0, sizeof *res);
@@ -552,7 +650,10 @@ int ledger_finalize(ledger *lg, const ledger_finalize_req *req, ledger_finalize_
         return rc;
     if ((rc = ledger_tx_begin(lg, true)))
         return rc;
-    return ledger_tx_end(lg, finalize_tx(lg, req, fy, res));
+    rc = ledger_tx_end(lg, finalize_tx(lg, req, fy, res));
+    if (refusal_code(rc))
+        record_refusal(lg, req, rc, res);
+    return rc;
 }
 
 /* ---- queries ----------------------------------------------------------- */

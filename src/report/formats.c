@@ -4,10 +4,12 @@
 #include "formats.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* 発行元: 板橋区 子ども家庭部 保育サービス課, the section that runs kasan
  * (SPEC: users).  Kept here until the budget line names its section. */
@@ -139,12 +141,44 @@ int xw_open(xw *x, const char *path, bool constant_memory, char *err, size_t err
     return 0;
 }
 
+/* libxlsxwriter prints its own "[ERROR][./src/packager.c:…]" lines to
+ * stderr (compiled in, no option to turn them off); while it writes the file,
+ * fd 2 goes to /dev/null and kasan reports the failure once, by path. */
+static int stderr_off(void)
+{
+    fflush(stderr);
+    int saved = dup(2), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved >= 0 && null >= 0)
+        dup2(null, 2);
+    if (null >= 0)
+        close(null);
+    return saved;
+}
+
+static void stderr_on(int saved)
+{
+    if (saved < 0)
+        return;
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+}
+
 int xw_close(xw *x, char *err, size_t errsz)
 {
+    int saved = stderr_off();
+    errno = 0;
     lxw_error e = workbook_close(x->wb); /* frees the workbook in every case */
+    int sys = errno;
+    stderr_on(saved);
     x->wb = NULL;
     if (x->err == LXW_NO_ERROR)
         x->err = e;
+    if (x->err != LXW_NO_ERROR && sys && e != LXW_NO_ERROR) {
+        snprintf(err, errsz, "%s: %s", x->out.path, strerror(sys)); /* disk full and the like */
+        fs_out_abort(&x->out);
+        return -1;
+    }
     if (x->err != LXW_NO_ERROR) {
         snprintf(err, errsz, "%s: %s", x->out.path, lxw_strerror(x->err));
         fs_out_abort(&x->out);

@@ -13,6 +13,7 @@ typedef struct compiler {
     program *p;
     const rule_terms *terms;
     diag_list *d;
+    const program *parent; /* compiling p = parent->settlement (精算) */
 } compiler;
 
 static expr_binding resolve(void *ctx, const char *name)
@@ -22,6 +23,26 @@ static expr_binding resolve(void *ctx, const char *name)
         if (!strcmp(p->values[i].name, name) && p->values[i].type != VT_NONE)
             return (expr_binding){BIND_VALUE, &p->values[i]};
     return (expr_binding){BIND_NONE, NULL};
+}
+
+/* A settlement formula's names: its own values, then the version's params
+ * and tables (its monthly formulas are read through `months` only). */
+static expr_binding resolve_settle(void *ctx, const char *name)
+{
+    const compiler *c = ctx;
+    expr_binding b = resolve(c->p, name);
+    if (b.kind == BIND_VALUE)
+        return b;
+    b = resolve((void *)c->parent, name);
+    return b.kind == BIND_VALUE && b.rv->kind != RV_FORMULA ? b : (expr_binding){BIND_NONE, NULL};
+}
+
+/* Inside an aggregate over months: the version's monthly nursery values. */
+static expr_binding resolve_month(void *ctx, const char *name)
+{
+    expr_binding b = resolve(ctx, name);
+    return b.kind == BIND_VALUE && b.rv->kind == RV_FORMULA && b.rv->scope == SCOPE_NURSERY
+               ? b : (expr_binding){BIND_NONE, NULL};
 }
 
 static bool care_set(compiler *c, const ynode *n, value *out)
@@ -99,6 +120,13 @@ static void compile_formula(compiler *c, rule_value *rv)
     const ynode *fn = ymap_get(rv->yaml, "formula");
     expr_compiler ec = {.a = &c->rs->a, .d = c->d, .resolve = resolve, .resolve_ctx = c->p,
                         .care_codes = c->terms->care_codes, .n_care = c->terms->n_care};
+    if (c->parent) {
+        ec.resolve = resolve_settle;
+        ec.resolve_ctx = c;
+        ec.settlement = true;
+        ec.resolve_month = resolve_month;
+        ec.resolve_month_ctx = (void *)c->parent;
+    }
     expr_src src = {c->p->file->path, fn->line, fn->col, fn->block, NULL, NULL, false};
     if (fn->end <= c->p->file->len && fn->start < fn->end) {
         src.origin = c->p->file->data + fn->start;
@@ -217,6 +245,32 @@ static void find_result(compiler *c)
     }
 }
 
+/* The settlement section: its own slots, formulas, order and result. */
+static void compile_settlement(const compiler *pc)
+{
+    program *s = pc->p->settlement;
+    compiler c = {.rs = pc->rs, .p = s, .terms = pc->terms, .d = pc->d, .parent = pc->p};
+    int slots = 0;
+    for (size_t i = 0; i < s->n_values; i++)
+        s->values[i].slot = slots++;
+    s->n_slots[SCOPE_NURSERY] = slots;
+    for (size_t i = 0; i < s->n_values; i++)
+        if (s->values[i].type != VT_NONE)
+            compile_formula(&c, &s->values[i]);
+    /* The parent's params and tables are constants: ordering follows only
+     * the settlement's own values (visit() indexes them). */
+    for (size_t i = 0; i < s->n_values; i++) {
+        rule_value *rv = &s->values[i];
+        size_t k = 0;
+        for (size_t j = 0; j < rv->n_deps; j++)
+            if (rv->deps[j] >= s->values && rv->deps[j] < s->values + s->n_values)
+                rv->deps[k++] = rv->deps[j];
+        rv->n_deps = k;
+    }
+    order_formulas(&c);
+    find_result(&c);
+}
+
 static void compile_program(rule_set *rs, program *p, diag_list *d)
 {
     compiler c = {.rs = rs, .p = p, .d = d};
@@ -252,6 +306,8 @@ static void compile_program(rule_set *rs, program *p, diag_list *d)
             compile_formula(&c, &p->values[i]);
     order_formulas(&c);
     find_result(&c);
+    if (p->settlement)
+        compile_settlement(&c);
 }
 
 void rules_compile_all(rule_set *rs, diag_list *d)

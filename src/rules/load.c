@@ -1,5 +1,5 @@
-/* load: one rule file's YAML tree → a program version, the shared terms or a
- * budget line in the rule set.  Checks keys (missing, unknown), names and
+/* load: one rule file's YAML tree → a program version, the shared terms, a
+ * budget line or the payer account in the rule set.  Checks keys (missing, unknown), names and
  * literal values here; formulas are compiled later (compile.c), once every
  * file is loaded and the care type vocabulary is known. */
 #include <stdarg.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kasan/expr.h"
+#include "kasan/kana.h"
 #include "rules_int.h"
 
 typedef struct loader {
@@ -271,11 +272,52 @@ static void load_section(loader *l, program *p, const ynode *sec, rule_value_kin
     }
 }
 
+/* The settlement: section (精算, SPEC 6.2) as a program of its own whose
+ * names may not repeat the version's; compiled with it (compile.c). */
+static void load_settlement(loader *l, program *p, const ynode *sec)
+{
+    if (!sec)
+        return;
+    if (sec->kind != Y_MAP) {
+        lerr(l, sec, "'settlement' must be a mapping with values, result and repayment_due_days");
+        return;
+    }
+    static const char *const keys[] = {"values", "result", "repayment_due_days", "basis", "note",
+                                       NULL};
+    static const char *const req[] = {"values", "result", "repayment_due_days", NULL};
+    check_keys(l, sec, keys, req, "the settlement section");
+    program *s = arena_calloc(&l->rs->a, 1, sizeof *s);
+    *s = (program){.id = p->id, .version = p->version, .title = p->title, .file = p->file,
+                   .effective_from = p->effective_from, .effective_to = p->effective_to};
+    s->basis = ymap_get(sec, "basis") ? get_text(l, sec, "basis") : p->basis;
+    load_section(l, s, ymap_get(sec, "values"), RV_FORMULA, SCOPE_NURSERY, "settlement values");
+    for (size_t i = 0; i < s->n_values; i++)
+        if (name_taken(p, s->values[i].name)) {
+            diag_error(l->d, l->f->path, s->values[i].line, s->values[i].col,
+                       "the name '%s' is already used in this program (settlement values need "
+                       "names of their own)", s->values[i].name);
+            l->errors++;
+        }
+    s->result_node = ymap_get(sec, "result");
+    const ynode *due = ymap_get(sec, "repayment_due_days");
+    value v;
+    if (due && rules_parse_literal(l->rs, l->f, l->d, due, VT_DAYS, &v)) {
+        if (v.n.n < 1 || v.n.n > 3650)
+            lerr(l, due, "repayment_due_days must be between 1 and 3650 days");
+        else
+            p->repayment_due_days = (int)v.n.n;
+    } else if (due) {
+        l->errors++;
+    }
+    p->settlement = s;
+}
+
 static void load_program(loader *l, const ynode *root)
 {
     static const char *const keys[] = {"kind", "program", "version", "title", "effective_from",
                                        "effective_to", "basis", "params", "tables", "values",
-                                       "child_values", "staff_values", "result", "note", NULL};
+                                       "child_values", "staff_values", "result", "note",
+                                       "settlement", NULL};
     static const char *const req[] = {"program", "version", "title", "effective_from", "basis",
                                       "result", NULL};
     check_keys(l, root, keys, req, "a program file");
@@ -304,6 +346,7 @@ static void load_program(loader *l, const ynode *root)
     load_section(l, p, ymap_get(root, "staff_values"), RV_FORMULA, SCOPE_STAFF, "staff_values");
     load_section(l, p, ymap_get(root, "values"), RV_FORMULA, SCOPE_NURSERY, "values");
     p->result_node = ymap_get(root, "result");
+    load_settlement(l, p, ymap_get(root, "settlement"));
 }
 
 /* A mapping of codes to Japanese names (care types, qualifications, …). */
@@ -415,6 +458,94 @@ static void load_budget(loader *l, const ynode *root)
         lerr(l, root, "a budget line runs from 1 April to 31 March of its fiscal_year");
 }
 
+/* A code of `min`–`max` ASCII digits (quoted in YAML, so leading zeros stay). */
+static const char *get_digits(loader *l, const ynode *root, const char *key, size_t min, size_t max,
+                              const char *what)
+{
+    const char *s = get_text(l, root, key);
+    if (!s)
+        return NULL;
+    size_t n = strlen(s), k = 0;
+    while (k < n && s[k] >= '0' && s[k] <= '9')
+        k++;
+    if (k == n && n >= min && n <= max)
+        return s;
+    if (min == max)
+        lerr(l, ymap_get(root, key), "%s must be %zu digits (%s), not '%s'", key, min, what, s);
+    else
+        lerr(l, ymap_get(root, key), "%s must be %zu–%zu digits (%s), not '%s'", key, min, max,
+             what, s);
+    return NULL;
+}
+
+/* A name the transfer file will carry: it must convert (kana.h) and fit. */
+static const char *get_kana_name(loader *l, const ynode *root, const char *key, size_t width)
+{
+    const char *s = get_text(l, root, key);
+    if (!s)
+        return NULL;
+    strbuf sb;
+    sb_init(&sb);
+    kana_error e;
+    kana_status st = kana_to_zengin(s, strlen(s), &sb, &e);
+    if (st != KANA_OK) {
+        char why[200];
+        kana_error_format(st, &e, why, sizeof why);
+        lerr(l, ymap_get(root, key), "%s: %s; write it in katakana as the bank registers it", key,
+             why);
+        s = NULL;
+    } else if (sb.len > width) {
+        lerr(l, ymap_get(root, key), "%s is %zu characters once converted to half-width; the "
+             "transfer file holds %zu", key, sb.len, width);
+        s = NULL;
+    }
+    sb_release(&sb);
+    return s;
+}
+
+static void load_payer(loader *l, const ynode *root)
+{
+    static const char *const keys[] = {"kind", "version", "title", "effective_from", "effective_to",
+                                       "basis", "requester_code", "requester_name", "bank_code",
+                                       "bank_name", "branch_code", "branch_name", "account_type",
+                                       "account_number", "note", NULL};
+    static const char *const req[] = {"version", "title", "effective_from", "basis",
+                                      "requester_code", "requester_name", "bank_code", "bank_name",
+                                      "branch_code", "branch_name", "account_type",
+                                      "account_number", NULL};
+    check_keys(l, root, keys, req, "a payer file");
+    rule_set *rs = l->rs;
+    rule_payer *v = arena_calloc(&rs->a, rs->n_payers + 1, sizeof *v);
+    if (rs->n_payers)
+        memcpy(v, rs->payers, rs->n_payers * sizeof *v);
+    rs->payers = v;
+    rule_payer *p = &v[rs->n_payers++];
+    p->file = l->f;
+    p->version = get_text(l, root, "version");
+    p->title = get_text(l, root, "title");
+    p->basis = get_text(l, root, "basis");
+    p->effective_from = get_date(l, root, "effective_from", 0);
+    p->effective_to = get_date(l, root, "effective_to", DATE_OPEN);
+    node_pos(ymap_get(root, "effective_from"), root, &p->from_line, &p->from_col);
+    if (p->effective_to < p->effective_from)
+        lerr(l, ymap_get(root, "effective_to"), "effective_to is before effective_from");
+    p->requester_code = get_digits(l, root, "requester_code", 10, 10, "依頼人コード");
+    p->requester_name = get_kana_name(l, root, "requester_name", ZENGIN_REQUESTER_NAME);
+    p->bank_code = get_digits(l, root, "bank_code", 4, 4, "銀行番号");
+    p->bank_name = get_kana_name(l, root, "bank_name", ZENGIN_BANK_NAME);
+    p->branch_code = get_digits(l, root, "branch_code", 3, 3, "支店番号");
+    p->branch_name = get_kana_name(l, root, "branch_name", ZENGIN_BANK_NAME);
+    p->account_number = get_digits(l, root, "account_number", 1, 7, "口座番号");
+    const char *t = get_text(l, root, "account_type");
+    if (t && !strcmp(t, "ordinary"))
+        p->account_type = ZENGIN_ORDINARY;
+    else if (t && !strcmp(t, "current"))
+        p->account_type = ZENGIN_CURRENT;
+    else if (t)
+        lerr(l, ymap_get(root, "account_type"), "account_type must be ordinary (普通) or current "
+             "(当座), not '%s'", t);
+}
+
 int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_list *d)
 {
     loader l = {.rs = rs, .f = f, .d = d};
@@ -426,9 +557,14 @@ int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_lis
     } else if (!strcmp(kind, "terms")) {
         load_terms(&l, root);
         rs->terms[rs->n_terms - 1].broken = diag_count(d) != before;
-    } else if (!strcmp(kind, "budget"))
+    } else if (!strcmp(kind, "budget")) {
         load_budget(&l, root);
-    else
-        lerr(&l, ymap_get(root, "kind"), "unknown kind '%s' (program, terms or budget)", kind);
+    } else if (!strcmp(kind, "payer")) {
+        load_payer(&l, root);
+        rs->payers[rs->n_payers - 1].broken = diag_count(d) != before;
+    } else {
+        lerr(&l, ymap_get(root, "kind"), "unknown kind '%s' (program, terms, budget or payer)",
+             kind);
+    }
     return l.errors ? -1 : 0;
 }

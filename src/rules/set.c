@@ -1,6 +1,7 @@
 /* set: a whole rule tree — finding the files, loading them, checking
  * versions against each other, and choosing the version in force. */
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,22 +34,35 @@ static char *join(const char *a, const char *b)
     return p;
 }
 
-static void collect(const char *root, const char *rel, pathlist *out, int depth)
+static bool is_rule_name(const char *name)
+{
+    return ends_with(name, ".yaml") || ends_with(name, ".yml");
+}
+
+/* A subdirectory that cannot be listed may hide rule files: an error, never
+ * a silent skip (nor is anything named *.yaml that is not a file: reading it
+ * in rules_load_dir reports it with its path). */
+static int collect(const char *root, const char *rel, pathlist *out, int depth, diag_list *dg)
 {
     char *dir = join(root, rel);
     DIR *d = depth > 16 ? NULL : opendir(dir);
+    if (!d) {
+        diag_error(dg, dir, 0, 0, "cannot read the rules directory: %s",
+                   depth > 16 ? "nested more than 16 deep" : strerror(errno));
+        free(dir);
+        return -1;
+    }
     free(dir);
-    if (!d)
-        return;
+    int rc = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
         char *sub = join(rel, e->d_name), *full = join(root, sub);
-        if (fs_is_dir(full)) {
-            collect(root, sub, out, depth + 1);
+        if (!is_rule_name(e->d_name) && fs_is_dir(full)) {
+            rc |= collect(root, sub, out, depth + 1, dg);
             free(sub);
-        } else if (ends_with(e->d_name, ".yaml") || ends_with(e->d_name, ".yml")) {
+        } else if (is_rule_name(e->d_name)) {
             if (out->n == out->cap) {
                 out->cap = out->cap ? out->cap * 2 : 16;
                 out->v = realloc(out->v, out->cap * sizeof *out->v);
@@ -62,6 +76,7 @@ static void collect(const char *root, const char *rel, pathlist *out, int depth)
         free(full);
     }
     closedir(d);
+    return rc;
 }
 
 int rules_load_dir(const char *dir, rule_set *rs, diag_list *d)
@@ -72,18 +87,17 @@ int rules_load_dir(const char *dir, rule_set *rs, diag_list *d)
         return -1;
     }
     pathlist pl = {0};
-    collect(dir, "", &pl, 0);
+    int rc = collect(dir, "", &pl, 0, d);
     qsort(pl.v, pl.n, sizeof *pl.v, cmp_path);
     rule_file *files = calloc(pl.n + 1, sizeof *files);
     char **bufs = calloc(pl.n + 1, sizeof *bufs);
     size_t n = 0;
-    int rc = 0;
     for (size_t i = 0; i < pl.n; i++) {
         size_t flen = strlen(dir) + strlen(pl.v[i]) + 2;
         char *full = malloc(flen);
         snprintf(full, flen, "%s/%s", dir, pl.v[i]);
         if (fs_read_file(full, &bufs[n], &files[n].len) != 0) {
-            diag_error(d, full, 0, 0, "cannot read rule file");
+            diag_error(d, full, 0, 0, "cannot read rule file: %s", fs_strerror(errno));
             free(full);
             rc = -1;
             continue;
@@ -93,6 +107,7 @@ int rules_load_dir(const char *dir, rule_set *rs, diag_list *d)
         files[n].data = bufs[n];
         n++;
     }
+    rs->n_read = n;
     if (n == 0 && rc == 0) {
         diag_error(d, dir, 0, 0, "no rule files (*.yaml) found");
         rc = -1;
@@ -110,6 +125,20 @@ int rules_load_dir(const char *dir, rule_set *rs, diag_list *d)
     return r2;
 }
 
+/* A NUL byte at off: file:line:col (character column) like every other
+ * problem of a rule file. */
+static void report_nul(const rule_file *f, size_t off, diag_list *d)
+{
+    int line = 1, col = 1;
+    for (size_t k = 0; k < off; k++) {
+        if (f->data[k] == '\n')
+            line++, col = 1;
+        else
+            col += ((unsigned char)f->data[k] & 0xC0) != 0x80;
+    }
+    diag_error(d, f->path, line, col, "rule file contains a NUL byte");
+}
+
 int rules_load_files(const rule_file *in, size_t n, rule_set *rs, diag_list *d)
 {
     size_t before = diag_count(d);
@@ -121,8 +150,9 @@ int rules_load_files(const rule_file *in, size_t n, rule_set *rs, diag_list *d)
         f->data = arena_strndup(&rs->a, in[i].data, in[i].len);
         f->len = in[i].len;
         hash_sha256_hex(f->data, f->len, f->sha256);
-        if (memchr(f->data, '\0', f->len)) {
-            diag_error(d, f->path, 0, 0, "rule file contains a NUL byte");
+        const char *nul = memchr(f->data, '\0', f->len);
+        if (nul) {
+            report_nul(f, (size_t)(nul - f->data), d);
             continue;
         }
         ynode *root = yaml_tree(f->path, f->data, f->len, &rs->a, d);

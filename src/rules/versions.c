@@ -1,8 +1,8 @@
-/* versions: how the versions of one program (and of the terms) follow each
- * other, and which one is in force.  A version without effective_to ends the
- * day before the next one starts; an explicit end that overlaps the next
- * version, or leaves days uncovered before it, is an error.  Run before
- * formulas compile. */
+/* versions: how the versions of one program (and of the terms, the payer)
+ * follow each other, and which one is in force.  A version without
+ * effective_to ends the day before the next one starts; an explicit end that
+ * overlaps the next version, or leaves days uncovered before it, is an
+ * error.  Run before formulas compile. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +105,27 @@ static void check_terms(rule_set *rs, diag_list *d)
     }
 }
 
+static int cmp_payer(const void *a, const void *b)
+{
+    const rule_payer *x = a, *y = b;
+    return (x->effective_from > y->effective_from) - (x->effective_from < y->effective_from);
+}
+
+/* Payer accounts follow each other like terms versions (none at all is fine:
+ * only a transfer needs one, and it says so). */
+static void check_payers(rule_set *rs, diag_list *d)
+{
+    if (rs->n_payers > 1)
+        qsort(rs->payers, rs->n_payers, sizeof *rs->payers, cmp_payer);
+    for (size_t i = 1; i < rs->n_payers; i++) {
+        rule_payer *prev = &rs->payers[i - 1], *p = &rs->payers[i];
+        if (prev->broken || p->broken)
+            continue;
+        follow(d, "payer", "payer", &prev->effective_to, prev->effective_from, prev->file->path,
+               p->effective_from, p->file->path, p->from_line, p->from_col);
+    }
+}
+
 static void check_budgets(rule_set *rs, diag_list *d)
 {
     for (size_t i = 0; i < rs->n_budgets; i++)
@@ -123,6 +144,7 @@ void rules_check_versions(rule_set *rs, diag_list *d)
     check_programs(rs, d);
     check_terms(rs, d);
     check_budgets(rs, d);
+    check_payers(rs, d);
 }
 
 /* ---- selection: the version in force --------------------------------- */
@@ -154,6 +176,15 @@ const budget_line *rules_budget_for_fy(const rule_set *rs, int fiscal_year)
     for (size_t i = 0; i < rs->n_budgets; i++)
         if (rs->budgets[i].fiscal_year == fiscal_year)
             return &rs->budgets[i];
+    return NULL;
+}
+
+const rule_payer *rules_payer_in_force(const rule_set *rs, date_t day)
+{
+    for (size_t i = 0; i < rs->n_payers; i++)
+        if (!rs->payers[i].broken &&
+            covers(rs->payers[i].effective_from, rs->payers[i].effective_to, day))
+            return &rs->payers[i];
     return NULL;
 }
 

@@ -21,8 +21,30 @@ export KASAN_ACTOR=tester
 O=$tmp/o1
 k run --month 2025-04 --data "$DATA" --rules "$RULES" --out "$O" --finalize; expect_rc 0 $? "first finalize"
 [ -f "$O/2025-04/payments.csv" ] && ok || bad "finalized month has payments.csv"
-k run --month 2025-04 --data "$DATA" --rules "$RULES" --out "$O" --finalize; expect_rc 3 $? "second finalize"
+cp "$O/2025-04/payments.csv" "$tmp/apr-payments.csv"
+k run --month 2025-04 --data "$DATA" --rules "$RULES" --out "$O" --finalize --actor refuser; expect_rc 3 $? "second finalize"
 grep -q "already finalized" "$tmp/err" && ok || bad "second finalize says already finalized"
+# SPEC 1.4: the refusal is an event of the trail (who, when, month, why), with no payments
+grep -q "the refusal is recorded in the audit trail: event 2 (anchor 2:" "$tmp/err" && ok || bad "refusal event named: $(cat "$tmp/err")"
+cmp -s "$tmp/apr-payments.csv" "$O/2025-04/payments.csv" && ok || bad "refused finalize rewrote outputs"
+ls -A "$O" | grep -q staging && bad "refused finalize left a staging dir" || ok
+"$KASAN" audit export --out "$O" >"$tmp/refuse.jsonl"; expect_rc 0 $? "export after a refusal"
+python3 - "$tmp/refuse.jsonl" <<'PYEOF' && ok || bad "export shows the refusal event: $(sed -n 2p "$tmp/refuse.jsonl")"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert [e["action"] for e in ev] == ["finalize", "refuse"], [e["action"] for e in ev]
+r = ev[1]
+assert r["actor"] == "refuser" and r["seq"] == 2 and r["time"].endswith("Z"), r
+p = r["payload"]
+assert p["code"] == "already_finalized" and p["month"] == "2025-04", p
+assert p["requested"] == "finalize" and p["run_id"].startswith("2025-04-"), p
+assert p["run_id"] != ev[0]["payload"]["run_id"], p  # the refused run, not the paid one
+assert "already finalized" in p["reason"] and ev[0]["payload"]["run_id"] in p["reason"], p
+assert "payments" not in p, p
+PYEOF
+n=$(sqlite3 "$O/ledger.sqlite" "SELECT count(*) FROM runs")
+[ "$n" = 1 ] && ok || bad "a refusal records no run: $n runs"
+"$KASAN" audit verify --out "$O" >/dev/null; expect_rc 0 $? "verify after a refusal"
 k run --month 2025-04 --data "$DATA" --rules "$RULES" --out "$O"; expect_rc 3 $? "draft over a finalized month"
 "$KASAN" run --month 2025-04 --data "$DATA" --rules "$RULES" --out "$O" --finalize --supersede 2>/dev/null >/dev/null
 expect_rc 1 $? "supersede without reason"
@@ -44,6 +66,13 @@ expect_rc 3 $? "March over the line"
 # paid Apr–Feb 15,056,077 + March 1,601,000 = 16,657,077 = 16,444,000 + 213,077
 grep -q "213,077 yen over" "$tmp/err" && ok || bad "overrun named: $(cat "$tmp/err")"
 [ ! -e "$O/2026-03" ] && ok || bad "refused month wrote outputs"
+ref=$(sqlite3 "$O/ledger.sqlite" "SELECT seq || '/' || actor || '/' || json_extract(payload, '\$.code') || '/' ||
+    json_extract(payload, '\$.month') FROM events WHERE action = 'refuse'")
+[ "$ref" = "12/tester/over_budget/2026-03" ] && ok || bad "over-budget refusal recorded: $ref"
+sqlite3 "$O/ledger.sqlite" "SELECT json_extract(payload, '\$.reason') FROM events WHERE seq = 12" | grep -q "by 213077 yen" \
+    && ok || bad "over-budget refusal reason names the overrun"
+[ "$(sqlite3 "$O/ledger.sqlite" "SELECT count(*) FROM runs WHERE month = '2026-03'")" = 0 ] && ok || bad "refused March has a run"
+"$KASAN" audit verify --out "$O" >/dev/null; expect_rc 0 $? "verify after the over-budget refusal"
 k run --month 2026-03 --data "$DATA" --rules "$RULES" --out "$O" --finalize --no-workbooks \
     --over-budget-reason "補正予算（第2号）で増額"; expect_rc 0 $? "override with reason"
 r=$(sqlite3 "$O/ledger.sqlite" "SELECT over_budget_reason || '/' || overrun_yen FROM runs WHERE month='2026-03'")
@@ -82,6 +111,10 @@ tamper swapped_pair "UPDATE events SET seq = -3 WHERE seq = 3; UPDATE events SET
     UPDATE events SET seq = 4 WHERE seq = -3" "event (3|4)"
 tamper altered_blob "UPDATE blobs SET data = CAST('x' || data AS BLOB) WHERE rowid = 1" "blob"
 tamper doctored_payment "UPDATE payments SET amount_yen = amount_yen + 1000 WHERE rowid = 3" "run|payment|event"
+# the March refusal (event 12) edited, so it looks like someone else was refused, or for another reason
+tamper refusal_actor "UPDATE events SET actor = 'nobody' WHERE action = 'refuse'" "event 12: hash mismatch"
+tamper refusal_reason "UPDATE events SET payload = replace(payload, 'over_budget', 'already_finalized') WHERE seq = 12" "event 12: hash mismatch"
+tamper refusal_deleted "DELETE FROM events WHERE seq = 12" "event 13: previous-hash link broken"
 "$KASAN" replay --month 2025-04 --out "$tmp/t-doctored_payment" >/dev/null 2>&1
 m=$(sqlite3 "$tmp/t-doctored_payment/ledger.sqlite" "SELECT r.month FROM payments p JOIN runs r USING(run_id) WHERE p.rowid = 3")
 "$KASAN" replay --month "$m" --out "$tmp/t-doctored_payment" >"$tmp/replay" 2>&1
@@ -144,8 +177,10 @@ n = 0
 for line in open(sys.argv[1], encoding="utf-8"):
     e = json.loads(line); n += 1
     assert {"seq", "time", "actor", "action", "payload", "prev_hash", "hash"} <= set(e), e.keys()
-assert n == 12, n  # 11 finalizations + the March override; a refusal records nothing
-' "$tmp/log.jsonl" && ok || bad "JSONL export parses (12 events)"
+    if e["action"] == "refuse":
+        assert e["payload"]["code"] == "over_budget" and e["payload"]["month"] == "2026-03", e
+assert n == 13, n  # 11 finalizations, the March refusal, the March override
+' "$tmp/log.jsonl" && ok || bad "JSONL export parses (13 events)"
 
 # --- two finalizations at once: exactly one succeeds ------------------------
 for i in $(seq 1 20); do

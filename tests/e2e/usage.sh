@@ -59,4 +59,32 @@ if [ -f "$O/2025-04/payments.csv" ] && [ -f "$O/2025-04/rejections.csv" ]; then 
 else fail "payments.csv and rejections.csv written" "$(ls -R "$O" 2>&1 | tr '\n' ' ')"; fi
 expect_line "$O/2025-04/payments.csv" 1 "month,nursery_id,program,rule_version,amount_yen"
 
+# SPEC 3: every command takes --data, --rules and --out, even where it does not
+# use one of them, so a script can pass the same three to every command.
+section "every command accepts --data, --rules and --out"
+A=$(new_out all-three)
+kasan run --month 2025-04 --finalize --actor tester --no-workbooks --quiet --data "$D" --rules "$RULES" --out "$A"
+expect_rc 0 "run --finalize with all three"
+# all_three EXPECTED LABEL ARGS... — the command with the three options is not
+# a usage error (exit 1) and exits EXPECTED
+all_three() {
+    _want=$1 _l=$2
+    shift 2
+    kasan "$@" --data "$D" --rules "$RULES" --out "$A"
+    if [ "$RC" -eq 1 ]; then fail "$_l with --data --rules --out" "usage error: $(printf '%s' "$ERR_TXT" | head -n 2)"
+    else expect_rc "$_want" "$_l with --data --rules --out"; fi
+}
+all_three 0 "check" check
+all_three 0 "run (draft of another month)" run --month 2025-05 --no-workbooks --quiet
+all_three 0 "explain" explain --month 2025-04 --nursery P001
+all_three 0 "replay" replay --month 2025-04
+all_three 0 "diff" diff --month 2025-04 --rules-a "$RULES" --rules-b "$RULES"
+all_three 0 "budget" budget --fy 2025
+all_three 0 "audit verify" audit verify
+all_three 0 "audit export" audit export
+expect_msg_contains '"action":"finalize"' "audit export"
+# the options may also come before the action's own ones
+kasan audit verify --rules "$RULES" --data "$D" --out "$A" --anchor 1:0000000000000000000000000000000000000000000000000000000000000000
+expect_rc 4 "audit verify --rules --data --out with a wrong anchor"
+
 finish

@@ -15,6 +15,7 @@ int fuzz_csv_one(const uint8_t *data, size_t size);
 int fuzz_rules_one(const uint8_t *data, size_t size);
 int fuzz_expr_one(const uint8_t *data, size_t size);
 int fuzz_ledger_one(const uint8_t *data, size_t size);
+int fuzz_xlsx_one(const uint8_t *data, size_t size);
 
 /* The fixed inputs (NUL-terminated). */
 extern const char fuzz_terms_yaml[];

@@ -37,9 +37,10 @@ int fuzz_csv_one(const uint8_t *data, size_t size)
     claims cl;
     memset(&fixed, 0, sizeof fixed);
     memset(&reg, 0, sizeof reg);
-    if (registry_parse("fixed.csv", fuzz_registry_csv, strlen(fuzz_registry_csv), &a, &fixed, &d))
+    if (registry_parse("fixed.csv", fuzz_registry_csv, strlen(fuzz_registry_csv),
+                       "private_licensed", &a, &fixed, &d))
         __builtin_trap(); /* the fixed registry must parse */
-    if (registry_parse("nurseries.csv", s, size, &a, &reg, &d) == 0)
+    if (registry_parse("nurseries.csv", s, size, "private_licensed", &a, &reg, &d) == 0)
         for (size_t i = 0; i < reg.n; i++)
             (void)registry_find(&reg, reg.v[i].id, strlen(reg.v[i].id));
     memset(&cl, 0, sizeof cl);

@@ -23,6 +23,7 @@ static const struct {
     {"rules", fuzz_rules_one},
     {"expr", fuzz_expr_one},
     {"ledger", fuzz_ledger_one},
+    {"xlsx", fuzz_xlsx_one},
 };
 
 static int cmp_name(const void *a, const void *b)

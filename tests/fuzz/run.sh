@@ -5,14 +5,14 @@
 # they are); a crash, leak or timeout is saved under BUILD/fuzz-artifacts/
 # TARGET/ and makes the script exit 1 (after the other targets ran).  Each
 # target's log is BUILD/fuzz-logs/TARGET.log; its last stats line is printed.
-# Usage: tests/fuzz/run.sh SECONDS [csv|rules|expr|ledger ...]
+# Usage: tests/fuzz/run.sh SECONDS [csv|rules|expr|ledger|xlsx ...]
 # Env: BUILD (default build-fuzz), NICE (default 19), CC (default clang),
 #      FUZZ_SEED (libFuzzer -seed; unset = random, ci.sh sets 1 so CI is repeatable).
 set -uo pipefail
 secs=${1:?usage: tests/fuzz/run.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(csv rules expr ledger)
+[ ${#targets[@]} -gt 0 ] || targets=(csv rules expr ledger xlsx)
 cd "$(dirname "$0")/../.."
 build=${BUILD:-build-fuzz}
 if [ ! -f "$build/build.ninja" ]; then

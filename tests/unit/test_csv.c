@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -364,6 +365,60 @@ static void test_utf8_validation(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* Every C0 control other than tab, CR and LF, at every position of a 40-byte
+ * text (so both the 16-byte block scan and the byte tail meet it), is refused
+ * at open with its line and character column; tab, CR and LF are not. */
+static void test_control_bytes(void **state)
+{
+    (void)state;
+    char text[41];
+    for (int c = 0; c < 0x20; c++) {
+        for (size_t at = 0; at < 40; at++) {
+            /* "a,b\n" then "x,yyyy...": line 2 starts at offset 4 */
+            memcpy(text, "a,b\nx,yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\n", 40);
+            if (at == 3)
+                continue; /* the newline that makes line 2 */
+            text[at] = (char)c;
+            csv_reader r;
+            diag_list d = DIAG_LIST_INIT;
+            int rc = csv_open(&r, "t.csv", text, 40, &d);
+            if (c == '\t' || c == '\n' || c == '\r') {
+                assert_int_equal(rc, 0);
+                csv_close(&r);
+            } else {
+                assert_int_equal(rc, -1);
+                int line = at < 4 ? 1 : 2, col = at < 4 ? (int)at + 1 : (int)at - 3;
+                char msg[160];
+                snprintf(msg, sizeof msg, "control character 0x%02X%s in the text: the file is "
+                         "malformed (only tab, CR and LF are allowed)", c, c ? "" : " (NUL)");
+                diag_is(&d, 0, line, col, msg);
+                assert_int_equal(csv_errors(&r), 1);
+            }
+            diag_release(&d);
+        }
+    }
+}
+
+/* The column counts characters: after "P002,大山" (5 + 2 characters, 11
+ * bytes) a NUL is at column 8; in a CP932 file the check runs on the
+ * converted text (大山 is 4 bytes there) and gives the same column. */
+static void test_control_column_in_characters(void **state)
+{
+    (void)state;
+    const char utf8[] = "a,b\nP002,\xe5\xa4\xa7\xe5\xb1\xb1\x00x,y\n";
+    const char cp932[] = "a,b\nP002,\x91\xe5\x8e\x52\x00x,y\n";
+    const struct { const char *t; size_t n; } cases[] = {{utf8, sizeof utf8 - 1},
+                                                          {cp932, sizeof cp932 - 1}};
+    for (size_t i = 0; i < 2; i++) {
+        csv_reader r;
+        diag_list d = DIAG_LIST_INIT;
+        assert_int_equal(csv_open(&r, "t.csv", cases[i].t, cases[i].n, &d), -1);
+        diag_is(&d, 0, 2, 8, "control character 0x00 (NUL) in the text: the file is malformed "
+                             "(only tab, CR and LF are allowed)");
+        diag_release(&d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -383,6 +438,8 @@ int main(void)
         cmocka_unit_test(test_long_line_limit),
         cmocka_unit_test(test_field_count_limit),
         cmocka_unit_test(test_utf8_validation),
+        cmocka_unit_test(test_control_bytes),
+        cmocka_unit_test(test_control_column_in_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

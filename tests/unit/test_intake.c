@@ -21,6 +21,7 @@ static const intake_vocab vocab = {care_codes, 8};
 #define REG_HEADER                                                                          \
     "nursery_id,name,kind,operator,active_from,active_to,bank_name,bank_branch,account_type," \
     "account_number,account_holder\n"
+#define PAID "private_licensed" /* the terms' eligible_nursery_kind */
 
 static const char registry_text[] =
     REG_HEADER
@@ -43,7 +44,8 @@ static void load_registry(registry *reg, arena *a)
 {
     diag_list d = DIAG_LIST_INIT;
     assert_int_equal(
-        registry_parse("nurseries.csv", registry_text, sizeof registry_text - 1, a, reg, &d), 0);
+        registry_parse("nurseries.csv", registry_text, sizeof registry_text - 1, PAID, a, reg, &d),
+        0);
     assert_int_equal(diag_count(&d), 0);
 }
 
@@ -91,7 +93,7 @@ static void test_registry_cp932(void **state)
     arena a = ARENA_INIT;
     registry reg;
     diag_list d = DIAG_LIST_INIT;
-    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, &a, &reg, &d), 0);
+    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, PAID, &a, &reg, &d), 0);
     assert_int_equal(reg.n, 1);
     assert_string_equal(reg.v[0].name, "保育園");
     assert_string_equal(reg.v[0].account_holder, "ﾎｲｸ");
@@ -110,7 +112,7 @@ static void test_registry_many(void **state)
     arena a = ARENA_INIT;
     registry reg;
     diag_list d = DIAG_LIST_INIT;
-    assert_int_equal(registry_parse("nurseries.csv", text, len, &a, &reg, &d), 0);
+    assert_int_equal(registry_parse("nurseries.csv", text, len, PAID, &a, &reg, &d), 0);
     assert_int_equal(reg.n, 1000);
     for (int i = 0; i < 1000; i++) {
         char id[16];
@@ -136,7 +138,8 @@ static void test_registry_malformed(void **state)
     arena a = ARENA_INIT;
     registry reg;
     diag_list d = DIAG_LIST_INIT;
-    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, &a, &reg, &d), -1);
+    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, PAID, &a, &reg, &d),
+                     -1);
     assert_int_equal(d.n, 6);
     diag_is(&d, 0, "nurseries.csv", 3, 1,
             "column 'nursery_id': 'p-1' is not a valid id (1 to 16 characters A-Z, 0-9, '-')");
@@ -387,6 +390,149 @@ static void test_yen_and_id_checks(void **state)
     assert_false(intake_id_valid("", 0));
 }
 
+/* SPEC 2: a kind other than the paid one may leave every 振込先 column empty;
+ * the paid kind may not, and what is given is checked whatever the kind. */
+static void test_registry_bank_by_kind(void **state)
+{
+    (void)state;
+    const char text[] =
+        REG_HEADER
+        "W1,a,ward_run,o,2010-04-01,,,,,,\n"                        /* 2: fine */
+        "W2,a,ward_run,o,2010-04-01,,,,savings,,\n"                 /* 3: given, bad */
+        "N1,a,private_licensed,o,2010-04-01,,b,br,,1,h\n"           /* 4: type missing */
+        "N2,a,private_licensed,o,2010-04-01,,,br,ordinary,1,\n";    /* 5: two missing */
+    arena a = ARENA_INIT;
+    registry reg;
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, PAID, &a, &reg, &d),
+                     -1);
+    assert_int_equal(d.n, 4);
+    diag_is(&d, 0, "nurseries.csv", 3, 9,
+            "column 'account_type': 'savings' is not one of ordinary, current");
+    diag_is(&d, 1, "nurseries.csv", 4, 9,
+            "column 'account_type': empty (one of ordinary, current is required)");
+    diag_is(&d, 2, "nurseries.csv", 5, 7,
+            "column 'bank_name': empty (a private_licensed nursery is paid: its 振込先 is "
+            "required)");
+    diag_is(&d, 3, "nurseries.csv", 5, 11,
+            "column 'account_holder': empty (a private_licensed nursery is paid: its 振込先 is "
+            "required)");
+    const nursery *w1 = &reg.v[0];
+    assert_string_equal(w1->id, "W1");
+    assert_null(w1->account_type);
+    assert_string_equal(w1->bank_name, "");
+    assert_string_equal(w1->account_number, "");
+    assert_null(w1->bank_code);
+    assert_null(w1->bank_name_kana);
+    diag_release(&d);
+
+    /* The paid kind is data: with ward_run paid, the private row may be empty
+     * and the ward-run one may not. */
+    const char swapped[] = REG_HEADER "N1,a,private_licensed,o,2010-04-01,,,,,,\n"
+                                      "W1,a,ward_run,o,2010-04-01,,b,br,,1,h\n";
+    assert_int_equal(
+        registry_parse("nurseries.csv", swapped, sizeof swapped - 1, "ward_run", &a, &reg, &d), -1);
+    assert_int_equal(d.n, 1);
+    diag_is(&d, 0, "nurseries.csv", 3, 9,
+            "column 'account_type': empty (one of ordinary, current is required)");
+    diag_release(&d);
+    arena_release(&a);
+}
+
+#define REG_HEADER_CODES                                                                    \
+    "nursery_id,name,kind,operator,active_from,active_to,bank_name,bank_branch,account_type," \
+    "account_number,account_holder,bank_code,branch_code,bank_name_kana,branch_name_kana\n"
+
+/* The optional transfer columns reach the record as written. */
+static void test_registry_bank_codes(void **state)
+{
+    (void)state;
+    const char text[] =
+        REG_HEADER_CODES
+        "N1,a,private_licensed,o,2010-04-01,,みずほ銀行,板橋支店,ordinary,1,h,"
+        "0001,234,ﾐｽﾞﾎ,イタバシ\n"
+        "N2,a,private_licensed,o,2010-04-01,,b,br,ordinary,1,h,"
+        "1344,012,スガモシンキン,シムラ　（シテン）\n"
+        "N3,a,private_licensed,o,2010-04-01,,b,br,ordinary,1,h,,,,\n"
+        "W1,a,ward_run,o,2010-04-01,,,,,,,,,,\n";
+    arena a = ARENA_INIT;
+    registry reg;
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, PAID, &a, &reg, &d), 0);
+    assert_int_equal(reg.n, 4);
+    assert_string_equal(reg.v[0].bank_code, "0001");
+    assert_string_equal(reg.v[0].branch_code, "234");
+    assert_string_equal(reg.v[0].bank_name_kana, "ﾐｽﾞﾎ");
+    assert_string_equal(reg.v[0].branch_name_kana, "イタバシ");
+    assert_string_equal(reg.v[1].bank_code, "1344");
+    assert_string_equal(reg.v[1].branch_code, "012"); /* leading zero kept */
+    assert_string_equal(reg.v[1].branch_name_kana, "シムラ　（シテン）");
+    for (size_t i = 2; i < 4; i++) {
+        assert_null(reg.v[i].bank_code);
+        assert_null(reg.v[i].branch_code);
+        assert_null(reg.v[i].bank_name_kana);
+        assert_null(reg.v[i].branch_name_kana);
+    }
+    arena_release(&a);
+}
+
+/* Malformed codes and names name their line and column, whatever the kind. */
+static void test_registry_bank_codes_malformed(void **state)
+{
+    (void)state;
+    const char text[] =
+        REG_HEADER_CODES
+        "N1,a,private_licensed,o,2010-04-01,,b,br,ordinary,1,h,1,23,ﾐｽﾞﾎ,ｲﾀﾊﾞｼ\n"   /* 2 */
+        "N2,a,private_licensed,o,2010-04-01,,b,br,ordinary,1,h,00O1,2345,,\n"      /* 3 */
+        "W1,a,ward_run,o,2010-04-01,,,,,,,,,みずほ,Itabashi\n"                     /* 4 */
+        "N3,a,private_licensed,o,2010-04-01,,b,br,ordinary,1,h,０００１,,ﾐｽﾞﾎ銀行, \n"; /* 5 */
+    arena a = ARENA_INIT;
+    registry reg;
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(registry_parse("nurseries.csv", text, sizeof text - 1, PAID, &a, &reg, &d),
+                     -1);
+    assert_int_equal(d.n, 9);
+    diag_is(&d, 0, "nurseries.csv", 2, 12,
+            "column 'bank_code': '1' is not 4 digits (were leading zeros dropped? keep the "
+            "column as text)");
+    diag_is(&d, 1, "nurseries.csv", 2, 13,
+            "column 'branch_code': '23' is not 3 digits (were leading zeros dropped? keep the "
+            "column as text)");
+    diag_is(&d, 2, "nurseries.csv", 3, 12, "column 'bank_code': '00O1' is not 4 digits");
+    diag_is(&d, 3, "nurseries.csv", 3, 13, "column 'branch_code': '2345' is not 3 digits");
+    diag_is(&d, 4, "nurseries.csv", 4, 14,
+            "column 'bank_name_kana': 'みずほ' is not katakana: 'み' cannot be written in the "
+            "transfer file (katakana, spaces, ー ｰ -, ( ), . , /, A-Z and 0-9 only)");
+    diag_is(&d, 5, "nurseries.csv", 4, 15,
+            "column 'branch_name_kana': 'Itabashi' is not katakana: 't' cannot be written in "
+            "the transfer file (katakana, spaces, ー ｰ -, ( ), . , /, A-Z and 0-9 only)");
+    diag_is(&d, 6, "nurseries.csv", 5, 12, "column 'bank_code': '０００１' is not 4 digits");
+    diag_is(&d, 7, "nurseries.csv", 5, 14,
+            "column 'bank_name_kana': 'ﾐｽﾞﾎ銀行' is not katakana: '銀' cannot be written in "
+            "the transfer file (katakana, spaces, ー ｰ -, ( ), . , /, A-Z and 0-9 only)");
+    diag_is(&d, 8, "nurseries.csv", 5, 15,
+            "column 'branch_name_kana': ' ' has only spaces (leave it empty or give the name)");
+    diag_release(&d);
+    arena_release(&a);
+}
+
+/* The registry alone (kasan forms): an unreadable file is named, and the
+ * registry is left empty. */
+static void test_load_registry_missing(void **state)
+{
+    (void)state;
+    arena a = ARENA_INIT;
+    registry reg;
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(
+        intake_load_registry("/nonexistent/nurseries.csv", "nurseries.csv", PAID, &a, &reg, &d), -1);
+    diag_is(&d, 0, "nurseries.csv", 0, 0,
+            "cannot read /nonexistent/nurseries.csv: No such file or directory");
+    assert_int_equal(reg.n, 0);
+    diag_release(&d);
+    arena_release(&a);
+}
+
 /* Intake reads its own files: a missing data dir names each file it could
  * not read, and nothing is parsed. */
 static void test_read_month_missing(void **state)
@@ -428,7 +574,7 @@ static void test_parse_month(void **state)
     arena a = ARENA_INIT;
     diag_list d = DIAG_LIST_INIT;
     intake_month im;
-    assert_int_equal(intake_parse_month(in, NULL, &vocab, &a, &im, &d), 0);
+    assert_int_equal(intake_parse_month(in, NULL, PAID, &vocab, &a, &im, &d), 0);
     assert_int_equal(diag_count(&d), 0);
     assert_int_equal(im.reg.n, 1);
     assert_int_equal(im.cl.n_children, 2);
@@ -437,7 +583,7 @@ static void test_parse_month(void **state)
     assert_int_equal(im.cl.n_staff, 0);
     assert_string_equal(im.files[INPUT_CHILDREN].name, "claims/2025-04/children.csv");
     in[INPUT_STAFF].len = 0;
-    assert_int_equal(intake_parse_month(in, NULL, &vocab, &a, &im, &d), -1); /* no header */
+    assert_int_equal(intake_parse_month(in, NULL, PAID, &vocab, &a, &im, &d), -1); /* no header */
     assert_string_equal(im.files[INPUT_STAFF].sha256,
                         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     diag_release(&d);
@@ -451,6 +597,9 @@ int main(void)
         cmocka_unit_test(test_registry_cp932),
         cmocka_unit_test(test_registry_many),
         cmocka_unit_test(test_registry_malformed),
+        cmocka_unit_test(test_registry_bank_by_kind),
+        cmocka_unit_test(test_registry_bank_codes),
+        cmocka_unit_test(test_registry_bank_codes_malformed),
         cmocka_unit_test(test_children),
         cmocka_unit_test(test_children_nursery_lookup),
         cmocka_unit_test(test_children_malformed),
@@ -458,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_staff),
         cmocka_unit_test(test_staff_malformed),
         cmocka_unit_test(test_yen_and_id_checks),
+        cmocka_unit_test(test_load_registry_missing),
         cmocka_unit_test(test_read_month_missing),
         cmocka_unit_test(test_parse_month),
     };

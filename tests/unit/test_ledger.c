@@ -201,7 +201,27 @@ static void test_finalize_then_refuse(void **state)
     s5.req.total_yen = 590000;
     s5.files[2].len--;
     assert_int_equal(ledger_finalize(lg, &s5.req, &res), LEDGER_INVALID);
-    assert_int_equal(raw_int(&t, "SELECT count(*) FROM events"), 1);
+    /* the two refusals are events of the trail (SPEC 1.4), the invalid
+     * requests are not: 1 finalize + 2 refuse */
+    assert_int_equal(raw_int(&t, "SELECT count(*) FROM events"), 3);
+    assert_int_equal(raw_int(&t, "SELECT count(*) FROM events WHERE action = 'refuse'"), 2);
+    char buf[512];
+    raw_text(&t, "SELECT actor || ' ' || json_extract(payload, '$.month') || ' ' ||"
+                 " json_extract(payload, '$.code') || ' ' || json_extract(payload, '$.run_id')"
+                 " || ' ' || json_extract(payload, '$.requested') FROM events WHERE seq = 2",
+             buf, sizeof buf);
+    assert_string_equal(buf, "hoiku-01 2025-04 already_finalized 2025-04-run2 finalize");
+    raw_text(&t, "SELECT json_extract(payload, '$.reason') FROM events WHERE seq = 2", buf,
+             sizeof buf);
+    assert_string_equal(buf, "month 2025-04 is already finalized (run 2025-04-run1); a "
+                             "correction needs --supersede --reason");
+    raw_text(&t, "SELECT json_extract(payload, '$.code') || ' ' ||"
+                 " json_extract(payload, '$.requested') FROM events WHERE seq = 3",
+             buf, sizeof buf);
+    assert_string_equal(buf, "nothing_to_supersede supersede");
+    assert_int_equal(raw_int(&t, "SELECT count(*) FROM runs"), 1); /* no payments */
+    assert_int_equal(raw_int(&t, "SELECT count(*) FROM payments"), 3);
+    assert_int_equal(ledger_verify(lg, NULL, NULL), 0);
 
     arena a = ARENA_INIT;
     ledger_run r;
@@ -314,6 +334,15 @@ static void test_over_budget(void **state)
     assert_int_equal(res.overrun_yen, 180000);
     assert_non_null(strstr(ledger_errmsg(lg), "180000"));
     assert_int_equal(raw_int(&t, "SELECT count(*) FROM runs"), 1);
+    /* the refusal is event 2, with the overrun in its reason */
+    assert_int_equal(res.event_seq, 2);
+    assert_int_equal(raw_int(&t, "SELECT count(*) FROM events WHERE action = 'refuse'"), 1);
+    char why[512];
+    raw_text(&t, "SELECT json_extract(payload, '$.code') || ': ' || json_extract(payload,"
+                 " '$.reason') FROM events WHERE seq = 2", why, sizeof why);
+    assert_string_equal(why, "over_budget: FY2025 paid total would be 1180000 yen, over budget "
+                             "line R7-kasan (1000000 yen) by 180000 yen; finalizing needs an "
+                             "over-budget reason (補正予算・流用)");
 
     const char *reason = "補正予算第2号で流用 \"承認済\"\n\t(決裁 R7-123)";
     s5.req.over_budget_reason = reason;
@@ -328,7 +357,7 @@ static void test_over_budget(void **state)
     char buf[256];
     raw_text(&t,
              "SELECT json_extract(payload, '$.over_budget_override.reason') FROM events"
-             " WHERE json_extract(payload, '$.month') = '2025-05'",
+             " WHERE json_extract(payload, '$.month') = '2025-05' AND action = 'finalize'",
              buf, sizeof buf);
     assert_string_equal(buf, reason);
 
@@ -447,6 +476,73 @@ static void tamper_case(const char *sql, int min_problems, ...)
     assert_int_equal(cmd_audit(4, (char *[]){"audit", "verify", "--out", t.dir, NULL}),
                      EXIT_DIFFERENT);
     ledger_close(lg);
+    tdir_remove(&t);
+}
+
+/* ledger_refuse, the general form for refusals decided outside the ledger
+ * (SPEC 1.4 "no budget line"): a "refuse" event on the chain, no run. */
+static void test_refuse_event(void **state)
+{
+    (void)state;
+    tdir t;
+    tdir_make(&t);
+    ledger *lg = open_ok(&t);
+    sample s4;
+    sample_init(&s4, "2025-04", "2025-04-run1");
+    ledger_finalize_res res;
+    finalize_ok(lg, &s4.req, &res);
+    ledger_refusal r = {"2026-04", "2026-04-run1", "hoiku-02", "no_budget_line",
+                        "no budget line for FY2026", false};
+    int64_t seq = 0;
+    char hash[SHA256_HEX_LEN + 1] = "";
+    assert_int_equal(ledger_refuse(lg, &r, &seq, hash), LEDGER_OK);
+    assert_int_equal(seq, 2);
+    char buf[512];
+    raw_text(&t, "SELECT hash FROM events WHERE seq = 2", buf, sizeof buf);
+    assert_string_equal(buf, hash);
+    raw_text(&t, "SELECT action || '|' || actor || '|' || payload FROM events WHERE seq = 2", buf,
+             sizeof buf);
+    assert_string_equal(buf, "refuse|hoiku-02|{\"code\":\"no_budget_line\",\"month\":\"2026-04\","
+                             "\"reason\":\"no budget line for FY2026\",\"requested\":\"finalize\","
+                             "\"run_id\":\"2026-04-run1\"}");
+    /* malformed refusals are not recorded */
+    ledger_refusal bad = r;
+    bad.code = "No-Budget";
+    assert_int_equal(ledger_refuse(lg, &bad, NULL, NULL), LEDGER_INVALID);
+    bad = r;
+    bad.month = "2026-4";
+    assert_int_equal(ledger_refuse(lg, &bad, NULL, NULL), LEDGER_INVALID);
+    bad = r;
+    bad.reason = "";
+    assert_int_equal(ledger_refuse(lg, &bad, NULL, NULL), LEDGER_INVALID);
+    bad = r;
+    bad.actor = NULL;
+    assert_int_equal(ledger_refuse(lg, &bad, NULL, NULL), LEDGER_INVALID);
+    bad = r;
+    bad.run_id = NULL; /* a refusal before any run: run_id null */
+    assert_int_equal(ledger_refuse(lg, &bad, &seq, NULL), LEDGER_OK);
+    assert_int_equal(seq, 3);
+    assert_int_equal(raw_int(&t, "SELECT json_type(payload, '$.run_id') = 'null' FROM events"
+                                 " WHERE seq = 3"), 1);
+    assert_int_equal(raw_int(&t, "SELECT count(*) FROM events"), 3);
+    assert_int_equal(raw_int(&t, "SELECT count(*) FROM runs"), 1);
+    ledger_counts c;
+    assert_int_equal(ledger_verify(lg, NULL, &c), 0);
+    assert_int_equal(c.events, 3);
+    assert_int_equal(c.runs, 1);
+    ledger_close(lg);
+
+    /* the refusal's reason or actor edited: verify finds it */
+    assert_int_equal(raw_exec(&t, DROP_TRIGGERS "UPDATE events SET payload = replace(payload,"
+                                  " 'FY2026', 'FY2027') WHERE seq = 2"), SQLITE_OK);
+    lg = open_ok(&t);
+    char *rep;
+    assert_int_equal(verify_report(lg, &rep, NULL), 1);
+    assert_non_null(strstr(rep, "event 2: hash mismatch"));
+    free(rep);
+    ledger_close(lg);
+    assert_int_equal(cmd_audit(4, (char *[]){"audit", "verify", "--out", t.dir, NULL}),
+                     EXIT_DIFFERENT);
     tdir_remove(&t);
 }
 
@@ -724,7 +820,8 @@ static void test_concurrent_finalize(void **state)
         ledger *lg = open_ok(&t);
         ledger_counts c;
         assert_int_equal(ledger_verify(lg, NULL, &c), 0);
-        assert_int_equal(c.events, 1);
+        assert_int_equal(c.events, 2); /* the finalization and the refusal */
+        assert_int_equal(raw_int(&t, "SELECT count(*) FROM events WHERE action = 'refuse'"), 1);
         ledger_close(lg);
         tdir_remove(&t);
     }
@@ -891,6 +988,7 @@ int main(void)
         cmocka_unit_test(test_finalize_then_refuse),
         cmocka_unit_test(test_supersede),
         cmocka_unit_test(test_over_budget),
+        cmocka_unit_test(test_refuse_event),
         cmocka_unit_test(test_blob_stored_once),
         cmocka_unit_test(test_tamper_payload),
         cmocka_unit_test(test_tamper_actor),

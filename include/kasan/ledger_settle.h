@@ -1,0 +1,69 @@
+/* ledger_settle: a finalized year-end settlement (精算, SPEC 6.2) in the
+ * ledger.  A settlement is recorded as one hash-chained event (action
+ * "settle", or "settle_supersede" for a correction) whose payload holds every
+ * row, the month runs it settled, and the files it used (the actuals report
+ * and the rule files, stored as blobs by SHA-256), so `kasan replay
+ * --settlement` needs nothing but the ledger and `audit verify` covers it
+ * with the rest of the chain.  No table of its own: the schema is unchanged.
+ *
+ * Ownership and return codes as in kasan/ledger.h. */
+#ifndef KASAN_LEDGER_SETTLE_H
+#define KASAN_LEDGER_SETTLE_H
+#include "kasan/ledger.h"
+
+typedef struct ledger_settle_row {
+    const char *nursery_id, *program, *rule_version;
+    int64_t annual_yen, paid_yen, difference_yen;
+} ledger_settle_row;
+
+typedef struct ledger_settle_month {
+    const char *month, *run_id;
+} ledger_settle_month;
+
+typedef struct ledger_settle_req {
+    int fiscal_year;
+    const char *settle_id, *created, *actor, *engine_version;
+    const ledger_settle_row *rows;
+    size_t n_rows;
+    const ledger_settle_month *months;  /* the finalized months settled */
+    size_t n_months;
+    const ledger_file *files;           /* role "actuals" (one) and "rules" */
+    size_t n_files;
+    int64_t additional_yen, repayment_yen; /* 追加交付 / 返還 totals */
+    ledger_budget budget;               /* line_id NULL when none */
+    const char *over_budget_reason;     /* recorded only when over the line */
+    bool supersede;
+    const char *reason;                 /* required when supersede */
+} ledger_settle_req;
+
+typedef struct ledger_settle_res {
+    int64_t fy_paid_yen;      /* current month runs of the year */
+    int64_t overrun_yen;      /* fy_paid + additional − line, when > 0 */
+    int64_t event_seq;
+    char event_hash[SHA256_HEX_LEN + 1];
+    int64_t superseded_seq;   /* 0 unless a settlement was superseded */
+} ledger_settle_res;
+
+typedef struct ledger_settlement {
+    int64_t event_seq;
+    const char *time, *actor, *action, *settle_id, *created, *engine_version;
+    const char *over_budget_reason, *supersede_reason; /* NULL if none */
+    int fiscal_year;
+    int64_t additional_yen, repayment_yen;
+    ledger_settle_row *rows;
+    size_t n_rows;
+    ledger_settle_month *months;
+    size_t n_months;
+    ledger_file *files;       /* data NULL: fetch with ledger_blob_get */
+    size_t n_files;
+} ledger_settlement;
+
+/* Records a settlement: LEDGER_ALREADY_FINALIZED when the year has one and
+ * supersede was not asked, LEDGER_NOTHING_TO_SUPERSEDE, LEDGER_OVER_BUDGET
+ * when the year's paid total plus additional_yen exceeds the line without a
+ * reason, LEDGER_INVALID for a malformed request. */
+int ledger_settle_finalize(ledger *lg, const ledger_settle_req *req, ledger_settle_res *res);
+/* The current settlement of fiscal year fy; LEDGER_NOT_FOUND if none. */
+int ledger_settle_current(ledger *lg, int fy, arena *a, ledger_settlement *out);
+
+#endif

@@ -1,0 +1,31 @@
+/* report_settle: what `kasan settle` writes under OUT/settlement-FY/ —
+ * settlement.csv (machine-readable), settlement.xlsx (精算一覧 and 検証) and
+ * one notices/ID.xlsx per nursery (交付額確定通知書).  Writers read a computed
+ * settlement and never change it; each file is written under a temporary name
+ * and renamed into place, and on failure returns -1 with the reason in err. */
+#ifndef KASAN_REPORT_SETTLE_H
+#define KASAN_REPORT_SETTLE_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kasan/settle.h"
+
+typedef struct settle_meta {
+    const char *settle_id;     /* e.g. "settle-2025-20260610T093000Z-1a2b3c4d" */
+    const char *created;       /* ISO 8601 UTC */
+    date_t issue_date;         /* 通知日: printed on notices; 返還期限 counts from it */
+    bool finalized;            /* false = 試算 (draft) */
+    const char *engine_version;
+    const rule_set *rules;     /* the settlement's rule files (検証) */
+    const char *actuals_name, *actuals_sha256;
+    const char *const *month_runs; /* run id of each settled month, by fiscal index; NULL = none */
+} settle_meta;
+
+int report_settlement_csv(const settlement *s, const char *path, char *err, size_t errsz);
+int report_settlement_xlsx(const settlement *s, const settle_meta *meta, const char *path,
+                           char *err, size_t errsz);
+/* The notice of the nursery whose rows are s->rows[first .. first + n). */
+int report_settle_notice_xlsx(const settlement *s, size_t first, size_t n, const settle_meta *meta,
+                              const char *path, char *err, size_t errsz);
+
+#endif

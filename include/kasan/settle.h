@@ -1,0 +1,75 @@
+/* settle: the year-end settlement (精算, 交付額の確定; SPEC 6.2) of a fiscal
+ * year, computed from that year's finalized months (already recomputed by
+ * the caller, from the ledger's archived inputs and rules) and the actuals
+ * report.  Every formula is the settlement: section of the program version in
+ * force on 31 March; nothing of a program's settlement is in C.
+ *
+ * A settlement owns its arena (rows, settlement slot values, copies of ids
+ * and names) until settle_free().  The rule set that holds the settlement
+ * versions and the actuals are borrowed and must outlive it; the month runs
+ * are only read during settle_compute(). */
+#ifndef KASAN_SETTLE_H
+#define KASAN_SETTLE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kasan/actuals.h"
+#include "kasan/arena.h"
+#include "kasan/diag.h"
+#include "kasan/engine.h"
+#include "kasan/rules.h"
+
+#define SETTLE_MONTHS 12
+
+/* One nursery × settled program of the year. */
+typedef struct settle_row {
+    const char *nursery_id, *nursery_name;  /* in the settlement's arena */
+    const char *nursery_operator;           /* 運営法人名 */
+    const program *rule;                    /* version in force on 31 March; its
+                                             * ->settlement holds the formulas */
+    size_t n_months;                        /* finalized months with this nursery */
+    claim_month month[SETTLE_MONTHS];
+    const char *month_version[SETTLE_MONTHS]; /* rule version each month was paid under */
+    int64_t month_paid[SETTLE_MONTHS];      /* that program's amount of the month */
+    const actuals_line *actual;             /* its line of the actuals report */
+    value *values;                          /* rule->settlement slots */
+    value *month_vals;                      /* [month * rule->n_slots[SCOPE_NURSERY] +
+                                             * slot]: each month's nursery values by the
+                                             * 31 March version's slots (matched by name) */
+    int64_t annual;                         /* 交付確定額: the settlement's result */
+    int64_t paid;                           /* 既交付額: sum of month_paid */
+    int64_t difference;                     /* annual − paid: > 0 追加交付, < 0 返還 */
+} settle_row;
+
+typedef struct settlement {
+    arena a;
+    int fiscal_year;
+    settle_row *rows;               /* sorted by nursery_id, then program */
+    size_t n_rows;
+    claim_month missing[SETTLE_MONTHS]; /* months of the year with no finalized run */
+    size_t n_missing;
+    int64_t annual_total, paid_total;
+    int64_t additional_total;       /* 追加交付額の合計 (sum of positive differences) */
+    int64_t repayment_total;        /* 返還額の合計 (sum of −negative differences) */
+} settlement;
+
+/* The version of program `id` in force on date `day`, or NULL. */
+const program *settle_program_on(const rule_set *rs, const char *id, date_t day);
+
+/* Settles fiscal year fy.  months: the year's finalized months (current runs,
+ * any order, at most 12).  Every nursery paid (amount > 0 in some month)
+ * under a program whose version in force on 31 March has a settlement: is
+ * settled; the actuals must have exactly one line for each such nursery and
+ * program and none for any other.  Returns 0, or -1 with every problem in d
+ * (missing and extra actuals lines all listed; arithmetic errors named by
+ * rule file, value and nursery).  Always settle_free() after. */
+int settle_compute(const rule_set *rs, int fy, const month_run *const *months, size_t n_months,
+                   const actuals *ac, settlement *out, diag_list *d);
+void settle_free(settlement *s);
+
+/* A settlement value of a row (for explain and the workbooks). */
+value settle_row_value(const settle_row *row, const rule_value *rv);
+/* 返還期限: `issued` + the version's repayment_due_days. */
+date_t settle_repayment_due(const settle_row *row, date_t issued);
+
+#endif

@@ -1,0 +1,250 @@
+/* settle: the year-end settlement (精算, SPEC 6.2) of one fiscal year — who is
+ * settled, checking the actuals report against the year's payments, and
+ * evaluating each settlement: section per nursery.  Not here: reading the
+ * ledger or recomputing months (the CLI does both), and any amount, formula
+ * or condition of a program (rule files only). */
+#include "kasan/settle.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kasan/expr.h"
+
+const program *settle_program_on(const rule_set *rs, const char *id, date_t day)
+{
+    for (size_t i = 0; i < rs->n_programs; i++) {
+        const program *p = &rs->programs[i];
+        if (!p->broken && p->id && !strcmp(p->id, id) && p->effective_from <= day &&
+            (p->effective_to == DATE_OPEN || day <= p->effective_to))
+            return p;
+    }
+    return NULL;
+}
+
+static int cmp_month_run(const void *a, const void *b)
+{
+    const month_run *x = *(const month_run *const *)a, *y = *(const month_run *const *)b;
+    return month_cmp(x->month, y->month);
+}
+
+/* The row of nursery × program, made on first sight (rows stay sorted). */
+static settle_row *row_for(settlement *s, size_t *cap, const nursery *n, const program *rule)
+{
+    size_t i = 0;
+    for (; i < s->n_rows; i++) {
+        int c = strcmp(s->rows[i].nursery_id, n->id);
+        if (!c)
+            c = strcmp(s->rows[i].rule->id, rule->id);
+        if (!c)
+            return &s->rows[i];
+        if (c > 0)
+            break;
+    }
+    if (s->n_rows == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        settle_row *v = arena_calloc(&s->a, nc, sizeof *v);
+        if (s->n_rows)
+            memcpy(v, s->rows, s->n_rows * sizeof *v);
+        s->rows = v;
+        *cap = nc;
+    }
+    memmove(&s->rows[i + 1], &s->rows[i], (s->n_rows - i) * sizeof *s->rows);
+    s->n_rows++;
+    settle_row *r = &s->rows[i];
+    memset(r, 0, sizeof *r);
+    r->nursery_id = arena_strdup(&s->a, n->id);
+    r->nursery_name = arena_strdup(&s->a, n->name ? n->name : "");
+    r->nursery_operator = arena_strdup(&s->a, n->operator_name ? n->operator_name : "");
+    r->rule = rule;
+    int slots = rule->n_slots[SCOPE_NURSERY];
+    r->month_vals = arena_calloc(&s->a, (size_t)SETTLE_MONTHS * (size_t)slots + 1, sizeof(value));
+    r->values = arena_calloc(&s->a, (size_t)rule->settlement->n_slots[SCOPE_NURSERY] + 1,
+                             sizeof(value));
+    return r;
+}
+
+/* Whether a settlement formula of rule reads the monthly value `name`. */
+static bool settlement_reads(const program *rule, const char *name)
+{
+    const program *s = rule->settlement;
+    for (size_t i = 0; i < s->n_values; i++)
+        for (size_t k = 0; k < s->values[i].n_fields; k++)
+            if (!strcmp(s->values[i].fields[k], name))
+                return true;
+    return false;
+}
+
+/* Copies month m's nursery values of program p into the row, by the names
+ * of the 31 March version (a month paid under an older version may lack a
+ * value only if no settlement formula reads it). */
+static int add_month(settle_row *r, const month_run *run, size_t p, const nursery_month *nm,
+                     diag_list *d)
+{
+    const program *mp = run->programs[p], *rule = r->rule;
+    size_t k = r->n_months++;
+    r->month[k] = run->month;
+    r->month_version[k] = mp->version;
+    r->month_paid[k] = nm->amount[p];
+    value *row = r->month_vals + k * (size_t)rule->n_slots[SCOPE_NURSERY];
+    for (size_t i = 0; i < rule->n_values; i++) {
+        const rule_value *rv = &rule->values[i];
+        if (rv->kind != RV_FORMULA || rv->scope != SCOPE_NURSERY)
+            continue;
+        const rule_value *mv = NULL;
+        for (size_t j = 0; j < mp->n_values && !mv; j++)
+            if (!strcmp(mp->values[j].name, rv->name) && mp->values[j].kind == RV_FORMULA &&
+                mp->values[j].scope == SCOPE_NURSERY && mp->values[j].type == rv->type)
+                mv = &mp->values[j];
+        if (mv) {
+            row[rv->slot] = engine_nursery_value(run, p, nm, mv);
+        } else if (settlement_reads(rule, rv->name)) {
+            char mon[8];
+            month_format(run->month, mon);
+            diag_error(d, rule->file->path, rv->line, rv->col,
+                       "the settlement reads '%s' of each month, but %s was paid under %s %s, "
+                       "which has no %s value '%s'", rv->name, mon, mp->id, mp->version,
+                       vtype_name(rv->type), rv->name);
+            return -1;
+        }
+    }
+    return __builtin_add_overflow(r->paid, nm->amount[p], &r->paid) ? -1 : 0;
+}
+
+/* Gathers every nursery × settled program of the months; keeps those paid. */
+static int gather(settlement *s, const rule_set *rs, const month_run **runs, size_t n,
+                  diag_list *d)
+{
+    date_t last = date_from_ymd(s->fiscal_year + 1, 3, 31);
+    size_t cap = 0;
+    for (size_t m = 0; m < n; m++) {
+        const month_run *run = runs[m];
+        for (size_t p = 0; p < run->n_programs; p++) {
+            const program *rule = settle_program_on(rs, run->programs[p]->id, last);
+            if (!rule || !rule->settlement)
+                continue;
+            for (size_t i = 0; i < run->n_nurseries; i++) {
+                const nursery_month *nm = &run->nurseries[i];
+                if (add_month(row_for(s, &cap, nm->nursery, rule), run, p, nm, d))
+                    return -1;
+            }
+        }
+    }
+    size_t k = 0; /* a nursery never paid under the program is not settled */
+    for (size_t i = 0; i < s->n_rows; i++)
+        if (s->rows[i].paid > 0)
+            s->rows[k++] = s->rows[i];
+    s->n_rows = k;
+    return 0;
+}
+
+/* Every settled row needs its actuals line, and every line a settled row. */
+static int match_actuals(settlement *s, const actuals *ac, diag_list *d)
+{
+    int errors = 0;
+    for (size_t i = 0; i < s->n_rows; i++) {
+        settle_row *r = &s->rows[i];
+        r->actual = actuals_find(ac, r->nursery_id, r->rule->id);
+        if (!r->actual) {
+            diag_error(d, ac->file, 0, 0, "no line for nursery %s, program %s, which was paid "
+                       "%lld yen under it in FY%d (a settled program needs its actuals report)",
+                       r->nursery_id, r->rule->id, (long long)r->paid, s->fiscal_year);
+            errors++;
+        }
+    }
+    for (size_t j = 0; j < ac->n; j++) {
+        const actuals_line *l = &ac->v[j];
+        bool found = false;
+        for (size_t i = 0; i < s->n_rows && !found; i++)
+            found = !strcmp(s->rows[i].nursery_id, l->nursery_id) &&
+                    !strcmp(s->rows[i].rule->id, l->program);
+        if (!found) {
+            diag_error(d, ac->file, l->line, 1, "nursery %s was not paid under %s in FY%d "
+                       "(a settled program): this line has nothing to settle", l->nursery_id,
+                       l->program, s->fiscal_year);
+            errors++;
+        }
+    }
+    return errors ? -1 : 0;
+}
+
+/* The settlement: section for one row, formula by formula. */
+static int evaluate(settlement *s, settle_row *r, diag_list *d)
+{
+    const program *sp = r->rule->settlement;
+    eval_ctx c = {
+        .nursery_slots = r->values,
+        .month_vals = r->month_vals,
+        .n_months = r->n_months,
+        .month_stride = r->rule->n_slots[SCOPE_NURSERY],
+        .reported_salary_cost = r->actual->salary_cost,
+        .reported_other_income = r->actual->other_income,
+    };
+    for (size_t k = 0; k < sp->n_order; k++) {
+        const rule_value *rv = &sp->values[sp->order[k]];
+        r->values[rv->slot] = expr_eval(rv->code, &c);
+        if (c.err_msg) {
+            diag_error(d, sp->file->path, rv->line, rv->col,
+                       "computing settlement value '%s' of %s %s for nursery %s: %s", rv->name,
+                       sp->id, sp->version, r->nursery_id, c.err_msg);
+            return -1;
+        }
+    }
+    num annual = r->values[sp->result->slot].n;
+    if (annual.n < 0) {
+        diag_error(d, sp->file->path, sp->result->line, sp->result->col,
+                   "the settlement of %s %s gives a negative amount for nursery %s", sp->id,
+                   sp->version, r->nursery_id);
+        return -1;
+    }
+    r->annual = annual.n;
+    bool over = __builtin_sub_overflow(r->annual, r->paid, &r->difference) ||
+                __builtin_add_overflow(s->annual_total, r->annual, &s->annual_total) ||
+                __builtin_add_overflow(s->paid_total, r->paid, &s->paid_total) ||
+                (r->difference > 0 && __builtin_add_overflow(s->additional_total, r->difference,
+                                                             &s->additional_total)) ||
+                (r->difference < 0 &&
+                 __builtin_sub_overflow(s->repayment_total, r->difference, &s->repayment_total));
+    if (over)
+        diag_error(d, sp->file->path, sp->result->line, sp->result->col,
+                   "settlement totals of FY%d overflow at nursery %s", s->fiscal_year,
+                   r->nursery_id);
+    return over ? -1 : 0;
+}
+
+int settle_compute(const rule_set *rs, int fy, const month_run *const *months, size_t n_months,
+                   const actuals *ac, settlement *out, diag_list *d)
+{
+    memset(out, 0, sizeof *out);
+    out->fiscal_year = fy;
+    if (n_months > SETTLE_MONTHS)
+        return -1;
+    const month_run *runs[SETTLE_MONTHS];
+    memcpy(runs, months, n_months * sizeof *runs);
+    qsort(runs, n_months, sizeof *runs, cmp_month_run);
+    for (int i = 0; i < SETTLE_MONTHS; i++) {
+        claim_month m = month_of_fiscal(fy, i);
+        bool have = false;
+        for (size_t k = 0; k < n_months; k++)
+            have |= month_cmp(runs[k]->month, m) == 0;
+        if (!have)
+            out->missing[out->n_missing++] = m;
+    }
+    if (gather(out, rs, runs, n_months, d) || match_actuals(out, ac, d))
+        return -1;
+    for (size_t i = 0; i < out->n_rows; i++)
+        if (evaluate(out, &out->rows[i], d))
+            return -1;
+    return 0;
+}
+
+void settle_free(settlement *s) { arena_release(&s->a); }
+
+value settle_row_value(const settle_row *row, const rule_value *rv)
+{
+    return row->values[rv->slot];
+}
+
+date_t settle_repayment_due(const settle_row *row, date_t issued)
+{
+    return issued + row->rule->repayment_due_days;
+}

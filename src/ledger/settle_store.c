@@ -1,0 +1,374 @@
+/* settle: recording and reading back a year-end settlement (精算) — one
+ * hash-chained event whose canonical JSON payload holds everything a replay
+ * needs (rows, month runs, files by SHA-256), the files as blobs, and the
+ * budget check of 追加交付 against the year's line.  Reading uses SQLite's
+ * JSON functions on the stored payload.  Not here: what a settlement means
+ * (src/engine/settle.c) and the chain's verification (chain.c covers every
+ * event, this one included). */
+#include "kasan/ledger_settle.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger_int.h"
+#include "kasan/budget.h"
+#include "kasan/clock.h"
+
+static bool text_ok(const char *s) { return s && *s && ledger_utf8_valid(s); }
+
+static int check_req(ledger *lg, const ledger_settle_req *req)
+{
+    if (req->fiscal_year < 1900 || req->fiscal_year > 9998 || !text_ok(req->settle_id) ||
+        !text_ok(req->created) || !text_ok(req->actor) || !text_ok(req->engine_version) ||
+        (req->supersede && !text_ok(req->reason)) ||
+        (req->over_budget_reason && !text_ok(req->over_budget_reason)))
+        return ledger_fail(lg, LEDGER_INVALID, "settle: the request is incomplete or not UTF-8");
+    int64_t add = 0, rep = 0;
+    for (size_t i = 0; i < req->n_rows; i++) {
+        const ledger_settle_row *r = &req->rows[i];
+        int64_t diff;
+        if (!text_ok(r->nursery_id) || !text_ok(r->program) || !text_ok(r->rule_version) ||
+            r->annual_yen < 0 || r->paid_yen < 0 ||
+            __builtin_sub_overflow(r->annual_yen, r->paid_yen, &diff) || diff != r->difference_yen)
+            return ledger_fail(lg, LEDGER_INVALID, "settle: row %zu is malformed", i + 1);
+        if ((diff > 0 && __builtin_add_overflow(add, diff, &add)) ||
+            (diff < 0 && __builtin_sub_overflow(rep, diff, &rep)))
+            return ledger_fail(lg, LEDGER_INVALID, "settle: totals overflow");
+    }
+    if (add != req->additional_yen || rep != req->repayment_yen)
+        return ledger_fail(lg, LEDGER_INVALID, "settle: totals do not add up to the rows");
+    size_t n_actuals = 0;
+    for (size_t i = 0; i < req->n_files; i++) {
+        const ledger_file *f = &req->files[i];
+        char sha[SHA256_HEX_LEN + 1];
+        if (!f->role || (strcmp(f->role, "actuals") && strcmp(f->role, "rules")) ||
+            !text_ok(f->name) || !f->sha256 || (f->len && !f->data))
+            return ledger_fail(lg, LEDGER_INVALID, "settle: file %zu is malformed", i + 1);
+        n_actuals += !strcmp(f->role, "actuals");
+        hash_sha256_hex(f->len ? f->data : "", f->len, sha);
+        if (strcmp(sha, f->sha256))
+            return ledger_fail(lg, LEDGER_INVALID, "settle: %s: bytes do not match SHA-256 %s",
+                               f->name, f->sha256);
+    }
+    if (n_actuals != 1)
+        return ledger_fail(lg, LEDGER_INVALID, "settle: one actuals file is required");
+    return LEDGER_OK;
+}
+
+static void json_key(strbuf *sb, const char *k, bool first)
+{
+    if (!first)
+        sb_addc(sb, ',');
+    ledger_json_str(sb, k);
+    sb_addc(sb, ':');
+}
+
+static void json_str_or_null(strbuf *sb, const char *s)
+{
+    if (s)
+        ledger_json_str(sb, s);
+    else
+        sb_adds(sb, "null");
+}
+
+/* Canonical payload: keys sorted, no spaces (as chain.c's events). */
+static void payload(strbuf *sb, const ledger_settle_req *req, const ledger_settle_res *res,
+                    bool over)
+{
+    sb_addc(sb, '{');
+    json_key(sb, "additional_yen", true);
+    ledger_json_int(sb, req->additional_yen);
+    json_key(sb, "created", false);
+    ledger_json_str(sb, req->created);
+    json_key(sb, "engine_version", false);
+    ledger_json_str(sb, req->engine_version);
+    json_key(sb, "files", false);
+    sb_addc(sb, '[');
+    for (size_t i = 0; i < req->n_files; i++) {
+        sb_adds(sb, i ? ",{" : "{");
+        json_key(sb, "name", true);
+        ledger_json_str(sb, req->files[i].name);
+        json_key(sb, "role", false);
+        ledger_json_str(sb, req->files[i].role);
+        json_key(sb, "sha256", false);
+        ledger_json_str(sb, req->files[i].sha256);
+        sb_addc(sb, '}');
+    }
+    sb_addc(sb, ']');
+    json_key(sb, "fiscal_year", false);
+    ledger_json_int(sb, req->fiscal_year);
+    json_key(sb, "fy_paid_yen", false);
+    ledger_json_int(sb, res->fy_paid_yen);
+    json_key(sb, "months", false);
+    sb_addc(sb, '[');
+    for (size_t i = 0; i < req->n_months; i++) {
+        sb_adds(sb, i ? ",{" : "{");
+        json_key(sb, "month", true);
+        ledger_json_str(sb, req->months[i].month);
+        json_key(sb, "run_id", false);
+        ledger_json_str(sb, req->months[i].run_id);
+        sb_addc(sb, '}');
+    }
+    sb_addc(sb, ']');
+    json_key(sb, "over_budget_reason", false);
+    json_str_or_null(sb, over ? req->over_budget_reason : NULL);
+    json_key(sb, "overrun_yen", false);
+    ledger_json_int(sb, over ? res->overrun_yen : 0);
+    json_key(sb, "repayment_yen", false);
+    ledger_json_int(sb, req->repayment_yen);
+    json_key(sb, "rows", false);
+    sb_addc(sb, '[');
+    for (size_t i = 0; i < req->n_rows; i++) {
+        const ledger_settle_row *r = &req->rows[i];
+        sb_adds(sb, i ? ",{" : "{");
+        json_key(sb, "annual_yen", true);
+        ledger_json_int(sb, r->annual_yen);
+        json_key(sb, "difference_yen", false);
+        ledger_json_int(sb, r->difference_yen);
+        json_key(sb, "nursery_id", false);
+        ledger_json_str(sb, r->nursery_id);
+        json_key(sb, "paid_yen", false);
+        ledger_json_int(sb, r->paid_yen);
+        json_key(sb, "program", false);
+        ledger_json_str(sb, r->program);
+        json_key(sb, "rule_version", false);
+        ledger_json_str(sb, r->rule_version);
+        sb_addc(sb, '}');
+    }
+    sb_addc(sb, ']');
+    json_key(sb, "settle_id", false);
+    ledger_json_str(sb, req->settle_id);
+    json_key(sb, "supersede_reason", false);
+    json_str_or_null(sb, req->supersede ? req->reason : NULL);
+    json_key(sb, "supersedes_seq", false);
+    if (res->superseded_seq)
+        ledger_json_int(sb, res->superseded_seq);
+    else
+        sb_adds(sb, "null");
+    sb_addc(sb, '}');
+}
+
+#define CURRENT_SQL                                                                         \
+    " FROM events WHERE action IN ('settle', 'settle_supersede') AND json_valid(payload)"    \
+    " AND json_extract(payload, '$.fiscal_year') = ? ORDER BY seq DESC LIMIT 1"
+
+static int current_seq(ledger *lg, int fy, int64_t *seq)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg, "SELECT seq" CURRENT_SQL, &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, fy);
+    int step = sqlite3_step(st);
+    *seq = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading settlements");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int fy_paid(ledger *lg, int fy, int64_t *paid)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg, "SELECT COALESCE(SUM(total_yen), 0) FROM runs"
+                                " WHERE fiscal_year = ? AND superseded_by IS NULL", &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, fy);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *paid = sqlite3_column_int64(st, 0);
+    else
+        rc = ledger_sqlite_fail(lg, "ledger: fiscal-year total");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* 追加交付 counts against the year's line (SPEC 6.2); 返還 is not netted.
+ * The verdict is budget_decide's, as for a month. */
+static int budget_check(ledger *lg, const ledger_settle_req *req, ledger_settle_res *res)
+{
+    int rc = fy_paid(lg, req->fiscal_year, &res->fy_paid_yen);
+    if (rc)
+        return rc;
+    budget_decision bd;
+    if (!budget_decide(req->budget.line_id != NULL, req->budget.line_amount_yen,
+                       res->fy_paid_yen, req->additional_yen, req->over_budget_reason != NULL,
+                       &bd))
+        return ledger_fail(lg, LEDGER_INVALID, "settle: fiscal-year total overflows");
+    res->overrun_yen = bd.overrun;
+    if (bd.verdict != BUDGET_REFUSED)
+        return LEDGER_OK;
+    return ledger_fail(lg, LEDGER_OVER_BUDGET,
+                       "FY%d paid %lld yen plus 追加交付 %lld yen would be over budget line %s "
+                       "(%lld yen) by %lld yen; finalizing needs an over-budget reason",
+                       req->fiscal_year, (long long)res->fy_paid_yen,
+                       (long long)req->additional_yen, req->budget.line_id,
+                       (long long)req->budget.line_amount_yen, (long long)res->overrun_yen);
+}
+
+static int settle_tx(ledger *lg, const ledger_settle_req *req, ledger_settle_res *res)
+{
+    int rc = current_seq(lg, req->fiscal_year, &res->superseded_seq);
+    if (rc)
+        return rc;
+    if (res->superseded_seq && !req->supersede)
+        return ledger_fail(lg, LEDGER_ALREADY_FINALIZED,
+                           "the settlement of FY%d is already finalized (event %lld); a "
+                           "correction needs --supersede --reason", req->fiscal_year,
+                           (long long)res->superseded_seq);
+    if (!res->superseded_seq && req->supersede)
+        return ledger_fail(lg, LEDGER_NOTHING_TO_SUPERSEDE,
+                           "FY%d has no finalized settlement to supersede", req->fiscal_year);
+    if ((rc = budget_check(lg, req, res)))
+        return rc;
+    for (size_t i = 0; i < req->n_files; i++)
+        if ((rc = ledger_blob_put(lg, &req->files[i])))
+            return rc;
+    int64_t seq;
+    char prev[SHA256_HEX_LEN + 1], now[32];
+    if ((rc = ledger_chain_head(lg, &seq, prev)))
+        return rc;
+    strbuf sb;
+    sb_init(&sb);
+    payload(&sb, req, res, res->overrun_yen > 0);
+    clock_now_iso(now);
+    rc = ledger_chain_append(lg, seq + 1, prev, now, req->actor,
+                             req->supersede ? "settle_supersede" : "settle", sb.buf,
+                             res->event_hash);
+    sb_release(&sb);
+    if (!rc)
+        res->event_seq = seq + 1;
+    return rc;
+}
+
+int ledger_settle_finalize(ledger *lg, const ledger_settle_req *req, ledger_settle_res *res)
+{
+    memset(res, 0, sizeof *res);
+    int rc = check_req(lg, req);
+    if (rc)
+        return rc;
+    if ((rc = ledger_tx_begin(lg, true)))
+        return rc;
+    return ledger_tx_end(lg, settle_tx(lg, req, res));
+}
+
+/* ---- reading back ------------------------------------------------------ */
+
+static const char *dup_or_null(arena *a, sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL
+                                                     : arena_strdup(a, ledger_col_text(st, i));
+}
+
+static int read_header(ledger *lg, int64_t seq, arena *a, ledger_settlement *out)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT time, actor, action, json_extract(payload, '$.settle_id'),"
+                            " json_extract(payload, '$.created'),"
+                            " json_extract(payload, '$.engine_version'),"
+                            " json_extract(payload, '$.over_budget_reason'),"
+                            " json_extract(payload, '$.supersede_reason'),"
+                            " json_extract(payload, '$.fiscal_year'),"
+                            " json_extract(payload, '$.additional_yen'),"
+                            " json_extract(payload, '$.repayment_yen') FROM events WHERE seq = ?",
+                            &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, seq);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        out->event_seq = seq;
+        out->time = dup_or_null(a, st, 0);
+        out->actor = dup_or_null(a, st, 1);
+        out->action = dup_or_null(a, st, 2);
+        out->settle_id = dup_or_null(a, st, 3);
+        out->created = dup_or_null(a, st, 4);
+        out->engine_version = dup_or_null(a, st, 5);
+        out->over_budget_reason = dup_or_null(a, st, 6);
+        out->supersede_reason = dup_or_null(a, st, 7);
+        out->fiscal_year = sqlite3_column_int(st, 8);
+        out->additional_yen = sqlite3_column_int64(st, 9);
+        out->repayment_yen = sqlite3_column_int64(st, 10);
+    } else {
+        rc = ledger_sqlite_fail(lg, "ledger: reading the settlement");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* One array of the payload, with these keys of each element, as text. */
+static int read_array(ledger *lg, int64_t seq, const char *path, const char *const *keys,
+                      int nkeys, arena *a, const char ***cells, size_t *n)
+{
+    char sql[512];
+    int o = snprintf(sql, sizeof sql, "SELECT count(*) OVER ()");
+    for (int k = 0; k < nkeys; k++)
+        o += snprintf(sql + o, sizeof sql - (size_t)o, ", json_extract(j.value, '$.%s')", keys[k]);
+    snprintf(sql + o, sizeof sql - (size_t)o,
+             " FROM events e, json_each(e.payload, '%s') j WHERE e.seq = ? ORDER BY j.key", path);
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg, sql, &st), step;
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, seq);
+    *cells = NULL;
+    *n = 0;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!*cells)
+            *cells = arena_calloc(a, (size_t)sqlite3_column_int64(st, 0) * (size_t)nkeys + 1,
+                                  sizeof **cells);
+        for (int k = 0; k < nkeys; k++)
+            (*cells)[*n * (size_t)nkeys + (size_t)k] = arena_strdup(a, ledger_col_text(st, k + 1));
+        ++*n;
+    }
+    if (step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading the settlement");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int read_body(ledger *lg, int64_t seq, arena *a, ledger_settlement *out)
+{
+    static const char *const row_keys[] = {"nursery_id", "program", "rule_version",
+                                           "annual_yen", "paid_yen", "difference_yen"};
+    static const char *const month_keys[] = {"month", "run_id"};
+    static const char *const file_keys[] = {"role", "name", "sha256"};
+    const char **c;
+    size_t n;
+    int rc = read_array(lg, seq, "$.rows", row_keys, 6, a, &c, &n);
+    if (rc)
+        return rc;
+    out->rows = arena_calloc(a, n + 1, sizeof *out->rows);
+    for (size_t i = 0; i < n; i++, c += 6)
+        out->rows[out->n_rows++] = (ledger_settle_row){c[0], c[1], c[2], strtoll(c[3], NULL, 10),
+                                                       strtoll(c[4], NULL, 10),
+                                                       strtoll(c[5], NULL, 10)};
+    if ((rc = read_array(lg, seq, "$.months", month_keys, 2, a, &c, &n)))
+        return rc;
+    out->months = arena_calloc(a, n + 1, sizeof *out->months);
+    for (size_t i = 0; i < n; i++, c += 2)
+        out->months[out->n_months++] = (ledger_settle_month){c[0], c[1]};
+    if ((rc = read_array(lg, seq, "$.files", file_keys, 3, a, &c, &n)))
+        return rc;
+    out->files = arena_calloc(a, n + 1, sizeof *out->files);
+    for (size_t i = 0; i < n; i++, c += 3)
+        out->files[out->n_files++] = (ledger_file){.role = c[0], .name = c[1], .sha256 = c[2]};
+    return LEDGER_OK;
+}
+
+int ledger_settle_current(ledger *lg, int fy, arena *a, ledger_settlement *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = ledger_tx_begin(lg, false);
+    if (rc)
+        return rc;
+    int64_t seq = 0;
+    rc = current_seq(lg, fy, &seq);
+    if (!rc && !seq)
+        rc = ledger_fail(lg, LEDGER_NOT_FOUND, "FY%d has no finalized settlement", fy);
+    if (!rc)
+        rc = read_header(lg, seq, a, out);
+    if (!rc)
+        rc = read_body(lg, seq, a, out);
+    return ledger_tx_end(lg, rc);
+}

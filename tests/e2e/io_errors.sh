@@ -1,0 +1,89 @@
+#!/bin/sh
+# I/O errors (issue 12): an output directory that cannot be made and a disk
+# that fills up give one kasan message naming the path and what kasan was
+# doing (exit 5), never libxlsxwriter's raw "[ERROR][./src/packager.c…]"
+# lines, and leave no partial outputs nor staging directories.
+. "$(dirname "$0")/lib.sh"
+
+WARD=$WORK/ward
+cp -r "$SRCDIR/fixtures/sample-ward" "$WARD"
+M=2025-05
+
+# no_raw_errors LABEL — stderr has no line of libxlsxwriter's own
+no_raw_errors() {
+    if printf '%s' "$ERR_TXT" | grep -q '^\[ERROR\]\|\[WARNING\]'; then
+        fail "$1: no raw libxlsxwriter lines" "$(printf '%s' "$ERR_TXT" | head -n 2)"
+    else pass "$1: no raw libxlsxwriter lines"; fi
+}
+
+section "--out through a regular file (ENOTDIR, even for root)"
+: > "$WORK/somefile"
+for fin in "" --finalize; do
+    kasan run --month $M --data "$WARD" --rules "$RULES" --out "$WORK/somefile/x" --quiet $fin
+    expect_rc 5 "run ${fin:-draft} --out somefile/x"
+    expect_msg_contains "kasan run: cannot create output directory $WORK/somefile/x: Not a directory"
+    [ -f "$WORK/somefile" ] && [ ! -s "$WORK/somefile" ] && pass "somefile untouched" \
+        || fail "somefile untouched" "$(ls -la "$WORK/somefile")"
+done
+kasan diff --month $M --data "$WARD" --rules-a "$RULES" --rules-b "$RULES" --out "$WORK/somefile/x"
+expect_rc 5 "diff --out somefile/x"
+expect_msg_contains "kasan diff: cannot create output directory $WORK/somefile/x/$M: Not a directory"
+
+section "--out under a read-only parent"
+mkdir "$WORK/ro"
+chmod 555 "$WORK/ro"
+AS=
+if [ "$(id -u)" -eq 0 ]; then
+    # root writes anywhere: run as nobody (the ward and the binary readable)
+    chmod o+rx "$WORK"
+    chmod -R o+rX "$WARD"
+    command -v runuser >/dev/null 2>&1 && runuser -u nobody -- true 2>/dev/null \
+        && AS="runuser -u nobody --"
+fi
+if [ "$(id -u)" -ne 0 ] || [ -n "$AS" ]; then
+    $AS "$KASAN" run --month $M --data "$WARD" --rules "$RULES" --out "$WORK/ro/x" --quiet \
+        > "$WORK/.stdout" 2> "$WORK/.stderr"
+    RC=$?
+    ERR_TXT=$(cat "$WORK/.stderr")
+    OUT_TXT=
+    expect_rc 5 "run --out under a read-only parent"
+    expect_msg_contains "kasan run: cannot create output directory $WORK/ro/x: Permission denied"
+else
+    printf '# root without runuser: read-only parent not tested\n'
+fi
+chmod 755 "$WORK/ro"
+
+section "disk full"
+MNT=$WORK/mnt
+mkdir "$MNT"
+if ! mount -t tmpfs -o size=64k tmpfs "$MNT" 2>/dev/null; then
+    printf '# cannot mount a tmpfs (not root?): disk full not tested\n'
+    finish
+fi
+trap 'umount "$MNT" 2>/dev/null; rm -rf "$WORK"' EXIT
+# sizes chosen so that the outputs (about 144 KiB with workbooks) and the
+# ledger (about 100 KiB) fail at different files: drafts at 16k, 24k, 96k
+# (a CSV, a workbook); finalizations at the ledger (16k to 96k) and at a
+# statement (160k, 240k: the ledger fits, the outputs do not)
+for case in 16k: 16k:--finalize 24k: 24k:--finalize 96k: 96k:--finalize 160k:--finalize \
+    240k:--finalize; do
+    size=${case%%:*} fin=${case#*:}
+    umount "$MNT"
+    mount -t tmpfs -o size=$size tmpfs "$MNT"
+    {
+        rm -rf "$MNT/out"
+        kasan run --month $M --data "$WARD" --rules "$RULES" --out "$MNT/out" --quiet $fin
+        lbl="$size ${fin:-draft}"
+        expect_rc 5 "$lbl: disk full"
+        no_raw_errors "$lbl"
+        if printf '%s' "$ERR_TXT" | grep -q "$MNT/out/.*: \(No space left on device\|.*disk is full\|disk I/O error\)"; then
+            pass "$lbl: the message names a path under the output directory"
+        else fail "$lbl: message names the path" "$(printf '%s' "$ERR_TXT" | head -n 2)"; fi
+        _n=$(printf '%s\n' "$ERR_TXT" | grep -c .)
+        [ "$_n" -le 2 ] && pass "$lbl: $_n lines of message" || fail "$lbl: short message" "$_n lines"
+        _l=$(ls -A "$MNT/out" 2>/dev/null | grep -v '^ledger\.sqlite' | tr '\n' ' ')
+        [ -z "$_l" ] && pass "$lbl: no outputs, no staging left" || fail "$lbl: nothing left" "$_l"
+    }
+done
+
+finish
