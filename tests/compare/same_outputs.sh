@@ -17,6 +17,9 @@
 #       a second finalize (refused, exit 3) and a supersede;
 #     - the budget's other paths: a small line (refusal, override, a draft
 #       over the line) and no line at all;
+#     - the year-end settlement (draft, finalize, refused again, replay,
+#       explain of each nursery), restore of a month's lost outputs, claim
+#       forms written and read back by intake;
 #   a generated national-scale year (tests/bench kasan-gen, dense):
 #     - the draft year (--no-workbooks), then each month finalized in turn
 #       without and (when refused) with --over-budget-reason, replay of every
@@ -146,6 +149,16 @@ one_side() {
     step "$L" "$K" run --month 2025-05 --finalize --supersede --reason "compare" --data "$SAMPLE" --rules "$RULES" --out "$T/final" $ISSUE
     for m in $MONTHS; do step "$L" "$K" replay --month "$m" --out "$T/final"; done
     step "$L" "$K" budget --fy 2025 --out "$T/final" --rules "$RULES"
+    # year-end settlement: draft, finalize, replay, explain; restore of a lost month
+    step "$L" "$K" settle --fy 2025 --data "$SAMPLE" --rules "$RULES" --out "$T/final" $ISSUE
+    step "$L" "$K" settle --fy 2025 --finalize --data "$SAMPLE" --rules "$RULES" --out "$T/final" $ISSUE
+    step "$L" "$K" settle --fy 2025 --finalize --data "$SAMPLE" --rules "$RULES" --out "$T/final" $ISSUE
+    step "$L" "$K" replay --settlement 2025 --out "$T/final"
+    for id in $(cut -d, -f2 "$T/final/settlement-2025/settlement.csv" 2>/dev/null | grep -E '^P' | sort -u); do
+        step "$L" "$K" explain --settlement 2025 --nursery "$id" --out "$T/final"
+    done
+    rm -rf "$T/final/2025-06"
+    step "$L" "$K" restore --month 2025-06 --out "$T/final" --rules "$RULES"
     step "$L" "$K" audit verify --out "$T/final"
     "$K" audit export --out "$T/final" 2>&1 | mask >"$T/final/audit.jsonl"
     # budget paths: over a small line (refused, overridden, draft in red), no line
@@ -159,6 +172,11 @@ one_side() {
     step "$L" "$K" run --month 2025-04 --finalize --data "$SAMPLE" --rules "$RN" --out "$T/noline" $ISSUE
     step "$L" "$K" run --month 2025-05 --data "$SAMPLE" --rules "$RN" --out "$T/noline" $ISSUE
     step "$L" "$K" budget --fy 2025 --out "$T/noline" --rules "$RN"
+    # claim forms written, then read back into a copy of the data
+    step "$L" "$K" forms --month 2025-05 --data "$SAMPLE" --rules "$RULES" --out "$T/forms"
+    cp -R "$SAMPLE" "$T/data"
+    step "$L" "$K" intake --month 2025-05 --replace --data "$T/data" --rules "$RULES" "$T"/forms/2025-05/forms/*.xlsx
+    rm -rf "$T/data/settlement" "$T/data"/*.py "$T/data"/*.md
     # national year
     step "$L" "$K" run --fy 2025 --data "$NAT" --rules "$RULES" --out "$T/nat-draft" --no-workbooks --quiet
     for m in $MONTHS; do
@@ -170,8 +188,9 @@ one_side() {
     for m in $MONTHS; do step "$L" "$K" replay --month "$m" --out "$T/nat"; done
     step "$L" "$K" budget --fy 2025 --out "$T/nat" --rules "$RULES"
     "$K" audit export --out "$T/nat" 2>&1 | mask >"$T/nat/audit.jsonl"
-    # workbooks as XML
+    # workbooks as XML; published markers hold a run id
     xlsx_to_xml "$T"
+    find "$T" -name '.*.published' | while read -r x; do mask <"$x" >"$x.m" && mv "$x.m" "$x"; done
     rm -f "$T"/*/ledger.sqlite
 }
 
