@@ -555,6 +555,42 @@ static void test_read_month_missing(void **state)
 
 /* A month's bytes (as a replay hands them back) parsed into records: the
  * missing SHA-256 is computed — that of "" is e3b0c442…b855 (FIPS 180-2). */
+/* A shared registry (kasan run --fy) is borrowed only by a month that pays
+ * the kind it was parsed for; another kind parses the same bytes again, so
+ * the paid kind's 振込先 rule still holds.  Row 2 (N1, private_licensed) has
+ * no bank: fine when ward_run is paid, refused when private_licensed is. */
+static void test_parse_month_shared_kind(void **state)
+{
+    (void)state;
+    static const char reg_csv[] = REG_HEADER "N1,a,private_licensed,o,2010-04-01,,,,,,\n"
+                                             "W1,a,ward_run,o,2010-04-01,,b,br,ordinary,1,h\n";
+    static const char ch_csv[] = "nursery_id,child_ref,care_types,enrolled_from,enrolled_to\n";
+    static const char st_csv[] =
+        "nursery_id,staff_ref,qualification,employment,hours,salary_cost,other_income\n";
+    input_file in[INPUT_COUNT] = {
+        {"nurseries.csv", reg_csv, sizeof reg_csv - 1, ""},
+        {"claims/2025-04/children.csv", ch_csv, sizeof ch_csv - 1, ""},
+        {"claims/2025-04/nurses.csv", st_csv, sizeof st_csv - 1, ""},
+    };
+    shared_registry sr;
+    memset(&sr, 0, sizeof sr);
+    sr.file = in[INPUT_REGISTRY];
+    sr.paid_kind = "ward_run";
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(registry_parse(sr.file.name, sr.file.data, sr.file.len, sr.paid_kind, &sr.a,
+                                    &sr.reg, &d),
+                     0);
+    arena a = ARENA_INIT;
+    intake_month im;
+    assert_int_equal(intake_parse_month(in, &sr, "ward_run", &vocab, &a, &im, &d), 0);
+    assert_ptr_equal(im.reg.v, sr.reg.v); /* borrowed */
+    assert_int_equal(intake_parse_month(in, &sr, PAID, &vocab, &a, &im, &d), -1);
+    assert_int_equal(diag_count(&d), 5); /* bank_name, bank_branch, type, number, holder */
+    diag_release(&d);
+    arena_release(&a);
+    arena_release(&sr.a);
+}
+
 static void test_parse_month(void **state)
 {
     (void)state;
@@ -610,6 +646,7 @@ int main(void)
         cmocka_unit_test(test_load_registry_missing),
         cmocka_unit_test(test_read_month_missing),
         cmocka_unit_test(test_parse_month),
+        cmocka_unit_test(test_parse_month_shared_kind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
