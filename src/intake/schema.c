@@ -1,6 +1,8 @@
 /* schema: the built-in columns of children.csv and nurses.csv (SPEC 2) with
  * their Japanese labels, and the code lists assembled from the terms in
  * force.  The one home of the claim files' shape; see include/kasan/schema.h.
+ * The formula language's field table (src/expr/fields.c) names the same
+ * columns for formulas; kept apart, checked to agree (test_forms).
  * Not here: declared columns (SPEC 8.1) — they are to be appended to each
  * file's columns in schema_build once the terms file carries them. */
 #include "kasan/schema.h"

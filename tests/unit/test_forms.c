@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <xlsxwriter.h>
 
+#include "kasan/expr.h"
 #include "kasan/forms.h"
 #include "kasan/fsutil.h"
 
@@ -119,6 +120,46 @@ static const char *write_form(fixture *f, claim_month m, bool with_staff)
                                       sizeof err),
                      0);
     return path;
+}
+
+/* The claim schema (what a claim file holds) and the formula language's
+ * field table (src/expr/fields.c) are kept apart but must not contradict:
+ * every column of children.csv / nurses.csv is a field of a child / staff
+ * line under the same name, of the matching type. */
+static vtype schema_vtype(schema_type t)
+{
+    switch (t) {
+    case SCHEMA_ID: case SCHEMA_CODE: case SCHEMA_TEXT: return VT_TEXT;
+    case SCHEMA_CODE_SET: return VT_CARE_SET;
+    case SCHEMA_DATE: return VT_DATE;
+    case SCHEMA_YEN: return VT_YEN;
+    case SCHEMA_NUMBER: return VT_NUMBER;
+    case SCHEMA_DAYS: return VT_DAYS;
+    case SCHEMA_BOOL: return VT_BOOL;
+    }
+    return VT_TEXT;
+}
+
+static void test_schema_matches_fields(void **state)
+{
+    (void)state;
+    rule_terms t = terms();
+    arena a = ARENA_INIT;
+    claim_schema s;
+    schema_build(&t, &a, &s);
+    const expr_field_kind kind[SCHEMA_FILES] = {EXPR_FIELD_CHILD, EXPR_FIELD_STAFF};
+    size_t checked = 0;
+    for (int f = 0; f < SCHEMA_FILES; f++)
+        for (size_t i = 0; i < s.files[f].n_cols; i++) {
+            const schema_column *c = &s.files[f].cols[i];
+            const expr_field *x = expr_field_find(kind[f], c->csv);
+            if (!x)
+                fail_msg("%s column %s is no field of its line", s.files[f].csv, c->csv);
+            assert_int_equal(x->type, schema_vtype(c->type));
+            checked++;
+        }
+    assert_int_equal(checked, 10); /* 4 child columns + 6 staff columns */
+    arena_release(&a);
 }
 
 static void test_round_trip(void **state)
@@ -389,6 +430,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schema),
+        cmocka_unit_test(test_schema_matches_fields),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_problems_named_by_cell),
         cmocka_unit_test(test_declared_columns),
