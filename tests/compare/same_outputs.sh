@@ -37,8 +37,10 @@
 # difference (diff -u, first 40 lines) and exits 1 if there is any, 0 if all
 # outputs are identical.  --keep DIR keeps the two output trees in DIR.
 #
-# Baseline: build the commit before the refactor once, e.g.
-#   git worktree add /tmp/kasan-base 9fdd617 && (cd /tmp/kasan-base &&
+# Baseline: build the commit before the refactor once (9fdd617 for the
+# first issue-10 pass; main 731e026 for the merge that brought the
+# settlement, forms and restore, whose sample registry differs), e.g.
+#   git worktree add /tmp/kasan-base 731e026 && (cd /tmp/kasan-base &&
 #   meson setup build && ninja -C build -j2)
 #   tests/compare/same_outputs.sh /tmp/kasan-base/build/kasan build/kasan
 set -uo pipefail
@@ -49,7 +51,7 @@ while [ $# -gt 0 ]; do
     case $1 in
     --full) full=1; shift ;;
     --keep) keep=$2; shift 2 ;;
-    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,44p' "$0"; exit 0 ;;
     *) break ;;
     esac
 done
