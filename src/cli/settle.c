@@ -408,6 +408,10 @@ static int finalize(const settlement *st, const settle_opts *o, const settle_met
                         "yen anyway, give the reason: --over-budget-reason TEXT\n",
                 ledger_errmsg(s->lg), cli_yen(st->additional_total, false, b1));
         rc = EXIT_REFUSED;
+    } else if (status == LEDGER_NO_BUDGET_LINE) {
+        fprintf(stderr, "kasan settle: refused: %s\n  To pay the 追加交付 anyway, give the "
+                        "reason: --over-budget-reason TEXT\n", ledger_errmsg(s->lg));
+        rc = EXIT_REFUSED;
     } else if (status == LEDGER_ALREADY_FINALIZED || status == LEDGER_NOTHING_TO_SUPERSEDE ||
                status == LEDGER_BUSY) {
         fprintf(stderr, "kasan settle: refused: %s\n", ledger_errmsg(s->lg));
