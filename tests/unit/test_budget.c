@@ -80,26 +80,26 @@ static void test_forecast(void **state)
     assert_true(budget_forecast(&bv, 0, &f));
     assert_int_equal(f, 13791996); /* nothing finalized: 1,149,333 × 12 */
     /* April … February finalized at 1,000,000 each, then May corrected to
-     * 2,000,000: the other finalized months (Apr, Jun–Feb: 9 × 1,000,000)
-     * + 2,000,000 + 2,000,000 × 1 (March, not finalized) = 13,000,000.
-     * The old "as if May began the year" figure was 9,000,000 + 2,000,000 × 11. */
+     * 2,000,000: the other finalized months (Apr, Jun–Feb: 10 × 1,000,000)
+     * + 2,000,000 + 2,000,000 × 1 (March, not finalized) = 14,000,000.
+     * The old "as if May began the year" figure was 10,000,000 + 2,000,000 × 11. */
     budget_view_init(&bv, 2025, "R7-kasan", 16444000);
     for (int i = 0; i < 11; i++)
         budget_view_place(&bv, month_of_fiscal(2025, i), false, 1000000, NULL, 0);
     budget_view_place(&bv, (claim_month){2025, 5}, false, 2000000, NULL, 0);
     assert_true(budget_view_finish(&bv, (claim_month){2025, 5}));
-    assert_int_equal(bv.paid_before, 9000000);
-    assert_int_equal(bv.forecast, 13000000);
+    assert_int_equal(bv.paid_before, 10000000);
+    assert_int_equal(bv.forecast, 14000000);
     /* a settled 追加交付 of 300,000 counts as paid */
     bv.settled_additional = 300000;
     assert_true(budget_view_finish(&bv, (claim_month){2025, 5}));
-    assert_int_equal(bv.paid_before, 9300000);
-    assert_int_equal(bv.remaining, 16444000 - 9300000 - 2000000); /* 5,144,000 */
-    assert_int_equal(bv.forecast, 13300000);
-    /* March finalized too: 10 others + March … no later month: 11,000,000 + 300,000 */
+    assert_int_equal(bv.paid_before, 10300000);
+    assert_int_equal(bv.remaining, 4144000); /* 16,444,000 − 10,300,000 − 2,000,000 */
+    assert_int_equal(bv.forecast, 14300000);
+    /* March finalized too, no later month left: 11,000,000 + 300,000 + May */
     budget_view_place(&bv, (claim_month){2026, 3}, false, 1000000, NULL, 0);
     assert_true(budget_forecast(&bv, 1, &f));
-    assert_int_equal(f, 10300000 + 2000000); /* 9,000,000 + 1,000,000 + 300,000 + May */
+    assert_int_equal(f, 13300000); /* 10,000,000 + 1,000,000 + 300,000 + 2,000,000 */
     budget_view_init(&bv, 2025, NULL, 0);
     budget_view_place(&bv, (claim_month){2025, 4}, true, INT64_MAX / 2, NULL, 0);
     assert_false(budget_forecast(&bv, 0, &f));
