@@ -53,6 +53,8 @@ bool budget_view_finish(budget_view *bv, claim_month m);
  * correction of May made after February forecasts from what is paid, not as
  * if May began the year.  False if it does not fit in 64-bit yen. */
 bool budget_forecast(const budget_view *bv, int idx, int64_t *out);
+/* The later months of the fiscal year (after index idx) not finalized. */
+int budget_later_open(const budget_view *bv, int idx);
 
 /* Row idx of the year's table: cumulative = the present months' totals
  * April … idx; remaining = line − cumulative; forecast = budget_forecast(bv,

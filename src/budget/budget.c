@@ -33,20 +33,24 @@ static bool finalized(const budget_month *bm)
     return bm->present && !bm->draft;
 }
 
+int budget_later_open(const budget_view *bv, int idx)
+{
+    int later = 0;
+    for (int i = idx + 1; i < 12; i++)
+        later += !finalized(&bv->months[i]);
+    return later;
+}
+
 bool budget_forecast(const budget_view *bv, int idx, int64_t *out)
 {
-    int64_t sum = bv->settled_additional, this_month = 0, rest;
-    int later = 0; /* later months of the FY not finalized */
-    for (int i = 0; i < 12; i++) {
-        const budget_month *bm = &bv->months[i];
-        if (i == idx)
-            this_month = bm->present ? bm->total : 0;
-        else if (finalized(bm) && __builtin_add_overflow(sum, bm->total, &sum))
+    int64_t sum = bv->settled_additional, rest;
+    for (int i = 0; i < 12; i++)
+        if (i != idx && finalized(&bv->months[i]) &&
+            __builtin_add_overflow(sum, bv->months[i].total, &sum))
             return false;
-        else if (i > idx && !finalized(bm))
-            later++;
-    }
-    return !__builtin_mul_overflow(this_month, (int64_t)(1 + later), &rest) &&
+    int64_t this_month = bv->months[idx].present ? bv->months[idx].total : 0;
+    int64_t times = 1 + budget_later_open(bv, idx);
+    return !__builtin_mul_overflow(this_month, times, &rest) &&
            !__builtin_add_overflow(sum, rest, out);
 }
 
