@@ -46,19 +46,6 @@ static void src_free(settle_src *s)
     arena_release(&s->a);
 }
 
-bool cli_parse_settle_fy(const char *s, int *fy)
-{
-    char *end;
-    long v = s ? strtol(s, &end, 10) : 0;
-    if (!s || *end || end == s || v < 1990 || v > 9000) {
-        fprintf(stderr, "kasan: --fy takes a fiscal year such as 2025 (令和7年度), not '%s'\n",
-                s ? s : "");
-        return false;
-    }
-    *fy = (int)v;
-    return true;
-}
-
 /* ---- the year's months from the ledger -------------------------------- */
 
 static int blob(settle_src *s, const ledger_file *f, const char **data, size_t *len)
@@ -544,7 +531,7 @@ int cmd_settle(int argc, char **argv)
         fprintf(stderr, "kasan settle: --fy YYYY is required\n");
         return EXIT_USAGE;
     }
-    if (!cli_parse_settle_fy(fy, &o.fy))
+    if (!cli_parse_fy("settle", fy, &o.fy))
         return EXIT_USAGE;
     if ((o.supersede || o.over_budget_reason) && !o.finalize) {
         fprintf(stderr, "kasan settle: --supersede and --over-budget-reason go with --finalize\n");
