@@ -117,7 +117,8 @@ int cmd_budget(int argc, char **argv)
         if (opt == OPT_HELP) {
             printf("usage: kasan budget [--fy YYYY] [--out DIR] [--rules DIR]\n"
                    "Budget execution of the fiscal year from DIR/ledger.sqlite: per month each\n"
-                   "program, total, cumulative, remaining and forecast.\n");
+                   "program, total, cumulative, remaining and forecast; below the months a\n"
+                   "finalized settlement's 追加交付 (counted as paid) and 返還 (not netted).\n");
             return EXIT_OK;
         }
         if (opt == OPT_FY) {

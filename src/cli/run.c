@@ -239,6 +239,12 @@ static void print_summary(const run_opts *o, const month_run *run, const budget_
         }
     } else {
         printf("  warning: no budget line covers fiscal year %d\n", bv->fiscal_year);
+        if (run->total > 0 && !o->finalize)
+            printf("  (finalizing this month will be refused without --over-budget-reason "
+                   "TEXT)\n");
+        else if (run->total > 0 && o->over_budget_reason)
+            printf("  paid without a budget line on the reason given: %s\n",
+                   o->over_budget_reason);
     }
     printf("  wrote %s/\n", dir);
 }

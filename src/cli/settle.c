@@ -461,6 +461,9 @@ static int settle(const cli_paths *paths, const settle_opts *o)
         rc = EXIT_INTERNAL;
     if (rc == EXIT_OK) {
         print_summary(&st, o->finalize);
+        if (!o->finalize && st.additional_total > 0 && !rules_budget_for_fy(&rs, o->fy))
+            printf("  warning: no budget line covers fiscal year %d: finalizing the 追加交付 "
+                   "needs --over-budget-reason TEXT (SPEC 1.4)\n", o->fy);
         if (o->finalize)
             rc = finalize(&st, o, &meta, &s, &rs);
     }

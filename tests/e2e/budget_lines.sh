@@ -41,6 +41,7 @@ O=$(new_out out-noline)
 kasan run --month 2026-04 --data "$D" --rules "$RULES" --out "$O" --no-workbooks
 expect_rc 0 "a draft without a line"
 expect_msg_contains "warning: no budget line covers fiscal year 2026" "draft warns"
+expect_msg_contains "finalizing this month will be refused without --over-budget-reason" "draft says what finalizing needs"
 O=$(new_out out-noline2)
 kasan run --month 2026-04 --data "$D" --rules "$RULES" --out "$O" --no-workbooks --finalize
 expect_rc 3 "finalizing without a line is refused"
@@ -53,6 +54,7 @@ expect_eq "$(sqlite3 "$O/ledger.sqlite" "SELECT json_extract(payload, '$.code') 
 kasan run --month 2026-04 --data "$D" --rules "$RULES" --out "$O" --no-workbooks --finalize \
     --over-budget-reason "予備費充用（決裁 R8-12）"
 expect_rc 0 "with a reason"
+expect_msg_contains "paid without a budget line on the reason given: 予備費充用（決裁 R8-12）" "summary names the reason"
 expect_eq "$(sqlite3 "$O/ledger.sqlite" "SELECT json_extract(payload, '$.over_budget_override.reason') FROM events WHERE action = 'finalize'")" \
     "予備費充用（決裁 R8-12）" "override recorded in the finalize event"
 kasan audit verify --out "$O"
@@ -66,10 +68,13 @@ RN=$WORK/rules-noline
 cp -r "$RULES" "$RN" && rm "$RN/budget/fy2025.yaml"
 O=$(new_out out-settle-noline)
 for m in $FY25 2026-03; do finalize_quiet "$SD" "$O" "$RN" "$m" --over-budget-reason "予備費"; done
+kasan settle --fy 2025 --data "$SD" --rules "$RN" --out "$O"
+expect_rc 0 "settlement draft without a line"
+expect_msg_contains "warning: no budget line covers fiscal year 2025: finalizing the 追加交付 needs --over-budget-reason" "settle draft warns"
 kasan settle --fy 2025 --data "$SD" --rules "$RN" --out "$O" --finalize
 expect_rc 3 "settlement without a line refused"
 expect_msg_contains "no budget line for FY2025" "settle refusal"
-expect_nothing_written "$O/settlement-2025"
+expect_eq "$(sqlite3 "$O/ledger.sqlite" "SELECT count(*) FROM events WHERE action LIKE 'settle%'")" 0 "no settlement recorded"
 kasan settle --fy 2025 --data "$SD" --rules "$RN" --out "$O" --finalize --over-budget-reason "予備費"
 expect_rc 0 "settlement with a reason"
 expect_eq "$(sqlite3 "$O/ledger.sqlite" "SELECT json_extract(payload, '$.over_budget_reason') FROM events WHERE action = 'settle'")" \
