@@ -221,9 +221,10 @@ typedef struct ledger_refusal {
 int ledger_refuse(ledger *lg, const ledger_refusal *r, int64_t *seq,
                   char hash[SHA256_HEX_LEN + 1]);
 
-/* 追加交付 of fiscal year fy's current finalized settlement into *yen (0 if
- * none): paid against the year's line like a month (SPEC 6.2). */
-int ledger_fy_settled_additional(ledger *lg, int fy, int64_t *yen);
+/* 追加交付 of fiscal year fy's finalized settlement current before event
+ * before_seq (0: the current one) into *yen (0 if none): paid against the
+ * year's line like a month (SPEC 6.2). */
+int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen);
 /* Current run of each month of fiscal year fy (April first); months without
  * one are left out. */
 int ledger_fy_months(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t *n);

@@ -131,7 +131,7 @@ static bool fill_budget(const month_run *run, ledger *lg, bool finalizing, budge
     budget_view_init(bv, month_fiscal_year(run->month), run->budget ? run->budget->line_id : NULL,
                      run->budget ? run->budget->amount : 0);
     place_ledger_months(run, lg, bv);
-    if (lg && ledger_fy_settled_additional(lg, bv->fiscal_year, &bv->settled_additional))
+    if (lg && ledger_fy_settled_additional(lg, bv->fiscal_year, 0, &bv->settled_additional))
         bv->settled_additional = 0; /* unreadable: the finalization reads it again */
     budget_view_place(bv, run->month, !finalizing, run->total, run->program_total, run->n_programs);
     return budget_view_finish(bv, run->month);

@@ -167,14 +167,19 @@ static int current_seq(ledger *lg, int fy, int64_t *seq)
     return rc;
 }
 
-int ledger_fy_settled_additional(ledger *lg, int fy, int64_t *yen)
+int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen)
 {
     sqlite3_stmt *st;
-    int rc = ledger_prepare(lg, "SELECT json_extract(payload, '$.additional_yen')" CURRENT_SQL,
+    int rc = ledger_prepare(lg,
+                            "SELECT json_extract(payload, '$.additional_yen') FROM events"
+                            " WHERE action IN ('settle', 'settle_supersede')"
+                            " AND json_valid(payload) AND json_extract(payload, '$.fiscal_year') = ?"
+                            " AND seq < ? ORDER BY seq DESC LIMIT 1",
                             &st);
     if (rc)
         return rc;
     sqlite3_bind_int(st, 1, fy);
+    sqlite3_bind_int64(st, 2, before_seq > 0 ? before_seq : INT64_MAX);
     int step = sqlite3_step(st);
     *yen = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     if (step != SQLITE_ROW && step != SQLITE_DONE)

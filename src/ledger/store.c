@@ -387,7 +387,7 @@ static int fy_paid_other_months(ledger *lg, int fy, const char *month, int64_t *
         rc = ledger_sqlite_fail(lg, "ledger: fiscal-year total");
     sqlite3_finalize(st);
     int64_t settled = 0; /* a settlement's 追加交付 is paid against the line too */
-    if (!rc && !(rc = ledger_fy_settled_additional(lg, fy, &settled)) &&
+    if (!rc && !(rc = ledger_fy_settled_additional(lg, fy, 0, &settled)) &&
         __builtin_add_overflow(*paid, settled, paid))
         rc = ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
     return rc;

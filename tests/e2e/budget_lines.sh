@@ -16,6 +16,16 @@ FY25="2025-04 2025-05 2025-06 2025-07 2025-08 2025-09 2025-10 2025-11 2025-12 20
 commas() { printf '%s\n' "$1" | sed -e ':a' -e 's/\([0-9]\)\([0-9]\{3\}\)\($\|,\)/\1,\2\3/; ta'; }
 # month_total CSV — the sum of payments.csv's amount_yen column
 month_total() { awk -F, 'NR > 1 { s += $5 } END { print s + 0 }' "$1"; }
+# paid_cells XLSX — the 予算 sheet's 既支払額 and 年度末見込
+paid_cells() {
+    /usr/bin/python3 - "$1" <<'PYEOF'
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["予算"]
+rows = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if isinstance(r[0], str)}
+paid = next(v for k, v in rows.items() if k.startswith("既支払額"))
+print(paid, rows["年度末見込"])
+PYEOF
+}
 finalize_quiet() { # DATA OUT RULES MONTH [args]
     _d=$1 _o=$2 _r=$3 _m=$4
     shift 4
@@ -94,10 +104,16 @@ expect_msg_contains "paid in FY2025: 9,313,000 yen, remaining 7,131,000 yen" "pa
 # settlement: paid so far = 9,312,000 − 771,000 + 1,000 = 8,542,000;
 # remaining = 16,444,000 − 8,542,000 − 771,000 = 7,131,000; no later month
 # open, so forecast = 8,542,000 + 771,000 = 9,313,000
-kasan run --month 2025-05 --data "$SD" --rules "$RULES" --out "$O" --no-workbooks --finalize \
+kasan run --month 2025-05 --data "$SD" --rules "$RULES" --out "$O" --finalize \
     --supersede --reason "訂正"
 expect_rc 0 "correction after the settlement"
 expect_msg_contains "paid so far 8,542,000, remaining after this month 7,131,000, forecast 9,313,000" "correction counts 追加交付"
+expect_eq "$(paid_cells "$O/2025-05/payments.xlsx")" "8542000 9313000" "予算 sheet: 既支払額 (with 追加交付), 年度末見込"
+# outputs lost: restore rebuilds the view as the correction saw it
+rm -rf "$O/2025-05"
+kasan restore --month 2025-05 --out "$O" --rules "$RULES"
+expect_rc 0 "restore"
+expect_eq "$(paid_cells "$O/2025-05/payments.xlsx")" "8542000 9313000" "restored 予算 sheet"
 
 section "the forecast of a correction (SPEC 1.4)"
 O=$(new_out out-forecast)
