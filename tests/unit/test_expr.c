@@ -805,21 +805,21 @@ static void test_eval_count_distinct_of_dates(void **state)
 static void test_field_table(void **state)
 {
     (void)state;
-    const expr_field *f = expr_field_find(EXPR_FIELD_CHILD, "enrolled_days");
+    const expr_field *f = expr_field_find(NULL, EXPR_FIELD_CHILD, "enrolled_days");
     assert_non_null(f);
     assert_int_equal(f->type, VT_DAYS);
-    assert_null(expr_field_find(EXPR_FIELD_CHILD, "hours")); /* a staff field */
-    assert_non_null(expr_field_find(EXPR_FIELD_STAFF, "nursery_id"));
-    assert_int_equal(expr_field_find(EXPR_FIELD_MONTH, "children")->type, VT_CHILDREN);
+    assert_null(expr_field_find(NULL, EXPR_FIELD_CHILD, "hours")); /* a staff field */
+    assert_non_null(expr_field_find(NULL, EXPR_FIELD_STAFF, "nursery_id"));
+    assert_int_equal(expr_field_find(NULL, EXPR_FIELD_MONTH, "children")->type, VT_CHILDREN);
     assert_true(expr_is_reserved_name("month_end"));
     assert_false(expr_is_reserved_name("child_amount"));
 
     staff_line s0 = {.salary_cost = 300000}, s1 = {.salary_cost = 250000};
     const staff_line *staff[] = {&s0, &s1};
     eval_ctx c = {.staff = staff, .n_staff = 2, .days_in_month = 30};
-    value v = expr_field_value(expr_field_find(EXPR_FIELD_STAFF, "salary_cost"), &c, 1);
+    value v = expr_field_value(expr_field_find(NULL, EXPR_FIELD_STAFF, "salary_cost"), &c, 1);
     assert_true(num_cmp(v.n, num_int(250000)) == 0); /* line 1, not cur_staff 0 */
-    v = expr_field_value(expr_field_find(EXPR_FIELD_MONTH, "days_in_month"), &c, 0);
+    v = expr_field_value(expr_field_find(NULL, EXPR_FIELD_MONTH, "days_in_month"), &c, 0);
     assert_true(num_cmp(v.n, num_int(30)) == 0);
 }
 

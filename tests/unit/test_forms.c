@@ -152,7 +152,7 @@ static void test_schema_matches_fields(void **state)
     for (int f = 0; f < SCHEMA_FILES; f++)
         for (size_t i = 0; i < s.files[f].n_cols; i++) {
             const schema_column *c = &s.files[f].cols[i];
-            const expr_field *x = expr_field_find(kind[f], c->csv);
+            const expr_field *x = expr_field_find(t.fields, kind[f], c->csv);
             if (!x)
                 fail_msg("%s column %s is no field of its line", s.files[f].csv, c->csv);
             assert_int_equal(x->type, schema_vtype(c->type));
