@@ -33,7 +33,7 @@ int fuzz_csv_one(const uint8_t *data, size_t size)
 
     arena a = ARENA_INIT;
     registry fixed, reg;
-    intake_vocab vocab = {care, sizeof care / sizeof *care};
+    intake_vocab vocab = {care, sizeof care / sizeof *care, NULL, NULL, 0, 0, 0, 0};
     claims cl;
     memset(&fixed, 0, sizeof fixed);
     memset(&reg, 0, sizeof reg);
@@ -46,7 +46,7 @@ int fuzz_csv_one(const uint8_t *data, size_t size)
     memset(&cl, 0, sizeof cl);
     (void)children_parse("children.csv", s, size, &fixed, &vocab, &a, &cl, &d);
     memset(&cl, 0, sizeof cl);
-    (void)staff_parse("nurses.csv", s, size, &fixed, &a, &cl, &d);
+    (void)staff_parse("nurses.csv", s, size, &fixed, &vocab, &a, &cl, &d);
     arena_release(&a);
     diag_release(&d);
     return 0;

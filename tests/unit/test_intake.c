@@ -16,7 +16,7 @@
 static const char *const care_codes[] = {"suction",  "tube_feeding", "urinary_catheter",
                                          "insulin",  "oxygen",       "tracheostomy",
                                          "ventilator", "other"};
-static const intake_vocab vocab = {care_codes, 8};
+static const intake_vocab vocab = {care_codes, 8, NULL, NULL, 0, 0, 0, 0};
 
 #define REG_HEADER                                                                          \
     "nursery_id,name,kind,operator,active_from,active_to,bank_name,bank_branch,account_type," \
@@ -302,7 +302,7 @@ static void test_staff(void **state)
     load_registry(&reg, &a);
     claims c = {0};
     diag_list d = DIAG_LIST_INIT;
-    assert_int_equal(staff_parse("nurses.csv", text, sizeof text - 1, &reg, &a, &c, &d), 0);
+    assert_int_equal(staff_parse("nurses.csv", text, sizeof text - 1, &reg, &vocab, &a, &c, &d), 0);
     assert_int_equal(diag_count(&d), 0);
     assert_string_equal(c.staff_file, "nurses.csv");
     assert_int_equal(c.n_staff, 3);
@@ -351,7 +351,7 @@ static void test_staff_malformed(void **state)
     load_registry(&reg, &a);
     claims c = {0};
     diag_list d = DIAG_LIST_INIT;
-    assert_int_equal(staff_parse("nurses.csv", text, sizeof text - 1, &reg, &a, &c, &d), -1);
+    assert_int_equal(staff_parse("nurses.csv", text, sizeof text - 1, &reg, &vocab, &a, &c, &d), -1);
     assert_int_equal(d.n, 9);
     diag_is(&d, 0, "nurses.csv", 2, 5, "column 'hours': 'abc' is not a number (hours like 92.5)");
     diag_is(&d, 1, "nurses.csv", 3, 5,
