@@ -121,6 +121,15 @@ static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
 
 /* ---- 明細 -------------------------------------------------------------- */
 
+/* The terms whose declared columns (SPEC 8.1) the lines carry; none when a
+ * run has no terms (tests that build a run by hand). */
+static const rule_terms *decl_terms(const month_run *run)
+{
+    static const rule_terms none;
+    return run->terms ? run->terms : &none;
+}
+
+
 typedef struct detail_col {
     size_t p;
     const rule_value *rv;
@@ -248,7 +257,7 @@ typedef struct detail_ctx {
  * fixed ones: children.csv's, then nurses.csv's. */
 static size_t detail_declared(const month_run *run)
 {
-    return run->terms->n_child_cols + run->terms->n_staff_cols;
+    return decl_terms(run)->n_child_cols + decl_terms(run)->n_staff_cols;
 }
 
 /* A declared column's value of a line, under its label. */
@@ -281,7 +290,7 @@ static void detail_header(const detail_ctx *d)
         xw_text(x, ws, 0, c, fixed_hdr[c], x->f.header);
     }
     worksheet_set_column(ws, D_FIXED, d->c_amount, 13, NULL);
-    const rule_terms *t = d->run->terms;
+    const rule_terms *t = decl_terms(d->run);
     for (size_t k = 0; k < t->n_child_cols; k++)
         xw_text(x, ws, 0, (lxw_col_t)(D_FIXED + k), t->child_cols[k].label, x->f.header);
     for (size_t k = 0; k < t->n_staff_cols; k++)
@@ -320,8 +329,8 @@ static lxw_row_t detail_child(const detail_ctx *d, lxw_row_t r, const nursery *n
         xw_text(d->x, d->ws, r, D_CARE, care, f->text);
         xw_whole(d->x, d->ws, r, D_DAYS, run->child_days[i], f->num);
         xw_whole(d->x, d->ws, r, D_MDAYS, month_days(run->month), f->num);
-        for (size_t k = 0; k < run->terms->n_child_cols; k++) {
-            const declared_column *dc = &run->terms->child_cols[k];
+        for (size_t k = 0; k < decl_terms(run)->n_child_cols; k++) {
+            const declared_column *dc = &decl_terms(run)->child_cols[k];
             declared_cell(d, r, (lxw_col_t)(D_FIXED + k), dc, cl->decl[dc->slot]);
         }
         if (pg)
@@ -350,9 +359,9 @@ static lxw_row_t detail_staff(const detail_ctx *d, lxw_row_t r, const nursery *n
         hours_cell(d->x, d->ws, r, sl);
         xw_whole(d->x, d->ws, r, D_COST, sl->salary_cost, f->yen);
         xw_whole(d->x, d->ws, r, D_INCOME, sl->other_income, f->yen);
-        for (size_t k = 0; k < run->terms->n_staff_cols; k++) {
-            const declared_column *dc = &run->terms->staff_cols[k];
-            declared_cell(d, r, (lxw_col_t)(D_FIXED + run->terms->n_child_cols + k), dc,
+        for (size_t k = 0; k < decl_terms(run)->n_staff_cols; k++) {
+            const declared_column *dc = &decl_terms(run)->staff_cols[k];
+            declared_cell(d, r, (lxw_col_t)(D_FIXED + decl_terms(run)->n_child_cols + k), dc,
                           sl->decl[dc->slot]);
         }
         if (pg)

@@ -88,6 +88,14 @@ static void rule_note(stmt *s, const program *pg)
     s->r++;
 }
 
+/* The terms whose declared columns (SPEC 8.1) the lines carry; none when a
+ * run has no terms (tests that build a run by hand). */
+static const rule_terms *decl_terms(const month_run *run)
+{
+    static const rule_terms none;
+    return run->terms ? run->terms : &none;
+}
+
 /* The declared columns (SPEC 8.1) of one line, by their labels, from
  * column c: what the nursery wrote, so it can check the breakdown. */
 static void declared_header(stmt *s, lxw_col_t c, const declared_column *cols, size_t n)
@@ -140,7 +148,7 @@ static void program_section(stmt *s, size_t p, int sec)
     }
     if (n > 0 && nm->n_children > 0) {
         const int mdays = month_days(run->month);
-        const rule_terms *t = run->terms;
+        const rule_terms *t = decl_terms(run);
         const lxw_col_t cv = (lxw_col_t)(2 + t->n_child_cols);
         xw_text(x, s->ws, s->r, 0, "児童番号", f->header);
         xw_text(x, s->ws, s->r, 1, "在籍日数／月日数", f->header);
@@ -164,7 +172,7 @@ static void program_section(stmt *s, size_t p, int sec)
     if (n > 0 && nm->n_staff > 0) {
         static const char *const hdr[] = {"職員番号", "資格", "雇用形態", "勤務時間",
                                           "対象経費", "寄付金その他の収入"};
-        const rule_terms *t = run->terms;
+        const rule_terms *t = decl_terms(run);
         const lxw_col_t cv = (lxw_col_t)(6 + t->n_staff_cols);
         for (lxw_col_t c = 0; c < 6; c++)
             xw_text(x, s->ws, s->r, c, hdr[c], f->header);
@@ -245,9 +253,9 @@ static lxw_col_t page_columns(const month_run *run)
     size_t nc = 7;
     for (size_t p = 0; p < run->n_programs; p++) {
         const rule_value *rv[MAX_LABELS];
-        size_t c = 2 + run->terms->n_child_cols +
+        size_t c = 2 + decl_terms(run)->n_child_cols +
                    fmt_labelled(run->programs[p], SCOPE_CHILD, rv, MAX_LABELS);
-        size_t st = 6 + run->terms->n_staff_cols +
+        size_t st = 6 + decl_terms(run)->n_staff_cols +
                     fmt_labelled(run->programs[p], SCOPE_STAFF, rv, MAX_LABELS);
         if (c > nc)
             nc = c;
