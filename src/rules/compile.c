@@ -390,8 +390,9 @@ static void assign_slots(rule_set *rs, diag_list *d)
             size_t n = file ? t->n_staff_cols : t->n_child_cols;
             for (size_t k = 0; k < n; k++) {
                 const declared_column *same = NULL;
+                const rule_terms *u = NULL;
                 for (size_t j = 0; j < i && !same; j++) {
-                    const rule_terms *u = &rs->terms[j];
+                    u = &rs->terms[j];
                     const declared_column *uc = file ? u->staff_cols : u->child_cols;
                     size_t un = file ? u->n_staff_cols : u->n_child_cols;
                     for (size_t m = 0; m < un && !same; m++)
@@ -405,9 +406,10 @@ static void assign_slots(rule_set *rs, diag_list *d)
                 cols[k].slot = same->slot;
                 if (same->vt != cols[k].vt)
                     diag_error(d, t->file->path, cols[k].line, cols[k].col,
-                               "column '%s' has another type in an earlier terms version "
-                               "(%d:%d); a declared column keeps its type across versions",
-                               cols[k].name, same->line, same->col);
+                               "column '%s' is declared %s here but %s in %s:%d:%d; a declared "
+                               "column keeps its type across terms versions", cols[k].name,
+                               vtype_name(cols[k].vt), vtype_name(same->vt), u->file->path,
+                               same->line, same->col);
             }
         }
         t->fields = expr_fields_build(&rs->a, t->child_cols, t->n_child_cols, t->staff_cols,
