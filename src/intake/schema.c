@@ -79,7 +79,8 @@ static void add_declared(schema_file *f, const declared_column *d, size_t n, are
             : NULL;
         *c = (schema_column){d[i].name, d[i].label,
                              d[i].required ? "必須の項目です" : "該当する場合に記入してください",
-                             declared_types[d[i].type], d[i].required, codes, k, true};
+                             declared_types[d[i].type], d[i].required && !d[i].has_default,
+                             codes, k, true}; /* an empty cell takes the default, as in a CSV */
     }
 }
 

@@ -159,4 +159,24 @@ kasan replay --month 2026-01 --data "$D" --rules "$R" --out "$OL"
 expect_rc 0 "replay 2026-01 (archived inputs and rules, declared columns included)"
 expect_eq "$(payment "$OL" 2026-01 P003 training_subsidy)" 12000 "P003 still 12,000 after replay"
 
+section "claim forms carry the declared columns, and intake writes them back"
+F=$(new_data forms)
+cp "$D/nurseries.csv" "$F/"
+mkdir -p "$F/claims/2025-12"
+cp "$D/claims/2025-12/children.csv" "$F/claims/2025-12/"
+# no staff line to prefill: a prefilled line would lack its salary_cost
+head -1 "$D/claims/2025-12/nurses.csv" > "$F/claims/2025-12/nurses.csv"
+OF=$(new_out forms-out)
+kasan forms --month 2026-01 --data "$F" --rules "$R" --out "$OF"
+expect_rc 0 "forms 2026-01"
+for text in 受講した研修 研修受講費 基礎研修,実践研修; do
+    case "$(strings_of "$OF/2026-01/forms/P001.xlsx")" in
+    *"$text"*) pass "form P001 has $text (label or drop-down list)" ;;
+    *) fail "form P001 has $text" "not in forms/P001.xlsx" ;;
+    esac
+done
+kasan intake --month 2026-01 --data "$F" --rules "$R" "$OF"/2026-01/forms/*.xlsx
+expect_rc 0 "intake of the forms"
+expect_line "$F/claims/2026-01/nurses.csv" 1 "nursery_id,staff_ref,qualification,employment,hours,salary_cost,other_income,training,training_cost,form"
+
 finish
