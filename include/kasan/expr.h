@@ -45,6 +45,10 @@ typedef struct expr_compiler {
     const char *const *care_codes; /* vocabulary for "ventilator" in care_types */
     size_t n_care;
     const struct expr_field_table *field_table; /* NULL = built-in only */
+    /* optional: more words for an unknown name (a column that another terms
+     * version declares), appended to the message; NULL or "" for none */
+    const char *(*unknown_hint)(void *ctx, const char *name);
+    void *hint_ctx;
     /* filled by expr_compile: the program values this formula reads */
     const rule_value **deps;
     size_t n_deps, cap_deps;

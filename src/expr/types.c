@@ -243,8 +243,10 @@ static bool check_name(checker *k, enode *n)
                    "sum(staff, ...)", n->name);
         return false;
     }
+    const char *hint = k->c->unknown_hint ? k->c->unknown_hint(k->c->hint_ctx, n->name) : NULL;
     terr(k, n, "unknown name '%s'%s", n->name,
          k->line == VT_MONTHS ? " (not a nursery value under values: of this program's months)"
+         : hint               ? hint
                               : "");
     return false;
 }

@@ -113,6 +113,29 @@ static bool fits(vtype declared, vtype actual)
     }
 }
 
+/* An unknown name that another terms version declares as a column: say so,
+ * and when those terms are in force. */
+static const char *column_hint(void *ctx, const char *name)
+{
+    const compiler *c = ctx;
+    for (size_t i = 0; i < c->rs->n_terms; i++) {
+        const rule_terms *t = &c->rs->terms[i];
+        const expr_field *f = expr_field_find(t->fields, EXPR_FIELD_CHILD, name);
+        if (!f || !f->decl)
+            f = expr_field_find(t->fields, EXPR_FIELD_STAFF, name);
+        if (!f || !f->decl || t == c->terms)
+            continue;
+        char from[11], own[11];
+        date_format_iso(t->effective_from, from);
+        date_format_iso(c->p->effective_from, own);
+        return arena_printf(&c->rs->a, " (a column declared by the terms %s, in force from %s; "
+                            "this version starts %s under the terms %s)",
+                            t->version ? t->version : "?", from, own,
+                            c->terms->version ? c->terms->version : "?");
+    }
+    return NULL;
+}
+
 static void compile_formula(compiler *c, rule_value *rv)
 {
     if (!rv->formula)
@@ -120,7 +143,8 @@ static void compile_formula(compiler *c, rule_value *rv)
     const ynode *fn = ymap_get(rv->yaml, "formula");
     expr_compiler ec = {.a = &c->rs->a, .d = c->d, .resolve = resolve, .resolve_ctx = c->p,
                         .care_codes = c->terms->care_codes, .n_care = c->terms->n_care,
-                        .field_table = c->terms->fields};
+                        .field_table = c->terms->fields, .unknown_hint = column_hint,
+                        .hint_ctx = c};
     if (c->parent) {
         ec.resolve = resolve_settle;
         ec.resolve_ctx = c;
