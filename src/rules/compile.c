@@ -352,6 +352,8 @@ static void check_columns_in(const compiler *c, const rule_terms *t)
 
 static void check_declared(const compiler *c)
 {
+    if (!c->rs->n_decl_slots[0] && !c->rs->n_decl_slots[1])
+        return; /* no terms version declares a column */
     for (size_t i = 0; i < c->rs->n_terms; i++) {
         const rule_terms *t = &c->rs->terms[i];
         if (!overlaps(c->p, t))
