@@ -282,6 +282,28 @@ static bool check_arith(checker *k, enode *n)
     return true;
 }
 
+/* A text literal compared with a declared code column (training == "basic")
+ * must be one of its codes or "" (an empty cell): a typo would never match. */
+static bool code_literal_ok(checker *k, const enode *field, const enode *lit)
+{
+    if ((field->op != OP_DECL_C && field->op != OP_DECL_S) || lit->op != OP_STR || !*lit->k.s)
+        return true;
+    const expr_field *f = expr_field_find(
+        k->c->field_table, field->op == OP_DECL_C ? EXPR_FIELD_CHILD : EXPR_FIELD_STAFF,
+        field->name);
+    if (!f || !f->decl || f->decl->type != COL_CODE)
+        return true;
+    char list[256] = "";
+    for (size_t i = 0; i < f->decl->n_codes; i++) {
+        if (!strcmp(f->decl->codes[i], lit->k.s))
+            return true;
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", f->decl->codes[i]);
+    }
+    terr(k, lit, "\"%s\" is not a code of the column '%s' (%s)", lit->k.s, f->name, list);
+    return false;
+}
+
 static bool check_cmp(checker *k, enode *n)
 {
     vtype a = n->a->type, b = n->b->type;
@@ -292,8 +314,11 @@ static bool check_cmp(checker *k, enode *n)
         n->op = OP_CMP_NUM;
     else if (a == VT_DATE && b == VT_DATE)
         n->op = OP_CMP_DATE;
-    else if (a == VT_TEXT && b == VT_TEXT)
+    else if (a == VT_TEXT && b == VT_TEXT) {
+        if (!code_literal_ok(k, n->a, n->b) || !code_literal_ok(k, n->b, n->a))
+            return false;
         n->op = OP_CMP_TEXT;
+    }
     else if (a == VT_BOOL && b == VT_BOOL && (rel == OP_EQ || rel == OP_NE))
         n->op = OP_CMP_BOOL;
     else if (a == VT_CARE_SET && b == VT_CARE_SET && (rel == OP_EQ || rel == OP_NE))
