@@ -44,6 +44,11 @@ typedef struct expr_compiler {
     void *resolve_ctx;
     const char *const *care_codes; /* vocabulary for "ventilator" in care_types */
     size_t n_care;
+    const struct expr_field_table *field_table; /* NULL = built-in only */
+    /* optional: more words for an unknown name (a column that another terms
+     * version declares), appended to the message; NULL or "" for none */
+    const char *(*unknown_hint)(void *ctx, const char *name);
+    void *hint_ctx;
     /* filled by expr_compile: the program values this formula reads */
     const rule_value **deps;
     size_t n_deps, cap_deps;
@@ -96,12 +101,13 @@ typedef struct eval_ctx {
 } eval_ctx;
 
 /* The language's field table (fields.c): what a formula reads besides
- * program values — the fields of a child or staff line, and the month's
- * values (readable at every scope; children and staff are the line
- * collections aggregates run over), and the names of settlement formulas
- * only (SPEC 6.2: the year's months, the actuals report fields).  One
- * table, used by the type checker, the evaluator and explain; built-in
- * entries today, to be extended with declared columns at rule-load time. */
+ * program values — the fields of a child or staff line (built-in ones and
+ * the columns the terms in force declare, SPEC 8.1), the month's values
+ * (readable at every scope; children and staff are the line collections
+ * aggregates run over), and the names of settlement formulas only (SPEC
+ * 6.2: the year's months, the actuals report fields).  A table is built
+ * once per terms version when rules load (rule_terms.fields) and is the one
+ * table the type checker, the evaluator and explain use. */
 typedef enum expr_field_kind {
     EXPR_FIELD_CHILD,
     EXPR_FIELD_STAFF,
@@ -113,12 +119,23 @@ typedef struct expr_field {
     expr_field_kind kind;
     vtype type;
     int which;               /* the evaluator's index within its kind */
+    const declared_column *decl; /* a declared column (which = its slot), or NULL */
 } expr_field;
+typedef struct expr_field_table {
+    const expr_field *v;
+    size_t n;
+} expr_field_table;
 
-/* The entry of that kind named name, or NULL. */
-const expr_field *expr_field_find(expr_field_kind kind, const char *name);
-/* True for names the language gives meaning to (any entry of the table):
- * a program may not define a value with such a name. */
+/* The built-in entries alone (a rule set without terms, tools). */
+const expr_field_table *expr_fields_builtin(void);
+/* Built-in entries followed by the declared columns, in a. */
+const expr_field_table *expr_fields_build(arena *a, const declared_column *child, size_t n_child,
+                                          const declared_column *staff, size_t n_staff);
+/* The entry of that kind named name in t (NULL = built-in), or NULL. */
+const expr_field *expr_field_find(const expr_field_table *t, expr_field_kind kind,
+                                  const char *name);
+/* True for names the language itself gives meaning to (a built-in entry):
+ * a program value or a declared column may not take such a name. */
 bool expr_is_reserved_name(const char *name);
 /* Field f as a formula reads it: of line `line` of ctx's children or staff
  * (cur_child / cur_staff), or the month's value. */

@@ -56,11 +56,22 @@ typedef struct claims {
 } claims;
 
 /* What the intake must know from the rules in force: the care type codes (a
- * line's care_mask bit i is codes[i]).  At most 32 codes. */
+ * line's care_mask bit i is codes[i], at most 32 codes), and the declared
+ * columns (SPEC 8.1) of the terms in force with the size of a line's decl[]
+ * (the rule set's slot count; 0 = no decl[]).  Columns are borrowed. */
 typedef struct intake_vocab {
     const char *const *care_types;
     size_t n_care_types;
+    const declared_column *child_cols, *staff_cols;
+    size_t n_child_cols, n_staff_cols;
+    int child_slots, staff_slots;
 } intake_vocab;
+
+/* The vocabulary of terms t (in force for the month) of rule set rs
+ * (kasan/rules.h). */
+struct rule_set;
+struct rule_terms;
+intake_vocab intake_vocab_of(const struct rule_set *rs, const struct rule_terms *t);
 
 /* paid_kind: the registry kind that is paid (the terms' eligible_nursery_kind),
  * whose 振込先 columns are required; other kinds may leave them empty.  NULL
@@ -69,8 +80,8 @@ int registry_parse(const char *name, const char *data, size_t len, const char *p
                    arena *a, registry *out, diag_list *d);
 int children_parse(const char *name, const char *data, size_t len, const registry *reg,
                    const intake_vocab *vocab, arena *a, claims *out, diag_list *d);
-int staff_parse(const char *name, const char *data, size_t len, const registry *reg, arena *a,
-                claims *out, diag_list *d);
+int staff_parse(const char *name, const char *data, size_t len, const registry *reg,
+                const intake_vocab *vocab, arena *a, claims *out, diag_list *d);
 
 /* Reads and parses the registry at path (name is the display name for
  * messages; NULL = path), for paid_kind as registry_parse.  An unreadable

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "kasan/arena.h"
+#include "kasan/claim_line.h"
 #include "kasan/date.h"
 #include "kasan/diag.h"
 #include "kasan/hash.h"
@@ -65,6 +66,12 @@ typedef struct rule_terms {
     size_t n_qual;
     const char **reason_codes, **reason_texts; /* SPEC 1.5 codes → Japanese */
     size_t n_reasons;
+    /* declared claim columns (SPEC 8.1) of this version, in file order */
+    declared_column *child_cols, *staff_cols;
+    size_t n_child_cols, n_staff_cols;
+    /* the language's field table in force with these terms: built-in fields
+     * and these declared columns (expr.h), built once after loading */
+    const struct expr_field_table *fields;
     int from_line, from_col;
     bool broken;
 } rule_terms;
@@ -107,6 +114,9 @@ typedef struct rule_set {
     size_t n_budgets;
     rule_payer *payers;       /* by effective_from; none is fine until a transfer */
     size_t n_payers;
+    /* declared columns' slots over every terms version: a line's decl[]
+     * holds this many values ([0] children.csv, [1] nurses.csv) */
+    int n_decl_slots[2];
 } rule_set;
 
 /* Loads and checks every *.yaml under dir (recursively, in sorted order).

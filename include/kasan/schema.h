@@ -8,9 +8,9 @@
  * eligible qualifications take their codes and names from the terms file;
  * the rest of the vocabulary (employment, qualifications that are claimed
  * but not paid) is built in here.  The built-in columns come first; the
- * columns a terms file declares (SPEC 8.1, not yet implemented) are to be
- * appended after them by schema_build, so writers and readers that loop over
- * the columns need no change.  Not here: parsing CSV (intake/claims.c), any
+ * columns the terms file declares (SPEC 8.1, child_columns/staff_columns)
+ * follow them, so writers and readers that loop over the columns need no
+ * change.  Not here: parsing CSV (intake/claims.c), any
  * amount or condition of a program (rules/).
  *
  * Ownership: everything lives in the arena given to schema_build; strings
@@ -30,7 +30,7 @@ typedef enum schema_type {
     SCHEMA_DATE,     /* ISO date in the CSV */
     SCHEMA_YEN,      /* whole yen >= 0 */
     SCHEMA_NUMBER,   /* a decimal >= 0 (hours: 92.5) */
-    /* not used by a built-in column yet; there for declared ones (SPEC 8.1) */
+    /* only declared columns (SPEC 8.1) have these */
     SCHEMA_DAYS,     /* whole days 0-31 */
     SCHEMA_TEXT,     /* free text, at most 200 bytes, one line */
     SCHEMA_BOOL,     /* "true" / "false" in the CSV; はい / いいえ on a form */
@@ -68,6 +68,10 @@ typedef struct claim_schema {
 
 /* The schema in force with terms t (not NULL).  Always succeeds. */
 void schema_build(const rule_terms *t, arena *a, claim_schema *out);
+/* A declared column's value of a line for people (明細, statement,
+ * explain): yen grouped, a code by its Japanese name, a bool as はい/いいえ,
+ * an empty date as "". */
+void schema_format_value(const declared_column *c, value v, char *buf, size_t size);
 /* The code whose code or Japanese name is s (trimmed by the caller), or NULL. */
 const schema_code *schema_find_code(const schema_column *c, const char *s);
 

@@ -8,6 +8,7 @@
 #include "common.h"
 #include "settle_cli.h"
 #include "kasan/expr.h"
+#include "kasan/schema.h"
 
 enum { OPT_NURSERY = OPT_FIRST_OWN };
 
@@ -39,9 +40,10 @@ static void print_param(const month_run *run, const rule_value *rv)
 static void field_text(const month_run *run, rule_scope scope, size_t line, const char *name,
                        char *buf, size_t n)
 {
-    const expr_field *f = expr_field_find(EXPR_FIELD_MONTH, name);
+    const expr_field_table *t = run->terms->fields;
+    const expr_field *f = expr_field_find(t, EXPR_FIELD_MONTH, name);
     if (!f)
-        f = expr_field_find(scope == SCOPE_CHILD ? EXPR_FIELD_CHILD : EXPR_FIELD_STAFF, name);
+        f = expr_field_find(t, scope == SCOPE_CHILD ? EXPR_FIELD_CHILD : EXPR_FIELD_STAFF, name);
     if (!f) {
         snprintf(buf, n, "?");
         return;
@@ -89,7 +91,8 @@ static void print_formula(const month_run *run, size_t p, const nursery_month *n
            buf);
     printf("%s    = %s\n", indent, rv->formula);
     for (size_t k = 0; k < rv->n_fields; k++) {
-        if (rv->scope == SCOPE_NURSERY && !expr_field_find(EXPR_FIELD_MONTH, rv->fields[k]))
+        if (rv->scope == SCOPE_NURSERY &&
+            !expr_field_find(run->terms->fields, EXPR_FIELD_MONTH, rv->fields[k]))
             continue; /* fields inside aggregates: shown per line above */
         field_text(run, rv->scope, line, rv->fields[k], buf, sizeof buf);
         printf("%s      %s = %s\n", indent, rv->fields[k], buf);
@@ -109,6 +112,16 @@ static void print_formula(const month_run *run, size_t p, const nursery_month *n
     }
 }
 
+/* The declared columns (SPEC 8.1) of an eligible line, under their labels. */
+static void print_declared(const declared_column *cols, size_t n, const value *decl)
+{
+    char buf[256];
+    for (size_t k = 0; k < n; k++) {
+        schema_format_value(&cols[k], decl[cols[k].slot], buf, sizeof buf);
+        printf("    %s %s = %s\n", cols[k].name, cols[k].label, buf);
+    }
+}
+
 static void print_child(const month_run *run, size_t i)
 {
     const child_line *c = run->children[i];
@@ -123,6 +136,7 @@ static void print_child(const month_run *run, size_t i)
     printf("  child %s (%s line %d): %s; enrolled %s to %s; %d of %d days this month\n",
            c->child_ref, run->cl.children_file, c->line, care, from, to, run->child_days[i],
            month_days(run->month));
+    print_declared(run->terms->child_cols, run->terms->n_child_cols, c->decl);
 }
 
 static void print_staff(const month_run *run, size_t i)
@@ -135,6 +149,7 @@ static void print_staff(const month_run *run, size_t i)
     printf("  staff %s (%s line %d): %s, %s%s%s; salary_cost %s yen, other_income %s yen\n",
            s->staff_ref, run->cl.staff_file, s->line, s->qualification, s->employment,
            s->has_hours ? ", hours " : "", s->has_hours ? hours : "", sal, oth);
+    print_declared(run->terms->staff_cols, run->terms->n_staff_cols, s->decl);
 }
 
 static void print_program(const month_run *run, size_t p, const nursery_month *nm)

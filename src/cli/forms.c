@@ -54,7 +54,7 @@ static int load_previous(const cli_paths *paths, claim_month m, form_setup *fs, 
     const rule_terms *t = rules_terms_in_force(&fs->rs, p);
     if (!t)
         t = fs->terms;
-    intake_vocab vocab = {t->care_codes, t->n_care};
+    intake_vocab vocab = intake_vocab_of(&fs->rs, t);
     diag_list d = DIAG_LIST_INIT;
     int rc = 0;
     input_file f;
@@ -63,7 +63,7 @@ static int load_previous(const cli_paths *paths, claim_month m, form_setup *fs, 
               children_parse(cp, f.data, f.len, &fs->reg, &vocab, &fs->a, prev, &d) != 0;
     if (fs_exists(sp))
         rc |= intake_read_file(sp, &fs->a, &f, &d) != 0 ||
-              staff_parse(sp, f.data, f.len, &fs->reg, &fs->a, prev, &d) != 0;
+              staff_parse(sp, f.data, f.len, &fs->reg, &vocab, &fs->a, prev, &d) != 0;
     diag_print(&d, stderr);
     diag_release(&d);
     if (rc != 0)

@@ -21,12 +21,12 @@ enum { OPT_REPLACE = OPT_FIRST_OWN };
 /* The CSVs must read back through the claim parsers, or nothing is written. */
 static int check_csv(form_setup *fs, const strbuf *ch, const strbuf *st)
 {
-    intake_vocab vocab = {fs->terms->care_codes, fs->terms->n_care};
+    intake_vocab vocab = intake_vocab_of(&fs->rs, fs->terms);
     claims cl;
     memset(&cl, 0, sizeof cl);
     diag_list d = DIAG_LIST_INIT;
     int rc = children_parse("children.csv", ch->buf, ch->len, &fs->reg, &vocab, &fs->a, &cl, &d);
-    rc |= staff_parse("nurses.csv", st->buf, st->len, &fs->reg, &fs->a, &cl, &d);
+    rc |= staff_parse("nurses.csv", st->buf, st->len, &fs->reg, &vocab, &fs->a, &cl, &d);
     diag_print(&d, stderr);
     diag_release(&d);
     return rc ? -1 : 0;

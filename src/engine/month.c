@@ -37,7 +37,7 @@ static int choose_rules(month_run *run, diag_list *d)
 static int parse_inputs(month_run *run, const input_file in[INPUT_COUNT],
                         const shared_registry *sr, diag_list *d)
 {
-    intake_vocab vocab = {run->terms->care_codes, run->terms->n_care};
+    intake_vocab vocab = intake_vocab_of(run->rules, run->terms);
     intake_month im;
     int rc = intake_parse_month(in, sr, run->terms->eligible_kind, &vocab, &run->a, &im, d);
     memcpy(run->inputs, im.files, sizeof run->inputs); /* bytes borrowed: see engine.h */

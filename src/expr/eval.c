@@ -68,6 +68,9 @@ value expr_field_value(const expr_field *f, const eval_ctx *ctx, size_t line)
 {
     eval_ctx c = *ctx;
     enode n = {.which = f->which};
+    if (f->decl)
+        return f->kind == EXPR_FIELD_CHILD ? ctx->children[line]->decl[f->which]
+                                           : ctx->staff[line]->decl[f->which];
     if (f->kind == EXPR_FIELD_CHILD) {
         c.cur_child = line;
         return child_field(&n, &c);
@@ -249,6 +252,8 @@ static value ev(const enode *n, eval_ctx *c)
     case OP_SLOT_S: return c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)n->slot];
     case OP_FIELD_C: return child_field(n, c);
     case OP_FIELD_S: return staff_field(n, c);
+    case OP_DECL_C: return c->children[c->cur_child]->decl[n->slot];
+    case OP_DECL_S: return c->staff[c->cur_staff]->decl[n->slot];
     case OP_MONTH_VAL:
         return c->month_vals[c->cur_month * (size_t)c->month_stride + (size_t)n->slot];
     case OP_CTX: return context(n, c);

@@ -43,6 +43,7 @@ typedef enum op {
     OP_CONST,        /* k holds the value */
     OP_SLOT_N, OP_SLOT_C, OP_SLOT_S, /* formula slot of nursery / child / staff scope */
     OP_FIELD_C, OP_FIELD_S,          /* field of the current child / staff line */
+    OP_DECL_C, OP_DECL_S,            /* declared column of it (slot = decl[] index) */
     OP_MONTH_VAL,    /* settlement: a monthly value of the current month (slot = value index) */
     OP_CTX,          /* month context: which = CTX_* */
     OP_DATE_ADD, OP_DATE_SUB_DAYS, OP_DATE_DIFF,

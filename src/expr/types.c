@@ -128,11 +128,15 @@ static bool resolve_field(checker *k, enode *n)
 {
     if (k->line != VT_CHILDREN && k->line != VT_STAFF)
         return false;
-    const expr_field *f =
-        expr_field_find(k->line == VT_CHILDREN ? EXPR_FIELD_CHILD : EXPR_FIELD_STAFF, n->name);
+    const expr_field *f = expr_field_find(
+        k->c->field_table, k->line == VT_CHILDREN ? EXPR_FIELD_CHILD : EXPR_FIELD_STAFF, n->name);
     if (!f)
         return false;
-    n->op = f->kind == EXPR_FIELD_CHILD ? OP_FIELD_C : OP_FIELD_S;
+    bool child = f->kind == EXPR_FIELD_CHILD;
+    if (f->decl)
+        n->op = child ? OP_DECL_C : OP_DECL_S, n->slot = f->which;
+    else
+        n->op = child ? OP_FIELD_C : OP_FIELD_S;
     n->which = f->which;
     n->type = f->type;
     add_field(k->c, f->name);
@@ -183,7 +187,7 @@ static int check_settle_name(checker *k, enode *n)
         add_field(c, mb.rv->name);
         return 1;
     }
-    const expr_field *f = expr_field_find(EXPR_FIELD_SETTLE, n->name);
+    const expr_field *f = expr_field_find(k->c->field_table, EXPR_FIELD_SETTLE, n->name);
     if (f) {
         if (!c->settlement) {
             terr(k, n, "'%s' can only be used in a settlement formula", n->name);
@@ -202,7 +206,7 @@ static int check_settle_name(checker *k, enode *n)
         return -1;
     }
     if (c->settlement && c->resolve(c->resolve_ctx, n->name).kind != BIND_VALUE &&
-        expr_field_find(EXPR_FIELD_MONTH, n->name)) {
+        expr_field_find(k->c->field_table, EXPR_FIELD_MONTH, n->name)) {
         terr(k, n, "'%s' is a name of a claim month; a settlement formula reads months "
                    "and the actuals report", n->name);
         return -1;
@@ -220,7 +224,7 @@ static bool check_name(checker *k, enode *n)
     expr_binding b = k->c->resolve(k->c->resolve_ctx, n->name);
     if (b.kind == BIND_VALUE)
         return resolve_value(k, n, b.rv);
-    const expr_field *f = expr_field_find(EXPR_FIELD_MONTH, n->name);
+    const expr_field *f = expr_field_find(k->c->field_table, EXPR_FIELD_MONTH, n->name);
     if (f) {
         n->op = OP_CTX;
         n->which = f->which;
@@ -229,18 +233,20 @@ static bool check_name(checker *k, enode *n)
             add_field(k->c, f->name);
         return true;
     }
-    if (expr_field_find(EXPR_FIELD_CHILD, n->name) && k->line != VT_CHILDREN) {
+    if (expr_field_find(k->c->field_table, EXPR_FIELD_CHILD, n->name) && k->line != VT_CHILDREN) {
         terr(k, n, "'%s' is a field of a child line: use it in a child value or inside "
                    "sum(children, ...)", n->name);
         return false;
     }
-    if (expr_field_find(EXPR_FIELD_STAFF, n->name)) {
+    if (expr_field_find(k->c->field_table, EXPR_FIELD_STAFF, n->name)) {
         terr(k, n, "'%s' is a field of a staff line: use it in a staff value or inside "
                    "sum(staff, ...)", n->name);
         return false;
     }
+    const char *hint = k->c->unknown_hint ? k->c->unknown_hint(k->c->hint_ctx, n->name) : NULL;
     terr(k, n, "unknown name '%s'%s", n->name,
          k->line == VT_MONTHS ? " (not a nursery value under values: of this program's months)"
+         : hint               ? hint
                               : "");
     return false;
 }
@@ -276,6 +282,28 @@ static bool check_arith(checker *k, enode *n)
     return true;
 }
 
+/* A text literal compared with a declared code column (training == "basic")
+ * must be one of its codes or "" (an empty cell): a typo would never match. */
+static bool code_literal_ok(checker *k, const enode *field, const enode *lit)
+{
+    if ((field->op != OP_DECL_C && field->op != OP_DECL_S) || lit->op != OP_STR || !*lit->k.s)
+        return true;
+    const expr_field *f = expr_field_find(
+        k->c->field_table, field->op == OP_DECL_C ? EXPR_FIELD_CHILD : EXPR_FIELD_STAFF,
+        field->name);
+    if (!f || !f->decl || f->decl->type != COL_CODE)
+        return true;
+    char list[256] = "";
+    for (size_t i = 0; i < f->decl->n_codes; i++) {
+        if (!strcmp(f->decl->codes[i], lit->k.s))
+            return true;
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", f->decl->codes[i]);
+    }
+    terr(k, lit, "\"%s\" is not a code of the column '%s' (%s)", lit->k.s, f->name, list);
+    return false;
+}
+
 static bool check_cmp(checker *k, enode *n)
 {
     vtype a = n->a->type, b = n->b->type;
@@ -286,8 +314,11 @@ static bool check_cmp(checker *k, enode *n)
         n->op = OP_CMP_NUM;
     else if (a == VT_DATE && b == VT_DATE)
         n->op = OP_CMP_DATE;
-    else if (a == VT_TEXT && b == VT_TEXT)
+    else if (a == VT_TEXT && b == VT_TEXT) {
+        if (!code_literal_ok(k, n->a, n->b) || !code_literal_ok(k, n->b, n->a))
+            return false;
         n->op = OP_CMP_TEXT;
+    }
     else if (a == VT_BOOL && b == VT_BOOL && (rel == OP_EQ || rel == OP_NE))
         n->op = OP_CMP_BOOL;
     else if (a == VT_CARE_SET && b == VT_CARE_SET && (rel == OP_EQ || rel == OP_NE))

@@ -1,7 +1,10 @@
 /* claims: a month's children.csv and nurses.csv (SPEC 2) into child_line and
- * staff_line records.  Only the form of each value is checked here; whether a
+ * staff_line records, with the columns the terms in force declare (SPEC 8.1)
+ * read into each line's decl[] (one arena block per file, slots resolved
+ * once per file).  Only the form of each value is checked here; whether a
  * line is paid (known nursery, eligible qualification, ...) is the engine's. */
 #include "intake_int.h"
+#include "kasan/rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +14,33 @@
 /* Reads one record into line; false if a field was malformed. */
 typedef bool (*record_fn)(intake_rec *rec, void *line, void *ctx, arena *a);
 
-enum { MAX_COLS = 8 };
+enum { MAX_BUILTIN = 8, MAX_COLS = MAX_BUILTIN + DECLARED_MAX };
+
+/* A file's columns: the built-in ones, then the declared ones in force. */
+typedef struct file_cols {
+    csv_column v[MAX_COLS];
+    size_t n, n_builtin;
+    const declared_column *decl; /* decl[k - n_builtin] is column k */
+    int slots;                   /* values per line's decl[] */
+} file_cols;
+
+static void file_cols_init(file_cols *fc, const csv_column *builtin, size_t n,
+                           const declared_column *decl, size_t n_decl, int slots)
+{
+    memcpy(fc->v, builtin, n * sizeof *builtin);
+    for (size_t i = 0; i < n_decl; i++)
+        fc->v[n + i] = (csv_column){decl[i].name, decl[i].required};
+    fc->n = n + n_decl;
+    fc->n_builtin = n;
+    fc->decl = decl;
+    fc->slots = slots;
+}
 
 /* The loop both files share: header, then every record through fn into an
- * arena array of elements of the given size. */
-static int parse_records(const char *name, const char *data, size_t len, const csv_column *cols,
-                         size_t ncols, size_t size, record_fn fn, void *ctx, arena *a,
+ * arena array of elements of the given size; each record's declared values
+ * go to its own decl[] in one block for the file. */
+static int parse_records(const char *name, const char *data, size_t len, const file_cols *fc,
+                         size_t size, record_fn fn, void *ctx, arena *a,
                          void **v, size_t *n, diag_list *d)
 {
     csv_reader r;
@@ -25,13 +49,16 @@ static int parse_records(const char *name, const char *data, size_t len, const c
     *n = 0;
     if (csv_open(&r, name, data, len, d) < 0)
         return -1;
-    int status = csv_header(&r, cols, ncols, idx, d);
+    int status = csv_header(&r, fc->v, fc->n, idx, d);
     if (status == 0) {
-        char *base = arena_calloc(a, csv_max_records(&r), size);
-        intake_rec rec = {&r, cols, idx, d, 0};
+        size_t max = csv_max_records(&r), slots = (size_t)fc->slots;
+        char *base = arena_calloc(a, max, size);
+        value *decl = slots ? arena_calloc(a, max * slots, sizeof *decl) : NULL;
+        intake_rec rec = {&r, fc->v, idx, d, 0, NULL};
         int rc;
         while ((rc = csv_next(&r, d)) == 1) {
             rec.errors = 0;
+            rec.decl = decl ? decl + *n * slots : NULL;
             if (fn(&rec, base + *n * size, ctx, a))
                 (*n)++;
             else
@@ -78,6 +105,98 @@ static void nursery_ref(intake_rec *rec, int k, nursery_cache *c, arena *a, int3
     c->len = f.len, c->pos = *pos, c->str = *id;
 }
 
+/* ---- declared columns (SPEC 8.1) --------------------------------------- */
+
+/* A whole number >= 0 (yen, days) or a decimal >= 0 (number). */
+static bool decl_num(intake_rec *rec, int k, const declared_column *c, csv_field f, value *out)
+{
+    char show[INTAKE_SHOW_MAX];
+    if (c->type == COL_YEN) {
+        int64_t y;
+        if (!intake_yen(rec, k, false, &y))
+            return false;
+        out->n = num_int(y);
+        return true;
+    }
+    num v;
+    num_status st = num_parse(f.p, f.len, &v);
+    if (st == NUM_TOO_LONG)
+        intake_bad(rec, k, "%s has too many digits", intake_show(show, f));
+    else if (st != NUM_OK)
+        intake_bad(rec, k, "%s is not a number", intake_show(show, f));
+    else if (v.n < 0)
+        intake_bad(rec, k, "%s is negative", intake_show(show, f));
+    else if (c->type == COL_DAYS && (!num_is_int(v) || v.n > 31))
+        intake_bad(rec, k, "%s is not a whole number of days 0-31", intake_show(show, f));
+    else {
+        out->n = v;
+        return true;
+    }
+    return false;
+}
+
+static bool decl_code(intake_rec *rec, int k, const declared_column *c, csv_field f, value *out)
+{
+    for (size_t i = 0; i < c->n_codes; i++)
+        if (strlen(c->codes[i]) == f.len && memcmp(c->codes[i], f.p, f.len) == 0) {
+            out->s = c->codes[i];
+            return true;
+        }
+    char show[INTAKE_SHOW_MAX], list[512] = "";
+    for (size_t i = 0; i < c->n_codes; i++) {
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", c->codes[i]);
+    }
+    intake_bad(rec, k, "unknown code %s (known: %s)", intake_show(show, f), list);
+    return false;
+}
+
+/* One declared value of the record into out, by the column's type. */
+static void decl_value(intake_rec *rec, int k, const declared_column *c, arena *a, value *out)
+{
+    csv_field f = intake_field(rec, k);
+    char show[INTAKE_SHOW_MAX];
+    if (f.len == 0) {
+        if (c->required && !c->has_default)
+            intake_bad(rec, k, "empty (a value is required)");
+        *out = c->def;
+        return;
+    }
+    switch (c->type) {
+    case COL_DATE: (void)intake_date(rec, k, false, &out->d); return;
+    case COL_CODE: (void)decl_code(rec, k, c, f, out); return;
+    case COL_BOOL:
+        if (f.len == 4 && !memcmp(f.p, "true", 4))
+            out->b = true;
+        else if (f.len == 5 && !memcmp(f.p, "false", 5))
+            out->b = false;
+        else
+            intake_bad(rec, k, "%s is not true or false", intake_show(show, f));
+        return;
+    case COL_TEXT:
+        if (f.len > 200 || memchr(f.p, '\n', f.len) || memchr(f.p, '\r', f.len))
+            intake_bad(rec, k, "%s is not one line of at most 200 bytes", intake_show(show, f));
+        else
+            out->s = arena_strndup(a, f.p, f.len);
+        return;
+    default: (void)decl_num(rec, k, c, f, out); return;
+    }
+}
+
+/* Every declared column of the file into the record's decl[]; slots of
+ * columns the terms in force do not declare keep their zero value. */
+static void decl_read(intake_rec *rec, const file_cols *fc, arena *a, const value **out)
+{
+    *out = rec->decl;
+    if (!rec->decl)
+        return;
+    memset(rec->decl, 0, (size_t)fc->slots * sizeof *rec->decl);
+    for (size_t i = fc->n_builtin; i < fc->n; i++) {
+        const declared_column *c = &fc->decl[i - fc->n_builtin];
+        decl_value(rec, (int)i, c, a, &rec->decl[c->slot]);
+    }
+}
+
 /* ---- children.csv ------------------------------------------------------ */
 
 enum { C_ID, C_REF, C_CARE, C_FROM, C_TO, C_NCOLS };
@@ -100,6 +219,7 @@ enum { CARE_SEEN_MAX = 1024 }; /* a power of two; filled to 3/4 at most */
 typedef struct children_ctx {
     nursery_cache nursery;
     const intake_vocab *vocab;
+    file_cols cols;
     care_seen seen[CARE_SEEN_MAX];
     size_t n_seen;
 } children_ctx;
@@ -201,6 +321,7 @@ static bool child_read(intake_rec *rec, void *line, void *vctx, arena *a)
         intake_bad(rec, C_TO, "%s is before enrolled_from",
                    intake_show(show, intake_field(rec, C_TO)));
     }
+    decl_read(rec, &ctx->cols, a, &l->decl);
     if (rec->errors)
         *l = (child_line){0}; /* the slot is reused by the next record */
     return rec->errors == 0;
@@ -218,10 +339,12 @@ int children_parse(const char *name, const char *data, size_t len, const registr
         abort();
     ctx->nursery.reg = reg;
     ctx->vocab = vocab;
+    file_cols_init(&ctx->cols, children_cols, C_NCOLS, vocab->child_cols, vocab->n_child_cols,
+                   vocab->child_slots);
     void *v;
     out->children_file = arena_strdup(a, name);
-    int rc = parse_records(out->children_file, data, len, children_cols, C_NCOLS,
-                           sizeof(child_line), child_read, ctx, a, &v, &out->n_children, d);
+    int rc = parse_records(out->children_file, data, len, &ctx->cols, sizeof(child_line),
+                           child_read, ctx, a, &v, &out->n_children, d);
     out->children = v;
     free(ctx);
     return rc;
@@ -264,11 +387,17 @@ static void hours_read(intake_rec *rec, int employment, staff_line *l)
         l->hours = h, l->has_hours = true;
 }
 
-static bool staff_read(intake_rec *rec, void *line, void *cache, arena *a)
+typedef struct staff_ctx {
+    nursery_cache nursery;
+    file_cols cols;
+} staff_ctx;
+
+static bool staff_read(intake_rec *rec, void *line, void *vctx, arena *a)
 {
+    staff_ctx *ctx = vctx;
     staff_line *l = line;
     l->line = rec->csv->rec_line;
-    nursery_ref(rec, S_ID, cache, a, &l->nursery, &l->nursery_id);
+    nursery_ref(rec, S_ID, &ctx->nursery, a, &l->nursery, &l->nursery_id);
     intake_text(rec, S_REF, true, a, &l->staff_ref);
     intake_text(rec, S_QUAL, true, a, &l->qualification);
     int employment = intake_choice(rec, S_EMPLOYMENT, employments, 2);
@@ -277,19 +406,29 @@ static bool staff_read(intake_rec *rec, void *line, void *cache, arena *a)
     hours_read(rec, employment, l);
     intake_yen(rec, S_SALARY, false, &l->salary_cost);
     intake_yen(rec, S_OTHER, true, &l->other_income);
+    decl_read(rec, &ctx->cols, a, &l->decl);
     if (rec->errors)
         *l = (staff_line){0};
     return rec->errors == 0;
 }
 
-int staff_parse(const char *name, const char *data, size_t len, const registry *reg, arena *a,
-                claims *out, diag_list *d)
+int staff_parse(const char *name, const char *data, size_t len, const registry *reg,
+                const intake_vocab *vocab, arena *a, claims *out, diag_list *d)
 {
-    nursery_cache cache = {.reg = reg};
+    staff_ctx ctx = {.nursery = {.reg = reg}};
+    file_cols_init(&ctx.cols, staff_cols, S_NCOLS, vocab->staff_cols, vocab->n_staff_cols,
+                   vocab->staff_slots);
     void *v;
     out->staff_file = arena_strdup(a, name);
-    int rc = parse_records(out->staff_file, data, len, staff_cols, S_NCOLS, sizeof(staff_line),
-                           staff_read, &cache, a, &v, &out->n_staff, d);
+    int rc = parse_records(out->staff_file, data, len, &ctx.cols, sizeof(staff_line),
+                           staff_read, &ctx, a, &v, &out->n_staff, d);
     out->staff = v;
     return rc;
+}
+
+intake_vocab intake_vocab_of(const rule_set *rs, const rule_terms *t)
+{
+    return (intake_vocab){t->care_codes, t->n_care, t->child_cols, t->staff_cols,
+                          t->n_child_cols, t->n_staff_cols, rs->n_decl_slots[0],
+                          rs->n_decl_slots[1]};
 }

@@ -108,6 +108,6 @@ int intake_parse_month(const input_file in[INPUT_COUNT], const shared_registry *
     else if (registry_parse(f[0].name, f[0].data, f[0].len, paid_kind, a, &out->reg, d) != 0)
         return -1; /* (a shared registry read for another paid kind is parsed again) */
     int rc = children_parse(f[1].name, f[1].data, f[1].len, &out->reg, vocab, a, &out->cl, d);
-    rc |= staff_parse(f[2].name, f[2].data, f[2].len, &out->reg, a, &out->cl, d);
+    rc |= staff_parse(f[2].name, f[2].data, f[2].len, &out->reg, vocab, a, &out->cl, d);
     return rc ? -1 : 0;
 }

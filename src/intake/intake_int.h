@@ -16,6 +16,7 @@ typedef struct intake_rec {
     const int *idx;         /* positions from csv_header */
     diag_list *d;
     int errors;             /* of the current record */
+    value *decl;            /* claim files: the record's declared values, or NULL */
 } intake_rec;
 
 enum { INTAKE_SHOW_MAX = 64 };

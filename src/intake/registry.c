@@ -369,7 +369,7 @@ int registry_parse(const char *name, const char *data, size_t len, const char *p
         size_t max = csv_max_records(&r);
         out->v = arena_calloc(a, max, sizeof *out->v);
         registry_index_init(out, max, a);
-        intake_rec rec = {&r, registry_cols, idx, d, 0};
+        intake_rec rec = {&r, registry_cols, idx, d, 0, NULL};
         int rc;
         while ((rc = csv_next(&r, d)) == 1) {
             nursery *n = &out->v[out->n];

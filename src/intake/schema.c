@@ -2,11 +2,12 @@
  * their Japanese labels, and the code lists assembled from the terms in
  * force.  The one home of the claim files' shape; see include/kasan/schema.h.
  * The formula language's field table (src/expr/fields.c) names the same
- * columns for formulas; kept apart, checked to agree (test_forms).
- * Not here: declared columns (SPEC 8.1) — they are to be appended to each
- * file's columns in schema_build once the terms file carries them. */
+ * columns for formulas; kept apart, checked to agree (test_forms).  The
+ * terms' declared columns (SPEC 8.1) are appended after the built-in ones.
+ * Not here: checking declarations (rules/load.c), reading values (claims.c). */
 #include "kasan/schema.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Employment (雇用形態): fixed by SPEC 2, not a program's choice. */
@@ -61,9 +62,55 @@ static schema_code *terms_codes(arena *a, const char **codes, const char **names
     return v;
 }
 
-static void build_file(schema_file *f, const builtin *b, size_t n, const rule_terms *t, arena *a)
+static const schema_type declared_types[] = {
+    [COL_YEN] = SCHEMA_YEN,   [COL_NUMBER] = SCHEMA_NUMBER, [COL_DAYS] = SCHEMA_DAYS,
+    [COL_DATE] = SCHEMA_DATE, [COL_TEXT] = SCHEMA_TEXT,     [COL_BOOL] = SCHEMA_BOOL,
+    [COL_CODE] = SCHEMA_CODE,
+};
+
+static void add_declared(schema_file *f, const declared_column *d, size_t n, arena *a)
 {
-    f->cols = arena_calloc(a, n, sizeof *f->cols);
+    for (size_t i = 0; i < n; i++) {
+        schema_column *c = &f->cols[f->n_cols++];
+        size_t k = 0;
+        schema_code *codes = d[i].n_codes
+            ? terms_codes(a, (const char **)d[i].codes, (const char **)d[i].code_names,
+                          d[i].n_codes, NULL, 0, &k)
+            : NULL;
+        *c = (schema_column){d[i].name, d[i].label,
+                             d[i].required ? "必須の項目です" : "該当する場合に記入してください",
+                             declared_types[d[i].type], d[i].required && !d[i].has_default,
+                             codes, k, true}; /* an empty cell takes the default, as in a CSV */
+    }
+}
+
+void schema_format_value(const declared_column *c, value v, char *buf, size_t size)
+{
+    switch (c->type) {
+    case COL_BOOL: snprintf(buf, size, "%s", v.b ? "はい" : "いいえ"); return;
+    case COL_DATE:
+        if (v.d == DATE_OPEN) {
+            snprintf(buf, size, "%s", "");
+            return;
+        }
+        break;
+    case COL_CODE:
+        for (size_t i = 0; i < c->n_codes; i++)
+            if (c->codes[i] == v.s || !strcmp(c->codes[i], v.s)) {
+                snprintf(buf, size, "%s", c->code_names[i]);
+                return;
+            }
+        snprintf(buf, size, "%s", v.s ? v.s : "");
+        return;
+    default: break;
+    }
+    value_format(c->vt, v, NULL, buf, size);
+}
+
+static void build_file(schema_file *f, const builtin *b, size_t n, size_t n_decl,
+                       const rule_terms *t, arena *a)
+{
+    f->cols = arena_calloc(a, n + n_decl, sizeof *f->cols);
     f->n_cols = n;
     for (size_t i = 0; i < n; i++) {
         schema_column *c = &f->cols[i];
@@ -104,9 +151,11 @@ void schema_build(const rule_terms *t, arena *a, claim_schema *out)
     out->files[SCHEMA_CHILDREN] = (schema_file){"children.csv", "児童", "医療的ケア児", NULL, 0};
     out->files[SCHEMA_STAFF] = (schema_file){"nurses.csv", "職員", "看護師等", NULL, 0};
     build_file(&out->files[SCHEMA_CHILDREN], children_cols,
-               sizeof children_cols / sizeof *children_cols, t, a);
-    build_file(&out->files[SCHEMA_STAFF], staff_cols, sizeof staff_cols / sizeof *staff_cols, t,
-               a);
+               sizeof children_cols / sizeof *children_cols, t->n_child_cols, t, a);
+    build_file(&out->files[SCHEMA_STAFF], staff_cols, sizeof staff_cols / sizeof *staff_cols,
+               t->n_staff_cols, t, a);
+    add_declared(&out->files[SCHEMA_CHILDREN], t->child_cols, t->n_child_cols, a);
+    add_declared(&out->files[SCHEMA_STAFF], t->staff_cols, t->n_staff_cols, a);
 }
 
 const schema_code *schema_find_code(const schema_column *c, const char *s)

@@ -17,6 +17,7 @@
 
 #include "formats.h"
 #include "kasan/report.h"
+#include "kasan/schema.h"
 
 /* Set before the sheet's rows are written (constant_memory: see top).  A
  * draft's every page says 試算 so no printed page passes for a payment. */
@@ -119,6 +120,15 @@ static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
 }
 
 /* ---- 明細 -------------------------------------------------------------- */
+
+/* The terms whose declared columns (SPEC 8.1) the lines carry; none when a
+ * run has no terms (tests that build a run by hand). */
+static const rule_terms *decl_terms(const month_run *run)
+{
+    static const rule_terms none;
+    return run->terms ? run->terms : &none;
+}
+
 
 typedef struct detail_col {
     size_t p;
@@ -240,7 +250,30 @@ typedef struct detail_ctx {
     const detail_col *cols;
     size_t nc;
     lxw_col_t c_amount, ncols;
+    lxw_col_t c_values;   /* first program value column: after the declared ones */
 } detail_ctx;
+
+/* The declared columns (SPEC 8.1) of the terms in force, right after the
+ * fixed ones: children.csv's, then nurses.csv's. */
+static size_t detail_declared(const month_run *run)
+{
+    return decl_terms(run)->n_child_cols + decl_terms(run)->n_staff_cols;
+}
+
+/* A declared column's value of a line, under its label. */
+static void declared_cell(const detail_ctx *d, lxw_row_t r, lxw_col_t c,
+                          const declared_column *dc, value v)
+{
+    xw_formats *f = &d->x->f;
+    bool numeric = dc->type == COL_YEN || dc->type == COL_DAYS || dc->type == COL_NUMBER;
+    if (numeric && num_is_int(v.n)) { /* a fractional number stays exact, as text */
+        xw_whole(d->x, d->ws, r, c, v.n.n, dc->type == COL_YEN ? f->yen : f->num);
+        return;
+    }
+    char buf[256];
+    schema_format_value(dc, v, buf, sizeof buf);
+    xw_text(d->x, d->ws, r, c, buf, dc->type == COL_NUMBER ? f->text_r : f->text);
+}
 
 /* Row 0: the fixed columns, then one per labelled value, then 支給額. */
 static void detail_header(const detail_ctx *d)
@@ -257,8 +290,14 @@ static void detail_header(const detail_ctx *d)
         xw_text(x, ws, 0, c, fixed_hdr[c], x->f.header);
     }
     worksheet_set_column(ws, D_FIXED, d->c_amount, 13, NULL);
+    const rule_terms *t = decl_terms(d->run);
+    for (size_t k = 0; k < t->n_child_cols; k++)
+        xw_text(x, ws, 0, (lxw_col_t)(D_FIXED + k), t->child_cols[k].label, x->f.header);
+    for (size_t k = 0; k < t->n_staff_cols; k++)
+        xw_text(x, ws, 0, (lxw_col_t)(D_FIXED + t->n_child_cols + k), t->staff_cols[k].label,
+                x->f.header);
     for (size_t j = 0; j < d->nc; j++)
-        xw_text(x, ws, 0, (lxw_col_t)(D_FIXED + j), d->cols[j].header, x->f.header);
+        xw_text(x, ws, 0, (lxw_col_t)(d->c_values + j), d->cols[j].header, x->f.header);
     xw_text(x, ws, 0, d->c_amount, "支給額", x->f.header);
 }
 
@@ -268,7 +307,7 @@ static void detail_line_values(const detail_ctx *d, lxw_row_t r, size_t p, rule_
 {
     for (size_t j = 0; j < d->nc; j++)
         if (d->cols[j].p == p && d->cols[j].rv->scope == s)
-            xw_value(d->x, d->ws, r, (lxw_col_t)(D_FIXED + j), d->run, d->cols[j].rv->type,
+            xw_value(d->x, d->ws, r, (lxw_col_t)(d->c_values + j), d->run, d->cols[j].rv->type,
                      engine_line_value(d->run, p, line, d->cols[j].rv), d->x->f.yen, false);
 }
 
@@ -290,6 +329,10 @@ static lxw_row_t detail_child(const detail_ctx *d, lxw_row_t r, const nursery *n
         xw_text(d->x, d->ws, r, D_CARE, care, f->text);
         xw_whole(d->x, d->ws, r, D_DAYS, run->child_days[i], f->num);
         xw_whole(d->x, d->ws, r, D_MDAYS, month_days(run->month), f->num);
+        for (size_t k = 0; k < decl_terms(run)->n_child_cols; k++) {
+            const declared_column *dc = &decl_terms(run)->child_cols[k];
+            declared_cell(d, r, (lxw_col_t)(D_FIXED + k), dc, cl->decl[dc->slot]);
+        }
         if (pg)
             detail_line_values(d, r, p, SCOPE_CHILD, i);
         r++;
@@ -316,6 +359,11 @@ static lxw_row_t detail_staff(const detail_ctx *d, lxw_row_t r, const nursery *n
         hours_cell(d->x, d->ws, r, sl);
         xw_whole(d->x, d->ws, r, D_COST, sl->salary_cost, f->yen);
         xw_whole(d->x, d->ws, r, D_INCOME, sl->other_income, f->yen);
+        for (size_t k = 0; k < decl_terms(run)->n_staff_cols; k++) {
+            const declared_column *dc = &decl_terms(run)->staff_cols[k];
+            declared_cell(d, r, (lxw_col_t)(D_FIXED + decl_terms(run)->n_child_cols + k), dc,
+                          sl->decl[dc->slot]);
+        }
         if (pg)
             detail_line_values(d, r, p, SCOPE_STAFF, i);
         r++;
@@ -333,7 +381,7 @@ static lxw_row_t detail_nursery(const detail_ctx *d, lxw_row_t r, const nursery_
                          d->ncols);
         for (size_t j = 0; j < d->nc; j++)
             if (d->cols[j].p == p && d->cols[j].rv->scope == SCOPE_NURSERY)
-                xw_value(d->x, d->ws, r, (lxw_col_t)(D_FIXED + j), run, d->cols[j].rv->type,
+                xw_value(d->x, d->ws, r, (lxw_col_t)(d->c_values + j), run, d->cols[j].rv->type,
                          engine_nursery_value(run, p, nm, d->cols[j].rv), d->x->f.yen, false);
         xw_whole(d->x, d->ws, r, d->c_amount, nm->amount[p], d->x->f.yen);
     }
@@ -352,8 +400,9 @@ static void sheet_detail(xw *x, const month_run *run, const run_meta *meta)
         xw_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
     }
-    const lxw_col_t c_amount = (lxw_col_t)(D_FIXED + nc);
-    const detail_ctx d = {x, ws, run, cols, nc, c_amount, c_amount + 1};
+    const lxw_col_t c_values = (lxw_col_t)(D_FIXED + detail_declared(run));
+    const lxw_col_t c_amount = (lxw_col_t)(c_values + nc);
+    const detail_ctx d = {x, ws, run, cols, nc, c_amount, c_amount + 1, c_values};
     detail_header(&d);
     lxw_row_t rows = (lxw_row_t)detail_rows(run);
     xw_check(x, worksheet_autofilter(ws, 0, 0, rows, c_amount));

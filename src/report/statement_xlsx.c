@@ -1,6 +1,7 @@
 /* statement_xlsx: the 支払通知書 sent to one nursery for a month (SPEC 4) —
  * addressee, issuing section, the amount, each program's breakdown from its
- * labelled values, the nursery's own rejected lines, 振込先 and the rule
+ * labelled values (with the terms' declared columns of each line, SPEC 8.1),
+ * the nursery's own rejected lines, 振込先 and the rule
  * versions applied, on one A4 portrait page width.
  *
  * Only nm's ranges of the run and the rejections carrying nm's id are read:
@@ -10,6 +11,7 @@
 
 #include "formats.h"
 #include "kasan/report.h"
+#include "kasan/schema.h"
 
 #define MAX_LABELS 64
 
@@ -86,6 +88,40 @@ static void rule_note(stmt *s, const program *pg)
     s->r++;
 }
 
+/* The terms whose declared columns (SPEC 8.1) the lines carry; none when a
+ * run has no terms (tests that build a run by hand). */
+static const rule_terms *decl_terms(const month_run *run)
+{
+    static const rule_terms none;
+    return run->terms ? run->terms : &none;
+}
+
+/* The declared columns (SPEC 8.1) of one line, by their labels, from
+ * column c: what the nursery wrote, so it can check the breakdown. */
+static void declared_header(stmt *s, lxw_col_t c, const declared_column *cols, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        xw_text(s->x, s->ws, s->r, (lxw_col_t)(c + k), cols[k].label, s->x->f.header);
+}
+
+static void declared_values(stmt *s, lxw_col_t c, const declared_column *cols, size_t n,
+                            const value *decl)
+{
+    char buf[256];
+    for (size_t k = 0; k < n; k++) {
+        const declared_column *dc = &cols[k];
+        lxw_col_t at = (lxw_col_t)(c + k);
+        value v = decl[dc->slot];
+        if ((dc->type == COL_YEN || dc->type == COL_DAYS) && num_is_int(v.n)) {
+            xw_whole(s->x, s->ws, s->r, at, v.n.n, dc->type == COL_YEN ? s->x->f.syen
+                                                                       : s->x->f.num);
+            continue;
+        }
+        schema_format_value(dc, v, buf, sizeof buf);
+        xw_text(s->x, s->ws, s->r, at, buf, s->x->f.text);
+    }
+}
+
 static void program_section(stmt *s, size_t p, int sec)
 {
     xw *x = s->x;
@@ -112,17 +148,21 @@ static void program_section(stmt *s, size_t p, int sec)
     }
     if (n > 0 && nm->n_children > 0) {
         const int mdays = month_days(run->month);
+        const rule_terms *t = decl_terms(run);
+        const lxw_col_t cv = (lxw_col_t)(2 + t->n_child_cols);
         xw_text(x, s->ws, s->r, 0, "児童番号", f->header);
         xw_text(x, s->ws, s->r, 1, "在籍日数／月日数", f->header);
+        declared_header(s, 2, t->child_cols, t->n_child_cols);
         for (size_t j = 0; j < n; j++)
-            xw_text(x, s->ws, s->r, (lxw_col_t)(2 + j), rv[j]->label, f->header);
+            xw_text(x, s->ws, s->r, (lxw_col_t)(cv + j), rv[j]->label, f->header);
         worksheet_set_row(s->ws, s->r, 30, NULL);
         s->r++;
         for (size_t i = nm->child0; i < nm->child0 + nm->n_children; i++, s->r++) {
             xw_text(x, s->ws, s->r, 0, run->children[i]->child_ref, f->text);
             days_text(s, 1, run->child_days[i], mdays);
+            declared_values(s, 2, t->child_cols, t->n_child_cols, run->children[i]->decl);
             for (size_t j = 0; j < n; j++)
-                xw_value(x, s->ws, s->r, (lxw_col_t)(2 + j), run, rv[j]->type,
+                xw_value(x, s->ws, s->r, (lxw_col_t)(cv + j), run, rv[j]->type,
                          engine_line_value(run, p, i, rv[j]), f->syen, true);
         }
         spacer(s);
@@ -132,10 +172,13 @@ static void program_section(stmt *s, size_t p, int sec)
     if (n > 0 && nm->n_staff > 0) {
         static const char *const hdr[] = {"職員番号", "資格", "雇用形態", "勤務時間",
                                           "対象経費", "寄付金その他の収入"};
+        const rule_terms *t = decl_terms(run);
+        const lxw_col_t cv = (lxw_col_t)(6 + t->n_staff_cols);
         for (lxw_col_t c = 0; c < 6; c++)
             xw_text(x, s->ws, s->r, c, hdr[c], f->header);
+        declared_header(s, 6, t->staff_cols, t->n_staff_cols);
         for (size_t j = 0; j < n; j++)
-            xw_text(x, s->ws, s->r, (lxw_col_t)(6 + j), rv[j]->label, f->header);
+            xw_text(x, s->ws, s->r, (lxw_col_t)(cv + j), rv[j]->label, f->header);
         worksheet_set_row(s->ws, s->r, 30, NULL);
         s->r++;
         for (size_t i = nm->staff0; i < nm->staff0 + nm->n_staff; i++, s->r++) {
@@ -153,8 +196,9 @@ static void program_section(stmt *s, size_t p, int sec)
             }
             xw_whole(x, s->ws, s->r, 4, sl->salary_cost, f->syen);
             xw_whole(x, s->ws, s->r, 5, sl->other_income, f->syen);
+            declared_values(s, 6, t->staff_cols, t->n_staff_cols, sl->decl);
             for (size_t j = 0; j < n; j++)
-                xw_value(x, s->ws, s->r, (lxw_col_t)(6 + j), run, rv[j]->type,
+                xw_value(x, s->ws, s->r, (lxw_col_t)(cv + j), run, rv[j]->type,
                          engine_line_value(run, p, i, rv[j]), f->syen, true);
         }
         spacer(s);
@@ -209,8 +253,10 @@ static lxw_col_t page_columns(const month_run *run)
     size_t nc = 7;
     for (size_t p = 0; p < run->n_programs; p++) {
         const rule_value *rv[MAX_LABELS];
-        size_t c = 2 + fmt_labelled(run->programs[p], SCOPE_CHILD, rv, MAX_LABELS);
-        size_t st = 6 + fmt_labelled(run->programs[p], SCOPE_STAFF, rv, MAX_LABELS);
+        size_t c = 2 + decl_terms(run)->n_child_cols +
+                   fmt_labelled(run->programs[p], SCOPE_CHILD, rv, MAX_LABELS);
+        size_t st = 6 + decl_terms(run)->n_staff_cols +
+                    fmt_labelled(run->programs[p], SCOPE_STAFF, rv, MAX_LABELS);
         if (c > nc)
             nc = c;
         if (st > nc)

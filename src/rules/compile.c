@@ -113,13 +113,38 @@ static bool fits(vtype declared, vtype actual)
     }
 }
 
+/* An unknown name that another terms version declares as a column: say so,
+ * and when those terms are in force. */
+static const char *column_hint(void *ctx, const char *name)
+{
+    const compiler *c = ctx;
+    for (size_t i = 0; i < c->rs->n_terms; i++) {
+        const rule_terms *t = &c->rs->terms[i];
+        const expr_field *f = expr_field_find(t->fields, EXPR_FIELD_CHILD, name);
+        if (!f || !f->decl)
+            f = expr_field_find(t->fields, EXPR_FIELD_STAFF, name);
+        if (!f || !f->decl || t == c->terms)
+            continue;
+        char from[11], own[11];
+        date_format_iso(t->effective_from, from);
+        date_format_iso(c->p->effective_from, own);
+        return arena_printf(&c->rs->a, " (a column declared by the terms %s, in force from %s; "
+                            "this version starts %s under the terms %s)",
+                            t->version ? t->version : "?", from, own,
+                            c->terms->version ? c->terms->version : "?");
+    }
+    return NULL;
+}
+
 static void compile_formula(compiler *c, rule_value *rv)
 {
     if (!rv->formula)
         return;
     const ynode *fn = ymap_get(rv->yaml, "formula");
     expr_compiler ec = {.a = &c->rs->a, .d = c->d, .resolve = resolve, .resolve_ctx = c->p,
-                        .care_codes = c->terms->care_codes, .n_care = c->terms->n_care};
+                        .care_codes = c->terms->care_codes, .n_care = c->terms->n_care,
+                        .field_table = c->terms->fields, .unknown_hint = column_hint,
+                        .hint_ctx = c};
     if (c->parent) {
         ec.resolve = resolve_settle;
         ec.resolve_ctx = c;
@@ -271,6 +296,74 @@ static void compile_settlement(const compiler *pc)
     find_result(&c);
 }
 
+/* ---- declared columns meet program versions ----------------------------
+ * A program version is compiled with the field table of the terms in force
+ * on its effective_from.  Every other terms version in force during the
+ * program version's period must declare the columns its formulas read, of
+ * the same type, and no declared column of any of them may share a name
+ * with one of its values. */
+
+static bool overlaps(const program *p, const rule_terms *t)
+{
+    return t->effective_from <= p->effective_to && p->effective_from <= t->effective_to;
+}
+
+static void check_value_names(const compiler *c, const rule_terms *t)
+{
+    const program *p = c->p;
+    for (size_t i = 0; i < p->n_values; i++) {
+        const rule_value *rv = &p->values[i];
+        const expr_field *f = expr_field_find(t->fields, EXPR_FIELD_CHILD, rv->name);
+        if (!f || !f->decl)
+            f = expr_field_find(t->fields, EXPR_FIELD_STAFF, rv->name);
+        if (f && f->decl)
+            diag_error(c->d, p->file->path, rv->line, rv->col,
+                       "the name '%s' is a column declared by the terms %s (%s:%d:%d); a value "
+                       "needs a name of its own", rv->name, t->version ? t->version : "?",
+                       t->file->path, f->decl->line, f->decl->col);
+    }
+}
+
+static void check_columns_in(const compiler *c, const rule_terms *t)
+{
+    const program *p = c->p;
+    for (size_t i = 0; i < p->n_values; i++) {
+        const rule_value *rv = &p->values[i];
+        for (size_t k = 0; k < rv->n_fields; k++) {
+            const expr_field *f = expr_field_find(c->terms->fields, EXPR_FIELD_CHILD, rv->fields[k]);
+            if (!f || !f->decl)
+                f = expr_field_find(c->terms->fields, EXPR_FIELD_STAFF, rv->fields[k]);
+            if (!f || !f->decl)
+                continue;
+            const expr_field *g = expr_field_find(t->fields, f->kind, f->name);
+            if (g && g->decl && g->type == f->type)
+                continue;
+            const ynode *fn = ymap_get(rv->yaml, "formula");
+            char from[11];
+            date_format_iso(t->effective_from, from);
+            diag_error(c->d, p->file->path, fn ? fn->line : rv->line, fn ? fn->col : rv->col,
+                       "'%s' reads the column '%s', which the terms %s (in force from %s, "
+                       "during this version) %s", rv->name, f->name,
+                       t->version ? t->version : "?", from,
+                       g && g->decl ? "declares with another type" : "do not declare");
+        }
+    }
+}
+
+static void check_declared(const compiler *c)
+{
+    if (!c->rs->n_decl_slots[0] && !c->rs->n_decl_slots[1])
+        return; /* no terms version declares a column */
+    for (size_t i = 0; i < c->rs->n_terms; i++) {
+        const rule_terms *t = &c->rs->terms[i];
+        if (!overlaps(c->p, t))
+            continue;
+        check_value_names(c, t);
+        if (t != c->terms)
+            check_columns_in(c, t);
+    }
+}
+
 static void compile_program(rule_set *rs, program *p, diag_list *d)
 {
     compiler c = {.rs = rs, .p = p, .d = d};
@@ -306,8 +399,48 @@ static void compile_program(rule_set *rs, program *p, diag_list *d)
             compile_formula(&c, &p->values[i]);
     order_formulas(&c);
     find_result(&c);
+    check_declared(&c);
     if (p->settlement)
         compile_settlement(&c);
+}
+
+/* Gives each declared (file, name) one slot over the whole rule set, so a
+ * line's decl[] has the same layout whichever terms version is in force; a
+ * name keeps its type across versions.  Then each version's field table. */
+static void assign_slots(rule_set *rs, diag_list *d)
+{
+    for (size_t i = 0; i < rs->n_terms; i++) {
+        rule_terms *t = &rs->terms[i];
+        for (int file = 0; file < 2; file++) {
+            declared_column *cols = file ? t->staff_cols : t->child_cols;
+            size_t n = file ? t->n_staff_cols : t->n_child_cols;
+            for (size_t k = 0; k < n; k++) {
+                const declared_column *same = NULL;
+                const rule_terms *u = NULL;
+                for (size_t j = 0; j < i && !same; j++) {
+                    u = &rs->terms[j];
+                    const declared_column *uc = file ? u->staff_cols : u->child_cols;
+                    size_t un = file ? u->n_staff_cols : u->n_child_cols;
+                    for (size_t m = 0; m < un && !same; m++)
+                        if (!strcmp(uc[m].name, cols[k].name))
+                            same = &uc[m];
+                }
+                if (!same) {
+                    cols[k].slot = rs->n_decl_slots[file]++;
+                    continue;
+                }
+                cols[k].slot = same->slot;
+                if (same->vt != cols[k].vt)
+                    diag_error(d, t->file->path, cols[k].line, cols[k].col,
+                               "column '%s' is declared %s here but %s in %s:%d:%d; a declared "
+                               "column keeps its type across terms versions", cols[k].name,
+                               vtype_name(cols[k].vt), vtype_name(same->vt), u->file->path,
+                               same->line, same->col);
+            }
+        }
+        t->fields = expr_fields_build(&rs->a, t->child_cols, t->n_child_cols, t->staff_cols,
+                                      t->n_staff_cols);
+    }
 }
 
 void rules_compile_all(rule_set *rs, diag_list *d)
@@ -315,6 +448,10 @@ void rules_compile_all(rule_set *rs, diag_list *d)
     for (size_t i = 0; i < rs->n_terms; i++)
         if (rs->terms[i].broken)
             return; /* care types unknown: formulas cannot be checked */
+    size_t before = diag_count(d);
+    assign_slots(rs, d);
+    if (diag_count(d) != before)
+        return;
     for (size_t i = 0; i < rs->n_programs; i++)
         if (!rs->programs[i].broken)
             compile_program(rs, &rs->programs[i], d);

@@ -376,12 +376,174 @@ static size_t load_code_map(loader *l, const ynode *root, const char *key, const
     return n;
 }
 
+/* ---- declared claim columns (SPEC 8.1) -------------------------------- */
+
+static const struct {
+    const char *name;
+    column_type t;
+    vtype vt;
+} column_types[] = {{"yen", COL_YEN, VT_YEN},       {"number", COL_NUMBER, VT_NUMBER},
+                    {"days", COL_DAYS, VT_DAYS},    {"date", COL_DATE, VT_DATE},
+                    {"text", COL_TEXT, VT_TEXT},    {"bool", COL_BOOL, VT_BOOL},
+                    {"code", COL_CODE, VT_TEXT}};
+
+static bool column_type_of(loader *l, const ynode *n, declared_column *c)
+{
+    const char *s = scalar(l, n, "type");
+    if (!s)
+        return false;
+    for (size_t i = 0; i < sizeof column_types / sizeof column_types[0]; i++)
+        if (!strcmp(s, column_types[i].name)) {
+            c->type = column_types[i].t;
+            c->vt = column_types[i].vt;
+            return true;
+        }
+    lerr(l, n, "unknown column type '%s' (yen, number, days, date, text, bool, code)", s);
+    return false;
+}
+
+/* default: a literal of the column's type, as an empty cell reads. */
+static void column_default(loader *l, const ynode *n, declared_column *c)
+{
+    if (c->type == COL_CODE) {
+        const char *s = scalar(l, n, "default");
+        for (size_t i = 0; s && i < c->n_codes; i++)
+            if (!strcmp(s, c->codes[i])) {
+                c->def.s = c->codes[i];
+                c->has_default = true;
+                return;
+            }
+        if (s)
+            lerr(l, n, "default '%s' of column '%s' is not one of its codes", s, c->name);
+        return;
+    }
+    if (!rules_parse_literal(l->rs, l->f, l->d, n, c->vt, &c->def)) {
+        l->errors++;
+        return;
+    }
+    if (c->type == COL_TEXT && (strlen(c->def.s) > 200 || strchr(c->def.s, '\n')))
+        lerr(l, n, "default of column '%s' must be one line of at most 200 bytes", c->name);
+    else if ((c->vt == VT_YEN || c->vt == VT_NUMBER || c->vt == VT_DAYS) && c->def.n.n < 0)
+        lerr(l, n, "default of column '%s' must not be negative", c->name);
+    else if (c->type == COL_DAYS && c->def.n.n > 31)
+        lerr(l, n, "default of column '%s' must be 0–31 days", c->name);
+    else
+        c->has_default = true;
+}
+
+/* The value of an empty cell when no default is declared. */
+static value column_zero(const declared_column *c)
+{
+    if (c->type == COL_DATE)
+        return (value){.d = DATE_OPEN};
+    if (c->type == COL_TEXT || c->type == COL_CODE)
+        return (value){.s = ""};
+    if (c->type == COL_BOOL)
+        return (value){.b = false};
+    return (value){.n = num_int(0)};
+}
+
+static bool load_column(loader *l, const ynode *k, const ynode *def, declared_column *c)
+{
+    static const char *const keys[] = {"label", "type", "codes", "required", "default", "note",
+                                       NULL};
+    static const char *const req[] = {"label", "type", NULL};
+    char what[128];
+    snprintf(what, sizeof what, "the column '%s'", k->s);
+    size_t before = l->errors;
+    check_keys(l, def, keys, req, what);
+    *c = (declared_column){.name = k->s, .line = k->line, .col = k->col};
+    c->label = get_text(l, def, "label");
+    const ynode *tn = ymap_get(def, "type"), *codes = ymap_get(def, "codes");
+    bool typed = tn && column_type_of(l, tn, c);
+    if (typed && c->type == COL_CODE && !codes)
+        lerr(l, tn, "column '%s' of type code needs codes: {code: 日本語名, ...}", c->name);
+    if (typed && c->type != COL_CODE && codes)
+        lerr(l, codes, "codes are only for a column of type code");
+    if (typed && c->type == COL_CODE && codes)
+        c->n_codes = load_code_map(l, def, "codes", &c->codes, &c->code_names);
+    const ynode *rq = ymap_get(def, "required");
+    if (rq) {
+        value b;
+        if (rules_parse_literal(l->rs, l->f, l->d, rq, VT_BOOL, &b))
+            c->required = b.b;
+        else
+            l->errors++;
+    }
+    if (typed && ymap_get(def, "default") && (c->type != COL_CODE || c->n_codes))
+        column_default(l, ymap_get(def, "default"), c);
+    if (!c->has_default)
+        c->def = column_zero(c);
+    return l->errors == before;
+}
+
+static bool column_name_ok(loader *l, const ynode *k, const declared_column *other,
+                           size_t n_other)
+{
+    if (k->kind != Y_SCALAR || !is_identifier(k->s)) {
+        lerr(l, k, "'%s' is not a valid column name (lower case letters, digits and _)",
+             k->kind == Y_SCALAR ? k->s : "?");
+        return false;
+    }
+    if (expr_is_reserved_name(k->s)) {
+        lerr(l, k, "the column name '%s' is already used by the language (a built-in column, "
+                   "line field or month value)", k->s);
+        return false;
+    }
+    for (size_t i = 0; i < n_other; i++)
+        if (!strcmp(other[i].name, k->s)) {
+            lerr(l, k, "the column name '%s' is declared in both child_columns and "
+                       "staff_columns", k->s);
+            return false;
+        }
+    return true;
+}
+
+/* child_columns: / staff_columns: of a terms file. */
+static size_t load_columns(loader *l, const ynode *root, const char *key,
+                           const declared_column *other, size_t n_other, declared_column **out)
+{
+    const ynode *m = ymap_get(root, key);
+    if (!m)
+        return 0;
+    if (m->kind != Y_MAP) {
+        lerr(l, m, "'%s' must be a mapping of column names to definitions", key);
+        return 0;
+    }
+    if (m->n / 2 > DECLARED_MAX) {
+        lerr(l, m, "at most %d columns in %s", DECLARED_MAX, key);
+        return 0;
+    }
+    declared_column *v = arena_calloc(&l->rs->a, m->n / 2 + 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < m->n; i += 2) {
+        const ynode *k = m->items[i], *def = m->items[i + 1];
+        if (!column_name_ok(l, k, other, n_other))
+            continue;
+        if (def->kind != Y_MAP) {
+            lerr(l, def, "column '%s' must be a mapping with label and type", k->s);
+            continue;
+        }
+        bool twice = false;
+        for (size_t j = 0; j < n; j++)
+            twice |= !strcmp(v[j].name, k->s);
+        if (twice) {
+            lerr(l, k, "column '%s' appears twice in %s", k->s, key);
+            continue;
+        }
+        load_column(l, k, def, &v[n++]);
+    }
+    *out = v;
+    return n;
+}
+
 static void load_terms(loader *l, const ynode *root)
 {
     static const char *const keys[] = {"kind", "version", "title", "effective_from",
                                        "effective_to", "basis", "care_types",
                                        "eligible_nursery_kind", "eligible_qualifications",
-                                       "rejection_reasons", "note", NULL};
+                                       "rejection_reasons", "child_columns", "staff_columns",
+                                       "note", NULL};
     static const char *const req[] = {"version", "title", "effective_from", "basis", "care_types",
                                       "eligible_nursery_kind", "eligible_qualifications",
                                       "rejection_reasons", NULL};
@@ -412,6 +574,9 @@ static void load_terms(loader *l, const ynode *root)
     for (size_t i = 0; needed[i] && rr && t->n_reasons; i++)
         if (!ymap_get(rr, needed[i]))
             lerr(l, rr, "rejection_reasons has no text for '%s'", needed[i]);
+    t->n_child_cols = load_columns(l, root, "child_columns", NULL, 0, &t->child_cols);
+    t->n_staff_cols = load_columns(l, root, "staff_columns", t->child_cols, t->n_child_cols,
+                                   &t->staff_cols);
 }
 
 static void load_budget(loader *l, const ynode *root)

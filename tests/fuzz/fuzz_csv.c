@@ -1,5 +1,6 @@
 /* fuzz_csv: bytes → the CSV reader (csv_open, csv_header, csv_next) and the
- * three intake parsers (registry, children, staff) over the same bytes. */
+ * three intake parsers (registry, children, staff) over the same bytes, the
+ * claim parsers also with a declared column of every type (SPEC 8.1). */
 #include <string.h>
 
 #include "fuzz.h"
@@ -8,6 +9,20 @@
 
 static const char *const care[] = {"suction", "tube_feeding", "urinary_catheter", "insulin",
                                    "oxygen", "tracheostomy", "ventilator", "other"};
+
+static const char *codes[] = {"basic", "advanced"}, *code_names[] = {"基礎研修", "実践研修"};
+/* one declared column of each type, slots out of order (one left unused) */
+static const declared_column declared[] = {
+    {.name = "c_yen", .label = "円", .type = COL_YEN, .vt = VT_YEN, .required = true, .slot = 6},
+    {.name = "c_number", .label = "数", .type = COL_NUMBER, .vt = VT_NUMBER, .slot = 0},
+    {.name = "c_days", .label = "日数", .type = COL_DAYS, .vt = VT_DAYS, .slot = 1},
+    {.name = "c_date", .label = "日付", .type = COL_DATE, .vt = VT_DATE, .slot = 2},
+    {.name = "c_text", .label = "文", .type = COL_TEXT, .vt = VT_TEXT, .def = {.s = ""},
+     .has_default = true, .slot = 3},
+    {.name = "c_bool", .label = "真偽", .type = COL_BOOL, .vt = VT_BOOL, .slot = 4},
+    {.name = "c_code", .label = "研修", .type = COL_CODE, .vt = VT_TEXT, .def = {.s = ""},
+     .codes = codes, .code_names = code_names, .n_codes = 2, .slot = 5},
+};
 
 int fuzz_csv_one(const uint8_t *data, size_t size)
 {
@@ -33,7 +48,7 @@ int fuzz_csv_one(const uint8_t *data, size_t size)
 
     arena a = ARENA_INIT;
     registry fixed, reg;
-    intake_vocab vocab = {care, sizeof care / sizeof *care};
+    intake_vocab vocab = {care, sizeof care / sizeof *care, NULL, NULL, 0, 0, 0, 0};
     claims cl;
     memset(&fixed, 0, sizeof fixed);
     memset(&reg, 0, sizeof reg);
@@ -46,7 +61,15 @@ int fuzz_csv_one(const uint8_t *data, size_t size)
     memset(&cl, 0, sizeof cl);
     (void)children_parse("children.csv", s, size, &fixed, &vocab, &a, &cl, &d);
     memset(&cl, 0, sizeof cl);
-    (void)staff_parse("nurses.csv", s, size, &fixed, &a, &cl, &d);
+    (void)staff_parse("nurses.csv", s, size, &fixed, &vocab, &a, &cl, &d);
+    intake_vocab with = {care, sizeof care / sizeof *care, declared, declared, 7, 7, 8, 8};
+    memset(&cl, 0, sizeof cl);
+    (void)children_parse("children.csv", s, size, &fixed, &with, &a, &cl, &d);
+    memset(&cl, 0, sizeof cl);
+    (void)staff_parse("nurses.csv", s, size, &fixed, &with, &a, &cl, &d);
+    for (size_t i = 0; i < cl.n_staff; i++)
+        if (!cl.staff[i].decl)
+            __builtin_trap(); /* every parsed line has its values */
     arena_release(&a);
     diag_release(&d);
     return 0;

@@ -805,28 +805,81 @@ static void test_eval_count_distinct_of_dates(void **state)
 static void test_field_table(void **state)
 {
     (void)state;
-    const expr_field *f = expr_field_find(EXPR_FIELD_CHILD, "enrolled_days");
+    const expr_field *f = expr_field_find(NULL, EXPR_FIELD_CHILD, "enrolled_days");
     assert_non_null(f);
     assert_int_equal(f->type, VT_DAYS);
-    assert_null(expr_field_find(EXPR_FIELD_CHILD, "hours")); /* a staff field */
-    assert_non_null(expr_field_find(EXPR_FIELD_STAFF, "nursery_id"));
-    assert_int_equal(expr_field_find(EXPR_FIELD_MONTH, "children")->type, VT_CHILDREN);
+    assert_null(expr_field_find(NULL, EXPR_FIELD_CHILD, "hours")); /* a staff field */
+    assert_non_null(expr_field_find(NULL, EXPR_FIELD_STAFF, "nursery_id"));
+    assert_int_equal(expr_field_find(NULL, EXPR_FIELD_MONTH, "children")->type, VT_CHILDREN);
     assert_true(expr_is_reserved_name("month_end"));
     assert_false(expr_is_reserved_name("child_amount"));
 
     staff_line s0 = {.salary_cost = 300000}, s1 = {.salary_cost = 250000};
     const staff_line *staff[] = {&s0, &s1};
     eval_ctx c = {.staff = staff, .n_staff = 2, .days_in_month = 30};
-    value v = expr_field_value(expr_field_find(EXPR_FIELD_STAFF, "salary_cost"), &c, 1);
+    value v = expr_field_value(expr_field_find(NULL, EXPR_FIELD_STAFF, "salary_cost"), &c, 1);
     assert_true(num_cmp(v.n, num_int(250000)) == 0); /* line 1, not cur_staff 0 */
-    v = expr_field_value(expr_field_find(EXPR_FIELD_MONTH, "days_in_month"), &c, 0);
+    v = expr_field_value(expr_field_find(NULL, EXPR_FIELD_MONTH, "days_in_month"), &c, 0);
     assert_true(num_cmp(v.n, num_int(30)) == 0);
+}
+
+static expr_binding no_values(void *ctx, const char *name)
+{
+    (void)ctx, (void)name;
+    return (expr_binding){BIND_NONE, NULL};
+}
+
+/* A declared column (SPEC 8.1) in the table built for a terms version: the
+ * type checker resolves it as a field of its lines only, the evaluator reads
+ * the line's decl[] at the column's slot, and expr_field_value agrees. */
+static void test_declared_field(void **state)
+{
+    (void)state;
+    const declared_column staff_cols[] = {
+        {.name = "training_cost", .label = "研修受講費", .type = COL_YEN, .vt = VT_YEN, .slot = 1}};
+    arena a = ARENA_INIT;
+    diag_list d = DIAG_LIST_INIT;
+    const expr_field_table *t = expr_fields_build(&a, NULL, 0, staff_cols, 1);
+    assert_non_null(expr_field_find(t, EXPR_FIELD_STAFF, "salary_cost")); /* built-ins kept */
+    const expr_field *f = expr_field_find(t, EXPR_FIELD_STAFF, "training_cost");
+    assert_non_null(f);
+    assert_ptr_equal(f->decl, &staff_cols[0]);
+    assert_int_equal(f->which, 1);
+    assert_false(expr_is_reserved_name("training_cost")); /* declared, not the language's */
+
+    expr_compiler ec = {.a = &a, .d = &d, .resolve = no_values, .field_table = t};
+    expr_src src = {"t.yaml", 1, 1, false, NULL, NULL, false};
+    expr_code *code = expr_compile(&ec, "training_cost + salary_cost", src, SCOPE_STAFF);
+    assert_non_null(code);
+    assert_int_equal(code->type, VT_YEN);
+    assert_int_equal(ec.n_fields, 2);
+    /* at nursery scope only inside an aggregate; without the table unknown */
+    assert_null(expr_compile(&ec, "training_cost", src, SCOPE_NURSERY));
+    expr_compiler plain = {.a = &a, .d = &d, .resolve = no_values};
+    assert_null(expr_compile(&plain, "training_cost", src, SCOPE_STAFF));
+    assert_int_equal(diag_count(&d), 2);
+    expr_code *sum = expr_compile(&ec, "sum(staff, training_cost)", src, SCOPE_NURSERY);
+    assert_non_null(sum);
+
+    const value d0[] = {{.n = {0, 1}}, {.n = {12000, 1}}}, d1[] = {{.n = {0, 1}}, {.n = {3500, 1}}};
+    staff_line s0 = {.salary_cost = 100, .decl = d0}, s1 = {.salary_cost = 7, .decl = d1};
+    const staff_line *staff[] = {&s0, &s1};
+    eval_ctx c = {.staff = staff, .n_staff = 2, .cur_staff = 1};
+    value v = expr_eval(code, &c);
+    assert_true(num_cmp(v.n, num_int(3507)) == 0); /* line 1: 3,500 + 7 */
+    v = expr_eval(sum, &c);
+    assert_true(num_cmp(v.n, num_int(15500)) == 0); /* 12,000 + 3,500 */
+    v = expr_field_value(f, &c, 0);
+    assert_true(num_cmp(v.n, num_int(12000)) == 0);
+    diag_release(&d);
+    arena_release(&a);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_field_table),
+        cmocka_unit_test(test_declared_field),
         cmocka_unit_test(test_clean_program_loads),
         cmocka_unit_test(test_yen_plus_date),
         cmocka_unit_test(test_yen_compared_to_bool),

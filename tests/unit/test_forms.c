@@ -152,13 +152,66 @@ static void test_schema_matches_fields(void **state)
     for (int f = 0; f < SCHEMA_FILES; f++)
         for (size_t i = 0; i < s.files[f].n_cols; i++) {
             const schema_column *c = &s.files[f].cols[i];
-            const expr_field *x = expr_field_find(kind[f], c->csv);
+            const expr_field *x = expr_field_find(t.fields, kind[f], c->csv);
             if (!x)
                 fail_msg("%s column %s is no field of its line", s.files[f].csv, c->csv);
             assert_int_equal(x->type, schema_vtype(c->type));
             checked++;
         }
     assert_int_equal(checked, 10); /* 4 child columns + 6 staff columns */
+    arena_release(&a);
+}
+
+/* The same with declared columns (SPEC 8.1): schema_build appends them after
+ * the built-in ones, the field table built from the same terms has each as a
+ * line field of the matching type, and a required column with a default is
+ * optional on the form (an empty cell takes the default, as in a CSV). */
+static void test_schema_declared_columns(void **state)
+{
+    (void)state;
+    static const char *codes[] = {"basic", "advanced"}, *names[] = {"基礎研修", "実践研修"};
+    declared_column child[] = {{.name = "transport", .label = "送迎の有無", .type = COL_BOOL,
+                                .vt = VT_BOOL, .slot = 0}};
+    declared_column staff[] = {
+        {.name = "training", .label = "受講した研修", .type = COL_CODE, .vt = VT_TEXT,
+         .codes = codes, .code_names = names, .n_codes = 2, .slot = 0},
+        {.name = "training_cost", .label = "研修受講費", .type = COL_YEN, .vt = VT_YEN,
+         .required = true, .has_default = true, .slot = 1},
+        {.name = "visits", .label = "訪問日数", .type = COL_DAYS, .vt = VT_DAYS, .required = true,
+         .slot = 2}};
+    rule_terms t = terms();
+    t.child_cols = child, t.n_child_cols = 1;
+    t.staff_cols = staff, t.n_staff_cols = 3;
+    arena a = ARENA_INIT;
+    t.fields = expr_fields_build(&a, child, 1, staff, 3);
+    claim_schema s;
+    schema_build(&t, &a, &s);
+    assert_int_equal(s.files[SCHEMA_CHILDREN].n_cols, 5);
+    assert_int_equal(s.files[SCHEMA_STAFF].n_cols, 9);
+    const schema_column *c = &s.files[SCHEMA_STAFF].cols[6];
+    assert_string_equal(c->csv, "training");
+    assert_string_equal(c->label, "受講した研修");
+    assert_int_equal(c->type, SCHEMA_CODE);
+    assert_true(c->declared);
+    assert_int_equal(c->n_codes, 2);
+    assert_string_equal(c->codes[1].name, "実践研修");
+    assert_false(s.files[SCHEMA_STAFF].cols[7].required); /* default 0 fills it */
+    assert_true(s.files[SCHEMA_STAFF].cols[8].required);
+    assert_int_equal(s.files[SCHEMA_CHILDREN].cols[4].type, SCHEMA_BOOL);
+    const expr_field_kind kind[SCHEMA_FILES] = {EXPR_FIELD_CHILD, EXPR_FIELD_STAFF};
+    for (int f = 0; f < SCHEMA_FILES; f++)
+        for (size_t i = 0; i < s.files[f].n_cols; i++) {
+            const schema_column *col = &s.files[f].cols[i];
+            const expr_field *x = expr_field_find(t.fields, kind[f], col->csv);
+            if (!x)
+                fail_msg("%s column %s is no field of its line", s.files[f].csv, col->csv);
+            assert_int_equal(x->type, schema_vtype(col->type));
+            assert_true((x->decl != NULL) == col->declared);
+        }
+    /* the declared staff column is no child field, and the built-in table lacks it */
+    assert_null(expr_field_find(t.fields, EXPR_FIELD_CHILD, "training"));
+    assert_null(expr_field_find(NULL, EXPR_FIELD_STAFF, "training"));
+    assert_int_equal(expr_field_find(t.fields, EXPR_FIELD_STAFF, "training_cost")->which, 1);
     arena_release(&a);
 }
 
@@ -431,6 +484,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schema),
         cmocka_unit_test(test_schema_matches_fields),
+        cmocka_unit_test(test_schema_declared_columns),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_problems_named_by_cell),
         cmocka_unit_test(test_declared_columns),

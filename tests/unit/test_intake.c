@@ -16,7 +16,7 @@
 static const char *const care_codes[] = {"suction",  "tube_feeding", "urinary_catheter",
                                          "insulin",  "oxygen",       "tracheostomy",
                                          "ventilator", "other"};
-static const intake_vocab vocab = {care_codes, 8};
+static const intake_vocab vocab = {care_codes, 8, NULL, NULL, 0, 0, 0, 0};
 
 #define REG_HEADER                                                                          \
     "nursery_id,name,kind,operator,active_from,active_to,bank_name,bank_branch,account_type," \
@@ -302,7 +302,7 @@ static void test_staff(void **state)
     load_registry(&reg, &a);
     claims c = {0};
     diag_list d = DIAG_LIST_INIT;
-    assert_int_equal(staff_parse("nurses.csv", text, sizeof text - 1, &reg, &a, &c, &d), 0);
+    assert_int_equal(staff_parse("nurses.csv", text, sizeof text - 1, &reg, &vocab, &a, &c, &d), 0);
     assert_int_equal(diag_count(&d), 0);
     assert_string_equal(c.staff_file, "nurses.csv");
     assert_int_equal(c.n_staff, 3);
@@ -335,6 +335,95 @@ static void test_staff(void **state)
     arena_release(&a);
 }
 
+/* Declared columns (SPEC 8.1): read by name into each line's decl[] at the
+ * column's slot, empty → the default (or the type's zero), a column of the
+ * rule set not declared by these terms keeps slot 0 zero, a column neither
+ * built in nor declared ignored; a malformed value names line, column and
+ * the column's name, and nothing is kept. */
+static const char *training_codes[] = {"basic", "advanced"};
+static const char *training_names[] = {"基礎研修", "実践研修"};
+static const declared_column staff_decl[] = {
+    /* slot 0 is another terms version's column: not declared here */
+    {.name = "training", .label = "受講した研修", .type = COL_CODE, .vt = VT_TEXT,
+     .def = {.s = ""}, .codes = training_codes, .code_names = training_names, .n_codes = 2,
+     .slot = 2},
+    {.name = "training_cost", .label = "研修受講費", .type = COL_YEN, .vt = VT_YEN,
+     .has_default = true, .def = {.n = {7, 1}}, .slot = 1},
+    {.name = "certified", .label = "資格取得日", .type = COL_DATE, .vt = VT_DATE, .required = true,
+     .def = {.d = DATE_OPEN}, .slot = 3},
+};
+static const intake_vocab decl_vocab = {care_codes, 8, NULL, staff_decl, 0, 3, 0, 4};
+
+static void test_staff_declared(void **state)
+{
+    (void)state;
+    const char text[] = "certified,ignored,training_cost," STAFF_HEADER
+        "2024-05-01,x,12000,N1,S1,nurse,full_time,,250000,\n"
+        ",y,,N1,S2,nurse,full_time,,250000,\n";
+    /* training is optional and absent from the header: every line gets its default */
+    arena a = ARENA_INIT;
+    registry reg;
+    load_registry(&reg, &a);
+    claims c = {0};
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(
+        staff_parse("nurses.csv", text, sizeof text - 1, &reg, &decl_vocab, &a, &c, &d), -1);
+    /* certified is required: its column is there, but line 3 leaves it empty */
+    assert_int_equal(d.n, 1);
+    diag_is(&d, 0, "nurses.csv", 3, 1, "column 'certified': empty (a value is required)");
+    assert_int_equal(c.n_staff, 1);
+    const value *v = c.staff[0].decl;
+    assert_non_null(v);
+    assert_int_equal(v[0].n.n, 0);            /* slot 0: not declared by these terms */
+    assert_int_equal(v[1].n.n, 12000);        /* training_cost */
+    assert_string_equal(v[2].s, "");          /* training: absent column, no default */
+    assert_int_equal(v[3].d, date_from_ymd(2024, 5, 1));
+    diag_release(&d);
+
+    static const char with_training[] = "training,certified,training_cost," STAFF_HEADER
+             "advanced,2024-05-01,,N1,S1,nurse,full_time,,250000,\n"
+             "expert,2024-05-01,-3,N1,S2,nurse,full_time,,250000,\n"
+             "basic,2024-13-01,1.5,N1,S3,nurse,full_time,,250000,\n";
+    claims c2 = {0};
+    assert_int_equal(staff_parse("nurses.csv", with_training, strlen(with_training), &reg,
+                                 &decl_vocab, &a, &c2, &d), -1);
+    assert_int_equal(d.n, 4);
+    diag_is(&d, 0, "nurses.csv", 3, 1,
+            "column 'training': unknown code 'expert' (known: basic, advanced)");
+    diag_is(&d, 1, "nurses.csv", 3, 3,
+            "column 'training_cost': '-3' is negative (a whole yen amount >= 0 is required)");
+    /* declared columns are checked in their declared order */
+    diag_is(&d, 2, "nurses.csv", 4, 3,
+            "column 'training_cost': '1.5' is not a whole yen amount (digits only: no sign, "
+            "decimals or separators)");
+    diag_is(&d, 3, "nurses.csv", 4, 2, "column 'certified': '2024-13-01' is not a real date "
+                                       "(YYYY-MM-DD)");
+    assert_int_equal(c2.n_staff, 1);
+    v = c2.staff[0].decl;
+    assert_string_equal(v[2].s, "advanced");
+    assert_ptr_equal(v[2].s, training_codes[1]); /* the rule set's string: no copy */
+    assert_int_equal(v[1].n.n, 7);               /* empty → the declared default 7 */
+    diag_release(&d);
+    arena_release(&a);
+}
+
+static void test_declared_required_column(void **state)
+{
+    (void)state;
+    const char text[] = STAFF_HEADER "N1,S1,nurse,full_time,,250000,\n";
+    arena a = ARENA_INIT;
+    registry reg;
+    load_registry(&reg, &a);
+    claims c = {0};
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(
+        staff_parse("nurses.csv", text, sizeof text - 1, &reg, &decl_vocab, &a, &c, &d), -1);
+    assert_int_equal(d.n, 1);
+    diag_is(&d, 0, "nurses.csv", 1, 0, "missing required column 'certified'");
+    diag_release(&d);
+    arena_release(&a);
+}
+
 static void test_staff_malformed(void **state)
 {
     (void)state;
@@ -351,7 +440,7 @@ static void test_staff_malformed(void **state)
     load_registry(&reg, &a);
     claims c = {0};
     diag_list d = DIAG_LIST_INIT;
-    assert_int_equal(staff_parse("nurses.csv", text, sizeof text - 1, &reg, &a, &c, &d), -1);
+    assert_int_equal(staff_parse("nurses.csv", text, sizeof text - 1, &reg, &vocab, &a, &c, &d), -1);
     assert_int_equal(d.n, 9);
     diag_is(&d, 0, "nurses.csv", 2, 5, "column 'hours': 'abc' is not a number (hours like 92.5)");
     diag_is(&d, 1, "nurses.csv", 3, 5,
@@ -646,6 +735,8 @@ int main(void)
         cmocka_unit_test(test_load_registry_missing),
         cmocka_unit_test(test_read_month_missing),
         cmocka_unit_test(test_parse_month),
+        cmocka_unit_test(test_staff_declared),
+        cmocka_unit_test(test_declared_required_column),
         cmocka_unit_test(test_parse_month_shared_kind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
