@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "settle_cli.h"
@@ -393,6 +396,8 @@ typedef struct ctx {
     const cli_paths *paths;
     const transfer_opts *o;
     date_t day;
+    claim_month m;              /* --month, or */
+    int fy;                     /* --settlement */
     ledger *lg;
     arena a;
     subject s;
@@ -403,14 +408,8 @@ static int gather(ctx *c, size_t *n_files)
 {
     ledger_transfer *all;
     size_t n_all;
-    int rc;
-    claim_month m;
-    int fy;
-    if (c->o->month)
-        rc = cli_parse_month(c->o->month, &m) ? gather_month(c->lg, m, &c->a, &c->s) : EXIT_USAGE;
-    else
-        rc = cli_parse_settle_fy(c->o->settlement, &fy) ? gather_settlement(c->lg, fy, &c->a, &c->s)
-                                                        : EXIT_USAGE;
+    int rc = c->o->month ? gather_month(c->lg, c->m, &c->a, &c->s)
+                         : gather_settlement(c->lg, c->fy, &c->a, &c->s);
     if (rc)
         return rc;
     if (ledger_transfers(c->lg, &c->a, &all, &n_all) != LEDGER_OK) {
@@ -502,6 +501,8 @@ int cmd_transfer(int argc, char **argv)
     if (rc >= 0)
         return rc;
     ctx c = {.paths = &paths, .o = &o, .a = ARENA_INIT};
+    if (o.month ? !cli_parse_month(o.month, &c.m) : !cli_parse_settle_fy(o.settlement, &c.fy))
+        return EXIT_USAGE;
     if (!date_parse_iso(o.date, strlen(o.date), &c.day)) {
         fprintf(stderr, WHO ": --date '%s' is not a real date YYYY-MM-DD\n", o.date);
         return EXIT_USAGE;
@@ -523,5 +524,40 @@ int cmd_transfer(int argc, char **argv)
     rules_free(&c.now);
     ledger_close(c.lg);
     arena_release(&c.a);
+    return rc;
+}
+
+/* ---- across a month's republication -------------------------------------- */
+
+int transfer_keep_files(const char *from_dir, const char *to_dir)
+{
+    DIR *dir = opendir(from_dir);
+    if (!dir)
+        return errno == ENOENT ? 0 : -1;
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(dir)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (strncmp(e->d_name, "transfer-", 9) || n < 13 || strcmp(e->d_name + n - 4, ".txt"))
+            continue;
+        char from[4400], to[4400];
+        snprintf(from, sizeof from, "%s/%s", from_dir, e->d_name);
+        snprintf(to, sizeof to, "%s/%s", to_dir, e->d_name);
+        struct stat st;
+        if (lstat(from, &st) != 0 || !S_ISREG(st.st_mode) || fs_exists(to))
+            continue;
+        if (link(from, to) != 0) { /* a file system without hard links: copy */
+            char *data;
+            size_t len;
+            rc = fs_read_file(from, &data, &len);
+            if (rc == 0) {
+                rc = fs_write_atomic(to, data, len);
+                free(data);
+            }
+        }
+    }
+    int saved = errno;
+    closedir(dir);
+    errno = saved;
     return rc;
 }
