@@ -213,6 +213,23 @@ static int gather_month_base(ledger *lg, const ledger_transfer *base, arena *a, 
     return EXIT_OK;
 }
 
+/* A corrected settlement's base: the 追加交付 of the settlement transferred
+ * before (a settlement is corrected by a new one; both stay in the ledger). */
+static int gather_settlement_base(ledger *lg, const ledger_transfer *base, arena *a, subject *s)
+{
+    if (!base)
+        return EXIT_OK;
+    ledger_settlement b;
+    if (ledger_settle_get(lg, base->run_id, a, &b) != LEDGER_OK) {
+        fprintf(stderr, WHO ": %s\n", ledger_errmsg(lg));
+        return EXIT_INTERNAL;
+    }
+    s->base = lines_of_settlement(&b, a, &s->n_base);
+    s->base_total = b.additional_yen;
+    s->base_run_id = b.settle_id;
+    return EXIT_OK;
+}
+
 /* A settlement: rows and rules from its event, the registry from the run of
  * the last month it settled (the newest bank details it was finalized with). */
 static int gather_settlement(ledger *lg, int fy, arena *a, subject *s)
@@ -423,13 +440,8 @@ static int gather(ctx *c, size_t *n_files)
                         "--reissue --reason TEXT\n", c->s.label, c->s.run_id);
         return EXIT_REFUSED;
     }
-    if (base && !c->s.month) {
-        fprintf(stderr, WHO ": %s was corrected after settlement %s was transferred; the "
-                        "correction's difference is not transferred by kasan (pay it by hand)\n",
-                c->s.label, base->run_id);
-        return EXIT_REFUSED;
-    }
-    return c->s.month ? gather_month_base(c->lg, base, &c->a, &c->s) : EXIT_OK;
+    return c->s.month ? gather_month_base(c->lg, base, &c->a, &c->s)
+                      : gather_settlement_base(c->lg, base, &c->a, &c->s);
 }
 
 /* The transfer date: a real date, not before the day the run was finalized. */

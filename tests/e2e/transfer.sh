@@ -286,5 +286,23 @@ kasan transfer --settlement 2025 --date 2026-06-30 --out "$O3" --rules "$RULES"
 expect_rc 3 "second file of the settlement"
 kasan audit verify --out "$O3"
 expect_rc 0 "audit verify after the settlement transfer"
+cp "$FS" "$WORK/settle-first.txt"
+# A corrected settlement: P002's 実支出額 2,772,500 → annual round_down(2,772,500,
+# 1000) = 2,772,000 = paid → 追加交付 0; over the 1,000 already transferred
+# nothing is due: no file, no event.
+SD2=$(new_data settle-data2)
+cp -R "$SD/." "$SD2/"
+sed -i 's/^P002,nurse_placement,2778000,/P002,nurse_placement,2772500,/' "$SD2/settlement/2025/actuals.csv"
+export KASAN_NOW=2026-07-01T09:00:00Z
+kasan settle --fy 2025 --data "$SD2" --rules "$RULES" --out "$O3" --finalize --supersede \
+    --reason "実績報告の訂正" --issue-date 2026-07-01
+expect_rc 0 "settlement corrected"
+kasan transfer --settlement 2025 --date 2026-07-10 --out "$O3" --rules "$RULES"
+expect_rc 0 "transfer of the corrected settlement"
+expect_msg_contains "nothing to transfer" "no positive difference"
+expect_eq "$(ls "$O3/settlement-2025" | grep -c '^transfer-')" "1" "no second settlement file"
+expect_eq "$(events "$O3")" "1" "no second settlement transfer event"
+cmp -s "$FS" "$WORK/settle-first.txt" && pass "the settlement's transfer file survives its republication" \
+    || fail "settlement transfer file" "gone or changed"
 
 finish
