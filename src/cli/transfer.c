@@ -368,7 +368,9 @@ static int build_file(const subject *s, const registry *reg, const rule_payer *r
     diag_release(&d);
     if (rc) {
         fprintf(stderr, WHO ": %s: bank details incomplete or not convertible; nothing "
-                        "written\n", s->label);
+                        "written.  The file uses the registry archived with run %s: correct "
+                        "nurseries.csv and finalize a correction (kasan run --finalize "
+                        "--supersede) to transfer with the new details\n", s->label, s->run_id);
         return EXIT_INVALID;
     }
     return check_totals(s, p, tot);

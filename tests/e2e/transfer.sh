@@ -237,7 +237,10 @@ expect_msg_contains "3 transfer files" "audit verify"
 section "missing bank code and an 8-digit account: exit 2, both named, nothing written"
 D2=$(new_data bad)
 cp -R "$SAMPLE/nurseries.csv" "$SAMPLE/claims" "$D2/"
+# P002 loses its bank_code, P005's account number gets 8 digits, P007's holder
+# is written in kanji (no Zengin form).
 sed -i 's/^\(P002,.*\),0005,612,/\1,,612,/; s/^\(P005,.*\),4153014,/\1,12345678,/' "$D2/nurseries.csv"
+sed -i 's/^\(P007,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*\),[^,]*,/\1,社会福祉法人たんぽぽ福祉会,/' "$D2/nurseries.csv"
 O2=$(new_out bad-out)
 export KASAN_NOW=2025-05-10T09:00:00Z
 kasan run --month 2025-04 --finalize --data "$D2" --rules "$RULES" --out "$O2" --no-workbooks --quiet
@@ -246,8 +249,27 @@ kasan transfer --month 2025-04 --date 2025-05-23 --out "$O2" --rules "$RULES"
 expect_rc 2 "transfer with bad bank details"
 expect_msg_contains "nursery P002: bank_code is missing" "P002 named"
 expect_msg_contains "P005: account_number" "P005 named"
+expect_msg_contains "nursery P007: account_holder" "P007 named"
 expect_eq "$(ls "$O2/2025-04" | grep -c transfer)" "0" "no transfer file"
 expect_eq "$(events "$O2")" "0" "no transfer event"
+
+section "a run finalized before the payer file existed: the payer of the rules dir"
+# rules without payer/ archived with the run; --rules names the payer in force.
+R2=$WORK/rules-nopayer
+cp -R "$RULES" "$R2" && rm -r "$R2/payer"
+O4=$(new_out nopayer-out)
+kasan run --month 2025-04 --finalize --data "$SAMPLE" --rules "$R2" --out "$O4" --no-workbooks --quiet
+expect_rc 0 "finalize without a payer file"
+kasan transfer --month 2025-04 --date 2025-05-23 --out "$O4" --rules "$R2"
+expect_rc 2 "no payer in force anywhere"
+expect_msg_contains "no payer" "no payer"
+expect_eq "$(ls "$O4/2025-04" | grep -c transfer)" "0" "no transfer file without a payer"
+kasan transfer --month 2025-04 --date 2025-05-23 --out "$O4" --rules "$RULES"
+expect_rc 0 "the payer from the rules dir"
+expect_msg_contains "using payer/2025-04.yaml" "the fallback is said"
+expect_eq "$(field "$O4/2025-04/transfer-2025-04.txt" 1 requester_code)" "0000012345" "payer's requester code"
+"$KASAN" audit export --out "$O4" | grep -q '"payer_source":"rules dir"' && pass "payer source recorded" \
+    || fail "payer source" "not 'rules dir'"
 
 section "a settlement's 追加交付"
 # tests/e2e/settle-data: FY2025 settled, P001 返還 180,000 (not transferred),
