@@ -1,14 +1,19 @@
 /* transfer: what a transfer file pays (src/report/transfer.c) — per nursery the
  * positive per-program differences over what was paid before, worked out by
  * hand; a lowered program never nets against another's 追給; repeated lines
- * and overflow refused; the Zengin records filled from a registry. */
+ * and overflow refused; the Zengin records filled from a registry; the
+ * "transfer" event recorded, refused twice without a reissue reason, read back. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "kasan/fsutil.h"
+#include "kasan/ledger_transfer.h"
 #include "kasan/report_transfer.h"
 
 static void test_whole_run(void **state)
@@ -123,6 +128,58 @@ static void test_records(void **state)
     arena_release(&a);
 }
 
+static void test_ledger_events(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/kasan-transfer-XXXXXX", path[64], err[256], hash[SHA256_HEX_LEN + 1];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/ledger.sqlite", dir);
+    ledger *lg;
+    assert_int_equal(ledger_open(path, true, &lg, err, sizeof err), LEDGER_OK);
+    const char *sha = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    ledger_transfer t = {.month = "2025-04", .run_id = "run-1", .file = "2025-04/transfer-2025-04.txt",
+                         .sha256 = sha, .count = 9, .total_yen = 1149333,
+                         .transfer_date = "2025-05-23", .actor = "tester",
+                         .payer_version = "2025-04", .payer_source = "archived"};
+    int64_t seq = 0;
+    assert_int_equal(ledger_transfer_record(lg, &t, &seq, hash), LEDGER_OK);
+    assert_int_equal(seq, 1);
+    /* the same run again: refused without a reason; the same file name: invalid */
+    t.file = "2025-04/transfer-2025-04-2.txt";
+    assert_int_equal(ledger_transfer_record(lg, &t, NULL, NULL), LEDGER_ALREADY_FINALIZED);
+    assert_non_null(strstr(ledger_errmsg(lg), "--reissue"));
+    t.reissue_reason = "再送";
+    t.file = "2025-04/transfer-2025-04.txt";
+    assert_int_equal(ledger_transfer_record(lg, &t, NULL, NULL), LEDGER_INVALID);
+    t.file = "2025-04/transfer-2025-04-2.txt";
+    assert_int_equal(ledger_transfer_record(lg, &t, &seq, NULL), LEDGER_OK);
+    assert_int_equal(seq, 2);
+    /* a settlement of the same run id is another subject */
+    ledger_transfer s = t;
+    s.month = NULL, s.settlement_fy = 2025, s.reissue_reason = NULL;
+    s.file = "settlement-2025/transfer-settlement-2025.txt";
+    assert_int_equal(ledger_transfer_record(lg, &s, &seq, NULL), LEDGER_OK);
+    s.count = -1;
+    assert_int_equal(ledger_transfer_record(lg, &s, NULL, NULL), LEDGER_INVALID);
+    arena a = ARENA_INIT;
+    ledger_transfer *v;
+    size_t n;
+    assert_int_equal(ledger_transfers(lg, &a, &v, &n), LEDGER_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0].file, "2025-04/transfer-2025-04.txt");
+    assert_string_equal(v[0].sha256, sha);
+    assert_int_equal(v[0].total_yen, 1149333);
+    assert_null(v[0].reissue_reason);
+    assert_null(v[0].base_run_id);
+    assert_string_equal(v[1].reissue_reason, "再送");
+    assert_null(v[2].month);
+    assert_int_equal(v[2].settlement_fy, 2025);
+    assert_int_equal(ledger_verify(lg, stderr, NULL), 0);
+    arena_release(&a);
+    ledger_close(lg);
+    assert_int_equal(fs_remove_tree(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -131,6 +188,7 @@ int main(void)
         cmocka_unit_test(test_nothing_due),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_records),
+        cmocka_unit_test(test_ledger_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
