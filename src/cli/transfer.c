@@ -547,7 +547,7 @@ int transfer_keep_files(const char *from_dir, const char *to_dir)
 {
     DIR *dir = opendir(from_dir);
     if (!dir)
-        return errno == ENOENT ? 0 : -1;
+        return errno == ENOENT || errno == ENOTDIR ? 0 : -1; /* nothing to keep */
     int rc = 0;
     struct dirent *e;
     while (rc == 0 && (e = readdir(dir)) != NULL) {
