@@ -304,9 +304,10 @@ static int archived_registry(ledger *lg, const subject *s, const rule_set *rs, a
     }
     char *data;
     size_t len;
-    if (ledger_blob_get(lg, s->registry->sha256, &data, &len) != LEDGER_OK) {
+    int st = ledger_blob_get(lg, s->registry->sha256, &data, &len);
+    if (st != LEDGER_OK) {
         fprintf(stderr, WHO ": archived %s: %s\n", s->registry->name, ledger_errmsg(lg));
-        return EXIT_INTERNAL;
+        return st == LEDGER_CORRUPT ? EXIT_DIFFERENT : EXIT_INTERNAL;
     }
     const rule_terms *t = rules_terms_in_force(rs, s->terms_month);
     diag_list d = DIAG_LIST_INIT;
@@ -339,10 +340,10 @@ static const char *file_name(const cli_paths *paths, const subject *s, size_t n_
  * ledger's stored totals once the lowered (not transferred) part is put back. */
 static int check_totals(const subject *s, const transfer_plan *p, const zengin_totals *tot)
 {
-    int64_t want;
+    int64_t want, got;
     if (tot->count != (int64_t)p->n || tot->amount != p->total ||
         __builtin_sub_overflow(s->due_total, s->base_total, &want) ||
-        p->total - p->lowered != want) {
+        __builtin_sub_overflow(p->total, p->lowered, &got) || got != want) {
         fprintf(stderr, WHO ": internal error: the trailer (%lld transfers, %lld yen) does not "
                         "match the ledger's totals for %s (due %lld, paid before %lld, "
                         "lowered %lld); nothing written\n",

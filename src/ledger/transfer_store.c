@@ -27,6 +27,7 @@ static int check_req(ledger *lg, const ledger_transfer *t)
     return LEDGER_OK;
 }
 
+/* ,"k": (or {"k": first) then the value */
 static void key(strbuf *sb, const char *k, bool first)
 {
     sb_addc(sb, first ? '{' : ',');
@@ -34,33 +35,41 @@ static void key(strbuf *sb, const char *k, bool first)
     sb_addc(sb, ':');
 }
 
-static void str_or_null(strbuf *sb, const char *s)
+static void kv_str(strbuf *sb, const char *k, const char *v) /* v NULL → null */
 {
-    if (s)
-        ledger_json_str(sb, s);
+    key(sb, k, false);
+    if (v)
+        ledger_json_str(sb, v);
     else
         sb_adds(sb, "null");
 }
 
+static void kv_int(strbuf *sb, const char *k, int64_t v)
+{
+    key(sb, k, false);
+    ledger_json_int(sb, v);
+}
+
+/* Keys in byte order (canonical JSON, like every payload). */
 static void payload(strbuf *sb, const ledger_transfer *t)
 {
-    key(sb, "actor", true), ledger_json_str(sb, t->actor);
-    key(sb, "base_run_id", false), str_or_null(sb, t->base_run_id);
-    key(sb, "count", false), ledger_json_int(sb, t->count);
-    key(sb, "file", false), ledger_json_str(sb, t->file);
-    key(sb, "month", false), str_or_null(sb, t->month);
-    key(sb, "payer_source", false), ledger_json_str(sb, t->payer_source);
-    key(sb, "payer_version", false), ledger_json_str(sb, t->payer_version);
-    key(sb, "reissue_reason", false), str_or_null(sb, t->reissue_reason);
-    key(sb, "run_id", false), ledger_json_str(sb, t->run_id);
-    key(sb, "settlement", false);
+    key(sb, "actor", true);
+    ledger_json_str(sb, t->actor);
+    kv_str(sb, "base_run_id", t->base_run_id);
+    kv_int(sb, "count", t->count);
+    kv_str(sb, "file", t->file);
+    kv_str(sb, "month", t->month);
+    kv_str(sb, "payer_source", t->payer_source);
+    kv_str(sb, "payer_version", t->payer_version);
+    kv_str(sb, "reissue_reason", t->reissue_reason);
+    kv_str(sb, "run_id", t->run_id);
     if (t->settlement_fy)
-        ledger_json_int(sb, t->settlement_fy);
+        kv_int(sb, "settlement", t->settlement_fy);
     else
-        sb_adds(sb, "null");
-    key(sb, "sha256", false), ledger_json_str(sb, t->sha256);
-    key(sb, "total_yen", false), ledger_json_int(sb, t->total_yen);
-    key(sb, "transfer_date", false), ledger_json_str(sb, t->transfer_date);
+        kv_str(sb, "settlement", NULL);
+    kv_str(sb, "sha256", t->sha256);
+    kv_int(sb, "total_yen", t->total_yen);
+    kv_str(sb, "transfer_date", t->transfer_date);
     sb_addc(sb, '}');
 }
 
