@@ -26,6 +26,10 @@ typedef struct ledger_transfer {
     const char *reissue_reason; /* NULL unless --reissue */
     const char *payer_version;  /* the payer rule's version */
     const char *payer_source;   /* "archived" (with the run) or "rules dir" */
+    const void *data;           /* request: the file's bytes, stored as a blob under sha256
+                                 * (checked) so the ledger keeps what went to the bank;
+                                 * NULL in results (ledger_blob_get) */
+    size_t len;
     /* read back only */
     int64_t event_seq;
     const char *time;
@@ -33,8 +37,8 @@ typedef struct ledger_transfer {
 
 /* Appends the "transfer" event in one transaction.  LEDGER_ALREADY_FINALIZED
  * when a transfer of the same run (month or settlement) is recorded and no
- * reissue_reason is given; LEDGER_INVALID for an incomplete request or a file
- * name already recorded.  seq and hash (each may be NULL) get the event's. */
+ * reissue_reason is given; LEDGER_INVALID for an incomplete request, bytes
+ * that do not hash to sha256, or a file name already recorded.  seq and hash (each may be NULL) get the event's. */
 int ledger_transfer_record(ledger *lg, const ledger_transfer *t, int64_t *seq,
                            char hash[SHA256_HEX_LEN + 1]);
 /* Every transfer event, oldest first, strings in a. */

@@ -495,7 +495,8 @@ static int transfer(ctx *c)
         hash_sha256_hex(bytes.buf, bytes.len, sha);
         ledger_transfer t = {c->s.month, c->s.fy, c->s.run_id, c->s.base_run_id, rel, sha,
                              tot.count, tot.amount, c->o->date, cli_actor(c->o->actor),
-                             c->o->reissue ? c->o->reason : NULL, rp->version, payer_src, 0, NULL};
+                             c->o->reissue ? c->o->reason : NULL, rp->version, payer_src,
+                             bytes.buf, bytes.len, 0, NULL};
         int64_t seq = 0;
         char yen[CLI_YEN_LEN];
         rc = write_and_record(c->lg, path, &bytes, &t, &seq);

@@ -1,5 +1,6 @@
 /* transfer_store: a transfer file recorded as a "transfer" event of the hash
- * chain (canonical JSON payload, keys in byte order) and the transfer events
+ * chain (canonical JSON payload, keys in byte order) with its bytes stored as
+ * a blob (linked to no run, like a settlement's files), and the transfer events
  * read back with SQLite's JSON functions.  Not here: the chain's verification
  * (chain.c covers every event) or checking the files on disk (kasan audit). */
 #include "kasan/ledger_transfer.h"
@@ -10,6 +11,7 @@
 #include "ledger_int.h"
 #include "kasan/clock.h"
 #include "kasan/date.h"
+#include "kasan/hash.h"
 
 static bool text_ok(const char *s) { return s && *s && ledger_utf8_valid(s); }
 
@@ -24,6 +26,10 @@ static int check_req(ledger *lg, const ledger_transfer *t)
         t->count < 0 || t->total_yen < 0 || (t->base_run_id && !text_ok(t->base_run_id)) ||
         (t->reissue_reason && !text_ok(t->reissue_reason)))
         return ledger_fail(lg, LEDGER_INVALID, "transfer: the request is incomplete or not UTF-8");
+    char sha[SHA256_HEX_LEN + 1];
+    hash_sha256_hex(t->data ? t->data : "", t->data ? t->len : 0, sha);
+    if (!t->data || strcmp(sha, t->sha256))
+        return ledger_fail(lg, LEDGER_INVALID, "transfer: the file's bytes do not match its SHA-256");
     return LEDGER_OK;
 }
 
@@ -119,6 +125,9 @@ static int transfer_tx(ledger *lg, const ledger_transfer *t, int64_t *seq_out,
         return ledger_fail(lg, LEDGER_ALREADY_FINALIZED,
                            "run %s already has a transfer file (event %lld); a second one needs "
                            "--reissue --reason TEXT", t->run_id, (long long)same_run);
+    ledger_file f = {"transfer", t->file, t->data, t->len, t->sha256};
+    if ((rc = ledger_blob_put(lg, &f)))
+        return rc;
     char prev[SHA256_HEX_LEN + 1], now[32], hash[SHA256_HEX_LEN + 1];
     if ((rc = ledger_chain_head(lg, &seq, prev)))
         return rc;

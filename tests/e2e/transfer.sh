@@ -156,6 +156,8 @@ for want in "\"sha256\":\"$sha\"" '"count":9' '"total_yen":1149333' '"transfer_d
     '"reissue_reason":null' '"payer_source":"archived"'; do
     case "$ev" in *"$want"*) pass "transfer event has $want" ;; *) fail "transfer event has $want" "$ev" ;; esac
 done
+expect_eq "$(sqlite3 "$O/ledger.sqlite" "SELECT length(data) FROM blobs WHERE sha256 = '$sha'")" \
+    "1464" "the ledger keeps the file's bytes"
 kasan audit verify --out "$O"
 expect_rc 0 "audit verify with the transfer file"
 expect_msg_contains "1 transfer file" "audit verify"

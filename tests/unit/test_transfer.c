@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kasan/fsutil.h"
+#include "kasan/hash.h"
 #include "kasan/ledger_transfer.h"
 #include "kasan/report_transfer.h"
 
@@ -136,12 +137,19 @@ static void test_ledger_events(void **state)
     snprintf(path, sizeof path, "%s/ledger.sqlite", dir);
     ledger *lg;
     assert_int_equal(ledger_open(path, true, &lg, err, sizeof err), LEDGER_OK);
-    const char *sha = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    static const char bytes[] = "1 the file's bytes\r\n";
+    char sha[SHA256_HEX_LEN + 1];
+    hash_sha256_hex(bytes, sizeof bytes - 1, sha);
     ledger_transfer t = {.month = "2025-04", .run_id = "run-1", .file = "2025-04/transfer-2025-04.txt",
                          .sha256 = sha, .count = 9, .total_yen = 1149333,
                          .transfer_date = "2025-05-23", .actor = "tester",
-                         .payer_version = "2025-04", .payer_source = "archived"};
+                         .payer_version = "2025-04", .payer_source = "archived",
+                         .data = bytes, .len = sizeof bytes - 1};
     int64_t seq = 0;
+    /* bytes that are not the recorded SHA-256's */
+    t.len--;
+    assert_int_equal(ledger_transfer_record(lg, &t, NULL, NULL), LEDGER_INVALID);
+    t.len++;
     assert_int_equal(ledger_transfer_record(lg, &t, &seq, hash), LEDGER_OK);
     assert_int_equal(seq, 1);
     /* the same run again: refused without a reason; the same file name: invalid */
@@ -174,6 +182,12 @@ static void test_ledger_events(void **state)
     assert_string_equal(v[1].reissue_reason, "再送");
     assert_null(v[2].month);
     assert_int_equal(v[2].settlement_fy, 2025);
+    char *back;
+    size_t n_back;
+    assert_int_equal(ledger_blob_get(lg, sha, &back, &n_back), LEDGER_OK); /* the bytes kept */
+    assert_int_equal(n_back, sizeof bytes - 1);
+    assert_memory_equal(back, bytes, n_back);
+    free(back);
     assert_int_equal(ledger_verify(lg, stderr, NULL), 0);
     arena_release(&a);
     ledger_close(lg);
