@@ -121,6 +121,7 @@ expect_fields "$F" <<'TXT'
 2.customer_code2=0000000000
 2.transfer_kind=7
 2.edi_flag=
+6.data_type=2
 6.bank_code=1344
 6.bank_name=ｽｶﾞﾓｼﾝｷﾝ
 6.branch_code=453
@@ -129,7 +130,12 @@ expect_fields "$F" <<'TXT'
 6.account_number=1147278
 6.holder=ｼﾔｶｲﾌｸｼﾎｳｼﾞﾝ ﾜｶﾊﾞﾌｸｼｶｲ
 6.amount=0000613333
+6.clearing_house=0000
+6.new_code=0
 6.customer_code1=0000000011
+6.customer_code2=0000000000
+6.transfer_kind=7
+6.edi_flag=
 7.bank_name=ｽｶﾞﾓｼﾝｷﾝ
 7.holder=ｼﾔｶｲﾌｸｼﾎｳｼﾞﾝ ｺﾊﾞﾄｶｲ
 7.amount=0000050000
