@@ -577,3 +577,38 @@ int transfer_keep_files(const char *from_dir, const char *to_dir)
     errno = saved;
     return rc;
 }
+
+int transfer_restore_files(ledger *lg, const char *month, const char *dir, const char *who)
+{
+    arena a = ARENA_INIT;
+    ledger_transfer *t;
+    size_t n;
+    int rc = EXIT_OK;
+    if (ledger_transfers(lg, &a, &t, &n) != LEDGER_OK) {
+        fprintf(stderr, "%s: %s\n", who, ledger_errmsg(lg));
+        rc = EXIT_INTERNAL;
+        n = 0;
+    }
+    for (size_t i = 0; i < n && rc == EXIT_OK; i++) {
+        if (!t[i].month || strcmp(t[i].month, month) || !t[i].file || !t[i].sha256)
+            continue;
+        const char *base = strrchr(t[i].file, '/');
+        char *data;
+        size_t len;
+        int st = ledger_blob_get(lg, t[i].sha256, &data, &len);
+        if (st != LEDGER_OK) {
+            fprintf(stderr, "%s: transfer file %s (event %lld): %s\n", who, t[i].file,
+                    (long long)t[i].event_seq, ledger_errmsg(lg));
+            rc = st == LEDGER_CORRUPT ? EXIT_DIFFERENT : EXIT_INTERNAL;
+            break;
+        }
+        char *path = arena_printf(&a, "%s/%s", dir, base ? base + 1 : t[i].file);
+        if (fs_write_atomic(path, data, len) != 0) {
+            fprintf(stderr, "%s: cannot write %s: %s\n", who, path, fs_strerror(errno));
+            rc = EXIT_INTERNAL;
+        }
+        free(data);
+    }
+    arena_release(&a);
+    return rc;
+}

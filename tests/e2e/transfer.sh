@@ -242,6 +242,16 @@ kasan audit verify --out "$O"
 expect_rc 0 "audit verify: 3 files"
 expect_msg_contains "3 transfer files" "audit verify"
 
+section "kasan restore puts the transfer files back from the ledger"
+rm -rf "$O/2025-04"
+kasan restore --month 2025-04 --out "$O" --rules "$RULES"
+expect_rc 0 "restore 2025-04 after OUT/2025-04 was lost"
+cmp -s "$F" "$WORK/first.txt" && cmp -s "$F2" "$WORK/second.txt" && [ -f "$F3" ] \
+    && pass "the three transfer files are back, byte for byte" || fail "restored transfer files" "missing or changed"
+kasan audit verify --out "$O"
+expect_rc 0 "audit verify after the restore"
+expect_msg_contains "3 transfer files" "audit verify after the restore"
+
 section "missing bank code and an 8-digit account: exit 2, both named, nothing written"
 D2=$(new_data bad)
 cp -R "$SAMPLE/nurseries.csv" "$SAMPLE/claims" "$D2/"
