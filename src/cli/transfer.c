@@ -466,6 +466,10 @@ static int transfer(ctx *c)
     int rc = gather(c, &n_files);
     if (!rc)
         rc = check_date(c);
+    /* OUT/M lost or half published: put the finalized outputs back first, so
+     * the transfer file does not stand alone in a directory that hides it */
+    if (!rc && c->s.month)
+        rc = restore_month(c->paths, c->lg, c->m, WHO, false);
     transfer_plan p = {0};
     diag_list d = DIAG_LIST_INIT;
     if (!rc && transfer_plan_build(c->s.due, c->s.n_due, c->s.base, c->s.n_base, &c->a, &p, &d))

@@ -289,6 +289,18 @@ expect_eq "$(field "$O4/2025-04/transfer-2025-04.txt" 1 requester_code)" "000001
 "$KASAN" audit export --out "$O4" | grep -q '"payer_source":"rules dir"' && pass "payer source recorded" \
     || fail "payer source" "not 'rules dir'"
 
+section "a transfer into a lost OUT/M restores the month's outputs first"
+# O4's 2025-04 was transferred above; the reissue finds OUT/2025-04 gone.
+rm -rf "$O4/2025-04"
+kasan transfer --month 2025-04 --date 2025-05-23 --out "$O4" --rules "$RULES" --reissue --reason "再作成"
+expect_rc 0 "transfer with OUT/2025-04 gone"
+[ -f "$O4/2025-04/payments.csv" ] && pass "payments.csv restored beside the transfer file" \
+    || fail "restore before transfer" "$(ls "$O4/2025-04" 2>&1)"
+[ -f "$O4/2025-04/transfer-2025-04.txt" ] && [ -f "$O4/2025-04/transfer-2025-04-2.txt" ] \
+    && pass "the first transfer file restored, the reissue beside it" || fail "transfer files" "$(ls "$O4/2025-04" 2>&1)"
+kasan audit verify --out "$O4"
+expect_rc 0 "audit verify after restore and reissue"
+
 section "a settlement's 追加交付"
 # tests/e2e/settle-data: FY2025 settled, P001 返還 180,000 (not transferred),
 # P002 追加交付 1,000 (settle.sh works both out by hand).
