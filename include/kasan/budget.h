@@ -28,10 +28,13 @@ typedef struct budget_view {
     const char *line_id;     /* e.g. "R7-kasan"; NULL when no budget line */
     int64_t line_amount;     /* 16,444,000 for FY2025; 0 when no line */
     budget_month months[12]; /* April … March */
-    int64_t paid_before;     /* finalized months of the FY other than this one */
+    int64_t settled_additional; /* 追加交付 of the FY's finalized settlement (0 if none):
+                                 * paid against the line like a month (SPEC 6.2) */
+    int64_t paid_before;     /* finalized months of the FY other than this one,
+                              * plus settled_additional */
     int64_t this_month;      /* this run's total */
     int64_t remaining;       /* line − paid_before − this_month */
-    int64_t forecast;        /* budget_forecast(paid_before, this_month, index) */
+    int64_t forecast;        /* budget_forecast(bv, index) */
 } budget_view;
 
 /* An empty year: months[] labelled April … March, none present. */
@@ -45,29 +48,47 @@ void budget_view_place(budget_view *bv, claim_month m, bool draft, int64_t total
 bool budget_view_finish(budget_view *bv, claim_month m);
 
 /* SPEC 1.4's year-end forecast (年度末見込) for the month of fiscal index idx
- * (April 0): paid_before + month_total × the months left including this one.
- * False if it does not fit in 64-bit yen. */
-bool budget_forecast(int64_t paid_before, int64_t month_total, int idx, int64_t *out);
+ * (April 0): the finalized months other than idx (and settled_additional) +
+ * month idx's total + that total × the later months not finalized.  So a
+ * correction of May made after February forecasts from what is paid, not as
+ * if May began the year.  False if it does not fit in 64-bit yen. */
+bool budget_forecast(const budget_view *bv, int idx, int64_t *out);
+/* The later months of the fiscal year (after index idx) not finalized. */
+int budget_later_open(const budget_view *bv, int idx);
 
 /* Row idx of the year's table: cumulative = the present months' totals
- * April … idx; remaining = line − cumulative; forecast = budget_forecast of
- * the cumulative before idx and month idx's total.  False if a figure does
- * not fit in 64-bit yen. */
+ * April … idx; remaining = line − cumulative; forecast = budget_forecast(bv,
+ * idx).  False if a figure does not fit in 64-bit yen. */
 typedef struct budget_row {
     int64_t cumulative, remaining, forecast;
 } budget_row;
 bool budget_row_at(const budget_view *bv, int idx, budget_row *out);
 
-/* Budget control of a finalization (SPEC 1.4): the month's total on top of
- * what the fiscal year's other months paid.  Over the line (when there is
- * one) it is refused unless overridden (補正予算・流用). */
-typedef enum budget_verdict { BUDGET_WITHIN, BUDGET_OVER_OVERRIDDEN, BUDGET_REFUSED } budget_verdict;
+/* Budget control of a finalization (SPEC 1.4): the month's total (or a
+ * settlement's 追加交付) on top of what the fiscal year's other months paid.
+ * Over the line it is refused unless overridden (補正予算・流用); without a
+ * line, paying anything (this_month > 0) is refused unless overridden. */
+typedef enum budget_verdict {
+    BUDGET_WITHIN,
+    BUDGET_OVER_OVERRIDDEN,
+    BUDGET_REFUSED,
+    BUDGET_NO_LINE_OVERRIDDEN, /* no line, paid on the operator's reason */
+    BUDGET_NO_LINE_REFUSED,    /* no line, no reason: "no budget line for FYyyyy" */
+} budget_verdict;
 typedef struct budget_decision {
     int64_t paid_before, paid_after; /* the FY's paid total without / with this month */
     int64_t overrun;                 /* paid_after − line when over the line, else 0 */
     budget_verdict verdict;
 } budget_decision;
 /* False if paid_after does not fit in 64-bit yen (nothing decided). */
+static inline bool budget_refused(budget_verdict v)
+{
+    return v == BUDGET_REFUSED || v == BUDGET_NO_LINE_REFUSED;
+}
+static inline bool budget_overridden(budget_verdict v)
+{
+    return v == BUDGET_OVER_OVERRIDDEN || v == BUDGET_NO_LINE_OVERRIDDEN;
+}
 bool budget_decide(bool has_line, int64_t line_amount, int64_t paid_before, int64_t this_month,
                    bool override, budget_decision *out);
 

@@ -23,6 +23,8 @@
  *   LEDGER_NOTHING_TO_SUPERSEDE  supersede asked but the month has no current run
  *   LEDGER_OVER_BUDGET           the fiscal year's paid total would exceed the budget line
  *                                and no over_budget_reason was given (overrun in the result)
+ *   LEDGER_NO_BUDGET_LINE        the fiscal year has no budget line, something is to be paid
+ *                                and no over_budget_reason was given (SPEC 1.4)
  *   LEDGER_NOT_FOUND             no ledger file, or a file without schema (ledger_open
  *                                without create), no current run of the month, or no such blob
  *   LEDGER_INVALID               the request is inconsistent (bad month, totals that do not
@@ -60,6 +62,7 @@ typedef enum ledger_status {
     LEDGER_BUSY,
     LEDGER_CORRUPT,
     LEDGER_IO,
+    LEDGER_NO_BUDGET_LINE, /* last: the earlier codes keep their values */
 } ledger_status;
 
 typedef struct ledger ledger;
@@ -134,6 +137,7 @@ typedef struct ledger_finalize_res {
     char event_hash[SHA256_HEX_LEN + 1]; /* its hash: the anchor to write down outside the
                                           * ledger */
     char superseded_run_id[128]; /* "" unless a run was superseded */
+    bool overridden;             /* paid on over_budget_reason (over the line or no line) */
 } ledger_finalize_res;
 
 /* A recorded run, as read back. */
@@ -189,7 +193,8 @@ const char *ledger_strstatus(int status);
 
 /* Records a finalized month in one transaction (see the codes above).  res
  * is filled for LEDGER_OK and LEDGER_OVER_BUDGET.  A refusal
- * (LEDGER_ALREADY_FINALIZED, LEDGER_NOTHING_TO_SUPERSEDE, LEDGER_OVER_BUDGET)
+ * (LEDGER_ALREADY_FINALIZED, LEDGER_NOTHING_TO_SUPERSEDE, LEDGER_OVER_BUDGET,
+ * LEDGER_NO_BUDGET_LINE)
  * writes nothing of the run but is itself recorded, with ledger_refuse(), as
  * a "refuse" event whose reason is ledger_errmsg()'s text; its seq and hash go
  * to res->event_seq/event_hash (event_seq 0 if it could not be recorded, which
@@ -216,6 +221,10 @@ typedef struct ledger_refusal {
 int ledger_refuse(ledger *lg, const ledger_refusal *r, int64_t *seq,
                   char hash[SHA256_HEX_LEN + 1]);
 
+/* 追加交付 of fiscal year fy's finalized settlement current before event
+ * before_seq (0: the current one) into *yen (0 if none): paid against the
+ * year's line like a month (SPEC 6.2). */
+int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen);
 /* Current run of each month of fiscal year fy (April first); months without
  * one are left out. */
 int ledger_fy_months(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t *n);

@@ -42,6 +42,7 @@ typedef struct ledger_settle_res {
     int64_t event_seq;
     char event_hash[SHA256_HEX_LEN + 1];
     int64_t superseded_seq;   /* 0 unless a settlement was superseded */
+    bool overridden;          /* paid on over_budget_reason (over the line or no line) */
 } ledger_settle_res;
 
 typedef struct ledger_settlement {

@@ -28,26 +28,45 @@ void budget_view_place(budget_view *bv, claim_month m, bool draft, int64_t total
         bm->program_amount[p] = program_amount[p];
 }
 
-bool budget_forecast(int64_t paid_before, int64_t month_total, int idx, int64_t *out)
+static bool finalized(const budget_month *bm)
 {
-    int64_t rest; /* months left including this one: April (index 0) → 12, March → 1 */
-    return !__builtin_mul_overflow(month_total, (int64_t)(12 - idx), &rest) &&
-           !__builtin_add_overflow(paid_before, rest, out);
+    return bm->present && !bm->draft;
+}
+
+int budget_later_open(const budget_view *bv, int idx)
+{
+    int later = 0;
+    for (int i = idx + 1; i < 12; i++)
+        later += !finalized(&bv->months[i]);
+    return later;
+}
+
+bool budget_forecast(const budget_view *bv, int idx, int64_t *out)
+{
+    int64_t sum = bv->settled_additional, rest;
+    for (int i = 0; i < 12; i++)
+        if (i != idx && finalized(&bv->months[i]) &&
+            __builtin_add_overflow(sum, bv->months[i].total, &sum))
+            return false;
+    int64_t this_month = bv->months[idx].present ? bv->months[idx].total : 0;
+    int64_t times = 1 + budget_later_open(bv, idx);
+    return !__builtin_mul_overflow(this_month, times, &rest) &&
+           !__builtin_add_overflow(sum, rest, out);
 }
 
 bool budget_view_finish(budget_view *bv, claim_month m)
 {
     int idx = month_fiscal_index(m);
     bool over = false;
-    bv->paid_before = 0;
+    bv->paid_before = bv->settled_additional;
     for (int i = 0; i < 12; i++)
-        if (i != idx && bv->months[i].present && !bv->months[i].draft)
+        if (i != idx && finalized(&bv->months[i]))
             over |= __builtin_add_overflow(bv->paid_before, bv->months[i].total, &bv->paid_before);
     bv->this_month = bv->months[idx].total;
     int64_t left;
     over |= __builtin_sub_overflow(bv->line_amount, bv->paid_before, &left) ||
             __builtin_sub_overflow(left, bv->this_month, &bv->remaining);
-    over |= !budget_forecast(bv->paid_before, bv->this_month, idx, &bv->forecast);
+    over |= !budget_forecast(bv, idx, &bv->forecast);
     return !over;
 }
 
@@ -58,7 +77,7 @@ bool budget_row_at(const budget_view *bv, int idx, budget_row *out)
         if (bv->months[i].present && __builtin_add_overflow(before, bv->months[i].total, &before))
             return false;
     int64_t total = bv->months[idx].present ? bv->months[idx].total : 0;
-    return budget_forecast(before, total, idx, &out->forecast) &&
+    return budget_forecast(bv, idx, &out->forecast) &&
            !__builtin_add_overflow(before, total, &out->cumulative) &&
            !__builtin_sub_overflow(bv->line_amount, out->cumulative, &out->remaining);
 }
@@ -70,7 +89,12 @@ bool budget_decide(bool has_line, int64_t line_amount, int64_t paid_before, int6
     out->paid_before = paid_before;
     if (__builtin_add_overflow(paid_before, this_month, &out->paid_after))
         return false;
-    if (!has_line || out->paid_after <= line_amount)
+    if (!has_line) {
+        if (this_month > 0) /* SPEC 1.4: no appropriation, no payment */
+            out->verdict = override ? BUDGET_NO_LINE_OVERRIDDEN : BUDGET_NO_LINE_REFUSED;
+        return true;
+    }
+    if (out->paid_after <= line_amount)
         return true;
     out->overrun = out->paid_after - line_amount;
     out->verdict = override ? BUDGET_OVER_OVERRIDDEN : BUDGET_REFUSED;

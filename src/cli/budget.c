@@ -1,12 +1,15 @@
 /* budget: `kasan budget` — budget execution of a fiscal year from the
  * ledger's finalized months: per month each program, the total, the
- * cumulative paid, what remains of the line and the forecast (SPEC 1.4). */
+ * cumulative paid, what remains of the line and the forecast (SPEC 1.4),
+ * and a finalized settlement's 追加交付 (paid against the line) and 返還
+ * (reported, not netted: SPEC 6.2) below the months. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
 #include "kasan/ledger.h"
+#include "kasan/ledger_settle.h"
 #include "kasan/report.h"
 
 enum { OPT_FY = OPT_FIRST_OWN };
@@ -42,13 +45,26 @@ static void place_months(budget_view *bv, const ledger_month_sum *ms, size_t n, 
     }
 }
 
-static void print_table(int fy, const budget_line *bl, const ledger_month_sum *ms, size_t n)
+/* The settlement's line below the months; its 追加交付 joins the paid total. */
+static void print_settlement(const ledger_settlement *st, int64_t *paid)
+{
+    char b1[CLI_YEN_LEN], b2[CLI_YEN_LEN];
+    printf("settlement (精算, event %lld): 追加交付 %s yen paid against the line; 返還 %s yen "
+           "(reported, not netted)\n", (long long)st->event_seq,
+           cli_yen(st->additional_yen, false, b1), cli_yen(st->repayment_yen, false, b2));
+    if (__builtin_add_overflow(*paid, st->additional_yen, paid))
+        *paid = INT64_MAX;
+}
+
+static void print_table(int fy, const budget_line *bl, const ledger_month_sum *ms, size_t n,
+                        const ledger_settlement *st)
 {
     const char *ids[ENGINE_MAX_PROGRAMS];
     size_t np = program_columns(ms, n, ids, ENGINE_MAX_PROGRAMS);
     budget_view bv;
     budget_view_init(&bv, fy, bl ? bl->line_id : NULL, bl ? bl->amount : 0);
     place_months(&bv, ms, n, ids, np);
+    bv.settled_additional = st ? st->additional_yen : 0;
     int64_t line = bv.line_amount;
     budget_row br = {0, line, 0};
     char b[CLI_YEN_LEN];
@@ -79,10 +95,13 @@ static void print_table(int fy, const budget_line *bl, const ledger_month_sum *m
                cli_yen(br.cumulative, false, c1), cli_yen(br.remaining, false, c2),
                cli_yen(br.forecast, false, c3), bl && br.forecast > line ? "  over the line" : "");
     }
-    printf("paid in FY%d: %s yen", fy, cli_yen(br.cumulative, false, b));
+    int64_t paid = br.cumulative;
+    if (st)
+        print_settlement(st, &paid);
+    printf("paid in FY%d: %s yen", fy, cli_yen(paid, false, b));
     if (bl)
-        printf(", remaining %s yen%s", cli_yen(br.remaining, false, b),
-               br.cumulative > line ? " (OVER the budget line)" : "");
+        printf(", remaining %s yen%s", cli_yen(line - paid, false, b),
+               paid > line ? " (OVER the budget line)" : "");
     printf("\n");
 }
 
@@ -98,7 +117,8 @@ int cmd_budget(int argc, char **argv)
         if (opt == OPT_HELP) {
             printf("usage: kasan budget [--fy YYYY] [--out DIR] [--rules DIR]\n"
                    "Budget execution of the fiscal year from DIR/ledger.sqlite: per month each\n"
-                   "program, total, cumulative, remaining and forecast.\n");
+                   "program, total, cumulative, remaining and forecast; below the months a\n"
+                   "finalized settlement's 追加交付 (counted as paid) and 返還 (not netted).\n");
             return EXIT_OK;
         }
         if (opt == OPT_FY) {
@@ -136,7 +156,15 @@ int cmd_budget(int argc, char **argv)
             fprintf(stderr, "kasan budget: %s\n", ledger_errmsg(lg));
             rc = EXIT_INTERNAL;
         } else {
-            print_table(fy, have_rules ? rules_budget_for_fy(&rs, fy) : NULL, ms, n);
+            ledger_settlement st;
+            int ss = ledger_settle_current(lg, fy, &a, &st);
+            if (ss != LEDGER_OK && ss != LEDGER_NOT_FOUND) {
+                fprintf(stderr, "kasan budget: %s\n", ledger_errmsg(lg));
+                rc = EXIT_INTERNAL;
+            } else {
+                print_table(fy, have_rules ? rules_budget_for_fy(&rs, fy) : NULL, ms, n,
+                            ss == LEDGER_OK ? &st : NULL);
+            }
         }
     }
     rules_free(&rs);

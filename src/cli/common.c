@@ -31,9 +31,10 @@ const char *cli_yen(int64_t v, bool sign, char buf[CLI_YEN_LEN])
 bool cli_parse_fy(const char *cmd, const char *s, int *fy)
 {
     char *end;
-    long v = strtol(s, &end, 10);
-    if (*end || v < 1900 || v > 9998) {
-        fprintf(stderr, "kasan %s: --fy must be a year such as 2025\n", cmd);
+    long v = s ? strtol(s, &end, 10) : 0;
+    if (!s || *end || end == s || v < 1900 || v > 9998) { /* the rules' fiscal_year range */
+        fprintf(stderr, "kasan %s: --fy takes a fiscal year such as 2025 (令和7年度), not '%s'\n",
+                cmd, s ? s : "");
         return false;
     }
     *fy = (int)v;

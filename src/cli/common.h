@@ -27,7 +27,9 @@ enum { OPT_DATA = 1000, OPT_RULES, OPT_OUT, OPT_MONTH, OPT_HELP, OPT_FIRST_OWN }
 /* Handles a shared option; false if `opt` is not one. */
 bool cli_common_opt(int opt, cli_paths *paths);
 bool cli_parse_month(const char *s, claim_month *m);
-/* --fy YYYY (1900..9998) into *fy; prints "kasan CMD: --fy must be ..." if not. */
+/* --fy YYYY (1900..9998) into *fy; prints "kasan CMD: --fy takes a fiscal
+ * year such as 2025 ..." if not.  Every command's fiscal year (run, budget,
+ * settle, replay/explain --settlement). */
 bool cli_parse_fy(const char *cmd, const char *s, int *fy);
 enum { CLI_YEN_LEN = 32 };
 /* Whole yen with thousands separators ("1,149,333"), "+" first when sign is

@@ -249,7 +249,7 @@ int cmd_explain(int argc, char **argv)
     }
     int fy;
     if (settlement_fy && id && !month)
-        return cli_parse_settle_fy(settlement_fy, &fy) ? cli_explain_settlement(&paths, fy, id)
+        return cli_parse_fy("explain", settlement_fy, &fy) ? cli_explain_settlement(&paths, fy, id)
                                                 : EXIT_USAGE;
     claim_month m;
     if (!month || !id) {

@@ -202,7 +202,7 @@ int cmd_replay(int argc, char **argv)
     }
     int fy;
     if (settlement_fy && !month)
-        return cli_parse_settle_fy(settlement_fy, &fy) ? cli_replay_settlement(&paths, fy) : EXIT_USAGE;
+        return cli_parse_fy("replay", settlement_fy, &fy) ? cli_replay_settlement(&paths, fy) : EXIT_USAGE;
     claim_month m;
     if (!month) {
         fprintf(stderr, "kasan replay: --month YYYY-MM is required\n");

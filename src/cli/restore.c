@@ -80,7 +80,8 @@ static bool find_staged(const char *path, long pid, bool alive, void *ctx)
 }
 
 /* The budget view as the finalizing run saw it: each other month of the
- * fiscal year by its run current before this one's event. */
+ * fiscal year by its run current before this one's event, and the
+ * settlement current then. */
 static bool budget_as_finalized(const month_run *run, ledger *lg, const ledger_run *r,
                                 budget_view *bv)
 {
@@ -109,6 +110,9 @@ static bool budget_as_finalized(const month_run *run, ledger *lg, const ledger_r
         budget_view_place(bv, m, false, then->total_yen, amount, run->n_programs);
     }
     arena_release(&a);
+    /* and the settlement's 追加交付, if one was finalized before it */
+    if (ledger_fy_settled_additional(lg, bv->fiscal_year, r->event_seq, &bv->settled_additional))
+        return false;
     budget_view_place(bv, run->month, false, run->total, run->program_total, run->n_programs);
     return budget_view_finish(bv, run->month);
 }

@@ -37,13 +37,14 @@ static void run_usage(void)
            "  --out DIR                  outputs and ledger.sqlite (default out)\n"
            "  --no-workbooks             write only payments.csv and rejections.csv\n"
            "  --finalize                 record the month in the ledger as paid\n"
-           "  --over-budget-reason TEXT  finalize even over the budget line (補正予算・流用)\n"
+           "  --over-budget-reason TEXT  finalize even over the budget line, or with no\n"
+           "                             line for the fiscal year (補正予算・流用)\n"
            "  --supersede --reason TEXT  correct (修正) an already finalized month\n"
            "  --actor NAME               who finalizes (default: login name)\n"
            "  --issue-date YYYY-MM-DD    date printed on statements (default: today)\n"
            "  --quiet                    no summary\n"
            "exit: 0 ok, 1 usage, 2 invalid rules or input (nothing written), 3 refused\n"
-           "(budget control, month already finalized), 5 I/O error\n");
+           "(budget control, no budget line, month already finalized), 5 I/O error\n");
 }
 
 static int parse_opts(int argc, char **argv, run_opts *o)
@@ -130,6 +131,8 @@ static bool fill_budget(const month_run *run, ledger *lg, bool finalizing, budge
     budget_view_init(bv, month_fiscal_year(run->month), run->budget ? run->budget->line_id : NULL,
                      run->budget ? run->budget->amount : 0);
     place_ledger_months(run, lg, bv);
+    if (lg && ledger_fy_settled_additional(lg, bv->fiscal_year, 0, &bv->settled_additional))
+        bv->settled_additional = 0; /* unreadable: the finalization reads it again */
     budget_view_place(bv, run->month, !finalizing, run->total, run->program_total, run->n_programs);
     return budget_view_finish(bv, run->month);
 }
@@ -238,6 +241,12 @@ static void print_summary(const run_opts *o, const month_run *run, const budget_
         }
     } else {
         printf("  warning: no budget line covers fiscal year %d\n", bv->fiscal_year);
+        if (run->total > 0 && !o->finalize)
+            printf("  (finalizing this month will be refused without --over-budget-reason "
+                   "TEXT)\n");
+        else if (run->total > 0 && o->over_budget_reason)
+            printf("  paid without a budget line on the reason given: %s\n",
+                   o->over_budget_reason);
     }
     printf("  wrote %s/\n", dir);
 }
@@ -303,6 +312,12 @@ static int finalize(const run_opts *o, const month_run *run, const run_meta *met
                         "fiscal year's paid total to %s yen, %s yen over the %s line of %s yen.\n"
                         "  To pay anyway, give the reason (補正予算・流用): "
                         "--over-budget-reason TEXT\n", rq.month, b2, b1, rq.budget.line_id, b3);
+        rc = EXIT_REFUSED;
+    } else if (st == LEDGER_NO_BUDGET_LINE) {
+        fprintf(stderr, "kasan run: finalization refused: no budget line for FY%d, so %s "
+                        "cannot be paid.\n  Add the line to the rules' budget/ directory, or "
+                        "to pay anyway give the reason (補正予算・流用): --over-budget-reason "
+                        "TEXT\n", month_fiscal_year(run->month), rq.month);
         rc = EXIT_REFUSED;
     } else if (st == LEDGER_ALREADY_FINALIZED) {
         fprintf(stderr, "kasan run: %s is already finalized; a correction is --finalize "

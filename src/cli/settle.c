@@ -46,19 +46,6 @@ static void src_free(settle_src *s)
     arena_release(&s->a);
 }
 
-bool cli_parse_settle_fy(const char *s, int *fy)
-{
-    char *end;
-    long v = s ? strtol(s, &end, 10) : 0;
-    if (!s || *end || end == s || v < 1990 || v > 9000) {
-        fprintf(stderr, "kasan: --fy takes a fiscal year such as 2025 (令和7年度), not '%s'\n",
-                s ? s : "");
-        return false;
-    }
-    *fy = (int)v;
-    return true;
-}
-
 /* ---- the year's months from the ledger -------------------------------- */
 
 static int blob(settle_src *s, const ledger_file *f, const char **data, size_t *len)
@@ -410,6 +397,10 @@ static int finalize(const settlement *st, const settle_opts *o, const settle_met
                         "yen anyway, give the reason: --over-budget-reason TEXT\n",
                 ledger_errmsg(s->lg), cli_yen(st->additional_total, false, b1));
         rc = EXIT_REFUSED;
+    } else if (status == LEDGER_NO_BUDGET_LINE) {
+        fprintf(stderr, "kasan settle: refused: %s\n  To pay the 追加交付 anyway, give the "
+                        "reason: --over-budget-reason TEXT\n", ledger_errmsg(s->lg));
+        rc = EXIT_REFUSED;
     } else if (status == LEDGER_ALREADY_FINALIZED || status == LEDGER_NOTHING_TO_SUPERSEDE ||
                status == LEDGER_BUSY) {
         fprintf(stderr, "kasan settle: refused: %s\n", ledger_errmsg(s->lg));
@@ -472,6 +463,9 @@ static int settle(const cli_paths *paths, const settle_opts *o)
         rc = EXIT_INTERNAL;
     if (rc == EXIT_OK) {
         print_summary(&st, o->finalize);
+        if (!o->finalize && st.additional_total > 0 && !rules_budget_for_fy(&rs, o->fy))
+            printf("  warning: no budget line covers fiscal year %d: finalizing the 追加交付 "
+                   "needs --over-budget-reason TEXT (SPEC 1.4)\n", o->fy);
         if (o->finalize)
             rc = finalize(&st, o, &meta, &s, &rs);
     }
@@ -542,7 +536,7 @@ int cmd_settle(int argc, char **argv)
         fprintf(stderr, "kasan settle: --fy YYYY is required\n");
         return EXIT_USAGE;
     }
-    if (!cli_parse_settle_fy(fy, &o.fy))
+    if (!cli_parse_fy("settle", fy, &o.fy))
         return EXIT_USAGE;
     if ((o.supersede || o.over_budget_reason) && !o.finalize) {
         fprintf(stderr, "kasan settle: --supersede and --over-budget-reason go with --finalize\n");

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "settle_cli.h"
 #include "kasan/fsutil.h"
 #include "kasan/ledger_settle.h"
 #include "kasan/ledger_transfer.h"
@@ -521,7 +520,7 @@ int cmd_transfer(int argc, char **argv)
     if (rc >= 0)
         return rc;
     ctx c = {.paths = &paths, .o = &o, .a = ARENA_INIT};
-    if (o.month ? !cli_parse_month(o.month, &c.m) : !cli_parse_settle_fy(o.settlement, &c.fy))
+    if (o.month ? !cli_parse_month(o.month, &c.m) : !cli_parse_fy("transfer", o.settlement, &c.fy))
         return EXIT_USAGE;
     if (!date_parse_iso(o.date, strlen(o.date), &c.day)) {
         fprintf(stderr, WHO ": --date '%s' is not a real date YYYY-MM-DD\n", o.date);

@@ -85,6 +85,7 @@ const char *ledger_strstatus(int status)
     case LEDGER_BUSY: return "ledger busy";
     case LEDGER_CORRUPT: return "ledger corrupt";
     case LEDGER_IO: return "ledger I/O error";
+    case LEDGER_NO_BUDGET_LINE: return "no budget line";
     default: return "unknown ledger status";
     }
 }

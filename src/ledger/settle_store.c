@@ -167,6 +167,27 @@ static int current_seq(ledger *lg, int fy, int64_t *seq)
     return rc;
 }
 
+int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT json_extract(payload, '$.additional_yen') FROM events"
+                            " WHERE action IN ('settle', 'settle_supersede')"
+                            " AND json_valid(payload) AND json_extract(payload, '$.fiscal_year') = ?"
+                            " AND seq < ? ORDER BY seq DESC LIMIT 1",
+                            &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, fy);
+    sqlite3_bind_int64(st, 2, before_seq > 0 ? before_seq : INT64_MAX);
+    int step = sqlite3_step(st);
+    *yen = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading settlements");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int fy_paid(ledger *lg, int fy, int64_t *paid)
 {
     sqlite3_stmt *st;
@@ -196,7 +217,13 @@ static int budget_check(ledger *lg, const ledger_settle_req *req, ledger_settle_
                        &bd))
         return ledger_fail(lg, LEDGER_INVALID, "settle: fiscal-year total overflows");
     res->overrun_yen = bd.overrun;
-    if (bd.verdict != BUDGET_REFUSED)
+    res->overridden = budget_overridden(bd.verdict);
+    if (bd.verdict == BUDGET_NO_LINE_REFUSED)
+        return ledger_fail(lg, LEDGER_NO_BUDGET_LINE,
+                           "no budget line for FY%d: paying the 追加交付 of %lld yen needs an "
+                           "over-budget reason (補正予算・流用)",
+                           req->fiscal_year, (long long)req->additional_yen);
+    if (!budget_refused(bd.verdict))
         return LEDGER_OK;
     return ledger_fail(lg, LEDGER_OVER_BUDGET,
                        "FY%d paid %lld yen plus 追加交付 %lld yen would be over budget line %s "
@@ -230,7 +257,7 @@ static int settle_tx(ledger *lg, const ledger_settle_req *req, ledger_settle_res
         return rc;
     strbuf sb;
     sb_init(&sb);
-    payload(&sb, req, res, res->overrun_yen > 0);
+    payload(&sb, req, res, res->overridden);
     clock_now_iso(now);
     rc = ledger_chain_append(lg, seq + 1, prev, now, req->actor,
                              req->supersede ? "settle_supersede" : "settle", sb.buf,

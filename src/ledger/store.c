@@ -386,6 +386,10 @@ static int fy_paid_other_months(ledger *lg, int fy, const char *month, int64_t *
     else
         rc = ledger_sqlite_fail(lg, "ledger: fiscal-year total");
     sqlite3_finalize(st);
+    int64_t settled = 0; /* a settlement's 追加交付 is paid against the line too */
+    if (!rc && !(rc = ledger_fy_settled_additional(lg, fy, 0, &settled)) &&
+        __builtin_add_overflow(*paid, settled, paid))
+        rc = ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
     return rc;
 }
 
@@ -406,7 +410,13 @@ static int budget_check(ledger *lg, const ledger_finalize_req *req, int fy,
         return ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
     res->fy_paid_after_yen = bd.paid_after;
     res->overrun_yen = bd.overrun;
-    if (bd.verdict != BUDGET_REFUSED)
+    res->overridden = budget_overridden(bd.verdict);
+    if (bd.verdict == BUDGET_NO_LINE_REFUSED)
+        return ledger_fail(lg, LEDGER_NO_BUDGET_LINE,
+                           "no budget line for FY%d: paying %s (%lld yen) needs an "
+                           "over-budget reason (補正予算・流用)",
+                           fy, req->month, (long long)req->total_yen);
+    if (!budget_refused(bd.verdict))
         return LEDGER_OK;
     return ledger_fail(lg, LEDGER_OVER_BUDGET,
                        "FY%d paid total would be %lld yen, over budget line %s (%lld yen) by "
@@ -437,7 +447,7 @@ static int insert_run(ledger *lg, const ledger_finalize_req *req, int fy, const 
                             &st);
     if (rc)
         return rc;
-    bool budget = req->budget.line_id != NULL, over = res->overrun_yen > 0;
+    bool budget = req->budget.line_id != NULL, over = res->overridden;
     ledger_bind_text(st, 1, req->run_id);
     ledger_bind_text(st, 2, req->month);
     sqlite3_bind_int(st, 3, fy);
@@ -617,6 +627,7 @@ static const char *refusal_code(int status)
     case LEDGER_ALREADY_FINALIZED: return "already_finalized";
     case LEDGER_NOTHING_TO_SUPERSEDE: return "nothing_to_supersede";
     case LEDGER_OVER_BUDGET: return "over_budget";
+    case LEDGER_NO_BUDGET_LINE: return "no_budget_line";
     default: return NULL;
     }
 }

@@ -454,7 +454,9 @@ static void budget_summary(xw *x, lxw_worksheet *ws, const month_run *run, const
         int64_t v;
     } sum[] = {
         {"予算額", bv->line_amount},
-        {"既支払額（確定済みの月）", bv->paid_before},
+        {bv->settled_additional ? "既支払額（確定済みの月・精算の追加交付）"
+                                : "既支払額（確定済みの月）",
+         bv->paid_before},
         {NULL, bv->this_month},
         {"残額", bv->remaining},
         {"年度末見込", bv->forecast},
@@ -473,10 +475,17 @@ static void budget_summary(xw *x, lxw_worksheet *ws, const month_run *run, const
         else
             xw_text(x, ws, 2 + i, 1, "—", f->text_c);
     }
-    snprintf(buf, sizeof buf,
-             "年度末見込 = 既支払額 + 今月分 × 残り月数（今月を含む%dか月）。"
-             "残額 = 予算額 − 既支払額 − 今月分。",
-             12 - idx);
+    int later = budget_later_open(bv, idx);
+    if (later == 11 - idx) /* no later month finalized: the months left */
+        snprintf(buf, sizeof buf,
+                 "年度末見込 = 既支払額 + 今月分 × 残り月数（今月を含む%dか月）。"
+                 "残額 = 予算額 − 既支払額 − 今月分。",
+                 12 - idx);
+    else /* a correction: later months are already paid (SPEC 1.4) */
+        snprintf(buf, sizeof buf,
+                 "年度末見込 = 既支払額（今月以外の確定済みの月）+ 今月分 × "
+                 "（1 + 未確定の後の月数%dか月）。残額 = 予算額 − 既支払額 − 今月分。",
+                 later);
     xw_text(x, ws, 7, 0, buf, f->note);
 }
 

@@ -24,7 +24,9 @@ static void test_rows(void **state)
     assert_true(budget_row_at(&bv, 0, &r));
     assert_int_equal(r.cumulative, 1149333);
     assert_int_equal(r.remaining, 15294667);  /* 16,444,000 − 1,149,333 */
-    assert_int_equal(r.forecast, 13791996);   /* 1,149,333 × 12 */
+    /* June is finalized: 1,191,000 + 1,149,333 × (1 + 10 later months not
+     * finalized: May, Jul–Mar) = 1,191,000 + 12,642,663 */
+    assert_int_equal(r.forecast, 13833663);
     assert_true(budget_row_at(&bv, 2, &r));   /* May absent: counts nothing */
     assert_int_equal(r.cumulative, 2340333);  /* 1,149,333 + 1,191,000 */
     assert_int_equal(r.remaining, 14103667);
@@ -54,8 +56,16 @@ static void test_decide(void **state)
     assert_true(budget_decide(true, 16444000, 15000000, 1444001, true, &d));
     assert_int_equal(d.verdict, BUDGET_OVER_OVERRIDDEN);
     assert_int_equal(d.overrun, 1);
-    /* no line: never refused */
+    /* no line: paying anything is refused unless overridden (SPEC 1.4) */
     assert_true(budget_decide(false, 0, 15000000, 1444001, false, &d));
+    assert_int_equal(d.verdict, BUDGET_NO_LINE_REFUSED);
+    assert_true(budget_refused(d.verdict));
+    assert_true(budget_decide(false, 0, 15000000, 1444001, true, &d));
+    assert_int_equal(d.verdict, BUDGET_NO_LINE_OVERRIDDEN);
+    assert_true(budget_overridden(d.verdict));
+    assert_int_equal(d.overrun, 0);
+    /* nothing to pay (a settlement with only 返還): nothing to refuse */
+    assert_true(budget_decide(false, 0, 15000000, 0, false, &d));
     assert_int_equal(d.verdict, BUDGET_WITHIN);
     assert_false(budget_decide(true, 16444000, INT64_MAX, 1, false, &d));
 }
@@ -64,11 +74,35 @@ static void test_forecast(void **state)
 {
     (void)state;
     int64_t f;
-    assert_true(budget_forecast(0, 1149333, 0, &f));
-    assert_int_equal(f, 13791996); /* 1,149,333 × 12 */
-    assert_true(budget_forecast(100, 5, 11, &f));
-    assert_int_equal(f, 105); /* March: 100 + 5 × 1 */
-    assert_false(budget_forecast(0, INT64_MAX / 2, 0, &f));
+    budget_view bv;
+    budget_view_init(&bv, 2025, "R7-kasan", 16444000);
+    budget_view_place(&bv, (claim_month){2025, 4}, true, 1149333, NULL, 0); /* April draft */
+    assert_true(budget_forecast(&bv, 0, &f));
+    assert_int_equal(f, 13791996); /* nothing finalized: 1,149,333 × 12 */
+    /* April … February finalized at 1,000,000 each, then May corrected to
+     * 2,000,000: the other finalized months (Apr, Jun–Feb: 10 × 1,000,000)
+     * + 2,000,000 + 2,000,000 × 1 (March, not finalized) = 14,000,000.
+     * The old "as if May began the year" figure was 10,000,000 + 2,000,000 × 11. */
+    budget_view_init(&bv, 2025, "R7-kasan", 16444000);
+    for (int i = 0; i < 11; i++)
+        budget_view_place(&bv, month_of_fiscal(2025, i), false, 1000000, NULL, 0);
+    budget_view_place(&bv, (claim_month){2025, 5}, false, 2000000, NULL, 0);
+    assert_true(budget_view_finish(&bv, (claim_month){2025, 5}));
+    assert_int_equal(bv.paid_before, 10000000);
+    assert_int_equal(bv.forecast, 14000000);
+    /* a settled 追加交付 of 300,000 counts as paid */
+    bv.settled_additional = 300000;
+    assert_true(budget_view_finish(&bv, (claim_month){2025, 5}));
+    assert_int_equal(bv.paid_before, 10300000);
+    assert_int_equal(bv.remaining, 4144000); /* 16,444,000 − 10,300,000 − 2,000,000 */
+    assert_int_equal(bv.forecast, 14300000);
+    /* March finalized too, no later month left: 11,000,000 + 300,000 + May */
+    budget_view_place(&bv, (claim_month){2026, 3}, false, 1000000, NULL, 0);
+    assert_true(budget_forecast(&bv, 1, &f));
+    assert_int_equal(f, 13300000); /* 10,000,000 + 1,000,000 + 300,000 + 2,000,000 */
+    budget_view_init(&bv, 2025, NULL, 0);
+    budget_view_place(&bv, (claim_month){2025, 4}, true, INT64_MAX / 2, NULL, 0);
+    assert_false(budget_forecast(&bv, 0, &f));
 }
 
 int main(void)

@@ -316,6 +316,41 @@ static void test_supersede(void **state)
 
 /* SPEC 1.4 with a line of 1,000,000: April 590,000 fits; May would make
  * 590,000 + 590,000 = 1,180,000, over by 180,000. */
+/* SPEC 1.4: a fiscal year without a budget line pays nothing unless a reason
+ * is given; the refusal is an event with code no_budget_line, the override's
+ * reason is in the finalize event. */
+static void test_no_budget_line(void **state)
+{
+    (void)state;
+    tdir t;
+    tdir_make(&t);
+    ledger *lg = open_ok(&t);
+    sample s;
+    sample_init(&s, "2026-04", "2026-04-run1");
+    s.req.budget = (ledger_budget){0};
+    ledger_finalize_res res;
+    assert_int_equal(ledger_finalize(lg, &s.req, &res), LEDGER_NO_BUDGET_LINE);
+    assert_non_null(strstr(ledger_errmsg(lg), "no budget line for FY2026"));
+    assert_int_equal(raw_int(&t, "SELECT count(*) FROM runs"), 0);
+    assert_int_equal(res.event_seq, 1);
+    char why[512];
+    raw_text(&t, "SELECT json_extract(payload, '$.code') || ' ' || json_extract(payload,"
+                 " '$.month') FROM events WHERE seq = 1 AND action = 'refuse'", why, sizeof why);
+    assert_string_equal(why, "no_budget_line 2026-04");
+
+    s.req.over_budget_reason = "予備費充用 (決裁 R8-7)";
+    finalize_ok(lg, &s.req, &res);
+    assert_true(res.overridden);
+    assert_int_equal(res.overrun_yen, 0);
+    raw_text(&t,
+             "SELECT json_extract(payload, '$.over_budget_override.reason') FROM events"
+             " WHERE action = 'finalize'", why, sizeof why);
+    assert_string_equal(why, "予備費充用 (決裁 R8-7)");
+    assert_int_equal(ledger_verify(lg, NULL, NULL), 0);
+    ledger_close(lg);
+    tdir_remove(&t);
+}
+
 static void test_over_budget(void **state)
 {
     (void)state;
@@ -848,7 +883,8 @@ static void big_init(big *b, size_t n, const char *run_id)
     b->s.req.payments = b->pay;
     b->s.req.n_payments = n;
     b->s.req.total_yen = (int64_t)n * 1000;
-    b->s.req.budget.line_id = NULL;
+    b->s.req.budget.line_id = NULL; /* no line: paid only on a reason (SPEC 1.4) */
+    b->s.req.over_budget_reason = "test: a big month without a line";
 }
 
 static double now_s(void)
@@ -988,6 +1024,7 @@ int main(void)
         cmocka_unit_test(test_finalize_then_refuse),
         cmocka_unit_test(test_supersede),
         cmocka_unit_test(test_over_budget),
+        cmocka_unit_test(test_no_budget_line),
         cmocka_unit_test(test_refuse_event),
         cmocka_unit_test(test_blob_stored_once),
         cmocka_unit_test(test_tamper_payload),
