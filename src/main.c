@@ -19,6 +19,7 @@ static const struct {
     {"audit", cmd_audit, "verify the ledger (audit verify) or export its log (audit export)"},
     {"restore", cmd_restore, "put a finalized month's outputs back from the ledger"},
     {"settle", cmd_settle, "year-end settlement (精算) of a fiscal year: 追加交付 / 返還"},
+    {"transfer", cmd_transfer, "the bank transfer file (全銀協 総合振込) of a finalized month"},
     {"forms", cmd_forms, "write the nurseries' Excel claim forms of a month"},
     {"intake", cmd_intake, "read filled claim forms into the month's claim files"},
 };

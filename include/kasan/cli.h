@@ -23,6 +23,7 @@ int cmd_budget(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_settle(int argc, char **argv); /* src/cli/settle.c: year-end settlement */
+int cmd_transfer(int argc, char **argv); /* src/cli/transfer.c: the bank transfer file */
 int cmd_forms(int argc, char **argv);
 int cmd_intake(int argc, char **argv);
 

@@ -66,5 +66,9 @@ typedef struct ledger_settlement {
 int ledger_settle_finalize(ledger *lg, const ledger_settle_req *req, ledger_settle_res *res);
 /* The current settlement of fiscal year fy; LEDGER_NOT_FOUND if none. */
 int ledger_settle_current(ledger *lg, int fy, arena *a, ledger_settlement *out);
+/* The settlement recorded as settle_id, current or superseded (kasan transfer
+ * tops up a corrected settlement over the one it transferred); LEDGER_NOT_FOUND
+ * if none. */
+int ledger_settle_get(ledger *lg, const char *settle_id, arena *a, ledger_settlement *out);
 
 #endif

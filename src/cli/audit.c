@@ -9,7 +9,9 @@
 
 #include "kasan/cli.h"
 #include "kasan/fsutil.h"
+#include "kasan/hash.h"
 #include "kasan/ledger.h"
+#include "kasan/ledger_transfer.h"
 
 static void audit_usage(FILE *f)
 {
@@ -17,7 +19,8 @@ static void audit_usage(FILE *f)
           "       kasan audit export [--out DIR]\n"
           "\n"
           "  verify   recompute the ledger's event hash chain, every stored file's\n"
-          "           SHA-256 and every run against its event; exit 4 on any problem.\n"
+          "           SHA-256, every run against its event, and each transfer file still\n"
+          "           under DIR against its recorded SHA-256; exit 4 on any problem.\n"
           "           Prints the last event's hash: write it down outside the ledger\n"
           "  export   write the event log as JSON Lines to standard output\n"
           "\n"
@@ -55,10 +58,54 @@ static bool parse_anchor(const char *s, ledger_anchor *an)
     return true;
 }
 
+/* Each transfer file recorded in the ledger that is still under OUT against
+ * its recorded SHA-256: a changed file is a problem; a missing one (moved to
+ * the bank's upload folder, archived elsewhere) is reported, not counted.
+ * Returns the number of problems, or -1 if the ledger could not be read. */
+static int verify_transfer_files(ledger *lg, const char *out_dir, int64_t *checked)
+{
+    arena a = ARENA_INIT;
+    ledger_transfer *t;
+    size_t n;
+    int problems = 0;
+    *checked = 0;
+    if (ledger_transfers(lg, &a, &t, &n) != LEDGER_OK) {
+        arena_release(&a);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *path = arena_printf(&a, "%s/%s", out_dir, t[i].file ? t[i].file : "?"), *data;
+        size_t len;
+        if (fs_read_file(path, &data, &len) != 0) {
+            printf("transfer file %s (event %lld): not present under %s (%s), not checked\n",
+                   t[i].file, (long long)t[i].event_seq, out_dir, fs_strerror(errno));
+            continue;
+        }
+        char sha[SHA256_HEX_LEN + 1];
+        hash_sha256_hex(data, len, sha);
+        free(data);
+        ++*checked;
+        if (!t[i].sha256 || strcmp(sha, t[i].sha256)) {
+            printf("transfer file %s (event %lld): SHA-256 %s differs from the recorded %s "
+                   "(the file was changed after it was written)\n",
+                   t[i].file, (long long)t[i].event_seq, sha, t[i].sha256 ? t[i].sha256 : "-");
+            problems++;
+        }
+    }
+    arena_release(&a);
+    return problems;
+}
+
 static int audit_verify(ledger *lg, const audit_opts *o)
 {
     ledger_counts c;
     int problems = ledger_verify(lg, stdout, &c);
+    int64_t n_transfer = 0;
+    int transfer_problems = problems < 0 ? 0 : verify_transfer_files(lg, o->out_dir, &n_transfer);
+    if (transfer_problems < 0)
+        problems = -1;
+    else if (problems >= 0)
+        problems += transfer_problems;
     int anchor_problems = problems < 0 ? 0 : ledger_verify_anchors(lg, o->anchors, o->n_anchors,
                                                                     stdout);
     if (anchor_problems < 0)
@@ -77,6 +124,8 @@ static int audit_verify(ledger *lg, const audit_opts *o)
         return EXIT_DIFFERENT;
     }
     printf("ledger OK: %lld events, %lld blobs verified", (long long)c.events, (long long)c.blobs);
+    if (n_transfer)
+        printf(", %lld transfer file%s", (long long)n_transfer, n_transfer == 1 ? "" : "s");
     if (o->n_anchors)
         printf(", %zu anchor%s matched", o->n_anchors, o->n_anchors == 1 ? "" : "s");
     printf("\nlast event: --anchor %lld:%s\n", (long long)c.head_seq, c.head_hash);

@@ -89,6 +89,14 @@ int restore_mark_published(const char *final_dir, const char *marker);
  * prefixed by who.  EXIT_OK, or an exit code after a message. */
 int restore_month(const cli_paths *paths, struct ledger *lg, claim_month m, const char *who,
                   bool force);
+/* Hard-links (or copies) every transfer-*.txt of from_dir into to_dir, so
+ * a republished OUT/M or OUT/settlement-FY keeps the transfer files already
+ * written (src/cli/transfer.c).  0, or -1 with errno. */
+int transfer_keep_files(const char *from_dir, const char *to_dir);
+/* Writes into dir the month's transfer files from the bytes the ledger kept
+ * (kasan restore rebuilding OUT/M).  EXIT_OK, or an exit code after a message. */
+int transfer_restore_files(struct ledger *lg, const char *month, const char *dir,
+                           const char *who);
 /* Removes OUT/.M.staging-PID and OUT/M.old-PID of dead processes. */
 void restore_clean_leftovers(const cli_paths *paths, const char *mon, const char *who);
 

@@ -161,6 +161,8 @@ static int rebuild(ledger *lg, const ledger_run *r, claim_month m, const char *s
         if (run_write_outputs(true, &run, &bv, &meta, stage) != 0)
             rc = EXIT_INTERNAL;
     }
+    if (rc == EXIT_OK) /* the bank transfer files of the month, from the ledger */
+        rc = transfer_restore_files(lg, r->month, stage, who);
     if (rc == EXIT_OK && run.total != r->total_yen) {
         fprintf(stderr, "%s: run %s recomputes to a different total; see kasan replay\n", who,
                 r->run_id);

@@ -185,6 +185,8 @@ int run_publish(const char *stage, const char *final_dir, const char *marker)
     char old[4200];
     snprintf(old, sizeof old, "%s.old-%ld", final_dir, (long)getpid());
     bool had = fs_exists(final_dir);
+    if (had && transfer_keep_files(final_dir, stage) != 0) /* bank transfer files stay */
+        return -1;
     if (had && rename(final_dir, old) != 0)
         return -1;
     if (rename(stage, final_dir) != 0) {

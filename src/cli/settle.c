@@ -311,6 +311,8 @@ static int publish(const char *stage, const char *final_dir)
     char old[4200];
     snprintf(old, sizeof old, "%s.old-%ld", final_dir, (long)getpid());
     bool had = fs_exists(final_dir);
+    if (had && transfer_keep_files(final_dir, stage) != 0) /* bank transfer files stay */
+        return -1;
     if (had && rename(final_dir, old) != 0)
         return -1;
     if (rename(stage, final_dir) != 0) {

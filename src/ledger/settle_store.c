@@ -399,3 +399,38 @@ int ledger_settle_current(ledger *lg, int fy, arena *a, ledger_settlement *out)
         rc = read_body(lg, seq, a, out);
     return ledger_tx_end(lg, rc);
 }
+
+static int seq_of_id(ledger *lg, const char *settle_id, int64_t *seq)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg, "SELECT seq FROM events WHERE action IN ('settle', "
+                                "'settle_supersede') AND json_valid(payload) AND "
+                                "json_extract(payload, '$.settle_id') = ? ORDER BY seq DESC "
+                                "LIMIT 1", &st);
+    if (rc)
+        return rc;
+    ledger_bind_text(st, 1, settle_id);
+    int step = sqlite3_step(st);
+    *seq = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading settlements");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ledger_settle_get(ledger *lg, const char *settle_id, arena *a, ledger_settlement *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = ledger_tx_begin(lg, false);
+    if (rc)
+        return rc;
+    int64_t seq = 0;
+    rc = seq_of_id(lg, settle_id, &seq);
+    if (!rc && !seq)
+        rc = ledger_fail(lg, LEDGER_NOT_FOUND, "no settlement %s", settle_id);
+    if (!rc)
+        rc = read_header(lg, seq, a, out);
+    if (!rc)
+        rc = read_body(lg, seq, a, out);
+    return ledger_tx_end(lg, rc);
+}

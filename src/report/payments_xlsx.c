@@ -43,7 +43,7 @@ static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
     xw_formats *f = &x->f;
     const lxw_col_t np = (lxw_col_t)run->n_programs;
     const lxw_col_t c_prog = 3, c_total = c_prog + np, c_bank = c_total + 1;
-    const lxw_col_t last = c_bank + 4;
+    const lxw_col_t last = c_bank + 6; /* + 金融機関コード, 支店コード (SPEC 7) */
 
     worksheet_set_column(ws, 0, 0, 10, NULL);
     worksheet_set_column(ws, 1, 1, 28, NULL);
@@ -54,6 +54,7 @@ static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
     worksheet_set_column(ws, c_bank + 2, c_bank + 2, 6, NULL);
     worksheet_set_column(ws, c_bank + 3, c_bank + 3, 10, NULL);
     worksheet_set_column(ws, c_bank + 4, c_bank + 4, 34, NULL);
+    worksheet_set_column(ws, c_bank + 5, c_bank + 6, 10, NULL);
 
     char ml[64], title[256];
     fmt_month_wareki(run->month, ml, sizeof ml);
@@ -61,7 +62,8 @@ static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
     worksheet_set_row(ws, 0, 24, NULL);
     xw_text(x, ws, 0, 0, title, f->title);
 
-    static const char *const bank_hdr[] = {"金融機関", "支店", "種別", "口座番号", "口座名義"};
+    static const char *const bank_hdr[] = {"金融機関", "支店", "種別", "口座番号", "口座名義",
+                                           "金融機関コード", "支店コード"};
     worksheet_set_row(ws, 1, 30, NULL);
     xw_text(x, ws, 1, 0, "施設番号", f->header);
     xw_text(x, ws, 1, 1, "施設名", f->header);
@@ -69,7 +71,7 @@ static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
     for (lxw_col_t p = 0; p < np; p++)
         xw_text(x, ws, 1, c_prog + p, run->programs[p]->title, f->header);
     xw_text(x, ws, 1, c_total, "合計", f->header);
-    for (lxw_col_t i = 0; i < 5; i++)
+    for (lxw_col_t i = 0; i < 7; i++)
         xw_text(x, ws, 1, c_bank + i, bank_hdr[i], f->header);
 
     size_t paid = 0;
@@ -100,6 +102,8 @@ static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
         xw_text(x, ws, r, c_bank + 2, fmt_account_type(n->account_type), f->text_c);
         xw_text(x, ws, r, c_bank + 3, n->account_number, f->text);
         xw_text(x, ws, r, c_bank + 4, n->account_holder, f->text);
+        xw_text(x, ws, r, c_bank + 5, n->bank_code, f->text_c); /* blank where the registry */
+        xw_text(x, ws, r, c_bank + 6, n->branch_code, f->text_c); /* has no code */
         r++;
     }
 
@@ -113,7 +117,7 @@ static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
     for (lxw_col_t p = 0; p < np; p++)
         xw_whole(x, ws, r, c_prog + p, sum[p], f->yen_total);
     xw_whole(x, ws, r, c_total, total, f->yen_total);
-    for (lxw_col_t i = 0; i < 5; i++)
+    for (lxw_col_t i = 0; i < 7; i++)
         xw_blank(x, ws, r, c_bank + i, f->total_label);
 
     worksheet_activate(ws);

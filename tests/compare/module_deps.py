@@ -26,9 +26,9 @@ HEADER = {"arena": "core", "strbuf": "core", "diag": "core", "num": "core", "dat
           "rule_value": "expr", "claim_line": "expr", "budget": "budget",
           "csv": "intake", "intake": "intake", "xlsx": "intake", "schema": "intake",
           "forms": "intake", "actuals": "intake",
-          "rules": "rules", "ledger": "ledger", "ledger_settle": "ledger",
+          "rules": "rules", "ledger": "ledger", "ledger_settle": "ledger", "ledger_transfer": "ledger",
           "engine": "engine", "settle": "engine", "report": "report",
-          "report_settle": "report", "cli": "cli"}
+          "report_settle": "report", "report_transfer": "report", "cli": "cli"}
 INC = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 

@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover
 SHEETS = ["支払一覧", "明細", "不支給", "予算", "検証"]
 LIST_FIXED = ["施設番号", "施設名", "運営法人"]
 BANK = ["金融機関", "支店", "種別", "口座番号", "口座名義"]
+BANK_CODES = ["金融機関コード", "支店コード"]  # SPEC 7: blank where the registry has none
 DETAIL_FIXED = ["区分", "施設番号", "施設名", "参照番号", "入力行", "制度", "規則版", "医療的ケア",
                 "在籍日数", "月日数", "資格", "雇用形態", "勤務時間", "対象経費", "その他収入"]
 REJ_HDR = ["入力ファイル", "行", "施設番号", "施設名", "参照番号", "理由コード", "理由"]
@@ -159,6 +160,14 @@ def main():
     c_total = hdr.index("合計")
     if hdr[c_total + 1:c_total + 6] != BANK:
         fail(f"支払一覧: bank columns {hdr[c_total + 1:]}")
+    if hdr[c_total + 6:c_total + 8] != BANK_CODES:
+        fail(f"支払一覧: bank code columns {hdr[c_total + 6:]}")
+    for r in rows[2:]:
+        if r[0] and not str(r[0]).startswith("合計"):
+            for v, width in zip(r[c_total + 6:c_total + 8], (4, 3)):
+                if v not in (None, "") and not (isinstance(v, str) and len(v) == width
+                                                and v.isdigit()):
+                    fail(f"支払一覧: {r[0]}: bank/branch code {v!r} is not {width} digits")
     titles = hdr[3:c_total]
     prog_ids = []
     for t in titles:
