@@ -159,6 +159,12 @@ int run_write_outputs(bool workbooks, const month_run *run, const budget_view *b
             snprintf(path, sizeof path, "%s/statements/%s.xlsx", dir, run->nurseries[i].nursery->id);
             rc = report_statement_xlsx(run, &run->nurseries[i], meta, path, err, sizeof err);
         }
+        if (rc == 0)
+            rc = report_correction_statements(run, meta, dir, err, sizeof err);
+    }
+    if (rc == 0 && meta->correction) {
+        snprintf(path, sizeof path, "%s/corrections.csv", dir);
+        rc = report_corrections_csv(run, meta->correction, path, err, sizeof err);
     }
     /* last: the run id says the directory is complete and whose it is */
     if (rc == 0) {
@@ -240,6 +246,34 @@ static void print_summary(const run_opts *o, const month_run *run, const budget_
     printf("  wrote %s/\n", dir);
 }
 
+/* A correction (修正, SPEC 6.1): the differences from the month's current run
+ * go into the outputs (meta->correction) and the ledger is asked to supersede
+ * exactly that run.  No current run: nothing to show, and the ledger refuses. */
+static int correction_of(const month_run *run, ledger *lg, const char *reason, arena *a,
+                         run_correction *c, run_meta *meta)
+{
+    char mon[8];
+    month_format(run->month, mon);
+    ledger_run cur;
+    int st = ledger_month_current(lg, mon, a, &cur);
+    if (st == LEDGER_NOT_FOUND)
+        return EXIT_OK;
+    if (st != LEDGER_OK) {
+        fprintf(stderr, "kasan run: cannot read the finalized run of %s: %s\n", mon,
+                ledger_errmsg(lg));
+        return EXIT_INTERNAL;
+    }
+    ledger_correction *rows;
+    size_t n;
+    if (engine_corrections(run, cur.payments, cur.n_payments, a, &rows, &n) != 0) {
+        fprintf(stderr, "kasan run: out of memory\n");
+        return EXIT_INTERNAL;
+    }
+    *c = (run_correction){cur.run_id, reason, rows, n};
+    meta->correction = c;
+    return EXIT_OK;
+}
+
 static void fill_ledger_request(const month_run *run, const run_opts *o, const run_meta *meta,
                                 arena *a, ledger_finalize_req *rq)
 {
@@ -282,6 +316,8 @@ static void fill_ledger_request(const month_run *run, const run_opts *o, const r
     rq->over_budget_reason = o->over_budget_reason;
     rq->supersede = o->supersede;
     rq->reason = o->reason;
+    if (meta->correction) /* the run whose differences the outputs show */
+        rq->expect_superseded = meta->correction->superseded_run_id;
 }
 
 static int finalize(const run_opts *o, const month_run *run, const run_meta *meta, ledger *lg,
@@ -406,7 +442,10 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     if (rc == EXIT_OK && !o->finalize)
         rc = refuse_if_finalized(lg, mon);
     clock_now_iso(created);
-    run_meta meta = {cli_run_id(&run, created, &a), created, 0, o->finalize, KASAN_VERSION};
+    run_meta meta = {cli_run_id(&run, created, &a), created, 0, o->finalize, KASAN_VERSION, NULL};
+    run_correction corr = {0};
+    if (rc == EXIT_OK && o->finalize && o->supersede && lg)
+        rc = correction_of(&run, lg, o->reason, &a, &corr, &meta);
     if (!o->issue_date || !date_parse_iso(o->issue_date, strlen(o->issue_date), &meta.issue_date))
         date_parse_iso(created, 10, &meta.issue_date);
     budget_view bv;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corrections.h"
 #include "formats.h"
 #include "kasan/report.h"
 
@@ -731,6 +732,7 @@ int report_payments_xlsx(const month_run *run, const budget_view *bv, const run_
     if (xw_open(&x, path, true, err, errsz) != 0)
         return -1;
     sheet_list(&x, run, meta);
+    corr_sheet(&x, run, meta); /* a correction's 修正差額 (SPEC 6.1), else nothing */
     sheet_detail(&x, run, meta);
     sheet_rejections(&x, run, meta);
     sheet_budget(&x, run, bv, meta);
