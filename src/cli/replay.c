@@ -124,6 +124,46 @@ static size_t compare(const month_run *run, const ledger_run *r)
     return diffs;
 }
 
+/* A correction (修正, SPEC 6.1): the differences recorded by run r against
+ * those of the recomputed run and the payments of the run r superseded;
+ * prints them and returns the number of rows that differ. */
+static size_t compare_corrections(ledger *lg, const month_run *run, const ledger_run *r,
+                                  arena *a)
+{
+    ledger_run *runs, *old = NULL;
+    size_t n_runs, n_rec, n_now;
+    ledger_correction *rec, *now;
+    if (ledger_runs(lg, r->month, a, &runs, &n_runs) != LEDGER_OK ||
+        ledger_corrections(lg, r->run_id, a, &rec, &n_rec) != LEDGER_OK) {
+        printf("  DIFFERENT corrections: cannot be read: %s\n", ledger_errmsg(lg));
+        return 1;
+    }
+    for (size_t i = 0; i < n_runs; i++)
+        if (!strcmp(runs[i].run_id, r->supersedes))
+            old = &runs[i];
+    if (!old || engine_corrections(run, old->payments, old->n_payments, a, &now, &n_now) != 0) {
+        printf("  DIFFERENT corrections: superseded run %s cannot be read\n", r->supersedes);
+        return 1;
+    }
+    printf("  correction (修正) of run %s: %s\n", r->supersedes,
+           r->supersede_reason ? r->supersede_reason : "");
+    size_t diffs = n_rec != n_now;
+    for (size_t i = 0; i < n_rec; i++) {
+        const ledger_correction *c = &rec[i], *k = i < n_now ? &now[i] : NULL;
+        char b1[CLI_YEN_LEN], b2[CLI_YEN_LEN], b3[CLI_YEN_LEN];
+        bool same = k && !strcmp(c->nursery_id, k->nursery_id) && !strcmp(c->program, k->program) &&
+                    c->paid_yen == k->paid_yen && c->corrected_yen == k->corrected_yen;
+        diffs += !same;
+        printf("  %s %s %s: paid %s, corrected %s, difference %s\n",
+               same ? "correction" : "DIFFERENT correction", c->nursery_id, c->program,
+               cli_yen(c->paid_yen, false, b1), cli_yen(c->corrected_yen, false, b2),
+               cli_yen(c->difference_yen, true, b3));
+    }
+    printf("  %zu corrections recorded, %s\n", n_rec,
+           diffs ? "DIFFERENT from the recomputation" : "identical when recomputed");
+    return diffs;
+}
+
 static int replay(const cli_paths *paths, claim_month m)
 {
     arena a = ARENA_INIT;
@@ -163,7 +203,10 @@ static int replay(const cli_paths *paths, claim_month m)
     if (rc == EXIT_OK) {
         printf("replay %s: run %s finalized %s by %s, from %zu archived files\n", mon, r.run_id,
                r.created, r.actor, r.n_files);
-        rc = compare(&run, &r) ? EXIT_DIFFERENT : EXIT_OK;
+        size_t diffs = compare(&run, &r);
+        if (r.supersedes)
+            diffs += compare_corrections(lg, &run, &r, &a);
+        rc = diffs ? EXIT_DIFFERENT : EXIT_OK;
         printf("replay %s: %s\n", mon, rc == EXIT_OK ? "identical to what was paid"
                                                      : "DIFFERS from what was paid");
     }

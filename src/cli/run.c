@@ -366,6 +366,18 @@ static int finalize(const run_opts *o, const month_run *run, const run_meta *met
     return rc;
 }
 
+/* 修正: how many rows changed and what is paid or asked back (SPEC 6.1). */
+static void print_correction(const run_correction *c)
+{
+    int64_t plus = 0, minus = 0; /* within one month's amounts */
+    for (size_t i = 0; i < c->n; i++)
+        *(c->rows[i].difference_yen > 0 ? &plus : &minus) += c->rows[i].difference_yen;
+    char b1[CLI_YEN_LEN], b2[CLI_YEN_LEN], b3[CLI_YEN_LEN];
+    printf("  correction of run %s: %zu nursery-program rows changed, 追給 %s yen, 返還 %s yen, "
+           "net %s yen (corrections.csv)\n", c->superseded_run_id, c->n, cli_yen(plus, false, b1),
+           cli_yen(-minus, false, b2), cli_yen(plus + minus, true, b3));
+}
+
 static void print_finalized(const ledger_finalize_res *res)
 {
     printf("  finalized in the ledger: event %lld%s%s\n", (long long)res->event_seq,
@@ -472,6 +484,8 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
         fs_remove_tree(stage);
     else if (!o->quiet) {
         print_summary(o, &run, &bv, meta.run_id, final_dir);
+        if (meta.correction)
+            print_correction(meta.correction);
         if (o->finalize)
             print_finalized(&fres);
     }

@@ -138,6 +138,9 @@ static void formats_init(lxw_workbook *wb, xw_formats *f)
     format_set_num_format(f->sdyen_total, dsyen);
     format_set_bold(f->sdyen_total);
     format_set_bg_color(f->sdyen_total, GREY);
+    f->plain_wrap = fmt_new(wb, false);
+    format_set_text_wrap(f->plain_wrap);
+    format_set_align(f->plain_wrap, LXW_ALIGN_VERTICAL_TOP);
 }
 
 int xw_open(xw *x, const char *path, bool constant_memory, char *err, size_t errsz)

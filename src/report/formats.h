@@ -49,6 +49,7 @@ typedef struct xw_formats {
     lxw_format *dyen_total; /* the same, bold, shaded */
     lxw_format *sdyen;      /* statement: a difference with 円, +/△ */
     lxw_format *sdyen_total;/* the same, bold, shaded */
+    lxw_format *plain_wrap; /* text without border, wrapped, top-aligned */
 } xw_formats;
 
 typedef struct xw {

@@ -347,10 +347,15 @@ static void statement_correction(stmt *s, const run_correction *c, size_t first,
                  grouped);
     else
         snprintf(buf, sizeof buf, "事業間の振替のみで、支払額の合計に差額はありません。");
+    spacer(s);
+    worksheet_set_row(s->ws, s->r, 18, NULL);
     xw_merge(x, s->ws, s->r++, 0, last, buf, f->subtitle);
     snprintf(buf, sizeof buf, "修正の理由：%s", c->reason ? c->reason : "");
-    worksheet_set_row(s->ws, s->r, 30, NULL);
-    xw_merge(x, s->ws, s->r++, 0, last, buf, f->note_wrap);
+    size_t chars = 0; /* about 60 characters a line at this width, as rule_note */
+    for (const char *ch = buf; *ch; ch++)
+        chars += ((unsigned char)*ch & 0xC0) != 0x80;
+    worksheet_set_row(s->ws, s->r, 14 * (1 + (double)(chars / 55)), NULL);
+    xw_merge(x, s->ws, s->r++, 0, last, buf, f->plain_wrap);
 }
 
 /* 振込先: the nursery's bank account as registered. */
