@@ -261,4 +261,28 @@ int ledger_verify_anchors(ledger *lg, const ledger_anchor *anchors, size_t n, FI
  * prev_hash, hash; keys sorted.  Returns a ledger_status. */
 int ledger_export_jsonl(ledger *lg, FILE *out);
 
+/* An event as people read it (kasan audit report): its fields and its
+ * payload flattened into leaves, whatever the kind.  key is the leaf's path
+ * in the payload without "$." ("supersede.corrections[0].paid_yen"); value
+ * its text (numbers in decimal); null leaves are left out.  A payload that
+ * is not JSON (tampered) is one leaf "payload" with the stored text. */
+typedef struct ledger_leaf {
+    const char *key, *value;
+} ledger_leaf;
+
+typedef struct ledger_event {
+    int64_t seq;
+    const char *time, *actor, *action, *hash;
+    const char *month;       /* payload.month, NULL if none */
+    int settlement_fy;       /* payload.settlement, else payload.fiscal_year; 0 if none */
+    ledger_leaf *leaves;     /* in payload order */
+    size_t n_leaves, cap_leaves;
+} ledger_event;
+
+/* The events of fiscal year fy, oldest first: those whose month falls in it,
+ * or whose settlement / fiscal_year is fy, and those about no year at all. */
+int ledger_events_fy(ledger *lg, int fy, arena *a, ledger_event **out, size_t *n);
+/* The value of leaf key of e, or NULL. */
+const char *ledger_event_leaf(const ledger_event *e, const char *key);
+
 #endif

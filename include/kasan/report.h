@@ -54,6 +54,31 @@ int report_corrections_csv(const month_run *run, const run_correction *c, const 
 int report_correction_statements(const month_run *run, const run_meta *meta, const char *dir,
                                  char *err, size_t errsz);
 
+/* The auditor's year (kasan audit report, 監査報告): the fiscal year's events
+ * with their payloads, the ledger's verification and each finalized month's
+ * replay, as collected by the command; all borrowed. */
+typedef struct audit_replay {
+    const char *month, *run_id;
+    int result;             /* 0 identical, 1 differs, 2 could not be recomputed */
+    const char *detail;     /* what replay printed */
+} audit_replay;
+
+typedef struct audit_book {
+    int fiscal_year;
+    const char *ledger_path, *created;
+    const ledger_event *events;
+    size_t n_events;
+    int verify_problems;    /* problems found by audit verify (-1: not readable) */
+    const char *verify_text;/* its report lines */
+    ledger_counts counts;   /* what it checked */
+    const audit_replay *replays;
+    size_t n_replays;
+} audit_book;
+
+/* DIR/audit-FY.xlsx: 事象一覧 (one row per event), 事象の内容 (every payload
+ * leaf), 検証, アンカー, 再計算; A4 landscape, filters, frozen headers. */
+int report_audit_xlsx(const audit_book *b, const char *path, char *err, size_t errsz);
+
 /* One line of a what-if comparison (kasan diff): a nursery × program under
  * rule set A and rule set B (version NULL when the program is not in force). */
 typedef struct diff_row {

@@ -141,6 +141,14 @@ static void formats_init(lxw_workbook *wb, xw_formats *f)
     f->plain_wrap = fmt_new(wb, false);
     format_set_text_wrap(f->plain_wrap);
     format_set_align(f->plain_wrap, LXW_ALIGN_VERTICAL_TOP);
+    f->wrap = fmt_new(wb, true);
+    format_set_text_wrap(f->wrap);
+    format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
+    f->mono = fmt_new(wb, true);
+    format_set_font_name(f->mono, "Courier New");
+    format_set_font_size(f->mono, 7);
+    format_set_text_wrap(f->mono);
+    format_set_align(f->mono, LXW_ALIGN_VERTICAL_TOP);
 }
 
 int xw_open(xw *x, const char *path, bool constant_memory, char *err, size_t errsz)

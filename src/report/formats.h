@@ -50,6 +50,8 @@ typedef struct xw_formats {
     lxw_format *sdyen;      /* statement: a difference with 円, +/△ */
     lxw_format *sdyen_total;/* the same, bold, shaded */
     lxw_format *plain_wrap; /* text without border, wrapped, top-aligned */
+    lxw_format *wrap;       /* bordered text, wrapped, top-aligned */
+    lxw_format *mono;       /* bordered, small monospace: hashes */
 } xw_formats;
 
 typedef struct xw {
