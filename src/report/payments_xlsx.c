@@ -378,16 +378,8 @@ static void sheet_detail(xw *x, const month_run *run, const run_meta *meta)
 
 static const char *nursery_name(const month_run *run, const char *id)
 {
-    if (!id)
-        return NULL;
-    int32_t pos = -1;
-    if (run->reg.index_cap)
-        pos = registry_find(&run->reg, id, strlen(id));
-    else
-        for (size_t i = 0; i < run->reg.n && pos < 0; i++)
-            if (!strcmp(run->reg.v[i].id, id))
-                pos = (int32_t)i;
-    return pos >= 0 ? run->reg.v[pos].name : NULL;
+    const nursery *n = fmt_nursery_find(run, id); /* the one registry lookup of src/report */
+    return n ? n->name : NULL;
 }
 
 static void sheet_rejections(xw *x, const month_run *run, const run_meta *meta)
