@@ -338,6 +338,10 @@ static int finalize(const run_opts *o, const month_run *run, const run_meta *met
                         "  To pay anyway, give the reason (補正予算・流用): "
                         "--over-budget-reason TEXT\n", rq.month, b2, b1, rq.budget.line_id, b3);
         rc = EXIT_REFUSED;
+    } else if (st == LEDGER_ALREADY_FINALIZED && o->supersede) {
+        /* another correction became current after this one read the paid run */
+        fprintf(stderr, "kasan run: %s\n", ledger_errmsg(lg));
+        rc = EXIT_REFUSED;
     } else if (st == LEDGER_ALREADY_FINALIZED) {
         fprintf(stderr, "kasan run: %s is already finalized; a correction is --finalize "
                         "--supersede --reason TEXT\n", rq.month);
