@@ -235,6 +235,42 @@ ws = wb["事象の内容"]
 keys = {(r[0].value, r[3].value): r[4].value for r in ws.iter_rows(min_row=5)}
 assert keys[(3, "supersede.corrections[1].difference_yen")] == "-133000", keys
 PYEOF
+# kinds written by other commands, or later: a transfer event (SPEC 7, as the
+# transfer command records it) and a kind no kasan knows yet, appended with
+# their hashes like ledger_event_hash; the report shows both from their
+# payloads alone
+$PY - "$OUT2/ledger.sqlite" <<'PYEOF' && pass "events of other kinds appended" || fail "append events" "see above"
+import hashlib, json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+def append(action, payload):
+    seq, prev = db.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+    seq += 1
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    ev = {"action": action, "actor": "suzuki", "payload": text, "prev_hash": prev, "seq": seq,
+          "time": "2025-06-12T09:00:00Z"}
+    h = hashlib.sha256(json.dumps(ev, sort_keys=True, separators=(",", ":"),
+                                  ensure_ascii=False).encode()).hexdigest()
+    db.execute("INSERT INTO events(seq, time, actor, action, payload, prev_hash, hash)"
+               " VALUES (?,?,?,?,?,?,?)", (seq, ev["time"], "suzuki", action, text, prev, h))
+append("transfer", {"count": 3, "file": "transfer-2025-05-2.txt", "month": "2025-05",
+                    "settlement": None, "sha256": "ab" * 32, "total_yen": 75806})
+append("notice_sent", {"month": "2025-05", "nursery_id": "P023", "reason": "郵送"})
+append("notice_sent", {"month": "2024-05", "nursery_id": "P023"})  # FY2024: not in the report
+db.commit()
+PYEOF
+kasan audit report --fy 2025 --out "$OUT2"
+expect_rc 0 "audit report with events of other kinds"
+$PY - "$OUT2/audit-2025.xlsx" <<'PYEOF' && pass "other kinds shown from their payloads" || fail "other kinds" "see above"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["事象一覧"]
+rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
+assert [r[0] for r in rows] == [1, 2, 3, 4, 5], [r[0] for r in rows]
+t = rows[3]
+assert t[3] == "振込ファイル\ntransfer" and t[4] == "2025-05" and t[6] == 75806, t
+assert t[9] == "transfer-2025-05-2.txt" and t[10] == "ab" * 32, t
+u = rows[4]
+assert u[3] == "その他\nnotice_sent" and u[7] == "reason：郵送", u
+PYEOF
 # a tampered ledger: verification fails, and the report says so (exit 4)
 sqlite3 "$OUT2/ledger.sqlite" "DROP TRIGGER payments_no_update; UPDATE payments SET amount_yen = 1 WHERE nursery_id = 'P002'" 2>/dev/null
 kasan audit report --fy 2025 --out "$OUT2"
