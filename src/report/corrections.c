@@ -1,56 +1,13 @@
-/* corrections: a correction (修正, SPEC 6.1) in the month's outputs —
- * corrections.csv, the 修正差額 sheet of payments.xlsx, and the statements
- * of nurseries no longer paid (so they learn of the 返還).  The 修正 block of
- * a statement is drawn in statement_xlsx.c from corr_nursery_rows.  Not here:
- * the figures (src/engine/correct.c) and their record (the ledger). */
+/* corrections: a correction (修正, SPEC 6.1) in the month's workbooks — the
+ * 修正差額 sheet of payments.xlsx, and the statements of nurseries no longer
+ * paid (so they learn of the 返還).  The 修正 block of a statement is drawn in
+ * statement_xlsx.c from corr_nursery_rows; corrections.csv is written with
+ * the other CSVs (payments_csv.c).  Not here: the figures
+ * (src/engine/correct.c) and their record (the ledger). */
 #include "corrections.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "kasan/fsutil.h"
-#include "kasan/strbuf.h"
-
-static void corr_csv_put(strbuf *sb, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        sb_adds(sb, s);
-        return;
-    }
-    sb_addc(sb, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            sb_addc(sb, '"');
-        sb_addc(sb, *s);
-    }
-    sb_addc(sb, '"');
-}
-
-int report_corrections_csv(const month_run *run, const run_correction *c, const char *path,
-                           char *err, size_t errsz)
-{
-    strbuf sb;
-    sb_init(&sb);
-    sb_adds(&sb, "month,nursery_id,program,paid_yen,corrected_yen,difference_yen\n");
-    char mon[8];
-    month_format(run->month, mon);
-    for (size_t i = 0; i < c->n; i++) {
-        const ledger_correction *r = &c->rows[i];
-        sb_adds(&sb, mon);
-        sb_addc(&sb, ',');
-        corr_csv_put(&sb, r->nursery_id);
-        sb_addc(&sb, ',');
-        corr_csv_put(&sb, r->program);
-        sb_addf(&sb, ",%lld,%lld,%lld\n", (long long)r->paid_yen, (long long)r->corrected_yen,
-                (long long)r->difference_yen);
-    }
-    int rc = fs_write_atomic(path, sb.buf, sb.len);
-    if (rc != 0)
-        snprintf(err, errsz, "cannot write %s: %s", path, strerror(errno));
-    sb_release(&sb);
-    return rc;
-}
 
 size_t corr_nursery_rows(const run_correction *c, const char *id, size_t *first)
 {
