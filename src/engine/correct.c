@@ -2,7 +2,7 @@
  * rows against the rows paid under the run it supersedes, one row per
  * nursery × program whose amount changed (to or from 0 included).  Not here:
  * recording them (the ledger derives the same rows from its own tables,
- * ledger_corrections) and showing them (src/report/corrections.c). */
+ * ledger_corrections) and showing them (src/report/corrections.c, payments_csv.c). */
 #include <stdlib.h>
 #include <string.h>
 
