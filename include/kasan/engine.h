@@ -16,6 +16,7 @@
 #include "kasan/arena.h"
 #include "kasan/diag.h"
 #include "kasan/intake.h"
+#include "kasan/ledger.h"
 #include "kasan/rules.h"
 
 #define ENGINE_MAX_PROGRAMS RULES_MAX_PROGRAMS
@@ -114,5 +115,13 @@ bool engine_payment_at(const month_run *run, size_t i, size_t p, payment_row *ro
 bool engine_payment_next(const month_run *run, payment_row *row);
 /* The month's payment rows count. */
 size_t engine_payment_count(const month_run *run);
+
+/* A correction (修正, SPEC 6.1) in figures: the run's payment rows against
+ * paid[] (the payment rows of the run it supersedes), one row per nursery ×
+ * program whose amount differs, sorted by nursery_id then program (byte
+ * order, as the ledger sorts them).  Rows live in arena a; their strings are
+ * borrowed from the run and from paid[].  0, or -1 when out of memory. */
+int engine_corrections(const month_run *run, const ledger_payment *paid, size_t n_paid, arena *a,
+                       ledger_correction **out, size_t *n);
 
 #endif

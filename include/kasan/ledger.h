@@ -37,8 +37,9 @@
  *
  * Schema (version 1): meta(key, value); runs; run_programs; payments; blobs;
  * run_files; events.  See src/ledger/store.c for the DDL.  Event actions:
- * "finalize" and "supersede" (each records a run), "refuse" (a refused
- * finalization, no run). */
+ * "finalize" and "supersede" (each records a run; a supersede payload's
+ * "supersede" object lists the corrections: paid / corrected / difference per
+ * nursery and program), "refuse" (a refused finalization, no run). */
 #ifndef KASAN_LEDGER_H
 #define KASAN_LEDGER_H
 #include <stdbool.h>
@@ -125,6 +126,10 @@ typedef struct ledger_finalize_req {
                                      * when the month does go over the line */
     bool supersede;              /* a correction (修正) of the current run */
     const char *reason;          /* required when supersede */
+    const char *expect_superseded; /* supersede: the run the correction was computed
+                                    * against (its differences are in the outputs);
+                                    * refused (LEDGER_ALREADY_FINALIZED) when another
+                                    * run became current meanwhile.  NULL: not checked */
 } ledger_finalize_req;
 
 typedef struct ledger_finalize_res {
@@ -159,6 +164,16 @@ typedef struct ledger_run {
     ledger_file *files;              /* sorted by role, name; data NULL */
     size_t n_files;
 } ledger_run;
+
+/* A correction (修正, SPEC 6.1): one nursery × program whose amount differs
+ * between a superseded run and the run that supersedes it.  paid_yen is what
+ * the superseded run paid (0 if it paid nothing), corrected_yen the new
+ * amount (0 if nothing any more), difference_yen = corrected − paid (差額:
+ * 追給 when positive, 返還 when negative). */
+typedef struct ledger_correction {
+    const char *nursery_id, *program;
+    int64_t paid_yen, corrected_yen, difference_yen;
+} ledger_correction;
 
 /* A month of a fiscal year that has a current run (budget execution). */
 typedef struct ledger_month_sum {
@@ -232,6 +247,12 @@ int ledger_fy_months(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_
 int ledger_month_current(ledger *lg, const char *month, arena *a, ledger_run *out);
 /* Every run of month, superseded ones included, oldest first. */
 int ledger_runs(ledger *lg, const char *month, arena *a, ledger_run **out, size_t *n);
+/* The corrections recorded by run run_id (a superseding run): its payments
+ * against the run it superseded, sorted by nursery_id then program (byte
+ * order); n = 0 for a run that supersedes nothing.  The same rows are in the
+ * "supersede" event's payload (supersede.corrections). */
+int ledger_corrections(ledger *lg, const char *run_id, arena *a, ledger_correction **out,
+                       size_t *n);
 /* A stored file's bytes (malloc'd, NUL-terminated beyond len); re-hashes them
  * and returns LEDGER_CORRUPT on mismatch. */
 int ledger_blob_get(ledger *lg, const char *sha256, char **data, size_t *len);
@@ -248,5 +269,29 @@ int ledger_verify_anchors(ledger *lg, const ledger_anchor *anchors, size_t n, FI
 /* The event log as JSON Lines: seq, time, actor, action, payload (an object),
  * prev_hash, hash; keys sorted.  Returns a ledger_status. */
 int ledger_export_jsonl(ledger *lg, FILE *out);
+
+/* An event as people read it (kasan audit report): its fields and its
+ * payload flattened into leaves, whatever the kind.  key is the leaf's path
+ * in the payload without "$." ("supersede.corrections[0].paid_yen"); value
+ * its text (numbers in decimal); null leaves are left out.  A payload that
+ * is not JSON (tampered) is one leaf "payload" with the stored text. */
+typedef struct ledger_leaf {
+    const char *key, *value;
+} ledger_leaf;
+
+typedef struct ledger_event {
+    int64_t seq;
+    const char *time, *actor, *action, *hash;
+    const char *month;       /* payload.month, NULL if none */
+    int settlement_fy;       /* payload.settlement, else payload.fiscal_year; 0 if none */
+    ledger_leaf *leaves;     /* in payload order */
+    size_t n_leaves, cap_leaves;
+} ledger_event;
+
+/* The events of fiscal year fy, oldest first: those whose month falls in it,
+ * or whose settlement / fiscal_year is fy, and those about no year at all. */
+int ledger_events_fy(ledger *lg, int fy, arena *a, ledger_event **out, size_t *n);
+/* The value of leaf key of e, or NULL. */
+const char *ledger_event_leaf(const ledger_event *e, const char *key);
 
 #endif

@@ -16,12 +16,25 @@
  * amounts are in month_run.programs order. */
 _Static_assert(BUDGET_MAX_PROGRAMS >= ENGINE_MAX_PROGRAMS, "budget view holds every program");
 
+/* A correction (修正, SPEC 6.1) as the outputs show it: the run superseded,
+ * the operator's reason and the rows (engine_corrections or
+ * ledger_corrections), borrowed. */
+typedef struct run_correction {
+    const char *superseded_run_id;
+    const char *reason;
+    const ledger_correction *rows;  /* sorted by nursery_id, program */
+    size_t n;
+} run_correction;
+
 typedef struct run_meta {
     const char *run_id;      /* e.g. "2025-04-20250510T093000Z-1a2b3c4d" */
     const char *created;     /* ISO 8601 UTC time of the run */
     date_t issue_date;       /* 発行日 printed on statements */
     bool finalized;          /* false = 試算 (draft) */
     const char *engine_version;
+    const run_correction *correction; /* NULL unless the run corrects (supersedes) one:
+                                       * then corrections.csv, the 修正差額 sheet and
+                                       * 修正 on the changed nurseries' statements */
 } run_meta;
 
 int report_payments_csv(const month_run *run, const char *path, char *err, size_t errsz);
@@ -30,6 +43,41 @@ int report_payments_xlsx(const month_run *run, const budget_view *bv, const run_
                          const char *path, char *err, size_t errsz);
 int report_statement_xlsx(const month_run *run, const nursery_month *nm, const run_meta *meta,
                           const char *path, char *err, size_t errsz);
+
+/* corrections.csv (SPEC 6.1): month,nursery_id,program,paid_yen,corrected_yen,
+ * difference_yen, one row per correction. */
+int report_corrections_csv(const month_run *run, const run_correction *c, const char *path,
+                           char *err, size_t errsz);
+/* The statements of nurseries whose amount changed to 0 (not among
+ * run->nurseries): written into dir/statements/ID.xlsx like the others,
+ * showing 返還. */
+int report_correction_statements(const month_run *run, const run_meta *meta, const char *dir,
+                                 char *err, size_t errsz);
+
+/* The auditor's year (kasan audit report, 監査報告): the fiscal year's events
+ * with their payloads, the ledger's verification and each finalized month's
+ * replay, as collected by the command; all borrowed. */
+typedef struct audit_replay {
+    const char *month, *run_id;
+    int result;             /* 0 identical, 1 differs, 2 could not be recomputed */
+    const char *detail;     /* what replay printed */
+} audit_replay;
+
+typedef struct audit_book {
+    int fiscal_year;
+    const char *ledger_path, *created;
+    const ledger_event *events;
+    size_t n_events;
+    int verify_problems;    /* problems found by audit verify (-1: not readable) */
+    const char *verify_text;/* its report lines */
+    ledger_counts counts;   /* what it checked */
+    const audit_replay *replays;
+    size_t n_replays;
+} audit_book;
+
+/* DIR/audit-FY.xlsx: 事象一覧 (one row per event), 事象の内容 (every payload
+ * leaf), 検証, アンカー, 再計算; A4 landscape, filters, frozen headers. */
+int report_audit_xlsx(const audit_book *b, const char *path, char *err, size_t errsz);
 
 /* One line of a what-if comparison (kasan diff): a nursery × program under
  * rule set A and rule set B (version NULL when the program is not in force). */

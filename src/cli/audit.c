@@ -1,28 +1,39 @@
 /* audit: `kasan audit verify` checks the ledger's integrity (hash chain,
  * stored files, runs against their events); `kasan audit export` writes the
- * event log as JSON Lines to standard output.  Reads the ledger, never writes. */
+ * event log as JSON Lines to standard output; `kasan audit report --fy Y`
+ * writes OUT/audit-Y.xlsx, the auditor's year (events, verification, anchors,
+ * replays; the workbook itself is src/report/audit_xlsx.c).  Reads the
+ * ledger, never writes it. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kasan/cli.h"
+#include "common.h"
+#include "kasan/clock.h"
 #include "kasan/fsutil.h"
 #include "kasan/hash.h"
 #include "kasan/ledger.h"
 #include "kasan/ledger_transfer.h"
+#include "kasan/report.h"
 
 static void audit_usage(FILE *f)
 {
     fputs("usage: kasan audit verify [--out DIR] [--anchor SEQ:SHA256 ...]\n"
           "       kasan audit export [--out DIR]\n"
+          "       kasan audit report --fy YYYY [--out DIR]\n"
           "\n"
           "  verify   recompute the ledger's event hash chain, every stored file's\n"
           "           SHA-256, every run against its event, and each transfer file still\n"
           "           under DIR against its recorded SHA-256; exit 4 on any problem.\n"
           "           Prints the last event's hash: write it down outside the ledger\n"
           "  export   write the event log as JSON Lines to standard output\n"
+          "  report   write DIR/audit-YYYY.xlsx for auditors: every event of fiscal year\n"
+          "           YYYY (one row each, with reasons, corrections' differences, files\n"
+          "           and their SHA-256), the verification, the anchors of each\n"
+          "           finalization and each finalized month's replay; exit 4 when the\n"
+          "           verification or a replay found a difference (the workbook says so)\n"
           "\n"
           "  --out DIR            directory holding ledger.sqlite (default out/)\n"
           "  --data DIR, --rules DIR  accepted like every command's, not used (the\n"
@@ -38,6 +49,7 @@ enum { MAX_ANCHORS = 64 };
 
 typedef struct audit_opts {
     const char *out_dir;
+    const char *fy;
     ledger_anchor anchors[MAX_ANCHORS];
     size_t n_anchors;
 } audit_opts;
@@ -132,6 +144,100 @@ static int audit_verify(ledger *lg, const audit_opts *o)
     return EXIT_OK;
 }
 
+/* Text written to a memory stream (the verify report, a replay). */
+typedef struct memtext {
+    FILE *f;
+    char *buf;
+    size_t len;
+} memtext;
+
+static bool mem_open(memtext *m)
+{
+    m->buf = NULL;
+    m->len = 0;
+    m->f = open_memstream(&m->buf, &m->len);
+    return m->f != NULL;
+}
+
+static char *mem_close(memtext *m, arena *a)
+{
+    fclose(m->f);
+    char *s = arena_strdup(a, m->buf ? m->buf : "");
+    free(m->buf);
+    return s;
+}
+
+/* Each finalized month of the year replayed from the ledger alone. */
+static int report_replays(ledger *lg, int fy, arena *a, audit_replay **out, size_t *n)
+{
+    ledger_month_sum *ms;
+    size_t nm;
+    if (ledger_fy_months(lg, fy, a, &ms, &nm) != LEDGER_OK)
+        return -1;
+    *out = arena_calloc(a, nm + 1, sizeof **out);
+    *n = 0;
+    for (size_t i = 0; i < nm; i++) {
+        claim_month m;
+        ledger_run r;
+        memtext t;
+        if (!month_parse(ms[i].month, &m) || ledger_month_current(lg, ms[i].month, a, &r) ||
+            !mem_open(&t))
+            return -1;
+        int rc = replay_run(lg, &r, m, t.f);
+        audit_replay *rp = &(*out)[(*n)++];
+        rp->month = ms[i].month;
+        rp->run_id = ms[i].run_id;
+        rp->result = rc == EXIT_OK ? 0 : rc == EXIT_DIFFERENT ? 1 : 2;
+        rp->detail = mem_close(&t, a);
+    }
+    return 0;
+}
+
+static int audit_report(ledger *lg, const char *lpath, const audit_opts *o)
+{
+    int fy;
+    if (!cli_parse_fy("audit", o->fy, &fy))
+        return EXIT_USAGE;
+    arena a = ARENA_INIT;
+    char created[32], err[1024];
+    clock_now_iso(created);
+    audit_book b = {.fiscal_year = fy, .ledger_path = lpath, .created = created};
+    ledger_event *ev;
+    memtext t;
+    int rc = EXIT_OK;
+    if (ledger_events_fy(lg, fy, &a, &ev, &b.n_events) != LEDGER_OK || !mem_open(&t)) {
+        fprintf(stderr, "kasan audit: %s\n", ledger_errmsg(lg));
+        arena_release(&a);
+        return EXIT_INTERNAL;
+    }
+    b.events = ev;
+    b.verify_problems = ledger_verify(lg, t.f, &b.counts);
+    b.verify_text = mem_close(&t, &a);
+    audit_replay *rp = NULL;
+    if (b.verify_problems < 0 || report_replays(lg, fy, &a, &rp, &b.n_replays) != 0) {
+        fprintf(stderr, "kasan audit: %s\n", ledger_errmsg(lg));
+        rc = EXIT_INTERNAL;
+    }
+    b.replays = rp;
+    char *path = arena_printf(&a, "%s/audit-%d.xlsx", o->out_dir, fy);
+    if (rc == EXIT_OK && report_audit_xlsx(&b, path, err, sizeof err) != 0) {
+        fprintf(stderr, "kasan audit: cannot write %s\n", err);
+        rc = EXIT_INTERNAL;
+    }
+    if (rc == EXIT_OK) {
+        size_t differ = 0;
+        for (size_t i = 0; i < b.n_replays; i++)
+            differ += rp[i].result != 0;
+        printf("wrote %s: %zu events of FY%d, verification %s, %zu finalized months replayed "
+               "(%zu identical)\n", path, b.n_events, fy,
+               b.verify_problems ? "FAILED" : "OK", b.n_replays, b.n_replays - differ);
+        if (b.verify_problems || differ)
+            rc = EXIT_DIFFERENT;
+    }
+    arena_release(&a);
+    return rc;
+}
+
 static int audit_export(ledger *lg)
 {
     int rc = ledger_export_jsonl(lg, stdout);
@@ -145,13 +251,14 @@ static int audit_export(ledger *lg)
 /* Parses [--out DIR] [--anchor A]... [--help] after the action word, and
  * --data / --rules, which every command takes (SPEC 3) and audit ignores;
  * returns -1 to go on, else the exit code. */
-static int audit_options(int argc, char **argv, bool verify, audit_opts *o)
+static int audit_options(int argc, char **argv, bool verify, bool report, audit_opts *o)
 {
     static const struct option opts[] = {
         {"out", required_argument, NULL, 'o'},
         {"data", required_argument, NULL, 'D'},
         {"rules", required_argument, NULL, 'R'},
         {"anchor", required_argument, NULL, 'a'},
+        {"fy", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -162,6 +269,7 @@ static int audit_options(int argc, char **argv, bool verify, audit_opts *o)
         case 'o': o->out_dir = optarg; break;
         case 'D':
         case 'R': break; /* the same three options for every command */
+        case 'f': o->fy = optarg; break;
         case 'a':
             if (!verify) {
                 fputs("kasan audit: --anchor goes with verify\n", stderr);
@@ -184,6 +292,11 @@ static int audit_options(int argc, char **argv, bool verify, audit_opts *o)
         audit_usage(stderr);
         return EXIT_USAGE;
     }
+    if (report != (o->fy != NULL)) {
+        fputs(report ? "kasan audit: report needs --fy YYYY\n"
+                     : "kasan audit: --fy goes with report\n", stderr);
+        return EXIT_USAGE;
+    }
     return -1;
 }
 
@@ -195,13 +308,13 @@ int cmd_audit(int argc, char **argv)
     }
     const char *action = argv[1];
     audit_opts o = {.out_dir = "out"};
-    bool verify = !strcmp(action, "verify");
-    if (!verify && strcmp(action, "export") != 0) {
-        fprintf(stderr, "kasan audit: unknown action '%s' (verify or export)\n", action);
+    bool verify = !strcmp(action, "verify"), report = !strcmp(action, "report");
+    if (!verify && !report && strcmp(action, "export") != 0) {
+        fprintf(stderr, "kasan audit: unknown action '%s' (verify, export or report)\n", action);
         audit_usage(stderr);
         return EXIT_USAGE;
     }
-    int rc = audit_options(argc - 1, argv + 1, verify, &o);
+    int rc = audit_options(argc - 1, argv + 1, verify, report, &o);
     if (rc >= 0)
         return rc;
     char path[4096], err[1024];
@@ -227,7 +340,7 @@ int cmd_audit(int argc, char **argv)
         fprintf(stderr, "kasan audit: %s\n", err);
         return EXIT_INTERNAL;
     }
-    rc = verify ? audit_verify(lg, &o) : audit_export(lg);
+    rc = verify ? audit_verify(lg, &o) : report ? audit_report(lg, path, &o) : audit_export(lg);
     ledger_close(lg);
     return rc;
 }

@@ -3,6 +3,7 @@
 #ifndef KASAN_CLI_COMMON_H
 #define KASAN_CLI_COMMON_H
 #include <getopt.h>
+#include <stdio.h>
 #include <stdbool.h>
 
 #include "kasan/cli.h"
@@ -76,6 +77,11 @@ int run_publish(const char *stage, const char *final_dir, const char *marker);
 int replay_archived_rules(struct ledger *lg, const struct ledger_run *r, rule_set *rs, arena *a);
 int replay_archived_inputs(struct ledger *lg, const struct ledger_run *r,
                            input_file in[INPUT_COUNT], arena *a);
+/* Recomputes run r of month m from the ledger alone and writes the
+ * comparison with what was paid (and, for a correction, with the recorded
+ * differences) to out.  EXIT_OK identical, EXIT_DIFFERENT, or another exit
+ * code (problems on stderr).  Touches no output directory. */
+int replay_run(struct ledger *lg, const struct ledger_run *r, claim_month m, FILE *out);
 /* OUT/.M.published: the run whose outputs OUT/M holds. */
 char *restore_marker_path(const cli_paths *paths, const char *mon, arena *a);
 int restore_write_run_id(const char *path, const char *run_id);

@@ -81,7 +81,7 @@ static int64_t paid_amount(const ledger_run *r, const char *nid, const char *pro
 
 /* Compares every recomputed row with the ledger and every ledger row with
  * the recomputation; prints each difference. */
-static size_t compare(const month_run *run, const ledger_run *r)
+static size_t compare(const month_run *run, const ledger_run *r, FILE *out)
 {
     size_t diffs = 0, matched = 0;
     for (size_t i = 0; i < run->n_nurseries; i++)
@@ -93,7 +93,7 @@ static size_t compare(const month_run *run, const ledger_run *r)
             if (!engine_payment_at(run, i, p, &row) && !ver)
                 continue;
             if (paid != nm->amount[p] || !ver || strcmp(ver, run->programs[p]->version)) {
-                printf("  DIFFERENT %s %s: paid %lld (rule %s), recomputed %lld (rule %s)\n",
+                fprintf(out, "  DIFFERENT %s %s: paid %lld (rule %s), recomputed %lld (rule %s)\n",
                        nm->nursery->id, run->programs[p]->id, (long long)paid, ver ? ver : "-",
                        (long long)nm->amount[p], run->programs[p]->version);
                 diffs++;
@@ -110,18 +110,94 @@ static size_t compare(const month_run *run, const ledger_run *r)
                         !strcmp(run->programs[p]->id, lp->program) &&
                         engine_payment_at(run, k, p, &(payment_row){0});
         if (!found) {
-            printf("  DIFFERENT %s %s: paid %lld (rule %s), recomputed nothing\n", lp->nursery_id,
+            fprintf(out, "  DIFFERENT %s %s: paid %lld (rule %s), recomputed nothing\n", lp->nursery_id,
                    lp->program, (long long)lp->amount_yen, lp->rule_version);
             diffs++;
         }
     }
     if (run->total != r->total_yen) {
-        printf("  DIFFERENT month total: paid %lld, recomputed %lld\n", (long long)r->total_yen,
+        fprintf(out, "  DIFFERENT month total: paid %lld, recomputed %lld\n", (long long)r->total_yen,
                (long long)run->total);
         diffs++;
     }
-    printf("  %zu payment rows identical, %zu differences\n", matched, diffs);
+    fprintf(out, "  %zu payment rows identical, %zu differences\n", matched, diffs);
     return diffs;
+}
+
+/* A correction (修正, SPEC 6.1): the differences recorded by run r against
+ * those of the recomputed run and the payments of the run r superseded;
+ * prints them and returns the number of rows that differ. */
+static size_t compare_corrections(ledger *lg, const month_run *run, const ledger_run *r,
+                                  arena *a, FILE *out)
+{
+    ledger_run *runs, *old = NULL;
+    size_t n_runs, n_rec, n_now;
+    ledger_correction *rec, *now;
+    if (ledger_runs(lg, r->month, a, &runs, &n_runs) != LEDGER_OK ||
+        ledger_corrections(lg, r->run_id, a, &rec, &n_rec) != LEDGER_OK) {
+        fprintf(out, "  DIFFERENT corrections: cannot be read: %s\n", ledger_errmsg(lg));
+        return 1;
+    }
+    for (size_t i = 0; i < n_runs; i++)
+        if (!strcmp(runs[i].run_id, r->supersedes))
+            old = &runs[i];
+    if (!old || engine_corrections(run, old->payments, old->n_payments, a, &now, &n_now) != 0) {
+        fprintf(out, "  DIFFERENT corrections: superseded run %s cannot be read\n", r->supersedes);
+        return 1;
+    }
+    fprintf(out, "  correction (修正) of run %s: %s\n", r->supersedes,
+           r->supersede_reason ? r->supersede_reason : "");
+    size_t diffs = n_rec != n_now;
+    for (size_t i = 0; i < n_rec; i++) {
+        const ledger_correction *c = &rec[i], *k = i < n_now ? &now[i] : NULL;
+        char b1[CLI_YEN_LEN], b2[CLI_YEN_LEN], b3[CLI_YEN_LEN];
+        bool same = k && !strcmp(c->nursery_id, k->nursery_id) && !strcmp(c->program, k->program) &&
+                    c->paid_yen == k->paid_yen && c->corrected_yen == k->corrected_yen;
+        diffs += !same;
+        fprintf(out, "  %s %s %s: paid %s, corrected %s, difference %s\n",
+               same ? "correction" : "DIFFERENT correction", c->nursery_id, c->program,
+               cli_yen(c->paid_yen, false, b1), cli_yen(c->corrected_yen, false, b2),
+               cli_yen(c->difference_yen, true, b3));
+    }
+    fprintf(out, "  %zu corrections recorded, %s\n", n_rec,
+           diffs ? "DIFFERENT from the recomputation" : "identical when recomputed");
+    return diffs;
+}
+
+int replay_run(ledger *lg, const ledger_run *r, claim_month m, FILE *out)
+{
+    arena a = ARENA_INIT;
+    char mon[8];
+    month_format(m, mon);
+    rule_set rs;
+    memset(&rs, 0, sizeof rs);
+    input_file in[INPUT_COUNT] = {0};
+    int rc = replay_archived_rules(lg, r, &rs, &a);
+    if (rc == EXIT_OK)
+        rc = replay_archived_inputs(lg, r, in, &a);
+    month_run run;
+    memset(&run, 0, sizeof run);
+    if (rc == EXIT_OK) {
+        diag_list d = DIAG_LIST_INIT;
+        if (engine_compute(&rs, m, in, &run, &d) != 0)
+            rc = EXIT_DIFFERENT; /* archived inputs that no longer compute */
+        diag_print(&d, stderr);
+        diag_release(&d);
+    }
+    if (rc == EXIT_OK) {
+        fprintf(out, "replay %s: run %s finalized %s by %s, from %zu archived files\n", mon,
+                r->run_id, r->created, r->actor, r->n_files);
+        size_t diffs = compare(&run, r, out);
+        if (r->supersedes)
+            diffs += compare_corrections(lg, &run, r, &a, out);
+        rc = diffs ? EXIT_DIFFERENT : EXIT_OK;
+        fprintf(out, "replay %s: %s\n", mon, rc == EXIT_OK ? "identical to what was paid"
+                                                          : "DIFFERS from what was paid");
+    }
+    engine_free(&run);
+    rules_free(&rs);
+    arena_release(&a);
+    return rc;
 }
 
 static int replay(const cli_paths *paths, claim_month m)
@@ -144,31 +220,8 @@ static int replay(const cli_paths *paths, claim_month m)
     }
     if (rc == EXIT_OK)
         rc = restore_month(paths, lg, m, "kasan replay", false);
-    rule_set rs;
-    memset(&rs, 0, sizeof rs);
-    input_file in[INPUT_COUNT] = {0};
     if (rc == EXIT_OK)
-        rc = replay_archived_rules(lg, &r, &rs, &a);
-    if (rc == EXIT_OK)
-        rc = replay_archived_inputs(lg, &r, in, &a);
-    month_run run;
-    memset(&run, 0, sizeof run);
-    if (rc == EXIT_OK) {
-        diag_list d = DIAG_LIST_INIT;
-        if (engine_compute(&rs, m, in, &run, &d) != 0)
-            rc = EXIT_DIFFERENT; /* archived inputs that no longer compute */
-        diag_print(&d, stderr);
-        diag_release(&d);
-    }
-    if (rc == EXIT_OK) {
-        printf("replay %s: run %s finalized %s by %s, from %zu archived files\n", mon, r.run_id,
-               r.created, r.actor, r.n_files);
-        rc = compare(&run, &r) ? EXIT_DIFFERENT : EXIT_OK;
-        printf("replay %s: %s\n", mon, rc == EXIT_OK ? "identical to what was paid"
-                                                     : "DIFFERS from what was paid");
-    }
-    engine_free(&run);
-    rules_free(&rs);
+        rc = replay_run(lg, &r, m, stdout);
     ledger_close(lg);
     arena_release(&a);
     return rc;

@@ -125,6 +125,22 @@ static void show_rules_under(rule_set *rs, const char *rules_dir)
         rs->files[i].path = arena_printf(&rs->a, "%s/%s", rules_dir, rs->files[i].name);
 }
 
+/* The correction recorded by run r (SPEC 6.1) for its outputs. */
+static int restore_correction(ledger *lg, const ledger_run *r, arena *a, run_correction *c,
+                              run_meta *meta, const char *who)
+{
+    ledger_correction *rows;
+    size_t n;
+    if (ledger_corrections(lg, r->run_id, a, &rows, &n) != LEDGER_OK) {
+        fprintf(stderr, "%s: run %s: cannot read its corrections: %s\n", who, r->run_id,
+                ledger_errmsg(lg));
+        return EXIT_INTERNAL;
+    }
+    *c = (run_correction){r->supersedes, r->supersede_reason, rows, n};
+    meta->correction = c;
+    return EXIT_OK;
+}
+
 /* Recomputes run r from the ledger alone and writes it, as finalized, into
  * stage: the run id, time and issue date (the day of the run) are the
  * recorded ones, so the files carry the same values as when it was paid. */
@@ -156,9 +172,12 @@ static int rebuild(ledger *lg, const ledger_run *r, claim_month m, const char *s
         rc = EXIT_DIFFERENT;
     }
     if (rc == EXIT_OK) {
-        run_meta meta = {r->run_id, r->created, 0, true, r->engine_version};
+        run_meta meta = {r->run_id, r->created, 0, true, r->engine_version, NULL};
         date_parse_iso(r->created, 10, &meta.issue_date);
-        if (run_write_outputs(true, &run, &bv, &meta, stage) != 0)
+        run_correction corr = {0};
+        if (r->supersedes) /* a correction: its differences as the ledger recorded them */
+            rc = restore_correction(lg, r, &a, &corr, &meta, who);
+        if (rc == EXIT_OK && run_write_outputs(true, &run, &bv, &meta, stage) != 0)
             rc = EXIT_INTERNAL;
     }
     if (rc == EXIT_OK) /* the bank transfer files of the month, from the ledger */

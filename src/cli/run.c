@@ -39,7 +39,9 @@ static void run_usage(void)
            "  --finalize                 record the month in the ledger as paid\n"
            "  --over-budget-reason TEXT  finalize even over the budget line, or with no\n"
            "                             line for the fiscal year (補正予算・流用)\n"
-           "  --supersede --reason TEXT  correct (修正) an already finalized month\n"
+           "  --supersede --reason TEXT  correct (修正) an already finalized month; also\n"
+           "                             writes corrections.csv (paid, corrected, difference),\n"
+           "                             the 修正差額 sheet and 修正 on changed statements\n"
            "  --actor NAME               who finalizes (default: login name)\n"
            "  --issue-date YYYY-MM-DD    date printed on statements (default: today)\n"
            "  --quiet                    no summary\n"
@@ -162,6 +164,12 @@ int run_write_outputs(bool workbooks, const month_run *run, const budget_view *b
             snprintf(path, sizeof path, "%s/statements/%s.xlsx", dir, run->nurseries[i].nursery->id);
             rc = report_statement_xlsx(run, &run->nurseries[i], meta, path, err, sizeof err);
         }
+        if (rc == 0)
+            rc = report_correction_statements(run, meta, dir, err, sizeof err);
+    }
+    if (rc == 0 && meta->correction) {
+        snprintf(path, sizeof path, "%s/corrections.csv", dir);
+        rc = report_corrections_csv(run, meta->correction, path, err, sizeof err);
     }
     /* last: the run id says the directory is complete and whose it is */
     if (rc == 0) {
@@ -251,6 +259,34 @@ static void print_summary(const run_opts *o, const month_run *run, const budget_
     printf("  wrote %s/\n", dir);
 }
 
+/* A correction (修正, SPEC 6.1): the differences from the month's current run
+ * go into the outputs (meta->correction) and the ledger is asked to supersede
+ * exactly that run.  No current run: nothing to show, and the ledger refuses. */
+static int correction_of(const month_run *run, ledger *lg, const char *reason, arena *a,
+                         run_correction *c, run_meta *meta)
+{
+    char mon[8];
+    month_format(run->month, mon);
+    ledger_run cur;
+    int st = ledger_month_current(lg, mon, a, &cur);
+    if (st == LEDGER_NOT_FOUND)
+        return EXIT_OK;
+    if (st != LEDGER_OK) {
+        fprintf(stderr, "kasan run: cannot read the finalized run of %s: %s\n", mon,
+                ledger_errmsg(lg));
+        return EXIT_INTERNAL;
+    }
+    ledger_correction *rows;
+    size_t n;
+    if (engine_corrections(run, cur.payments, cur.n_payments, a, &rows, &n) != 0) {
+        fprintf(stderr, "kasan run: out of memory\n");
+        return EXIT_INTERNAL;
+    }
+    *c = (run_correction){cur.run_id, reason, rows, n};
+    meta->correction = c;
+    return EXIT_OK;
+}
+
 static void fill_ledger_request(const month_run *run, const run_opts *o, const run_meta *meta,
                                 arena *a, ledger_finalize_req *rq)
 {
@@ -293,6 +329,8 @@ static void fill_ledger_request(const month_run *run, const run_opts *o, const r
     rq->over_budget_reason = o->over_budget_reason;
     rq->supersede = o->supersede;
     rq->reason = o->reason;
+    if (meta->correction) /* the run whose differences the outputs show */
+        rq->expect_superseded = meta->correction->superseded_run_id;
 }
 
 static int finalize(const run_opts *o, const month_run *run, const run_meta *meta, ledger *lg,
@@ -318,6 +356,10 @@ static int finalize(const run_opts *o, const month_run *run, const run_meta *met
                         "cannot be paid.\n  Add the line to the rules' budget/ directory, or "
                         "to pay anyway give the reason (補正予算・流用): --over-budget-reason "
                         "TEXT\n", month_fiscal_year(run->month), rq.month);
+        rc = EXIT_REFUSED;
+    } else if (st == LEDGER_ALREADY_FINALIZED && o->supersede) {
+        /* another correction became current after this one read the paid run */
+        fprintf(stderr, "kasan run: %s\n", ledger_errmsg(lg));
         rc = EXIT_REFUSED;
     } else if (st == LEDGER_ALREADY_FINALIZED) {
         fprintf(stderr, "kasan run: %s is already finalized; a correction is --finalize "
@@ -345,6 +387,18 @@ static int finalize(const run_opts *o, const month_run *run, const run_meta *met
     }
     arena_release(&a);
     return rc;
+}
+
+/* 修正: how many rows changed and what is paid or asked back (SPEC 6.1). */
+static void print_correction(const run_correction *c)
+{
+    int64_t plus = 0, minus = 0; /* within one month's amounts */
+    for (size_t i = 0; i < c->n; i++)
+        *(c->rows[i].difference_yen > 0 ? &plus : &minus) += c->rows[i].difference_yen;
+    char b1[CLI_YEN_LEN], b2[CLI_YEN_LEN], b3[CLI_YEN_LEN];
+    printf("  correction of run %s: %zu nursery-program rows changed, 追給 %s yen, 返還 %s yen, "
+           "net %s yen (corrections.csv)\n", c->superseded_run_id, c->n, cli_yen(plus, false, b1),
+           cli_yen(-minus, false, b2), cli_yen(plus + minus, true, b3));
 }
 
 static void print_finalized(const ledger_finalize_res *res)
@@ -423,7 +477,10 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     if (rc == EXIT_OK && !o->finalize)
         rc = refuse_if_finalized(lg, mon);
     clock_now_iso(created);
-    run_meta meta = {cli_run_id(&run, created, &a), created, 0, o->finalize, KASAN_VERSION};
+    run_meta meta = {cli_run_id(&run, created, &a), created, 0, o->finalize, KASAN_VERSION, NULL};
+    run_correction corr = {0};
+    if (rc == EXIT_OK && o->finalize && o->supersede && lg)
+        rc = correction_of(&run, lg, o->reason, &a, &corr, &meta);
     if (!o->issue_date || !date_parse_iso(o->issue_date, strlen(o->issue_date), &meta.issue_date))
         date_parse_iso(created, 10, &meta.issue_date);
     budget_view bv;
@@ -450,6 +507,8 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
         fs_remove_tree(stage);
     else if (!o->quiet) {
         print_summary(o, &run, &bv, meta.run_id, final_dir);
+        if (meta.correction)
+            print_correction(meta.correction);
         if (o->finalize)
             print_finalized(&fres);
     }

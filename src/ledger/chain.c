@@ -257,6 +257,55 @@ static int add_payments(ledger *lg, const char *run_id, strbuf *sb)
     return rc;
 }
 
+int ledger_corrections_stmt(ledger *lg, const char *run_id, sqlite3_stmt **st)
+{
+    /* one row per nursery × program paid by either run, kept when the amounts
+     * differ; a row missing from a run is 0 (payments holds amounts > 0) */
+    int rc = ledger_prepare(lg,
+                            "SELECT p.nursery_id, p.program,"
+                            " SUM(CASE WHEN p.run_id = r.supersedes THEN p.amount_yen ELSE 0 END)"
+                            " AS paid,"
+                            " SUM(CASE WHEN p.run_id = r.run_id THEN p.amount_yen ELSE 0 END)"
+                            " AS corrected, count(*) OVER ()"
+                            " FROM runs r JOIN payments p ON p.run_id IN (r.run_id, r.supersedes)"
+                            " WHERE r.run_id = ?1 AND r.supersedes IS NOT NULL"
+                            " GROUP BY p.nursery_id, p.program HAVING paid <> corrected"
+                            " ORDER BY p.nursery_id, p.program",
+                            st);
+    if (!rc)
+        ledger_bind_text(*st, 1, run_id);
+    return rc;
+}
+
+/* supersede.corrections: [{corrected_yen, difference_yen, nursery_id,
+ * paid_yen, program}, ...] in the order of ledger_corrections_stmt. */
+static int add_corrections(ledger *lg, const char *run_id, strbuf *sb)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_corrections_stmt(lg, run_id, &st);
+    if (rc)
+        return rc;
+    add_key(sb, "corrections");
+    sb_addc(sb, '[');
+    int step;
+    for (int n = 0; (step = sqlite3_step(st)) == SQLITE_ROW; n++) {
+        int64_t paid = sqlite3_column_int64(st, 2), now = sqlite3_column_int64(st, 3);
+        sb_adds(sb, n ? ",{" : "{");
+        add_int_col(sb, "corrected_yen", st, 3);
+        add_key(sb, "difference_yen");
+        ledger_json_int(sb, now - paid); /* both in [0, INT64_MAX]: no overflow */
+        add_text_col(sb, "nursery_id", st, 0);
+        add_int_col(sb, "paid_yen", st, 2);
+        add_text_col(sb, "program", st, 1);
+        sb_addc(sb, '}');
+    }
+    sb_addc(sb, ']');
+    if (step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading corrections");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* Keys in byte order; columns of the SELECT below. */
 enum { P_ACTOR, P_BFY, P_BLINE, P_BYEN, P_CREATED, P_ENGINE, P_FY, P_PAID, P_MONTH,
        P_OVERRUN, P_OBREASON, P_RUN, P_SREASON, P_SUPERSEDES, P_TOTAL };
@@ -275,7 +324,7 @@ static void add_nested(strbuf *sb, sqlite3_stmt *st)
     }
 }
 
-static int run_payload_row(ledger *lg, sqlite3_stmt *st, strbuf *sb)
+static int run_payload_row(ledger *lg, sqlite3_stmt *st, bool legacy, strbuf *sb)
 {
     const char *run_id = ledger_col_text(st, P_RUN);
     sb_addc(sb, '{');
@@ -306,6 +355,8 @@ static int run_payload_row(ledger *lg, sqlite3_stmt *st, strbuf *sb)
         sb_adds(sb, "null");
     } else {
         sb_addc(sb, '{');
+        if (!rc && !legacy)
+            rc = add_corrections(lg, run_id, sb);
         add_text_col(sb, "reason", st, P_SREASON);
         add_text_col(sb, "superseded_run_id", st, P_SUPERSEDES);
         sb_addc(sb, '}');
@@ -315,7 +366,7 @@ static int run_payload_row(ledger *lg, sqlite3_stmt *st, strbuf *sb)
     return rc;
 }
 
-int ledger_run_payload(ledger *lg, const char *run_id, strbuf *out)
+int ledger_run_payload(ledger *lg, const char *run_id, bool legacy, strbuf *out)
 {
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg,
@@ -329,7 +380,7 @@ int ledger_run_payload(ledger *lg, const char *run_id, strbuf *out)
     ledger_bind_text(st, 1, run_id);
     int step = sqlite3_step(st);
     if (step == SQLITE_ROW)
-        rc = run_payload_row(lg, st, out);
+        rc = run_payload_row(lg, st, legacy, out);
     else if (step == SQLITE_DONE)
         rc = ledger_fail(lg, LEDGER_NOT_FOUND, "ledger: no run %s", run_id);
     else
@@ -396,7 +447,7 @@ static int verify_chain(ledger *lg, FILE *report, int *problems, ledger_counts *
 }
 
 enum { V_RUN, V_SEQ, V_HAS_EVENT, V_ACTION, V_EACTOR, V_RACTOR, V_PAYLOAD, V_PRUN, V_PSHA,
-       V_IS_SUPERSEDE };
+       V_IS_SUPERSEDE, V_LEGACY };
 
 /* One run against the event that recorded it. */
 static int verify_run_row(ledger *lg, sqlite3_stmt *st, FILE *report, int *problems)
@@ -428,7 +479,7 @@ static int verify_run_row(ledger *lg, sqlite3_stmt *st, FILE *report, int *probl
     }
     strbuf sb;
     sb_init(&sb);
-    rc = ledger_run_payload(lg, run, &sb);
+    rc = ledger_run_payload(lg, run, sqlite3_column_int(st, V_LEGACY), &sb);
     if (!rc && (strcmp(sb.buf, ledger_col_text(st, V_PAYLOAD)) != 0 ||
                 strcmp(ledger_col_text(st, V_EACTOR), ledger_col_text(st, V_RACTOR)) != 0))
         problem(report, problems,
@@ -446,7 +497,10 @@ static int verify_runs(ledger *lg, FILE *report, int *problems, int64_t *n_runs)
         "SELECT r.run_id, r.event_seq, e.seq IS NOT NULL, e.action, e.actor, r.actor, e.payload,"
         " CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '$.run_id') END,"
         " CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '$.payments.sha256') END,"
-        " r.supersedes IS NOT NULL"
+        " r.supersedes IS NOT NULL,"
+        /* a supersede event written before corrections were recorded */
+        " r.supersedes IS NOT NULL AND json_valid(e.payload)"
+        "  AND json_type(e.payload, '$.supersede.corrections') IS NULL"
         " FROM runs r LEFT JOIN events e ON e.seq = r.event_seq ORDER BY r.event_seq",
         &st);
     if (rc)

@@ -54,8 +54,14 @@ int ledger_chain_append(ledger *lg, int64_t seq, const char *prev_hash, const ch
                         const char *actor, const char *action, const char *payload,
                         char out_hash[SHA256_HEX_LEN + 1]);
 /* The canonical finalize/supersede payload of a recorded run, built from its
- * rows (so ledger_verify can rebuild it and compare). */
-int ledger_run_payload(ledger *lg, const char *run_id, strbuf *out);
+ * rows (so ledger_verify can rebuild it and compare).  legacy: without
+ * supersede.corrections, as supersede events were written before
+ * corrections were recorded (verify rebuilds such events that way). */
+int ledger_run_payload(ledger *lg, const char *run_id, bool legacy, strbuf *out);
+/* The corrections of a superseding run (ledger_corrections' rows), one
+ * statement: columns nursery_id, program, paid, corrected, row count; the
+ * caller steps and finalizes it. */
+int ledger_corrections_stmt(ledger *lg, const char *run_id, sqlite3_stmt **st);
 /* SHA-256 over the run's payment rows, one canonical JSON array per line
  * ["nursery_id","program","rule_version",amount]\n sorted by nursery_id,
  * program (byte order). */

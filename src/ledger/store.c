@@ -523,6 +523,11 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
     if (!old_id[0] && req->supersede)
         return ledger_fail(lg, LEDGER_NOTHING_TO_SUPERSEDE,
                            "month %s has no finalized run to supersede", req->month);
+    if (req->supersede && req->expect_superseded && strcmp(old_id, req->expect_superseded))
+        return ledger_fail(lg, LEDGER_ALREADY_FINALIZED,
+                           "month %s: run %s became current while this correction was computed "
+                           "against run %s; compute the correction again", req->month, old_id,
+                           req->expect_superseded);
     if ((rc = budget_check(lg, req, fy, res)))
         return rc;
     int64_t seq;
@@ -539,7 +544,7 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
             return rc;
     strbuf payload;
     sb_init(&payload);
-    rc = ledger_run_payload(lg, req->run_id, &payload);
+    rc = ledger_run_payload(lg, req->run_id, false, &payload);
     clock_now_iso(now);
     char hash[SHA256_HEX_LEN + 1];
     if (!rc)
@@ -868,6 +873,41 @@ static int load_fy(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t 
     for (size_t i = 0; !rc && i < *n; i++)
         rc = load_programs(lg, (*out)[i].run_id, a, &(*out)[i].programs, &(*out)[i].n_programs);
     return rc;
+}
+
+static int load_corrections(ledger *lg, const char *run_id, arena *a, ledger_correction **out,
+                            size_t *n)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_corrections_stmt(lg, run_id, &st);
+    if (rc)
+        return rc;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!*out)
+            *out = arena_calloc(a, (size_t)sqlite3_column_int64(st, 4), sizeof **out);
+        ledger_correction *c = &(*out)[(*n)++];
+        c->nursery_id = col_dup(a, st, 0);
+        c->program = col_dup(a, st, 1);
+        c->paid_yen = sqlite3_column_int64(st, 2);
+        c->corrected_yen = sqlite3_column_int64(st, 3);
+        c->difference_yen = c->corrected_yen - c->paid_yen; /* both ≥ 0: no overflow */
+    }
+    if (step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading corrections");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ledger_corrections(ledger *lg, const char *run_id, arena *a, ledger_correction **out,
+                       size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    int rc = ledger_tx_begin(lg, false);
+    if (rc)
+        return rc;
+    return ledger_tx_end(lg, load_corrections(lg, run_id, a, out, n));
 }
 
 int ledger_fy_months(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t *n)

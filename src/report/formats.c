@@ -121,6 +121,34 @@ static void formats_init(lxw_workbook *wb, xw_formats *f)
     format_set_font_size(f->big_label, 12);
     format_set_bottom(f->big_label, LXW_BORDER_DOUBLE);
     format_set_align(f->big_label, LXW_ALIGN_CENTER);
+
+    /* differences (差額): the sign always shown, △ for a negative amount as
+     * Japanese accounts write it */
+    static const char dnum[] = "+#,##0;\"△\"#,##0;0";
+    static const char dsyen[] = "+#,##0\"円\";\"△\"#,##0\"円\";0\"円\"";
+    f->dyen = fmt_new(wb, true);
+    format_set_num_format(f->dyen, dnum);
+    f->dyen_total = fmt_new(wb, true);
+    format_set_num_format(f->dyen_total, dnum);
+    format_set_bold(f->dyen_total);
+    format_set_bg_color(f->dyen_total, GREY);
+    f->sdyen = fmt_new(wb, true);
+    format_set_num_format(f->sdyen, dsyen);
+    f->sdyen_total = fmt_new(wb, true);
+    format_set_num_format(f->sdyen_total, dsyen);
+    format_set_bold(f->sdyen_total);
+    format_set_bg_color(f->sdyen_total, GREY);
+    f->plain_wrap = fmt_new(wb, false);
+    format_set_text_wrap(f->plain_wrap);
+    format_set_align(f->plain_wrap, LXW_ALIGN_VERTICAL_TOP);
+    f->wrap = fmt_new(wb, true);
+    format_set_text_wrap(f->wrap);
+    format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
+    f->mono = fmt_new(wb, true);
+    format_set_font_name(f->mono, "Courier New");
+    format_set_font_size(f->mono, 7);
+    format_set_text_wrap(f->mono);
+    format_set_align(f->mono, LXW_ALIGN_VERTICAL_TOP);
 }
 
 int xw_open(xw *x, const char *path, bool constant_memory, char *err, size_t errsz)
@@ -428,4 +456,26 @@ const char *fmt_scope_name(rule_scope s)
         return "施設";
     }
     return "";
+}
+
+const nursery *fmt_nursery_find(const month_run *run, const char *id)
+{
+    if (!id)
+        return NULL;
+    int32_t pos = -1;
+    if (run->reg.index_cap)
+        pos = registry_find(&run->reg, id, strlen(id));
+    else
+        for (size_t i = 0; i < run->reg.n && pos < 0; i++)
+            if (!strcmp(run->reg.v[i].id, id))
+                pos = (int32_t)i;
+    return pos >= 0 ? &run->reg.v[pos] : NULL;
+}
+
+const char *fmt_program_title(const month_run *run, const char *id)
+{
+    for (size_t p = 0; p < run->n_programs; p++)
+        if (!strcmp(run->programs[p]->id, id))
+            return run->programs[p]->title;
+    return id;
 }

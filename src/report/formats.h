@@ -45,6 +45,13 @@ typedef struct xw_formats {
     lxw_format *syen_total; /* statement: bold #,##0"円", shaded */
     lxw_format *syen_big;   /* statement: the amount paid, large */
     lxw_format *big_label;  /* statement: label beside it */
+    lxw_format *dyen;       /* bordered difference: +#,##0 / △#,##0 (修正差額) */
+    lxw_format *dyen_total; /* the same, bold, shaded */
+    lxw_format *sdyen;      /* statement: a difference with 円, +/△ */
+    lxw_format *sdyen_total;/* the same, bold, shaded */
+    lxw_format *plain_wrap; /* text without border, wrapped, top-aligned */
+    lxw_format *wrap;       /* bordered text, wrapped, top-aligned */
+    lxw_format *mono;       /* bordered, small monospace: hashes */
 } xw_formats;
 
 typedef struct xw {
@@ -107,5 +114,9 @@ const char *fmt_qualification(const month_run *run, const char *code);
 /* Care types of a child line as Japanese names joined by "・". */
 void fmt_care_names(const month_run *run, const child_line *cl, char *buf, size_t size);
 const char *fmt_scope_name(rule_scope s); /* 児童 / 職員 / 施設 */
+/* The registry's nursery with this id, or NULL. */
+const nursery *fmt_nursery_find(const month_run *run, const char *id);
+/* A program's title by id among the run's programs, else the id itself. */
+const char *fmt_program_title(const month_run *run, const char *id);
 
 #endif

@@ -1,5 +1,6 @@
 /* payments_csv: the machine-readable outputs of SPEC 4 — payments.csv and
- * rejections.csv (UTF-8, LF, RFC 4180 quoting where a field needs it). */
+ * rejections.csv, and a correction's corrections.csv (SPEC 6.1) (UTF-8, LF,
+ * RFC 4180 quoting where a field needs it). */
 #include <errno.h>
 #include <string.h>
 
@@ -90,6 +91,32 @@ int report_rejections_csv(const month_run *run, const char *path, char *err, siz
         csv_put(&sb, r->code);
         sb_addc(&sb, ',');
         csv_put(&sb, r->reason);
+        sb_addc(&sb, '\n');
+    }
+    return write_out(&sb, path, err, errsz);
+}
+
+int report_corrections_csv(const month_run *run, const run_correction *c, const char *path,
+                           char *err, size_t errsz)
+{
+    strbuf sb;
+    sb_init(&sb);
+    sb_adds(&sb, "month,nursery_id,program,paid_yen,corrected_yen,difference_yen\n");
+    char mon[8];
+    month_format(run->month, mon);
+    for (size_t i = 0; i < c->n; i++) {
+        const ledger_correction *r = &c->rows[i];
+        sb_add(&sb, mon, 7);
+        sb_addc(&sb, ',');
+        csv_put(&sb, r->nursery_id);
+        sb_addc(&sb, ',');
+        csv_put(&sb, r->program);
+        sb_addc(&sb, ',');
+        put_int(&sb, (long long)r->paid_yen);
+        sb_addc(&sb, ',');
+        put_int(&sb, (long long)r->corrected_yen);
+        sb_addc(&sb, ',');
+        put_int(&sb, (long long)r->difference_yen);
         sb_addc(&sb, '\n');
     }
     return write_out(&sb, path, err, errsz);

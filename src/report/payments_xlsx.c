@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corrections.h"
 #include "formats.h"
 #include "kasan/report.h"
 #include "kasan/schema.h"
@@ -430,16 +431,8 @@ static void sheet_detail(xw *x, const month_run *run, const run_meta *meta)
 
 static const char *nursery_name(const month_run *run, const char *id)
 {
-    if (!id)
-        return NULL;
-    int32_t pos = -1;
-    if (run->reg.index_cap)
-        pos = registry_find(&run->reg, id, strlen(id));
-    else
-        for (size_t i = 0; i < run->reg.n && pos < 0; i++)
-            if (!strcmp(run->reg.v[i].id, id))
-                pos = (int32_t)i;
-    return pos >= 0 ? run->reg.v[pos].name : NULL;
+    const nursery *n = fmt_nursery_find(run, id); /* the one registry lookup of src/report */
+    return n ? n->name : NULL;
 }
 
 static void sheet_rejections(xw *x, const month_run *run, const run_meta *meta)
@@ -793,6 +786,7 @@ int report_payments_xlsx(const month_run *run, const budget_view *bv, const run_
     if (xw_open(&x, path, true, err, errsz) != 0)
         return -1;
     sheet_list(&x, run, meta);
+    corr_sheet(&x, run, meta); /* a correction's 修正差額 (SPEC 6.1), else nothing */
     sheet_detail(&x, run, meta);
     sheet_rejections(&x, run, meta);
     sheet_budget(&x, run, bv, meta);

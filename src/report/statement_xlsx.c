@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "corrections.h"
 #include "formats.h"
 #include "kasan/report.h"
 #include "kasan/schema.h"
@@ -276,6 +277,8 @@ static void statement_heading(stmt *s, const run_meta *meta, const char *ml)
     const month_run *run = s->run;
     const lxw_col_t last = s->nc - 1;
     char buf[512], date[64], titles[384];
+    size_t first;
+    bool corrected = corr_nursery_rows(meta->correction, n->id, &first) > 0; /* 修正 */
     fmt_date_wareki(meta->issue_date, date, sizeof date);
     titles[0] = '\0';
     for (size_t p = 0; p < run->n_programs; p++) {
@@ -294,12 +297,15 @@ static void statement_heading(stmt *s, const run_meta *meta, const char *ml)
     xw_merge(x, ws, 4, 0, 4, buf, f->subtitle);
     xw_merge(x, ws, 6, last - 3, last, FMT_ISSUER, f->plain_r);
 
-    snprintf(buf, sizeof buf, "%s　支払通知書", titles);
+    snprintf(buf, sizeof buf, "%s　支払通知書%s", titles, corrected ? "（修正）" : "");
     worksheet_set_row(ws, 8, 26, NULL);
     xw_merge(x, ws, 8, 0, last, buf, f->title_c);
     snprintf(buf, sizeof buf, "（%s分）", ml);
     xw_merge(x, ws, 9, 0, last, buf, f->subtitle_c);
-    snprintf(buf, sizeof buf, "%s分の%sについて、下記のとおり支払います。", ml, titles);
+    if (corrected)
+        snprintf(buf, sizeof buf, "%s分の%sの支払額を、下記のとおり修正します。", ml, titles);
+    else
+        snprintf(buf, sizeof buf, "%s分の%sについて、下記のとおり支払います。", ml, titles);
     static const lxw_row_t gaps[] = {2, 5, 7, 10, 13, 15}; /* empty rows of the heading */
     for (size_t i = 0; i < sizeof gaps / sizeof gaps[0]; i++)
         worksheet_set_row(ws, gaps[i], 8, NULL);
@@ -308,7 +314,7 @@ static void statement_heading(stmt *s, const run_meta *meta, const char *ml)
     xw_merge(x, ws, 12, 0, last, "記", f->subtitle_c);
 
     worksheet_set_row(ws, 14, 28, NULL);
-    xw_merge(x, ws, 14, 1, 2, "支払金額", f->big_label);
+    xw_merge(x, ws, 14, 1, 2, corrected ? "修正後の支払金額" : "支払金額", f->big_label);
     xw_merge(x, ws, 14, 3, 5, "", f->syen_big);
     xw_whole(x, ws, 14, 3, s->nm->total, f->syen_big);
 }
@@ -330,6 +336,72 @@ static void statement_summary(stmt *s)
     xw_merge(x, s->ws, s->r, 0, 2, "合計", f->total_label);
     xw_whole(x, s->ws, s->r, 3, s->nm->total, f->syen_total);
     s->r++;
+}
+
+/* 修正の内容 (SPEC 6.1): per program changed, 既支払額 / 修正後の額 / 差額 and
+ * 追給 or 返還, their total, what follows from it, and the reason. */
+static void statement_correction(stmt *s, const run_correction *c, size_t first, size_t n,
+                                 int sec)
+{
+    xw *x = s->x;
+    xw_formats *f = &x->f;
+    const lxw_col_t last = s->nc - 1;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%d　修正の内容", sec);
+    section(s, buf);
+    static const char *const hdr[] = {"既支払額", "修正後の額", "差額"};
+    xw_merge(x, s->ws, s->r, 0, 2, "事業", f->header);
+    for (lxw_col_t k = 0; k < 3; k++)
+        xw_text(x, s->ws, s->r, 3 + k, hdr[k], f->header);
+    xw_text(x, s->ws, s->r, 6, "追給／返還", f->header);
+    s->r++;
+    int64_t paid = 0, now = 0, diff = 0; /* within one month's amounts: no overflow */
+    for (size_t i = first; i < first + n; i++, s->r++) {
+        const ledger_correction *r = &c->rows[i];
+        xw_merge(x, s->ws, s->r, 0, 2, fmt_program_title(s->run, r->program), f->text);
+        xw_whole(x, s->ws, s->r, 3, r->paid_yen, f->syen);
+        xw_whole(x, s->ws, s->r, 4, r->corrected_yen, f->syen);
+        xw_whole(x, s->ws, s->r, 5, r->difference_yen, f->sdyen);
+        xw_text(x, s->ws, s->r, 6,
+                r->difference_yen > 0 ? "追給" : r->difference_yen < 0 ? "返還" : "", f->text_c);
+        paid += r->paid_yen;
+        now += r->corrected_yen;
+        diff += r->difference_yen;
+    }
+    xw_merge(x, s->ws, s->r, 0, 2, "合計", f->total_label);
+    xw_whole(x, s->ws, s->r, 3, paid, f->syen_total);
+    xw_whole(x, s->ws, s->r, 4, now, f->syen_total);
+    xw_whole(x, s->ws, s->r, 5, diff, f->sdyen_total);
+    xw_text(x, s->ws, s->r, 6, diff > 0 ? "追給" : diff < 0 ? "返還" : "", f->total_label);
+    s->r++;
+    char yen[32];
+    int64_t mag = diff < 0 ? -diff : diff;
+    snprintf(yen, sizeof yen, "%lld", (long long)mag);
+    /* thousands separators by hand: the sentence is text, not a number cell */
+    char grouped[48];
+    size_t len = strlen(yen), o = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            grouped[o++] = ',';
+        grouped[o++] = yen[i];
+    }
+    grouped[o] = '\0';
+    if (diff > 0)
+        snprintf(buf, sizeof buf, "差額 %s円を追給します。", grouped);
+    else if (diff < 0)
+        snprintf(buf, sizeof buf, "差額 %s円の返還をお願いします（返還の方法は別途通知します）。",
+                 grouped);
+    else
+        snprintf(buf, sizeof buf, "事業間の振替のみで、支払額の合計に差額はありません。");
+    spacer(s);
+    worksheet_set_row(s->ws, s->r, 18, NULL);
+    xw_merge(x, s->ws, s->r++, 0, last, buf, f->subtitle);
+    snprintf(buf, sizeof buf, "修正の理由：%s", c->reason ? c->reason : "");
+    size_t chars = 0; /* about 60 characters a line at this width, as rule_note */
+    for (const char *ch = buf; *ch; ch++)
+        chars += ((unsigned char)*ch & 0xC0) != 0x80;
+    worksheet_set_row(s->ws, s->r, 14 * (1 + (double)(chars / 55)), NULL);
+    xw_merge(x, s->ws, s->r++, 0, last, buf, f->plain_wrap);
 }
 
 /* 振込先: the nursery's bank account as registered. */
@@ -413,6 +485,9 @@ int report_statement_xlsx(const month_run *run, const nursery_month *nm, const r
     statement_heading(&s, meta, ml);
     statement_summary(&s);
     int sec = 1;
+    size_t first, n_corr = corr_nursery_rows(meta->correction, nm->nursery->id, &first);
+    if (n_corr)
+        statement_correction(&s, meta->correction, first, n_corr, ++sec);
     for (size_t p = 0; p < run->n_programs; p++)
         program_section(&s, p, ++sec);
     size_t before = s.r;

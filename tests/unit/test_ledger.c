@@ -653,8 +653,12 @@ static void test_tamper_payment_exactly_one(void **state)
                      SQLITE_OK);
     ledger *lg = open_ok(&t);
     char *rep;
-    assert_int_equal(verify_report(lg, &rep, NULL), 1);
+    /* a doctored amount of a superseded run is one problem for its own event,
+     * and one for the correction that superseded it: the differences
+     * recorded in event 3 (supersede.corrections) no longer follow */
+    assert_int_equal(verify_report(lg, &rep, NULL), 2);
     assert_non_null(strstr(rep, "event 1: payments of run 2025-04-run1"));
+    assert_non_null(strstr(rep, "event 3: run 2025-04-run2's record"));
     free(rep);
     ledger_close(lg);
     tdir_remove(&t);
@@ -676,6 +680,120 @@ static void test_blob_get_detects_tamper(void **state)
     size_t len;
     assert_int_equal(ledger_blob_get(lg, s4.sha[0], &data, &len), LEDGER_CORRUPT);
     assert_null(data);
+    ledger_close(lg);
+    tdir_remove(&t);
+}
+
+
+/* ---- corrections (修正, SPEC 6.1) ---------------------------------------- */
+
+/* The chain's event hash (src/ledger/ledger_int.h): a test re-hashes an
+ * event as an older kasan wrote it. */
+void ledger_event_hash(int64_t seq, const char *time, const char *actor, const char *action,
+                       const char *payload, const char *prev_hash, char out[SHA256_HEX_LEN + 1]);
+
+/* run1 pays P001 A 100,000 + B 440,000 and P002 A 50,000 (sample_init);
+ * run2 corrects it: P001 A 100,000 (same), P001 B 366,000, P003 A 25,806,
+ * nothing for P002.  Corrections, by nursery then program:
+ *   P001 nurse_placement   440,000 → 366,000   366,000 − 440,000 = −74,000
+ *   P002 acceptance_addon   50,000 →       0         0 −  50,000 = −50,000
+ *   P003 acceptance_addon        0 →  25,806    25,806 −       0 = +25,806
+ * (P001 acceptance_addon is unchanged: no row). */
+static void correction_sample(sample *s2)
+{
+    sample_init(s2, "2025-04", "2025-04-run2");
+    s2->pay[1].amount_yen = 366000;
+    s2->pay[2] = (ledger_payment){"P003", "acceptance_addon", "2025-04", 25806};
+    s2->prog[0].amount_yen = 125806; /* 100,000 + 25,806 */
+    s2->prog[1].amount_yen = 366000;
+    s2->req.total_yen = 491806;      /* 125,806 + 366,000 */
+    s2->req.supersede = true;
+    s2->req.reason = "職員の届出誤り";
+}
+
+static void test_corrections_recorded(void **state)
+{
+    (void)state;
+    tdir t;
+    tdir_make(&t);
+    ledger *lg = open_ok(&t);
+    sample s1, s2;
+    sample_init(&s1, "2025-04", "2025-04-run1");
+    correction_sample(&s2);
+    ledger_finalize_res res;
+    finalize_ok(lg, &s1.req, &res);
+    /* computed against another run than the current one: refused, recorded */
+    s2.req.expect_superseded = "2025-04-run0";
+    assert_int_equal(ledger_finalize(lg, &s2.req, &res), LEDGER_ALREADY_FINALIZED);
+    assert_int_equal(res.event_seq, 2);
+    s2.req.expect_superseded = "2025-04-run1";
+    finalize_ok(lg, &s2.req, &res);
+    assert_int_equal(res.event_seq, 3);
+    arena a = ARENA_INIT;
+    ledger_correction *c;
+    size_t n;
+    assert_int_equal(ledger_corrections(lg, "2025-04-run2", &a, &c, &n), LEDGER_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(c[0].nursery_id, "P001");
+    assert_string_equal(c[0].program, "nurse_placement");
+    assert_int_equal(c[0].paid_yen, 440000);
+    assert_int_equal(c[0].corrected_yen, 366000);
+    assert_int_equal(c[0].difference_yen, -74000);
+    assert_string_equal(c[1].nursery_id, "P002");
+    assert_int_equal(c[1].corrected_yen, 0);
+    assert_int_equal(c[1].difference_yen, -50000);
+    assert_string_equal(c[2].nursery_id, "P003");
+    assert_int_equal(c[2].paid_yen, 0);
+    assert_int_equal(c[2].difference_yen, 25806);
+    /* a first finalization corrects nothing */
+    assert_int_equal(ledger_corrections(lg, "2025-04-run1", &a, &c, &n), LEDGER_OK);
+    assert_int_equal(n, 0);
+    arena_release(&a);
+    ledger_close(lg);
+    /* the same rows are in the event's payload, for replay and export */
+    assert_int_equal(raw_int(&t, "SELECT json_array_length(payload, '$.supersede.corrections')"
+                                 " FROM events WHERE seq = 3"), 3);
+    assert_int_equal(raw_int(&t, "SELECT json_extract(payload,"
+                                 " '$.supersede.corrections[1].difference_yen')"
+                                 " FROM events WHERE seq = 3"), -50000);
+    tdir_remove(&t);
+}
+
+/* A supersede event written before corrections were recorded (no
+ * supersede.corrections) still verifies; with them removed but the hash
+ * left, it does not. */
+static void test_corrections_legacy_event(void **state)
+{
+    (void)state;
+    tdir t;
+    tdir_make(&t);
+    ledger *lg = open_ok(&t);
+    sample s1, s2;
+    sample_init(&s1, "2025-04", "2025-04-run1");
+    correction_sample(&s2);
+    ledger_finalize_res res;
+    finalize_ok(lg, &s1.req, &res);
+    finalize_ok(lg, &s2.req, &res);
+    ledger_close(lg);
+    char payload[8192], time[64], prev[80], sql[16384], hash[SHA256_HEX_LEN + 1];
+    raw_text(&t, "SELECT json_remove(payload, '$.supersede.corrections') FROM events"
+                 " WHERE seq = 2", payload, sizeof payload);
+    raw_text(&t, "SELECT time FROM events WHERE seq = 2", time, sizeof time);
+    raw_text(&t, "SELECT prev_hash FROM events WHERE seq = 2", prev, sizeof prev);
+    ledger_event_hash(2, time, "hoiku-01", "supersede", payload, prev, hash);
+    snprintf(sql, sizeof sql, DROP_TRIGGERS "UPDATE events SET payload = '%s', hash = '%s'"
+                              " WHERE seq = 2", payload, hash);
+    assert_int_equal(raw_exec(&t, sql), SQLITE_OK);
+    lg = open_ok(&t);
+    char *rep;
+    assert_int_equal(verify_report(lg, &rep, NULL), 0);
+    free(rep);
+    ledger_close(lg);
+    snprintf(sql, sizeof sql, "UPDATE events SET hash = '%064d' WHERE seq = 2", 7);
+    assert_int_equal(raw_exec(&t, sql), SQLITE_OK);
+    lg = open_ok(&t);
+    assert_int_equal(verify_report(lg, &rep, NULL), 1);
+    free(rep);
     ledger_close(lg);
     tdir_remove(&t);
 }
@@ -1036,6 +1154,8 @@ int main(void)
         cmocka_unit_test(test_tamper_payment),
         cmocka_unit_test(test_tamper_payment_exactly_one),
         cmocka_unit_test(test_blob_get_detects_tamper),
+        cmocka_unit_test(test_corrections_recorded),
+        cmocka_unit_test(test_corrections_legacy_event),
         cmocka_unit_test(test_audit_cli),
         cmocka_unit_test(test_export_jsonl),
         cmocka_unit_test(test_concurrent_finalize),

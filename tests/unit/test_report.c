@@ -304,12 +304,75 @@ static void test_write_fails_cleanly(void **state)
     free(missing);
 }
 
+
+/* A correction (修正, SPEC 6.1) against this run (N1 A 130,000; N2 A 25,000,
+ * B 212,000; N3 nothing).  Paid under the superseded run: N1 A 130,000, N2 B
+ * 220,000, N3 A 10,000, N9 A 40,000 (N9 no longer in the registry).  Rows,
+ * by nursery then program:
+ *   N2 acceptance_addon        0 →  25,000   +25,000 (newly paid)
+ *   N2 nurse_placement   220,000 → 212,000    −8,000
+ *   N3 acceptance_addon   10,000 →       0   −10,000 (computed, pays 0)
+ *   N9 acceptance_addon   40,000 →       0   −40,000 (gone altogether)
+ * N1 is unchanged: no row. */
+static void test_corrections(void **state)
+{
+    (void)state;
+    build_run();
+    const ledger_payment paid[] = {{"N1", "acceptance_addon", "2025-04", 130000},
+                                   {"N2", "nurse_placement", "2025-04", 220000},
+                                   {"N3", "acceptance_addon", "2025-04", 10000},
+                                   {"N9", "acceptance_addon", "2025-04", 40000}};
+    arena a = ARENA_INIT;
+    ledger_correction *c;
+    size_t n;
+    assert_int_equal(engine_corrections(&run, paid, 4, &a, &c, &n), 0);
+    assert_int_equal(n, 4);
+    char tmpl[] = "/tmp/kasan-test-corr-XXXXXX";
+    assert_non_null(mkdtemp(tmpl));
+    run_correction rc = {"2025-04-old", "=cmd|' /C calc'!A0", c, n};
+    run_meta meta = meta_draft;
+    meta.finalized = true;
+    meta.correction = &rc;
+    char *csv = path_join(tmpl, "corrections.csv"), err[512] = "";
+    assert_int_equal(report_corrections_csv(&run, &rc, csv, err, sizeof err), 0);
+    char *data;
+    size_t len;
+    assert_int_equal(fs_read_file(csv, &data, &len), 0);
+    assert_string_equal(data, "month,nursery_id,program,paid_yen,corrected_yen,difference_yen\n"
+                              "2025-04,N2,acceptance_addon,0,25000,25000\n"
+                              "2025-04,N2,nurse_placement,220000,212000,-8000\n"
+                              "2025-04,N3,acceptance_addon,10000,0,-10000\n"
+                              "2025-04,N9,acceptance_addon,40000,0,-40000\n");
+    free(data);
+    /* only N9 lacks a computed nursery: its statement is the one added */
+    char *sdir = path_join(tmpl, "statements");
+    assert_int_equal(fs_mkdirs(sdir), 0);
+    assert_int_equal(report_correction_statements(&run, &meta, tmpl, err, sizeof err), 0);
+    char *n9 = path_join(sdir, "N9.xlsx"), *n3 = path_join(sdir, "N3.xlsx");
+    assert_true(fs_exists(n9));
+    assert_false(fs_exists(n3));
+    char *xlsx = path_join(tmpl, "payments.xlsx");
+    budget_view bv;
+    draft_view(&bv);
+    assert_int_equal(report_payments_xlsx(&run, &bv, &meta, xlsx, err, sizeof err), 0);
+    assert_int_equal(report_statement_xlsx(&run, &nms[1], &meta, n3, err, sizeof err), 0);
+    assert_no_tmp(tmpl);
+    assert_int_equal(fs_remove_tree(tmpl), 0);
+    free(xlsx);
+    free(n3);
+    free(n9);
+    free(sdir);
+    free(csv);
+    arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_budget_view),
         cmocka_unit_test(test_write_workbooks),
         cmocka_unit_test(test_write_fails_cleanly),
+        cmocka_unit_test(test_corrections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,391 @@
+/* audit_xlsx: the auditor's year (監査報告, kasan audit report) — one row per
+ * event of the fiscal year (事象一覧) read from its payload whatever its kind,
+ * every payload leaf (事象の内容), the ledger's verification (検証), the
+ * anchors of each finalization (アンカー) and each finalized month's replay
+ * (再計算).  For auditors who do not use a shell: filters, frozen headers,
+ * A4 landscape.  Not here: collecting any of it (src/cli/audit.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats.h"
+#include "kasan/report.h"
+#include "kasan/strbuf.h"
+
+/* The kinds of event kasan writes today, in Japanese; any other kind is
+ * shown by its stored name, so a new kind needs no change here. */
+static const struct {
+    const char *action, *ja;
+} KINDS[] = {
+    {"finalize", "確定"},          {"supersede", "修正（再確定）"},
+    {"refuse", "確定の拒否"},      {"settle", "精算の確定"},
+    {"settle_supersede", "精算の修正"}, {"transfer", "振込ファイル"},
+};
+
+static const char *kind_ja(const char *action)
+{
+    for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
+        if (!strcmp(KINDS[i].action, action))
+            return KINDS[i].ja;
+    return "その他";
+}
+
+/* Finalizations: the events whose anchor the operator was shown. */
+static bool is_finalization(const char *action)
+{
+    return !strcmp(action, "finalize") || !strcmp(action, "supersede") ||
+           !strcmp(action, "settle") || !strcmp(action, "settle_supersede");
+}
+
+static void print_setup(xw *x, lxw_worksheet *ws, lxw_row_t header, lxw_row_t last_row,
+                        lxw_col_t last_col)
+{
+    xw_check(x, worksheet_autofilter(ws, header, 0, last_row > header ? last_row : header,
+                                     last_col));
+    worksheet_freeze_panes(ws, header + 1, 0);
+    worksheet_set_paper(ws, PAPER_A4);
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+    xw_check(x, worksheet_repeat_rows(ws, header, header));
+    worksheet_set_footer(ws, "&C&P / &N");
+}
+
+static void title_rows(xw *x, lxw_worksheet *ws, const audit_book *b, const char *what)
+{
+    char fy[64], buf[1024];
+    fmt_fy_wareki(b->fiscal_year, fy, sizeof fy);
+    snprintf(buf, sizeof buf, "%s（%d年度）監査報告 — %s", fy, b->fiscal_year, what);
+    worksheet_set_row(ws, 0, 22, NULL);
+    xw_text(x, ws, 0, 0, buf, x->f.title);
+    snprintf(buf, sizeof buf, "台帳 %s　作成 %s", b->ledger_path, b->created);
+    xw_text(x, ws, 1, 0, buf, x->f.note);
+}
+
+static void headers(xw *x, lxw_worksheet *ws, lxw_row_t r, const char *const *h, size_t n,
+                    const double *width)
+{
+    worksheet_set_row(ws, r, 28, NULL);
+    for (size_t c = 0; c < n; c++) {
+        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width[c], NULL);
+        xw_text(x, ws, r, (lxw_col_t)c, h[c], x->f.header);
+    }
+}
+
+/* "2025-05", "精算 2025年度", or "" */
+static void target(const ledger_event *e, char *buf, size_t size)
+{
+    if (e->month)
+        snprintf(buf, size, "%s", e->month);
+    else if (e->settlement_fy)
+        snprintf(buf, size, "精算 %d年度", e->settlement_fy);
+    else
+        buf[0] = '\0';
+}
+
+static const char *last_segment(const char *key)
+{
+    const char *dot = strrchr(key, '.');
+    return dot ? dot + 1 : key;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* Every reason of the event (a leaf whose name ends in "reason"), labelled. */
+static void reasons(const ledger_event *e, strbuf *sb)
+{
+    for (size_t i = 0; i < e->n_leaves; i++) {
+        const char *k = e->leaves[i].key, *seg = last_segment(k);
+        if (!ends_with(seg, "reason"))
+            continue;
+        const char *label = k;
+        if (!strcmp(k, "supersede.reason") || !strcmp(k, "supersede_reason"))
+            label = "修正の理由";
+        else if (!strcmp(k, "over_budget_override.reason") || !strcmp(k, "over_budget_reason"))
+            label = "予算超過の理由";
+        else if (!strcmp(k, "reissue_reason"))
+            label = "再発行の理由";
+        else if (!strcmp(k, "reason") && !strcmp(e->action, "refuse"))
+            label = "拒否の理由";
+        if (sb->len)
+            sb_addc(sb, '\n');
+        sb_addf(sb, "%s：%s", label, e->leaves[i].value);
+        const char *code = !strcmp(k, "reason") ? ledger_event_leaf(e, "code") : NULL;
+        if (code)
+            sb_addf(sb, "（%s）", code);
+    }
+}
+
+static void yen_text(const char *v, bool sign, strbuf *sb)
+{
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    if (*end) {
+        sb_adds(sb, v);
+        return;
+    }
+    char digits[32];
+    snprintf(digits, sizeof digits, "%lld", n < 0 ? -n : n);
+    sb_adds(sb, n < 0 ? "△" : sign && n > 0 ? "+" : "");
+    size_t len = strlen(digits);
+    for (size_t i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            sb_addc(sb, ',');
+        sb_addc(sb, digits[i]);
+    }
+}
+
+/* Each object of the payload with a difference_yen (a correction's rows, a
+ * settlement's rows): "P011 nurse_placement 499,000 → 366,000 差額 △133,000". */
+static void differences(const ledger_event *e, strbuf *sb)
+{
+    for (size_t i = 0; i < e->n_leaves; i++) {
+        const char *k = e->leaves[i].key, *seg = last_segment(k);
+        if (strcmp(seg, "difference_yen") != 0)
+            continue;
+        size_t plen = (size_t)(seg - k); /* "supersede.corrections[0]." */
+        char key[512];
+        const char *f[4] = {"nursery_id", "program", "paid_yen", NULL};
+        const char *v[4] = {NULL, NULL, NULL, NULL};
+        for (int j = 0; j < 3; j++) {
+            snprintf(key, sizeof key, "%.*s%s", (int)plen, k, f[j]);
+            v[j] = ledger_event_leaf(e, key);
+        }
+        snprintf(key, sizeof key, "%.*scorrected_yen", (int)plen, k);
+        v[3] = ledger_event_leaf(e, key);
+        if (!v[3]) {
+            snprintf(key, sizeof key, "%.*sannual_yen", (int)plen, k);
+            v[3] = ledger_event_leaf(e, key);
+        }
+        if (sb->len)
+            sb_addc(sb, '\n');
+        sb_addf(sb, "%s %s ", v[0] ? v[0] : "", v[1] ? v[1] : "");
+        if (v[2] && v[3]) {
+            yen_text(v[2], false, sb);
+            sb_adds(sb, " → ");
+            yen_text(v[3], false, sb);
+            sb_adds(sb, " ");
+        }
+        sb_adds(sb, "差額 ");
+        yen_text(e->leaves[i].value, true, sb);
+    }
+}
+
+/* Lines a wrapped cell of `cols` character widths takes: a full-width
+ * character (3-byte UTF-8) counts two. */
+static size_t wrapped_lines(const char *s, size_t cols)
+{
+    size_t n = 0, w = 0;
+    for (;; s++) {
+        if (*s == '\n' || !*s) {
+            n += w ? (w + cols - 1) / cols : 1;
+            w = 0;
+            if (!*s)
+                return n;
+            continue;
+        }
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x80)
+            w++;
+        else if (c >= 0xE0)
+            w += 2;
+    }
+}
+
+enum { EV_HEADER = 3, EV_COLS = 12 };
+
+static void event_row(xw *x, lxw_worksheet *ws, lxw_row_t r, const ledger_event *e, strbuf *sb)
+{
+    xw_formats *f = &x->f;
+    char buf[64];
+    xw_whole(x, ws, r, 0, e->seq, f->num);
+    xw_text(x, ws, r, 1, e->time, f->text);
+    xw_text(x, ws, r, 2, e->actor, f->text);
+    char kind[256];
+    snprintf(kind, sizeof kind, "%s\n%s", kind_ja(e->action), e->action);
+    xw_text(x, ws, r, 3, kind, f->wrap);
+    target(e, buf, sizeof buf);
+    xw_text(x, ws, r, 4, buf, f->text);
+    const char *run = ledger_event_leaf(e, "run_id");
+    xw_text(x, ws, r, 5, run ? run : ledger_event_leaf(e, "settle_id"), f->wrap);
+    const char *total = ledger_event_leaf(e, "total_yen");
+    char *end = NULL;
+    long long t = total ? strtoll(total, &end, 10) : 0;
+    if (total && !*end)
+        xw_whole(x, ws, r, 6, t, f->yen);
+    else
+        xw_blank(x, ws, r, 6, f->text);
+    sb_reset(sb);
+    reasons(e, sb);
+    xw_text(x, ws, r, 7, sb->len ? sb->buf : NULL, f->wrap);
+    size_t lines = sb->len ? wrapped_lines(sb->buf, 36) : 1;
+    sb_reset(sb);
+    differences(e, sb);
+    xw_text(x, ws, r, 8, sb->len ? sb->buf : NULL, f->wrap);
+    size_t dl = sb->len ? wrapped_lines(sb->buf, 38) : 1;
+    if (dl > lines)
+        lines = dl;
+    const char *file = ledger_event_leaf(e, "file");
+    xw_text(x, ws, r, 9, file, f->wrap);
+    xw_text(x, ws, r, 10, file ? ledger_event_leaf(e, "sha256") : NULL, f->mono);
+    xw_text(x, ws, r, 11, e->hash, f->mono);
+    if (lines < 3)
+        lines = 3; /* the hashes take three lines */
+    worksheet_set_row(ws, r, 11.0 * (double)(lines > 36 ? 36 : lines) + 2, NULL);
+}
+
+static void sheet_events(xw *x, const audit_book *b)
+{
+    lxw_worksheet *ws = xw_sheet(x, "事象一覧");
+    if (!ws)
+        return;
+    static const char *const h[EV_COLS] = {
+        "番号\nseq", "日時 time (UTC)", "実行者\nactor", "種別 kind", "対象月・精算\nmonth",
+        "実行ID run", "金額（円）\ntotal", "理由 reason", "修正差額 differences",
+        "ファイル file", "ファイルのSHA-256", "事象のハッシュ hash"};
+    static const double w[EV_COLS] = {5, 18, 8, 13, 10, 16, 11, 34, 36, 14, 17, 17};
+    title_rows(x, ws, b, "台帳の事象一覧（1行1事象）");
+    headers(x, ws, EV_HEADER, h, EV_COLS, w);
+    strbuf sb;
+    sb_init(&sb);
+    for (size_t i = 0; i < b->n_events; i++)
+        event_row(x, ws, (lxw_row_t)(EV_HEADER + 1 + i), &b->events[i], &sb);
+    sb_release(&sb);
+    print_setup(x, ws, EV_HEADER, (lxw_row_t)(EV_HEADER + b->n_events), EV_COLS - 1);
+}
+
+static void sheet_leaves(xw *x, const audit_book *b)
+{
+    lxw_worksheet *ws = xw_sheet(x, "事象の内容");
+    if (!ws)
+        return;
+    static const char *const h[] = {"番号 seq", "種別", "kind", "項目 key", "値 value"};
+    static const double w[] = {7, 13, 14, 44, 80};
+    title_rows(x, ws, b, "各事象の記録内容（項目ごと）");
+    headers(x, ws, EV_HEADER, h, 5, w);
+    lxw_row_t r = EV_HEADER + 1;
+    for (size_t i = 0; i < b->n_events; i++) {
+        const ledger_event *e = &b->events[i];
+        for (size_t k = 0; k < e->n_leaves; k++, r++) {
+            xw_whole(x, ws, r, 0, e->seq, x->f.num);
+            xw_text(x, ws, r, 1, kind_ja(e->action), x->f.text);
+            xw_text(x, ws, r, 2, e->action, x->f.text);
+            xw_text(x, ws, r, 3, e->leaves[k].key, x->f.text);
+            xw_text(x, ws, r, 4, e->leaves[k].value, x->f.text);
+        }
+    }
+    print_setup(x, ws, EV_HEADER, r - 1, 4);
+}
+
+static void sheet_verify(xw *x, const audit_book *b)
+{
+    lxw_worksheet *ws = xw_sheet(x, "検証");
+    if (!ws)
+        return;
+    static const char *const h[] = {"項目", "結果"};
+    static const double w[] = {30, 110};
+    title_rows(x, ws, b, "台帳の検証（kasan audit verify）");
+    headers(x, ws, EV_HEADER, h, 2, w);
+    char buf[256];
+    lxw_row_t r = EV_HEADER + 1;
+    xw_text(x, ws, r, 0, "検証結果", x->f.text);
+    if (b->verify_problems < 0)
+        snprintf(buf, sizeof buf, "検証できません（台帳を読めない）");
+    else if (b->verify_problems == 0)
+        snprintf(buf, sizeof buf, "正常 OK：改ざんは見つかりませんでした");
+    else
+        snprintf(buf, sizeof buf, "異常 FAILED：%d件の問題", b->verify_problems);
+    xw_text(x, ws, r++, 1, buf, b->verify_problems ? x->f.draft_cell : x->f.text);
+    static const char *const what[] = {"検証した事象の数", "検証したファイルの数",
+                                       "検証した確定の数"};
+    const int64_t n[] = {b->counts.events, b->counts.blobs, b->counts.runs};
+    for (int k = 0; k < 3; k++, r++) {
+        xw_text(x, ws, r, 0, what[k], x->f.text);
+        xw_whole(x, ws, r, 1, n[k], x->f.num);
+    }
+    xw_text(x, ws, r, 0, "最後の事象のアンカー", x->f.text);
+    snprintf(buf, sizeof buf, "%lld:%s", (long long)b->counts.head_seq, b->counts.head_hash);
+    xw_text(x, ws, r++, 1, buf, x->f.mono);
+    const char *p = b->verify_text ? b->verify_text : "";
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char line[1024];
+        snprintf(line, sizeof line, "%.*s", (int)(len < 1000 ? len : 1000), p);
+        xw_text(x, ws, r, 0, "問題", x->f.text);
+        xw_text(x, ws, r++, 1, line, x->f.text);
+        p += len + (nl != NULL);
+    }
+    print_setup(x, ws, EV_HEADER, r - 1, 1);
+}
+
+static void sheet_anchors(xw *x, const audit_book *b)
+{
+    lxw_worksheet *ws = xw_sheet(x, "アンカー");
+    if (!ws)
+        return;
+    static const char *const h[] = {"番号 seq", "種別", "kind", "対象月・精算", "日時 time (UTC)",
+                                    "アンカー SEQ:SHA256（確定時に表示されたもの）"};
+    static const double w[] = {7, 13, 14, 12, 19, 80};
+    title_rows(x, ws, b, "確定ごとのアンカー（audit verify --anchor で照合）");
+    headers(x, ws, EV_HEADER, h, 6, w);
+    lxw_row_t r = EV_HEADER + 1;
+    char buf[128];
+    for (size_t i = 0; i < b->n_events; i++) {
+        const ledger_event *e = &b->events[i];
+        if (!is_finalization(e->action))
+            continue;
+        xw_whole(x, ws, r, 0, e->seq, x->f.num);
+        xw_text(x, ws, r, 1, kind_ja(e->action), x->f.text);
+        xw_text(x, ws, r, 2, e->action, x->f.text);
+        target(e, buf, sizeof buf);
+        xw_text(x, ws, r, 3, buf, x->f.text);
+        xw_text(x, ws, r, 4, e->time, x->f.text);
+        snprintf(buf, sizeof buf, "%lld:%s", (long long)e->seq, e->hash);
+        xw_text(x, ws, r++, 5, buf, x->f.mono);
+    }
+    print_setup(x, ws, EV_HEADER, r - 1, 5);
+}
+
+static void sheet_replays(xw *x, const audit_book *b)
+{
+    lxw_worksheet *ws = xw_sheet(x, "再計算");
+    if (!ws)
+        return;
+    static const char *const h[] = {"対象月", "実行ID run", "再計算の結果 replay", "内容"};
+    static const double w[] = {10, 32, 22, 90};
+    title_rows(x, ws, b, "確定した各月の再計算（kasan replay）");
+    headers(x, ws, EV_HEADER, h, 4, w);
+    static const char *const res[] = {"一致 identical", "相違 differs",
+                                      "再計算できない failed"};
+    lxw_row_t r = EV_HEADER + 1;
+    for (size_t i = 0; i < b->n_replays; i++, r++) {
+        const audit_replay *rp = &b->replays[i];
+        xw_text(x, ws, r, 0, rp->month, x->f.text);
+        xw_text(x, ws, r, 1, rp->run_id, x->f.text);
+        xw_text(x, ws, r, 2, res[rp->result < 0 || rp->result > 2 ? 2 : rp->result],
+                rp->result ? x->f.draft_cell : x->f.text_c);
+        xw_text(x, ws, r, 3, rp->detail, x->f.wrap);
+        size_t lines = rp->detail ? wrapped_lines(rp->detail, 95) : 1;
+        if (lines > 1)
+            worksheet_set_row(ws, r, 13.0 * (double)(lines > 30 ? 30 : lines), NULL);
+    }
+    print_setup(x, ws, EV_HEADER, r - 1, 3);
+}
+
+int report_audit_xlsx(const audit_book *b, const char *path, char *err, size_t errsz)
+{
+    xw x;
+    if (xw_open(&x, path, false, err, errsz) != 0)
+        return -1;
+    sheet_events(&x, b);
+    sheet_leaves(&x, b);
+    sheet_verify(&x, b);
+    sheet_anchors(&x, b);
+    sheet_replays(&x, b);
+    return xw_close(&x, err, errsz);
+}
