@@ -14,13 +14,13 @@
 #include <stdint.h>
 
 #include "kasan/arena.h"
+#include "kasan/bank_account.h"
 #include "kasan/claim_line.h"
 #include "kasan/date.h"
 #include "kasan/diag.h"
 #include "kasan/hash.h"
 #include "kasan/rule_value.h"
 #include "kasan/value.h"
-#include "kasan/zengin.h"
 
 /* Distinct program ids a rule set may hold (a month computes them all). */
 #define RULES_MAX_PROGRAMS 16
@@ -86,7 +86,7 @@ typedef struct budget_line {
 
 /* 依頼人: the account the ward pays from, for the Zengin transfer file (SPEC 7).
  * Codes and names are kept as written; load checked that the codes have their
- * digits and that the names convert (kana.h) and fit their fields (zengin.h). */
+ * digits and that the names convert (kana.h) and fit their fields (bank_account.h). */
 typedef struct rule_payer {
     const char *version, *title, *basis;
     const rule_file *file;

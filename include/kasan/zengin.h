@@ -15,19 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kasan/bank_account.h"
 #include "kasan/date.h"
 #include "kasan/diag.h"
 #include "kasan/strbuf.h"
-
-enum {
-    ZENGIN_RECORD_LEN = 120,     /* bytes, before CRLF */
-    ZENGIN_REQUESTER_NAME = 40,  /* 依頼人名 field width, bytes */
-    ZENGIN_HOLDER_NAME = 30,     /* 受取人名 */
-    ZENGIN_BANK_NAME = 15,       /* 銀行名, 支店名 */
-};
-
-/* 預金種目: account type */
-typedef enum zengin_account_type { ZENGIN_ORDINARY = 1 /* 普通 */, ZENGIN_CURRENT = 2 /* 当座 */ } zengin_account_type;
 
 /* 依頼人 (payer): the ward's 会計管理者 account; names are UTF-8 as written. */
 typedef struct zengin_payer {

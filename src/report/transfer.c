@@ -76,15 +76,6 @@ int transfer_plan_build(const transfer_line *due, size_t n_due, const transfer_l
     return 0;
 }
 
-static zengin_account_type account_type(const char *s)
-{
-    if (s && !strcmp(s, "ordinary"))
-        return ZENGIN_ORDINARY;
-    if (s && !strcmp(s, "current"))
-        return ZENGIN_CURRENT;
-    return (zengin_account_type)0; /* zengin_write reports it */
-}
-
 int transfer_records(const registry *reg, const transfer_plan *p, arena *a,
                      zengin_transfer **out, diag_list *d)
 {
@@ -102,7 +93,7 @@ int transfer_records(const registry *reg, const transfer_plan *p, arena *a,
         char *code = arena_alloc(a, 11);
         zengin_customer_code(id, code);
         (*out)[i] = (zengin_transfer){n->id, n->bank_code, n->bank_name_kana, n->branch_code,
-                                      n->branch_name_kana, account_type(n->account_type),
+                                      n->branch_name_kana, bank_account_type(n->account_type),
                                       n->account_number, n->account_holder, p->sums[i].yen,
                                       code, NULL};
     }

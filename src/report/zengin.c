@@ -42,17 +42,6 @@ static void cerr(checker *c, const char *fmt, ...)
     c->errors++;
 }
 
-static bool all_digits(const char *s, size_t min, size_t max)
-{
-    size_t n = strlen(s);
-    if (n < min || n > max)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
 static bool blank(const char *s) { return !s || !*s; }
 
 /* A code of exactly `width` digits, required. */
@@ -60,7 +49,7 @@ static void check_code(checker *c, const char *col, const char *v, size_t width)
 {
     if (blank(v))
         cerr(c, "%s is missing", col);
-    else if (!all_digits(v, width, width))
+    else if (!bank_digits(v, width, width))
         cerr(c, "%s '%s' must be %zu digits", col, v, width);
 }
 
@@ -69,7 +58,7 @@ static void check_digits(checker *c, const char *col, const char *v, size_t max,
     if (blank(v)) {
         if (required)
             cerr(c, "%s is missing", col);
-    } else if (!all_digits(v, 1, max)) {
+    } else if (!bank_digits(v, 1, max)) {
         cerr(c, "%s '%s' must be 1–%zu digits", col, v, max);
     }
 }
@@ -301,7 +290,7 @@ void zengin_customer_code(const char *id, char out[11])
         p++;
     memset(out, '0', 10);
     out[10] = '\0';
-    if (!all_digits(p, 1, 10))
+    if (!bank_digits(p, 1, 10))
         return;
     size_t n = strlen(p);
     memcpy(out + 10 - n, p, n);

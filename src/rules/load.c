@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kasan/bank_account.h"
 #include "kasan/expr.h"
 #include "kasan/kana.h"
 #include "rules_int.h"
@@ -630,10 +631,7 @@ static const char *get_digits(loader *l, const ynode *root, const char *key, siz
     const char *s = get_text(l, root, key);
     if (!s)
         return NULL;
-    size_t n = strlen(s), k = 0;
-    while (k < n && s[k] >= '0' && s[k] <= '9')
-        k++;
-    if (k == n && n >= min && n <= max)
+    if (bank_digits(s, min, max))
         return s;
     if (min == max)
         lerr(l, ymap_get(root, key), "%s must be %zu digits (%s), not '%s'", key, min, what, s);
@@ -702,11 +700,8 @@ static void load_payer(loader *l, const ynode *root)
     p->branch_name = get_kana_name(l, root, "branch_name", ZENGIN_BANK_NAME);
     p->account_number = get_digits(l, root, "account_number", 1, 7, "口座番号");
     const char *t = get_text(l, root, "account_type");
-    if (t && !strcmp(t, "ordinary"))
-        p->account_type = ZENGIN_ORDINARY;
-    else if (t && !strcmp(t, "current"))
-        p->account_type = ZENGIN_CURRENT;
-    else if (t)
+    p->account_type = bank_account_type(t);
+    if (t && !p->account_type)
         lerr(l, ymap_get(root, "account_type"), "account_type must be ordinary (普通) or current "
              "(当座), not '%s'", t);
 }

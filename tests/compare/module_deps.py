@@ -17,18 +17,18 @@ LEVEL = {"core": 0, "expr": 1, "budget": 1, "rules": 2, "ledger": 2, "intake": 3
          "engine": 4, "report": 5, "cli": 6, "main": 7}
 # public headers by the module that owns them; rule_value.h and claim_line.h
 # are the data the formula language reads (filled by rules and intake).
-# zengin.h is the transfer file's record layout (field widths, account type
-# codes; pure, core includes only): the payer rule (rules) checks against it,
-# so it sits with core although its writer is src/report/zengin.c.
+# bank_account.h is what a bank account is made of (field widths, account type
+# codes, digit codes): the payer rule (rules) and the Zengin writer (report)
+# both check against it.
 HEADER = {"arena": "core", "strbuf": "core", "diag": "core", "num": "core", "date": "core",
-          "hash": "core", "fsutil": "core", "clock": "core", "kana": "core", "zengin": "core",
+          "hash": "core", "fsutil": "core", "clock": "core", "kana": "core", "bank_account": "core",
           "value": "expr", "expr": "expr",
           "rule_value": "expr", "claim_line": "expr", "budget": "budget",
           "csv": "intake", "intake": "intake", "xlsx": "intake", "schema": "intake",
           "forms": "intake", "actuals": "intake",
           "rules": "rules", "ledger": "ledger", "ledger_settle": "ledger", "ledger_transfer": "ledger",
           "engine": "engine", "settle": "engine", "report": "report",
-          "report_settle": "report", "report_transfer": "report", "cli": "cli"}
+          "report_settle": "report", "report_transfer": "report", "zengin": "report", "cli": "cli"}
 INC = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 

@@ -1,0 +1,29 @@
+/* bank_account: what a Japanese bank account is made of, as the Zengin (全銀協)
+ * record layout fixes it: the account type codes, the widths of the name
+ * fields and the digit-string codes.  Core level: the payer rule (rules) and
+ * the transfer writer (report/zengin.c) both check against it.  Not here: kana
+ * conversion (kana.h) and the records themselves (zengin.h). */
+#ifndef KASAN_BANK_ACCOUNT_H
+#define KASAN_BANK_ACCOUNT_H
+#include <stdbool.h>
+#include <stddef.h>
+
+enum {
+    ZENGIN_RECORD_LEN = 120,     /* bytes, before CRLF */
+    ZENGIN_REQUESTER_NAME = 40,  /* 依頼人名 field width, bytes */
+    ZENGIN_HOLDER_NAME = 30,     /* 受取人名 */
+    ZENGIN_BANK_NAME = 15,       /* 銀行名, 支店名 */
+};
+
+/* 預金種目: account type */
+typedef enum zengin_account_type { ZENGIN_ORDINARY = 1 /* 普通 */, ZENGIN_CURRENT = 2 /* 当座 */ } zengin_account_type;
+
+/* "ordinary" → ZENGIN_ORDINARY, "current" → ZENGIN_CURRENT, anything else
+ * (NULL too) → 0, which the caller reports. */
+zengin_account_type bank_account_type(const char *s);
+
+/* Whether s is `min`–`max` ASCII digits and nothing else (bank, branch,
+ * requester codes and account numbers keep their leading zeros as text). */
+bool bank_digits(const char *s, size_t min, size_t max);
+
+#endif

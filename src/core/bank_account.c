@@ -1,0 +1,26 @@
+/* bank_account: the two checks every bank account field goes through, shared
+ * by the payer rule loader and the Zengin writer (include/kasan/bank_account.h).
+ * Not here: messages (each caller names its own file and column). */
+#include <string.h>
+
+#include "kasan/bank_account.h"
+
+zengin_account_type bank_account_type(const char *s)
+{
+    if (s && !strcmp(s, "ordinary"))
+        return ZENGIN_ORDINARY;
+    if (s && !strcmp(s, "current"))
+        return ZENGIN_CURRENT;
+    return (zengin_account_type)0;
+}
+
+bool bank_digits(const char *s, size_t min, size_t max)
+{
+    size_t n = strlen(s);
+    if (n < min || n > max)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
