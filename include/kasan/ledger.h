@@ -217,22 +217,27 @@ const char *ledger_strstatus(int status);
 int ledger_finalize(ledger *lg, const ledger_finalize_req *req, ledger_finalize_res *res);
 
 /* A finalization refused (SPEC 1.4: over the budget, already finalized, no
- * budget line, ...), for the audit trail: who, which month, which run was
- * refused, and why.  No payments. */
+ * budget line, ...), for the audit trail: who, what was refused (a month, a
+ * settlement, a transfer file), which run, and why.  No payments. */
 typedef struct ledger_refusal {
-    const char *month;   /* "YYYY-MM" */
+    const char *subject; /* what was refused: a month "YYYY-MM" (a month's run or its
+                          * transfer file) or a fiscal year "FY2025" (its settlement or
+                          * the settlement's transfer file) */
     const char *run_id;  /* the refused run (its outputs are not kept), or NULL */
     const char *actor;   /* operator (login name) */
     const char *code;    /* short reason code, [a-z_]+: "over_budget", "already_finalized",
-                          * "nothing_to_supersede", "no_budget_line", ... */
+                          * "nothing_to_supersede", "no_budget_line", "not_finalized",
+                          * "already_transferred", ... */
     const char *reason;  /* the text the operator was shown */
-    bool supersede;      /* the refused request was a correction (修正) */
+    const char *requested; /* what was asked, [a-z_]+: "finalize" (NULL), "supersede",
+                            * "settle", "settle_supersede", "transfer" */
 } ledger_refusal;
 
-/* Appends a "refuse" event (payload {code, month, reason, requested:
- * "finalize"|"supersede", run_id}, time = now) in its own transaction; for
- * refusals decided outside ledger_finalize.  seq and hash (each may be NULL)
- * receive the event's number and hash. */
+/* Appends a "refuse" event in its own transaction, time = now; for refusals
+ * decided outside ledger_finalize and ledger_settle_finalize.  Its payload:
+ * {code, month: "YYYY-MM" | fiscal_year: 2025 (the subject), reason,
+ * requested, run_id}.  seq and hash (each may be NULL) receive the event's
+ * number and hash. */
 int ledger_refuse(ledger *lg, const ledger_refusal *r, int64_t *seq,
                   char hash[SHA256_HEX_LEN + 1]);
 

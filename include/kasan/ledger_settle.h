@@ -62,7 +62,10 @@ typedef struct ledger_settlement {
 /* Records a settlement: LEDGER_ALREADY_FINALIZED when the year has one and
  * supersede was not asked, LEDGER_NOTHING_TO_SUPERSEDE, LEDGER_OVER_BUDGET
  * when the year's paid total plus additional_yen exceeds the line without a
- * reason, LEDGER_INVALID for a malformed request. */
+ * reason, LEDGER_NO_BUDGET_LINE, LEDGER_INVALID for a malformed request.  A
+ * refusal (all but LEDGER_INVALID) is recorded as a "refuse" event (subject
+ * FYnnnn, requested "settle" or "settle_supersede"; ledger_refuse) whose seq
+ * and hash go to res->event_seq/event_hash, as ledger_finalize does. */
 int ledger_settle_finalize(ledger *lg, const ledger_settle_req *req, ledger_settle_res *res);
 /* The current settlement of fiscal year fy; LEDGER_NOT_FOUND if none. */
 int ledger_settle_current(ledger *lg, int fy, arena *a, ledger_settlement *out);

@@ -94,6 +94,15 @@ int cli_compute_month_shared(const cli_paths *paths, const rule_set *rs, claim_m
     return EXIT_OK;
 }
 
+void cli_refusal_note(const char *who, ledger *lg, int64_t seq, const char *hash)
+{
+    if (seq)
+        fprintf(stderr, "  the refusal is recorded in the audit trail: event %lld "
+                        "(anchor %lld:%s)\n", (long long)seq, (long long)seq, hash);
+    else
+        fprintf(stderr, "%s: warning: %s\n", who, ledger_errmsg(lg));
+}
+
 const char *cli_actor(const char *given)
 {
     if (given && *given)

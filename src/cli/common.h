@@ -53,6 +53,9 @@ static inline const char *cli_input_role(int input)
     return ledger_role_name(LEDGER_ROLE_REGISTRY + input);
 }
 const char *cli_actor(const char *given);
+/* After a refusal (exit 3, SPEC 1.4): says on stderr which event recorded it
+ * (seq 0: it could not be recorded; lg's message then says why). */
+void cli_refusal_note(const char *who, struct ledger *lg, int64_t seq, const char *hash);
 /* "2025-04-20250510T093000Z-1a2b3c4d": month, UTC time, and a digest of inputs. */
 char *cli_run_id(const month_run *run, const char *created, arena *a);
 char *cli_ledger_path(const cli_paths *paths, arena *a);

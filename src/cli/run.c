@@ -377,14 +377,8 @@ static int finalize(const run_opts *o, const month_run *run, const run_meta *met
                 cli_ledger_path(&o->paths, &a), ledger_strstatus(st), ledger_errmsg(lg));
         rc = EXIT_INTERNAL;
     }
-    if (rc == EXIT_REFUSED && st != LEDGER_BUSY) {
-        if (res->event_seq) /* SPEC 1.4: the refusal itself is in the trail */
-            fprintf(stderr, "  the refusal is recorded in the audit trail: event %lld "
-                            "(anchor %lld:%s)\n", (long long)res->event_seq,
-                    (long long)res->event_seq, res->event_hash);
-        else
-            fprintf(stderr, "kasan run: warning: %s\n", ledger_errmsg(lg));
-    }
+    if (rc == EXIT_REFUSED && st != LEDGER_BUSY) /* SPEC 1.4: the refusal is in the trail */
+        cli_refusal_note("kasan run", lg, res->event_seq, res->event_hash);
     arena_release(&a);
     return rc;
 }

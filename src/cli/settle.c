@@ -410,6 +410,8 @@ static int finalize(const settlement *st, const settle_opts *o, const settle_met
                 ledger_errmsg(s->lg));
         rc = EXIT_INTERNAL;
     }
+    if (rc == EXIT_REFUSED && status != LEDGER_BUSY) /* SPEC 1.4: the refusal is in the trail */
+        cli_refusal_note("kasan settle", s->lg, res.event_seq, res.event_hash);
     arena_release(&a);
     return rc;
 }

@@ -6,6 +6,7 @@
  * never overwritten) and records it as a "transfer" event.  What is paid is
  * src/report/transfer.c's; the bytes src/report/zengin.c's. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,33 @@ static int parse(int argc, char **argv, cli_paths *paths, transfer_opts *o)
 
 /* ---- gathering from the ledger ------------------------------------------ */
 
+/* The subject as the audit trail names it: "2025-05" or "FY2025". */
+static const char *subject_name(const subject *s, arena *a)
+{
+    return s->month ? s->month : arena_printf(a, "FY%d", s->fy);
+}
+
+/* A refused transfer (exit 3): said on stderr and, SPEC 1.4, recorded as a
+ * "refuse" event of the subject (the month, or FYnnnn for a settlement). */
+__attribute__((format(printf, 6, 7)))
+static int refused(ledger *lg, const char *what, const char *run_id, const char *actor,
+                   const char *code, const char *fmt, ...)
+{
+    char why[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, WHO ": %s\n", why);
+    ledger_refusal r = {what, run_id, actor, code, why, "transfer"};
+    int64_t seq = 0;
+    char hash[SHA256_HEX_LEN + 1] = "";
+    if (ledger_refuse(lg, &r, &seq, hash) != LEDGER_OK)
+        seq = 0;
+    cli_refusal_note(WHO, lg, seq, hash);
+    return EXIT_REFUSED;
+}
+
 static transfer_line *lines_of_run(const ledger_run *r, arena *a, size_t *n)
 {
     transfer_line *v = arena_calloc(a, r->n_payments + 1, sizeof *v);
@@ -173,17 +201,15 @@ static int run_by_id(ledger *lg, const char *month, const char *run_id, arena *a
     return EXIT_INTERNAL;
 }
 
-static int gather_month(ledger *lg, claim_month m, arena *a, subject *s)
+static int gather_month(ledger *lg, claim_month m, const char *actor, arena *a, subject *s)
 {
     char mon[8];
     month_format(m, mon);
     ledger_run r;
     int st = ledger_month_current(lg, mon, a, &r);
-    if (st == LEDGER_NOT_FOUND) {
-        fprintf(stderr, WHO ": %s is not finalized (a draft is never transferred); finalize it "
-                        "with kasan run --finalize first\n", mon);
-        return EXIT_REFUSED;
-    }
+    if (st == LEDGER_NOT_FOUND)
+        return refused(lg, mon, NULL, actor, "not_finalized", "%s is not finalized (a draft is "
+                       "never transferred); finalize it with kasan run --finalize first", mon);
     if (st != LEDGER_OK) {
         fprintf(stderr, WHO ": %s\n", ledger_errmsg(lg));
         return EXIT_INTERNAL;
@@ -231,14 +257,15 @@ static int gather_settlement_base(ledger *lg, const ledger_transfer *base, arena
 
 /* A settlement: rows and rules from its event, the registry from the run of
  * the last month it settled (the newest bank details it was finalized with). */
-static int gather_settlement(ledger *lg, int fy, arena *a, subject *s)
+static int gather_settlement(ledger *lg, int fy, const char *actor, arena *a, subject *s)
 {
     ledger_settlement st;
     int rc = ledger_settle_current(lg, fy, a, &st);
     if (rc == LEDGER_NOT_FOUND) {
-        fprintf(stderr, WHO ": FY%d has no finalized settlement (kasan settle --fy %d "
-                        "--finalize first)\n", fy, fy);
-        return EXIT_REFUSED;
+        char subj[16];
+        snprintf(subj, sizeof subj, "FY%d", fy);
+        return refused(lg, subj, NULL, actor, "not_finalized", "FY%d has no finalized "
+                       "settlement (kasan settle --fy %d --finalize first)", fy, fy);
     }
     if (rc != LEDGER_OK || !st.n_months) {
         fprintf(stderr, WHO ": %s\n", rc ? ledger_errmsg(lg) : "the settlement names no month");
@@ -396,10 +423,18 @@ static int write_and_record(ledger *lg, const char *path, const strbuf *bytes,
         return EXIT_INTERNAL;
     }
     int st = ledger_transfer_record(lg, t, seq, NULL);
+    if (st == LEDGER_ALREADY_FINALIZED) { /* another transfer recorded in between */
+        fs_out_abort(&o);
+        char subj[16];
+        if (!t->month)
+            snprintf(subj, sizeof subj, "FY%d", t->settlement_fy);
+        return refused(lg, t->month ? t->month : subj, t->run_id, t->actor,
+                       "already_transferred", "%s; nothing written", ledger_errmsg(lg));
+    }
     if (st != LEDGER_OK) {
         fs_out_abort(&o);
         fprintf(stderr, WHO ": %s; nothing written\n", ledger_errmsg(lg));
-        return st == LEDGER_ALREADY_FINALIZED ? EXIT_REFUSED : EXIT_INTERNAL;
+        return EXIT_INTERNAL;
     }
     if (fs_out_commit(&o)) {
         fprintf(stderr, WHO ": recorded (event %lld) but cannot rename into %s: %s\n",
@@ -427,8 +462,9 @@ static int gather(ctx *c, size_t *n_files)
 {
     ledger_transfer *all;
     size_t n_all;
-    int rc = c->o->month ? gather_month(c->lg, c->m, &c->a, &c->s)
-                         : gather_settlement(c->lg, c->fy, &c->a, &c->s);
+    const char *actor = cli_actor(c->o->actor);
+    int rc = c->o->month ? gather_month(c->lg, c->m, actor, &c->a, &c->s)
+                         : gather_settlement(c->lg, c->fy, actor, &c->a, &c->s);
     if (rc)
         return rc;
     if (ledger_transfers(c->lg, &c->a, &all, &n_all) != LEDGER_OK) {
@@ -437,11 +473,10 @@ static int gather(ctx *c, size_t *n_files)
     }
     bool done;
     const ledger_transfer *base = transferred_before(&c->s, all, n_all, &done, n_files);
-    if (done && !c->o->reissue) {
-        fprintf(stderr, WHO ": %s (run %s) already has a transfer file; a second one needs "
-                        "--reissue --reason TEXT\n", c->s.label, c->s.run_id);
-        return EXIT_REFUSED;
-    }
+    if (done && !c->o->reissue)
+        return refused(c->lg, subject_name(&c->s, &c->a), c->s.run_id, actor,
+                       "already_transferred", "%s (run %s) already has a transfer file; a "
+                       "second one needs --reissue --reason TEXT", c->s.label, c->s.run_id);
     return c->s.month ? gather_month_base(c->lg, base, &c->a, &c->s)
                       : gather_settlement_base(c->lg, base, &c->a, &c->s);
 }

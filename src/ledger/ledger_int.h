@@ -22,6 +22,17 @@ struct ledger {
 /* db.c */
 /* Sets lg->err from fmt and returns code. */
 int ledger_fail(ledger *lg, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The refusal code of a finalize or settle status ("over_budget",
+ * "already_finalized", "nothing_to_supersede", "no_budget_line"), NULL if the
+ * status is no refusal (success, a malformed request, a busy or broken ledger). */
+const char *ledger_refusal_code(int status);
+/* SPEC 1.4: records r (its reason is lg's error message, the text the
+ * operator is shown) as a "refuse" event into seq/hash; returns status.  The
+ * refusal stands even if it cannot be recorded: seq is 0 then and lg's error
+ * message says so too. */
+int ledger_record_refusal(ledger *lg, ledger_refusal *r, int status, int64_t *seq,
+                          char hash[SHA256_HEX_LEN + 1]);
 /* Maps SQLite's last error on lg->db to a ledger_status, with its message
  * after `what`.  Call before finalizing the failed statement. */
 int ledger_sqlite_fail(ledger *lg, const char *what);

@@ -7,6 +7,7 @@
  * event, this one included). */
 #include "kasan/ledger_settle.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,7 +277,16 @@ int ledger_settle_finalize(ledger *lg, const ledger_settle_req *req, ledger_sett
         return rc;
     if ((rc = ledger_tx_begin(lg, true)))
         return rc;
-    return ledger_tx_end(lg, settle_tx(lg, req, res));
+    rc = ledger_tx_end(lg, settle_tx(lg, req, res));
+    if (ledger_refusal_code(rc)) {
+        /* SPEC 1.4: a refused finalization is itself an event of the trail */
+        char fy[16];
+        snprintf(fy, sizeof fy, "FY%d", req->fiscal_year);
+        ledger_refusal r = {fy, req->settle_id, req->actor, ledger_refusal_code(rc), NULL,
+                            req->supersede ? "settle_supersede" : "settle"};
+        rc = ledger_record_refusal(lg, &r, rc, &res->event_seq, res->event_hash);
+    }
+    return rc;
 }
 
 /* ---- reading back ------------------------------------------------------ */

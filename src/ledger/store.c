@@ -588,14 +588,33 @@ static int refusal_tx(ledger *lg, const ledger_refusal *r, const char *payload, 
     return rc;
 }
 
+/* "2025-05" → "month":"2025-05"; "FY2025" → "fiscal_year":2025. */
+static bool subject_json(const char *subject, strbuf *p)
+{
+    claim_month m;
+    if (subject && month_parse(subject, &m)) {
+        sb_adds(p, ",\"month\":");
+        ledger_json_str(p, subject);
+        return true;
+    }
+    if (!subject || strncmp(subject, "FY", 2) != 0 || strlen(subject) != 6)
+        return false;
+    for (int i = 2; i < 6; i++)
+        if (subject[i] < '0' || subject[i] > '9')
+            return false;
+    sb_addf(p, ",\"fiscal_year\":%d", atoi(subject + 2));
+    return true;
+}
+
 int ledger_refuse(ledger *lg, const ledger_refusal *r, int64_t *seq,
                   char hash[SHA256_HEX_LEN + 1])
 {
-    claim_month m;
-    if (!r->month || !month_parse(r->month, &m))
-        return ledger_fail(lg, LEDGER_INVALID, "refusal: month must be YYYY-MM");
+    const char *requested = r->requested ? r->requested : "finalize";
     if (!code_valid(r->code))
         return ledger_fail(lg, LEDGER_INVALID, "refusal: code must be lower-case letters and '_'");
+    if (!code_valid(requested))
+        return ledger_fail(lg, LEDGER_INVALID,
+                           "refusal: requested must be lower-case letters and '_'");
     int rc = check_text(lg, "actor", r->actor);
     if (!rc) rc = check_text(lg, "refusal reason", r->reason);
     if (!rc && r->run_id) rc = check_text(lg, "run_id", r->run_id);
@@ -606,12 +625,14 @@ int ledger_refuse(ledger *lg, const ledger_refusal *r, int64_t *seq,
     sb_init(&p);
     sb_adds(&p, "{\"code\":");
     ledger_json_str(&p, r->code);
-    sb_adds(&p, ",\"month\":");
-    ledger_json_str(&p, r->month);
+    if (!subject_json(r->subject, &p)) {
+        sb_release(&p);
+        return ledger_fail(lg, LEDGER_INVALID, "refusal: subject must be YYYY-MM or FYYYYY");
+    }
     sb_adds(&p, ",\"reason\":");
     ledger_json_str(&p, r->reason);
     sb_adds(&p, ",\"requested\":");
-    ledger_json_str(&p, r->supersede ? "supersede" : "finalize");
+    ledger_json_str(&p, requested);
     sb_adds(&p, ",\"run_id\":");
     if (r->run_id)
         ledger_json_str(&p, r->run_id);
@@ -626,7 +647,7 @@ int ledger_refuse(ledger *lg, const ledger_refusal *r, int64_t *seq,
 
 /* The refusal code of a finalize status, NULL if the status is no refusal
  * (success, a malformed request, a busy or broken ledger). */
-static const char *refusal_code(int status)
+const char *ledger_refusal_code(int status)
 {
     switch (status) {
     case LEDGER_ALREADY_FINALIZED: return "already_finalized";
@@ -637,25 +658,22 @@ static const char *refusal_code(int status)
     }
 }
 
-/* SPEC 1.4: a refused finalization is itself an event of the trail.  The
- * refusal stands even if it cannot be recorded; lg->err then says so. */
-static void record_refusal(ledger *lg, const ledger_finalize_req *req, int status,
-                           ledger_finalize_res *res)
+int ledger_record_refusal(ledger *lg, ledger_refusal *r, int status, int64_t *seq,
+                          char hash[SHA256_HEX_LEN + 1])
 {
     char why[sizeof lg->err];
     snprintf(why, sizeof why, "%s", lg->err);
-    ledger_refusal r = {req->month, req->run_id, req->actor, refusal_code(status), why,
-                        req->supersede};
-    if (ledger_refuse(lg, &r, &res->event_seq, res->event_hash) == LEDGER_OK) {
+    r->reason = why;
+    if (ledger_refuse(lg, r, seq, hash) == LEDGER_OK) {
         snprintf(lg->err, sizeof lg->err, "%s", why);
-        return;
+        return status;
     }
     char failed[sizeof lg->err];
     snprintf(failed, sizeof failed, "%s", lg->err);
-    res->event_seq = 0;
-    res->event_hash[0] = '\0';
-    ledger_fail(lg, status, "%.200s (and the refusal could not be recorded in the audit trail: "
-                            "%.200s)", why, failed);
+    *seq = 0;
+    hash[0] = '\0';
+    return ledger_fail(lg, status, "%.200s (and the refusal could not be recorded in the audit "
+                                   "trail: %.200s)", why, failed);
 }
 
 int ledger_finalize(ledger *lg, const ledger_finalize_req *req, ledger_finalize_res *res)
@@ -667,8 +685,12 @@ int ledger_finalize(ledger *lg, const ledger_finalize_req *req, ledger_finalize_
     if ((rc = ledger_tx_begin(lg, true)))
         return rc;
     rc = ledger_tx_end(lg, finalize_tx(lg, req, fy, res));
-    if (refusal_code(rc))
-        record_refusal(lg, req, rc, res);
+    if (ledger_refusal_code(rc)) {
+        /* SPEC 1.4: a refused finalization is itself an event of the trail */
+        ledger_refusal r = {req->month, req->run_id, req->actor, ledger_refusal_code(rc), NULL,
+                            req->supersede ? "supersede" : "finalize"};
+        ledger_record_refusal(lg, &r, rc, &res->event_seq, res->event_hash);
+    }
     return rc;
 }
 

@@ -22,8 +22,15 @@ static const struct {
     {"settle_supersede", "精算の修正"}, {"transfer", "振込ファイル"},
 };
 
-static const char *kind_ja(const char *action)
+static const char *kind_ja(const ledger_event *e)
 {
+    const char *action = e->action;
+    /* a refusal says what was refused (payload.requested) */
+    const char *req = !strcmp(action, "refuse") ? ledger_event_leaf(e, "requested") : NULL;
+    if (req && !strcmp(req, "transfer"))
+        return "振込ファイルの拒否";
+    if (req && (!strcmp(req, "settle") || !strcmp(req, "settle_supersede")))
+        return "精算の確定の拒否";
     for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
         if (!strcmp(KINDS[i].action, action))
             return KINDS[i].ja;
@@ -206,7 +213,7 @@ static void event_row(xw *x, lxw_worksheet *ws, lxw_row_t r, const ledger_event 
     xw_text(x, ws, r, 1, e->time, f->text);
     xw_text(x, ws, r, 2, e->actor, f->text);
     char kind[256];
-    snprintf(kind, sizeof kind, "%s\n%s", kind_ja(e->action), e->action);
+    snprintf(kind, sizeof kind, "%s\n%s", kind_ja(e), e->action);
     xw_text(x, ws, r, 3, kind, f->wrap);
     target(e, buf, sizeof buf);
     xw_text(x, ws, r, 4, buf, f->text);
@@ -272,7 +279,7 @@ static void sheet_leaves(xw *x, const audit_book *b)
         const ledger_event *e = &b->events[i];
         for (size_t k = 0; k < e->n_leaves; k++, r++) {
             xw_whole(x, ws, r, 0, e->seq, x->f.num);
-            xw_text(x, ws, r, 1, kind_ja(e->action), x->f.text);
+            xw_text(x, ws, r, 1, kind_ja(e), x->f.text);
             xw_text(x, ws, r, 2, e->action, x->f.text);
             xw_text(x, ws, r, 3, e->leaves[k].key, x->f.text);
             xw_text(x, ws, r, 4, e->leaves[k].value, x->f.text);
@@ -340,7 +347,7 @@ static void sheet_anchors(xw *x, const audit_book *b)
         if (!is_finalization(e->action))
             continue;
         xw_whole(x, ws, r, 0, e->seq, x->f.num);
-        xw_text(x, ws, r, 1, kind_ja(e->action), x->f.text);
+        xw_text(x, ws, r, 1, kind_ja(e), x->f.text);
         xw_text(x, ws, r, 2, e->action, x->f.text);
         target(e, buf, sizeof buf);
         xw_text(x, ws, r, 3, buf, x->f.text);

@@ -175,6 +175,22 @@ expect_msg_contains "finalized in the ledger: event 13" "finalize"
 kasan settle --fy 2025 --data "$D2" --rules "$R2" --out "$O" --finalize
 expect_rc 3 "second finalize refused"
 expect_msg_contains "already finalized" "refusal"
+# SPEC 1.4: the refusal is itself event 14 (13 was the settlement), by the actor
+expect_msg_contains "the refusal is recorded in the audit trail: event 14" "refusal event named"
+expect_eq "$(sqlite3 "$O/ledger.sqlite" "SELECT seq || '|' || action || '|' || actor || '|' || json_extract(payload, '$.code') || '|' || json_extract(payload, '$.fiscal_year') || '|' || json_extract(payload, '$.requested') FROM events ORDER BY seq DESC LIMIT 1")" \
+    "14|refuse|tester|already_finalized|2025|settle" "already-finalized refusal recorded"
+expect_eq "$(sqlite3 "$O/ledger.sqlite" "SELECT json_extract(payload, '$.reason') FROM events WHERE seq = 14" | grep -c 'already finalized')" 1 "refusal reason recorded"
+"$KASAN" audit export --out "$O" | grep '"action":"refuse"' | grep -q '"fiscal_year":2025' \
+    && pass "audit export shows the settlement refusal" || fail "audit export" "no settlement refusal"
+kasan audit report --fy 2025 --out "$O"
+expect_rc 0 "audit report with the settlement refusal"
+$PY - "$O/audit-2025.xlsx" <<'PYEOF' && pass "audit report shows the settlement refusal" || fail "audit report" "see above"
+import sys, openpyxl
+rows = [[c.value for c in r] for r in openpyxl.load_workbook(sys.argv[1])["事象一覧"].iter_rows(min_row=5)]
+r = rows[-1]
+assert r[0] == 14 and r[2] == "tester" and r[3] == "精算の確定の拒否\nrefuse" and r[4] == "精算 2025年度", r
+assert r[7].startswith("拒否の理由：the settlement of FY2025 is already finalized") and r[7].endswith("（already_finalized）"), r[7]
+PYEOF
 kasan settle --fy 2025 --data "$D2" --rules "$R2" --out "$O"
 expect_rc 3 "draft over a finalized settlement refused"
 kasan settle --fy 2025 --data "$D2" --rules "$R2" --out "$O" --supersede --reason x
@@ -221,6 +237,15 @@ kasan settle --fy 2025 --data "$DATA" --rules "$R3" --out "$O3" --finalize
 expect_rc 3 "追加交付 over the line refused"
 expect_msg_contains "by 1000 yen" "over by"
 expect_nothing_written "$O3/settlement-2025"
+last_refusal() { sqlite3 "$1/ledger.sqlite" "SELECT action || '|' || actor || '|' || json_extract(payload, '$.code') || '|' || json_extract(payload, '$.fiscal_year') FROM events ORDER BY seq DESC LIMIT 1"; }
+expect_eq "$(last_refusal "$O3")" "refuse|tester|over_budget|2025" "over-budget refusal recorded"
+# no budget line for FY2025 at all: refused, recorded (SPEC 1.4)
+R4=$WORK/rules-noline
+cp -r "$RULES" "$R4" && rm "$R4/budget/fy2025.yaml"
+kasan settle --fy 2025 --data "$DATA" --rules "$R4" --out "$O3" --finalize
+expect_rc 3 "追加交付 with no budget line refused"
+expect_msg_contains "no budget line for FY2025" "no budget line"
+expect_eq "$(last_refusal "$O3")" "refuse|tester|no_budget_line|2025" "no-budget-line refusal recorded"
 kasan settle --fy 2025 --data "$DATA" --rules "$R3" --out "$O3" --finalize --over-budget-reason "補正予算"
 expect_rc 0 "with a reason"
 expect_eq "$(sqlite3 "$O3/ledger.sqlite" "SELECT json_extract(payload, '$.over_budget_reason') || '/' || json_extract(payload, '$.overrun_yen') FROM events WHERE action = 'settle'")" "補正予算/1000" "override recorded"

@@ -57,6 +57,10 @@ expect_rc 0 "draft 2025-05"
 kasan transfer --month 2025-05 --date 2025-06-23 --out "$O" --rules "$RULES"
 expect_rc 3 "transfer of a draft month"
 expect_msg_contains "2025-05 is not finalized" "draft refusal"
+# SPEC 1.4: the refusal is an event of the trail (subject the month, by the actor)
+last_event() { sqlite3 "$1/ledger.sqlite" "SELECT action || '|' || actor || '|' || json_extract(payload, '$.code') || '|' || json_extract(payload, '$.month') || '|' || json_extract(payload, '$.requested') FROM events ORDER BY seq DESC LIMIT 1"; }
+expect_eq "$(last_event "$O")" "refuse|tester|not_finalized|2025-05|transfer" "draft refusal recorded"
+expect_msg_contains "the refusal is recorded in the audit trail" "draft refusal event named"
 [ ! -e "$O/2025-05/transfer-2025-05.txt" ] && pass "no file for the draft" || fail "no file for the draft" "written"
 
 section "payments.xlsx 支払一覧 shows the codes"
@@ -173,6 +177,20 @@ cp "$F" "$WORK/first.txt"
 kasan transfer --month 2025-04 --date 2025-05-23 --out "$O" --rules "$RULES"
 expect_rc 3 "second transfer file of the same run"
 expect_msg_contains "--reissue" "refusal"
+expect_eq "$(last_event "$O")" "refuse|tester|already_transferred|2025-04|transfer" "second-file refusal recorded"
+"$KASAN" audit export --out "$O" | grep '"action":"refuse"' | grep '"requested":"transfer"' | grep -q '"reason":"2025-04 (run 2025-04-' \
+    && pass "audit export shows the transfer refusal and its reason" || fail "audit export" "no transfer refusal"
+kasan audit report --fy 2025 --out "$O"
+expect_rc 0 "audit report with the transfer refusals"
+$PY - "$O/audit-2025.xlsx" <<'PYEOF' && pass "audit report shows the transfer refusals" || fail "audit report" "see above"
+import sys, openpyxl
+rows = [[c.value for c in r] for r in openpyxl.load_workbook(sys.argv[1])["事象一覧"].iter_rows(min_row=5)]
+ref = [r for r in rows if r[3] == "振込ファイルの拒否\nrefuse"]
+assert [r[4] for r in ref] == ["2025-05", "2025-04"], rows
+assert all(r[2] == "tester" for r in ref), ref
+assert ref[0][7].startswith("拒否の理由：2025-05 is not finalized") and ref[0][7].endswith("（not_finalized）"), ref[0][7]
+assert "already has a transfer file" in ref[1][7] and ref[1][7].endswith("（already_transferred）"), ref[1][7]
+PYEOF
 [ ! -e "$O/2025-04/transfer-2025-04-2.txt" ] && pass "no second file" || fail "no second file" "written"
 cmp -s "$F" "$WORK/first.txt" && pass "the first file is untouched" || fail "first file" "changed"
 expect_eq "$(events "$O")" "1" "transfer events"

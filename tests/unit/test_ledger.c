@@ -527,7 +527,7 @@ static void test_refuse_event(void **state)
     ledger_finalize_res res;
     finalize_ok(lg, &s4.req, &res);
     ledger_refusal r = {"2026-04", "2026-04-run1", "hoiku-02", "no_budget_line",
-                        "no budget line for FY2026", false};
+                        "no budget line for FY2026", NULL};
     int64_t seq = 0;
     char hash[SHA256_HEX_LEN + 1] = "";
     assert_int_equal(ledger_refuse(lg, &r, &seq, hash), LEDGER_OK);
@@ -545,7 +545,7 @@ static void test_refuse_event(void **state)
     bad.code = "No-Budget";
     assert_int_equal(ledger_refuse(lg, &bad, NULL, NULL), LEDGER_INVALID);
     bad = r;
-    bad.month = "2026-4";
+    bad.subject = "2026-4";
     assert_int_equal(ledger_refuse(lg, &bad, NULL, NULL), LEDGER_INVALID);
     bad = r;
     bad.reason = "";
@@ -559,11 +559,26 @@ static void test_refuse_event(void **state)
     assert_int_equal(seq, 3);
     assert_int_equal(raw_int(&t, "SELECT json_type(payload, '$.run_id') = 'null' FROM events"
                                  " WHERE seq = 3"), 1);
-    assert_int_equal(raw_int(&t, "SELECT count(*) FROM events"), 3);
+    /* a settlement's or a transfer's refusal: subject FYnnnn → fiscal_year */
+    ledger_refusal fy = {"FY2025", NULL, "hoiku-02", "not_finalized", "FY2025 has no settlement",
+                         "transfer"};
+    assert_int_equal(ledger_refuse(lg, &fy, &seq, NULL), LEDGER_OK);
+    assert_int_equal(seq, 4);
+    raw_text(&t, "SELECT payload FROM events WHERE seq = 4", buf, sizeof buf);
+    assert_string_equal(buf, "{\"code\":\"not_finalized\",\"fiscal_year\":2025,"
+                             "\"reason\":\"FY2025 has no settlement\",\"requested\":\"transfer\","
+                             "\"run_id\":null}");
+    bad = fy;
+    bad.subject = "FY25";
+    assert_int_equal(ledger_refuse(lg, &bad, NULL, NULL), LEDGER_INVALID);
+    bad = fy;
+    bad.requested = "Transfer";
+    assert_int_equal(ledger_refuse(lg, &bad, NULL, NULL), LEDGER_INVALID);
+    assert_int_equal(raw_int(&t, "SELECT count(*) FROM events"), 4);
     assert_int_equal(raw_int(&t, "SELECT count(*) FROM runs"), 1);
     ledger_counts c;
     assert_int_equal(ledger_verify(lg, NULL, &c), 0);
-    assert_int_equal(c.events, 3);
+    assert_int_equal(c.events, 4);
     assert_int_equal(c.runs, 1);
     ledger_close(lg);
 
