@@ -72,9 +72,10 @@ struct run_meta;
  * statements into dir, then RUN_ID_FILE; 0 or -1 after a message. */
 int run_write_outputs(bool workbooks, const month_run *run, const struct budget_view *bv,
                       const struct run_meta *meta, const char *dir);
-/* Moves staged outputs to final_dir, replacing the previous ones whole, then
- * the run id to marker; 0 or -1 with errno. */
-int run_publish(const char *stage, const char *final_dir, const char *marker);
+/* Moves staged outputs to final_dir (OUT/M, OUT/settlement-FY), replacing
+ * the previous ones whole but keeping their transfer files and claim forms,
+ * then (marker not NULL) the run id to marker; 0 or -1 with errno. */
+int restore_publish(const char *stage, const char *final_dir, const char *marker);
 /* Loads a run's archived rule files (EXIT_OK, EXIT_INVALID, EXIT_DIFFERENT
  * if corrupt, EXIT_INTERNAL) and its archived inputs. */
 int replay_archived_rules(struct ledger *lg, const struct ledger_run *r, rule_set *rs, arena *a);

@@ -38,6 +38,35 @@ int restore_mark_published(const char *final_dir, const char *marker)
     return errno == ENOENT && fs_exists(marker) ? 0 : -1;
 }
 
+int restore_publish(const char *stage, const char *final_dir, const char *marker)
+{
+    char old[4200];
+    snprintf(old, sizeof old, "%s.old-%ld", final_dir, (long)getpid());
+    bool had = fs_exists(final_dir);
+    if (had && transfer_keep_files(final_dir, stage) != 0) /* bank transfer files stay */
+        return -1;
+    if (had && rename(final_dir, old) != 0)
+        return -1;
+    if (rename(stage, final_dir) != 0) {
+        if (had)
+            rename(old, final_dir);
+        return -1;
+    }
+    if (had) {
+        /* the claim forms (kasan forms, SPEC 8.2) are not a run's output:
+         * they stay in OUT/M/forms across runs */
+        char forms_old[4300], forms_new[4300];
+        snprintf(forms_old, sizeof forms_old, "%s/forms", old);
+        snprintf(forms_new, sizeof forms_new, "%s/forms", final_dir);
+        if (fs_is_dir(forms_old) && !fs_exists(forms_new))
+            rename(forms_old, forms_new);
+    }
+    int rc = marker ? restore_mark_published(final_dir, marker) : 0;
+    if (had)
+        fs_remove_tree(old);
+    return rc;
+}
+
 /* The run id a marker or RUN_ID_FILE holds (malloc'd), or NULL. */
 static char *read_run_id(const char *path)
 {
@@ -236,7 +265,7 @@ static int put_back(const cli_paths *paths, ledger *lg, const ledger_run *r, cla
         }
     }
     int rc = EXIT_OK;
-    if (run_publish(src, final_dir, marker) != 0) {
+    if (restore_publish(src, final_dir, marker) != 0) {
         fprintf(stderr, "%s: cannot move the finalized outputs of %s from %s into %s: %s\n", who,
                 mon, src, final_dir, strerror(errno));
         rc = EXIT_INTERNAL;

@@ -188,35 +188,6 @@ int run_write_outputs(bool workbooks, const month_run *run, const budget_view *b
     return rc;
 }
 
-int run_publish(const char *stage, const char *final_dir, const char *marker)
-{
-    char old[4200];
-    snprintf(old, sizeof old, "%s.old-%ld", final_dir, (long)getpid());
-    bool had = fs_exists(final_dir);
-    if (had && transfer_keep_files(final_dir, stage) != 0) /* bank transfer files stay */
-        return -1;
-    if (had && rename(final_dir, old) != 0)
-        return -1;
-    if (rename(stage, final_dir) != 0) {
-        if (had)
-            rename(old, final_dir);
-        return -1;
-    }
-    if (had) {
-        /* the claim forms (kasan forms, SPEC 8.2) are not a run's output:
-         * they stay in OUT/M/forms across runs */
-        char forms_old[4300], forms_new[4300];
-        snprintf(forms_old, sizeof forms_old, "%s/forms", old);
-        snprintf(forms_new, sizeof forms_new, "%s/forms", final_dir);
-        if (fs_is_dir(forms_old) && !fs_exists(forms_new))
-            rename(forms_old, forms_new);
-    }
-    int rc = restore_mark_published(final_dir, marker);
-    if (had)
-        fs_remove_tree(old);
-    return rc;
-}
-
 static void print_summary(const run_opts *o, const month_run *run, const budget_view *bv,
                           const char *run_id, const char *dir)
 {
@@ -493,7 +464,7 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     if (rc == EXIT_OK && !o->finalize)
         rc = recheck_draft(lpath, &lg, mon);
     char *marker = restore_marker_path(&o->paths, mon, &a);
-    if (rc == EXIT_OK && run_publish(stage, final_dir, marker) != 0) {
+    if (rc == EXIT_OK && restore_publish(stage, final_dir, marker) != 0) {
         fprintf(stderr, "kasan run: cannot move outputs into %s: %s\n", final_dir, strerror(errno));
         rc = EXIT_INTERNAL;
     }

@@ -305,26 +305,6 @@ static int write_outputs(const settlement *st, const settle_meta *meta, const ch
     return rc;
 }
 
-/* Moves the staged outputs to their place, replacing earlier ones whole. */
-static int publish(const char *stage, const char *final_dir)
-{
-    char old[4200];
-    snprintf(old, sizeof old, "%s.old-%ld", final_dir, (long)getpid());
-    bool had = fs_exists(final_dir);
-    if (had && transfer_keep_files(final_dir, stage) != 0) /* bank transfer files stay */
-        return -1;
-    if (had && rename(final_dir, old) != 0)
-        return -1;
-    if (rename(stage, final_dir) != 0) {
-        if (had)
-            rename(old, final_dir);
-        return -1;
-    }
-    if (had)
-        fs_remove_tree(old);
-    return 0;
-}
-
 static char *settle_id(int fy, const char *created, const input_file *af, arena *a)
 {
     char stamp[32];
@@ -471,7 +451,7 @@ static int settle(const cli_paths *paths, const settle_opts *o)
         if (o->finalize)
             rc = finalize(&st, o, &meta, &s, &rs);
     }
-    if (rc == EXIT_OK && publish(stage, dir) != 0) {
+    if (rc == EXIT_OK && restore_publish(stage, dir, NULL) != 0) {
         fprintf(stderr, "kasan settle: cannot move the outputs into %s: %s\n", dir,
                 strerror(errno));
         rc = EXIT_INTERNAL;
