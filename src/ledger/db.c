@@ -71,6 +71,13 @@ const char *ledger_col_text(sqlite3_stmt *st, int i)
     return s ? (const char *)s : "";
 }
 
+char *ledger_col_dup(arena *a, sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return NULL;
+    return arena_strdup(a, ledger_col_text(st, i));
+}
+
 const char *ledger_errmsg(const ledger *lg) { return lg ? lg->err : "no ledger"; }
 
 const char *ledger_strstatus(int status)

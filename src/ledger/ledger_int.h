@@ -46,6 +46,11 @@ int ledger_tx_end(ledger *lg, int rc);
 void ledger_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* A text column as a C string; "" for NULL (never NULL). */
 const char *ledger_col_text(sqlite3_stmt *st, int i);
+/* A text column copied into a (NULL stays NULL). */
+char *ledger_col_dup(arena *a, sqlite3_stmt *st, int i);
+/* What the current runs of fiscal year fy paid, other than month
+ * except_month's (NULL: every month); read in the caller's transaction. */
+int ledger_fy_runs_paid(ledger *lg, int fy, const char *except_month, int64_t *paid);
 
 /* Canonical JSON (sorted keys are the caller's duty): strings are written
  * UTF-8 as is, escaping only '"', '\\' and controls below 0x20 — exactly

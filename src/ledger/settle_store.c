@@ -189,27 +189,11 @@ int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t
     return rc;
 }
 
-static int fy_paid(ledger *lg, int fy, int64_t *paid)
-{
-    sqlite3_stmt *st;
-    int rc = ledger_prepare(lg, "SELECT COALESCE(SUM(total_yen), 0) FROM runs"
-                                " WHERE fiscal_year = ? AND superseded_by IS NULL", &st);
-    if (rc)
-        return rc;
-    sqlite3_bind_int(st, 1, fy);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *paid = sqlite3_column_int64(st, 0);
-    else
-        rc = ledger_sqlite_fail(lg, "ledger: fiscal-year total");
-    sqlite3_finalize(st);
-    return rc;
-}
-
 /* 追加交付 counts against the year's line (SPEC 6.2); 返還 is not netted.
  * The verdict is budget_decide's, as for a month. */
 static int budget_check(ledger *lg, const ledger_settle_req *req, ledger_settle_res *res)
 {
-    int rc = fy_paid(lg, req->fiscal_year, &res->fy_paid_yen);
+    int rc = ledger_fy_runs_paid(lg, req->fiscal_year, NULL, &res->fy_paid_yen);
     if (rc)
         return rc;
     budget_decision bd;
@@ -291,12 +275,6 @@ int ledger_settle_finalize(ledger *lg, const ledger_settle_req *req, ledger_sett
 
 /* ---- reading back ------------------------------------------------------ */
 
-static const char *dup_or_null(arena *a, sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL
-                                                     : arena_strdup(a, ledger_col_text(st, i));
-}
-
 static int read_header(ledger *lg, int64_t seq, arena *a, ledger_settlement *out)
 {
     sqlite3_stmt *st;
@@ -315,14 +293,14 @@ static int read_header(ledger *lg, int64_t seq, arena *a, ledger_settlement *out
     sqlite3_bind_int64(st, 1, seq);
     if (sqlite3_step(st) == SQLITE_ROW) {
         out->event_seq = seq;
-        out->time = dup_or_null(a, st, 0);
-        out->actor = dup_or_null(a, st, 1);
-        out->action = dup_or_null(a, st, 2);
-        out->settle_id = dup_or_null(a, st, 3);
-        out->created = dup_or_null(a, st, 4);
-        out->engine_version = dup_or_null(a, st, 5);
-        out->over_budget_reason = dup_or_null(a, st, 6);
-        out->supersede_reason = dup_or_null(a, st, 7);
+        out->time = ledger_col_dup(a, st, 0);
+        out->actor = ledger_col_dup(a, st, 1);
+        out->action = ledger_col_dup(a, st, 2);
+        out->settle_id = ledger_col_dup(a, st, 3);
+        out->created = ledger_col_dup(a, st, 4);
+        out->engine_version = ledger_col_dup(a, st, 5);
+        out->over_budget_reason = ledger_col_dup(a, st, 6);
+        out->supersede_reason = ledger_col_dup(a, st, 7);
         out->fiscal_year = sqlite3_column_int(st, 8);
         out->additional_yen = sqlite3_column_int64(st, 9);
         out->repayment_yen = sqlite3_column_int64(st, 10);

@@ -83,12 +83,6 @@ static const char *const schema_sql[] = {
 
 /* ---- reading rows ----------------------------------------------------- */
 
-static char *col_dup(arena *a, sqlite3_stmt *st, int i)
-{
-    if (sqlite3_column_type(st, i) == SQLITE_NULL)
-        return NULL;
-    return arena_strdup(a, ledger_col_text(st, i));
-}
 
 /* ---- opening ----------------------------------------------------------- */
 
@@ -370,22 +364,29 @@ static int current_run_id(ledger *lg, const char *month, char *id, size_t idsz)
     return rc;
 }
 
-static int fy_paid_other_months(ledger *lg, int fy, const char *month, int64_t *paid)
+int ledger_fy_runs_paid(ledger *lg, int fy, const char *except_month, int64_t *paid)
 {
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg,
                             "SELECT COALESCE(SUM(total_yen), 0) FROM runs"
-                            " WHERE fiscal_year = ? AND month <> ? AND superseded_by IS NULL",
+                            " WHERE fiscal_year = ?1 AND (?2 IS NULL OR month <> ?2)"
+                            " AND superseded_by IS NULL",
                             &st);
     if (rc)
         return rc;
     sqlite3_bind_int(st, 1, fy);
-    ledger_bind_text(st, 2, month);
+    ledger_bind_text(st, 2, except_month);
     if (sqlite3_step(st) == SQLITE_ROW)
         *paid = sqlite3_column_int64(st, 0);
     else
         rc = ledger_sqlite_fail(lg, "ledger: fiscal-year total");
     sqlite3_finalize(st);
+    return rc;
+}
+
+static int fy_paid_other_months(ledger *lg, int fy, const char *month, int64_t *paid)
+{
+    int rc = ledger_fy_runs_paid(lg, fy, month, paid);
     int64_t settled = 0; /* a settlement's 追加交付 is paid against the line too */
     if (!rc && !(rc = ledger_fy_settled_additional(lg, fy, 0, &settled)) &&
         __builtin_add_overflow(*paid, settled, paid))
@@ -713,7 +714,7 @@ static int load_programs(ledger *lg, const char *run_id, arena *a, ledger_progra
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (!*out)
             *out = arena_calloc(a, (size_t)sqlite3_column_int64(st, 2), sizeof **out);
-        (*out)[*n].program = col_dup(a, st, 0);
+        (*out)[*n].program = ledger_col_dup(a, st, 0);
         (*out)[(*n)++].amount_yen = sqlite3_column_int64(st, 1);
     }
     if (step != SQLITE_DONE)
@@ -738,9 +739,9 @@ static int load_payments(ledger *lg, ledger_run *r, arena *a)
         if (!r->payments)
             r->payments = arena_calloc(a, (size_t)sqlite3_column_int64(st, 4), sizeof *r->payments);
         ledger_payment *p = &r->payments[r->n_payments++];
-        p->nursery_id = col_dup(a, st, 0);
-        p->program = col_dup(a, st, 1);
-        p->rule_version = col_dup(a, st, 2);
+        p->nursery_id = ledger_col_dup(a, st, 0);
+        p->program = ledger_col_dup(a, st, 1);
+        p->rule_version = ledger_col_dup(a, st, 2);
         p->amount_yen = sqlite3_column_int64(st, 3);
     }
     if (step != SQLITE_DONE)
@@ -765,9 +766,9 @@ static int load_files(ledger *lg, ledger_run *r, arena *a)
         if (!r->files)
             r->files = arena_calloc(a, (size_t)sqlite3_column_int64(st, 4), sizeof *r->files);
         ledger_file *f = &r->files[r->n_files++];
-        f->role = col_dup(a, st, 0);
-        f->name = col_dup(a, st, 1);
-        f->sha256 = col_dup(a, st, 2);
+        f->role = ledger_col_dup(a, st, 0);
+        f->name = ledger_col_dup(a, st, 1);
+        f->sha256 = ledger_col_dup(a, st, 2);
         f->len = (size_t)sqlite3_column_int64(st, 3);
     }
     if (step != SQLITE_DONE)
@@ -784,21 +785,21 @@ static int load_files(ledger *lg, ledger_run *r, arena *a)
 static void run_from_row(sqlite3_stmt *st, arena *a, ledger_run *r)
 {
     memset(r, 0, sizeof *r);
-    r->run_id = col_dup(a, st, 0);
-    r->month = col_dup(a, st, 1);
-    r->created = col_dup(a, st, 2);
-    r->actor = col_dup(a, st, 3);
-    r->engine_version = col_dup(a, st, 4);
-    r->over_budget_reason = col_dup(a, st, 5);
+    r->run_id = ledger_col_dup(a, st, 0);
+    r->month = ledger_col_dup(a, st, 1);
+    r->created = ledger_col_dup(a, st, 2);
+    r->actor = ledger_col_dup(a, st, 3);
+    r->engine_version = ledger_col_dup(a, st, 4);
+    r->over_budget_reason = ledger_col_dup(a, st, 5);
     r->overrun_yen = sqlite3_column_int64(st, 6);
-    r->supersedes = col_dup(a, st, 7);
-    r->supersede_reason = col_dup(a, st, 8);
-    r->superseded_by = col_dup(a, st, 9);
+    r->supersedes = ledger_col_dup(a, st, 7);
+    r->supersede_reason = ledger_col_dup(a, st, 8);
+    r->superseded_by = ledger_col_dup(a, st, 9);
     r->total_yen = sqlite3_column_int64(st, 10);
     r->fy_paid_yen = sqlite3_column_int64(st, 11);
     r->event_seq = sqlite3_column_int64(st, 12);
     r->budget.fiscal_year = sqlite3_column_int(st, 13);
-    r->budget.line_id = col_dup(a, st, 14);
+    r->budget.line_id = ledger_col_dup(a, st, 14);
     r->budget.line_amount_yen = sqlite3_column_int64(st, 15);
 }
 
@@ -885,8 +886,8 @@ static int load_fy(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t 
         if (!*out)
             *out = arena_calloc(a, (size_t)sqlite3_column_int64(st, 3), sizeof **out);
         ledger_month_sum *m = &(*out)[(*n)++];
-        m->month = col_dup(a, st, 0);
-        m->run_id = col_dup(a, st, 1);
+        m->month = ledger_col_dup(a, st, 0);
+        m->run_id = ledger_col_dup(a, st, 1);
         m->total_yen = sqlite3_column_int64(st, 2);
     }
     if (step != SQLITE_DONE)
@@ -909,8 +910,8 @@ static int load_corrections(ledger *lg, const char *run_id, arena *a, ledger_cor
         if (!*out)
             *out = arena_calloc(a, (size_t)sqlite3_column_int64(st, 4), sizeof **out);
         ledger_correction *c = &(*out)[(*n)++];
-        c->nursery_id = col_dup(a, st, 0);
-        c->program = col_dup(a, st, 1);
+        c->nursery_id = ledger_col_dup(a, st, 0);
+        c->program = ledger_col_dup(a, st, 1);
         c->paid_yen = sqlite3_column_int64(st, 2);
         c->corrected_yen = sqlite3_column_int64(st, 3);
         c->difference_yen = c->corrected_yen - c->paid_yen; /* both ≥ 0: no overflow */

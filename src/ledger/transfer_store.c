@@ -157,12 +157,6 @@ int ledger_transfer_record(ledger *lg, const ledger_transfer *t, int64_t *seq,
 
 /* ---- reading back ------------------------------------------------------ */
 
-static const char *dup_or_null(arena *a, sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NULL
-                                                     : arena_strdup(a, ledger_col_text(st, i));
-}
-
 enum { T_SEQ, T_TIME, T_ACTOR, T_MONTH, T_FY, T_RUN, T_BASE, T_FILE, T_SHA, T_COUNT, T_TOTAL,
        T_DATE, T_REISSUE, T_PVER, T_PSRC, T_N };
 
@@ -170,20 +164,20 @@ static void read_row(sqlite3_stmt *st, arena *a, ledger_transfer *t)
 {
     *t = (ledger_transfer){
         .event_seq = sqlite3_column_int64(st, T_SEQ),
-        .time = dup_or_null(a, st, T_TIME),
-        .actor = dup_or_null(a, st, T_ACTOR),
-        .month = dup_or_null(a, st, T_MONTH),
+        .time = ledger_col_dup(a, st, T_TIME),
+        .actor = ledger_col_dup(a, st, T_ACTOR),
+        .month = ledger_col_dup(a, st, T_MONTH),
         .settlement_fy = sqlite3_column_int(st, T_FY),
-        .run_id = dup_or_null(a, st, T_RUN),
-        .base_run_id = dup_or_null(a, st, T_BASE),
-        .file = dup_or_null(a, st, T_FILE),
-        .sha256 = dup_or_null(a, st, T_SHA),
+        .run_id = ledger_col_dup(a, st, T_RUN),
+        .base_run_id = ledger_col_dup(a, st, T_BASE),
+        .file = ledger_col_dup(a, st, T_FILE),
+        .sha256 = ledger_col_dup(a, st, T_SHA),
         .count = sqlite3_column_int64(st, T_COUNT),
         .total_yen = sqlite3_column_int64(st, T_TOTAL),
-        .transfer_date = dup_or_null(a, st, T_DATE),
-        .reissue_reason = dup_or_null(a, st, T_REISSUE),
-        .payer_version = dup_or_null(a, st, T_PVER),
-        .payer_source = dup_or_null(a, st, T_PSRC),
+        .transfer_date = ledger_col_dup(a, st, T_DATE),
+        .reissue_reason = ledger_col_dup(a, st, T_REISSUE),
+        .payer_version = ledger_col_dup(a, st, T_PVER),
+        .payer_source = ledger_col_dup(a, st, T_PSRC),
     };
 }
 
