@@ -20,6 +20,10 @@
 #     - the year-end settlement (draft, finalize, refused again, replay,
 #       explain of each nursery), restore of a month's lost outputs, claim
 #       forms written and read back by intake;
+#     - bank transfer files (kasan transfer: the bytes), a second one refused,
+#       one of a draft month refused, a correction (corrections.csv and the
+#       修正差額 sheet) and its 追給 transfer, and `kasan audit report` (every
+#       sheet's cells, the ledger path, hashes and times masked);
 #   a generated national-scale year (tests/bench kasan-gen, dense):
 #     - the draft year (--no-workbooks), then each month finalized in turn
 #       without and (when refused) with --over-budget-reason, replay of every
@@ -179,6 +183,24 @@ one_side() {
     cp -R "$SAMPLE" "$T/data"
     step "$L" "$K" intake --month 2025-05 --replace --data "$T/data" --rules "$RULES" "$T"/forms/2025-05/forms/*.xlsx
     rm -rf "$T/data/settlement" "$T/data"/*.py "$T/data"/*.md
+    # bank transfer files (bytes), a correction (corrections.csv, the 修正差額
+    # sheet) and its 追給 transfer, refusals, and the auditor's year
+    cp -R "$SAMPLE" "$T/data-fix"
+    for m in 2025-04 2025-05; do
+        step "$L" "$K" run --month "$m" --finalize --data "$SAMPLE" --rules "$RULES" --out "$T/corr" $ISSUE
+    done
+    step "$L" "$K" transfer --month 2025-05 --date 2026-04-24 --out "$T/corr" --rules "$RULES"
+    step "$L" "$K" transfer --month 2025-05 --date 2026-04-24 --out "$T/corr" --rules "$RULES"
+    step "$L" "$K" transfer --month 2025-06 --date 2026-04-24 --out "$T/corr" --rules "$RULES"
+    # P011 S0001's salary lowered, a child added to P002
+    sed -i 's/^P011,S0001,nurse,full_time,160,386000,20000$/P011,S0001,nurse,full_time,160,300000,20000/' "$T/data-fix/claims/2025-05/nurses.csv"
+    echo 'P002,C9999,suction,2023-04-01,' >>"$T/data-fix/claims/2025-05/children.csv"
+    step "$L" "$K" run --month 2025-05 --finalize --supersede --reason "実績の訂正" --data "$T/data-fix" --rules "$RULES" --out "$T/corr" $ISSUE
+    step "$L" "$K" transfer --month 2025-05 --date 2026-04-30 --out "$T/corr" --rules "$RULES"
+    step "$L" "$K" replay --month 2025-05 --out "$T/corr"
+    step "$L" "$K" audit report --fy 2025 --out "$T/corr"
+    "$K" audit export --out "$T/corr" 2>&1 | mask >"$T/corr/audit.jsonl"
+    rm -rf "$T/data-fix"
     # national year
     step "$L" "$K" run --fy 2025 --data "$NAT" --rules "$RULES" --out "$T/nat-draft" --no-workbooks --quiet
     for m in $MONTHS; do
@@ -192,6 +214,11 @@ one_side() {
     "$K" audit export --out "$T/nat" 2>&1 | mask >"$T/nat/audit.jsonl"
     # workbooks as XML; published markers hold a run id
     xlsx_to_xml "$T"
+    # the audit report also names the ledger's path and shows hashes and times bare
+    find "$T" -name 'audit-*.xlsx.xml' | while read -r x; do
+        sed -E -e "s#$T#T#g" -e 's/\b[0-9a-f]{64}\b/HASH/g' \
+            -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/TIME/g' "$x" >"$x.m" && mv "$x.m" "$x"
+    done
     find "$T" -name '.*.published' | while read -r x; do mask <"$x" >"$x.m" && mv "$x.m" "$x"; done
     rm -f "$T"/*/ledger.sqlite
 }
