@@ -9,7 +9,6 @@
 
 #include "kasan/bank_account.h"
 #include "kasan/expr.h"
-#include "kasan/kana.h"
 #include "rules_int.h"
 
 typedef struct loader {
@@ -313,6 +312,37 @@ static void load_settlement(loader *l, program *p, const ynode *sec)
     p->settlement = s;
 }
 
+/* rs's array of n elements of `size`, one longer (the new last is zeroed). */
+static void *grow(rule_set *rs, const void *old, size_t n, size_t size)
+{
+    void *v = arena_calloc(&rs->a, n + 1, size);
+    if (n)
+        memcpy(v, old, n * size);
+    return v;
+}
+
+/* What every rule file says of itself: version, title and basis. */
+static void load_names(loader *l, const ynode *root, const char **version, const char **title,
+                       const char **basis)
+{
+    *version = get_text(l, root, "version");
+    *title = get_text(l, root, "title");
+    *basis = get_text(l, root, "basis");
+}
+
+/* effective_from and effective_to (open when absent); line/col (may be NULL)
+ * get effective_from's position; ordered: effective_to may not come first. */
+static void load_dates(loader *l, const ynode *root, date_t *from, date_t *to, int *line,
+                       int *col, bool ordered)
+{
+    *from = get_date(l, root, "effective_from", 0);
+    *to = get_date(l, root, "effective_to", DATE_OPEN);
+    if (line)
+        node_pos(ymap_get(root, "effective_from"), root, line, col);
+    if (ordered && *to < *from)
+        lerr(l, ymap_get(root, "effective_to"), "effective_to is before effective_from");
+}
+
 static void load_program(loader *l, const ynode *root)
 {
     static const char *const keys[] = {"kind", "program", "version", "title", "effective_from",
@@ -323,9 +353,7 @@ static void load_program(loader *l, const ynode *root)
                                       "result", NULL};
     check_keys(l, root, keys, req, "a program file");
     rule_set *rs = l->rs;
-    program *v = arena_calloc(&rs->a, rs->n_programs + 1, sizeof *v);
-    if (rs->n_programs)
-        memcpy(v, rs->programs, rs->n_programs * sizeof *v);
+    program *v = grow(rs, rs->programs, rs->n_programs, sizeof *v);
     rs->programs = v;
     program *p = &v[rs->n_programs++];
     p->file = l->f;
@@ -333,14 +361,8 @@ static void load_program(loader *l, const ynode *root)
     if (p->id && !is_identifier(p->id))
         lerr(l, ymap_get(root, "program"), "program id '%s' must be lower case letters, digits "
                                            "and _", p->id);
-    p->version = get_text(l, root, "version");
-    p->title = get_text(l, root, "title");
-    p->basis = get_text(l, root, "basis");
-    p->effective_from = get_date(l, root, "effective_from", 0);
-    p->effective_to = get_date(l, root, "effective_to", DATE_OPEN);
-    node_pos(ymap_get(root, "effective_from"), root, &p->from_line, &p->from_col);
-    if (p->effective_to < p->effective_from)
-        lerr(l, ymap_get(root, "effective_to"), "effective_to is before effective_from");
+    load_names(l, root, &p->version, &p->title, &p->basis);
+    load_dates(l, root, &p->effective_from, &p->effective_to, &p->from_line, &p->from_col, true);
     load_section(l, p, ymap_get(root, "params"), RV_PARAM, SCOPE_NURSERY, "params");
     load_section(l, p, ymap_get(root, "tables"), RV_TABLE, SCOPE_NURSERY, "tables");
     load_section(l, p, ymap_get(root, "child_values"), RV_FORMULA, SCOPE_CHILD, "child_values");
@@ -550,18 +572,12 @@ static void load_terms(loader *l, const ynode *root)
                                       "rejection_reasons", NULL};
     check_keys(l, root, keys, req, "a terms file");
     rule_set *rs = l->rs;
-    rule_terms *v = arena_calloc(&rs->a, rs->n_terms + 1, sizeof *v);
-    if (rs->n_terms)
-        memcpy(v, rs->terms, rs->n_terms * sizeof *v);
+    rule_terms *v = grow(rs, rs->terms, rs->n_terms, sizeof *v);
     rs->terms = v;
     rule_terms *t = &v[rs->n_terms++];
     t->file = l->f;
-    t->version = get_text(l, root, "version");
-    t->title = get_text(l, root, "title");
-    t->basis = get_text(l, root, "basis");
-    t->effective_from = get_date(l, root, "effective_from", 0);
-    t->effective_to = get_date(l, root, "effective_to", DATE_OPEN);
-    node_pos(ymap_get(root, "effective_from"), root, &t->from_line, &t->from_col);
+    load_names(l, root, &t->version, &t->title, &t->basis);
+    load_dates(l, root, &t->effective_from, &t->effective_to, &t->from_line, &t->from_col, false);
     t->eligible_kind = get_text(l, root, "eligible_nursery_kind");
     t->n_care = load_code_map(l, root, "care_types", &t->care_codes, &t->care_names);
     if (t->n_care > 32)
@@ -589,18 +605,13 @@ static void load_budget(loader *l, const ynode *root)
                                       "basis", "fiscal_year", "line", "amount", NULL};
     check_keys(l, root, keys, req, "a budget file");
     rule_set *rs = l->rs;
-    budget_line *v = arena_calloc(&rs->a, rs->n_budgets + 1, sizeof *v);
-    if (rs->n_budgets)
-        memcpy(v, rs->budgets, rs->n_budgets * sizeof *v);
+    budget_line *v = grow(rs, rs->budgets, rs->n_budgets, sizeof *v);
     rs->budgets = v;
     budget_line *b = &v[rs->n_budgets++];
     b->file = l->f;
-    b->version = get_text(l, root, "version");
-    b->title = get_text(l, root, "title");
-    b->basis = get_text(l, root, "basis");
+    load_names(l, root, &b->version, &b->title, &b->basis);
     b->line_id = get_text(l, root, "line");
-    b->effective_from = get_date(l, root, "effective_from", 0);
-    b->effective_to = get_date(l, root, "effective_to", DATE_OPEN);
+    load_dates(l, root, &b->effective_from, &b->effective_to, NULL, NULL, false);
     value fy, amount;
     if (ymap_get(root, "fiscal_year") &&
         rules_parse_literal(rs, l->f, l->d, ymap_get(root, "fiscal_year"), VT_DAYS, &fy)) {
@@ -649,15 +660,13 @@ static const char *get_kana_name(loader *l, const ynode *root, const char *key, 
         return NULL;
     strbuf sb;
     sb_init(&sb);
-    kana_error e;
-    kana_status st = kana_to_zengin(s, strlen(s), &sb, &e);
-    if (st != KANA_OK) {
-        char why[200];
-        kana_error_format(st, &e, why, sizeof why);
+    char why[200];
+    bank_name_status st = bank_name(s, width, &sb, why, sizeof why);
+    if (st == BANK_NAME_BAD) {
         lerr(l, ymap_get(root, key), "%s: %s; write it in katakana as the bank registers it", key,
              why);
         s = NULL;
-    } else if (sb.len > width) {
+    } else if (st == BANK_NAME_LONG) {
         lerr(l, ymap_get(root, key), "%s is %zu characters once converted to half-width; the "
              "transfer file holds %zu", key, sb.len, width);
         s = NULL;
@@ -678,20 +687,12 @@ static void load_payer(loader *l, const ynode *root)
                                       "account_number", NULL};
     check_keys(l, root, keys, req, "a payer file");
     rule_set *rs = l->rs;
-    rule_payer *v = arena_calloc(&rs->a, rs->n_payers + 1, sizeof *v);
-    if (rs->n_payers)
-        memcpy(v, rs->payers, rs->n_payers * sizeof *v);
+    rule_payer *v = grow(rs, rs->payers, rs->n_payers, sizeof *v);
     rs->payers = v;
     rule_payer *p = &v[rs->n_payers++];
     p->file = l->f;
-    p->version = get_text(l, root, "version");
-    p->title = get_text(l, root, "title");
-    p->basis = get_text(l, root, "basis");
-    p->effective_from = get_date(l, root, "effective_from", 0);
-    p->effective_to = get_date(l, root, "effective_to", DATE_OPEN);
-    node_pos(ymap_get(root, "effective_from"), root, &p->from_line, &p->from_col);
-    if (p->effective_to < p->effective_from)
-        lerr(l, ymap_get(root, "effective_to"), "effective_to is before effective_from");
+    load_names(l, root, &p->version, &p->title, &p->basis);
+    load_dates(l, root, &p->effective_from, &p->effective_to, &p->from_line, &p->from_col, true);
     p->requester_code = get_digits(l, root, "requester_code", 10, 10, "依頼人コード");
     p->requester_name = get_kana_name(l, root, "requester_name", ZENGIN_REQUESTER_NAME);
     p->bank_code = get_digits(l, root, "bank_code", 4, 4, "銀行番号");
