@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "kasan/strbuf.h"
+
 enum {
     ZENGIN_RECORD_LEN = 120,     /* bytes, before CRLF */
     ZENGIN_REQUESTER_NAME = 40,  /* 依頼人名 field width, bytes */
@@ -25,5 +27,13 @@ zengin_account_type bank_account_type(const char *s);
 /* Whether s is `min`–`max` ASCII digits and nothing else (bank, branch,
  * requester codes and account numbers keep their leading zeros as text). */
 bool bank_digits(const char *s, size_t min, size_t max);
+
+/* A name (bank, branch, holder, requester) as the half-width kana its field
+ * holds (kana.h), appended to out (initialized by the caller):
+ * BANK_NAME_OK; BANK_NAME_BAD when it does not convert (why gets the reason);
+ * BANK_NAME_LONG when it converts to more than width bytes (out->len says
+ * how many). */
+typedef enum { BANK_NAME_OK, BANK_NAME_BAD, BANK_NAME_LONG } bank_name_status;
+bank_name_status bank_name(const char *s, size_t width, strbuf *out, char *why, size_t whysz);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kasan/bank_account.h"
+#include "kasan/kana.h"
 
 zengin_account_type bank_account_type(const char *s)
 {
@@ -23,4 +24,15 @@ bool bank_digits(const char *s, size_t min, size_t max)
         if (s[i] < '0' || s[i] > '9')
             return false;
     return true;
+}
+
+bank_name_status bank_name(const char *s, size_t width, strbuf *out, char *why, size_t whysz)
+{
+    kana_error e;
+    kana_status st = kana_to_zengin(s, strlen(s), out, &e);
+    if (st != KANA_OK) {
+        kana_error_format(st, &e, why, whysz);
+        return BANK_NAME_BAD;
+    }
+    return out->len > width ? BANK_NAME_LONG : BANK_NAME_OK;
 }

@@ -1,5 +1,5 @@
 /* zengin: the 全銀協 総合振込 record layout, field by field (SPEC section 7).
- * First every input is checked and every name converted (kana.c); only when
+ * First every input is checked and every name converted (bank_name); only when
  * nothing is wrong are the four record types laid out.  Not here: choosing
  * who is paid or how much (ledger, command), writing the file (fsutil). */
 #include <assert.h>
@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kasan/kana.h"
 #include "kasan/zengin.h"
 
 enum { NAME_BANK = ZENGIN_BANK_NAME, NAME_HOLDER = ZENGIN_HOLDER_NAME,
@@ -81,13 +80,11 @@ static void convert_name(checker *c, const char *col, const char *v, size_t widt
     }
     strbuf sb;
     sb_init(&sb);
-    kana_error e;
-    kana_status st = kana_to_zengin(v, strlen(v), &sb, &e);
-    if (st != KANA_OK) {
-        char why[200];
-        kana_error_format(st, &e, why, sizeof why);
+    char why[200];
+    bank_name_status st = bank_name(v, width, &sb, why, sizeof why);
+    if (st == BANK_NAME_BAD) {
         cerr(c, "%s '%s': %s", col, v, why);
-    } else if (sb.len > width) {
+    } else if (st == BANK_NAME_LONG) {
         cerr(c, "%s '%s' is %zu characters once converted; the field holds %zu (abbreviate it "
              "as the bank does, e.g. ﾌｸ) for 社会福祉法人)", col, v, sb.len, width);
     } else {
