@@ -79,6 +79,11 @@ int restore_publish(const char *stage, const char *final_dir, const char *marker
 /* Loads a run's archived rule files (EXIT_OK, EXIT_INVALID, EXIT_DIFFERENT
  * if corrupt, EXIT_INTERNAL) and its archived inputs. */
 int replay_archived_rules(struct ledger *lg, const struct ledger_run *r, rule_set *rs, arena *a);
+/* The same from a list of archived files (a run's or a settlement's): those
+ * of role "rules"; blob problems on stderr prefixed by who. */
+struct ledger_file;
+int replay_archived_rule_files(struct ledger *lg, const struct ledger_file *files, size_t n,
+                               rule_set *rs, arena *a, const char *who);
 int replay_archived_inputs(struct ledger *lg, const struct ledger_run *r,
                            input_file in[INPUT_COUNT], arena *a);
 /* Recomputes run r of month m from the ledger alone and writes the

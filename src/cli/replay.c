@@ -10,33 +10,39 @@
 #include "kasan/ledger.h"
 
 /* Loads the archived rule files of a run into rs. */
-int replay_archived_rules(ledger *lg, const ledger_run *r, rule_set *rs, arena *a)
+int replay_archived_rule_files(ledger *lg, const ledger_file *files, size_t n, rule_set *rs,
+                               arena *a, const char *who)
 {
-    size_t n = 0;
-    rule_file *files = arena_calloc(a, r->n_files + 1, sizeof *files);
-    for (size_t i = 0; i < r->n_files; i++) {
-        if (strcmp(r->files[i].role, ledger_role_name(LEDGER_ROLE_RULES)))
+    size_t k = 0;
+    rule_file *rf = arena_calloc(a, n + 1, sizeof *rf);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(files[i].role, ledger_role_name(LEDGER_ROLE_RULES)))
             continue;
         char *data;
         size_t len;
-        int st = ledger_blob_get(lg, r->files[i].sha256, &data, &len);
+        int st = ledger_blob_get(lg, files[i].sha256, &data, &len);
         if (st != LEDGER_OK) {
-            fprintf(stderr, "kasan replay: archived rule file %s: %s\n", r->files[i].name,
+            fprintf(stderr, "%s: archived rule file %s: %s\n", who, files[i].name,
                     ledger_errmsg(lg));
             return st == LEDGER_CORRUPT ? EXIT_DIFFERENT : EXIT_INTERNAL;
         }
-        files[n].path = arena_printf(a, "ledger:%s", r->files[i].name);
-        files[n].name = r->files[i].name;
-        files[n].data = arena_strndup(a, data, len);
-        files[n].len = len;
-        n++;
+        rf[k].path = arena_printf(a, "ledger:%s", files[i].name);
+        rf[k].name = files[i].name;
+        rf[k].data = arena_strndup(a, data, len);
+        rf[k].len = len;
+        k++;
         free(data);
     }
     diag_list d = DIAG_LIST_INIT;
-    int rc = rules_load_files(files, n, rs, &d);
+    int rc = rules_load_files(rf, k, rs, &d);
     diag_print(&d, stderr);
     diag_release(&d);
     return rc == 0 ? EXIT_OK : EXIT_INVALID;
+}
+
+int replay_archived_rules(ledger *lg, const ledger_run *r, rule_set *rs, arena *a)
+{
+    return replay_archived_rule_files(lg, r->files, r->n_files, rs, a, "kasan replay");
 }
 
 int replay_archived_inputs(ledger *lg, const ledger_run *r, input_file in[INPUT_COUNT],

@@ -61,26 +61,11 @@ static int blob(settle_src *s, const ledger_file *f, const char **data, size_t *
     return EXIT_OK;
 }
 
-/* Loads the archived files of role "rules" into rs. */
+/* Loads the archived files of role "rules" into rs (replay.c's loader). */
 static int archived_rules(settle_src *s, const ledger_file *files, size_t n, rule_set *rs)
 {
-    rule_file *rf = arena_calloc(&s->a, n + 1, sizeof *rf);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(files[i].role, "rules"))
-            continue;
-        rf[k].path = arena_printf(&s->a, "ledger:%s", files[i].name);
-        rf[k].name = files[i].name;
-        int rc = blob(s, &files[i], &rf[k].data, &rf[k].len);
-        if (rc)
-            return rc;
-        k++;
-    }
-    diag_list d = DIAG_LIST_INIT;
-    int rc = rules_load_files(rf, k, rs, &d);
-    diag_print(&d, stderr);
-    diag_release(&d);
-    return rc == 0 ? EXIT_OK : EXIT_DIFFERENT;
+    int rc = replay_archived_rule_files(s->lg, files, n, rs, &s->a, "kasan settle");
+    return rc == EXIT_INVALID ? EXIT_DIFFERENT : rc;
 }
 
 /* Each recomputed payment must be what the ledger says was paid. */
