@@ -39,12 +39,17 @@ uint32_t forms_width(const schema_file *f); /* sheet columns in all */
 
 /* ------------------------------------------------------------ writing */
 
-/* The lines a form starts with (last month's, still enrolled or placed). */
+/* The lines a form starts with (last month's, still enrolled or placed),
+ * and the declared columns (SPEC 8.1) of the terms those lines were read
+ * with: a column of this month's form that they declare too (same name) is
+ * prefilled from the line's decl[]; one they do not declare starts empty. */
 typedef struct forms_prefill {
     const child_line *const *children;
     size_t n_children;
     const staff_line *const *staff;
     size_t n_staff;
+    const declared_column *child_cols, *staff_cols;
+    size_t n_child_cols, n_staff_cols;
 } forms_prefill;
 
 /* Writes the form of nursery n for month m to path (temporary name, then

@@ -43,7 +43,8 @@ void form_setup_free(form_setup *fs)
 }
 
 /* Last month's claims, if its files exist: 0, or -1 after printing why. */
-static int load_previous(const cli_paths *paths, claim_month m, form_setup *fs, claims *prev)
+static int load_previous(const cli_paths *paths, claim_month m, form_setup *fs, claims *prev,
+                         const rule_terms **prev_terms)
 {
     memset(prev, 0, sizeof *prev);
     claim_month p = m.month == 1 ? (claim_month){m.year - 1, 12} : (claim_month){m.year, m.month - 1};
@@ -54,6 +55,7 @@ static int load_previous(const cli_paths *paths, claim_month m, form_setup *fs, 
     const rule_terms *t = rules_terms_in_force(&fs->rs, p);
     if (!t)
         t = fs->terms;
+    *prev_terms = t;
     intake_vocab vocab = intake_vocab_of(&fs->rs, t);
     diag_list d = DIAG_LIST_INIT;
     int rc = 0;
@@ -78,7 +80,8 @@ static bool active_in(const nursery *n, claim_month m)
 }
 
 /* The previous month's lines of nursery i still enrolled on M's first day. */
-static void prefill_for(const claims *prev, int32_t i, claim_month m, arena *a, forms_prefill *pre)
+static void prefill_for(const claims *prev, const rule_terms *t, int32_t i, claim_month m,
+                        arena *a, forms_prefill *pre)
 {
     const child_line **c = arena_calloc(a, prev->n_children + 1, sizeof *c);
     const staff_line **s = arena_calloc(a, prev->n_staff + 1, sizeof *s);
@@ -91,11 +94,12 @@ static void prefill_for(const claims *prev, int32_t i, claim_month m, arena *a, 
     for (size_t k = 0; k < prev->n_staff; k++)
         if (prev->staff[k].nursery == i)
             s[ns++] = &prev->staff[k];
-    *pre = (forms_prefill){c, nc, s, ns};
+    *pre = (forms_prefill){c, nc, s, ns, t->child_cols, t->staff_cols, t->n_child_cols,
+                           t->n_staff_cols};
 }
 
 static int write_forms(const cli_paths *paths, claim_month m, form_setup *fs, const claims *prev,
-                       size_t *written)
+                       const rule_terms *prev_terms, size_t *written)
 {
     char mon[8];
     month_format(m, mon);
@@ -113,7 +117,7 @@ static int write_forms(const cli_paths *paths, claim_month m, form_setup *fs, co
         if (strcmp(n->kind, fs->terms->eligible_kind) || !active_in(n, m))
             continue;
         forms_prefill pre;
-        prefill_for(prev, (int32_t)i, m, &fs->a, &pre);
+        prefill_for(prev, prev_terms, (int32_t)i, m, &fs->a, &pre);
         if (pre.n_children > FORMS_LINES || pre.n_staff > FORMS_LINES)
             fprintf(stderr, "kasan forms: warning: %s had %zu children and %zu staff lines last "
                             "month; a form holds %d of each, the rest are not prefilled\n",
@@ -172,11 +176,12 @@ int cmd_forms(int argc, char **argv)
     form_setup fs;
     int rc = form_setup_load(&paths, m, "forms", &fs);
     claims prev;
-    if (rc == EXIT_OK && load_previous(&paths, m, &fs, &prev) != 0)
+    const rule_terms *prev_terms = NULL;
+    if (rc == EXIT_OK && load_previous(&paths, m, &fs, &prev, &prev_terms) != 0)
         rc = EXIT_INVALID;
     size_t n = 0;
     if (rc == EXIT_OK)
-        rc = write_forms(&paths, m, &fs, &prev, &n);
+        rc = write_forms(&paths, m, &fs, &prev, prev_terms, &n);
     if (rc == EXIT_OK) {
         char mon[8];
         month_format(m, mon);

@@ -292,7 +292,53 @@ static const char *code_name(const schema_file *f, const char *csv, const char *
     return code; /* not in this month's list: the nursery sees the code and must choose */
 }
 
-/* Last month's lines: built-in columns only (a declared column starts empty). */
+/* The declared column (SPEC 8.1) of last month's terms named like c, or NULL. */
+static const declared_column *prev_column(const schema_column *c, const declared_column *cols,
+                                          size_t n)
+{
+    for (size_t i = 0; c->declared && i < n; i++)
+        if (!strcmp(cols[i].name, c->csv))
+            return &cols[i];
+    return NULL;
+}
+
+/* A declared value as the form's reader takes it back: whole numbers as
+ * numbers, dates as dates, the rest (a code by its name, はい/いいえ, text,
+ * a fraction in decimals) as text; an empty text or code and an open date
+ * leave the cell blank. */
+static void put_declared(form *fm, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c0,
+                         const schema_column *c, const declared_column *dc, value v)
+{
+    bool numeric = dc->type == COL_YEN || dc->type == COL_NUMBER || dc->type == COL_DAYS;
+    if (numeric && num_is_int(v.n)) {
+        xw_whole(&fm->x, ws, r, c0, v.n.n, input_for(fm, c));
+        return;
+    }
+    if (dc->type == COL_DATE) {
+        put_date(fm, ws, r, c0, v.d);
+        return;
+    }
+    if ((dc->type == COL_TEXT || dc->type == COL_CODE) && (!v.s || !*v.s))
+        return;
+    char buf[512];
+    schema_format_value(dc, v, buf, sizeof buf);
+    xw_text(&fm->x, ws, r, c0, buf, numeric ? input_for(fm, c) : fm->ff.in_text);
+}
+
+/* Every declared column of line decl[] that last month's terms declared too. */
+static void prefill_declared(form *fm, lxw_worksheet *ws, lxw_row_t r, const schema_file *f,
+                             const value *decl, const declared_column *cols, size_t n)
+{
+    for (size_t k = 0; decl && k < f->n_cols; k++) {
+        const declared_column *dc = prev_column(&f->cols[k], cols, n);
+        if (dc)
+            put_declared(fm, ws, r, (lxw_col_t)(forms_first_col(f, k) - 1), &f->cols[k], dc,
+                         decl[dc->slot]);
+    }
+}
+
+/* Last month's lines: the built-in columns that say who (refs, dates, care,
+ * qualification, employment; not hours or amounts) and the declared ones. */
 static void prefill_children(form *fm, lxw_worksheet *ws, const forms_prefill *pre)
 {
     const schema_file *f = &fm->s->files[SCHEMA_CHILDREN];
@@ -315,6 +361,7 @@ static void prefill_children(form *fm, lxw_worksheet *ws, const forms_prefill *p
                         xw_text(&fm->x, ws, r, c0 + (lxw_col_t)j, "○", fm->ff.in_mark);
                 }
         }
+        prefill_declared(fm, ws, r, f, l->decl, pre->child_cols, pre->n_child_cols);
     }
 }
 
@@ -335,6 +382,7 @@ static void prefill_staff(form *fm, lxw_worksheet *ws, const forms_prefill *pre)
             else if (!strcmp(c->csv, "employment"))
                 xw_text(&fm->x, ws, r, c0, code_name(f, c->csv, l->employment), fm->ff.in_text);
         }
+        prefill_declared(fm, ws, r, f, l->decl, pre->staff_cols, pre->n_staff_cols);
     }
 }
 

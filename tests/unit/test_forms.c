@@ -114,7 +114,7 @@ static const char *write_form(fixture *f, claim_month m, bool with_staff)
     snprintf(path, sizeof path, "%s/N1.xlsx", tmpdir);
     const child_line *cs[] = {&f->child};
     const staff_line *ss[] = {&f->staff};
-    forms_prefill pre = {cs, 1, ss, with_staff ? 1 : 0};
+    forms_prefill pre = {cs, 1, ss, with_staff ? 1 : 0, NULL, NULL, 0, 0};
     char err[256];
     assert_int_equal(forms_write_xlsx(&f->s, m, &f->reg.v[0], &pre, "保育サービス課", path, err,
                                       sizeof err),
