@@ -325,13 +325,16 @@ static void put_declared(form *fm, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c0,
     xw_text(&fm->x, ws, r, c0, buf, numeric ? input_for(fm, c) : fm->ff.in_text);
 }
 
-/* Every declared column of line decl[] that last month's terms declared too. */
+/* Every declared column of line decl[] that last month's terms declared too,
+ * except amounts (yen, number, days): like the built-in hours and salary they
+ * are the month's own facts, and one carried over unnoticed would be claimed
+ * twice. */
 static void prefill_declared(form *fm, lxw_worksheet *ws, lxw_row_t r, const schema_file *f,
                              const value *decl, const declared_column *cols, size_t n)
 {
     for (size_t k = 0; decl && k < f->n_cols; k++) {
         const declared_column *dc = prev_column(&f->cols[k], cols, n);
-        if (dc)
+        if (dc && dc->type != COL_YEN && dc->type != COL_NUMBER && dc->type != COL_DAYS)
             put_declared(fm, ws, r, (lxw_col_t)(forms_first_col(f, k) - 1), &f->cols[k], dc,
                          decl[dc->slot]);
     }

@@ -179,16 +179,16 @@ kasan intake --month 2026-01 --data "$F" --rules "$R" "$OF"/2026-01/forms/*.xlsx
 expect_rc 0 "intake of the forms"
 expect_line "$F/claims/2026-01/nurses.csv" 1 "nursery_id,staff_ref,qualification,employment,hours,salary_cost,other_income,training,training_cost,form"
 
-section "forms prefill last month's declared columns too"
+section "forms prefill last month's declared codes, not its amounts"
 # 2026-02's forms start from 2026-01's lines, read with the terms of 2026-01
-# that declare training and training_cost: P001's S011 basic 45,000 and S012
-# advanced 20,000; P003's S031 basic 99,000 (the file changed on disk above);
-# P006's S061 no training (blank) and the default 0 yen.  Hours and salary
-# (built in, amounts of the month) still start empty.
+# that declare training and training_cost: P001's S011 basic and S012
+# advanced; P003's S031 basic and S032 no training; P006's S061 no training
+# (blank).  training_cost is an amount of the month, like the built-in hours
+# and salary, so it starts empty (carried over it could be claimed twice).
 OF2=$(new_out forms-feb)
 kasan forms --month 2026-02 --data "$D" --rules "$R" --out "$OF2"
 expect_rc 0 "forms 2026-02"
-/usr/bin/python3 - "$OF2/2026-02/forms" <<'PYEOF' && pass "declared columns prefilled from 2026-01" || fail "declared prefill" "see above"
+/usr/bin/python3 - "$OF2/2026-02/forms" <<'PYEOF' && pass "declared codes prefilled from 2026-01, amounts empty" || fail "declared prefill" "see above"
 import sys, openpyxl
 def staff(nursery):
     ws = openpyxl.load_workbook("%s/%s.xlsx" % (sys.argv[1], nursery))["職員"]
@@ -205,9 +205,9 @@ def rows(nursery, labels):
             out.append(v)
     return out
 L = ["受講した研修", "研修受講費"]
-assert rows("P001", L) == [["基礎研修", 45000], ["実践研修", 20000]], rows("P001", L)
-assert rows("P003", L) == [["基礎研修", 99000], [None, 5000]], rows("P003", L)
-assert rows("P006", L) == [[None, 0]], rows("P006", L)
+assert rows("P001", L) == [["基礎研修", None], ["実践研修", None]], rows("P001", L)
+assert rows("P003", L) == [["基礎研修", None]], rows("P003", L)
+assert rows("P006", L) == [], rows("P006", L)
 PYEOF
 
 finish
