@@ -45,8 +45,10 @@ void progress_tick(progress *p, size_t done)
     if (!p->on)
         return;
     long long t = now_ms();
-    if (done != p->total && p->last_ms >= 0 && t - p->last_ms < PROGRESS_EVERY_MS)
+    if (p->last_ms >= 0 && (done == p->shown_done ||
+                            (done != p->total && t - p->last_ms < PROGRESS_EVERY_MS)))
         return;
+    p->shown_done = done;
     p->last_ms = t;
     char d[32], n[32], line[160];
     grouped(done, d, sizeof d);

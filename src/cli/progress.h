@@ -13,6 +13,7 @@ typedef struct progress {
     size_t total;
     long long last_ms; /* when the line was last drawn; -1 never */
     size_t shown_len;  /* width of the line drawn, to blank it at the end */
+    size_t shown_done; /* the count drawn last */
 } progress;
 
 /* Starts counting `total` items of `what`; draws nothing unless on. */
