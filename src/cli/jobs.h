@@ -28,13 +28,14 @@ struct run_meta;
 int jobs_write_statements(const struct month_run *run, const struct run_meta *meta,
                           const char *dir, char *err, size_t errsz);
 
-/* Tasks 0..n-1 run in child processes, at most `jobs` at once, each with its
- * stdout and stderr held in a temporary file.  In the parent, in task order:
- * the task's stderr is copied out, then finish(i, rc) decides (returns
- * EXIT_OK to go on), then the task's stdout is copied out if it did and pg
- * (may be NULL) counts the task done.  After a
- * failure the tasks still running are stopped and finish(i, -1) lets each
- * clean up.  Returns the first failing code, or EXIT_OK. */
+/* Tasks 0..n-1 run in `jobs` worker processes (task i in worker i mod jobs,
+ * one after another, so a worker reuses its memory), each task's stdout and
+ * stderr held in a temporary file.  In the parent, in task order: the task's
+ * stderr is copied out, then finish(i, rc) decides (returns EXIT_OK to go
+ * on), then the task's stdout is copied out if it did and pg (may be NULL)
+ * counts the task done.  After a failure the workers are stopped and
+ * finish(i, -1) lets each later task clean up.  Returns the first failing
+ * code, or EXIT_OK. */
 typedef int (*jobs_task_fn)(int i, void *ctx);
 typedef int (*jobs_finish_fn)(int i, int rc, void *ctx);
 int jobs_run_ordered(int n, int jobs, jobs_task_fn task, jobs_finish_fn finish, void *ctx,
