@@ -221,6 +221,13 @@ static int pool_start(int w, int n, task_out *t, pid_t *pid, int *fd, jobs_task_
         if (pid[k] == 0) {
             close(p[0]);
             worker_loop(k, w, n, t, p[1], task, ctx);
+            for (int i = 0; i < n; i++) { /* the parent's, freed here too (valgrind) */
+                fclose(t[i].out);
+                fclose(t[i].err);
+            }
+            free(t);
+            free(pid);
+            free(fd);
             _exit(0);
         }
         close(p[1]);
