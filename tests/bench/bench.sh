@@ -54,6 +54,7 @@ time_year_and_floor() {
     for c in '$1' '$2' '$3' '$1 / $3 * 1e9' '$2 / $3 * 1e9'; do
         awk "{print $c / 1e9}" "$W/pairs" | median
     done | tr '\n' ' '
+    echo # read needs the line's end
 }
 
 ev=$("$EVALBENCH" "$RULES" "$DATA" $MONTH "$((REPS * 2 + 1))")
