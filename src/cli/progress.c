@@ -31,6 +31,14 @@ static void grouped(size_t v, char *buf, size_t n)
     buf[k] = '\0';
 }
 
+int progress_format(char *buf, size_t n, const char *what, size_t done, size_t total)
+{
+    char d[32], t[32];
+    grouped(done, d, sizeof d);
+    grouped(total, t, sizeof t);
+    return snprintf(buf, n, "%s %s/%s", what, d, t);
+}
+
 void progress_start(progress *p, bool quiet, const char *what, size_t total)
 {
     memset(p, 0, sizeof *p);
@@ -50,10 +58,8 @@ void progress_tick(progress *p, size_t done)
         return;
     p->shown_done = done;
     p->last_ms = t;
-    char d[32], n[32], line[160];
-    grouped(done, d, sizeof d);
-    grouped(p->total, n, sizeof n);
-    int len = snprintf(line, sizeof line, "%s %s/%s", p->what, d, n);
+    char line[160];
+    int len = progress_format(line, sizeof line, p->what, done, p->total);
     if (len < 0)
         return;
     fprintf(stderr, "\r%s", line);

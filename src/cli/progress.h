@@ -20,6 +20,8 @@ typedef struct progress {
 void progress_start(progress *p, bool quiet, const char *what, size_t total);
 /* done items of total: redraws the line if ~100 ms passed (or done == total). */
 void progress_tick(progress *p, size_t done);
+/* The line's text: "statements 12,000/30,000"; returns its length. */
+int progress_format(char *buf, size_t n, const char *what, size_t done, size_t total);
 /* Clears the line (the summary or messages that follow start clean). */
 void progress_end(progress *p);
 
