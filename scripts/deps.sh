@@ -2,7 +2,7 @@
 # needs that are missing (apt-get, as root or through sudo).
 KASAN_BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev libyaml-dev libxlsxwriter-dev
   libsqlite3-dev sqlite3 libssl-dev libzip-dev libexpat1-dev"
-KASAN_TEST_PACKAGES="libcmocka-dev python3 python3-openpyxl valgrind strace
+KASAN_TEST_PACKAGES="libcmocka-dev python3 python3-openpyxl valgrind strace bsdutils
   libreoffice-calc-nogui fonts-noto-cjk poppler-utils" # LibreOffice round trip of claim forms
 KASAN_FUZZ_PACKAGES="clang libclang-rt-14-dev" # libFuzzer + sanitizer runtimes
 

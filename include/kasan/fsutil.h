@@ -38,6 +38,14 @@ typedef struct fs_out {
 int fs_out_open(fs_out *o, const char *path, bool want_file);
 int fs_out_commit(fs_out *o);
 void fs_out_abort(fs_out *o);
+/* Many files into one staging directory (a month's statements): while
+ * deferred, fs_out_commit renames without an fsync per file, and the writer
+ * calls fs_sync_dir once at the end, before anything is published: one
+ * syncfs(2) instead of 30,000 fsync(2) (issue 16).  Process-wide; worker
+ * processes inherit it. */
+void fs_defer_sync(bool on);
+/* Makes everything written on dir's file system durable; 0 or -1 (errno). */
+int fs_sync_dir(const char *dir);
 
 /* Removes a directory tree (used to clear a draft's stale statements). */
 int fs_remove_tree(const char *path);

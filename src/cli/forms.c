@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "forms_setup.h"
+#include "progress.h"
 #include "kasan/fsutil.h"
 
 int form_setup_load(const cli_paths *paths, claim_month m, const char *cmd, form_setup *fs)
@@ -112,20 +113,29 @@ static int write_forms(const cli_paths *paths, claim_month m, form_setup *fs, co
     int rc = 0;
     char err[512] = "";
     *written = 0;
+    size_t total = 0;
+    for (size_t i = 0; i < fs->reg.n; i++)
+        total += !strcmp(fs->reg.v[i].kind, fs->terms->eligible_kind) && active_in(&fs->reg.v[i], m);
+    progress pg;
+    progress_start(&pg, false, "claim forms", total);
     for (size_t i = 0; rc == 0 && i < fs->reg.n; i++) {
         const nursery *n = &fs->reg.v[i];
         if (strcmp(n->kind, fs->terms->eligible_kind) || !active_in(n, m))
             continue;
         forms_prefill pre;
         prefill_for(prev, prev_terms, (int32_t)i, m, &fs->a, &pre);
-        if (pre.n_children > FORMS_LINES || pre.n_staff > FORMS_LINES)
+        if (pre.n_children > FORMS_LINES || pre.n_staff > FORMS_LINES) {
+            progress_end(&pg); /* the warning starts on a clean line */
             fprintf(stderr, "kasan forms: warning: %s had %zu children and %zu staff lines last "
                             "month; a form holds %d of each, the rest are not prefilled\n",
                     n->id, pre.n_children, pre.n_staff, FORMS_LINES);
+        }
         char *path = arena_printf(&fs->a, "%s/%s.xlsx", stage, n->id);
         rc = forms_write_xlsx(&fs->schema, m, n, &pre, NULL, path, err, sizeof err);
         (*written)++;
+        progress_tick(&pg, *written);
     }
+    progress_end(&pg);
     if (rc == 0) {
         char *old = arena_printf(&fs->a, "%s.old-%ld", final_dir, (long)getpid());
         bool had = fs_exists(final_dir);

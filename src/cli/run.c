@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "jobs.h"
 #include "kasan/clock.h"
 #include "kasan/fsutil.h"
 #include "kasan/ledger.h"
@@ -19,10 +20,14 @@ typedef struct run_opts {
     const char *month, *fy;
     bool finalize, supersede, no_workbooks, quiet;
     const char *reason, *over_budget_reason, *actor, *issue_date;
+    int jobs;         /* --jobs: months (and statements) at once */
+    long stage_pid;   /* names the staging directories: the parent's pid */
+    bool deferred;    /* a worker of --fy: the parent publishes, in month order */
+    progress *months; /* the months' progress line of --fy (cleared before a summary) */
 } run_opts;
 
 enum { OPT_FY = OPT_FIRST_OWN, OPT_FINALIZE, OPT_SUPERSEDE, OPT_REASON, OPT_OVER, OPT_NO_WB,
-       OPT_ACTOR, OPT_ISSUE, OPT_QUIET };
+       OPT_ACTOR, OPT_ISSUE, OPT_QUIET, OPT_JOBS };
 
 static void run_usage(void)
 {
@@ -44,7 +49,11 @@ static void run_usage(void)
            "                             the 修正差額 sheet and 修正 on changed statements\n"
            "  --actor NAME               who finalizes (default: login name)\n"
            "  --issue-date YYYY-MM-DD    date printed on statements (default: today)\n"
-           "  --quiet                    no summary\n"
+           "  --jobs N                   months of --fy (drafts) and statements computed by N\n"
+           "                             processes at once (default: every core); outputs\n"
+           "                             are the same whatever N; --finalize --fy finalizes\n"
+           "                             the months one after another\n"
+           "  --quiet                    no summary, no progress line\n"
            "exit: 0 ok, 1 usage, 2 invalid rules or input (nothing written), 3 refused\n"
            "(budget control, no budget line, month already finalized), 5 I/O error\n");
 }
@@ -63,6 +72,7 @@ static int parse_opts(int argc, char **argv, run_opts *o)
         {"actor", required_argument, 0, OPT_ACTOR},
         {"issue-date", required_argument, 0, OPT_ISSUE},
         {"quiet", no_argument, 0, OPT_QUIET},
+        {"jobs", required_argument, 0, OPT_JOBS},
         {0, 0, 0, 0}};
     int opt;
     optind = 1;
@@ -79,6 +89,10 @@ static int parse_opts(int argc, char **argv, run_opts *o)
         case OPT_ACTOR: o->actor = optarg; break;
         case OPT_ISSUE: o->issue_date = optarg; break;
         case OPT_QUIET: o->quiet = true; break;
+        case OPT_JOBS:
+            if (!jobs_parse("run", optarg, &o->jobs))
+                return -1;
+            break;
         default:
             if (!cli_common_opt(opt, &o->paths))
                 return -1;
@@ -160,10 +174,8 @@ int run_write_outputs(bool workbooks, const month_run *run, const budget_view *b
             snprintf(path, sizeof path, "%s/statements", dir);
             rc = fs_mkdirs(path);
         }
-        for (size_t i = 0; rc == 0 && i < run->n_nurseries; i++) {
-            snprintf(path, sizeof path, "%s/statements/%s.xlsx", dir, run->nurseries[i].nursery->id);
-            rc = report_statement_xlsx(run, &run->nurseries[i], meta, path, err, sizeof err);
-        }
+        if (rc == 0) /* by jobs_configure_statements' number of processes */
+            rc = jobs_write_statements(run, meta, dir, err, sizeof err);
         if (rc == 0)
             rc = report_correction_statements(run, meta, dir, err, sizeof err);
     }
@@ -455,22 +467,24 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
         rc = EXIT_INVALID;
     }
     char *final_dir = arena_printf(&a, "%s/%s", o->paths.out, mon);
-    char *stage = arena_printf(&a, "%s/.%s.staging-%ld", o->paths.out, mon, (long)getpid());
+    char *stage = arena_printf(&a, "%s/.%s.staging-%ld", o->paths.out, mon, o->stage_pid);
     if (rc == EXIT_OK && run_write_outputs(!o->no_workbooks, &run, &bv, &meta, stage) != 0)
         rc = EXIT_INTERNAL;
     ledger_finalize_res fres = {0};
     if (rc == EXIT_OK && o->finalize)
         rc = finalize(o, &run, &meta, lg, &fres);
-    if (rc == EXIT_OK && !o->finalize)
+    if (rc == EXIT_OK && !o->finalize && !o->deferred)
         rc = recheck_draft(lpath, &lg, mon);
     char *marker = restore_marker_path(&o->paths, mon, &a);
-    if (rc == EXIT_OK && restore_publish(stage, final_dir, marker) != 0) {
+    if (rc == EXIT_OK && !o->deferred && restore_publish(stage, final_dir, marker) != 0) {
         fprintf(stderr, "kasan run: cannot move outputs into %s: %s\n", final_dir, strerror(errno));
         rc = EXIT_INTERNAL;
     }
     if (rc != EXIT_OK)
         fs_remove_tree(stage);
     else if (!o->quiet) {
+        if (o->months)
+            progress_end(o->months);
         print_summary(o, &run, &bv, meta.run_id, final_dir);
         if (meta.correction)
             print_correction(meta.correction);
@@ -483,9 +497,66 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     return rc;
 }
 
+/* ---- the months of --fy side by side (drafts; see jobs.h) ---- */
+
+typedef struct year_ctx {
+    run_opts *o;
+    const rule_set *rs;
+    const shared_registry *sr;
+    claim_month first;
+} year_ctx;
+
+static claim_month year_month(const year_ctx *y, int i)
+{
+    return month_of_fiscal(month_fiscal_year(y->first), i);
+}
+
+/* In a worker: the month computed and staged, its summary printed (the
+ * parent shows it once the month is published). */
+static int year_task(int i, void *ctx)
+{
+    year_ctx *y = ctx;
+    y->o->deferred = true;
+    y->o->months = NULL;
+    jobs_configure_statements(1, true); /* the months already fill the cores */
+    return run_month(y->o, y->rs, y->sr, year_month(y, i));
+}
+
+/* In the parent, in month order: the last look at the ledger, then the
+ * staged month is published; a failed or dropped month's staging goes. */
+static int year_finish(int i, int rc, void *ctx)
+{
+    year_ctx *y = ctx;
+    char mon[8];
+    month_format(year_month(y, i), mon);
+    arena a = ARENA_INIT;
+    char *stage = arena_printf(&a, "%s/.%s.staging-%ld", y->o->paths.out, mon, y->o->stage_pid);
+    char *final_dir = arena_printf(&a, "%s/%s", y->o->paths.out, mon);
+    ledger *lg = NULL;
+    if (rc == EXIT_OK)
+        rc = recheck_draft(cli_ledger_path(&y->o->paths, &a), &lg, mon);
+    if (rc == EXIT_OK &&
+        restore_publish(stage, final_dir, restore_marker_path(&y->o->paths, mon, &a)) != 0) {
+        fprintf(stderr, "kasan run: cannot move outputs into %s: %s\n", final_dir, strerror(errno));
+        rc = EXIT_INTERNAL;
+    }
+    if (rc != EXIT_OK)
+        fs_remove_tree(stage);
+    ledger_close(lg);
+    arena_release(&a);
+    return rc < 0 ? EXIT_INTERNAL : rc;
+}
+
+static int run_year_parallel(run_opts *o, const rule_set *rs, const shared_registry *sr,
+                             claim_month first, progress *pg)
+{
+    year_ctx y = {o, rs, sr, first};
+    return jobs_run_ordered(12, o->jobs, year_task, year_finish, &y, pg);
+}
+
 int cmd_run(int argc, char **argv)
 {
-    run_opts o = {.paths = CLI_PATHS_DEFAULT};
+    run_opts o = {.paths = CLI_PATHS_DEFAULT, .stage_pid = (long)getpid()};
     int p = parse_opts(argc, argv, &o);
     if (p == -2)
         return EXIT_OK;
@@ -518,18 +589,25 @@ int cmd_run(int argc, char **argv)
         diag_release(&d);
         srp = &sr;
     }
-    bool tty = isatty(2) && count > 1;
-    for (int i = 0; i < count && rc == EXIT_OK; i++) {
-        claim_month m = count > 1 ? month_of_fiscal(month_fiscal_year(first), i) : first;
-        if (tty) {
-            char mon[8];
-            month_format(m, mon);
-            fprintf(stderr, "\r[%-12.*s] %2d/12 %s", i + 1, "############", i + 1, mon);
+    if (o.jobs == 0)
+        o.jobs = jobs_default();
+    jobs_configure_statements(o.jobs, o.quiet);
+    progress months;
+    progress_start(&months, o.quiet || count == 1, "months", (size_t)count);
+    o.months = &months;
+    if (rc == EXIT_OK && count > 1 && o.jobs > 1 && !o.finalize) {
+        rc = run_year_parallel(&o, &rs, srp, first, &months);
+    } else {
+        /* one at a time; finalizing always so, the ledger taking the months in order */
+        for (int i = 0; i < count && rc == EXIT_OK; i++) {
+            claim_month m = count > 1 ? month_of_fiscal(month_fiscal_year(first), i) : first;
+            progress_tick(&months, (size_t)i);
+            rc = run_month(&o, &rs, srp, m);
         }
-        rc = run_month(&o, &rs, srp, m);
+        if (rc == EXIT_OK)
+            progress_tick(&months, (size_t)count);
     }
-    if (tty)
-        fprintf(stderr, "\n");
+    progress_end(&months);
     if (srp)
         shared_registry_free(srp);
     rules_free(&rs);

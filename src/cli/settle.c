@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "kasan/clock.h"
+#include "progress.h"
 #include "kasan/expr.h"
 #include "kasan/fsutil.h"
 #include "kasan/ledger.h"
@@ -278,13 +279,20 @@ static int write_outputs(const settlement *st, const settle_meta *meta, const ch
     snprintf(path, sizeof path, "%s/notices", dir);
     if (rc == 0)
         rc = fs_mkdirs(path);
+    size_t total = 0, done = 0; /* nurseries: runs of rows of one id */
+    for (size_t i = 0; i < st->n_rows; i++)
+        total += i == 0 || strcmp(st->rows[i].nursery_id, st->rows[i - 1].nursery_id);
+    progress pg;
+    progress_start(&pg, false, "settlement notices", total);
     for (size_t i = 0, n; rc == 0 && i < st->n_rows; i += n) {
         const char *id = st->rows[i].nursery_id;
         for (n = 1; i + n < st->n_rows && !strcmp(st->rows[i + n].nursery_id, id);)
             n++;
         snprintf(path, sizeof path, "%s/notices/%s.xlsx", dir, st->rows[i].nursery_id);
         rc = report_settle_notice_xlsx(st, i, n, meta, path, err, sizeof err);
+        progress_tick(&pg, ++done);
     }
+    progress_end(&pg);
     if (rc != 0)
         fprintf(stderr, "kasan settle: %s\n", *err ? err : strerror(errno));
     return rc;

@@ -1,6 +1,7 @@
 /* fsutil: whole-file reads, mkdir -p, temporary-name-then-rename writes, and
  * the leftovers (NAME-PID) of processes that died.  Not here: what a month's
  * outputs are or which of them the ledger vouches for (src/cli/restore.c). */
+#define _GNU_SOURCE /* syncfs(2) */
 #include "kasan/fsutil.h"
 
 #include <dirent.h>
@@ -185,6 +186,25 @@ static int fsync_path(const char *path)
     return rc;
 }
 
+static bool defer_sync;
+
+void fs_defer_sync(bool on)
+{
+    defer_sync = on;
+}
+
+int fs_sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = syncfs(fd);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
 int fs_out_commit(fs_out *o)
 {
     int rc = 0;
@@ -195,7 +215,7 @@ int fs_out_commit(fs_out *o)
             rc = -1;
         o->f = NULL;
     }
-    if (rc == 0 && fsync_path(o->tmp_path) != 0)
+    if (rc == 0 && !defer_sync && fsync_path(o->tmp_path) != 0)
         rc = -1;
     if (rc == 0 && rename(o->tmp_path, o->path) != 0)
         rc = -1;

@@ -151,6 +151,19 @@ static void formats_init(lxw_workbook *wb, xw_formats *f)
     format_set_align(f->mono, LXW_ALIGN_VERTICAL_TOP);
 }
 
+/* Where libxlsxwriter keeps a small workbook's parts (about ten temporary
+ * files each) until it zips them: /dev/shm when it is there, since creating
+ * and unlinking files on a disk is most of a statement's cost (issue 16);
+ * else the system's temporary directory.  A constant-memory workbook
+ * (payments.xlsx, hundreds of MB of rows at national scale) stays on disk. */
+static char *xw_small_tmpdir(void)
+{
+    static int state; /* 0 unknown, 1 /dev/shm, 2 the default */
+    if (state == 0)
+        state = access("/dev/shm", W_OK | X_OK) == 0 ? 1 : 2;
+    return state == 1 ? (char *)"/dev/shm" : NULL;
+}
+
 int xw_open(xw *x, const char *path, bool constant_memory, char *err, size_t errsz)
 {
     memset(x, 0, sizeof *x);
@@ -158,7 +171,8 @@ int xw_open(xw *x, const char *path, bool constant_memory, char *err, size_t err
         snprintf(err, errsz, "%s: %s", path, strerror(errno));
         return -1;
     }
-    lxw_workbook_options opt = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE};
+    lxw_workbook_options opt = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
+                                .tmpdir = constant_memory ? NULL : xw_small_tmpdir()};
     x->wb = workbook_new_opt(x->out.tmp_path, &opt);
     if (!x->wb) {
         snprintf(err, errsz, "%s: cannot start workbook", path);

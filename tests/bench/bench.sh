@@ -33,32 +33,55 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 [ -f "$DATA/nurseries.csv" ] || "$KASAN_GEN" --seed 1 --nurseries "$NURSERIES" --dense --months 2025-04..2026-03 --out "$DATA"
 echo "== data: $NURSERIES nurseries, dense, 12 months, $(cat "$DATA"/claims/*/*.csv | wc -l) claim lines (with headers)"
 
-# The floor: `wc -l` over the same bytes as the year (the registry once per
-# month, and every claim file), the files given as arguments: a `cat | wc -l`
-# pipe measured 43 to 220 ms on this VM depending on its scheduling, `wc -l
-# FILES` a steady 37 ms.
-year_files=()
-for m in "$DATA"/claims/*/; do year_files+=("$DATA/nurseries.csv" "$m"children.csv "$m"nurses.csv); done
-# year and floor timed in turn, REPS pairs, so that a drift of the machine
-# touches both; prints "year_median floor_median"
+# The floor: `wc -l` over exactly the bytes the year reads — nurseries.csv
+# once (`run --fy` reads it once) and the 24 claim files — given as
+# arguments: a `cat | wc -l` pipe measured 43 to 220 ms on this VM depending
+# on its scheduling, `wc -l FILES` a steady 37 ms.
+year_files=("$DATA/nurseries.csv")
+for m in "$DATA"/claims/*/; do year_files+=("$m"children.csv "$m"nurses.csv); done
+year_run() { "$KASAN" run --fy 2025 --data "$DATA" --rules "$RULES" --out "$W/y$1" --no-workbooks --quiet --jobs "$1" >/dev/null 2>&1; }
+# the year with one process, with two, and the floor, timed in turn REPS
+# times so that a drift of the machine touches all three; the ratios are
+# taken run by run, then their median; prints "y1 y2 floor y1/floor y2/floor"
 time_year_and_floor() {
-    local i t0 t1 t2
+    local i t0 t1 t2 t3
     for i in $(seq "$REPS"); do
-        t0=$(now); "$KASAN" run --fy 2025 --data "$DATA" --rules "$RULES" --out "$W/y" --no-workbooks --quiet >/dev/null 2>&1
-        t1=$(now); wc -l "${year_files[@]}" >/dev/null; t2=$(now)
-        echo "$(( t1 - t0 )) $(( t2 - t1 ))"
+        t0=$(now); year_run 1; t1=$(now); year_run 2; t2=$(now)
+        wc -l "${year_files[@]}" >/dev/null; t3=$(now)
+        echo "$(( t1 - t0 )) $(( t2 - t1 )) $(( t3 - t2 ))"
     done >"$W/pairs"
-    echo "$(awk '{print $1 / 1e9}' "$W/pairs" | median) $(awk '{print $2 / 1e9}' "$W/pairs" | median)"
+    local c
+    for c in '$1' '$2' '$3' '$1 / $3 * 1e9' '$2 / $3 * 1e9'; do
+        awk "{print $c / 1e9}" "$W/pairs" | median
+    done | tr '\n' ' '
+    echo # read needs the line's end
 }
 
 ev=$("$EVALBENCH" "$RULES" "$DATA" $MONTH "$((REPS * 2 + 1))")
 ev_lines=$(awk '/^lines /{print $2}' <<<"$ev"); ev_rate=$(awk '/^lines_per_s/{print $2}' <<<"$ev")
 ev_s=$(awk '/^eval_s/{print $2}' <<<"$ev"); compute_s=$(awk '/^compute_s/{print $2}' <<<"$ev")
 month_s=$(time_median "$REPS" "$KASAN" run --month $MONTH --data "$DATA" --rules "$RULES" --out "$W/m" --no-workbooks --quiet)
-read -r year_s wc_s < <(time_year_and_floor)
+read -r year_s year2_s wc_s year_ratio year2_ratio < <(time_year_and_floor)
 month_mib=$(peak_mib "$KASAN" run --month $MONTH --data "$DATA" --rules "$RULES" --out "$W/m" --no-workbooks --quiet)
-year_mib=$(peak_mib "$KASAN" run --fy 2025 --data "$DATA" --rules "$RULES" --out "$W/y" --no-workbooks --quiet)
-wb_s=$(time_median "$WB_REPS" "$KASAN" run --month $MONTH --data "$DATA" --rules "$RULES" --out "$W/wb" --quiet)
+year_mib=$(peak_mib "$KASAN" run --fy 2025 --data "$DATA" --rules "$RULES" --out "$W/y" --no-workbooks --quiet --jobs 1)
+year2_mib=$(peak_mib "$KASAN" run --fy 2025 --data "$DATA" --rules "$RULES" --out "$W/y2" --no-workbooks --quiet --jobs 2)
+# the month with its statements against the bare loop writing as many
+# minimal one-sheet workbooks (one process, temporary parts in /dev/shm
+# as kasan's statements, and in the system's temporary directory), in turn
+n_stmt=$(($(wc -l <"$DATA/nurseries.csv") - 1))
+shm=; [ -d /dev/shm ] && [ -w /dev/shm ] && shm=/dev/shm
+mkdir -p "$W/sf"
+for _ in $(seq "$WB_REPS"); do
+    t0=$(now); "$KASAN" run --month $MONTH --data "$DATA" --rules "$RULES" --out "$W/wb" --quiet >/dev/null 2>&1; t1=$(now)
+    rm -rf "$W/sf"/*; "$XLSXFLOOR" --statements "$n_stmt" "$W/sf" $shm >/dev/null; t2=$(now)
+    rm -rf "$W/sf"/*; "$XLSXFLOOR" --statements "$n_stmt" "$W/sf" >/dev/null; t3=$(now)
+    echo "$(( t1 - t0 )) $(( t2 - t1 )) $(( t3 - t2 ))"
+done >"$W/wbpairs"
+wb_s=$(awk '{print $1 / 1e9}' "$W/wbpairs" | median)
+sfloor_s=$(awk '{print $2 / 1e9}' "$W/wbpairs" | median)
+sfloor_disk_s=$(awk '{print $3 / 1e9}' "$W/wbpairs" | median)
+wb_ratio=$(awk '{print $1 / $2}' "$W/wbpairs" | median)
+rm -rf "$W/sf"
 wb_mib=$(peak_mib "$KASAN" run --month $MONTH --data "$DATA" --rules "$RULES" --out "$W/wb" --quiet)
 mkdir -p "$W/xf"
 xf=$("$XLSXFLOOR" "$RULES" "$DATA" $MONTH "$WB_REPS" "$W/xf")
@@ -68,13 +91,18 @@ printf '\n%-52s %s\n' "figure (median of runs)" "value"
 printf '%-52s %s lines, %.4f s, %.0f lines/s\n' "kasan evaluation alone ($MONTH)" "$ev_lines" "$ev_s" "$ev_rate"
 printf '%-52s %.4f s\n' "kasan engine_compute, inputs in memory" "$compute_s"
 printf '%-52s %.3f s, peak %s MiB\n' "kasan run --month --no-workbooks (dense month)" "$month_s" "$month_mib"
-printf '%-52s %.3f s, peak %s MiB\n' "kasan run --fy --no-workbooks (dense year)" "$year_s" "$year_mib"
+printf '%-52s %.3f s, peak %s MiB\n' "kasan run --fy --no-workbooks --jobs 1 (dense year)" "$year_s" "$year_mib"
+printf '%-52s %.3f s, peak %s MiB\n' "kasan run --fy --no-workbooks --jobs 2" "$year2_s" "$year2_mib"
 printf '%-52s %.3f s\n' "floor: wc -l over the year's input files" "$wc_s"
-printf '%-52s %.3f s, peak %s MiB\n' "kasan run --month with workbooks" "$wb_s" "$wb_mib"
+printf '%-52s %.3f s, peak %s MiB\n' "kasan run --month with workbooks ($n_stmt nurseries)" "$wb_s" "$wb_mib"
+printf '%-52s %.3f s\n' "floor: bare loop, $n_stmt one-sheet workbooks${shm:+ (tmp in $shm)}" "$sfloor_s"
+printf '%-52s %.3f s\n' "the same loop, tmp in the system's temp dir" "$sfloor_disk_s"
 printf '%-52s %.3f s\n' "payments.xlsx (report_payments_xlsx)" "$xlsx_s"
 printf '%-52s %.3f s\n' "floor: bare libxlsxwriter loop, same cells" "$floor_s"
 echo
-echo "ratio: dense year / wc -l floor           $(ratio "$year_s" "$wc_s")x   (target <= 10)"
+printf 'ratio: dense year --jobs 1 / wc -l floor  %.1fx   (target <= 10; median of run-by-run ratios)\n' "$year_ratio"
+printf 'ratio: dense year --jobs 2 / wc -l floor  %.1fx   (target <= 5)\n' "$year2_ratio"
+printf 'ratio: statements month / bare loop       %.2fx   (target <= 0.7)\n' "$wb_ratio"
 echo "ratio: payments.xlsx / libxlsxwriter floor $(ratio "$xlsx_s" "$floor_s")x   (target <= 2)"
 
 # ZEN, the Rust rules engine (npm @gorules/zen-engine), on the same month
@@ -102,9 +130,16 @@ fi
 # the benchmark's outputs are those of a plain run
 "$KASAN" run --month $MONTH --data "$DATA" --rules "$RULES" --out "$W/plain" --no-workbooks --quiet
 for f in payments.csv rejections.csv; do
-    for o in y wb; do
+    for o in y1 y2 wb; do
         if cmp -s "$W/plain/$MONTH/$f" "$W/$o/$MONTH/$f"; then echo "check: $f of the $o run = plain run: same"
         else echo "check: $f of the $o run = plain run: DIFFERENT"; fail=1; fi
     done
 done
+# one process or two: the same year
+same=same
+for d in "$W/y1"/20*; do
+    for f in payments.csv rejections.csv; do cmp -s "$d/$f" "$W/y2/$(basename "$d")/$f" || same=DIFFERENT; done
+done
+echo "check: the year's 12 months with --jobs 1 = --jobs 2: $same"
+[ $same = same ] || fail=1
 exit $fail

@@ -9,7 +9,11 @@
  *     once, with one format, and none of the report's layout work.
  * The small 予算 and 検証 sheets (a few dozen cells) are left out.
  *   xlsxfloor RULES DATA YYYY-MM REPS OUTDIR
- * Prints "report_s MEDIAN" and "floor_s MEDIAN". */
+ * Prints "report_s MEDIAN" and "floor_s MEDIAN".
+ *   xlsxfloor --statements N OUTDIR [TMPDIR]
+ * The statements' floor (issue 16): one process writing N minimal one-sheet
+ * workbooks (a title and a dozen cells each) with libxlsxwriter's temporary
+ * files in TMPDIR (default: the system's); prints "statements_floor_s TOTAL". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,8 +144,34 @@ static void floor_write(const month_run *run, const char *path)
     }
 }
 
+/* N minimal workbooks, one after another: what any statement costs. */
+static int statements_floor(int n, const char *dir, const char *tmpdir)
+{
+    char path[4096];
+    double t = now_s();
+    for (int i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/S%06d.xlsx", dir, i);
+        lxw_workbook_options opt = {.tmpdir = (char *)tmpdir};
+        lxw_workbook *wb = workbook_new_opt(path, &opt);
+        lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "支払通知書") : NULL;
+        if (!ws)
+            return 1;
+        worksheet_write_string(ws, 0, 0, "支払通知書", NULL);
+        for (lxw_row_t r = 2; r < 14; r++)
+            worksheet_write_number(ws, r, 1, (double)(r * 1000 + i), NULL);
+        if (workbook_close(wb) != LXW_NO_ERROR) {
+            fprintf(stderr, "xlsxfloor: cannot write %s\n", path);
+            return 1;
+        }
+    }
+    printf("statements_floor_s %.4f\n", now_s() - t);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 4 && !strcmp(argv[1], "--statements"))
+        return statements_floor(atoi(argv[2]), argv[3], argc > 4 ? argv[4] : NULL);
     claim_month m;
     int reps = argc == 6 ? atoi(argv[4]) : 0;
     if (reps < 1 || !month_parse(argv[3], &m)) {

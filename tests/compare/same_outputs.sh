@@ -29,6 +29,9 @@
 #       without and (when refused) with --over-budget-reason, replay of every
 #       month, budget and audit export.
 #   Exit codes and stderr of every command are compared too.
+#   And NEW alone, when it has --jobs: --jobs 1 against --jobs 2 on the
+#   sample year with workbooks, the national draft year and a national month
+#   with its statements.
 # What legitimately differs is masked before comparing: run ids (they hash the
 # nanosecond clock and the pid), event hashes and anchors (they cover run ids),
 # the ledger's event "time" (wall clock).  The clock is pinned otherwise with
@@ -55,7 +58,7 @@ while [ $# -gt 0 ]; do
     case $1 in
     --full) full=1; shift ;;
     --keep) keep=$2; shift 2 ;;
-    -h|--help) sed -n '2,44p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,47p' "$0"; exit 0 ;;
     *) break ;;
     esac
 done
@@ -223,6 +226,21 @@ one_side() {
     rm -f "$T"/*/ledger.sqlite
 }
 
+# jobs_side J — NEW with --jobs J under $W/jobsJ: the sample year with
+# workbooks, the national draft year, a national month with its statements
+jobs_side() {
+    K=$NEW; T=$W/jobs$1
+    mkdir -p "$T"
+    local L=$T/log
+    : >"$L"
+    step "$L" "$K" run --fy 2025 --data "$SAMPLE" --rules "$RULES" --out "$T/sample" $ISSUE --jobs "$1"
+    step "$L" "$K" run --fy 2025 --data "$NAT" --rules "$RULES" --out "$T/nat" --no-workbooks --jobs "$1"
+    step "$L" "$K" run --month 2025-04 --data "$NAT" --rules "$RULES" --out "$T/natwb" $ISSUE --jobs "$1"
+    sed -i 's/ --jobs [0-9]*$//' "$L"
+    xlsx_to_xml "$T"
+    find "$T" -name '.*.published' | while read -r x; do mask <"$x" >"$x.m" && mv "$x.m" "$x"; done
+}
+
 t0=$(date +%s)
 one_side "$OLD" "$W/old" &
 one_side "$NEW" "$W/new" &
@@ -231,6 +249,13 @@ t1=$(date +%s)
 
 fail=0
 if ! diff -r -q "$W/old" "$W/new" >"$W/differ"; then fail=1; fi
+# issue 16: one process and two give the same outputs (NEW only, if it has --jobs)
+if "$NEW" run --help 2>/dev/null | grep -q -- '--jobs'; then
+    jobs_side 1
+    jobs_side 2
+    if diff -r -q "$W/jobs1" "$W/jobs2" >>"$W/differ"; then echo "== --jobs 1 and --jobs 2: identical"
+    else fail=1; fi
+fi
 while read -r line; do
     echo "DIFFERENT: $line"
     set -- $line

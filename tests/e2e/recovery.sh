@@ -93,8 +93,10 @@ expect_rc 0 "clean finalization"
 section "the renames of a finalization over the draft"
 PROBE=$(new_out probe)
 cp -a "$BASE" "$PROBE"
+# --jobs 1: the statements written by one process, so that the renames
+# counted (and, below, the Nth one killed) are this process's, in order
 strace -f -qq -e trace=rename -o "$WORK/.renames" \
-    "$KASAN" run --month $M --data "$WARD" --rules "$RULES" --out "$PROBE" --quiet --finalize
+    "$KASAN" run --month $M --data "$WARD" --rules "$RULES" --out "$PROBE" --quiet --finalize --jobs 1
 # N of the rename that moves the draft away (the first after the ledger
 # commit), then the staging directory into place, then the run id out
 N_OLD=$(grep -n "rename(\"$PROBE/$M\", \"$PROBE/$M.old-" "$WORK/.renames" | cut -d: -f1)
@@ -121,7 +123,7 @@ killed_at() {
     cp -a "$BASE" "$OUT"
     strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when="$1" \
         "$KASAN" run --month $M --data "$WARD" --rules "$RULES" --out "$OUT" --quiet \
-        --finalize > /dev/null 2>&1
+        --finalize --jobs 1 > /dev/null 2>&1
     RC=$?
     ERR_TXT=
     expect_rc 137 "$2: killed at rename $1"
@@ -185,7 +187,7 @@ kasan run --month 2025-04 --data "$WARD" --rules "$RULES" --out "$OUT" --quiet -
 expect_rc 0 "2025-04 finalized first"
 strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when="$N_OLD" \
     "$KASAN" run --month $M --data "$WARD" --rules "$RULES" --out "$OUT" --quiet \
-    --finalize > /dev/null 2>&1
+    --finalize --jobs 1 > /dev/null 2>&1
 RC=$?
 expect_rc 137 "2025-05 killed at rename $N_OLD"
 rm -rf "$WORK/bv.staged"
