@@ -124,6 +124,33 @@ static value arith(const enode *n, eval_ctx *c)
     return numop(c, n, st, r);
 }
 
+/* round(x / y) with whole x and y (days pro rata): the quotient is rounded
+ * straight from x and y, without reducing the fraction first; the same
+ * value as num_div then num_round.  False (nothing done) when a fraction,
+ * a zero divisor or an overflow needs the general path and its message. */
+static bool round_int_div(const enode *n, eval_ctx *c, num *out)
+{
+    const enode *dv = n->a;
+    num x = evl(dv->a, c).n, y = evl(dv->b, c).n;
+    int64_t unit = n->k.n.n, den;
+    if (c->err_node || x.d != 1 || y.d != 1 || y.n == 0 || unit <= 0 ||
+        __builtin_mul_overflow(y.n < 0 ? -y.n : y.n, unit, &den))
+        return false;
+    int64_t num_ = y.n < 0 ? -x.n : x.n; /* x / y = num_ / |y| */
+    int64_t q = num_ / den, rem = num_ % den;
+    if (rem != 0) {
+        uint64_t mag = (uint64_t)(rem < 0 ? -rem : rem);
+        round_mode mode = (round_mode)n->which;
+        if (mode == ROUND_UP || (mode == ROUND_HALF_UP && 2 * mag >= (uint64_t)den))
+            q += num_ < 0 ? -1 : 1;
+    }
+    int64_t r;
+    if (__builtin_mul_overflow(q, unit, &r) || r == INT64_MIN)
+        return false;
+    *out = num_int(r);
+    return true;
+}
+
 static value table_lookup(const enode *n, eval_ctx *c)
 {
     value key = evl(n->a, c);
@@ -210,6 +237,50 @@ static value count_distinct(const enode *n, eval_ctx *c, size_t nlines, size_t *
     return (value){.n = num_int((int64_t)distinct)};
 }
 
+/* Where a line value sits when the body of sum() is a bare line formula or
+ * a number field: NULL for any other body. */
+static const value *line_slot(const enode *b, const eval_ctx *c, bool kids, size_t *stride)
+{
+    if (kids && b->op == OP_SLOT_C) {
+        *stride = (size_t)c->child_stride;
+        return c->child_slots + b->slot;
+    }
+    if (!kids && b->op == OP_SLOT_S) {
+        *stride = (size_t)c->staff_stride;
+        return c->staff_slots + b->slot;
+    }
+    return NULL;
+}
+
+/* sum(lines, body) without a filter: the body is read in place when it is a
+ * slot (the common case), else evaluated per line as aggregate() does.
+ * Integer yen are added without a call; the first failure stops it. */
+static value sum_direct(const enode *n, eval_ctx *c, size_t nlines, bool kids)
+{
+    size_t stride = 0, *cur = kids ? &c->cur_child : &c->cur_staff, saved = *cur;
+    const value *v = line_slot(n->c, c, kids, &stride);
+    num acc = num_int(0);
+    for (size_t i = 0; i < nlines && !c->err_node; i++) {
+        num x;
+        if (v) {
+            x = v[i * stride].n;
+        } else {
+            *cur = i;
+            x = ev(n->c, c).n;
+        }
+        int64_t r;
+        if (acc.d == 1 && x.d == 1 && !__builtin_add_overflow(acc.n, x.n, &r) && r != INT64_MIN) {
+            acc.n = r;
+            continue;
+        }
+        num_status st = num_add(acc, x, &acc);
+        if (st != NUM_OK)
+            fail(c, n, st, num_strerror(st));
+    }
+    *cur = saved;
+    return (value){.n = acc};
+}
+
 static value aggregate(const enode *n, eval_ctx *c)
 {
     bool kids = n->line_kind == VT_CHILDREN, months = n->line_kind == VT_MONTHS;
@@ -217,6 +288,8 @@ static value aggregate(const enode *n, eval_ctx *c)
     size_t *cur = months ? &c->cur_month : kids ? &c->cur_child : &c->cur_staff;
     if (n->which == AGG_COUNT_DISTINCT)
         return count_distinct(n, c, nlines, cur);
+    if (n->which == AGG_SUM && !n->b && !months)
+        return sum_direct(n, c, nlines, kids);
     size_t saved = *cur;
     num acc = num_int(0);
     bool flag = n->which == AGG_ALL, first = true;
@@ -308,6 +381,8 @@ static value ev(const enode *n, eval_ctx *c)
     case OP_IF: return evl(n->a, c).b ? evl(n->b, c) : evl(n->c, c);
     case OP_ROUND: {
         num r;
+        if (n->a->op == OP_DIV && round_int_div(n, c, &r))
+            return (value){.n = r};
         return numop(c, n, num_round(evl(n->a, c).n, n->k.n.n, (round_mode)n->which, &r), r);
     }
     case OP_MIN:
