@@ -87,7 +87,8 @@ static void group_lines(month_run *run, const eligibility *el)
     for (size_t i = 0; i < nreg; i++)
         if (nc[i])
             order[nn++] = (id_pos){run->reg.v[i].id, (int32_t)i};
-    if (!ids_sorted(order, nn)) /* registries usually list nurseries by id */
+    /* registries usually list nurseries by id: known from the parse, else checked */
+    if (!run->reg.id_ordered && !ids_sorted(order, nn))
         qsort(order, nn, sizeof *order, cmp_id_pos);
     run->nurseries = arena_calloc(&run->a, nn + 1, sizeof *run->nurseries);
     run->n_nurseries = nn;
