@@ -7,6 +7,7 @@
 #include "expr_int.h"
 
 static value ev(const enode *n, eval_ctx *c);
+static value (*const ev_table[OP_DATE_OF + 1])(const enode *, eval_ctx *); /* below */
 
 /* A node's operand: constants and formula slots (about half of all nodes
  * met) are read in place, without a call and a jump-table dispatch; the
@@ -19,7 +20,7 @@ static inline value evl(const enode *n, eval_ctx *c)
         return c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)n->slot];
     if (n->op == OP_SLOT_N)
         return c->nursery_slots[n->slot];
-    return ev(n, c);
+    return ev_table[n->op](n, c);
 }
 
 static value fail(eval_ctx *c, const enode *n, num_status st, const char *msg)
@@ -329,80 +330,110 @@ static value aggregate(const enode *n, eval_ctx *c)
     return (value){.n = acc};
 }
 
-static value ev(const enode *n, eval_ctx *c)
+/* ---- one function per operation, called through a table ---------------
+ * Every operand is fetched at its own call site (evl), so the processor
+ * predicts each parent's indirect call separately instead of one shared
+ * switch jump mispredicting across all nodes. */
+
+#define EV(name) static value name(const enode *n, eval_ctx *c)
+
+EV(op_const) { (void)c; return n->k; }
+EV(op_slot_n) { return c->nursery_slots[n->slot]; }
+EV(op_slot_c) { return c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)n->slot]; }
+EV(op_slot_s) { return c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)n->slot]; }
+EV(op_field_c) { return child_field(n, c); }
+EV(op_field_s) { return staff_field(n, c); }
+EV(op_decl_c) { return c->children[c->cur_child]->decl[n->slot]; }
+EV(op_decl_s) { return c->staff[c->cur_staff]->decl[n->slot]; }
+EV(op_month_val) { return c->month_vals[c->cur_month * (size_t)c->month_stride + (size_t)n->slot]; }
+EV(op_ctx) { return context(n, c); }
+
+EV(op_neg)
 {
-    switch (n->op) {
-    case OP_CONST:
-    case OP_STR: return n->k;
-    case OP_SLOT_N: return c->nursery_slots[n->slot];
-    case OP_SLOT_C: return c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)n->slot];
-    case OP_SLOT_S: return c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)n->slot];
-    case OP_FIELD_C: return child_field(n, c);
-    case OP_FIELD_S: return staff_field(n, c);
-    case OP_DECL_C: return c->children[c->cur_child]->decl[n->slot];
-    case OP_DECL_S: return c->staff[c->cur_staff]->decl[n->slot];
-    case OP_MONTH_VAL:
-        return c->month_vals[c->cur_month * (size_t)c->month_stride + (size_t)n->slot];
-    case OP_CTX: return context(n, c);
-    case OP_NEG: {
-        value v = evl(n->a, c);
-        v.n.n = -v.n.n; /* |n| <= INT64_MAX always: num excludes INT64_MIN */
-        return v;
-    }
-    case OP_ADD:
-    case OP_SUB:
-    case OP_MUL:
-    case OP_DIV: return arith(n, c);
-    case OP_DATE_ADD:
-    case OP_DATE_SUB_DAYS: {
-        int64_t d = evl(n->a, c).d, k = evl(n->b, c).n.n, r;
-        bool over = n->op == OP_DATE_ADD ? __builtin_add_overflow(d, k, &r)
-                                         : __builtin_sub_overflow(d, k, &r);
-        if (over || d == DATE_OPEN || r < -3000000 || r > 3000000)
-            return fail(c, n, NUM_OVERFLOW, "date out of range (an open end date?)");
-        return (value){.d = (date_t)r};
-    }
-    case OP_DATE_DIFF: {
-        date_t a = evl(n->a, c).d, b = evl(n->b, c).d;
-        if (a == DATE_OPEN || b == DATE_OPEN)
-            return fail(c, n, NUM_OVERFLOW, "days to an open end date");
-        return (value){.n = num_int((int64_t)a - b)};
-    }
-    case OP_CMP_NUM: return (value){.b = relation(n->which, num_cmp(evl(n->a, c).n, evl(n->b, c).n))};
-    case OP_CMP_DATE: return (value){.b = relation(n->which, cmp_date(evl(n->a, c).d, evl(n->b, c).d))};
-    case OP_CMP_TEXT: return (value){.b = relation(n->which, strcmp(evl(n->a, c).s, evl(n->b, c).s))};
-    case OP_CMP_BOOL: return (value){.b = relation(n->which, evl(n->a, c).b != evl(n->b, c).b)};
-    case OP_CMP_SET: return (value){.b = relation(n->which, evl(n->a, c).set != evl(n->b, c).set)};
-    case OP_SET_HAS: return (value){.b = (evl(n->b, c).set & n->k.set) != 0};
-    case OP_SET_ANY: return (value){.b = (evl(n->a, c).set & evl(n->b, c).set) != 0};
-    case OP_AND: return (value){.b = evl(n->a, c).b && evl(n->b, c).b};
-    case OP_OR: return (value){.b = evl(n->a, c).b || evl(n->b, c).b};
-    case OP_NOT: return (value){.b = !evl(n->a, c).b};
-    case OP_IF: return evl(n->a, c).b ? evl(n->b, c) : evl(n->c, c);
-    case OP_ROUND: {
-        num r;
-        if (n->a->op == OP_DIV && round_int_div(n, c, &r))
-            return (value){.n = r};
-        return numop(c, n, num_round(evl(n->a, c).n, n->k.n.n, (round_mode)n->which, &r), r);
-    }
-    case OP_MIN:
-    case OP_MAX: return minmax(n, c);
-    case OP_AGG: return aggregate(n, c);
-    case OP_TABLE: return table_lookup(n, c);
-    case OP_DAYS_IN_MONTH: {
-        int y, m, d;
-        date_t t = evl(n->a, c).d;
-        if (t == DATE_OPEN)
-            return fail(c, n, NUM_OK, "days_in_month of an open end date");
-        date_to_ymd(t, &y, &m, &d);
-        return (value){.n = num_int(date_days_in_month(y, m))};
-    }
-    case OP_OVERLAP_DAYS:
-        return (value){.n = num_int(date_overlap_days(evl(n->args[0], c).d, evl(n->args[1], c).d,
-                                                      evl(n->args[2], c).d, evl(n->args[3], c).d))};
-    default: return fail(c, n, NUM_OK, "internal: unresolved formula node");
-    }
+    value v = evl(n->a, c);
+    v.n.n = -v.n.n; /* |n| <= INT64_MAX always: num excludes INT64_MIN */
+    return v;
 }
+
+EV(op_date_add)
+{
+    int64_t d = evl(n->a, c).d, k = evl(n->b, c).n.n, r;
+    bool over = n->op == OP_DATE_ADD ? __builtin_add_overflow(d, k, &r)
+                                     : __builtin_sub_overflow(d, k, &r);
+    if (over || d == DATE_OPEN || r < -3000000 || r > 3000000)
+        return fail(c, n, NUM_OVERFLOW, "date out of range (an open end date?)");
+    return (value){.d = (date_t)r};
+}
+
+EV(op_date_diff)
+{
+    date_t a = evl(n->a, c).d, b = evl(n->b, c).d;
+    if (a == DATE_OPEN || b == DATE_OPEN)
+        return fail(c, n, NUM_OVERFLOW, "days to an open end date");
+    return (value){.n = num_int((int64_t)a - b)};
+}
+
+EV(op_cmp_num) { return (value){.b = relation(n->which, num_cmp(evl(n->a, c).n, evl(n->b, c).n))}; }
+EV(op_cmp_date) { return (value){.b = relation(n->which, cmp_date(evl(n->a, c).d, evl(n->b, c).d))}; }
+EV(op_cmp_text) { return (value){.b = relation(n->which, strcmp(evl(n->a, c).s, evl(n->b, c).s))}; }
+EV(op_cmp_bool) { return (value){.b = relation(n->which, evl(n->a, c).b != evl(n->b, c).b)}; }
+EV(op_cmp_set) { return (value){.b = relation(n->which, evl(n->a, c).set != evl(n->b, c).set)}; }
+EV(op_set_has) { return (value){.b = (evl(n->b, c).set & n->k.set) != 0}; }
+EV(op_set_any) { return (value){.b = (evl(n->a, c).set & evl(n->b, c).set) != 0}; }
+EV(op_and) { return (value){.b = evl(n->a, c).b && evl(n->b, c).b}; }
+EV(op_or) { return (value){.b = evl(n->a, c).b || evl(n->b, c).b}; }
+EV(op_not) { return (value){.b = !evl(n->a, c).b}; }
+EV(op_if) { return evl(n->a, c).b ? evl(n->b, c) : evl(n->c, c); }
+
+EV(op_round)
+{
+    num r;
+    if (n->a->op == OP_DIV && round_int_div(n, c, &r))
+        return (value){.n = r};
+    return numop(c, n, num_round(evl(n->a, c).n, n->k.n.n, (round_mode)n->which, &r), r);
+}
+
+EV(op_days_in_month)
+{
+    int y, m, d;
+    date_t t = evl(n->a, c).d;
+    if (t == DATE_OPEN)
+        return fail(c, n, NUM_OK, "days_in_month of an open end date");
+    date_to_ymd(t, &y, &m, &d);
+    return (value){.n = num_int(date_days_in_month(y, m))};
+}
+
+EV(op_overlap_days)
+{
+    return (value){.n = num_int(date_overlap_days(evl(n->args[0], c).d, evl(n->args[1], c).d,
+                                                  evl(n->args[2], c).d, evl(n->args[3], c).d))};
+}
+
+EV(op_bad) { return fail(c, n, NUM_OK, "internal: unresolved formula node"); }
+
+#undef EV
+
+/* Indexed by op; the parser's own forms never reach evaluation resolved. */
+static value (*const ev_table[OP_DATE_OF + 1])(const enode *, eval_ctx *) = {
+    [OP_NUM] = op_bad, [OP_STR] = op_const, [OP_BOOL] = op_bad, [OP_NAME] = op_bad,
+    [OP_CALL] = op_bad, [OP_INDEX] = op_bad, [OP_WHERE] = op_bad,
+    [OP_NEG] = op_neg, [OP_ADD] = arith, [OP_SUB] = arith, [OP_MUL] = arith, [OP_DIV] = arith,
+    [OP_EQ] = op_bad, [OP_NE] = op_bad, [OP_LT] = op_bad, [OP_LE] = op_bad, [OP_GT] = op_bad,
+    [OP_GE] = op_bad, [OP_IN] = op_bad,
+    [OP_AND] = op_and, [OP_OR] = op_or, [OP_NOT] = op_not, [OP_IF] = op_if,
+    [OP_CONST] = op_const, [OP_SLOT_N] = op_slot_n, [OP_SLOT_C] = op_slot_c,
+    [OP_SLOT_S] = op_slot_s, [OP_FIELD_C] = op_field_c, [OP_FIELD_S] = op_field_s,
+    [OP_DECL_C] = op_decl_c, [OP_DECL_S] = op_decl_s, [OP_MONTH_VAL] = op_month_val,
+    [OP_CTX] = op_ctx, [OP_DATE_ADD] = op_date_add, [OP_DATE_SUB_DAYS] = op_date_add,
+    [OP_DATE_DIFF] = op_date_diff, [OP_CMP_NUM] = op_cmp_num, [OP_CMP_DATE] = op_cmp_date,
+    [OP_CMP_TEXT] = op_cmp_text, [OP_CMP_BOOL] = op_cmp_bool, [OP_CMP_SET] = op_cmp_set,
+    [OP_SET_HAS] = op_set_has, [OP_SET_ANY] = op_set_any, [OP_ROUND] = op_round,
+    [OP_MIN] = minmax, [OP_MAX] = minmax, [OP_AGG] = aggregate, [OP_TABLE] = table_lookup,
+    [OP_DAYS_IN_MONTH] = op_days_in_month, [OP_OVERLAP_DAYS] = op_overlap_days,
+    [OP_DATE_OF] = op_bad,
+};
+
+static value ev(const enode *n, eval_ctx *c) { return ev_table[n->op](n, c); }
 
 value expr_eval(const expr_code *code, eval_ctx *ctx) { return ev(code->root, ctx); }
 
