@@ -31,18 +31,8 @@ static inline void put_c(strbuf *sb, char c)
     }
 }
 
-/* Bytes that end a plain field: NUL, and those that need quoting. */
-static const bool csv_stop[256] = {[0] = 1, [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
-
-static void csv_put(strbuf *sb, const char *s)
+static void csv_put_quoted(strbuf *sb, const char *s)
 {
-    size_t plain = 0; /* one pass: the check and the length (strcspn's setup costs more) */
-    while (!csv_stop[(unsigned char)s[plain]])
-        plain++;
-    if (!s[plain]) {
-        put_n(sb, s, plain);
-        return;
-    }
     put_c(sb, '"');
     for (; *s; s++) {
         if (*s == '"')
@@ -50,6 +40,36 @@ static void csv_put(strbuf *sb, const char *s)
         put_c(sb, *s);
     }
     put_c(sb, '"');
+}
+
+static void csv_put(strbuf *sb, const char *s)
+{
+    size_t plain = strcspn(s, ",\"\r\n"); /* one pass: the check and the length */
+    if (!s[plain])
+        put_n(sb, s, plain);
+    else
+        csv_put_quoted(sb, s);
+}
+
+/* The last string a column wrote: program, version, file name and reason
+ * repeat row after row (the same pointer), so they are scanned once. */
+typedef struct put_cache {
+    const char *s;
+    size_t len;
+    bool plain;
+} put_cache;
+
+static void csv_put_same(strbuf *sb, const char *s, put_cache *pc)
+{
+    if (s != pc->s) {
+        pc->s = s;
+        pc->len = strcspn(s, ",\"\r\n");
+        pc->plain = !s[pc->len];
+    }
+    if (pc->plain)
+        put_n(sb, s, pc->len);
+    else
+        csv_put_quoted(sb, s);
 }
 
 /* A decimal integer; sb_addf's printf machinery was a tenth of a dense
@@ -84,14 +104,15 @@ int report_payments_csv(const month_run *run, const char *path, char *err, size_
     sb_adds(&sb, "month,nursery_id,program,rule_version,amount_yen\n");
     char mon[8];
     month_format(run->month, mon);
+    put_cache prog = {0}, ver = {0};
     for (payment_row r = {0}; engine_payment_next(run, &r);) {
         put_n(&sb, mon, 7);
         put_c(&sb, ',');
         csv_put(&sb, r.nursery_id);
         put_c(&sb, ',');
-        csv_put(&sb, r.program_id);
+        csv_put_same(&sb, r.program_id, &prog);
         put_c(&sb, ',');
-        csv_put(&sb, r.rule_version);
+        csv_put_same(&sb, r.rule_version, &ver);
         put_c(&sb, ',');
         put_int(&sb, (long long)r.amount);
         put_c(&sb, '\n');
@@ -106,11 +127,12 @@ int report_rejections_csv(const month_run *run, const char *path, char *err, siz
     sb_adds(&sb, "month,file,line,nursery_id,ref,reason_code,reason\n");
     char mon[8];
     month_format(run->month, mon);
+    put_cache file = {0}, code = {0}, reason = {0};
     for (size_t i = 0; i < run->n_rejections; i++) {
         const rejection *r = &run->rejections[i];
         put_n(&sb, mon, 7);
         put_c(&sb, ',');
-        csv_put(&sb, r->file);
+        csv_put_same(&sb, r->file, &file);
         put_c(&sb, ',');
         put_int(&sb, r->line);
         put_c(&sb, ',');
@@ -118,9 +140,9 @@ int report_rejections_csv(const month_run *run, const char *path, char *err, siz
         put_c(&sb, ',');
         csv_put(&sb, r->ref);
         put_c(&sb, ',');
-        csv_put(&sb, r->code);
+        csv_put_same(&sb, r->code, &code);
         put_c(&sb, ',');
-        csv_put(&sb, r->reason);
+        csv_put_same(&sb, r->reason, &reason);
         put_c(&sb, '\n');
     }
     return write_out(&sb, path, err, errsz);
