@@ -236,10 +236,12 @@ int engine_compute_shared(const rule_set *rs, claim_month m, const input_file in
     run->rules = rs;
     if (choose_rules(run, d) != 0 || parse_inputs(run, in, sr, d) != 0)
         return -1;
+    /* not zeroed: engine_eligibility sets every line's ok flag, and the days
+     * of every line it passes (the only ones read) */
     eligibility el = {
-        .child_ok = calloc(run->cl.n_children + 1, sizeof(bool)),
-        .staff_ok = calloc(run->cl.n_staff + 1, sizeof(bool)),
-        .child_days_all = calloc(run->cl.n_children + 1, sizeof(int)),
+        .child_ok = malloc((run->cl.n_children + 1) * sizeof(bool)),
+        .staff_ok = malloc((run->cl.n_staff + 1) * sizeof(bool)),
+        .child_days_all = malloc((run->cl.n_children + 1) * sizeof(int)),
     };
     if (!el.child_ok || !el.staff_ok || !el.child_days_all)
         abort();

@@ -163,7 +163,7 @@ void engine_eligibility(month_run *run, eligibility *el)
     const claims *cl = &run->cl;
     size_t cap = 0;
     date_t m0 = month_first_day(run->month), m1 = month_last_day(run->month);
-    const char **why = calloc(cl->n_children + 1, sizeof *why);
+    const char **why = malloc((cl->n_children + 1) * sizeof *why); /* each line set below */
     bool *dup = calloc(cl->n_children + 1, sizeof *dup);
     if (!why || !dup)
         abort();
