@@ -254,17 +254,25 @@ static const value *line_slot(const enode *b, const eval_ctx *c, bool kids, size
 }
 
 /* sum(lines, body) without a filter: the body is read in place when it is a
- * slot (the common case), else evaluated per line as aggregate() does.
+ * slot or a staff yen column (the common cases), else evaluated per line as
+ * aggregate() does.
  * Integer yen are added without a call; the first failure stops it. */
 static value sum_direct(const enode *n, eval_ctx *c, size_t nlines, bool kids)
 {
     size_t stride = 0, *cur = kids ? &c->cur_child : &c->cur_staff, saved = *cur;
     const value *v = line_slot(n->c, c, kids, &stride);
+    int yen_field = !kids && n->c->op == OP_FIELD_S &&
+                            (n->c->which == FS_SALARY || n->c->which == FS_OTHER)
+                        ? n->c->which
+                        : -1; /* a staff line's whole-yen column, read in place */
     num acc = num_int(0);
     for (size_t i = 0; i < nlines && !c->err_node; i++) {
         num x;
         if (v) {
             x = v[i * stride].n;
+        } else if (yen_field >= 0) {
+            const staff_line *l = c->staff[i];
+            x = num_int(yen_field == FS_SALARY ? l->salary_cost : l->other_income);
         } else {
             *cur = i;
             x = ev(n->c, c).n;
