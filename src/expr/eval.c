@@ -185,16 +185,24 @@ static int cmp_date_p(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Insertion sort, for the handful of keys one nursery has. */
-static void sort_small_texts(const char **v, size_t n)
+/* Distinct texts among a nursery's few keys: each compared with the ones
+ * before it, by a 64-bit hash first (refs share long prefixes, so strcmp
+ * is only reached for a real repeat or a collision). */
+static size_t distinct_small_texts(const char *const *v, size_t n)
 {
-    for (size_t i = 1; i < n; i++) {
-        const char *x = v[i];
-        size_t j = i;
-        for (; j > 0 && strcmp(v[j - 1], x) > 0; j--)
-            v[j] = v[j - 1];
-        v[j] = x;
+    uint64_t h[64];
+    size_t distinct = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x = 14695981039346656037ull; /* FNV-1a */
+        for (const char *p = v[i]; *p; p++)
+            x = (x ^ (unsigned char)*p) * 1099511628211ull;
+        h[i] = x;
+        size_t j = 0;
+        while (j < i && (h[j] != x || strcmp(v[j], v[i])))
+            j++;
+        distinct += j == i;
     }
+    return distinct;
 }
 
 /* Distinct count of a text or date body over the lines kept by the filter:
@@ -210,7 +218,12 @@ static value count_distinct(const enode *n, eval_ctx *c, size_t nlines, size_t *
     if (nlines > 64 && !(dates ? (void *)(days = malloc(nlines * sizeof *days))
                                : (void *)(texts = malloc(nlines * sizeof *texts))))
         abort();
+    bool refs = !n->b && n->c->op == OP_FIELD_C && n->c->which == FC_CHILD_REF;
     for (size_t i = 0; i < nlines; i++) {
+        if (refs) { /* count_distinct(children, child_ref): read in place */
+            texts[k++] = c->children[i]->child_ref;
+            continue;
+        }
         *cur = i;
         if (n->b && !evl(n->b, c).b)
             continue;
@@ -221,10 +234,10 @@ static value count_distinct(const enode *n, eval_ctx *c, size_t nlines, size_t *
             texts[k++] = v.s;
     }
     *cur = saved;
+    if (!dates && texts == text_small) /* a nursery's few lines: no sort, no qsort call */
+        return (value){.n = num_int((int64_t)distinct_small_texts(texts, k))};
     if (dates)
         qsort(days, k, sizeof *days, cmp_date_p);
-    else if (texts == text_small) /* a nursery's few lines: no qsort call overhead */
-        sort_small_texts(texts, k);
     else
         qsort(texts, k, sizeof *texts, cmp_str);
     size_t distinct = 0;
