@@ -111,11 +111,28 @@ static bool relation(int rel, int cmp)
 
 static int cmp_date(date_t a, date_t b) { return (a > b) - (a < b); }
 
+/* num_cmp, with whole numbers compared without the call and its 128-bit
+ * products. */
+static inline int cmp_num(num a, num b)
+{
+    if (a.d == 1 && b.d == 1)
+        return (a.n > b.n) - (a.n < b.n);
+    return num_cmp(a, b);
+}
+
 static value arith(const enode *n, eval_ctx *c)
 {
     value a = evl(n->a, c), b = evl(n->b, c);
     num r = {0, 1};
     num_status st;
+    if (a.n.d == 1 && b.n.d == 1 && n->op != OP_DIV) { /* whole yen: no call; as num_add etc. */
+        int64_t w;
+        bool over = n->op == OP_ADD   ? __builtin_add_overflow(a.n.n, b.n.n, &w)
+                    : n->op == OP_SUB ? __builtin_sub_overflow(a.n.n, b.n.n, &w)
+                                      : __builtin_mul_overflow(a.n.n, b.n.n, &w);
+        if (!over && w != INT64_MIN)
+            return (value){.n = num_int(w)};
+    }
     switch (n->op) {
     case OP_ADD: st = num_add(a.n, b.n, &r); break;
     case OP_SUB: st = num_sub(a.n, b.n, &r); break;
@@ -167,7 +184,7 @@ static value minmax(const enode *n, eval_ctx *c)
     value best = evl(n->args[0], c);
     for (int i = 1; i < n->nargs; i++) {
         value v = evl(n->args[i], c);
-        int cmp = num_cmp(v.n, best.n);
+        int cmp = cmp_num(v.n, best.n);
         if (n->op == OP_MIN ? cmp < 0 : cmp > 0)
             best = v;
     }
@@ -337,7 +354,7 @@ static value aggregate(const enode *n, eval_ctx *c)
             if (st != NUM_OK)
                 fail(c, n, st, num_strerror(st));
         } else if (n->which == AGG_MIN || n->which == AGG_MAX) {
-            int cmp = num_cmp(v.n, acc);
+            int cmp = cmp_num(v.n, acc);
             if (first || (n->which == AGG_MIN ? cmp < 0 : cmp > 0))
                 acc = v.n;
             first = false;
@@ -394,7 +411,7 @@ EV(op_date_diff)
     return (value){.n = num_int((int64_t)a - b)};
 }
 
-EV(op_cmp_num) { return (value){.b = relation(n->which, num_cmp(evl(n->a, c).n, evl(n->b, c).n))}; }
+EV(op_cmp_num) { return (value){.b = relation(n->which, cmp_num(evl(n->a, c).n, evl(n->b, c).n))}; }
 EV(op_cmp_date) { return (value){.b = relation(n->which, cmp_date(evl(n->a, c).d, evl(n->b, c).d))}; }
 EV(op_cmp_text) { return (value){.b = relation(n->which, strcmp(evl(n->a, c).s, evl(n->b, c).s))}; }
 EV(op_cmp_bool) { return (value){.b = relation(n->which, evl(n->a, c).b != evl(n->b, c).b)}; }
