@@ -122,6 +122,7 @@ static size_t find_duplicates(month_run *run, eligibility *el, bool *dup)
         while (first[h].first != NONE &&
                (first[h].tag != tag || strcmp(s[first[h].first].ref, c->child_ref)))
             h = (h + 1) & (cap - 1);
+        el->child_key_all[i] = first[h].first == NONE ? (uint32_t)n : first[h].first;
         if (first[h].first == NONE) {
             first[h] = (struct slot){(uint32_t)n, tag};
             s[n].head = true;
