@@ -55,6 +55,7 @@ typedef struct month_run {
     claims cl;
     const child_line **children;          /* eligible, grouped by nursery */
     int *child_days;                      /* enrolled days of each */
+    uint32_t *child_keys;                 /* equal iff the child_refs are equal */
     size_t n_children;
     const staff_line **staff;             /* valid, grouped by nursery */
     size_t n_staff;

@@ -81,6 +81,7 @@ typedef struct eval_ctx {
     int child_stride, staff_stride;
     const child_line *const *children;
     const int *child_days;
+    const uint32_t *child_keys; /* optional: equal iff child_refs equal (NULL: compare texts) */
     size_t n_children;
     const staff_line *const *staff;
     size_t n_staff;

@@ -42,6 +42,7 @@ typedef struct registry {
     size_t n;
     uint32_t *index;    /* open-addressing hash of ids → position+1 */
     size_t index_cap;
+    bool id_ordered;    /* v is sorted by id (strcmp): checked once by registry_parse */
 } registry;
 
 /* Position of the nursery with this id, or -1. */

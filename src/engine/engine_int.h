@@ -9,6 +9,7 @@
 typedef struct eligibility {
     bool *child_ok, *staff_ok;
     int *child_days_all;
+    uint32_t *child_key_all; /* of each eligible line: its child_ref's group in the duplicate table */
     size_t n_distinct_children;
 } eligibility;
 

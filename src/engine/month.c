@@ -87,12 +87,14 @@ static void group_lines(month_run *run, const eligibility *el)
     for (size_t i = 0; i < nreg; i++)
         if (nc[i])
             order[nn++] = (id_pos){run->reg.v[i].id, (int32_t)i};
-    if (!ids_sorted(order, nn)) /* registries usually list nurseries by id */
+    /* registries usually list nurseries by id: known from the parse, else checked */
+    if (!run->reg.id_ordered && !ids_sorted(order, nn))
         qsort(order, nn, sizeof *order, cmp_id_pos);
     run->nurseries = arena_calloc(&run->a, nn + 1, sizeof *run->nurseries);
     run->n_nurseries = nn;
     run->children = arena_calloc(&run->a, run->n_children + 1, sizeof *run->children);
     run->child_days = arena_calloc(&run->a, run->n_children + 1, sizeof *run->child_days);
+    run->child_keys = arena_calloc(&run->a, run->n_children + 1, sizeof *run->child_keys);
     run->staff = arena_calloc(&run->a, run->n_staff + 1, sizeof *run->staff);
     /* reuse nc/ns as each nursery's next free position */
     size_t c0 = 0, s0 = 0;
@@ -114,6 +116,7 @@ static void group_lines(month_run *run, const eligibility *el)
             size_t at = nc[cl->children[i].nursery]++;
             run->children[at] = &cl->children[i];
             run->child_days[at] = el->child_days_all[i];
+            run->child_keys[at] = el->child_key_all[i];
         }
     for (size_t i = 0; i < cl->n_staff; i++)
         if (el->staff_ok[i])
@@ -135,6 +138,7 @@ static eval_ctx nursery_ctx(const month_run *run, size_t p, const nursery_month 
         .staff_stride = pg->n_slots[SCOPE_STAFF],
         .children = run->children + nm->child0,
         .child_days = run->child_days + nm->child0,
+        .child_keys = run->child_keys + nm->child0,
         .n_children = nm->n_children,
         .staff = run->staff + nm->staff0,
         .n_staff = nm->n_staff,
@@ -235,18 +239,22 @@ int engine_compute_shared(const rule_set *rs, claim_month m, const input_file in
     run->rules = rs;
     if (choose_rules(run, d) != 0 || parse_inputs(run, in, sr, d) != 0)
         return -1;
+    /* not zeroed: engine_eligibility sets every line's ok flag, and the days
+     * of every line it passes (the only ones read) */
     eligibility el = {
-        .child_ok = calloc(run->cl.n_children + 1, sizeof(bool)),
-        .staff_ok = calloc(run->cl.n_staff + 1, sizeof(bool)),
-        .child_days_all = calloc(run->cl.n_children + 1, sizeof(int)),
+        .child_ok = malloc((run->cl.n_children + 1) * sizeof(bool)),
+        .staff_ok = malloc((run->cl.n_staff + 1) * sizeof(bool)),
+        .child_days_all = malloc((run->cl.n_children + 1) * sizeof(int)),
+        .child_key_all = malloc((run->cl.n_children + 1) * sizeof(uint32_t)),
     };
-    if (!el.child_ok || !el.staff_ok || !el.child_days_all)
+    if (!el.child_ok || !el.staff_ok || !el.child_days_all || !el.child_key_all)
         abort();
     engine_eligibility(run, &el);
     group_lines(run, &el);
     free(el.child_ok);
     free(el.staff_ok);
     free(el.child_days_all);
+    free(el.child_key_all);
     run->n_distinct_children = el.n_distinct_children;
     uint64_t t0 = now_ns();
     int rc = evaluate(run, d);

@@ -45,6 +45,7 @@ typedef struct paid_span {
     bool head;     /* first span of its child_ref */
 } paid_span;
 
+enum { PREFETCH_AHEAD = 16 };
 #define NONE UINT32_MAX /* not an enum: ISO C enumerators must fit an int (clang -Wpedantic) */
 
 /* Claim lines come grouped by nursery: remembering the last answer saves
@@ -94,7 +95,17 @@ static size_t find_duplicates(month_run *run, eligibility *el, bool *dup)
     memset(first, 0xFF, cap * sizeof *first);
     size_t n = 0;
     date_t m0 = month_first_day(run->month), m1 = month_last_day(run->month);
+    /* The table is megabytes and every probe a cache miss: hash all refs
+     * first, then fetch the slot of the line PREFETCH_AHEAD lines on while
+     * inserting this one, so the misses overlap. */
+    uint64_t *hashes = malloc((cl->n_children + 1) * sizeof *hashes);
+    if (!hashes)
+        abort();
+    for (size_t i = 0; i < cl->n_children; i++)
+        hashes[i] = el->child_ok[i] ? ref_hash(cl->children[i].child_ref) : 0;
     for (size_t i = 0; i < cl->n_children; i++) {
+        if (i + PREFETCH_AHEAD < cl->n_children)
+            __builtin_prefetch(&first[(size_t)hashes[i + PREFETCH_AHEAD] & (cap - 1)]);
         if (!el->child_ok[i])
             continue;
         const child_line *c = &cl->children[i];
@@ -105,12 +116,13 @@ static size_t find_duplicates(month_run *run, eligibility *el, bool *dup)
         hi = hi < nu->active_to ? hi : nu->active_to;
         hi = hi < m1 ? hi : m1;
         s[n] = (paid_span){c->child_ref, lo, hi, (uint32_t)i, NONE, false};
-        uint64_t hash = ref_hash(c->child_ref);
+        uint64_t hash = hashes[i];
         uint32_t tag = (uint32_t)(hash >> 32);
         size_t h = (size_t)hash & (cap - 1);
         while (first[h].first != NONE &&
                (first[h].tag != tag || strcmp(s[first[h].first].ref, c->child_ref)))
             h = (h + 1) & (cap - 1);
+        el->child_key_all[i] = first[h].first == NONE ? (uint32_t)n : first[h].first;
         if (first[h].first == NONE) {
             first[h] = (struct slot){(uint32_t)n, tag};
             s[n].head = true;
@@ -121,6 +133,7 @@ static size_t find_duplicates(month_run *run, eligibility *el, bool *dup)
         n++;
     }
     free(first);
+    free(hashes);
     size_t distinct = 0;
     for (size_t g = 0; g < n; g++) {
         if (!s[g].head)
@@ -151,7 +164,7 @@ void engine_eligibility(month_run *run, eligibility *el)
     const claims *cl = &run->cl;
     size_t cap = 0;
     date_t m0 = month_first_day(run->month), m1 = month_last_day(run->month);
-    const char **why = calloc(cl->n_children + 1, sizeof *why);
+    const char **why = malloc((cl->n_children + 1) * sizeof *why); /* each line set below */
     bool *dup = calloc(cl->n_children + 1, sizeof *dup);
     if (!why || !dup)
         abort();

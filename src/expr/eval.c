@@ -7,6 +7,21 @@
 #include "expr_int.h"
 
 static value ev(const enode *n, eval_ctx *c);
+static value (*const ev_table[OP_DATE_OF + 1])(const enode *, eval_ctx *); /* below */
+
+/* A node's operand: constants and formula slots (about half of all nodes
+ * met) are read in place, without a call and a jump-table dispatch; the
+ * rest goes through ev.  The same values either way. */
+static inline value evl(const enode *n, eval_ctx *c)
+{
+    if (n->op == OP_CONST || n->op == OP_STR)
+        return n->k;
+    if (n->op == OP_SLOT_C)
+        return c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)n->slot];
+    if (n->op == OP_SLOT_N)
+        return c->nursery_slots[n->slot];
+    return ev_table[n->op](n, c);
+}
 
 static value fail(eval_ctx *c, const enode *n, num_status st, const char *msg)
 {
@@ -96,11 +111,28 @@ static bool relation(int rel, int cmp)
 
 static int cmp_date(date_t a, date_t b) { return (a > b) - (a < b); }
 
+/* num_cmp, with whole numbers compared without the call and its 128-bit
+ * products. */
+static inline int cmp_num(num a, num b)
+{
+    if (a.d == 1 && b.d == 1)
+        return (a.n > b.n) - (a.n < b.n);
+    return num_cmp(a, b);
+}
+
 static value arith(const enode *n, eval_ctx *c)
 {
-    value a = ev(n->a, c), b = ev(n->b, c);
+    value a = evl(n->a, c), b = evl(n->b, c);
     num r = {0, 1};
     num_status st;
+    if (a.n.d == 1 && b.n.d == 1 && n->op != OP_DIV) { /* whole yen: no call; as num_add etc. */
+        int64_t w;
+        bool over = n->op == OP_ADD   ? __builtin_add_overflow(a.n.n, b.n.n, &w)
+                    : n->op == OP_SUB ? __builtin_sub_overflow(a.n.n, b.n.n, &w)
+                                      : __builtin_mul_overflow(a.n.n, b.n.n, &w);
+        if (!over && w != INT64_MIN)
+            return (value){.n = num_int(w)};
+    }
     switch (n->op) {
     case OP_ADD: st = num_add(a.n, b.n, &r); break;
     case OP_SUB: st = num_sub(a.n, b.n, &r); break;
@@ -110,9 +142,36 @@ static value arith(const enode *n, eval_ctx *c)
     return numop(c, n, st, r);
 }
 
+/* round(x / y) with whole x and y (days pro rata): the quotient is rounded
+ * straight from x and y, without reducing the fraction first; the same
+ * value as num_div then num_round.  False (nothing done) when a fraction,
+ * a zero divisor or an overflow needs the general path and its message. */
+static bool round_int_div(const enode *n, eval_ctx *c, num *out)
+{
+    const enode *dv = n->a;
+    num x = evl(dv->a, c).n, y = evl(dv->b, c).n;
+    int64_t unit = n->k.n.n, den;
+    if (c->err_node || x.d != 1 || y.d != 1 || y.n == 0 || unit <= 0 ||
+        __builtin_mul_overflow(y.n < 0 ? -y.n : y.n, unit, &den))
+        return false;
+    int64_t num_ = y.n < 0 ? -x.n : x.n; /* x / y = num_ / |y| */
+    int64_t q = num_ / den, rem = num_ % den;
+    if (rem != 0) {
+        uint64_t mag = (uint64_t)(rem < 0 ? -rem : rem);
+        round_mode mode = (round_mode)n->which;
+        if (mode == ROUND_UP || (mode == ROUND_HALF_UP && 2 * mag >= (uint64_t)den))
+            q += num_ < 0 ? -1 : 1;
+    }
+    int64_t r;
+    if (__builtin_mul_overflow(q, unit, &r) || r == INT64_MIN)
+        return false;
+    *out = num_int(r);
+    return true;
+}
+
 static value table_lookup(const enode *n, eval_ctx *c)
 {
-    value key = ev(n->a, c);
+    value key = evl(n->a, c);
     const rule_table *t = n->tab;
     for (size_t i = 0; i < t->n; i++) /* first bytes differ for most keys: skip strcmp */
         if (t->keys[i][0] == key.s[0] && !strcmp(t->keys[i], key.s))
@@ -122,10 +181,10 @@ static value table_lookup(const enode *n, eval_ctx *c)
 
 static value minmax(const enode *n, eval_ctx *c)
 {
-    value best = ev(n->args[0], c);
+    value best = evl(n->args[0], c);
     for (int i = 1; i < n->nargs; i++) {
-        value v = ev(n->args[i], c);
-        int cmp = num_cmp(v.n, best.n);
+        value v = evl(n->args[i], c);
+        int cmp = cmp_num(v.n, best.n);
         if (n->op == OP_MIN ? cmp < 0 : cmp > 0)
             best = v;
     }
@@ -143,16 +202,38 @@ static int cmp_date_p(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Insertion sort, for the handful of keys one nursery has. */
-static void sort_small_texts(const char **v, size_t n)
+/* Distinct texts among a nursery's few keys: each compared with the ones
+ * before it, by a 64-bit hash first (refs share long prefixes, so strcmp
+ * is only reached for a real repeat or a collision). */
+static size_t distinct_small_texts(const char *const *v, size_t n)
 {
-    for (size_t i = 1; i < n; i++) {
-        const char *x = v[i];
-        size_t j = i;
-        for (; j > 0 && strcmp(v[j - 1], x) > 0; j--)
-            v[j] = v[j - 1];
-        v[j] = x;
+    uint64_t h[64];
+    size_t distinct = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x = 14695981039346656037ull; /* FNV-1a */
+        for (const char *p = v[i]; *p; p++)
+            x = (x ^ (unsigned char)*p) * 1099511628211ull;
+        h[i] = x;
+        size_t j = 0;
+        while (j < i && (h[j] != x || strcmp(v[j], v[i])))
+            j++;
+        distinct += j == i;
     }
+    return distinct;
+}
+
+/* Distinct child_refs of a nursery's lines by the month's child keys
+ * (equal iff the refs are equal): integers compared, no text touched. */
+static size_t distinct_small_keys(const uint32_t *k, size_t n)
+{
+    size_t distinct = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (j < i && k[j] != k[i])
+            j++;
+        distinct += j == i;
+    }
+    return distinct;
 }
 
 /* Distinct count of a text or date body over the lines kept by the filter:
@@ -168,21 +249,28 @@ static value count_distinct(const enode *n, eval_ctx *c, size_t nlines, size_t *
     if (nlines > 64 && !(dates ? (void *)(days = malloc(nlines * sizeof *days))
                                : (void *)(texts = malloc(nlines * sizeof *texts))))
         abort();
+    bool refs = !n->b && n->c->op == OP_FIELD_C && n->c->which == FC_CHILD_REF;
+    if (refs && c->child_keys && nlines <= 64)
+        return (value){.n = num_int((int64_t)distinct_small_keys(c->child_keys, nlines))};
     for (size_t i = 0; i < nlines; i++) {
-        *cur = i;
-        if (n->b && !ev(n->b, c).b)
+        if (refs) { /* count_distinct(children, child_ref): read in place */
+            texts[k++] = c->children[i]->child_ref;
             continue;
-        value v = ev(n->c, c);
+        }
+        *cur = i;
+        if (n->b && !evl(n->b, c).b)
+            continue;
+        value v = evl(n->c, c);
         if (dates)
             days[k++] = v.d;
         else
             texts[k++] = v.s;
     }
     *cur = saved;
+    if (!dates && texts == text_small) /* a nursery's few lines: no sort, no qsort call */
+        return (value){.n = num_int((int64_t)distinct_small_texts(texts, k))};
     if (dates)
         qsort(days, k, sizeof *days, cmp_date_p);
-    else if (texts == text_small) /* a nursery's few lines: no qsort call overhead */
-        sort_small_texts(texts, k);
     else
         qsort(texts, k, sizeof *texts, cmp_str);
     size_t distinct = 0;
@@ -196,6 +284,58 @@ static value count_distinct(const enode *n, eval_ctx *c, size_t nlines, size_t *
     return (value){.n = num_int((int64_t)distinct)};
 }
 
+/* Where a line value sits when the body of sum() is a bare line formula or
+ * a number field: NULL for any other body. */
+static const value *line_slot(const enode *b, const eval_ctx *c, bool kids, size_t *stride)
+{
+    if (kids && b->op == OP_SLOT_C) {
+        *stride = (size_t)c->child_stride;
+        return c->child_slots + b->slot;
+    }
+    if (!kids && b->op == OP_SLOT_S) {
+        *stride = (size_t)c->staff_stride;
+        return c->staff_slots + b->slot;
+    }
+    return NULL;
+}
+
+/* sum(lines, body) without a filter: the body is read in place when it is a
+ * slot or a staff yen column (the common cases), else evaluated per line as
+ * aggregate() does.
+ * Integer yen are added without a call; the first failure stops it. */
+static value sum_direct(const enode *n, eval_ctx *c, size_t nlines, bool kids)
+{
+    size_t stride = 0, *cur = kids ? &c->cur_child : &c->cur_staff, saved = *cur;
+    const value *v = line_slot(n->c, c, kids, &stride);
+    int yen_field = !kids && n->c->op == OP_FIELD_S &&
+                            (n->c->which == FS_SALARY || n->c->which == FS_OTHER)
+                        ? n->c->which
+                        : -1; /* a staff line's whole-yen column, read in place */
+    num acc = num_int(0);
+    for (size_t i = 0; i < nlines && !c->err_node; i++) {
+        num x;
+        if (v) {
+            x = v[i * stride].n;
+        } else if (yen_field >= 0) {
+            const staff_line *l = c->staff[i];
+            x = num_int(yen_field == FS_SALARY ? l->salary_cost : l->other_income);
+        } else {
+            *cur = i;
+            x = ev(n->c, c).n;
+        }
+        int64_t r;
+        if (acc.d == 1 && x.d == 1 && !__builtin_add_overflow(acc.n, x.n, &r) && r != INT64_MIN) {
+            acc.n = r;
+            continue;
+        }
+        num_status st = num_add(acc, x, &acc);
+        if (st != NUM_OK)
+            fail(c, n, st, num_strerror(st));
+    }
+    *cur = saved;
+    return (value){.n = acc};
+}
+
 static value aggregate(const enode *n, eval_ctx *c)
 {
     bool kids = n->line_kind == VT_CHILDREN, months = n->line_kind == VT_MONTHS;
@@ -203,18 +343,20 @@ static value aggregate(const enode *n, eval_ctx *c)
     size_t *cur = months ? &c->cur_month : kids ? &c->cur_child : &c->cur_staff;
     if (n->which == AGG_COUNT_DISTINCT)
         return count_distinct(n, c, nlines, cur);
+    if (n->which == AGG_SUM && !n->b && !months)
+        return sum_direct(n, c, nlines, kids);
     size_t saved = *cur;
     num acc = num_int(0);
     bool flag = n->which == AGG_ALL, first = true;
     int64_t count = 0;
     for (size_t i = 0; i < nlines && !c->err_node; i++) {
         *cur = i;
-        if (n->b && !ev(n->b, c).b)
+        if (n->b && !evl(n->b, c).b)
             continue;
         count++;
         if (n->which == AGG_COUNT)
             continue;
-        value v = ev(n->c, c);
+        value v = evl(n->c, c);
         if (n->which == AGG_ANY && v.b) {
             flag = true;
             break;
@@ -228,7 +370,7 @@ static value aggregate(const enode *n, eval_ctx *c)
             if (st != NUM_OK)
                 fail(c, n, st, num_strerror(st));
         } else if (n->which == AGG_MIN || n->which == AGG_MAX) {
-            int cmp = num_cmp(v.n, acc);
+            int cmp = cmp_num(v.n, acc);
             if (first || (n->which == AGG_MIN ? cmp < 0 : cmp > 0))
                 acc = v.n;
             first = false;
@@ -242,78 +384,110 @@ static value aggregate(const enode *n, eval_ctx *c)
     return (value){.n = acc};
 }
 
-static value ev(const enode *n, eval_ctx *c)
+/* ---- one function per operation, called through a table ---------------
+ * Every operand is fetched at its own call site (evl), so the processor
+ * predicts each parent's indirect call separately instead of one shared
+ * switch jump mispredicting across all nodes. */
+
+#define EV(name) static value name(const enode *n, eval_ctx *c)
+
+EV(op_const) { (void)c; return n->k; }
+EV(op_slot_n) { return c->nursery_slots[n->slot]; }
+EV(op_slot_c) { return c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)n->slot]; }
+EV(op_slot_s) { return c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)n->slot]; }
+EV(op_field_c) { return child_field(n, c); }
+EV(op_field_s) { return staff_field(n, c); }
+EV(op_decl_c) { return c->children[c->cur_child]->decl[n->slot]; }
+EV(op_decl_s) { return c->staff[c->cur_staff]->decl[n->slot]; }
+EV(op_month_val) { return c->month_vals[c->cur_month * (size_t)c->month_stride + (size_t)n->slot]; }
+EV(op_ctx) { return context(n, c); }
+
+EV(op_neg)
 {
-    switch (n->op) {
-    case OP_CONST:
-    case OP_STR: return n->k;
-    case OP_SLOT_N: return c->nursery_slots[n->slot];
-    case OP_SLOT_C: return c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)n->slot];
-    case OP_SLOT_S: return c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)n->slot];
-    case OP_FIELD_C: return child_field(n, c);
-    case OP_FIELD_S: return staff_field(n, c);
-    case OP_DECL_C: return c->children[c->cur_child]->decl[n->slot];
-    case OP_DECL_S: return c->staff[c->cur_staff]->decl[n->slot];
-    case OP_MONTH_VAL:
-        return c->month_vals[c->cur_month * (size_t)c->month_stride + (size_t)n->slot];
-    case OP_CTX: return context(n, c);
-    case OP_NEG: {
-        value v = ev(n->a, c);
-        v.n.n = -v.n.n; /* |n| <= INT64_MAX always: num excludes INT64_MIN */
-        return v;
-    }
-    case OP_ADD:
-    case OP_SUB:
-    case OP_MUL:
-    case OP_DIV: return arith(n, c);
-    case OP_DATE_ADD:
-    case OP_DATE_SUB_DAYS: {
-        int64_t d = ev(n->a, c).d, k = ev(n->b, c).n.n, r;
-        bool over = n->op == OP_DATE_ADD ? __builtin_add_overflow(d, k, &r)
-                                         : __builtin_sub_overflow(d, k, &r);
-        if (over || d == DATE_OPEN || r < -3000000 || r > 3000000)
-            return fail(c, n, NUM_OVERFLOW, "date out of range (an open end date?)");
-        return (value){.d = (date_t)r};
-    }
-    case OP_DATE_DIFF: {
-        date_t a = ev(n->a, c).d, b = ev(n->b, c).d;
-        if (a == DATE_OPEN || b == DATE_OPEN)
-            return fail(c, n, NUM_OVERFLOW, "days to an open end date");
-        return (value){.n = num_int((int64_t)a - b)};
-    }
-    case OP_CMP_NUM: return (value){.b = relation(n->which, num_cmp(ev(n->a, c).n, ev(n->b, c).n))};
-    case OP_CMP_DATE: return (value){.b = relation(n->which, cmp_date(ev(n->a, c).d, ev(n->b, c).d))};
-    case OP_CMP_TEXT: return (value){.b = relation(n->which, strcmp(ev(n->a, c).s, ev(n->b, c).s))};
-    case OP_CMP_BOOL: return (value){.b = relation(n->which, ev(n->a, c).b != ev(n->b, c).b)};
-    case OP_CMP_SET: return (value){.b = relation(n->which, ev(n->a, c).set != ev(n->b, c).set)};
-    case OP_SET_HAS: return (value){.b = (ev(n->b, c).set & n->k.set) != 0};
-    case OP_SET_ANY: return (value){.b = (ev(n->a, c).set & ev(n->b, c).set) != 0};
-    case OP_AND: return (value){.b = ev(n->a, c).b && ev(n->b, c).b};
-    case OP_OR: return (value){.b = ev(n->a, c).b || ev(n->b, c).b};
-    case OP_NOT: return (value){.b = !ev(n->a, c).b};
-    case OP_IF: return ev(n->a, c).b ? ev(n->b, c) : ev(n->c, c);
-    case OP_ROUND: {
-        num r;
-        return numop(c, n, num_round(ev(n->a, c).n, n->k.n.n, (round_mode)n->which, &r), r);
-    }
-    case OP_MIN:
-    case OP_MAX: return minmax(n, c);
-    case OP_AGG: return aggregate(n, c);
-    case OP_TABLE: return table_lookup(n, c);
-    case OP_DAYS_IN_MONTH: {
-        int y, m, d;
-        date_t t = ev(n->a, c).d;
-        if (t == DATE_OPEN)
-            return fail(c, n, NUM_OK, "days_in_month of an open end date");
-        date_to_ymd(t, &y, &m, &d);
-        return (value){.n = num_int(date_days_in_month(y, m))};
-    }
-    case OP_OVERLAP_DAYS:
-        return (value){.n = num_int(date_overlap_days(ev(n->args[0], c).d, ev(n->args[1], c).d,
-                                                      ev(n->args[2], c).d, ev(n->args[3], c).d))};
-    default: return fail(c, n, NUM_OK, "internal: unresolved formula node");
-    }
+    value v = evl(n->a, c);
+    v.n.n = -v.n.n; /* |n| <= INT64_MAX always: num excludes INT64_MIN */
+    return v;
 }
+
+EV(op_date_add)
+{
+    int64_t d = evl(n->a, c).d, k = evl(n->b, c).n.n, r;
+    bool over = n->op == OP_DATE_ADD ? __builtin_add_overflow(d, k, &r)
+                                     : __builtin_sub_overflow(d, k, &r);
+    if (over || d == DATE_OPEN || r < -3000000 || r > 3000000)
+        return fail(c, n, NUM_OVERFLOW, "date out of range (an open end date?)");
+    return (value){.d = (date_t)r};
+}
+
+EV(op_date_diff)
+{
+    date_t a = evl(n->a, c).d, b = evl(n->b, c).d;
+    if (a == DATE_OPEN || b == DATE_OPEN)
+        return fail(c, n, NUM_OVERFLOW, "days to an open end date");
+    return (value){.n = num_int((int64_t)a - b)};
+}
+
+EV(op_cmp_num) { return (value){.b = relation(n->which, cmp_num(evl(n->a, c).n, evl(n->b, c).n))}; }
+EV(op_cmp_date) { return (value){.b = relation(n->which, cmp_date(evl(n->a, c).d, evl(n->b, c).d))}; }
+EV(op_cmp_text) { return (value){.b = relation(n->which, strcmp(evl(n->a, c).s, evl(n->b, c).s))}; }
+EV(op_cmp_bool) { return (value){.b = relation(n->which, evl(n->a, c).b != evl(n->b, c).b)}; }
+EV(op_cmp_set) { return (value){.b = relation(n->which, evl(n->a, c).set != evl(n->b, c).set)}; }
+EV(op_set_has) { return (value){.b = (evl(n->b, c).set & n->k.set) != 0}; }
+EV(op_set_any) { return (value){.b = (evl(n->a, c).set & evl(n->b, c).set) != 0}; }
+EV(op_and) { return (value){.b = evl(n->a, c).b && evl(n->b, c).b}; }
+EV(op_or) { return (value){.b = evl(n->a, c).b || evl(n->b, c).b}; }
+EV(op_not) { return (value){.b = !evl(n->a, c).b}; }
+EV(op_if) { return evl(n->a, c).b ? evl(n->b, c) : evl(n->c, c); }
+
+EV(op_round)
+{
+    num r;
+    if (n->a->op == OP_DIV && round_int_div(n, c, &r))
+        return (value){.n = r};
+    return numop(c, n, num_round(evl(n->a, c).n, n->k.n.n, (round_mode)n->which, &r), r);
+}
+
+EV(op_days_in_month)
+{
+    int y, m, d;
+    date_t t = evl(n->a, c).d;
+    if (t == DATE_OPEN)
+        return fail(c, n, NUM_OK, "days_in_month of an open end date");
+    date_to_ymd(t, &y, &m, &d);
+    return (value){.n = num_int(date_days_in_month(y, m))};
+}
+
+EV(op_overlap_days)
+{
+    return (value){.n = num_int(date_overlap_days(evl(n->args[0], c).d, evl(n->args[1], c).d,
+                                                  evl(n->args[2], c).d, evl(n->args[3], c).d))};
+}
+
+EV(op_bad) { return fail(c, n, NUM_OK, "internal: unresolved formula node"); }
+
+#undef EV
+
+/* Indexed by op; the parser's own forms never reach evaluation resolved. */
+static value (*const ev_table[OP_DATE_OF + 1])(const enode *, eval_ctx *) = {
+    [OP_NUM] = op_bad, [OP_STR] = op_const, [OP_BOOL] = op_bad, [OP_NAME] = op_bad,
+    [OP_CALL] = op_bad, [OP_INDEX] = op_bad, [OP_WHERE] = op_bad,
+    [OP_NEG] = op_neg, [OP_ADD] = arith, [OP_SUB] = arith, [OP_MUL] = arith, [OP_DIV] = arith,
+    [OP_EQ] = op_bad, [OP_NE] = op_bad, [OP_LT] = op_bad, [OP_LE] = op_bad, [OP_GT] = op_bad,
+    [OP_GE] = op_bad, [OP_IN] = op_bad,
+    [OP_AND] = op_and, [OP_OR] = op_or, [OP_NOT] = op_not, [OP_IF] = op_if,
+    [OP_CONST] = op_const, [OP_SLOT_N] = op_slot_n, [OP_SLOT_C] = op_slot_c,
+    [OP_SLOT_S] = op_slot_s, [OP_FIELD_C] = op_field_c, [OP_FIELD_S] = op_field_s,
+    [OP_DECL_C] = op_decl_c, [OP_DECL_S] = op_decl_s, [OP_MONTH_VAL] = op_month_val,
+    [OP_CTX] = op_ctx, [OP_DATE_ADD] = op_date_add, [OP_DATE_SUB_DAYS] = op_date_add,
+    [OP_DATE_DIFF] = op_date_diff, [OP_CMP_NUM] = op_cmp_num, [OP_CMP_DATE] = op_cmp_date,
+    [OP_CMP_TEXT] = op_cmp_text, [OP_CMP_BOOL] = op_cmp_bool, [OP_CMP_SET] = op_cmp_set,
+    [OP_SET_HAS] = op_set_has, [OP_SET_ANY] = op_set_any, [OP_ROUND] = op_round,
+    [OP_MIN] = minmax, [OP_MAX] = minmax, [OP_AGG] = aggregate, [OP_TABLE] = table_lookup,
+    [OP_DAYS_IN_MONTH] = op_days_in_month, [OP_OVERLAP_DAYS] = op_overlap_days,
+    [OP_DATE_OF] = op_bad,
+};
+
+static value ev(const enode *n, eval_ctx *c) { return ev_table[n->op](n, c); }
 
 value expr_eval(const expr_code *code, eval_ctx *ctx) { return ev(code->root, ctx); }
 

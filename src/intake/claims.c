@@ -51,14 +51,22 @@ static int parse_records(const char *name, const char *data, size_t len, const f
         return -1;
     int status = csv_header(&r, fc->v, fc->n, idx, d);
     if (status == 0) {
-        size_t max = csv_max_records(&r), slots = (size_t)fc->slots;
-        char *base = arena_calloc(a, max, size);
-        value *decl = slots ? arena_calloc(a, max * slots, sizeof *decl) : NULL;
+        size_t max = csv_max_records(&r), slots = (size_t)fc->slots, bytes, decl_n;
+        if (__builtin_mul_overflow(max, size, &bytes) || __builtin_mul_overflow(max, slots, &decl_n) ||
+            decl_n > SIZE_MAX / sizeof(value))
+            abort();
+        /* not zeroed up front (megabytes a month, written once more at
+         * once): each record's slot is zeroed just before it is filled */
+        char *base = arena_alloc_raw(a, bytes + size);
+        value *decl = slots ? arena_alloc_raw(a, (decl_n + slots) * sizeof *decl) : NULL;
         intake_rec rec = {&r, fc->v, idx, d, 0, NULL};
         int rc;
         while ((rc = csv_next(&r, d)) == 1) {
             rec.errors = 0;
             rec.decl = decl ? decl + *n * slots : NULL;
+            memset(base + *n * size, 0, size);
+            if (rec.decl)
+                memset(rec.decl, 0, slots * sizeof *rec.decl);
             if (fn(&rec, base + *n * size, ctx, a))
                 (*n)++;
             else

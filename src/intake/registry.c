@@ -388,6 +388,9 @@ int registry_parse(const char *name, const char *data, size_t len, const char *p
         }
         if (rc < 0 || csv_errors(&r))
             status = -1;
+        out->id_ordered = true; /* each month groups nurseries in id order */
+        for (size_t i = 1; i < out->n && out->id_ordered; i++)
+            out->id_ordered = strcmp(out->v[i - 1].id, out->v[i].id) < 0;
     }
     csv_close(&r);
     return status;

@@ -404,6 +404,13 @@ static const nv cases[] = {
     {"mn", "yen", "min(3 yen, 1 yen, 2 yen)", "1"},
     {"mx", "yen", "max(3 yen, 1 yen, 2 yen)", "3"},
     {"mn_frac", "yen", "round_down(min(10 yen / 3, 4 yen))", "3"}, /* 3.33 → 3 */
+    /* round(x / y) of whole numbers (rounded without reducing x / y first) */
+    {"div_half", "yen", "round_half_up(5 yen / 2)", "3"},            /* 2.5 → 3 */
+    {"div_below_half", "yen", "round_half_up(7 yen / 3)", "2"},      /* 2.33 → 2 */
+    {"div_up", "yen", "round_up(7 yen / 2)", "4"},                   /* 3.5 → 4 */
+    {"div_exact", "yen", "round_up(8 yen / 2)", "4"},                /* no remainder */
+    {"div_unit", "yen", "round_down(971998 yen / 2, 1000)", "485,000"}, /* 485,999 */
+    {"div_frac", "yen", "round_down((10 yen / 3) / (1 / 3))", "10"}, /* fractions: general path */
     {"floor0", "yen", "max(rd - 40 yen, 0 yen)", "0"},            /* 33 - 40 < 0 */
     /* table lookup */
     {"tab", "yen", "unit_tab[\"high\"]", "90,000"},

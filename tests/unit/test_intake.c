@@ -125,6 +125,31 @@ static void test_registry_many(void **state)
     arena_release(&a);
 }
 
+/* id_ordered: N00001 < N00002 < N00010 by strcmp is in order; swapping the
+ * last two (N00010 before N00002) is not, nor is "N9" before "N10" (strcmp,
+ * not numeric: '9' > '1'). */
+static void test_registry_id_order(void **state)
+{
+    (void)state;
+    static const char *const cases[][3] = {
+        {"N00001", "N00002", "N00010"}, {"N00001", "N00010", "N00002"}, {"N1", "N9", "N10"}};
+    const bool want[] = {true, false, false};
+    for (size_t k = 0; k < 3; k++) {
+        char text[1024];
+        size_t len = (size_t)sprintf(text, REG_HEADER);
+        for (int i = 0; i < 3; i++)
+            len += (size_t)sprintf(text + len, "%s,n,private_licensed,o,2010-04-01,,b,br,"
+                                               "ordinary,1,h\n", cases[k][i]);
+        arena a = ARENA_INIT;
+        registry reg;
+        diag_list d = DIAG_LIST_INIT;
+        assert_int_equal(registry_parse("nurseries.csv", text, len, PAID, &a, &reg, &d), 0);
+        assert_int_equal(reg.n, 3);
+        assert_int_equal(reg.id_ordered, want[k]);
+        arena_release(&a);
+    }
+}
+
 static void test_registry_malformed(void **state)
 {
     (void)state;
@@ -721,6 +746,7 @@ int main(void)
         cmocka_unit_test(test_registry),
         cmocka_unit_test(test_registry_cp932),
         cmocka_unit_test(test_registry_many),
+        cmocka_unit_test(test_registry_id_order),
         cmocka_unit_test(test_registry_malformed),
         cmocka_unit_test(test_registry_bank_by_kind),
         cmocka_unit_test(test_registry_bank_codes),
