@@ -128,6 +128,8 @@ int cmd_budget(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (!cli_no_stray_arg("budget", argc, argv))
+        return EXIT_USAGE;
     arena a = ARENA_INIT;
     ledger *lg = NULL;
     char err[512];

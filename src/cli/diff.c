@@ -160,6 +160,8 @@ int cmd_diff(int argc, char **argv)
         else if (!cli_common_opt(opt, &paths))
             return EXIT_USAGE;
     }
+    if (!cli_no_stray_arg("diff", argc, argv))
+        return EXIT_USAGE;
     claim_month m;
     if (!month || !ra || !rb) {
         fprintf(stderr, "kasan diff: --month, --rules-a and --rules-b are required\n");

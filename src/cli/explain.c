@@ -262,6 +262,12 @@ int cmd_explain(int argc, char **argv)
         else if (!cli_common_opt(opt, &paths))
             return EXIT_USAGE;
     }
+    if (!cli_no_stray_arg("explain", argc, argv))
+        return EXIT_USAGE;
+    if (settlement_fy && month) {
+        fprintf(stderr, "kasan explain: give one of --month YYYY-MM or --settlement YYYY\n");
+        return EXIT_USAGE;
+    }
     int fy;
     if (settlement_fy && id && !month)
         return cli_parse_fy("explain", settlement_fy, &fy) ? cli_explain_settlement(&paths, fy, id)

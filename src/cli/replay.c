@@ -259,8 +259,14 @@ int cmd_replay(int argc, char **argv)
         else if (!cli_common_opt(opt, &paths))
             return EXIT_USAGE;
     }
+    if (!cli_no_stray_arg("replay", argc, argv))
+        return EXIT_USAGE;
+    if (settlement_fy && month) {
+        fprintf(stderr, "kasan replay: give one of --month YYYY-MM or --settlement YYYY\n");
+        return EXIT_USAGE;
+    }
     int fy;
-    if (settlement_fy && !month)
+    if (settlement_fy)
         return cli_parse_fy("replay", settlement_fy, &fy) ? cli_replay_settlement(&paths, fy) : EXIT_USAGE;
     claim_month m;
     if (!month) {

@@ -85,9 +85,9 @@ static int parse_opts(int argc, char **argv, run_opts *o)
         }
     }
     const char *bad = NULL;
-    if (optind < argc)
-        bad = "unexpected argument";
-    else if (!o->month == !o->fy)
+    if (!cli_no_stray_arg("run", argc, argv))
+        return -1;
+    if (!o->month == !o->fy)
         bad = "give exactly one of --month YYYY-MM or --fy YYYY";
     else if (o->supersede && !o->finalize)
         bad = "--supersede corrects a finalized month: use it with --finalize";

@@ -89,8 +89,11 @@ static int parse(int argc, char **argv, cli_paths *paths, transfer_opts *o)
             }
         }
     }
-    const char *bad = optind != argc ? "unexpected argument"
-                      : !o->month == !o->settlement ? "give one of --month or --settlement"
+    if (!cli_no_stray_arg("transfer", argc, argv)) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *bad = !o->month == !o->settlement ? "give one of --month or --settlement"
                       : !o->date ? "--date YYYY-MM-DD is required"
                       : o->reissue != (o->reason && *o->reason) ? "--reissue goes with --reason TEXT"
                       : NULL;

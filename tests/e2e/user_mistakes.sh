@@ -1,0 +1,52 @@
+#!/bin/sh
+# user_mistakes.sh — what a first-time user gets wrong, and that the message
+# says what to do next: an option before the command, a month without
+# --month, a stray argument (named, never ignored), a refused settlement that
+# must not print "確定 finalized", amounts in refusals with thousands separators.
+. "$(dirname "$0")/lib.sh"
+export KASAN_ACTOR=tester KASAN_NOW=2026-06-10T09:00:00Z
+D="$SRCDIR/fixtures/sample-ward"
+
+section "options before the command"
+kasan --out out budget
+expect_rc 1 "kasan --out out budget"
+expect_msg_contains "options go after the command" "option before the command"
+
+section "a month without --month"
+O=$(new_out o1)
+kasan run 2025-04 --data "$D" --rules "$RULES" --out "$O"
+expect_rc 1 "kasan run 2025-04"
+expect_msg_contains "'2025-04'" "run names the stray argument"
+expect_msg_contains "--month 2025-04" "run suggests --month"
+expect_nothing_written "$O"
+kasan transfer 2025-04 --date 2025-05-20 --out "$O"
+expect_rc 1 "kasan transfer 2025-04"
+expect_msg_contains "--month 2025-04" "transfer suggests --month"
+
+section "a stray argument is not ignored"
+O=$(new_out o2)
+"$KASAN" run --month 2025-04 --finalize --quiet --data "$D" --rules "$RULES" --out "$O" >/dev/null 2>&1
+kasan replay --month 2025-04 extra --out "$O"
+expect_rc 1 "replay with a stray argument"
+expect_msg_contains "'extra'" "replay names it"
+
+section "a refused settlement"
+# The sample year is over its line by March (fixtures/sample-ward/README.md);
+# a settlement paying 追加交付 without a reason is refused: nothing on stdout
+# may say 確定 (finalized), and the amounts read like the run's (1,234 yen).
+OS=$(new_out os)
+"$KASAN" run --fy 2025 --finalize --no-workbooks --quiet --data "$D" --rules "$RULES" \
+    --out "$OS" --over-budget-reason "補正予算" >/dev/null 2>&1 || fail "sample year" "exit $?"
+kasan settle --fy 2025 --data "$D" --rules "$RULES" --out "$OS" --finalize
+expect_rc 3 "settlement over the line refused"
+if printf '%s' "$OUT_TXT" | grep -q '確定'; then fail "refused settle prints no 確定" "stdout: $OUT_TXT"
+else pass "refused settle prints no 確定"; fi
+# FY2025 paid 16,657,077 (sample README); 追加交付 P011 5,000 + P020 1,000 + P023
+# 34,000 (annual min(552,575, 619,850, 619,850 − 420,000) → 199,000, paid 26,000 +
+# 32,000 + 23,000 + 25,000 + 24,000 + 35,000 = 165,000) = 40,000:
+# 16,697,077 − 16,444,000 = 253,077 over.
+expect_msg_contains "253,077 yen over" "overrun with separators"
+expect_msg_contains "16,697,077" "paid total with separators"
+expect_nothing_written "$OS/settlement-2025"
+
+finish
