@@ -270,8 +270,9 @@ static int put_back(const cli_paths *paths, ledger *lg, const ledger_run *r, cla
                 mon, src, final_dir, strerror(errno));
         rc = EXIT_INTERNAL;
     } else {
-        fprintf(stderr, "%s: %s did not hold finalized run %s (interrupted before its outputs "
-                        "were moved into place); restored them from %s\n", who, final_dir,
+        fprintf(stderr, "%s: %s did not hold finalized run %s (its outputs were lost, or the "
+                        "finalization was interrupted before moving them into place); "
+                        "restored them from %s\n", who, final_dir,
                 r->run_id, from);
     }
     free(src);

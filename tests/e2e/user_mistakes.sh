@@ -30,6 +30,24 @@ kasan replay --month 2025-04 extra --out "$O"
 expect_rc 1 "replay with a stray argument"
 expect_msg_contains "'extra'" "replay names it"
 
+section "outputs lost, then restored"
+rm -rf "$O/2025-04"
+kasan restore --month 2025-04 --out "$O" --rules "$RULES"
+expect_rc 0 "restore a deleted month"
+expect_msg_contains "outputs were lost" "restore does not claim an interrupted run only"
+
+section "a CSV saved by Excel: dates with slashes"
+DX=$(new_data excel)
+cp -r "$D/." "$DX/"
+sed -i 's#^P011,C0010,tube_feeding;suction,2025-04-14,#P011,C0010,tube_feeding;suction,2025/4/14,#' \
+    "$DX/claims/2025-04/children.csv"
+O=$(new_out o3)
+kasan run --month 2025-04 --data "$DX" --rules "$RULES" --out "$O"
+expect_rc 2 "2025/4/14 refused"
+expect_err_names "children.csv" 9 "enrolled_from"
+expect_msg_contains "'2025/4/14' must be written YYYY-MM-DD (2025-04-14)" "says the ISO form"
+expect_nothing_written "$O"
+
 section "a refused settlement"
 # The sample year is over its line by March (fixtures/sample-ward/README.md);
 # a settlement paying 追加交付 without a reason is refused: nothing on stdout
