@@ -67,4 +67,21 @@ expect_msg_contains "253,077 yen over" "overrun with separators"
 expect_msg_contains "16,697,077" "paid total with separators"
 expect_nothing_written "$OS/settlement-2025"
 
+section "a correction that lowers a month of a year over its line"
+# The year is 213,077 over (March finalized with a reason).  May corrected:
+# P002's C0002 (tracheostomy, 80,000) left in April → P002 A 130,000 − 80,000 =
+# 50,000; the year 16,657,077 − 80,000 = 16,577,077 is still over the line, but
+# the correction pays less: no budget reason is asked for.
+DC=$(new_data lower)
+cp -r "$D/." "$DC/"
+sed -i '/^P002,C0002,/d' "$DC/claims/2025-05/children.csv"
+kasan run --month 2025-05 --finalize --supersede --reason "C0002 退園" --quiet \
+    --no-workbooks --data "$DC" --rules "$RULES" --out "$OS"
+expect_rc 0 "lowering correction finalized without --over-budget-reason"
+expect_line "$OS/2025-05/corrections.csv" 2 "2025-05,P002,acceptance_addon,130000,50000,-80000"
+# raising it back by 80,000 is a new payment over the line: refused
+kasan run --month 2025-05 --finalize --supersede --reason "C0002 在籍" --quiet \
+    --no-workbooks --data "$D" --rules "$RULES" --out "$OS"
+expect_rc 3 "raising correction over the line refused"
+
 finish
