@@ -48,6 +48,20 @@ expect_err_names "children.csv" 9 "enrolled_from"
 expect_msg_contains "'2025/4/14' must be written YYYY-MM-DD (2025-04-14)" "says the ISO form"
 expect_nothing_written "$O"
 
+section "intake over existing claim files"
+# The sample ward has claim files for 2025-05: intake without --replace is
+# refused, and the message says --replace rewrites the month from the forms given.
+DI=$(new_data intake)
+cp -r "$D/." "$DI/"
+OF=$(new_out forms)
+"$KASAN" forms --month 2025-05 --data "$DI" --rules "$RULES" --out "$OF" >/dev/null 2>&1
+kasan intake --month 2025-05 --data "$DI" --rules "$RULES" "$OF/2025-05/forms/P011.xlsx"
+expect_rc 3 "intake over existing files refused"
+expect_msg_contains "give every nursery's form of the month" "intake says --replace is not a merge"
+kasan intake --help
+expect_msg_contains "replaced whole (not merged)" "intake --help"
+expect_msg_contains "3 claim files" "intake --help exit codes"
+
 section "a refused settlement"
 # The sample year is over its line by March (fixtures/sample-ward/README.md);
 # a settlement paying 追加交付 without a reason is refused: nothing on stdout
