@@ -118,7 +118,8 @@ int cmd_budget(int argc, char **argv)
             printf("usage: kasan budget [--fy YYYY] [--out DIR] [--rules DIR]\n"
                    "Budget execution of the fiscal year from DIR/ledger.sqlite: per month each\n"
                    "program, total, cumulative, remaining and forecast; below the months a\n"
-                   "finalized settlement's 追加交付 (counted as paid) and 返還 (not netted).\n");
+                   "finalized settlement's 追加交付 (counted as paid) and 返還 (not netted).\n"
+                   "exit: 0 shown, 1 usage or no ledger under --out yet, 5 I/O error\n");
             return EXIT_OK;
         }
         if (opt == OPT_FY) {
@@ -132,13 +133,8 @@ int cmd_budget(int argc, char **argv)
         return EXIT_USAGE;
     arena a = ARENA_INIT;
     ledger *lg = NULL;
-    char err[512];
     char *lpath = cli_ledger_path(&paths, &a);
-    int rc = EXIT_OK;
-    if (ledger_open(lpath, false, &lg, err, sizeof err) != LEDGER_OK) {
-        fprintf(stderr, "kasan budget: cannot open the ledger %s: %s\n", lpath, err);
-        rc = EXIT_INTERNAL;
-    }
+    int rc = cli_open_ledger("budget", lpath, &lg);
     rule_set rs;
     memset(&rs, 0, sizeof rs);
     diag_list d = DIAG_LIST_INIT;

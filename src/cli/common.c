@@ -95,6 +95,22 @@ int cli_compute_month_shared(const cli_paths *paths, const rule_set *rs, claim_m
     return EXIT_OK;
 }
 
+int cli_open_ledger(const char *cmd, const char *path, ledger **lg)
+{
+    char err[512];
+    int st = ledger_open(path, false, lg, err, sizeof err);
+    if (st == LEDGER_OK)
+        return EXIT_OK;
+    if (st == LEDGER_NOT_FOUND) {
+        fprintf(stderr, "kasan %s: no ledger at %s: nothing has been finalized there yet "
+                        "(kasan run --month M --finalize; or is --out the wrong directory?)\n",
+                cmd, path);
+        return EXIT_USAGE;
+    }
+    fprintf(stderr, "kasan %s: cannot open the ledger %s: %s\n", cmd, path, err);
+    return EXIT_INTERNAL;
+}
+
 bool cli_no_stray_arg(const char *cmd, int argc, char **argv)
 {
     if (optind >= argc)

@@ -62,6 +62,21 @@ kasan intake --help
 expect_msg_contains "replaced whole (not merged)" "intake --help"
 expect_msg_contains "3 claim files" "intake --help exit codes"
 
+section "no ledger yet"
+O=$(new_out empty)
+for c in "budget --fy 2025" "replay --month 2025-04" "restore --month 2025-04"; do
+    kasan $c --out "$O"
+    expect_rc 1 "$c with no ledger"
+    expect_msg_contains "nothing has been finalized there yet" "$c says why"
+done
+
+section "every --help names its exit codes"
+for c in check run explain replay restore diff budget audit settle forms transfer intake; do
+    kasan $c --help
+    expect_rc 0 "$c --help"
+    expect_msg_contains "exit" "$c --help"
+done
+
 section "a refused settlement"
 # The sample year is over its line by March (fixtures/sample-ward/README.md);
 # a settlement paying 追加交付 without a reason is refused: nothing on stdout
