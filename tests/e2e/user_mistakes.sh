@@ -70,6 +70,10 @@ for c in "budget --fy 2025" "replay --month 2025-04" "restore --month 2025-04"; 
     expect_msg_contains "nothing has been finalized there yet" "$c says why"
 done
 
+section "run --help warns that the correction's reason is on every statement"
+kasan run --help
+expect_msg_contains "do not name other nurseries" "run --help on --reason"
+
 section "every --help names its exit codes"
 for c in check run explain replay restore diff budget audit settle forms transfer intake; do
     kasan $c --help
