@@ -62,6 +62,17 @@ kasan intake --help
 expect_msg_contains "replaced whole (not merged)" "intake --help"
 expect_msg_contains "3 claim files" "intake --help exit codes"
 
+section "budget without the rules directory"
+# O2 holds April finalized (1,149,333).  With --rules pointing nowhere the line
+# is unknown: "remaining" must not read as a line of 0 (-1,149,333).
+kasan budget --fy 2025 --out "$WORK/o2" --rules "$WORK/no-rules"
+expect_rc 0 "budget with a missing rules dir"
+expect_msg_contains "no budget line for FY2025" "budget says the line is unknown"
+if printf '%s' "$OUT_TXT" | grep -qF -- "-1,149,333"; then fail "no negative remaining" "$OUT_TXT"
+else pass "no negative remaining"; fi
+kasan budget --fy 2025 --out "$WORK/o2" --rules "$RULES"
+expect_msg_contains "15,294,667" "remaining with the line: 16,444,000 − 1,149,333"
+
 section "no ledger yet"
 O=$(new_out empty)
 for c in "budget --fy 2025" "replay --month 2025-04" "restore --month 2025-04"; do
