@@ -128,4 +128,21 @@ kasan run --month 2025-05 --finalize --supersede --reason "C0002 在籍" --quiet
     --no-workbooks --data "$D" --rules "$RULES" --out "$OS"
 expect_rc 3 "raising correction over the line refused"
 
+section "a corrected settlement that pays less 追加交付"
+kasan settle --fy 2025 --data "$D" --rules "$RULES" --out "$OS" --finalize --over-budget-reason "補正予算"
+expect_rc 0 "settlement finalized with a reason (追加交付 40,000)"
+# P011's 実績報告 corrected to salary_cost 5,500,000 (other_income 240,000):
+# annual = round_down(min(基準額, 5,500,000, 5,260,000), 1000) = 5,260,000
+# against 5,544,000 paid → 返還 284,000; 追加交付 now P020 1,000 + P023 34,000 =
+# 35,000 < 40,000: the year is still over its line, but no reason is needed.
+DS=$(new_data settle-fix)
+cp -r "$D/." "$DS/"
+sed -i 's/^P011,nurse_placement,5789135,240000/P011,nurse_placement,5500000,240000/' \
+    "$DS/settlement/2025/actuals.csv"
+kasan settle --fy 2025 --data "$DS" --rules "$RULES" --out "$OS" --finalize --supersede \
+    --reason "P011 実績報告の訂正"
+expect_rc 0 "settlement corrected downwards without --over-budget-reason"
+expect_eq "$(awk -F, '$2 == "P011" { print $5 "," $6 "," $7 }' "$OS/settlement-2025/settlement.csv")" \
+    "5260000,5544000,-284000" "P011 annual, paid, difference"
+
 finish
