@@ -368,7 +368,7 @@ static void print_correction(const run_correction *c)
            cli_yen(-minus, false, b2), cli_yen(plus + minus, true, b3));
 }
 
-static void print_finalized(const ledger_finalize_res *res)
+static void print_finalized(const ledger_finalize_res *res, const char *mon, const char *final_dir)
 {
     printf("  finalized in the ledger: event %lld%s%s\n", (long long)res->event_seq,
            *res->superseded_run_id ? ", supersedes run " : "", res->superseded_run_id);
@@ -377,6 +377,10 @@ static void print_finalized(const ledger_finalize_res *res)
     printf("  anchor to keep with the payment approval: %lld:%s\n"
            "  (check it any time: kasan audit verify --anchor %lld:%s)\n",
            (long long)res->event_seq, res->event_hash, (long long)res->event_seq, res->event_hash);
+    /* the monthly routine's next steps (README): statements out, then the bank file */
+    printf("  next: send %s/statements/ to the nurseries; the bank file: kasan transfer "
+           "--month %s --date YYYY-MM-DD%s\n", final_dir, mon,
+           *res->superseded_run_id ? " (only the 追給 if the earlier run was transferred)" : "");
 }
 
 /* Draft runs of a finalized month are refused: its outputs are the record. */
@@ -477,7 +481,7 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
         if (meta.correction)
             print_correction(meta.correction);
         if (o->finalize)
-            print_finalized(&fres);
+            print_finalized(&fres, mon, final_dir);
     }
     ledger_close(lg);
     arena_release(&a);

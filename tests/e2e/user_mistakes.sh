@@ -7,6 +7,13 @@
 export KASAN_ACTOR=tester KASAN_NOW=2026-06-10T09:00:00Z
 D="$SRCDIR/fixtures/sample-ward"
 
+section "finalize says what comes next"
+O=$(new_out o0)
+kasan run --month 2025-04 --finalize --data "$D" --rules "$RULES" --out "$O"
+expect_rc 0 "finalize 2025-04"
+expect_msg_contains "kasan transfer --month 2025-04 --date YYYY-MM-DD" "finalize names the transfer step"
+expect_msg_contains "2025-04/statements/ to the nurseries" "finalize names the statements"
+
 section "options before the command"
 kasan --out out budget
 expect_rc 1 "kasan --out out budget"
