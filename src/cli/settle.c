@@ -201,15 +201,34 @@ static int read_actuals(settle_src *s, const cli_paths *paths, int fy)
     return parse_actuals(s);
 }
 
+/* After a failed computation: the months of the year not finalized, since a
+ * nursery paid only in them is not yet "paid in FY" for the actuals check. */
+static void print_unfinalized(const settle_src *s, int fy)
+{
+    int n = 0;
+    for (int i = 0; i < SETTLE_MONTHS; i++)
+        n += s->run_id[i] == NULL;
+    if (!n)
+        return;
+    fprintf(stderr, "  %d month%s of FY%d not finalized, so not counted:", n, n == 1 ? "" : "s",
+            fy);
+    for (int i = 0; i < SETTLE_MONTHS; i++)
+        if (!s->run_id[i])
+            fprintf(stderr, " %04d-%02d", i < 9 ? fy : fy + 1, (i + 3) % 12 + 1);
+    fprintf(stderr, "\n  finalize them first (kasan run --month M --finalize)\n");
+}
+
 static int compute(settle_src *s, const rule_set *rs, int fy, settlement *out)
 {
     diag_list d = DIAG_LIST_INIT;
     int rc = settle_compute(rs, fy, s->run_ptr, s->n_months, &s->ac, out, &d);
     diag_print(&d, stderr);
     diag_release(&d);
-    if (rc != 0)
+    if (rc != 0) {
         fprintf(stderr, "kasan: the settlement of FY%d was not computed; nothing was written\n",
                 fy);
+        print_unfinalized(s, fy); /* the usual cause of "was not paid" mid-year */
+    }
     return rc == 0 ? EXIT_OK : EXIT_INVALID;
 }
 

@@ -14,6 +14,14 @@ expect_rc 0 "finalize 2025-04"
 expect_msg_contains "kasan transfer --month 2025-04 --date YYYY-MM-DD" "finalize names the transfer step"
 expect_msg_contains "2025-04/statements/ to the nurseries" "finalize names the statements"
 
+section "a settlement tried mid-year"
+# Only April is finalized: P020 and P040 (actuals lines 3 and 5) were paid only
+# later, so the actuals are refused; the message says which months are missing.
+kasan settle --fy 2025 --data "$D" --rules "$RULES" --out "$O"
+expect_rc 2 "settlement with 11 months not finalized"
+expect_msg_contains "11 months of FY2025 not finalized" "settle names the missing months"
+expect_msg_contains "2025-05 2025-06 2025-07 2025-08 2025-09 2025-10 2025-11 2025-12 2026-01 2026-02 2026-03" "the months"
+
 section "options before the command"
 kasan --out out budget
 expect_rc 1 "kasan --out out budget"
