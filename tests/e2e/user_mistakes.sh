@@ -22,6 +22,13 @@ expect_rc 2 "settlement with 11 months not finalized"
 expect_msg_contains "11 months of FY2025 not finalized" "settle names the missing months"
 expect_msg_contains "2025-05 2025-06 2025-07 2025-08 2025-09 2025-10 2025-11 2025-12 2026-01 2026-02 2026-03" "the months"
 
+section "a month with no claim files yet"
+O=$(new_out o-noclaims)
+kasan run --month 2026-04 --data "$D" --rules "$RULES" --out "$O"
+expect_rc 2 "2026-04 without claims"
+expect_msg_contains "kasan intake --month 2026-04 FORM.xlsx" "says where claims come from"
+expect_nothing_written "$O"
+
 section "options before the command"
 kasan --out out budget
 expect_rc 1 "kasan --out out budget"
