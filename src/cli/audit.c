@@ -336,6 +336,16 @@ int cmd_audit(int argc, char **argv)
             printf("ledger OK: empty, nothing finalized\n");
         return EXIT_OK;
     }
+    if (st == LEDGER_NOT_FOUND) { /* no ledger file at all */
+        if (verify && o.n_anchors) { /* events were anchored: the ledger is gone */
+            printf("event %lld: an anchor was recorded for it, but there is no ledger at %s\n"
+                   "ledger FAILED verification\n", (long long)o.anchors[0].seq, path);
+            return EXIT_DIFFERENT;
+        }
+        fprintf(stderr, "kasan audit: no ledger at %s: nothing has been finalized there yet "
+                        "(is --out the right directory?)\n", path);
+        return EXIT_USAGE;
+    }
     if (st != LEDGER_OK) {
         fprintf(stderr, "kasan audit: %s\n", err);
         return EXIT_INTERNAL;

@@ -107,6 +107,16 @@ section "run --help warns that the correction's reason is on every statement"
 kasan run --help
 expect_msg_contains "do not name other nurseries" "run --help on --reason"
 
+section "audit with no ledger"
+O=$(new_out empty-audit)
+kasan audit verify --out "$O"
+expect_rc 1 "audit verify, no ledger, no anchor"
+expect_msg_contains "nothing has been finalized there yet" "audit says why"
+# an anchor was written down, but the ledger is gone: that is a finding, not an I/O error
+kasan audit verify --out "$O" --anchor 1:64e97d10cb038a24084e81edc9805802a3bed2217562d852ab4af5597fa28ef5
+expect_rc 4 "audit verify with an anchor and no ledger"
+expect_msg_contains "FAILED" "audit verify fails"
+
 section "every --help names its exit codes"
 for c in check run explain replay restore diff budget audit settle forms transfer intake; do
     kasan $c --help
