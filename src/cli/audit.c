@@ -41,7 +41,9 @@ static void audit_usage(FILE *f)
           "  --anchor SEQ:SHA256  an event hash written down earlier (kasan run --finalize\n"
           "                       and audit verify print them); it must still be event\n"
           "                       SEQ's hash, so a rewritten and re-hashed log is caught\n"
-          "  --help               show this help\n",
+          "  --help               show this help\n"
+          "exit: 0 OK, 1 usage or no ledger under --out (verify with --anchor: 4),\n"
+          "4 a problem found, 5 I/O error\n",
           f);
 }
 
