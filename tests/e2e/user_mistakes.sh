@@ -124,6 +124,15 @@ for c in check run explain replay restore diff budget audit settle forms transfe
     expect_msg_contains "exit" "$c --help"
 done
 
+section "a form saved as Excel 97-2003 (.xls)"
+DX2=$(new_data xls)
+cp -r "$D/." "$DX2/"
+rm -rf "$DX2/claims/2025-05"
+printf '\320\317\021\340\241\261\032\341rest of an OLE file' > "$WORK/P011.xlsx"
+kasan intake --month 2025-05 --data "$DX2" --rules "$RULES" "$WORK/P011.xlsx"
+expect_rc 2 "an .xls renamed .xlsx"
+expect_msg_contains "save it as Excel ブック (*.xlsx)" "says how to save it"
+
 section "a refused settlement"
 # The sample year is over its line by March (fixtures/sample-ward/README.md);
 # a settlement paying 追加交付 without a reason is refused: nothing on stdout
