@@ -542,9 +542,9 @@ static int transfer(ctx *c)
         char yen[CLI_YEN_LEN];
         rc = write_and_record(c->lg, path, &bytes, &t, &seq);
         if (!rc)
-            printf("%s: wrote %s: %lld transfers, %s yen, 振込指定日 %s (event %lld, sha256 %s)\n",
-                   c->s.label, path, (long long)tot.count, cli_yen(tot.amount, false, yen),
-                   c->o->date, (long long)seq, sha);
+            printf("%s: wrote %s: %lld transfer%s, %s yen, 振込指定日 %s (event %lld, sha256 "
+                   "%s)\n", c->s.label, path, (long long)tot.count, tot.count == 1 ? "" : "s",
+                   cli_yen(tot.amount, false, yen), c->o->date, (long long)seq, sha);
     }
     sb_release(&bytes);
     return rc;
