@@ -54,6 +54,12 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].fn(argc - 1, argv + 1);
+    if (argv[1][0] == '-') { /* kasan --out DIR budget */
+        fprintf(stderr, "kasan: '%s' before the command: options go after the command "
+                        "(kasan COMMAND %s ...)\n", argv[1], argv[1]);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
     fprintf(stderr, "kasan: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return EXIT_USAGE;

@@ -91,5 +91,12 @@ static inline bool budget_overridden(budget_verdict v)
 }
 bool budget_decide(bool has_line, int64_t line_amount, int64_t paid_before, int64_t this_month,
                    bool override, budget_decision *out);
+/* The same for a correction (修正) that replaces a run which paid `replaced`
+ * (not in paid_before): one that pays no more than it replaces does not take
+ * the year further over its line and is never refused, whatever the year's
+ * total (budget_decide is this with replaced 0). */
+bool budget_decide_replacing(bool has_line, int64_t line_amount, int64_t paid_before,
+                             int64_t this_month, int64_t replaced, bool override,
+                             budget_decision *out);
 
 #endif

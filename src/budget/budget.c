@@ -82,21 +82,31 @@ bool budget_row_at(const budget_view *bv, int idx, budget_row *out)
            !__builtin_sub_overflow(bv->line_amount, out->cumulative, &out->remaining);
 }
 
-bool budget_decide(bool has_line, int64_t line_amount, int64_t paid_before, int64_t this_month,
-                   bool override, budget_decision *out)
+bool budget_decide_replacing(bool has_line, int64_t line_amount, int64_t paid_before,
+                             int64_t this_month, int64_t replaced, bool override,
+                             budget_decision *out)
 {
     memset(out, 0, sizeof *out);
     out->paid_before = paid_before;
     if (__builtin_add_overflow(paid_before, this_month, &out->paid_after))
         return false;
+    bool pays_more = this_month > replaced; /* a lowering correction pays nothing new */
     if (!has_line) {
-        if (this_month > 0) /* SPEC 1.4: no appropriation, no payment */
+        if (this_month > 0 && pays_more) /* SPEC 1.4: no appropriation, no payment */
             out->verdict = override ? BUDGET_NO_LINE_OVERRIDDEN : BUDGET_NO_LINE_REFUSED;
         return true;
     }
     if (out->paid_after <= line_amount)
         return true;
     out->overrun = out->paid_after - line_amount;
-    out->verdict = override ? BUDGET_OVER_OVERRIDDEN : BUDGET_REFUSED;
+    if (pays_more)
+        out->verdict = override ? BUDGET_OVER_OVERRIDDEN : BUDGET_REFUSED;
     return true;
+}
+
+bool budget_decide(bool has_line, int64_t line_amount, int64_t paid_before, int64_t this_month,
+                   bool override, budget_decision *out)
+{
+    return budget_decide_replacing(has_line, line_amount, paid_before, this_month, 0, override,
+                                   out);
 }

@@ -41,7 +41,9 @@ static void audit_usage(FILE *f)
           "  --anchor SEQ:SHA256  an event hash written down earlier (kasan run --finalize\n"
           "                       and audit verify print them); it must still be event\n"
           "                       SEQ's hash, so a rewritten and re-hashed log is caught\n"
-          "  --help               show this help\n",
+          "  --help               show this help\n"
+          "exit: 0 OK, 1 usage or no ledger under --out (verify with --anchor: 4),\n"
+          "4 a problem found, 5 I/O error\n",
           f);
 }
 
@@ -335,6 +337,16 @@ int cmd_audit(int argc, char **argv)
         if (verify)
             printf("ledger OK: empty, nothing finalized\n");
         return EXIT_OK;
+    }
+    if (st == LEDGER_NOT_FOUND) { /* no ledger file at all */
+        if (verify && o.n_anchors) { /* events were anchored: the ledger is gone */
+            printf("event %lld: an anchor was recorded for it, but there is no ledger at %s\n"
+                   "ledger FAILED verification\n", (long long)o.anchors[0].seq, path);
+            return EXIT_DIFFERENT;
+        }
+        fprintf(stderr, "kasan audit: no ledger at %s: nothing has been finalized there yet "
+                        "(is --out the right directory?)\n", path);
+        return EXIT_USAGE;
     }
     if (st != LEDGER_OK) {
         fprintf(stderr, "kasan audit: %s\n", err);

@@ -56,8 +56,8 @@ static void print_settlement(const ledger_settlement *st, int64_t *paid)
         *paid = INT64_MAX;
 }
 
-static void print_table(int fy, const budget_line *bl, const ledger_month_sum *ms, size_t n,
-                        const ledger_settlement *st)
+static void print_table(int fy, const budget_line *bl, const char *rules_dir,
+                        const ledger_month_sum *ms, size_t n, const ledger_settlement *st)
 {
     const char *ids[ENGINE_MAX_PROGRAMS];
     size_t np = program_columns(ms, n, ids, ENGINE_MAX_PROGRAMS);
@@ -71,6 +71,9 @@ static void print_table(int fy, const budget_line *bl, const ledger_month_sum *m
     printf("budget execution FY%d", fy);
     if (bl)
         printf(" — line %s: %s yen", bl->line_id, cli_yen(line, false, b));
+    else /* without a line "remaining" would read as line 0 */
+        printf(" — no budget line for FY%d under %s: remaining not shown (--rules DIR)", fy,
+               rules_dir);
     printf("\n%-8s", "month");
     for (size_t p = 0; p < np; p++)
         printf(" %16.16s", ids[p]);
@@ -92,7 +95,7 @@ static void print_table(int fy, const budget_line *bl, const ledger_month_sum *m
         }
         char c1[CLI_YEN_LEN], c2[CLI_YEN_LEN], c3[CLI_YEN_LEN];
         printf(" %12s %12s %12s %12s%s\n", cli_yen(bm->total, false, b),
-               cli_yen(br.cumulative, false, c1), cli_yen(br.remaining, false, c2),
+               cli_yen(br.cumulative, false, c1), bl ? cli_yen(br.remaining, false, c2) : "-",
                cli_yen(br.forecast, false, c3), bl && br.forecast > line ? "  over the line" : "");
     }
     int64_t paid = br.cumulative;
@@ -118,7 +121,8 @@ int cmd_budget(int argc, char **argv)
             printf("usage: kasan budget [--fy YYYY] [--out DIR] [--rules DIR]\n"
                    "Budget execution of the fiscal year from DIR/ledger.sqlite: per month each\n"
                    "program, total, cumulative, remaining and forecast; below the months a\n"
-                   "finalized settlement's 追加交付 (counted as paid) and 返還 (not netted).\n");
+                   "finalized settlement's 追加交付 (counted as paid) and 返還 (not netted).\n"
+                   "exit: 0 shown, 1 usage or no ledger under --out yet, 5 I/O error\n");
             return EXIT_OK;
         }
         if (opt == OPT_FY) {
@@ -128,19 +132,20 @@ int cmd_budget(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (!cli_no_stray_arg("budget", argc, argv))
+        return EXIT_USAGE;
     arena a = ARENA_INIT;
     ledger *lg = NULL;
-    char err[512];
     char *lpath = cli_ledger_path(&paths, &a);
-    int rc = EXIT_OK;
-    if (ledger_open(lpath, false, &lg, err, sizeof err) != LEDGER_OK) {
-        fprintf(stderr, "kasan budget: cannot open the ledger %s: %s\n", lpath, err);
-        rc = EXIT_INTERNAL;
-    }
+    int rc = cli_open_ledger("budget", lpath, &lg);
     rule_set rs;
     memset(&rs, 0, sizeof rs);
     diag_list d = DIAG_LIST_INIT;
     bool have_rules = rc == EXIT_OK && rules_load_dir(paths.rules, &rs, &d) == 0;
+    if (rc == EXIT_OK && !have_rules)
+        fprintf(stderr, "kasan budget: the rules under %s do not load (%zu problem%s; kasan "
+                        "check --rules %s): the budget line is not known\n", paths.rules,
+                diag_count(&d), diag_count(&d) == 1 ? "" : "s", paths.rules);
     diag_release(&d);
     ledger_month_sum *ms = NULL;
     size_t n = 0;
@@ -162,8 +167,8 @@ int cmd_budget(int argc, char **argv)
                 fprintf(stderr, "kasan budget: %s\n", ledger_errmsg(lg));
                 rc = EXIT_INTERNAL;
             } else {
-                print_table(fy, have_rules ? rules_budget_for_fy(&rs, fy) : NULL, ms, n,
-                            ss == LEDGER_OK ? &st : NULL);
+                print_table(fy, have_rules ? rules_budget_for_fy(&rs, fy) : NULL, paths.rules,
+                            ms, n, ss == LEDGER_OK ? &st : NULL);
             }
         }
     }

@@ -1,6 +1,7 @@
 /* common: shared option handling and loading for the subcommands. */
 #include "common.h"
 
+#include <ctype.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,6 +93,36 @@ int cli_compute_month_shared(const cli_paths *paths, const rule_set *rs, claim_m
         return EXIT_INVALID;
     }
     return EXIT_OK;
+}
+
+int cli_open_ledger(const char *cmd, const char *path, ledger **lg)
+{
+    char err[512];
+    int st = ledger_open(path, false, lg, err, sizeof err);
+    if (st == LEDGER_OK)
+        return EXIT_OK;
+    if (st == LEDGER_NOT_FOUND) {
+        fprintf(stderr, "kasan %s: no ledger at %s: nothing has been finalized there yet "
+                        "(kasan run --month M --finalize; or is --out the wrong directory?)\n",
+                cmd, path);
+        return EXIT_USAGE;
+    }
+    fprintf(stderr, "kasan %s: cannot open the ledger %s: %s\n", cmd, path, err);
+    return EXIT_INTERNAL;
+}
+
+bool cli_no_stray_arg(const char *cmd, int argc, char **argv)
+{
+    if (optind >= argc)
+        return true;
+    const char *a = argv[optind];
+    claim_month m;
+    bool month = isdigit((unsigned char)a[0]) && month_parse(a, &m);
+    fprintf(stderr, "kasan %s: unexpected argument '%s'", cmd, a);
+    if (month)
+        fprintf(stderr, " (a month is given as --month %s)", a);
+    fputc('\n', stderr);
+    return false;
 }
 
 void cli_refusal_note(const char *who, ledger *lg, int64_t seq, const char *hash)

@@ -55,6 +55,14 @@ static inline const char *cli_input_role(int input)
 const char *cli_actor(const char *given);
 /* After a refusal (exit 3, SPEC 1.4): says on stderr which event recorded it
  * (seq 0: it could not be recorded; lg's message then says why). */
+/* An argument no option took (optind < argc): prints "kasan CMD: unexpected
+ * argument 'ARG'", with "(a month is given as --month ARG)" when it looks like
+ * YYYY-MM; returns false (usage error).  True when there is none. */
+bool cli_no_stray_arg(const char *cmd, int argc, char **argv);
+/* Opens the ledger at path for reading: EXIT_OK; no ledger there at all is
+ * "nothing finalized there yet" (EXIT_USAGE, as a month never finalized);
+ * anything else EXIT_INTERNAL, after a message naming cmd and path. */
+int cli_open_ledger(const char *cmd, const char *path, struct ledger **lg);
 void cli_refusal_note(const char *who, struct ledger *lg, int64_t seq, const char *hash);
 /* "2025-04-20250510T093000Z-1a2b3c4d": month, UTC time, and a digest of inputs. */
 char *cli_run_id(const month_run *run, const char *created, arena *a);

@@ -148,7 +148,8 @@ int cmd_diff(int argc, char **argv)
             printf("usage: kasan diff --month YYYY-MM --rules-a DIR --rules-b DIR [--data DIR] "
                    "[--out DIR]\nThe same month's claims under two rule sets: per nursery and "
                    "program the two\namounts and the difference, with totals; also "
-                   "OUT/YYYY-MM/diff.xlsx.\n");
+                   "OUT/YYYY-MM/diff.xlsx.\n"
+                   "exit: 0 written, 1 usage, 2 invalid rules or input, 5 I/O error\n");
             return EXIT_OK;
         }
         if (opt == OPT_MONTH)
@@ -160,6 +161,8 @@ int cmd_diff(int argc, char **argv)
         else if (!cli_common_opt(opt, &paths))
             return EXIT_USAGE;
     }
+    if (!cli_no_stray_arg("diff", argc, argv))
+        return EXIT_USAGE;
     claim_month m;
     if (!month || !ra || !rb) {
         fprintf(stderr, "kasan diff: --month, --rules-a and --rules-b are required\n");

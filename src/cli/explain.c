@@ -250,7 +250,9 @@ int cmd_explain(int argc, char **argv)
             printf("usage: kasan explain --month YYYY-MM --nursery ID [--data DIR] [--rules DIR]\n"
                    "Prints how every amount of that nursery-month was reached: each value,\n"
                    "its formula, the values it read, and the rule version and basis.\n"
-                   "       kasan explain --settlement YYYY --nursery ID   (year-end settlement)\n");
+                   "       kasan explain --settlement YYYY --nursery ID   (year-end settlement)\n"
+                   "exit: 0 shown, 1 usage or a nursery not in the registry, 2 invalid rules\n"
+                   "or input, 5 I/O error\n");
             return EXIT_OK;
         }
         if (opt == OPT_MONTH)
@@ -261,6 +263,12 @@ int cmd_explain(int argc, char **argv)
             settlement_fy = optarg;
         else if (!cli_common_opt(opt, &paths))
             return EXIT_USAGE;
+    }
+    if (!cli_no_stray_arg("explain", argc, argv))
+        return EXIT_USAGE;
+    if (settlement_fy && month) {
+        fprintf(stderr, "kasan explain: give one of --month YYYY-MM or --settlement YYYY\n");
+        return EXIT_USAGE;
     }
     int fy;
     if (settlement_fy && id && !month)

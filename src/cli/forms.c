@@ -169,7 +169,9 @@ int cmd_forms(int argc, char **argv)
         if (opt == OPT_HELP) {
             printf("usage: kasan forms --month YYYY-MM [--data DIR] [--rules DIR] [--out DIR]\n"
                    "Writes OUT/YYYY-MM/forms/ID.xlsx, the claim form of each nursery of the paid\n"
-                   "kind active in the month, prefilled with last month's lines still current.\n");
+                   "kind active in the month, prefilled with last month's lines still current.\n"
+                   "exit: 0 written, 1 usage, 2 invalid rules or registry (nothing written),\n"
+                   "5 I/O error\n");
             return EXIT_OK;
         }
         if (opt == OPT_MONTH) {

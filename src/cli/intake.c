@@ -95,7 +95,10 @@ static int usage_help(void)
            "Reads filled claim forms and writes DATA/claims/YYYY-MM/children.csv and nurses.csv\n"
            "(one file each for all nurseries, a `form` column naming FILE:SHEET!ROW).  Any\n"
            "problem: every one printed as FORM.xlsx:SHEET!CELL, exit 2, nothing written.\n"
-           "Existing claim files of the month are replaced only with --replace.\n");
+           "Existing claim files of the month are replaced only with --replace, and\n"
+           "replaced whole (not merged): give every nursery's form of the month at once.\n"
+           "exit: 0 written, 1 usage, 2 a problem in a form or the rules, 3 claim files\n"
+           "exist (no --replace), 5 I/O error\n");
     return EXIT_OK;
 }
 
@@ -134,8 +137,9 @@ int cmd_intake(int argc, char **argv)
         for (int f = 0; f < SCHEMA_FILES && rc == EXIT_OK; f++) {
             char *p = arena_printf(&fs.a, "%s/claims/%s/%s", paths.data, mon, fs.schema.files[f].csv);
             if (fs_exists(p)) {
-                fprintf(stderr, "kasan intake: %s exists; pass --replace to replace the month's "
-                                "claim files (nothing written)\n", p);
+                fprintf(stderr, "kasan intake: %s exists (nothing written); --replace writes "
+                                "the month's claim files anew from the forms given alone, so "
+                                "give every nursery's form of the month with it\n", p);
                 rc = EXIT_REFUSED;
             }
         }

@@ -209,14 +209,14 @@ int replay_run(ledger *lg, const ledger_run *r, claim_month m, FILE *out)
 static int replay(const cli_paths *paths, claim_month m)
 {
     arena a = ARENA_INIT;
-    char mon[8], err[512];
+    char mon[8];
     month_format(m, mon);
     ledger *lg = NULL;
     char *lpath = cli_ledger_path(paths, &a);
-    if (ledger_open(lpath, false, &lg, err, sizeof err) != LEDGER_OK) {
-        fprintf(stderr, "kasan replay: cannot open the ledger %s: %s\n", lpath, err);
+    int orc = cli_open_ledger("replay", lpath, &lg);
+    if (orc != EXIT_OK) {
         arena_release(&a);
-        return EXIT_INTERNAL;
+        return orc;
     }
     ledger_run r;
     int st = ledger_month_current(lg, mon, &a, &r), rc = EXIT_OK;
@@ -249,7 +249,8 @@ int cmd_replay(int argc, char **argv)
                    "       kasan replay --settlement YYYY [--out DIR]   (year-end settlement)\n"
                    "Recomputes a finalized month from the rule and input files archived in\n"
                    "DIR/ledger.sqlite (whatever rules/ and the data dir hold now) and compares\n"
-                   "with what was paid.  exit 0 identical, 4 different.\n");
+                   "with what was paid.  exit 0 identical, 1 usage or not finalized (no ledger\n"
+                   "under --out yet), 4 different, 5 I/O error.\n");
             return EXIT_OK;
         }
         if (opt == OPT_MONTH)
@@ -259,8 +260,14 @@ int cmd_replay(int argc, char **argv)
         else if (!cli_common_opt(opt, &paths))
             return EXIT_USAGE;
     }
+    if (!cli_no_stray_arg("replay", argc, argv))
+        return EXIT_USAGE;
+    if (settlement_fy && month) {
+        fprintf(stderr, "kasan replay: give one of --month YYYY-MM or --settlement YYYY\n");
+        return EXIT_USAGE;
+    }
     int fy;
-    if (settlement_fy && !month)
+    if (settlement_fy)
         return cli_parse_fy("replay", settlement_fy, &fy) ? cli_replay_settlement(&paths, fy) : EXIT_USAGE;
     claim_month m;
     if (!month) {

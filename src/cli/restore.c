@@ -270,8 +270,9 @@ static int put_back(const cli_paths *paths, ledger *lg, const ledger_run *r, cla
                 mon, src, final_dir, strerror(errno));
         rc = EXIT_INTERNAL;
     } else {
-        fprintf(stderr, "%s: %s did not hold finalized run %s (interrupted before its outputs "
-                        "were moved into place); restored them from %s\n", who, final_dir,
+        fprintf(stderr, "%s: %s did not hold finalized run %s (its outputs were lost, or the "
+                        "finalization was interrupted before moving them into place); "
+                        "restored them from %s\n", who, final_dir,
                 r->run_id, from);
     }
     free(src);
@@ -360,13 +361,9 @@ int cmd_restore(int argc, char **argv)
     char mon[8];
     month_format(m, mon);
     arena a = ARENA_INIT;
-    char *lpath = cli_ledger_path(&paths, &a), err[512];
+    char *lpath = cli_ledger_path(&paths, &a);
     ledger *lg = NULL;
-    int rc = EXIT_OK;
-    if (ledger_open(lpath, false, &lg, err, sizeof err) != LEDGER_OK) {
-        fprintf(stderr, "kasan restore: cannot open the ledger %s: %s\n", lpath, err);
-        rc = EXIT_INTERNAL;
-    }
+    int rc = cli_open_ledger("restore", lpath, &lg);
     if (rc == EXIT_OK)
         rc = restore_month(&paths, lg, m, "kasan restore", true);
     if (rc == EXIT_OK)

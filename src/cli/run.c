@@ -46,7 +46,9 @@ static void run_usage(void)
            "                             line for the fiscal year (補正予算・流用)\n"
            "  --supersede --reason TEXT  correct (修正) an already finalized month; also\n"
            "                             writes corrections.csv (paid, corrected, difference),\n"
-           "                             the 修正差額 sheet and 修正 on changed statements\n"
+           "                             the 修正差額 sheet and 修正 on changed statements;\n"
+           "                             TEXT is printed on every changed nursery's\n"
+           "                             statement: do not name other nurseries in it\n"
            "  --actor NAME               who finalizes (default: login name)\n"
            "  --issue-date YYYY-MM-DD    date printed on statements (default: today)\n"
            "  --jobs N                   months of --fy (drafts) and statements computed by N\n"
@@ -99,9 +101,9 @@ static int parse_opts(int argc, char **argv, run_opts *o)
         }
     }
     const char *bad = NULL;
-    if (optind < argc)
-        bad = "unexpected argument";
-    else if (!o->month == !o->fy)
+    if (!cli_no_stray_arg("run", argc, argv))
+        return -1;
+    if (!o->month == !o->fy)
         bad = "give exactly one of --month YYYY-MM or --fy YYYY";
     else if (o->supersede && !o->finalize)
         bad = "--supersede corrects a finalized month: use it with --finalize";
@@ -378,7 +380,7 @@ static void print_correction(const run_correction *c)
            cli_yen(-minus, false, b2), cli_yen(plus + minus, true, b3));
 }
 
-static void print_finalized(const ledger_finalize_res *res)
+static void print_finalized(const ledger_finalize_res *res, const char *mon, const char *final_dir)
 {
     printf("  finalized in the ledger: event %lld%s%s\n", (long long)res->event_seq,
            *res->superseded_run_id ? ", supersedes run " : "", res->superseded_run_id);
@@ -387,6 +389,10 @@ static void print_finalized(const ledger_finalize_res *res)
     printf("  anchor to keep with the payment approval: %lld:%s\n"
            "  (check it any time: kasan audit verify --anchor %lld:%s)\n",
            (long long)res->event_seq, res->event_hash, (long long)res->event_seq, res->event_hash);
+    /* the monthly routine's next steps (README): statements out, then the bank file */
+    printf("  next: send %s/statements/ to the nurseries; the bank file: kasan transfer "
+           "--month %s --date YYYY-MM-DD%s\n", final_dir, mon,
+           *res->superseded_run_id ? " (only the 追給 if the earlier run was transferred)" : "");
 }
 
 /* Draft runs of a finalized month are refused: its outputs are the record. */
@@ -489,7 +495,7 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
         if (meta.correction)
             print_correction(meta.correction);
         if (o->finalize)
-            print_finalized(&fres);
+            print_finalized(&fres, mon, final_dir);
     }
     ledger_close(lg);
     arena_release(&a);

@@ -202,15 +202,34 @@ static int read_actuals(settle_src *s, const cli_paths *paths, int fy)
     return parse_actuals(s);
 }
 
+/* After a failed computation: the months of the year not finalized, since a
+ * nursery paid only in them is not yet "paid in FY" for the actuals check. */
+static void print_unfinalized(const settle_src *s, int fy)
+{
+    int n = 0;
+    for (int i = 0; i < SETTLE_MONTHS; i++)
+        n += s->run_id[i] == NULL;
+    if (!n)
+        return;
+    fprintf(stderr, "  %d month%s of FY%d not finalized, so not counted:", n, n == 1 ? "" : "s",
+            fy);
+    for (int i = 0; i < SETTLE_MONTHS; i++)
+        if (!s->run_id[i])
+            fprintf(stderr, " %04d-%02d", i < 9 ? fy : fy + 1, (i + 3) % 12 + 1);
+    fprintf(stderr, "\n  finalize them first (kasan run --month M --finalize)\n");
+}
+
 static int compute(settle_src *s, const rule_set *rs, int fy, settlement *out)
 {
     diag_list d = DIAG_LIST_INIT;
     int rc = settle_compute(rs, fy, s->run_ptr, s->n_months, &s->ac, out, &d);
     diag_print(&d, stderr);
     diag_release(&d);
-    if (rc != 0)
+    if (rc != 0) {
         fprintf(stderr, "kasan: the settlement of FY%d was not computed; nothing was written\n",
                 fy);
+        print_unfinalized(s, fy); /* the usual cause of "was not paid" mid-year */
+    }
     return rc == 0 ? EXIT_OK : EXIT_INVALID;
 }
 
@@ -351,24 +370,35 @@ static void fill_request(const settlement *st, const settle_opts *o, const settl
     rq->reason = o->reason;
 }
 
+/* The refusal over the line, with the figures as the run's (1,234 yen). */
+static void print_over_budget(const settlement *st, const ledger_settle_req *rq,
+                              const ledger_settle_res *res)
+{
+    char b1[CLI_YEN_LEN], b2[CLI_YEN_LEN], b3[CLI_YEN_LEN], b4[CLI_YEN_LEN];
+    int64_t after = rq->budget.line_amount_yen + res->overrun_yen;
+    fprintf(stderr, "kasan settle: finalization refused by budget control: the 追加交付 of %s "
+                    "yen would bring FY%d's paid total to %s yen, %s yen over the %s line of "
+                    "%s yen.\n  To pay the 追加交付 anyway, give the reason (補正予算・流用): "
+                    "--over-budget-reason TEXT\n",
+            cli_yen(st->additional_total, false, b1), st->fiscal_year, cli_yen(after, false, b2),
+            cli_yen(res->overrun_yen, false, b3), rq->budget.line_id,
+            cli_yen(rq->budget.line_amount_yen, false, b4));
+}
+
+/* Records the settlement (nothing printed on success: the caller prints the
+ * summary, then the event from *res); a refusal is printed here. */
 static int finalize(const settlement *st, const settle_opts *o, const settle_meta *meta,
-                    settle_src *s, const rule_set *rs)
+                    settle_src *s, const rule_set *rs, ledger_settle_res *res_out)
 {
     arena a = ARENA_INIT;
     ledger_settle_req rq = {0};
-    ledger_settle_res res;
+    ledger_settle_res res = {0};
     fill_request(st, o, meta, s, rs, &a, &rq);
     int status = ledger_settle_finalize(s->lg, &rq, &res), rc = EXIT_OK;
-    char b1[CLI_YEN_LEN];
     if (status == LEDGER_OK) {
-        printf("  finalized in the ledger: event %lld%s\n", (long long)res.event_seq,
-               res.superseded_seq ? " (supersedes the earlier settlement)" : "");
-        printf("  anchor to keep with the approval: %lld:%s\n", (long long)res.event_seq,
-               res.event_hash);
+        *res_out = res;
     } else if (status == LEDGER_OVER_BUDGET) {
-        fprintf(stderr, "kasan settle: refused by budget control: %s\n  To pay the 追加交付 of %s "
-                        "yen anyway, give the reason: --over-budget-reason TEXT\n",
-                ledger_errmsg(s->lg), cli_yen(st->additional_total, false, b1));
+        print_over_budget(st, &rq, &res);
         rc = EXIT_REFUSED;
     } else if (status == LEDGER_NO_BUDGET_LINE) {
         fprintf(stderr, "kasan settle: refused: %s\n  To pay the 追加交付 anyway, give the "
@@ -436,13 +466,20 @@ static int settle(const cli_paths *paths, const settle_opts *o)
                                (long)getpid());
     if (rc == EXIT_OK && write_outputs(&st, &meta, stage) != 0)
         rc = EXIT_INTERNAL;
+    ledger_settle_res res = {0};
+    if (rc == EXIT_OK && o->finalize) /* a refusal prints no 確定 summary */
+        rc = finalize(&st, o, &meta, &s, &rs, &res);
     if (rc == EXIT_OK) {
         print_summary(&st, o->finalize);
         if (!o->finalize && st.additional_total > 0 && !rules_budget_for_fy(&rs, o->fy))
             printf("  warning: no budget line covers fiscal year %d: finalizing the 追加交付 "
                    "needs --over-budget-reason TEXT (SPEC 1.4)\n", o->fy);
-        if (o->finalize)
-            rc = finalize(&st, o, &meta, &s, &rs);
+        if (o->finalize) {
+            printf("  finalized in the ledger: event %lld%s\n", (long long)res.event_seq,
+                   res.superseded_seq ? " (supersedes the earlier settlement)" : "");
+            printf("  anchor to keep with the approval: %lld:%s\n", (long long)res.event_seq,
+                   res.event_hash);
+        }
     }
     if (rc == EXIT_OK && restore_publish(stage, dir, NULL) != 0) {
         fprintf(stderr, "kasan settle: cannot move the outputs into %s: %s\n", dir,
@@ -507,6 +544,8 @@ int cmd_settle(int argc, char **argv)
                 return EXIT_USAGE;
         }
     }
+    if (!cli_no_stray_arg("settle", argc, argv))
+        return EXIT_USAGE;
     if (!fy) {
         fprintf(stderr, "kasan settle: --fy YYYY is required\n");
         return EXIT_USAGE;

@@ -89,8 +89,11 @@ static int parse(int argc, char **argv, cli_paths *paths, transfer_opts *o)
             }
         }
     }
-    const char *bad = optind != argc ? "unexpected argument"
-                      : !o->month == !o->settlement ? "give one of --month or --settlement"
+    if (!cli_no_stray_arg("transfer", argc, argv)) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *bad = !o->month == !o->settlement ? "give one of --month or --settlement"
                       : !o->date ? "--date YYYY-MM-DD is required"
                       : o->reissue != (o->reason && *o->reason) ? "--reissue goes with --reason TEXT"
                       : NULL;
@@ -539,9 +542,9 @@ static int transfer(ctx *c)
         char yen[CLI_YEN_LEN];
         rc = write_and_record(c->lg, path, &bytes, &t, &seq);
         if (!rc)
-            printf("%s: wrote %s: %lld transfers, %s yen, 振込指定日 %s (event %lld, sha256 %s)\n",
-                   c->s.label, path, (long long)tot.count, cli_yen(tot.amount, false, yen),
-                   c->o->date, (long long)seq, sha);
+            printf("%s: wrote %s: %lld transfer%s, %s yen, 振込指定日 %s (event %lld, sha256 "
+                   "%s)\n", c->s.label, path, (long long)tot.count, tot.count == 1 ? "" : "s",
+                   cli_yen(tot.amount, false, yen), c->o->date, (long long)seq, sha);
     }
     sb_release(&bytes);
     return rc;

@@ -10,13 +10,16 @@
 #include "intake_int.h"
 #include "kasan/fsutil.h"
 
-static int read_input(const char *data_dir, const char *name, arena *a, input_file *out,
-                      diag_list *d)
+/* hint: what to do when the file does not exist (NULL: nothing to add). */
+static int read_input(const char *data_dir, const char *name, const char *hint, arena *a,
+                      input_file *out, diag_list *d)
 {
     char *path = arena_printf(a, "%s/%s", data_dir, name);
     char *data;
     if (fs_read_file_arena(path, a, &data, &out->len) != 0) {
-        diag_error(d, path, 0, 0, "cannot read input file (%s)", fs_strerror(errno));
+        int e = errno;
+        diag_error(d, path, 0, 0, "cannot read input file (%s)%s", fs_strerror(e),
+                   e == ENOENT && hint ? hint : "");
         return -1;
     }
     out->name = name;
@@ -30,16 +33,20 @@ int intake_read_claims(const char *data_dir, claim_month m, arena *a, input_file
 {
     char mon[8];
     month_format(m, mon);
-    int rc = read_input(data_dir, arena_printf(a, "claims/%s/children.csv", mon), a,
+    const char *hint = arena_printf(a, ": the month's claims are made from the nurseries' "
+                                       "filled forms by kasan intake --month %s FORM.xlsx ... "
+                                       "(forms from kasan forms --month %s)", mon, mon);
+    int rc = read_input(data_dir, arena_printf(a, "claims/%s/children.csv", mon), hint, a,
                         &out[INPUT_CHILDREN], d);
-    rc |= read_input(data_dir, arena_printf(a, "claims/%s/nurses.csv", mon), a, &out[INPUT_STAFF], d);
+    rc |= read_input(data_dir, arena_printf(a, "claims/%s/nurses.csv", mon), hint, a,
+                     &out[INPUT_STAFF], d);
     return rc ? -1 : 0;
 }
 
 int intake_read_month(const char *data_dir, claim_month m, arena *a, input_file out[INPUT_COUNT],
                       diag_list *d)
 {
-    int rc = read_input(data_dir, "nurseries.csv", a, &out[INPUT_REGISTRY], d);
+    int rc = read_input(data_dir, "nurseries.csv", NULL, a, &out[INPUT_REGISTRY], d);
     rc |= intake_read_claims(data_dir, m, a, out, d);
     return rc ? -1 : 0;
 }
@@ -48,7 +55,7 @@ int shared_registry_load(const char *data_dir, const char *paid_kind, shared_reg
                          diag_list *d)
 {
     memset(sr, 0, sizeof *sr);
-    if (read_input(data_dir, "nurseries.csv", &sr->a, &sr->file, d) != 0)
+    if (read_input(data_dir, "nurseries.csv", NULL, &sr->a, &sr->file, d) != 0)
         return -1;
     sr->paid_kind = paid_kind ? arena_strdup(&sr->a, paid_kind) : NULL;
     return registry_parse(sr->file.name, sr->file.data, sr->file.len, sr->paid_kind, &sr->a,

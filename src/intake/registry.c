@@ -88,6 +88,24 @@ bool intake_id(intake_rec *rec, int k)
     return false;
 }
 
+/* A date as Japanese Excel writes it in a CSV (2025/4/14): the ISO form it
+ * should have been into iso (for the message), else false. */
+static bool slash_date(csv_field f, char iso[11])
+{
+    char buf[16];
+    if (f.len >= sizeof buf)
+        return false;
+    memcpy(buf, f.p, f.len);
+    buf[f.len] = '\0';
+    unsigned y, m, d;
+    char tail;
+    date_t dt;
+    if (sscanf(buf, "%4u/%2u/%2u%c", &y, &m, &d, &tail) != 3 || y < 1000)
+        return false;
+    snprintf(iso, 11, "%04u-%02u-%02u", y % 10000, m % 100, d % 100);
+    return date_parse_iso(iso, 10, &dt);
+}
+
 bool intake_date(intake_rec *rec, int k, bool optional, date_t *out)
 {
     csv_field f = intake_field(rec, k);
@@ -98,8 +116,15 @@ bool intake_date(intake_rec *rec, int k, bool optional, date_t *out)
     }
     if (f.len == 0)
         intake_bad(rec, k, "empty (a date YYYY-MM-DD is required)");
-    else if (!date_parse_iso(f.p, f.len, out))
-        intake_bad(rec, k, "%s is not a real date (YYYY-MM-DD)", intake_show(show, f));
+    else if (!date_parse_iso(f.p, f.len, out)) {
+        char iso[11];
+        if (slash_date(f, iso))
+            intake_bad(rec, k, "%s must be written YYYY-MM-DD (%s): Excel writes dates with "
+                               "slashes unless the column is formatted yyyy-mm-dd before "
+                               "saving as CSV", intake_show(show, f), iso);
+        else
+            intake_bad(rec, k, "%s is not a real date (YYYY-MM-DD)", intake_show(show, f));
+    }
     else
         return true;
     return false;

@@ -671,7 +671,13 @@ int xlsx_open_mem(const void *data, size_t len, const xlsx_limits *lim, xlsx_boo
     if (src)
         b->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
     if (!b->za) {
-        say(err, errsz, "not an xlsx workbook (not a zip file: %s)", zip_error_strerror(&ze));
+        static const unsigned char ole[4] = {0xD0, 0xCF, 0x11, 0xE0}; /* Excel 97-2003 */
+        if (len >= 4 && !memcmp(data, ole, 4))
+            say(err, errsz, "not an xlsx workbook: an Excel 97-2003 (.xls) file; open it in "
+                            "Excel and save it as Excel ブック (*.xlsx)");
+        else
+            say(err, errsz, "not an xlsx workbook (not a zip file: %s)",
+                zip_error_strerror(&ze));
         if (src)
             zip_source_free(src);
         zip_error_fini(&ze);

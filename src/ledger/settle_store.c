@@ -190,16 +190,20 @@ int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t
 }
 
 /* 追加交付 counts against the year's line (SPEC 6.2); 返還 is not netted.
- * The verdict is budget_decide's, as for a month. */
+ * The verdict is budget_decide_replacing's, as for a month: a corrected
+ * settlement that pays no more 追加交付 than the one it replaces is not refused. */
 static int budget_check(ledger *lg, const ledger_settle_req *req, ledger_settle_res *res)
 {
+    int64_t replaced = 0;
     int rc = ledger_fy_runs_paid(lg, req->fiscal_year, NULL, &res->fy_paid_yen);
+    if (!rc && req->supersede)
+        rc = ledger_fy_settled_additional(lg, req->fiscal_year, 0, &replaced);
     if (rc)
         return rc;
     budget_decision bd;
-    if (!budget_decide(req->budget.line_id != NULL, req->budget.line_amount_yen,
-                       res->fy_paid_yen, req->additional_yen, req->over_budget_reason != NULL,
-                       &bd))
+    if (!budget_decide_replacing(req->budget.line_id != NULL, req->budget.line_amount_yen,
+                                 res->fy_paid_yen, req->additional_yen, replaced,
+                                 req->over_budget_reason != NULL, &bd))
         return ledger_fail(lg, LEDGER_INVALID, "settle: fiscal-year total overflows");
     res->overrun_yen = bd.overrun;
     res->overridden = budget_overridden(bd.verdict);

@@ -400,14 +400,21 @@ static int fy_paid_other_months(ledger *lg, int fy, const char *month, int64_t *
 static int budget_check(ledger *lg, const ledger_finalize_req *req, int fy,
                         ledger_finalize_res *res)
 {
-    int64_t before = 0;
+    int64_t before = 0, all_runs = 0, other_runs = 0;
     int rc = fy_paid_other_months(lg, fy, req->month, &before);
     res->fy_paid_before_yen = before;
+    if (!rc)
+        rc = ledger_fy_runs_paid(lg, fy, NULL, &all_runs);
+    if (!rc)
+        rc = ledger_fy_runs_paid(lg, fy, req->month, &other_runs);
     if (rc)
         return rc;
+    /* what the month's current run paid (0 unless this is a correction) */
+    int64_t replaced = all_runs - other_runs;
     budget_decision bd;
-    if (!budget_decide(req->budget.line_id != NULL, req->budget.line_amount_yen, before,
-                       req->total_yen, req->over_budget_reason != NULL, &bd))
+    if (!budget_decide_replacing(req->budget.line_id != NULL, req->budget.line_amount_yen,
+                                 before, req->total_yen, replaced,
+                                 req->over_budget_reason != NULL, &bd))
         return ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
     res->fy_paid_after_yen = bd.paid_after;
     res->overrun_yen = bd.overrun;

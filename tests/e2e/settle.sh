@@ -235,7 +235,7 @@ O3=$(new_out out-tight)
 finalize_months "$DATA" "$O3" "$R3" $MONTHS
 kasan settle --fy 2025 --data "$DATA" --rules "$R3" --out "$O3" --finalize
 expect_rc 3 "追加交付 over the line refused"
-expect_msg_contains "by 1000 yen" "over by"
+expect_msg_contains "1,000 yen over" "over by"
 expect_nothing_written "$O3/settlement-2025"
 last_refusal() { sqlite3 "$1/ledger.sqlite" "SELECT action || '|' || actor || '|' || json_extract(payload, '$.code') || '|' || json_extract(payload, '$.fiscal_year') FROM events ORDER BY seq DESC LIMIT 1"; }
 expect_eq "$(last_refusal "$O3")" "refuse|tester|over_budget|2025" "over-budget refusal recorded"

@@ -64,6 +64,19 @@ static void test_decide(void **state)
     assert_int_equal(d.verdict, BUDGET_NO_LINE_OVERRIDDEN);
     assert_true(budget_overridden(d.verdict));
     assert_int_equal(d.overrun, 0);
+    /* a correction lowering a month of a year already over its line: 16,657,077
+     * paid, May 1,191,000 corrected to 1,141,000 → 15,466,077 + 1,141,000 =
+     * 16,607,077, 163,077 over, but it pays 50,000 less: not refused */
+    assert_true(budget_decide_replacing(true, 16444000, 15466077, 1141000, 1191000, false, &d));
+    assert_int_equal(d.verdict, BUDGET_WITHIN);
+    assert_int_equal(d.overrun, 163077);
+    /* one that raises it (1,191,001) is refused as any month */
+    assert_true(budget_decide_replacing(true, 16444000, 15466077, 1191001, 1191000, false, &d));
+    assert_int_equal(d.verdict, BUDGET_REFUSED);
+    assert_int_equal(d.overrun, 213078);
+    /* no line: a correction that pays no more is not refused either */
+    assert_true(budget_decide_replacing(false, 0, 0, 1000, 1000, false, &d));
+    assert_int_equal(d.verdict, BUDGET_WITHIN);
     /* nothing to pay (a settlement with only 返還): nothing to refuse */
     assert_true(budget_decide(false, 0, 15000000, 0, false, &d));
     assert_int_equal(d.verdict, BUDGET_WITHIN);

@@ -659,10 +659,13 @@ static void test_read_month_missing(void **state)
     assert_int_equal(diag_count(&d), 3);
     diag_is(&d, 0, "/nonexistent/nurseries.csv", 0, 0,
             "cannot read input file (No such file or directory)");
-    diag_is(&d, 1, "/nonexistent/claims/2025-04/children.csv", 0, 0,
-            "cannot read input file (No such file or directory)");
-    diag_is(&d, 2, "/nonexistent/claims/2025-04/nurses.csv", 0, 0,
-            "cannot read input file (No such file or directory)");
+    /* a missing claim file says where a month's claims come from */
+    const char *claims_msg = "cannot read input file (No such file or directory): the month's "
+                             "claims are made from the nurseries' filled forms by kasan intake "
+                             "--month 2025-04 FORM.xlsx ... (forms from kasan forms --month "
+                             "2025-04)";
+    diag_is(&d, 1, "/nonexistent/claims/2025-04/children.csv", 0, 0, claims_msg);
+    diag_is(&d, 2, "/nonexistent/claims/2025-04/nurses.csv", 0, 0, claims_msg);
     diag_release(&d);
     arena_release(&a);
 }
