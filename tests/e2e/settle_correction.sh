@@ -81,6 +81,48 @@ expect_eq "$(q "SELECT group_concat(json_extract(j.value, '\$.nursery_id') || ':
 kasan audit verify --out "$O"
 expect_rc 0 "audit verify"
 
+section "settlement.xlsx 修正差額 and the notices"
+$PY - "$O/settlement-2025" <<'PYEOF' && pass "修正差額 and 修正 notices read back" || fail "workbooks" "see above"
+import sys, openpyxl
+d = sys.argv[1]
+wb = openpyxl.load_workbook(d + "/settlement.xlsx")
+assert wb.sheetnames == ["精算一覧", "修正差額", "検証"], wb.sheetnames
+rows = [[c.value for c in r] for r in wb["精算一覧"].iter_rows()]
+head = next(r for r in rows if r and r[0] == "施設番号")
+assert head[-3] == "既交付額（概算払＋既確定の精算）", head
+by_id = {r[0]: r for r in rows if r and r[0] in ("P001", "P002", "合計")}
+# annual, paid, 追加交付, 返還 as settlement.csv
+assert by_id["P001"][-4:] == [5000000, 5100000, 0, 100000], by_id["P001"]
+assert by_id["P002"][-4:] == [2775000, 2773000, 2000, 0], by_id["P002"]
+ws = wb["修正差額"]
+rows = [[c.value for c in r] for r in ws.iter_rows()]
+assert rows[1][0] == "修正の理由：実績報告の訂正", rows[1]
+by_id = {r[0]: r for r in rows if r and r[0] in ("P001", "P002", "合計")}
+# 既確定額, 既確定の追加交付・返還, 修正後, 差額, 追加交付額, 返還額
+assert by_id["P001"][3:] == [5100000, -180000, 5000000, -100000, 0, 100000], by_id["P001"]
+assert by_id["P002"][3:] == [2773000, 1000, 2775000, 2000, 2000, 0], by_id["P002"]
+assert by_id["合計"][7:] == [2000, 100000], by_id["合計"]
+for nid, before, after, kind, diff in (("P001", 5100000, 5000000, "差額（返還）", 100000),
+                                       ("P002", 2773000, 2775000, "差額（追加交付）", 2000)):
+    ws = openpyxl.load_workbook(d + "/notices/%s.xlsx" % nid).worksheets[0]
+    cells = [[c.value for c in r] for r in ws.iter_rows()]
+    text = [v for r in cells for v in r if isinstance(v, str)]
+    assert any("交付額確定通知書（修正）" in t for t in text), nid + " title"
+    def value_of(label):
+        r = next(r for r in cells if r[0] == label)
+        return r[3]
+    assert value_of("既確定の交付額") == before, nid
+    assert value_of("修正後の交付額") == after, nid
+    assert value_of(kind) == diff, nid
+    assert "修正の理由：実績報告の訂正" in text, nid
+# P002's months: 概算払 2,772,000 + 既確定の追加交付 1,000 = 既交付額 2,773,000
+ws = openpyxl.load_workbook(d + "/notices/P002.xlsx").worksheets[0]
+cells = [[c.value for c in r] for r in ws.iter_rows()]
+lab = {r[0]: r[4] for r in cells if isinstance(r[0], str)}
+assert lab["概算払（合計）"] == 2772000 and lab["既確定の追加交付額"] == 1000, lab
+assert lab["既交付額（合計）"] == 2773000, lab
+PYEOF
+
 section "replay from the ledger"
 kasan replay --settlement 2025 --out "$O"
 expect_rc 0 "replay of the correction"
