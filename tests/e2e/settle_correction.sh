@@ -133,8 +133,11 @@ kasan budget --fy 2025 --out "$O" --rules "$RULES"
 expect_rc 0 "budget"
 # 1,000 (first) + 2,000 (correction) = 3,000, not 1,000 + 3,000 nor 2,000
 expect_msg_contains "追加交付 3,000 yen paid against the line" "budget 追加交付"
+# 返還 decided: 180,000 (first) + 100,000 (correction) = 280,000
+expect_msg_contains "返還 280,000 yen (reported, not netted)" "budget 返還"
+expect_msg_contains "this correction adds 追加交付 2,000 yen and 返還 100,000 yen" "budget increments"
 # months 9,312,000 (settle.sh) + 3,000 = 9,315,000
-expect_msg_contains "9,315,000" "budget paid total"
+expect_msg_contains "paid in FY2025: 9,315,000 yen" "budget paid total"
 
 section "transfer: the increment only"
 kasan transfer --settlement 2025 --date 2026-07-10 --out "$O" --rules "$RULES"
