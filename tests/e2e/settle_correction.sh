@@ -147,6 +147,23 @@ F2=$O/settlement-2025/transfer-settlement-2025-2.txt
 expect_eq "$(field "$F2" 3 count)/$(field "$F2" 3 total)" "000001/000000002000" "file -2: P002 2,000"
 expect_eq "$(field "$F2" 2 customer_code1)" "0000000002" "file -2: P002"
 
+section "a second correction, nothing changed"
+export KASAN_NOW=2026-07-15T09:00:00Z
+kasan settle --fy 2025 --data "$D2" --rules "$RULES" --out "$O" --finalize --supersede \
+    --reason "再確認"
+expect_rc 0 "second correction"
+# paid = months + everything decided so far: P001 5,280,000 − 180,000 − 100,000 =
+# 5,000,000; P002 2,772,000 + 1,000 + 2,000 = 2,775,000 → both 0
+expect_line "$CSV" 2 "2025,P001,nurse_placement,2025-04,5000000,5000000,0"
+expect_line "$CSV" 3 "2025,P002,nurse_placement,2025-04,2775000,2775000,0"
+kasan replay --settlement 2025 --out "$O"
+expect_rc 0 "replay of the second correction"
+kasan budget --fy 2025 --out "$O" --rules "$RULES"
+expect_msg_contains "追加交付 3,000 yen paid against the line; 返還 280,000 yen" "budget unchanged"
+kasan transfer --settlement 2025 --date 2026-07-20 --out "$O" --rules "$RULES"
+expect_rc 0 "transfer after the second correction"
+expect_msg_contains "nothing to transfer" "3,000 decided, 3,000 transferred"
+
 section "a correction never transferred before"
 O2=$(new_out out-untransferred)
 export KASAN_NOW=2026-06-10T09:00:00Z
