@@ -763,6 +763,11 @@ static void explain_row(const settle_row *r)
         printf("    %s%s%s = %s%s\n        = %s\n", rv->name, rv->label ? " " : "",
                rv->label ? rv->label : "", buf, rv->type == VT_YEN ? " yen" : "", rv->formula);
     }
+    if (r->settled_before)
+        printf("  decided by the finalized settlement(s): %s %s yen (counted as paid)\n",
+               r->settled_before > 0 ? "追加交付" : "返還",
+               cli_yen(r->settled_before > 0 ? r->settled_before : -r->settled_before, false,
+                       b1));
     printf("  ⇒ annual %s yen, paid %s yen: ", cli_yen(r->annual, false, b1),
            cli_yen(r->paid, false, b2));
     if (r->difference > 0)
@@ -783,8 +788,20 @@ int cli_explain_settlement(const cli_paths *paths, int fy, const char *nursery_i
     if (rc == EXIT_OK)
         rc = prepare(&s, paths, &rs, fy, &st);
     size_t shown = 0;
+    arena a = ARENA_INIT;
+    ledger_settlement cur;
+    int64_t final_seq = 0; /* a finalized settlement: explain what a correction decides */
+    if (rc == EXIT_OK && ledger_settle_current(s.lg, fy, &a, &cur) == LEDGER_OK) {
+        final_seq = cur.event_seq;
+        rc = apply_prior(s.lg, fy, final_seq, &st);
+    }
+    arena_release(&a);
     if (rc == EXIT_OK) {
         printf("settlement FY%d (精算) for nursery %s\n", fy, nursery_id);
+        if (final_seq)
+            printf("  FY%d's settlement is finalized (event %lld): paid below counts what it "
+                   "decided, so the difference is what a correction (--supersede) would "
+                   "add\n", fy, (long long)final_seq);
         print_missing(&st);
         for (size_t i = 0; i < st.n_rows; i++)
             if (!strcmp(st.rows[i].nursery_id, nursery_id)) {

@@ -128,6 +128,13 @@ kasan replay --settlement 2025 --out "$O"
 expect_rc 0 "replay of the correction"
 expect_msg_contains "2 settlement rows identical, 0 differences" "replay rows"
 
+section "explain after the correction"
+kasan explain --settlement 2025 --nursery P002 --data "$D2" --rules "$RULES" --out "$O"
+expect_rc 0 "explain"
+# decided so far 1,000 + 2,000 = 3,000; paid 2,772,000 + 3,000 = 2,775,000 = annual
+expect_msg_contains "decided by the finalized settlement(s): 追加交付 3,000 yen" "explain: decided"
+expect_msg_contains "⇒ annual 2,775,000 yen, paid 2,775,000 yen: no difference" "explain: nothing more"
+
 section "budget: the year's 追加交付 counted once"
 kasan budget --fy 2025 --out "$O" --rules "$RULES"
 expect_rc 0 "budget"
