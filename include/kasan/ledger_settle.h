@@ -14,6 +14,11 @@
 typedef struct ledger_settle_row {
     const char *nursery_id, *program, *rule_version;
     int64_t annual_yen, paid_yen, difference_yen;
+    /* A correction (settle_supersede) only; recorded when `corrected`: */
+    bool corrected;                     /* the superseded settlement had this row */
+    int64_t settled_before_yen;         /* net 追加交付/返還 decided before; paid_yen =
+                                         * the months' payments + this */
+    int64_t superseded_annual_yen, superseded_difference_yen;
 } ledger_settle_row;
 
 typedef struct ledger_settle_month {
@@ -30,6 +35,9 @@ typedef struct ledger_settle_req {
     const ledger_file *files;           /* role "actuals" (one) and "rules" */
     size_t n_files;
     int64_t additional_yen, repayment_yen; /* 追加交付 / 返還 totals */
+    int64_t fy_additional_yen;          /* the year's 追加交付 as decided now: sum of
+                                         * positive settled_before + difference (=
+                                         * additional_yen for a first settlement) */
     ledger_budget budget;               /* line_id NULL when none */
     const char *over_budget_reason;     /* recorded only when over the line */
     bool supersede;
@@ -51,6 +59,8 @@ typedef struct ledger_settlement {
     const char *over_budget_reason, *supersede_reason; /* NULL if none */
     int fiscal_year;
     int64_t additional_yen, repayment_yen;
+    int64_t fy_additional_yen;  /* as in the request (additional_yen if not recorded) */
+    int64_t supersedes_seq;     /* 0 for a first settlement */
     ledger_settle_row *rows;
     size_t n_rows;
     ledger_settle_month *months;
@@ -73,5 +83,11 @@ int ledger_settle_current(ledger *lg, int fy, arena *a, ledger_settlement *out);
  * tops up a corrected settlement over the one it transferred); LEDGER_NOT_FOUND
  * if none. */
 int ledger_settle_get(ledger *lg, const char *settle_id, arena *a, ledger_settlement *out);
+/* The settlement recorded by event seq (a correction's supersedes_seq). */
+int ledger_settle_at(ledger *lg, int64_t seq, arena *a, ledger_settlement *out);
+/* A row's 追加交付 as decided by its settlement and those before it:
+ * settled_before + difference when positive, else 0 (kasan transfer pays it,
+ * topping up over what an earlier transferred settlement paid). */
+int64_t ledger_settle_row_decided_additional(const ledger_settle_row *r);
 
 #endif

@@ -19,6 +19,7 @@ typedef struct settle_meta {
     const rule_set *rules;     /* the settlement's rule files (検証) */
     const char *actuals_name, *actuals_sha256;
     const char *const *month_runs; /* run id of each settled month, by fiscal index; NULL = none */
+    const char *supersede_reason;  /* a correction (修正, s->supersedes): its reason */
 } settle_meta;
 
 int report_settlement_csv(const settlement *s, const char *path, char *err, size_t errsz);

@@ -37,9 +37,21 @@ typedef struct settle_row {
                                              * slot]: each month's nursery values by the
                                              * 31 March version's slots (matched by name) */
     int64_t annual;                         /* 交付確定額: the settlement's result */
-    int64_t paid;                           /* 既交付額: sum of month_paid */
+    int64_t monthly;                        /* sum of month_paid */
+    int64_t paid;                           /* 既交付額: monthly + settled_before */
     int64_t difference;                     /* annual − paid: > 0 追加交付, < 0 返還 */
+    /* A correction (修正, SPEC 6.1) of a finalized settlement: */
+    bool corrected;                         /* the superseded settlement had this row */
+    int64_t settled_before;                 /* 既確定: net 追加交付 (+) / 返還 (−) that
+                                             * earlier settlements decided; 0 if none */
+    int64_t prior_annual, prior_difference; /* the superseded row's annual, difference */
 } settle_row;
+
+/* A row of the settlement being superseded (from the ledger). */
+typedef struct settle_prior {
+    const char *nursery_id, *program;
+    int64_t annual, difference, settled_before;
+} settle_prior;
 
 typedef struct settlement {
     arena a;
@@ -51,6 +63,10 @@ typedef struct settlement {
     int64_t annual_total, paid_total;
     int64_t additional_total;       /* 追加交付額の合計 (sum of positive differences) */
     int64_t repayment_total;        /* 返還額の合計 (sum of −negative differences) */
+    bool supersedes;                /* a correction: settle_apply_prior() was applied */
+    int64_t fy_additional;          /* the year's 追加交付 as decided now: sum of
+                                     * positive (settled_before + difference); equals
+                                     * additional_total for a first settlement */
 } settlement;
 
 /* The version of program `id` in force on date `day`, or NULL. */
@@ -66,6 +82,13 @@ const program *settle_program_on(const rule_set *rs, const char *id, date_t day)
 int settle_compute(const rule_set *rs, int fy, const month_run *const *months, size_t n_months,
                    const actuals *ac, settlement *out, diag_list *d);
 void settle_free(settlement *s);
+
+/* Makes s a correction of the settlement whose rows are prior: each row that
+ * prior also has counts what prior already decided (its settled_before +
+ * difference) as paid, so the difference becomes the increment (new annual −
+ * prior annual when the months are unchanged).  Recomputes the totals.
+ * Returns 0, or -1 (overflow) with the problem in d. */
+int settle_apply_prior(settlement *s, const settle_prior *prior, size_t n, diag_list *d);
 
 /* A settlement value of a row (for explain and the workbooks). */
 value settle_row_value(const settle_row *row, const rule_value *rv);

@@ -49,10 +49,23 @@ static void place_months(budget_view *bv, const ledger_month_sum *ms, size_t n, 
 static void print_settlement(const ledger_settlement *st, int64_t *paid)
 {
     char b1[CLI_YEN_LEN], b2[CLI_YEN_LEN];
+    int64_t repay = 0; /* the year's 返還 as decided now (a correction's rows count
+                        * what the settlements before them decided) */
+    for (size_t i = 0; i < st->n_rows; i++) {
+        int64_t d;
+        if (!__builtin_add_overflow(st->rows[i].settled_before_yen, st->rows[i].difference_yen,
+                                    &d) &&
+            d < 0 && __builtin_sub_overflow(repay, d, &repay))
+            repay = INT64_MAX;
+    }
     printf("settlement (精算, event %lld): 追加交付 %s yen paid against the line; 返還 %s yen "
            "(reported, not netted)\n", (long long)st->event_seq,
-           cli_yen(st->additional_yen, false, b1), cli_yen(st->repayment_yen, false, b2));
-    if (__builtin_add_overflow(*paid, st->additional_yen, paid))
+           cli_yen(st->fy_additional_yen, false, b1), cli_yen(repay, false, b2));
+    if (st->supersedes_seq) /* a correction: its own increments, over what was decided */
+        printf("  corrected (修正): this correction adds 追加交付 %s yen and 返還 %s yen to "
+               "the settlement it supersedes\n", cli_yen(st->additional_yen, false, b1),
+               cli_yen(st->repayment_yen, false, b2));
+    if (__builtin_add_overflow(*paid, st->fy_additional_yen, paid))
         *paid = INT64_MAX;
 }
 
@@ -64,7 +77,7 @@ static void print_table(int fy, const budget_line *bl, const char *rules_dir,
     budget_view bv;
     budget_view_init(&bv, fy, bl ? bl->line_id : NULL, bl ? bl->amount : 0);
     place_months(&bv, ms, n, ids, np);
-    bv.settled_additional = st ? st->additional_yen : 0;
+    bv.settled_additional = st ? st->fy_additional_yen : 0;
     int64_t line = bv.line_amount;
     budget_row br = {0, line, 0};
     char b[CLI_YEN_LEN];

@@ -340,7 +340,8 @@ static void fill_request(const settlement *st, const settle_opts *o, const settl
     for (size_t i = 0; i < st->n_rows; i++) {
         const settle_row *r = &st->rows[i];
         rows[i] = (ledger_settle_row){r->nursery_id, r->rule->id, r->rule->version, r->annual,
-                                      r->paid, r->difference};
+                                      r->paid, r->difference, r->corrected, r->settled_before,
+                                      r->prior_annual, r->prior_difference};
     }
     rq->rows = rows;
     rq->n_rows = st->n_rows;
@@ -365,6 +366,7 @@ static void fill_request(const settlement *st, const settle_opts *o, const settl
         rq->budget = (ledger_budget){b->fiscal_year, b->line_id, b->amount};
     rq->additional_yen = st->additional_total;
     rq->repayment_yen = st->repayment_total;
+    rq->fy_additional_yen = st->fy_additional;
     rq->over_budget_reason = o->over_budget_reason;
     rq->supersede = o->supersede;
     rq->reason = o->reason;
@@ -380,7 +382,7 @@ static void print_over_budget(const settlement *st, const ledger_settle_req *rq,
                     "yen would bring FY%d's paid total to %s yen, %s yen over the %s line of "
                     "%s yen.\n  To pay the 追加交付 anyway, give the reason (補正予算・流用): "
                     "--over-budget-reason TEXT\n",
-            cli_yen(st->additional_total, false, b1), st->fiscal_year, cli_yen(after, false, b2),
+            cli_yen(rq->fy_additional_yen, false, b1), st->fiscal_year, cli_yen(after, false, b2),
             cli_yen(res->overrun_yen, false, b3), rq->budget.line_id,
             cli_yen(rq->budget.line_amount_yen, false, b4));
 }
@@ -419,6 +421,36 @@ static int finalize(const settlement *st, const settle_opts *o, const settle_met
     return rc;
 }
 
+/* Makes st a correction of the settlement recorded as event seq (or of the
+ * current one when seq is 0): rows count what it already decided (SPEC 6.1). */
+static int apply_prior(ledger *lg, int fy, int64_t seq, settlement *st)
+{
+    arena a = ARENA_INIT;
+    ledger_settlement cur;
+    int status = seq ? ledger_settle_at(lg, seq, &a, &cur)
+                     : ledger_settle_current(lg, fy, &a, &cur);
+    if (status == LEDGER_NOT_FOUND && !seq) { /* the ledger refuses: nothing to supersede */
+        arena_release(&a);
+        return EXIT_OK;
+    }
+    if (status != LEDGER_OK) {
+        fprintf(stderr, "kasan settle: ledger: %s\n", ledger_errmsg(lg));
+        arena_release(&a);
+        return seq ? EXIT_DIFFERENT : EXIT_INTERNAL;
+    }
+    settle_prior *p = arena_calloc(&a, cur.n_rows + 1, sizeof *p);
+    for (size_t i = 0; i < cur.n_rows; i++)
+        p[i] = (settle_prior){cur.rows[i].nursery_id, cur.rows[i].program,
+                              cur.rows[i].annual_yen, cur.rows[i].difference_yen,
+                              cur.rows[i].settled_before_yen};
+    diag_list d = DIAG_LIST_INIT;
+    int rc = settle_apply_prior(st, p, cur.n_rows, &d) ? EXIT_INVALID : EXIT_OK;
+    diag_print(&d, stderr);
+    diag_release(&d);
+    arena_release(&a);
+    return rc;
+}
+
 /* A draft never replaces a finalized settlement's outputs (they are the record). */
 static int refuse_draft_if_final(settle_src *s, int fy)
 {
@@ -449,12 +481,15 @@ static int settle(const cli_paths *paths, const settle_opts *o)
         rc = prepare(&s, paths, &rs, o->fy, &st);
     if (rc == EXIT_OK && !o->finalize)
         rc = refuse_draft_if_final(&s, o->fy);
+    if (rc == EXIT_OK && o->supersede)
+        rc = apply_prior(s.lg, o->fy, 0, &st);
     char created[32];
     clock_now_iso(created);
     settle_meta meta = {.created = created, .finalized = o->finalize,
                         .engine_version = KASAN_VERSION, .rules = &rs,
                         .actuals_name = s.actuals_file.name,
-                        .actuals_sha256 = s.actuals_file.sha256, .month_runs = s.run_id};
+                        .actuals_sha256 = s.actuals_file.sha256, .month_runs = s.run_id,
+                        .supersede_reason = o->reason};
     if (rc == EXIT_OK) {
         meta.settle_id = settle_id(o->fy, created, &s.actuals_file, &a);
         if (!o->issue_date ||
@@ -582,7 +617,10 @@ static size_t compare_rows(const settlement *st, const ledger_settlement *rec)
                 !strcmp(rec->rows[k].program, r->rule->id))
                 l = &rec->rows[k];
         if (!l || strcmp(l->rule_version, r->rule->version) || l->annual_yen != r->annual ||
-            l->paid_yen != r->paid || l->difference_yen != r->difference) {
+            l->paid_yen != r->paid || l->difference_yen != r->difference ||
+            l->corrected != r->corrected || l->settled_before_yen != r->settled_before ||
+            l->superseded_annual_yen != r->prior_annual ||
+            l->superseded_difference_yen != r->prior_difference) {
             printf("  DIFFERENT %s %s: recorded %s, recomputed annual %lld paid %lld "
                    "difference %lld (rule %s)\n", r->nursery_id, r->rule->id,
                    l ? "another amount" : "nothing", (long long)r->annual, (long long)r->paid,
@@ -652,13 +690,16 @@ int cli_replay_settlement(const cli_paths *paths, int fy)
         diag_print(&d, stderr);
         diag_release(&d);
     }
+    if (rc == EXIT_OK && rec.supersedes_seq) /* a correction: over what it superseded */
+        rc = apply_prior(s.lg, fy, rec.supersedes_seq, &st);
     if (rc == EXIT_OK) {
         printf("replay settlement FY%d: %s finalized %s by %s (event %lld), %zu months, "
                "from %zu archived files\n", fy, rec.settle_id, rec.created, rec.actor,
                (long long)rec.event_seq, rec.n_months, rec.n_files);
         rc = compare_rows(&st, &rec) ? EXIT_DIFFERENT : EXIT_OK;
         if (rc == EXIT_OK && (st.additional_total != rec.additional_yen ||
-                              st.repayment_total != rec.repayment_yen)) {
+                              st.repayment_total != rec.repayment_yen ||
+                              st.fy_additional != rec.fy_additional_yen)) {
             printf("  DIFFERENT totals\n");
             rc = EXIT_DIFFERENT;
         }
@@ -722,6 +763,11 @@ static void explain_row(const settle_row *r)
         printf("    %s%s%s = %s%s\n        = %s\n", rv->name, rv->label ? " " : "",
                rv->label ? rv->label : "", buf, rv->type == VT_YEN ? " yen" : "", rv->formula);
     }
+    if (r->settled_before)
+        printf("  decided by the finalized settlement(s): %s %s yen (counted as paid)\n",
+               r->settled_before > 0 ? "追加交付" : "返還",
+               cli_yen(r->settled_before > 0 ? r->settled_before : -r->settled_before, false,
+                       b1));
     printf("  ⇒ annual %s yen, paid %s yen: ", cli_yen(r->annual, false, b1),
            cli_yen(r->paid, false, b2));
     if (r->difference > 0)
@@ -742,8 +788,20 @@ int cli_explain_settlement(const cli_paths *paths, int fy, const char *nursery_i
     if (rc == EXIT_OK)
         rc = prepare(&s, paths, &rs, fy, &st);
     size_t shown = 0;
+    arena a = ARENA_INIT;
+    ledger_settlement cur;
+    int64_t final_seq = 0; /* a finalized settlement: explain what a correction decides */
+    if (rc == EXIT_OK && ledger_settle_current(s.lg, fy, &a, &cur) == LEDGER_OK) {
+        final_seq = cur.event_seq;
+        rc = apply_prior(s.lg, fy, final_seq, &st);
+    }
+    arena_release(&a);
     if (rc == EXIT_OK) {
         printf("settlement FY%d (精算) for nursery %s\n", fy, nursery_id);
+        if (final_seq)
+            printf("  FY%d's settlement is finalized (event %lld): paid below counts what it "
+                   "decided, so the difference is what a correction (--supersede) would "
+                   "add\n", fy, (long long)final_seq);
         print_missing(&st);
         for (size_t i = 0; i < st.n_rows; i++)
             if (!strcmp(st.rows[i].nursery_id, nursery_id)) {

@@ -144,15 +144,19 @@ static transfer_line *lines_of_run(const ledger_run *r, arena *a, size_t *n)
     return v;
 }
 
-/* 追加交付: the settlement's positive differences. */
+/* 追加交付 as the settlement decided it, counting the settlements it
+ * corrects (a first settlement: its positive differences).  Over a base
+ * transferred before, the plan pays only the rise; a fall is 返還, never a
+ * negative transfer. */
 static transfer_line *lines_of_settlement(const ledger_settlement *s, arena *a, size_t *n)
 {
     transfer_line *v = arena_calloc(a, s->n_rows + 1, sizeof *v);
     *n = 0;
-    for (size_t i = 0; i < s->n_rows; i++)
-        if (s->rows[i].difference_yen > 0)
-            v[(*n)++] = (transfer_line){s->rows[i].nursery_id, s->rows[i].program,
-                                        s->rows[i].difference_yen};
+    for (size_t i = 0; i < s->n_rows; i++) {
+        int64_t yen = ledger_settle_row_decided_additional(&s->rows[i]);
+        if (yen > 0)
+            v[(*n)++] = (transfer_line){s->rows[i].nursery_id, s->rows[i].program, yen};
+    }
     return v;
 }
 
@@ -253,7 +257,7 @@ static int gather_settlement_base(ledger *lg, const ledger_transfer *base, arena
         return EXIT_INTERNAL;
     }
     s->base = lines_of_settlement(&b, a, &s->n_base);
-    s->base_total = b.additional_yen;
+    s->base_total = b.fy_additional_yen;
     s->base_run_id = b.settle_id;
     return EXIT_OK;
 }
@@ -287,7 +291,7 @@ static int gather_settlement(ledger *lg, int fy, const char *actor, arena *a, su
                    .stem = arena_printf(a, "transfer-settlement-%d", fy),
                    .archive = {.run_id = st.settle_id, .files = st.files, .n_files = st.n_files},
                    .registry = role_file(&r, ledger_role_name(LEDGER_ROLE_REGISTRY)),
-                   .due_total = st.additional_yen};
+                   .due_total = st.fy_additional_yen};
     month_parse(last->month, &s->terms_month);
     s->due = lines_of_settlement(&st, a, &s->n_due);
     return EXIT_OK;

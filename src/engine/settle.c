@@ -197,18 +197,60 @@ static int evaluate(settlement *s, settle_row *r, diag_list *d)
         return -1;
     }
     r->annual = annual.n;
-    bool over = __builtin_sub_overflow(r->annual, r->paid, &r->difference) ||
-                __builtin_add_overflow(s->annual_total, r->annual, &s->annual_total) ||
-                __builtin_add_overflow(s->paid_total, r->paid, &s->paid_total) ||
-                (r->difference > 0 && __builtin_add_overflow(s->additional_total, r->difference,
-                                                             &s->additional_total)) ||
-                (r->difference < 0 &&
-                 __builtin_sub_overflow(s->repayment_total, r->difference, &s->repayment_total));
-    if (over)
-        diag_error(d, sp->file->path, sp->result->line, sp->result->col,
-                   "settlement totals of FY%d overflow at nursery %s", s->fiscal_year,
-                   r->nursery_id);
-    return over ? -1 : 0;
+    return 0;
+}
+
+/* One row's difference and its share of the totals; false on overflow. */
+static bool add_row(settlement *s, settle_row *r)
+{
+    int64_t decided;
+    return !(__builtin_add_overflow(r->monthly, r->settled_before, &r->paid) ||
+             __builtin_sub_overflow(r->annual, r->paid, &r->difference) ||
+             __builtin_add_overflow(s->annual_total, r->annual, &s->annual_total) ||
+             __builtin_add_overflow(s->paid_total, r->paid, &s->paid_total) ||
+             (r->difference > 0 &&
+              __builtin_add_overflow(s->additional_total, r->difference, &s->additional_total)) ||
+             (r->difference < 0 &&
+              __builtin_sub_overflow(s->repayment_total, r->difference, &s->repayment_total)) ||
+             __builtin_add_overflow(r->settled_before, r->difference, &decided) ||
+             (decided > 0 && __builtin_add_overflow(s->fy_additional, decided, &s->fy_additional)));
+}
+
+static int totals(settlement *s, diag_list *d)
+{
+    s->annual_total = s->paid_total = s->additional_total = s->repayment_total = 0;
+    s->fy_additional = 0;
+    for (size_t i = 0; i < s->n_rows; i++)
+        if (!add_row(s, &s->rows[i])) {
+            const program *sp = s->rows[i].rule->settlement;
+            diag_error(d, sp->file->path, sp->result->line, sp->result->col,
+                       "settlement totals of FY%d overflow at nursery %s", s->fiscal_year,
+                       s->rows[i].nursery_id);
+            return -1;
+        }
+    return 0;
+}
+
+int settle_apply_prior(settlement *s, const settle_prior *prior, size_t n, diag_list *d)
+{
+    s->supersedes = true;
+    for (size_t i = 0; i < s->n_rows; i++) {
+        settle_row *r = &s->rows[i];
+        for (size_t k = 0; k < n; k++) {
+            const settle_prior *p = &prior[k];
+            if (strcmp(p->nursery_id, r->nursery_id) || strcmp(p->program, r->rule->id))
+                continue;
+            r->corrected = true;
+            r->prior_annual = p->annual;
+            r->prior_difference = p->difference;
+            if (__builtin_add_overflow(p->settled_before, p->difference, &r->settled_before)) {
+                diag_error(d, "ledger", 0, 0, "the superseded settlement's amounts overflow at "
+                           "nursery %s", r->nursery_id);
+                return -1;
+            }
+        }
+    }
+    return totals(s, d);
 }
 
 int settle_compute(const rule_set *rs, int fy, const month_run *const *months, size_t n_months,
@@ -231,10 +273,12 @@ int settle_compute(const rule_set *rs, int fy, const month_run *const *months, s
     }
     if (gather(out, rs, runs, n_months, d) || match_actuals(out, ac, d))
         return -1;
-    for (size_t i = 0; i < out->n_rows; i++)
+    for (size_t i = 0; i < out->n_rows; i++) {
+        out->rows[i].monthly = out->rows[i].paid;
         if (evaluate(out, &out->rows[i], d))
             return -1;
-    return 0;
+    }
+    return totals(out, d);
 }
 
 void settle_free(settlement *s) { arena_release(&s->a); }

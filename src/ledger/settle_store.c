@@ -24,7 +24,7 @@ static int check_req(ledger *lg, const ledger_settle_req *req)
         (req->supersede && !text_ok(req->reason)) ||
         (req->over_budget_reason && !text_ok(req->over_budget_reason)))
         return ledger_fail(lg, LEDGER_INVALID, "settle: the request is incomplete or not UTF-8");
-    int64_t add = 0, rep = 0;
+    int64_t add = 0, rep = 0, fy_add = 0;
     for (size_t i = 0; i < req->n_rows; i++) {
         const ledger_settle_row *r = &req->rows[i];
         int64_t diff;
@@ -32,11 +32,16 @@ static int check_req(ledger *lg, const ledger_settle_req *req)
             r->annual_yen < 0 || r->paid_yen < 0 ||
             __builtin_sub_overflow(r->annual_yen, r->paid_yen, &diff) || diff != r->difference_yen)
             return ledger_fail(lg, LEDGER_INVALID, "settle: row %zu is malformed", i + 1);
+        if (r->corrected && !req->supersede)
+            return ledger_fail(lg, LEDGER_INVALID, "settle: row %zu corrects nothing", i + 1);
+        int64_t decided = 0;
         if ((diff > 0 && __builtin_add_overflow(add, diff, &add)) ||
-            (diff < 0 && __builtin_sub_overflow(rep, diff, &rep)))
+            (diff < 0 && __builtin_sub_overflow(rep, diff, &rep)) ||
+            __builtin_add_overflow(r->settled_before_yen, diff, &decided) ||
+            (decided > 0 && __builtin_add_overflow(fy_add, decided, &fy_add)))
             return ledger_fail(lg, LEDGER_INVALID, "settle: totals overflow");
     }
-    if (add != req->additional_yen || rep != req->repayment_yen)
+    if (add != req->additional_yen || rep != req->repayment_yen || fy_add != req->fy_additional_yen)
         return ledger_fail(lg, LEDGER_INVALID, "settle: totals do not add up to the rows");
     size_t n_actuals = 0;
     for (size_t i = 0; i < req->n_files; i++) {
@@ -98,6 +103,10 @@ static void payload(strbuf *sb, const ledger_settle_req *req, const ledger_settl
     sb_addc(sb, ']');
     json_key(sb, "fiscal_year", false);
     ledger_json_int(sb, req->fiscal_year);
+    if (req->supersede) { /* a first settlement's is its additional_yen */
+        json_key(sb, "fy_additional_yen", false);
+        ledger_json_int(sb, req->fy_additional_yen);
+    }
     json_key(sb, "fy_paid_yen", false);
     ledger_json_int(sb, res->fy_paid_yen);
     json_key(sb, "months", false);
@@ -134,6 +143,14 @@ static void payload(strbuf *sb, const ledger_settle_req *req, const ledger_settl
         ledger_json_str(sb, r->program);
         json_key(sb, "rule_version", false);
         ledger_json_str(sb, r->rule_version);
+        if (r->corrected) {
+            json_key(sb, "settled_before_yen", false);
+            ledger_json_int(sb, r->settled_before_yen);
+            json_key(sb, "superseded_annual_yen", false);
+            ledger_json_int(sb, r->superseded_annual_yen);
+            json_key(sb, "superseded_difference_yen", false);
+            ledger_json_int(sb, r->superseded_difference_yen);
+        }
         sb_addc(sb, '}');
     }
     sb_addc(sb, ']');
@@ -172,7 +189,8 @@ int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t
 {
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg,
-                            "SELECT json_extract(payload, '$.additional_yen') FROM events"
+                            "SELECT coalesce(json_extract(payload, '$.fy_additional_yen'),"
+                            " json_extract(payload, '$.additional_yen')) FROM events"
                             " WHERE action IN ('settle', 'settle_supersede')"
                             " AND json_valid(payload) AND json_extract(payload, '$.fiscal_year') = ?"
                             " AND seq < ? ORDER BY seq DESC LIMIT 1",
@@ -202,7 +220,7 @@ static int budget_check(ledger *lg, const ledger_settle_req *req, ledger_settle_
         return rc;
     budget_decision bd;
     if (!budget_decide_replacing(req->budget.line_id != NULL, req->budget.line_amount_yen,
-                                 res->fy_paid_yen, req->additional_yen, replaced,
+                                 res->fy_paid_yen, req->fy_additional_yen, replaced,
                                  req->over_budget_reason != NULL, &bd))
         return ledger_fail(lg, LEDGER_INVALID, "settle: fiscal-year total overflows");
     res->overrun_yen = bd.overrun;
@@ -211,15 +229,50 @@ static int budget_check(ledger *lg, const ledger_settle_req *req, ledger_settle_
         return ledger_fail(lg, LEDGER_NO_BUDGET_LINE,
                            "no budget line for FY%d: paying the 追加交付 of %lld yen needs an "
                            "over-budget reason (補正予算・流用)",
-                           req->fiscal_year, (long long)req->additional_yen);
+                           req->fiscal_year, (long long)req->fy_additional_yen);
     if (!budget_refused(bd.verdict))
         return LEDGER_OK;
     return ledger_fail(lg, LEDGER_OVER_BUDGET,
                        "FY%d paid %lld yen plus 追加交付 %lld yen would be over budget line %s "
                        "(%lld yen) by %lld yen; finalizing needs an over-budget reason",
                        req->fiscal_year, (long long)res->fy_paid_yen,
-                       (long long)req->additional_yen, req->budget.line_id,
+                       (long long)req->fy_additional_yen, req->budget.line_id,
                        (long long)req->budget.line_amount_yen, (long long)res->overrun_yen);
+}
+
+static int read_header(ledger *lg, int64_t seq, arena *a, ledger_settlement *out);
+static int read_body(ledger *lg, int64_t seq, arena *a, ledger_settlement *out);
+
+/* A correction's rows must carry what the settlement it supersedes decided
+ * (it may have changed since the caller read it). */
+static int check_prior(ledger *lg, const ledger_settle_req *req, int64_t prior_seq)
+{
+    arena a = ARENA_INIT;
+    ledger_settlement p;
+    memset(&p, 0, sizeof p);
+    int rc = read_header(lg, prior_seq, &a, &p);
+    if (!rc)
+        rc = read_body(lg, prior_seq, &a, &p);
+    for (size_t i = 0; !rc && i < req->n_rows; i++) {
+        const ledger_settle_row *r = &req->rows[i], *q = NULL;
+        for (size_t k = 0; k < p.n_rows && !q; k++)
+            if (!strcmp(p.rows[k].nursery_id, r->nursery_id) &&
+                !strcmp(p.rows[k].program, r->program))
+                q = &p.rows[k];
+        int64_t decided = 0;
+        bool ok = q ? r->corrected && r->superseded_annual_yen == q->annual_yen &&
+                          r->superseded_difference_yen == q->difference_yen &&
+                          !__builtin_add_overflow(q->settled_before_yen, q->difference_yen,
+                                                  &decided) &&
+                          decided == r->settled_before_yen
+                    : !r->corrected && r->settled_before_yen == 0;
+        if (!ok)
+            rc = ledger_fail(lg, LEDGER_INVALID, "settle: row %s %s does not match the "
+                             "settlement it supersedes (event %lld); settle again",
+                             r->nursery_id, r->program, (long long)prior_seq);
+    }
+    arena_release(&a);
+    return rc;
 }
 
 static int settle_tx(ledger *lg, const ledger_settle_req *req, ledger_settle_res *res)
@@ -235,6 +288,8 @@ static int settle_tx(ledger *lg, const ledger_settle_req *req, ledger_settle_res
     if (!res->superseded_seq && req->supersede)
         return ledger_fail(lg, LEDGER_NOTHING_TO_SUPERSEDE,
                            "FY%d has no finalized settlement to supersede", req->fiscal_year);
+    if (req->supersede && (rc = check_prior(lg, req, res->superseded_seq)))
+        return rc;
     if ((rc = budget_check(lg, req, res)))
         return rc;
     for (size_t i = 0; i < req->n_files; i++)
@@ -290,7 +345,10 @@ static int read_header(ledger *lg, int64_t seq, arena *a, ledger_settlement *out
                             " json_extract(payload, '$.supersede_reason'),"
                             " json_extract(payload, '$.fiscal_year'),"
                             " json_extract(payload, '$.additional_yen'),"
-                            " json_extract(payload, '$.repayment_yen') FROM events WHERE seq = ?",
+                            " json_extract(payload, '$.repayment_yen'),"
+                            " coalesce(json_extract(payload, '$.fy_additional_yen'),"
+                            " json_extract(payload, '$.additional_yen')),"
+                            " json_extract(payload, '$.supersedes_seq') FROM events WHERE seq = ?",
                             &st);
     if (rc)
         return rc;
@@ -308,6 +366,8 @@ static int read_header(ledger *lg, int64_t seq, arena *a, ledger_settlement *out
         out->fiscal_year = sqlite3_column_int(st, 8);
         out->additional_yen = sqlite3_column_int64(st, 9);
         out->repayment_yen = sqlite3_column_int64(st, 10);
+        out->fy_additional_yen = sqlite3_column_int64(st, 11);
+        out->supersedes_seq = sqlite3_column_int64(st, 12);
     } else {
         rc = ledger_sqlite_fail(lg, "ledger: reading the settlement");
     }
@@ -349,19 +409,22 @@ static int read_array(ledger *lg, int64_t seq, const char *path, const char *con
 static int read_body(ledger *lg, int64_t seq, arena *a, ledger_settlement *out)
 {
     static const char *const row_keys[] = {"nursery_id", "program", "rule_version",
-                                           "annual_yen", "paid_yen", "difference_yen"};
+                                           "annual_yen", "paid_yen", "difference_yen",
+                                           "settled_before_yen", "superseded_annual_yen",
+                                           "superseded_difference_yen"};
     static const char *const month_keys[] = {"month", "run_id"};
     static const char *const file_keys[] = {"role", "name", "sha256"};
     const char **c;
     size_t n;
-    int rc = read_array(lg, seq, "$.rows", row_keys, 6, a, &c, &n);
+    int rc = read_array(lg, seq, "$.rows", row_keys, 9, a, &c, &n);
     if (rc)
         return rc;
     out->rows = arena_calloc(a, n + 1, sizeof *out->rows);
-    for (size_t i = 0; i < n; i++, c += 6)
-        out->rows[out->n_rows++] = (ledger_settle_row){c[0], c[1], c[2], strtoll(c[3], NULL, 10),
-                                                       strtoll(c[4], NULL, 10),
-                                                       strtoll(c[5], NULL, 10)};
+    for (size_t i = 0; i < n; i++, c += 9)
+        out->rows[out->n_rows++] = (ledger_settle_row){
+            c[0], c[1], c[2], strtoll(c[3], NULL, 10), strtoll(c[4], NULL, 10),
+            strtoll(c[5], NULL, 10), *c[7] != '\0', strtoll(c[6], NULL, 10),
+            strtoll(c[7], NULL, 10), strtoll(c[8], NULL, 10)};
     if ((rc = read_array(lg, seq, "$.months", month_keys, 2, a, &c, &n)))
         return rc;
     out->months = arena_calloc(a, n + 1, sizeof *out->months);
@@ -425,4 +488,26 @@ int ledger_settle_get(ledger *lg, const char *settle_id, arena *a, ledger_settle
     if (!rc)
         rc = read_body(lg, seq, a, out);
     return ledger_tx_end(lg, rc);
+}
+
+int ledger_settle_at(ledger *lg, int64_t seq, arena *a, ledger_settlement *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = ledger_tx_begin(lg, false);
+    if (rc)
+        return rc;
+    rc = read_header(lg, seq, a, out);
+    if (!rc && (!out->action || strncmp(out->action, "settle", 6)))
+        rc = ledger_fail(lg, LEDGER_NOT_FOUND, "event %lld is not a settlement", (long long)seq);
+    if (!rc)
+        rc = read_body(lg, seq, a, out);
+    return ledger_tx_end(lg, rc);
+}
+
+int64_t ledger_settle_row_decided_additional(const ledger_settle_row *r)
+{
+    int64_t d;
+    if (__builtin_add_overflow(r->settled_before_yen, r->difference_yen, &d))
+        return 0; /* refused when recorded (check_req) */
+    return d > 0 ? d : 0;
 }

@@ -1,8 +1,10 @@
 /* settle_xlsx: the settlement's workbooks (SPEC 6.2) — settlement.xlsx for
- * the section (精算一覧 with totals, 検証 with rule and file hashes) and the
+ * the section (精算一覧 with totals, 修正差額 for a correction: 既確定額 /
+ * 修正後 / 差額, 検証 with rule and file hashes) and the
  * 交付額確定通知書 sent to one nursery (its months and amounts paid, the annual
  * computation line by line with its rule and basis, 追加交付額 or 返還額 and
- * 返還期限), A4 portrait, 和暦, laid out like the monthly statements.
+ * 返還期限, and for a correction 修正: 既確定の交付額 / 修正後 / 差額 and the
+ * reason), A4 portrait, 和暦, laid out like the monthly statements.
  * Columns come from the labelled values of each settlement: section, so a
  * program's settlement changes in rules/ only.  A notice reads only the rows
  * it is given: no other nursery's data can reach it. */
@@ -74,6 +76,8 @@ static void sheet_list(xw *x, const settlement *s, const settle_meta *meta)
     static const char *const tail[] = {"交付確定額", "既交付額（概算払）", "追加交付額", "返還額"};
     for (lxw_col_t c = 0; c < 4; c++)
         xw_text(x, ws, r, c_annual + c, tail[c], f->header);
+    if (s->supersedes) /* a correction: paid counts what was settled before */
+        xw_text(x, ws, r, c_annual + 1, "既交付額（概算払＋既確定の精算）", f->header);
     if (s->n_rows)
         xw_text(x, ws, r, c_annual, fmt_result_label(s->rows[0].rule->settlement), f->header);
     worksheet_set_row(ws, r, 32, NULL);
@@ -132,6 +136,67 @@ static void sheet_list(xw *x, const settlement *s, const settle_meta *meta)
     xw_check(x, worksheet_repeat_rows(ws, 3, 3));
     worksheet_set_header(ws, meta->finalized ? "" : "&R&\"-,Bold\"&14&KFF0000試算");
     worksheet_set_footer(ws, "&C&P / &N");
+}
+
+/* ---- settlement.xlsx: 修正差額 (a correction only) ----------------------- */
+
+/* Whether a correction changes the row: its amount, or money either way. */
+static bool row_changed(const settle_row *row)
+{
+    return !row->corrected || row->annual != row->prior_annual || row->difference != 0;
+}
+
+static void sheet_corrections(xw *x, const settlement *s, const settle_meta *meta)
+{
+    lxw_worksheet *ws = xw_sheet(x, "修正差額");
+    if (!ws)
+        return;
+    xw_formats *f = &x->f;
+    char fy[64], buf[512];
+    fy_label(s->fiscal_year, fy, sizeof fy);
+    snprintf(buf, sizeof buf, "%s 精算の修正差額", fy);
+    xw_text(x, ws, 0, 0, buf, f->title);
+    snprintf(buf, sizeof buf, "修正の理由：%s", meta->supersede_reason ? meta->supersede_reason : "");
+    xw_text(x, ws, 1, 0, buf, f->note);
+    static const char *const head[] = {"施設番号", "施設名", "事業", "既確定額（交付確定額）",
+                                       "既確定の追加交付(+)・返還(−)", "修正後（交付確定額）",
+                                       "差額", "追加交付額", "返還額"};
+    lxw_row_t r = 3;
+    for (lxw_col_t c = 0; c < 9; c++)
+        xw_text(x, ws, r, c, head[c], f->header);
+    worksheet_set_row(ws, r, 32, NULL);
+    r++;
+    for (size_t i = 0; i < s->n_rows; i++) {
+        const settle_row *row = &s->rows[i];
+        if (!row_changed(row))
+            continue;
+        xw_text(x, ws, r, 0, row->nursery_id, f->text);
+        xw_text(x, ws, r, 1, row->nursery_name, f->text);
+        xw_text(x, ws, r, 2, row->rule->settlement->title, f->text);
+        xw_whole(x, ws, r, 3, row->prior_annual, f->yen);
+        xw_whole(x, ws, r, 4, row->settled_before, f->yen);
+        xw_whole(x, ws, r, 5, row->annual, f->yen);
+        xw_whole(x, ws, r, 6, row->difference, f->yen);
+        xw_whole(x, ws, r, 7, row->difference > 0 ? row->difference : 0, f->yen);
+        xw_whole(x, ws, r, 8, row->difference < 0 ? -row->difference : 0, f->yen);
+        r++;
+    }
+    xw_text(x, ws, r, 0, "合計", f->total_label);
+    for (lxw_col_t c = 1; c < 7; c++)
+        xw_blank(x, ws, r, c, f->total_label);
+    xw_whole(x, ws, r, 7, s->additional_total, f->yen_total);
+    xw_whole(x, ws, r, 8, s->repayment_total, f->yen_total);
+    r += 2;
+    xw_text(x, ws, r, 0, "差額 = 修正後の交付確定額 − （概算払の合計 ＋ 既に確定した追加交付・返還）。"
+                         "既に確定した追加交付・返還はそのまま有効で、差額だけを追加交付又は返還する。",
+            f->note);
+    worksheet_set_column(ws, 0, 0, 10, NULL);
+    worksheet_set_column(ws, 1, 1, 22, NULL);
+    worksheet_set_column(ws, 2, 2, 18, NULL);
+    worksheet_set_column(ws, 3, 8, 16, NULL);
+    worksheet_set_paper(ws, 9);
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
 }
 
 /* ---- settlement.xlsx: 検証 --------------------------------------------- */
@@ -220,6 +285,8 @@ int report_settlement_xlsx(const settlement *s, const settle_meta *meta, const c
     if (xw_open(&x, path, false, err, errsz) != 0)
         return -1;
     sheet_list(&x, s, meta);
+    if (s->supersedes)
+        sheet_corrections(&x, s, meta);
     sheet_verify(&x, s, meta);
     return xw_close(&x, err, errsz);
 }
@@ -279,6 +346,18 @@ static void months_table(notice *n, const settle_row *row)
         xw_merge(x, n->ws, n->r, 2, 3, row->month_version[m], f->text_c);
         xw_merge(x, n->ws, n->r, 4, 5, "", f->syen);
         xw_whole(x, n->ws, n->r, 4, row->month_paid[m], f->syen);
+    }
+    if (row->settled_before) { /* a correction: the earlier settlement's money too */
+        xw_merge(x, n->ws, n->r, 0, 3, "概算払（合計）", f->header);
+        xw_merge(x, n->ws, n->r, 4, 5, "", f->syen);
+        xw_whole(x, n->ws, n->r, 4, row->monthly, f->syen);
+        n->r++;
+        xw_merge(x, n->ws, n->r, 0, 3, row->settled_before > 0 ? "既確定の追加交付額"
+                                                               : "既確定の返還額（控除）",
+                 f->header);
+        xw_merge(x, n->ws, n->r, 4, 5, "", f->syen);
+        xw_whole(x, n->ws, n->r, 4, row->settled_before, f->syen);
+        n->r++;
     }
     xw_merge(x, n->ws, n->r, 0, 3, "既交付額（合計）", f->total_label);
     xw_merge(x, n->ws, n->r, 4, 5, "", f->syen_total);
@@ -342,6 +421,29 @@ static void settlement_block(notice *n, const settle_row *row, date_t issued)
     }
 }
 
+/* 修正 (SPEC 6.1): what was decided, what is decided now, the difference. */
+static void correction_block(notice *n, const settle_row *row, const char *reason)
+{
+    xw *x = n->x;
+    xw_formats *f = &x->f;
+    xw_merge(x, n->ws, n->r, 0, 2, "既確定の交付額", f->header);
+    xw_whole(x, n->ws, n->r, 3, row->prior_annual, f->syen);
+    n->r++;
+    xw_merge(x, n->ws, n->r, 0, 2, "修正後の交付額", f->header);
+    xw_whole(x, n->ws, n->r, 3, row->annual, f->syen);
+    n->r++;
+    char buf[600];
+    snprintf(buf, sizeof buf, "差額（%s）", row->difference > 0   ? "追加交付"
+                                           : row->difference < 0 ? "返還"
+                                                                 : "なし");
+    xw_merge(x, n->ws, n->r, 0, 2, buf, f->total_label);
+    xw_whole(x, n->ws, n->r, 3, row->difference < 0 ? -row->difference : row->difference,
+             f->syen_total);
+    n->r++;
+    snprintf(buf, sizeof buf, "修正の理由：%s", reason ? reason : "");
+    note(n, buf);
+}
+
 static void rule_block(notice *n, const settle_row *row)
 {
     char from[64], buf[4096];
@@ -380,11 +482,16 @@ static void heading(notice *n, const settlement *s, const settle_row *first, siz
     xw_merge(x, ws, 4, 0, 4, buf, f->subtitle);
     xw_merge(x, ws, 6, last - 3, last, FMT_ISSUER, f->plain_r);
     worksheet_set_row(ws, 8, 26, NULL);
-    snprintf(buf, sizeof buf, "%s　%s　交付額確定通知書", fy, titles);
+    bool changed = false;
+    for (size_t i = 0; s->supersedes && i < nr; i++)
+        changed |= row_changed(&first[i]);
+    snprintf(buf, sizeof buf, "%s　%s　交付額確定通知書%s", fy, titles, changed ? "（修正）" : "");
     xw_merge(x, ws, 8, 0, last, buf, f->title_c);
     worksheet_set_row(ws, 10, 36, NULL);
-    snprintf(buf, sizeof buf, "%sの%sについて、実績報告に基づき交付額を下記のとおり確定した"
-                              "ので通知します。", fy, titles);
+    snprintf(buf, sizeof buf, changed ? "%sの%sについて、先に確定した交付額を下記のとおり修正"
+                                        "したので通知します。差額のみを追加交付又は返還します。"
+                                      : "%sの%sについて、実績報告に基づき交付額を下記のとおり確定した"
+                                        "ので通知します。", fy, titles);
     xw_merge(x, ws, 10, 0, last, buf, n->formula_plain);
     xw_merge(x, ws, 11, 0, last, "記", f->subtitle_c);
     static const lxw_row_t gaps[] = {2, 5, 7, 9, 12};
@@ -444,6 +551,11 @@ int report_settle_notice_xlsx(const settlement *s, size_t first, size_t nr, cons
         snprintf(buf, sizeof buf, "%d　%s：精算", ++sec, title);
         section(&n, buf);
         settlement_block(&n, &rows[i], meta->issue_date);
+        if (s->supersedes && row_changed(&rows[i])) {
+            snprintf(buf, sizeof buf, "%d　%s：修正", ++sec, title);
+            section(&n, buf);
+            correction_block(&n, &rows[i], meta->supersede_reason);
+        }
         rule_block(&n, &rows[i]);
     }
     spacer(&n);

@@ -174,8 +174,10 @@ kasan settle --fy 2025 --data "$D" --rules "$RULES" --out "$OS" --finalize --ove
 expect_rc 0 "settlement finalized with a reason (追加交付 40,000)"
 # P011's 実績報告 corrected to salary_cost 5,500,000 (other_income 240,000):
 # annual = round_down(min(基準額, 5,500,000, 5,260,000), 1000) = 5,260,000
-# against 5,544,000 paid → 返還 284,000; 追加交付 now P020 1,000 + P023 34,000 =
-# 35,000 < 40,000: the year is still over its line, but no reason is needed.
+# against 5,544,000 paid by month + the 追加交付 5,000 the first settlement
+# decided = 5,549,000 → 返還 289,000 (SPEC 6.1: the earlier 追加交付 counts);
+# the year's 追加交付 is now P020 1,000 + P023 34,000 = 35,000 < 40,000: the year
+# is still over its line, but no reason is needed.
 DS=$(new_data settle-fix)
 cp -r "$D/." "$DS/"
 sed -i 's/^P011,nurse_placement,5789135,240000/P011,nurse_placement,5500000,240000/' \
@@ -184,7 +186,7 @@ kasan settle --fy 2025 --data "$DS" --rules "$RULES" --out "$OS" --finalize --su
     --reason "P011 実績報告の訂正"
 expect_rc 0 "settlement corrected downwards without --over-budget-reason"
 expect_eq "$(awk -F, '$2 == "P011" { print $5 "," $6 "," $7 }' "$OS/settlement-2025/settlement.csv")" \
-    "5260000,5544000,-284000" "P011 annual, paid, difference"
+    "5260000,5549000,-289000" "P011 annual, paid, difference"
 
 section "a 追給 transfer of one nursery"
 kasan transfer --month 2025-05 --date 2026-06-20 --out "$OS"
