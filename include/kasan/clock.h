@@ -4,7 +4,14 @@
 #ifndef KASAN_CLOCK_H
 #define KASAN_CLOCK_H
 
+#include <stdbool.h>
+
+#include "kasan/date.h"
+
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ", or KASAN_NOW when set. */
 void clock_now_iso(char buf[32]);
+/* Today's date by that clock; false when KASAN_NOW does not begin with a
+ * date YYYY-MM-DD. */
+bool clock_today(date_t *out);
 
 #endif

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kasan/clock.h"
 #include "kasan/strbuf.h"
 
 bool cli_common_opt(int opt, cli_paths *paths)
@@ -47,6 +48,19 @@ bool cli_parse_month(const char *s, claim_month *m)
     if (month_parse(s, m))
         return true;
     fprintf(stderr, "kasan: --month must be YYYY-MM, not '%s'\n", s);
+    return false;
+}
+
+bool cli_month_begun(const char *cmd, claim_month m, const char *what)
+{
+    date_t today;
+    if (!clock_today(&today) || month_first_day(m) <= today)
+        return true;
+    char mon[8], day[11];
+    month_format(m, mon);
+    date_format_iso(today, day);
+    fprintf(stderr, "kasan %s: %s has not begun (today is %s): nothing to %s yet\n", cmd, mon,
+            day, what);
     return false;
 }
 

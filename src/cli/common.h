@@ -28,6 +28,10 @@ enum { OPT_DATA = 1000, OPT_RULES, OPT_OUT, OPT_MONTH, OPT_HELP, OPT_FIRST_OWN }
 /* Handles a shared option; false if `opt` is not one. */
 bool cli_common_opt(int opt, cli_paths *paths);
 bool cli_parse_month(const char *s, claim_month *m);
+/* Finalizing or transferring month m before its first day (a typo, not a
+ * ledger refusal): prints "kasan CMD: M has not begun (today is D): nothing to
+ * WHAT yet" and returns false.  True when m has begun or the clock has no date. */
+bool cli_month_begun(const char *cmd, claim_month m, const char *what);
 /* --fy YYYY (1900..9998) into *fy; prints "kasan CMD: --fy takes a fiscal
  * year such as 2025 ..." if not.  Every command's fiscal year (run, budget,
  * settle, replay/explain --settlement). */

@@ -579,6 +579,11 @@ int cmd_run(int argc, char **argv)
         first = month_of_fiscal(fy, 0);
         count = 12;
     }
+    /* a draft of a future month is a forecast; finalizing one is a typo */
+    for (int i = 0; o.finalize && i < count; i++)
+        if (!cli_month_begun("run", month_of_fiscal(month_fiscal_year(first),
+                                                    month_fiscal_index(first) + i), "finalize"))
+            return EXIT_USAGE;
     rule_set rs;
     int rc = cli_load_rules(o.paths.rules, &rs);
     arena_keep_freed_memory(); /* each month reuses the last one's memory */

@@ -564,6 +564,8 @@ int cmd_transfer(int argc, char **argv)
     ctx c = {.paths = &paths, .o = &o, .a = ARENA_INIT};
     if (o.month ? !cli_parse_month(o.month, &c.m) : !cli_parse_fy("transfer", o.settlement, &c.fy))
         return EXIT_USAGE;
+    if (o.month && !cli_month_begun("transfer", c.m, "transfer"))
+        return EXIT_USAGE;
     if (!date_parse_iso(o.date, strlen(o.date), &c.day)) {
         fprintf(stderr, WHO ": --date '%s' is not a real date YYYY-MM-DD\n", o.date);
         return EXIT_USAGE;

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 void clock_now_iso(char buf[32])
@@ -18,4 +19,11 @@ void clock_now_iso(char buf[32])
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+bool clock_today(date_t *out)
+{
+    char now[32];
+    clock_now_iso(now);
+    return strlen(now) >= 10 && date_parse_iso(now, 10, out);
 }

@@ -29,6 +29,28 @@ expect_rc 2 "2026-04 without claims"
 expect_msg_contains "kasan intake --month 2026-04 FORM.xlsx" "says where claims come from"
 expect_nothing_written "$O"
 
+section "a month finalized before it begins"
+# KASAN_NOW 2025-06-10: 2026-02 begins on 2026-02-01, after today; a draft of
+# it is a forecast (allowed), finalizing or transferring it is a typo (exit 1,
+# no ledger event, no output).
+O=$(new_out o-future)
+KASAN_NOW=2025-06-10T00:00:00Z kasan run --month 2026-02 --finalize --data "$D" --rules "$RULES" --out "$O"
+expect_rc 1 "finalize 2026-02 on 2025-06-10"
+expect_msg_contains "kasan run: 2026-02 has not begun (today is 2025-06-10): nothing to finalize yet" "names the month and today"
+expect_nothing_written "$O"
+KASAN_NOW=2025-06-10T00:00:00Z kasan run --fy 2025 --finalize --data "$D" --rules "$RULES" --out "$O"
+expect_rc 1 "finalize FY2025 on 2025-06-10"
+expect_msg_contains "2025-07 has not begun (today is 2025-06-10)" "--fy names the first month not begun"
+expect_nothing_written "$O"
+KASAN_NOW=2025-06-10T00:00:00Z kasan transfer --month 2026-02 --date 2026-03-20 --out "$O" --rules "$RULES"
+expect_rc 1 "transfer 2026-02 on 2025-06-10"
+expect_msg_contains "2026-02 has not begun (today is 2025-06-10): nothing to transfer yet" "transfer says so"
+expect_nothing_written "$O"
+KASAN_NOW=2025-06-10T00:00:00Z kasan run --month 2025-06 --finalize --quiet --data "$D" --rules "$RULES" --out "$O"
+expect_rc 0 "the month of today is finalized (it has begun)"
+KASAN_NOW=2025-06-10T00:00:00Z kasan run --month 2026-02 --no-workbooks --quiet --data "$D" --rules "$RULES" --out "$O"
+expect_rc 0 "a draft of 2026-02 stays allowed (forecast)"
+
 section "options before the command"
 kasan --out out budget
 expect_rc 1 "kasan --out out budget"
