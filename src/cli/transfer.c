@@ -208,12 +208,32 @@ static int run_by_id(ledger *lg, const char *month, const char *run_id, arena *a
     return EXIT_INTERNAL;
 }
 
-static int gather_month(ledger *lg, claim_month m, const char *actor, arena *a, subject *s)
+/* A month with no run in the ledger and no draft in OUT/M either: a typo,
+ * said but not an event of the trail (those are refused transfers of real
+ * runs, SPEC 1.4).  False when the month has a run or a draft. */
+static bool never_run(ledger *lg, const cli_paths *paths, const char *mon, arena *a)
+{
+    ledger_run *runs;
+    size_t n = 0;
+    if (ledger_runs(lg, mon, a, &runs, &n) != LEDGER_OK || n > 0)
+        return false;
+    if (fs_exists(arena_printf(a, "%s/%s/payments.csv", paths->out, mon)))
+        return false; /* a draft: refused, and recorded */
+    fprintf(stderr, WHO ": %s has never been finalized (no run of it in the ledger, no draft in "
+                    "%s/%s); check the month, or run and finalize it first\n", mon, paths->out,
+            mon);
+    return true;
+}
+
+static int gather_month(ledger *lg, const cli_paths *paths, claim_month m, const char *actor,
+                        arena *a, subject *s)
 {
     char mon[8];
     month_format(m, mon);
     ledger_run r;
     int st = ledger_month_current(lg, mon, a, &r);
+    if (st == LEDGER_NOT_FOUND && never_run(lg, paths, mon, a))
+        return EXIT_REFUSED;
     if (st == LEDGER_NOT_FOUND)
         return refused(lg, mon, NULL, actor, "not_finalized", "%s is not finalized (a draft is "
                        "never transferred); finalize it with kasan run --finalize first", mon);
@@ -470,7 +490,7 @@ static int gather(ctx *c, size_t *n_files)
     ledger_transfer *all;
     size_t n_all;
     const char *actor = cli_actor(c->o->actor);
-    int rc = c->o->month ? gather_month(c->lg, c->m, actor, &c->a, &c->s)
+    int rc = c->o->month ? gather_month(c->lg, c->paths, c->m, actor, &c->a, &c->s)
                          : gather_settlement(c->lg, c->fy, actor, &c->a, &c->s);
     if (rc)
         return rc;

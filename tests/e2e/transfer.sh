@@ -63,6 +63,18 @@ expect_eq "$(last_event "$O")" "refuse|tester|not_finalized|2025-05|transfer" "d
 expect_msg_contains "the refusal is recorded in the audit trail" "draft refusal event named"
 [ ! -e "$O/2025-05/transfer-2025-05.txt" ] && pass "no file for the draft" || fail "no file for the draft" "written"
 
+section "a month never run at all (a typo) is not an event"
+# 2024-05 (a year typed wrong): no run in the ledger, no draft in OUT/2024-05: exit 3 with "never
+# been finalized", and the trail's last event is still the draft's refusal.
+n_events() { sqlite3 "$1/ledger.sqlite" "SELECT count(*) FROM events"; }
+N0=$(n_events "$O")
+kasan transfer --month 2024-05 --date 2025-06-23 --out "$O" --rules "$RULES"
+expect_rc 3 "transfer of a month never run"
+expect_msg_contains "2024-05 has never been finalized" "never finalized said"
+expect_eq "$(n_events "$O")" "$N0" "no refusal event for a typo"
+expect_eq "$(last_event "$O")" "refuse|tester|not_finalized|2025-05|transfer" "last event still the draft's"
+[ ! -e "$O/2024-05" ] && pass "nothing written for the typo" || fail "nothing written for the typo" "OUT/2024-05 exists"
+
 section "payments.xlsx 支払一覧 shows the codes"
 $PY - "$O/2025-04/payments.xlsx" <<'PYEOF' && pass "支払一覧 bank and branch codes" || fail "支払一覧 codes" "see above"
 import sys, openpyxl
