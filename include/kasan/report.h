@@ -58,7 +58,7 @@ int report_correction_statements(const month_run *run, const run_meta *meta, con
  * with their payloads, the ledger's verification and each finalized month's
  * replay, as collected by the command; all borrowed. */
 typedef struct audit_replay {
-    const char *month, *run_id;
+    const char *month, *run_id; /* "精算 FY2025" and the settle id for the settlement */
     int result;             /* 0 identical, 1 differs, 2 could not be recomputed */
     const char *detail;     /* what replay printed */
 } audit_replay;

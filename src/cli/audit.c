@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "settle_cli.h"
 #include "kasan/clock.h"
 #include "kasan/fsutil.h"
 #include "kasan/hash.h"
@@ -169,7 +170,28 @@ static char *mem_close(memtext *m, arena *a)
     return s;
 }
 
-/* Each finalized month of the year replayed from the ledger alone. */
+/* The year's finalized settlement (精算), if any, replayed as one more row
+ * after the months (kasan replay --settlement). */
+static int report_settlement(ledger *lg, int fy, arena *a, audit_replay *rows, size_t *n)
+{
+    memtext t;
+    const char *id;
+    if (!mem_open(&t))
+        return -1;
+    int rc = cli_replay_settlement_in(lg, fy, t.f, a, &id);
+    char *detail = mem_close(&t, a);
+    if (rc < 0)
+        return 0; /* no finalized settlement: no row */
+    audit_replay *rp = &rows[(*n)++];
+    rp->month = arena_printf(a, "精算 FY%d", fy);
+    rp->run_id = id ? id : "-";
+    rp->result = rc == EXIT_OK ? 0 : rc == EXIT_DIFFERENT ? 1 : 2;
+    rp->detail = detail;
+    return 0;
+}
+
+/* Each finalized month of the year replayed from the ledger alone, then its
+ * finalized settlement. */
 static int report_replays(ledger *lg, int fy, arena *a, audit_replay **out, size_t *n)
 {
     ledger_month_sum *ms;
@@ -192,7 +214,7 @@ static int report_replays(ledger *lg, int fy, arena *a, audit_replay **out, size
         rp->result = rc == EXIT_OK ? 0 : rc == EXIT_DIFFERENT ? 1 : 2;
         rp->detail = mem_close(&t, a);
     }
-    return 0;
+    return report_settlement(lg, fy, a, *out, n);
 }
 
 static int audit_report(ledger *lg, const char *lpath, const audit_opts *o)
@@ -230,9 +252,11 @@ static int audit_report(ledger *lg, const char *lpath, const audit_opts *o)
         size_t differ = 0;
         for (size_t i = 0; i < b.n_replays; i++)
             differ += rp[i].result != 0;
-        printf("wrote %s: %zu events of FY%d, verification %s, %zu finalized months replayed "
+        bool settled = b.n_replays && !strncmp(rp[b.n_replays - 1].month, "精算", 6);
+        printf("wrote %s: %zu events of FY%d, verification %s, %zu finalized months%s replayed "
                "(%zu identical)\n", path, b.n_events, fy,
-               b.verify_problems ? "FAILED" : "OK", b.n_replays, b.n_replays - differ);
+               b.verify_problems ? "FAILED" : "OK", b.n_replays - settled,
+               settled ? " and the settlement" : "", b.n_replays - differ);
         if (b.verify_problems || differ)
             rc = EXIT_DIFFERENT;
     }

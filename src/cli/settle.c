@@ -606,7 +606,7 @@ int cmd_settle(int argc, char **argv)
 
 /* ---- kasan replay --settlement ------------------------------------------ */
 
-static size_t compare_rows(const settlement *st, const ledger_settlement *rec)
+static size_t compare_rows(const settlement *st, const ledger_settlement *rec, FILE *out)
 {
     size_t diffs = 0, same = 0;
     for (size_t i = 0; i < st->n_rows; i++) {
@@ -621,7 +621,7 @@ static size_t compare_rows(const settlement *st, const ledger_settlement *rec)
             l->corrected != r->corrected || l->settled_before_yen != r->settled_before ||
             l->superseded_annual_yen != r->prior_annual ||
             l->superseded_difference_yen != r->prior_difference) {
-            printf("  DIFFERENT %s %s: recorded %s, recomputed annual %lld paid %lld "
+            fprintf(out, "  DIFFERENT %s %s: recorded %s, recomputed annual %lld paid %lld "
                    "difference %lld (rule %s)\n", r->nursery_id, r->rule->id,
                    l ? "another amount" : "nothing", (long long)r->annual, (long long)r->paid,
                    (long long)r->difference, r->rule->version);
@@ -636,13 +636,13 @@ static size_t compare_rows(const settlement *st, const ledger_settlement *rec)
             found = !strcmp(rec->rows[k].nursery_id, st->rows[i].nursery_id) &&
                     !strcmp(rec->rows[k].program, st->rows[i].rule->id);
         if (!found) {
-            printf("  DIFFERENT %s %s: recorded annual %lld, recomputed nothing\n",
+            fprintf(out, "  DIFFERENT %s %s: recorded annual %lld, recomputed nothing\n",
                    rec->rows[k].nursery_id, rec->rows[k].program,
                    (long long)rec->rows[k].annual_yen);
             diffs++;
         }
     }
-    printf("  %zu settlement rows identical, %zu differences\n", same, diffs);
+    fprintf(out, "  %zu settlement rows identical, %zu differences\n", same, diffs);
     return diffs;
 }
 
@@ -664,50 +664,73 @@ static int replay_load(settle_src *s, const ledger_settlement *rec, rule_set *rs
     return rc;
 }
 
-int cli_replay_settlement(const cli_paths *paths, int fy)
+/* The replay of fy's current settlement from s->lg, said on out; EXIT_USAGE
+ * (said on stderr) when fy has none.  *id: the replayed settle id. */
+static int replay_settlement(settle_src *s, int fy, FILE *out, const char **id)
 {
-    settle_src s = {0};
     settlement st = {0};
     rule_set rs;
     memset(&rs, 0, sizeof rs);
     ledger_settlement rec;
-    int rc = open_ledger(&s, paths);
-    if (rc == EXIT_INVALID)
-        rc = EXIT_USAGE; /* no ledger: nothing finalized to replay (as replay --month) */
-    if (rc == EXIT_OK) {
-        int status = ledger_settle_current(s.lg, fy, &s.a, &rec);
-        if (status != LEDGER_OK) {
-            fprintf(stderr, "kasan replay: %s\n", ledger_errmsg(s.lg));
-            rc = status == LEDGER_NOT_FOUND ? EXIT_USAGE : EXIT_INTERNAL;
-        }
+    int rc = EXIT_OK, status = ledger_settle_current(s->lg, fy, &s->a, &rec);
+    if (status != LEDGER_OK) {
+        fprintf(stderr, "kasan replay: %s\n", ledger_errmsg(s->lg));
+        return status == LEDGER_NOT_FOUND ? EXIT_USAGE : EXIT_INTERNAL;
     }
-    if (rc == EXIT_OK)
-        rc = replay_load(&s, &rec, &rs);
+    *id = rec.settle_id;
+    rc = replay_load(s, &rec, &rs);
     if (rc == EXIT_OK) {
         diag_list d = DIAG_LIST_INIT;
-        if (settle_compute(&rs, fy, s.run_ptr, s.n_months, &s.ac, &st, &d) != 0)
+        if (settle_compute(&rs, fy, s->run_ptr, s->n_months, &s->ac, &st, &d) != 0)
             rc = EXIT_DIFFERENT;
         diag_print(&d, stderr);
         diag_release(&d);
     }
     if (rc == EXIT_OK && rec.supersedes_seq) /* a correction: over what it superseded */
-        rc = apply_prior(s.lg, fy, rec.supersedes_seq, &st);
+        rc = apply_prior(s->lg, fy, rec.supersedes_seq, &st);
     if (rc == EXIT_OK) {
-        printf("replay settlement FY%d: %s finalized %s by %s (event %lld), %zu months, "
-               "from %zu archived files\n", fy, rec.settle_id, rec.created, rec.actor,
-               (long long)rec.event_seq, rec.n_months, rec.n_files);
-        rc = compare_rows(&st, &rec) ? EXIT_DIFFERENT : EXIT_OK;
+        fprintf(out, "replay settlement FY%d: %s finalized %s by %s (event %lld), %zu months, "
+                "from %zu archived files\n", fy, rec.settle_id, rec.created, rec.actor,
+                (long long)rec.event_seq, rec.n_months, rec.n_files);
+        rc = compare_rows(&st, &rec, out) ? EXIT_DIFFERENT : EXIT_OK;
         if (rc == EXIT_OK && (st.additional_total != rec.additional_yen ||
                               st.repayment_total != rec.repayment_yen ||
                               st.fy_additional != rec.fy_additional_yen)) {
-            printf("  DIFFERENT totals\n");
+            fprintf(out, "  DIFFERENT totals\n");
             rc = EXIT_DIFFERENT;
         }
-        printf("replay settlement FY%d: %s\n", fy,
-               rc == EXIT_OK ? "identical to what was recorded" : "DIFFERS from what was recorded");
+        fprintf(out, "replay settlement FY%d: %s\n", fy,
+                rc == EXIT_OK ? "identical to what was recorded" : "DIFFERS from what was recorded");
     }
     settle_free(&st);
     rules_free(&rs);
+    return rc;
+}
+
+int cli_replay_settlement(const cli_paths *paths, int fy)
+{
+    settle_src s = {0};
+    const char *id = NULL;
+    int rc = open_ledger(&s, paths);
+    if (rc == EXIT_INVALID)
+        rc = EXIT_USAGE; /* no ledger: nothing finalized to replay (as replay --month) */
+    if (rc == EXIT_OK)
+        rc = replay_settlement(&s, fy, stdout, &id);
+    src_free(&s);
+    return rc;
+}
+
+int cli_replay_settlement_in(ledger *lg, int fy, FILE *out, arena *a, const char **settle_id)
+{
+    settle_src s = {.lg = lg};
+    const char *id = NULL;
+    ledger_settlement rec;
+    int status = ledger_settle_current(lg, fy, &s.a, &rec);
+    int rc = status == LEDGER_NOT_FOUND ? -1
+             : status != LEDGER_OK      ? EXIT_INTERNAL
+                                        : replay_settlement(&s, fy, out, &id);
+    *settle_id = id ? arena_strdup(a, id) : NULL;
+    s.lg = NULL; /* borrowed */
     src_free(&s);
     return rc;
 }

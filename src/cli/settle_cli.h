@@ -6,6 +6,10 @@
 #include "common.h"
 
 int cli_replay_settlement(const cli_paths *paths, int fy);
+/* The same within `kasan audit report`: lg borrowed, the replay said on out,
+ * *settle_id (in a) the settlement replayed; -1 when fy has no finalized
+ * settlement, else EXIT_OK, EXIT_DIFFERENT or another exit code. */
+int cli_replay_settlement_in(ledger *lg, int fy, FILE *out, arena *a, const char **settle_id);
 int cli_explain_settlement(const cli_paths *paths, int fy, const char *nursery_id);
 
 #endif

@@ -1,9 +1,9 @@
 /* audit_xlsx: the auditor's year (監査報告, kasan audit report) — one row per
  * event of the fiscal year (事象一覧) read from its payload whatever its kind,
  * every payload leaf (事象の内容), the ledger's verification (検証), the
- * anchors of each finalization (アンカー) and each finalized month's replay
- * (再計算).  For auditors who do not use a shell: filters, frozen headers,
- * A4 landscape.  Not here: collecting any of it (src/cli/audit.c). */
+ * anchors of each finalization (アンカー) and the replay of each finalized
+ * month and of the year's finalized settlement (再計算).  For auditors who do
+ * not use a shell: filters, frozen headers, A4 landscape.  Not here: collecting any of it (src/cli/audit.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,7 +365,7 @@ static void sheet_replays(xw *x, const audit_book *b)
         return;
     static const char *const h[] = {"対象月", "実行ID run", "再計算の結果 replay", "内容"};
     static const double w[] = {10, 32, 22, 90};
-    title_rows(x, ws, b, "確定した各月の再計算（kasan replay）");
+    title_rows(x, ws, b, "確定した各月と精算の再計算（kasan replay）");
     headers(x, ws, EV_HEADER, h, 4, w);
     static const char *const res[] = {"一致 identical", "相違 differs",
                                       "再計算できない failed"};

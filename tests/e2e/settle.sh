@@ -205,6 +205,22 @@ rm -rf "$R2" "$D2"
 kasan replay --settlement 2025 --out "$O"
 expect_rc 0 "replay with rules and data deleted"
 expect_msg_contains "2 settlement rows identical, 0 differences" "replay"
+# the audit report replays the settlement too, as the 再計算 sheet's last row
+# (after the twelve months: rows 5..16, the settlement row 17)
+kasan audit report --fy 2025 --out "$O"
+expect_rc 0 "audit report with the settlement, rules and data deleted"
+expect_msg_contains "12 finalized months and the settlement replayed (13 identical)" "audit report counts the settlement"
+SID=$(sqlite3 "$O/ledger.sqlite" "SELECT json_extract(payload, '$.settle_id') FROM events WHERE action = 'settle'")
+$PY - "$O/audit-2025.xlsx" "$SID" <<'PYEOF' && pass "再計算 has the settlement's replay" || fail "再計算 settlement row" "see above"
+import sys, openpyxl
+rows = [[c.value for c in r] for r in openpyxl.load_workbook(sys.argv[1])["再計算"].iter_rows(min_row=5) if r[0].value]
+assert len(rows) == 13, len(rows)
+assert [r[0] for r in rows[:12]] == ["2025-%02d" % m for m in range(4, 13)] + ["2026-01", "2026-02", "2026-03"], [r[0] for r in rows]
+last = rows[-1]
+assert last[0] == "精算 FY2025" and last[1] == sys.argv[2] and sys.argv[2], last
+assert last[2] == "一致 identical", last
+assert "2 settlement rows identical, 0 differences" in last[3], last[3]
+PYEOF
 
 section "supersede"
 kasan settle --fy 2025 --data "$DATA" --rules "$RULES" --out "$O" --finalize --supersede \
