@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "settle_cli.h"
 #include "kasan/fsutil.h"
 #include "kasan/ledger.h"
 #include "kasan/report.h"
@@ -325,16 +326,18 @@ void restore_clean_leftovers(const cli_paths *paths, const char *mon, const char
 
 int cmd_restore(int argc, char **argv)
 {
+    enum { OPT_SETTLEMENT = OPT_FIRST_OWN };
     static const struct option opts[] = {CLI_COMMON_OPTIONS,
                                          {"month", required_argument, 0, OPT_MONTH},
+                                         {"settlement", required_argument, 0, OPT_SETTLEMENT},
                                          {0, 0, 0, 0}};
     cli_paths paths = CLI_PATHS_DEFAULT;
-    const char *month = NULL;
+    const char *month = NULL, *settlement = NULL;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (opt == OPT_HELP) {
-            printf("usage: kasan restore --month YYYY-MM [--out DIR] [--rules DIR]\n"
+            printf("usage: kasan restore --month YYYY-MM | --settlement FY [--out DIR] [--rules DIR]\n"
                    "Makes DIR/YYYY-MM hold the month's finalized run as the ledger records it\n"
                    "(after a crash between finalizing and writing the outputs, or outputs\n"
                    "that were lost): from the staged copy the finalizing process left, or\n"
@@ -342,19 +345,30 @@ int cmd_restore(int argc, char **argv)
                    "Every run and replay of the month does the same check first.  --rules\n"
                    "only names the rule files in the 検証 sheet as the finalizing run did;\n"
                    "the rules themselves come from the ledger.\n"
+                   "--settlement FY republishes DIR/settlement-FY (settlement.csv and .xlsx,\n"
+                   "notices) from the ledger's finalized settlement when it is missing or\n"
+                   "not that settlement's outputs.\n"
                    "exit: 0 ok, 1 usage or no finalized run, 4 archived files that no longer\n"
                    "compute, 5 I/O error\n");
             return EXIT_OK;
         }
         if (opt == OPT_MONTH)
             month = optarg;
+        else if (opt == OPT_SETTLEMENT)
+            settlement = optarg;
         else if (!cli_common_opt(opt, &paths))
             return EXIT_USAGE;
     }
     claim_month m;
-    if (!month || optind < argc) {
-        fprintf(stderr, "kasan restore: --month YYYY-MM is required (and nothing else)\n");
+    if (!month == !settlement || optind < argc) {
+        fprintf(stderr, "kasan restore: --month YYYY-MM or --settlement FY is required (one, "
+                        "and nothing else)\n");
         return EXIT_USAGE;
+    }
+    if (settlement) {
+        int fy;
+        return cli_parse_fy("restore", settlement, &fy) ? cli_restore_settlement(&paths, fy)
+                                                        : EXIT_USAGE;
     }
     if (!cli_parse_month(month, &m))
         return EXIT_USAGE;

@@ -664,6 +664,23 @@ static int replay_load(settle_src *s, const ledger_settlement *rec, rule_set *rs
     return rc;
 }
 
+/* The settlement rec recomputed from the ledger alone into *st (rules into
+ * *rs, both to free by the caller). */
+static int recompute(settle_src *s, const ledger_settlement *rec, rule_set *rs, settlement *st)
+{
+    int rc = replay_load(s, rec, rs);
+    if (rc == EXIT_OK) {
+        diag_list d = DIAG_LIST_INIT;
+        if (settle_compute(rs, rec->fiscal_year, s->run_ptr, s->n_months, &s->ac, st, &d) != 0)
+            rc = EXIT_DIFFERENT;
+        diag_print(&d, stderr);
+        diag_release(&d);
+    }
+    if (rc == EXIT_OK && rec->supersedes_seq) /* a correction: over what it superseded */
+        rc = apply_prior(s->lg, rec->fiscal_year, rec->supersedes_seq, st);
+    return rc;
+}
+
 /* The replay of fy's current settlement from s->lg, said on out; EXIT_USAGE
  * (said on stderr) when fy has none.  *id: the replayed settle id. */
 static int replay_settlement(settle_src *s, int fy, FILE *out, const char **id)
@@ -678,16 +695,7 @@ static int replay_settlement(settle_src *s, int fy, FILE *out, const char **id)
         return status == LEDGER_NOT_FOUND ? EXIT_USAGE : EXIT_INTERNAL;
     }
     *id = rec.settle_id;
-    rc = replay_load(s, &rec, &rs);
-    if (rc == EXIT_OK) {
-        diag_list d = DIAG_LIST_INIT;
-        if (settle_compute(&rs, fy, s->run_ptr, s->n_months, &s->ac, &st, &d) != 0)
-            rc = EXIT_DIFFERENT;
-        diag_print(&d, stderr);
-        diag_release(&d);
-    }
-    if (rc == EXIT_OK && rec.supersedes_seq) /* a correction: over what it superseded */
-        rc = apply_prior(s->lg, fy, rec.supersedes_seq, &st);
+    rc = recompute(s, &rec, &rs, &st);
     if (rc == EXIT_OK) {
         fprintf(out, "replay settlement FY%d: %s finalized %s by %s (event %lld), %zu months, "
                 "from %zu archived files\n", fy, rec.settle_id, rec.created, rec.actor,
@@ -731,6 +739,108 @@ int cli_replay_settlement_in(ledger *lg, int fy, FILE *out, arena *a, const char
                                         : replay_settlement(&s, fy, out, &id);
     *settle_id = id ? arena_strdup(a, id) : NULL;
     s.lg = NULL; /* borrowed */
+    src_free(&s);
+    return rc;
+}
+
+/* ---- kasan restore --settlement ----------------------------------------- */
+
+/* True when dir already holds what the stage holds: the same settlement.csv,
+ * a settlement.xlsx and the notices. */
+static bool holds_same(const char *dir, const char *stage, arena *a)
+{
+    char *mine = NULL, *theirs = NULL;
+    size_t n_mine = 0, n_theirs = 0;
+    if (!fs_exists(arena_printf(a, "%s/settlement.xlsx", dir)) ||
+        !fs_is_dir(arena_printf(a, "%s/notices", dir)))
+        return false;
+    if (fs_read_file(arena_printf(a, "%s/settlement.csv", stage), &mine, &n_mine) != 0)
+        return false;
+    bool same = fs_read_file(arena_printf(a, "%s/settlement.csv", dir), &theirs, &n_theirs) == 0;
+    same = same && n_mine == n_theirs && !memcmp(mine, theirs, n_mine);
+    free(theirs);
+    free(mine);
+    return same;
+}
+
+/* The meta of the recorded settlement, as its finalization wrote it (通知日:
+ * the finalization's date; an --issue-date given then is not recorded). */
+static void recorded_meta(const ledger_settlement *rec, const rule_set *rs, arena *a,
+                          settle_meta *meta)
+{
+    const char **runs = arena_calloc(a, SETTLE_MONTHS, sizeof *runs);
+    for (size_t i = 0; i < rec->n_months; i++) {
+        claim_month m;
+        if (month_parse(rec->months[i].month, &m))
+            runs[month_fiscal_index(m)] = rec->months[i].run_id;
+    }
+    *meta = (settle_meta){.settle_id = rec->settle_id, .created = rec->created,
+                          .finalized = true, .engine_version = rec->engine_version,
+                          .rules = rs, .month_runs = runs,
+                          .supersede_reason = rec->supersede_reason};
+    for (size_t i = 0; i < rec->n_files; i++)
+        if (!strcmp(rec->files[i].role, "actuals")) {
+            meta->actuals_name = rec->files[i].name;
+            meta->actuals_sha256 = rec->files[i].sha256;
+        }
+    if (!rec->created || strlen(rec->created) < 10 ||
+        !date_parse_iso(rec->created, 10, &meta->issue_date))
+        meta->issue_date = 0;
+}
+
+static int republish(settle_src *s, const cli_paths *paths, const ledger_settlement *rec)
+{
+    settlement st = {0};
+    rule_set rs;
+    memset(&rs, 0, sizeof rs);
+    int fy = rec->fiscal_year, rc = recompute(s, rec, &rs, &st);
+    if (rc == EXIT_OK && compare_rows(&st, rec, stdout)) {
+        fprintf(stderr, "kasan restore: the settlement of FY%d no longer computes as recorded; "
+                        "nothing written (see kasan replay --settlement %d)\n", fy, fy);
+        rc = EXIT_DIFFERENT;
+    }
+    settle_meta meta;
+    recorded_meta(rec, &rs, &s->a, &meta);
+    char *dir = arena_printf(&s->a, "%s/settlement-%d", paths->out, fy);
+    char *stage = arena_printf(&s->a, "%s/.settlement-%d.stage-%ld", paths->out, fy,
+                               (long)getpid());
+    if (rc == EXIT_OK && write_outputs(&st, &meta, stage) != 0)
+        rc = EXIT_INTERNAL;
+    if (rc == EXIT_OK && holds_same(dir, stage, &s->a)) {
+        printf("%s holds the finalized settlement %s; nothing to restore\n", dir, rec->settle_id);
+    } else if (rc == EXIT_OK && restore_publish(stage, dir, NULL) != 0) {
+        fprintf(stderr, "kasan restore: cannot move the outputs into %s: %s\n", dir,
+                strerror(errno));
+        rc = EXIT_INTERNAL;
+    } else if (rc == EXIT_OK) {
+        printf("restored %s/ from the ledger: settlement %s (event %lld)\n", dir,
+               rec->settle_id, (long long)rec->event_seq);
+    }
+    if (fs_exists(stage))
+        fs_remove_tree(stage);
+    settle_free(&st);
+    rules_free(&rs);
+    return rc;
+}
+
+int cli_restore_settlement(const cli_paths *paths, int fy)
+{
+    settle_src s = {0};
+    ledger_settlement rec;
+    int rc = open_ledger(&s, paths);
+    if (rc == EXIT_INVALID)
+        rc = EXIT_USAGE;
+    if (rc == EXIT_OK) {
+        int status = ledger_settle_current(s.lg, fy, &s.a, &rec);
+        if (status != LEDGER_OK) {
+            fprintf(stderr, "kasan restore: FY%d: %s\n", fy,
+                    status == LEDGER_NOT_FOUND ? "no finalized settlement in the ledger"
+                                               : ledger_errmsg(s.lg));
+            rc = status == LEDGER_NOT_FOUND ? EXIT_USAGE : EXIT_INTERNAL;
+        }
+    }
+    if (rc == EXIT_OK)
+        rc = republish(&s, paths, &rec);
     src_free(&s);
     return rc;
 }

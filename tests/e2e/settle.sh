@@ -222,6 +222,27 @@ assert last[2] == "一致 identical", last
 assert "2 settlement rows identical, 0 differences" in last[3], last[3]
 PYEOF
 
+section "restore --settlement from the ledger alone"
+# rules and data still deleted: OUT/settlement-2025 lost, then republished
+# byte-identical (settlement.csv) with its workbook and the notices
+cp "$O/settlement-2025/settlement.csv" "$WORK/settlement-first.csv"
+NOTICES=$(cd "$O/settlement-2025/notices" && ls | tr '\n' ' ')
+kasan restore --settlement 2025 --out "$O"
+expect_rc 0 "restore with the outputs in place"
+expect_msg_contains "nothing to restore" "outputs in place are kept"
+rm -rf "$O/settlement-2025"
+kasan restore --settlement 2025 --out "$O"
+expect_rc 0 "restore a deleted settlement"
+expect_msg_contains "restored $O/settlement-2025/ from the ledger: settlement settle-2025-" "restore says what"
+expect_same_file "$WORK/settlement-first.csv" "$O/settlement-2025/settlement.csv" "settlement.csv byte-identical"
+[ -f "$O/settlement-2025/settlement.xlsx" ] && pass "settlement.xlsx restored" || fail "settlement.xlsx restored" "missing"
+expect_eq "$(cd "$O/settlement-2025/notices" && ls | tr '\n' ' ')" "$NOTICES" "the same notices restored"
+kasan restore --settlement 2024 --out "$O"
+expect_rc 1 "restore of a year never settled"
+expect_msg_contains "FY2024: no finalized settlement in the ledger" "says so"
+kasan restore --settlement 2025 --month 2025-04 --out "$O"
+expect_rc 1 "--settlement with --month"
+
 section "supersede"
 kasan settle --fy 2025 --data "$DATA" --rules "$RULES" --out "$O" --finalize --supersede \
     --reason "実績報告の訂正"
@@ -229,6 +250,14 @@ expect_rc 0 "supersede"
 expect_eq "$(sqlite3 "$O/ledger.sqlite" "SELECT json_extract(payload, '$.supersede_reason') FROM events WHERE action = 'settle_supersede'")" "実績報告の訂正" "reason recorded"
 kasan replay --settlement 2025 --out "$O"
 expect_rc 0 "replay of the superseding settlement"
+# OUT/settlement-2025 holding the superseded settlement's outputs: restore
+# puts the current (superseding) one's back
+cp -r "$O/settlement-2025" "$WORK/settlement-superseding"
+rm -rf "$O/settlement-2025/settlement.csv" && cp "$WORK/settlement-first.csv" "$O/settlement-2025/settlement.csv"
+kasan restore --settlement 2025 --out "$O"
+expect_rc 0 "restore over the superseded settlement's outputs"
+expect_msg_contains "restored" "republished"
+expect_same_file "$WORK/settlement-superseding/settlement.csv" "$O/settlement-2025/settlement.csv" "the superseding settlement.csv back"
 
 section "a doctored settlement event"
 T=$WORK/tampered
