@@ -19,6 +19,8 @@ typedef struct budget_month {
     bool draft;              /* this run, not (yet) in the ledger */
     int64_t program_amount[BUDGET_MAX_PROGRAMS]; /* by the caller's program order */
     int64_t total;
+    const char *override_reason; /* finalized over the line (or with none) on this
+                                  * reason (補正予算・流用); NULL if not; borrowed */
 } budget_month;
 
 /* One fiscal year as known at a run: months finalized in the ledger, plus

@@ -182,6 +182,7 @@ typedef struct ledger_month_sum {
     ledger_program_total *programs;
     size_t n_programs;
     int64_t total_yen;
+    const char *over_budget_reason; /* finalized over the line on it; NULL if not */
 } ledger_month_sum;
 
 typedef struct ledger_counts {

@@ -113,7 +113,7 @@ static bool find_staged(const char *path, long pid, bool alive, void *ctx)
  * fiscal year by its run current before this one's event, and the
  * settlement current then. */
 static bool budget_as_finalized(const month_run *run, ledger *lg, const ledger_run *r,
-                                budget_view *bv)
+                                budget_view *bv, arena *keep)
 {
     budget_view_init(bv, month_fiscal_year(run->month), run->budget ? run->budget->line_id : NULL,
                      run->budget ? run->budget->amount : 0);
@@ -138,12 +138,15 @@ static bool budget_as_finalized(const month_run *run, ledger *lg, const ledger_r
                 if (!strcmp(then->programs[j].program, run->programs[p]->id))
                     amount[p] = then->programs[j].amount_yen;
         budget_view_place(bv, m, false, then->total_yen, amount, run->n_programs);
+        if (then->over_budget_reason)
+            bv->months[i].override_reason = arena_strdup(keep, then->over_budget_reason);
     }
     arena_release(&a);
     /* and the settlement's 追加交付, if one was finalized before it */
     if (ledger_fy_settled_additional(lg, bv->fiscal_year, r->event_seq, &bv->settled_additional))
         return false;
     budget_view_place(bv, run->month, false, run->total, run->program_total, run->n_programs);
+    bv->months[month_fiscal_index(run->month)].override_reason = r->over_budget_reason;
     return budget_view_finish(bv, run->month);
 }
 
@@ -196,7 +199,7 @@ static int rebuild(ledger *lg, const ledger_run *r, claim_month m, const char *s
         diag_release(&d);
     }
     budget_view bv;
-    if (rc == EXIT_OK && !budget_as_finalized(&run, lg, r, &bv)) {
+    if (rc == EXIT_OK && !budget_as_finalized(&run, lg, r, &bv, &a)) {
         fprintf(stderr, "%s: run %s: the budget view does not fit in 64-bit yen\n", who,
                 r->run_id);
         rc = EXIT_DIFFERENT;

@@ -121,13 +121,12 @@ static int parse_opts(int argc, char **argv, run_opts *o)
 }
 
 /* Places the ledger's finalized months of the FY (amounts by the run's
- * program order) into the budget view. */
-static void place_ledger_months(const month_run *run, ledger *lg, budget_view *bv)
+ * program order, override reasons in a) into the budget view. */
+static void place_ledger_months(const month_run *run, ledger *lg, budget_view *bv, arena *a)
 {
-    arena a = ARENA_INIT;
     ledger_month_sum *ms = NULL;
     size_t n = 0;
-    if (lg && ledger_fy_months(lg, bv->fiscal_year, &a, &ms, &n) == LEDGER_OK) {
+    if (lg && ledger_fy_months(lg, bv->fiscal_year, a, &ms, &n) == LEDGER_OK) {
         for (size_t k = 0; k < n; k++) {
             claim_month cm;
             if (!month_parse(ms[k].month, &cm))
@@ -138,21 +137,36 @@ static void place_ledger_months(const month_run *run, ledger *lg, budget_view *b
                     if (!strcmp(ms[k].programs[j].program, run->programs[p]->id))
                         amount[p] = ms[k].programs[j].amount_yen;
             budget_view_place(bv, cm, false, ms[k].total_yen, amount, run->n_programs);
+            if (month_fiscal_year(cm) == bv->fiscal_year)
+                bv->months[month_fiscal_index(cm)].override_reason = ms[k].over_budget_reason;
         }
     }
-    arena_release(&a);
 }
 
-/* Fills the budget view from the ledger's finalized months and this run. */
-static bool fill_budget(const month_run *run, ledger *lg, bool finalizing, budget_view *bv)
+/* Fills the budget view from the ledger's finalized months and this run;
+ * this month shows `reason` when finalizing it (not a correction) is paid
+ * on it as the ledger will decide (budget_decide). */
+static bool fill_budget(const month_run *run, ledger *lg, const run_opts *o, budget_view *bv,
+                        arena *a)
 {
     budget_view_init(bv, month_fiscal_year(run->month), run->budget ? run->budget->line_id : NULL,
                      run->budget ? run->budget->amount : 0);
-    place_ledger_months(run, lg, bv);
+    place_ledger_months(run, lg, bv, a);
     if (lg && ledger_fy_settled_additional(lg, bv->fiscal_year, 0, &bv->settled_additional))
         bv->settled_additional = 0; /* unreadable: the finalization reads it again */
-    budget_view_place(bv, run->month, !finalizing, run->total, run->program_total, run->n_programs);
-    return budget_view_finish(bv, run->month);
+    budget_view_place(bv, run->month, !o->finalize, run->total, run->program_total,
+                      run->n_programs);
+    budget_month *self = &bv->months[month_fiscal_index(run->month)];
+    self->override_reason = NULL;
+    if (!budget_view_finish(bv, run->month))
+        return false;
+    budget_decision d;
+    if (o->finalize && !o->supersede && o->over_budget_reason &&
+        budget_decide(bv->line_id != NULL, bv->line_amount, bv->paid_before, bv->this_month, true,
+                      &d) &&
+        budget_overridden(d.verdict))
+        self->override_reason = o->over_budget_reason;
+    return true;
 }
 
 int run_write_outputs(bool workbooks, const month_run *run, const budget_view *bv,
@@ -467,7 +481,7 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     if (!o->issue_date || !date_parse_iso(o->issue_date, strlen(o->issue_date), &meta.issue_date))
         date_parse_iso(created, 10, &meta.issue_date);
     budget_view bv;
-    if (!fill_budget(&run, lg, o->finalize, &bv) && rc == EXIT_OK) {
+    if (!fill_budget(&run, lg, o, &bv, &a) && rc == EXIT_OK) {
         fprintf(stderr, "kasan run: %s: the fiscal year's paid total or forecast does not fit "
                         "in 64-bit yen; check the claims' amounts\n", mon);
         rc = EXIT_INVALID;

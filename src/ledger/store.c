@@ -882,7 +882,7 @@ static int load_fy(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t 
 {
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg,
-                            "SELECT month, run_id, total_yen, count(*) OVER () FROM runs"
+                            "SELECT month, run_id, total_yen, count(*) OVER (), over_budget_reason FROM runs"
                             " WHERE fiscal_year = ? AND superseded_by IS NULL ORDER BY month",
                             &st);
     if (rc)
@@ -896,6 +896,7 @@ static int load_fy(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t 
         m->month = ledger_col_dup(a, st, 0);
         m->run_id = ledger_col_dup(a, st, 1);
         m->total_yen = sqlite3_column_int64(st, 2);
+        m->over_budget_reason = ledger_col_dup(a, st, 4);
     }
     if (step != SQLITE_DONE)
         rc = ledger_sqlite_fail(lg, "ledger: reading the fiscal year");

@@ -473,9 +473,10 @@ static void sheet_rejections(xw *x, const month_run *run, const run_meta *meta)
 /* ---- 予算 -------------------------------------------------------------- */
 
 /* Columns of the 予算 sheet's monthly table: month, state, one per program,
- * then total, cumulative, the line and what remains of it. */
+ * then total, cumulative, the line, what remains of it and the reason a
+ * month was paid over the line (予算超過の理由: 補正予算・流用). */
 typedef struct budget_cols {
-    lxw_col_t np, total, cum, line, rem;
+    lxw_col_t np, total, cum, line, rem, why;
 } budget_cols;
 
 enum { BUDGET_HEADER_ROW = 9 }; /* header row of the monthly table */
@@ -545,6 +546,7 @@ static void budget_table_header(xw *x, lxw_worksheet *ws, const month_run *run,
     xw_text(x, ws, h, c->cum, "累計支払額", f->header);
     xw_text(x, ws, h, c->line, "予算額", f->header);
     xw_text(x, ws, h, c->rem, "残額", f->header);
+    xw_text(x, ws, h, c->why, "予算超過の理由", f->header);
 }
 
 /* Month i (April 0) of the table: finalized, this run's draft, or not yet. */
@@ -579,6 +581,10 @@ static void budget_table_row(xw *x, lxw_worksheet *ws, const budget_view *bv,
         xw_whole(x, ws, r, c->rem, br.remaining, f->yen);
     else
         xw_blank(x, ws, r, c->rem, f->text);
+    if (bm->present && bm->override_reason)
+        xw_text(x, ws, r, c->why, bm->override_reason, f->wrap);
+    else
+        xw_blank(x, ws, r, c->why, f->text);
 }
 
 /* The cumulative paid against the line, month by month, below the table. */
@@ -622,9 +628,10 @@ static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, con
     if (!ws)
         return;
     const lxw_col_t np = (lxw_col_t)run->n_programs;
-    budget_cols c = {np, 2 + np, 3 + np, 4 + np, 5 + np};
+    budget_cols c = {np, 2 + np, 3 + np, 4 + np, 5 + np, 6 + np};
     worksheet_set_column(ws, 0, 0, 24, NULL);
     worksheet_set_column(ws, 1, c.rem, 14, NULL);
+    worksheet_set_column(ws, c.why, c.why, 36, NULL);
     sheet_print_setup(x, ws, PAPER_A4, true, !meta->finalized, BUDGET_HEADER_ROW);
 
     char fy[32], title[128];

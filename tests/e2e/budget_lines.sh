@@ -70,6 +70,32 @@ expect_eq "$(sqlite3 "$O/ledger.sqlite" "SELECT json_extract(payload, '$.over_bu
 kasan audit verify --out "$O"
 expect_rc 0 "audit verify"
 
+section "the 予算 sheet shows the override's reason"
+# reason_cells XLSX — the 予算 table's 予算超過の理由 of April and May
+reason_cells() {
+    /usr/bin/python3 - "$1" <<'PYEOF'
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["予算"]
+rows = list(ws.iter_rows(values_only=True))
+h = next(i for i, r in enumerate(rows) if "予算超過の理由" in r)
+col = rows[h].index("予算超過の理由")
+print("%s|%s" % (rows[h + 1][col], rows[h + 2][col]))
+PYEOF
+}
+cp -r "$D/claims/2026-03" "$D/claims/2026-05"
+O=$(new_out out-noline-wb)
+kasan run --month 2026-04 --data "$D" --rules "$RULES" --out "$O" --quiet --finalize \
+    --over-budget-reason "予備費充用（決裁 R8-12）"
+expect_rc 0 "finalize April on a reason, with workbooks"
+expect_eq "$(reason_cells "$O/2026-04/payments.xlsx")" "予備費充用（決裁 R8-12）|None" "the finalizing run's own sheet"
+kasan run --month 2026-05 --data "$D" --rules "$RULES" --out "$O" --quiet
+expect_rc 0 "a draft of May"
+expect_eq "$(reason_cells "$O/2026-05/payments.xlsx")" "予備費充用（決裁 R8-12）|None" "May's draft shows April's reason (a draft has none)"
+rm -rf "$O/2026-04"
+kasan restore --month 2026-04 --out "$O" --rules "$RULES"
+expect_rc 0 "restore April"
+expect_eq "$(reason_cells "$O/2026-04/payments.xlsx")" "予備費充用（決裁 R8-12）|None" "the restored sheet"
+
 section "no budget line: the settlement's 追加交付"
 # settle-data pays 9,312,000 in FY2025 and settles 追加交付 1,000, 返還 180,000
 # (tests/e2e/settle.sh); without budget/fy2025.yaml each month needs a reason,
