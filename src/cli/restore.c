@@ -340,7 +340,8 @@ int cmd_restore(int argc, char **argv)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (opt == OPT_HELP) {
-            printf("usage: kasan restore --month YYYY-MM | --settlement FY [--out DIR] [--rules DIR]\n"
+            printf("usage: kasan restore --month YYYY-MM | --settlement FY [--out DIR]\n"
+                   "                     [--rules DIR]\n"
                    "Makes DIR/YYYY-MM hold the month's finalized run as the ledger records it\n"
                    "(after a crash between finalizing and writing the outputs, or outputs\n"
                    "that were lost): from the staged copy the finalizing process left, or\n"

@@ -708,7 +708,8 @@ static int replay_settlement(settle_src *s, int fy, FILE *out, const char **id)
             rc = EXIT_DIFFERENT;
         }
         fprintf(out, "replay settlement FY%d: %s\n", fy,
-                rc == EXIT_OK ? "identical to what was recorded" : "DIFFERS from what was recorded");
+                rc == EXIT_OK ? "identical to what was recorded"
+                              : "DIFFERS from what was recorded");
     }
     settle_free(&st);
     rules_free(&rs);

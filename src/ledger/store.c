@@ -882,7 +882,8 @@ static int load_fy(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t 
 {
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg,
-                            "SELECT month, run_id, total_yen, count(*) OVER (), over_budget_reason FROM runs"
+                            "SELECT month, run_id, total_yen, count(*) OVER (),"
+                            " over_budget_reason FROM runs"
                             " WHERE fiscal_year = ? AND superseded_by IS NULL ORDER BY month",
                             &st);
     if (rc)

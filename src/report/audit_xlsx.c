@@ -3,7 +3,8 @@
  * every payload leaf (事象の内容), the ledger's verification (検証), the
  * anchors of each finalization (アンカー) and the replay of each finalized
  * month and of the year's finalized settlement (再計算).  For auditors who do
- * not use a shell: filters, frozen headers, A4 landscape.  Not here: collecting any of it (src/cli/audit.c). */
+ * not use a shell: filters, frozen headers, A4 landscape.  Not here:
+ * collecting any of it (src/cli/audit.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
