@@ -1,9 +1,9 @@
 /* corrections: a correction (修正, SPEC 6.1) in the month's workbooks — the
- * 修正差額 sheet of payments.xlsx, and the statements of nurseries no longer
- * paid (so they learn of the 返還).  The 修正 block of a statement is drawn in
- * statement_xlsx.c from corr_nursery_rows; corrections.csv is written with
- * the other CSVs (payments_csv.c).  Not here: the figures
- * (src/engine/correct.c) and their record (the ledger). */
+ * 修正差額 sheet of payments.xlsx and a nursery's own correction rows
+ * (corr_nursery_rows).  Not here: the 修正 block of a statement and the
+ * statements of nurseries no longer paid (statement_xlsx.c), corrections.csv
+ * (payments_csv.c), the figures (src/engine/correct.c) and their record (the
+ * ledger). */
 #include "corrections.h"
 
 #include <stdio.h>
@@ -110,31 +110,4 @@ void corr_sheet(xw *x, const month_run *run, const run_meta *meta)
         xw_text(x, ws, r, 6, k == 0 ? diff_word(t[2]) : k == 1 ? "追給" : "返還",
                 f->total_label);
     }
-}
-
-int report_correction_statements(const month_run *run, const run_meta *meta, const char *dir,
-                                 char *err, size_t errsz)
-{
-    const run_correction *c = meta->correction;
-    for (size_t i = 0; c && i < c->n; i++) {
-        const char *id = c->rows[i].nursery_id;
-        if (i > 0 && !strcmp(c->rows[i - 1].nursery_id, id))
-            continue;
-        bool computed = false;
-        for (size_t k = 0; k < run->n_nurseries && !computed; k++)
-            computed = !strcmp(run->nurseries[k].nursery->id, id);
-        if (computed)
-            continue;
-        /* paid before, nothing now: a statement of zeros with the 返還; a
-         * nursery gone from the registry keeps its id as its name */
-        const nursery *reg = fmt_nursery_find(run, id);
-        nursery gone = {.id = id, .name = id, .operator_name = "", .bank_name = "",
-                        .bank_branch = "", .account_number = "", .account_holder = ""};
-        nursery_month nm = {.nursery = reg ? reg : &gone};
-        char path[4096];
-        snprintf(path, sizeof path, "%s/statements/%s.xlsx", dir, id);
-        if (report_statement_xlsx(run, &nm, meta, path, err, errsz) != 0)
-            return -1;
-    }
-    return 0;
 }

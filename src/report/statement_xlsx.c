@@ -2,7 +2,8 @@
  * addressee, issuing section, the amount, each program's breakdown from its
  * labelled values (with the terms' declared columns of each line, SPEC 8.1),
  * the nursery's own rejected lines, 振込先 and the rule
- * versions applied, on one A4 portrait page width.
+ * versions applied, on one A4 portrait page width; after a correction, also
+ * the statements of nurseries no longer paid (report_correction_statements).
  *
  * Only nm's ranges of the run and the rejections carrying nm's id are read:
  * no other nursery's data can reach the file. */
@@ -498,4 +499,31 @@ int report_statement_xlsx(const month_run *run, const nursery_month *nm, const r
     statement_rules(&s, ++sec);
     statement_close(&s, meta, ml);
     return xw_close(&x, err, errsz);
+}
+
+int report_correction_statements(const month_run *run, const run_meta *meta, const char *dir,
+                                 char *err, size_t errsz)
+{
+    const run_correction *c = meta->correction;
+    for (size_t i = 0; c && i < c->n; i++) {
+        const char *id = c->rows[i].nursery_id;
+        if (i > 0 && !strcmp(c->rows[i - 1].nursery_id, id))
+            continue;
+        bool computed = false;
+        for (size_t k = 0; k < run->n_nurseries && !computed; k++)
+            computed = !strcmp(run->nurseries[k].nursery->id, id);
+        if (computed)
+            continue;
+        /* paid before, nothing now: a statement of zeros with the 返還; a
+         * nursery gone from the registry keeps its id as its name */
+        const nursery *reg = fmt_nursery_find(run, id);
+        nursery gone = {.id = id, .name = id, .operator_name = "", .bank_name = "",
+                        .bank_branch = "", .account_number = "", .account_holder = ""};
+        nursery_month nm = {.nursery = reg ? reg : &gone};
+        char path[4096];
+        snprintf(path, sizeof path, "%s/statements/%s.xlsx", dir, id);
+        if (report_statement_xlsx(run, &nm, meta, path, err, errsz) != 0)
+            return -1;
+    }
+    return 0;
 }
