@@ -185,28 +185,6 @@ static int current_seq(ledger *lg, int fy, int64_t *seq)
     return rc;
 }
 
-int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen)
-{
-    sqlite3_stmt *st;
-    int rc = ledger_prepare(lg,
-                            "SELECT coalesce(json_extract(payload, '$.fy_additional_yen'),"
-                            " json_extract(payload, '$.additional_yen')) FROM events"
-                            " WHERE action IN ('settle', 'settle_supersede')"
-                            " AND json_valid(payload) AND json_extract(payload, '$.fiscal_year') = ?"
-                            " AND seq < ? ORDER BY seq DESC LIMIT 1",
-                            &st);
-    if (rc)
-        return rc;
-    sqlite3_bind_int(st, 1, fy);
-    sqlite3_bind_int64(st, 2, before_seq > 0 ? before_seq : INT64_MAX);
-    int step = sqlite3_step(st);
-    *yen = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
-        rc = ledger_sqlite_fail(lg, "ledger: reading settlements");
-    sqlite3_finalize(st);
-    return rc;
-}
-
 /* 追加交付 counts against the year's line (SPEC 6.2); 返還 is not netted.
  * The verdict is budget_decide_replacing's, as for a month: a corrected
  * settlement that pays no more 追加交付 than the one it replaces is not refused. */

@@ -1,6 +1,7 @@
 /* store: the ledger's SQLite file — schema, opening, recording a finalized
- * month (ledger_finalize) or a refused one (ledger_refuse) and reading runs
- * back.  The event chain and its verification live in chain.c, file
+ * month (ledger_finalize) or a refused one (ledger_refuse), reading runs
+ * back and what a fiscal year has paid against its line (months, and a
+ * settlement's 追加交付 read from its event).  The event chain and its verification live in chain.c, file
  * contents in blob.c, SQLite errors, statements and transactions in db.c;
  * this file never hashes anything itself. */
 #include "ledger_int.h"
@@ -380,6 +381,28 @@ int ledger_fy_runs_paid(ledger *lg, int fy, const char *except_month, int64_t *p
         *paid = sqlite3_column_int64(st, 0);
     else
         rc = ledger_sqlite_fail(lg, "ledger: fiscal-year total");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT coalesce(json_extract(payload, '$.fy_additional_yen'),"
+                            " json_extract(payload, '$.additional_yen')) FROM events"
+                            " WHERE action IN ('settle', 'settle_supersede')"
+                            " AND json_valid(payload) AND json_extract(payload, '$.fiscal_year') = ?"
+                            " AND seq < ? ORDER BY seq DESC LIMIT 1",
+                            &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, fy);
+    sqlite3_bind_int64(st, 2, before_seq > 0 ? before_seq : INT64_MAX);
+    int step = sqlite3_step(st);
+    *yen = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading settlements");
     sqlite3_finalize(st);
     return rc;
 }
