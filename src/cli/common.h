@@ -72,7 +72,8 @@ void cli_refusal_note(const char *who, struct ledger *lg, int64_t seq, const cha
 char *cli_run_id(const month_run *run, const char *created, arena *a);
 char *cli_ledger_path(const cli_paths *paths, arena *a);
 
-/* ---- a month's outputs and their recovery (run.c, replay.c, restore.c) ---- */
+/* ---- a month's outputs and their recovery (outputs.c, publish.c, archive.c,
+ * replay.c, restore.c, transfer_files.c) ---- */
 struct ledger;
 struct ledger_run;
 struct budget_view;
@@ -118,7 +119,7 @@ int restore_month(const cli_paths *paths, struct ledger *lg, claim_month m, cons
                   bool force);
 /* Hard-links (or copies) every transfer-*.txt of from_dir into to_dir, so
  * a republished OUT/M or OUT/settlement-FY keeps the transfer files already
- * written (src/cli/transfer.c).  0, or -1 with errno. */
+ * written (src/cli/transfer_files.c).  0, or -1 with errno. */
 int transfer_keep_files(const char *from_dir, const char *to_dir);
 /* Writes into dir the month's transfer files from the bytes the ledger kept
  * (kasan restore rebuilding OUT/M).  EXIT_OK, or an exit code after a message. */

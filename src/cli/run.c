@@ -169,53 +169,6 @@ static bool fill_budget(const month_run *run, ledger *lg, const run_opts *o, bud
     return true;
 }
 
-int run_write_outputs(bool workbooks, const month_run *run, const budget_view *bv,
-                      const run_meta *meta, const char *dir)
-{
-    char err[512] = "", path[4096];
-    snprintf(path, sizeof path, "%s", dir);
-    int rc = fs_mkdirs(path);
-    if (rc == 0) {
-        snprintf(path, sizeof path, "%s/payments.csv", dir);
-        rc = report_payments_csv(run, path, err, sizeof err);
-    }
-    if (rc == 0) {
-        snprintf(path, sizeof path, "%s/rejections.csv", dir);
-        rc = report_rejections_csv(run, path, err, sizeof err);
-    }
-    if (rc == 0 && workbooks) {
-        snprintf(path, sizeof path, "%s/payments.xlsx", dir);
-        rc = report_payments_xlsx(run, bv, meta, path, err, sizeof err);
-        if (rc == 0) {
-            snprintf(path, sizeof path, "%s/statements", dir);
-            rc = fs_mkdirs(path);
-        }
-        if (rc == 0) /* by jobs_configure_statements' number of processes */
-            rc = jobs_write_statements(run, meta, dir, err, sizeof err);
-        if (rc == 0)
-            rc = report_correction_statements(run, meta, dir, err, sizeof err);
-    }
-    if (rc == 0 && meta->correction) {
-        snprintf(path, sizeof path, "%s/corrections.csv", dir);
-        rc = report_corrections_csv(run, meta->correction, path, err, sizeof err);
-    }
-    /* last: the run id says the directory is complete and whose it is */
-    if (rc == 0) {
-        snprintf(path, sizeof path, "%s/%s", dir, RUN_ID_FILE);
-        rc = restore_write_run_id(path, meta->run_id);
-    }
-    /* the writers' own message when they gave one, else the path and errno */
-    if (rc != 0 && *err) /* "PATH: why", or already "cannot write PATH: why" */
-        fprintf(stderr, "kasan run: %s%s\n", strncmp(err, "cannot ", 7) ? "cannot write " : "",
-                err);
-    else if (rc != 0)
-        fprintf(stderr, "kasan run: cannot write %s: %s\n", path, strerror(errno));
-    if (rc != 0)
-        fprintf(stderr, "kasan run: nothing was written (the staged outputs in %s were removed)\n",
-                dir);
-    return rc;
-}
-
 static void print_summary(const run_opts *o, const month_run *run, const budget_view *bv,
                           const char *run_id, const char *dir)
 {
