@@ -71,7 +71,7 @@ static void title_rows(xw *x, lxw_worksheet *ws, const audit_book *b, const char
 }
 
 static void headers(xw *x, lxw_worksheet *ws, lxw_row_t r, const char *const *h, size_t n,
-                    const double *width)
+                    const unsigned *width)
 {
     worksheet_set_row(ws, r, 28, NULL);
     for (size_t c = 0; c < n; c++) {
@@ -243,7 +243,7 @@ static void event_row(xw *x, lxw_worksheet *ws, lxw_row_t r, const ledger_event 
     xw_text(x, ws, r, 11, e->hash, f->mono);
     if (lines < 3)
         lines = 3; /* the hashes take three lines */
-    worksheet_set_row(ws, r, 11.0 * (double)(lines > 36 ? 36 : lines) + 2, NULL);
+    worksheet_set_row(ws, r, 11 * (unsigned)(lines > 36 ? 36 : lines) + 2, NULL);
 }
 
 static void sheet_events(xw *x, const audit_book *b)
@@ -255,7 +255,7 @@ static void sheet_events(xw *x, const audit_book *b)
         "番号\nseq", "日時 time (UTC)", "実行者\nactor", "種別 kind", "対象月・精算\nmonth",
         "実行ID run", "金額（円）\ntotal", "理由 reason", "修正差額 differences",
         "ファイル file", "ファイルのSHA-256", "事象のハッシュ hash"};
-    static const double w[EV_COLS] = {5, 18, 8, 13, 10, 16, 11, 34, 36, 14, 17, 17};
+    static const unsigned w[EV_COLS] = {5, 18, 8, 13, 10, 16, 11, 34, 36, 14, 17, 17};
     title_rows(x, ws, b, "台帳の事象一覧（1行1事象）");
     headers(x, ws, EV_HEADER, h, EV_COLS, w);
     strbuf sb;
@@ -272,7 +272,7 @@ static void sheet_leaves(xw *x, const audit_book *b)
     if (!ws)
         return;
     static const char *const h[] = {"番号 seq", "種別", "kind", "項目 key", "値 value"};
-    static const double w[] = {7, 13, 14, 44, 80};
+    static const unsigned w[] = {7, 13, 14, 44, 80};
     title_rows(x, ws, b, "各事象の記録内容（項目ごと）");
     headers(x, ws, EV_HEADER, h, 5, w);
     lxw_row_t r = EV_HEADER + 1;
@@ -295,7 +295,7 @@ static void sheet_verify(xw *x, const audit_book *b)
     if (!ws)
         return;
     static const char *const h[] = {"項目", "結果"};
-    static const double w[] = {30, 110};
+    static const unsigned w[] = {30, 110};
     title_rows(x, ws, b, "台帳の検証（kasan audit verify）");
     headers(x, ws, EV_HEADER, h, 2, w);
     char buf[256];
@@ -338,7 +338,7 @@ static void sheet_anchors(xw *x, const audit_book *b)
         return;
     static const char *const h[] = {"番号 seq", "種別", "kind", "対象月・精算", "日時 time (UTC)",
                                     "アンカー SEQ:SHA256（確定時に表示されたもの）"};
-    static const double w[] = {7, 13, 14, 12, 19, 80};
+    static const unsigned w[] = {7, 13, 14, 12, 19, 80};
     title_rows(x, ws, b, "確定ごとのアンカー（audit verify --anchor で照合）");
     headers(x, ws, EV_HEADER, h, 6, w);
     lxw_row_t r = EV_HEADER + 1;
@@ -365,7 +365,7 @@ static void sheet_replays(xw *x, const audit_book *b)
     if (!ws)
         return;
     static const char *const h[] = {"対象月", "実行ID run", "再計算の結果 replay", "内容"};
-    static const double w[] = {10, 32, 22, 90};
+    static const unsigned w[] = {10, 32, 22, 90};
     title_rows(x, ws, b, "確定した各月と精算の再計算（kasan replay）");
     headers(x, ws, EV_HEADER, h, 4, w);
     static const char *const res[] = {"一致 identical", "相違 differs",
@@ -380,7 +380,7 @@ static void sheet_replays(xw *x, const audit_book *b)
         xw_text(x, ws, r, 3, rp->detail, x->f.wrap);
         size_t lines = rp->detail ? wrapped_lines(rp->detail, 95) : 1;
         if (lines > 1)
-            worksheet_set_row(ws, r, 13.0 * (double)(lines > 30 ? 30 : lines), NULL);
+            worksheet_set_row(ws, r, 13 * (unsigned)(lines > 30 ? 30 : lines), NULL);
     }
     print_setup(x, ws, EV_HEADER, r - 1, 3);
 }

@@ -52,7 +52,7 @@ void corr_sheet(xw *x, const month_run *run, const run_meta *meta)
     xw_formats *f = &x->f;
     static const char *const hdr[] = {"施設番号", "施設名", "事業", "既支払額",
                                       "修正後",   "差額",   "追給/返還"};
-    static const double width[] = {10, 28, 26, 14, 14, 14, 10};
+    static const unsigned width[] = {10, 28, 26, 14, 14, 14, 10};
     for (lxw_col_t k = 0; k < 7; k++)
         worksheet_set_column(ws, k, k, width[k], NULL);
     int64_t t[5];

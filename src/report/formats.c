@@ -493,3 +493,11 @@ const char *fmt_program_title(const month_run *run, const char *id)
             return run->programs[p]->title;
     return id;
 }
+
+unsigned xw_note_height(const char *text, size_t chars_per_line, unsigned points_per_line)
+{
+    size_t chars = 0;
+    for (const char *c = text; *c; c++)
+        chars += ((unsigned char)*c & 0xC0) != 0x80;
+    return points_per_line * (unsigned)(1 + chars / chars_per_line);
+}

@@ -320,10 +320,7 @@ static void section(notice *n, const char *title)
 /* A wrapped note over the page width, given rows for its length. */
 static void note(notice *n, const char *text)
 {
-    size_t chars = 0;
-    for (const char *c = text; *c; c++)
-        chars += ((unsigned char)*c & 0xC0) != 0x80;
-    worksheet_set_row(n->ws, n->r, 12.0 * (double)(1 + chars / 50), NULL);
+    worksheet_set_row(n->ws, n->r, xw_note_height(text, 50, 12), NULL);
     xw_merge(n->x, n->ws, n->r, 0, NC - 1, text, n->x->f.note_wrap);
     n->r++;
 }

@@ -82,10 +82,7 @@ static void rule_note(stmt *s, const program *pg)
                         rv[j]->label, v);
     }
     /* Roughly 60 characters a line at this width: give the note its lines. */
-    size_t chars = 0;
-    for (const char *c = buf; *c; c++)
-        chars += ((unsigned char)*c & 0xC0) != 0x80;
-    worksheet_set_row(s->ws, s->r, 12 * (1 + chars / 55), NULL); /* points: 12 a line */
+    worksheet_set_row(s->ws, s->r, xw_note_height(buf, 55, 12), NULL);
     xw_merge(s->x, s->ws, s->r, 0, s->nc - 1, buf, s->x->f.note_wrap);
     s->r++;
 }
@@ -398,10 +395,8 @@ static void statement_correction(stmt *s, const run_correction *c, size_t first,
     worksheet_set_row(s->ws, s->r, 18, NULL);
     xw_merge(x, s->ws, s->r++, 0, last, buf, f->subtitle);
     snprintf(buf, sizeof buf, "修正の理由：%s", c->reason ? c->reason : "");
-    size_t chars = 0; /* about 60 characters a line at this width, as rule_note */
-    for (const char *ch = buf; *ch; ch++)
-        chars += ((unsigned char)*ch & 0xC0) != 0x80;
-    worksheet_set_row(s->ws, s->r, 14 * (1 + (double)(chars / 55)), NULL);
+    /* about 60 characters a line at this width, as rule_note */
+    worksheet_set_row(s->ws, s->r, xw_note_height(buf, 55, 14), NULL);
     xw_merge(x, s->ws, s->r++, 0, last, buf, f->plain_wrap);
 }
 
