@@ -391,7 +391,7 @@ static void prefill_staff(form *fm, lxw_worksheet *ws, const forms_prefill *pre)
 
 static void page_setup(form *fm, lxw_worksheet *ws, lxw_col_t last)
 {
-    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_set_paper(ws, PAPER_A4);
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, 1); /* FORMS_LINES lines: one page per sheet */
     xw_check(&fm->x, worksheet_repeat_rows(ws, 0, FORMS_HEAD_ROW));
@@ -470,7 +470,7 @@ static void instructions(form *fm, lxw_worksheet *ws, const char *issuer)
     snprintf(buf, sizeof buf, "提出先・お問い合わせ先：%s（記入した請求書をこのファイルのまま"
                               "電子メールで送ってください）", issuer);
     xw_merge(x, ws, r, 0, 2, buf, x->f.subtitle);
-    worksheet_set_paper(ws, 9);
+    worksheet_set_paper(ws, PAPER_A4);
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, 0);
     lxw_protection prot = {0};

@@ -130,7 +130,7 @@ static void sheet_list(xw *x, const settlement *s, const settle_meta *meta)
     worksheet_freeze_panes(ws, 4, 2);
     if (s->n_rows)
         xw_check(x, worksheet_autofilter(ws, 3, 0, (lxw_row_t)(3 + s->n_rows), last));
-    worksheet_set_paper(ws, 9);
+    worksheet_set_paper(ws, PAPER_A4);
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, 0);
     xw_check(x, worksheet_repeat_rows(ws, 3, 3));
@@ -194,7 +194,7 @@ static void sheet_corrections(xw *x, const settlement *s, const settle_meta *met
     worksheet_set_column(ws, 1, 1, 22, NULL);
     worksheet_set_column(ws, 2, 2, 18, NULL);
     worksheet_set_column(ws, 3, 8, 16, NULL);
-    worksheet_set_paper(ws, 9);
+    worksheet_set_paper(ws, PAPER_A4);
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, 0);
 }
@@ -273,7 +273,7 @@ static void sheet_verify(xw *x, const settlement *s, const settle_meta *meta)
         xw_text(x, ws, r, 0, meta->rules->files[i].name, f->text);
         xw_text(x, ws, r, 1, meta->rules->files[i].sha256, f->text);
     }
-    worksheet_set_paper(ws, 9);
+    worksheet_set_paper(ws, PAPER_A4);
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, 0);
 }
@@ -561,7 +561,7 @@ int report_settle_notice_xlsx(const settlement *s, size_t first, size_t nr, cons
     snprintf(buf, sizeof buf, "精算ID %s", meta->settle_id ? meta->settle_id : "");
     xw_merge(&x, ws, n.r++, 0, NC - 1, buf, x.f.note);
 
-    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_set_paper(ws, PAPER_A4);
     worksheet_set_portrait(ws);
     worksheet_set_margins(ws, 0.6, 0.6, 0.8, 0.7);
     worksheet_center_horizontally(ws);
