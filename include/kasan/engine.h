@@ -37,9 +37,9 @@ typedef struct nursery_month {
     const nursery *nursery;
     size_t child0, n_children; /* range in month_run.children */
     size_t staff0, n_staff;    /* range in month_run.staff */
-    int64_t amount[ENGINE_MAX_PROGRAMS]; /* per program, whole yen */
+    int64_t *amount;  /* [program], whole yen: this nursery's row of month_run.amounts */
     int64_t total;
-    value *values[ENGINE_MAX_PROGRAMS];  /* nursery-scope formula slots */
+    value **values;   /* [program]: nursery-scope formula slots (row of nursery_values) */
 } nursery_month;
 
 typedef struct month_run {
@@ -63,6 +63,11 @@ typedef struct month_run {
     value *staff_values[ENGINE_MAX_PROGRAMS];
     nursery_month *nurseries;             /* sorted by nursery id */
     size_t n_nurseries;
+    /* [nursery * n_programs + program], rows of the nurseries: compact, so
+     * that the passes over every payment (payments.csv, the ledger, the
+     * summary) walk 16 bytes a nursery rather than its whole record */
+    int64_t *amounts;
+    value **nursery_values;
     rejection *rejections;                /* children file order, then staff */
     size_t n_rejections;
     size_t n_distinct_children;           /* distinct eligible child_refs */
@@ -106,7 +111,7 @@ typedef struct payment_row {
     size_t nursery, program;       /* indexes in run->nurseries, run->programs */
     const char *nursery_id, *nursery_name, *program_id, *rule_version;
     int64_t amount;                /* whole yen, > 0 */
-    size_t next_cell;              /* engine_payment_next's cursor */
+    size_t next_nursery, next_program; /* engine_payment_next's cursor */
 } payment_row;
 
 /* Nursery i × program p as a payment row; false (row untouched) if it pays nothing. */

@@ -64,66 +64,106 @@ static bool ids_sorted(const id_pos *v, size_t n)
     return true;
 }
 
-/* Groups eligible lines by nursery (nurseries sorted by id). */
-static void group_lines(month_run *run, const eligibility *el)
+/* Each eligible line's registry position (-1 for the others) and how many
+ * lines each nursery has: the one pass over the line records (tens of
+ * bytes apart) that grouping needs; the placement reads this compact copy. */
+static size_t count_children(const claims *cl, const bool *ok, size_t *per_nursery, int32_t *pos)
 {
-    const claims *cl = &run->cl;
-    size_t nreg = run->reg.n;
-    size_t *nc = calloc(nreg + 1, sizeof *nc), *ns = calloc(nreg + 1, sizeof *ns);
+    size_t kept = 0;
+    for (size_t i = 0; i < cl->n_children; i++) {
+        int32_t r = cl->children[i].nursery;
+        pos[i] = ok[i] ? r : -1;
+        if (ok[i]) {
+            per_nursery[r]++;
+            kept++;
+        }
+    }
+    return kept;
+}
+
+static size_t count_staff(const claims *cl, const bool *ok, size_t *per_nursery, int32_t *pos)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < cl->n_staff; i++) {
+        int32_t r = cl->staff[i].nursery;
+        pos[i] = ok[i] ? r : -1;
+        if (ok[i]) {
+            per_nursery[r]++;
+            kept++;
+        }
+    }
+    return kept;
+}
+
+/* The nurseries with an eligible child line, sorted by id, each with its
+ * ranges and its rows of the compact amount and slot arrays. */
+static void place_nurseries(month_run *run, size_t *nc, size_t *ns)
+{
+    size_t nreg = run->reg.n, np = run->n_programs, nn = 0;
     id_pos *order = malloc((nreg + 1) * sizeof *order);
-    if (!nc || !ns || !order)
+    if (!order)
         abort();
-    for (size_t i = 0; i < cl->n_children; i++)
-        if (el->child_ok[i]) {
-            nc[cl->children[i].nursery]++;
-            run->n_children++;
-        }
-    for (size_t i = 0; i < cl->n_staff; i++)
-        if (el->staff_ok[i]) {
-            ns[cl->staff[i].nursery]++;
-            run->n_staff++;
-        }
-    size_t nn = 0;
     for (size_t i = 0; i < nreg; i++)
         if (nc[i])
             order[nn++] = (id_pos){run->reg.v[i].id, (int32_t)i};
     /* registries usually list nurseries by id: known from the parse, else checked */
     if (!run->reg.id_ordered && !ids_sorted(order, nn))
         qsort(order, nn, sizeof *order, cmp_id_pos);
-    run->nurseries = arena_calloc(&run->a, nn + 1, sizeof *run->nurseries);
+    run->nurseries = arena_alloc_raw(&run->a, (nn + 1) * sizeof *run->nurseries);
     run->n_nurseries = nn;
-    run->children = arena_calloc(&run->a, run->n_children + 1, sizeof *run->children);
-    run->child_days = arena_calloc(&run->a, run->n_children + 1, sizeof *run->child_days);
-    run->child_keys = arena_calloc(&run->a, run->n_children + 1, sizeof *run->child_keys);
-    run->staff = arena_calloc(&run->a, run->n_staff + 1, sizeof *run->staff);
-    /* reuse nc/ns as each nursery's next free position */
+    run->amounts = arena_calloc(&run->a, nn * np + 1, sizeof *run->amounts);
+    run->nursery_values = arena_calloc(&run->a, nn * np + 1, sizeof *run->nursery_values);
+    /* nc/ns become each nursery's next free position */
     size_t c0 = 0, s0 = 0;
     for (size_t k = 0; k < nn; k++) {
         int32_t r = order[k].pos;
-        nursery_month *nm = &run->nurseries[k];
-        nm->nursery = &run->reg.v[r];
-        nm->child0 = c0;
-        nm->n_children = nc[r];
-        nm->staff0 = s0;
-        nm->n_staff = ns[r];
+        run->nurseries[k] = (nursery_month){
+            .nursery = &run->reg.v[r],
+            .child0 = c0, .n_children = nc[r],
+            .staff0 = s0, .n_staff = ns[r],
+            .amount = run->amounts + k * np,
+            .values = run->nursery_values + k * np,
+        };
         c0 += nc[r];
         s0 += ns[r];
-        nc[r] = nm->child0;
-        ns[r] = nm->staff0;
+        nc[r] = run->nurseries[k].child0;
+        ns[r] = run->nurseries[k].staff0;
     }
+    free(order);
+}
+
+/* Groups eligible lines by nursery (nurseries sorted by id), each
+ * nursery's lines in file order: a counting sort on the registry position. */
+static void group_lines(month_run *run, const eligibility *el)
+{
+    const claims *cl = &run->cl;
+    size_t nreg = run->reg.n;
+    size_t *nc = calloc(nreg + 1, sizeof *nc), *ns = calloc(nreg + 1, sizeof *ns);
+    int32_t *cpos = malloc((cl->n_children + 1) * sizeof *cpos);
+    int32_t *spos = malloc((cl->n_staff + 1) * sizeof *spos);
+    if (!nc || !ns || !cpos || !spos)
+        abort();
+    run->n_children = count_children(cl, el->child_ok, nc, cpos);
+    run->n_staff = count_staff(cl, el->staff_ok, ns, spos);
+    place_nurseries(run, nc, ns);
+    run->children = arena_alloc_raw(&run->a, (run->n_children + 1) * sizeof *run->children);
+    run->child_days = arena_alloc_raw(&run->a, (run->n_children + 1) * sizeof *run->child_days);
+    run->child_keys = arena_alloc_raw(&run->a, (run->n_children + 1) * sizeof *run->child_keys);
+    run->staff = arena_alloc_raw(&run->a, (run->n_staff + 1) * sizeof *run->staff);
     for (size_t i = 0; i < cl->n_children; i++)
-        if (el->child_ok[i]) {
-            size_t at = nc[cl->children[i].nursery]++;
+        if (cpos[i] >= 0) {
+            size_t at = nc[cpos[i]]++;
             run->children[at] = &cl->children[i];
             run->child_days[at] = el->child_days_all[i];
             run->child_keys[at] = el->child_key_all[i];
         }
     for (size_t i = 0; i < cl->n_staff; i++)
-        if (el->staff_ok[i])
-            run->staff[ns[cl->staff[i].nursery]++] = &cl->staff[i];
+        if (spos[i] >= 0)
+            run->staff[ns[spos[i]]++] = &cl->staff[i];
     free(nc);
     free(ns);
-    free(order);
+    free(cpos);
+    free(spos);
 }
 
 /* What evaluation reads for program p and nursery nm. */
@@ -312,25 +352,32 @@ value engine_eval_node(const month_run *run, size_t p, const nursery_month *nm,
 
 bool engine_payment_at(const month_run *run, size_t i, size_t p, payment_row *row)
 {
-    const nursery_month *nm = &run->nurseries[i];
-    if (nm->amount[p] <= 0)
+    int64_t amount = run->amounts[i * run->n_programs + p];
+    if (amount <= 0)
         return false;
+    const nursery *n = run->nurseries[i].nursery;
     row->nursery = i;
     row->program = p;
-    row->nursery_id = nm->nursery->id;
-    row->nursery_name = nm->nursery->name;
+    row->nursery_id = n->id;
+    row->nursery_name = n->name;
     row->program_id = run->programs[p]->id;
     row->rule_version = run->programs[p]->version;
-    row->amount = nm->amount[p];
+    row->amount = amount;
     return true;
 }
 
+/* Walks the compact amounts cell by cell, the cursor a (nursery, program)
+ * pair so that no cell costs a division. */
 bool engine_payment_next(const month_run *run, payment_row *row)
 {
-    size_t np = run->n_programs, cells = run->n_nurseries * np;
-    while (row->next_cell < cells) {
-        size_t c = row->next_cell++;
-        if (engine_payment_at(run, c / np, c % np, row))
+    size_t np = run->n_programs;
+    while (row->next_nursery < run->n_nurseries) {
+        size_t i = row->next_nursery, p = row->next_program;
+        if (++row->next_program == np) {
+            row->next_program = 0;
+            row->next_nursery++;
+        }
+        if (engine_payment_at(run, i, p, row))
             return true;
     }
     return false;
@@ -338,8 +385,8 @@ bool engine_payment_next(const month_run *run, payment_row *row)
 
 size_t engine_payment_count(const month_run *run)
 {
-    size_t n = 0;
-    for (payment_row r = {0}; engine_payment_next(run, &r);)
-        n++;
+    size_t n = 0, cells = run->n_nurseries * run->n_programs;
+    for (size_t c = 0; c < cells; c++)
+        n += run->amounts[c] > 0;
     return n;
 }

@@ -514,7 +514,9 @@ int report_correction_statements(const month_run *run, const run_meta *meta, con
         const nursery *reg = fmt_nursery_find(run, id);
         nursery gone = {.id = id, .name = id, .operator_name = "", .bank_name = "",
                         .bank_branch = "", .account_number = "", .account_holder = ""};
-        nursery_month nm = {.nursery = reg ? reg : &gone};
+        int64_t nothing[ENGINE_MAX_PROGRAMS] = {0};
+        value *no_slots[ENGINE_MAX_PROGRAMS] = {0};
+        nursery_month nm = {.nursery = reg ? reg : &gone, .amount = nothing, .values = no_slots};
         char path[4096];
         snprintf(path, sizeof path, "%s/statements/%s.xlsx", dir, id);
         if (report_statement_xlsx(run, &nm, meta, path, err, errsz) != 0)

@@ -78,6 +78,8 @@ static value a_child[4 * 3];
 static value b_staff[1];
 static value a_nurs[3][2], b_nurs[3][2];
 static nursery_month nms[3];
+static int64_t amounts[3 * 2]; /* [nursery * 2 + program], as the engine lays them out */
+static value *nursery_values[3 * 2];
 static rejection rejs[] = {
     {.file = "claims/2025-04/children.csv", .line = 5, .nursery_id = "N2", .ref = "C0003",
      .code = "duplicate_child", .reason = "同一児童の在籍期間が重複しています", .kind = SCOPE_CHILD},
@@ -142,14 +144,20 @@ static void build_run(void)
         a_nurs[k][1] = yen(a[k]);
         b_nurs[k][0] = yen(k == 1 ? 212750 : 0);
         b_nurs[k][1] = yen(b[k]);
-        nms[k] = (nursery_month){.nursery = &reg[k], .amount = {a[k], b[k]}, .total = a[k] + b[k],
-                                 .values = {a_nurs[k], b_nurs[k]}};
+        amounts[k * 2] = a[k];
+        amounts[k * 2 + 1] = b[k];
+        nursery_values[k * 2] = a_nurs[k];
+        nursery_values[k * 2 + 1] = b_nurs[k];
+        nms[k] = (nursery_month){.nursery = &reg[k], .amount = &amounts[k * 2],
+                                 .total = a[k] + b[k], .values = &nursery_values[k * 2]};
     }
     nms[0].child0 = 0, nms[0].n_children = 2;
     nms[1].child0 = 2, nms[1].n_children = 1, nms[1].staff0 = 0, nms[1].n_staff = 1;
     nms[2].child0 = 3, nms[2].n_children = 1, nms[2].staff0 = 1;
     run.nurseries = nms;
     run.n_nurseries = 3;
+    run.amounts = amounts;
+    run.nursery_values = nursery_values;
     run.rejections = rejs;
     run.n_rejections = 2;
     run.program_total[0] = 155000;
