@@ -38,11 +38,12 @@ typedef struct fs_out {
 int fs_out_open(fs_out *o, const char *path, bool want_file);
 int fs_out_commit(fs_out *o);
 void fs_out_abort(fs_out *o);
-/* Many files into one staging directory (a month's statements): while
- * deferred, fs_out_commit renames without an fsync per file, and the writer
- * calls fs_sync_dir once at the end, before anything is published: one
- * syncfs(2) instead of 30,000 fsync(2) (issue 16).  Process-wide; worker
- * processes inherit it. */
+/* Many files into one staging directory (a month's CSVs, workbooks, its
+ * 30,000 statements and its run id): while deferred, fs_out_commit renames
+ * without an fsync per file, and the writer calls fs_sync_dir once at the
+ * end, before anything vouches for the directory (a ledger commit, the
+ * publication rename): one syncfs(2) instead of an fsync(2) per file
+ * (issue 16).  Process-wide; worker processes inherit it. */
 void fs_defer_sync(bool on);
 /* Makes everything written on dir's file system durable; 0 or -1 (errno). */
 int fs_sync_dir(const char *dir);

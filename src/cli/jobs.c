@@ -123,7 +123,6 @@ int jobs_write_statements(const month_run *run, const run_meta *meta, const char
     progress pg;
     progress_start(&pg, stmt_cfg.quiet, "statements", run->n_nurseries);
     pid_t pid[JOBS_MAX] = {0};
-    fs_defer_sync(true); /* one syncfs below instead of an fsync per statement */
     fflush(stdout);
     fflush(stderr);
     for (int k = 1; k < n; k++) {
@@ -141,14 +140,6 @@ int jobs_write_statements(const month_run *run, const run_meta *meta, const char
     }
     progress_tick(&pg, atomic_load(&sh->done));
     progress_end(&pg);
-    fs_defer_sync(false);
-    char sdir[4200];
-    snprintf(sdir, sizeof sdir, "%s/statements", dir);
-    if (rc == 0 && fs_sync_dir(sdir) != 0) {
-        snprintf(err, errsz, "%s: %s", sdir, strerror(errno));
-        munmap(sh, sizeof *sh);
-        return -1;
-    }
     if (rc != 0 && first_failure(sh, n, err, errsz) == 0)
         snprintf(err, errsz, "%s/statements: a writer process failed", dir);
     munmap(sh, sizeof *sh);

@@ -16,6 +16,9 @@ int run_write_outputs(bool workbooks, const month_run *run, const budget_view *b
 {
     char err[512] = "", path[4096];
     snprintf(path, sizeof path, "%s", dir);
+    /* every file renamed into place without an fsync of its own: one
+     * syncfs below makes them all durable (issue 16) */
+    fs_defer_sync(true);
     int rc = fs_mkdirs(path);
     if (rc == 0) {
         snprintf(path, sizeof path, "%s/payments.csv", dir);
@@ -45,6 +48,14 @@ int run_write_outputs(bool workbooks, const month_run *run, const budget_view *b
     if (rc == 0) {
         snprintf(path, sizeof path, "%s/%s", dir, RUN_ID_FILE);
         rc = restore_write_run_id(path, meta->run_id);
+    }
+    /* durable before anything vouches for the directory: the ledger's
+     * commit of a finalization and the publication rename come after this,
+     * as they came after each file's fsync before */
+    fs_defer_sync(false);
+    if (rc == 0) {
+        snprintf(path, sizeof path, "%s", dir);
+        rc = fs_sync_dir(dir);
     }
     /* the writers' own message when they gave one, else the path and errno */
     if (rc != 0 && *err) /* "PATH: why", or already "cannot write PATH: why" */
