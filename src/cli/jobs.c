@@ -148,26 +148,36 @@ int jobs_write_statements(const month_run *run, const run_meta *meta, const char
 
 /* ---- tasks in parallel, finished in order ---- */
 
-/* A fixed pool: worker k runs tasks k, k+w, k+2w, ... one after another, so
- * that it reuses its memory from one month to the next (a fresh process per
- * month faulted in its ~65 MB again: 0.35 s of system time over a year),
- * and says each task's exit code with one byte on its pipe. */
+/* A fixed pool of workers, each taking the next task when it is free (the
+ * months differ in size, and the cores are shared: a fixed split left one
+ * worker idle while the other still had months to do), one task after
+ * another so that it reuses its memory (a fresh process per month faulted
+ * in its ~65 MB again: 0.35 s of system time over a year).  A worker says
+ * each task's exit code on the pool's one pipe. */
 typedef struct task_out {
     FILE *out, *err; /* the task's stdout and stderr */
 } task_out;
 
-static void worker_loop(int k, int w, int n, task_out *t, int fd, jobs_task_fn task, void *ctx)
+typedef struct pool_shared { /* an anonymous shared mapping */
+    atomic_int next;         /* the next task to take */
+} pool_shared;
+
+typedef struct task_done { /* one write on the pipe: atomic (< PIPE_BUF) */
+    int task, rc;
+} task_done;
+
+static void worker_loop(int n, task_out *t, pool_shared *sh, int fd, jobs_task_fn task,
+                        void *ctx)
 {
-    for (int i = k; i < n; i += w) {
+    for (int i; (i = atomic_fetch_add(&sh->next, 1)) < n;) {
         fflush(stdout);
         fflush(stderr);
         dup2(fileno(t[i].out), STDOUT_FILENO);
         dup2(fileno(t[i].err), STDERR_FILENO);
-        int rc = task(i, ctx);
+        task_done m = {i, task(i, ctx)};
         fflush(stdout);
         fflush(stderr);
-        unsigned char b = (unsigned char)rc;
-        if (write(fd, &b, 1) != 1)
+        if (write(fd, &m, sizeof m) != (ssize_t)sizeof m)
             break;
     }
 }
@@ -182,18 +192,24 @@ static void copy_out(FILE *from, FILE *to)
     fflush(to);
 }
 
-/* Task i's exit code from its worker; a worker that died is an internal error. */
-static int task_rc(int fd)
+/* Task i's exit code: what the workers said until then is kept in rc[]
+ * (-2: not yet); a task no worker finished (one died) is an internal error. */
+static int task_rc(int fd, int *rc, int i)
 {
-    unsigned char b;
-    ssize_t r;
-    while ((r = read(fd, &b, 1)) < 0 && errno == EINTR)
-        ;
-    return r == 1 ? b : EXIT_INTERNAL;
+    while (rc[i] == -2) {
+        task_done m;
+        ssize_t r = read(fd, &m, sizeof m);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r != (ssize_t)sizeof m)
+            return EXIT_INTERNAL; /* every worker gone */
+        rc[m.task] = m.rc;
+    }
+    return rc[i];
 }
 
-static int pool_start(int w, int n, task_out *t, pid_t *pid, int *fd, jobs_task_fn task,
-                      void *ctx)
+static int pool_start(int w, int n, task_out *t, pool_shared *sh, pid_t *pid, int *done,
+                      int *fd, jobs_task_fn task, void *ctx)
 {
     for (int i = 0; i < n; i++)
         if (!(t[i].out = tmpfile()) || !(t[i].err = tmpfile())) {
@@ -201,50 +217,60 @@ static int pool_start(int w, int n, task_out *t, pid_t *pid, int *fd, jobs_task_
                     strerror(errno));
             return EXIT_INTERNAL;
         }
+    int p[2];
+    if (pipe(p) != 0) {
+        fprintf(stderr, "kasan: cannot start a worker process: %s\n", strerror(errno));
+        return EXIT_INTERNAL;
+    }
     fflush(stdout);
     fflush(stderr);
-    for (int k = 0; k < w; k++) {
-        int p[2];
-        if (pipe(p) != 0 || (pid[k] = fork()) < 0) {
+    int rc = EXIT_OK;
+    for (int k = 0; k < w && rc == EXIT_OK; k++) {
+        if ((pid[k] = fork()) < 0) {
             fprintf(stderr, "kasan: cannot start a worker process: %s\n", strerror(errno));
-            return EXIT_INTERNAL;
-        }
-        if (pid[k] == 0) {
+            rc = EXIT_INTERNAL;
+        } else if (pid[k] == 0) {
             close(p[0]);
-            worker_loop(k, w, n, t, p[1], task, ctx);
+            worker_loop(n, t, sh, p[1], task, ctx);
             for (int i = 0; i < n; i++) { /* the parent's, freed here too (valgrind) */
                 fclose(t[i].out);
                 fclose(t[i].err);
             }
             free(t);
             free(pid);
-            free(fd);
+            free(done);
+            munmap(sh, sizeof *sh);
             _exit(0);
         }
-        close(p[1]);
-        fd[k] = p[0];
     }
-    return EXIT_OK;
+    close(p[1]); /* the workers' alone: the pipe ends when the last one does */
+    *fd = p[0];
+    return rc;
 }
 
 int jobs_run_ordered(int n, int jobs, jobs_task_fn task, jobs_finish_fn finish, void *ctx,
                      progress *pg)
 {
-    int w = jobs < n ? jobs : n;
+    int w = jobs < n ? jobs : n, fd = -1;
     task_out *t = calloc((size_t)n, sizeof *t);
     pid_t *pid = calloc((size_t)w, sizeof *pid);
-    int *fd = malloc((size_t)w * sizeof *fd);
-    if (!t || !pid || !fd) {
+    int *done = malloc((size_t)n * sizeof *done);
+    pool_shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                           -1, 0);
+    if (!t || !pid || !done || sh == MAP_FAILED) {
         free(t);
         free(pid);
-        free(fd);
+        free(done);
+        if (sh != MAP_FAILED)
+            munmap(sh, sizeof *sh);
         return EXIT_INTERNAL;
     }
-    for (int k = 0; k < w; k++)
-        fd[k] = -1;
-    int rc = pool_start(w, n, t, pid, fd, task, ctx), i = 0;
+    atomic_init(&sh->next, 0);
+    for (int i = 0; i < n; i++)
+        done[i] = -2;
+    int rc = pool_start(w, n, t, sh, pid, done, &fd, task, ctx), i = 0;
     for (; rc == EXIT_OK && i < n; i++) {
-        int trc = task_rc(fd[i % w]);
+        int trc = task_rc(fd, done, i);
         if (pg)
             progress_end(pg);
         copy_out(t[i].err, stderr);
@@ -255,15 +281,15 @@ int jobs_run_ordered(int n, int jobs, jobs_task_fn task, jobs_finish_fn finish, 
                 progress_tick(pg, (size_t)i + 1);
         }
     }
-    for (int k = 0; k < w; k++) { /* our own workers, by id; then their leftovers */
+    for (int k = 0; k < w; k++) /* our own workers, by id; then their leftovers */
         if (rc != EXIT_OK && pid[k] > 0)
             kill(pid[k], SIGTERM);
+    for (int k = 0; k < w; k++)
         if (pid[k] > 0)
             while (waitpid(pid[k], NULL, 0) < 0 && errno == EINTR)
                 ;
-        if (fd[k] >= 0)
-            close(fd[k]);
-    }
+    if (fd >= 0)
+        close(fd);
     for (int k = rc == EXIT_OK ? n : i; k < n; k++)
         finish(k, -1, ctx);
     for (int k = 0; k < n; k++) {
@@ -274,6 +300,7 @@ int jobs_run_ordered(int n, int jobs, jobs_task_fn task, jobs_finish_fn finish, 
     }
     free(t);
     free(pid);
-    free(fd);
+    free(done);
+    munmap(sh, sizeof *sh);
     return rc;
 }

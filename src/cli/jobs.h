@@ -28,9 +28,9 @@ struct run_meta;
 int jobs_write_statements(const struct month_run *run, const struct run_meta *meta,
                           const char *dir, char *err, size_t errsz);
 
-/* Tasks 0..n-1 run in `jobs` worker processes (task i in worker i mod jobs,
- * one after another, so a worker reuses its memory), each task's stdout and
- * stderr held in a temporary file.  In the parent, in task order: the task's
+/* Tasks 0..n-1 run in `jobs` worker processes (each worker takes the next
+ * task when it is free, one after another, so a worker reuses its memory),
+ * each task's stdout and stderr held in a temporary file.  In the parent, in task order: the task's
  * stderr is copied out, then finish(i, rc) decides (returns EXIT_OK to go
  * on), then the task's stdout is copied out if it did and pg (may be NULL)
  * counts the task done.  After a failure the workers are stopped and
