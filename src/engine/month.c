@@ -105,10 +105,15 @@ static void place_nurseries(month_run *run, size_t *nc, size_t *ns)
         abort();
     for (size_t i = 0; i < nreg; i++)
         if (nc[i])
-            order[nn++] = (id_pos){run->reg.v[i].id, (int32_t)i};
-    /* registries usually list nurseries by id: known from the parse, else checked */
-    if (!run->reg.id_ordered && !ids_sorted(order, nn))
-        qsort(order, nn, sizeof *order, cmp_id_pos);
+            order[nn++] = (id_pos){NULL, (int32_t)i};
+    /* registries usually list nurseries by id: known from the parse (and then
+     * no record is read here), else checked */
+    if (!run->reg.id_ordered) {
+        for (size_t k = 0; k < nn; k++)
+            order[k].id = run->reg.v[order[k].pos].id;
+        if (!ids_sorted(order, nn))
+            qsort(order, nn, sizeof *order, cmp_id_pos);
+    }
     run->nurseries = arena_alloc_raw(&run->a, (nn + 1) * sizeof *run->nurseries);
     run->n_nurseries = nn;
     run->amounts = arena_calloc(&run->a, nn * np + 1, sizeof *run->amounts);
