@@ -63,9 +63,9 @@ typedef struct month_run {
     value *staff_values[ENGINE_MAX_PROGRAMS];
     nursery_month *nurseries;             /* sorted by nursery id */
     size_t n_nurseries;
-    /* [nursery * n_programs + program], rows of the nurseries: compact, so
-     * that the passes over every payment (payments.csv, the ledger, the
-     * summary) walk 16 bytes a nursery rather than its whole record */
+    /* [nursery * n_programs + program], the nurseries' rows: compact, so
+     * that the passes over every payment row (payments.csv, the ledger's
+     * rows, their count) walk n_programs words a nursery, not its record */
     int64_t *amounts;
     value **nursery_values;
     rejection *rejections;                /* children file order, then staff */
