@@ -388,7 +388,7 @@ static void prefetch_nursery(const month_run *run, size_t i)
 bool engine_payment_next(const month_run *run, payment_row *row)
 {
     size_t np = run->n_programs;
-    while (row->next_nursery < run->n_nurseries) {
+    while (np && row->next_nursery < run->n_nurseries) {
         size_t i = row->next_nursery, p = row->next_program;
         if (p == 0)
             prefetch_nursery(run, i);
