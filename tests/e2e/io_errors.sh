@@ -86,4 +86,25 @@ for case in 16k: 16k:--finalize 24k: 24k:--finalize 96k: 96k:--finalize 160k:--f
     }
 done
 
+section "disk full in the middle of a CSV (written in 64 KiB chunks)"
+# 2,000 lines of an unknown nursery: 2,000 rejections, each row over 100
+# bytes, so rejections.csv (over 200 KB) fills a 128k disk chunk by chunk
+BIG=$WORK/big
+cp -r "$WARD" "$BIG"
+awk 'BEGIN { for (i = 1; i <= 2000; i++) printf "Z999,K%05d,suction,2024-04-01,\n", i }' \
+    >> "$BIG/claims/$M/children.csv"
+umount "$MNT"
+mount -t tmpfs -o size=128k tmpfs "$MNT"
+kasan run --month $M --data "$BIG" --rules "$RULES" --out "$MNT/out" --quiet --no-workbooks
+expect_rc 5 "128k: disk full while writing rejections.csv"
+expect_msg_contains "rejections.csv: No space left on device" "the message names rejections.csv"
+_l=$(ls -A "$MNT/out" 2>/dev/null | tr '\n' ' ')
+[ -z "$_l" ] && pass "128k: no outputs, no staging left" || fail "128k: nothing left" "$_l"
+umount "$MNT"
+mount -t tmpfs -o size=1m tmpfs "$MNT"
+kasan run --month $M --data "$BIG" --rules "$RULES" --out "$MNT/out" --quiet --no-workbooks
+expect_rc 0 "1m: the same month fits"
+_n=$(grep -c ',Z999,.*,unknown_nursery,' "$MNT/out/$M/rejections.csv")
+expect_eq "$_n" 2000 "1m: the 2,000 rejections of Z999 written"
+
 finish
