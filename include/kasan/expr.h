@@ -2,7 +2,8 @@
  *
  * Stages, one file each: lex.c (exprL_) → parse.c (exprP_, an AST in the
  * rule set's arena) → types.c (exprT_: resolves every name to a slot, field
- * or constant and checks types) → eval.c (expr_eval over resolved trees).
+ * or constant and checks types) → flat.c (exprF_: lowers the tree into a
+ * flat instruction array) → eval.c (expr_eval runs it).
  * Compiling happens once when rules load; evaluation does no parsing and no
  * name lookup.  Errors are reported through diag with the file position of
  * the offending token inside the YAML file. */
@@ -65,7 +66,9 @@ typedef struct expr_compiler {
 
 typedef struct expr_code {
     enode *root;
+    const struct xcode *flat; /* the instructions evaluation runs (src/expr/flat.c) */
     vtype type;
+    rule_scope scope;
     const char *text;
 } expr_code;
 
@@ -142,7 +145,12 @@ bool expr_is_reserved_name(const char *name);
  * (cur_child / cur_staff), or the month's value. */
 value expr_field_value(const expr_field *f, const eval_ctx *ctx, size_t line);
 
+/* Evaluates a formula for the nursery-month (and the current lines). */
 value expr_eval(const expr_code *code, eval_ctx *ctx);
+/* Evaluates a line formula (child or staff scope) for each of ctx's lines
+ * of its kind in turn, into that line's `slot`.  False after the first
+ * failure (in ctx). */
+bool expr_eval_lines(const expr_code *code, eval_ctx *ctx, int slot);
 /* For explain: the aggregates (sum, count, ...) of a formula, outermost
  * ones only, in source order; at most max go to out.  Returns how many. */
 size_t expr_aggregates(const expr_code *code, const enode **out, size_t max);

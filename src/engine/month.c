@@ -126,47 +126,49 @@ static void group_lines(month_run *run, const eligibility *el)
     free(order);
 }
 
-/* What evaluation reads for program p and nursery nm. */
-static eval_ctx nursery_ctx(const month_run *run, size_t p, const nursery_month *nm)
+/* What evaluation reads for any nursery of the month: the month's values. */
+static eval_ctx month_ctx(const month_run *run)
 {
-    const program *pg = run->programs[p];
     return (eval_ctx){
-        .nursery_slots = nm->values[p],
-        .child_slots = run->child_values[p] + nm->child0 * (size_t)pg->n_slots[SCOPE_CHILD],
-        .staff_slots = run->staff_values[p] + nm->staff0 * (size_t)pg->n_slots[SCOPE_STAFF],
-        .child_stride = pg->n_slots[SCOPE_CHILD],
-        .staff_stride = pg->n_slots[SCOPE_STAFF],
-        .children = run->children + nm->child0,
-        .child_days = run->child_days + nm->child0,
-        .child_keys = run->child_keys + nm->child0,
-        .n_children = nm->n_children,
-        .staff = run->staff + nm->staff0,
-        .n_staff = nm->n_staff,
         .days_in_month = month_days(run->month),
         .month_start = month_first_day(run->month),
         .month_end = month_last_day(run->month),
     };
 }
 
-/* Evaluates program p for one nursery: each formula in dependency order,
- * a line formula once per line of its kind. */
-static int eval_nursery(month_run *run, size_t p, nursery_month *nm, diag_list *d)
+/* What evaluation reads for program p and nursery nm (month: month_ctx). */
+static eval_ctx nursery_ctx(const month_run *run, const eval_ctx *month, size_t p,
+                            const nursery_month *nm)
 {
     const program *pg = run->programs[p];
-    eval_ctx c = nursery_ctx(run, p, nm);
-    for (size_t k = 0; k < pg->n_order && !c.err_msg; k++) {
+    eval_ctx c = *month;
+    c.nursery_slots = nm->values[p];
+    c.child_slots = run->child_values[p] + nm->child0 * (size_t)pg->n_slots[SCOPE_CHILD];
+    c.staff_slots = run->staff_values[p] + nm->staff0 * (size_t)pg->n_slots[SCOPE_STAFF];
+    c.child_stride = pg->n_slots[SCOPE_CHILD];
+    c.staff_stride = pg->n_slots[SCOPE_STAFF];
+    c.children = run->children + nm->child0;
+    c.child_days = run->child_days + nm->child0;
+    c.child_keys = run->child_keys + nm->child0;
+    c.n_children = nm->n_children;
+    c.staff = run->staff + nm->staff0;
+    c.n_staff = nm->n_staff;
+    return c;
+}
+
+/* Evaluates program p for one nursery: each formula in dependency order,
+ * a line formula once per line of its kind. */
+static int eval_nursery(month_run *run, const eval_ctx *month, size_t p, nursery_month *nm,
+                        diag_list *d)
+{
+    const program *pg = run->programs[p];
+    eval_ctx c = nursery_ctx(run, month, p, nm);
+    for (size_t k = 0; k < pg->n_order; k++) {
         const rule_value *rv = &pg->values[pg->order[k]];
-        if (rv->scope == SCOPE_NURSERY) {
+        if (rv->scope == SCOPE_NURSERY)
             c.nursery_slots[rv->slot] = expr_eval(rv->code, &c);
-        } else if (rv->scope == SCOPE_CHILD) {
-            for (c.cur_child = 0; c.cur_child < c.n_children; c.cur_child++)
-                c.child_slots[c.cur_child * (size_t)c.child_stride + (size_t)rv->slot] =
-                    expr_eval(rv->code, &c);
-        } else {
-            for (c.cur_staff = 0; c.cur_staff < c.n_staff; c.cur_staff++)
-                c.staff_slots[c.cur_staff * (size_t)c.staff_stride + (size_t)rv->slot] =
-                    expr_eval(rv->code, &c);
-        }
+        else
+            expr_eval_lines(rv->code, &c, rv->slot);
         if (c.err_msg) {
             diag_error(d, pg->file->path, rv->line, rv->col,
                        "computing '%s' of %s %s for nursery %s: %s", rv->name, pg->id,
@@ -202,6 +204,7 @@ static value *value_array(month_run *run, size_t lines, int slots)
 
 static int evaluate(month_run *run, diag_list *d)
 {
+    eval_ctx month = month_ctx(run);
     for (size_t p = 0; p < run->n_programs; p++) {
         const program *pg = run->programs[p];
         /* not zeroed: eval_nursery writes every slot of every line before
@@ -212,7 +215,7 @@ static int evaluate(month_run *run, diag_list *d)
         for (size_t i = 0; i < run->n_nurseries; i++) {
             nursery_month *nm = &run->nurseries[i];
             nm->values[p] = slots + i * (size_t)pg->n_slots[SCOPE_NURSERY];
-            if (eval_nursery(run, p, nm, d) != 0)
+            if (eval_nursery(run, &month, p, nm, d) != 0)
                 return -1;
             if (__builtin_add_overflow(nm->total, nm->amount[p], &nm->total) ||
                 __builtin_add_overflow(run->program_total[p], nm->amount[p], &run->program_total[p]) ||
@@ -288,23 +291,19 @@ value engine_line_value(const month_run *run, size_t p, size_t line, const rule_
 
 value engine_field_value(const month_run *run, const expr_field *f, size_t line)
 {
-    eval_ctx c = {
-        .children = run->children,
-        .child_days = run->child_days,
-        .n_children = run->n_children,
-        .staff = run->staff,
-        .n_staff = run->n_staff,
-        .days_in_month = month_days(run->month),
-        .month_start = month_first_day(run->month),
-        .month_end = month_last_day(run->month),
-    };
+    eval_ctx c = month_ctx(run);
+    c.children = run->children;
+    c.child_days = run->child_days;
+    c.n_children = run->n_children;
+    c.staff = run->staff;
+    c.n_staff = run->n_staff;
     return expr_field_value(f, &c, line);
 }
 
 value engine_eval_node(const month_run *run, size_t p, const nursery_month *nm,
                        const struct enode *n, bool *ok)
 {
-    eval_ctx c = nursery_ctx(run, p, nm);
+    eval_ctx month = month_ctx(run), c = nursery_ctx(run, &month, p, nm);
     value v = expr_eval_node(n, &c);
     *ok = !c.err_msg;
     return v;
