@@ -136,47 +136,45 @@ static eval_ctx month_ctx(const month_run *run)
     };
 }
 
-/* What evaluation reads for program p and nursery nm (month: month_ctx). */
-static eval_ctx nursery_ctx(const month_run *run, const eval_ctx *month, size_t p,
-                            const nursery_month *nm)
+/* Points c (a month_ctx) at what evaluation reads for program p and nursery
+ * nm: set in place, since evaluation runs once per nursery and program. */
+static void nursery_ctx(const month_run *run, size_t p, const nursery_month *nm, eval_ctx *c)
 {
     const program *pg = run->programs[p];
-    eval_ctx c = *month;
-    c.nursery_slots = nm->values[p];
-    c.child_slots = run->child_values[p] + nm->child0 * (size_t)pg->n_slots[SCOPE_CHILD];
-    c.staff_slots = run->staff_values[p] + nm->staff0 * (size_t)pg->n_slots[SCOPE_STAFF];
-    c.child_stride = pg->n_slots[SCOPE_CHILD];
-    c.staff_stride = pg->n_slots[SCOPE_STAFF];
-    c.children = run->children + nm->child0;
-    c.child_days = run->child_days + nm->child0;
-    c.child_keys = run->child_keys + nm->child0;
-    c.n_children = nm->n_children;
-    c.staff = run->staff + nm->staff0;
-    c.n_staff = nm->n_staff;
-    return c;
+    c->nursery_slots = nm->values[p];
+    c->child_slots = run->child_values[p] + nm->child0 * (size_t)pg->n_slots[SCOPE_CHILD];
+    c->staff_slots = run->staff_values[p] + nm->staff0 * (size_t)pg->n_slots[SCOPE_STAFF];
+    c->child_stride = pg->n_slots[SCOPE_CHILD];
+    c->staff_stride = pg->n_slots[SCOPE_STAFF];
+    c->children = run->children + nm->child0;
+    c->child_days = run->child_days + nm->child0;
+    c->child_keys = run->child_keys + nm->child0;
+    c->n_children = nm->n_children;
+    c->staff = run->staff + nm->staff0;
+    c->n_staff = nm->n_staff;
 }
 
 /* Evaluates program p for one nursery: each formula in dependency order,
  * a line formula once per line of its kind. */
-static int eval_nursery(month_run *run, const eval_ctx *month, size_t p, nursery_month *nm,
+static int eval_nursery(month_run *run, eval_ctx *c, size_t p, nursery_month *nm,
                         diag_list *d)
 {
     const program *pg = run->programs[p];
-    eval_ctx c = nursery_ctx(run, month, p, nm);
+    nursery_ctx(run, p, nm, c);
     for (size_t k = 0; k < pg->n_order; k++) {
         const rule_value *rv = &pg->values[pg->order[k]];
         if (rv->scope == SCOPE_NURSERY)
-            c.nursery_slots[rv->slot] = expr_eval(rv->code, &c);
+            c->nursery_slots[rv->slot] = expr_eval(rv->code, c);
         else
-            expr_eval_lines(rv->code, &c, rv->slot);
-        if (c.err_msg) {
+            expr_eval_lines(rv->code, c, rv->slot);
+        if (c->err_msg) {
             diag_error(d, pg->file->path, rv->line, rv->col,
                        "computing '%s' of %s %s for nursery %s: %s", rv->name, pg->id,
-                       pg->version, nm->nursery->id, c.err_msg);
+                       pg->version, nm->nursery->id, c->err_msg);
             return -1;
         }
     }
-    num amount = c.nursery_slots[pg->result->slot].n;
+    num amount = c->nursery_slots[pg->result->slot].n;
     if (amount.n < 0) {
         diag_error(d, pg->file->path, pg->result->line, pg->result->col,
                    "%s %s gives a negative amount for nursery %s", pg->id, pg->version,
@@ -303,7 +301,8 @@ value engine_field_value(const month_run *run, const expr_field *f, size_t line)
 value engine_eval_node(const month_run *run, size_t p, const nursery_month *nm,
                        const struct enode *n, bool *ok)
 {
-    eval_ctx month = month_ctx(run), c = nursery_ctx(run, &month, p, nm);
+    eval_ctx c = month_ctx(run);
+    nursery_ctx(run, p, nm, &c);
     value v = expr_eval_node(n, &c);
     *ok = !c.err_msg;
     return v;

@@ -209,7 +209,7 @@ static bool date_add(const xins *i, date_t d, int64_t k, eval_ctx *c, value *o)
 
 /* ---- aggregates ------------------------------------------------------ */
 
-static bool xrun(const xcode *x, int pc, int end, value *r, eval_ctx *c);
+static bool xrun(const xins *from, const xins *to, value *r, eval_ctx *c);
 
 static size_t *line_cursor(const xins *i, eval_ctx *c, size_t *nlines)
 {
@@ -256,23 +256,23 @@ static bool sum_direct(const xins *i, eval_ctx *c, value *o)
 
 /* sum, count, any, all, min, max over lines: per line the filter's code
  * [pc + 1, c), then the body's [c, jump). */
-static bool aggregate(const xcode *x, const xins *i, value *r, eval_ctx *c, value *o)
+static bool aggregate(const xins *i, value *r, eval_ctx *c, value *o)
 {
-    int filter = (int)(i - x->ins) + 1;
+    const xins *filter = i + 1, *body = i + i->c, *end = i + i->jump;
     size_t nlines, *cur = line_cursor(i, c, &nlines), saved = *cur;
     num acc = num_int(0);
     bool flag = i->mode == AGG_ALL, first = true, ok = true;
     int64_t count = 0;
     for (size_t k = 0; k < nlines && ok; k++) {
         *cur = k;
-        if (i->b >= 0 && !(ok = xrun(x, filter, i->c, r, c)))
+        if (i->b >= 0 && !(ok = xrun(filter, body, r, c)))
             break;
         if (i->b >= 0 && !r[i->b].b)
             continue;
         count++;
         if (i->mode == AGG_COUNT)
             continue;
-        if (!(ok = xrun(x, i->c, i->jump, r, c)))
+        if (!(ok = xrun(body, end, r, c)))
             break;
         value v = r[i->a];
         if (i->mode == AGG_ANY && v.b) {
@@ -360,8 +360,9 @@ static size_t distinct_sorted(const char **texts, date_t *days, size_t k)
 /* count_distinct(lines [where f], body) of a text or date body: collect the
  * kept lines' values, then count (a nursery's few texts pairwise, else
  * sorted).  imm 1: count_distinct(children, child_ref), refs read in place. */
-static bool count_distinct(const xcode *x, const xins *i, value *r, eval_ctx *c, value *o)
+static bool count_distinct(const xins *i, value *r, eval_ctx *c, value *o)
 {
+    const xins *filter = i + 1, *body = i + i->c, *end = i + i->jump;
     bool dates = i->n->c->type == VT_DATE, refs = i->imm == 1, ok = true;
     size_t nlines, *cur = line_cursor(i, c, &nlines), saved = *cur, k = 0;
     if (refs && c->child_keys && nlines <= 64) {
@@ -373,16 +374,15 @@ static bool count_distinct(const xcode *x, const xins *i, value *r, eval_ctx *c,
     if (nlines > 64 && !(dates ? (void *)(days = malloc(nlines * sizeof *days))
                                : (void *)(texts = malloc(nlines * sizeof *texts))))
         abort();
-    int filter = (int)(i - x->ins) + 1;
     for (size_t l = 0; l < nlines && ok; l++) {
         if (refs) {
             texts[k++] = c->children[l]->child_ref;
             continue;
         }
         *cur = l;
-        if (i->b >= 0 && (!(ok = xrun(x, filter, i->c, r, c)) || !r[i->b].b))
+        if (i->b >= 0 && (!(ok = xrun(filter, body, r, c)) || !r[i->b].b))
             continue;
-        if (!(ok = xrun(x, i->c, i->jump, r, c)))
+        if (!(ok = xrun(body, end, r, c)))
             break;
         if (dates)
             days[k++] = r[i->a].d;
@@ -408,151 +408,187 @@ static bool count_distinct(const xcode *x, const xins *i, value *r, eval_ctx *c,
     return ok;
 }
 
-/* ---- the instruction loop --------------------------------------------- */
+/* ---- the handlers ------------------------------------------------------ */
 
 #define A (r[i->a])
 #define B (r[i->b])
+#define O (r[i->dst])
 #define CHILD (c->children[c->cur_child])
 #define STAFF (c->staff[c->cur_staff])
-#define SET(...) (*o = (value){__VA_ARGS__})
+#define SET(...) (O = (value){__VA_ARGS__})
+#define H(name) static bool name(const xins *i, const xins *end, value *r, eval_ctx *c)
+/* On to the next instruction, or done at end. */
+#define NEXT                                                                                       \
+    do {                                                                                           \
+        if (++i == end)                                                                            \
+            return true;                                                                           \
+        return i->fn(i, end, r, c);                                                                \
+    } while (0)
+#define GOTO(target)                                                                               \
+    do {                                                                                           \
+        i = (target);                                                                              \
+        if (i == end)                                                                              \
+            return true;                                                                           \
+        return i->fn(i, end, r, c);                                                                \
+    } while (0)
+/* A value computed by an expression that may fail: on (and NEXT) or out. */
+#define CHECKED(ok)                                                                                \
+    do {                                                                                           \
+        if (!(ok))                                                                                 \
+            return false;                                                                          \
+        NEXT;                                                                                      \
+    } while (0)
 
-/* Runs instructions [pc, end) over registers r; false after a failure
- * (recorded in c). */
-static bool xrun(const xcode *x, int pc, int end, value *r, eval_ctx *c)
-{
-    int64_t w;
-    while (pc < end) {
-        const xins *i = &x->ins[pc++];
-        value *o = &r[i->dst];
-        switch ((xop)i->op) {
-        case X_MOV: *o = A; break;
-        case X_JMP: pc = i->jump; break;
-        case X_JF: pc = A.b ? pc : i->jump; break;
-        case X_JT: pc = A.b ? i->jump : pc; break;
-        case X_BAD: return fail(c, i->n, NUM_OK, "internal: unresolved formula node");
-        case X_SLOT_N: *o = c->nursery_slots[i->imm]; break;
-        case X_SLOT_C: *o = c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)i->imm]; break;
-        case X_SLOT_S: *o = c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)i->imm]; break;
-        case X_DECL_C: *o = CHILD->decl[i->imm]; break;
-        case X_DECL_S: *o = STAFF->decl[i->imm]; break;
-        case X_MONTH_VAL: *o = c->month_vals[c->cur_month * (size_t)c->month_stride + (size_t)i->imm]; break;
-        case X_CTX: *o = context((int)i->imm, c); break;
-        case X_C_NURSERY_ID: SET(.s = CHILD->nursery_id); break;
-        case X_C_CHILD_REF: SET(.s = CHILD->child_ref); break;
-        case X_C_CARE_TYPES: SET(.set = CHILD->care_mask); break;
-        case X_C_FROM: SET(.d = CHILD->enrolled_from); break;
-        case X_C_TO: SET(.d = CHILD->enrolled_to); break;
-        case X_C_DAYS: SET(.n = num_int(c->child_days[c->cur_child])); break;
-        case X_S_NURSERY_ID: SET(.s = STAFF->nursery_id); break;
-        case X_S_STAFF_REF: SET(.s = STAFF->staff_ref); break;
-        case X_S_QUALIFICATION: SET(.s = STAFF->qualification); break;
-        case X_S_EMPLOYMENT: SET(.s = STAFF->employment); break;
-        case X_S_HOURS: SET(.n = STAFF->hours); break;
-        case X_S_SALARY: SET(.n = num_int(STAFF->salary_cost)); break;
-        case X_S_OTHER: SET(.n = num_int(STAFF->other_income)); break;
-        case X_NEG: /* |n| <= INT64_MAX always: num excludes INT64_MIN */
-            SET(.n = (num){-A.n.n, A.n.d});
-            break;
-        case X_ADD_I:
-            if (!add_i(A.n.n, B.n.n, &w))
-                return num_fail(c, i->n, NUM_OVERFLOW);
-            SET(.n = num_int(w));
-            break;
-        case X_SUB_I:
-            if (!sub_i(A.n.n, B.n.n, &w))
-                return num_fail(c, i->n, NUM_OVERFLOW);
-            SET(.n = num_int(w));
-            break;
-        case X_MUL_I:
-            if (!mul_i(A.n.n, B.n.n, &w))
-                return num_fail(c, i->n, NUM_OVERFLOW);
-            SET(.n = num_int(w));
-            break;
-        case X_ADD:
-        case X_SUB:
-        case X_MUL:
-        case X_DIV:
-            if (!arith(i, A.n, B.n, c, o))
-                return false;
-            break;
-        case X_ROUND: {
-            num_status st = num_round(A.n, i->imm, (round_mode)i->mode, &o->n);
-            if (st != NUM_OK)
-                return num_fail(c, i->n, st);
-            break;
-        }
-        case X_ROUND_DIV_I:
-        case X_ROUND_MUL:
-            if (!round_fused(i, A.n, B.n, c, o))
-                return false;
-            break;
-        case X_MIN_I: *o = B.n.n < A.n.n ? B : A; break;
-        case X_MAX_I: *o = B.n.n > A.n.n ? B : A; break;
-        case X_MIN: *o = cmp_num(B.n, A.n) < 0 ? B : A; break;
-        case X_MAX: *o = cmp_num(B.n, A.n) > 0 ? B : A; break;
-        case X_CMP_I: SET(.b = relation(i->mode, cmp_i64(A.n.n, B.n.n))); break;
-        case X_CMP_NUM: SET(.b = relation(i->mode, cmp_num(A.n, B.n))); break;
-        case X_CMP_DATE: SET(.b = relation(i->mode, cmp_i64(A.d, B.d))); break;
-        case X_CMP_TEXT: SET(.b = relation(i->mode, cmp_text(A.s, B.s))); break;
-        case X_CMP_BOOL: SET(.b = relation(i->mode, A.b != B.b)); break;
-        case X_CMP_SET: SET(.b = relation(i->mode, A.set != B.set)); break;
-        case X_SET_HAS: SET(.b = (A.set & (uint32_t)i->imm) != 0); break;
-        case X_SET_ANY: SET(.b = (A.set & B.set) != 0); break;
-        case X_NOT: SET(.b = !A.b); break;
-        case X_TABLE:
-            if (!table_lookup(i, A.s, c, o))
-                return false;
-            break;
-        case X_DATE_ADD:
-        case X_DATE_SUB:
-            if (!date_add(i, A.d, B.n.n, c, o))
-                return false;
-            break;
-        case X_DATE_DIFF:
-            if (A.d == DATE_OPEN || B.d == DATE_OPEN)
-                return fail(c, i->n, NUM_OVERFLOW, "days to an open end date");
-            SET(.n = num_int((int64_t)A.d - B.d));
-            break;
-        case X_DAYS_IN_MONTH: {
-            int y, m, d;
-            if (A.d == DATE_OPEN)
-                return fail(c, i->n, NUM_OK, "days_in_month of an open end date");
-            date_to_ymd(A.d, &y, &m, &d);
-            SET(.n = num_int(date_days_in_month(y, m)));
-            break;
-        }
-        case X_OVERLAP_DAYS:
-            SET(.n = num_int(date_overlap_days(A.d, B.d, r[i->c].d, r[i->d].d)));
-            break;
-        case X_SUM_SLOT:
-        case X_SUM_SALARY:
-        case X_SUM_OTHER:
-            if (!sum_direct(i, c, o))
-                return false;
-            break;
-        case X_COUNT_ALL:
-            SET(.n = num_int((int64_t)(i->lines == 0 ? c->n_children : c->n_staff)));
-            break;
-        case X_AGG:
-            if (!aggregate(x, i, r, c, o))
-                return false;
-            pc = i->jump;
-            break;
-        case X_COUNT_DISTINCT:
-            if (!count_distinct(x, i, r, c, o))
-                return false;
-            pc = i->jump;
-            break;
-        }
+H(h_mov) { O = A; NEXT; }
+H(h_jmp) { GOTO(i + i->jump); }
+H(h_jf) { GOTO(A.b ? i + 1 : i + i->jump); }
+H(h_jt) { GOTO(A.b ? i + i->jump : i + 1); }
+H(h_bad) { (void)end, (void)r; return fail(c, i->n, NUM_OK, "internal: unresolved formula node"); }
+H(h_slot_n) { O = c->nursery_slots[i->imm]; NEXT; }
+H(h_slot_c) { O = c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)i->imm]; NEXT; }
+H(h_slot_s) { O = c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)i->imm]; NEXT; }
+H(h_decl_c) { O = CHILD->decl[i->imm]; NEXT; }
+H(h_decl_s) { O = STAFF->decl[i->imm]; NEXT; }
+H(h_month_val) { O = c->month_vals[c->cur_month * (size_t)c->month_stride + (size_t)i->imm]; NEXT; }
+H(h_ctx) { O = context((int)i->imm, c); NEXT; }
+H(h_c_nursery_id) { SET(.s = CHILD->nursery_id); NEXT; }
+H(h_c_child_ref) { SET(.s = CHILD->child_ref); NEXT; }
+H(h_c_care_types) { SET(.set = CHILD->care_mask); NEXT; }
+H(h_c_from) { SET(.d = CHILD->enrolled_from); NEXT; }
+H(h_c_to) { SET(.d = CHILD->enrolled_to); NEXT; }
+H(h_c_days) { SET(.n = num_int(c->child_days[c->cur_child])); NEXT; }
+H(h_s_nursery_id) { SET(.s = STAFF->nursery_id); NEXT; }
+H(h_s_staff_ref) { SET(.s = STAFF->staff_ref); NEXT; }
+H(h_s_qualification) { SET(.s = STAFF->qualification); NEXT; }
+H(h_s_employment) { SET(.s = STAFF->employment); NEXT; }
+H(h_s_hours) { SET(.n = STAFF->hours); NEXT; }
+H(h_s_salary) { SET(.n = num_int(STAFF->salary_cost)); NEXT; }
+H(h_s_other) { SET(.n = num_int(STAFF->other_income)); NEXT; }
+H(h_neg) { SET(.n = (num){-A.n.n, A.n.d}); NEXT; } /* num excludes INT64_MIN */
+
+/* Whole by type: int64, an overflow is the same failure num reports. */
+#define INT_OP(name, fn)                                                                           \
+    H(name)                                                                                        \
+    {                                                                                              \
+        int64_t w;                                                                                 \
+        if (!fn(A.n.n, B.n.n, &w))                                                                 \
+            return num_fail(c, i->n, NUM_OVERFLOW);                                                \
+        SET(.n = num_int(w));                                                                      \
+        NEXT;                                                                                      \
     }
-    return true;
+INT_OP(h_add_i, add_i)
+INT_OP(h_sub_i, sub_i)
+INT_OP(h_mul_i, mul_i)
+#undef INT_OP
+
+H(h_arith) { CHECKED(arith(i, A.n, B.n, c, &O)); }
+H(h_round)
+{
+    num_status st = num_round(A.n, i->imm, (round_mode)i->mode, &O.n);
+    CHECKED(st == NUM_OK || num_fail(c, i->n, st));
+}
+H(h_round_fused) { CHECKED(round_fused(i, A.n, B.n, c, &O)); }
+H(h_min_i) { O = B.n.n < A.n.n ? B : A; NEXT; }
+H(h_max_i) { O = B.n.n > A.n.n ? B : A; NEXT; }
+H(h_min) { O = cmp_num(B.n, A.n) < 0 ? B : A; NEXT; }
+H(h_max) { O = cmp_num(B.n, A.n) > 0 ? B : A; NEXT; }
+H(h_cmp_i) { SET(.b = relation(i->mode, cmp_i64(A.n.n, B.n.n))); NEXT; }
+H(h_cmp_num) { SET(.b = relation(i->mode, cmp_num(A.n, B.n))); NEXT; }
+H(h_cmp_date) { SET(.b = relation(i->mode, cmp_i64(A.d, B.d))); NEXT; }
+H(h_cmp_text) { SET(.b = relation(i->mode, cmp_text(A.s, B.s))); NEXT; }
+H(h_cmp_bool) { SET(.b = relation(i->mode, A.b != B.b)); NEXT; }
+H(h_cmp_set) { SET(.b = relation(i->mode, A.set != B.set)); NEXT; }
+H(h_set_has) { SET(.b = (A.set & (uint32_t)i->imm) != 0); NEXT; }
+H(h_set_any) { SET(.b = (A.set & B.set) != 0); NEXT; }
+H(h_not) { SET(.b = !A.b); NEXT; }
+H(h_select) { O = A.b ? B : r[i->c]; NEXT; }
+H(h_table) { CHECKED(table_lookup(i, A.s, c, &O)); }
+H(h_date_add) { CHECKED(date_add(i, A.d, B.n.n, c, &O)); }
+H(h_date_diff)
+{
+    if (A.d == DATE_OPEN || B.d == DATE_OPEN)
+        return fail(c, i->n, NUM_OVERFLOW, "days to an open end date");
+    SET(.n = num_int((int64_t)A.d - B.d));
+    NEXT;
+}
+H(h_days_in_month)
+{
+    int y, m, d;
+    if (A.d == DATE_OPEN)
+        return fail(c, i->n, NUM_OK, "days_in_month of an open end date");
+    date_to_ymd(A.d, &y, &m, &d);
+    SET(.n = num_int(date_days_in_month(y, m)));
+    NEXT;
+}
+H(h_overlap_days)
+{
+    SET(.n = num_int(date_overlap_days(A.d, B.d, r[i->c].d, r[i->d].d)));
+    NEXT;
+}
+H(h_sum_direct) { CHECKED(sum_direct(i, c, &O)); }
+H(h_count_all)
+{
+    SET(.n = num_int((int64_t)(i->lines == 0 ? c->n_children : c->n_staff)));
+    NEXT;
+}
+/* An aggregate continues after its filter's and body's code. */
+H(h_agg)
+{
+    if (!aggregate(i, r, c, &O))
+        return false;
+    GOTO(i + i->jump);
+}
+H(h_count_distinct)
+{
+    if (!count_distinct(i, r, c, &O))
+        return false;
+    GOTO(i + i->jump);
 }
 
 #undef A
 #undef B
+#undef O
 #undef CHILD
 #undef STAFF
 #undef SET
+#undef H
+#undef NEXT
+#undef GOTO
+#undef CHECKED
+
+xfn *exprE_handler(xop xo)
+{
+    static xfn *const table[] = {
+        [X_MOV] = h_mov, [X_JMP] = h_jmp, [X_JF] = h_jf, [X_JT] = h_jt, [X_BAD] = h_bad,
+        [X_SLOT_N] = h_slot_n, [X_SLOT_C] = h_slot_c, [X_SLOT_S] = h_slot_s,
+        [X_DECL_C] = h_decl_c, [X_DECL_S] = h_decl_s, [X_MONTH_VAL] = h_month_val,
+        [X_CTX] = h_ctx, [X_C_NURSERY_ID] = h_c_nursery_id, [X_C_CHILD_REF] = h_c_child_ref,
+        [X_C_CARE_TYPES] = h_c_care_types, [X_C_FROM] = h_c_from, [X_C_TO] = h_c_to,
+        [X_C_DAYS] = h_c_days, [X_S_NURSERY_ID] = h_s_nursery_id,
+        [X_S_STAFF_REF] = h_s_staff_ref, [X_S_QUALIFICATION] = h_s_qualification,
+        [X_S_EMPLOYMENT] = h_s_employment, [X_S_HOURS] = h_s_hours, [X_S_SALARY] = h_s_salary,
+        [X_S_OTHER] = h_s_other, [X_NEG] = h_neg, [X_ADD_I] = h_add_i, [X_SUB_I] = h_sub_i,
+        [X_MUL_I] = h_mul_i, [X_ADD] = h_arith, [X_SUB] = h_arith, [X_MUL] = h_arith,
+        [X_DIV] = h_arith, [X_ROUND] = h_round, [X_ROUND_DIV_I] = h_round_fused,
+        [X_ROUND_MUL] = h_round_fused, [X_MIN_I] = h_min_i, [X_MAX_I] = h_max_i,
+        [X_MIN] = h_min, [X_MAX] = h_max, [X_CMP_I] = h_cmp_i, [X_CMP_NUM] = h_cmp_num,
+        [X_CMP_DATE] = h_cmp_date, [X_CMP_TEXT] = h_cmp_text, [X_CMP_BOOL] = h_cmp_bool,
+        [X_CMP_SET] = h_cmp_set, [X_SET_HAS] = h_set_has, [X_SET_ANY] = h_set_any,
+        [X_NOT] = h_not, [X_SELECT] = h_select, [X_TABLE] = h_table, [X_DATE_ADD] = h_date_add,
+        [X_DATE_SUB] = h_date_add, [X_DATE_DIFF] = h_date_diff,
+        [X_DAYS_IN_MONTH] = h_days_in_month, [X_OVERLAP_DAYS] = h_overlap_days,
+        [X_SUM_SLOT] = h_sum_direct, [X_SUM_SALARY] = h_sum_direct,
+        [X_SUM_OTHER] = h_sum_direct, [X_COUNT_ALL] = h_count_all, [X_AGG] = h_agg,
+        [X_COUNT_DISTINCT] = h_count_distinct,
+    };
+    return table[xo];
+}
+
+/* Runs instructions [from, to) over registers r; false after a failure. */
+static bool xrun(const xins *from, const xins *to, value *r, eval_ctx *c)
+{
+    return from == to || from->fn(from, to, r, c);
+}
 
 /* ---- entry points ------------------------------------------------------ */
 
@@ -582,7 +618,7 @@ value expr_eval(const expr_code *code, eval_ctx *ctx)
 {
     const xcode *x = code->flat;
     value small[SMALL_REGS], *r = regs_for(x, small);
-    value v = xrun(x, 0, x->n_ins, r, ctx) ? r[x->result] : failed;
+    value v = xrun(x->ins, x->ins + x->n_ins, r, ctx) ? r[x->result] : failed;
     regs_done(r, small);
     return v;
 }
@@ -596,7 +632,7 @@ bool expr_eval_lines(const expr_code *code, eval_ctx *ctx, int slot)
     size_t stride = (size_t)(kids ? ctx->child_stride : ctx->staff_stride);
     value *out = (kids ? ctx->child_slots : ctx->staff_slots) + slot;
     for (*cur = 0; *cur < n && ok; ++*cur)
-        if ((ok = xrun(x, 0, x->n_ins, r, ctx)))
+        if ((ok = xrun(x->ins, x->ins + x->n_ins, r, ctx)))
             out[*cur * stride] = r[x->result];
     regs_done(r, small);
     return ok;
@@ -610,7 +646,7 @@ value expr_eval_node(const enode *n, eval_ctx *ctx)
         return failed;
     }
     value small[SMALL_REGS], *r = regs_for(x, small);
-    value v = xrun(x, n->x_first, n->x_end, r, ctx) ? r[n->x_reg] : failed;
+    value v = xrun(x->ins + n->x_first, x->ins + n->x_end, r, ctx) ? r[n->x_reg] : failed;
     regs_done(r, small);
     return v;
 }

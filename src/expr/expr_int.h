@@ -106,22 +106,32 @@ typedef enum xop {
     X_ROUND, X_ROUND_DIV_I, X_ROUND_MUL,
     X_MIN_I, X_MAX_I, X_MIN, X_MAX,
     X_CMP_I, X_CMP_NUM, X_CMP_DATE, X_CMP_TEXT, X_CMP_BOOL, X_CMP_SET,
-    X_SET_HAS, X_SET_ANY, X_NOT,
+    X_SET_HAS, X_SET_ANY, X_NOT, X_SELECT,
     X_TABLE, X_DATE_ADD, X_DATE_SUB, X_DATE_DIFF, X_DAYS_IN_MONTH, X_OVERLAP_DAYS,
     X_SUM_SLOT, X_SUM_SALARY, X_SUM_OTHER, X_COUNT_ALL, X_AGG, X_COUNT_DISTINCT,
 } xop;
 
-typedef struct xins {
+typedef struct xins xins;
+/* An instruction's handler (eval.c): does its work, then calls the next
+ * instruction's handler as its last act — a tail call, so each handler has
+ * its own indirect jump for the processor to predict (threaded code) — and
+ * stops at `end`.  False after a failure, recorded in c. */
+typedef bool xfn(const xins *i, const xins *end, value *r, eval_ctx *c);
+
+struct xins {
+    xfn *fn;
     uint8_t op;      /* xop */
     uint8_t mode;    /* relation (OP_EQ…), round mode, AGG_* */
     uint8_t lines;   /* aggregates: 0 children, 1 staff, 2 months */
     int32_t dst, a, b, c, d; /* registers (d: overlap_days' fourth date) */
-    int32_t jump;    /* jumps: target; aggregates: end of body (filter [pc+1, c), body [c, jump)) */
+    /* relative to this instruction: jumps, the target; aggregates, the end
+     * of the body (filter [1, c), body [c, jump), c relative too) */
+    int32_t jump;
     int64_t imm;     /* slot, field, ctx which, rounding unit, care-set mask */
     const rule_table *tab;
     const enode *n;  /* the node whose failure this instruction reports */
     const enode *fused; /* round(x / y), round(x * y): the operator's node, for its failures */
-} xins;
+};
 
 typedef struct xcode {
     const xins *ins;
@@ -133,6 +143,8 @@ typedef struct xcode {
 
 /* Lowers a checked tree into its flat code (in a). */
 const xcode *exprF_lower(arena *a, enode *root);
+/* The handler of an operation (eval.c). */
+xfn *exprE_handler(xop xo);
 
 /* Parses a whole formula; NULL after reporting a syntax error. */
 enode *exprP_parse(const char *text, const expr_src *src, arena *a, diag_list *d);

@@ -152,10 +152,20 @@ static int lower_minmax(lowerer *L, enode *n, int dst)
     return r;
 }
 
-/* if a then b else c: both branches land in the if's register. */
+static bool is_const(const enode *n) { return n->op == OP_CONST || n->op == OP_STR; }
+
+/* if a then b else c: both branches land in the if's register; between two
+ * constants, a select without jumps. */
 static int lower_if(lowerer *L, enode *n, int dst)
 {
     int cond = lower(L, n->a, -1), r = target(L, dst);
+    if (is_const(n->b) && is_const(n->c)) {
+        int kb = lower(L, n->b, -1), kc = lower(L, n->c, -1), i = emit(L, X_SELECT, n, r);
+        L->ins[i].a = cond;
+        L->ins[i].b = kb;
+        L->ins[i].c = kc;
+        return r;
+    }
     int jf = emit(L, X_JF, n, -1);
     L->ins[jf].a = cond;
     lower(L, n->b, r);
@@ -381,8 +391,15 @@ const xcode *exprF_lower(arena *a, enode *root)
         for (size_t j = 0; j < sizeof regs / sizeof regs[0]; j++)
             if (*regs[j] >= 0)
                 *regs[j] = final_reg(*regs[j], L.n_consts);
-        if (in->op == X_OVERLAP_DAYS)
+        if (in->op == X_OVERLAP_DAYS || in->op == X_SELECT)
             in->c = final_reg(in->c, L.n_consts);
+        if (in->op == X_JMP || in->op == X_JF || in->op == X_JT || in->op == X_AGG ||
+            in->op == X_COUNT_DISTINCT || in->op == X_SUM_SLOT || in->op == X_SUM_SALARY ||
+            in->op == X_SUM_OTHER || in->op == X_COUNT_ALL)
+            in->jump -= i;
+        if (in->op == X_AGG || in->op == X_COUNT_DISTINCT)
+            in->c -= i;
+        in->fn = exprE_handler((xop)in->op);
         ins[i] = *in;
     }
     if (L.n_consts)
