@@ -9,6 +9,12 @@
 
 #include "expr_int.h"
 
+/* Failures are rare: kept out of line, so that the handlers' fast paths
+ * need no saved registers. */
+static bool fail(eval_ctx *c, const enode *n, num_status st, const char *msg)
+    __attribute__((cold, noinline));
+static bool num_fail(eval_ctx *c, const enode *n, num_status st) __attribute__((cold, noinline));
+
 static bool fail(eval_ctx *c, const enode *n, num_status st, const char *msg)
 {
     if (!c->err && !c->err_msg) {
@@ -439,7 +445,11 @@ static bool count_distinct(const xins *i, value *r, eval_ctx *c, value *o)
         NEXT;                                                                                      \
     } while (0)
 
+/* Registers of whole values are copied by the numerator: a 16-byte copy of
+ * a register written as two 8-byte halves (n, then d = 1) stalls until both
+ * stores land (no store forwarding), and most copies are of such values. */
 H(h_mov) { O = A; NEXT; }
+H(h_mov_i) { SET(.n = num_int(A.n.n)); NEXT; }
 H(h_jmp) { GOTO(i + i->jump); }
 H(h_jf) { GOTO(A.b ? i + 1 : i + i->jump); }
 H(h_jt) { GOTO(A.b ? i + i->jump : i + 1); }
@@ -488,8 +498,8 @@ H(h_round)
     CHECKED(st == NUM_OK || num_fail(c, i->n, st));
 }
 H(h_round_fused) { CHECKED(round_fused(i, A.n, B.n, c, &O)); }
-H(h_min_i) { O = B.n.n < A.n.n ? B : A; NEXT; }
-H(h_max_i) { O = B.n.n > A.n.n ? B : A; NEXT; }
+H(h_min_i) { SET(.n = num_int(B.n.n < A.n.n ? B.n.n : A.n.n)); NEXT; }
+H(h_max_i) { SET(.n = num_int(B.n.n > A.n.n ? B.n.n : A.n.n)); NEXT; }
 H(h_min) { O = cmp_num(B.n, A.n) < 0 ? B : A; NEXT; }
 H(h_max) { O = cmp_num(B.n, A.n) > 0 ? B : A; NEXT; }
 H(h_cmp_i) { SET(.b = relation(i->mode, cmp_i64(A.n.n, B.n.n))); NEXT; }
@@ -502,6 +512,7 @@ H(h_set_has) { SET(.b = (A.set & (uint32_t)i->imm) != 0); NEXT; }
 H(h_set_any) { SET(.b = (A.set & B.set) != 0); NEXT; }
 H(h_not) { SET(.b = !A.b); NEXT; }
 H(h_select) { O = A.b ? B : r[i->c]; NEXT; }
+H(h_select_i) { SET(.n = num_int(A.b ? B.n.n : r[i->c].n.n)); NEXT; }
 H(h_table) { CHECKED(table_lookup(i, A.s, c, &O)); }
 H(h_date_add) { CHECKED(date_add(i, A.d, B.n.n, c, &O)); }
 H(h_date_diff)
@@ -559,7 +570,7 @@ H(h_count_distinct)
 xfn *exprE_handler(xop xo)
 {
     static xfn *const table[] = {
-        [X_MOV] = h_mov, [X_JMP] = h_jmp, [X_JF] = h_jf, [X_JT] = h_jt, [X_BAD] = h_bad,
+        [X_MOV] = h_mov, [X_MOV_I] = h_mov_i, [X_JMP] = h_jmp, [X_JF] = h_jf, [X_JT] = h_jt, [X_BAD] = h_bad,
         [X_SLOT_N] = h_slot_n, [X_SLOT_C] = h_slot_c, [X_SLOT_S] = h_slot_s,
         [X_DECL_C] = h_decl_c, [X_DECL_S] = h_decl_s, [X_MONTH_VAL] = h_month_val,
         [X_CTX] = h_ctx, [X_C_NURSERY_ID] = h_c_nursery_id, [X_C_CHILD_REF] = h_c_child_ref,
@@ -574,7 +585,7 @@ xfn *exprE_handler(xop xo)
         [X_MIN] = h_min, [X_MAX] = h_max, [X_CMP_I] = h_cmp_i, [X_CMP_NUM] = h_cmp_num,
         [X_CMP_DATE] = h_cmp_date, [X_CMP_TEXT] = h_cmp_text, [X_CMP_BOOL] = h_cmp_bool,
         [X_CMP_SET] = h_cmp_set, [X_SET_HAS] = h_set_has, [X_SET_ANY] = h_set_any,
-        [X_NOT] = h_not, [X_SELECT] = h_select, [X_TABLE] = h_table, [X_DATE_ADD] = h_date_add,
+        [X_NOT] = h_not, [X_SELECT] = h_select, [X_SELECT_I] = h_select_i, [X_TABLE] = h_table, [X_DATE_ADD] = h_date_add,
         [X_DATE_SUB] = h_date_add, [X_DATE_DIFF] = h_date_diff,
         [X_DAYS_IN_MONTH] = h_days_in_month, [X_OVERLAP_DAYS] = h_overlap_days,
         [X_SUM_SLOT] = h_sum_direct, [X_SUM_SALARY] = h_sum_direct,
@@ -614,11 +625,19 @@ static void regs_done(value *r, const value *small)
 
 static const value failed = {.n = {0, 1}};
 
+/* The formula's value from its register (whole values by the numerator,
+ * as h_mov_i). */
+static inline value result(const expr_code *code, const value *r)
+{
+    const value *v = &r[code->flat->result];
+    return code->flat->whole ? (value){.n = num_int(v->n.n)} : *v;
+}
+
 value expr_eval(const expr_code *code, eval_ctx *ctx)
 {
     const xcode *x = code->flat;
     value small[SMALL_REGS], *r = regs_for(x, small);
-    value v = xrun(x->ins, x->ins + x->n_ins, r, ctx) ? r[x->result] : failed;
+    value v = xrun(x->ins, x->ins + x->n_ins, r, ctx) ? result(code, r) : failed;
     regs_done(r, small);
     return v;
 }
@@ -633,7 +652,7 @@ bool expr_eval_lines(const expr_code *code, eval_ctx *ctx, int slot)
     value *out = (kids ? ctx->child_slots : ctx->staff_slots) + slot;
     for (*cur = 0; *cur < n && ok; ++*cur)
         if ((ok = xrun(x->ins, x->ins + x->n_ins, r, ctx)))
-            out[*cur * stride] = r[x->result];
+            out[*cur * stride] = result(code, r);
     regs_done(r, small);
     return ok;
 }

@@ -97,7 +97,7 @@ struct enode {
  * whole by type (yen, days, whole numbers) get int64 instructions; only
  * where a fraction can arise does the code go through num's rationals. */
 typedef enum xop {
-    X_MOV, X_JMP, X_JF, X_JT, X_BAD,
+    X_MOV, X_MOV_I, X_JMP, X_JF, X_JT, X_BAD,
     X_SLOT_N, X_SLOT_C, X_SLOT_S, X_DECL_C, X_DECL_S, X_MONTH_VAL, X_CTX,
     X_C_NURSERY_ID, X_C_CHILD_REF, X_C_CARE_TYPES, X_C_FROM, X_C_TO, X_C_DAYS,
     X_S_NURSERY_ID, X_S_STAFF_REF, X_S_QUALIFICATION, X_S_EMPLOYMENT, X_S_HOURS, X_S_SALARY,
@@ -106,7 +106,7 @@ typedef enum xop {
     X_ROUND, X_ROUND_DIV_I, X_ROUND_MUL,
     X_MIN_I, X_MAX_I, X_MIN, X_MAX,
     X_CMP_I, X_CMP_NUM, X_CMP_DATE, X_CMP_TEXT, X_CMP_BOOL, X_CMP_SET,
-    X_SET_HAS, X_SET_ANY, X_NOT, X_SELECT,
+    X_SET_HAS, X_SET_ANY, X_NOT, X_SELECT, X_SELECT_I,
     X_TABLE, X_DATE_ADD, X_DATE_SUB, X_DATE_DIFF, X_DAYS_IN_MONTH, X_OVERLAP_DAYS,
     X_SUM_SLOT, X_SUM_SALARY, X_SUM_OTHER, X_COUNT_ALL, X_AGG, X_COUNT_DISTINCT,
 } xop;
@@ -139,8 +139,12 @@ typedef struct xcode {
     const value *consts; /* loaded into registers [0, n_consts) */
     int n_consts, n_regs;
     int result;          /* register of the formula's value */
+    bool whole;          /* ... a whole number by type */
 } xcode;
 
+/* Whole by type: such values always have d == 1 (value.h, types.c), and
+ * their registers are copied by the numerator alone (eval.c). */
+bool exprF_whole(vtype t);
 /* Lowers a checked tree into its flat code (in a). */
 const xcode *exprF_lower(arena *a, enode *root);
 /* The handler of an operation (eval.c). */

@@ -51,8 +51,8 @@ static int constant(lowerer *L, value k)
     return L->n_consts++;
 }
 
-/* Whole by type: such values always have d == 1 (value.h, types.c). */
-static bool whole(vtype t) { return t == VT_INT || t == VT_DAYS || t == VT_YEN; }
+bool exprF_whole(vtype t) { return t == VT_INT || t == VT_DAYS || t == VT_YEN; }
+static bool whole(vtype t) { return exprF_whole(t); }
 
 static int target(lowerer *L, int dst) { return dst >= 0 ? dst : temp(L); }
 
@@ -61,7 +61,7 @@ static int place(lowerer *L, const enode *n, int r, int dst)
 {
     if (dst < 0 || dst == r)
         return r;
-    int i = emit(L, X_MOV, n, dst);
+    int i = emit(L, whole(n->type) ? X_MOV_I : X_MOV, n, dst);
     L->ins[i].a = r;
     return dst;
 }
@@ -160,7 +160,8 @@ static int lower_if(lowerer *L, enode *n, int dst)
 {
     int cond = lower(L, n->a, -1), r = target(L, dst);
     if (is_const(n->b) && is_const(n->c)) {
-        int kb = lower(L, n->b, -1), kc = lower(L, n->c, -1), i = emit(L, X_SELECT, n, r);
+        int kb = lower(L, n->b, -1), kc = lower(L, n->c, -1);
+        int i = emit(L, whole(n->type) ? X_SELECT_I : X_SELECT, n, r);
         L->ins[i].a = cond;
         L->ins[i].b = kb;
         L->ins[i].c = kc;
@@ -391,7 +392,7 @@ const xcode *exprF_lower(arena *a, enode *root)
         for (size_t j = 0; j < sizeof regs / sizeof regs[0]; j++)
             if (*regs[j] >= 0)
                 *regs[j] = final_reg(*regs[j], L.n_consts);
-        if (in->op == X_OVERLAP_DAYS || in->op == X_SELECT)
+        if (in->op == X_OVERLAP_DAYS || in->op == X_SELECT || in->op == X_SELECT_I)
             in->c = final_reg(in->c, L.n_consts);
         if (in->op == X_JMP || in->op == X_JF || in->op == X_JT || in->op == X_AGG ||
             in->op == X_COUNT_DISTINCT || in->op == X_SUM_SLOT || in->op == X_SUM_SALARY ||
@@ -404,7 +405,8 @@ const xcode *exprF_lower(arena *a, enode *root)
     }
     if (L.n_consts)
         memcpy(k, L.consts, (size_t)L.n_consts * sizeof *k);
-    *x = (xcode){ins, L.n_ins, k, L.n_consts, L.n_consts + L.n_temps, final_reg(r, L.n_consts)};
+    *x = (xcode){ins,          L.n_ins,       k, L.n_consts, L.n_consts + L.n_temps,
+                 final_reg(r, L.n_consts), whole(root->type)};
     finish_nodes(root, x);
     free(L.ins);
     free(L.consts);
