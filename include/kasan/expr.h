@@ -157,6 +157,20 @@ size_t expr_aggregates(const expr_code *code, const enode **out, size_t max);
 vtype expr_node_type(const enode *n);
 /* Evaluates one node of a compiled formula (an aggregate: nursery scope). */
 value expr_eval_node(const enode *n, eval_ctx *ctx);
+
+/* Line formulas that follow one another in dependency order, of one scope,
+ * none with an aggregate (so none reads another line): their flat codes
+ * joined, each followed by the store into its slot, so that one run per
+ * line computes them all.  Built per month by the engine. */
+typedef struct expr_lines expr_lines;
+/* NULL when the formulas cannot be joined (fewer than 2, mixed scopes, an
+ * aggregate). */
+const expr_lines *expr_lines_join(arena *a, const expr_code *const *codes, const int *slots,
+                                  size_t n);
+/* Runs the joined formulas for each line of ctx; false after a failure.
+ * The failure may then be another than evaluating the formulas one after
+ * another would meet first: callers wanting that one run them so. */
+bool expr_lines_run(const expr_lines *g, eval_ctx *ctx);
 /* The node's source text, e.g. "sum(staff, other_income)", into buf; false
  * if it does not fit. */
 bool expr_node_text(const expr_code *code, const enode *n, char *buf, size_t size);

@@ -154,24 +154,75 @@ static void nursery_ctx(const month_run *run, size_t p, const nursery_month *nm,
     c->n_staff = nm->n_staff;
 }
 
+/* A program's formulas in dependency order, as evaluation walks them:
+ * order[k0..k1), either one formula (k1 = k0 + 1) or line formulas of one
+ * scope joined to run together per line (expr_lines). */
+enum { MAX_JOINED = 16 }; /* line formulas joined into one step at most */
+
+typedef struct eval_step {
+    size_t k0, k1;
+    const expr_lines *joined;
+} eval_step;
+
+static const rule_value *ordered(const program *pg, size_t k) { return &pg->values[pg->order[k]]; }
+
+/* The steps of program pg (at most n_order, in steps); returns how many. */
+static size_t plan_steps(month_run *run, const program *pg, eval_step *steps)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < pg->n_order;) {
+        rule_scope scope = ordered(pg, k)->scope;
+        size_t end = k + 1;
+        while (scope != SCOPE_NURSERY && end < pg->n_order && ordered(pg, end)->scope == scope)
+            end++;
+        const expr_code *codes[MAX_JOINED];
+        int slots[MAX_JOINED];
+        size_t m = end - k < MAX_JOINED ? end - k : MAX_JOINED;
+        for (size_t j = 0; j < m; j++) {
+            codes[j] = ordered(pg, k + j)->code;
+            slots[j] = ordered(pg, k + j)->slot;
+        }
+        const expr_lines *g = expr_lines_join(&run->a, codes, slots, m);
+        steps[n++] = (eval_step){k, g ? k + m : k + 1, g};
+        k = g ? k + m : k + 1;
+    }
+    return n;
+}
+
+/* Evaluates formula order[k] of program p for the nursery in c. */
+static void eval_one(const program *pg, size_t k, eval_ctx *c)
+{
+    const rule_value *rv = ordered(pg, k);
+    if (rv->scope == SCOPE_NURSERY)
+        c->nursery_slots[rv->slot] = expr_eval(rv->code, c);
+    else
+        expr_eval_lines(rv->code, c, rv->slot);
+}
+
 /* Evaluates program p for one nursery: each formula in dependency order,
- * a line formula once per line of its kind. */
-static int eval_nursery(month_run *run, eval_ctx *c, size_t p, nursery_month *nm,
-                        diag_list *d)
+ * a line formula once per line of its kind (joined ones together).  A
+ * failure is reported as evaluating one formula after another meets it
+ * first: a joined step that fails is run again formula by formula. */
+static int eval_nursery(month_run *run, eval_ctx *c, size_t p, const eval_step *steps,
+                        size_t n_steps, nursery_month *nm, diag_list *d)
 {
     const program *pg = run->programs[p];
     nursery_ctx(run, p, nm, c);
-    for (size_t k = 0; k < pg->n_order; k++) {
-        const rule_value *rv = &pg->values[pg->order[k]];
-        if (rv->scope == SCOPE_NURSERY)
-            c->nursery_slots[rv->slot] = expr_eval(rv->code, c);
-        else
-            expr_eval_lines(rv->code, c, rv->slot);
-        if (c->err_msg) {
-            diag_error(d, pg->file->path, rv->line, rv->col,
-                       "computing '%s' of %s %s for nursery %s: %s", rv->name, pg->id,
-                       pg->version, nm->nursery->id, c->err_msg);
-            return -1;
+    for (size_t s = 0; s < n_steps; s++) {
+        if (steps[s].joined && expr_lines_run(steps[s].joined, c))
+            continue;
+        c->err = NUM_OK;
+        c->err_msg = NULL;
+        c->err_node = NULL;
+        for (size_t k = steps[s].k0; k < steps[s].k1; k++) {
+            eval_one(pg, k, c);
+            if (c->err_msg) {
+                const rule_value *rv = ordered(pg, k);
+                diag_error(d, pg->file->path, rv->line, rv->col,
+                           "computing '%s' of %s %s for nursery %s: %s", rv->name, pg->id,
+                           pg->version, nm->nursery->id, c->err_msg);
+                return -1;
+            }
         }
     }
     num amount = c->nursery_slots[pg->result->slot].n;
@@ -205,6 +256,10 @@ static int evaluate(month_run *run, diag_list *d)
     eval_ctx month = month_ctx(run);
     for (size_t p = 0; p < run->n_programs; p++) {
         const program *pg = run->programs[p];
+        eval_step *steps = malloc((pg->n_order + 1) * sizeof *steps);
+        if (!steps)
+            abort();
+        size_t n_steps = plan_steps(run, pg, steps);
         /* not zeroed: eval_nursery writes every slot of every line before
          * anything reads it (dependency order), and a failure stops the run */
         run->child_values[p] = value_array(run, run->n_children, pg->n_slots[SCOPE_CHILD]);
@@ -213,15 +268,19 @@ static int evaluate(month_run *run, diag_list *d)
         for (size_t i = 0; i < run->n_nurseries; i++) {
             nursery_month *nm = &run->nurseries[i];
             nm->values[p] = slots + i * (size_t)pg->n_slots[SCOPE_NURSERY];
-            if (eval_nursery(run, &month, p, nm, d) != 0)
+            if (eval_nursery(run, &month, p, steps, n_steps, nm, d) != 0) {
+                free(steps);
                 return -1;
+            }
             if (__builtin_add_overflow(nm->total, nm->amount[p], &nm->total) ||
                 __builtin_add_overflow(run->program_total[p], nm->amount[p], &run->program_total[p]) ||
                 __builtin_add_overflow(run->total, nm->amount[p], &run->total)) {
                 diag_error(d, pg->file->path, 0, 0, "total of %s overflows", pg->id);
+                free(steps);
                 return -1;
             }
         }
+        free(steps);
     }
     return 0;
 }

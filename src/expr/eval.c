@@ -549,6 +549,20 @@ H(h_agg)
         return false;
     GOTO(i + i->jump);
 }
+/* Joined line formulas (expr_lines): a value into its line's slot, whole
+ * ones by the numerator (mode 1), as h_mov_i. */
+H(h_store_c)
+{
+    value *s = &c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)i->imm];
+    *s = i->mode ? (value){.n = num_int(A.n.n)} : A;
+    NEXT;
+}
+H(h_store_s)
+{
+    value *s = &c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)i->imm];
+    *s = i->mode ? (value){.n = num_int(A.n.n)} : A;
+    NEXT;
+}
 H(h_count_distinct)
 {
     if (!count_distinct(i, r, c, &O))
@@ -590,7 +604,7 @@ xfn *exprE_handler(xop xo)
         [X_DAYS_IN_MONTH] = h_days_in_month, [X_OVERLAP_DAYS] = h_overlap_days,
         [X_SUM_SLOT] = h_sum_direct, [X_SUM_SALARY] = h_sum_direct,
         [X_SUM_OTHER] = h_sum_direct, [X_COUNT_ALL] = h_count_all, [X_AGG] = h_agg,
-        [X_COUNT_DISTINCT] = h_count_distinct,
+        [X_COUNT_DISTINCT] = h_count_distinct, [X_STORE_C] = h_store_c, [X_STORE_S] = h_store_s,
     };
     return table[xo];
 }
@@ -653,6 +667,21 @@ bool expr_eval_lines(const expr_code *code, eval_ctx *ctx, int slot)
     for (*cur = 0; *cur < n && ok; ++*cur)
         if ((ok = xrun(x->ins, x->ins + x->n_ins, r, ctx)))
             out[*cur * stride] = result(code, r);
+    regs_done(r, small);
+    return ok;
+}
+
+bool expr_lines_run(const expr_lines *g, eval_ctx *ctx)
+{
+    const xcode *x = &g->x;
+    value small[SMALL_REGS], *r = small;
+    if (x->n_regs > SMALL_REGS && !(r = malloc((size_t)x->n_regs * sizeof *r)))
+        abort();
+    memcpy(r, g->init, (size_t)x->n_regs * sizeof *r);
+    bool kids = g->scope == SCOPE_CHILD, ok = true;
+    size_t n = kids ? ctx->n_children : ctx->n_staff, *cur = kids ? &ctx->cur_child : &ctx->cur_staff;
+    for (*cur = 0; *cur < n && ok; ++*cur)
+        ok = xrun(x->ins, x->ins + x->n_ins, r, ctx);
     regs_done(r, small);
     return ok;
 }

@@ -109,6 +109,7 @@ typedef enum xop {
     X_SET_HAS, X_SET_ANY, X_NOT, X_SELECT, X_SELECT_I,
     X_TABLE, X_DATE_ADD, X_DATE_SUB, X_DATE_DIFF, X_DAYS_IN_MONTH, X_OVERLAP_DAYS,
     X_SUM_SLOT, X_SUM_SALARY, X_SUM_OTHER, X_COUNT_ALL, X_AGG, X_COUNT_DISTINCT,
+    X_STORE_C, X_STORE_S, /* expr_lines: a line formula's value into its slot (imm) */
 } xop;
 
 typedef struct xins xins;
@@ -141,6 +142,14 @@ typedef struct xcode {
     int result;          /* register of the formula's value */
     bool whole;          /* ... a whole number by type */
 } xcode;
+
+/* Joined line formulas: registers of formula j from its base on; init
+ * holds every register's starting value (constants in place). */
+struct expr_lines {
+    xcode x;
+    const value *init;
+    rule_scope scope;
+};
 
 /* Whole by type: such values always have d == 1 (value.h, types.c), and
  * their registers are copied by the numerator alone (eval.c). */

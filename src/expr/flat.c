@@ -412,3 +412,73 @@ const xcode *exprF_lower(arena *a, enode *root)
     free(L.consts);
     return x;
 }
+
+/* ---- joined line formulas (expr_lines) -------------------------------- */
+
+static bool has_aggregate(const xcode *x)
+{
+    for (int i = 0; i < x->n_ins; i++)
+        if (x->ins[i].op >= X_SUM_SLOT && x->ins[i].op <= X_COUNT_DISTINCT)
+            return true;
+    return false;
+}
+
+static bool joinable(const expr_code *const *codes, size_t n)
+{
+    if (n < 2)
+        return false;
+    for (size_t j = 0; j < n; j++)
+        if (codes[j]->scope != codes[0]->scope || codes[j]->scope == SCOPE_NURSERY ||
+            has_aggregate(codes[j]->flat))
+            return false;
+    return true;
+}
+
+/* Formula j's instructions with its registers moved up by base. */
+static void copy_moved(xins *out, const xcode *x, int base)
+{
+    for (int i = 0; i < x->n_ins; i++) {
+        xins in = x->ins[i];
+        int32_t *regs[] = {&in.dst, &in.a, &in.b, &in.d};
+        for (size_t k = 0; k < sizeof regs / sizeof regs[0]; k++)
+            if (*regs[k] >= 0)
+                *regs[k] += base;
+        if (in.op == X_OVERLAP_DAYS || in.op == X_SELECT || in.op == X_SELECT_I)
+            in.c += base;
+        out[i] = in;
+    }
+}
+
+const expr_lines *expr_lines_join(arena *a, const expr_code *const *codes, const int *slots,
+                                  size_t n)
+{
+    if (!joinable(codes, n))
+        return NULL;
+    int n_ins = 0, n_regs = 0;
+    for (size_t j = 0; j < n; j++) {
+        n_ins += codes[j]->flat->n_ins + 1;
+        n_regs += codes[j]->flat->n_regs;
+    }
+    xins *ins = arena_calloc(a, (size_t)n_ins, sizeof *ins);
+    value *init = arena_calloc(a, (size_t)n_regs + 1, sizeof *init);
+    int at = 0, base = 0;
+    bool child = codes[0]->scope == SCOPE_CHILD;
+    for (size_t j = 0; j < n; j++) {
+        const xcode *x = codes[j]->flat;
+        copy_moved(ins + at, x, base);
+        at += x->n_ins;
+        if (x->n_consts)
+            memcpy(init + base, x->consts, (size_t)x->n_consts * sizeof *init);
+        ins[at] = (xins){.fn = exprE_handler(child ? X_STORE_C : X_STORE_S),
+                         .op = child ? X_STORE_C : X_STORE_S, .mode = x->whole,
+                         .a = x->result + base, .b = -1, .c = -1, .d = -1, .dst = -1,
+                         .imm = slots[j], .n = codes[j]->root};
+        at++;
+        base += x->n_regs;
+    }
+    expr_lines *g = arena_calloc(a, 1, sizeof *g);
+    g->x = (xcode){.ins = ins, .n_ins = n_ins, .n_regs = n_regs};
+    g->init = init;
+    g->scope = codes[0]->scope;
+    return g;
+}
