@@ -246,7 +246,7 @@ static bool sum_direct(const xins *i, eval_ctx *c, value *o)
         size_t stride = (size_t)(kids ? c->child_stride : c->staff_stride);
         const value *v = (kids ? c->child_slots : c->staff_slots) + i->imm;
         for (size_t k = 0; k < n; k++)
-            if (!accumulate(&acc, v[k * stride].n, i, c))
+            if (!accumulate(&acc, i->whole ? num_int(v[k * stride].n.n) : v[k * stride].n, i, c))
                 return false;
     } else {
         for (size_t k = 0; k < n; k++) {
@@ -457,6 +457,19 @@ H(h_bad) { (void)end, (void)r; return fail(c, i->n, NUM_OK, "internal: unresolve
 H(h_slot_n) { O = c->nursery_slots[i->imm]; NEXT; }
 H(h_slot_c) { O = c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)i->imm]; NEXT; }
 H(h_slot_s) { O = c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)i->imm]; NEXT; }
+/* Slots of whole values by the numerator, as h_mov_i: written as two
+ * halves by the formula that computed them. */
+H(h_slot_n_i) { SET(.n = num_int(c->nursery_slots[i->imm].n.n)); NEXT; }
+H(h_slot_c_i)
+{
+    SET(.n = num_int(c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)i->imm].n.n));
+    NEXT;
+}
+H(h_slot_s_i)
+{
+    SET(.n = num_int(c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)i->imm].n.n));
+    NEXT;
+}
 H(h_decl_c) { O = CHILD->decl[i->imm]; NEXT; }
 H(h_decl_s) { O = STAFF->decl[i->imm]; NEXT; }
 H(h_month_val) { O = c->month_vals[c->cur_month * (size_t)c->month_stride + (size_t)i->imm]; NEXT; }
@@ -550,17 +563,17 @@ H(h_agg)
     GOTO(i + i->jump);
 }
 /* Joined line formulas (expr_lines): a value into its line's slot, whole
- * ones by the numerator (mode 1), as h_mov_i. */
+ * ones by the numerator, as h_mov_i. */
 H(h_store_c)
 {
     value *s = &c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)i->imm];
-    *s = i->mode ? (value){.n = num_int(A.n.n)} : A;
+    *s = i->whole ? (value){.n = num_int(A.n.n)} : A;
     NEXT;
 }
 H(h_store_s)
 {
     value *s = &c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)i->imm];
-    *s = i->mode ? (value){.n = num_int(A.n.n)} : A;
+    *s = i->whole ? (value){.n = num_int(A.n.n)} : A;
     NEXT;
 }
 H(h_count_distinct)
@@ -586,6 +599,7 @@ xfn *exprE_handler(xop xo)
     static xfn *const table[] = {
         [X_MOV] = h_mov, [X_MOV_I] = h_mov_i, [X_JMP] = h_jmp, [X_JF] = h_jf, [X_JT] = h_jt, [X_BAD] = h_bad,
         [X_SLOT_N] = h_slot_n, [X_SLOT_C] = h_slot_c, [X_SLOT_S] = h_slot_s,
+        [X_SLOT_N_I] = h_slot_n_i, [X_SLOT_C_I] = h_slot_c_i, [X_SLOT_S_I] = h_slot_s_i,
         [X_DECL_C] = h_decl_c, [X_DECL_S] = h_decl_s, [X_MONTH_VAL] = h_month_val,
         [X_CTX] = h_ctx, [X_C_NURSERY_ID] = h_c_nursery_id, [X_C_CHILD_REF] = h_c_child_ref,
         [X_C_CARE_TYPES] = h_c_care_types, [X_C_FROM] = h_c_from, [X_C_TO] = h_c_to,

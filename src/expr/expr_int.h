@@ -98,7 +98,7 @@ struct enode {
  * where a fraction can arise does the code go through num's rationals. */
 typedef enum xop {
     X_MOV, X_MOV_I, X_JMP, X_JF, X_JT, X_BAD,
-    X_SLOT_N, X_SLOT_C, X_SLOT_S, X_DECL_C, X_DECL_S, X_MONTH_VAL, X_CTX,
+    X_SLOT_N, X_SLOT_C, X_SLOT_S, X_SLOT_N_I, X_SLOT_C_I, X_SLOT_S_I, X_DECL_C, X_DECL_S, X_MONTH_VAL, X_CTX,
     X_C_NURSERY_ID, X_C_CHILD_REF, X_C_CARE_TYPES, X_C_FROM, X_C_TO, X_C_DAYS,
     X_S_NURSERY_ID, X_S_STAFF_REF, X_S_QUALIFICATION, X_S_EMPLOYMENT, X_S_HOURS, X_S_SALARY,
     X_S_OTHER,
@@ -124,6 +124,7 @@ struct xins {
     uint8_t op;      /* xop */
     uint8_t mode;    /* relation (OP_EQ…), round mode, AGG_* */
     uint8_t lines;   /* aggregates: 0 children, 1 staff, 2 months */
+    uint8_t whole;   /* X_SUM_SLOT, X_STORE_*: the values are whole by type */
     int32_t dst, a, b, c, d; /* registers (d: overlap_days' fourth date) */
     /* relative to this instruction: jumps, the target; aggregates, the end
      * of the body (filter [1, c), body [c, jump), c relative too) */

@@ -220,6 +220,7 @@ static int lower_aggregate(lowerer *L, enode *n, int dst)
     L->ins[i].lines = n->line_kind == VT_CHILDREN ? 0 : n->line_kind == VT_STAFF ? 1 : 2;
     if (xo == X_SUM_SLOT) {
         L->ins[i].imm = n->c->slot;
+        L->ins[i].whole = whole(n->c->type); /* line values read by the numerator */
         fused(n->c, i);
     } else if (xo == X_SUM_SALARY || xo == X_SUM_OTHER) {
         fused(n->c, i);
@@ -263,9 +264,9 @@ static int lower_node(lowerer *L, enode *n, int dst)
     switch (n->op) {
     case OP_CONST:
     case OP_STR: return place(L, n, constant(L, n->k), dst);
-    case OP_SLOT_N: return load(L, X_SLOT_N, n, n->slot, dst);
-    case OP_SLOT_C: return load(L, X_SLOT_C, n, n->slot, dst);
-    case OP_SLOT_S: return load(L, X_SLOT_S, n, n->slot, dst);
+    case OP_SLOT_N: return load(L, whole(n->type) ? X_SLOT_N_I : X_SLOT_N, n, n->slot, dst);
+    case OP_SLOT_C: return load(L, whole(n->type) ? X_SLOT_C_I : X_SLOT_C, n, n->slot, dst);
+    case OP_SLOT_S: return load(L, whole(n->type) ? X_SLOT_S_I : X_SLOT_S, n, n->slot, dst);
     case OP_DECL_C: return load(L, X_DECL_C, n, n->slot, dst);
     case OP_DECL_S: return load(L, X_DECL_S, n, n->slot, dst);
     case OP_MONTH_VAL: return load(L, X_MONTH_VAL, n, n->slot, dst);
@@ -470,7 +471,7 @@ const expr_lines *expr_lines_join(arena *a, const expr_code *const *codes, const
         if (x->n_consts)
             memcpy(init + base, x->consts, (size_t)x->n_consts * sizeof *init);
         ins[at] = (xins){.fn = exprE_handler(child ? X_STORE_C : X_STORE_S),
-                         .op = child ? X_STORE_C : X_STORE_S, .mode = x->whole,
+                         .op = child ? X_STORE_C : X_STORE_S, .whole = x->whole,
                          .a = x->result + base, .b = -1, .c = -1, .d = -1, .dst = -1,
                          .imm = slots[j], .n = codes[j]->root};
         at++;
