@@ -158,19 +158,20 @@ vtype expr_node_type(const enode *n);
 /* Evaluates one node of a compiled formula (an aggregate: nursery scope). */
 value expr_eval_node(const enode *n, eval_ctx *ctx);
 
-/* Line formulas that follow one another in dependency order, of one scope,
- * none with an aggregate (so none reads another line): their flat codes
- * joined, each followed by the store into its slot, so that one run per
- * line computes them all.  Built per month by the engine. */
-typedef struct expr_lines expr_lines;
+/* Formulas that follow one another in dependency order, of one scope:
+ * their flat codes joined, each followed by the store into its slot, so
+ * that one run computes them all — nursery formulas once, line formulas
+ * once per line (then none may hold an aggregate, which would read other
+ * lines).  Built per month by the engine. */
+typedef struct expr_joined expr_joined;
 /* NULL when the formulas cannot be joined (fewer than 2, mixed scopes, an
- * aggregate). */
-const expr_lines *expr_lines_join(arena *a, const expr_code *const *codes, const int *slots,
-                                  size_t n);
-/* Runs the joined formulas for each line of ctx; false after a failure.
- * The failure may then be another than evaluating the formulas one after
- * another would meet first: callers wanting that one run them so. */
-bool expr_lines_run(const expr_lines *g, eval_ctx *ctx);
+ * aggregate in a line formula). */
+const expr_joined *expr_join(arena *a, const expr_code *const *codes, const int *slots,
+                             size_t n);
+/* Runs the joined formulas (for each line of ctx); false after a failure.
+ * For line formulas that failure may be another than evaluating them one
+ * after another would meet first: callers wanting that one run them so. */
+bool expr_joined_run(const expr_joined *g, eval_ctx *ctx);
 /* The node's source text, e.g. "sum(staff, other_income)", into buf; false
  * if it does not fit. */
 bool expr_node_text(const expr_code *code, const enode *n, char *buf, size_t size);

@@ -155,13 +155,13 @@ static void nursery_ctx(const month_run *run, size_t p, const nursery_month *nm,
 }
 
 /* A program's formulas in dependency order, as evaluation walks them:
- * order[k0..k1), either one formula (k1 = k0 + 1) or line formulas of one
- * scope joined to run together per line (expr_lines). */
+ * order[k0..k1), either one formula (k1 = k0 + 1) or formulas of one scope
+ * joined to run together (expr_joined). */
 enum { MAX_JOINED = 16 }; /* line formulas joined into one step at most */
 
 typedef struct eval_step {
     size_t k0, k1;
-    const expr_lines *joined;
+    const expr_joined *joined;
 } eval_step;
 
 static const rule_value *ordered(const program *pg, size_t k) { return &pg->values[pg->order[k]]; }
@@ -173,7 +173,7 @@ static size_t plan_steps(month_run *run, const program *pg, eval_step *steps)
     for (size_t k = 0; k < pg->n_order;) {
         rule_scope scope = ordered(pg, k)->scope;
         size_t end = k + 1;
-        while (scope != SCOPE_NURSERY && end < pg->n_order && ordered(pg, end)->scope == scope)
+        while (end < pg->n_order && ordered(pg, end)->scope == scope)
             end++;
         const expr_code *codes[MAX_JOINED];
         int slots[MAX_JOINED];
@@ -182,7 +182,7 @@ static size_t plan_steps(month_run *run, const program *pg, eval_step *steps)
             codes[j] = ordered(pg, k + j)->code;
             slots[j] = ordered(pg, k + j)->slot;
         }
-        const expr_lines *g = expr_lines_join(&run->a, codes, slots, m);
+        const expr_joined *g = expr_join(&run->a, codes, slots, m);
         steps[n++] = (eval_step){k, g ? k + m : k + 1, g};
         k = g ? k + m : k + 1;
     }
@@ -209,7 +209,7 @@ static int eval_nursery(month_run *run, eval_ctx *c, size_t p, const eval_step *
     const program *pg = run->programs[p];
     nursery_ctx(run, p, nm, c);
     for (size_t s = 0; s < n_steps; s++) {
-        if (steps[s].joined && expr_lines_run(steps[s].joined, c))
+        if (steps[s].joined && expr_joined_run(steps[s].joined, c))
             continue;
         c->err = NUM_OK;
         c->err_msg = NULL;

@@ -562,8 +562,13 @@ H(h_agg)
         return false;
     GOTO(i + i->jump);
 }
-/* Joined line formulas (expr_lines): a value into its line's slot, whole
- * ones by the numerator, as h_mov_i. */
+/* Joined formulas (expr_joined): a value into its slot, whole ones by the
+ * numerator, as h_mov_i. */
+H(h_store_n)
+{
+    c->nursery_slots[i->imm] = i->whole ? (value){.n = num_int(A.n.n)} : A;
+    NEXT;
+}
 H(h_store_c)
 {
     value *s = &c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)i->imm];
@@ -618,7 +623,7 @@ xfn *exprE_handler(xop xo)
         [X_DAYS_IN_MONTH] = h_days_in_month, [X_OVERLAP_DAYS] = h_overlap_days,
         [X_SUM_SLOT] = h_sum_direct, [X_SUM_SALARY] = h_sum_direct,
         [X_SUM_OTHER] = h_sum_direct, [X_COUNT_ALL] = h_count_all, [X_AGG] = h_agg,
-        [X_COUNT_DISTINCT] = h_count_distinct, [X_STORE_C] = h_store_c, [X_STORE_S] = h_store_s,
+        [X_COUNT_DISTINCT] = h_count_distinct, [X_STORE_N] = h_store_n, [X_STORE_C] = h_store_c, [X_STORE_S] = h_store_s,
     };
     return table[xo];
 }
@@ -685,7 +690,7 @@ bool expr_eval_lines(const expr_code *code, eval_ctx *ctx, int slot)
     return ok;
 }
 
-bool expr_lines_run(const expr_lines *g, eval_ctx *ctx)
+bool expr_joined_run(const expr_joined *g, eval_ctx *ctx)
 {
     const xcode *x = &g->x;
     value small[SMALL_REGS], *r = small;
@@ -693,6 +698,11 @@ bool expr_lines_run(const expr_lines *g, eval_ctx *ctx)
         abort();
     memcpy(r, g->init, (size_t)x->n_regs * sizeof *r);
     bool kids = g->scope == SCOPE_CHILD, ok = true;
+    if (g->scope == SCOPE_NURSERY) {
+        ok = xrun(x->ins, x->ins + x->n_ins, r, ctx);
+        regs_done(r, small);
+        return ok;
+    }
     size_t n = kids ? ctx->n_children : ctx->n_staff, *cur = kids ? &ctx->cur_child : &ctx->cur_staff;
     for (*cur = 0; *cur < n && ok; ++*cur)
         ok = xrun(x->ins, x->ins + x->n_ins, r, ctx);

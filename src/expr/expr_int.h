@@ -109,7 +109,7 @@ typedef enum xop {
     X_SET_HAS, X_SET_ANY, X_NOT, X_SELECT, X_SELECT_I,
     X_TABLE, X_DATE_ADD, X_DATE_SUB, X_DATE_DIFF, X_DAYS_IN_MONTH, X_OVERLAP_DAYS,
     X_SUM_SLOT, X_SUM_SALARY, X_SUM_OTHER, X_COUNT_ALL, X_AGG, X_COUNT_DISTINCT,
-    X_STORE_C, X_STORE_S, /* expr_lines: a line formula's value into its slot (imm) */
+    X_STORE_N, X_STORE_C, X_STORE_S, /* expr_joined: a formula's value into its slot (imm) */
 } xop;
 
 typedef struct xins xins;
@@ -144,9 +144,9 @@ typedef struct xcode {
     bool whole;          /* ... a whole number by type */
 } xcode;
 
-/* Joined line formulas: registers of formula j from its base on; init
+/* Joined formulas: registers of formula j from its base on; init
  * holds every register's starting value (constants in place). */
-struct expr_lines {
+struct expr_joined {
     xcode x;
     const value *init;
     rule_scope scope;

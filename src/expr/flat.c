@@ -414,7 +414,7 @@ const xcode *exprF_lower(arena *a, enode *root)
     return x;
 }
 
-/* ---- joined line formulas (expr_lines) -------------------------------- */
+/* ---- joined formulas (expr_joined) ----------------------------------- */
 
 static bool has_aggregate(const xcode *x)
 {
@@ -429,8 +429,8 @@ static bool joinable(const expr_code *const *codes, size_t n)
     if (n < 2)
         return false;
     for (size_t j = 0; j < n; j++)
-        if (codes[j]->scope != codes[0]->scope || codes[j]->scope == SCOPE_NURSERY ||
-            has_aggregate(codes[j]->flat))
+        if (codes[j]->scope != codes[0]->scope ||
+            (codes[j]->scope != SCOPE_NURSERY && has_aggregate(codes[j]->flat)))
             return false;
     return true;
 }
@@ -450,7 +450,7 @@ static void copy_moved(xins *out, const xcode *x, int base)
     }
 }
 
-const expr_lines *expr_lines_join(arena *a, const expr_code *const *codes, const int *slots,
+const expr_joined *expr_join(arena *a, const expr_code *const *codes, const int *slots,
                                   size_t n)
 {
     if (!joinable(codes, n))
@@ -463,23 +463,23 @@ const expr_lines *expr_lines_join(arena *a, const expr_code *const *codes, const
     xins *ins = arena_calloc(a, (size_t)n_ins, sizeof *ins);
     value *init = arena_calloc(a, (size_t)n_regs + 1, sizeof *init);
     int at = 0, base = 0;
-    bool child = codes[0]->scope == SCOPE_CHILD;
+    rule_scope scope = codes[0]->scope;
+    xop store = scope == SCOPE_NURSERY ? X_STORE_N : scope == SCOPE_CHILD ? X_STORE_C : X_STORE_S;
     for (size_t j = 0; j < n; j++) {
         const xcode *x = codes[j]->flat;
         copy_moved(ins + at, x, base);
         at += x->n_ins;
         if (x->n_consts)
             memcpy(init + base, x->consts, (size_t)x->n_consts * sizeof *init);
-        ins[at] = (xins){.fn = exprE_handler(child ? X_STORE_C : X_STORE_S),
-                         .op = child ? X_STORE_C : X_STORE_S, .whole = x->whole,
+        ins[at] = (xins){.fn = exprE_handler(store), .op = (uint8_t)store, .whole = x->whole,
                          .a = x->result + base, .b = -1, .c = -1, .d = -1, .dst = -1,
                          .imm = slots[j], .n = codes[j]->root};
         at++;
         base += x->n_regs;
     }
-    expr_lines *g = arena_calloc(a, 1, sizeof *g);
+    expr_joined *g = arena_calloc(a, 1, sizeof *g);
     g->x = (xcode){.ins = ins, .n_ins = n_ins, .n_regs = n_regs};
     g->init = init;
-    g->scope = codes[0]->scope;
+    g->scope = scope;
     return g;
 }
