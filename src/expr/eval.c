@@ -213,6 +213,15 @@ static bool date_add(const xins *i, date_t d, int64_t k, eval_ctx *c, value *o)
     return true;
 }
 
+/* A value copied by its kind (xcopy, expr_int.h): numbers by the
+ * numerator when whole, so that the copy reads only what one store wrote. */
+static inline value copied(uint8_t kind, const value *a)
+{
+    if (kind == XC_WHOLE || (kind == XC_NUM && a->n.d == 1))
+        return (value){.n = num_int(a->n.n)};
+    return *a;
+}
+
 /* ---- aggregates ------------------------------------------------------ */
 
 static bool xrun(const xins *from, const xins *to, value *r, eval_ctx *c);
@@ -246,7 +255,7 @@ static bool sum_direct(const xins *i, eval_ctx *c, value *o)
         size_t stride = (size_t)(kids ? c->child_stride : c->staff_stride);
         const value *v = (kids ? c->child_slots : c->staff_slots) + i->imm;
         for (size_t k = 0; k < n; k++)
-            if (!accumulate(&acc, i->whole ? num_int(v[k * stride].n.n) : v[k * stride].n, i, c))
+            if (!accumulate(&acc, copied(i->copy, &v[k * stride]).n, i, c))
                 return false;
     } else {
         for (size_t k = 0; k < n; k++) {
@@ -445,29 +454,20 @@ static bool count_distinct(const xins *i, value *r, eval_ctx *c, value *o)
         NEXT;                                                                                      \
     } while (0)
 
-/* Registers of whole values are copied by the numerator: a 16-byte copy of
- * a register written as two 8-byte halves (n, then d = 1) stalls until both
- * stores land (no store forwarding), and most copies are of such values. */
-H(h_mov) { O = A; NEXT; }
-H(h_mov_i) { SET(.n = num_int(A.n.n)); NEXT; }
+H(h_mov) { O = copied(i->copy, &A); NEXT; }
 H(h_jmp) { GOTO(i + i->jump); }
 H(h_jf) { GOTO(A.b ? i + 1 : i + i->jump); }
 H(h_jt) { GOTO(A.b ? i + i->jump : i + 1); }
 H(h_bad) { (void)end, (void)r; return fail(c, i->n, NUM_OK, "internal: unresolved formula node"); }
-H(h_slot_n) { O = c->nursery_slots[i->imm]; NEXT; }
-H(h_slot_c) { O = c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)i->imm]; NEXT; }
-H(h_slot_s) { O = c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)i->imm]; NEXT; }
-/* Slots of whole values by the numerator, as h_mov_i: written as two
- * halves by the formula that computed them. */
-H(h_slot_n_i) { SET(.n = num_int(c->nursery_slots[i->imm].n.n)); NEXT; }
-H(h_slot_c_i)
+H(h_slot_n) { O = copied(i->copy, &c->nursery_slots[i->imm]); NEXT; }
+H(h_slot_c)
 {
-    SET(.n = num_int(c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)i->imm].n.n));
+    O = copied(i->copy, &c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)i->imm]);
     NEXT;
 }
-H(h_slot_s_i)
+H(h_slot_s)
 {
-    SET(.n = num_int(c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)i->imm].n.n));
+    O = copied(i->copy, &c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)i->imm]);
     NEXT;
 }
 H(h_decl_c) { O = CHILD->decl[i->imm]; NEXT; }
@@ -513,8 +513,8 @@ H(h_round)
 H(h_round_fused) { CHECKED(round_fused(i, A.n, B.n, c, &O)); }
 H(h_min_i) { SET(.n = num_int(B.n.n < A.n.n ? B.n.n : A.n.n)); NEXT; }
 H(h_max_i) { SET(.n = num_int(B.n.n > A.n.n ? B.n.n : A.n.n)); NEXT; }
-H(h_min) { O = cmp_num(B.n, A.n) < 0 ? B : A; NEXT; }
-H(h_max) { O = cmp_num(B.n, A.n) > 0 ? B : A; NEXT; }
+H(h_min) { O = copied(XC_NUM, cmp_num(B.n, A.n) < 0 ? &B : &A); NEXT; }
+H(h_max) { O = copied(XC_NUM, cmp_num(B.n, A.n) > 0 ? &B : &A); NEXT; }
 H(h_cmp_i) { SET(.b = relation(i->mode, cmp_i64(A.n.n, B.n.n))); NEXT; }
 H(h_cmp_num) { SET(.b = relation(i->mode, cmp_num(A.n, B.n))); NEXT; }
 H(h_cmp_date) { SET(.b = relation(i->mode, cmp_i64(A.d, B.d))); NEXT; }
@@ -524,8 +524,7 @@ H(h_cmp_set) { SET(.b = relation(i->mode, A.set != B.set)); NEXT; }
 H(h_set_has) { SET(.b = (A.set & (uint32_t)i->imm) != 0); NEXT; }
 H(h_set_any) { SET(.b = (A.set & B.set) != 0); NEXT; }
 H(h_not) { SET(.b = !A.b); NEXT; }
-H(h_select) { O = A.b ? B : r[i->c]; NEXT; }
-H(h_select_i) { SET(.n = num_int(A.b ? B.n.n : r[i->c].n.n)); NEXT; }
+H(h_select) { O = copied(i->copy, A.b ? &B : &r[i->c]); NEXT; }
 H(h_table) { CHECKED(table_lookup(i, A.s, c, &O)); }
 H(h_date_add) { CHECKED(date_add(i, A.d, B.n.n, c, &O)); }
 H(h_date_diff)
@@ -562,23 +561,22 @@ H(h_agg)
         return false;
     GOTO(i + i->jump);
 }
-/* Joined formulas (expr_joined): a value into its slot, whole ones by the
- * numerator, as h_mov_i. */
+/* Joined formulas (expr_joined): a value into its slot. */
 H(h_store_n)
 {
-    c->nursery_slots[i->imm] = i->whole ? (value){.n = num_int(A.n.n)} : A;
+    c->nursery_slots[i->imm] = copied(i->copy, &A);
     NEXT;
 }
 H(h_store_c)
 {
     value *s = &c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)i->imm];
-    *s = i->whole ? (value){.n = num_int(A.n.n)} : A;
+    *s = copied(i->copy, &A);
     NEXT;
 }
 H(h_store_s)
 {
     value *s = &c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)i->imm];
-    *s = i->whole ? (value){.n = num_int(A.n.n)} : A;
+    *s = copied(i->copy, &A);
     NEXT;
 }
 H(h_count_distinct)
@@ -602,9 +600,8 @@ H(h_count_distinct)
 xfn *exprE_handler(xop xo)
 {
     static xfn *const table[] = {
-        [X_MOV] = h_mov, [X_MOV_I] = h_mov_i, [X_JMP] = h_jmp, [X_JF] = h_jf, [X_JT] = h_jt, [X_BAD] = h_bad,
+        [X_MOV] = h_mov, [X_JMP] = h_jmp, [X_JF] = h_jf, [X_JT] = h_jt, [X_BAD] = h_bad,
         [X_SLOT_N] = h_slot_n, [X_SLOT_C] = h_slot_c, [X_SLOT_S] = h_slot_s,
-        [X_SLOT_N_I] = h_slot_n_i, [X_SLOT_C_I] = h_slot_c_i, [X_SLOT_S_I] = h_slot_s_i,
         [X_DECL_C] = h_decl_c, [X_DECL_S] = h_decl_s, [X_MONTH_VAL] = h_month_val,
         [X_CTX] = h_ctx, [X_C_NURSERY_ID] = h_c_nursery_id, [X_C_CHILD_REF] = h_c_child_ref,
         [X_C_CARE_TYPES] = h_c_care_types, [X_C_FROM] = h_c_from, [X_C_TO] = h_c_to,
@@ -618,7 +615,7 @@ xfn *exprE_handler(xop xo)
         [X_MIN] = h_min, [X_MAX] = h_max, [X_CMP_I] = h_cmp_i, [X_CMP_NUM] = h_cmp_num,
         [X_CMP_DATE] = h_cmp_date, [X_CMP_TEXT] = h_cmp_text, [X_CMP_BOOL] = h_cmp_bool,
         [X_CMP_SET] = h_cmp_set, [X_SET_HAS] = h_set_has, [X_SET_ANY] = h_set_any,
-        [X_NOT] = h_not, [X_SELECT] = h_select, [X_SELECT_I] = h_select_i, [X_TABLE] = h_table, [X_DATE_ADD] = h_date_add,
+        [X_NOT] = h_not, [X_SELECT] = h_select, [X_TABLE] = h_table, [X_DATE_ADD] = h_date_add,
         [X_DATE_SUB] = h_date_add, [X_DATE_DIFF] = h_date_diff,
         [X_DAYS_IN_MONTH] = h_days_in_month, [X_OVERLAP_DAYS] = h_overlap_days,
         [X_SUM_SLOT] = h_sum_direct, [X_SUM_SALARY] = h_sum_direct,
@@ -658,12 +655,10 @@ static void regs_done(value *r, const value *small)
 
 static const value failed = {.n = {0, 1}};
 
-/* The formula's value from its register (whole values by the numerator,
- * as h_mov_i). */
+/* The formula's value from its register. */
 static inline value result(const expr_code *code, const value *r)
 {
-    const value *v = &r[code->flat->result];
-    return code->flat->whole ? (value){.n = num_int(v->n.n)} : *v;
+    return copied(code->flat->copy, &r[code->flat->result]);
 }
 
 value expr_eval(const expr_code *code, eval_ctx *ctx)

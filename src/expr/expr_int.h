@@ -97,8 +97,8 @@ struct enode {
  * whole by type (yen, days, whole numbers) get int64 instructions; only
  * where a fraction can arise does the code go through num's rationals. */
 typedef enum xop {
-    X_MOV, X_MOV_I, X_JMP, X_JF, X_JT, X_BAD,
-    X_SLOT_N, X_SLOT_C, X_SLOT_S, X_SLOT_N_I, X_SLOT_C_I, X_SLOT_S_I, X_DECL_C, X_DECL_S, X_MONTH_VAL, X_CTX,
+    X_MOV, X_JMP, X_JF, X_JT, X_BAD,
+    X_SLOT_N, X_SLOT_C, X_SLOT_S, X_DECL_C, X_DECL_S, X_MONTH_VAL, X_CTX,
     X_C_NURSERY_ID, X_C_CHILD_REF, X_C_CARE_TYPES, X_C_FROM, X_C_TO, X_C_DAYS,
     X_S_NURSERY_ID, X_S_STAFF_REF, X_S_QUALIFICATION, X_S_EMPLOYMENT, X_S_HOURS, X_S_SALARY,
     X_S_OTHER,
@@ -106,7 +106,7 @@ typedef enum xop {
     X_ROUND, X_ROUND_DIV_I, X_ROUND_MUL,
     X_MIN_I, X_MAX_I, X_MIN, X_MAX,
     X_CMP_I, X_CMP_NUM, X_CMP_DATE, X_CMP_TEXT, X_CMP_BOOL, X_CMP_SET,
-    X_SET_HAS, X_SET_ANY, X_NOT, X_SELECT, X_SELECT_I,
+    X_SET_HAS, X_SET_ANY, X_NOT, X_SELECT,
     X_TABLE, X_DATE_ADD, X_DATE_SUB, X_DATE_DIFF, X_DAYS_IN_MONTH, X_OVERLAP_DAYS,
     X_SUM_SLOT, X_SUM_SALARY, X_SUM_OTHER, X_COUNT_ALL, X_AGG, X_COUNT_DISTINCT,
     X_STORE_N, X_STORE_C, X_STORE_S, /* expr_joined: a formula's value into its slot (imm) */
@@ -124,7 +124,7 @@ struct xins {
     uint8_t op;      /* xop */
     uint8_t mode;    /* relation (OP_EQ…), round mode, AGG_* */
     uint8_t lines;   /* aggregates: 0 children, 1 staff, 2 months */
-    uint8_t whole;   /* X_SUM_SLOT, X_STORE_*: the values are whole by type */
+    uint8_t copy;    /* how the value it copies is copied: xcopy */
     int32_t dst, a, b, c, d; /* registers (d: overlap_days' fourth date) */
     /* relative to this instruction: jumps, the target; aggregates, the end
      * of the body (filter [1, c), body [c, jump), c relative too) */
@@ -141,7 +141,7 @@ typedef struct xcode {
     const value *consts; /* loaded into registers [0, n_consts) */
     int n_consts, n_regs;
     int result;          /* register of the formula's value */
-    bool whole;          /* ... a whole number by type */
+    uint8_t copy;        /* ... and how it is copied out (xcopy) */
 } xcode;
 
 /* Joined formulas: registers of formula j from its base on; init
@@ -152,9 +152,16 @@ struct expr_joined {
     rule_scope scope;
 };
 
-/* Whole by type: such values always have d == 1 (value.h, types.c), and
- * their registers are copied by the numerator alone (eval.c). */
-bool exprF_whole(vtype t);
+/* How a value is copied between registers and slots.  A 16-byte copy of a
+ * number written as two 8-byte halves (n, then d) waits until both stores
+ * have landed (the processor cannot forward them to one load), and most
+ * copies are of numbers just computed: so whole ones go by the numerator
+ * alone, other numbers too when whole at run time. */
+typedef enum xcopy {
+    XC_ANY,   /* not a number: the whole value */
+    XC_WHOLE, /* whole by type (yen, days, whole numbers: d == 1 always, value.h) */
+    XC_NUM,   /* a number that may be a fraction */
+} xcopy;
 /* Lowers a checked tree into its flat code (in a). */
 const xcode *exprF_lower(arena *a, enode *root);
 /* The handler of an operation (eval.c). */

@@ -19,6 +19,14 @@ typedef struct lowerer {
 
 static int lower(lowerer *L, enode *n, int dst);
 
+/* Whole by type: such values always have d == 1 (value.h, types.c). */
+static bool whole(vtype t) { return t == VT_INT || t == VT_DAYS || t == VT_YEN; }
+
+static xcopy copy_kind(vtype t)
+{
+    return whole(t) ? XC_WHOLE : t == VT_NUMBER || t == VT_YEN_FRAC ? XC_NUM : XC_ANY;
+}
+
 static void *grow(void *v, int *cap, size_t size)
 {
     *cap = *cap ? *cap * 2 : 16;
@@ -33,7 +41,7 @@ static int emit(lowerer *L, xop xo, const enode *n, int dst)
     if (L->n_ins == L->cap_ins)
         L->ins = grow(L->ins, &L->cap_ins, sizeof *L->ins);
     L->ins[L->n_ins] = (xins){.op = (uint8_t)xo, .dst = dst, .n = n, .a = -1, .b = -1, .c = -1,
-                              .d = -1};
+                              .d = -1, .copy = (uint8_t)copy_kind(n->type)};
     return L->n_ins++;
 }
 
@@ -51,8 +59,7 @@ static int constant(lowerer *L, value k)
     return L->n_consts++;
 }
 
-bool exprF_whole(vtype t) { return t == VT_INT || t == VT_DAYS || t == VT_YEN; }
-static bool whole(vtype t) { return exprF_whole(t); }
+
 
 static int target(lowerer *L, int dst) { return dst >= 0 ? dst : temp(L); }
 
@@ -61,7 +68,7 @@ static int place(lowerer *L, const enode *n, int r, int dst)
 {
     if (dst < 0 || dst == r)
         return r;
-    int i = emit(L, whole(n->type) ? X_MOV_I : X_MOV, n, dst);
+    int i = emit(L, X_MOV, n, dst);
     L->ins[i].a = r;
     return dst;
 }
@@ -161,7 +168,7 @@ static int lower_if(lowerer *L, enode *n, int dst)
     int cond = lower(L, n->a, -1), r = target(L, dst);
     if (is_const(n->b) && is_const(n->c)) {
         int kb = lower(L, n->b, -1), kc = lower(L, n->c, -1);
-        int i = emit(L, whole(n->type) ? X_SELECT_I : X_SELECT, n, r);
+        int i = emit(L, X_SELECT, n, r);
         L->ins[i].a = cond;
         L->ins[i].b = kb;
         L->ins[i].c = kc;
@@ -220,7 +227,7 @@ static int lower_aggregate(lowerer *L, enode *n, int dst)
     L->ins[i].lines = n->line_kind == VT_CHILDREN ? 0 : n->line_kind == VT_STAFF ? 1 : 2;
     if (xo == X_SUM_SLOT) {
         L->ins[i].imm = n->c->slot;
-        L->ins[i].whole = whole(n->c->type); /* line values read by the numerator */
+        L->ins[i].copy = (uint8_t)copy_kind(n->c->type); /* the line values' */
         fused(n->c, i);
     } else if (xo == X_SUM_SALARY || xo == X_SUM_OTHER) {
         fused(n->c, i);
@@ -264,9 +271,9 @@ static int lower_node(lowerer *L, enode *n, int dst)
     switch (n->op) {
     case OP_CONST:
     case OP_STR: return place(L, n, constant(L, n->k), dst);
-    case OP_SLOT_N: return load(L, whole(n->type) ? X_SLOT_N_I : X_SLOT_N, n, n->slot, dst);
-    case OP_SLOT_C: return load(L, whole(n->type) ? X_SLOT_C_I : X_SLOT_C, n, n->slot, dst);
-    case OP_SLOT_S: return load(L, whole(n->type) ? X_SLOT_S_I : X_SLOT_S, n, n->slot, dst);
+    case OP_SLOT_N: return load(L, X_SLOT_N, n, n->slot, dst);
+    case OP_SLOT_C: return load(L, X_SLOT_C, n, n->slot, dst);
+    case OP_SLOT_S: return load(L, X_SLOT_S, n, n->slot, dst);
     case OP_DECL_C: return load(L, X_DECL_C, n, n->slot, dst);
     case OP_DECL_S: return load(L, X_DECL_S, n, n->slot, dst);
     case OP_MONTH_VAL: return load(L, X_MONTH_VAL, n, n->slot, dst);
@@ -393,7 +400,7 @@ const xcode *exprF_lower(arena *a, enode *root)
         for (size_t j = 0; j < sizeof regs / sizeof regs[0]; j++)
             if (*regs[j] >= 0)
                 *regs[j] = final_reg(*regs[j], L.n_consts);
-        if (in->op == X_OVERLAP_DAYS || in->op == X_SELECT || in->op == X_SELECT_I)
+        if (in->op == X_OVERLAP_DAYS || in->op == X_SELECT)
             in->c = final_reg(in->c, L.n_consts);
         if (in->op == X_JMP || in->op == X_JF || in->op == X_JT || in->op == X_AGG ||
             in->op == X_COUNT_DISTINCT || in->op == X_SUM_SLOT || in->op == X_SUM_SALARY ||
@@ -407,7 +414,7 @@ const xcode *exprF_lower(arena *a, enode *root)
     if (L.n_consts)
         memcpy(k, L.consts, (size_t)L.n_consts * sizeof *k);
     *x = (xcode){ins,          L.n_ins,       k, L.n_consts, L.n_consts + L.n_temps,
-                 final_reg(r, L.n_consts), whole(root->type)};
+                 final_reg(r, L.n_consts), (uint8_t)copy_kind(root->type)};
     finish_nodes(root, x);
     free(L.ins);
     free(L.consts);
@@ -444,7 +451,7 @@ static void copy_moved(xins *out, const xcode *x, int base)
         for (size_t k = 0; k < sizeof regs / sizeof regs[0]; k++)
             if (*regs[k] >= 0)
                 *regs[k] += base;
-        if (in.op == X_OVERLAP_DAYS || in.op == X_SELECT || in.op == X_SELECT_I)
+        if (in.op == X_OVERLAP_DAYS || in.op == X_SELECT)
             in.c += base;
         out[i] = in;
     }
@@ -471,7 +478,7 @@ const expr_joined *expr_join(arena *a, const expr_code *const *codes, const int 
         at += x->n_ins;
         if (x->n_consts)
             memcpy(init + base, x->consts, (size_t)x->n_consts * sizeof *init);
-        ins[at] = (xins){.fn = exprE_handler(store), .op = (uint8_t)store, .whole = x->whole,
+        ins[at] = (xins){.fn = exprE_handler(store), .op = (uint8_t)store, .copy = x->copy,
                          .a = x->result + base, .b = -1, .c = -1, .d = -1, .dst = -1,
                          .imm = slots[j], .n = codes[j]->root};
         at++;
