@@ -642,8 +642,8 @@ static value *regs_for(const xcode *x, value *small)
     value *r = small;
     if (x->n_regs > SMALL_REGS && !(r = malloc((size_t)x->n_regs * sizeof *r)))
         abort();
-    if (x->n_consts)
-        memcpy(r, x->consts, (size_t)x->n_consts * sizeof *r);
+    for (int k = 0; k < x->n_consts; k++) /* a few: no memcpy call */
+        r[k] = x->consts[k];
     return r;
 }
 
@@ -688,10 +688,7 @@ bool expr_eval_lines(const expr_code *code, eval_ctx *ctx, int slot)
 bool expr_joined_run(const expr_joined *g, eval_ctx *ctx)
 {
     const xcode *x = &g->x;
-    value small[SMALL_REGS], *r = small;
-    if (x->n_regs > SMALL_REGS && !(r = malloc((size_t)x->n_regs * sizeof *r)))
-        abort();
-    memcpy(r, g->init, (size_t)x->n_regs * sizeof *r);
+    value small[SMALL_REGS], *r = regs_for(x, small);
     bool kids = g->scope == SCOPE_CHILD, ok = true;
     if (g->scope == SCOPE_NURSERY) {
         ok = xrun(x->ins, x->ins + x->n_ins, r, ctx);

@@ -144,11 +144,9 @@ typedef struct xcode {
     uint8_t copy;        /* ... and how it is copied out (xcopy) */
 } xcode;
 
-/* Joined formulas: registers of formula j from its base on; init
- * holds every register's starting value (constants in place). */
+/* Joined formulas: one code, the constants of all first (flat.c). */
 struct expr_joined {
     xcode x;
-    const value *init;
     rule_scope scope;
 };
 

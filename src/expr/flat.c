@@ -442,51 +442,66 @@ static bool joinable(const expr_code *const *codes, size_t n)
     return true;
 }
 
-/* Formula j's instructions with its registers moved up by base. */
-static void copy_moved(xins *out, const xcode *x, int base)
+/* Where formula j's registers go in the joined code: all constants first
+ * (so that a run loads one block), then all temporaries. */
+typedef struct moved {
+    int consts, temps; /* formula j's first constant and first temporary */
+    int n_consts;      /* formula j's own count */
+} moved;
+
+static int32_t move_reg(int32_t r, moved m)
+{
+    return r < 0 ? r : r < m.n_consts ? m.consts + r : m.temps + (r - m.n_consts);
+}
+
+static void copy_moved(xins *out, const xcode *x, moved m)
 {
     for (int i = 0; i < x->n_ins; i++) {
         xins in = x->ins[i];
-        int32_t *regs[] = {&in.dst, &in.a, &in.b, &in.d};
-        for (size_t k = 0; k < sizeof regs / sizeof regs[0]; k++)
-            if (*regs[k] >= 0)
-                *regs[k] += base;
+        in.dst = move_reg(in.dst, m);
+        in.a = move_reg(in.a, m);
+        in.b = move_reg(in.b, m);
+        in.d = move_reg(in.d, m);
         if (in.op == X_OVERLAP_DAYS || in.op == X_SELECT)
-            in.c += base;
+            in.c = move_reg(in.c, m);
         out[i] = in;
     }
 }
 
 const expr_joined *expr_join(arena *a, const expr_code *const *codes, const int *slots,
-                                  size_t n)
+                             size_t n)
 {
     if (!joinable(codes, n))
         return NULL;
-    int n_ins = 0, n_regs = 0;
+    int n_ins = 0, n_regs = 0, n_consts = 0;
     for (size_t j = 0; j < n; j++) {
         n_ins += codes[j]->flat->n_ins + 1;
         n_regs += codes[j]->flat->n_regs;
+        n_consts += codes[j]->flat->n_consts;
     }
     xins *ins = arena_calloc(a, (size_t)n_ins, sizeof *ins);
-    value *init = arena_calloc(a, (size_t)n_regs + 1, sizeof *init);
-    int at = 0, base = 0;
+    value *init = arena_calloc(a, (size_t)n_consts + 1, sizeof *init);
+    int at = 0;
+    moved m = {0, n_consts, 0};
     rule_scope scope = codes[0]->scope;
     xop store = scope == SCOPE_NURSERY ? X_STORE_N : scope == SCOPE_CHILD ? X_STORE_C : X_STORE_S;
     for (size_t j = 0; j < n; j++) {
         const xcode *x = codes[j]->flat;
-        copy_moved(ins + at, x, base);
+        m.n_consts = x->n_consts;
+        copy_moved(ins + at, x, m);
         at += x->n_ins;
         if (x->n_consts)
-            memcpy(init + base, x->consts, (size_t)x->n_consts * sizeof *init);
+            memcpy(init + m.consts, x->consts, (size_t)x->n_consts * sizeof *init);
         ins[at] = (xins){.fn = exprE_handler(store), .op = (uint8_t)store, .copy = x->copy,
-                         .a = x->result + base, .b = -1, .c = -1, .d = -1, .dst = -1,
+                         .a = move_reg(x->result, m), .b = -1, .c = -1, .d = -1, .dst = -1,
                          .imm = slots[j], .n = codes[j]->root};
         at++;
-        base += x->n_regs;
+        m.consts += x->n_consts;
+        m.temps += x->n_regs - x->n_consts;
     }
     expr_joined *g = arena_calloc(a, 1, sizeof *g);
-    g->x = (xcode){.ins = ins, .n_ins = n_ins, .n_regs = n_regs};
-    g->init = init;
+    g->x = (xcode){.ins = ins, .n_ins = n_ins, .consts = init, .n_consts = n_consts,
+                   .n_regs = n_regs};
     g->scope = scope;
     return g;
 }
