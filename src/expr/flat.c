@@ -59,8 +59,6 @@ static int constant(lowerer *L, value k)
     return L->n_consts++;
 }
 
-
-
 static int target(lowerer *L, int dst) { return dst >= 0 ? dst : temp(L); }
 
 /* A value already in register r, wanted in dst (if any). */
@@ -234,14 +232,14 @@ static int lower_aggregate(lowerer *L, enode *n, int dst)
     }
     if (xo == X_COUNT_DISTINCT && !n->b && is_body(n->c, OP_FIELD_C, FC_CHILD_REF))
         L->ins[i].imm = 1; /* count_distinct(children, child_ref): refs read in place */
-    if (xo == X_AGG || xo == X_COUNT_DISTINCT) {
-        if (n->b)
-            L->ins[i].b = lower(L, n->b, -1);
-        L->ins[i].c = L->n_ins;
-        if (n->c)
-            L->ins[i].a = lower(L, n->c, -1);
+    if (xo == X_AGG || xo == X_COUNT_DISTINCT) { /* lower() may move L->ins: results first */
+        int filter = n->b ? lower(L, n->b, -1) : -1, body_at = L->n_ins;
+        int body = n->c ? lower(L, n->c, -1) : -1;
+        L->ins[i].b = filter;
+        L->ins[i].c = body_at;
+        L->ins[i].a = body;
+        L->ins[i].jump = L->n_ins;
     }
-    L->ins[i].jump = L->n_ins;
     return r;
 }
 
@@ -386,6 +384,25 @@ static void finish_nodes(enode *n, const xcode *x)
             finish_nodes(n->args[i], x);
 }
 
+/* Instruction in with final register numbers, jump targets relative to
+ * itself (index i), and its handler. */
+static xins finish_ins(xins in, int i, int n_consts)
+{
+    in.dst = in.dst >= 0 ? final_reg(in.dst, n_consts) : in.dst;
+    in.a = in.a >= 0 ? final_reg(in.a, n_consts) : in.a;
+    in.b = in.b >= 0 ? final_reg(in.b, n_consts) : in.b;
+    in.d = in.d >= 0 ? final_reg(in.d, n_consts) : in.d;
+    if (in.op == X_OVERLAP_DAYS || in.op == X_SELECT) /* c is a register */
+        in.c = final_reg(in.c, n_consts);
+    if (in.op == X_JMP || in.op == X_JF || in.op == X_JT || in.op == X_AGG ||
+        in.op == X_COUNT_DISTINCT)
+        in.jump -= i;
+    if (in.op == X_AGG || in.op == X_COUNT_DISTINCT) /* c is the body's start */
+        in.c -= i;
+    in.fn = exprE_handler((xop)in.op);
+    return in;
+}
+
 const xcode *exprF_lower(arena *a, enode *root)
 {
     lowerer L = {0};
@@ -394,27 +411,13 @@ const xcode *exprF_lower(arena *a, enode *root)
     xcode *x = arena_calloc(a, 1, sizeof *x);
     xins *ins = arena_calloc(a, (size_t)L.n_ins + 1, sizeof *ins);
     value *k = arena_calloc(a, (size_t)L.n_consts + 1, sizeof *k);
-    for (int i = 0; i < L.n_ins; i++) {
-        xins *in = &L.ins[i];
-        int32_t *regs[] = {&in->dst, &in->a, &in->b, &in->d};
-        for (size_t j = 0; j < sizeof regs / sizeof regs[0]; j++)
-            if (*regs[j] >= 0)
-                *regs[j] = final_reg(*regs[j], L.n_consts);
-        if (in->op == X_OVERLAP_DAYS || in->op == X_SELECT)
-            in->c = final_reg(in->c, L.n_consts);
-        if (in->op == X_JMP || in->op == X_JF || in->op == X_JT || in->op == X_AGG ||
-            in->op == X_COUNT_DISTINCT || in->op == X_SUM_SLOT || in->op == X_SUM_SALARY ||
-            in->op == X_SUM_OTHER || in->op == X_COUNT_ALL)
-            in->jump -= i;
-        if (in->op == X_AGG || in->op == X_COUNT_DISTINCT)
-            in->c -= i;
-        in->fn = exprE_handler((xop)in->op);
-        ins[i] = *in;
-    }
+    for (int i = 0; i < L.n_ins; i++)
+        ins[i] = finish_ins(L.ins[i], i, L.n_consts);
     if (L.n_consts)
         memcpy(k, L.consts, (size_t)L.n_consts * sizeof *k);
-    *x = (xcode){ins,          L.n_ins,       k, L.n_consts, L.n_consts + L.n_temps,
-                 final_reg(r, L.n_consts), (uint8_t)copy_kind(root->type)};
+    *x = (xcode){.ins = ins, .n_ins = L.n_ins, .consts = k, .n_consts = L.n_consts,
+                 .n_regs = L.n_consts + L.n_temps, .result = final_reg(r, L.n_consts),
+                 .copy = (uint8_t)copy_kind(root->type)};
     finish_nodes(root, x);
     free(L.ins);
     free(L.consts);
