@@ -1,9 +1,10 @@
 /* eval: runs a formula's flat code (flat.c) for one nursery-month and, for
  * line values, each line — the one evaluator: the run, settlement and
- * explain all go through xrun.  Arithmetic is exact and checked: int64
- * instructions where the types make both operands whole, num's rationals
- * elsewhere.  The first failure is kept in the context with its node and
- * stops the run. */
+ * explain all go through xrun, each instruction's handler calling the
+ * next.  Arithmetic is exact and checked: int64 where the types make both
+ * operands whole, num's rationals elsewhere.  The first failure is kept in
+ * the context with its node and stops the run.  Not here: turning trees
+ * into code (flat.c). */
 #include <stdlib.h>
 #include <string.h>
 

@@ -160,6 +160,7 @@ typedef enum xcopy {
     XC_WHOLE, /* whole by type (yen, days, whole numbers: d == 1 always, value.h) */
     XC_NUM,   /* a number that may be a fraction */
 } xcopy;
+
 /* Lowers a checked tree into its flat code (in a). */
 const xcode *exprF_lower(arena *a, enode *root);
 /* The handler of an operation (eval.c). */

@@ -3,7 +3,9 @@
  * types the checker proved (int64 where both operands are whole), branches
  * into jumps, and round(x / y), round(x * y) fused into one instruction.
  * Every node is mapped to the instructions computing it, so explain can run
- * a part of a formula through the same code.  Running it: eval.c. */
+ * a part of a formula through the same code.  Also here: joining formulas
+ * that run one after another into one code (expr_join).  Not here: running
+ * the code (eval.c), names and types (types.c). */
 #include <stdlib.h>
 #include <string.h>
 
