@@ -2,7 +2,8 @@
  *
  * Stages, one file each: lex.c (exprL_) → parse.c (exprP_, an AST in the
  * rule set's arena) → types.c (exprT_: resolves every name to a slot, field
- * or constant and checks types) → eval.c (expr_eval over resolved trees).
+ * or constant and checks types) → flat.c (exprF_: lowers the tree into a
+ * flat instruction array) → eval.c (expr_eval runs it).
  * Compiling happens once when rules load; evaluation does no parsing and no
  * name lookup.  Errors are reported through diag with the file position of
  * the offending token inside the YAML file. */
@@ -65,7 +66,9 @@ typedef struct expr_compiler {
 
 typedef struct expr_code {
     enode *root;
+    const struct xcode *flat; /* the instructions evaluation runs (src/expr/flat.c) */
     vtype type;
+    rule_scope scope;
     const char *text;
 } expr_code;
 
@@ -142,13 +145,33 @@ bool expr_is_reserved_name(const char *name);
  * (cur_child / cur_staff), or the month's value. */
 value expr_field_value(const expr_field *f, const eval_ctx *ctx, size_t line);
 
+/* Evaluates a formula for the nursery-month (and the current lines). */
 value expr_eval(const expr_code *code, eval_ctx *ctx);
+/* Evaluates a line formula (child or staff scope) for each of ctx's lines
+ * of its kind in turn, into that line's `slot`.  False after the first
+ * failure (in ctx). */
+bool expr_eval_lines(const expr_code *code, eval_ctx *ctx, int slot);
 /* For explain: the aggregates (sum, count, ...) of a formula, outermost
  * ones only, in source order; at most max go to out.  Returns how many. */
 size_t expr_aggregates(const expr_code *code, const enode **out, size_t max);
 vtype expr_node_type(const enode *n);
 /* Evaluates one node of a compiled formula (an aggregate: nursery scope). */
 value expr_eval_node(const enode *n, eval_ctx *ctx);
+
+/* Formulas that follow one another in dependency order, of one scope:
+ * their flat codes joined, each followed by the store into its slot, so
+ * that one run computes them all — nursery formulas once, line formulas
+ * once per line (then none may hold an aggregate, which would read other
+ * lines).  Built per month by the engine. */
+typedef struct expr_joined expr_joined;
+/* NULL when the formulas cannot be joined (fewer than 2, mixed scopes, an
+ * aggregate in a line formula). */
+const expr_joined *expr_join(arena *a, const expr_code *const *codes, const int *slots,
+                             size_t n);
+/* Runs the joined formulas (for each line of ctx); false after a failure.
+ * For line formulas that failure may be another than evaluating them one
+ * after another would meet first: callers wanting that one run them so. */
+bool expr_joined_run(const expr_joined *g, eval_ctx *ctx);
 /* The node's source text, e.g. "sum(staff, other_income)", into buf; false
  * if it does not fit. */
 bool expr_node_text(const expr_code *code, const enode *n, char *buf, size_t size);

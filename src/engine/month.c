@@ -171,55 +171,106 @@ static void group_lines(month_run *run, const eligibility *el)
     free(spos);
 }
 
-/* What evaluation reads for program p and nursery nm. */
-static eval_ctx nursery_ctx(const month_run *run, size_t p, const nursery_month *nm)
+/* What evaluation reads for any nursery of the month: the month's values. */
+static eval_ctx month_ctx(const month_run *run)
 {
-    const program *pg = run->programs[p];
     return (eval_ctx){
-        .nursery_slots = nm->values[p],
-        .child_slots = run->child_values[p] + nm->child0 * (size_t)pg->n_slots[SCOPE_CHILD],
-        .staff_slots = run->staff_values[p] + nm->staff0 * (size_t)pg->n_slots[SCOPE_STAFF],
-        .child_stride = pg->n_slots[SCOPE_CHILD],
-        .staff_stride = pg->n_slots[SCOPE_STAFF],
-        .children = run->children + nm->child0,
-        .child_days = run->child_days + nm->child0,
-        .child_keys = run->child_keys + nm->child0,
-        .n_children = nm->n_children,
-        .staff = run->staff + nm->staff0,
-        .n_staff = nm->n_staff,
         .days_in_month = month_days(run->month),
         .month_start = month_first_day(run->month),
         .month_end = month_last_day(run->month),
     };
 }
 
-/* Evaluates program p for one nursery: each formula in dependency order,
- * a line formula once per line of its kind. */
-static int eval_nursery(month_run *run, size_t p, nursery_month *nm, diag_list *d)
+/* Points c (a month_ctx) at what evaluation reads for program p and nursery
+ * nm: set in place, since evaluation runs once per nursery and program. */
+static void nursery_ctx(const month_run *run, size_t p, const nursery_month *nm, eval_ctx *c)
 {
     const program *pg = run->programs[p];
-    eval_ctx c = nursery_ctx(run, p, nm);
-    for (size_t k = 0; k < pg->n_order && !c.err_msg; k++) {
-        const rule_value *rv = &pg->values[pg->order[k]];
-        if (rv->scope == SCOPE_NURSERY) {
-            c.nursery_slots[rv->slot] = expr_eval(rv->code, &c);
-        } else if (rv->scope == SCOPE_CHILD) {
-            for (c.cur_child = 0; c.cur_child < c.n_children; c.cur_child++)
-                c.child_slots[c.cur_child * (size_t)c.child_stride + (size_t)rv->slot] =
-                    expr_eval(rv->code, &c);
-        } else {
-            for (c.cur_staff = 0; c.cur_staff < c.n_staff; c.cur_staff++)
-                c.staff_slots[c.cur_staff * (size_t)c.staff_stride + (size_t)rv->slot] =
-                    expr_eval(rv->code, &c);
+    c->nursery_slots = nm->values[p];
+    c->child_slots = run->child_values[p] + nm->child0 * (size_t)pg->n_slots[SCOPE_CHILD];
+    c->staff_slots = run->staff_values[p] + nm->staff0 * (size_t)pg->n_slots[SCOPE_STAFF];
+    c->child_stride = pg->n_slots[SCOPE_CHILD];
+    c->staff_stride = pg->n_slots[SCOPE_STAFF];
+    c->children = run->children + nm->child0;
+    c->child_days = run->child_days + nm->child0;
+    c->child_keys = run->child_keys + nm->child0;
+    c->n_children = nm->n_children;
+    c->staff = run->staff + nm->staff0;
+    c->n_staff = nm->n_staff;
+}
+
+/* A program's formulas in dependency order, as evaluation walks them:
+ * order[k0..k1), either one formula (k1 = k0 + 1) or formulas of one scope
+ * joined to run together (expr_joined). */
+enum { MAX_JOINED = 16 }; /* line formulas joined into one step at most */
+
+typedef struct eval_step {
+    size_t k0, k1;
+    const expr_joined *joined;
+} eval_step;
+
+static const rule_value *ordered(const program *pg, size_t k) { return &pg->values[pg->order[k]]; }
+
+/* The steps of program pg (at most n_order, in steps); returns how many. */
+static size_t plan_steps(month_run *run, const program *pg, eval_step *steps)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < pg->n_order;) {
+        rule_scope scope = ordered(pg, k)->scope;
+        size_t end = k + 1;
+        while (end < pg->n_order && ordered(pg, end)->scope == scope)
+            end++;
+        const expr_code *codes[MAX_JOINED];
+        int slots[MAX_JOINED];
+        size_t m = end - k < MAX_JOINED ? end - k : MAX_JOINED;
+        for (size_t j = 0; j < m; j++) {
+            codes[j] = ordered(pg, k + j)->code;
+            slots[j] = ordered(pg, k + j)->slot;
         }
-        if (c.err_msg) {
-            diag_error(d, pg->file->path, rv->line, rv->col,
-                       "computing '%s' of %s %s for nursery %s: %s", rv->name, pg->id,
-                       pg->version, nm->nursery->id, c.err_msg);
-            return -1;
+        const expr_joined *g = expr_join(&run->a, codes, slots, m);
+        steps[n++] = (eval_step){k, g ? k + m : k + 1, g};
+        k = g ? k + m : k + 1;
+    }
+    return n;
+}
+
+/* Evaluates formula order[k] of program p for the nursery in c. */
+static void eval_one(const program *pg, size_t k, eval_ctx *c)
+{
+    const rule_value *rv = ordered(pg, k);
+    if (rv->scope == SCOPE_NURSERY)
+        c->nursery_slots[rv->slot] = expr_eval(rv->code, c);
+    else
+        expr_eval_lines(rv->code, c, rv->slot);
+}
+
+/* Evaluates program p for one nursery: each formula in dependency order,
+ * a line formula once per line of its kind (joined ones together).  A
+ * failure is reported as evaluating one formula after another meets it
+ * first: a joined step that fails is run again formula by formula. */
+static int eval_nursery(month_run *run, eval_ctx *c, size_t p, const eval_step *steps,
+                        size_t n_steps, nursery_month *nm, diag_list *d)
+{
+    const program *pg = run->programs[p];
+    nursery_ctx(run, p, nm, c);
+    for (size_t s = 0; s < n_steps; s++) {
+        if (steps[s].joined && expr_joined_run(steps[s].joined, c))
+            continue;
+        c->err = NUM_OK;
+        c->err_msg = NULL;
+        c->err_node = NULL;
+        for (size_t k = steps[s].k0; k < steps[s].k1; k++) {
+            eval_one(pg, k, c);
+            if (c->err_msg) {
+                const rule_value *rv = ordered(pg, k);
+                diag_error(d, pg->file->path, rv->line, rv->col,
+                           "computing '%s' of %s %s for nursery %s: %s", rv->name, pg->id,
+                           pg->version, nm->nursery->id, c->err_msg);
+                return -1;
+            }
         }
     }
-    num amount = c.nursery_slots[pg->result->slot].n;
+    num amount = c->nursery_slots[pg->result->slot].n;
     if (amount.n < 0) {
         diag_error(d, pg->file->path, pg->result->line, pg->result->col,
                    "%s %s gives a negative amount for nursery %s", pg->id, pg->version,
@@ -247,8 +298,13 @@ static value *value_array(month_run *run, size_t lines, int slots)
 
 static int evaluate(month_run *run, diag_list *d)
 {
+    eval_ctx month = month_ctx(run);
     for (size_t p = 0; p < run->n_programs; p++) {
         const program *pg = run->programs[p];
+        eval_step *steps = malloc((pg->n_order + 1) * sizeof *steps);
+        if (!steps)
+            abort();
+        size_t n_steps = plan_steps(run, pg, steps);
         /* not zeroed: eval_nursery writes every slot of every line before
          * anything reads it (dependency order), and a failure stops the run */
         run->child_values[p] = value_array(run, run->n_children, pg->n_slots[SCOPE_CHILD]);
@@ -257,15 +313,19 @@ static int evaluate(month_run *run, diag_list *d)
         for (size_t i = 0; i < run->n_nurseries; i++) {
             nursery_month *nm = &run->nurseries[i];
             nm->values[p] = slots + i * (size_t)pg->n_slots[SCOPE_NURSERY];
-            if (eval_nursery(run, p, nm, d) != 0)
+            if (eval_nursery(run, &month, p, steps, n_steps, nm, d) != 0) {
+                free(steps);
                 return -1;
+            }
             if (__builtin_add_overflow(nm->total, nm->amount[p], &nm->total) ||
                 __builtin_add_overflow(run->program_total[p], nm->amount[p], &run->program_total[p]) ||
                 __builtin_add_overflow(run->total, nm->amount[p], &run->total)) {
                 diag_error(d, pg->file->path, 0, 0, "total of %s overflows", pg->id);
+                free(steps);
                 return -1;
             }
         }
+        free(steps);
     }
     return 0;
 }
@@ -333,23 +393,20 @@ value engine_line_value(const month_run *run, size_t p, size_t line, const rule_
 
 value engine_field_value(const month_run *run, const expr_field *f, size_t line)
 {
-    eval_ctx c = {
-        .children = run->children,
-        .child_days = run->child_days,
-        .n_children = run->n_children,
-        .staff = run->staff,
-        .n_staff = run->n_staff,
-        .days_in_month = month_days(run->month),
-        .month_start = month_first_day(run->month),
-        .month_end = month_last_day(run->month),
-    };
+    eval_ctx c = month_ctx(run);
+    c.children = run->children;
+    c.child_days = run->child_days;
+    c.n_children = run->n_children;
+    c.staff = run->staff;
+    c.n_staff = run->n_staff;
     return expr_field_value(f, &c, line);
 }
 
 value engine_eval_node(const month_run *run, size_t p, const nursery_month *nm,
                        const struct enode *n, bool *ok)
 {
-    eval_ctx c = nursery_ctx(run, p, nm);
+    eval_ctx c = month_ctx(run);
+    nursery_ctx(run, p, nm, &c);
     value v = expr_eval_node(n, &c);
     *ok = !c.err_msg;
     return v;

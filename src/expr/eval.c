@@ -1,62 +1,53 @@
-/* eval: runs a resolved formula tree for one nursery-month (and, for line
- * values, one line).  Arithmetic is exact and checked; the first failure is
- * kept in the context with its node and evaluation unwinds with zeros. */
+/* eval: runs a formula's flat code (flat.c) for one nursery-month and, for
+ * line values, each line — the one evaluator: the run, settlement and
+ * explain all go through xrun, each instruction's handler calling the
+ * next.  Arithmetic is exact and checked: int64 where the types make both
+ * operands whole, num's rationals elsewhere.  The first failure is kept in
+ * the context with its node and stops the run.  Not here: turning trees
+ * into code (flat.c). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "expr_int.h"
 
-static value ev(const enode *n, eval_ctx *c);
-static value (*const ev_table[OP_DATE_OF + 1])(const enode *, eval_ctx *); /* below */
+/* Failures are rare: kept out of line, so that the handlers' fast paths
+ * need no saved registers. */
+static bool fail(eval_ctx *c, const enode *n, num_status st, const char *msg)
+    __attribute__((cold, noinline));
+static bool num_fail(eval_ctx *c, const enode *n, num_status st) __attribute__((cold, noinline));
 
-/* A node's operand: constants and formula slots (about half of all nodes
- * met) are read in place, without a call and a jump-table dispatch; the
- * rest goes through ev.  The same values either way. */
-static inline value evl(const enode *n, eval_ctx *c)
-{
-    if (n->op == OP_CONST || n->op == OP_STR)
-        return n->k;
-    if (n->op == OP_SLOT_C)
-        return c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)n->slot];
-    if (n->op == OP_SLOT_N)
-        return c->nursery_slots[n->slot];
-    return ev_table[n->op](n, c);
-}
-
-static value fail(eval_ctx *c, const enode *n, num_status st, const char *msg)
+static bool fail(eval_ctx *c, const enode *n, num_status st, const char *msg)
 {
     if (!c->err && !c->err_msg) {
         c->err = st;
         c->err_msg = msg;
         c->err_node = n;
     }
-    return (value){.n = {0, 1}};
+    return false;
 }
 
-static value numop(eval_ctx *c, const enode *n, num_status st, num r)
+static bool num_fail(eval_ctx *c, const enode *n, num_status st)
 {
-    if (st != NUM_OK)
-        return fail(c, n, st, num_strerror(st));
-    return (value){.n = r};
+    return fail(c, n, st, num_strerror(st));
 }
 
-static value child_field(const enode *n, eval_ctx *c)
+static value child_field(int which, const eval_ctx *c, size_t line)
 {
-    const child_line *l = c->children[c->cur_child];
-    switch (n->which) {
+    const child_line *l = c->children[line];
+    switch (which) {
     case FC_NURSERY_ID: return (value){.s = l->nursery_id};
     case FC_CHILD_REF: return (value){.s = l->child_ref};
     case FC_CARE_TYPES: return (value){.set = l->care_mask};
     case FC_FROM: return (value){.d = l->enrolled_from};
     case FC_TO: return (value){.d = l->enrolled_to};
-    default: return (value){.n = num_int(c->child_days[c->cur_child])};
+    default: return (value){.n = num_int(c->child_days[line])};
     }
 }
 
-static value staff_field(const enode *n, eval_ctx *c)
+static value staff_field(int which, const eval_ctx *c, size_t line)
 {
-    const staff_line *l = c->staff[c->cur_staff];
-    switch (n->which) {
+    const staff_line *l = c->staff[line];
+    switch (which) {
     case FS_NURSERY_ID: return (value){.s = l->nursery_id};
     case FS_STAFF_REF: return (value){.s = l->staff_ref};
     case FS_QUALIFICATION: return (value){.s = l->qualification};
@@ -67,34 +58,28 @@ static value staff_field(const enode *n, eval_ctx *c)
     }
 }
 
-static value context(const enode *n, eval_ctx *c)
+static value context(int which, const eval_ctx *c)
 {
-    switch (n->which) {
+    switch (which) {
     case CTX_DAYS_IN_MONTH: return (value){.n = num_int(c->days_in_month)};
     case CTX_MONTH_START: return (value){.d = c->month_start};
     case CTX_MONTH_END: return (value){.d = c->month_end};
     case CTX_REPORTED_SALARY: return (value){.n = num_int(c->reported_salary_cost)};
     case CTX_REPORTED_OTHER: return (value){.n = num_int(c->reported_other_income)};
-    default: return (value){.n = num_int(0)}; /* lines are only read by OP_AGG */
+    default: return (value){.n = num_int(0)}; /* lines are only read by aggregates */
     }
 }
 
 value expr_field_value(const expr_field *f, const eval_ctx *ctx, size_t line)
 {
-    eval_ctx c = *ctx;
-    enode n = {.which = f->which};
     if (f->decl)
         return f->kind == EXPR_FIELD_CHILD ? ctx->children[line]->decl[f->which]
                                            : ctx->staff[line]->decl[f->which];
-    if (f->kind == EXPR_FIELD_CHILD) {
-        c.cur_child = line;
-        return child_field(&n, &c);
-    }
-    if (f->kind == EXPR_FIELD_STAFF) {
-        c.cur_staff = line;
-        return staff_field(&n, &c);
-    }
-    return context(&n, &c);
+    if (f->kind == EXPR_FIELD_CHILD)
+        return child_field(f->which, ctx, line);
+    if (f->kind == EXPR_FIELD_STAFF)
+        return staff_field(f->which, ctx, line);
+    return context(f->which, ctx);
 }
 
 static bool relation(int rel, int cmp)
@@ -109,86 +94,228 @@ static bool relation(int rel, int cmp)
     }
 }
 
-static int cmp_date(date_t a, date_t b) { return (a > b) - (a < b); }
+static int cmp_i64(int64_t a, int64_t b) { return (a > b) - (a < b); }
 
 /* num_cmp, with whole numbers compared without the call and its 128-bit
  * products. */
 static inline int cmp_num(num a, num b)
 {
     if (a.d == 1 && b.d == 1)
-        return (a.n > b.n) - (a.n < b.n);
+        return cmp_i64(a.n, b.n);
     return num_cmp(a, b);
 }
 
-static value arith(const enode *n, eval_ctx *c)
+/* strcmp's sign, inline: formula texts are short (codes, refs, table keys). */
+static inline int cmp_text(const char *a, const char *b)
 {
-    value a = evl(n->a, c), b = evl(n->b, c);
-    num r = {0, 1};
-    num_status st;
-    if (a.n.d == 1 && b.n.d == 1 && n->op != OP_DIV) { /* whole yen: no call; as num_add etc. */
-        int64_t w;
-        bool over = n->op == OP_ADD   ? __builtin_add_overflow(a.n.n, b.n.n, &w)
-                    : n->op == OP_SUB ? __builtin_sub_overflow(a.n.n, b.n.n, &w)
-                                      : __builtin_mul_overflow(a.n.n, b.n.n, &w);
-        if (!over && w != INT64_MIN)
-            return (value){.n = num_int(w)};
-    }
-    switch (n->op) {
-    case OP_ADD: st = num_add(a.n, b.n, &r); break;
-    case OP_SUB: st = num_sub(a.n, b.n, &r); break;
-    case OP_MUL: st = num_mul(a.n, b.n, &r); break;
-    default: st = num_div(a.n, b.n, &r); break;
-    }
-    return numop(c, n, st, r);
+    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+    while (*x && *x == *y)
+        x++, y++;
+    return (*x > *y) - (*x < *y);
 }
 
-/* round(x / y) with whole x and y (days pro rata): the quotient is rounded
- * straight from x and y, without reducing the fraction first; the same
- * value as num_div then num_round.  False (nothing done) when a fraction,
- * a zero divisor or an overflow needs the general path and its message. */
-static bool round_int_div(const enode *n, eval_ctx *c, num *out)
+/* Checked whole arithmetic (as num_add/num_sub/num_mul on whole nums):
+ * false on overflow.  INT64_MIN is no num (num.h). */
+static inline bool add_i(int64_t a, int64_t b, int64_t *r)
 {
-    const enode *dv = n->a;
-    num x = evl(dv->a, c).n, y = evl(dv->b, c).n;
-    int64_t unit = n->k.n.n, den;
-    if (c->err_node || x.d != 1 || y.d != 1 || y.n == 0 || unit <= 0 ||
-        __builtin_mul_overflow(y.n < 0 ? -y.n : y.n, unit, &den))
+    return !__builtin_add_overflow(a, b, r) && *r != INT64_MIN;
+}
+static inline bool sub_i(int64_t a, int64_t b, int64_t *r)
+{
+    return !__builtin_sub_overflow(a, b, r) && *r != INT64_MIN;
+}
+static inline bool mul_i(int64_t a, int64_t b, int64_t *r)
+{
+    return !__builtin_mul_overflow(a, b, r) && *r != INT64_MIN;
+}
+
+/* A general arithmetic instruction: whole operands without a call, the
+ * rest through num. */
+static bool arith(const xins *i, num a, num b, eval_ctx *c, value *o)
+{
+    int64_t w;
+    if (a.d == 1 && b.d == 1 && i->op != X_DIV &&
+        (i->op == X_ADD ? add_i(a.n, b.n, &w) : i->op == X_SUB ? sub_i(a.n, b.n, &w)
+                                                               : mul_i(a.n, b.n, &w))) {
+        o->n = num_int(w);
+        return true;
+    }
+    num_status st = i->op == X_ADD   ? num_add(a, b, &o->n)
+                    : i->op == X_SUB ? num_sub(a, b, &o->n)
+                    : i->op == X_MUL ? num_mul(a, b, &o->n)
+                                     : num_div(a, b, &o->n);
+    return st == NUM_OK || num_fail(c, i->n, st);
+}
+
+/* The quotient p / q (q > 0) rounded to a multiple of unit: num_round's
+ * arithmetic on a fraction that need not be reduced.  False when it needs
+ * the general path (an overflow on the way, which that path reports). */
+static bool round_frac(int64_t p, int64_t q, int64_t unit, round_mode mode, int64_t *out)
+{
+    int64_t den;
+    if (q <= 0 || unit <= 0 || __builtin_mul_overflow(q, unit, &den))
         return false;
-    int64_t num_ = y.n < 0 ? -x.n : x.n; /* x / y = num_ / |y| */
-    int64_t q = num_ / den, rem = num_ % den;
+    int64_t quo = p / den, rem = p % den;
     if (rem != 0) {
         uint64_t mag = (uint64_t)(rem < 0 ? -rem : rem);
-        round_mode mode = (round_mode)n->which;
         if (mode == ROUND_UP || (mode == ROUND_HALF_UP && 2 * mag >= (uint64_t)den))
-            q += num_ < 0 ? -1 : 1;
+            quo += p < 0 ? -1 : 1;
     }
+    return mul_i(quo, unit, out);
+}
+
+/* round(x / y) of whole x and y (days pro rata), rounded straight from x and
+ * y; round(x * y) from the unreduced product.  The same value as the operator
+ * then num_round, which run instead when this cannot (a zero divisor, an
+ * overflow) so that failures keep their message and node. */
+static bool round_fused(const xins *i, num x, num y, eval_ctx *c, value *o)
+{
+    round_mode mode = (round_mode)i->mode;
+    int64_t p, q, w;
+    if (i->op == X_ROUND_DIV_I) {
+        p = y.n < 0 ? -x.n : x.n; /* x / y = p / |y|; num excludes INT64_MIN */
+        q = y.n < 0 ? -y.n : y.n;
+        if (q != 0 && round_frac(p, q, i->imm, mode, &w)) {
+            o->n = num_int(w);
+            return true;
+        }
+    } else if (mul_i(x.n, y.n, &p) && !__builtin_mul_overflow(x.d, y.d, &q) &&
+               round_frac(p, q, i->imm, mode, &w)) {
+        o->n = num_int(w);
+        return true;
+    }
+    num r;
+    num_status st = i->op == X_ROUND_DIV_I ? num_div(x, y, &r) : num_mul(x, y, &r);
+    if (st != NUM_OK)
+        return num_fail(c, i->fused, st);
+    st = num_round(r, i->imm, mode, &o->n);
+    return st == NUM_OK || num_fail(c, i->n, st);
+}
+
+static bool table_lookup(const xins *i, const char *key, eval_ctx *c, value *o)
+{
+    const rule_table *t = i->tab;
+    for (size_t k = 0; k < t->n; k++)
+        if (!cmp_text(t->keys[k], key)) {
+            *o = t->vals[k];
+            return true;
+        }
+    return fail(c, i->n, NUM_OK, "no row for this key in the table");
+}
+
+static bool date_add(const xins *i, date_t d, int64_t k, eval_ctx *c, value *o)
+{
     int64_t r;
-    if (__builtin_mul_overflow(q, unit, &r) || r == INT64_MIN)
-        return false;
-    *out = num_int(r);
+    bool over = i->op == X_DATE_ADD ? __builtin_add_overflow((int64_t)d, k, &r)
+                                    : __builtin_sub_overflow((int64_t)d, k, &r);
+    if (over || d == DATE_OPEN || r < -3000000 || r > 3000000)
+        return fail(c, i->n, NUM_OVERFLOW, "date out of range (an open end date?)");
+    o->d = (date_t)r;
     return true;
 }
 
-static value table_lookup(const enode *n, eval_ctx *c)
+/* A value copied by its kind (xcopy, expr_int.h): numbers by the
+ * numerator when whole, so that the copy reads only what one store wrote. */
+static inline value copied(uint8_t kind, const value *a)
 {
-    value key = evl(n->a, c);
-    const rule_table *t = n->tab;
-    for (size_t i = 0; i < t->n; i++) /* first bytes differ for most keys: skip strcmp */
-        if (t->keys[i][0] == key.s[0] && !strcmp(t->keys[i], key.s))
-            return t->vals[i];
-    return fail(c, n, NUM_OK, "no row for this key in the table");
+    if (kind == XC_WHOLE || (kind == XC_NUM && a->n.d == 1))
+        return (value){.n = num_int(a->n.n)};
+    return *a;
 }
 
-static value minmax(const enode *n, eval_ctx *c)
+/* ---- aggregates ------------------------------------------------------ */
+
+static bool xrun(const xins *from, const xins *to, value *r, eval_ctx *c);
+
+static size_t *line_cursor(const xins *i, eval_ctx *c, size_t *nlines)
 {
-    value best = evl(n->args[0], c);
-    for (int i = 1; i < n->nargs; i++) {
-        value v = evl(n->args[i], c);
-        int cmp = cmp_num(v.n, best.n);
-        if (n->op == OP_MIN ? cmp < 0 : cmp > 0)
-            best = v;
+    *nlines = i->lines == 0 ? c->n_children : i->lines == 1 ? c->n_staff : c->n_months;
+    return i->lines == 0 ? &c->cur_child : i->lines == 1 ? &c->cur_staff : &c->cur_month;
+}
+
+/* Adds x to *acc: whole yen without a call, else num_add. */
+static inline bool accumulate(num *acc, num x, const xins *i, eval_ctx *c)
+{
+    int64_t w;
+    if (acc->d == 1 && x.d == 1 && add_i(acc->n, x.n, &w)) {
+        acc->n = w;
+        return true;
     }
-    return best;
+    num_status st = num_add(*acc, x, acc);
+    return st == NUM_OK || num_fail(c, i->n, st);
+}
+
+/* sum(lines, line value) and sum(staff, salary_cost / other_income): read
+ * in place, no body code run. */
+static bool sum_direct(const xins *i, eval_ctx *c, value *o)
+{
+    bool kids = i->lines == 0;
+    size_t n = kids ? c->n_children : c->n_staff;
+    num acc = num_int(0);
+    if (i->op == X_SUM_SLOT) {
+        size_t stride = (size_t)(kids ? c->child_stride : c->staff_stride);
+        const value *v = (kids ? c->child_slots : c->staff_slots) + i->imm;
+        for (size_t k = 0; k < n; k++)
+            if (!accumulate(&acc, copied(i->copy, &v[k * stride]).n, i, c))
+                return false;
+    } else {
+        for (size_t k = 0; k < n; k++) {
+            const staff_line *l = c->staff[k];
+            if (!accumulate(&acc, num_int(i->op == X_SUM_SALARY ? l->salary_cost : l->other_income),
+                            i, c))
+                return false;
+        }
+    }
+    o->n = acc;
+    return true;
+}
+
+/* sum, count, any, all, min, max over lines: per line the filter's code
+ * [pc + 1, c), then the body's [c, jump). */
+static bool aggregate(const xins *i, value *r, eval_ctx *c, value *o)
+{
+    const xins *filter = i + 1, *body = i + i->c, *end = i + i->jump;
+    size_t nlines, *cur = line_cursor(i, c, &nlines), saved = *cur;
+    num acc = num_int(0);
+    bool flag = i->mode == AGG_ALL, first = true, ok = true;
+    int64_t count = 0;
+    for (size_t k = 0; k < nlines && ok; k++) {
+        *cur = k;
+        if (i->b >= 0 && !(ok = xrun(filter, body, r, c)))
+            break;
+        if (i->b >= 0 && !r[i->b].b)
+            continue;
+        count++;
+        if (i->mode == AGG_COUNT)
+            continue;
+        if (!(ok = xrun(body, end, r, c)))
+            break;
+        value v = r[i->a];
+        if (i->mode == AGG_ANY && v.b) {
+            flag = true;
+            break;
+        }
+        if (i->mode == AGG_ALL && !v.b) {
+            flag = false;
+            break;
+        }
+        if (i->mode == AGG_SUM) {
+            ok = accumulate(&acc, v.n, i, c);
+        } else if (i->mode == AGG_MIN || i->mode == AGG_MAX) {
+            int cmp = cmp_num(v.n, acc);
+            if (first || (i->mode == AGG_MIN ? cmp < 0 : cmp > 0))
+                acc = v.n;
+            first = false;
+        }
+    }
+    *cur = saved;
+    if (i->mode == AGG_ANY || i->mode == AGG_ALL)
+        *o = (value){.b = flag};
+    else if (i->mode == AGG_COUNT)
+        *o = (value){.n = num_int(count)};
+    else
+        *o = (value){.n = acc};
+    return ok;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -236,260 +363,358 @@ static size_t distinct_small_keys(const uint32_t *k, size_t n)
     return distinct;
 }
 
-/* Distinct count of a text or date body over the lines kept by the filter:
- * collect, sort, count runs. */
-static value count_distinct(const enode *n, eval_ctx *c, size_t nlines, size_t *cur)
+/* Distinct count of sorted texts or dates: runs. */
+static size_t distinct_sorted(const char **texts, date_t *days, size_t k)
 {
-    bool dates = n->c->type == VT_DATE;
-    size_t saved = *cur, k = 0;
-    const char *text_small[64];
-    date_t date_small[64];
-    const char **texts = text_small;
-    date_t *days = date_small;
+    size_t distinct = 0;
+    for (size_t i = 0; i < k; i++)
+        if (i == 0 || (days ? days[i - 1] != days[i] : strcmp(texts[i - 1], texts[i]) != 0))
+            distinct++;
+    return distinct;
+}
+
+/* count_distinct(lines [where f], body) of a text or date body: collect the
+ * kept lines' values, then count (a nursery's few texts pairwise, else
+ * sorted).  imm 1: count_distinct(children, child_ref), refs read in place. */
+static bool count_distinct(const xins *i, value *r, eval_ctx *c, value *o)
+{
+    const xins *filter = i + 1, *body = i + i->c, *end = i + i->jump;
+    bool dates = i->n->c->type == VT_DATE, refs = i->imm == 1, ok = true;
+    size_t nlines, *cur = line_cursor(i, c, &nlines), saved = *cur, k = 0;
+    if (refs && c->child_keys && nlines <= 64) {
+        o->n = num_int((int64_t)distinct_small_keys(c->child_keys, nlines));
+        return true;
+    }
+    const char *text_small[64], **texts = text_small;
+    date_t date_small[64], *days = date_small;
     if (nlines > 64 && !(dates ? (void *)(days = malloc(nlines * sizeof *days))
                                : (void *)(texts = malloc(nlines * sizeof *texts))))
         abort();
-    bool refs = !n->b && n->c->op == OP_FIELD_C && n->c->which == FC_CHILD_REF;
-    if (refs && c->child_keys && nlines <= 64)
-        return (value){.n = num_int((int64_t)distinct_small_keys(c->child_keys, nlines))};
-    for (size_t i = 0; i < nlines; i++) {
-        if (refs) { /* count_distinct(children, child_ref): read in place */
-            texts[k++] = c->children[i]->child_ref;
+    for (size_t l = 0; l < nlines && ok; l++) {
+        if (refs) {
+            texts[k++] = c->children[l]->child_ref;
             continue;
         }
-        *cur = i;
-        if (n->b && !evl(n->b, c).b)
+        *cur = l;
+        if (i->b >= 0 && (!(ok = xrun(filter, body, r, c)) || !r[i->b].b))
             continue;
-        value v = evl(n->c, c);
+        if (!(ok = xrun(body, end, r, c)))
+            break;
         if (dates)
-            days[k++] = v.d;
+            days[k++] = r[i->a].d;
         else
-            texts[k++] = v.s;
+            texts[k++] = r[i->a].s;
     }
     *cur = saved;
-    if (!dates && texts == text_small) /* a nursery's few lines: no sort, no qsort call */
-        return (value){.n = num_int((int64_t)distinct_small_texts(texts, k))};
-    if (dates)
-        qsort(days, k, sizeof *days, cmp_date_p);
-    else
-        qsort(texts, k, sizeof *texts, cmp_str);
-    size_t distinct = 0;
-    for (size_t i = 0; i < k; i++)
-        if (i == 0 || (dates ? days[i - 1] != days[i] : strcmp(texts[i - 1], texts[i]) != 0))
-            distinct++;
+    size_t distinct;
+    if (!dates && texts == text_small) {
+        distinct = distinct_small_texts(texts, k);
+    } else {
+        if (dates)
+            qsort(days, k, sizeof *days, cmp_date_p);
+        else
+            qsort(texts, k, sizeof *texts, cmp_str);
+        distinct = distinct_sorted(texts, dates ? days : NULL, k);
+    }
     if (texts != text_small)
         free(texts);
     if (days != date_small)
         free(days);
-    return (value){.n = num_int((int64_t)distinct)};
+    o->n = num_int((int64_t)distinct);
+    return ok;
 }
 
-/* Where a line value sits when the body of sum() is a bare line formula or
- * a number field: NULL for any other body. */
-static const value *line_slot(const enode *b, const eval_ctx *c, bool kids, size_t *stride)
+/* ---- the handlers ------------------------------------------------------ */
+
+#define A (r[i->a])
+#define B (r[i->b])
+#define O (r[i->dst])
+#define CHILD (c->children[c->cur_child])
+#define STAFF (c->staff[c->cur_staff])
+#define SET(...) (O = (value){__VA_ARGS__})
+#define H(name) static bool name(const xins *i, const xins *end, value *r, eval_ctx *c)
+/* On to the next instruction, or done at end. */
+#define NEXT                                                                                       \
+    do {                                                                                           \
+        if (++i == end)                                                                            \
+            return true;                                                                           \
+        return i->fn(i, end, r, c);                                                                \
+    } while (0)
+#define GOTO(target)                                                                               \
+    do {                                                                                           \
+        i = (target);                                                                              \
+        if (i == end)                                                                              \
+            return true;                                                                           \
+        return i->fn(i, end, r, c);                                                                \
+    } while (0)
+/* A value computed by an expression that may fail: on (and NEXT) or out. */
+#define CHECKED(ok)                                                                                \
+    do {                                                                                           \
+        if (!(ok))                                                                                 \
+            return false;                                                                          \
+        NEXT;                                                                                      \
+    } while (0)
+
+H(h_mov) { O = copied(i->copy, &A); NEXT; }
+H(h_jmp) { GOTO(i + i->jump); }
+H(h_jf) { GOTO(A.b ? i + 1 : i + i->jump); }
+H(h_jt) { GOTO(A.b ? i + i->jump : i + 1); }
+H(h_bad) { (void)end, (void)r; return fail(c, i->n, NUM_OK, "internal: unresolved formula node"); }
+H(h_slot_n) { O = copied(i->copy, &c->nursery_slots[i->imm]); NEXT; }
+H(h_slot_c)
 {
-    if (kids && b->op == OP_SLOT_C) {
-        *stride = (size_t)c->child_stride;
-        return c->child_slots + b->slot;
+    O = copied(i->copy, &c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)i->imm]);
+    NEXT;
+}
+H(h_slot_s)
+{
+    O = copied(i->copy, &c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)i->imm]);
+    NEXT;
+}
+H(h_decl_c) { O = CHILD->decl[i->imm]; NEXT; }
+H(h_decl_s) { O = STAFF->decl[i->imm]; NEXT; }
+H(h_month_val) { O = c->month_vals[c->cur_month * (size_t)c->month_stride + (size_t)i->imm]; NEXT; }
+H(h_ctx) { O = context((int)i->imm, c); NEXT; }
+H(h_c_nursery_id) { SET(.s = CHILD->nursery_id); NEXT; }
+H(h_c_child_ref) { SET(.s = CHILD->child_ref); NEXT; }
+H(h_c_care_types) { SET(.set = CHILD->care_mask); NEXT; }
+H(h_c_from) { SET(.d = CHILD->enrolled_from); NEXT; }
+H(h_c_to) { SET(.d = CHILD->enrolled_to); NEXT; }
+H(h_c_days) { SET(.n = num_int(c->child_days[c->cur_child])); NEXT; }
+H(h_s_nursery_id) { SET(.s = STAFF->nursery_id); NEXT; }
+H(h_s_staff_ref) { SET(.s = STAFF->staff_ref); NEXT; }
+H(h_s_qualification) { SET(.s = STAFF->qualification); NEXT; }
+H(h_s_employment) { SET(.s = STAFF->employment); NEXT; }
+H(h_s_hours) { SET(.n = STAFF->hours); NEXT; }
+H(h_s_salary) { SET(.n = num_int(STAFF->salary_cost)); NEXT; }
+H(h_s_other) { SET(.n = num_int(STAFF->other_income)); NEXT; }
+H(h_neg) { SET(.n = (num){-A.n.n, A.n.d}); NEXT; } /* num excludes INT64_MIN */
+
+/* Whole by type: int64, an overflow is the same failure num reports. */
+#define INT_OP(name, fn)                                                                           \
+    H(name)                                                                                        \
+    {                                                                                              \
+        int64_t w;                                                                                 \
+        if (!fn(A.n.n, B.n.n, &w))                                                                 \
+            return num_fail(c, i->n, NUM_OVERFLOW);                                                \
+        SET(.n = num_int(w));                                                                      \
+        NEXT;                                                                                      \
     }
-    if (!kids && b->op == OP_SLOT_S) {
-        *stride = (size_t)c->staff_stride;
-        return c->staff_slots + b->slot;
-    }
-    return NULL;
+INT_OP(h_add_i, add_i)
+INT_OP(h_sub_i, sub_i)
+INT_OP(h_mul_i, mul_i)
+#undef INT_OP
+
+H(h_arith) { CHECKED(arith(i, A.n, B.n, c, &O)); }
+H(h_round)
+{
+    num_status st = num_round(A.n, i->imm, (round_mode)i->mode, &O.n);
+    CHECKED(st == NUM_OK || num_fail(c, i->n, st));
+}
+H(h_round_fused) { CHECKED(round_fused(i, A.n, B.n, c, &O)); }
+H(h_min_i) { SET(.n = num_int(B.n.n < A.n.n ? B.n.n : A.n.n)); NEXT; }
+H(h_max_i) { SET(.n = num_int(B.n.n > A.n.n ? B.n.n : A.n.n)); NEXT; }
+H(h_min) { O = copied(XC_NUM, cmp_num(B.n, A.n) < 0 ? &B : &A); NEXT; }
+H(h_max) { O = copied(XC_NUM, cmp_num(B.n, A.n) > 0 ? &B : &A); NEXT; }
+H(h_cmp_i) { SET(.b = relation(i->mode, cmp_i64(A.n.n, B.n.n))); NEXT; }
+H(h_cmp_num) { SET(.b = relation(i->mode, cmp_num(A.n, B.n))); NEXT; }
+H(h_cmp_date) { SET(.b = relation(i->mode, cmp_i64(A.d, B.d))); NEXT; }
+H(h_cmp_text) { SET(.b = relation(i->mode, cmp_text(A.s, B.s))); NEXT; }
+H(h_cmp_bool) { SET(.b = relation(i->mode, A.b != B.b)); NEXT; }
+H(h_cmp_set) { SET(.b = relation(i->mode, A.set != B.set)); NEXT; }
+H(h_set_has) { SET(.b = (A.set & (uint32_t)i->imm) != 0); NEXT; }
+H(h_set_any) { SET(.b = (A.set & B.set) != 0); NEXT; }
+H(h_not) { SET(.b = !A.b); NEXT; }
+H(h_select) { O = copied(i->copy, A.b ? &B : &r[i->c]); NEXT; }
+H(h_table) { CHECKED(table_lookup(i, A.s, c, &O)); }
+H(h_date_add) { CHECKED(date_add(i, A.d, B.n.n, c, &O)); }
+H(h_date_diff)
+{
+    if (A.d == DATE_OPEN || B.d == DATE_OPEN)
+        return fail(c, i->n, NUM_OVERFLOW, "days to an open end date");
+    SET(.n = num_int((int64_t)A.d - B.d));
+    NEXT;
+}
+H(h_days_in_month)
+{
+    int y, m, d;
+    if (A.d == DATE_OPEN)
+        return fail(c, i->n, NUM_OK, "days_in_month of an open end date");
+    date_to_ymd(A.d, &y, &m, &d);
+    SET(.n = num_int(date_days_in_month(y, m)));
+    NEXT;
+}
+H(h_overlap_days)
+{
+    SET(.n = num_int(date_overlap_days(A.d, B.d, r[i->c].d, r[i->d].d)));
+    NEXT;
+}
+H(h_sum_direct) { CHECKED(sum_direct(i, c, &O)); }
+H(h_count_all)
+{
+    SET(.n = num_int((int64_t)(i->lines == 0 ? c->n_children : c->n_staff)));
+    NEXT;
+}
+/* An aggregate continues after its filter's and body's code. */
+H(h_agg)
+{
+    if (!aggregate(i, r, c, &O))
+        return false;
+    GOTO(i + i->jump);
+}
+/* Joined formulas (expr_joined): a value into its slot. */
+H(h_store_n)
+{
+    c->nursery_slots[i->imm] = copied(i->copy, &A);
+    NEXT;
+}
+H(h_store_c)
+{
+    value *s = &c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)i->imm];
+    *s = copied(i->copy, &A);
+    NEXT;
+}
+H(h_store_s)
+{
+    value *s = &c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)i->imm];
+    *s = copied(i->copy, &A);
+    NEXT;
+}
+H(h_count_distinct)
+{
+    if (!count_distinct(i, r, c, &O))
+        return false;
+    GOTO(i + i->jump);
 }
 
-/* sum(lines, body) without a filter: the body is read in place when it is a
- * slot or a staff yen column (the common cases), else evaluated per line as
- * aggregate() does.
- * Integer yen are added without a call; the first failure stops it. */
-static value sum_direct(const enode *n, eval_ctx *c, size_t nlines, bool kids)
+#undef A
+#undef B
+#undef O
+#undef CHILD
+#undef STAFF
+#undef SET
+#undef H
+#undef NEXT
+#undef GOTO
+#undef CHECKED
+
+xfn *exprE_handler(xop xo)
 {
-    size_t stride = 0, *cur = kids ? &c->cur_child : &c->cur_staff, saved = *cur;
-    const value *v = line_slot(n->c, c, kids, &stride);
-    int yen_field = !kids && n->c->op == OP_FIELD_S &&
-                            (n->c->which == FS_SALARY || n->c->which == FS_OTHER)
-                        ? n->c->which
-                        : -1; /* a staff line's whole-yen column, read in place */
-    num acc = num_int(0);
-    for (size_t i = 0; i < nlines && !c->err_node; i++) {
-        num x;
-        if (v) {
-            x = v[i * stride].n;
-        } else if (yen_field >= 0) {
-            const staff_line *l = c->staff[i];
-            x = num_int(yen_field == FS_SALARY ? l->salary_cost : l->other_income);
-        } else {
-            *cur = i;
-            x = ev(n->c, c).n;
-        }
-        int64_t r;
-        if (acc.d == 1 && x.d == 1 && !__builtin_add_overflow(acc.n, x.n, &r) && r != INT64_MIN) {
-            acc.n = r;
-            continue;
-        }
-        num_status st = num_add(acc, x, &acc);
-        if (st != NUM_OK)
-            fail(c, n, st, num_strerror(st));
-    }
-    *cur = saved;
-    return (value){.n = acc};
+    static xfn *const table[] = {
+        [X_MOV] = h_mov, [X_JMP] = h_jmp, [X_JF] = h_jf, [X_JT] = h_jt, [X_BAD] = h_bad,
+        [X_SLOT_N] = h_slot_n, [X_SLOT_C] = h_slot_c, [X_SLOT_S] = h_slot_s,
+        [X_DECL_C] = h_decl_c, [X_DECL_S] = h_decl_s, [X_MONTH_VAL] = h_month_val,
+        [X_CTX] = h_ctx, [X_C_NURSERY_ID] = h_c_nursery_id, [X_C_CHILD_REF] = h_c_child_ref,
+        [X_C_CARE_TYPES] = h_c_care_types, [X_C_FROM] = h_c_from, [X_C_TO] = h_c_to,
+        [X_C_DAYS] = h_c_days, [X_S_NURSERY_ID] = h_s_nursery_id,
+        [X_S_STAFF_REF] = h_s_staff_ref, [X_S_QUALIFICATION] = h_s_qualification,
+        [X_S_EMPLOYMENT] = h_s_employment, [X_S_HOURS] = h_s_hours, [X_S_SALARY] = h_s_salary,
+        [X_S_OTHER] = h_s_other, [X_NEG] = h_neg, [X_ADD_I] = h_add_i, [X_SUB_I] = h_sub_i,
+        [X_MUL_I] = h_mul_i, [X_ADD] = h_arith, [X_SUB] = h_arith, [X_MUL] = h_arith,
+        [X_DIV] = h_arith, [X_ROUND] = h_round, [X_ROUND_DIV_I] = h_round_fused,
+        [X_ROUND_MUL] = h_round_fused, [X_MIN_I] = h_min_i, [X_MAX_I] = h_max_i,
+        [X_MIN] = h_min, [X_MAX] = h_max, [X_CMP_I] = h_cmp_i, [X_CMP_NUM] = h_cmp_num,
+        [X_CMP_DATE] = h_cmp_date, [X_CMP_TEXT] = h_cmp_text, [X_CMP_BOOL] = h_cmp_bool,
+        [X_CMP_SET] = h_cmp_set, [X_SET_HAS] = h_set_has, [X_SET_ANY] = h_set_any,
+        [X_NOT] = h_not, [X_SELECT] = h_select, [X_TABLE] = h_table, [X_DATE_ADD] = h_date_add,
+        [X_DATE_SUB] = h_date_add, [X_DATE_DIFF] = h_date_diff,
+        [X_DAYS_IN_MONTH] = h_days_in_month, [X_OVERLAP_DAYS] = h_overlap_days,
+        [X_SUM_SLOT] = h_sum_direct, [X_SUM_SALARY] = h_sum_direct,
+        [X_SUM_OTHER] = h_sum_direct, [X_COUNT_ALL] = h_count_all, [X_AGG] = h_agg,
+        [X_COUNT_DISTINCT] = h_count_distinct, [X_STORE_N] = h_store_n, [X_STORE_C] = h_store_c, [X_STORE_S] = h_store_s,
+    };
+    return table[xo];
 }
 
-static value aggregate(const enode *n, eval_ctx *c)
+/* Runs instructions [from, to) over registers r; false after a failure. */
+static bool xrun(const xins *from, const xins *to, value *r, eval_ctx *c)
 {
-    bool kids = n->line_kind == VT_CHILDREN, months = n->line_kind == VT_MONTHS;
-    size_t nlines = months ? c->n_months : kids ? c->n_children : c->n_staff;
-    size_t *cur = months ? &c->cur_month : kids ? &c->cur_child : &c->cur_staff;
-    if (n->which == AGG_COUNT_DISTINCT)
-        return count_distinct(n, c, nlines, cur);
-    if (n->which == AGG_SUM && !n->b && !months)
-        return sum_direct(n, c, nlines, kids);
-    size_t saved = *cur;
-    num acc = num_int(0);
-    bool flag = n->which == AGG_ALL, first = true;
-    int64_t count = 0;
-    for (size_t i = 0; i < nlines && !c->err_node; i++) {
-        *cur = i;
-        if (n->b && !evl(n->b, c).b)
-            continue;
-        count++;
-        if (n->which == AGG_COUNT)
-            continue;
-        value v = evl(n->c, c);
-        if (n->which == AGG_ANY && v.b) {
-            flag = true;
-            break;
-        }
-        if (n->which == AGG_ALL && !v.b) {
-            flag = false;
-            break;
-        }
-        if (n->which == AGG_SUM) {
-            num_status st = num_add(acc, v.n, &acc);
-            if (st != NUM_OK)
-                fail(c, n, st, num_strerror(st));
-        } else if (n->which == AGG_MIN || n->which == AGG_MAX) {
-            int cmp = cmp_num(v.n, acc);
-            if (first || (n->which == AGG_MIN ? cmp < 0 : cmp > 0))
-                acc = v.n;
-            first = false;
-        }
-    }
-    *cur = saved;
-    if (n->which == AGG_ANY || n->which == AGG_ALL)
-        return (value){.b = flag};
-    if (n->which == AGG_COUNT)
-        return (value){.n = num_int(count)};
-    return (value){.n = acc};
+    return from == to || from->fn(from, to, r, c);
 }
 
-/* ---- one function per operation, called through a table ---------------
- * Every operand is fetched at its own call site (evl), so the processor
- * predicts each parent's indirect call separately instead of one shared
- * switch jump mispredicting across all nodes. */
+/* ---- entry points ------------------------------------------------------ */
 
-#define EV(name) static value name(const enode *n, eval_ctx *c)
+enum { SMALL_REGS = 64 };
 
-EV(op_const) { (void)c; return n->k; }
-EV(op_slot_n) { return c->nursery_slots[n->slot]; }
-EV(op_slot_c) { return c->child_slots[c->cur_child * (size_t)c->child_stride + (size_t)n->slot]; }
-EV(op_slot_s) { return c->staff_slots[c->cur_staff * (size_t)c->staff_stride + (size_t)n->slot]; }
-EV(op_field_c) { return child_field(n, c); }
-EV(op_field_s) { return staff_field(n, c); }
-EV(op_decl_c) { return c->children[c->cur_child]->decl[n->slot]; }
-EV(op_decl_s) { return c->staff[c->cur_staff]->decl[n->slot]; }
-EV(op_month_val) { return c->month_vals[c->cur_month * (size_t)c->month_stride + (size_t)n->slot]; }
-EV(op_ctx) { return context(n, c); }
-
-EV(op_neg)
+/* A register file for x with its constants loaded: small ones on the
+ * caller's stack (small), others on the heap (free with regs_done). */
+static value *regs_for(const xcode *x, value *small)
 {
-    value v = evl(n->a, c);
-    v.n.n = -v.n.n; /* |n| <= INT64_MAX always: num excludes INT64_MIN */
+    value *r = small;
+    if (x->n_regs > SMALL_REGS && !(r = malloc((size_t)x->n_regs * sizeof *r)))
+        abort();
+    for (int k = 0; k < x->n_consts; k++) /* a few: no memcpy call */
+        r[k] = x->consts[k];
+    return r;
+}
+
+static void regs_done(value *r, const value *small)
+{
+    if (r != small)
+        free(r);
+}
+
+static const value failed = {.n = {0, 1}};
+
+/* The formula's value from its register. */
+static inline value result(const expr_code *code, const value *r)
+{
+    return copied(code->flat->copy, &r[code->flat->result]);
+}
+
+value expr_eval(const expr_code *code, eval_ctx *ctx)
+{
+    const xcode *x = code->flat;
+    value small[SMALL_REGS], *r = regs_for(x, small);
+    value v = xrun(x->ins, x->ins + x->n_ins, r, ctx) ? result(code, r) : failed;
+    regs_done(r, small);
     return v;
 }
 
-EV(op_date_add)
+bool expr_eval_lines(const expr_code *code, eval_ctx *ctx, int slot)
 {
-    int64_t d = evl(n->a, c).d, k = evl(n->b, c).n.n, r;
-    bool over = n->op == OP_DATE_ADD ? __builtin_add_overflow(d, k, &r)
-                                     : __builtin_sub_overflow(d, k, &r);
-    if (over || d == DATE_OPEN || r < -3000000 || r > 3000000)
-        return fail(c, n, NUM_OVERFLOW, "date out of range (an open end date?)");
-    return (value){.d = (date_t)r};
+    const xcode *x = code->flat;
+    value small[SMALL_REGS], *r = regs_for(x, small);
+    bool kids = code->scope == SCOPE_CHILD, ok = true;
+    size_t n = kids ? ctx->n_children : ctx->n_staff, *cur = kids ? &ctx->cur_child : &ctx->cur_staff;
+    size_t stride = (size_t)(kids ? ctx->child_stride : ctx->staff_stride);
+    value *out = (kids ? ctx->child_slots : ctx->staff_slots) + slot;
+    for (*cur = 0; *cur < n && ok; ++*cur)
+        if ((ok = xrun(x->ins, x->ins + x->n_ins, r, ctx)))
+            out[*cur * stride] = result(code, r);
+    regs_done(r, small);
+    return ok;
 }
 
-EV(op_date_diff)
+bool expr_joined_run(const expr_joined *g, eval_ctx *ctx)
 {
-    date_t a = evl(n->a, c).d, b = evl(n->b, c).d;
-    if (a == DATE_OPEN || b == DATE_OPEN)
-        return fail(c, n, NUM_OVERFLOW, "days to an open end date");
-    return (value){.n = num_int((int64_t)a - b)};
+    const xcode *x = &g->x;
+    value small[SMALL_REGS], *r = regs_for(x, small);
+    bool kids = g->scope == SCOPE_CHILD, ok = true;
+    if (g->scope == SCOPE_NURSERY) {
+        ok = xrun(x->ins, x->ins + x->n_ins, r, ctx);
+        regs_done(r, small);
+        return ok;
+    }
+    size_t n = kids ? ctx->n_children : ctx->n_staff, *cur = kids ? &ctx->cur_child : &ctx->cur_staff;
+    for (*cur = 0; *cur < n && ok; ++*cur)
+        ok = xrun(x->ins, x->ins + x->n_ins, r, ctx);
+    regs_done(r, small);
+    return ok;
 }
 
-EV(op_cmp_num) { return (value){.b = relation(n->which, cmp_num(evl(n->a, c).n, evl(n->b, c).n))}; }
-EV(op_cmp_date) { return (value){.b = relation(n->which, cmp_date(evl(n->a, c).d, evl(n->b, c).d))}; }
-EV(op_cmp_text) { return (value){.b = relation(n->which, strcmp(evl(n->a, c).s, evl(n->b, c).s))}; }
-EV(op_cmp_bool) { return (value){.b = relation(n->which, evl(n->a, c).b != evl(n->b, c).b)}; }
-EV(op_cmp_set) { return (value){.b = relation(n->which, evl(n->a, c).set != evl(n->b, c).set)}; }
-EV(op_set_has) { return (value){.b = (evl(n->b, c).set & n->k.set) != 0}; }
-EV(op_set_any) { return (value){.b = (evl(n->a, c).set & evl(n->b, c).set) != 0}; }
-EV(op_and) { return (value){.b = evl(n->a, c).b && evl(n->b, c).b}; }
-EV(op_or) { return (value){.b = evl(n->a, c).b || evl(n->b, c).b}; }
-EV(op_not) { return (value){.b = !evl(n->a, c).b}; }
-EV(op_if) { return evl(n->a, c).b ? evl(n->b, c) : evl(n->c, c); }
-
-EV(op_round)
+value expr_eval_node(const enode *n, eval_ctx *ctx)
 {
-    num r;
-    if (n->a->op == OP_DIV && round_int_div(n, c, &r))
-        return (value){.n = r};
-    return numop(c, n, num_round(evl(n->a, c).n, n->k.n.n, (round_mode)n->which, &r), r);
+    const xcode *x = n->x;
+    if (!x || n->x_reg < 0) {
+        fail(ctx, n, NUM_OK, "internal: a part of a formula that is not computed alone");
+        return failed;
+    }
+    value small[SMALL_REGS], *r = regs_for(x, small);
+    value v = xrun(x->ins + n->x_first, x->ins + n->x_end, r, ctx) ? r[n->x_reg] : failed;
+    regs_done(r, small);
+    return v;
 }
-
-EV(op_days_in_month)
-{
-    int y, m, d;
-    date_t t = evl(n->a, c).d;
-    if (t == DATE_OPEN)
-        return fail(c, n, NUM_OK, "days_in_month of an open end date");
-    date_to_ymd(t, &y, &m, &d);
-    return (value){.n = num_int(date_days_in_month(y, m))};
-}
-
-EV(op_overlap_days)
-{
-    return (value){.n = num_int(date_overlap_days(evl(n->args[0], c).d, evl(n->args[1], c).d,
-                                                  evl(n->args[2], c).d, evl(n->args[3], c).d))};
-}
-
-EV(op_bad) { return fail(c, n, NUM_OK, "internal: unresolved formula node"); }
-
-#undef EV
-
-/* Indexed by op; the parser's own forms never reach evaluation resolved. */
-static value (*const ev_table[OP_DATE_OF + 1])(const enode *, eval_ctx *) = {
-    [OP_NUM] = op_bad, [OP_STR] = op_const, [OP_BOOL] = op_bad, [OP_NAME] = op_bad,
-    [OP_CALL] = op_bad, [OP_INDEX] = op_bad, [OP_WHERE] = op_bad,
-    [OP_NEG] = op_neg, [OP_ADD] = arith, [OP_SUB] = arith, [OP_MUL] = arith, [OP_DIV] = arith,
-    [OP_EQ] = op_bad, [OP_NE] = op_bad, [OP_LT] = op_bad, [OP_LE] = op_bad, [OP_GT] = op_bad,
-    [OP_GE] = op_bad, [OP_IN] = op_bad,
-    [OP_AND] = op_and, [OP_OR] = op_or, [OP_NOT] = op_not, [OP_IF] = op_if,
-    [OP_CONST] = op_const, [OP_SLOT_N] = op_slot_n, [OP_SLOT_C] = op_slot_c,
-    [OP_SLOT_S] = op_slot_s, [OP_FIELD_C] = op_field_c, [OP_FIELD_S] = op_field_s,
-    [OP_DECL_C] = op_decl_c, [OP_DECL_S] = op_decl_s, [OP_MONTH_VAL] = op_month_val,
-    [OP_CTX] = op_ctx, [OP_DATE_ADD] = op_date_add, [OP_DATE_SUB_DAYS] = op_date_add,
-    [OP_DATE_DIFF] = op_date_diff, [OP_CMP_NUM] = op_cmp_num, [OP_CMP_DATE] = op_cmp_date,
-    [OP_CMP_TEXT] = op_cmp_text, [OP_CMP_BOOL] = op_cmp_bool, [OP_CMP_SET] = op_cmp_set,
-    [OP_SET_HAS] = op_set_has, [OP_SET_ANY] = op_set_any, [OP_ROUND] = op_round,
-    [OP_MIN] = minmax, [OP_MAX] = minmax, [OP_AGG] = aggregate, [OP_TABLE] = table_lookup,
-    [OP_DAYS_IN_MONTH] = op_days_in_month, [OP_OVERLAP_DAYS] = op_overlap_days,
-    [OP_DATE_OF] = op_bad,
-};
-
-static value ev(const enode *n, eval_ctx *c) { return ev_table[n->op](n, c); }
-
-value expr_eval(const expr_code *code, eval_ctx *ctx) { return ev(code->root, ctx); }
 
 void expr_node_pos(const enode *n, int *line, int *col)
 {
@@ -524,8 +749,6 @@ size_t expr_aggregates(const expr_code *code, const enode **out, size_t max)
 }
 
 vtype expr_node_type(const enode *n) { return n->type; }
-
-value expr_eval_node(const enode *n, eval_ctx *ctx) { return ev(n, ctx); }
 
 bool expr_node_text(const expr_code *code, const enode *n, char *buf, size_t size)
 {

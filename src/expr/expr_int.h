@@ -81,7 +81,90 @@ struct enode {
     const rule_value *rv;    /* the program value a slot or constant came from */
     vtype line_kind;         /* OP_AGG / OP_WHERE: VT_CHILDREN or VT_STAFF */
     const expr_src *src;     /* for positions */
+    /* where the node's value is computed in its formula's flat code (flat.c):
+     * instructions [x_first, x_end) leave it in register x_reg; x_reg < 0 for
+     * a node fused into its parent's instruction (the x / y of round(x / y)) */
+    const struct xcode *x;
+    int x_first, x_end, x_reg;
 };
+
+/* ---- the flat form (flat.c lowers a checked tree, eval.c runs it) -------
+ * A formula becomes one array of instructions over a register file of
+ * values: registers [0, n_consts) hold the formula's constants, loaded
+ * before a run; every other node writes its own register.  Branches (if,
+ * and, or) are jumps; an aggregate's instruction is followed by its filter
+ * and body code, which it runs once per line.  Operators whose operands are
+ * whole by type (yen, days, whole numbers) get int64 instructions; only
+ * where a fraction can arise does the code go through num's rationals. */
+typedef enum xop {
+    X_MOV, X_JMP, X_JF, X_JT, X_BAD,
+    X_SLOT_N, X_SLOT_C, X_SLOT_S, X_DECL_C, X_DECL_S, X_MONTH_VAL, X_CTX,
+    X_C_NURSERY_ID, X_C_CHILD_REF, X_C_CARE_TYPES, X_C_FROM, X_C_TO, X_C_DAYS,
+    X_S_NURSERY_ID, X_S_STAFF_REF, X_S_QUALIFICATION, X_S_EMPLOYMENT, X_S_HOURS, X_S_SALARY,
+    X_S_OTHER,
+    X_NEG, X_ADD_I, X_SUB_I, X_MUL_I, X_ADD, X_SUB, X_MUL, X_DIV,
+    X_ROUND, X_ROUND_DIV_I, X_ROUND_MUL,
+    X_MIN_I, X_MAX_I, X_MIN, X_MAX,
+    X_CMP_I, X_CMP_NUM, X_CMP_DATE, X_CMP_TEXT, X_CMP_BOOL, X_CMP_SET,
+    X_SET_HAS, X_SET_ANY, X_NOT, X_SELECT,
+    X_TABLE, X_DATE_ADD, X_DATE_SUB, X_DATE_DIFF, X_DAYS_IN_MONTH, X_OVERLAP_DAYS,
+    X_SUM_SLOT, X_SUM_SALARY, X_SUM_OTHER, X_COUNT_ALL, X_AGG, X_COUNT_DISTINCT,
+    X_STORE_N, X_STORE_C, X_STORE_S, /* expr_joined: a formula's value into its slot (imm) */
+} xop;
+
+typedef struct xins xins;
+/* An instruction's handler (eval.c): does its work, then calls the next
+ * instruction's handler as its last act — a tail call, so each handler has
+ * its own indirect jump for the processor to predict (threaded code) — and
+ * stops at `end`.  False after a failure, recorded in c. */
+typedef bool xfn(const xins *i, const xins *end, value *r, eval_ctx *c);
+
+struct xins {
+    xfn *fn;
+    uint8_t op;      /* xop */
+    uint8_t mode;    /* relation (OP_EQ…), round mode, AGG_* */
+    uint8_t lines;   /* aggregates: 0 children, 1 staff, 2 months */
+    uint8_t copy;    /* how the value it copies is copied: xcopy */
+    int32_t dst, a, b, c, d; /* registers (d: overlap_days' fourth date) */
+    /* relative to this instruction: jumps, the target; aggregates, the end
+     * of the body (filter [1, c), body [c, jump), c relative too) */
+    int32_t jump;
+    int64_t imm;     /* slot, field, ctx which, rounding unit, care-set mask */
+    const rule_table *tab;
+    const enode *n;  /* the node whose failure this instruction reports */
+    const enode *fused; /* round(x / y), round(x * y): the operator's node, for its failures */
+};
+
+typedef struct xcode {
+    const xins *ins;
+    int n_ins;
+    const value *consts; /* loaded into registers [0, n_consts) */
+    int n_consts, n_regs;
+    int result;          /* register of the formula's value */
+    uint8_t copy;        /* ... and how it is copied out (xcopy) */
+} xcode;
+
+/* Joined formulas: one code, the constants of all first (flat.c). */
+struct expr_joined {
+    xcode x;
+    rule_scope scope;
+};
+
+/* How a value is copied between registers and slots.  A 16-byte copy of a
+ * number written as two 8-byte halves (n, then d) waits until both stores
+ * have landed (the processor cannot forward them to one load), and most
+ * copies are of numbers just computed: so whole ones go by the numerator
+ * alone, other numbers too when whole at run time. */
+typedef enum xcopy {
+    XC_ANY,   /* not a number: the whole value */
+    XC_WHOLE, /* whole by type (yen, days, whole numbers: d == 1 always, value.h) */
+    XC_NUM,   /* a number that may be a fraction */
+} xcopy;
+
+/* Lowers a checked tree into its flat code (in a). */
+const xcode *exprF_lower(arena *a, enode *root);
+/* The handler of an operation (eval.c). */
+xfn *exprE_handler(xop xo);
 
 /* Parses a whole formula; NULL after reporting a syntax error. */
 enode *exprP_parse(const char *text, const expr_src *src, arena *a, diag_list *d);

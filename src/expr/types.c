@@ -660,7 +660,9 @@ expr_code *expr_compile(expr_compiler *c, const char *text, expr_src src, rule_s
         return NULL;
     expr_code *code = arena_alloc(c->a, sizeof *code);
     code->root = root;
+    code->flat = exprF_lower(c->a, root);
     code->type = root->type;
+    code->scope = scope;
     code->text = text;
     return code;
 }

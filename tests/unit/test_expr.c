@@ -784,6 +784,46 @@ static void test_eval_other_errors(void **state)
  * must count them: enrolled_from takes 5 distinct dates over the 5 lines.
  * Fails (SIGSEGV in eval.c count_distinct, which reads a date as text)
  * until that is fixed. */
+/* Line formulas run joined, per line; a failure is still the one that
+ * evaluating formula after formula meets first: `first` over every line
+ * before `second`.  first fails on C2's line (15 - 15 = 0 days), second
+ * already on C1's (21 - 21); the message names first. */
+static void test_joined_failure_order(void **state)
+{
+    (void)state;
+    strbuf sb;
+    sb_init(&sb);
+    sb_adds(&sb, EVAL_HEAD);
+    const char *staff = strstr(EVAL_REST, "staff_values:");
+    sb_add(&sb, EVAL_REST, (size_t)(staff - EVAL_REST)); /* tables, child values */
+    sb_adds(&sb, "  first:\n"
+                 "    type: yen\n"
+                 "    formula: round_down(100 yen / (enrolled_days - 15))\n"
+                 "  second:\n"
+                 "    type: yen\n"
+                 "    formula: round_down(first / (enrolled_days - 21))\n");
+    sb_adds(&sb, staff);
+    sb_adds(&sb, "values:\n"
+                 "  amount:\n"
+                 "    type: yen\n"
+                 "    formula: sum(children, second)\n");
+    rule_set rs;
+    month_run run;
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(run_month(sb.buf, &rs, &run, &d), -1);
+    bool found = false;
+    for (size_t i = 0; i < d.n; i++)
+        found |= strstr(d.v[i].msg, "computing 'first' of e 2025-04 for nursery P001: "
+                                    "division by zero") != NULL;
+    if (!found)
+        dump(&d);
+    assert_true(found);
+    engine_free(&run);
+    rules_free(&rs);
+    diag_release(&d);
+    sb_release(&sb);
+}
+
 static void test_eval_count_distinct_of_dates(void **state)
 {
     (void)state;
@@ -909,6 +949,7 @@ int main(void)
         cmocka_unit_test(test_too_many_digits),
         cmocka_unit_test(test_eval_other_errors),
         cmocka_unit_test(test_eval_count_distinct_of_dates),
+        cmocka_unit_test(test_joined_failure_order),
         cmocka_unit_test(test_explain_aggregates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
