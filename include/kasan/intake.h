@@ -57,15 +57,19 @@ typedef struct claims {
 } claims;
 
 /* What the intake must know from the rules in force: the care type codes (a
- * line's care_mask bit i is codes[i], at most 32 codes), and the declared
+ * line's care_mask bit i is codes[i], at most 32 codes), the declared
  * columns (SPEC 8.1) of the terms in force with the size of a line's decl[]
- * (the rule set's slot count; 0 = no decl[]).  Columns are borrowed. */
+ * (the rule set's slot count; 0 = no decl[]), and the eligible
+ * qualifications (a staff line's qual is an index into them, so the engine
+ * compares integers).  Everything is borrowed. */
 typedef struct intake_vocab {
     const char *const *care_types;
     size_t n_care_types;
     const declared_column *child_cols, *staff_cols;
     size_t n_child_cols, n_staff_cols;
     int child_slots, staff_slots;
+    const char *const *quals;
+    size_t n_quals;
 } intake_vocab;
 
 /* The vocabulary of terms t (in force for the month) of rule set rs

@@ -64,14 +64,6 @@ static const char *nursery_reason(const month_run *run, int32_t idx, reason_cach
     return c->reason;
 }
 
-static uint64_t ref_hash(const char *s)
-{
-    uint64_t h = 14695981039346656037ull; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h ^ (h >> 32);
-}
-
 /* Marks every line whose paid days overlap another line of the same child,
  * and counts the distinct children left with a paid line.  Lines are grouped
  * by child_ref through a hash table (sorting 190,000 refs by strcmp was a
@@ -85,8 +77,8 @@ static size_t find_duplicates(month_run *run, eligibility *el, bool *dup)
     while (cap < 2 * cl->n_children)
         cap *= 2;
     paid_span *s = malloc((cl->n_children + 1) * sizeof *s);
-    /* table slot: a group's first span, and 32 bits of its ref's hash so that
-     * probing past other refs rarely touches their spans and strings */
+    /* table slot: a group's first span, and its ref's hash so that probing
+     * past other refs rarely touches their spans and strings */
     struct slot {
         uint32_t first, tag;
     } *first = malloc(cap * sizeof *first);
@@ -95,17 +87,12 @@ static size_t find_duplicates(month_run *run, eligibility *el, bool *dup)
     memset(first, 0xFF, cap * sizeof *first);
     size_t n = 0;
     date_t m0 = month_first_day(run->month), m1 = month_last_day(run->month);
-    /* The table is megabytes and every probe a cache miss: hash all refs
-     * first, then fetch the slot of the line PREFETCH_AHEAD lines on while
-     * inserting this one, so the misses overlap. */
-    uint64_t *hashes = malloc((cl->n_children + 1) * sizeof *hashes);
-    if (!hashes)
-        abort();
-    for (size_t i = 0; i < cl->n_children; i++)
-        hashes[i] = el->child_ok[i] ? ref_hash(cl->children[i].child_ref) : 0;
+    /* The table is megabytes and every probe a cache miss: fetch the slot
+     * of the line PREFETCH_AHEAD lines on (its ref hashed by the intake)
+     * while inserting this one, so the misses overlap. */
     for (size_t i = 0; i < cl->n_children; i++) {
         if (i + PREFETCH_AHEAD < cl->n_children)
-            __builtin_prefetch(&first[(size_t)hashes[i + PREFETCH_AHEAD] & (cap - 1)]);
+            __builtin_prefetch(&first[cl->children[i + PREFETCH_AHEAD].ref_hash & (cap - 1)]);
         if (!el->child_ok[i])
             continue;
         const child_line *c = &cl->children[i];
@@ -116,9 +103,8 @@ static size_t find_duplicates(month_run *run, eligibility *el, bool *dup)
         hi = hi < nu->active_to ? hi : nu->active_to;
         hi = hi < m1 ? hi : m1;
         s[n] = (paid_span){c->child_ref, lo, hi, (uint32_t)i, NONE, false};
-        uint64_t hash = hashes[i];
-        uint32_t tag = (uint32_t)(hash >> 32);
-        size_t h = (size_t)hash & (cap - 1);
+        uint32_t tag = c->ref_hash;
+        size_t h = (size_t)tag & (cap - 1);
         while (first[h].first != NONE &&
                (first[h].tag != tag || strcmp(s[first[h].first].ref, c->child_ref)))
             h = (h + 1) & (cap - 1);
@@ -133,7 +119,6 @@ static size_t find_duplicates(month_run *run, eligibility *el, bool *dup)
         n++;
     }
     free(first);
-    free(hashes);
     size_t distinct = 0;
     for (size_t g = 0; g < n; g++) {
         if (!s[g].head)
@@ -149,14 +134,6 @@ static size_t find_duplicates(month_run *run, eligibility *el, bool *dup)
     }
     free(s);
     return distinct;
-}
-
-static bool qualification_ok(const rule_terms *t, const char *q)
-{
-    for (size_t i = 0; i < t->n_qual; i++)
-        if (!strcmp(t->qual_codes[i], q))
-            return true;
-    return false;
 }
 
 void engine_eligibility(month_run *run, eligibility *el)
@@ -202,7 +179,7 @@ void engine_eligibility(month_run *run, eligibility *el)
     for (size_t i = 0; i < cl->n_staff; i++) {
         const staff_line *s = &cl->staff[i];
         const char *r = nursery_reason(run, s->nursery, &rc);
-        if (!r && !qualification_ok(run->terms, s->qualification))
+        if (!r && s->qual < 0) /* not one of run->terms' qualifications (the intake's vocabulary) */
             r = "ineligible_qualification";
         if (!r && !has_child[s->nursery])
             r = "no_eligible_child";

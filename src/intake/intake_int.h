@@ -17,6 +17,10 @@ typedef struct intake_rec {
     diag_list *d;
     int errors;             /* of the current record */
     value *decl;            /* claim files: the record's declared values, or NULL */
+    /* the last date intake_date read: a file's dates repeat (most children
+     * enrolled from the month's first day), so a repeat is one compare */
+    char date_text[10];
+    date_t date_value;      /* valid when date_text[0] is set */
 } intake_rec;
 
 enum { INTAKE_SHOW_MAX = 64 };
@@ -31,7 +35,7 @@ void intake_bad(intake_rec *rec, int k, const char *fmt, ...)
 /* Copies the field into the arena; required = must not be empty. */
 bool intake_text(intake_rec *rec, int k, bool required, arena *a, const char **out);
 bool intake_id(intake_rec *rec, int k);
-/* Strict ISO date; empty gives DATE_OPEN when optional. */
+/* Strict ISO date (date_parse_iso); empty gives DATE_OPEN when optional. */
 bool intake_date(intake_rec *rec, int k, bool optional, date_t *out);
 /* Whole yen >= 0; empty gives 0 when optional. */
 bool intake_yen(intake_rec *rec, int k, bool optional, int64_t *out);

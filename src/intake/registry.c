@@ -114,6 +114,15 @@ bool intake_date(intake_rec *rec, int k, bool optional, date_t *out)
         *out = DATE_OPEN;
         return true;
     }
+    if (f.len == 10 && rec->date_text[0] && memcmp(f.p, rec->date_text, 10) == 0) {
+        *out = rec->date_value; /* the text of a date already read and checked */
+        return true;
+    }
+    if (f.len == 10 && date_parse_iso(f.p, f.len, out)) {
+        memcpy(rec->date_text, f.p, 10);
+        rec->date_value = *out;
+        return true;
+    }
     if (f.len == 0)
         intake_bad(rec, k, "empty (a date YYYY-MM-DD is required)");
     else if (!date_parse_iso(f.p, f.len, out)) {
@@ -394,7 +403,7 @@ int registry_parse(const char *name, const char *data, size_t len, const char *p
         size_t max = csv_max_records(&r);
         out->v = arena_calloc(a, max, sizeof *out->v);
         registry_index_init(out, max, a);
-        intake_rec rec = {&r, registry_cols, idx, d, 0, NULL};
+        intake_rec rec = {.csv = &r, .cols = registry_cols, .idx = idx, .d = d};
         int rc;
         while ((rc = csv_next(&r, d)) == 1) {
             nursery *n = &out->v[out->n];

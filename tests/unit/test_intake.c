@@ -16,7 +16,9 @@
 static const char *const care_codes[] = {"suction",  "tube_feeding", "urinary_catheter",
                                          "insulin",  "oxygen",       "tracheostomy",
                                          "ventilator", "other"};
-static const intake_vocab vocab = {care_codes, 8, NULL, NULL, 0, 0, 0, 0};
+static const char *const quals[] = {"nurse", "assistant_nurse", "public_health_nurse",
+                                    "midwife"};
+static const intake_vocab vocab = {care_codes, 8, NULL, NULL, 0, 0, 0, 0, quals, 4};
 
 #define REG_HEADER                                                                          \
     "nursery_id,name,kind,operator,active_from,active_to,bank_name,bank_branch,account_type," \
@@ -377,7 +379,7 @@ static const declared_column staff_decl[] = {
     {.name = "certified", .label = "資格取得日", .type = COL_DATE, .vt = VT_DATE, .required = true,
      .def = {.d = DATE_OPEN}, .slot = 3},
 };
-static const intake_vocab decl_vocab = {care_codes, 8, NULL, staff_decl, 0, 3, 0, 4};
+static const intake_vocab decl_vocab = {care_codes, 8, NULL, staff_decl, 0, 3, 0, 4, quals, 4};
 
 static void test_staff_declared(void **state)
 {
