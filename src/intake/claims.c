@@ -161,7 +161,7 @@ typedef struct seen_value {
     uint32_t what; /* care_types: the care mask; qualification: qual + 1 */
 } seen_value;
 
-enum { SEEN_MAX = 1024 }; /* a power of two; filled to 3/4 at most */
+enum { SEEN_MAX = 1024 }; /* 2^10 (seen_slot); filled to 3/4 at most */
 
 typedef struct seen_table {
     seen_value v[SEEN_MAX];
@@ -171,14 +171,21 @@ typedef struct seen_table {
 /* The value's slot: its entry, or the free slot where it would go. */
 static seen_value *seen_slot(seen_table *t, csv_field f)
 {
-    /* a cheap hash of the length and the first and last eight bytes */
+    /* a cheap hash of the length and the first and last eight bytes (or
+     * four, or the bytes themselves), with fixed-size loads only */
     uint64_t a = 0, b = 0;
-    memcpy(&a, f.p, f.len < 8 ? f.len : 8);
-    if (f.len > 8)
-        memcpy(&b, f.p + f.len - 8, 8);
-    uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ f.len;
-    h ^= h >> 29;
-    for (size_t i = h & (SEEN_MAX - 1);; i = (i + 1) & (SEEN_MAX - 1)) {
+    if (f.len >= 8) {
+        memcpy(&a, f.p, 8), memcpy(&b, f.p + f.len - 8, 8);
+    } else if (f.len >= 4) {
+        uint32_t x, y;
+        memcpy(&x, f.p, 4), memcpy(&y, f.p + f.len - 4, 4);
+        a = x, b = y;
+    } else {
+        for (size_t k = 0; k < f.len; k++)
+            a = a << 8 | (unsigned char)f.p[k];
+    }
+    uint64_t h = ((a ^ f.len) * 0x9E3779B97F4A7C15ull ^ b) * 0xC2B2AE3D27D4EB4Full;
+    for (size_t i = h >> 54;; i = (i + 1) & (SEEN_MAX - 1)) { /* the top 10 bits */
         seen_value *e = &t->v[i];
         if (!e->s || (e->len == f.len && (f.len <= 16 ? short_equal(e->s, f.p, f.len)
                                                       : memcmp(e->s, f.p, f.len) == 0)))
@@ -220,8 +227,8 @@ static void nursery_ref(intake_rec *rec, int k, nursery_cache *c, str_pool *pl, 
         return;
     const registry *reg = c->reg;
     size_t next = c->len ? (size_t)c->pos + 1 : 0; /* lines often follow the registry order */
-    if (reg && next < reg->n && strlen(reg->v[next].id) == f.len &&
-        memcmp(reg->v[next].id, f.p, f.len) == 0)
+    if (reg && reg->ids && next < reg->n && short_equal(reg->ids[next], f.p, f.len) &&
+        (f.len == 16 || reg->ids[next][f.len] == '\0'))
         *pos = (int32_t)next;
     else
         *pos = registry_find(reg, f.p, f.len);
@@ -471,8 +478,32 @@ static const csv_column staff_cols[S_NCOLS] = {
 enum { FULL_TIME, PART_TIME };
 static const char *const employments[] = {"full_time", "part_time"};
 
+/* Hours values read so far, by their text (at most 8 bytes): a month's
+ * hours repeat ("160", "92.5"), and a hit skips the exact decimal parse. */
+typedef struct hours_seen {
+    uint64_t key; /* the text's bytes (short_key) */
+    size_t len;   /* 0: empty slot */
+    num value;
+} hours_seen;
+
+enum { HOURS_SEEN = 256 };
+
+/* s[0..n) (1 <= n <= 8) as a number that, with n, tells the text apart. */
+static uint64_t short_key(const char *s, size_t n)
+{
+    if (n >= 4) { /* two overlapping words cover every byte */
+        uint32_t x, y;
+        memcpy(&x, s, 4), memcpy(&y, s + n - 4, 4);
+        return x | (uint64_t)y << 32;
+    }
+    uint64_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k = k << 8 | (unsigned char)s[i];
+    return k;
+}
+
 /* hours: a decimal >= 0, required for part_time. */
-static void hours_read(intake_rec *rec, int employment, staff_line *l)
+static void hours_read(intake_rec *rec, int employment, hours_seen *seen, staff_line *l)
 {
     csv_field f = intake_field(rec, S_HOURS);
     char show[INTAKE_SHOW_MAX];
@@ -483,6 +514,16 @@ static void hours_read(intake_rec *rec, int employment, staff_line *l)
                                      "month");
         return;
     }
+    hours_seen *e = NULL;
+    uint64_t key = 0;
+    if (f.len <= 8) {
+        key = short_key(f.p, f.len);
+        e = &seen[((key ^ f.len) * 0x9E3779B97F4A7C15ull) >> 56];
+        if (e->len == f.len && e->key == key) {
+            l->hours = e->value, l->has_hours = true;
+            return;
+        }
+    }
     num h;
     num_status st = num_parse(f.p, f.len, &h);
     if (st == NUM_TOO_LONG)
@@ -491,8 +532,11 @@ static void hours_read(intake_rec *rec, int employment, staff_line *l)
         intake_bad(rec, S_HOURS, "%s is not a number (hours like 92.5)", intake_show(show, f));
     else if (h.n < 0)
         intake_bad(rec, S_HOURS, "%s is negative", intake_show(show, f));
-    else
+    else {
         l->hours = h, l->has_hours = true;
+        if (e)
+            *e = (hours_seen){key, f.len, h};
+    }
 }
 
 typedef struct staff_ctx {
@@ -501,6 +545,7 @@ typedef struct staff_ctx {
     file_cols cols;
     str_pool pool;
     seen_table quals; /* qualification values: what = index among the eligible + 1 */
+    hours_seen hours[HOURS_SEEN];
 } staff_ctx;
 
 /* qualification: any text (the engine rejects one the terms do not list),
@@ -544,7 +589,7 @@ static bool staff_read(intake_rec *rec, void *line, void *vctx, arena *a)
     int employment = employment_read(rec);
     l->employment = employment >= 0 ? employments[employment] : NULL;
     l->has_hours = false;
-    hours_read(rec, employment, l);
+    hours_read(rec, employment, ctx->hours, l);
     intake_yen(rec, S_SALARY, false, &l->salary_cost);
     intake_yen(rec, S_OTHER, true, &l->other_income);
     decl_read(rec, &ctx->cols, a, &l->decl);

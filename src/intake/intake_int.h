@@ -6,6 +6,8 @@
 #include "kasan/csv.h"
 #include "kasan/intake.h"
 
+#include <string.h>
+
 /* Field checks shared by the parsers (defined in registry.c).  An intake_rec
  * is the current record of a reader with its wanted columns; column k is an
  * index into cols.  Each check reports `column 'name': ...` at the record's
@@ -17,10 +19,13 @@ typedef struct intake_rec {
     diag_list *d;
     int errors;             /* of the current record */
     value *decl;            /* claim files: the record's declared values, or NULL */
-    /* the last date intake_date read: a file's dates repeat (most children
-     * enrolled from the month's first day), so a repeat is one compare */
-    char date_text[10];
-    date_t date_value;      /* valid when date_text[0] is set */
+    /* the last date intake_date read in each column (k % 4): a column's
+     * dates repeat (most children enrolled from the month's first day), so
+     * a repeat is one compare */
+    struct {
+        char text[10];      /* empty (text[0] == 0) until a date was read */
+        date_t value;
+    } dates[4];
 } intake_rec;
 
 enum { INTAKE_SHOW_MAX = 64 };
@@ -36,7 +41,17 @@ void intake_bad(intake_rec *rec, int k, const char *fmt, ...)
 bool intake_text(intake_rec *rec, int k, bool required, arena *a, const char **out);
 bool intake_id(intake_rec *rec, int k);
 /* Strict ISO date (date_parse_iso); empty gives DATE_OPEN when optional. */
-bool intake_date(intake_rec *rec, int k, bool optional, date_t *out);
+bool intake_date_read(intake_rec *rec, int k, bool optional, date_t *out);
+static inline bool intake_date(intake_rec *rec, int k, bool optional, date_t *out)
+{
+    csv_field f = intake_field(rec, k);
+    const char *last = rec->dates[k & 3].text;
+    if (f.len == 10 && memcmp(f.p, last, 8) == 0 && memcmp(f.p + 8, last + 8, 2) == 0) {
+        *out = rec->dates[k & 3].value; /* the text of the date read last in the column */
+        return true;
+    }
+    return intake_date_read(rec, k, optional, out);
+}
 /* Whole yen >= 0; empty gives 0 when optional. */
 bool intake_yen(intake_rec *rec, int k, bool optional, int64_t *out);
 /* Which of choices[0..n) the field is (stored as the static string), or -1. */

@@ -106,7 +106,7 @@ static bool slash_date(csv_field f, char iso[11])
     return date_parse_iso(iso, 10, &dt);
 }
 
-bool intake_date(intake_rec *rec, int k, bool optional, date_t *out)
+bool intake_date_read(intake_rec *rec, int k, bool optional, date_t *out)
 {
     csv_field f = intake_field(rec, k);
     char show[INTAKE_SHOW_MAX];
@@ -114,13 +114,9 @@ bool intake_date(intake_rec *rec, int k, bool optional, date_t *out)
         *out = DATE_OPEN;
         return true;
     }
-    if (f.len == 10 && rec->date_text[0] && memcmp(f.p, rec->date_text, 10) == 0) {
-        *out = rec->date_value; /* the text of a date already read and checked */
-        return true;
-    }
     if (f.len == 10 && date_parse_iso(f.p, f.len, out)) {
-        memcpy(rec->date_text, f.p, 10);
-        rec->date_value = *out;
+        memcpy(rec->dates[k & 3].text, f.p, 10); /* for intake_date */
+        rec->dates[k & 3].value = *out;
         return true;
     }
     if (f.len == 0)
@@ -422,6 +418,9 @@ int registry_parse(const char *name, const char *data, size_t len, const char *p
         }
         if (rc < 0 || csv_errors(&r))
             status = -1;
+        out->ids = arena_calloc(a, out->n + 1, sizeof *out->ids);
+        for (size_t i = 0; i < out->n; i++)
+            memcpy(out->ids[i], out->v[i].id, strlen(out->v[i].id)); /* at most 16 bytes */
         out->id_ordered = true; /* each month groups nurseries in id order */
         for (size_t i = 1; i < out->n && out->id_ordered; i++)
             out->id_ordered = strcmp(out->v[i - 1].id, out->v[i].id) < 0;
