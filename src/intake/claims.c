@@ -99,6 +99,17 @@ static inline bool short_equal(const char *a, const char *b, size_t n)
     return true;
 }
 
+/* Whether a[0..n) equals b[0..n): word compares up to 32 bytes (a care
+ * types list), memcmp beyond. */
+static inline bool text_equal(const char *a, const char *b, size_t n)
+{
+    if (n <= 16)
+        return short_equal(a, b, n);
+    if (n > 32)
+        return memcmp(a, b, n) == 0;
+    return short_equal(a, b, 16) && short_equal(a + n - 16, b + n - 16, 16);
+}
+
 /* The record strings of a file (refs, unknown ids): copied one after the
  * other into arena chunks, NUL-terminated, instead of one allocation each. */
 typedef struct str_pool {
@@ -187,8 +198,7 @@ static seen_value *seen_slot(seen_table *t, csv_field f)
     uint64_t h = ((a ^ f.len) * 0x9E3779B97F4A7C15ull ^ b) * 0xC2B2AE3D27D4EB4Full;
     for (size_t i = h >> 54;; i = (i + 1) & (SEEN_MAX - 1)) { /* the top 10 bits */
         seen_value *e = &t->v[i];
-        if (!e->s || (e->len == f.len && (f.len <= 16 ? short_equal(e->s, f.p, f.len)
-                                                      : memcmp(e->s, f.p, f.len) == 0)))
+        if (!e->s || (e->len == f.len && text_equal(e->s, f.p, f.len)))
             return e;
     }
 }
@@ -212,7 +222,9 @@ typedef struct nursery_cache {
     const char *str;
 } nursery_cache;
 
-/* nursery_id of a claim line: well-formed, then looked up (absent is fine). */
+/* nursery_id of a claim line: well-formed, then looked up (absent is fine).
+ * Lines come in registry order, so the next nursery is tried first (an id
+ * found in the registry is well-formed). */
 static void nursery_ref(intake_rec *rec, int k, nursery_cache *c, str_pool *pl, arena *a,
                         int32_t *pos, const char **id)
 {
@@ -221,18 +233,19 @@ static void nursery_ref(intake_rec *rec, int k, nursery_cache *c, str_pool *pl, 
         *pos = c->pos, *id = c->str;
         return;
     }
-    *pos = -1;
-    *id = NULL;
-    if (!intake_id(rec, k))
-        return;
     const registry *reg = c->reg;
-    size_t next = c->len ? (size_t)c->pos + 1 : 0; /* lines often follow the registry order */
-    if (reg && reg->ids && next < reg->n && short_equal(reg->ids[next], f.p, f.len) &&
-        (f.len == 16 || reg->ids[next][f.len] == '\0'))
+    size_t next = c->len ? (size_t)c->pos + 1 : 0;
+    if (reg && reg->ids && next < reg->n && f.len >= 1 && f.len <= 16 &&
+        short_equal(reg->ids[next], f.p, f.len) && reg->ids[next][f.len] == '\0') {
         *pos = (int32_t)next;
-    else
+        *id = reg->ids[next];
+    } else if (intake_id(rec, k)) {
         *pos = registry_find(reg, f.p, f.len);
-    *id = *pos >= 0 ? reg->v[*pos].id : pool_copy(pl, a, f.p, f.len);
+        *id = *pos >= 0 ? reg->v[*pos].id : pool_copy(pl, a, f.p, f.len);
+    } else {
+        *pos = -1, *id = NULL;
+        return;
+    }
     memcpy(c->id, f.p, f.len); /* a valid id has at most 16 bytes */
     c->len = f.len, c->pos = *pos, c->str = *id;
 }

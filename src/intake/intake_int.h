@@ -8,6 +8,15 @@
 
 #include <string.h>
 
+/* The last date read in a column, and the last month (see intake_date). */
+typedef struct intake_date_cache {
+    char text[10];          /* empty (text[0] == 0) until a date was read */
+    date_t value;
+    int ym;                 /* year * 16 + month of the last month seen, or 0 */
+    int month_days;         /* and its length and first day */
+    date_t month_first;
+} intake_date_cache;
+
 /* Field checks shared by the parsers (defined in registry.c).  An intake_rec
  * is the current record of a reader with its wanted columns; column k is an
  * index into cols.  Each check reports `column 'name': ...` at the record's
@@ -22,10 +31,7 @@ typedef struct intake_rec {
     /* the last date intake_date read in each column (k % 4): a column's
      * dates repeat (most children enrolled from the month's first day), so
      * a repeat is one compare */
-    struct {
-        char text[10];      /* empty (text[0] == 0) until a date was read */
-        date_t value;
-    } dates[4];
+    intake_date_cache dates[4];
 } intake_rec;
 
 enum { INTAKE_SHOW_MAX = 64 };

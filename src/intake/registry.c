@@ -106,6 +106,32 @@ static bool slash_date(csv_field f, char iso[11])
     return date_parse_iso(iso, 10, &dt);
 }
 
+/* date_parse_iso of a 10-byte field, with the column's last month kept:
+ * YYYY-MM-DD naming a real day of years 1..9999. */
+static bool iso_date(intake_rec *rec, int k, const char *s, date_t *out)
+{
+    unsigned v[10];
+    for (int i = 0; i < 10; i++)
+        v[i] = (unsigned)(unsigned char)s[i] - '0';
+    if (s[4] != '-' || s[7] != '-' ||
+        (v[0] | v[1] | v[2] | v[3] | v[5] | v[6] | v[8] | v[9]) > 9) /* all four bits */
+        return false;
+    int y = (int)(v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]), m = (int)(v[5] * 10 + v[6]);
+    int d = (int)(v[8] * 10 + v[9]);
+    if (y < 1 || m < 1 || m > 12 || d < 1)
+        return false;
+    intake_date_cache *c = &rec->dates[k & 3];
+    if (c->ym != y * 16 + m) {
+        c->ym = y * 16 + m;
+        c->month_days = date_days_in_month(y, m);
+        c->month_first = date_from_ymd(y, m, 1);
+    }
+    if (d > c->month_days)
+        return false;
+    *out = c->month_first + d - 1;
+    return true;
+}
+
 bool intake_date_read(intake_rec *rec, int k, bool optional, date_t *out)
 {
     csv_field f = intake_field(rec, k);
@@ -114,7 +140,7 @@ bool intake_date_read(intake_rec *rec, int k, bool optional, date_t *out)
         *out = DATE_OPEN;
         return true;
     }
-    if (f.len == 10 && date_parse_iso(f.p, f.len, out)) {
+    if (f.len == 10 && iso_date(rec, k, f.p, out)) {
         memcpy(rec->dates[k & 3].text, f.p, 10); /* for intake_date */
         rec->dates[k & 3].value = *out;
         return true;
