@@ -40,10 +40,10 @@ typedef struct registry {
     const char *file;   /* display name */
     nursery *v;         /* in file order */
     size_t n;
-    char (*ids)[17];    /* v[i].id padded with NULs to 17 bytes, in one array
-                         * (NULL if none): claim lines meet ids in registry
-                         * order, so looking at the next one reads memory in
-                         * order (and a line's nursery_id may point here) */
+    char (*ids)[17];    /* the ids padded with NULs to 17 bytes, in one array
+                         * (v[i].id points to ids[i]; NULL if none): claim
+                         * lines meet ids in registry order, so looking at the
+                         * next one reads memory in order */
     uint32_t *index;    /* open-addressing hash of ids → position+1 */
     size_t index_cap;
     bool id_ordered;    /* v is sorted by id (strcmp): checked once by registry_parse */

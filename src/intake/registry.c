@@ -445,8 +445,10 @@ int registry_parse(const char *name, const char *data, size_t len, const char *p
         if (rc < 0 || csv_errors(&r))
             status = -1;
         out->ids = arena_calloc(a, out->n + 1, sizeof *out->ids);
-        for (size_t i = 0; i < out->n; i++)
+        for (size_t i = 0; i < out->n; i++) { /* the id's one home from now on */
             memcpy(out->ids[i], out->v[i].id, strlen(out->v[i].id)); /* at most 16 bytes */
+            out->v[i].id = out->ids[i];
+        }
         out->id_ordered = true; /* each month groups nurseries in id order */
         for (size_t i = 1; i < out->n && out->id_ordered; i++)
             out->id_ordered = strcmp(out->v[i - 1].id, out->v[i].id) < 0;
