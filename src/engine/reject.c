@@ -148,22 +148,50 @@ static uint8_t child_reason(const month_run *run, const child_line *c, date_t m0
     return R_NONE;
 }
 
-/* Child lines: one pass for the line-level reasons, grouping the eligible
- * lines by child_ref as it goes, then duplicate_child, then the rejections
- * in line order.  Returns the nurseries left with an eligible child
- * (calloc'd, by registry position). */
+/* Inserts the duplicate_child rejections of the spans marked in dup among
+ * the child rejections made from index `from` on (all in line order), keeping
+ * line order. */
+static void merge_duplicates(month_run *run, size_t *cap, size_t from, const paid_span *s,
+                             size_t n, const bool *dup, size_t n_dup)
+{
+    const claims *cl = &run->cl;
+    size_t total = run->n_rejections + n_dup, k = 0;
+    rejection *v = arena_calloc(&run->a, total + 1, sizeof *v), *out = v + from;
+    memcpy(v, run->rejections, from * sizeof *v);
+    const char *text = rules_reason_text(run->terms, reason_codes[R_DUPLICATE]);
+    for (size_t r = from; r < run->n_rejections || k < n; ) {
+        while (k < n && !dup[k])
+            k++;
+        const child_line *c = k < n ? &cl->children[s[k].line] : NULL;
+        if (r < run->n_rejections && (!c || run->rejections[r].line < c->line)) {
+            *out++ = run->rejections[r++];
+        } else if (c) {
+            *out++ = (rejection){cl->children_file, c->line, c->nursery_id, c->child_ref,
+                                 reason_codes[R_DUPLICATE], text, SCOPE_CHILD};
+            k++;
+        }
+    }
+    run->rejections = v;
+    run->n_rejections = total;
+    *cap = total + 1;
+}
+
+/* Child lines: one pass for the line-level reasons (rejecting the lines
+ * they catch while the line is at hand), grouping the eligible lines by
+ * child_ref as it goes; then duplicate_child, its rejections merged in line
+ * order.  Returns the nurseries left with an eligible child (calloc'd, by
+ * registry position). */
 static bool *eligible_children(month_run *run, eligibility *el, size_t *cap)
 {
     const claims *cl = &run->cl;
-    size_t nc = cl->n_children, tcap = 16;
+    size_t nc = cl->n_children, tcap = 16, from = run->n_rejections;
     while (tcap < 2 * nc)
         tcap *= 2;
-    uint8_t *why = malloc(nc + 1);
     paid_span *s = malloc((nc + 1) * sizeof *s);
     bool *dup = calloc(nc + 1, sizeof *dup); /* by span */
     ref_table t = {malloc(tcap * sizeof *t.v), tcap - 1};
     bool *has_child = calloc(run->reg.n + 1, sizeof *has_child);
-    if (!why || !s || !dup || !t.v || !has_child || nc >= NONE)
+    if (!s || !dup || !t.v || !has_child || nc >= NONE)
         abort();
     memset(t.v, 0xFF, tcap * sizeof *t.v);
     reason_cache rc = {INT32_MIN, R_NONE};
@@ -174,31 +202,33 @@ static bool *eligible_children(month_run *run, eligibility *el, size_t *cap)
          * slot of the line PREFETCH_AHEAD on now, so the misses overlap */
         if (i + PREFETCH_AHEAD < nc)
             __builtin_prefetch(&t.v[cl->children[i + PREFETCH_AHEAD].ref_hash & t.mask]);
-        why[i] = child_reason(run, &cl->children[i], m0, m1, &rc, &s[n], &el->child_days_all[i]);
-        el->child_ok[i] = !why[i];
-        if (!why[i]) {
-            s[n].line = (uint32_t)i;
-            el->child_key_all[i] = ref_group(&t, s, cl, i, n);
-            n++;
+        const child_line *c = &cl->children[i];
+        uint8_t why = child_reason(run, c, m0, m1, &rc, &s[n], &el->child_days_all[i]);
+        el->child_ok[i] = !why;
+        if (why) {
+            reject(run, cap, cl->children_file, c->line, c->nursery_id, c->child_ref,
+                   reason_codes[why], SCOPE_CHILD);
+            continue;
         }
+        s[n].line = (uint32_t)i;
+        el->child_key_all[i] = ref_group(&t, s, cl, i, n);
+        n++;
     }
     free(t.v);
     el->n_distinct_children = mark_duplicates(s, n, el->child_key_all, dup);
-    for (size_t i = 0, k = 0; i < nc; i++) {
-        uint8_t r = why[i];
-        if (!r && dup[k])
-            r = R_DUPLICATE;
-        if (!why[i] && !dup[k])
+    size_t n_dup = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (dup[k]) {
+            el->child_ok[s[k].line] = false;
+            n_dup++;
+        } else {
             has_child[s[k].nursery] = true;
-        k += !why[i];
-        el->child_ok[i] = !r;
-        if (r)
-            reject(run, cap, cl->children_file, cl->children[i].line, cl->children[i].nursery_id,
-                   cl->children[i].child_ref, reason_codes[r], SCOPE_CHILD);
+        }
     }
+    if (n_dup)
+        merge_duplicates(run, cap, from, s, n, dup, n_dup);
     free(dup);
     free(s);
-    free(why);
     return has_child;
 }
 
