@@ -52,6 +52,10 @@ static inline bool intake_date(intake_rec *rec, int k, bool optional, date_t *ou
 {
     csv_field f = intake_field(rec, k);
     const char *last = rec->dates[k & 3].text;
+    if (f.len == 0 && optional) {
+        *out = DATE_OPEN;
+        return true;
+    }
     if (f.len == 10 && memcmp(f.p, last, 8) == 0 && memcmp(f.p + 8, last + 8, 2) == 0) {
         *out = rec->dates[k & 3].value; /* the text of the date read last in the column */
         return true;
