@@ -165,13 +165,14 @@ static uint32_t ref_hash(const char *s, size_t n)
 
 /* A field's distinct values seen so far (care_types, qualification): a month
  * has a handful, so each is checked and copied once, with what it stands
- * for.  Values are random in length, so a value of up to 32 bytes is looked
- * at as four words zero-padded past its end (its key), which the stored
- * copies are too: no branch depends on the length. */
+ * for.  Values are random in length, so a value is looked up by its first
+ * 32 bytes as four words zero-padded past its end (its key), kept in its
+ * slot: no branch depends on the length, and a hit reads only the slot. */
 typedef struct seen_value {
-    const char *s; /* in the arena, NULs up to 32 bytes at least; NULL: free */
+    uint64_t key[4]; /* seen_key of s */
+    const char *s;   /* in the arena; NULL: free slot */
     uint32_t len;
-    uint32_t what; /* care_types: the care mask; qualification: qual + 1 */
+    uint32_t what;   /* care_types: the care mask; qualification: qual + 1 */
 } seen_value;
 
 enum { SEEN_MAX = 1024, SEEN_KEY = 32 }; /* 2^10 (seen_slot); filled to 3/4 at most */
@@ -216,26 +217,22 @@ static seen_value *seen_slot(seen_table *t, const csv_reader *r, csv_field f)
         seen_value *e = &t->v[i];
         if (!e->s)
             return e;
-        if (e->len != f.len)
-            continue;
-        uint64_t w[4];
-        memcpy(w, e->s, SEEN_KEY);
+        const uint64_t *w = e->key;
         if (((w[0] ^ k[0]) | (w[1] ^ k[1]) | (w[2] ^ k[2]) | (w[3] ^ k[3])) == 0 &&
-            (f.len <= SEEN_KEY || memcmp(e->s, f.p, f.len) == 0))
+            e->len == f.len && (f.len <= SEEN_KEY || memcmp(e->s, f.p, f.len) == 0))
             return e;
     }
 }
 
-/* A copy of f for a new value, padded for seen_slot, added to the free slot
- * e (unless the table is full: then the value is simply checked again when
- * it recurs). */
-static const char *seen_add(seen_table *t, seen_value *e, arena *a, csv_field f,
-                            uint32_t what)
+/* A copy of f for a new value, added to the free slot e (unless the table
+ * is full: then the value is simply checked again when it recurs). */
+static const char *seen_add(seen_table *t, seen_value *e, const csv_reader *r, arena *a,
+                            csv_field f, uint32_t what)
 {
-    char *s = arena_alloc(a, f.len < SEEN_KEY ? SEEN_KEY : f.len + 1); /* zeroed */
-    memcpy(s, f.p, f.len);
+    const char *s = arena_strndup(a, f.p, f.len);
     if (t->n < SEEN_MAX / 4 * 3 && f.len <= UINT32_MAX) {
-        *e = (seen_value){s, (uint32_t)f.len, what};
+        seen_key(r, f, e->key);
+        e->s = s, e->len = (uint32_t)f.len, e->what = what;
         t->n++;
     }
     return s;
@@ -457,7 +454,7 @@ static void care_types_read(intake_rec *rec, children_ctx *ctx, arena *a, child_
     }
     l->care_types = NULL;
     if (care_read(rec, ctx->vocab, &l->care_mask))
-        l->care_types = seen_add(&ctx->care, e, a, f, l->care_mask);
+        l->care_types = seen_add(&ctx->care, e, rec->csv, a, f, l->care_mask);
 }
 
 static bool child_read(intake_rec *rec, void *line, void *vctx, arena *a)
@@ -517,32 +514,33 @@ static const csv_column staff_cols[S_NCOLS] = {
 enum { FULL_TIME, PART_TIME };
 static const char *const employments[] = {"full_time", "part_time"};
 
-/* Hours values read so far, by their text (at most 8 bytes): a month's
- * hours repeat ("160", "92.5"), and a hit skips the exact decimal parse. */
-typedef struct hours_seen {
-    uint64_t key; /* the text's bytes (short_key) */
-    size_t len;   /* 0: empty slot */
-    num value;
-} hours_seen;
-
-enum { HOURS_SEEN = 256 };
-
-/* s[0..n) (1 <= n <= 8) as a number that, with n, tells the text apart. */
-static uint64_t short_key(const char *s, size_t n)
+/* Hours as most are written, "160" or "92.5": up to 9 digits, then at most
+ * 3 after a '.', as the reduced fraction num_parse gives (a num is reduced,
+ * so equal values are equal structs); false for any other form, which
+ * num_parse then reads or reports. */
+static bool hours_fast(const char *s, size_t len, num *out)
 {
-    if (n >= 4) { /* two overlapping words cover every byte */
-        uint32_t x, y;
-        memcpy(&x, s, 4), memcpy(&y, s + n - 4, 4);
-        return x | (uint64_t)y << 32;
-    }
-    uint64_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k = k << 8 | (unsigned char)s[i];
-    return k;
+    int64_t n = 0, d = 1;
+    size_t i = 0, ip = 0, fp = 0;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, ip++)
+        n = n * 10 + (s[i] - '0');
+    if (i < len && s[i] == '.')
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, fp++)
+            n = n * 10 + (s[i] - '0'), d *= 10;
+    if (i != len || ip == 0 || ip > 9 || fp > 3 || (fp == 0 && s[len - 1] == '.'))
+        return false;
+    if (n == 0)
+        d = 1;
+    while (d > 1 && n % 2 == 0 && d % 2 == 0)
+        n /= 2, d /= 2;
+    while (d > 1 && n % 5 == 0 && d % 5 == 0)
+        n /= 5, d /= 5;
+    *out = (num){n, d};
+    return true;
 }
 
 /* hours: a decimal >= 0, required for part_time. */
-static void hours_read(intake_rec *rec, int employment, hours_seen *seen, staff_line *l)
+static void hours_read(intake_rec *rec, int employment, staff_line *l)
 {
     csv_field f = intake_field(rec, S_HOURS);
     char show[INTAKE_SHOW_MAX];
@@ -553,15 +551,9 @@ static void hours_read(intake_rec *rec, int employment, hours_seen *seen, staff_
                                      "month");
         return;
     }
-    hours_seen *e = NULL;
-    uint64_t key = 0;
-    if (f.len <= 8) {
-        key = short_key(f.p, f.len);
-        e = &seen[((key ^ f.len) * 0x9E3779B97F4A7C15ull) >> 56];
-        if (e->len == f.len && e->key == key) {
-            l->hours = e->value, l->has_hours = true;
-            return;
-        }
+    if (hours_fast(f.p, f.len, &l->hours)) {
+        l->has_hours = true;
+        return;
     }
     num h;
     num_status st = num_parse(f.p, f.len, &h);
@@ -571,11 +563,8 @@ static void hours_read(intake_rec *rec, int employment, hours_seen *seen, staff_
         intake_bad(rec, S_HOURS, "%s is not a number (hours like 92.5)", intake_show(show, f));
     else if (h.n < 0)
         intake_bad(rec, S_HOURS, "%s is negative", intake_show(show, f));
-    else {
+    else
         l->hours = h, l->has_hours = true;
-        if (e)
-            *e = (hours_seen){key, f.len, h};
-    }
 }
 
 typedef struct staff_ctx {
@@ -584,7 +573,6 @@ typedef struct staff_ctx {
     file_cols cols;
     str_pool pool;
     seen_table quals; /* qualification values: what = index among the eligible + 1 */
-    hours_seen hours[HOURS_SEEN];
 } staff_ctx;
 
 /* qualification: any text (the engine rejects one the terms do not list),
@@ -605,7 +593,7 @@ static void qual_read(intake_rec *rec, staff_ctx *ctx, arena *a, staff_line *l)
     for (size_t i = 0; i < ctx->vocab->n_quals && l->qual < 0; i++)
         if (strlen(ctx->vocab->quals[i]) == f.len && !memcmp(ctx->vocab->quals[i], f.p, f.len))
             l->qual = (int32_t)i;
-    l->qualification = seen_add(&ctx->quals, e, a, f, (uint32_t)(l->qual + 1));
+    l->qualification = seen_add(&ctx->quals, e, rec->csv, a, f, (uint32_t)(l->qual + 1));
 }
 
 /* employment: one of employments[], the common spellings compared inline. */
@@ -630,7 +618,7 @@ static bool staff_read(intake_rec *rec, void *line, void *vctx, arena *a)
     int employment = employment_read(rec);
     l->employment = employment >= 0 ? employments[employment] : NULL;
     l->has_hours = false;
-    hours_read(rec, employment, ctx->hours, l);
+    hours_read(rec, employment, l);
     intake_yen(rec, S_SALARY, false, &l->salary_cost);
     intake_yen(rec, S_OTHER, true, &l->other_income);
     decl_read(rec, &ctx->cols, a, &l->decl);

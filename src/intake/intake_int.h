@@ -63,7 +63,29 @@ static inline bool intake_date(intake_rec *rec, int k, bool optional, date_t *ou
     return intake_date_read(rec, k, optional, out);
 }
 /* Whole yen >= 0; empty gives 0 when optional. */
-bool intake_yen(intake_rec *rec, int k, bool optional, int64_t *out);
+bool intake_yen_read(intake_rec *rec, int k, bool optional, int64_t *out);
+static inline bool intake_yen(intake_rec *rec, int k, bool optional, int64_t *out)
+{
+    csv_field f = intake_field(rec, k);
+    if (f.len == 0 && optional) {
+        *out = 0;
+        return true;
+    }
+    if (f.len >= 1 && f.len <= 18) { /* digits only: cannot overflow an int64 */
+        int64_t v = 0;
+        unsigned bad = 0;
+        for (size_t i = 0; i < f.len; i++) {
+            unsigned c = (unsigned)(unsigned char)f.p[i] - '0';
+            bad |= c > 9;
+            v = v * 10 + (int64_t)(c & 15);
+        }
+        if (!bad) {
+            *out = v;
+            return true;
+        }
+    }
+    return intake_yen_read(rec, k, optional, out); /* long, or not digits: the full check */
+}
 /* Which of choices[0..n) the field is (stored as the static string), or -1. */
 int intake_choice(intake_rec *rec, int k, const char *const *choices, size_t n);
 

@@ -161,7 +161,7 @@ bool intake_date_read(intake_rec *rec, int k, bool optional, date_t *out)
     return false;
 }
 
-bool intake_yen(intake_rec *rec, int k, bool optional, int64_t *out)
+bool intake_yen_read(intake_rec *rec, int k, bool optional, int64_t *out)
 {
     csv_field f = intake_field(rec, k);
     char show[INTAKE_SHOW_MAX];
