@@ -99,17 +99,6 @@ static inline bool short_equal(const char *a, const char *b, size_t n)
     return true;
 }
 
-/* Whether a[0..n) equals b[0..n): word compares up to 32 bytes (a care
- * types list), memcmp beyond. */
-static inline bool text_equal(const char *a, const char *b, size_t n)
-{
-    if (n <= 16)
-        return short_equal(a, b, n);
-    if (n > 32)
-        return memcmp(a, b, n) == 0;
-    return short_equal(a, b, 16) && short_equal(a + n - 16, b + n - 16, 16);
-}
-
 /* The record strings of a file (refs, unknown ids): copied one after the
  * other into arena chunks, NUL-terminated, instead of one allocation each. */
 typedef struct str_pool {
