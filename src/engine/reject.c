@@ -157,7 +157,8 @@ static void merge_duplicates(month_run *run, size_t *cap, size_t from, const pai
     const claims *cl = &run->cl;
     size_t total = run->n_rejections + n_dup, k = 0;
     rejection *v = arena_calloc(&run->a, total + 1, sizeof *v), *out = v + from;
-    memcpy(v, run->rejections, from * sizeof *v);
+    if (from)
+        memcpy(v, run->rejections, from * sizeof *v);
     const char *text = rules_reason_text(run->terms, reason_codes[R_DUPLICATE]);
     for (size_t r = from; r < run->n_rejections || k < n; ) {
         while (k < n && !dup[k])

@@ -182,7 +182,8 @@ typedef struct seen_table {
 static inline void seen_key(const csv_reader *r, csv_field f, uint64_t k[4])
 {
     size_t n = f.len < SEEN_KEY ? f.len : SEEN_KEY;
-    if (SEEN_WORDS && f.p >= r->data && (size_t)(r->data + r->len - f.p) >= SEEN_KEY) {
+    uintptr_t at = (uintptr_t)f.p - (uintptr_t)r->data; /* huge if f.p is not in the text */
+    if (SEEN_WORDS && at <= r->len && r->len - at >= SEEN_KEY) {
         for (size_t j = 0; j < 4; j++) {
             size_t keep = n > 8 * j ? n - 8 * j : 0; /* bytes of word j inside f */
             memcpy(&k[j], f.p + 8 * j, 8);
@@ -511,11 +512,12 @@ static bool hours_fast(const char *s, size_t len, num *out)
 {
     int64_t n = 0, d = 1;
     size_t i = 0, ip = 0, fp = 0;
-    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, ip++)
+    for (; i < len && ip <= 9 && s[i] >= '0' && s[i] <= '9'; i++, ip++)
         n = n * 10 + (s[i] - '0');
-    if (i < len && s[i] == '.')
-        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, fp++)
+    if (i < len && ip <= 9 && s[i] == '.')
+        for (i++; i < len && fp <= 3 && s[i] >= '0' && s[i] <= '9'; i++, fp++)
             n = n * 10 + (s[i] - '0'), d *= 10;
+    /* at most 14 digits were taken: n < 10^14 */
     if (i != len || ip == 0 || ip > 9 || fp > 3 || (fp == 0 && s[len - 1] == '.'))
         return false;
     if (n == 0)

@@ -580,6 +580,30 @@ static void test_staff_fast_paths(void **state)
     arena_release(&a);
 }
 
+/* Hours past the inline form's 9 + 3 digits go to num_parse, whole
+ * (before the fix, 400 digits overflowed the inline accumulator). */
+static void test_staff_long_hours(void **state)
+{
+    (void)state;
+    const char text[] = STAFF_HEADER
+        "N1,S1,nurse,part_time,1234567890.5,1,\n"                /* 2: 10 digits, fine */
+        "N1,S2,nurse,part_time,1234567890123456789012345,1,\n"; /* 3: too many */
+    arena a = ARENA_INIT;
+    registry reg;
+    load_registry(&reg, &a);
+    claims c = {0};
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(staff_parse("nurses.csv", text, sizeof text - 1, &reg, &vocab, &a, &c, &d), -1);
+    assert_int_equal(diag_count(&d), 1);
+    diag_is(&d, 0, "nurses.csv", 3, 5,
+            "column 'hours': '1234567890123456789012345' has too many digits");
+    assert_int_equal(c.n_staff, 1);
+    assert_int_equal(c.staff[0].hours.n, 2469135781); /* 12345678905/10 = 2469135781/2 */
+    assert_int_equal(c.staff[0].hours.d, 2);
+    diag_release(&d);
+    arena_release(&a);
+}
+
 static void test_staff_malformed(void **state)
 {
     (void)state;
@@ -894,6 +918,7 @@ int main(void)
         cmocka_unit_test(test_children_fast_paths),
         cmocka_unit_test(test_child_ref_hash),
         cmocka_unit_test(test_staff_fast_paths),
+        cmocka_unit_test(test_staff_long_hours),
         cmocka_unit_test(test_yen_and_id_checks),
         cmocka_unit_test(test_load_registry_missing),
         cmocka_unit_test(test_read_month_missing),
