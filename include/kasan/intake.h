@@ -9,7 +9,9 @@
  * 'name': ...` and the loader returns -1; every problem of the file is
  * reported, not only the first.  Business rejections are NOT made here: an
  * unknown nursery id or a qualification outside the eligible list parses
- * fine (the engine rejects it). */
+ * fine (the engine rejects it); the parse only records, from the vocabulary
+ * it is given, facts the engine compares cheaply (a qualification's index
+ * among the eligible ones, a hash of child_ref). */
 #ifndef KASAN_INTAKE_H
 #define KASAN_INTAKE_H
 #include <stdbool.h>

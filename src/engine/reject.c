@@ -1,7 +1,9 @@
 /* reject: SPEC 1.5 — which claim lines are not paid, and why.  Checks apply
  * in the SPEC's order and a line gets the first reason that applies;
  * duplicate_child compares only child lines that passed the earlier checks,
- * by the days each would actually be paid for. */
+ * by the days each would actually be paid for.  The intake parsed the lines
+ * for run->terms and left facts to compare as integers (staff_line.qual,
+ * child_line.ref_hash); the decisions are all made here. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
