@@ -153,75 +153,66 @@ static uint32_t ref_hash(const char *s, size_t n)
 }
 
 /* A field's distinct values seen so far (care_types, qualification): a month
- * has a handful, so each is checked and copied once, with what it stands
- * for.  Values are random in length, so a value is looked up by its first
- * 32 bytes as four words zero-padded past its end (its key), kept in its
- * slot: no branch depends on the length, and a hit reads only the slot. */
+ * has a few hundred, so each is checked and copied once, with what it
+ * stands for.  A slot keeps its value's first and last eight bytes (the
+ * bytes themselves when shorter), which decide equality up to 16 bytes;
+ * longer values compare their middle too. */
 typedef struct seen_value {
-    uint64_t key[4]; /* seen_key of s */
-    const char *s;   /* in the arena; NULL: free slot */
+    uint64_t head, tail; /* seen_key of s */
+    const char *s;       /* in the arena; NULL: free slot */
     uint32_t len;
-    uint32_t what;   /* care_types: the care mask; qualification: qual + 1 */
+    uint32_t what;       /* care_types: the care mask; qualification: qual + 1 */
 } seen_value;
 
-enum { SEEN_MAX = 1024, SEEN_KEY = 32 }; /* 2^10 (seen_slot); filled to 3/4 at most */
+enum { SEEN_MAX = 1024 }; /* 2^10 (seen_slot); filled to 3/4 at most */
 
 typedef struct seen_table {
     seen_value v[SEEN_MAX];
     size_t n;
 } seen_table;
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define SEEN_WORDS 1 /* the first byte of a loaded word is its lowest */
-#else
-#define SEEN_WORDS 0
-#endif
-
-/* The first 32 bytes of f, zero past its end, in k[0..3]: four word loads
- * and masks where 32 bytes may be read at f.p, else a copy. */
-static inline void seen_key(const csv_reader *r, csv_field f, uint64_t k[4])
+/* The first and last eight bytes of f (overlapping when shorter than 16),
+ * or four, or the bytes one by one: loads of fixed size only. */
+static inline void seen_key(csv_field f, uint64_t *head, uint64_t *tail)
 {
-    size_t n = f.len < SEEN_KEY ? f.len : SEEN_KEY;
-    uintptr_t at = (uintptr_t)f.p - (uintptr_t)r->data; /* huge if f.p is not in the text */
-    if (SEEN_WORDS && at <= r->len && r->len - at >= SEEN_KEY) {
-        for (size_t j = 0; j < 4; j++) {
-            size_t keep = n > 8 * j ? n - 8 * j : 0; /* bytes of word j inside f */
-            memcpy(&k[j], f.p + 8 * j, 8);
-            k[j] &= keep >= 8 ? ~0ull : (1ull << (8 * keep)) - 1;
-        }
-        return;
+    uint64_t a = 0, b = 0;
+    if (f.len >= 8) {
+        memcpy(&a, f.p, 8), memcpy(&b, f.p + f.len - 8, 8);
+    } else if (f.len >= 4) {
+        uint32_t x, y;
+        memcpy(&x, f.p, 4), memcpy(&y, f.p + f.len - 4, 4);
+        a = x, b = y;
+    } else {
+        for (size_t k = 0; k < f.len; k++)
+            a = a << 8 | (unsigned char)f.p[k];
     }
-    char buf[SEEN_KEY] = {0}; /* near the end of the text, or a field unquoted elsewhere */
-    memcpy(buf, f.p, n);
-    memcpy(k, buf, SEEN_KEY);
+    *head = a, *tail = b;
 }
 
 /* The value's slot: its entry, or the free slot where it would go. */
-static seen_value *seen_slot(seen_table *t, const csv_reader *r, csv_field f)
+static seen_value *seen_slot(seen_table *t, csv_field f)
 {
-    uint64_t k[4];
-    seen_key(r, f, k);
-    uint64_t h = (k[0] ^ f.len) * 0x9E3779B97F4A7C15ull;
-    h = (h ^ k[1] ^ (k[2] * 0xC2B2AE3D27D4EB4Full) ^ k[3]) * 0xBF58476D1CE4E5B9ull;
+    uint64_t a, b;
+    seen_key(f, &a, &b);
+    uint64_t h = ((a ^ f.len) * 0x9E3779B97F4A7C15ull ^ b) * 0xC2B2AE3D27D4EB4Full;
     for (size_t i = h >> 54;; i = (i + 1) & (SEEN_MAX - 1)) { /* the top 10 bits */
         seen_value *e = &t->v[i];
         if (!e->s)
             return e;
-        const uint64_t *w = e->key;
-        if (((w[0] ^ k[0]) | (w[1] ^ k[1]) | (w[2] ^ k[2]) | (w[3] ^ k[3])) == 0 &&
-            e->len == f.len && (f.len <= SEEN_KEY || memcmp(e->s, f.p, f.len) == 0))
+        if (e->head == a && e->tail == b && e->len == f.len &&
+            (f.len <= 16 || (f.len <= 32 ? short_equal(e->s + 8, f.p + 8, f.len - 16)
+                                         : memcmp(e->s, f.p, f.len) == 0)))
             return e;
     }
 }
 
 /* A copy of f for a new value, added to the free slot e (unless the table
  * is full: then the value is simply checked again when it recurs). */
-static const char *seen_add(seen_table *t, seen_value *e, const csv_reader *r, arena *a,
-                            csv_field f, uint32_t what)
+static const char *seen_add(seen_table *t, seen_value *e, arena *a, csv_field f, uint32_t what)
 {
     const char *s = arena_strndup(a, f.p, f.len);
     if (t->n < SEEN_MAX / 4 * 3 && f.len <= UINT32_MAX) {
-        seen_key(r, f, e->key);
+        seen_key(f, &e->head, &e->tail);
         e->s = s, e->len = (uint32_t)f.len, e->what = what;
         t->n++;
     }
@@ -437,14 +428,14 @@ static bool care_read(intake_rec *rec, const intake_vocab *vocab, uint32_t *mask
 static void care_types_read(intake_rec *rec, children_ctx *ctx, arena *a, child_line *l)
 {
     csv_field f = intake_field(rec, C_CARE);
-    seen_value *e = seen_slot(&ctx->care, rec->csv, f);
+    seen_value *e = seen_slot(&ctx->care, f);
     if (e->s) {
         l->care_types = e->s, l->care_mask = e->what;
         return;
     }
     l->care_types = NULL;
     if (care_read(rec, ctx->vocab, &l->care_mask))
-        l->care_types = seen_add(&ctx->care, e, rec->csv, a, f, l->care_mask);
+        l->care_types = seen_add(&ctx->care, e, a, f, l->care_mask);
 }
 
 static bool child_read(intake_rec *rec, void *line, void *vctx, arena *a)
@@ -571,7 +562,7 @@ typedef struct staff_ctx {
 static void qual_read(intake_rec *rec, staff_ctx *ctx, arena *a, staff_line *l)
 {
     csv_field f = intake_field(rec, S_QUAL);
-    seen_value *e = seen_slot(&ctx->quals, rec->csv, f);
+    seen_value *e = seen_slot(&ctx->quals, f);
     if (e->s) {
         l->qualification = e->s, l->qual = (int32_t)e->what - 1;
         return;
@@ -584,7 +575,7 @@ static void qual_read(intake_rec *rec, staff_ctx *ctx, arena *a, staff_line *l)
     for (size_t i = 0; i < ctx->vocab->n_quals && l->qual < 0; i++)
         if (strlen(ctx->vocab->quals[i]) == f.len && !memcmp(ctx->vocab->quals[i], f.p, f.len))
             l->qual = (int32_t)i;
-    l->qualification = seen_add(&ctx->quals, e, rec->csv, a, f, (uint32_t)(l->qual + 1));
+    l->qualification = seen_add(&ctx->quals, e, a, f, (uint32_t)(l->qual + 1));
 }
 
 /* employment: one of employments[], the common spellings compared inline. */

@@ -110,14 +110,13 @@ static bool slash_date(csv_field f, char iso[11])
  * YYYY-MM-DD naming a real day of years 1..9999. */
 static bool iso_date(intake_rec *rec, int k, const char *s, date_t *out)
 {
-    unsigned v[10];
-    for (int i = 0; i < 10; i++)
-        v[i] = (unsigned)(unsigned char)s[i] - '0';
-    if (s[4] != '-' || s[7] != '-' ||
-        (v[0] | v[1] | v[2] | v[3] | v[5] | v[6] | v[8] | v[9]) > 9) /* all four bits */
-        return false;
-    int y = (int)(v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]), m = (int)(v[5] * 10 + v[6]);
-    int d = (int)(v[8] * 10 + v[9]);
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned y0 = u[0] - '0', y1 = u[1] - '0', y2 = u[2] - '0', y3 = u[3] - '0';
+    unsigned m0 = u[5] - '0', m1 = u[6] - '0', d0 = u[8] - '0', d1 = u[9] - '0';
+    if (s[4] != '-' || s[7] != '-' || (y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) > 9)
+        return false; /* (a byte below '0' wraps to a large unsigned) */
+    int y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3), m = (int)(m0 * 10 + m1);
+    int d = (int)(d0 * 10 + d1);
     if (y < 1 || m < 1 || m > 12 || d < 1)
         return false;
     intake_date_cache *c = &rec->dates[k & 3];
