@@ -8,13 +8,20 @@
 
 #include <string.h>
 
-/* The last date read in a column, and the last month (see intake_date). */
+/* A month a column's dates fell in: its first day and length. */
+typedef struct intake_month_seen {
+    int ym;                 /* year * 16 + month, or 0 for none */
+    int days;
+    date_t first;
+} intake_month_seen;
+
+enum { INTAKE_MONTHS = 32 }; /* months kept per column: two and a half years */
+
+/* The last date read in a column, and the months seen (see intake_date). */
 typedef struct intake_date_cache {
     char text[10];          /* empty (text[0] == 0) until a date was read */
     date_t value;
-    int ym;                 /* year * 16 + month of the last month seen, or 0 */
-    int month_days;         /* and its length and first day */
-    date_t month_first;
+    intake_month_seen months[INTAKE_MONTHS]; /* by (year * 12 + month) % 32 */
 } intake_date_cache;
 
 /* Field checks shared by the parsers (defined in registry.c).  An intake_rec

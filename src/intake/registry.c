@@ -106,7 +106,7 @@ static bool slash_date(csv_field f, char iso[11])
     return date_parse_iso(iso, 10, &dt);
 }
 
-/* date_parse_iso of a 10-byte field, with the column's last month kept:
+/* date_parse_iso of a 10-byte field, with the column's months kept:
  * YYYY-MM-DD naming a real day of years 1..9999. */
 static bool iso_date(intake_rec *rec, int k, const char *s, date_t *out)
 {
@@ -119,15 +119,15 @@ static bool iso_date(intake_rec *rec, int k, const char *s, date_t *out)
     int d = (int)(d0 * 10 + d1);
     if (y < 1 || m < 1 || m > 12 || d < 1)
         return false;
-    intake_date_cache *c = &rec->dates[k & 3];
+    intake_month_seen *c = &rec->dates[k & 3].months[(unsigned)(y * 12 + m) % INTAKE_MONTHS];
     if (c->ym != y * 16 + m) {
         c->ym = y * 16 + m;
-        c->month_days = date_days_in_month(y, m);
-        c->month_first = date_from_ymd(y, m, 1);
+        c->days = date_days_in_month(y, m);
+        c->first = date_from_ymd(y, m, 1);
     }
-    if (d > c->month_days)
+    if (d > c->days)
         return false;
-    *out = c->month_first + d - 1;
+    *out = c->first + d - 1;
     return true;
 }
 
