@@ -99,6 +99,20 @@ static inline bool short_equal(const char *a, const char *b, size_t n)
     return true;
 }
 
+/* Copies s[0..n) to d, n <= 16, with word moves that read and write no
+ * byte outside either range. */
+static inline void short_copy(char *d, const char *s, size_t n)
+{
+    if (n >= 8) {
+        uint64_t w0, w1;
+        memcpy(&w0, s, 8), memcpy(&w1, s + n - 8, 8);
+        memcpy(d, &w0, 8), memcpy(d + n - 8, &w1, 8);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+    }
+}
+
 /* The record strings of a file (refs, unknown ids): copied one after the
  * other into arena chunks, NUL-terminated, instead of one allocation each. */
 typedef struct str_pool {
@@ -115,13 +129,10 @@ static const char *pool_copy(str_pool *pl, arena *a, const char *s, size_t n)
         pl->p = arena_alloc_raw(a, pl->left);
     }
     char *out = pl->p;
-    if (n >= 8 && n <= 16) { /* two overlapping words instead of a memcpy call */
-        uint64_t w0, w1;
-        memcpy(&w0, s, 8), memcpy(&w1, s + n - 8, 8);
-        memcpy(out, &w0, 8), memcpy(out + n - 8, &w1, 8);
-    } else {
+    if (n <= 16)
+        short_copy(out, s, n); /* no memcpy call for a ref */
+    else
         memcpy(out, s, n);
-    }
     out[n] = '\0';
     pl->p += n + 1;
     pl->left -= n + 1;
@@ -252,7 +263,7 @@ static void nursery_ref(intake_rec *rec, int k, nursery_cache *c, str_pool *pl, 
         *pos = -1, *id = NULL;
         return;
     }
-    memcpy(c->id, f.p, f.len); /* a valid id has at most 16 bytes */
+    short_copy(c->id, f.p, f.len); /* a valid id has at most 16 bytes */
     c->len = f.len, c->pos = *pos, c->str = *id;
 }
 
