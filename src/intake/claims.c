@@ -93,6 +93,12 @@ static inline bool short_equal(const char *a, const char *b, size_t n)
         memcpy(&x1, a + n - 8, 8), memcpy(&y1, b + n - 8, 8);
         return ((x0 ^ y0) | (x1 ^ y1)) == 0;
     }
+    if (n >= 4) { /* "N00001": two overlapping half words */
+        uint32_t u0, u1, v0, v1;
+        memcpy(&u0, a, 4), memcpy(&v0, b, 4);
+        memcpy(&u1, a + n - 4, 4), memcpy(&v1, b + n - 4, 4);
+        return ((u0 ^ v0) | (u1 ^ v1)) == 0;
+    }
     for (size_t i = 0; i < n; i++)
         if (a[i] != b[i])
             return false;
@@ -107,6 +113,10 @@ static inline void short_copy(char *d, const char *s, size_t n)
         uint64_t w0, w1;
         memcpy(&w0, s, 8), memcpy(&w1, s + n - 8, 8);
         memcpy(d, &w0, 8), memcpy(d + n - 8, &w1, 8);
+    } else if (n >= 4) {
+        uint32_t w0, w1;
+        memcpy(&w0, s, 4), memcpy(&w1, s + n - 4, 4);
+        memcpy(d, &w0, 4), memcpy(d + n - 4, &w1, 4);
     } else {
         for (size_t i = 0; i < n; i++)
             d[i] = s[i];
