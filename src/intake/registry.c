@@ -113,7 +113,8 @@ static bool iso_date(intake_rec *rec, int k, const char *s, date_t *out)
     const unsigned char *u = (const unsigned char *)s;
     unsigned y0 = u[0] - '0', y1 = u[1] - '0', y2 = u[2] - '0', y3 = u[3] - '0';
     unsigned m0 = u[5] - '0', m1 = u[6] - '0', d0 = u[8] - '0', d1 = u[9] - '0';
-    if (s[4] != '-' || s[7] != '-' || (y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) > 9)
+    if (s[4] != '-' || s[7] != '-' || (y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) |
+                                          (m1 > 9) | (d0 > 9) | (d1 > 9))
         return false; /* (a byte below '0' wraps to a large unsigned) */
     int y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3), m = (int)(m0 * 10 + m1);
     int d = (int)(d0 * 10 + d1);
