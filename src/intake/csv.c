@@ -109,12 +109,15 @@ static bool text_scan(const char *data, size_t len, size_t *bad, size_t *newline
             i++;
             continue;
         }
-        size_t n = utf8_seq(s + i, len - i);
-        if (!n) {
-            *bad = i;
-            return false;
-        }
-        i += n;
+        do { /* a run of multi-byte characters (Japanese text) without going back
+              * to plain_run for each */
+            size_t n = utf8_seq(s + i, len - i);
+            if (!n) {
+                *bad = i;
+                return false;
+            }
+            i += n;
+        } while (i < len && s[i] >= 0x80);
     }
     *newlines = nl;
     *control = ctl;
