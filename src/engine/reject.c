@@ -33,20 +33,6 @@ static const char *const reason_codes[] = {
     "duplicate_child",
 };
 
-/* The first nursery-level reason that applies, or R_NONE. */
-static uint8_t nursery_reason_uncached(const month_run *run, int32_t idx)
-{
-    if (idx < 0)
-        return R_UNKNOWN;
-    const nursery *n = &run->reg.v[idx];
-    if (strcmp(n->kind, run->terms->eligible_kind))
-        return R_WARD;
-    if (!date_overlap_days(n->active_from, n->active_to, month_first_day(run->month),
-                           month_last_day(run->month)))
-        return R_INACTIVE;
-    return R_NONE;
-}
-
 /* An eligible child line's paid days, linked to the other lines of its
  * child_ref (spans are made in line order). */
 typedef struct paid_span {
@@ -60,17 +46,43 @@ enum { PREFETCH_AHEAD = 16 };
 #define NONE UINT32_MAX /* not an enum: ISO C enumerators must fit an int (clang -Wpedantic) */
 
 /* Claim lines come grouped by nursery: remembering the last answer saves
- * most of the string compares (kind) of a national month. */
+ * most of the work of a national month; the month's bounds and the registry
+ * kind string found equal to the paid kind are kept too (a registry's kinds
+ * are a few shared strings, so a pointer compare nearly always decides). */
 typedef struct reason_cache {
     int32_t idx; /* INT32_MIN: empty */
     uint8_t reason;
+    date_t m0, m1;
+    const char *paid_kind; /* a nursery's kind string equal to eligible_kind, or NULL */
 } reason_cache;
+
+static reason_cache reason_cache_of(const month_run *run)
+{
+    return (reason_cache){INT32_MIN, R_NONE, month_first_day(run->month),
+                          month_last_day(run->month), NULL};
+}
+
+/* The first nursery-level reason that applies, or R_NONE. */
+static uint8_t nursery_reason_uncached(const month_run *run, int32_t idx, reason_cache *c)
+{
+    if (idx < 0)
+        return R_UNKNOWN;
+    const nursery *n = &run->reg.v[idx];
+    if (n->kind != c->paid_kind) {
+        if (strcmp(n->kind, run->terms->eligible_kind))
+            return R_WARD;
+        c->paid_kind = n->kind;
+    }
+    if (!date_overlap_days(n->active_from, n->active_to, c->m0, c->m1))
+        return R_INACTIVE;
+    return R_NONE;
+}
 
 static uint8_t nursery_reason(const month_run *run, int32_t idx, reason_cache *c)
 {
     if (c->idx != idx) {
         c->idx = idx;
-        c->reason = nursery_reason_uncached(run, idx);
+        c->reason = nursery_reason_uncached(run, idx, c);
     }
     return c->reason;
 }
@@ -129,10 +141,11 @@ static size_t mark_duplicates(const paid_span *s, size_t n, const uint32_t *key,
 }
 
 /* The first line-level reason of child line c (R_NONE: eligible so far),
- * with its paid span when eligible; m0..m1 is the month. */
-static uint8_t child_reason(const month_run *run, const child_line *c, date_t m0, date_t m1,
-                            reason_cache *rc, paid_span *span, int *days)
+ * with its paid span when eligible. */
+static uint8_t child_reason(const month_run *run, const child_line *c, reason_cache *rc,
+                            paid_span *span, int *days)
 {
+    date_t m0 = rc->m0, m1 = rc->m1;
     uint8_t why = nursery_reason(run, c->nursery, rc);
     if (why)
         return why;
@@ -197,8 +210,7 @@ static bool *eligible_children(month_run *run, eligibility *el, size_t *cap)
     if (!s || !dup || !t.v || !has_child || nc >= NONE)
         abort();
     memset(t.v, 0xFF, tcap * sizeof *t.v);
-    reason_cache rc = {INT32_MIN, R_NONE};
-    date_t m0 = month_first_day(run->month), m1 = month_last_day(run->month);
+    reason_cache rc = reason_cache_of(run);
     uint32_t n = 0;
     for (size_t i = 0; i < nc; i++) {
         /* the table is megabytes and every probe a cache miss: fetch the
@@ -206,7 +218,7 @@ static bool *eligible_children(month_run *run, eligibility *el, size_t *cap)
         if (i + PREFETCH_AHEAD < nc)
             __builtin_prefetch(&t.v[cl->children[i + PREFETCH_AHEAD].ref_hash & t.mask]);
         const child_line *c = &cl->children[i];
-        uint8_t why = child_reason(run, c, m0, m1, &rc, &s[n], &el->child_days_all[i]);
+        uint8_t why = child_reason(run, c, &rc, &s[n], &el->child_days_all[i]);
         el->child_ok[i] = !why;
         if (why) {
             reject(run, cap, cl->children_file, c->line, c->nursery_id, c->child_ref,
@@ -240,7 +252,7 @@ void engine_eligibility(month_run *run, eligibility *el)
     const claims *cl = &run->cl;
     size_t cap = 0;
     bool *has_child = eligible_children(run, el, &cap);
-    reason_cache rc = {INT32_MIN, R_NONE};
+    reason_cache rc = reason_cache_of(run);
     for (size_t i = 0; i < cl->n_staff; i++) {
         const staff_line *s = &cl->staff[i];
         const char *r = reason_codes[nursery_reason(run, s->nursery, &rc)];
