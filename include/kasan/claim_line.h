@@ -42,6 +42,8 @@ typedef struct declared_column {
 
 typedef struct child_line {
     int32_t nursery;           /* registry position, -1 if unknown */
+    uint32_t ref_hash;         /* a hash of child_ref (equal refs, equal hashes),
+                                * taken while parsing for the duplicate check */
     const char *nursery_id, *child_ref;
     const char *care_types;    /* as written, e.g. "suction;ventilator" */
     uint32_t care_mask;        /* bit i set = vocabulary care type i */
@@ -53,6 +55,9 @@ typedef struct child_line {
 
 typedef struct staff_line {
     int32_t nursery;
+    int32_t qual;              /* qualification's index among the eligible ones
+                                * of the terms the line was parsed for
+                                * (intake_vocab), -1 if not among them */
     const char *nursery_id, *staff_ref, *qualification, *employment;
     bool has_hours;
     num hours;                 /* 0 when empty */

@@ -9,7 +9,9 @@
  * 'name': ...` and the loader returns -1; every problem of the file is
  * reported, not only the first.  Business rejections are NOT made here: an
  * unknown nursery id or a qualification outside the eligible list parses
- * fine (the engine rejects it). */
+ * fine (the engine rejects it); the parse only records, from the vocabulary
+ * it is given, facts the engine compares cheaply (a qualification's index
+ * among the eligible ones, a hash of child_ref). */
 #ifndef KASAN_INTAKE_H
 #define KASAN_INTAKE_H
 #include <stdbool.h>
@@ -40,6 +42,10 @@ typedef struct registry {
     const char *file;   /* display name */
     nursery *v;         /* in file order */
     size_t n;
+    char (*ids)[17];    /* the ids padded with NULs to 17 bytes, in one array
+                         * (v[i].id points to ids[i]; NULL if none): claim
+                         * lines meet ids in registry order, so looking at the
+                         * next one reads memory in order */
     uint32_t *index;    /* open-addressing hash of ids → position+1 */
     size_t index_cap;
     bool id_ordered;    /* v is sorted by id (strcmp): checked once by registry_parse */
@@ -57,15 +63,19 @@ typedef struct claims {
 } claims;
 
 /* What the intake must know from the rules in force: the care type codes (a
- * line's care_mask bit i is codes[i], at most 32 codes), and the declared
+ * line's care_mask bit i is codes[i], at most 32 codes), the declared
  * columns (SPEC 8.1) of the terms in force with the size of a line's decl[]
- * (the rule set's slot count; 0 = no decl[]).  Columns are borrowed. */
+ * (the rule set's slot count; 0 = no decl[]), and the eligible
+ * qualifications (a staff line's qual is an index into them, so the engine
+ * compares integers).  Everything is borrowed. */
 typedef struct intake_vocab {
     const char *const *care_types;
     size_t n_care_types;
     const declared_column *child_cols, *staff_cols;
     size_t n_child_cols, n_staff_cols;
     int child_slots, staff_slots;
+    const char *const *quals;
+    size_t n_quals;
 } intake_vocab;
 
 /* The vocabulary of terms t (in force for the month) of rule set rs

@@ -56,7 +56,7 @@ int actuals_parse(const char *name, const char *data, size_t len, arena *a, actu
     int status = csv_header(&r, actuals_cols, A_NCOLS, idx, d), rc = 0;
     if (status == 0) {
         out->v = arena_calloc(a, csv_max_records(&r), sizeof *out->v);
-        intake_rec rec = {&r, actuals_cols, idx, d, 0, NULL};
+        intake_rec rec = {.csv = &r, .cols = actuals_cols, .idx = idx, .d = d};
         while ((rc = csv_next(&r, d)) == 1) {
             rec.errors = 0;
             if (read_line(&rec, &out->v[out->n], a))

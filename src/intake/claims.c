@@ -2,7 +2,10 @@
  * staff_line records, with the columns the terms in force declare (SPEC 8.1)
  * read into each line's decl[] (one arena block per file, slots resolved
  * once per file).  Only the form of each value is checked here; whether a
- * line is paid (known nursery, eligible qualification, ...) is the engine's. */
+ * line is paid (known nursery, eligible qualification, ...) is the engine's,
+ * which the parse helps with facts taken from the vocabulary passed in (the
+ * qualification's index, a hash of child_ref).  A national month is ~190,000
+ * lines, so the per-field work avoids library calls on short values. */
 #include "intake_int.h"
 #include "kasan/rules.h"
 
@@ -11,7 +14,8 @@
 #include <string.h>
 
 
-/* Reads one record into line; false if a field was malformed. */
+/* Reads one record into line (every field written); false if a field was
+ * malformed. */
 typedef bool (*record_fn)(intake_rec *rec, void *line, void *ctx, arena *a);
 
 enum { MAX_BUILTIN = 8, MAX_COLS = MAX_BUILTIN + DECLARED_MAX };
@@ -55,18 +59,15 @@ static int parse_records(const char *name, const char *data, size_t len, const f
         if (__builtin_mul_overflow(max, size, &bytes) || __builtin_mul_overflow(max, slots, &decl_n) ||
             decl_n > SIZE_MAX / sizeof(value))
             abort();
-        /* not zeroed up front (megabytes a month, written once more at
-         * once): each record's slot is zeroed just before it is filled */
+        /* not zeroed (megabytes a month): fn writes every field of its
+         * record's slot, and decl_read zeroes the record's decl[] */
         char *base = arena_alloc_raw(a, bytes + size);
         value *decl = slots ? arena_alloc_raw(a, (decl_n + slots) * sizeof *decl) : NULL;
-        intake_rec rec = {&r, fc->v, idx, d, 0, NULL};
+        intake_rec rec = {.csv = &r, .cols = fc->v, .idx = idx, .d = d};
         int rc;
         while ((rc = csv_next(&r, d)) == 1) {
             rec.errors = 0;
             rec.decl = decl ? decl + *n * slots : NULL;
-            memset(base + *n * size, 0, size);
-            if (rec.decl)
-                memset(rec.decl, 0, slots * sizeof *rec.decl);
             if (fn(&rec, base + *n * size, ctx, a))
                 (*n)++;
             else
@@ -80,6 +81,165 @@ static int parse_records(const char *name, const char *data, size_t len, const f
     return status;
 }
 
+/* ---- short strings ----------------------------------------------------- */
+
+/* Whether a[0..n) equals b[0..n), n <= 16 (ids, refs), with word compares
+ * that read no byte outside either range. */
+static inline bool short_equal(const char *a, const char *b, size_t n)
+{
+    uint64_t x0, x1, y0, y1;
+    if (n >= 8) {
+        memcpy(&x0, a, 8), memcpy(&y0, b, 8);
+        memcpy(&x1, a + n - 8, 8), memcpy(&y1, b + n - 8, 8);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    if (n >= 4) { /* "N00001": two overlapping half words */
+        uint32_t u0, u1, v0, v1;
+        memcpy(&u0, a, 4), memcpy(&v0, b, 4);
+        memcpy(&u1, a + n - 4, 4), memcpy(&v1, b + n - 4, 4);
+        return ((u0 ^ v0) | (u1 ^ v1)) == 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* Copies s[0..n) to d, n <= 16, with word moves that read and write no
+ * byte outside either range. */
+static inline void short_copy(char *d, const char *s, size_t n)
+{
+    if (n >= 8) {
+        uint64_t w0, w1;
+        memcpy(&w0, s, 8), memcpy(&w1, s + n - 8, 8);
+        memcpy(d, &w0, 8), memcpy(d + n - 8, &w1, 8);
+    } else if (n >= 4) {
+        uint32_t w0, w1;
+        memcpy(&w0, s, 4), memcpy(&w1, s + n - 4, 4);
+        memcpy(d, &w0, 4), memcpy(d + n - 4, &w1, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+    }
+}
+
+/* The record strings of a file (refs, unknown ids): copied one after the
+ * other into arena chunks, NUL-terminated, instead of one allocation each. */
+typedef struct str_pool {
+    char *p;
+    size_t left;
+} str_pool;
+
+enum { STR_CHUNK = 64 * 1024 };
+
+static const char *pool_copy(str_pool *pl, arena *a, const char *s, size_t n)
+{
+    if (pl->left < n + 1) {
+        pl->left = n + 1 > STR_CHUNK ? n + 1 : STR_CHUNK;
+        pl->p = arena_alloc_raw(a, pl->left);
+    }
+    char *out = pl->p;
+    if (n <= 16)
+        short_copy(out, s, n); /* no memcpy call for a ref */
+    else
+        memcpy(out, s, n);
+    out[n] = '\0';
+    pl->p += n + 1;
+    pl->left -= n + 1;
+    return out;
+}
+
+/* A hash of s[0..n) (a child_ref) for the engine's duplicate check: the same
+ * for the same bytes, well mixed in every bit. */
+static uint32_t ref_hash(const char *s, size_t n)
+{
+    uint64_t h = n * 0x9E3779B97F4A7C15ull, w = 0;
+    size_t i = 0;
+    for (; i + 8 < n; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+    }
+    if (n >= 8) {
+        memcpy(&w, s + n - 8, 8); /* the last word, overlapping the one before */
+    } else {
+        w = 0;
+        for (size_t k = 0; k < n; k++)
+            w = w << 8 | (unsigned char)s[k];
+    }
+    h = (h ^ w) * 0x94D049BB133111EBull;
+    h ^= h >> 32;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return (uint32_t)(h ^ h >> 29);
+}
+
+/* A field's distinct values seen so far (care_types, qualification): a month
+ * has a few hundred, so each is checked and copied once, with what it
+ * stands for.  A slot keeps its value's first and last eight bytes (the
+ * bytes themselves when shorter), which decide equality up to 16 bytes;
+ * longer values compare their middle too. */
+typedef struct seen_value {
+    uint64_t head, tail; /* seen_key of s */
+    const char *s;       /* in the arena; NULL: free slot */
+    uint32_t len;
+    uint32_t what;       /* care_types: the care mask; qualification: qual + 1 */
+} seen_value;
+
+enum { SEEN_MAX = 1024 }; /* 2^10 (seen_slot); filled to 3/4 at most */
+
+typedef struct seen_table {
+    seen_value v[SEEN_MAX];
+    size_t n;
+} seen_table;
+
+/* The first and last eight bytes of f (overlapping when shorter than 16),
+ * or four, or the bytes one by one: loads of fixed size only. */
+static inline void seen_key(csv_field f, uint64_t *head, uint64_t *tail)
+{
+    uint64_t a = 0, b = 0;
+    if (f.len >= 8) {
+        memcpy(&a, f.p, 8), memcpy(&b, f.p + f.len - 8, 8);
+    } else if (f.len >= 4) {
+        uint32_t x, y;
+        memcpy(&x, f.p, 4), memcpy(&y, f.p + f.len - 4, 4);
+        a = x, b = y;
+    } else {
+        for (size_t k = 0; k < f.len; k++)
+            a = a << 8 | (unsigned char)f.p[k];
+    }
+    *head = a, *tail = b;
+}
+
+/* The value's slot: its entry, or the free slot where it would go. */
+static seen_value *seen_slot(seen_table *t, csv_field f)
+{
+    uint64_t a, b;
+    seen_key(f, &a, &b);
+    uint64_t h = ((a ^ f.len) * 0x9E3779B97F4A7C15ull ^ b) * 0xC2B2AE3D27D4EB4Full;
+    for (size_t i = h >> 54;; i = (i + 1) & (SEEN_MAX - 1)) { /* the top 10 bits */
+        seen_value *e = &t->v[i];
+        if (!e->s)
+            return e;
+        if (e->head == a && e->tail == b && e->len == f.len &&
+            (f.len <= 16 || (f.len <= 32 ? short_equal(e->s + 8, f.p + 8, f.len - 16)
+                                         : memcmp(e->s, f.p, f.len) == 0)))
+            return e;
+    }
+}
+
+/* A copy of f for a new value, added to the free slot e (unless the table
+ * is full: then the value is simply checked again when it recurs). */
+static const char *seen_add(seen_table *t, seen_value *e, arena *a, csv_field f, uint32_t what)
+{
+    const char *s = arena_strndup(a, f.p, f.len);
+    if (t->n < SEEN_MAX / 4 * 3 && f.len <= UINT32_MAX) {
+        seen_key(f, &e->head, &e->tail);
+        e->s = s, e->len = (uint32_t)f.len, e->what = what;
+        t->n++;
+    }
+    return s;
+}
+
 /* Claim lines come grouped by nursery, so most lookups repeat the last one. */
 typedef struct nursery_cache {
     const registry *reg;
@@ -89,28 +249,43 @@ typedef struct nursery_cache {
     const char *str;
 } nursery_cache;
 
-/* nursery_id of a claim line: well-formed, then looked up (absent is fine). */
-static void nursery_ref(intake_rec *rec, int k, nursery_cache *c, arena *a, int32_t *pos,
-                        const char **id)
+/* nursery_id of a claim line: well-formed, then looked up (absent is fine).
+ * Lines come in registry order, so the next nursery is tried first (an id
+ * found in the registry is well-formed). */
+static void nursery_ref(intake_rec *rec, int k, nursery_cache *c, str_pool *pl, arena *a,
+                        int32_t *pos, const char **id)
 {
     csv_field f = intake_field(rec, k);
-    if (c->len && f.len == c->len && memcmp(f.p, c->id, f.len) == 0) {
+    if (c->len && f.len == c->len && short_equal(f.p, c->id, f.len)) {
         *pos = c->pos, *id = c->str;
         return;
     }
-    *pos = -1;
-    if (!intake_id(rec, k))
-        return;
     const registry *reg = c->reg;
-    size_t next = c->len ? (size_t)c->pos + 1 : 0; /* lines often follow the registry order */
-    if (reg && next < reg->n && strlen(reg->v[next].id) == f.len &&
-        memcmp(reg->v[next].id, f.p, f.len) == 0)
+    size_t next = c->len ? (size_t)c->pos + 1 : 0;
+    if (reg && reg->ids && next < reg->n && f.len >= 1 && f.len <= 16 &&
+        short_equal(reg->ids[next], f.p, f.len) && reg->ids[next][f.len] == '\0') {
         *pos = (int32_t)next;
-    else
+        *id = reg->ids[next];
+    } else if (intake_id(rec, k)) {
         *pos = registry_find(reg, f.p, f.len);
-    *id = *pos >= 0 ? reg->v[*pos].id : arena_strndup(a, f.p, f.len);
-    memcpy(c->id, f.p, f.len); /* a valid id has at most 16 bytes */
+        *id = *pos >= 0 ? reg->v[*pos].id : pool_copy(pl, a, f.p, f.len);
+    } else {
+        *pos = -1, *id = NULL;
+        return;
+    }
+    short_copy(c->id, f.p, f.len); /* a valid id has at most 16 bytes */
     c->len = f.len, c->pos = *pos, c->str = *id;
+}
+
+/* A required text field (child_ref, staff_ref) copied into the pool. */
+static const char *ref_read(intake_rec *rec, int k, str_pool *pl, arena *a)
+{
+    csv_field f = intake_field(rec, k);
+    if (f.len == 0) {
+        intake_bad(rec, k, "empty (a value is required)");
+        return NULL;
+    }
+    return pool_copy(pl, a, f.p, f.len);
 }
 
 /* ---- declared columns (SPEC 8.1) --------------------------------------- */
@@ -214,22 +389,12 @@ static const csv_column children_cols[C_NCOLS] = {
     {"enrolled_from", true}, {"enrolled_to", true},
 };
 
-/* A care_types value already seen: a month has few distinct combinations, so
- * each is checked and copied once. */
-typedef struct care_seen {
-    const char *s; /* in the arena */
-    size_t len;
-    uint32_t mask;
-} care_seen;
-
-enum { CARE_SEEN_MAX = 1024 }; /* a power of two; filled to 3/4 at most */
-
 typedef struct children_ctx {
     nursery_cache nursery;
     const intake_vocab *vocab;
     file_cols cols;
-    care_seen seen[CARE_SEEN_MAX];
-    size_t n_seen;
+    str_pool pool;
+    seen_table care; /* care_types values: what = the care mask */
 } children_ctx;
 
 static int care_code(const intake_vocab *vocab, const char *s, size_t len)
@@ -280,38 +445,18 @@ static bool care_read(intake_rec *rec, const intake_vocab *vocab, uint32_t *mask
     }
 }
 
-static care_seen *care_slot(children_ctx *ctx, csv_field f)
-{
-    /* a cheap hash of the length and the first and last eight bytes */
-    uint64_t a = 0, b = 0;
-    memcpy(&a, f.p, f.len < 8 ? f.len : 8);
-    if (f.len > 8)
-        memcpy(&b, f.p + f.len - 8, 8);
-    uint64_t h = (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full) ^ f.len;
-    h ^= h >> 29;
-    for (size_t i = h & (CARE_SEEN_MAX - 1);; i = (i + 1) & (CARE_SEEN_MAX - 1)) {
-        care_seen *e = &ctx->seen[i];
-        if (!e->s || (e->len == f.len && memcmp(e->s, f.p, f.len) == 0))
-            return e;
-    }
-}
-
 /* care_types into l, through the table of values already seen. */
 static void care_types_read(intake_rec *rec, children_ctx *ctx, arena *a, child_line *l)
 {
     csv_field f = intake_field(rec, C_CARE);
-    care_seen *e = care_slot(ctx, f);
+    seen_value *e = seen_slot(&ctx->care, f);
     if (e->s) {
-        l->care_types = e->s, l->care_mask = e->mask;
+        l->care_types = e->s, l->care_mask = e->what;
         return;
     }
-    if (!care_read(rec, ctx->vocab, &l->care_mask))
-        return;
-    l->care_types = arena_strndup(a, f.p, f.len);
-    if (ctx->n_seen < CARE_SEEN_MAX / 4 * 3) {
-        *e = (care_seen){l->care_types, f.len, l->care_mask};
-        ctx->n_seen++;
-    }
+    l->care_types = NULL;
+    if (care_read(rec, ctx->vocab, &l->care_mask))
+        l->care_types = seen_add(&ctx->care, e, a, f, l->care_mask);
 }
 
 static bool child_read(intake_rec *rec, void *line, void *vctx, arena *a)
@@ -319,8 +464,10 @@ static bool child_read(intake_rec *rec, void *line, void *vctx, arena *a)
     children_ctx *ctx = vctx;
     child_line *l = line;
     l->line = rec->csv->rec_line;
-    nursery_ref(rec, C_ID, &ctx->nursery, a, &l->nursery, &l->nursery_id);
-    intake_text(rec, C_REF, true, a, &l->child_ref);
+    nursery_ref(rec, C_ID, &ctx->nursery, &ctx->pool, a, &l->nursery, &l->nursery_id);
+    csv_field ref = intake_field(rec, C_REF);
+    l->child_ref = ref_read(rec, C_REF, &ctx->pool, a);
+    l->ref_hash = ref_hash(ref.p, ref.len);
     care_types_read(rec, ctx, a, l);
     bool from_ok = intake_date(rec, C_FROM, false, &l->enrolled_from);
     bool to_ok = intake_date(rec, C_TO, true, &l->enrolled_to);
@@ -330,9 +477,7 @@ static bool child_read(intake_rec *rec, void *line, void *vctx, arena *a)
                    intake_show(show, intake_field(rec, C_TO)));
     }
     decl_read(rec, &ctx->cols, a, &l->decl);
-    if (rec->errors)
-        *l = (child_line){0}; /* the slot is reused by the next record */
-    return rec->errors == 0;
+    return rec->errors == 0; /* a bad line's slot is simply reused by the next */
 }
 
 int children_parse(const char *name, const char *data, size_t len, const registry *reg,
@@ -371,6 +516,32 @@ static const csv_column staff_cols[S_NCOLS] = {
 enum { FULL_TIME, PART_TIME };
 static const char *const employments[] = {"full_time", "part_time"};
 
+/* Hours as most are written, "160" or "92.5": up to 9 digits, then at most
+ * 3 after a '.', as the reduced fraction num_parse gives (a num is reduced,
+ * so equal values are equal structs); false for any other form, which
+ * num_parse then reads or reports. */
+static bool hours_fast(const char *s, size_t len, num *out)
+{
+    int64_t n = 0, d = 1;
+    size_t i = 0, ip = 0, fp = 0;
+    for (; i < len && ip <= 9 && s[i] >= '0' && s[i] <= '9'; i++, ip++)
+        n = n * 10 + (s[i] - '0');
+    if (i < len && ip <= 9 && s[i] == '.')
+        for (i++; i < len && fp <= 3 && s[i] >= '0' && s[i] <= '9'; i++, fp++)
+            n = n * 10 + (s[i] - '0'), d *= 10;
+    /* at most 14 digits were taken: n < 10^14 */
+    if (i != len || ip == 0 || ip > 9 || fp > 3 || (fp == 0 && s[len - 1] == '.'))
+        return false;
+    if (n == 0)
+        d = 1;
+    while (d > 1 && n % 2 == 0 && d % 2 == 0)
+        n /= 2, d /= 2;
+    while (d > 1 && n % 5 == 0 && d % 5 == 0)
+        n /= 5, d /= 5;
+    *out = (num){n, d};
+    return true;
+}
+
 /* hours: a decimal >= 0, required for part_time. */
 static void hours_read(intake_rec *rec, int employment, staff_line *l)
 {
@@ -381,6 +552,10 @@ static void hours_read(intake_rec *rec, int employment, staff_line *l)
         if (employment == PART_TIME)
             intake_bad(rec, S_HOURS, "empty, but part_time requires the hours worked in the "
                                      "month");
+        return;
+    }
+    if (hours_fast(f.p, f.len, &l->hours)) {
+        l->has_hours = true;
         return;
     }
     num h;
@@ -397,40 +572,78 @@ static void hours_read(intake_rec *rec, int employment, staff_line *l)
 
 typedef struct staff_ctx {
     nursery_cache nursery;
+    const intake_vocab *vocab;
     file_cols cols;
+    str_pool pool;
+    seen_table quals; /* qualification values: what = index among the eligible + 1 */
 } staff_ctx;
+
+/* qualification: any text (the engine rejects one the terms do not list),
+ * with its index among the eligible ones of the vocabulary. */
+static void qual_read(intake_rec *rec, staff_ctx *ctx, arena *a, staff_line *l)
+{
+    csv_field f = intake_field(rec, S_QUAL);
+    seen_value *e = seen_slot(&ctx->quals, f);
+    if (e->s) {
+        l->qualification = e->s, l->qual = (int32_t)e->what - 1;
+        return;
+    }
+    if (f.len == 0) {
+        intake_bad(rec, S_QUAL, "empty (a value is required)");
+        return;
+    }
+    l->qual = -1;
+    for (size_t i = 0; i < ctx->vocab->n_quals && l->qual < 0; i++)
+        if (strlen(ctx->vocab->quals[i]) == f.len && !memcmp(ctx->vocab->quals[i], f.p, f.len))
+            l->qual = (int32_t)i;
+    l->qualification = seen_add(&ctx->quals, e, a, f, (uint32_t)(l->qual + 1));
+}
+
+/* employment: one of employments[], the common spellings compared inline. */
+static int employment_read(intake_rec *rec)
+{
+    csv_field f = intake_field(rec, S_EMPLOYMENT);
+    if (f.len == 9 && memcmp(f.p, "full_time", 9) == 0)
+        return FULL_TIME;
+    if (f.len == 9 && memcmp(f.p, "part_time", 9) == 0)
+        return PART_TIME;
+    return intake_choice(rec, S_EMPLOYMENT, employments, 2); /* reports the others */
+}
 
 static bool staff_read(intake_rec *rec, void *line, void *vctx, arena *a)
 {
     staff_ctx *ctx = vctx;
     staff_line *l = line;
     l->line = rec->csv->rec_line;
-    nursery_ref(rec, S_ID, &ctx->nursery, a, &l->nursery, &l->nursery_id);
-    intake_text(rec, S_REF, true, a, &l->staff_ref);
-    intake_text(rec, S_QUAL, true, a, &l->qualification);
-    int employment = intake_choice(rec, S_EMPLOYMENT, employments, 2);
-    if (employment >= 0)
-        l->employment = employments[employment];
+    nursery_ref(rec, S_ID, &ctx->nursery, &ctx->pool, a, &l->nursery, &l->nursery_id);
+    l->staff_ref = ref_read(rec, S_REF, &ctx->pool, a);
+    qual_read(rec, ctx, a, l);
+    int employment = employment_read(rec);
+    l->employment = employment >= 0 ? employments[employment] : NULL;
+    l->has_hours = false;
     hours_read(rec, employment, l);
     intake_yen(rec, S_SALARY, false, &l->salary_cost);
     intake_yen(rec, S_OTHER, true, &l->other_income);
     decl_read(rec, &ctx->cols, a, &l->decl);
-    if (rec->errors)
-        *l = (staff_line){0};
-    return rec->errors == 0;
+    return rec->errors == 0; /* a bad line's slot is simply reused by the next */
 }
 
 int staff_parse(const char *name, const char *data, size_t len, const registry *reg,
                 const intake_vocab *vocab, arena *a, claims *out, diag_list *d)
 {
-    staff_ctx ctx = {.nursery = {.reg = reg}};
-    file_cols_init(&ctx.cols, staff_cols, S_NCOLS, vocab->staff_cols, vocab->n_staff_cols,
+    staff_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        abort();
+    ctx->nursery.reg = reg;
+    ctx->vocab = vocab;
+    file_cols_init(&ctx->cols, staff_cols, S_NCOLS, vocab->staff_cols, vocab->n_staff_cols,
                    vocab->staff_slots);
     void *v;
     out->staff_file = arena_strdup(a, name);
-    int rc = parse_records(out->staff_file, data, len, &ctx.cols, sizeof(staff_line),
-                           staff_read, &ctx, a, &v, &out->n_staff, d);
+    int rc = parse_records(out->staff_file, data, len, &ctx->cols, sizeof(staff_line),
+                           staff_read, ctx, a, &v, &out->n_staff, d);
     out->staff = v;
+    free(ctx);
     return rc;
 }
 
@@ -438,5 +651,5 @@ intake_vocab intake_vocab_of(const rule_set *rs, const rule_terms *t)
 {
     return (intake_vocab){t->care_codes, t->n_care, t->child_cols, t->staff_cols,
                           t->n_child_cols, t->n_staff_cols, rs->n_decl_slots[0],
-                          rs->n_decl_slots[1]};
+                          rs->n_decl_slots[1], t->qual_codes, t->n_qual};
 }

@@ -48,19 +48,35 @@ static size_t utf8_seq(const unsigned char *s, size_t avail)
     return n + 1;
 }
 
-/* Moves i over whole 16-byte blocks of ASCII, adding their '\n's to *nl. */
-static size_t ascii_run(const unsigned char *s, size_t i, size_t len, size_t *nl)
+/* Whether c is a C0 control other than tab, CR and LF (NUL included).  Such
+ * a byte is never text a person typed into a claim: a NUL would cut a C
+ * string short downstream, so the whole file is malformed. */
+static inline bool bad_control(unsigned c)
+{
+    return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+/* Moves i over whole 16-byte blocks of plain text (ASCII without a control
+ * byte other than tab, CR and LF), adding their '\n's to *nl. */
+static size_t plain_run(const unsigned char *s, size_t i, size_t len, size_t *nl)
 {
 #if defined(__SSE2__) && defined(__x86_64__)
     const __m128i lf = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+    const __m128i lim = _mm_set1_epi8(0x20), tab = _mm_set1_epi8('\t'), cr = _mm_set1_epi8('\r');
     for (;;) {
         __m128i acc = zero; /* per-byte counts, summed before they can wrap */
         int k = 0;
         for (; k < 255 && i + 16 <= len; k++, i += 16) {
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-            if (_mm_movemask_epi8(v))
+            __m128i is_lf = _mm_cmpeq_epi8(v, lf);
+            /* signed: bytes >= 0x80 are negative, so "low" takes them in too,
+             * and the sign bit of v flags them anyway */
+            __m128i low = _mm_cmplt_epi8(v, lim);
+            __m128i ok = _mm_or_si128(is_lf, _mm_or_si128(_mm_cmpeq_epi8(v, tab),
+                                                          _mm_cmpeq_epi8(v, cr)));
+            if (_mm_movemask_epi8(_mm_or_si128(v, _mm_andnot_si128(ok, low))))
                 break;
-            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, lf));
+            acc = _mm_sub_epi8(acc, is_lf);
         }
         __m128i sum = _mm_sad_epu8(acc, zero);
         *nl += (size_t)_mm_cvtsi128_si64(sum) +
@@ -74,35 +90,44 @@ static size_t ascii_run(const unsigned char *s, size_t i, size_t len, size_t *nl
 #endif
 }
 
-/* Validates UTF-8 and counts '\n' in the same pass. */
-static bool utf8_scan(const char *data, size_t len, size_t *bad, size_t *newlines)
+/* One pass over the text: whether it is UTF-8 (if not, *bad gets the offset
+ * of the first offending byte), its '\n' count, and the offset of its first
+ * control byte (bad_control) in *control, or len if none. */
+static bool text_scan(const char *data, size_t len, size_t *bad, size_t *newlines,
+                      size_t *control)
 {
     const unsigned char *s = (const unsigned char *)data;
-    size_t i = 0, nl = 0;
+    size_t i = 0, nl = 0, ctl = len;
     while (i < len) {
-        i = ascii_run(s, i, len, &nl);
+        i = plain_run(s, i, len, &nl);
         if (i >= len)
             break;
         if (s[i] < 0x80) {
             nl += s[i] == '\n';
+            if (ctl == len && bad_control(s[i]))
+                ctl = i;
             i++;
             continue;
         }
-        size_t n = utf8_seq(s + i, len - i);
-        if (!n) {
-            *bad = i;
-            return false;
-        }
-        i += n;
+        do { /* a run of multi-byte characters (Japanese text) without going back
+              * to plain_run for each */
+            size_t n = utf8_seq(s + i, len - i);
+            if (!n) {
+                *bad = i;
+                return false;
+            }
+            i += n;
+        } while (i < len && s[i] >= 0x80);
     }
     *newlines = nl;
+    *control = ctl;
     return true;
 }
 
 bool csv_utf8_valid(const char *data, size_t len, size_t *bad)
 {
-    size_t nl, where = 0;
-    bool ok = utf8_scan(data, len, &where, &nl);
+    size_t nl, ctl, where = 0;
+    bool ok = text_scan(data, len, &where, &nl, &ctl);
     if (!ok && bad)
         *bad = where;
     return ok;
@@ -180,9 +205,8 @@ static void report_encoding(const char *name, const char *data, size_t len, size
                line_of_offset(data, bad932));
 }
 
-/* Offset of the first C0 control other than tab, CR and LF (NUL included),
- * or len.  Such a byte is never text a person typed into a claim: a NUL would
- * cut a C string short downstream, so the whole file is malformed. */
+/* Offset of the first control byte (bad_control), or len: for a CP932 file,
+ * whose converted text text_scan has not seen. */
 static size_t find_control(const char *data, size_t len)
 {
     const unsigned char *s = (const unsigned char *)data;
@@ -201,7 +225,7 @@ static size_t find_control(const char *data, size_t len)
     }
 #endif
     for (; i < len; i++)
-        if (s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+        if (bad_control(s[i]))
             return i;
     return len;
 }
@@ -222,10 +246,10 @@ static void report_control(const char *name, const char *data, size_t off, diag_
                "and LF are allowed)", c, c == 0 ? " (NUL)" : "");
 }
 
-/* The text after decoding must hold no control bytes (see find_control). */
-static int check_controls(csv_reader *r, diag_list *d)
+/* The text after decoding must hold no control byte (bad_control); off is
+ * where the first one is in r->data, or r->len. */
+static int check_controls(csv_reader *r, size_t off, diag_list *d)
 {
-    size_t off = find_control(r->data, r->len);
     if (off == r->len)
         return 0;
     report_control(r->name, r->data, off, d);
@@ -243,23 +267,23 @@ int csv_open(csv_reader *r, const char *name, const char *data, size_t len, diag
     memset(r, 0, sizeof *r);
     r->name = name;
     r->line = 1;
-    size_t bad8 = 0, bad932 = 0;
-    if (utf8_scan(data, len, &bad8, &r->newlines)) {
+    size_t bad8 = 0, bad932 = 0, control;
+    if (text_scan(data, len, &bad8, &r->newlines, &control)) {
         r->encoding = CSV_UTF8;
         if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
             r->encoding = CSV_UTF8_BOM;
-            data += 3, len -= 3;
+            data += 3, len -= 3, control -= 3; /* the BOM holds no control byte */
         }
         r->data = data;
         r->len = len;
-        return check_controls(r, d);
+        return check_controls(r, control, d);
     }
     int rc = from_cp932(data, len, &r->converted, &r->len, &bad932);
     if (rc == 0) {
         r->encoding = CSV_CP932;
         r->data = r->converted;
         r->newlines = count_newlines(r->data, r->len);
-        return check_controls(r, d);
+        return check_controls(r, find_control(r->data, r->len), d);
     }
     if (rc == -2)
         diag_error(d, name, line_of_offset(data, bad8), 0,

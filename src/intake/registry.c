@@ -106,12 +106,43 @@ static bool slash_date(csv_field f, char iso[11])
     return date_parse_iso(iso, 10, &dt);
 }
 
-bool intake_date(intake_rec *rec, int k, bool optional, date_t *out)
+/* date_parse_iso of a 10-byte field, with the column's months kept:
+ * YYYY-MM-DD naming a real day of years 1..9999. */
+static bool iso_date(intake_rec *rec, int k, const char *s, date_t *out)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned y0 = u[0] - '0', y1 = u[1] - '0', y2 = u[2] - '0', y3 = u[3] - '0';
+    unsigned m0 = u[5] - '0', m1 = u[6] - '0', d0 = u[8] - '0', d1 = u[9] - '0';
+    if (s[4] != '-' || s[7] != '-' || (y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) |
+                                          (m1 > 9) | (d0 > 9) | (d1 > 9))
+        return false; /* (a byte below '0' wraps to a large unsigned) */
+    int y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3), m = (int)(m0 * 10 + m1);
+    int d = (int)(d0 * 10 + d1);
+    if (y < 1 || m < 1 || m > 12 || d < 1)
+        return false;
+    intake_month_seen *c = &rec->dates[k & 3].months[(unsigned)(y * 12 + m) % INTAKE_MONTHS];
+    if (c->ym != y * 16 + m) {
+        c->ym = y * 16 + m;
+        c->days = date_days_in_month(y, m);
+        c->first = date_from_ymd(y, m, 1);
+    }
+    if (d > c->days)
+        return false;
+    *out = c->first + d - 1;
+    return true;
+}
+
+bool intake_date_read(intake_rec *rec, int k, bool optional, date_t *out)
 {
     csv_field f = intake_field(rec, k);
     char show[INTAKE_SHOW_MAX];
     if (f.len == 0 && optional) {
         *out = DATE_OPEN;
+        return true;
+    }
+    if (f.len == 10 && iso_date(rec, k, f.p, out)) {
+        memcpy(rec->dates[k & 3].text, f.p, 10); /* for intake_date */
+        rec->dates[k & 3].value = *out;
         return true;
     }
     if (f.len == 0)
@@ -130,7 +161,7 @@ bool intake_date(intake_rec *rec, int k, bool optional, date_t *out)
     return false;
 }
 
-bool intake_yen(intake_rec *rec, int k, bool optional, int64_t *out)
+bool intake_yen_read(intake_rec *rec, int k, bool optional, int64_t *out)
 {
     csv_field f = intake_field(rec, k);
     char show[INTAKE_SHOW_MAX];
@@ -394,7 +425,7 @@ int registry_parse(const char *name, const char *data, size_t len, const char *p
         size_t max = csv_max_records(&r);
         out->v = arena_calloc(a, max, sizeof *out->v);
         registry_index_init(out, max, a);
-        intake_rec rec = {&r, registry_cols, idx, d, 0, NULL};
+        intake_rec rec = {.csv = &r, .cols = registry_cols, .idx = idx, .d = d};
         int rc;
         while ((rc = csv_next(&r, d)) == 1) {
             nursery *n = &out->v[out->n];
@@ -413,6 +444,11 @@ int registry_parse(const char *name, const char *data, size_t len, const char *p
         }
         if (rc < 0 || csv_errors(&r))
             status = -1;
+        out->ids = arena_calloc(a, out->n + 1, sizeof *out->ids);
+        for (size_t i = 0; i < out->n; i++) { /* the id's one home from now on */
+            memcpy(out->ids[i], out->v[i].id, strlen(out->v[i].id)); /* at most 16 bytes */
+            out->v[i].id = out->ids[i];
+        }
         out->id_ordered = true; /* each month groups nurseries in id order */
         for (size_t i = 1; i < out->n && out->id_ordered; i++)
             out->id_ordered = strcmp(out->v[i - 1].id, out->v[i].id) < 0;

@@ -48,7 +48,7 @@ int fuzz_csv_one(const uint8_t *data, size_t size)
 
     arena a = ARENA_INIT;
     registry fixed, reg;
-    intake_vocab vocab = {care, sizeof care / sizeof *care, NULL, NULL, 0, 0, 0, 0};
+    intake_vocab vocab = {care, sizeof care / sizeof *care, NULL, NULL, 0, 0, 0, 0, NULL, 0};
     claims cl;
     memset(&fixed, 0, sizeof fixed);
     memset(&reg, 0, sizeof reg);
@@ -62,7 +62,8 @@ int fuzz_csv_one(const uint8_t *data, size_t size)
     (void)children_parse("children.csv", s, size, &fixed, &vocab, &a, &cl, &d);
     memset(&cl, 0, sizeof cl);
     (void)staff_parse("nurses.csv", s, size, &fixed, &vocab, &a, &cl, &d);
-    intake_vocab with = {care, sizeof care / sizeof *care, declared, declared, 7, 7, 8, 8};
+    intake_vocab with = {care, sizeof care / sizeof *care, declared, declared, 7, 7, 8, 8,
+                         care, 2};
     memset(&cl, 0, sizeof cl);
     (void)children_parse("children.csv", s, size, &fixed, &with, &a, &cl, &d);
     memset(&cl, 0, sizeof cl);

@@ -399,6 +399,20 @@ static void test_control_bytes(void **state)
     }
 }
 
+/* With a BOM the control byte is still placed in the text after it (one
+ * scan over the whole input finds it, the BOM is then set aside). */
+static void test_control_after_bom(void **state)
+{
+    (void)state;
+    const char text[] = "\xEF\xBB\xBF" "a,b\nx\x01y,z\n";
+    csv_reader r;
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(csv_open(&r, "t.csv", text, sizeof text - 1, &d), -1);
+    diag_is(&d, 0, 2, 2, "control character 0x01 in the text: the file is malformed (only tab, "
+                         "CR and LF are allowed)");
+    diag_release(&d);
+}
+
 /* The column counts characters: after "P002,大山" (5 + 2 characters, 11
  * bytes) a NUL is at column 8; in a CP932 file the check runs on the
  * converted text (大山 is 4 bytes there) and gives the same column. */
@@ -439,6 +453,7 @@ int main(void)
         cmocka_unit_test(test_field_count_limit),
         cmocka_unit_test(test_utf8_validation),
         cmocka_unit_test(test_control_bytes),
+        cmocka_unit_test(test_control_after_bom),
         cmocka_unit_test(test_control_column_in_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,7 +16,9 @@
 static const char *const care_codes[] = {"suction",  "tube_feeding", "urinary_catheter",
                                          "insulin",  "oxygen",       "tracheostomy",
                                          "ventilator", "other"};
-static const intake_vocab vocab = {care_codes, 8, NULL, NULL, 0, 0, 0, 0};
+static const char *const quals[] = {"nurse", "assistant_nurse", "public_health_nurse",
+                                    "midwife"};
+static const intake_vocab vocab = {care_codes, 8, NULL, NULL, 0, 0, 0, 0, quals, 4};
 
 #define REG_HEADER                                                                          \
     "nursery_id,name,kind,operator,active_from,active_to,bank_name,bank_branch,account_type," \
@@ -76,6 +78,8 @@ static void test_registry(void **state)
     assert_int_equal(registry_find(&reg, "N1", 2), 0);
     assert_int_equal(registry_find(&reg, "N-2", 3), 1);
     assert_int_equal(registry_find(&reg, "N-2X", 3), 1); /* length-delimited */
+    assert_ptr_equal(reg.v[1].id, reg.ids[1]); /* the id's one home: the padded array */
+    assert_memory_equal(reg.ids[1], "N-2\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 17);
     assert_int_equal(registry_find(&reg, "N", 1), -1);
     assert_int_equal(registry_find(&reg, "N1X", 3), -1);
     assert_int_equal(registry_find(&reg, "N3", 2), -1);
@@ -377,7 +381,7 @@ static const declared_column staff_decl[] = {
     {.name = "certified", .label = "資格取得日", .type = COL_DATE, .vt = VT_DATE, .required = true,
      .def = {.d = DATE_OPEN}, .slot = 3},
 };
-static const intake_vocab decl_vocab = {care_codes, 8, NULL, staff_decl, 0, 3, 0, 4};
+static const intake_vocab decl_vocab = {care_codes, 8, NULL, staff_decl, 0, 3, 0, 4, quals, 4};
 
 static void test_staff_declared(void **state)
 {
@@ -445,6 +449,157 @@ static void test_declared_required_column(void **state)
         staff_parse("nurses.csv", text, sizeof text - 1, &reg, &decl_vocab, &a, &c, &d), -1);
     assert_int_equal(d.n, 1);
     diag_is(&d, 0, "nurses.csv", 1, 0, "missing required column 'certified'");
+    diag_release(&d);
+    arena_release(&a);
+}
+
+/* The inline fast paths (repeated dates per column, the month kept per
+ * column, whole yen, hours, care_types and qualification tables) give what
+ * the full checks give, and refuse what they refuse, with their messages. */
+static void test_children_fast_paths(void **state)
+{
+    (void)state;
+    /* 34-byte care_types (past the 32-byte key) twice; the same list last in
+     * the text with no newline, where the key is copied, not loaded */
+    const char text[] = "nursery_id,child_ref,care_types,enrolled_from,enrolled_to\n"
+                        "N1,K1,suction;ventilator;oxygen;insulin,2025-02-28,2025-02-28\n" /* 2 */
+                        "N1,K2,suction;ventilator;oxygen;insulin,2025-02-28,\n"           /* 3 */
+                        "N1,K3,suction;ventilator;oxygen;insulin,2025-02-29,\n"           /* 4 */
+                        "N1,K4,other,2024-02-29,2025-02-28\n"                             /* 5 */
+                        "N1,K5,suction;ventilator;oxygen;insulin,2025-02-28,2025-02-31\n" /* 6 */
+                        "N1,K1,other;suction,2025-02-28,2025-03-01\n"                     /* 7 */
+                        "N1,K1,other;suction,2025-02-28,2025-03-01";                      /* 8 */
+    arena a = ARENA_INIT;
+    registry reg;
+    load_registry(&reg, &a);
+    claims c = {0};
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(
+        children_parse("children.csv", text, sizeof text - 1, &reg, &vocab, &a, &c, &d), -1);
+    assert_int_equal(diag_count(&d), 2);
+    /* the month 2025-02 was kept from line 3: its 29th still does not exist */
+    diag_is(&d, 0, "children.csv", 4, 4,
+            "column 'enrolled_from': '2025-02-29' is not a real date (YYYY-MM-DD)");
+    diag_is(&d, 1, "children.csv", 6, 5,
+            "column 'enrolled_to': '2025-02-31' is not a real date (YYYY-MM-DD)");
+    assert_int_equal(c.n_children, 5); /* lines 2, 3, 5, 7, 8 */
+    const uint32_t all4 = 1u << 0 | 1u << 6 | 1u << 4 | 1u << 3; /* suction, ventilator, oxygen, insulin */
+    assert_int_equal(c.children[0].care_mask, all4);
+    assert_int_equal(c.children[1].care_mask, all4);
+    assert_ptr_equal(c.children[0].care_types, c.children[1].care_types); /* checked once */
+    assert_string_equal(c.children[0].care_types, "suction;ventilator;oxygen;insulin");
+    assert_int_equal(c.children[0].enrolled_from, date_from_ymd(2025, 2, 28));
+    assert_int_equal(c.children[0].enrolled_to, date_from_ymd(2025, 2, 28));
+    assert_int_equal(c.children[1].enrolled_to, DATE_OPEN);
+    assert_int_equal(c.children[2].enrolled_from, date_from_ymd(2024, 2, 29)); /* leap year */
+    assert_int_equal(c.children[3].enrolled_to, date_from_ymd(2025, 3, 1));
+    /* loaded key (line 7) and copied key (line 8, at the end) find one entry */
+    assert_int_equal(c.children[3].care_mask, 1u << 7 | 1u << 0);
+    assert_ptr_equal(c.children[3].care_types, c.children[4].care_types);
+    /* child_ref hashes: equal refs equal (K1 on lines 2, 7, 8), others apart */
+    assert_int_equal(c.children[0].ref_hash, c.children[3].ref_hash);
+    assert_int_equal(c.children[0].ref_hash, c.children[4].ref_hash);
+    assert_int_not_equal(c.children[0].ref_hash, c.children[1].ref_hash);
+    assert_int_not_equal(c.children[1].ref_hash, c.children[2].ref_hash);
+    diag_release(&d);
+    arena_release(&a);
+}
+
+/* Refs of every length 1..40 hash alike when equal wherever they stand
+ * (8-byte words and the overlapping last word), and are copied whole. */
+static void test_child_ref_hash(void **state)
+{
+    (void)state;
+    char text[4096] = "nursery_id,child_ref,care_types,enrolled_from,enrolled_to\n";
+    char ref[41];
+    for (int pass = 0; pass < 2; pass++)
+        for (int n = 1; n <= 40; n++) {
+            for (int i = 0; i < n; i++)
+                ref[i] = (char)('A' + (i * 7 + n) % 26);
+            ref[n] = '\0';
+            size_t used = strlen(text);
+            snprintf(text + used, sizeof text - used, "N1,%s,other,2025-04-01,\n", ref);
+        }
+    arena a = ARENA_INIT;
+    registry reg;
+    load_registry(&reg, &a);
+    claims c = {0};
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(children_parse("children.csv", text, strlen(text), &reg, &vocab, &a, &c, &d),
+                     0);
+    assert_int_equal(c.n_children, 80);
+    for (size_t i = 0; i < 40; i++) {
+        assert_int_equal(strlen(c.children[i].child_ref), i + 1);
+        assert_string_equal(c.children[i].child_ref, c.children[i + 40].child_ref);
+        assert_int_equal(c.children[i].ref_hash, c.children[i + 40].ref_hash);
+        if (i)
+            assert_int_not_equal(c.children[i].ref_hash, c.children[i - 1].ref_hash);
+    }
+    arena_release(&a);
+}
+
+static void test_staff_fast_paths(void **state)
+{
+    (void)state;
+    const char text[] = STAFF_HEADER
+        "N1,S1,midwife,part_time,92.50,0012,\n"                 /* 2 */
+        "N1,S2,nurse,part_time,0.0,999999999999999999,7\n"     /* 3: 18 digits */
+        "N1,S3,childcare_worker,part_time,1.2345,1,0\n"        /* 4 */
+        "N1,S4,midwife,part_time,92.,9223372036854775807,\n"   /* 5: bad hours */
+        "N1,S5,nurse,full_time,160,9223372036854775808,\n"     /* 6: too large */
+        "N1,S6,nurse,full_time,,12a,\n";                       /* 7 */
+    arena a = ARENA_INIT;
+    registry reg;
+    load_registry(&reg, &a);
+    claims c = {0};
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(staff_parse("nurses.csv", text, sizeof text - 1, &reg, &vocab, &a, &c, &d), -1);
+    assert_int_equal(diag_count(&d), 3);
+    diag_is(&d, 0, "nurses.csv", 5, 5, "column 'hours': '92.' is not a number (hours like 92.5)");
+    diag_is(&d, 1, "nurses.csv", 6, 6, "column 'salary_cost': '9223372036854775808' is too large");
+    diag_is(&d, 2, "nurses.csv", 7, 6,
+            "column 'salary_cost': '12a' is not a whole yen amount (digits only: no sign, "
+            "decimals or separators)");
+    assert_int_equal(c.n_staff, 3);
+    const staff_line *l = c.staff;
+    assert_int_equal(l[0].qual, 3); /* midwife: quals[3] */
+    assert_int_equal(l[0].hours.n, 185); /* 92.50 = 9250/100 = 185/2 */
+    assert_int_equal(l[0].hours.d, 2);
+    assert_int_equal(l[0].salary_cost, 12);
+    assert_int_equal(l[1].qual, 0); /* nurse */
+    assert_true(l[1].has_hours);
+    assert_int_equal(l[1].hours.n, 0); /* 0.0 = 0/1 */
+    assert_int_equal(l[1].hours.d, 1);
+    assert_int_equal(l[1].salary_cost, 999999999999999999);
+    assert_int_equal(l[1].other_income, 7);
+    assert_int_equal(l[2].qual, -1); /* not eligible under these terms */
+    assert_string_equal(l[2].qualification, "childcare_worker");
+    assert_int_equal(l[2].hours.n, 2469); /* 1.2345 = 12345/10000 = 2469/2000 (num_parse) */
+    assert_int_equal(l[2].hours.d, 2000);
+    diag_release(&d);
+    arena_release(&a);
+}
+
+/* Hours past the inline form's 9 + 3 digits go to num_parse, whole
+ * (before the fix, 400 digits overflowed the inline accumulator). */
+static void test_staff_long_hours(void **state)
+{
+    (void)state;
+    const char text[] = STAFF_HEADER
+        "N1,S1,nurse,part_time,1234567890.5,1,\n"                /* 2: 10 digits, fine */
+        "N1,S2,nurse,part_time,1234567890123456789012345,1,\n"; /* 3: too many */
+    arena a = ARENA_INIT;
+    registry reg;
+    load_registry(&reg, &a);
+    claims c = {0};
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(staff_parse("nurses.csv", text, sizeof text - 1, &reg, &vocab, &a, &c, &d), -1);
+    assert_int_equal(diag_count(&d), 1);
+    diag_is(&d, 0, "nurses.csv", 3, 5,
+            "column 'hours': '1234567890123456789012345' has too many digits");
+    assert_int_equal(c.n_staff, 1);
+    assert_int_equal(c.staff[0].hours.n, 2469135781); /* 12345678905/10 = 2469135781/2 */
+    assert_int_equal(c.staff[0].hours.d, 2);
     diag_release(&d);
     arena_release(&a);
 }
@@ -760,6 +915,10 @@ int main(void)
         cmocka_unit_test(test_children_missing_column),
         cmocka_unit_test(test_staff),
         cmocka_unit_test(test_staff_malformed),
+        cmocka_unit_test(test_children_fast_paths),
+        cmocka_unit_test(test_child_ref_hash),
+        cmocka_unit_test(test_staff_fast_paths),
+        cmocka_unit_test(test_staff_long_hours),
         cmocka_unit_test(test_yen_and_id_checks),
         cmocka_unit_test(test_load_registry_missing),
         cmocka_unit_test(test_read_month_missing),
