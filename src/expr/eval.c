@@ -170,9 +170,10 @@ static bool round_frac(int64_t p, int64_t q, int64_t unit, round_mode mode, int6
  * overflow) so that failures keep their message and node. */
 static bool round_fused(const xins *i, num x, num y, eval_ctx *c, value *o)
 {
+    /* round(a * b / c) (X_ROUND_MULDIV_I) arrives here with x = a * b */
     round_mode mode = (round_mode)i->mode;
     int64_t p, q, w;
-    if (i->op == X_ROUND_DIV_I) {
+    if (i->op != X_ROUND_MUL) {
         p = y.n < 0 ? -x.n : x.n; /* x / y = p / |y|; num excludes INT64_MIN */
         q = y.n < 0 ? -y.n : y.n;
         if (q != 0 && round_frac(p, q, i->imm, mode, &w)) {
@@ -185,11 +186,27 @@ static bool round_fused(const xins *i, num x, num y, eval_ctx *c, value *o)
         return true;
     }
     num r;
-    num_status st = i->op == X_ROUND_DIV_I ? num_div(x, y, &r) : num_mul(x, y, &r);
+    num_status st = i->op != X_ROUND_MUL ? num_div(x, y, &r) : num_mul(x, y, &r);
     if (st != NUM_OK)
         return num_fail(c, i->fused, st);
     st = num_round(r, i->imm, mode, &o->n);
     return st == NUM_OK || num_fail(c, i->n, st);
+}
+
+/* round(a * b / c) of whole a, b, c (day proration: unit * enrolled_days /
+ * days_in_month): the product checked as its own instruction would (an
+ * overflow is its failure; c cannot fail, flat.c), then as round(x / y).
+ * Where b == c (a whole month) the quotient is a exactly: no division. */
+static bool round_muldiv(const xins *i, int64_t a, int64_t b, int64_t q, eval_ctx *c, value *o)
+{
+    int64_t p;
+    if (!mul_i(a, b, &p))
+        return num_fail(c, i->fused->a, NUM_OVERFLOW);
+    if (b == q && q != 0 && i->imm == 1) { /* whole already: any mode keeps it */
+        o->n = num_int(a);
+        return true;
+    }
+    return round_fused(i, num_int(p), num_int(q), c, o);
 }
 
 static bool table_lookup(const xins *i, const char *key, eval_ctx *c, value *o)
@@ -512,6 +529,7 @@ H(h_round)
     CHECKED(st == NUM_OK || num_fail(c, i->n, st));
 }
 H(h_round_fused) { CHECKED(round_fused(i, A.n, B.n, c, &O)); }
+H(h_round_muldiv) { CHECKED(round_muldiv(i, A.n.n, B.n.n, r[i->c].n.n, c, &O)); }
 H(h_min_i) { SET(.n = num_int(B.n.n < A.n.n ? B.n.n : A.n.n)); NEXT; }
 H(h_max_i) { SET(.n = num_int(B.n.n > A.n.n ? B.n.n : A.n.n)); NEXT; }
 H(h_min) { O = copied(XC_NUM, cmp_num(B.n, A.n) < 0 ? &B : &A); NEXT; }
@@ -612,7 +630,7 @@ xfn *exprE_handler(xop xo)
         [X_S_OTHER] = h_s_other, [X_NEG] = h_neg, [X_ADD_I] = h_add_i, [X_SUB_I] = h_sub_i,
         [X_MUL_I] = h_mul_i, [X_ADD] = h_arith, [X_SUB] = h_arith, [X_MUL] = h_arith,
         [X_DIV] = h_arith, [X_ROUND] = h_round, [X_ROUND_DIV_I] = h_round_fused,
-        [X_ROUND_MUL] = h_round_fused, [X_MIN_I] = h_min_i, [X_MAX_I] = h_max_i,
+        [X_ROUND_MUL] = h_round_fused, [X_ROUND_MULDIV_I] = h_round_muldiv, [X_MIN_I] = h_min_i, [X_MAX_I] = h_max_i,
         [X_MIN] = h_min, [X_MAX] = h_max, [X_CMP_I] = h_cmp_i, [X_CMP_NUM] = h_cmp_num,
         [X_CMP_DATE] = h_cmp_date, [X_CMP_TEXT] = h_cmp_text, [X_CMP_BOOL] = h_cmp_bool,
         [X_CMP_SET] = h_cmp_set, [X_SET_HAS] = h_set_has, [X_SET_ANY] = h_set_any,

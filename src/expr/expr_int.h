@@ -104,6 +104,7 @@ typedef enum xop {
     X_S_OTHER,
     X_NEG, X_ADD_I, X_SUB_I, X_MUL_I, X_ADD, X_SUB, X_MUL, X_DIV,
     X_ROUND, X_ROUND_DIV_I, X_ROUND_MUL,
+    X_ROUND_MULDIV_I, /* round(a * b / c), all whole: a, b, c registers */
     X_MIN_I, X_MAX_I, X_MIN, X_MAX,
     X_CMP_I, X_CMP_NUM, X_CMP_DATE, X_CMP_TEXT, X_CMP_BOOL, X_CMP_SET,
     X_SET_HAS, X_SET_ANY, X_NOT, X_SELECT,

@@ -108,12 +108,60 @@ static void fused(enode *n, int at)
     n->x_reg = -1;
 }
 
+/* A node whose value cannot fail: computing it before an operator that is
+ * written earlier changes no failure. */
+static bool cannot_fail(const enode *n)
+{
+    switch (n->op) {
+    case OP_CONST:
+    case OP_CTX:
+    case OP_SLOT_N:
+    case OP_SLOT_C:
+    case OP_SLOT_S:
+    case OP_FIELD_C:
+    case OP_FIELD_S:
+    case OP_DECL_C:
+    case OP_DECL_S: return true;
+    default: return false;
+    }
+}
+
+/* round(a * b / c) of whole a, b, c whose c cannot fail (so that the
+ * product may be checked after c is loaded): day proration. */
+static bool is_muldiv(const enode *x)
+{
+    const enode *m = x->a;
+    return x->op == OP_DIV && m->op == OP_MUL && whole(m->a->type) && whole(m->b->type) &&
+           whole(x->b->type) && cannot_fail(x->b);
+}
+
+/* round(a * b / c): one instruction over three registers, the product and
+ * the quotient fused (their nodes kept for their failures). */
+static int lower_muldiv(lowerer *L, enode *n, int dst)
+{
+    enode *x = n->a, *m = x->a;
+    int start = L->n_ins;
+    int ra = lower(L, m->a, -1), rb = lower(L, m->b, -1), rc = lower(L, x->b, -1);
+    int i = emit(L, X_ROUND_MULDIV_I, n, target(L, dst));
+    L->ins[i].a = ra;
+    L->ins[i].b = rb;
+    L->ins[i].c = rc;
+    L->ins[i].fused = x;
+    L->ins[i].mode = (uint8_t)n->which;
+    L->ins[i].imm = n->k.n.n;
+    fused(x, start);
+    fused(m, start);
+    return L->ins[i].dst;
+}
+
 /* round(x / y) of whole x and y, round(x * y) with a fraction: one
  * instruction, the operator's node kept for the operator's own failures. */
 static int lower_round(lowerer *L, enode *n, int dst)
 {
     enode *x = n->a;
     xop xo = X_ROUND;
+    if (is_muldiv(x))
+        return lower_muldiv(L, n, dst);
     if (x->op == OP_DIV && whole(x->a->type) && whole(x->b->type))
         xo = X_ROUND_DIV_I;
     else if (x->op == OP_MUL && !(whole(x->a->type) && whole(x->b->type)))
@@ -394,7 +442,8 @@ static xins finish_ins(xins in, int i, int n_consts)
     in.a = in.a >= 0 ? final_reg(in.a, n_consts) : in.a;
     in.b = in.b >= 0 ? final_reg(in.b, n_consts) : in.b;
     in.d = in.d >= 0 ? final_reg(in.d, n_consts) : in.d;
-    if (in.op == X_OVERLAP_DAYS || in.op == X_SELECT) /* c is a register */
+    /* c is a register */
+    if (in.op == X_OVERLAP_DAYS || in.op == X_SELECT || in.op == X_ROUND_MULDIV_I)
         in.c = final_reg(in.c, n_consts);
     if (in.op == X_JMP || in.op == X_JF || in.op == X_JT || in.op == X_AGG ||
         in.op == X_COUNT_DISTINCT)
@@ -467,7 +516,7 @@ static void copy_moved(xins *out, const xcode *x, moved m)
         in.a = move_reg(in.a, m);
         in.b = move_reg(in.b, m);
         in.d = move_reg(in.d, m);
-        if (in.op == X_OVERLAP_DAYS || in.op == X_SELECT)
+        if (in.op == X_OVERLAP_DAYS || in.op == X_SELECT || in.op == X_ROUND_MULDIV_I)
             in.c = move_reg(in.c, m);
         out[i] = in;
     }

@@ -93,8 +93,8 @@ static void test_whole_path(void **state)
     fixture f = {ARENA_INIT, DIAG_LIST_INIT, {0}};
     const expr_code *down = compile(&f, "round_down(unit * enrolled_days / days_in_month)",
                                     SCOPE_CHILD);
-    assert_true(has_op(down, X_MUL_I));
-    assert_true(has_op(down, X_ROUND_DIV_I));
+    assert_true(has_op(down, X_ROUND_MULDIV_I)); /* product, quotient, rounding: one */
+    assert_false(has_op(down, X_MUL_I) || has_op(down, X_ROUND_DIV_I));
     assert_false(has_op(down, X_DIV) || has_op(down, X_MUL));
     value slots[2];
     eval_ctx c = month_ctx(slots, NULL);
@@ -110,6 +110,21 @@ static void test_whole_path(void **state)
     c.cur_child = 0;
     assert_int_equal(expr_eval(half, &c).n.n, 31167); /* .67 rounds up */
     assert_int_equal(expr_eval(up, &c).n.n, 32000);   /* 31.17 thousands → 32 */
+    /* the whole month (30 of 30 days) under a unit of 1,000: 55,000 / 1,000 is
+     * 55 exactly, so 55,000; a divisor that may fail keeps the two steps */
+    c.cur_child = 1;
+    assert_int_equal(expr_eval(up, &c).n.n, 55000);
+    const expr_code *two = compile(&f, "round_down(unit * enrolled_days / (days_in_month - 1))",
+                                   SCOPE_CHILD);
+    assert_true(has_op(two, X_MUL_I) && has_op(two, X_ROUND_DIV_I));
+    /* 55,000 × 30 = 1,650,000; / 29 = 56,896.55 → 56,896 */
+    assert_int_equal(expr_eval(two, &c).n.n, 56896);
+    /* rate × enrolled_days / enrolled_days: b == c, the whole-month shortcut
+     * on a division by the line's own days: 2,301 × 17 / 17 = 2,301 */
+    const expr_code *same = compile(&f, "round_down(rate * enrolled_days / enrolled_days)",
+                                    SCOPE_CHILD);
+    c.cur_child = 0;
+    assert_int_equal(expr_eval(same, &c).n.n, 2301);
     assert_null(c.err_msg);
     done(&f);
 }
@@ -164,6 +179,10 @@ static void test_failures(void **state)
     expect_failure(&f, "big * 10", "arithmetic overflow", OP_MUL);
     /* the same product under a fused round(x / y): still the product's */
     expect_failure(&f, "round_down(big * 10 / 3)", "arithmetic overflow", OP_MUL);
+    /* also where the divisor equals the factor (no division is done) */
+    expect_failure(&f, "round_down(big * 10 / 10)", "arithmetic overflow", OP_MUL);
+    /* 55,000 × 0 / 0: the fused division's own failure, not 55,000 */
+    expect_failure(&f, "round_down(unit * 0 / 0)", "division by zero", OP_DIV);
     /* a fraction: 10^18 × 9.5 = 19×10^18/2 does not fit either */
     expect_failure(&f, "round_down(big * 9.5)", "arithmetic overflow", OP_MUL);
     /* ten times 10^18 by additions: the tenth is over */
