@@ -262,27 +262,45 @@ static inline bool accumulate(num *acc, num x, const xins *i, eval_ctx *c)
     return st == NUM_OK || num_fail(c, i->n, st);
 }
 
+/* Line k's value for sum_direct. */
+static inline num direct_value(const xins *i, const eval_ctx *c, const value *v, size_t stride,
+                               size_t k)
+{
+    if (i->op == X_SUM_SLOT)
+        return copied(i->copy, &v[k * stride]).n;
+    const staff_line *l = c->staff[k];
+    return num_int(i->op == X_SUM_SALARY ? l->salary_cost : l->other_income);
+}
+
 /* sum(lines, line value) and sum(staff, salary_cost / other_income): read
- * in place, no body code run. */
+ * in place, no body code run.  The total is kept as an int64 while the
+ * values are whole and written by the numerator: a num kept in memory as
+ * two halves and read back whole stalls the load (xcopy, expr_int.h).  A
+ * fraction or an overflow goes on through accumulate (and num). */
 static bool sum_direct(const xins *i, eval_ctx *c, value *o)
 {
     bool kids = i->lines == 0;
-    size_t n = kids ? c->n_children : c->n_staff;
-    num acc = num_int(0);
+    size_t n = kids ? c->n_children : c->n_staff, stride = 0, k = 0;
+    const value *v = NULL;
     if (i->op == X_SUM_SLOT) {
-        size_t stride = (size_t)(kids ? c->child_stride : c->staff_stride);
-        const value *v = (kids ? c->child_slots : c->staff_slots) + i->imm;
-        for (size_t k = 0; k < n; k++)
-            if (!accumulate(&acc, copied(i->copy, &v[k * stride]).n, i, c))
-                return false;
-    } else {
-        for (size_t k = 0; k < n; k++) {
-            const staff_line *l = c->staff[k];
-            if (!accumulate(&acc, num_int(i->op == X_SUM_SALARY ? l->salary_cost : l->other_income),
-                            i, c))
-                return false;
-        }
+        stride = (size_t)(kids ? c->child_stride : c->staff_stride);
+        v = (kids ? c->child_slots : c->staff_slots) + i->imm;
     }
+    int64_t sum = 0, w;
+    for (; k < n; k++) {
+        num x = direct_value(i, c, v, stride, k);
+        if (x.d != 1 || !add_i(sum, x.n, &w))
+            break;
+        sum = w;
+    }
+    if (k == n) {
+        o->n = num_int(sum);
+        return true;
+    }
+    num acc = num_int(sum);
+    for (; k < n; k++)
+        if (!accumulate(&acc, direct_value(i, c, v, stride, k), i, c))
+            return false;
     o->n = acc;
     return true;
 }

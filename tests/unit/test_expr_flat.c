@@ -22,6 +22,9 @@ static rule_value values[] = {
     /* 461,168,601,842,738,790 days: far beyond any date */
     {.name = "far", .kind = RV_PARAM, .type = VT_DAYS, .param = {.n = {461168601842738790, 1}}},
     {.name = "high", .kind = RV_PARAM, .type = VT_CARE_SET, .param = {.set = 1u << 1}},
+    /* line values of the staff lines, in their slot 0 */
+    {.name = "pay", .kind = RV_FORMULA, .scope = SCOPE_STAFF, .type = VT_YEN, .slot = 0},
+    {.name = "share", .kind = RV_FORMULA, .scope = SCOPE_STAFF, .type = VT_NUMBER, .slot = 0},
 };
 
 static expr_binding bind(void *ctx, const char *name)
@@ -256,12 +259,44 @@ static void test_parts_run_alone(void **state)
     done(&f);
 }
 
+/* sum(staff, pay) and sum(staff, salary_cost) read in place (X_SUM_SLOT,
+ * X_SUM_SALARY): an int64 total while the values are whole, num's from the
+ * first fraction on, and an overflow an error at the sum. */
+static void test_direct_sums(void **state)
+{
+    (void)state;
+    fixture f = {ARENA_INIT, DIAG_LIST_INIT, {0}};
+    const expr_code *pay = compile(&f, "sum(staff, pay)", SCOPE_NURSERY);
+    const expr_code *share = compile(&f, "sum(staff, share)", SCOPE_NURSERY);
+    const expr_code *sal = compile(&f, "sum(staff, salary_cost)", SCOPE_NURSERY);
+    assert_true(has_op(pay, X_SUM_SLOT) && has_op(sal, X_SUM_SALARY));
+    value slots[2] = {{.n = {4000000000000000000, 1}}, {.n = {1234, 1}}};
+    eval_ctx c = month_ctx(NULL, slots);
+    /* 4×10^18 + 1,234 = 4,000,000,000,000,001,234; salaries 100 + 7 = 107 */
+    assert_int_equal(expr_eval(pay, &c).n.n, 4000000000000001234);
+    assert_int_equal(expr_eval(sal, &c).n.n, 107);
+    /* whole 3, then 1/2: 7/2 */
+    slots[0] = (value){.n = {3, 1}};
+    slots[1] = (value){.n = {1, 2}};
+    value v = expr_eval(share, &c);
+    assert_int_equal(v.n.n, 7);
+    assert_int_equal(v.n.d, 2);
+    assert_null(c.err_msg);
+    /* 5×10^18 twice is over int64's 9.22×10^18 */
+    slots[0] = slots[1] = (value){.n = {5000000000000000000, 1}};
+    expr_eval(pay, &c);
+    assert_string_equal(c.err_msg, "arithmetic overflow");
+    assert_int_equal(c.err_node->op, OP_AGG);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_whole_path),     cmocka_unit_test(test_rational_path),
         cmocka_unit_test(test_failures),       cmocka_unit_test(test_short_circuit),
         cmocka_unit_test(test_parts_run_alone),
+        cmocka_unit_test(test_direct_sums),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
