@@ -733,8 +733,10 @@ bool expr_joined_run(const expr_joined *g, eval_ctx *ctx)
         return ok;
     }
     size_t n = kids ? ctx->n_children : ctx->n_staff, *cur = kids ? &ctx->cur_child : &ctx->cur_staff;
+    const xins *body = x->ins + g->n_pre, *end = x->ins + x->n_ins;
+    ok = xrun(x->ins, body, r, ctx); /* the month's values: once (cannot fail) */
     for (*cur = 0; *cur < n && ok; ++*cur)
-        ok = xrun(x->ins, x->ins + x->n_ins, r, ctx);
+        ok = xrun(body, end, r, ctx);
     regs_done(r, small);
     return ok;
 }

@@ -145,11 +145,20 @@ typedef struct xcode {
     uint8_t copy;        /* ... and how it is copied out (xcopy) */
 } xcode;
 
-/* Joined formulas: one code, the constants of all first (flat.c). */
+/* Joined formulas: one code, the constants of all first (flat.c).  For
+ * line formulas, instructions [0, n_pre) (the month's values: the same for
+ * every line) run once before the lines, [n_pre, n_ins) once per line. */
 struct expr_joined {
     xcode x;
     rule_scope scope;
+    int n_pre;
 };
+
+/* Whether an instruction's c is a register (else unused or relative). */
+static inline bool exprF_c_is_reg(int xo)
+{
+    return xo == X_OVERLAP_DAYS || xo == X_SELECT || xo == X_ROUND_MULDIV_I;
+}
 
 /* How a value is copied between registers and slots.  A 16-byte copy of a
  * number written as two 8-byte halves (n, then d) waits until both stores

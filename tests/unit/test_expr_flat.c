@@ -25,6 +25,8 @@ static rule_value values[] = {
     /* line values of the staff lines, in their slot 0 */
     {.name = "pay", .kind = RV_FORMULA, .scope = SCOPE_STAFF, .type = VT_YEN, .slot = 0},
     {.name = "share", .kind = RV_FORMULA, .scope = SCOPE_STAFF, .type = VT_NUMBER, .slot = 0},
+    /* a child line value in slot 0 */
+    {.name = "factor", .kind = RV_FORMULA, .scope = SCOPE_CHILD, .type = VT_INT, .slot = 0},
 };
 
 static expr_binding bind(void *ctx, const char *name)
@@ -290,6 +292,51 @@ static void test_direct_sums(void **state)
     done(&f);
 }
 
+static int count_op(const xins *ins, int n, xop xo)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += ins[i].op == xo;
+    return k;
+}
+
+/* Line formulas joined: a slot stored earlier in the code is read from its
+ * register (no X_SLOT_C left, also across an if's jumps), days_in_month is
+ * loaded once before the lines; the values as formula by formula. */
+static void test_joined_tidy(void **state)
+{
+    (void)state;
+    fixture f = {ARENA_INIT, DIAG_LIST_INIT, {0}};
+    const expr_code *codes[3] = {
+        compile(&f, "if has_any(care_types, high) then 2 else 1", SCOPE_CHILD),
+        compile(&f, "round_down(unit * factor * enrolled_days / days_in_month)", SCOPE_CHILD),
+        compile(&f, "if factor > 1 then factor * 3 yen else unit", SCOPE_CHILD),
+    };
+    const int slots[3] = {0, 1, 2};
+    const expr_joined *g = expr_join(&f.a, codes, slots, 3);
+    assert_non_null(g);
+    assert_int_equal(g->n_pre, 1);
+    assert_int_equal(g->x.ins[0].op, X_CTX);
+    assert_int_equal(count_op(g->x.ins, g->x.n_ins, X_CTX), 1);
+    assert_int_equal(count_op(g->x.ins, g->x.n_ins, X_SLOT_C), 0);
+    assert_int_equal(count_op(g->x.ins, g->x.n_ins, X_STORE_C), 3);
+    value v[6];
+    eval_ctx c = month_ctx(v, NULL);
+    c.child_stride = 3;
+    assert_true(expr_joined_run(g, &c));
+    /* line 0 (not high, 17 days): factor 1; 55,000 × 1 × 17 / 30 = 31,166.67 → 31,166;
+     * factor 1 is not > 1: unit 55,000 */
+    assert_int_equal(v[0].n.n, 1);
+    assert_int_equal(v[1].n.n, 31166);
+    assert_int_equal(v[2].n.n, 55000);
+    /* line 1 (high, 30 of 30 days): factor 2; 110,000 × 30 / 30 = 110,000; 2 × 3 = 6 */
+    assert_int_equal(v[3].n.n, 2);
+    assert_int_equal(v[4].n.n, 110000);
+    assert_int_equal(v[5].n.n, 6);
+    assert_null(c.err_msg);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_failures),       cmocka_unit_test(test_short_circuit),
         cmocka_unit_test(test_parts_run_alone),
         cmocka_unit_test(test_direct_sums),
+        cmocka_unit_test(test_joined_tidy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
