@@ -1,11 +1,13 @@
 /* flat: lowers a checked formula tree into its flat code (expr_int.h), once
  * when rules load: constants into registers, operators specialised by the
  * types the checker proved (int64 where both operands are whole), branches
- * into jumps, and round(x / y), round(x * y) fused into one instruction.
- * Every node is mapped to the instructions computing it, so explain can run
- * a part of a formula through the same code.  Also here: joining formulas
- * that run one after another into one code (expr_join).  Not here: running
- * the code (eval.c), names and types (types.c). */
+ * into jumps, and round(x / y), round(x * y), round(a * b / c) fused into one
+ * instruction.  Every node is mapped to the instructions computing it, so
+ * explain can run a part of a formula through the same code.  Also here:
+ * joining formulas that run one after another into one code (expr_join),
+ * tidied (slots it stores read from their registers, the month's values
+ * loaded once); explain and the failure path run the formulas' own codes.
+ * Not here: running the code (eval.c), names and types (types.c). */
 #include <stdlib.h>
 #include <string.h>
 
