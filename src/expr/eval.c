@@ -170,9 +170,10 @@ static bool round_frac(int64_t p, int64_t q, int64_t unit, round_mode mode, int6
  * overflow) so that failures keep their message and node. */
 static bool round_fused(const xins *i, num x, num y, eval_ctx *c, value *o)
 {
+    /* round(a * b / c) (X_ROUND_MULDIV_I) arrives here with x = a * b */
     round_mode mode = (round_mode)i->mode;
     int64_t p, q, w;
-    if (i->op == X_ROUND_DIV_I) {
+    if (i->op != X_ROUND_MUL) {
         p = y.n < 0 ? -x.n : x.n; /* x / y = p / |y|; num excludes INT64_MIN */
         q = y.n < 0 ? -y.n : y.n;
         if (q != 0 && round_frac(p, q, i->imm, mode, &w)) {
@@ -185,11 +186,27 @@ static bool round_fused(const xins *i, num x, num y, eval_ctx *c, value *o)
         return true;
     }
     num r;
-    num_status st = i->op == X_ROUND_DIV_I ? num_div(x, y, &r) : num_mul(x, y, &r);
+    num_status st = i->op != X_ROUND_MUL ? num_div(x, y, &r) : num_mul(x, y, &r);
     if (st != NUM_OK)
         return num_fail(c, i->fused, st);
     st = num_round(r, i->imm, mode, &o->n);
     return st == NUM_OK || num_fail(c, i->n, st);
+}
+
+/* round(a * b / c) of whole a, b, c (day proration: unit * enrolled_days /
+ * days_in_month): the product checked as its own instruction would (an
+ * overflow is its failure; c cannot fail, flat.c), then as round(x / y).
+ * Where b == c (a whole month) the quotient is a exactly: no division. */
+static bool round_muldiv(const xins *i, int64_t a, int64_t b, int64_t q, eval_ctx *c, value *o)
+{
+    int64_t p;
+    if (!mul_i(a, b, &p))
+        return num_fail(c, i->fused->a, NUM_OVERFLOW);
+    if (b == q && q != 0 && i->imm == 1) { /* whole already: any mode keeps it */
+        o->n = num_int(a);
+        return true;
+    }
+    return round_fused(i, num_int(p), num_int(q), c, o);
 }
 
 static bool table_lookup(const xins *i, const char *key, eval_ctx *c, value *o)
@@ -245,27 +262,45 @@ static inline bool accumulate(num *acc, num x, const xins *i, eval_ctx *c)
     return st == NUM_OK || num_fail(c, i->n, st);
 }
 
+/* Line k's value for sum_direct. */
+static inline num direct_value(const xins *i, const eval_ctx *c, const value *v, size_t stride,
+                               size_t k)
+{
+    if (i->op == X_SUM_SLOT)
+        return copied(i->copy, &v[k * stride]).n;
+    const staff_line *l = c->staff[k];
+    return num_int(i->op == X_SUM_SALARY ? l->salary_cost : l->other_income);
+}
+
 /* sum(lines, line value) and sum(staff, salary_cost / other_income): read
- * in place, no body code run. */
+ * in place, no body code run.  The total is kept as an int64 while the
+ * values are whole and written by the numerator: a num kept in memory as
+ * two halves and read back whole stalls the load (xcopy, expr_int.h).  A
+ * fraction or an overflow goes on through accumulate (and num). */
 static bool sum_direct(const xins *i, eval_ctx *c, value *o)
 {
     bool kids = i->lines == 0;
-    size_t n = kids ? c->n_children : c->n_staff;
-    num acc = num_int(0);
+    size_t n = kids ? c->n_children : c->n_staff, stride = 0, k = 0;
+    const value *v = NULL;
     if (i->op == X_SUM_SLOT) {
-        size_t stride = (size_t)(kids ? c->child_stride : c->staff_stride);
-        const value *v = (kids ? c->child_slots : c->staff_slots) + i->imm;
-        for (size_t k = 0; k < n; k++)
-            if (!accumulate(&acc, copied(i->copy, &v[k * stride]).n, i, c))
-                return false;
-    } else {
-        for (size_t k = 0; k < n; k++) {
-            const staff_line *l = c->staff[k];
-            if (!accumulate(&acc, num_int(i->op == X_SUM_SALARY ? l->salary_cost : l->other_income),
-                            i, c))
-                return false;
-        }
+        stride = (size_t)(kids ? c->child_stride : c->staff_stride);
+        v = (kids ? c->child_slots : c->staff_slots) + i->imm;
     }
+    int64_t sum = 0, w;
+    for (; k < n; k++) {
+        num x = direct_value(i, c, v, stride, k);
+        if (x.d != 1 || !add_i(sum, x.n, &w))
+            break;
+        sum = w;
+    }
+    if (k == n) {
+        o->n = num_int(sum);
+        return true;
+    }
+    num acc = num_int(sum);
+    for (; k < n; k++)
+        if (!accumulate(&acc, direct_value(i, c, v, stride, k), i, c))
+            return false;
     o->n = acc;
     return true;
 }
@@ -512,6 +547,7 @@ H(h_round)
     CHECKED(st == NUM_OK || num_fail(c, i->n, st));
 }
 H(h_round_fused) { CHECKED(round_fused(i, A.n, B.n, c, &O)); }
+H(h_round_muldiv) { CHECKED(round_muldiv(i, A.n.n, B.n.n, r[i->c].n.n, c, &O)); }
 H(h_min_i) { SET(.n = num_int(B.n.n < A.n.n ? B.n.n : A.n.n)); NEXT; }
 H(h_max_i) { SET(.n = num_int(B.n.n > A.n.n ? B.n.n : A.n.n)); NEXT; }
 H(h_min) { O = copied(XC_NUM, cmp_num(B.n, A.n) < 0 ? &B : &A); NEXT; }
@@ -612,7 +648,8 @@ xfn *exprE_handler(xop xo)
         [X_S_OTHER] = h_s_other, [X_NEG] = h_neg, [X_ADD_I] = h_add_i, [X_SUB_I] = h_sub_i,
         [X_MUL_I] = h_mul_i, [X_ADD] = h_arith, [X_SUB] = h_arith, [X_MUL] = h_arith,
         [X_DIV] = h_arith, [X_ROUND] = h_round, [X_ROUND_DIV_I] = h_round_fused,
-        [X_ROUND_MUL] = h_round_fused, [X_MIN_I] = h_min_i, [X_MAX_I] = h_max_i,
+        [X_ROUND_MUL] = h_round_fused, [X_ROUND_MULDIV_I] = h_round_muldiv,
+        [X_MIN_I] = h_min_i, [X_MAX_I] = h_max_i,
         [X_MIN] = h_min, [X_MAX] = h_max, [X_CMP_I] = h_cmp_i, [X_CMP_NUM] = h_cmp_num,
         [X_CMP_DATE] = h_cmp_date, [X_CMP_TEXT] = h_cmp_text, [X_CMP_BOOL] = h_cmp_bool,
         [X_CMP_SET] = h_cmp_set, [X_SET_HAS] = h_set_has, [X_SET_ANY] = h_set_any,
@@ -697,8 +734,10 @@ bool expr_joined_run(const expr_joined *g, eval_ctx *ctx)
         return ok;
     }
     size_t n = kids ? ctx->n_children : ctx->n_staff, *cur = kids ? &ctx->cur_child : &ctx->cur_staff;
+    const xins *body = x->ins + g->n_pre, *end = x->ins + x->n_ins;
+    ok = xrun(x->ins, body, r, ctx); /* the month's values: once (cannot fail) */
     for (*cur = 0; *cur < n && ok; ++*cur)
-        ok = xrun(x->ins, x->ins + x->n_ins, r, ctx);
+        ok = xrun(body, end, r, ctx);
     regs_done(r, small);
     return ok;
 }

@@ -104,6 +104,7 @@ typedef enum xop {
     X_S_OTHER,
     X_NEG, X_ADD_I, X_SUB_I, X_MUL_I, X_ADD, X_SUB, X_MUL, X_DIV,
     X_ROUND, X_ROUND_DIV_I, X_ROUND_MUL,
+    X_ROUND_MULDIV_I, /* round(a * b / c), all whole: a, b, c registers */
     X_MIN_I, X_MAX_I, X_MIN, X_MAX,
     X_CMP_I, X_CMP_NUM, X_CMP_DATE, X_CMP_TEXT, X_CMP_BOOL, X_CMP_SET,
     X_SET_HAS, X_SET_ANY, X_NOT, X_SELECT,
@@ -144,11 +145,20 @@ typedef struct xcode {
     uint8_t copy;        /* ... and how it is copied out (xcopy) */
 } xcode;
 
-/* Joined formulas: one code, the constants of all first (flat.c). */
+/* Joined formulas: one code, the constants of all first (flat.c).  For
+ * line formulas, instructions [0, n_pre) (the month's values: the same for
+ * every line) run once before the lines, [n_pre, n_ins) once per line. */
 struct expr_joined {
     xcode x;
     rule_scope scope;
+    int n_pre;
 };
+
+/* Whether an instruction's c is a register (else unused or relative). */
+static inline bool exprF_c_is_reg(int xo)
+{
+    return xo == X_OVERLAP_DAYS || xo == X_SELECT || xo == X_ROUND_MULDIV_I;
+}
 
 /* How a value is copied between registers and slots.  A 16-byte copy of a
  * number written as two 8-byte halves (n, then d) waits until both stores

@@ -1,11 +1,13 @@
 /* flat: lowers a checked formula tree into its flat code (expr_int.h), once
  * when rules load: constants into registers, operators specialised by the
  * types the checker proved (int64 where both operands are whole), branches
- * into jumps, and round(x / y), round(x * y) fused into one instruction.
- * Every node is mapped to the instructions computing it, so explain can run
- * a part of a formula through the same code.  Also here: joining formulas
- * that run one after another into one code (expr_join).  Not here: running
- * the code (eval.c), names and types (types.c). */
+ * into jumps, and round(x / y), round(x * y), round(a * b / c) fused into one
+ * instruction.  Every node is mapped to the instructions computing it, so
+ * explain can run a part of a formula through the same code.  Also here:
+ * joining formulas that run one after another into one code (expr_join),
+ * tidied (slots it stores read from their registers, the month's values
+ * loaded once); explain and the failure path run the formulas' own codes.
+ * Not here: running the code (eval.c), names and types (types.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,12 +110,60 @@ static void fused(enode *n, int at)
     n->x_reg = -1;
 }
 
+/* A node whose value cannot fail: computing it before an operator that is
+ * written earlier changes no failure. */
+static bool cannot_fail(const enode *n)
+{
+    switch (n->op) {
+    case OP_CONST:
+    case OP_CTX:
+    case OP_SLOT_N:
+    case OP_SLOT_C:
+    case OP_SLOT_S:
+    case OP_FIELD_C:
+    case OP_FIELD_S:
+    case OP_DECL_C:
+    case OP_DECL_S: return true;
+    default: return false;
+    }
+}
+
+/* round(a * b / c) of whole a, b, c whose c cannot fail (so that the
+ * product may be checked after c is loaded): day proration. */
+static bool is_muldiv(const enode *x)
+{
+    const enode *m = x->a;
+    return x->op == OP_DIV && m->op == OP_MUL && whole(m->a->type) && whole(m->b->type) &&
+           whole(x->b->type) && cannot_fail(x->b);
+}
+
+/* round(a * b / c): one instruction over three registers, the product and
+ * the quotient fused (their nodes kept for their failures). */
+static int lower_muldiv(lowerer *L, enode *n, int dst)
+{
+    enode *x = n->a, *m = x->a;
+    int start = L->n_ins;
+    int ra = lower(L, m->a, -1), rb = lower(L, m->b, -1), rc = lower(L, x->b, -1);
+    int i = emit(L, X_ROUND_MULDIV_I, n, target(L, dst));
+    L->ins[i].a = ra;
+    L->ins[i].b = rb;
+    L->ins[i].c = rc;
+    L->ins[i].fused = x;
+    L->ins[i].mode = (uint8_t)n->which;
+    L->ins[i].imm = n->k.n.n;
+    fused(x, start);
+    fused(m, start);
+    return L->ins[i].dst;
+}
+
 /* round(x / y) of whole x and y, round(x * y) with a fraction: one
  * instruction, the operator's node kept for the operator's own failures. */
 static int lower_round(lowerer *L, enode *n, int dst)
 {
     enode *x = n->a;
     xop xo = X_ROUND;
+    if (is_muldiv(x))
+        return lower_muldiv(L, n, dst);
     if (x->op == OP_DIV && whole(x->a->type) && whole(x->b->type))
         xo = X_ROUND_DIV_I;
     else if (x->op == OP_MUL && !(whole(x->a->type) && whole(x->b->type)))
@@ -394,7 +444,7 @@ static xins finish_ins(xins in, int i, int n_consts)
     in.a = in.a >= 0 ? final_reg(in.a, n_consts) : in.a;
     in.b = in.b >= 0 ? final_reg(in.b, n_consts) : in.b;
     in.d = in.d >= 0 ? final_reg(in.d, n_consts) : in.d;
-    if (in.op == X_OVERLAP_DAYS || in.op == X_SELECT) /* c is a register */
+    if (exprF_c_is_reg(in.op))
         in.c = final_reg(in.c, n_consts);
     if (in.op == X_JMP || in.op == X_JF || in.op == X_JT || in.op == X_AGG ||
         in.op == X_COUNT_DISTINCT)
@@ -467,10 +517,130 @@ static void copy_moved(xins *out, const xcode *x, moved m)
         in.a = move_reg(in.a, m);
         in.b = move_reg(in.b, m);
         in.d = move_reg(in.d, m);
-        if (in.op == X_OVERLAP_DAYS || in.op == X_SELECT)
+        if (exprF_c_is_reg(in.op))
             in.c = move_reg(in.c, m);
         out[i] = in;
     }
+}
+
+/* ---- the joined code tidied: slots it stored read from their registers,
+ * the month's values out of the line loop ------------------------------- */
+
+typedef struct tidy {
+    xins *ins;
+    int n_ins;
+    int *rename;   /* per register: the register its readers read instead */
+    uint8_t *fate; /* per instruction: KEEP, DROP or HOIST */
+} tidy;
+
+enum { KEEP, DROP, HOIST };
+
+static int writers(const tidy *t, int reg)
+{
+    int w = 0;
+    for (int k = 0; k < t->n_ins; k++)
+        w += t->ins[k].dst == reg;
+    return w;
+}
+
+static int32_t renamed(const tidy *t, int32_t r) { return r < 0 ? r : t->rename[r]; }
+
+/* The store a slot load at k reads (one of an earlier formula of this code:
+ * same scope, same slot), or -1. */
+static int store_read(const tidy *t, int k)
+{
+    int xo = t->ins[k].op;
+    int store = xo == X_SLOT_N   ? X_STORE_N
+                : xo == X_SLOT_C ? X_STORE_C
+                : xo == X_SLOT_S ? X_STORE_S
+                                 : -1;
+    for (int j = k - 1; store >= 0 && j >= 0; j--)
+        if (t->ins[j].op == store && t->ins[j].imm == t->ins[k].imm)
+            return j;
+    return -1;
+}
+
+/* Decides each instruction's fate.  A load of a slot stored earlier is
+ * dropped, its readers reading the stored register (registers of a joined
+ * code are never reused, so that one still holds the value); for line code,
+ * a month value (X_CTX: the same for every line) is hoisted.  Only where
+ * the load's register has no other writer (not an if's shared register). */
+static void decide(tidy *t, bool lines)
+{
+    for (int k = 0; k < t->n_ins; k++) {
+        xins *in = &t->ins[k];
+        int s = store_read(t, k);
+        if (s >= 0 && writers(t, in->dst) == 1) {
+            t->fate[k] = DROP;
+            t->rename[in->dst] = renamed(t, t->ins[s].a);
+        } else if (lines && in->op == X_CTX && writers(t, in->dst) == 1) {
+            t->fate[k] = HOIST;
+        }
+    }
+}
+
+/* Where instruction k lands in the per-line part: the first kept one at or
+ * after it (a jump to a dropped load lands on what follows). */
+static int landing(const tidy *t, const int *at, int k)
+{
+    while (k < t->n_ins && t->fate[k] != KEEP)
+        k++;
+    return at[k];
+}
+
+/* Lays the instructions out (hoisted ones first, in order; then the kept
+ * ones) into out, with readers renamed and relative targets moved;
+ * returns how many are hoisted. */
+static int lay_out(const tidy *t, xins *out, int *n_out)
+{
+    int *at = malloc(((size_t)t->n_ins + 1) * sizeof *at), n_pre = 0, n = 0;
+    if (!at)
+        abort();
+    for (int k = 0; k < t->n_ins; k++)
+        n_pre += t->fate[k] == HOIST;
+    for (int k = 0, h = 0, b = n_pre; k < t->n_ins; k++)
+        at[k] = t->fate[k] == HOIST ? h++ : t->fate[k] == KEEP ? b++ : -1;
+    for (int k = 0; k < t->n_ins; k++)
+        n += t->fate[k] == KEEP;
+    at[t->n_ins] = n_pre + n;
+    for (int k = 0; k < t->n_ins; k++) {
+        if (t->fate[k] == DROP)
+            continue;
+        xins in = t->ins[k];
+        in.a = renamed(t, in.a);
+        in.b = renamed(t, in.b);
+        in.d = renamed(t, in.d);
+        if (exprF_c_is_reg(in.op))
+            in.c = renamed(t, in.c);
+        bool jumps = in.op == X_JMP || in.op == X_JF || in.op == X_JT;
+        bool body = in.op == X_AGG || in.op == X_COUNT_DISTINCT;
+        if (jumps || body)
+            in.jump = landing(t, at, k + in.jump) - at[k];
+        if (body)
+            in.c = landing(t, at, k + in.c) - at[k];
+        out[at[k]] = in;
+    }
+    *n_out = n_pre + n;
+    free(at);
+    return n_pre;
+}
+
+/* Tidies g's code in place (it only shrinks). */
+static void tidy_joined(expr_joined *g, xins *ins)
+{
+    tidy t = {ins, g->x.n_ins, malloc(((size_t)g->x.n_regs + 1) * sizeof *t.rename),
+              calloc((size_t)g->x.n_ins + 1, 1)};
+    xins *out = malloc(((size_t)g->x.n_ins + 1) * sizeof *out);
+    if (!t.rename || !t.fate || !out)
+        abort();
+    for (int r = 0; r < g->x.n_regs; r++)
+        t.rename[r] = r;
+    decide(&t, g->scope != SCOPE_NURSERY);
+    g->n_pre = lay_out(&t, out, &g->x.n_ins);
+    memcpy(ins, out, (size_t)g->x.n_ins * sizeof *ins);
+    free(out);
+    free(t.rename);
+    free(t.fate);
 }
 
 const expr_joined *expr_join(arena *a, const expr_code *const *codes, const int *slots,
@@ -508,5 +678,6 @@ const expr_joined *expr_join(arena *a, const expr_code *const *codes, const int 
     g->x = (xcode){.ins = ins, .n_ins = n_ins, .consts = init, .n_consts = n_consts,
                    .n_regs = n_regs};
     g->scope = scope;
+    tidy_joined(g, ins);
     return g;
 }

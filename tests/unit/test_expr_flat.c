@@ -22,6 +22,11 @@ static rule_value values[] = {
     /* 461,168,601,842,738,790 days: far beyond any date */
     {.name = "far", .kind = RV_PARAM, .type = VT_DAYS, .param = {.n = {461168601842738790, 1}}},
     {.name = "high", .kind = RV_PARAM, .type = VT_CARE_SET, .param = {.set = 1u << 1}},
+    /* line values of the staff lines, in their slot 0 */
+    {.name = "pay", .kind = RV_FORMULA, .scope = SCOPE_STAFF, .type = VT_YEN, .slot = 0},
+    {.name = "share", .kind = RV_FORMULA, .scope = SCOPE_STAFF, .type = VT_NUMBER, .slot = 0},
+    /* a child line value in slot 0 */
+    {.name = "factor", .kind = RV_FORMULA, .scope = SCOPE_CHILD, .type = VT_INT, .slot = 0},
 };
 
 static expr_binding bind(void *ctx, const char *name)
@@ -93,8 +98,8 @@ static void test_whole_path(void **state)
     fixture f = {ARENA_INIT, DIAG_LIST_INIT, {0}};
     const expr_code *down = compile(&f, "round_down(unit * enrolled_days / days_in_month)",
                                     SCOPE_CHILD);
-    assert_true(has_op(down, X_MUL_I));
-    assert_true(has_op(down, X_ROUND_DIV_I));
+    assert_true(has_op(down, X_ROUND_MULDIV_I)); /* product, quotient, rounding: one */
+    assert_false(has_op(down, X_MUL_I) || has_op(down, X_ROUND_DIV_I));
     assert_false(has_op(down, X_DIV) || has_op(down, X_MUL));
     value slots[2];
     eval_ctx c = month_ctx(slots, NULL);
@@ -110,6 +115,21 @@ static void test_whole_path(void **state)
     c.cur_child = 0;
     assert_int_equal(expr_eval(half, &c).n.n, 31167); /* .67 rounds up */
     assert_int_equal(expr_eval(up, &c).n.n, 32000);   /* 31.17 thousands → 32 */
+    /* the whole month (30 of 30 days) under a unit of 1,000: 55,000 / 1,000 is
+     * 55 exactly, so 55,000; a divisor that may fail keeps the two steps */
+    c.cur_child = 1;
+    assert_int_equal(expr_eval(up, &c).n.n, 55000);
+    const expr_code *two = compile(&f, "round_down(unit * enrolled_days / (days_in_month - 1))",
+                                   SCOPE_CHILD);
+    assert_true(has_op(two, X_MUL_I) && has_op(two, X_ROUND_DIV_I));
+    /* 55,000 × 30 = 1,650,000; / 29 = 56,896.55 → 56,896 */
+    assert_int_equal(expr_eval(two, &c).n.n, 56896);
+    /* rate × enrolled_days / enrolled_days: b == c, the whole-month shortcut
+     * on a division by the line's own days: 2,301 × 17 / 17 = 2,301 */
+    const expr_code *same = compile(&f, "round_down(rate * enrolled_days / enrolled_days)",
+                                    SCOPE_CHILD);
+    c.cur_child = 0;
+    assert_int_equal(expr_eval(same, &c).n.n, 2301);
     assert_null(c.err_msg);
     done(&f);
 }
@@ -164,6 +184,10 @@ static void test_failures(void **state)
     expect_failure(&f, "big * 10", "arithmetic overflow", OP_MUL);
     /* the same product under a fused round(x / y): still the product's */
     expect_failure(&f, "round_down(big * 10 / 3)", "arithmetic overflow", OP_MUL);
+    /* also where the divisor equals the factor (no division is done) */
+    expect_failure(&f, "round_down(big * 10 / 10)", "arithmetic overflow", OP_MUL);
+    /* 55,000 × 0 / 0: the fused division's own failure, not 55,000 */
+    expect_failure(&f, "round_down(unit * 0 / 0)", "division by zero", OP_DIV);
     /* a fraction: 10^18 × 9.5 = 19×10^18/2 does not fit either */
     expect_failure(&f, "round_down(big * 9.5)", "arithmetic overflow", OP_MUL);
     /* ten times 10^18 by additions: the tenth is over */
@@ -237,12 +261,90 @@ static void test_parts_run_alone(void **state)
     done(&f);
 }
 
+/* sum(staff, pay) and sum(staff, salary_cost) read in place (X_SUM_SLOT,
+ * X_SUM_SALARY): an int64 total while the values are whole, num's from the
+ * first fraction on, and an overflow an error at the sum. */
+static void test_direct_sums(void **state)
+{
+    (void)state;
+    fixture f = {ARENA_INIT, DIAG_LIST_INIT, {0}};
+    const expr_code *pay = compile(&f, "sum(staff, pay)", SCOPE_NURSERY);
+    const expr_code *share = compile(&f, "sum(staff, share)", SCOPE_NURSERY);
+    const expr_code *sal = compile(&f, "sum(staff, salary_cost)", SCOPE_NURSERY);
+    assert_true(has_op(pay, X_SUM_SLOT) && has_op(sal, X_SUM_SALARY));
+    value slots[2] = {{.n = {4000000000000000000, 1}}, {.n = {1234, 1}}};
+    eval_ctx c = month_ctx(NULL, slots);
+    /* 4×10^18 + 1,234 = 4,000,000,000,000,001,234; salaries 100 + 7 = 107 */
+    assert_int_equal(expr_eval(pay, &c).n.n, 4000000000000001234);
+    assert_int_equal(expr_eval(sal, &c).n.n, 107);
+    /* whole 3, then 1/2: 7/2 */
+    slots[0] = (value){.n = {3, 1}};
+    slots[1] = (value){.n = {1, 2}};
+    value v = expr_eval(share, &c);
+    assert_int_equal(v.n.n, 7);
+    assert_int_equal(v.n.d, 2);
+    assert_null(c.err_msg);
+    /* 5×10^18 twice is over int64's 9.22×10^18 */
+    slots[0] = slots[1] = (value){.n = {5000000000000000000, 1}};
+    expr_eval(pay, &c);
+    assert_string_equal(c.err_msg, "arithmetic overflow");
+    assert_int_equal(c.err_node->op, OP_AGG);
+    done(&f);
+}
+
+static int count_op(const xins *ins, int n, xop xo)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += ins[i].op == xo;
+    return k;
+}
+
+/* Line formulas joined: a slot stored earlier in the code is read from its
+ * register (no X_SLOT_C left, also across an if's jumps), days_in_month is
+ * loaded once before the lines; the values as formula by formula. */
+static void test_joined_tidy(void **state)
+{
+    (void)state;
+    fixture f = {ARENA_INIT, DIAG_LIST_INIT, {0}};
+    const expr_code *codes[3] = {
+        compile(&f, "if has_any(care_types, high) then 2 else 1", SCOPE_CHILD),
+        compile(&f, "round_down(unit * factor * enrolled_days / days_in_month)", SCOPE_CHILD),
+        compile(&f, "if factor > 1 then factor * 3 yen else unit", SCOPE_CHILD),
+    };
+    const int slots[3] = {0, 1, 2};
+    const expr_joined *g = expr_join(&f.a, codes, slots, 3);
+    assert_non_null(g);
+    assert_int_equal(g->n_pre, 1);
+    assert_int_equal(g->x.ins[0].op, X_CTX);
+    assert_int_equal(count_op(g->x.ins, g->x.n_ins, X_CTX), 1);
+    assert_int_equal(count_op(g->x.ins, g->x.n_ins, X_SLOT_C), 0);
+    assert_int_equal(count_op(g->x.ins, g->x.n_ins, X_STORE_C), 3);
+    value v[6];
+    eval_ctx c = month_ctx(v, NULL);
+    c.child_stride = 3;
+    assert_true(expr_joined_run(g, &c));
+    /* line 0 (not high, 17 days): factor 1; 55,000 × 1 × 17 / 30 = 31,166.67 → 31,166;
+     * factor 1 is not > 1: unit 55,000 */
+    assert_int_equal(v[0].n.n, 1);
+    assert_int_equal(v[1].n.n, 31166);
+    assert_int_equal(v[2].n.n, 55000);
+    /* line 1 (high, 30 of 30 days): factor 2; 110,000 × 30 / 30 = 110,000; 2 × 3 = 6 */
+    assert_int_equal(v[3].n.n, 2);
+    assert_int_equal(v[4].n.n, 110000);
+    assert_int_equal(v[5].n.n, 6);
+    assert_null(c.err_msg);
+    done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_whole_path),     cmocka_unit_test(test_rational_path),
         cmocka_unit_test(test_failures),       cmocka_unit_test(test_short_circuit),
         cmocka_unit_test(test_parts_run_alone),
+        cmocka_unit_test(test_direct_sums),
+        cmocka_unit_test(test_joined_tidy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
