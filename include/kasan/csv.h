@@ -45,15 +45,6 @@ typedef struct csv_column {
     bool required;
 } csv_column;
 
-/* Where the special bytes (',', '\n', '"') ahead of the splitter are: the
- * bits of the current 64-byte block not yet consumed, and the offset of the
- * next block.  Private to csv.c. */
-typedef struct csv_scan {
-    const char *blk;
-    uint64_t m;
-    size_t next;
-} csv_scan;
-
 typedef struct csv_reader {
     const char *name;       /* display name, borrowed */
     const char *data;       /* UTF-8 text without BOM */
@@ -68,8 +59,6 @@ typedef struct csv_reader {
     csv_field *f;           /* fields of the current record */
     size_t nf, f_cap;
     size_t n_header;        /* fields per record, 0 before the header */
-    csv_scan scan;          /* the unquoted splitter's block scan ... */
-    size_t scan_at;         /* ... valid when a record starts at this pos */
     size_t errors;
     bool stopped;           /* a fatal error was reported */
 } csv_reader;

@@ -495,6 +495,14 @@ static inline uint64_t csv_block_mask(const char *b)
 }
 #endif
 
+/* Where the special bytes of the record being split are: the bits of the
+ * current 64-byte block not yet consumed, and the offset of the next block. */
+typedef struct csv_scan {
+    const char *blk;
+    uint64_t m;
+    size_t next;
+} csv_scan;
+
 /* The next ',', '\n' or '"' at or after s, or the end of the data.  Specials
  * are consumed in order, so s never lies before a pending bit. */
 static inline const char *csv_special_next(const csv_reader *r, csv_scan *sc, const char *s)
@@ -515,18 +523,6 @@ static inline const char *csv_special_next(const csv_reader *r, csv_scan *sc, co
     return c;
 }
 
-/* Moves past the record whose terminator is at c (a '\n' or the end), and
- * keeps the block scan for the next record: the bits still pending in it all
- * lie after c, so each 64-byte block is classified once, not once for every
- * record that starts in it. */
-static inline void csv_record_end(csv_reader *r, const csv_scan *sc, const char *c)
-{
-    r->pos = c < r->data + r->len ? (size_t)(c + 1 - r->data) : r->len;
-    r->line++;
-    r->scan = *sc;
-    r->scan_at = r->pos;
-}
-
 /* One record at r->pos: 1, 0 at the end, CSV_BAD, CSV_BLANK or -1.  One pass
  * over the bytes; a quote anywhere restarts the record in csv_record_quoted. */
 static int csv_record(csv_reader *r, diag_list *d)
@@ -536,9 +532,7 @@ static int csv_record(csv_reader *r, diag_list *d)
         return 0;
     r->rec_line = r->line;
     r->nf = 0;
-    csv_scan sc = r->scan;
-    if (r->scan_at != r->pos) /* the last record did not end on this path */
-        sc = (csv_scan){NULL, 0, r->pos};
+    csv_scan sc = {NULL, 0, r->pos};
     for (const char *s = p;;) {
         const char *c = csv_special_next(r, &sc, s);
         if (c < end && *c == '"')
@@ -552,13 +546,15 @@ static int csv_record(csv_reader *r, diag_list *d)
         if (eol && n && s[n - 1] == '\r')
             n--;
         if (eol && r->nf == 0 && n == 0) { /* blank line */
-            csv_record_end(r, &sc, c);
+            r->pos = c < end ? (size_t)(c + 1 - r->data) : r->len;
+            r->line++;
             return CSV_BLANK;
         }
         if (!csv_push(r, d, s, n))
             return csv_stop(r);
         if (eol) {
-            csv_record_end(r, &sc, c);
+            r->pos = c < end ? (size_t)(c + 1 - r->data) : r->len;
+            r->line++;
             return 1;
         }
         s = c + 1;
