@@ -56,6 +56,16 @@ static inline bool bad_control(unsigned c)
     return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
 }
 
+/* The set bits of x < 2^16, without __builtin_popcount (a library call
+ * when the target has no POPCNT instruction, as the x86-64 baseline). */
+static inline size_t bits16(unsigned x)
+{
+    x = x - ((x >> 1) & 0x5555);
+    x = (x & 0x3333) + ((x >> 2) & 0x3333);
+    x = (x + (x >> 4)) & 0x0F0F;
+    return (x + (x >> 8)) & 0x1F;
+}
+
 /* Moves i over plain text (ASCII without a control byte other than tab, CR
  * and LF) up to the first other byte, adding the '\n's passed to *nl; the
  * last 15 bytes or fewer are left to the caller.  Stopping on the byte
@@ -81,7 +91,7 @@ static size_t plain_run(const unsigned char *s, size_t i, size_t len, size_t *nl
             unsigned other = (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_andnot_si128(ok, low)));
             if (other) { /* the plain bytes before the first other one */
                 unsigned before = (1u << __builtin_ctz(other)) - 1;
-                *nl += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(is_lf) & before);
+                *nl += bits16((unsigned)_mm_movemask_epi8(is_lf) & before);
                 i += (size_t)__builtin_ctz(other);
                 break;
             }
