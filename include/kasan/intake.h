@@ -46,7 +46,7 @@ typedef struct registry {
                          * (v[i].id points to ids[i]; NULL if none): claim
                          * lines meet ids in registry order, so looking at the
                          * next one reads memory in order */
-    uint32_t *index;    /* open-addressing hash of ids → position+1 */
+    uint64_t *index;    /* open-addressing hash of ids: hash << 32 | position+1 */
     size_t index_cap;
     bool id_ordered;    /* v is sorted by id (strcmp): checked once by registry_parse */
 } registry;

@@ -56,8 +56,22 @@ static inline bool bad_control(unsigned c)
     return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
 }
 
-/* Moves i over whole 16-byte blocks of plain text (ASCII without a control
- * byte other than tab, CR and LF), adding their '\n's to *nl. */
+/* The set bits of x < 2^16, without __builtin_popcount (a library call
+ * when the target has no POPCNT instruction, as the x86-64 baseline). */
+static inline size_t bits16(unsigned x)
+{
+    x = x - ((x >> 1) & 0x5555);
+    x = (x & 0x3333) + ((x >> 2) & 0x3333);
+    x = (x + (x >> 4)) & 0x0F0F;
+    return (x + (x >> 8)) & 0x1F;
+}
+
+/* Moves i over plain text (ASCII without a control byte other than tab, CR
+ * and LF) up to the first other byte, adding the '\n's passed to *nl; the
+ * last 15 bytes or fewer are left to the caller.  Stopping on the byte
+ * itself, not the start of its block, matters for mixed text (the
+ * registry's Japanese names between ASCII ids and dates): the caller would
+ * otherwise step through the ASCII before it one byte at a time. */
 static size_t plain_run(const unsigned char *s, size_t i, size_t len, size_t *nl)
 {
 #if defined(__SSE2__) && defined(__x86_64__)
@@ -74,8 +88,13 @@ static size_t plain_run(const unsigned char *s, size_t i, size_t len, size_t *nl
             __m128i low = _mm_cmplt_epi8(v, lim);
             __m128i ok = _mm_or_si128(is_lf, _mm_or_si128(_mm_cmpeq_epi8(v, tab),
                                                           _mm_cmpeq_epi8(v, cr)));
-            if (_mm_movemask_epi8(_mm_or_si128(v, _mm_andnot_si128(ok, low))))
+            unsigned other = (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_andnot_si128(ok, low)));
+            if (other) { /* the plain bytes before the first other one */
+                unsigned before = (1u << __builtin_ctz(other)) - 1;
+                *nl += bits16((unsigned)_mm_movemask_epi8(is_lf) & before);
+                i += (size_t)__builtin_ctz(other);
                 break;
+            }
             acc = _mm_sub_epi8(acc, is_lf);
         }
         __m128i sum = _mm_sad_epu8(acc, zero);
@@ -111,6 +130,14 @@ static bool text_scan(const char *data, size_t len, size_t *bad, size_t *newline
         }
         do { /* a run of multi-byte characters (Japanese text) without going back
               * to plain_run for each */
+            /* three bytes (U+0800..U+FFFF, no surrogate): nearly all Japanese */
+            unsigned c = s[i];
+            if ((c & 0xF0) == 0xE0 && len - i > 2 && (s[i + 1] & 0xC0) == 0x80 &&
+                (s[i + 2] & 0xC0) == 0x80 && (c != 0xE0 || s[i + 1] >= 0xA0) &&
+                (c != 0xED || s[i + 1] < 0xA0)) { /* kana, kanji: utf8_seq inline */
+                i += 3;
+                continue;
+            }
             size_t n = utf8_seq(s + i, len - i);
             if (!n) {
                 *bad = i;

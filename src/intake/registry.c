@@ -224,17 +224,27 @@ static bool id_equal(const char *id, const char *s, size_t len)
     return id[len] == '\0';
 }
 
+/* An index entry holds the id's hash in its high half and the position + 1
+ * in its low half (0: a free slot), so a probe that meets another id is
+ * told apart by the hash, without reading that nursery's id from memory. */
+static inline uint64_t index_entry(uint32_t hash, size_t pos)
+{
+    return (uint64_t)hash << 32 | (uint32_t)(pos + 1);
+}
+
 int32_t registry_find(const registry *r, const char *id, size_t len)
 {
     if (!r || !r->index_cap || len == 0 || len > 16)
         return -1;
     size_t mask = r->index_cap - 1;
-    for (size_t h = id_hash(id, len) & mask;; h = (h + 1) & mask) {
-        uint32_t v = r->index[h];
-        if (!v)
+    uint32_t hash = id_hash(id, len);
+    for (size_t h = hash & mask;; h = (h + 1) & mask) {
+        uint64_t e = r->index[h];
+        if (!e)
             return -1;
-        if (id_equal(r->v[v - 1].id, id, len))
-            return (int32_t)(v - 1);
+        uint32_t pos = (uint32_t)e - 1;
+        if ((uint32_t)(e >> 32) == hash && id_equal(r->v[pos].id, id, len))
+            return (int32_t)pos;
     }
 }
 
@@ -244,14 +254,16 @@ static int32_t registry_insert(registry *r, size_t pos)
 {
     const char *id = r->v[pos].id;
     size_t len = strlen(id), mask = r->index_cap - 1;
-    for (size_t h = id_hash(id, len) & mask;; h = (h + 1) & mask) {
-        uint32_t v = r->index[h];
-        if (!v) {
-            r->index[h] = (uint32_t)pos + 1;
+    uint32_t hash = id_hash(id, len);
+    for (size_t h = hash & mask;; h = (h + 1) & mask) {
+        uint64_t e = r->index[h];
+        if (!e) {
+            r->index[h] = index_entry(hash, pos);
             return -1;
         }
-        if (id_equal(r->v[v - 1].id, id, len))
-            return (int32_t)(v - 1);
+        uint32_t at = (uint32_t)e - 1;
+        if ((uint32_t)(e >> 32) == hash && id_equal(r->v[at].id, id, len))
+            return (int32_t)at;
     }
 }
 

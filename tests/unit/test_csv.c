@@ -365,6 +365,77 @@ static void test_utf8_validation(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* Reference for a 3-byte sequence (SPEC 2: UTF-8 as RFC 3629): lead E0-EF,
+ * two continuation bytes, code point >= U+0800 and not a surrogate. */
+static bool three_byte_ok(unsigned a, unsigned b, unsigned c)
+{
+    if ((b & 0xC0) != 0x80 || (c & 0xC0) != 0x80)
+        return false;
+    unsigned cp = (a & 0x0F) << 12 | (b & 0x3F) << 6 | (c & 0x3F);
+    return cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
+}
+
+/* Every lead E0-EF with every pair of following bytes, in a run of Japanese
+ * text after ASCII (the scan's inline kana/kanji path), agrees with the
+ * reference; a bad one is reported at its lead byte (offset 5, after "ab" and
+ * U+3042).  E0 A0 80 (U+0800) passes, E0 9F BF (overlong) and ED A0 80
+ * (surrogate) fail.  A lead two bytes before the end is cut short. */
+static void test_utf8_three_byte(void **state)
+{
+    (void)state;
+    char text[9] = "ab\xE3\x81\x82";
+    size_t fails = 0;
+    for (unsigned a = 0xE0; a <= 0xEF; a++) {
+        for (unsigned b = 0; b < 256; b++) {
+            for (unsigned c = 0; c < 256; c++) {
+                text[5] = (char)a, text[6] = (char)b, text[7] = (char)c, text[8] = 'z';
+                size_t bad = 99;
+                bool ok = csv_utf8_valid(text, 9, &bad);
+                bool want = three_byte_ok(a, b, c);
+                if (ok != want || (!ok && bad != 5))
+                    fails++;
+            }
+        }
+    }
+    assert_int_equal(fails, 0);
+    size_t bad = 0;
+    assert_true(csv_utf8_valid("ab\xE0\xA0\x80z", 6, &bad));
+    assert_false(csv_utf8_valid("ab\xE0\x9F\xBFz", 6, &bad));
+    assert_int_equal(bad, 2);
+    assert_false(csv_utf8_valid("ab\xED\xA0\x80z", 6, &bad));
+    assert_int_equal(bad, 2);
+    assert_false(csv_utf8_valid("ab\xE3\x81", 4, &bad));
+    assert_int_equal(bad, 2);
+}
+
+/* Newlines in 16-byte blocks that also hold Japanese text are all counted:
+ * 30 records "y..y,\xE3\x81\x82\n" (p = 0..29 'y's, so the characters fall
+ * at every offset of a block) after the header: csv_max_records after the
+ * header is the 30 newlines left + 1 = 31, and 30 records are read. */
+static void test_newlines_mixed_text(void **state)
+{
+    (void)state;
+    char text[4 + 30 * (30 + 5)];
+    size_t len = 0;
+    memcpy(text, "a,b\n", 4), len = 4;
+    for (int p = 0; p < 30; p++) {
+        memset(text + len, 'y', (size_t)p), len += (size_t)p;
+        memcpy(text + len, ",\xE3\x81\x82\n", 5), len += 5;
+    }
+    csv_reader r;
+    diag_list d = DIAG_LIST_INIT;
+    int idx[2];
+    open_ab(&r, text, len, idx, &d);
+    assert_int_equal(csv_max_records(&r), 31);
+    int n = 0;
+    while (csv_next(&r, &d) == 1)
+        n++;
+    assert_int_equal(n, 30);
+    assert_int_equal(diag_count(&d), 0);
+    csv_close(&r);
+    diag_release(&d);
+}
+
 /* Every C0 control other than tab, CR and LF, at every position of a 40-byte
  * text (so both the 16-byte block scan and the byte tail meet it), is refused
  * at open with its line and character column; tab, CR and LF are not. */
@@ -452,6 +523,8 @@ int main(void)
         cmocka_unit_test(test_long_line_limit),
         cmocka_unit_test(test_field_count_limit),
         cmocka_unit_test(test_utf8_validation),
+        cmocka_unit_test(test_utf8_three_byte),
+        cmocka_unit_test(test_newlines_mixed_text),
         cmocka_unit_test(test_control_bytes),
         cmocka_unit_test(test_control_after_bom),
         cmocka_unit_test(test_control_column_in_characters),
