@@ -26,9 +26,7 @@ void arena_release(arena *a);
 /* Asks malloc to keep freed memory for reuse rather than return it to the
  * system, so a process computing month after month (run --fy, benchmarks)
  * reuses one month's pages for the next instead of faulting fresh zeroed
- * pages in each time; and advises transparent huge pages on the heap that
- * the months will fill (faulted 2 MiB at a time).  Peak memory is unchanged.
- * glibc only; else a no-op. */
+ * pages in each time.  Peak memory is unchanged.  glibc only; else a no-op. */
 void arena_keep_freed_memory(void);
 
 #endif

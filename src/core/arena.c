@@ -103,7 +103,6 @@ void arena_release(arena *a)
  * faults in 2 MiB at a time, not 4 KiB (~15,000 faults a year before).  The
  * pages are only touched as malloc hands them out, so peak memory stays the
  * same.  A later growth past the reserve gets ordinary pages. */
-#if defined(__GLIBC__)
 static void heap_huge_pages(void)
 {
 #if defined(MADV_HUGEPAGE) && !defined(__SANITIZE_ADDRESS__)
@@ -115,13 +114,11 @@ static void heap_huge_pages(void)
     void *volatile probe = malloc(PROBE);
     free(probe);
     uintptr_t after = (uintptr_t)sbrk(0);
-    mallopt(M_TOP_PAD, 128 * 1024); /* glibc's default again for any later growth */
     uintptr_t from = (before + HUGE - 1) / HUGE * HUGE, to = after / HUGE * HUGE;
     if (before != (uintptr_t)-1 && to > from)
         madvise((void *)from, to - from, MADV_HUGEPAGE);
 #endif
 }
-#endif
 
 void arena_keep_freed_memory(void)
 {
