@@ -8,8 +8,6 @@
 #include <string.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #endif
 
 struct arena_block {
@@ -98,28 +96,6 @@ void arena_release(arena *a)
     a->total = 0;
 }
 
-/* Grows the heap once by HEAP_RESERVE and advises transparent huge pages on
- * it (the kernel is in `madvise` mode here): a year's ~65 MB of months then
- * faults in 2 MiB at a time, not 4 KiB (~15,000 faults a year before).  The
- * pages are only touched as malloc hands them out, so peak memory stays the
- * same.  A later growth past the reserve gets ordinary pages. */
-static void heap_huge_pages(void)
-{
-#if defined(MADV_HUGEPAGE) && !defined(__SANITIZE_ADDRESS__)
-    enum { HEAP_RESERVE = 96 * 1024 * 1024, HUGE = 2 * 1024 * 1024, PROBE = 16 * 1024 * 1024 };
-    mallopt(M_TOP_PAD, HEAP_RESERVE);
-    uintptr_t before = (uintptr_t)sbrk(0);
-    /* below the mmap threshold: grows the break by PROBE + pad (volatile: a
-     * malloc freed unused is otherwise optimized away) */
-    void *volatile probe = malloc(PROBE);
-    free(probe);
-    uintptr_t after = (uintptr_t)sbrk(0);
-    uintptr_t from = (before + HUGE - 1) / HUGE * HUGE, to = after / HUGE * HUGE;
-    if (before != (uintptr_t)-1 && to > from)
-        madvise((void *)from, to - from, MADV_HUGEPAGE);
-#endif
-}
-
 void arena_keep_freed_memory(void)
 {
 #if defined(__GLIBC__)
@@ -128,6 +104,5 @@ void arena_keep_freed_memory(void)
      * largest glibc accepts on 64-bit; bigger allocations are still mmapped. */
     mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
     mallopt(M_TRIM_THRESHOLD, 1024 * 1024 * 1024);
-    heap_huge_pages();
 #endif
 }
