@@ -407,12 +407,16 @@ int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t
     return rc;
 }
 
-static int fy_paid_other_months(ledger *lg, int fy, const char *month, int64_t *paid)
+/* runs: the other months' current runs; paid: those plus the year's settled
+ * 追加交付 (a settlement's 追加交付 is paid against the line too). */
+static int fy_paid_other_months(ledger *lg, int fy, const char *month, int64_t *runs,
+                                int64_t *paid)
 {
-    int rc = ledger_fy_runs_paid(lg, fy, month, paid);
-    int64_t settled = 0; /* a settlement's 追加交付 is paid against the line too */
+    int rc = ledger_fy_runs_paid(lg, fy, month, runs);
+    int64_t settled = 0;
+    *paid = *runs;
     if (!rc && !(rc = ledger_fy_settled_additional(lg, fy, 0, &settled)) &&
-        __builtin_add_overflow(*paid, settled, paid))
+        __builtin_add_overflow(*runs, settled, paid))
         rc = ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
     return rc;
 }
@@ -424,12 +428,10 @@ static int budget_check(ledger *lg, const ledger_finalize_req *req, int fy,
                         ledger_finalize_res *res)
 {
     int64_t before = 0, all_runs = 0, other_runs = 0;
-    int rc = fy_paid_other_months(lg, fy, req->month, &before);
+    int rc = fy_paid_other_months(lg, fy, req->month, &other_runs, &before);
     res->fy_paid_before_yen = before;
     if (!rc)
         rc = ledger_fy_runs_paid(lg, fy, NULL, &all_runs);
-    if (!rc)
-        rc = ledger_fy_runs_paid(lg, fy, req->month, &other_runs);
     if (rc)
         return rc;
     /* what the month's current run paid (0 unless this is a correction) */
