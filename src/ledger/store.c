@@ -82,9 +82,6 @@ static const char *const schema_sql[] = {
     NULL,
 };
 
-/* ---- reading rows ----------------------------------------------------- */
-
-
 /* ---- opening ----------------------------------------------------------- */
 
 /* journal_mode=WAL needs a moment without other connections mid-change; the
