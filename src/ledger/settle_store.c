@@ -218,8 +218,7 @@ static int budget_check(ledger *lg, const ledger_settle_req *req, ledger_settle_
                        (long long)req->budget.line_amount_yen, (long long)res->overrun_yen);
 }
 
-static int read_header(ledger *lg, int64_t seq, arena *a, ledger_settlement *out);
-static int read_body(ledger *lg, int64_t seq, arena *a, ledger_settlement *out);
+static int read_settlement(ledger *lg, int64_t seq, arena *a, ledger_settlement *out);
 
 /* A correction's rows must carry what the settlement it supersedes decided
  * (it may have changed since the caller read it). */
@@ -228,9 +227,7 @@ static int check_prior(ledger *lg, const ledger_settle_req *req, int64_t prior_s
     arena a = ARENA_INIT;
     ledger_settlement p;
     memset(&p, 0, sizeof p);
-    int rc = read_header(lg, prior_seq, &a, &p);
-    if (!rc)
-        rc = read_body(lg, prior_seq, &a, &p);
+    int rc = read_settlement(lg, prior_seq, &a, &p);
     for (size_t i = 0; !rc && i < req->n_rows; i++) {
         const ledger_settle_row *r = &req->rows[i], *q = NULL;
         for (size_t k = 0; k < p.n_rows && !q; k++)
@@ -416,6 +413,13 @@ static int read_body(ledger *lg, int64_t seq, arena *a, ledger_settlement *out)
     return LEDGER_OK;
 }
 
+/* The settlement recorded by event seq: its header, then its rows. */
+static int read_settlement(ledger *lg, int64_t seq, arena *a, ledger_settlement *out)
+{
+    int rc = read_header(lg, seq, a, out);
+    return rc ? rc : read_body(lg, seq, a, out);
+}
+
 int ledger_settle_current(ledger *lg, int fy, arena *a, ledger_settlement *out)
 {
     memset(out, 0, sizeof *out);
@@ -427,9 +431,7 @@ int ledger_settle_current(ledger *lg, int fy, arena *a, ledger_settlement *out)
     if (!rc && !seq)
         rc = ledger_fail(lg, LEDGER_NOT_FOUND, "FY%d has no finalized settlement", fy);
     if (!rc)
-        rc = read_header(lg, seq, a, out);
-    if (!rc)
-        rc = read_body(lg, seq, a, out);
+        rc = read_settlement(lg, seq, a, out);
     return ledger_tx_end(lg, rc);
 }
 
@@ -462,9 +464,7 @@ int ledger_settle_get(ledger *lg, const char *settle_id, arena *a, ledger_settle
     if (!rc && !seq)
         rc = ledger_fail(lg, LEDGER_NOT_FOUND, "no settlement %s", settle_id);
     if (!rc)
-        rc = read_header(lg, seq, a, out);
-    if (!rc)
-        rc = read_body(lg, seq, a, out);
+        rc = read_settlement(lg, seq, a, out);
     return ledger_tx_end(lg, rc);
 }
 
