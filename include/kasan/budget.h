@@ -82,7 +82,6 @@ typedef struct budget_decision {
     int64_t overrun;                 /* paid_after − line when over the line, else 0 */
     budget_verdict verdict;
 } budget_decision;
-/* False if paid_after does not fit in 64-bit yen (nothing decided). */
 static inline bool budget_refused(budget_verdict v)
 {
     return v == BUDGET_REFUSED || v == BUDGET_NO_LINE_REFUSED;
@@ -91,6 +90,7 @@ static inline bool budget_overridden(budget_verdict v)
 {
     return v == BUDGET_OVER_OVERRIDDEN || v == BUDGET_NO_LINE_OVERRIDDEN;
 }
+/* False if paid_after does not fit in 64-bit yen (nothing decided). */
 bool budget_decide(bool has_line, int64_t line_amount, int64_t paid_before, int64_t this_month,
                    bool override, budget_decision *out);
 /* The same for a correction (修正) that replaces a run which paid `replaced`
