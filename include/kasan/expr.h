@@ -130,8 +130,6 @@ typedef struct expr_field_table {
     size_t n;
 } expr_field_table;
 
-/* The built-in entries alone (a rule set without terms, tools). */
-const expr_field_table *expr_fields_builtin(void);
 /* Built-in entries followed by the declared columns, in a. */
 const expr_field_table *expr_fields_build(arena *a, const declared_column *child, size_t n_child,
                                           const declared_column *staff, size_t n_staff);

@@ -41,8 +41,6 @@ static const expr_field builtin[] = {
 
 static const expr_field_table builtin_table = {builtin, N_BUILTIN};
 
-const expr_field_table *expr_fields_builtin(void) { return &builtin_table; }
-
 static void add_declared(expr_field *out, const declared_column *c, expr_field_kind kind)
 {
     *out = (expr_field){c->name, kind, c->vt, c->slot, c};

@@ -290,6 +290,22 @@ static const char *ref_read(intake_rec *rec, int k, str_pool *pl, arena *a)
 
 /* ---- declared columns (SPEC 8.1) --------------------------------------- */
 
+/* A decimal >= 0 of field k (f); example is put after "is not a number". */
+static bool decimal_read(intake_rec *rec, int k, csv_field f, const char *example, num *out)
+{
+    char show[INTAKE_SHOW_MAX];
+    num_status st = num_parse(f.p, f.len, out);
+    if (st == NUM_TOO_LONG)
+        intake_bad(rec, k, "%s has too many digits", intake_show(show, f));
+    else if (st != NUM_OK)
+        intake_bad(rec, k, "%s is not a number%s", intake_show(show, f), example);
+    else if (out->n < 0)
+        intake_bad(rec, k, "%s is negative", intake_show(show, f));
+    else
+        return true;
+    return false;
+}
+
 /* A whole number >= 0 (yen, days) or a decimal >= 0 (number). */
 static bool decl_num(intake_rec *rec, int k, const declared_column *c, csv_field f, value *out)
 {
@@ -302,20 +318,14 @@ static bool decl_num(intake_rec *rec, int k, const declared_column *c, csv_field
         return true;
     }
     num v;
-    num_status st = num_parse(f.p, f.len, &v);
-    if (st == NUM_TOO_LONG)
-        intake_bad(rec, k, "%s has too many digits", intake_show(show, f));
-    else if (st != NUM_OK)
-        intake_bad(rec, k, "%s is not a number", intake_show(show, f));
-    else if (v.n < 0)
-        intake_bad(rec, k, "%s is negative", intake_show(show, f));
-    else if (c->type == COL_DAYS && (!num_is_int(v) || v.n > 31))
+    if (!decimal_read(rec, k, f, "", &v))
+        return false;
+    if (c->type == COL_DAYS && (!num_is_int(v) || v.n > 31)) {
         intake_bad(rec, k, "%s is not a whole number of days 0-31", intake_show(show, f));
-    else {
-        out->n = v;
-        return true;
+        return false;
     }
-    return false;
+    out->n = v;
+    return true;
 }
 
 static bool decl_code(intake_rec *rec, int k, const declared_column *c, csv_field f, value *out)
@@ -546,7 +556,6 @@ static bool hours_fast(const char *s, size_t len, num *out)
 static void hours_read(intake_rec *rec, int employment, staff_line *l)
 {
     csv_field f = intake_field(rec, S_HOURS);
-    char show[INTAKE_SHOW_MAX];
     l->hours = num_int(0);
     if (f.len == 0) {
         if (employment == PART_TIME)
@@ -559,14 +568,7 @@ static void hours_read(intake_rec *rec, int employment, staff_line *l)
         return;
     }
     num h;
-    num_status st = num_parse(f.p, f.len, &h);
-    if (st == NUM_TOO_LONG)
-        intake_bad(rec, S_HOURS, "%s has too many digits", intake_show(show, f));
-    else if (st != NUM_OK)
-        intake_bad(rec, S_HOURS, "%s is not a number (hours like 92.5)", intake_show(show, f));
-    else if (h.n < 0)
-        intake_bad(rec, S_HOURS, "%s is negative", intake_show(show, f));
-    else
+    if (decimal_read(rec, S_HOURS, f, " (hours like 92.5)", &h))
         l->hours = h, l->has_hours = true;
 }
 

@@ -113,6 +113,16 @@ static bool fits(vtype declared, vtype actual)
     }
 }
 
+/* The column declared under name in table t (children's first, then
+ * staff's), or NULL when t declares none by that name. */
+static const expr_field *declared_field(const expr_field_table *t, const char *name)
+{
+    const expr_field *f = expr_field_find(t, EXPR_FIELD_CHILD, name);
+    if (!f || !f->decl)
+        f = expr_field_find(t, EXPR_FIELD_STAFF, name);
+    return f && f->decl ? f : NULL;
+}
+
 /* An unknown name that another terms version declares as a column: say so,
  * and when those terms are in force. */
 static const char *column_hint(void *ctx, const char *name)
@@ -120,10 +130,8 @@ static const char *column_hint(void *ctx, const char *name)
     const compiler *c = ctx;
     for (size_t i = 0; i < c->rs->n_terms; i++) {
         const rule_terms *t = &c->rs->terms[i];
-        const expr_field *f = expr_field_find(t->fields, EXPR_FIELD_CHILD, name);
-        if (!f || !f->decl)
-            f = expr_field_find(t->fields, EXPR_FIELD_STAFF, name);
-        if (!f || !f->decl || t == c->terms)
+        const expr_field *f = declared_field(t->fields, name);
+        if (!f || t == c->terms)
             continue;
         char from[11], own[11];
         date_format_iso(t->effective_from, from);
@@ -313,10 +321,8 @@ static void check_value_names(const compiler *c, const rule_terms *t)
     const program *p = c->p;
     for (size_t i = 0; i < p->n_values; i++) {
         const rule_value *rv = &p->values[i];
-        const expr_field *f = expr_field_find(t->fields, EXPR_FIELD_CHILD, rv->name);
-        if (!f || !f->decl)
-            f = expr_field_find(t->fields, EXPR_FIELD_STAFF, rv->name);
-        if (f && f->decl)
+        const expr_field *f = declared_field(t->fields, rv->name);
+        if (f)
             diag_error(c->d, p->file->path, rv->line, rv->col,
                        "the name '%s' is a column declared by the terms %s (%s:%d:%d); a value "
                        "needs a name of its own", rv->name, t->version ? t->version : "?",
@@ -330,10 +336,8 @@ static void check_columns_in(const compiler *c, const rule_terms *t)
     for (size_t i = 0; i < p->n_values; i++) {
         const rule_value *rv = &p->values[i];
         for (size_t k = 0; k < rv->n_fields; k++) {
-            const expr_field *f = expr_field_find(c->terms->fields, EXPR_FIELD_CHILD, rv->fields[k]);
-            if (!f || !f->decl)
-                f = expr_field_find(c->terms->fields, EXPR_FIELD_STAFF, rv->fields[k]);
-            if (!f || !f->decl)
+            const expr_field *f = declared_field(c->terms->fields, rv->fields[k]);
+            if (!f)
                 continue;
             const expr_field *g = expr_field_find(t->fields, f->kind, f->name);
             if (g && g->decl && g->type == f->type)
@@ -404,6 +408,23 @@ static void compile_program(rule_set *rs, program *p, diag_list *d)
         compile_settlement(&c);
 }
 
+/* The column of file (0 children, 1 staff) named name that a terms version
+ * before rs->terms[i] declares (the first such), with its version in *u; or
+ * NULL. */
+static const declared_column *earlier_column(const rule_set *rs, size_t i, int file,
+                                             const char *name, const rule_terms **u)
+{
+    for (size_t j = 0; j < i; j++) {
+        *u = &rs->terms[j];
+        const declared_column *uc = file ? (*u)->staff_cols : (*u)->child_cols;
+        size_t un = file ? (*u)->n_staff_cols : (*u)->n_child_cols;
+        for (size_t m = 0; m < un; m++)
+            if (!strcmp(uc[m].name, name))
+                return &uc[m];
+    }
+    return NULL;
+}
+
 /* Gives each declared (file, name) one slot over the whole rule set, so a
  * line's decl[] has the same layout whichever terms version is in force; a
  * name keeps its type across versions.  Then each version's field table. */
@@ -415,16 +436,8 @@ static void assign_slots(rule_set *rs, diag_list *d)
             declared_column *cols = file ? t->staff_cols : t->child_cols;
             size_t n = file ? t->n_staff_cols : t->n_child_cols;
             for (size_t k = 0; k < n; k++) {
-                const declared_column *same = NULL;
                 const rule_terms *u = NULL;
-                for (size_t j = 0; j < i && !same; j++) {
-                    u = &rs->terms[j];
-                    const declared_column *uc = file ? u->staff_cols : u->child_cols;
-                    size_t un = file ? u->n_staff_cols : u->n_child_cols;
-                    for (size_t m = 0; m < un && !same; m++)
-                        if (!strcmp(uc[m].name, cols[k].name))
-                            same = &uc[m];
-                }
+                const declared_column *same = earlier_column(rs, i, file, cols[k].name, &u);
                 if (!same) {
                     cols[k].slot = rs->n_decl_slots[file]++;
                     continue;
