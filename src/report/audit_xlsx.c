@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "formats.h"
+#include "kasan/num.h"
 #include "kasan/report.h"
 #include "kasan/strbuf.h"
 
@@ -136,15 +137,10 @@ static void yen_text(const char *v, bool sign, strbuf *sb)
         sb_adds(sb, v);
         return;
     }
-    char digits[32];
-    snprintf(digits, sizeof digits, "%lld", n < 0 ? -n : n);
+    char digits[48];
+    num_format_grouped(num_int(n < 0 ? -n : n), digits, sizeof digits);
     sb_adds(sb, n < 0 ? "△" : sign && n > 0 ? "+" : "");
-    size_t len = strlen(digits);
-    for (size_t i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0)
-            sb_addc(sb, ',');
-        sb_addc(sb, digits[i]);
-    }
+    sb_adds(sb, digits);
 }
 
 /* Each object of the payload with a difference_yen (a correction's rows, a

@@ -107,10 +107,10 @@ void fmt_value_text(const month_run *run, vtype t, value v, bool unit_yen, bool 
 /* The label of the program's result, or "支給額". */
 const char *fmt_result_label(const program *p);
 
-/* Input vocabularies shown in Japanese (SPEC 2). */
 /* Row height in whole points for a wrapped note: points_per_line for every
  * chars_per_line UTF-8 characters begun (a Japanese note wraps by characters). */
 unsigned xw_note_height(const char *text, size_t chars_per_line, unsigned points_per_line);
+/* Input vocabularies shown in Japanese (SPEC 2). */
 const char *fmt_account_type(const char *code); /* ordinary → 普通, current → 当座 */
 const char *fmt_employment(const char *code);   /* full_time → 常勤, part_time → 非常勤 */
 const char *fmt_qualification(const month_run *run, const char *code);

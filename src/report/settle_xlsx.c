@@ -393,21 +393,24 @@ static void computation(notice *n, const settle_row *row)
     note(n, buf);
 }
 
+/* One label over the first three columns, one whole-yen amount beside it. */
+static void amount_line(notice *n, const char *label, lxw_format *label_fmt, int64_t v,
+                        lxw_format *v_fmt)
+{
+    xw_merge(n->x, n->ws, n->r, 0, 2, label, label_fmt);
+    xw_whole(n->x, n->ws, n->r, 3, v, v_fmt);
+    n->r++;
+}
+
 static void settlement_block(notice *n, const settle_row *row, date_t issued)
 {
     xw *x = n->x;
     xw_formats *f = &x->f;
-    xw_merge(x, n->ws, n->r, 0, 2, "交付確定額", f->header);
-    xw_whole(x, n->ws, n->r, 3, row->annual, f->syen);
-    n->r++;
-    xw_merge(x, n->ws, n->r, 0, 2, "既交付額", f->header);
-    xw_whole(x, n->ws, n->r, 3, row->paid, f->syen);
-    n->r++;
+    amount_line(n, "交付確定額", f->header, row->annual, f->syen);
+    amount_line(n, "既交付額", f->header, row->paid, f->syen);
     const char *what = row->difference > 0 ? "追加交付額" : row->difference < 0 ? "返還額" : "差額";
-    xw_merge(x, n->ws, n->r, 0, 2, what, f->total_label);
-    xw_whole(x, n->ws, n->r, 3, row->difference < 0 ? -row->difference : row->difference,
-             f->syen_total);
-    n->r++;
+    amount_line(n, what, f->total_label,
+                row->difference < 0 ? -row->difference : row->difference, f->syen_total);
     if (row->difference < 0) {
         char due[64], buf[160];
         wareki_date(settle_repayment_due(row, issued), due, sizeof due);
@@ -423,20 +426,14 @@ static void correction_block(notice *n, const settle_row *row, const char *reaso
 {
     xw *x = n->x;
     xw_formats *f = &x->f;
-    xw_merge(x, n->ws, n->r, 0, 2, "既確定の交付額", f->header);
-    xw_whole(x, n->ws, n->r, 3, row->prior_annual, f->syen);
-    n->r++;
-    xw_merge(x, n->ws, n->r, 0, 2, "修正後の交付額", f->header);
-    xw_whole(x, n->ws, n->r, 3, row->annual, f->syen);
-    n->r++;
+    amount_line(n, "既確定の交付額", f->header, row->prior_annual, f->syen);
+    amount_line(n, "修正後の交付額", f->header, row->annual, f->syen);
     char buf[600];
     snprintf(buf, sizeof buf, "差額（%s）", row->difference > 0   ? "追加交付"
                                            : row->difference < 0 ? "返還"
                                                                  : "なし");
-    xw_merge(x, n->ws, n->r, 0, 2, buf, f->total_label);
-    xw_whole(x, n->ws, n->r, 3, row->difference < 0 ? -row->difference : row->difference,
-             f->syen_total);
-    n->r++;
+    amount_line(n, buf, f->total_label,
+                row->difference < 0 ? -row->difference : row->difference, f->syen_total);
     snprintf(buf, sizeof buf, "修正の理由：%s", reason ? reason : "");
     note(n, buf);
 }
