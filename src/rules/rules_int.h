@@ -26,6 +26,34 @@ enum { YAML_MAX_DEPTH = 64, YAML_MAX_NODES = 100000 };
 ynode *yaml_tree(const char *file, const char *data, size_t len, arena *a, diag_list *d);
 const ynode *ymap_get(const ynode *map, const char *key);
 
+/* ---- load.c's helpers, shared with the loaders of kinds in files of their
+ * own (load_operators.c).  Each reports through lerr: file:line:col of the
+ * node, and counts the error. */
+typedef struct loader {
+    rule_set *rs;
+    const rule_file *f;
+    diag_list *d;
+    size_t errors;
+} loader;
+
+void lerr(loader *l, const ynode *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Every key of map one of allowed (NULL-terminated), each of required there. */
+void check_keys(loader *l, const ynode *map, const char *const *allowed,
+                const char *const *required, const char *what);
+const char *scalar(loader *l, const ynode *n, const char *key);     /* NULL if absent */
+const char *get_text(loader *l, const ynode *map, const char *key); /* non-empty */
+date_t get_date(loader *l, const ynode *map, const char *key, date_t absent);
+/* rs's array of n elements of size, one longer (the new last is zeroed). */
+void *grow(rule_set *rs, const void *old, size_t n, size_t size);
+void load_names(loader *l, const ynode *root, const char **version, const char **title,
+                const char **basis);
+void load_dates(loader *l, const ynode *root, date_t *from, date_t *to, int *line, int *col,
+                bool ordered);
+
+/* kind: operators (load_operators.c); checks across versions in versions.c. */
+void rules_load_operators(loader *l, const ynode *root);
+void rules_check_operators(rule_set *rs, diag_list *d);
+
 /* Loads one file's top-level mapping into the rule set (rules_load_dir). */
 int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_list *d);
 /* Whole-set checks after every file loaded: versions, gaps, overlaps. */
