@@ -12,7 +12,10 @@
 
 PY=python3
 command -v "$PY" >/dev/null || { echo "SKIP: no python3"; exit 77; }
-command -v openssl >/dev/null || { echo "SKIP: no openssl"; exit 77; }
+# openssl(1) is the independent reader of the key file; without it (package
+# openssl, scripts/deps.sh) those checks are skipped, the others still run
+OPENSSL=$(command -v openssl || true)
+[ -n "$OPENSSL" ] || echo "# no openssl: the key file is not read back independently"
 umask 022 # what a careless shell has: kasan must not depend on the umask
 
 PASS="$WORK/pass"
@@ -33,22 +36,24 @@ else fail "stdout is one public key line" "'$LINE_T'"; fi
 expect_eq "$(mode "$KEYS")" 700 "keys directory mode"
 expect_eq "$(mode "$KEYS/tanaka.pem")" 600 "key file mode"
 expect_eq "$(head -n 1 "$KEYS/tanaka.pem")" "-----BEGIN ENCRYPTED PRIVATE KEY-----" "PEM header"
-# openssl decrypts it with the passphrase and finds the public key printed
-pub=$(openssl pkey -in "$KEYS/tanaka.pem" -passin "file:$PASS" -pubout -outform DER 2>&1 |
-    tail -c 32 | base64)
-expect_eq "ed25519:$pub" "$LINE_T" "openssl's public key of tanaka.pem"
-asn=$(openssl asn1parse -in "$KEYS/tanaka.pem" 2>&1)
-for want in PBES2 scrypt aes-256-cbc; do
-    if printf '%s' "$asn" | grep -q ":$want"; then pass "key file encrypted with $want"
-    else fail "key file encrypted with $want" "$asn"; fi
-done
-# scrypt N = 2^14 = 0x4000, r = 8, p = 1
-if printf '%s\n' "$asn" | grep -A3 ':scrypt' | grep -q 'INTEGER *:4000'; then
-    pass "scrypt N = 16384"
-else fail "scrypt N = 16384" "$asn"; fi
-if openssl pkey -in "$KEYS/tanaka.pem" -passin pass:wrong-passphrase -noout 2>/dev/null; then
-    fail "openssl refuses a wrong passphrase" "it decrypted"
-else pass "openssl refuses a wrong passphrase"; fi
+if [ -n "$OPENSSL" ]; then
+    # openssl decrypts it with the passphrase and finds the public key printed
+    pub=$(openssl pkey -in "$KEYS/tanaka.pem" -passin "file:$PASS" -pubout -outform DER 2>&1 |
+        tail -c 32 | base64)
+    expect_eq "ed25519:$pub" "$LINE_T" "openssl's public key of tanaka.pem"
+    asn=$(openssl asn1parse -in "$KEYS/tanaka.pem" 2>&1)
+    for want in PBES2 scrypt aes-256-cbc; do
+        if printf '%s' "$asn" | grep -q ":$want"; then pass "key file encrypted with $want"
+        else fail "key file encrypted with $want" "$asn"; fi
+    done
+    # scrypt N = 2^14 = 0x4000, r = 8, p = 1
+    if printf '%s\n' "$asn" | grep -A3 ':scrypt' | grep -q 'INTEGER *:4000'; then
+        pass "scrypt N = 16384"
+    else fail "scrypt N = 16384" "$asn"; fi
+    if openssl pkey -in "$KEYS/tanaka.pem" -passin pass:wrong-passphrase -noout 2>/dev/null; then
+        fail "openssl refuses a wrong passphrase" "it decrypted"
+    else pass "openssl refuses a wrong passphrase"; fi
+fi
 # the fingerprint: SHA-256 of OpenSSH's wire form, unpadded base64 (Python)
 want_fp=$("$PY" -c '
 import base64, hashlib, struct, sys
@@ -139,9 +144,11 @@ if printf '%s' "$res" | grep -qF "$secret"; then
 else pass "the passphrase is not echoed on the terminal"; fi
 printf '%s\n' "$secret" > "$WORK/sato.pass"
 chmod 600 "$WORK/sato.pass"
-if openssl pkey -in "$KEYS/sato.pem" -passin "file:$WORK/sato.pass" -noout 2>/dev/null; then
-    pass "sato.pem opens with the passphrase typed"
-else fail "sato.pem opens with the passphrase typed" "openssl refused"; fi
+if [ -n "$OPENSSL" ]; then
+    if openssl pkey -in "$KEYS/sato.pem" -passin "file:$WORK/sato.pass" -noout 2>/dev/null; then
+        pass "sato.pem opens with the passphrase typed"
+    else fail "sato.pem opens with the passphrase typed" "openssl refused"; fi
+fi
 LINE_S=$(printf '%s' "$res" | grep -oE 'ed25519:[A-Za-z0-9+/=]{44}' | head -n 1)
 
 res=$("$PY" "$TTY" "Passphrase for suzuki=first one here" "Same passphrase again=second one here" \
