@@ -164,32 +164,30 @@ void rules_check_operators(rule_set *rs, diag_list *d)
 {
     if (rs->n_operators > 1)
         qsort(rs->operators, rs->n_operators, sizeof *rs->operators, cmp_operators);
-    size_t total = 0, last = rs->n_operators;
+    size_t total = 0;
     for (size_t i = 0; i < rs->n_operators; i++) {
-        rule_operators *v = &rs->operators[i];
+        rule_operators *v = &rs->operators[i], *prev = i ? &rs->operators[i - 1] : NULL;
         if (v->broken)
             continue;
         total += v->n_ops;
-        if (last < rs->n_operators) {
-            rule_operators *prev = &rs->operators[last];
+        if (prev && !prev->broken)
             follow(d, "kind", "operators", &prev->effective_to, prev->effective_from,
                    prev->file->path, v->effective_from, v->file->path, v->from_line, v->from_col);
-        }
-        last = i;
     }
-    if (last < rs->n_operators && rs->operators[last].effective_to != DATE_OPEN) {
-        const rule_operators *v = &rs->operators[last];
-        diag_error(d, v->file->path, v->to_line, v->to_col,
+    const rule_operators *last = rs->n_operators ? &rs->operators[rs->n_operators - 1] : NULL;
+    if (last && !last->broken && last->effective_to != DATE_OPEN)
+        diag_error(d, last->file->path, last->to_line, last->to_col,
                    "the last operators version may not end (effective_to): once operators are "
                    "in force, money events are signed; a new version replaces this one");
-    }
     op_at *all = malloc((total + 1) * sizeof *all);
     if (!all)
         abort();
     size_t n = 0;
     for (size_t i = 0; i < rs->n_operators; i++)
-        for (size_t j = 0; !rs->operators[i].broken && j < rs->operators[i].n_ops; j++)
-            all[n] = (op_at){&rs->operators[i], &rs->operators[i].ops[j], n}, n++;
+        for (size_t j = 0; !rs->operators[i].broken && j < rs->operators[i].n_ops; j++) {
+            all[n] = (op_at){&rs->operators[i], &rs->operators[i].ops[j], n};
+            n++;
+        }
     qsort(all, n, sizeof *all, cmp_op_key);
     for (size_t k = 1; k < n; k++) {
         const op_at *a = &all[k - 1], *b = &all[k];

@@ -224,6 +224,38 @@ static void test_versions(void **state)
     unload(&l);
 }
 
+/* A broken version between two good ones: its own errors only, no gap
+ * reported around it (it is skipped, as broken payer versions are). */
+static void test_broken_middle_version(void **state)
+{
+    (void)state;
+    static const char mid[] =
+        "kind: operators\nversion: \"2025-10\"\ntitle: t\neffective_from: 2025-10-01\n"
+        "basis: b\noperators:\n"
+        "  - id: tanaka\n    name: n\n    post: p\n    roles: [boss]\n    key: " K1 "\n"
+        "    valid_from: 2025-04-01\n";
+    static const char late[] =
+        "kind: operators\nversion: \"2026-01\"\ntitle: t\neffective_from: 2026-01-01\n"
+        "basis: b\noperators:\n"
+        "  - id: tanaka\n    name: n\n    post: p\n    roles: [draft]\n    key: " K1 "\n"
+        "    valid_from: 2025-04-01\n";
+    rule_file files[4] = {{.path = "terms.yaml", .data = terms, .len = sizeof terms - 1},
+                          {.path = "o/2025-04.yaml", .data = v1, .len = sizeof v1 - 1},
+                          {.path = "o/2025-10.yaml", .data = mid, .len = sizeof mid - 1},
+                          {.path = "o/2026-01.yaml", .data = late, .len = sizeof late - 1}};
+    rule_set rs;
+    memset(&rs, 0, sizeof rs);
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(rules_load_files(files, 4, &rs, &d), -1);
+    assert_int_equal(d.n, 1);
+    assert_string_equal(d.v[0].file, "o/2025-10.yaml");
+    assert_int_equal(d.v[0].line, 10);
+    assert_int_equal(d.v[0].col, 13);
+    assert_non_null(strstr(d.v[0].msg, "unknown role 'boss'"));
+    rules_free(&rs);
+    diag_release(&d);
+}
+
 /* A key written twice in one file, an id twice, and the messages' places. */
 static void test_within_one_file(void **state)
 {
@@ -257,6 +289,7 @@ int main(void)
         cmocka_unit_test(test_key_of_another_operator_across_versions),
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_within_one_file),
+        cmocka_unit_test(test_broken_middle_version),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
