@@ -1,9 +1,7 @@
 /* load: one rule file's YAML tree → a program version, the shared terms, a
- * budget line or the payer account in the rule set (the operators file has
- * load_operators.c, using the helpers rules_int.h declares).  Checks keys
- * (missing, unknown), names and literal values here; formulas are compiled
- * later (compile.c), once every file is loaded and the care type vocabulary
- * is known. */
+ * budget line or the payer account in the rule set.  Checks keys (missing, unknown), names and
+ * literal values here; formulas are compiled later (compile.c), once every
+ * file is loaded and the care type vocabulary is known. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +38,7 @@ static int cmp_key_pos(const void *a, const void *b)
  * Repeated keys are found by sorting (a map may hold tens of thousands of
  * keys: comparing each with every earlier one took seconds). */
 void check_keys(loader *l, const ynode *map, const char *const *allowed,
-                const char *const *required, const char *what)
+                       const char *const *required, const char *what)
 {
     size_t n = map->n / 2, nk = 0;
     key_pos *keys = malloc((n + 1) * sizeof *keys);
@@ -316,7 +314,7 @@ void *grow(rule_set *rs, const void *old, size_t n, size_t size)
 
 /* What every rule file says of itself: version, title and basis. */
 void load_names(loader *l, const ynode *root, const char **version, const char **title,
-                const char **basis)
+                       const char **basis)
 {
     *version = get_text(l, root, "version");
     *title = get_text(l, root, "title");
@@ -325,8 +323,8 @@ void load_names(loader *l, const ynode *root, const char **version, const char *
 
 /* effective_from and effective_to (open when absent); line/col (may be NULL)
  * get effective_from's position; ordered: effective_to may not come first. */
-void load_dates(loader *l, const ynode *root, date_t *from, date_t *to, int *line, int *col,
-                bool ordered)
+void load_dates(loader *l, const ynode *root, date_t *from, date_t *to, int *line,
+                       int *col, bool ordered)
 {
     *from = get_date(l, root, "effective_from", 0);
     *to = get_date(l, root, "effective_to", DATE_OPEN);
@@ -717,7 +715,7 @@ int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_lis
         load_payer(&l, root);
         rs->payers[rs->n_payers - 1].broken = diag_count(d) != before;
     } else if (!strcmp(kind, "operators")) {
-        rules_load_operators(&l, root);
+        load_operators(&l, root);
     } else {
         lerr(&l, ymap_get(root, "kind"),
              "unknown kind '%s' (program, terms, budget, payer or operators)", kind);

@@ -178,7 +178,7 @@ static void check_unique(loader *l, const rule_operators *v)
     free(s);
 }
 
-void rules_load_operators(loader *l, const ynode *root)
+void load_operators(loader *l, const ynode *root)
 {
     static const char *const keys[] = {"kind", "version", "title", "effective_from",
                                        "effective_to", "basis", "operators", "note", NULL};
