@@ -81,7 +81,10 @@ static void add_arg(web_html *h, const web_harg *a)
         return;
     case WEB_HA_YEN: {
         char buf[48];
-        num_format_grouped(num_int(a->i), buf, sizeof buf);
+        if (a->i == INT64_MIN) /* num_format_grouped negates */
+            snprintf(buf, sizeof buf, "%lld", (long long)a->i);
+        else
+            num_format_grouped(num_int(a->i), buf, sizeof buf);
         sb_adds(&h->sb, buf); /* digits, '-' and ',' only */
         sb_adds(&h->sb, "円");
         return;
