@@ -191,9 +191,9 @@ static bool same_origin(const web_app *app, const web_request *req)
         return true;
     if (!req->host)
         return false;
-    char want[200];
-    snprintf(want, sizeof want, "%s://%s", app->tls ? "https" : "http", req->host);
-    return !strcasecmp(req->origin, want);
+    const char *scheme = app->tls ? "https://" : "http://";
+    size_t n = strlen(scheme);
+    return !strncasecmp(req->origin, scheme, n) && !strcasecmp(req->origin + n, req->host);
 }
 
 static const char *form_problem(web_form_status st)

@@ -461,9 +461,13 @@ static void test_download_open(void **state)
     /* a symlinked directory leading outside */
     snprintf(q, sizeof q, "%s/2025-05", out);
     assert_int_equal(symlink(outside, q), 0);
-    /* a hard link to a file outside (same file system) */
+    /* a hard link to another file outside (same file system; another file,
+     * so that the symlink above is refused for being a symlink) */
+    char p2[600];
+    snprintf(p2, sizeof p2, "%s/secret2.csv", outside);
+    write_file(p2, "secret\n", 0644);
     snprintf(q, sizeof q, "%s/2025-04/hard.csv", out);
-    assert_int_equal(link(p, q), 0);
+    assert_int_equal(link(p2, q), 0);
     /* a FIFO must not block the server */
     snprintf(q, sizeof q, "%s/2025-04/fifo.csv", out);
     assert_int_equal(mkfifo(q, 0600), 0);
