@@ -270,7 +270,9 @@ void web_response_headers(const web_app *app, const web_response *resp,
         "frame-ancestors 'none'; base-uri 'none'");
     add(ctx, "X-Content-Type-Options", "nosniff");
     add(ctx, "X-Frame-Options", "DENY");
-    add(ctx, "Referrer-Policy", "no-referrer");
+    /* same-origin, not no-referrer: under no-referrer a browser sends
+     * "Origin: null" with our own forms, which the Origin check refuses */
+    add(ctx, "Referrer-Policy", "same-origin");
     add(ctx, "Cross-Origin-Opener-Policy", "same-origin");
     add(ctx, "Cross-Origin-Resource-Policy", "same-origin");
     if (app->tls)

@@ -16,10 +16,11 @@
  *      bounded by form.c.  A money action takes the write lock only then,
  *      so a slow client holds a connection (closed after the idle timeout),
  *      never the lock.
- *   4. web_server_stop: stop accepting (MHD_quiesce_daemon), wait until no
- *      request is in progress (counted from its first call to its
- *      completion), at most the connection timeout, then stop the daemon
- *      and wipe the sessions.
+ *   4. web_server_stop: stop accepting (MHD_quiesce_daemon, then shutdown(2)
+ *      of the listening socket so the kernel stops completing handshakes for
+ *      it), wait until no request is in progress (counted from its first
+ *      call to its completion), at most the connection timeout, then stop
+ *      the daemon and wipe the sessions.
  * Not here: what a request may do (app.c), signals (the command, which
  * blocks SIGTERM and SIGINT and waits for them). */
 #include <arpa/inet.h>
@@ -562,6 +563,9 @@ unsigned web_server_stop(struct web_server *s)
 {
     atomic_store(&s->app.stopping, true);
     MHD_socket ls = MHD_quiesce_daemon(s->d);
+    if (ls != MHD_INVALID_SOCKET) /* stop listening now (Linux: new connections are
+                                   * reset); the fd stays open until the daemon ends */
+        shutdown(ls, SHUT_RDWR);
     pthread_mutex_lock(&s->m);
     s->stopping = true;
     pthread_cond_broadcast(&s->changed);

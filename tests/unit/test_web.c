@@ -995,7 +995,7 @@ static void test_host_and_headers(void **state)
     assert_non_null(strstr(all.buf, "frame-ancestors 'none'"));
     assert_null(strstr(all.buf, "unsafe-inline"));
     assert_non_null(strstr(all.buf, "X-Content-Type-Options: nosniff"));
-    assert_non_null(strstr(all.buf, "Referrer-Policy: no-referrer"));
+    assert_non_null(strstr(all.buf, "Referrer-Policy: same-origin"));
     assert_non_null(strstr(all.buf, "Cache-Control: no-store"));
     assert_null(strstr(all.buf, "Strict-Transport-Security"));
     sb_release(&all);
