@@ -28,6 +28,9 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -366,6 +369,15 @@ static void *sweep(void *arg)
 /* ------------------------------------------------------------ start and stop */
 
 /* Reads a PEM file for TLS; the key only if nobody else may read it. */
+static int no_password(char *buf, int size, int rwflag, void *u)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    (void)u;
+    return -1;
+}
+
 static web_status read_pem(const char *opt, const char *path, bool secret, char **out,
                            size_t *len, char *err, size_t errlen)
 {
@@ -383,6 +395,35 @@ static web_status read_pem(const char *opt, const char *path, bool secret, char 
         return WEB_EINVALID;
     }
     return WEB_OK;
+}
+
+/* The certificate and key parse, and belong together (OpenSSL): a bad pair
+ * is named here, before libmicrohttpd and GnuTLS see it. */
+static web_status check_pair(const web_config *cfg, const char *cert, size_t cert_len,
+                             const char *key, size_t key_len, char *err, size_t errlen)
+{
+    web_status st = WEB_OK;
+    BIO *cb = BIO_new_mem_buf(cert, (int)cert_len), *kb = BIO_new_mem_buf(key, (int)key_len);
+    X509 *x = cb ? PEM_read_bio_X509(cb, NULL, NULL, NULL) : NULL;
+    /* no passphrase callback: an encrypted key fails instead of prompting */
+    EVP_PKEY *k = x && kb ? PEM_read_bio_PrivateKey(kb, NULL, no_password, NULL) : NULL;
+    if (!x) {
+        say(err, errlen, "--tls-cert %s: not a PEM certificate", cfg->tls_cert);
+        st = WEB_EINVALID;
+    } else if (!k) {
+        say(err, errlen, "--tls-key %s: not an unencrypted PEM private key", cfg->tls_key);
+        st = WEB_EINVALID;
+    } else if (X509_check_private_key(x, k) != 1) {
+        say(err, errlen, "--tls-key %s is not the key of --tls-cert %s", cfg->tls_key,
+            cfg->tls_cert);
+        st = WEB_EINVALID;
+    }
+    ERR_clear_error();
+    EVP_PKEY_free(k);
+    X509_free(x);
+    BIO_free(kb);
+    BIO_free(cb);
+    return st;
 }
 
 static void free_server(struct web_server *s)
@@ -487,7 +528,9 @@ web_status web_server_start(const web_config *cfg, struct web_server **out, char
     if (tls && ((st = read_pem("--tls-cert", cfg->tls_cert, false, &s->cert_pem, &cert_len, err,
                                errlen)) ||
                 (st = read_pem("--tls-key", cfg->tls_key, true, &s->key_pem, &s->key_len, err,
-                               errlen)))) {
+                               errlen)) ||
+                (st = check_pair(cfg, s->cert_pem, cert_len, s->key_pem, s->key_len, err,
+                                 errlen)))) {
         free_server(s);
         return st;
     }
@@ -518,6 +561,7 @@ web_status web_server_start(const web_config *cfg, struct web_server **out, char
         tls_opts[0].option = MHD_OPTION_END;
     s->d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, /* first, or MHD prints its own */
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)s->listen_fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)lim->threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)lim->connections,
@@ -525,7 +569,6 @@ web_status web_server_start(const web_config *cfg, struct web_server **out, char
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
         MHD_OPTION_ARRAY, tls_opts,
         MHD_OPTION_END);
     if (!s->d) {

@@ -399,7 +399,24 @@ def test_refusals(root, keys, out):
     p = subprocess.run([KASAN, "serve", "--listen", "127.0.0.1:0", "--tls-cert",
                         os.path.join(root, "junk.pem"), "--tls-key", key],
                        capture_output=True, text=True, timeout=10)
-    check(p.returncode == 2, "a certificate that is not one: exit 2", "%d %s" % (p.returncode, p.stderr))
+    check(p.returncode == 2 and "not a PEM certificate" in p.stderr, "a certificate that is not one: exit 2",
+          "%d %s" % (p.returncode, p.stderr))
+    other = os.path.join(root, "other.pem")
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-out", other], check=True, capture_output=True)
+    os.chmod(other, 0o600)
+    p = subprocess.run([KASAN, "serve", "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", other],
+                       capture_output=True, text=True, timeout=10)
+    check(p.returncode == 2 and "is not the key of" in p.stderr, "a key of another certificate: exit 2",
+          "%d %s" % (p.returncode, p.stderr))
+    enc = os.path.join(root, "enc.pem")
+    subprocess.run(["openssl", "pkey", "-in", key, "-aes256", "-passout", "pass:secret", "-out", enc],
+                   check=True, capture_output=True)
+    os.chmod(enc, 0o600)
+    p = subprocess.run([KASAN, "serve", "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", enc],
+                       capture_output=True, text=True, timeout=10, stdin=subprocess.DEVNULL)
+    check(p.returncode == 2 and "unencrypted" in p.stderr, "an encrypted TLS key: exit 2, no prompt",
+          "%d %s" % (p.returncode, p.stderr))
     srv = Server("--tls-cert", cert, "--tls-key", key, "--keys", keys, "--out", out, tls=True)
     c = Client(srv)
     r = c.req("GET", "/login")
