@@ -70,7 +70,7 @@ void web_page_end(web_ctx *c)
 
 /* ------------------------------------------------------------ login, logout */
 
-void web_login_page(web_ctx *c, int status, const char *message)
+void web_login_page(web_ctx *c, int status, const char *message, const char *id)
 {
     web_response *r = c->resp;
     r->status = status;
@@ -79,17 +79,19 @@ void web_login_page(web_ctx *c, int status, const char *message)
     web_html *h = &r->body;
     if (message && *message)
         web_html(h, "<p class=\"error\" role=\"alert\">{}</p>", H_TEXT(message));
+    bool have_id = id && *id;
     web_html(h,
              "<form class=\"login\" method=\"post\" action=\"/login\">"
              "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
              "<p><label for=\"id\">職員ID</label>"
-             "<input id=\"id\" name=\"id\" autocomplete=\"username\" required autofocus "
+             "<input id=\"id\" name=\"id\" value=\"{}\" autocomplete=\"username\" required{} "
              "maxlength=\"63\" spellcheck=\"false\"></p>"
              "<p><label for=\"passphrase\">鍵のパスフレーズ</label>"
              "<input id=\"passphrase\" name=\"passphrase\" type=\"password\" "
-             "autocomplete=\"current-password\" required maxlength=\"1024\"></p>"
+             "autocomplete=\"current-password\" required{} maxlength=\"1024\"></p>"
              "<p><button type=\"submit\">ログイン</button></p></form>",
-             H_TEXT(c->s.csrf));
+             H_TEXT(c->s.csrf), H_TEXT(have_id ? id : ""), H_TEXT(have_id ? "" : " autofocus"),
+             H_TEXT(have_id ? " autofocus" : ""));
     web_page_end(c);
 }
 
@@ -108,7 +110,7 @@ static void get_login(web_ctx *c)
         c->have_session = true;
         web_set_session_cookie(c, c->s.id);
     }
-    web_login_page(c, 200, NULL);
+    web_login_page(c, 200, NULL, NULL);
 }
 
 static bool printable_ascii(const char *s, size_t max)
@@ -129,7 +131,7 @@ static void post_login(web_ctx *c)
     const char *pass = web_form_value(c->req->form, "passphrase");
     if (!id || !pass || !printable_ascii(id, WEB_ID_MAX - 1) || !*pass ||
         strlen(pass) > WEB_PASS_MAX) {
-        web_login_page(c, 400, "職員IDとパスフレーズを入力してください。");
+        web_login_page(c, 400, "職員IDとパスフレーズを入力してください。", NULL);
         return;
     }
     int64_t retry = 0;
@@ -142,7 +144,7 @@ static void post_login(web_ctx *c)
         else
             snprintf(msg, sizeof msg, "ログインの失敗が続いたため、%lld秒待ってからもう一度お試しください。",
                      (long long)retry);
-        web_login_page(c, 429, msg);
+        web_login_page(c, 429, msg, id);
         return;
     }
     web_operator op;
@@ -151,12 +153,12 @@ static void post_login(web_ctx *c)
     web_auth a = web_auth_login(app->cfg, id, pass, &op, &key, why, sizeof why);
     if (a == WEB_AUTH_ERROR) {
         fprintf(stderr, "kasan serve: login of '%s' failed: %s\n", id, why);
-        web_login_page(c, 500, "鍵を読めないため、ログインできません。管理者に連絡してください。");
+        web_login_page(c, 500, "鍵を読めないため、ログインできません。管理者に連絡してください。", id);
         return;
     }
     if (a == WEB_AUTH_DENIED) {
         web_limiter_failed(&app->limiter, id, c->req->addr, c->req->now);
-        web_login_page(c, 401, "職員IDまたはパスフレーズが違います。");
+        web_login_page(c, 401, "職員IDまたはパスフレーズが違います。", id);
         return;
     }
     web_limiter_succeeded(&app->limiter, id, c->req->now);

@@ -452,7 +452,8 @@ void web_redirect(web_response *resp, const char *path);
  * navigation (current marks where we are: "/", "/budget", ...), <main>. */
 void web_page_begin(web_ctx *c, const char *title, const char *current);
 void web_page_end(web_ctx *c);
-/* The login page (also what a GET without a session gets). */
-void web_login_page(web_ctx *c, int status, const char *message);
+/* The login page, with message (NULL: none) and the id tried (NULL: empty;
+ * the cursor then goes to the passphrase). */
+void web_login_page(web_ctx *c, int status, const char *message, const char *id);
 
 #endif

@@ -905,6 +905,15 @@ static void test_login_logout(void **state)
     assert_int_equal(r.r.status, 401);
     assert_non_null(strstr(web_html_str(&r.r.body), "職員IDまたはパスフレーズが違います"));
     done(&r);
+    /* the id tried comes back in the form, as text */
+    request(f, "POST", "/login",
+            &(req_opts){.cookie = anon, .addr = "127.0.0.3",
+                        .fields = {{"csrf", tok}, {"id", "\"><script>x</script>"}, {"passphrase", "x"}}},
+            &r);
+    assert_int_equal(r.r.status, 401);
+    assert_non_null(strstr(web_html_str(&r.r.body), "value=\"&quot;&gt;&lt;script&gt;x&lt;/script&gt;\""));
+    assert_null(strstr(web_html_str(&r.r.body), "<script"));
+    done(&r);
     /* at once again: must wait, even with the right passphrase */
     request(f, "POST", "/login",
             &(req_opts){.cookie = anon, .fields = {{"csrf", tok}, {"id", "clerk"}, {"passphrase", "correct horse"}}},

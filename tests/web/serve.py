@@ -336,6 +336,24 @@ def test_concurrency(srv):
           str(sorted(set(results))))
 
 
+def test_slow_client(srv):
+    """A client that sends half a POST and stalls holds no lock: others go on."""
+    body = b"csrf=" + b"0" * 64
+    head = (b"POST /logout HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n"
+            % (srv.port, len(body)))
+    slow = [raw(srv, head + body[:5], read=False) for _ in range(8)]
+    t0 = time.time()
+    c = Client(srv)
+    r1 = c.login("clerk", "correct horse")
+    tok = c.csrf(c.req("GET", "/").text)
+    r2 = c.req("POST", "/logout", "csrf=" + tok)
+    check(r1.status == 303 and r2.status == 303 and time.time() - t0 < 5,
+          "8 stalled half-sent POSTs do not hold up a login and a logout (%.2f s)" % (time.time() - t0))
+    for s in slow:
+        s.close()
+
+
 def test_sigterm(srv):
     """A POST half sent when SIGTERM arrives is finished and answered."""
     body = b"csrf=" + b"0" * 64 + b"&id=x&passphrase=y"
@@ -455,6 +473,7 @@ def main():
         test_login_limits(srv)
         test_bodies(srv)
         test_concurrency(srv)
+        test_slow_client(srv)
         test_sigterm(srv)
         test_refusals(root, keys, out)
     finally:
