@@ -36,6 +36,7 @@ void web_response_release(web_response *r)
 int web_app_init(web_app *app, const web_config *cfg, bool tls, const char *host, unsigned port)
 {
     memset(app, 0, sizeof *app);
+    atomic_init(&app->stopping, false);
     app->cfg = cfg;
     app->lim = web_limits_resolve(&cfg->limits);
     app->tls = tls;

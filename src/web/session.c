@@ -82,6 +82,15 @@ void web_sessions_release(web_sessions *t)
     pthread_mutex_destroy(&t->m);
 }
 
+/* The invariants of the file's header comment. */
+static void slot_ok(const web_session *s)
+{
+    (void)s;
+    assert(s->used || (!s->ended && !s->logged_in && !s->key && !s->holds && !s->id[0]));
+    assert(!s->ended || (s->holds > 0 && s->key && !s->id[0]));
+    assert(!s->key || s->logged_in);
+}
+
 /* The live slot of id, compared in constant time against every slot (a
  * lookup's time says nothing of how much of an id was right). */
 static web_session *find(web_sessions *t, const char *id)
@@ -91,6 +100,7 @@ static web_session *find(web_sessions *t, const char *id)
     web_session *hit = NULL;
     for (unsigned i = 0; i < t->max; i++) {
         web_session *s = &t->slot[i];
+        slot_ok(s);
         if (s->used && !s->ended && CRYPTO_memcmp(s->id, id, WEB_TOKEN_HEX) == 0)
             hit = s;
     }
@@ -134,12 +144,17 @@ static void view(const web_session *s, web_session_view *out)
 static bool fill(web_sessions *t, web_session *s, int64_t now)
 {
     assert(!s->used);
+    char id[WEB_TOKEN_HEX + 1], csrf[WEB_TOKEN_HEX + 1];
     do {
-        if (!web_token_new(s->id) || !web_token_new(s->csrf)) {
-            OPENSSL_cleanse(s, sizeof *s);
+        if (!web_token_new(id) || !web_token_new(csrf)) {
+            OPENSSL_cleanse(id, sizeof id);
             return false;
         }
-    } while (find(t, s->id)); /* 2^-256, but a duplicate id would be a merge */
+    } while (find(t, id)); /* 2^-256, but a duplicate id would be a merge */
+    memcpy(s->id, id, sizeof id);
+    memcpy(s->csrf, csrf, sizeof csrf);
+    OPENSSL_cleanse(id, sizeof id);
+    OPENSSL_cleanse(csrf, sizeof csrf);
     s->used = true;
     s->created = s->last_seen = now;
     return true;
