@@ -1,9 +1,11 @@
 # Sourced by scripts/demo and scripts/test: installs the Debian packages kasan
 # needs that are missing (apt-get, as root or through sudo).
 KASAN_BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev libyaml-dev libxlsxwriter-dev
-  libsqlite3-dev sqlite3 libssl-dev libzip-dev libexpat1-dev"
+  libsqlite3-dev sqlite3 libssl-dev libzip-dev libexpat1-dev libmicrohttpd-dev"
 KASAN_TEST_PACKAGES="libcmocka-dev python3 python3-openpyxl valgrind strace bsdutils
-  libreoffice-calc-nogui fonts-noto-cjk poppler-utils openssl" # LibreOffice round trip of claim forms; openssl reads key files back
+  libreoffice-calc-nogui fonts-noto-cjk poppler-utils" # LibreOffice round trip of claim forms
+# kasan serve: TLS test certificates, and the real-browser test (tests/web/)
+KASAN_TEST_PACKAGES="$KASAN_TEST_PACKAGES openssl chromium chromium-driver python3-selenium"
 KASAN_FUZZ_PACKAGES="clang libclang-rt-14-dev" # libFuzzer + sanitizer runtimes
 
 kasan_install() {

@@ -23,6 +23,7 @@ static const struct {
     {"forms", cmd_forms, "write the nurseries' Excel claim forms of a month"},
     {"intake", cmd_intake, "read filled claim forms into the month's claim files"},
     {"operator", cmd_operator, "an operator's signing key (operator keygen)"},
+    {"serve", cmd_serve, "the section's web front-end in a browser (HTTP on loopback, else HTTPS)"},
 };
 
 static void usage(FILE *f)

@@ -27,5 +27,6 @@ int cmd_transfer(int argc, char **argv); /* src/cli/transfer.c: the bank transfe
 int cmd_forms(int argc, char **argv);
 int cmd_intake(int argc, char **argv);
 int cmd_operator(int argc, char **argv); /* src/cli/operator.c: operators' keys */
+int cmd_serve(int argc, char **argv); /* src/cli/serve.c: the web front-end (src/web) */
 
 #endif
