@@ -28,7 +28,9 @@ HEADER = {"arena": "core", "strbuf": "core", "diag": "core", "num": "core", "dat
           "forms": "intake", "actuals": "intake",
           "rules": "rules", "ledger": "ledger", "ledger_settle": "ledger", "ledger_transfer": "ledger",
           "engine": "engine", "settle": "engine", "report": "report",
-          "report_settle": "report", "report_transfer": "report", "zengin": "report", "cli": "cli"}
+          "report_settle": "report", "report_transfer": "report", "zengin": "report", "cli": "cli",
+          "budget_ward": "budget", "applications": "intake", "decide": "engine",
+          "report_decide": "report"}
 INC = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
