@@ -386,6 +386,94 @@ static void test_amendment(void **state)
     rules_free(&rs);
 }
 
+
+/* Declared claim columns (SPEC 8.1) are columns of the applications too: a
+ * terms version that requires staff column training_cost refuses a
+ * nurses.csv without it, and a program reading it decides from the planned
+ * value (12,000 a month × April–June = 36,000). */
+static const char declared_terms[] =
+    "kind: terms\n"
+    "version: \"2025-04\"\n"
+    "title: 共通定義\n"
+    "effective_from: 2025-04-01\n"
+    "basis: 要綱\n"
+    "care_types:\n"
+    "  suction: 喀痰吸引\n"
+    "eligible_nursery_kind: private_licensed\n"
+    "eligible_qualifications:\n"
+    "  nurse: 看護師\n"
+    "staff_columns:\n"
+    "  training_cost:\n"
+    "    label: 研修受講費\n"
+    "    type: yen\n"
+    "    required: true\n"
+    "rejection_reasons:\n"
+    "  unknown_nursery: a\n"
+    "  ward_run: b\n"
+    "  nursery_inactive: c\n"
+    "  no_care_type: d\n"
+    "  no_enrolled_day: e\n"
+    "  duplicate_child: f\n"
+    "  ineligible_qualification: g\n"
+    "  no_eligible_child: h\n";
+static const char training_program[] =
+    "program: training\n"
+    "version: \"2025-04\"\n"
+    "title: 研修受講補助\n"
+    "effective_from: 2025-04-01\n"
+    "basis: 要綱\n"
+    "values:\n"
+    "  amount:\n"
+    "    label: 補助額\n"
+    "    type: yen\n"
+    "    formula: sum(staff, training_cost)\n"
+    "result: amount\n";
+
+static void test_declared_columns(void **state)
+{
+    (void)state;
+    rule_file f[2] = {
+        {.path = "terms.yaml", .name = "terms.yaml", .data = declared_terms,
+         .len = sizeof declared_terms - 1},
+        {.path = "t.yaml", .name = "t.yaml", .data = training_program,
+         .len = sizeof training_program - 1},
+    };
+    rule_set rs;
+    memset(&rs, 0, sizeof rs);
+    diag_list d = DIAG_LIST_INIT;
+    int rc = rules_load_files(f, 2, &rs, &d);
+    diag_print(&d, stderr);
+    assert_int_equal(rc, 0);
+    static const char reg[] = REG;
+    static const char kids[] = KIDS_HEADER "P001,C1,suction,2025-04-01,\n";
+    static const char without[] = STAFF_HEADER "P001,S1,nurse,full_time,,400000,,2025-04\n";
+    static const char with[] =
+        "nursery_id,staff_ref,qualification,employment,hours,salary_cost,other_income,"
+        "training_cost,planned_months\n"
+        "P001,S1,nurse,full_time,,400000,,12000,2025-04..2025-06\n";
+    input_file in[INPUT_COUNT] = {
+        {.name = "nurseries.csv", .data = reg, .len = sizeof reg - 1},
+        {.name = "applications/2025/children.csv", .data = kids, .len = sizeof kids - 1},
+        {.name = "applications/2025/nurses.csv", .data = without, .len = sizeof without - 1},
+    };
+    decision dec;
+    assert_int_equal(decide_compute(&rs, 2025, in, &dec, &d), -1);
+    const want w[] = {{1, 0, "missing required column 'training_cost'"}};
+    expect_diags(&d, w, 1);
+    decide_free(&dec);
+    diag_release(&d);
+    in[INPUT_STAFF].data = with;
+    in[INPUT_STAFF].len = sizeof with - 1;
+    assert_int_equal(decide_compute(&rs, 2025, in, &dec, &d), 0);
+    assert_int_equal(dec.n_rows, 1);
+    assert_int_equal(dec.rows[0].month[0], 12000);
+    assert_int_equal(dec.rows[0].month[3], 0);
+    assert_int_equal(dec.rows[0].annual, 36000);
+    decide_free(&dec);
+    diag_release(&d);
+    rules_free(&rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +482,7 @@ int main(void)
         cmocka_unit_test(test_month_views),
         cmocka_unit_test(test_worked_example),
         cmocka_unit_test(test_amendment),
+        cmocka_unit_test(test_declared_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
