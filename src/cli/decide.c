@@ -31,6 +31,9 @@ typedef struct decide_opts {
 static int write_outputs(const decision *dec, const decide_meta *meta, bool quiet, const char *dir)
 {
     char path[4200], err[512] = "";
+    /* one syncfs at the end instead of an fsync per notice, as a month's
+     * outputs are written (src/cli/outputs.c) */
+    fs_defer_sync(true);
     int rc = fs_mkdirs(dir);
     snprintf(path, sizeof path, "%s/decisions.csv", dir);
     if (rc == 0)
@@ -52,6 +55,11 @@ static int write_outputs(const decision *dec, const decide_meta *meta, bool quie
         progress_tick(&pg, k + 1);
     }
     progress_end(&pg);
+    fs_defer_sync(false);
+    if (rc == 0 && fs_sync_dir(dir) != 0) {
+        rc = -1;
+        snprintf(err, sizeof err, "cannot sync %s: %s", dir, strerror(errno));
+    }
     if (rc != 0)
         fprintf(stderr, "kasan decide: %s\n", *err ? err : strerror(errno));
     return rc;
