@@ -292,6 +292,28 @@ expect_msg_contains "applications/2025/children.csv:8:4:" "malformed date's line
 expect_same_file "$WORK/before/decisions.csv" "$O/decisions-2025/decisions.csv" "decisions.csv kept"
 expect_eq "$(ls -A "$O" | tr '\n' ' ')" "decisions-2025 " "no staging left"
 
+section "a nursery whose every planned line is rejected: 不交付決定通知書"
+W=$(new_data ward)
+cp -r "$DATA/." "$W/"
+printf 'W101,K009,suction,2025-04-01,\n' >> "$W/applications/2025/children.csv"
+WO=$(new_out ward-out)
+kasan decide --fy 2025 --data "$W" --rules "$RULES" --out "$WO" --quiet
+expect_rc 0 "a ward-run nursery applies"
+# its 12 months rejected as ward_run, nothing decided: the total is unchanged
+expect_eq "$(grep -c ',W101,K009,ward_run,' "$WO/decisions-2025/rejections.csv")" 12 "W101 rejected each month"
+expect_msg_contains "decided total          13,402,258 yen" "total unchanged"
+expect_msg_contains "4 nurseries (3 decided)" "count"
+$PY - "$WO/decisions-2025/notices/W101.xlsx" <<'PYEOF' && pass "W101 gets a 不交付決定通知書" || fail "不交付決定通知書" "see above"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).active
+texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+ok = ws.title == "不交付決定通知書" and any("不交付決定通知書" in t for t in texts) \
+    and any("交付しないことに決定" in t for t in texts) and any("4月～3月" == t for t in texts) \
+    and any("区立保育園は対象外" in t for t in texts) and 0 in [c.value for row in ws.iter_rows() for c in row]
+print("  texts:", [t for t in texts if "通知書" in t or "対象外" in t][:4])
+sys.exit(0 if ok else 1)
+PYEOF
+
 section "budget warnings"
 R=$WORK/rules-over
 cp -r "$RULES" "$R"

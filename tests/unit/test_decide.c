@@ -217,6 +217,18 @@ static void test_month_views(void **state)
     assert_string_equal(in[INPUT_STAFF].data,
                         STAFF_HEADER "P001,S1,nurse,full_time,,400000,,2025-05..2025-06;2025-10\n");
     assert_int_equal(app.months, 0xFFF);
+
+    /* the same file as Excel may save it, with a BOM and CRLF line ends:
+     * the views are the records again, in UTF-8 with LF, at the same lines */
+    static const char bom_crlf[] =
+        "\xEF\xBB\xBF" "nursery_id,child_ref,care_types,enrolled_from,enrolled_to\r\n"
+        "P001,C1,suction,2025-04-01,2025-04-30\r\n"
+        "P001,C9,other,2025-10-01,\r\n";
+    assert_int_equal(parse(&rs, bom_crlf, staff, &a, &app, &d), 0);
+    applications_month(&app, 6, &a, in);
+    assert_string_equal(in[INPUT_CHILDREN].data,
+                        KIDS_HEADER "\n" "P001,C9,other,2025-10-01,\n");
+    assert_int_equal(app.children.v[1].line, 3);
     diag_release(&d);
     arena_release(&a);
     rules_free(&rs);
