@@ -192,7 +192,8 @@ static int make_rows(decision *dec, gather *g, diag_list *d)
 
 static void place_rejections(decision *dec, gather *g)
 {
-    qsort(g->rej, g->n_rej, sizeof *g->rej, cmp_rejection);
+    if (g->n_rej) /* none: g->rej is NULL, which qsort may not be given */
+        qsort(g->rej, g->n_rej, sizeof *g->rej, cmp_rejection);
     dec->rejections = g->rej;
     dec->n_rejections = g->n_rej;
     for (size_t k = 0, i = 0; k < dec->n_nurseries; k++) {
