@@ -3,7 +3,7 @@
 KASAN_BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev libyaml-dev libxlsxwriter-dev
   libsqlite3-dev sqlite3 libssl-dev libzip-dev libexpat1-dev"
 KASAN_TEST_PACKAGES="libcmocka-dev python3 python3-openpyxl valgrind strace bsdutils
-  libreoffice-calc-nogui fonts-noto-cjk poppler-utils" # LibreOffice round trip of claim forms
+  libreoffice-calc-nogui fonts-noto-cjk poppler-utils openssl" # LibreOffice round trip of claim forms; openssl reads key files back
 KASAN_FUZZ_PACKAGES="clang libclang-rt-14-dev" # libFuzzer + sanitizer runtimes
 
 kasan_install() {

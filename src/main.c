@@ -23,6 +23,7 @@ static const struct {
     {"forms", cmd_forms, "write the nurseries' Excel claim forms of a month"},
     {"intake", cmd_intake, "read filled claim forms into the month's claim files"},
     {"decide", cmd_decide, "grant decision (交付決定) of a fiscal year from the applications"},
+    {"operator", cmd_operator, "an operator's signing key (operator keygen)"},
 };
 
 static void usage(FILE *f)

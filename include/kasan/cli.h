@@ -27,5 +27,6 @@ int cmd_transfer(int argc, char **argv); /* src/cli/transfer.c: the bank transfe
 int cmd_forms(int argc, char **argv);
 int cmd_intake(int argc, char **argv);
 int cmd_decide(int argc, char **argv); /* src/cli/decide.c: grant decision (交付決定) */
+int cmd_operator(int argc, char **argv); /* src/cli/operator.c: operators' keys */
 
 #endif

@@ -116,6 +116,8 @@ typedef struct rule_set {
     size_t n_budgets;
     rule_payer *payers;       /* by effective_from; none is fine until a transfer */
     size_t n_payers;
+    struct rule_operators *operators; /* by effective_from (operators.h); none: unsigned */
+    size_t n_operators;
     /* declared columns' slots over every terms version: a line's decl[]
      * holds this many values ([0] children.csv, [1] nurses.csv) */
     int n_decl_slots[2];

@@ -42,6 +42,9 @@ int cmd_check(int argc, char **argv)
                "%zu payer%s: OK\n",
                paths.rules, nf, nf == 1 ? "" : "s", np, np == 1 ? "" : "s", rs.n_terms,
                rs.n_budgets, rs.n_budgets == 1 ? "" : "s", rs.n_payers, rs.n_payers == 1 ? "" : "s");
+        if (rs.n_operators) /* kept apart: the line above is unchanged without them */
+            printf("%s: %zu operators version%s\n", paths.rules, rs.n_operators,
+                   rs.n_operators == 1 ? "" : "s");
     }
     rules_free(&rs);
     return rc;

@@ -11,16 +11,7 @@
 #include "kasan/expr.h"
 #include "rules_int.h"
 
-typedef struct loader {
-    rule_set *rs;
-    const rule_file *f;
-    diag_list *d;
-    size_t errors;
-} loader;
-
-static void lerr(loader *l, const ynode *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void lerr(loader *l, const ynode *n, const char *fmt, ...)
+void lerr(loader *l, const ynode *n, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -46,7 +37,7 @@ static int cmp_key_pos(const void *a, const void *b)
 /* Every key of `map` must be one of `allowed`; each of `required` present.
  * Repeated keys are found by sorting (a map may hold tens of thousands of
  * keys: comparing each with every earlier one took seconds). */
-static void check_keys(loader *l, const ynode *map, const char *const *allowed,
+void check_keys(loader *l, const ynode *map, const char *const *allowed,
                        const char *const *required, const char *what)
 {
     size_t n = map->n / 2, nk = 0;
@@ -80,7 +71,7 @@ static void check_keys(loader *l, const ynode *map, const char *const *allowed,
             lerr(l, map, "missing key '%s' in %s", required[j], what);
 }
 
-static const char *scalar(loader *l, const ynode *n, const char *key)
+const char *scalar(loader *l, const ynode *n, const char *key)
 {
     if (!n)
         return NULL;
@@ -91,7 +82,7 @@ static const char *scalar(loader *l, const ynode *n, const char *key)
     return n->s;
 }
 
-static const char *get_text(loader *l, const ynode *map, const char *key)
+const char *get_text(loader *l, const ynode *map, const char *key)
 {
     const char *s = scalar(l, ymap_get(map, key), key);
     if (s && !*s) {
@@ -101,7 +92,7 @@ static const char *get_text(loader *l, const ynode *map, const char *key)
     return s;
 }
 
-static date_t get_date(loader *l, const ynode *map, const char *key, date_t absent)
+date_t get_date(loader *l, const ynode *map, const char *key, date_t absent)
 {
     const ynode *n = ymap_get(map, key);
     const char *s = scalar(l, n, key);
@@ -313,7 +304,7 @@ static void load_settlement(loader *l, program *p, const ynode *sec)
 }
 
 /* rs's array of n elements of `size`, one longer (the new last is zeroed). */
-static void *grow(rule_set *rs, const void *old, size_t n, size_t size)
+void *grow(rule_set *rs, const void *old, size_t n, size_t size)
 {
     void *v = arena_calloc(&rs->a, n + 1, size);
     if (n)
@@ -322,7 +313,7 @@ static void *grow(rule_set *rs, const void *old, size_t n, size_t size)
 }
 
 /* What every rule file says of itself: version, title and basis. */
-static void load_names(loader *l, const ynode *root, const char **version, const char **title,
+void load_names(loader *l, const ynode *root, const char **version, const char **title,
                        const char **basis)
 {
     *version = get_text(l, root, "version");
@@ -332,7 +323,7 @@ static void load_names(loader *l, const ynode *root, const char **version, const
 
 /* effective_from and effective_to (open when absent); line/col (may be NULL)
  * get effective_from's position; ordered: effective_to may not come first. */
-static void load_dates(loader *l, const ynode *root, date_t *from, date_t *to, int *line,
+void load_dates(loader *l, const ynode *root, date_t *from, date_t *to, int *line,
                        int *col, bool ordered)
 {
     *from = get_date(l, root, "effective_from", 0);
@@ -730,9 +721,11 @@ int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_lis
     } else if (!strcmp(kind, "payer")) {
         load_payer(&l, root);
         rs->payers[rs->n_payers - 1].broken = diag_count(d) != before;
+    } else if (!strcmp(kind, "operators")) {
+        load_operators(&l, root);
     } else {
-        lerr(&l, ymap_get(root, "kind"), "unknown kind '%s' (program, terms, budget or payer)",
-             kind);
+        lerr(&l, ymap_get(root, "kind"),
+             "unknown kind '%s' (program, terms, budget, payer or operators)", kind);
     }
     return l.errors ? -1 : 0;
 }

@@ -1,11 +1,12 @@
-/* versions: how the versions of one program (and of the terms, the payer)
- * follow each other, and which one is in force.  A version without
- * effective_to ends the day before the next one starts; an explicit end that
- * overlaps the next version, or leaves days uncovered before it, is an
- * error.  Run before formulas compile. */
+/* versions: how the versions of one program (and of the terms, the payer,
+ * the operators file) follow each other, and which one is in force.  A
+ * version without effective_to ends the day before the next one starts; an
+ * explicit end that overlaps the next version, or leaves days uncovered
+ * before it, is an error.  Run before formulas compile. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "kasan/operators.h"
 #include "rules_int.h"
 
 static int cmp_program(const void *a, const void *b)
@@ -136,6 +137,70 @@ static void check_budgets(rule_set *rs, diag_list *d)
                            rs->budgets[i].fiscal_year, rs->budgets[j].file->path);
 }
 
+static int cmp_operators(const void *a, const void *b)
+{
+    const rule_operators *x = a, *y = b;
+    return (x->effective_from > y->effective_from) - (x->effective_from < y->effective_from);
+}
+
+typedef struct op_at {
+    const rule_operators *v;
+    const rule_operator *op;
+    size_t order; /* version index, then entry */
+} op_at;
+
+static int cmp_op_key(const void *a, const void *b)
+{
+    const op_at *x = a, *y = b;
+    int c = memcmp(x->op->key.b, y->op->key.b, SIGN_PUBLIC_BYTES);
+    return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+/* Operators versions follow each other like payer versions; the last may
+ * not end (signing never silently stops); and one key is one operator's in
+ * every version (a rotation gives the same id a new key, never another id
+ * an old one).  Keys repeated inside one file are load_operators.c's. */
+void rules_check_operators(rule_set *rs, diag_list *d)
+{
+    if (rs->n_operators > 1)
+        qsort(rs->operators, rs->n_operators, sizeof *rs->operators, cmp_operators);
+    size_t total = 0;
+    for (size_t i = 0; i < rs->n_operators; i++) {
+        rule_operators *v = &rs->operators[i], *prev = i ? &rs->operators[i - 1] : NULL;
+        if (v->broken)
+            continue;
+        total += v->n_ops;
+        if (prev && !prev->broken)
+            follow(d, "kind", "operators", &prev->effective_to, prev->effective_from,
+                   prev->file->path, v->effective_from, v->file->path, v->from_line, v->from_col);
+    }
+    const rule_operators *last = rs->n_operators ? &rs->operators[rs->n_operators - 1] : NULL;
+    if (last && !last->broken && last->effective_to != DATE_OPEN)
+        diag_error(d, last->file->path, last->to_line, last->to_col,
+                   "the last operators version may not end (effective_to): once operators are "
+                   "in force, money events are signed; a new version replaces this one");
+    op_at *all = malloc((total + 1) * sizeof *all);
+    if (!all)
+        abort();
+    size_t n = 0;
+    for (size_t i = 0; i < rs->n_operators; i++)
+        for (size_t j = 0; !rs->operators[i].broken && j < rs->operators[i].n_ops; j++) {
+            all[n] = (op_at){&rs->operators[i], &rs->operators[i].ops[j], n};
+            n++;
+        }
+    qsort(all, n, sizeof *all, cmp_op_key);
+    for (size_t k = 1; k < n; k++) {
+        const op_at *a = &all[k - 1], *b = &all[k];
+        if (memcmp(a->op->key.b, b->op->key.b, SIGN_PUBLIC_BYTES) || a->v == b->v ||
+            duty_id_same(a->op->id, b->op->id))
+            continue;
+        diag_error(d, b->v->file->path, b->op->key_line, b->op->key_col,
+                   "the key of operator '%s' is operator '%s''s in %s: each operator has a key "
+                   "of their own, in every version", b->op->id, a->op->id, a->v->file->path);
+    }
+    free(all);
+}
+
 void rules_check_versions(rule_set *rs, diag_list *d)
 {
     if (rs->n_terms == 0)
@@ -145,6 +210,7 @@ void rules_check_versions(rule_set *rs, diag_list *d)
     check_terms(rs, d);
     check_budgets(rs, d);
     check_payers(rs, d);
+    rules_check_operators(rs, d);
 }
 
 /* ---- selection: the version in force --------------------------------- */
@@ -185,6 +251,24 @@ const rule_payer *rules_payer_in_force(const rule_set *rs, date_t day)
         if (!rs->payers[i].broken &&
             covers(rs->payers[i].effective_from, rs->payers[i].effective_to, day))
             return &rs->payers[i];
+    return NULL;
+}
+
+const rule_operators *rules_operators_in_force(const rule_set *rs, date_t day)
+{
+    for (size_t i = 0; i < rs->n_operators; i++)
+        if (!rs->operators[i].broken &&
+            covers(rs->operators[i].effective_from, rs->operators[i].effective_to, day))
+            return &rs->operators[i];
+    return NULL;
+}
+
+const rule_operator *rules_operator_at(const rule_set *rs, const char *id, date_t day)
+{
+    const rule_operators *v = rules_operators_in_force(rs, day);
+    for (size_t i = 0; v && i < v->n_ops; i++)
+        if (duty_id_same(v->ops[i].id, id) && covers(v->ops[i].valid_from, v->ops[i].valid_to, day))
+            return &v->ops[i];
     return NULL;
 }
 

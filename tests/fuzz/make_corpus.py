@@ -106,6 +106,34 @@ put('rules', b'[1, 2]\n')
 put('rules', b'program: p\n---\nprogram: q\n')
 put('rules', b'program: "\\x00"\n')
 put('rules', b'values: {a: {b: {c: {d: [[[[[[[[[[]]]]]]]]]]}}}}\n')
+# operators files (kind: operators): two versions, a rotation, keys of
+# RFC 8032 section 7.1 (public test vectors), and a shared key
+OPS = '''kind: operators
+version: "%s"
+title: t
+effective_from: %s
+basis: b
+operators:
+  - id: tanaka
+    name: 田中 花子
+    post: 主事
+    roles: [draft]
+    key: %s
+    valid_from: 2025-04-01
+  - id: sato
+    name: 佐藤 一郎
+    post: 課長
+    roles: [approve, audit]
+    key: ed25519:PUAXw+hDiVqStwqnTRt+vJyYLM8uxJaMwM1V8Sr0Zgw=
+    valid_from: 2025-04-01
+    valid_to: 2026-03-31
+'''
+K1 = 'ed25519:11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo='
+K3 = 'ed25519:/FHNjmIYoaONpH7QAjDwWAgW7RO6MwOsXeuRFUiQgCU='
+put('rules', OPS % ('2025-04', '2025-04-01', K1))
+put('rules', (OPS % ('2025-04', '2025-04-01', K1)).encode() + SEP +
+    (OPS % ('2025-10', '2025-10-01', K3)).encode())
+put('rules', OPS % ('2025-04', '2025-04-01', 'ed25519:PUAXw+hDiVqStwqnTRt+vJyYLM8uxJaMwM1V8Sr0Zgw='))
 
 # ---- expr: formulas of the rule files, by scope and type ----
 SCOPES = {'values': 0, 'child_values': 1, 'staff_values': 2}
