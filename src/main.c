@@ -22,6 +22,7 @@ static const struct {
     {"transfer", cmd_transfer, "the bank transfer file (全銀協 総合振込) of a finalized month"},
     {"forms", cmd_forms, "write the nurseries' Excel claim forms of a month"},
     {"intake", cmd_intake, "read filled claim forms into the month's claim files"},
+    {"decide", cmd_decide, "grant decision (交付決定) of a fiscal year from the applications"},
     {"operator", cmd_operator, "an operator's signing key (operator keygen)"},
     {"serve", cmd_serve, "the section's web front-end in a browser (HTTP on loopback, else HTTPS)"},
 };

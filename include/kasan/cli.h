@@ -26,6 +26,7 @@ int cmd_settle(int argc, char **argv); /* src/cli/settle.c: year-end settlement 
 int cmd_transfer(int argc, char **argv); /* src/cli/transfer.c: the bank transfer file */
 int cmd_forms(int argc, char **argv);
 int cmd_intake(int argc, char **argv);
+int cmd_decide(int argc, char **argv); /* src/cli/decide.c: grant decision (交付決定) */
 int cmd_operator(int argc, char **argv); /* src/cli/operator.c: operators' keys */
 int cmd_serve(int argc, char **argv); /* src/cli/serve.c: the web front-end (src/web) */
 

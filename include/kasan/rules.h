@@ -82,6 +82,8 @@ typedef struct budget_line {
     int fiscal_year;
     int64_t amount;
     date_t effective_from, effective_to;
+    bool no_grant_decision;   /* grant_decision: none — the year is paid without
+                               * grant decisions (交付決定, docs/spec/12) */
 } budget_line;
 
 /* 依頼人: the account the ward pays from, for the Zengin transfer file (SPEC 7).

@@ -591,7 +591,7 @@ static void load_budget(loader *l, const ynode *root)
 {
     static const char *const keys[] = {"kind", "version", "title", "effective_from",
                                        "effective_to", "basis", "fiscal_year", "line",
-                                       "amount", "note", NULL};
+                                       "amount", "note", "grant_decision", NULL};
     static const char *const req[] = {"version", "title", "effective_from", "effective_to",
                                       "basis", "fiscal_year", "line", "amount", NULL};
     check_keys(l, root, keys, req, "a budget file");
@@ -621,6 +621,13 @@ static void load_budget(loader *l, const ynode *root)
     } else if (ymap_get(root, "amount")) {
         l->errors++;
     }
+    /* grant_decision: none — a year paid without grant decisions (交付決定) */
+    const char *gd = ymap_get(root, "grant_decision") ? get_text(l, root, "grant_decision") : NULL;
+    if (gd && strcmp(gd, "none") != 0)
+        lerr(l, ymap_get(root, "grant_decision"), "grant_decision takes only 'none' (the year is "
+                                                  "paid without grant decisions); leave the key "
+                                                  "out when the year has decisions");
+    b->no_grant_decision = gd && !strcmp(gd, "none");
     if (b->fiscal_year && (b->effective_from != date_from_ymd(b->fiscal_year, 4, 1) ||
                            b->effective_to != date_from_ymd(b->fiscal_year + 1, 3, 31)))
         lerr(l, root, "a budget line runs from 1 April to 31 March of its fiscal_year");

@@ -4,10 +4,15 @@
  * ward-run nurseries, ~1% closing mid-year, a stable roster per claiming
  * nursery, and a small share of lines meant to be rejected (SPEC 1.5).
  *
- *   kasan-gen --seed 1 --nurseries 30000 [--dense] --months 2025-04..2026-03 --out DIR
+ *   kasan-gen --seed 1 --nurseries 30000 [--dense] --months 2025-04..2026-03
+ *             [--applications] --out DIR
  *
  * Normal mode: ~5% of nurseries claim 1–5 children; --dense: every nursery
- * claims 3–8 children and 1–3 staff (throughput tests). */
+ * claims 3–8 children and 1–3 staff (throughput tests).  --applications also
+ * writes DIR/applications/FY/ (the first month's fiscal year): the rosters as
+ * grant applications (docs/spec/12), children at their enrolment, staff all
+ * year at fixed monthly figures; drawn from no random number, so the claims
+ * are the same bytes with or without it. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,7 +64,7 @@ typedef struct roster {
 static void usage(void)
 {
     fprintf(stderr, "usage: kasan-gen --seed N --nurseries N [--dense] "
-                    "--months YYYY-MM..YYYY-MM --out DIR\n");
+                    "--months YYYY-MM..YYYY-MM [--applications] --out DIR\n");
     exit(1);
 }
 
@@ -94,7 +99,8 @@ static void mkdir_p(const char *path)
     }
 }
 
-static void write_registry(const char *out, int n)
+/* closes[i] (nursery i + 1) is set for a nursery that closes on 2025-12-31. */
+static void write_registry(const char *out, int n, bool *closes)
 {
     FILE *f = open_out(out, "nurseries.csv");
     fputs("nursery_id,name,kind,operator,active_from,active_to,bank_name,bank_branch,"
@@ -102,6 +108,7 @@ static void write_registry(const char *out, int n)
     for (int i = 1; i <= n; i++) {
         bool ward = rng_chance(4000); /* 4% ward-run: their lines are rejected as ward_run */
         const char *to = rng_chance(1000) ? "2025-12-31" : ""; /* closes: nursery_inactive */
+        closes[i - 1] = *to != '\0';
         fprintf(f, "N%05d,保育園N%05d,%s,社会福祉法人N%05d,2010-04-01,%s,みずほ銀行,板橋支店,"
                    "ordinary,%07u,ﾎｲｸｴﾝN%05d\n", i, i,
                 ward ? "ward_run" : "private_licensed", i, to, rng_below(10000000), i);
@@ -209,6 +216,46 @@ static void write_month(const char *out, claim_month m, const roster *rs, int n_
     close_out(fs);
 }
 
+/* The rosters as the fiscal year's applications (交付申請); a child due to
+ * start after its nursery closes is not applied for (kasan refuses a line
+ * planned only for days the nursery is closed). */
+static void write_applications(const char *out, int fy, const roster *rs, int n_claim,
+                               const bool *closes)
+{
+    char dir[4096];
+    if (snprintf(dir, sizeof dir, "%s/applications", out) >= (int)sizeof dir)
+        usage();
+    mkdir_p(dir);
+    if (snprintf(dir, sizeof dir, "%s/applications/%d", out, fy) >= (int)sizeof dir)
+        usage();
+    mkdir_p(dir);
+    FILE *fc = open_out(dir, "children.csv");
+    fputs("nursery_id,child_ref,care_types,enrolled_from,enrolled_to\n", fc);
+    for (int i = 0; i < n_claim; i++)
+        for (int k = 0; k < rs[i].n_kids; k++) {
+            const kid *c = &rs[i].kids[k];
+            if (closes[rs[i].nursery - 1] && c->from > date_from_ymd(2025, 12, 31))
+                continue;
+            fprintf(fc, "N%05d,%s,%s,", rs[i].nursery, c->ref, c->types);
+            write_date(fc, c->from);
+            fputc(',', fc);
+            write_date(fc, c->to);
+            fputc('\n', fc);
+        }
+    close_out(fc);
+    FILE *fs = open_out(dir, "nurses.csv");
+    fputs("nursery_id,staff_ref,qualification,employment,hours,salary_cost,other_income,"
+          "planned_months\n", fs);
+    for (int i = 0; i < n_claim; i++)
+        for (int j = 0; j < rs[i].n_staff; j++) {
+            const staff *st = &rs[i].staff[j];
+            bool part = strcmp(st->emp, "part_time") == 0;
+            fprintf(fs, "N%05d,%s,%s,%s,%s,%d,,%d-04..%d-03\n", rs[i].nursery, st->ref, st->qual,
+                    st->emp, part ? "120" : "", part ? 276000 : 420000, fy, fy + 1);
+        }
+    close_out(fs);
+}
+
 static bool parse_months(const char *s, claim_month *a, claim_month *b)
 {
     char lo[8], hi[8];
@@ -223,7 +270,7 @@ static bool parse_months(const char *s, claim_month *a, claim_month *b)
 int main(int argc, char **argv)
 {
     long seed = 1, n = 40;
-    bool dense = false;
+    bool dense = false, applications = false;
     const char *months = "2025-04..2026-03", *out = NULL;
     for (int i = 1; i < argc; i++) {
         bool more = i + 1 < argc;
@@ -233,6 +280,8 @@ int main(int argc, char **argv)
             n = strtol(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--dense"))
             dense = true;
+        else if (!strcmp(argv[i], "--applications"))
+            applications = true;
         else if (!strcmp(argv[i], "--months") && more)
             months = argv[++i];
         else if (!strcmp(argv[i], "--out") && more)
@@ -245,20 +294,25 @@ int main(int argc, char **argv)
         usage();
     rng_state = (uint64_t)seed;
     roster *rs = calloc((size_t)n, sizeof *rs);
-    if (!rs)
+    bool *closes = calloc((size_t)n, sizeof *closes);
+    if (!rs || !closes)
         return 1;
     char claims[4096];
     if (snprintf(claims, sizeof claims, "%s/claims", out) >= (int)sizeof claims)
         usage();
     mkdir_p(out);
     mkdir_p(claims);
-    write_registry(out, (int)n);
+    write_registry(out, (int)n, closes);
     int n_claim = 0, serial = 0;
     for (int i = 1; i <= n; i++)
         if (dense || rng_chance(5000))
             make_roster(&rs[n_claim++], i, dense, &serial);
+    int fy = month_fiscal_year(m);
     for (; month_cmp(m, last) <= 0; m = (claim_month){m.year + m.month / 12, m.month % 12 + 1})
         write_month(out, m, rs, n_claim);
+    if (applications)
+        write_applications(out, fy, rs, n_claim, closes);
     free(rs);
+    free(closes);
     return 0;
 }

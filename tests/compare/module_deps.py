@@ -30,7 +30,9 @@ HEADER = {"arena": "core", "strbuf": "core", "diag": "core", "num": "core", "dat
           "rules": "rules", "ledger": "ledger", "ledger_settle": "ledger", "ledger_transfer": "ledger",
           "engine": "engine", "settle": "engine", "report": "report",
           "report_settle": "report", "report_transfer": "report", "zengin": "report", "cli": "cli",
-          "web": "web"}
+          "web": "web",
+          "budget_ward": "budget", "applications": "intake", "decide": "engine",
+          "report_decide": "report"}
 # web (kasan serve) is a front-end under cli/serve.c and above everything else
 LEVEL["web"] = LEVEL["cli"] - 0.5
 INC = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
