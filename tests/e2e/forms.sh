@@ -90,7 +90,7 @@ expect_eq "$(ls -A "$D1/claims" | grep -c '^\.')" "0" "no staging left in claims
 section "LibreOffice round trip"
 lo=$(command -v soffice || command -v libreoffice || true)
 if [ -z "$lo" ]; then
-    echo "# SKIP LibreOffice round trip: soffice not installed (Debian libreoffice-calc-nogui)"
+    skip "LibreOffice round trip" "soffice not installed (Debian libreoffice-calc-nogui)"
 else
     mkdir -p "$WORK/lo" "$WORK/lohome"
     HOME="$WORK/lohome" "$lo" --headless --convert-to xlsx --outdir "$WORK/lo" "$WORK"/filled/*.xlsx >/dev/null 2>&1
