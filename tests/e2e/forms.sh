@@ -140,7 +140,7 @@ expect_msg_contains "P011.xlsx:職員!E7: error: 対象経費（円）: 'abc' is
 expect_msg_contains "P011.xlsx:職員!E8: error: 対象経費（円）: '1000.5' is not whole yen"
 expect_msg_contains "P011.xlsx:職員!B4: error: locked cell changed: '資格' expected here"
 expect_msg_contains "P011.xlsx:児童!J6: error: 在籍開始日: '2025/13/01' is not a date"
-expect_msg_contains "P011.xlsx:児童!C7: error: 経管栄養: 'x' is not a mark"
+expect_msg_contains "P011.xlsx:児童!C7: error: 経管栄養: 'x' is a tick to some and × (no) to others"
 expect_msg_contains "P002.xlsx:児童!D2: error: the form is for '2025-04', not 2025-05"
 expect_msg_contains "P005.xlsx:職員!F2: error: locked cell changed: the registry names P005"
 expect_msg_contains "P007.xlsx:児童!B2: error: nursery 'P999' is not in the registry"
