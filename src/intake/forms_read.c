@@ -502,9 +502,11 @@ static int32_t form_nursery(sheet_rd *const *sh, size_t n, const registry *reg)
         if (votes > best_votes)
             best = cand[c], best_votes = votes;
     }
+    const char *bid = best >= 0 ? reg->v[best].id : "";
+    const char *bname = best >= 0 && reg->v[best].name ? reg->v[best].name : "";
     for (size_t k = 0; k < n; k++) {
         const xlsx_cell *c = at(sh[k], FORMS_ID_ROW, 2);
-        if (best >= 0 && !strcmp(id[k], reg->v[best].id))
+        if (best >= 0 && !strcmp(id[k], bid))
             continue;
         if (c && c->kind == XLSX_FORMULA)
             bad(sh[k], FORMS_ID_ROW, 2, "施設番号: %s " UNSAVED_FORMULA, shown(id[k], show));
@@ -512,16 +514,15 @@ static int32_t form_nursery(sheet_rd *const *sh, size_t n, const registry *reg)
             bad(sh[k], FORMS_ID_ROW, 2, "nursery %s is not in the registry", shown(id[k], show));
         else if (registry_find(reg, id[k], strlen(id[k])) < 0)
             bad(sh[k], FORMS_ID_ROW, 2, "nursery %s is not in the registry (locked cell changed: "
-                "this form is %s's, %s)", shown(id[k], show), reg->v[best].id,
-                reg->v[best].name);
+                "this form is %s's, %s)", shown(id[k], show), bid, bname);
         else
             bad(sh[k], FORMS_ID_ROW, 2, "locked cell changed: this form is %s's (%s), not %s",
-                reg->v[best].id, reg->v[best].name, shown(id[k], show));
+                bid, bname, shown(id[k], show));
     }
     for (size_t k = 0; best >= 0 && k < n; k++)
-        if (strcmp(name[k], reg->v[best].name ? reg->v[best].name : ""))
+        if (strcmp(name[k], bname))
             bad(sh[k], FORMS_ID_ROW, 6, "locked cell changed: the registry names %s '%s', not %s",
-                reg->v[best].id, reg->v[best].name, shown(name[k], show));
+                bid, bname, shown(name[k], show));
     return best;
 }
 
