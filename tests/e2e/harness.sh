@@ -64,8 +64,14 @@ if [ "$(id -u)" -eq 0 ]; then
     cp "$KASAN" "$WORK/private/build/kasan"
     for name in hostile_input io_errors; do
         rc=$(script_rc "$name" "$PATH" "$WORK/private/build/kasan")
-        expect_eq "$rc" 0 "$name.sh with the binary where nobody cannot reach it"
-        [ "$rc" = 0 ] || printf '# %s\n' "$(grep '^FAIL' "$WORK/$name.log" | head -n 3)"
+        # 77 only for a part this machine cannot run at all (io_errors' disk
+        # full needs a tmpfs mount), never for the runs as nobody
+        if [ "$rc" = 0 ] || { [ "$rc" = 77 ] && ! grep -q '^# SKIP .*runuser' "$WORK/$name.log"; }; then
+            pass "$name.sh with the binary where nobody cannot reach it (exit $rc)"
+        else
+            fail "$name.sh with the binary where nobody cannot reach it" \
+                "exit $rc: $(grep '^FAIL' "$WORK/$name.log" | head -n 3)"
+        fi
     done
 else
     skip "0700 checkout" "only root runs kasan as another user"
