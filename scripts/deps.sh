@@ -3,7 +3,11 @@
 KASAN_BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev libyaml-dev libxlsxwriter-dev
   libsqlite3-dev sqlite3 libssl-dev libzip-dev libexpat1-dev libmicrohttpd-dev"
 KASAN_TEST_PACKAGES="libcmocka-dev python3 python3-openpyxl valgrind strace bsdutils
-  libreoffice-calc-nogui fonts-noto-cjk poppler-utils" # LibreOffice round trip of claim forms
+  util-linux unzip libreoffice-calc-nogui fonts-noto-cjk poppler-utils"
+# strace: crash points and syncs (recovery.sh, durability.sh); bsdutils: script(1)
+# (progress.sh); util-linux: runuser (hostile_input.sh, io_errors.sh as root);
+# unzip (encodings.sh); LibreOffice, the fonts and poppler: the claim forms'
+# round trip (forms.sh) and the rendered workbooks (render_workbooks.sh)
 # kasan serve: TLS test certificates, and the real-browser test (tests/web/)
 KASAN_TEST_PACKAGES="$KASAN_TEST_PACKAGES openssl chromium chromium-driver python3-selenium"
 KASAN_FUZZ_PACKAGES="clang libclang-rt-14-dev" # libFuzzer + sanitizer runtimes

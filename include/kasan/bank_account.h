@@ -1,7 +1,8 @@
 /* bank_account: what a Japanese bank account is made of, as the Zengin (全銀協)
  * record layout fixes it: the account type codes, the widths of the name
- * fields and the digit-string codes.  Core level: the payer rule (rules) and
- * the transfer writer (report/zengin.c) both check against it.  Not here: kana
+ * fields and the digit-string codes.  Core level: the payer rule (rules), the
+ * registry's holders (intake) and the transfer writer (report/zengin.c) all
+ * check against it.  Not here: kana
  * conversion (kana.h) and the records themselves (zengin.h). */
 #ifndef KASAN_BANK_ACCOUNT_H
 #define KASAN_BANK_ACCOUNT_H
@@ -35,5 +36,11 @@ bool bank_digits(const char *s, size_t min, size_t max);
  * how many). */
 typedef enum { BANK_NAME_OK, BANK_NAME_BAD, BANK_NAME_LONG } bank_name_status;
 bank_name_status bank_name(const char *s, size_t width, strbuf *out, char *why, size_t whysz);
+/* The same verdict without the bytes (kana_zengin_size): *bytes gets the
+ * converted length when it converts.  The registry checks its holders with
+ * it, so a name the transfer file cannot write stops the run that would pay
+ * it, not the transfer after the month is finalized. */
+bank_name_status bank_name_check(const char *s, size_t len, size_t width, size_t *bytes,
+                                 char *why, size_t whysz);
 
 #endif

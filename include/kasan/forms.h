@@ -13,7 +13,25 @@
  *
  * Reading checks every cell and reports each problem through diag as
  * `FORM.xlsx:SHEET!CELL: error: message`; nothing is kept from a read that
- * reported anything.  Ownership: results live in the caller's arena. */
+ * reported anything.  Ownership: results live in the caller's arena.
+ *
+ * What a cell may hold, read alike wherever it stands:
+ *   numbers  as numbers or text, full-width digits too; a comma only between
+ *            thousands of yen (381,000, ３８１，０００円), never in hours or
+ *            days, where 68,25 is refused rather than read as 6,825;
+ *   dates    serials of the workbook's date system (1900 or 1904), or text
+ *            2025-04-01, 2025/4/1, 2025年4月1日;
+ *   ticks    one set for a code set's columns (care types) and for はい/いいえ
+ *            columns alike —
+ *              yes: ○ 〇 ◯ ● ◎ ✓ ✔ ☑ レ はい 有 1 TRUE (and a TRUE cell),
+ *              no:  empty, × ✕ いいえ 無 0 FALSE (and a FALSE cell);
+ *            x X ｘ Ｘ ✗ ✘ ☒ are refused: a tick in some hands, × (no) in
+ *            others, and a guess either way pays the wrong amount;
+ *   formulas by the result saved with them; one saved without its result
+ *            (what openpyxl writes) is refused, as kasan evaluates none.
+ * Across a line: a child needs a care type ticked, 在籍終了日 may not be
+ * before 在籍開始日, 非常勤 needs its hours — checked in the form's terms, so
+ * the claim files written from it always read back. */
 #ifndef KASAN_FORMS_H
 #define KASAN_FORMS_H
 #include <stddef.h>

@@ -40,6 +40,12 @@ typedef struct kana_error {
  * status but KANA_OK, `out` is left as it was and `err` (may be NULL) says why. */
 kana_status kana_to_zengin(const char *in, size_t len, strbuf *out, kana_error *err);
 
+/* The bytes the same conversion would append (one a character), without
+ * writing them or opening iconv: for checking a name where it is read (the
+ * registry's holders), cheaply enough for 30,000 of them.  The status and err
+ * are kana_to_zengin's (never KANA_NO_ICONV). */
+kana_status kana_zengin_size(const char *in, size_t len, size_t *bytes, kana_error *err);
+
 /* One line naming the problem: "character '漢' (U+6F22) at position 3 has no
  * Zengin (JIS X 0201) form".  Never fails; truncates to size. */
 void kana_error_format(kana_status st, const kana_error *err, char *buf, size_t size);

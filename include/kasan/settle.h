@@ -32,6 +32,9 @@ typedef struct settle_row {
     const char *month_version[SETTLE_MONTHS]; /* rule version each month was paid under */
     int64_t month_paid[SETTLE_MONTHS];      /* that program's amount of the month */
     const actuals_line *actual;             /* its line of the actuals report */
+    date_t active_from, active_to;          /* the nursery's active period, as the
+                                             * registry of the last finalized month
+                                             * with this nursery gives it */
     value *values;                          /* rule->settlement slots */
     value *month_vals;                      /* [month * rule->n_slots[SCOPE_NURSERY] +
                                              * slot]: each month's nursery values by the
@@ -46,6 +49,27 @@ typedef struct settle_row {
                                              * earlier settlements decided; 0 if none */
     int64_t prior_annual, prior_difference; /* the superseded row's annual, difference */
 } settle_row;
+
+/* What the settlement cannot decide alone and the section must look at:
+ * the actuals report may count costs of months in which the nursery was
+ * not active, which no month paid and the subsidy does not cover (the sample
+ * ward's P023 closed on 2025-09-30 and reported October too: 追加交付 34,000
+ * instead of 3,000).  Computed into the settlement; the command prints them
+ * (settle_warning_text); not recorded in the ledger. */
+typedef enum settle_warning_kind {
+    SETTLE_WARN_PERIOD_INACTIVE,  /* the line's period (period_from..period_to)
+                                   * covers months the nursery was not active */
+    SETTLE_WARN_CLAIMED_INACTIVE, /* the line gives no period, and the nursery sent
+                                   * claim lines for months it was not active
+                                   * (rejected nursery_inactive): their costs may
+                                   * be in the report */
+} settle_warning_kind;
+
+typedef struct settle_warning {
+    settle_warning_kind kind;
+    size_t row;                   /* index in settlement.rows */
+    uint16_t months;              /* bit i: month i of the fiscal year (April = 0) */
+} settle_warning;
 
 /* A row of the settlement being superseded (from the ledger). */
 typedef struct settle_prior {
@@ -67,6 +91,10 @@ typedef struct settlement {
     int64_t fy_additional;          /* the year's 追加交付 as decided now: sum of
                                      * positive (settled_before + difference); equals
                                      * additional_total for a first settlement */
+    settle_warning *warnings;       /* in row order */
+    size_t n_warnings;
+    const char *actuals_file;       /* the actuals' display name (borrowed), for
+                                     * FILE:LINE of a warning (row.actual->line) */
 } settlement;
 
 /* The version of program `id` in force on date `day`, or NULL. */
@@ -76,9 +104,11 @@ const program *settle_program_on(const rule_set *rs, const char *id, date_t day)
  * any order, at most 12).  Every nursery paid (amount > 0 in some month)
  * under a program whose version in force on 31 March has a settlement: is
  * settled; the actuals must have exactly one line for each such nursery and
- * program and none for any other.  Returns 0, or -1 with every problem in d
- * (missing and extra actuals lines all listed; arithmetic errors named by
- * rule file, value and nursery).  Always settle_free() after. */
+ * program and none for any other, and a line's period must lie within the
+ * fiscal year.  Returns 0 (with the warnings above in out->warnings), or -1
+ * with every problem in d (missing and extra actuals lines all listed;
+ * arithmetic errors named by rule file, value and nursery).  Always
+ * settle_free() after. */
 int settle_compute(const rule_set *rs, int fy, const month_run *const *months, size_t n_months,
                    const actuals *ac, settlement *out, diag_list *d);
 void settle_free(settlement *s);
@@ -89,6 +119,11 @@ void settle_free(settlement *s);
  * prior annual when the months are unchanged).  Recomputes the totals.
  * Returns 0, or -1 (overflow) with the problem in d. */
 int settle_apply_prior(settlement *s, const settle_prior *prior, size_t n, diag_list *d);
+
+/* Warning w as one line: "P023 nurse_placement: ..." naming the months, the
+ * nursery's active period and what to check (the caller adds where:
+ * s->actuals_file and w's row's actual->line).  Truncates to size. */
+void settle_warning_text(const settlement *s, const settle_warning *w, char *buf, size_t size);
 
 /* A settlement value of a row (for explain and the workbooks). */
 value settle_row_value(const settle_row *row, const rule_value *rv);

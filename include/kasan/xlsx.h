@@ -5,10 +5,13 @@
  * sheet's non-empty cells in document order as (row, col, kind, text, ref).
  * Shared strings and inline strings come out as XLSX_TEXT; numbers as the
  * digits written in the file (XLSX_NUMBER, never a double); a date is a number
- * (a serial of the 1900 date system, see xlsx_serial_date) or text, as the
- * program that saved it chose.  Formulas are not evaluated: their cached value
- * is the cell's value.  Not here: styles, number formats, what the cells mean
- * (src/intake/forms_read.c knows the claim forms).
+ * (a serial of the workbook's date system, 1900 or 1904: xlsx_sheet.date1904
+ * and xlsx_serial_date) or text, as the program that saved it chose.
+ * Formulas are not evaluated: the result the program saved with one is the
+ * cell's value; a formula saved without its result (openpyxl and other
+ * libraries write them so) is XLSX_FORMULA, whose value nobody can know —
+ * never an empty cell.  Not here: styles, number formats, what the cells
+ * mean (src/intake/forms_read.c knows the claim forms).
  *
  * Hostile files are refused in bounded time and memory, with a message in
  * err: a file larger than max_file, an entry or the sum of entries read
@@ -48,6 +51,8 @@ typedef enum xlsx_kind {
     XLSX_NUMBER, /* the number as written: "12", "92.5", "4.5E-2" */
     XLSX_BOOL,   /* "0" or "1" */
     XLSX_ERROR,  /* "#N/A", "#VALUE!" ... */
+    XLSX_FORMULA, /* a formula saved without its result: text is "=" and the
+                   * formula ("=20000"); its value is unknown */
 } xlsx_kind;
 
 typedef struct xlsx_cell {
@@ -62,6 +67,9 @@ typedef struct xlsx_sheet {
     xlsx_cell *cells;    /* in document order (rows ascending as written) */
     size_t n;
     bool protected_;     /* has <sheetProtection sheet="1"> */
+    bool date1904;       /* the workbook's date system is 1904 (<workbookPr
+                          * date1904="1">, Excel for Mac once): read its date
+                          * serials with xlsx_serial_date(text, true, ...) */
 } xlsx_sheet;
 
 typedef struct xlsx_book xlsx_book;
@@ -85,10 +93,12 @@ int xlsx_sheet_read(xlsx_book *b, size_t i, arena *a, xlsx_sheet *out, char *err
 
 /* "B7" for (7, 2); buf of 16 bytes. */
 void xlsx_ref(uint32_t row, uint32_t col, char buf[16]);
-/* A date serial of the 1900 date system ("45778", "45778.5": the day part
- * counts) → date.  Serial 60 is Excel's non-existent 1900-02-29 and is
- * refused, as are serials before 1 (1900-01-01) or after 2958465
- * (9999-12-31).  False when text is not such a number. */
-bool xlsx_serial_date(const char *text, date_t *out);
+/* A date serial ("45778", "45778.5": the day part counts) → date.  In the
+ * 1900 date system 1 is 1900-01-01; serial 60 is Excel's non-existent
+ * 1900-02-29 and is refused, as are serials before 1 or after 2958465
+ * (9999-12-31).  In the 1904 system (date1904) 0 is 1904-01-01 and the
+ * last is 2957003 (9999-12-31), so one day reads 1,462 apart in the two.
+ * False when text is not such a number. */
+bool xlsx_serial_date(const char *text, bool date1904, date_t *out);
 
 #endif

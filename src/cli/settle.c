@@ -247,6 +247,20 @@ static int prepare(settle_src *s, const cli_paths *paths, const rule_set *rs, in
     return rc;
 }
 
+/* The settlement's warnings (kasan/settle.h), of one nursery or (NULL) all,
+ * as FILE:LINE: warning: on stderr. */
+static void print_warnings(const settlement *st, const char *nursery_id)
+{
+    for (size_t i = 0; i < st->n_warnings; i++) {
+        const settle_row *r = &st->rows[st->warnings[i].row];
+        char msg[1024];
+        if (nursery_id && strcmp(r->nursery_id, nursery_id))
+            continue;
+        settle_warning_text(st, &st->warnings[i], msg, sizeof msg);
+        fprintf(stderr, "%s:%d: warning: %s\n", st->actuals_file, r->actual->line, msg);
+    }
+}
+
 static void print_missing(const settlement *st)
 {
     if (!st->n_missing)
@@ -274,6 +288,7 @@ static void print_summary(const settlement *st, bool finalized)
     printf("kasan settle FY%d  %s  %zu nursery × program rows\n", st->fiscal_year,
            finalized ? "確定 finalized" : "試算 draft", st->n_rows);
     print_missing(st);
+    print_warnings(st, NULL);
     for (size_t i = 0; i < st->n_rows; i++) {
         const settle_row *r = &st->rows[i];
         printf("  %-8s %-17s %-8s annual %12s  paid %12s  %s %s\n", r->nursery_id, r->rule->id,
@@ -937,6 +952,7 @@ int cli_explain_settlement(const cli_paths *paths, int fy, const char *nursery_i
                    "decided, so the difference is what a correction (--supersede) would "
                    "add\n", fy, (long long)final_seq);
         print_missing(&st);
+        print_warnings(&st, nursery_id);
         for (size_t i = 0; i < st.n_rows; i++)
             if (!strcmp(st.rows[i].nursery_id, nursery_id)) {
                 if (!shown)

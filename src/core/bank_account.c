@@ -1,5 +1,6 @@
-/* bank_account: the two checks every bank account field goes through, shared
- * by the payer rule loader and the Zengin writer (include/kasan/bank_account.h).
+/* bank_account: the checks every bank account field goes through, shared by
+ * the payer rule loader, the registry and the Zengin writer
+ * (include/kasan/bank_account.h).
  * Not here: messages (each caller names its own file and column). */
 #include <string.h>
 
@@ -35,4 +36,16 @@ bank_name_status bank_name(const char *s, size_t width, strbuf *out, char *why, 
         return BANK_NAME_BAD;
     }
     return out->len > width ? BANK_NAME_LONG : BANK_NAME_OK;
+}
+
+bank_name_status bank_name_check(const char *s, size_t len, size_t width, size_t *bytes,
+                                 char *why, size_t whysz)
+{
+    kana_error e;
+    kana_status st = kana_zengin_size(s, len, bytes, &e);
+    if (st != KANA_OK) {
+        kana_error_format(st, &e, why, whysz);
+        return BANK_NAME_BAD;
+    }
+    return *bytes > width ? BANK_NAME_LONG : BANK_NAME_OK;
 }

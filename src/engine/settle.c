@@ -1,10 +1,12 @@
 /* settle: the year-end settlement (精算, SPEC 6.2) of one fiscal year — who is
  * settled, checking the actuals report against the year's payments, and
- * evaluating each settlement: section per nursery.  Not here: reading the
- * ledger or recomputing months (the CLI does both), and any amount, formula
- * or condition of a program (rule files only). */
+ * evaluating each settlement: section per nursery; and the warnings on
+ * actuals that may count months the nursery was not active.  Not here:
+ * reading the ledger or recomputing months (the CLI does both), printing,
+ * and any amount, formula or condition of a program (rule files only). */
 #include "kasan/settle.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,7 +126,10 @@ static int gather(settlement *s, const rule_set *rs, const month_run **runs, siz
                 continue;
             for (size_t i = 0; i < run->n_nurseries; i++) {
                 const nursery_month *nm = &run->nurseries[i];
-                if (add_month(row_for(s, &cap, nm->nursery, rule), run, p, nm, d))
+                settle_row *r = row_for(s, &cap, nm->nursery, rule);
+                r->active_from = nm->nursery->active_from; /* the latest month's registry */
+                r->active_to = nm->nursery->active_to;
+                if (add_month(r, run, p, nm, d))
                     return -1;
             }
         }
@@ -163,8 +168,96 @@ static int match_actuals(settlement *s, const actuals *ac, diag_list *d)
                        l->program, s->fiscal_year);
             errors++;
         }
+        claim_month first = month_of_fiscal(s->fiscal_year, 0);
+        claim_month last = month_of_fiscal(s->fiscal_year, SETTLE_MONTHS - 1);
+        if (l->has_period && (month_cmp(l->period_from, first) < 0 ||
+                              month_cmp(l->period_to, last) > 0)) {
+            char a[8], b[8], c[8], e[8];
+            month_format(l->period_from, a), month_format(l->period_to, b);
+            month_format(first, c), month_format(last, e);
+            diag_error(d, ac->file, l->line, 0, "nursery %s: the period %s..%s is not within "
+                       "FY%d (%s..%s)", l->nursery_id, a, b, s->fiscal_year, c, e);
+            errors++;
+        }
     }
     return errors ? -1 : 0;
+}
+
+/* Whether the row's nursery is active on a day of month m (SPEC 1.1). */
+static bool active_in(const settle_row *r, claim_month m)
+{
+    return r->active_from <= month_last_day(m) &&
+           (r->active_to == DATE_OPEN || r->active_to >= month_first_day(m));
+}
+
+/* The months of the year in which the row's nursery sent claim lines though
+ * not active (the engine rejected them: nursery_inactive). */
+static uint16_t claimed_inactive(const settle_row *r, const month_run *const *runs, size_t n)
+{
+    uint16_t months = 0;
+    for (size_t m = 0; m < n; m++)
+        for (size_t i = 0; i < runs[m]->n_rejections; i++) {
+            const rejection *j = &runs[m]->rejections[i];
+            if (!strcmp(j->code, "nursery_inactive") && !strcmp(j->nursery_id, r->nursery_id))
+                months |= (uint16_t)(1u << month_fiscal_index(runs[m]->month));
+        }
+    return months;
+}
+
+/* A row's actuals may count months the nursery was not active: the months
+ * of its period when the line gives one (checked against the registry's
+ * active period), else the months it claimed for while inactive. */
+static void find_warnings(settlement *s, const month_run *const *runs, size_t n)
+{
+    s->warnings = arena_calloc(&s->a, s->n_rows + 1, sizeof *s->warnings);
+    for (size_t i = 0; i < s->n_rows; i++) {
+        const settle_row *r = &s->rows[i];
+        settle_warning w = {.row = i};
+        if (r->actual->has_period) {
+            w.kind = SETTLE_WARN_PERIOD_INACTIVE;
+            for (int k = 0; k < SETTLE_MONTHS; k++) {
+                claim_month m = month_of_fiscal(s->fiscal_year, k);
+                if (month_cmp(m, r->actual->period_from) >= 0 &&
+                    month_cmp(m, r->actual->period_to) <= 0 && !active_in(r, m))
+                    w.months |= (uint16_t)(1u << k);
+            }
+        } else {
+            w.kind = SETTLE_WARN_CLAIMED_INACTIVE;
+            w.months = claimed_inactive(r, runs, n);
+        }
+        if (w.months)
+            s->warnings[s->n_warnings++] = w;
+    }
+}
+
+void settle_warning_text(const settlement *s, const settle_warning *w, char *buf, size_t size)
+{
+    const settle_row *r = &s->rows[w->row];
+    char months[12 * 9] = "", from[11], to[11] = "";
+    size_t k = 0;
+    for (int i = 0; i < SETTLE_MONTHS; i++)
+        if (w->months & (1u << i)) {
+            char mon[8];
+            month_format(month_of_fiscal(s->fiscal_year, i), mon);
+            k += (size_t)snprintf(months + k, sizeof months - k, "%s%s", k ? ", " : "", mon);
+        }
+    date_format_iso(r->active_from, from);
+    if (r->active_to != DATE_OPEN)
+        date_format_iso(r->active_to, to);
+    if (w->kind == SETTLE_WARN_PERIOD_INACTIVE)
+        snprintf(buf, size, "%s %s: the actuals report's period covers %s, when the nursery was "
+                 "not active (%s..%s): no month paid those costs; check that salary_cost and "
+                 "other_income leave them out", r->nursery_id, r->rule->id, months, from, to);
+    else {
+        char salary[32], other[32];
+        num_format_grouped(num_int(r->actual->salary_cost), salary, sizeof salary);
+        num_format_grouped(num_int(r->actual->other_income), other, sizeof other);
+        snprintf(buf, size, "%s %s: claims were sent for %s, when the nursery was not active "
+                 "(%s..%s), and the actuals report gives no period: check that salary_cost "
+                 "%s yen and other_income %s yen leave those months out, and give the "
+                 "report's period_from and period_to", r->nursery_id, r->rule->id, months, from,
+                 to, salary, other);
+    }
 }
 
 /* The settlement: section for one row, formula by formula. */
@@ -258,6 +351,7 @@ int settle_compute(const rule_set *rs, int fy, const month_run *const *months, s
 {
     memset(out, 0, sizeof *out);
     out->fiscal_year = fy;
+    out->actuals_file = ac->file;
     if (n_months > SETTLE_MONTHS)
         return -1;
     const month_run *runs[SETTLE_MONTHS];
@@ -273,6 +367,7 @@ int settle_compute(const rule_set *rs, int fy, const month_run *const *months, s
     }
     if (gather(out, rs, runs, n_months, d) || match_actuals(out, ac, d))
         return -1;
+    find_warnings(out, runs, n_months);
     for (size_t i = 0; i < out->n_rows; i++) {
         out->rows[i].monthly = out->rows[i].paid;
         if (evaluate(out, &out->rows[i], d))

@@ -10,11 +10,50 @@
 #include "kasan/intake.h"
 #include "intake_int.h"
 
-enum { A_ID, A_PROGRAM, A_SALARY, A_OTHER, A_NCOLS };
+enum { A_ID, A_PROGRAM, A_SALARY, A_OTHER, A_FROM, A_TO, A_NCOLS };
 
 static const csv_column actuals_cols[A_NCOLS] = {
-    {"nursery_id", true}, {"program", true}, {"salary_cost", true}, {"other_income", false},
+    {"nursery_id", true},    {"program", true},     {"salary_cost", true},
+    {"other_income", false}, {"period_from", false}, {"period_to", false},
 };
+
+/* A YYYY-MM field into *m; false after reporting (empty is reported by the
+ * caller, which knows whether the other end was given). */
+static bool month_field(intake_rec *rec, int k, claim_month *m)
+{
+    csv_field f = intake_field(rec, k);
+    char buf[8], show[INTAKE_SHOW_MAX];
+    if (f.len == 7) {
+        memcpy(buf, f.p, 7);
+        buf[7] = '\0';
+        if (month_parse(buf, m))
+            return true;
+    }
+    intake_bad(rec, k, "%s is not a month (YYYY-MM)", intake_show(show, f));
+    return false;
+}
+
+/* period_from, period_to: both or neither, from <= to. */
+static void period_read(intake_rec *rec, actuals_line *l)
+{
+    bool from = intake_field(rec, A_FROM).len > 0, to = intake_field(rec, A_TO).len > 0;
+    l->has_period = false;
+    if (!from && !to)
+        return;
+    if (from != to) {
+        intake_bad(rec, from ? A_TO : A_FROM, "empty, but %s is given (the report's period "
+                   "needs both ends, or neither)", from ? "period_from" : "period_to");
+        return;
+    }
+    bool ok = month_field(rec, A_FROM, &l->period_from);
+    ok = month_field(rec, A_TO, &l->period_to) && ok;
+    if (ok && month_cmp(l->period_to, l->period_from) < 0) {
+        char show[INTAKE_SHOW_MAX];
+        intake_bad(rec, A_TO, "%s is before period_from", intake_show(show, intake_field(rec, A_TO)));
+        ok = false;
+    }
+    l->has_period = ok;
+}
 
 static bool read_line(intake_rec *rec, actuals_line *l, arena *a)
 {
@@ -24,6 +63,7 @@ static bool read_line(intake_rec *rec, actuals_line *l, arena *a)
     intake_text(rec, A_PROGRAM, true, a, &l->program);
     intake_yen(rec, A_SALARY, false, &l->salary_cost);
     intake_yen(rec, A_OTHER, true, &l->other_income);
+    period_read(rec, l);
     return rec->errors == 0;
 }
 

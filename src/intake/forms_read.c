@@ -1,11 +1,17 @@
 /* forms_read: filled claim forms (include/kasan/forms.h) back into claim
  * lines — every cell checked against the schema (codes by code or Japanese
- * name, dates as serials or text, numbers as numbers or text), the locked
- * identity and header cells against the registry and the month, and each
- * nursery read once.  Every problem is reported as FORM:SHEET!CELL.
+ * name, dates as serials of the workbook's date system or as text, numbers
+ * as numbers or text, a comma only between thousands of yen, ticks from the
+ * one set forms.h lists, a formula only by its saved result), the checks the
+ * claim files make across a line (在籍終了日 not before 在籍開始日, a care type
+ * ticked) in the form's terms, the locked identity cells against the
+ * registry (the nursery most of them name; a cell that disagrees is the one
+ * changed) and the header cells against the month, and each nursery read
+ * once.  Every problem is reported as FORM:SHEET!CELL.
  * Not here: opening zips or XML (xlsx_read.c), writing files (cli/intake.c). */
 #include "kasan/forms.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,10 +37,17 @@ typedef struct sheet_rd {
     const xlsx_cell **grid; /* [row-1][col-1] for the form's rows and columns */
     uint32_t rows, cols;
     uint32_t width;         /* columns of the lines */
+    bool date1904;          /* the workbook's date serials count from 1904 */
     diag_list *d;
     arena *a;
     int errors;
 } sheet_rd;
+
+/* What a formula saved without its result is told (xlsx.h XLSX_FORMULA):
+ * kasan does not evaluate formulas, and an empty or guessed value would pay
+ * the wrong amount. */
+#define UNSAVED_FORMULA                                                                       \
+    "is a formula saved without its result (計算式の結果が保存されていません: 値を入力してください)"
 
 static void bad(sheet_rd *r, uint32_t row, uint32_t col, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -104,13 +117,40 @@ static const char *shown(const char *s, char buf[64])
 
 /* ------------------------------------------------------------ values */
 
+/* Whether the commas of s stand between thousands: 1-3 digits, then groups
+ * of exactly three, each after a comma, up to a '.' or the end ("381,000",
+ * "1,234,567.5"; not "38,1000", "68,25" or ",500"). */
+static bool thousands(const char *s)
+{
+    size_t lead = 0;
+    while (s[lead] >= '0' && s[lead] <= '9')
+        lead++;
+    if (lead < 1 || lead > 3 || s[lead] != ',')
+        return false;
+    s += lead;
+    while (*s == ',') {
+        for (int i = 1; i <= 3; i++)
+            if (s[i] < '0' || s[i] > '9')
+                return false;
+        s += 4;
+    }
+    if (*s == '.')
+        for (s++; *s >= '0' && *s <= '9'; s++)
+            ;
+    return !*s;
+}
+
 /* "92.5", "4.5E+1", "386,000" → an exact decimal; false if not a number
- * (a sign is refused: every amount and count of a claim is >= 0). */
-static bool decimal(const char *s, num *out)
+ * (a sign is refused: every amount and count of a claim is >= 0).  A comma
+ * only with `grouped` and only between thousands (thousands()): read
+ * anywhere else, '68,25' hours became 6,825. */
+static bool decimal(const char *s, bool grouped, num *out)
 {
     char buf[64];
     size_t k = 0;
     const char *p = s;
+    if (strchr(s, ',') && (!grouped || !thousands(s)))
+        return false;
     for (; *p && *p != 'E' && *p != 'e'; p++) {
         if (*p == ',')
             continue;
@@ -159,12 +199,12 @@ static void ascii_digits(const char *s, char *out, size_t size)
     out[k] = '\0';
 }
 
-/* A date: a 1900-system serial (number cell) or text 2025-05-01, 2025/5/1
- * or 2025年5月1日. */
-static bool date_value(const xlsx_cell *c, const char *text, date_t *out)
+/* A date: a serial of the workbook's date system (number cell) or text
+ * 2025-05-01, 2025/5/1 or 2025年5月1日. */
+static bool date_value(const xlsx_cell *c, const char *text, bool date1904, date_t *out)
 {
     if (c->kind == XLSX_NUMBER)
-        return xlsx_serial_date(text, out);
+        return xlsx_serial_date(text, date1904, out);
     char t[64];
     ascii_digits(text, t, sizeof t);
     size_t n = strlen(t);
@@ -182,17 +222,34 @@ static bool date_value(const xlsx_cell *c, const char *text, date_t *out)
     return false;
 }
 
-static bool mark_value(const char *t, bool *on)
+/* A tick (forms.h: one set for the code sets' columns and the はい/いいえ
+ * columns alike). */
+typedef enum tick { TICK_NO, TICK_YES, TICK_AMBIGUOUS, TICK_UNKNOWN } tick;
+
+static bool among(const char *t, const char *const *v, size_t n)
 {
-    static const char *const yes[] = {"○", "〇", "◯", "●", "✓", "✔", "1", "TRUE", "true", "はい"};
-    *on = false;
-    if (!*t)
-        return true;
-    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
-        if (!strcmp(t, yes[i]))
-            return *on = true;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(t, v[i]))
+            return true;
     return false;
 }
+
+static tick tick_of(const char *t)
+{
+    static const char *const yes[] = {"○", "〇", "◯", "●", "◎", "✓", "✔", "☑", "レ", "ﾚ",
+                                      "はい", "有", "1", "TRUE", "true"};
+    static const char *const no[] = {"", "×", "✕", "いいえ", "無", "0", "FALSE", "false"};
+    /* a tick in some hands, × (no) in others: neither is guessed */
+    static const char *const either[] = {"x", "X", "ｘ", "Ｘ", "✗", "✘", "☒"};
+    if (among(t, yes, sizeof yes / sizeof *yes))
+        return TICK_YES;
+    if (among(t, no, sizeof no / sizeof *no))
+        return TICK_NO;
+    return among(t, either, sizeof either / sizeof *either) ? TICK_AMBIGUOUS : TICK_UNKNOWN;
+}
+
+#define TICK_AMBIGUOUS_WHY                                                                     \
+    "is a tick to some and × (no) to others: mark with ○, or leave the cell empty for no"
 
 static void list_names(const schema_column *col, char *buf, size_t size)
 {
@@ -219,7 +276,8 @@ static const char *refuse(const cellv *v, const char *why)
     return NULL;
 }
 
-/* One ○ column per code: the marked codes joined by ';' in list order. */
+/* One ○ column per code: the ticked codes joined by ';' in list order; a
+ * required set (care types) needs one ticked. */
 static const char *v_code_set(sheet_rd *r, const schema_column *col, uint32_t row, uint32_t c0)
 {
     char t[64], sh[64];
@@ -227,16 +285,25 @@ static const char *v_code_set(sheet_rd *r, const schema_column *col, uint32_t ro
     sb_init(&sb);
     bool ok = true;
     for (size_t i = 0; i < col->n_codes; i++) {
-        bool on;
-        if (!mark_value(trimmed(at(r, row, c0 + (uint32_t)i), t, sizeof t), &on)) {
-            bad(r, row, c0 + (uint32_t)i, "%s: %s is not a mark (choose ○ or leave empty)",
-                col->codes[i].name, shown(t, sh));
-            ok = false;
-        } else if (on) {
+        const xlsx_cell *c = at(r, row, c0 + (uint32_t)i);
+        trimmed(c, t, sizeof t);
+        bool unsaved = c && c->kind == XLSX_FORMULA;
+        tick k = unsaved ? TICK_UNKNOWN : tick_of(t);
+        if (k == TICK_YES) {
             if (sb.len)
                 sb_addc(&sb, ';');
             sb_adds(&sb, col->codes[i].code);
+        } else if (k != TICK_NO) {
+            bad(r, row, c0 + (uint32_t)i, "%s: %s %s", col->codes[i].name, shown(t, sh),
+                unsaved                ? UNSAVED_FORMULA
+                : k == TICK_AMBIGUOUS ? TICK_AMBIGUOUS_WHY
+                                      : "is not a mark (choose ○ or leave empty)");
+            ok = false;
         }
+    }
+    if (ok && !sb.len && col->required) {
+        bad(r, row, c0, "%s: none ticked (tick at least one with ○)", col->label);
+        ok = false;
     }
     const char *out = ok ? arena_strdup(r->a, sb.buf) : NULL;
     sb_release(&sb);
@@ -270,7 +337,7 @@ static const char *v_code(const cellv *v)
 static const char *v_date(const cellv *v)
 {
     date_t dt;
-    if (!date_value(v->c, v->t, &dt))
+    if (!date_value(v->c, v->t, v->r->date1904, &dt))
         return refuse(v, "is not a date (like 2025/4/1)");
     char iso[11];
     date_format_iso(dt, iso);
@@ -286,8 +353,12 @@ static const char *v_amount(const cellv *v, bool yen)
     num x;
     char a[128], out[64];
     ascii_digits(v->t, a, sizeof a);
-    if (!decimal(a, &x))
-        return refuse(v, "is not a number >= 0");
+    if (!decimal(a, yen, &x))
+        return refuse(v, !strchr(a, ',') ? "is not a number >= 0"
+                         : yen ? "has a comma out of place (commas only between thousands: "
+                                 "381,000)"
+                               : "has a comma: decimals are written with a point (68.25), and "
+                                 "only yen may group thousands");
     if (yen && !num_is_int(x))
         return refuse(v, "is not whole yen");
     num_format(x, out, sizeof out);
@@ -301,20 +372,18 @@ static const char *v_days(const cellv *v)
     num x;
     char a[64];
     ascii_digits(v->t, a, sizeof a);
-    if (!decimal(a, &x) || !num_is_int(x) || x.n > 31)
+    if (!decimal(a, false, &x) || !num_is_int(x) || x.n > 31)
         return refuse(v, "is not a number of days (0-31)");
     return arena_printf(v->r->a, "%lld", (long long)x.n);
 }
 
 static const char *v_bool(const cellv *v)
 {
-    static const char *const yes[] = {"はい", "true", "TRUE", "1", "○", "有"};
-    static const char *const no[] = {"いいえ", "false", "FALSE", "0", "×", "無"};
-    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
-        if (!strcmp(v->t, yes[i]))
-            return "true";
-        if (!strcmp(v->t, no[i]))
-            return "false";
+    switch (tick_of(v->t)) {
+    case TICK_YES: return "true";
+    case TICK_NO: return "false";
+    case TICK_AMBIGUOUS: return refuse(v, TICK_AMBIGUOUS_WHY);
+    case TICK_UNKNOWN: break;
     }
     return refuse(v, "is neither はい nor いいえ");
 }
@@ -334,6 +403,8 @@ static const char *cell_value(sheet_rd *r, const schema_column *col, uint32_t ro
         }
         return "";
     }
+    if (v.c->kind == XLSX_FORMULA)
+        return refuse(&v, UNSAVED_FORMULA);
     if (v.c->kind == XLSX_ERROR)
         return refuse(&v, "is an Excel error, not a value");
     if (v.c->kind == XLSX_BOOL && col->type != SCHEMA_BOOL) {
@@ -367,20 +438,18 @@ static bool label_is(sheet_rd *r, uint32_t row, uint32_t col, const char *want, 
     return false;
 }
 
-/* Checks row 2 and the headers; returns the nursery (registry position) or
- * -1 after reporting. */
-static int32_t identity(sheet_rd *r, const schema_file *f, claim_month m, const registry *reg)
+/* Row 2's labels and month and the column headers of one claim sheet. */
+static void headers(sheet_rd *r, const schema_file *f, claim_month m)
 {
     char t[256], sh[64], mon[8];
-    if (!label_is(r, FORMS_ID_ROW, 1, "施設番号", false)) {
-        bad(r, FORMS_ID_ROW, 1, "not a claim form of kasan (no 施設番号 here)");
-        return -1;
-    }
     label_is(r, FORMS_ID_ROW, 3, "請求月", true);
     label_is(r, FORMS_ID_ROW, 5, "施設名", true);
     month_format(m, mon);
-    trimmed(at(r, FORMS_ID_ROW, 4), t, sizeof t);
-    if (strcmp(t, mon))
+    const xlsx_cell *mc = at(r, FORMS_ID_ROW, 4);
+    trimmed(mc, t, sizeof t);
+    if (mc && mc->kind == XLSX_FORMULA)
+        bad(r, FORMS_ID_ROW, 4, "請求月: %s " UNSAVED_FORMULA, shown(t, sh));
+    else if (strcmp(t, mon))
         bad(r, FORMS_ID_ROW, 4, "the form is for %s, not %s", shown(t, sh), mon);
     for (size_t k = 0; k < f->n_cols; k++) {
         const schema_column *c = &f->cols[k];
@@ -390,18 +459,71 @@ static int32_t identity(sheet_rd *r, const schema_file *f, claim_month m, const 
             for (size_t i = 0; i < c->n_codes; i++)
                 label_is(r, FORMS_HEAD_ROW + 1, c0 + (uint32_t)i, c->codes[i].name, true);
     }
-    trimmed(at(r, FORMS_ID_ROW, 2), t, sizeof t);
-    int32_t pos = registry_find(reg, t, strlen(t));
-    if (pos < 0) {
-        bad(r, FORMS_ID_ROW, 2, "nursery %s is not in the registry", shown(t, sh));
-        return -1;
+}
+
+/* The first nursery of the registry named exactly `name`, or -1. */
+static int32_t registry_named(const registry *reg, const char *name)
+{
+    for (size_t i = 0; *name && i < reg->n; i++)
+        if (reg->v[i].name && !strcmp(reg->v[i].name, name))
+            return (int32_t)i;
+    return -1;
+}
+
+/* The nursery a form is for.  Its locked identity cells — 施設番号 (B2) and
+ * 施設名 (F2) of each claim sheet — each name a registry nursery or none; the
+ * form is the nursery's that most of them name (a tie goes to the first
+ * sheet's 施設番号), and a cell that names another is the one that was
+ * changed, reported as such: a changed 児童!B2 is blamed, not the untouched
+ * cells around it, nor the form of the nursery it now names.  Returns the
+ * registry position, or -1 after reporting when no cell names a nursery. */
+static int32_t form_nursery(sheet_rd *const *sh, size_t n, const registry *reg)
+{
+    char id[SCHEMA_FILES][256], name[SCHEMA_FILES][512], show[64];
+    int32_t cand[2 * SCHEMA_FILES];
+    size_t n_cand = 0;
+    assert(n <= SCHEMA_FILES);
+    for (size_t k = 0; k < n; k++) {
+        trimmed(at(sh[k], FORMS_ID_ROW, 2), id[k], sizeof id[k]);
+        trimmed(at(sh[k], FORMS_ID_ROW, 6), name[k], sizeof name[k]);
+        cand[n_cand++] = registry_find(reg, id[k], strlen(id[k]));
     }
-    char name[512];
-    trimmed(at(r, FORMS_ID_ROW, 6), name, sizeof name);
-    if (strcmp(name, reg->v[pos].name))
-        bad(r, FORMS_ID_ROW, 6, "locked cell changed: the registry names %s '%s', not %s",
-            reg->v[pos].id, reg->v[pos].name, shown(name, sh));
-    return pos;
+    for (size_t k = 0; k < n; k++)
+        cand[n_cand++] = registry_named(reg, name[k]);
+    int32_t best = -1;
+    int best_votes = 0;
+    for (size_t c = 0; c < n_cand; c++) {
+        if (cand[c] < 0)
+            continue;
+        const nursery *nu = &reg->v[cand[c]];
+        int votes = 0;
+        for (size_t k = 0; k < n; k++)
+            votes += !strcmp(id[k], nu->id) + !strcmp(name[k], nu->name ? nu->name : "");
+        if (votes > best_votes)
+            best = cand[c], best_votes = votes;
+    }
+    const char *bid = best >= 0 ? reg->v[best].id : "";
+    const char *bname = best >= 0 && reg->v[best].name ? reg->v[best].name : "";
+    for (size_t k = 0; k < n; k++) {
+        const xlsx_cell *c = at(sh[k], FORMS_ID_ROW, 2);
+        if (best >= 0 && !strcmp(id[k], bid))
+            continue;
+        if (c && c->kind == XLSX_FORMULA)
+            bad(sh[k], FORMS_ID_ROW, 2, "施設番号: %s " UNSAVED_FORMULA, shown(id[k], show));
+        else if (best < 0)
+            bad(sh[k], FORMS_ID_ROW, 2, "nursery %s is not in the registry", shown(id[k], show));
+        else if (registry_find(reg, id[k], strlen(id[k])) < 0)
+            bad(sh[k], FORMS_ID_ROW, 2, "nursery %s is not in the registry (locked cell changed: "
+                "this form is %s's, %s)", shown(id[k], show), bid, bname);
+        else
+            bad(sh[k], FORMS_ID_ROW, 2, "locked cell changed: this form is %s's (%s), not %s",
+                bid, bname, shown(id[k], show));
+    }
+    for (size_t k = 0; best >= 0 && k < n; k++)
+        if (strcmp(name[k], bname))
+            bad(sh[k], FORMS_ID_ROW, 6, "locked cell changed: the registry names %s '%s', not %s",
+                bid, bname, shown(name[k], show));
+    return best;
 }
 
 /* ------------------------------------------------------------ a form */
@@ -457,68 +579,83 @@ static void grid_fill(sheet_rd *r, const xlsx_sheet *sh)
     }
 }
 
-/* One claim sheet of the form; the nursery id it names in *form_nursery. */
-static void read_sheet(reader *rd, xlsx_book *b, const char *path, const char *base,
-                       schema_file_id fid, int32_t *form_nursery)
+/* Claim sheet fid of the form into r (its cells in rd's arena); false after
+ * reporting when the workbook has no such sheet or it cannot be read. */
+static bool load_sheet(reader *rd, xlsx_book *b, const char *path, const char *base,
+                       schema_file_id fid, sheet_rd *r)
 {
     const schema_file *f = &rd->s->files[fid];
-    sheet_rd r = {.path = path, .base = base, .sheet = f->sheet, .d = rd->d, .a = rd->a};
+    *r = (sheet_rd){.path = path, .base = base, .sheet = f->sheet, .d = rd->d, .a = rd->a};
     long idx = xlsx_sheet_find(b, f->sheet);
     if (idx < 0) {
         diag_error(rd->d, path, 0, 0, "not a claim form of kasan: no sheet '%s'", f->sheet);
         rd->errors++;
-        *form_nursery = -1;
-        return;
+        return false;
     }
     xlsx_sheet sh;
     char err[512];
     if (xlsx_sheet_read(b, (size_t)idx, rd->a, &sh, err, sizeof err) != 0) {
         diag_error(rd->d, path, 0, 0, "sheet %s: %s", f->sheet, err);
         rd->errors++;
-        *form_nursery = -1;
-        return;
+        return false;
     }
-    r.width = forms_width(f);
-    r.cols = r.width > 6 ? r.width : 6; /* row 2 spans A-F */
-    grid_fill(&r, &sh);
-    int32_t pos = identity(&r, f, rd->m, rd->reg);
-    if (*form_nursery == -2)
-        *form_nursery = pos;
-    else if (pos >= 0 && *form_nursery >= 0 && pos != *form_nursery)
-        bad(&r, FORMS_ID_ROW, 2, "names %s, but the form's other sheet names %s",
-            rd->reg->v[pos].id, rd->reg->v[*form_nursery].id);
-    int emp = -1, hours = -1;
-    for (size_t k = 0; k < f->n_cols; k++) {
-        if (!strcmp(f->cols[k].csv, "employment"))
-            emp = (int)k;
-        if (!strcmp(f->cols[k].csv, "hours"))
-            hours = (int)k;
-    }
-    for (uint32_t row = FORMS_FIRST_ROW; pos >= 0 && row <= FORMS_LAST_ROW; row++) {
+    r->width = forms_width(f);
+    r->cols = r->width > 6 ? r->width : 6; /* row 2 spans A-F */
+    r->date1904 = sh.date1904;
+    grid_fill(r, &sh);
+    return true;
+}
+
+static int column_of(const schema_file *f, const char *csv)
+{
+    for (size_t k = 0; k < f->n_cols; k++)
+        if (!strcmp(f->cols[k].csv, csv))
+            return (int)k;
+    return -1;
+}
+
+/* What the claim files check across one line (SPEC 1.5 and intake/claims.c),
+ * checked here in the form's terms so that every refusal names its cell:
+ * part_time without hours, 在籍終了日 before 在籍開始日. */
+static void line_checks(sheet_rd *r, const schema_file *f, const forms_line *l)
+{
+    int emp = column_of(f, "employment"), hours = column_of(f, "hours");
+    int from = column_of(f, "enrolled_from"), to = column_of(f, "enrolled_to");
+    if (emp >= 0 && hours >= 0 && l->values[emp] && l->values[hours] &&
+        !strcmp(l->values[emp], "part_time") && !*l->values[hours])
+        bad(r, l->row, forms_first_col(f, (size_t)hours),
+            "%s is empty, but 非常勤 (part_time) needs the hours worked", f->cols[hours].label);
+    /* both ISO dates (or an empty enrolled_to: still enrolled), so the text order is the date
+     * order */
+    if (from >= 0 && to >= 0 && l->values[from] && l->values[to] && *l->values[to] &&
+        strcmp(l->values[to], l->values[from]) < 0)
+        bad(r, l->row, forms_first_col(f, (size_t)to), "%s: %s is before %s (%s)",
+            f->cols[to].label, l->values[to], f->cols[from].label, l->values[from]);
+}
+
+/* The lines of claim sheet fid, as nursery pos's. */
+static void read_lines(reader *rd, sheet_rd *r, schema_file_id fid, int32_t pos)
+{
+    const schema_file *f = &rd->s->files[fid];
+    for (uint32_t row = FORMS_FIRST_ROW; row <= FORMS_LAST_ROW; row++) {
         bool any = false;
-        for (uint32_t c = 1; c <= r.cols && !any; c++) {
+        for (uint32_t c = 1; c <= r->cols && !any; c++) {
             char t[8];
-            any = *trimmed(at(&r, row, c), t, sizeof t) != '\0';
+            any = *trimmed(at(r, row, c), t, sizeof t) != '\0';
         }
         if (!any)
             continue;
-        forms_line l = {.nursery_id = rd->reg->v[pos].id, .file = path, .row = row};
+        forms_line l = {.nursery_id = rd->reg->v[pos].id, .file = r->path, .row = row};
         l.values = arena_calloc(rd->a, f->n_cols, sizeof *l.values);
-        int before = r.errors;
+        int before = r->errors;
         for (size_t k = 0; k < f->n_cols; k++)
-            l.values[k] = cell_value(&r, &f->cols[k], row, forms_first_col(f, k));
-        /* SPEC 1.5: part_time without hours is malformed */
-        if (emp >= 0 && hours >= 0 && l.values[emp] && l.values[hours] &&
-            !strcmp(l.values[emp], "part_time") && !*l.values[hours])
-            bad(&r, row, forms_first_col(f, (size_t)hours),
-                "%s is empty, but 非常勤 (part_time) needs the hours worked",
-                f->cols[hours].label);
-        if (r.errors == before) {
-            l.form = arena_printf(rd->a, "%s:%s!%u", base, f->sheet, row);
+            l.values[k] = cell_value(r, &f->cols[k], row, forms_first_col(f, k));
+        line_checks(r, f, &l);
+        if (r->errors == before) {
+            l.form = arena_printf(rd->a, "%s:%s!%u", r->base, f->sheet, row);
             push_line(rd, fid, l);
         }
     }
-    rd->errors += r.errors;
 }
 
 static void read_form(reader *rd, const char *path)
@@ -532,10 +669,26 @@ static void read_form(reader *rd, const char *path)
         rd->errors++;
         return;
     }
-    int32_t pos = -2;
+    sheet_rd sh[SCHEMA_FILES], *forms[SCHEMA_FILES];
+    size_t n = 0;
+    for (int f = 0; f < SCHEMA_FILES; f++) {
+        if (!load_sheet(rd, b, path, base, (schema_file_id)f, &sh[f]))
+            continue;
+        if (label_is(&sh[f], FORMS_ID_ROW, 1, "施設番号", false))
+            forms[n++] = &sh[f];
+        else
+            bad(&sh[f], FORMS_ID_ROW, 1, "not a claim form of kasan (no 施設番号 here)");
+    }
+    xlsx_close(b); /* the cells are in rd->a */
+    int32_t pos = n ? form_nursery(forms, n, rd->reg) : -1;
+    for (size_t k = 0; k < n; k++) {
+        schema_file_id fid = (schema_file_id)(forms[k] - sh);
+        headers(forms[k], &rd->s->files[fid], rd->m);
+        if (pos >= 0)
+            read_lines(rd, forms[k], fid, pos);
+    }
     for (int f = 0; f < SCHEMA_FILES; f++)
-        read_sheet(rd, b, path, base, (schema_file_id)f, &pos);
-    xlsx_close(b);
+        rd->errors += sh[f].errors;
     if (pos < 0)
         return;
     const char *id = rd->reg->v[pos].id;

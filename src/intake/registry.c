@@ -2,13 +2,16 @@
  * id, and the field checks (ids, dates, yen, fixed lists) that every intake
  * parser shares.  The 振込先 columns are required of the paid kind only (the
  * caller says which, from the terms); where given they are checked whatever
- * the kind.  Business checks (ward_run, inactive) are the engine's. */
+ * the kind, the holder as the transfer file will convert it.  Business
+ * checks (ward_run, inactive) are the engine's. */
 #include "intake_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "kasan/bank_account.h"
 
 /* ---- field checks ------------------------------------------------------ */
 
@@ -298,9 +301,35 @@ static void bank_text(intake_rec *rec, int k, const nursery *n, bool paid, arena
     intake_text(rec, k, false, a, out);
 }
 
+/* account_holder, when given: what the transfer file's 受取人名 can carry
+ * (SPEC 7) — the transfer's own conversion (core/kana.c) and width
+ * (bank_account.h).  Checked here, when the registry is read, so that a
+ * holder the bank file cannot write stops the run that would pay it; found
+ * only by `kasan transfer`, it needed a correction of a finalized month. */
+static void bank_holder(intake_rec *rec, int k)
+{
+    csv_field f = intake_field(rec, k);
+    if (f.len == 0)
+        return;
+    char show[INTAKE_SHOW_MAX], why[200];
+    size_t bytes = 0;
+    switch (bank_name_check(f.p, f.len, ZENGIN_HOLDER_NAME, &bytes, why, sizeof why)) {
+    case BANK_NAME_OK: return;
+    case BANK_NAME_BAD:
+        intake_bad(rec, k, "%s cannot be written in the bank transfer file: %s (write the holder "
+                           "in katakana, as the bank's records have it)", intake_show(show, f), why);
+        return;
+    case BANK_NAME_LONG:
+        intake_bad(rec, k, "%s is %zu characters in the bank transfer file's half-width kana; its "
+                           "受取人名 holds %d (abbreviate as the bank does, e.g. ﾌｸ) for "
+                           "社会福祉法人)", intake_show(show, f), bytes, ZENGIN_HOLDER_NAME);
+        return;
+    }
+}
+
 /* An optional code of exactly `want` ASCII digits (金融機関コード, 支店コード);
  * NULL when empty.  Leading zeros matter, so "1" is not "0001". */
-static void bank_digits(intake_rec *rec, int k, size_t want, arena *a, const char **out)
+static void code_digits(intake_rec *rec, int k, size_t want, arena *a, const char **out)
 {
     csv_field f = intake_field(rec, k);
     *out = NULL;
@@ -407,8 +436,9 @@ static bool nursery_read(intake_rec *rec, const char *paid_kind, arena *a, nurse
     }
     bank_text(rec, R_ACCT_NUMBER, n, paid, a, &n->account_number);
     bank_text(rec, R_HOLDER, n, paid, a, &n->account_holder);
-    bank_digits(rec, R_BANK_CODE, 4, a, &n->bank_code);
-    bank_digits(rec, R_BRANCH_CODE, 3, a, &n->branch_code);
+    bank_holder(rec, R_HOLDER);
+    code_digits(rec, R_BANK_CODE, 4, a, &n->bank_code);
+    code_digits(rec, R_BRANCH_CODE, 3, a, &n->branch_code);
     bank_kana(rec, R_BANK_KANA, a, &n->bank_name_kana);
     bank_kana(rec, R_BRANCH_KANA, a, &n->branch_name_kana);
     return rec->errors == 0;

@@ -34,7 +34,8 @@ typedef struct builtin {
 static const builtin children_cols[] = {
     {"child_ref", "児童番号", "区が通知した児童の番号（氏名は書かないでください）", SCHEMA_ID,
      true, 0},
-    {"care_types", "医療的ケアの種類", "行っている医療的ケアの欄に「○」を選んでください（複数可）",
+    {"care_types", "医療的ケアの種類",
+     "行っている医療的ケアの欄に「○」を選んでください（複数可、1つ以上。✓ も可、該当しない欄は空欄）",
      SCHEMA_CODE_SET, true, 1},
     {"enrolled_from", "在籍開始日", "入園した日（例 2025/4/1）", SCHEMA_DATE, true, 0},
     {"enrolled_to", "在籍終了日", "退園した日。在籍中は空欄", SCHEMA_DATE, false, 0},

@@ -1,8 +1,12 @@
 /* xlsx_read: the cells of an .xlsx workbook, read with libzip and expat, with
  * every size bounded (include/kasan/xlsx.h lists the limits).  Entries are
  * streamed through expat in 16 KB pieces, so memory follows the cells kept,
- * not the file; a DOCTYPE stops the parse before any entity exists.
- * Not here: unzip or XML parsing of our own, styles, what a claim form means. */
+ * not the file; a DOCTYPE stops the parse before any entity exists.  A
+ * formula is its saved result; one saved without a result is kept as such
+ * (XLSX_FORMULA), never as an empty cell.  The workbook's date system (1900
+ * or 1904) goes with each sheet read.
+ * Not here: unzip or XML parsing of our own, evaluating formulas, styles,
+ * what a claim form means. */
 #include "kasan/xlsx.h"
 
 #include <errno.h>
@@ -44,6 +48,7 @@ struct xlsx_book {
     const char **sst;
     size_t n_sst;
     bool sst_loaded;
+    bool date1904;             /* <workbookPr date1904="1">: serials count from 1904 */
 };
 
 /* ------------------------------------------------------------ messages */
@@ -256,12 +261,24 @@ typedef struct wb_ctx {
     xp x;
     const char **names, **rids;
     size_t n;
+    bool date1904;
 } wb_ctx;
+
+/* An xsd:boolean attribute: "1" or "true". */
+static bool attr_true(const XML_Char **atts, const char *name)
+{
+    const char *v = attr(atts, name);
+    return v && (!strcmp(v, "1") || !strcmp(v, "true"));
+}
 
 static void XMLCALL wb_start(void *ud, const XML_Char *el, const XML_Char **atts)
 {
     wb_ctx *c = ud;
-    if (!xp_enter(&c->x) || strcmp(local(el), "sheet"))
+    if (!xp_enter(&c->x))
+        return;
+    if (!strcmp(local(el), "workbookPr"))
+        c->date1904 = attr_true(atts, "date1904");
+    if (strcmp(local(el), "sheet"))
         return;
     const char *name = attr(atts, "name"), *rid = attr(atts, "id");
     if (!name || !rid) {
@@ -325,6 +342,7 @@ static int book_index(xlsx_book *b, char *err, size_t errsz)
         return -1;
     b->names = w.names;
     b->n_sheets = w.n;
+    b->date1904 = w.date1904;
     b->paths = arena_calloc(&b->a, w.n ? w.n : 1, sizeof *b->paths);
     for (size_t i = 0; i < w.n; i++) {
         for (size_t k = 0; k < r.n && !b->paths[i]; k++)
@@ -429,8 +447,9 @@ typedef struct sheet_ctx {
     xp x;
     arena *out;
     text_acc t;
+    text_acc f;            /* the cell's formula (<f>), for a cell saved without its result */
     uint32_t row, col;     /* current row; column of the last cell */
-    bool in_cell, in_v, in_is, has_value;
+    bool in_cell, in_v, in_is, has_value, has_formula;
     int in_rph;
     char type[12];
     xlsx_cell cur;
@@ -497,7 +516,7 @@ static void cell_start(sheet_ctx *c, const XML_Char **atts)
     c->row = row;
     c->col = col;
     c->in_cell = true;
-    c->has_value = false;
+    c->has_value = c->has_formula = false;
     snprintf(c->type, sizeof c->type, "%s", t ? t : "n");
     memset(&c->cur, 0, sizeof c->cur);
     c->cur.row = row;
@@ -528,6 +547,10 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *el, const XML_Char **a
         c->in_v = true;
         c->t.on = true;
         sb_reset(&c->t.sb);
+    } else if (c->in_cell && !strcmp(l, "f")) {
+        c->has_formula = true;
+        c->f.on = true;
+        sb_reset(&c->f.sb);
     } else if (c->in_cell && !strcmp(l, "is")) {
         c->in_is = true;
         sb_reset(&c->t.sb);
@@ -536,9 +559,15 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *el, const XML_Char **a
     } else if (c->in_is && !strcmp(l, "t")) {
         c->t.on = !c->in_rph;
     } else if (!strcmp(l, "sheetProtection")) {
-        const char *s = attr(atts, "sheet");
-        c->protected_ = s && (!strcmp(s, "1") || !strcmp(s, "true"));
+        c->protected_ = attr_true(atts, "sheet");
     }
+}
+
+/* Whether the finished cell is a formula saved without its result: no <v>,
+ * or an empty one that is not an empty string result (t="str"). */
+static bool formula_unsaved(const sheet_ctx *c)
+{
+    return c->has_formula && (!c->has_value || (!c->t.sb.len && strcmp(c->type, "str")));
 }
 
 /* The value of the finished cell, resolved against the shared strings. */
@@ -547,7 +576,12 @@ static void cell_finish(sheet_ctx *c)
     xlsx_book *b = c->x.b;
     const char *text = c->t.sb.buf;
     xlsx_kind kind = XLSX_NUMBER;
-    if (!strcmp(c->type, "s")) {
+    char *formula = NULL;
+    if (formula_unsaved(c)) {
+        formula = arena_printf(c->out, "=%s", c->f.sb.buf);
+        text = formula;
+        kind = XLSX_FORMULA;
+    } else if (!strcmp(c->type, "s")) {
         char *end;
         errno = 0;
         unsigned long i = strtoul(text, &end, 10);
@@ -579,7 +613,7 @@ static void cell_finish(sheet_ctx *c)
             abort();
     }
     c->cur.kind = kind;
-    c->cur.text = arena_strdup(c->out, text); /* outlives the book */
+    c->cur.text = formula ? formula : arena_strdup(c->out, text); /* outlives the book */
     xlsx_ref(c->cur.row, c->cur.col, c->cur.ref);
     c->v[c->n++] = c->cur;
 }
@@ -594,8 +628,8 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *el)
     if (!strcmp(l, "c") && c->in_cell) {
         c->in_cell = c->in_v = c->in_is = false;
         c->in_rph = 0;
-        c->t.on = false;
-        if (c->has_value)
+        c->t.on = c->f.on = false;
+        if (c->has_value || c->has_formula)
             cell_finish(c);
     } else if (!strcmp(l, "v") && c->in_v) {
         c->in_v = false;
@@ -609,6 +643,8 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *el)
         c->in_rph--;
     } else if (!strcmp(l, "t") && c->in_is) {
         c->t.on = false;
+    } else if (!strcmp(l, "f")) {
+        c->f.on = false;
     }
 }
 
@@ -616,6 +652,7 @@ static void XMLCALL sheet_chars(void *ud, const XML_Char *s, int len)
 {
     sheet_ctx *c = ud;
     acc_chars(&c->x, &c->t, s, len);
+    acc_chars(&c->x, &c->f, s, len);
 }
 
 int xlsx_sheet_read(xlsx_book *b, size_t i, arena *a, xlsx_sheet *out, char *err, size_t errsz)
@@ -629,6 +666,7 @@ int xlsx_sheet_read(xlsx_book *b, size_t i, arena *a, xlsx_sheet *out, char *err
         return -1;
     sheet_ctx c = {.x = {.b = b, .err = err, .errsz = errsz}, .out = a};
     sb_init(&c.t.sb);
+    sb_init(&c.f.sb);
     int rc = xp_run(&c.x, b->paths[i], sheet_start, sheet_end, sheet_chars);
     if (rc == 0) {
         out->cells = arena_calloc(a, c.n ? c.n : 1, sizeof *out->cells);
@@ -637,9 +675,11 @@ int xlsx_sheet_read(xlsx_book *b, size_t i, arena *a, xlsx_sheet *out, char *err
         out->n = c.n;
         out->name = arena_strdup(a, b->names[i]);
         out->protected_ = c.protected_;
+        out->date1904 = b->date1904;
     }
     free(c.v);
     sb_release(&c.t.sb);
+    sb_release(&c.f.sb);
     return rc;
 }
 
@@ -777,7 +817,7 @@ void xlsx_ref(uint32_t row, uint32_t col, char buf[16])
     snprintf(buf + k, (size_t)(16 - k), "%u", row);
 }
 
-bool xlsx_serial_date(const char *text, date_t *out)
+bool xlsx_serial_date(const char *text, bool date1904, date_t *out)
 {
     const char *p = text;
     long n = 0;
@@ -793,7 +833,15 @@ bool xlsx_serial_date(const char *text, date_t *out)
         while (*p >= '0' && *p <= '9')
             p++;
     }
-    if (*p || n < 1 || n == 60 || n > 2958465)
+    if (*p)
+        return false;
+    if (date1904) { /* 0 is 1904-01-01; no 1900-02-29 in this system */
+        if (n > 2957003)
+            return false;
+        *out = date_from_ymd(1904, 1, 1) + (date_t)n;
+        return true;
+    }
+    if (n < 1 || n == 60 || n > 2958465)
         return false;
     /* Excel counts 1900-02-29 (serial 60), a day that never was: serials
      * after it are one ahead of the real calendar. */

@@ -6,10 +6,7 @@
 # rename.  (recovery.sh covers what a crash at each rename leaves.)
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v strace >/dev/null 2>&1; then
-    printf '# strace not installed (scripts/deps.sh installs it): not tested\n'
-    finish
-fi
+need strace strace
 export KASAN_NOW=2026-06-10T09:30:00Z
 WARD=$WORK/ward
 cp -r "$SRCDIR/fixtures/sample-ward" "$WARD"

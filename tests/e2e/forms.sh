@@ -90,7 +90,7 @@ expect_eq "$(ls -A "$D1/claims" | grep -c '^\.')" "0" "no staging left in claims
 section "LibreOffice round trip"
 lo=$(command -v soffice || command -v libreoffice || true)
 if [ -z "$lo" ]; then
-    echo "# SKIP LibreOffice round trip: soffice not installed (Debian libreoffice-calc-nogui)"
+    skip "LibreOffice round trip" "soffice not installed (Debian libreoffice-calc-nogui)"
 else
     mkdir -p "$WORK/lo" "$WORK/lohome"
     HOME="$WORK/lohome" "$lo" --headless --convert-to xlsx --outdir "$WORK/lo" "$WORK"/filled/*.xlsx >/dev/null 2>&1
@@ -140,7 +140,7 @@ expect_msg_contains "P011.xlsx:職員!E7: error: 対象経費（円）: 'abc' is
 expect_msg_contains "P011.xlsx:職員!E8: error: 対象経費（円）: '1000.5' is not whole yen"
 expect_msg_contains "P011.xlsx:職員!B4: error: locked cell changed: '資格' expected here"
 expect_msg_contains "P011.xlsx:児童!J6: error: 在籍開始日: '2025/13/01' is not a date"
-expect_msg_contains "P011.xlsx:児童!C7: error: 経管栄養: 'x' is not a mark"
+expect_msg_contains "P011.xlsx:児童!C7: error: 経管栄養: 'x' is a tick to some and × (no) to others"
 expect_msg_contains "P002.xlsx:児童!D2: error: the form is for '2025-04', not 2025-05"
 expect_msg_contains "P005.xlsx:職員!F2: error: locked cell changed: the registry names P005"
 expect_msg_contains "P007.xlsx:児童!B2: error: nursery 'P999' is not in the registry"

@@ -114,18 +114,13 @@ copied_rules
 ln -s /dev/zero "$R/extra.yml"
 refused_rules "a .yml symlinked to /dev/zero" "extra.yml"
 # unreadable entries: root reads anything, so root runs these as nobody
-AS=
-if [ "$(id -u)" -eq 0 ]; then
-    chmod o+rx "$WORK"
-    command -v runuser >/dev/null 2>&1 && runuser -u nobody -- true 2>/dev/null \
-        && AS="runuser -u nobody --"
-fi
-if [ "$(id -u)" -ne 0 ] || [ -n "$AS" ]; then
+if as_unprivileged "unreadable rule file and directory"; then
     for what in acceptance_addon/2025-10.yaml acceptance_addon; do
         copied_rules
+        chmod o+rx "$WORK"
         chmod -R o+rX "$R"
         chmod 000 "$R/$what"
-        $AS timeout 10 "$KASAN" check --rules "$R" > "$WORK/.stdout" 2> "$WORK/.stderr"
+        $AS_U timeout 10 "$KASAN_U" check --rules "$R" > "$WORK/.stdout" 2> "$WORK/.stderr"
         RC=$?
         ERR_TXT=$(cat "$WORK/.stderr")
         OUT_TXT=
@@ -134,8 +129,6 @@ if [ "$(id -u)" -ne 0 ] || [ -n "$AS" ]; then
         expect_msg_contains "Permission denied" "$what unreadable"
         chmod 755 "$R/$what"
     done
-else
-    printf '# unreadable rule file and directory not tested: root without runuser\n'
 fi
 copied_rules
 tkasan check --rules "$R" --verbose

@@ -7,7 +7,9 @@
 #   KASAN=build-e2e/kasan SRCDIR=. sh tests/e2e/proration.sh
 #
 # Every check prints "ok - LABEL" or "FAIL - LABEL: detail" and is counted;
-# `finish` prints "N passed, M failed" and exits 1 if anything failed.
+# `finish` prints "N passed, M failed" and exits 1 if anything failed, else 77
+# (meson's SKIP) if a part could not run here (`skip`, `need`), else 0: a
+# script never reports OK for checks it did not make.
 # Expected values in the tests are computed by hand from SPEC.md, never copied
 # from the program's output.
 
@@ -21,6 +23,7 @@ RULES="$SRCDIR/rules"
 
 E2E_PASS=0
 E2E_FAIL=0
+E2E_SKIP=0
 E2E_NAME=$(basename "$0" .sh)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kasan-e2e-$E2E_NAME.XXXXXX") || exit 5
@@ -35,9 +38,45 @@ fail() { E2E_FAIL=$((E2E_FAIL + 1)); printf 'FAIL - %s: %s\n' "$1" "$2"; }
 section() { printf '# --- %s\n' "$1"; }
 
 finish() {
-    printf '%s: %d passed, %d failed\n' "$E2E_NAME" "$E2E_PASS" "$E2E_FAIL"
-    [ "$E2E_FAIL" -eq 0 ]
-    exit $?
+    printf '%s: %d passed, %d failed, %d parts skipped\n' "$E2E_NAME" "$E2E_PASS" "$E2E_FAIL" \
+        "$E2E_SKIP"
+    [ "$E2E_FAIL" -eq 0 ] || exit 1
+    [ "$E2E_SKIP" -eq 0 ] || exit 77
+    exit 0
+}
+
+# skip WHAT WHY — a part that cannot run on this machine: said in the log and
+# counted, so that the script ends as SKIP (77), not OK, however much passed
+skip() { E2E_SKIP=$((E2E_SKIP + 1)); printf '# SKIP %s: %s\n' "$1" "$2"; }
+# skip_all WHY — nothing of the script can run here: exit 77 at once
+skip_all() { printf '# SKIP %s: %s\n' "$E2E_NAME" "$1"; exit 77; }
+# need COMMAND PACKAGE — skip_all unless COMMAND is installed
+# (scripts/deps.sh installs PACKAGE, so on CI this never skips)
+need() {
+    command -v "$1" >/dev/null 2>&1 ||
+        skip_all "$1 not installed (Debian package $2; scripts/deps.sh installs it)"
+}
+
+# as_unprivileged WHAT — for checks that root would pass by reading or writing
+# anything: sets AS_U, the prefix that runs a command as nobody (root, through
+# runuser; empty for any other user), and KASAN_U and RULES_U, the binary and
+# rules nobody can reach: copied into $WORK, which is opened to others,
+# because the checkout itself may sit in a 0700 directory.  Returns 1 after
+# `skip WHAT` when root has no runuser.
+as_unprivileged() {
+    KASAN_U=$KASAN RULES_U=$RULES AS_U=
+    [ "$(id -u)" -eq 0 ] || return 0
+    if ! command -v runuser >/dev/null 2>&1 || ! runuser -u nobody -- true 2>/dev/null; then
+        skip "$1" "root without runuser (util-linux) cannot run it as nobody"
+        return 1
+    fi
+    chmod o+rx "$WORK"
+    if [ ! -x "$WORK/unpriv/kasan" ]; then
+        mkdir -p "$WORK/unpriv"
+        cp "$KASAN" "$WORK/unpriv/kasan" && cp -r "$RULES" "$WORK/unpriv/rules" || return 1
+        chmod -R o+rX "$WORK/unpriv"
+    fi
+    KASAN_U=$WORK/unpriv/kasan RULES_U=$WORK/unpriv/rules AS_U="runuser -u nobody --"
 }
 
 # ---------------------------------------------------------------- input data

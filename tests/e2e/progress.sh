@@ -6,10 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 export KASAN_NOW=2026-04-10T09:00:00Z
 SAMPLE="$SRCDIR/fixtures/sample-ward"
-if ! command -v script >/dev/null; then
-    printf '# script(1) (util-linux) missing: no terminal to test with\n'
-    finish
-fi
+need script bsdutils # script(1): the pseudo-terminal
 
 # on_tty FILE CMD... — runs CMD with stdout and stderr on a pseudo-terminal;
 # FILE gets what the terminal showed, each \r a new line

@@ -9,16 +9,13 @@
 # processes go on the next run; those of live processes stay.
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v strace >/dev/null 2>&1; then
-    printf '# strace not installed (scripts/deps.sh installs it): crash points not tested\n'
-    finish
-fi
+need strace strace
 # the workbooks' cell values are compared with openpyxl when it is there
 PY=python3
 /usr/bin/python3 -c 'import openpyxl' 2>/dev/null && PY=/usr/bin/python3
 HAVE_XL=1
 $PY -c 'import openpyxl' 2>/dev/null || HAVE_XL=0
-[ $HAVE_XL -eq 1 ] || printf '# openpyxl missing: workbook cell values not compared\n'
+[ $HAVE_XL -eq 1 ] || skip "workbook cell values" "python3-openpyxl missing"
 
 # the clock is pinned so that a rebuilt run gets the same issue date
 KASAN_NOW=2026-06-10T09:30:00Z
@@ -104,7 +101,7 @@ N_STAGE=$(grep -n "rename(\"$PROBE/.$M.staging-[0-9]*\", \"$PROBE/$M\")" "$WORK/
 N_MARK=$(grep -n "rename(\"$PROBE/$M/.run-id\"" "$WORK/.renames" | cut -d: -f1)
 N_ALL=$(grep -c 'rename(' "$WORK/.renames")
 if [ "$N_ALL" -eq 0 ]; then
-    printf '# strace saw no rename(2) (a libc using renameat?): crash points not tested\n'
+    skip "crash points" "strace saw no rename(2) (a libc using renameat?)"
     finish
 fi
 if [ -n "$N_OLD" ] && [ "$N_STAGE" = $((N_OLD + 1)) ] && [ "$N_MARK" = $((N_OLD + 2)) ] &&

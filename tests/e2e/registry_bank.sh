@@ -113,6 +113,40 @@ M001,まる保育園,private_licensed,社会福祉法人まる,2000-04-01,,み�
 W001,区立保育園,ward_run,板橋区,1970-04-01,,,,,,,,,,いたばし
 CSV
 
+# account_holder as the transfer file converts it (core/kana.c, issue 21 item
+# 10): a holder it cannot write stops the run, not `kasan transfer` after the
+# month is finalized (which then needed a correction).
+bad_registry "account_holder in kanji" 2 11 account_holder <<CSV
+$HEADER_CODES
+M001,まる保育園,private_licensed,社会福祉法人まる,2000-04-01,,みずほ銀行,板橋支店,ordinary,5000001,社会福祉法人まる,0001,289,ﾐｽﾞﾎ,ｲﾀﾊﾞｼ
+CSV
+expect_msg_contains "character '社' (U+793E) at position 1 has no Zengin (JIS X 0201) form" "kanji holder"
+# ｼﾔｶｲﾌｸｼﾎｳｼﾞﾝ (12 bytes: ジ is ｼﾞ) + space + ﾏﾙ × 9 (18) = 31 > 30
+bad_registry "account_holder one byte too long for 受取人名" 2 11 account_holder <<CSV
+$HEADER_CODES
+M001,まる保育園,private_licensed,社会福祉法人まる,2000-04-01,,みずほ銀行,板橋支店,ordinary,5000001,シャカイフクシホウジン　マルマルマルマルマルマルマルマルマル,0001,289,ﾐｽﾞﾎ,ｲﾀﾊﾞｼ
+CSV
+expect_msg_contains "is 31 characters in the bank transfer file's half-width kana; its 受取人名 holds 30" "long holder"
+bad_registry "ward_run with a kanji account_holder given" 3 11 account_holder <<CSV
+$HEADER_CODES
+M001,まる保育園,private_licensed,社会福祉法人まる,2000-04-01,,みずほ銀行,板橋支店,ordinary,5000001,ｼｬｶｲﾌｸｼﾎｳｼﾞﾝ ﾏﾙ,,,,
+W001,区立保育園,ward_run,板橋区,1970-04-01,,みずほ銀行,板橋支店,ordinary,0000001,板橋区,,,,
+CSV
+
+section "holders the transfer file converts"
+# hiragana, full-width katakana and letters, lower case, 30 bytes exactly
+# (ｼﾔｶｲﾌｸｼﾎｳｼﾞﾝ 12 + space + ﾏﾙ × 8 16 + ｶ 1 = 30)
+HOLD=$(new_data holders)
+_write_csv "$HEADER_CODES" "$HOLD/nurseries.csv" <<'CSV'
+M001,まる保育園,private_licensed,社会福祉法人まる,2000-04-01,,みずほ銀行,板橋支店,ordinary,5000001,しゃかいふくしほうじん　まる,0001,289,ﾐｽﾞﾎ,ｲﾀﾊﾞｼ
+M002,かく保育園,private_licensed,株式会社かく,2000-04-01,,みずほ銀行,板橋支店,ordinary,5000002,ｶ) Ｋａｋｕ Care,0001,289,ﾐｽﾞﾎ,ｲﾀﾊﾞｼ
+M003,さん保育園,private_licensed,社会福祉法人さん,2000-04-01,,みずほ銀行,板橋支店,ordinary,5000003,シャカイフクシホウジン　マルマルマルマルマルマルマルマルカ,0001,289,ﾐｽﾞﾎ,ｲﾀﾊﾞｼ
+W001,区立保育園,ward_run,板橋区,1970-04-01,,,,,,,,,,
+CSV
+base_claims "$HOLD" 2025-04
+run_month "$HOLD" 2025-04 "$(new_out holders-out)"
+expect_rc 0 "holders in hiragana, full-width, lower case, 30 bytes"
+
 section "the paid kind comes from the terms file"
 SWAP="$WORK/rules-swapped"
 cp -a "$RULES" "$SWAP"

@@ -311,6 +311,62 @@ expect_eq "$(tail -n +2 "$OS/settlement-2025/settlement.csv" | cut -d, -f2 | tr 
 # the 440,000 cap): paid = 2,134,000 − 6 × 300,000 = 334,000.  Annual: min(6 ×
 # 440,000, 2,134,000, 2,134,000 − 1,800,000) = 334,000 → difference 0.
 expect_eq "$(row "$OS/settlement-2025/settlement.csv" P040)" "334000,334000,0" "P040"
+# P023 closed on 2025-09-30: one part-time 保健師 April–September, other_income
+# 60,000 a month.  Monthly (standard = hours × 2,300; B = round_down(min(
+# standard, salary, salary − 60,000), 1000)): Apr 39.5 h 90,850 / 86,900 →
+# 26,000; May 42 h 96,600 / 92,400 → 32,000; Jun 38 h 87,400 / 83,600 →
+# 23,000; Jul 39 h 89,700 / 85,800 → 25,000; Aug 38.5 h 88,550 / 84,700 →
+# 24,000; Sep 43.25 h 99,475 / 95,150 → 35,000: paid 165,000, 基準額 552,575.
+# Its report (those six months): salary_cost 528,550, other_income 360,000;
+# annual = round_down(min(552,575, 528,550, 168,550), 1000) = 168,000 → 3,000.
+expect_eq "$(row "$OS/settlement-2025/settlement.csv" P023)" "168000,165000,3000" "P023"
+if printf '%s' "$ERR_TXT" | grep -q 'warning:'; then fail "no warning on the sample's report" "$ERR_TXT"
+else pass "no warning on the sample's report"; fi
+
+section "actuals that count months the nursery was not active"
+# The sample's report once counted P023's October too (its October line was
+# rejected, nursery_inactive): 619,850 and 420,000 (7 × 60,000), so annual
+# round_down(min(552,575, 619,850, 199,850), 1000) = 199,000 → 追加交付 34,000
+# instead of 3,000.  Without a period the settlement cannot know: it warns
+# because P023 claimed for October, when it was not active (and P040, which
+# claimed for June before opening on 2025-07-01).
+SWA=$WORK/sample-actuals
+cp -r "$SW" "$SWA"
+A=$SWA/settlement/2025/actuals.csv
+printf '%s\n' 'nursery_id,program,salary_cost,other_income' \
+    "$(sed -n 2p "$SW/settlement/2025/actuals.csv" | cut -d, -f1-4)" \
+    "$(sed -n 3p "$SW/settlement/2025/actuals.csv" | cut -d, -f1-4)" \
+    'P023,nurse_placement,619850,420000' \
+    "$(sed -n 5p "$SW/settlement/2025/actuals.csv" | cut -d, -f1-4)" > "$A"
+kasan settle --fy 2025 --data "$SWA" --rules "$RULES" --out "$OS"
+expect_rc 0 "a report without a period"
+expect_eq "$(row "$OS/settlement-2025/settlement.csv" P023)" "199000,165000,34000" "P023 with October"
+expect_msg_contains "settlement/2025/actuals.csv:4: warning: P023 nurse_placement: claims were sent for 2025-10, when the nursery was not active (1974-04-01..2025-09-30)"
+expect_msg_contains "salary_cost 619,850 yen and other_income 420,000 yen"
+expect_msg_contains "settlement/2025/actuals.csv:5: warning: P040 nurse_placement: claims were sent for 2025-06, when the nursery was not active (2025-07-01..)"
+expect_eq "$(printf '%s\n' "$ERR_TXT" | grep -c 'warning:')" 2 "two warnings"
+# With the period the report gives, its months are checked against the
+# registry's active period: October is out of P023's.
+sed -i '1s/$/,period_from,period_to/; 2s/$/,2025-04,2026-03/; 3s/$/,2025-12,2026-03/; 4s/$/,2025-04,2025-10/; 5s/$/,2025-10,2026-03/' "$A"
+kasan settle --fy 2025 --data "$SWA" --rules "$RULES" --out "$OS"
+expect_rc 0 "a report whose period covers October"
+expect_msg_contains "settlement/2025/actuals.csv:4: warning: P023 nurse_placement: the actuals report's period covers 2025-10, when the nursery was not active (1974-04-01..2025-09-30)"
+expect_eq "$(printf '%s\n' "$ERR_TXT" | grep -c 'warning:')" 1 "one warning (P040's period starts in October)"
+kasan explain --settlement 2025 --nursery P023 --data "$SWA" --rules "$RULES" --out "$OS"
+expect_msg_contains "actuals.csv:4: warning: P023" "explain --settlement shows it"
+# a period outside the fiscal year is an error
+sed -i '4s/,2025-04,2025-10$/,2025-03,2025-09/' "$A"
+kasan settle --fy 2025 --data "$SWA" --rules "$RULES" --out "$OS"
+expect_rc 2 "a period from 2025-03"
+expect_msg_contains "settlement/2025/actuals.csv:4: error: nursery P023: the period 2025-03..2025-09 is not within FY2025 (2025-04..2026-03)"
+sed -i '4s/,2025-03,2025-09$/,2025-09,/' "$A"
+kasan settle --fy 2025 --data "$SWA" --rules "$RULES" --out "$OS"
+expect_rc 2 "a period with one end"
+expect_msg_contains "settlement/2025/actuals.csv:4:6: error: column 'period_to': empty, but period_from is given"
+# the sample's own report again
+kasan settle --fy 2025 --data "$SW" --rules "$RULES" --out "$OS"
+expect_rc 0 "sample ward settlement draft again"
+
 kasan settle --fy 2025 --data "$SW" --rules "$RULES" --out "$OS" --finalize
 expect_rc 3 "the year is over its line: 追加交付 refused without a reason"
 kasan settle --fy 2025 --data "$SW" --rules "$RULES" --out "$OS" --finalize --over-budget-reason "補正予算"

@@ -285,19 +285,25 @@ expect_msg_contains "3 transfer files" "audit verify after the restore"
 section "missing bank code and an 8-digit account: exit 2, both named, nothing written"
 D2=$(new_data bad)
 cp -R "$SAMPLE/nurseries.csv" "$SAMPLE/claims" "$D2/"
-# P002 loses its bank_code, P005's account number gets 8 digits, P007's holder
-# is written in kanji (no Zengin form).
-sed -i 's/^\(P002,.*\),0005,612,/\1,,612,/; s/^\(P005,.*\),4153014,/\1,12345678,/' "$D2/nurseries.csv"
+# P007's holder written in kanji (no Zengin form) is refused when the
+# registry is read (issue 21, item 10): the month is not finalized with it.
 sed -i 's/^\(P007,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*\),[^,]*,/\1,社会福祉法人たんぽぽ福祉会,/' "$D2/nurseries.csv"
 O2=$(new_out bad-out)
 export KASAN_NOW=2025-05-10T09:00:00Z
+kasan run --month 2025-04 --finalize --data "$D2" --rules "$RULES" --out "$O2" --no-workbooks --quiet
+expect_rc 2 "finalize with a kanji holder refused"
+expect_msg_contains "nurseries.csv:8:11: error: column 'account_holder'" "P007's holder named"
+[ ! -e "$O2/ledger.sqlite" ] && pass "nothing finalized" || fail "nothing finalized" "a ledger was written"
+# P002 loses its bank_code, P005's account number gets 8 digits: the registry
+# allows both (optional code, free-form number), the transfer file does not.
+cp "$SAMPLE/nurseries.csv" "$D2/nurseries.csv"
+sed -i 's/^\(P002,.*\),0005,612,/\1,,612,/; s/^\(P005,.*\),4153014,/\1,12345678,/' "$D2/nurseries.csv"
 kasan run --month 2025-04 --finalize --data "$D2" --rules "$RULES" --out "$O2" --no-workbooks --quiet
 expect_rc 0 "finalize with incomplete bank details"
 kasan transfer --month 2025-04 --date 2025-05-23 --out "$O2" --rules "$RULES"
 expect_rc 2 "transfer with bad bank details"
 expect_msg_contains "nursery P002: bank_code is missing" "P002 named"
 expect_msg_contains "P005: account_number" "P005 named"
-expect_msg_contains "nursery P007: account_holder" "P007 named"
 expect_eq "$(ls "$O2/2025-04" | grep -c transfer)" "0" "no transfer file"
 expect_eq "$(events "$O2")" "0" "no transfer event"
 

@@ -167,11 +167,12 @@ expect_rc 3 "settlement over the line refused"
 if printf '%s' "$OUT_TXT" | grep -q '確定'; then fail "refused settle prints no 確定" "stdout: $OUT_TXT"
 else pass "refused settle prints no 確定"; fi
 # FY2025 paid 16,657,077 (sample README); 追加交付 P011 5,000 + P020 1,000 + P023
-# 34,000 (annual min(552,575, 619,850, 619,850 − 420,000) → 199,000, paid 26,000 +
-# 32,000 + 23,000 + 25,000 + 24,000 + 35,000 = 165,000) = 40,000:
-# 16,697,077 − 16,444,000 = 253,077 over.
-expect_msg_contains "253,077 yen over" "overrun with separators"
-expect_msg_contains "16,697,077" "paid total with separators"
+# 3,000 (April–September, its active months: annual round_down(min(552,575,
+# 528,550, 528,550 − 360,000 = 168,550), 1000) = 168,000, paid 26,000 + 32,000
+# + 23,000 + 25,000 + 24,000 + 35,000 = 165,000; settle.sh works these out) =
+# 9,000: 16,666,077 − 16,444,000 = 222,077 over.
+expect_msg_contains "222,077 yen over" "overrun with separators"
+expect_msg_contains "16,666,077" "paid total with separators"
 expect_nothing_written "$OS/settlement-2025"
 
 section "a correction that lowers a month of a year over its line"
@@ -193,12 +194,12 @@ expect_rc 3 "raising correction over the line refused"
 
 section "a corrected settlement that pays less 追加交付"
 kasan settle --fy 2025 --data "$D" --rules "$RULES" --out "$OS" --finalize --over-budget-reason "補正予算"
-expect_rc 0 "settlement finalized with a reason (追加交付 40,000)"
+expect_rc 0 "settlement finalized with a reason (追加交付 9,000)"
 # P011's 実績報告 corrected to salary_cost 5,500,000 (other_income 240,000):
 # annual = round_down(min(基準額, 5,500,000, 5,260,000), 1000) = 5,260,000
 # against 5,544,000 paid by month + the 追加交付 5,000 the first settlement
 # decided = 5,549,000 → 返還 289,000 (SPEC 6.1: the earlier 追加交付 counts);
-# the year's 追加交付 is now P020 1,000 + P023 34,000 = 35,000 < 40,000: the year
+# the year's 追加交付 is now P020 1,000 + P023 3,000 = 4,000 < 9,000: the year
 # is still over its line, but no reason is needed.
 DS=$(new_data settle-fix)
 cp -r "$D/." "$DS/"

@@ -18,7 +18,7 @@ int fuzz_xlsx_one(const uint8_t *data, size_t size)
             continue;
         for (size_t k = 0; k < s.n; k++) {
             date_t d;
-            (void)xlsx_serial_date(s.cells[k].text, &d);
+            (void)xlsx_serial_date(s.cells[k].text, s.date1904, &d);
         }
     }
     (void)xlsx_sheet_find(b, "児童");

@@ -367,8 +367,10 @@ static void hand_form(const fixture *f, const char *path, const hand_cell *cells
 }
 
 /* Values as nurseries type them: numbers as numbers or text (full-width,
- * commas, 円, an exponent), dates as serials or text (2025/4/1, 2025年4月1日,
- * full-width), codes by name or code; declared types text, bool, days. */
+ * commas between thousands, 円, an exponent), dates as serials or text
+ * (2025/4/1, 2025年4月1日, full-width), codes by name or code, ticks of the one
+ * set (forms.h) in care types and yes/no cells alike; declared types text,
+ * bool, days. */
 static void test_values_as_typed(void **state)
 {
     fixture f;
@@ -393,14 +395,27 @@ static void test_values_as_typed(void **state)
         {"児童", "G6", NULL, 1, false, true},
         {"児童", "H6", "１２", 0, false, false},
         {"児童", "A7", "C2", 0, false, false},
+        {"児童", "B7", "✓", 0, false, false},
+        {"児童", "C7", "×", 0, false, false},      /* not ticked */
         {"児童", "D7", "2025/4/1", 0, false, false},
         {"児童", "G7", "いいえ", 0, false, false},
+        {"児童", "A8", "C3", 0, false, false},
+        {"児童", "B8", NULL, 1, false, true},      /* a TRUE cell ticks */
+        {"児童", "C8", "レ", 0, false, false},
+        {"児童", "D8", "2025-04-01", 0, false, false},
+        {"児童", "E8", "2025-04-01", 0, false, false}, /* one day */
+        {"児童", "G8", "✔", 0, false, false},      /* a tick is yes here too */
         {"職員", "A6", "S1", 0, false, false},
         {"職員", "B6", "看護師", 0, false, false},
         {"職員", "C6", "part_time", 0, false, false},
         {"職員", "D6", "9.25E+1", 0, false, false},
         {"職員", "E6", "３８６，０００円", 0, false, false},
         {"職員", "F6", NULL, 20000, true, false},
+        {"職員", "A7", "S2", 0, false, false},
+        {"職員", "B7", "看護師", 0, false, false},
+        {"職員", "C7", "常勤", 0, false, false},
+        {"職員", "E7", "1,234,567", 0, false, false},
+        {"職員", "F7", "0", 0, false, false},
     };
     hand_form(&f, path, cells, sizeof cells / sizeof *cells);
     const char *p = path;
@@ -416,18 +431,24 @@ static void test_values_as_typed(void **state)
                                 "transport,days,form\n"
                                 "N1,C1,suction;ventilator,2025-04-01,2025-05-31,\"a,\"\"b\"\"\",true,12,"
                                 "hand.xlsx:児童!6\n"
-                                "N1,C2,,2025-04-01,,,false,,hand.xlsx:児童!7\n");
+                                "N1,C2,suction,2025-04-01,,,false,,hand.xlsx:児童!7\n"
+                                "N1,C3,suction;ventilator,2025-04-01,2025-04-01,,true,,"
+                                "hand.xlsx:児童!8\n");
     sb_reset(&sb);
     forms_csv(&f.s, SCHEMA_STAFF, &r, &sb);
     assert_string_equal(sb.buf, "nursery_id,staff_ref,qualification,employment,hours,salary_cost,"
                                 "other_income,form\n"
-                                "N1,S1,nurse,part_time,92.5,386000,20000,hand.xlsx:職員!6\n");
+                                "N1,S1,nurse,part_time,92.5,386000,20000,hand.xlsx:職員!6\n"
+                                "N1,S2,nurse,full_time,,1234567,0,hand.xlsx:職員!7\n");
     sb_release(&sb);
     diag_release(&d);
     arena_release(&f.a);
 }
 
-/* And what they must not type: each problem named by its cell. */
+/* And what they must not type: each problem named by its cell — a comma
+ * anywhere but between thousands of yen (68,25 hours were read as 6,825), an
+ * ambiguous tick, a child with none, 在籍終了日 before 在籍開始日 (it passed
+ * here and failed the claim files: an internal error, exit 5). */
 static void test_bad_values(void **state)
 {
     fixture f;
@@ -441,17 +462,31 @@ static void test_bad_values(void **state)
     snprintf(path, sizeof path, "%s/bad.xlsx", tmpdir);
     const hand_cell cells[] = {
         {"児童", "A6", "C1", 0, false, false},
+        {"児童", "B6", "○", 0, false, false},
+        {"児童", "C6", "x", 0, false, false},        /* a tick, or ×? */
         {"児童", "D6", NULL, 60, true, false},       /* Excel's 1900-02-29 */
         {"児童", "E6", "2025-02-30", 0, false, false},
         {"児童", "F6", "たぶん", 0, false, false},
         {"児童", "G6", "32", 0, false, false},
         {"児童", "A40", "C9", 0, false, false},      /* below the 30 lines */
+        {"児童", "A8", "C3", 0, false, false},       /* no care type */
+        {"児童", "D8", "2025/5/1", 0, false, false},
+        {"児童", "A9", "C4", 0, false, false},
+        {"児童", "C9", "○", 0, false, false},
+        {"児童", "D9", "2025/5/1", 0, false, false},
+        {"児童", "E9", "2025/4/30", 0, false, false},
         {"職員", "A6", "S1", 0, false, false},
         {"職員", "B6", "nurse", 0, false, false},
         {"職員", "C6", "常勤", 0, false, false},
         {"職員", "D6", "-3", 0, false, false},
         {"職員", "E6", NULL, 1, false, true},        /* TRUE in a yen cell */
         {"職員", "G7", "memo", 0, false, false},     /* right of A-F */
+        {"職員", "A7", "S2", 0, false, false},
+        {"職員", "B7", "nurse", 0, false, false},
+        {"職員", "C7", "part_time", 0, false, false},
+        {"職員", "D7", "68,25", 0, false, false},
+        {"職員", "E7", "38,1000", 0, false, false},
+        {"職員", "F7", "1,000", 0, false, false},    /* in its place */
     };
     hand_form(&f, path, cells, sizeof cells / sizeof *cells);
     const char *p = path;
@@ -460,13 +495,21 @@ static void test_bad_values(void **state)
     assert_int_equal(forms_read(&f.s, (claim_month){2025, 5}, &f.reg, &p, 1, &f.a, &r, &d), -1);
     static const char *const want[][2] = {
         {"児童!A40", "a value below the form's 30 lines (rows 6-35)"},
+        {"職員!G7", "a value right of the form's columns (A-F)"},
+        {"児童!C6", "人工呼吸器の管理: 'x' is a tick to some and × (no) to others: mark with ○, "
+                    "or leave the cell empty for no"},
         {"児童!D6", "在籍開始日: '60' is not a date (like 2025/4/1)"},
         {"児童!E6", "在籍終了日: '2025-02-30' is not a date (like 2025/4/1)"},
         {"児童!F6", "送迎の有無: 'たぶん' is neither はい nor いいえ"},
         {"児童!G6", "利用日数: '32' is not a number of days (0-31)"},
-        {"職員!G7", "a value right of the form's columns (A-F)"},
+        {"児童!B8", "医療的ケアの種類: none ticked (tick at least one with ○)"},
+        {"児童!E9", "在籍終了日: 2025-04-30 is before 在籍開始日 (2025-05-01)"},
         {"職員!D6", "勤務時間（月）: '-3' is not a number >= 0"},
         {"職員!E6", "対象経費（円）: a TRUE/FALSE cell, not a value"},
+        {"職員!D7", "勤務時間（月）: '68,25' has a comma: decimals are written with a point "
+                    "(68.25), and only yen may group thousands"},
+        {"職員!E7", "対象経費（円）: '38,1000' has a comma out of place (commas only between "
+                    "thousands: 381,000)"},
     };
     assert_int_equal(diag_count(&d), sizeof want / sizeof *want);
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {

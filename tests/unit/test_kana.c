@@ -182,6 +182,38 @@ static void test_zengin_bytes(void **state)
     assert_false(kana_is_zengin_byte(0xE0) || kana_is_zengin_byte('\r') || kana_is_zengin_byte(0x7E));
 }
 
+/* kana_zengin_size (the registry's check) says what kana_to_zengin would
+ * write, through its fast path (already half-width) and through the table. */
+static void test_size_matches_conversion(void **state)
+{
+    static const char *const names[] = {
+        "ｼﾔｶｲﾌｸｼﾎｳｼﾞﾝ ｱｵﾊﾞｶｲ", "ｶ) ﾐﾗｲ", "ABC-123 (./,)", "ｦ",            /* kept as is */
+        "シャカイフクシホウジン　アオバカイ", "ほいくえん", "Ｋａｋｕ care", "ｯｬｰ･", /* converted */
+        "ヴァイオリン", "ガ\u3099", "",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        strbuf sb;
+        sb_init(&sb);
+        size_t n = 99;
+        assert_int_equal(kana_to_zengin(names[i], strlen(names[i]), &sb, NULL), KANA_OK);
+        assert_int_equal(kana_zengin_size(names[i], strlen(names[i]), &n, NULL), KANA_OK);
+        assert_int_equal(n, sb.len);
+        sb_release(&sb);
+    }
+    /* ｼﾔｶｲﾌｸｼﾎｳｼﾞﾝ: ジ is two bytes (ｼﾞ) */
+    size_t n;
+    assert_int_equal(kana_zengin_size("シャカイフクシホウジン", strlen("シャカイフクシホウジン"), &n, NULL),
+                     KANA_OK);
+    assert_int_equal(n, 12);
+    kana_error e;
+    assert_int_equal(kana_zengin_size("ｱｲ社", strlen("ｱｲ社"), &n, &e), KANA_BAD_CHAR);
+    assert_int_equal(e.pos, 3);
+    assert_int_equal(e.cp, 0x793E);
+    assert_int_equal(kana_zengin_size("ｱ\xff", 4, &n, &e), KANA_BAD_UTF8);
+    assert_int_equal(kana_zengin_size("ｱa+", strlen("ｱa+"), &n, &e), KANA_BAD_CHAR);
+    assert_int_equal(e.cp, '+');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +225,7 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_error_message),
         cmocka_unit_test(test_zengin_bytes),
+        cmocka_unit_test(test_size_matches_conversion),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

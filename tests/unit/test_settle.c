@@ -129,6 +129,7 @@ static void test_compile_settlement(void **state)
 }
 
 #define ACT_HEADER "nursery_id,program,salary_cost,other_income\n"
+#define ACT_HEADER_P "nursery_id,program,salary_cost,other_income,period_from,period_to\n"
 
 static void test_actuals_ok(void **state)
 {
@@ -146,6 +147,34 @@ static void test_actuals_ok(void **state)
     assert_int_equal(ac.v[1].line, 3);
     assert_ptr_equal(actuals_find(&ac, "P002", "b"), &ac.v[1]);
     assert_null(actuals_find(&ac, "P002", "a"));
+    arena_release(&a);
+}
+
+/* period_from, period_to: both or neither, months, in order. */
+static void test_actuals_period(void **state)
+{
+    (void)state;
+    static const char text[] = ACT_HEADER_P "P001,b,5,0,2025-04,2025-09\nP002,b,5,0,,\n"
+                                            "P003,b,5,0,2025-04,\nP004,b,5,0,2025-4,2025-09\n"
+                                            "P005,b,5,0,2025-10,2025-09\n";
+    arena a = ARENA_INIT;
+    actuals ac;
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(actuals_parse("actuals.csv", text, sizeof text - 1, &a, &ac, &d), -1);
+    assert_int_equal(ac.n, 2);
+    assert_true(ac.v[0].has_period);
+    assert_int_equal(ac.v[0].period_from.month, 4);
+    assert_int_equal(ac.v[0].period_to.month, 9);
+    assert_false(ac.v[1].has_period);
+    assert_int_equal(diag_count(&d), 3);
+    assert_int_equal(d.v[0].line, 4);
+    assert_int_equal(d.v[0].col, 6);
+    assert_non_null(strstr(d.v[0].msg, "column 'period_to': empty, but period_from is given"));
+    assert_int_equal(d.v[1].col, 5);
+    assert_non_null(strstr(d.v[1].msg, "'2025-4' is not a month (YYYY-MM)"));
+    assert_int_equal(d.v[2].line, 6);
+    assert_non_null(strstr(d.v[2].msg, "'2025-09' is before period_from"));
+    diag_release(&d);
     arena_release(&a);
 }
 
@@ -183,6 +212,22 @@ static void test_actuals_errors(void **state)
              "P001,C1,suction,2024-04-01,\nP002,C2,suction,2024-04-01,\n"
 #define STAFF_HEADER \
     "nursery_id,staff_ref,qualification,employment,hours,salary_cost,other_income\n"
+
+static void compute_month_reg(const rule_set *rs, int mon, const char *reg, const char *staff,
+                              month_run *run)
+{
+    static const char kids[] = KIDS;
+    input_file in[INPUT_COUNT] = {
+        {.name = "nurseries.csv", .data = reg, .len = strlen(reg)},
+        {.name = "children.csv", .data = kids, .len = sizeof kids - 1},
+        {.name = "nurses.csv", .data = staff, .len = strlen(staff)},
+    };
+    diag_list d = DIAG_LIST_INIT;
+    int rc = engine_compute(rs, (claim_month){2025, mon}, in, run, &d);
+    diag_print(&d, stderr);
+    diag_release(&d);
+    assert_int_equal(rc, 0);
+}
 
 static void compute_month(const rule_set *rs, int mon, const char *staff, month_run *run)
 {
@@ -271,6 +316,85 @@ static void test_settle_compute(void **state)
     rules_free(&rs);
 }
 
+/* Actuals that may count months the nursery was not active (issue 21, item
+ * 12): P002 closes on 2025-04-30 but sends May's lines too (rejected,
+ * nursery_inactive).  Without a period the warning names May from those
+ * claims; with a period, the period's months are checked against the active
+ * period; a period outside the year is an error. */
+static void test_settle_warnings(void **state)
+{
+    (void)state;
+    static const char reg[] =
+        "nursery_id,name,kind,operator,active_from,active_to,bank_name,bank_branch,"
+        "account_type,account_number,account_holder\n"
+        "P001,あ,private_licensed,法人,2000-04-01,,銀行,支店,ordinary,1234567,ｱ\n"
+        "P002,い,private_licensed,法人,2000-04-01,2025-04-30,銀行,支店,ordinary,1234567,ｲ\n";
+    rule_set rs;
+    load_rules(&rs);
+    month_run runs[2];
+    compute_month_reg(&rs, 4, reg, STAFF_HEADER "P001,S1,nurse,full_time,,320000,\n"
+                                                "P002,S2,nurse,full_time,,150500,\n", &runs[0]);
+    compute_month_reg(&rs, 5, reg, STAFF_HEADER "P001,S1,nurse,full_time,,280000,\n"
+                                                "P002,S2,nurse,full_time,,150500,\n", &runs[1]);
+    const month_run *mp[2] = {&runs[0], &runs[1]};
+    arena a = ARENA_INIT;
+    actuals ac;
+    diag_list d = DIAG_LIST_INIT;
+    settlement s;
+    /* no period: P002 claimed for May (its child and staff lines rejected) */
+    static const char t1[] = ACT_HEADER "P001,b,610000,5000\nP002,b,301000,\n";
+    assert_int_equal(actuals_parse("actuals.csv", t1, sizeof t1 - 1, &a, &ac, &d), 0);
+    assert_int_equal(settle_compute(&rs, 2025, mp, 2, &ac, &s, &d), 0);
+    assert_int_equal(s.n_warnings, 1);
+    assert_int_equal(s.warnings[0].kind, SETTLE_WARN_CLAIMED_INACTIVE);
+    assert_string_equal(s.rows[s.warnings[0].row].nursery_id, "P002");
+    assert_int_equal(s.warnings[0].months, 1u << 1); /* May: fiscal month 1 */
+    assert_int_equal(s.rows[1].active_to, date_from_ymd(2025, 4, 30));
+    char msg[1024];
+    settle_warning_text(&s, &s.warnings[0], msg, sizeof msg);
+    assert_string_equal(msg, "P002 b: claims were sent for 2025-05, when the nursery was not "
+                             "active (2000-04-01..2025-04-30), and the actuals report gives no "
+                             "period: check that salary_cost 301,000 yen and other_income 0 yen "
+                             "leave those months out, and give the report's period_from and "
+                             "period_to");
+    assert_string_equal(s.actuals_file, "actuals.csv");
+    settle_free(&s);
+    /* a period that covers April and May: May was not active */
+    static const char t2[] = ACT_HEADER_P "P001,b,610000,5000,2025-04,2026-03\n"
+                                          "P002,b,301000,,2025-04,2025-05\n";
+    assert_int_equal(actuals_parse("actuals.csv", t2, sizeof t2 - 1, &a, &ac, &d), 0);
+    assert_int_equal(settle_compute(&rs, 2025, mp, 2, &ac, &s, &d), 0);
+    assert_int_equal(s.n_warnings, 1);
+    assert_int_equal(s.warnings[0].kind, SETTLE_WARN_PERIOD_INACTIVE);
+    assert_int_equal(s.warnings[0].months, 1u << 1);
+    settle_warning_text(&s, &s.warnings[0], msg, sizeof msg);
+    assert_non_null(strstr(msg, "P002 b: the actuals report's period covers 2025-05, when the "
+                                "nursery was not active (2000-04-01..2025-04-30)"));
+    settle_free(&s);
+    /* April alone: nothing to say, though May's lines were sent */
+    static const char t3[] = ACT_HEADER_P "P001,b,610000,5000,2025-04,2025-05\n"
+                                          "P002,b,150500,,2025-04,2025-04\n";
+    assert_int_equal(actuals_parse("actuals.csv", t3, sizeof t3 - 1, &a, &ac, &d), 0);
+    assert_int_equal(settle_compute(&rs, 2025, mp, 2, &ac, &s, &d), 0);
+    assert_int_equal(s.n_warnings, 0);
+    settle_free(&s);
+    /* a period from March 2025: outside FY2025 */
+    static const char t4[] = ACT_HEADER_P "P001,b,610000,5000,2025-03,2025-05\n"
+                                          "P002,b,150500,,2025-04,2025-04\n";
+    assert_int_equal(actuals_parse("actuals.csv", t4, sizeof t4 - 1, &a, &ac, &d), 0);
+    assert_int_equal(settle_compute(&rs, 2025, mp, 2, &ac, &s, &d), -1);
+    assert_int_equal(diag_count(&d), 1);
+    assert_int_equal(d.v[0].line, 2);
+    assert_string_equal(d.v[0].msg, "nursery P001: the period 2025-03..2025-05 is not within "
+                                    "FY2025 (2025-04..2026-03)");
+    settle_free(&s);
+    diag_release(&d);
+    arena_release(&a);
+    engine_free(&runs[0]);
+    engine_free(&runs[1]);
+    rules_free(&rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +402,8 @@ int main(void)
         cmocka_unit_test(test_actuals_ok),
         cmocka_unit_test(test_actuals_errors),
         cmocka_unit_test(test_settle_compute),
+        cmocka_unit_test(test_settle_warnings),
+        cmocka_unit_test(test_actuals_period),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -169,7 +169,8 @@ static void test_xlsxwriter_book(void **state)
     x = cell_at(&s, "E7");
     assert_string_equal(x->text, "45778");
     date_t dt;
-    assert_true(xlsx_serial_date(x->text, &dt));
+    assert_false(s.date1904);
+    assert_true(xlsx_serial_date(x->text, s.date1904, &dt));
     assert_int_equal(dt, date_from_ymd(2025, 5, 1));
     assert_int_equal(cell_at(&s, "AB7")->col, 28); /* A..Z = 26, AA 27, AB 28 */
     arena_release(&ar);
@@ -221,25 +222,87 @@ static void test_inline_and_prefixed(void **state)
 static void test_serial_date(void **state)
 {
     date_t d;
-    assert_true(xlsx_serial_date("1", &d));
+    assert_true(xlsx_serial_date("1", false, &d));
     assert_int_equal(d, date_from_ymd(1900, 1, 1));
-    assert_true(xlsx_serial_date("59", &d));
+    assert_true(xlsx_serial_date("59", false, &d));
     assert_int_equal(d, date_from_ymd(1900, 2, 28));
-    assert_false(xlsx_serial_date("60", &d));
-    assert_true(xlsx_serial_date("61", &d));
+    assert_false(xlsx_serial_date("60", false, &d));
+    assert_true(xlsx_serial_date("61", false, &d));
     assert_int_equal(d, date_from_ymd(1900, 3, 1));
-    assert_true(xlsx_serial_date("45658", &d));
+    assert_true(xlsx_serial_date("45658", false, &d));
     assert_int_equal(d, date_from_ymd(2025, 1, 1));
-    assert_true(xlsx_serial_date("45778.75", &d));
+    assert_true(xlsx_serial_date("45778.75", false, &d));
     assert_int_equal(d, date_from_ymd(2025, 5, 1));
-    assert_false(xlsx_serial_date("0", &d));
-    assert_false(xlsx_serial_date("-3", &d));
-    assert_false(xlsx_serial_date("4.5E+4", &d));
-    assert_false(xlsx_serial_date("2958466", &d));
-    assert_false(xlsx_serial_date("", &d));
+    assert_false(xlsx_serial_date("0", false, &d));
+    assert_false(xlsx_serial_date("-3", false, &d));
+    assert_false(xlsx_serial_date("4.5E+4", false, &d));
+    assert_false(xlsx_serial_date("2958466", false, &d));
+    assert_false(xlsx_serial_date("", false, &d));
+    /* 1904 date system: 0 = 1904-01-01, no 1900-02-29; the same day is 1,462
+     * less (45658 − 1462 = 44196 is 2025-01-01), 2957003 = 9999-12-31 */
+    assert_true(xlsx_serial_date("0", true, &d));
+    assert_int_equal(d, date_from_ymd(1904, 1, 1));
+    assert_true(xlsx_serial_date("44196", true, &d));
+    assert_int_equal(d, date_from_ymd(2025, 1, 1));
+    assert_true(xlsx_serial_date("60", true, &d));
+    assert_int_equal(d, date_from_ymd(1904, 3, 1)); /* 1904 is a leap year: 31 + 29 */
+    assert_true(xlsx_serial_date("2957003", true, &d));
+    assert_int_equal(d, date_from_ymd(9999, 12, 31));
+    assert_false(xlsx_serial_date("2957004", true, &d));
+    assert_false(xlsx_serial_date("-1", true, &d));
     char ref[16];
     xlsx_ref(1048576, 16384, ref);
     assert_string_equal(ref, "XFD1048576");
+}
+
+/* Formulas: a saved result is the value (number, string, even an empty
+ * string); a formula saved without one — openpyxl writes <v></v> or no <v> —
+ * is XLSX_FORMULA with its text, never an empty cell (the bug: 寄付金
+ * "=20000" read as empty, so as 0).  And the workbook's 1904 date system
+ * goes with each sheet. */
+static void test_formulas_and_1904(void **state)
+{
+    static const char wb1904[] =
+        "<workbook xmlns:r=\"r\"><workbookPr date1904=\"true\"/>"
+        "<sheets><sheet name=\"児童\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+    const char *sheet =
+        "<worksheet><sheetData><row r=\"6\">"
+        "<c r=\"A6\"><f>20000</f><v>20000</v></c>"
+        "<c r=\"B6\"><f>20000</f><v></v></c>"
+        "<c r=\"C6\"><f>DATE(2025,10,15)</f></c>"
+        "<c r=\"D6\" t=\"str\"><f>IF(A6=0,\"x\",\"\")</f><v></v></c>"
+        "<c r=\"E6\" t=\"str\"><f>\"○\"</f><v>○</v></c>"
+        "<c r=\"F6\"><f t=\"shared\" si=\"0\"/></c>"
+        "<c r=\"G6\"><v>44483</v></c>"
+        "</row></sheetData></worksheet>";
+    const char *e[] = {CT, "<Types/>", "xl/workbook.xml", wb1904, "xl/_rels/workbook.xml.rels",
+                       rels_xml, "xl/worksheets/sheet1.xml", sheet, "xl/strings.xml", "<sst/>"};
+    const char *path = make_zip("formulas.xlsx", e, 5);
+    xlsx_book *b;
+    char err[256];
+    assert_int_equal(xlsx_open_file(path, NULL, &b, err, sizeof err), 0);
+    arena ar = ARENA_INIT;
+    xlsx_sheet s;
+    assert_int_equal(xlsx_sheet_read(b, 0, &ar, &s, err, sizeof err), 0);
+    xlsx_close(b);
+    assert_true(s.date1904);
+    assert_int_equal(s.n, 7);
+    assert_int_equal(cell_at(&s, "A6")->kind, XLSX_NUMBER);
+    assert_string_equal(cell_at(&s, "A6")->text, "20000");
+    assert_int_equal(cell_at(&s, "B6")->kind, XLSX_FORMULA);
+    assert_string_equal(cell_at(&s, "B6")->text, "=20000");
+    assert_int_equal(cell_at(&s, "C6")->kind, XLSX_FORMULA);
+    assert_string_equal(cell_at(&s, "C6")->text, "=DATE(2025,10,15)");
+    assert_int_equal(cell_at(&s, "D6")->kind, XLSX_TEXT); /* an empty string result */
+    assert_string_equal(cell_at(&s, "D6")->text, "");
+    assert_string_equal(cell_at(&s, "E6")->text, "○");
+    assert_int_equal(cell_at(&s, "F6")->kind, XLSX_FORMULA);
+    assert_string_equal(cell_at(&s, "F6")->text, "=");
+    /* 44483 in the 1904 system: 44196 is 2025-01-01, + 287 = 2025-10-15 */
+    date_t d;
+    assert_true(xlsx_serial_date(cell_at(&s, "G6")->text, s.date1904, &d));
+    assert_int_equal(d, date_from_ymd(2025, 10, 15));
+    arena_release(&ar);
 }
 
 static void test_doctype_refused(void **state)
@@ -337,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_xlsxwriter_book),
         cmocka_unit_test(test_inline_and_prefixed),
         cmocka_unit_test(test_serial_date),
+        cmocka_unit_test(test_formulas_and_1904),
         cmocka_unit_test(test_doctype_refused),
         cmocka_unit_test(test_depth_refused),
         cmocka_unit_test(test_rows_and_cells_refused),
