@@ -1,5 +1,6 @@
 /* diff: `kasan diff` — what-if: one month's claims under two rule sets,
  * nursery by nursery and program by program, printed and in OUT/M/diff.xlsx. */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include "common.h"
 #include "kasan/fsutil.h"
 #include "kasan/report.h"
+#include "kasan/rowmerge.h"
 
 enum { OPT_RULES_A = OPT_FIRST_OWN, OPT_RULES_B };
 
@@ -16,53 +18,47 @@ typedef struct side {
     month_run run;
 } side;
 
-static int64_t amount_of(const month_run *run, const char *nid, const char *prog,
-                         const char **version)
+/* The version of program prog in force under run's rules, NULL if none. */
+static const char *version_of(const month_run *run, const char *prog)
 {
-    *version = NULL;
-    for (size_t p = 0; p < run->n_programs; p++) {
-        if (strcmp(run->programs[p]->id, prog))
-            continue;
-        *version = run->programs[p]->version;
-        for (size_t i = 0; i < run->n_nurseries; i++)
-            if (!strcmp(run->nurseries[i].nursery->id, nid))
-                return run->nurseries[i].amount[p];
-    }
-    return 0;
+    for (size_t p = 0; p < run->n_programs; p++)
+        if (!strcmp(run->programs[p]->id, prog))
+            return run->programs[p]->version;
+    return NULL;
 }
 
-static bool have_row(const diff_row *rows, size_t n, const char *nid, const char *prog)
+/* The run's payment rows (in nursery × program order, as the engine gives them). */
+static payment_row *rows_of(const month_run *run, size_t *n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(rows[i].nursery_id, nid) && !strcmp(rows[i].program, prog))
-            return true;
-    return false;
+    payment_row *v = calloc(engine_payment_count(run) + 1, sizeof *v);
+    if (!v)
+        abort();
+    *n = 0;
+    for (payment_row r = {0}; engine_payment_next(run, &r);)
+        v[(*n)++] = r;
+    return v;
 }
 
-static int cmp_row(const void *a, const void *b)
-{
-    const diff_row *x = a, *y = b;
-    int c = strcmp(x->nursery_id, y->nursery_id);
-    return c ? c : strcmp(x->program, y->program);
-}
-
-/* Rows for every nursery × program paid under either rule set. */
+/* Rows for every nursery × program paid under either rule set: the two
+ * runs' payment rows walked together (a row one side does not pay is 0
+ * there, under that side's version of the program if it has one). */
 static size_t build_rows(const month_run *a, const month_run *b, diff_row *rows)
 {
-    size_t n = 0;
-    const month_run *sides[2] = {a, b};
-    for (int s = 0; s < 2; s++)
-        for (payment_row r = {0}; engine_payment_next(sides[s], &r);) {
-            if (have_row(rows, n, r.nursery_id, r.program_id))
-                continue;
-            diff_row *d = &rows[n++];
-            d->nursery_id = r.nursery_id;
-            d->nursery_name = r.nursery_name;
-            d->program = r.program_id;
-            d->amount_a = amount_of(a, d->nursery_id, d->program, &d->version_a);
-            d->amount_b = amount_of(b, d->nursery_id, d->program, &d->version_b);
-        }
-    qsort(rows, n, sizeof *rows, cmp_row);
+    size_t na, nb, n = 0;
+    payment_row *ra = rows_of(a, &na), *rb = rows_of(b, &nb);
+    rowmerge m;
+    rowmerge_start(&m, ROWMERGE_LIST(ra, na, payment_row, nursery_id, program_id),
+                   ROWMERGE_LIST(rb, nb, payment_row, nursery_id, program_id));
+    const void *x, *y;
+    while (rowmerge_next(&m, &x, &y)) {
+        const payment_row *pa = x, *pb = y, *key = pa ? pa : pb;
+        rows[n++] = (diff_row){key->nursery_id, key->nursery_name, key->program_id,
+                               version_of(a, key->program_id), version_of(b, key->program_id),
+                               pa ? pa->amount : 0, pb ? pb->amount : 0};
+    }
+    assert(!m.disorder); /* the engine's rows are in key order */
+    free(ra);
+    free(rb);
     return n;
 }
 

@@ -4,29 +4,26 @@
  * ledger and files (src/cli/transfer.c). */
 #include "kasan/report_transfer.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int line_cmp(const void *a, const void *b)
-{
-    const transfer_line *x = a, *y = b;
-    int c = strcmp(x->nursery_id, y->nursery_id);
-    return c ? c : strcmp(x->program, y->program);
-}
+#include "kasan/rowmerge.h"
 
+/* A copy of v sorted by nursery × program. */
 static transfer_line *sorted_copy(const transfer_line *v, size_t n, arena *a)
 {
     transfer_line *c = arena_calloc(a, n + 1, sizeof *c);
     if (n)
         memcpy(c, v, n * sizeof *c);
-    qsort(c, n, sizeof *c, line_cmp);
+    rowmerge_sort(ROWMERGE_LIST(c, n, transfer_line, nursery_id, program));
     return c;
 }
 
 static int repeated(const transfer_line *v, size_t n, const char *what, diag_list *d)
 {
     for (size_t i = 1; i < n; i++)
-        if (!line_cmp(&v[i - 1], &v[i])) {
+        if (!rowmerge_cmp(v[i - 1].nursery_id, v[i - 1].program, v[i].nursery_id, v[i].program)) {
             diag_error(d, "transfer", 0, 0, "%s: nursery %s program %s appears twice", what,
                        v[i].nursery_id, v[i].program);
             return -1;
@@ -47,6 +44,18 @@ static int add_sum(transfer_plan *p, const char *nid, int64_t yen, diag_list *d)
     return 0;
 }
 
+#ifndef NDEBUG
+/* The plan's total is the sum of its rows, and each row pays something. */
+static bool plan_adds_up(const transfer_plan *p)
+{
+    int64_t sum = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->sums[i].yen <= 0 || __builtin_add_overflow(sum, p->sums[i].yen, &sum))
+            return false;
+    return sum == p->total && p->lowered >= 0;
+}
+#endif
+
 int transfer_plan_build(const transfer_line *due, size_t n_due, const transfer_line *base,
                         size_t n_base, arena *a, transfer_plan *out, diag_list *d)
 {
@@ -55,24 +64,26 @@ int transfer_plan_build(const transfer_line *due, size_t n_due, const transfer_l
     if (repeated(u, n_due, "due", d) || repeated(b, n_base, "paid before", d))
         return -1;
     out->sums = arena_calloc(a, n_due + 1, sizeof *out->sums);
-    size_t j = 0;
-    for (size_t i = 0; i < n_due; i++) {
-        int c = 1;
-        while (j < n_base && (c = line_cmp(&b[j], &u[i])) < 0)
-            out->lowered += b[j++].yen; /* paid before, nothing due now */
-        int64_t before = c == 0 ? b[j++].yen : 0, diff;
-        if (__builtin_sub_overflow(u[i].yen, before, &diff)) {
-            diag_error(d, "transfer", 0, 0, "nursery %s: the amount overflows", u[i].nursery_id);
+    rowmerge m;
+    rowmerge_start(&m, ROWMERGE_LIST(b, n_base, transfer_line, nursery_id, program),
+                   ROWMERGE_LIST(u, n_due, transfer_line, nursery_id, program));
+    const void *x, *y;
+    while (rowmerge_next(&m, &x, &y)) {
+        const transfer_line *before = x, *now = y;
+        int64_t diff;
+        if (__builtin_sub_overflow(now ? now->yen : 0, before ? before->yen : 0, &diff) ||
+            (diff < 0 && __builtin_sub_overflow(out->lowered, diff, &out->lowered))) {
+            diag_error(d, "transfer", 0, 0, "nursery %s: the amount overflows",
+                       (now ? now : before)->nursery_id);
             return -1;
         }
-        if (diff < 0)
-            out->lowered -= diff;
-        else if (diff > 0 && add_sum(out, u[i].nursery_id, diff, d))
+        /* paid before and nothing (or less) due now: lowered, not transferred */
+        if (diff > 0 && add_sum(out, (now ? now : before)->nursery_id, diff, d))
             return -1;
     }
-    for (; j < n_base; j++)
-        out->lowered += b[j].yen;
+    assert(!m.disorder); /* both sides sorted above, repeats refused */
     /* a nursery whose every difference was ≤ 0 never opened a sum */
+    assert(plan_adds_up(out));
     return 0;
 }
 
