@@ -7,6 +7,7 @@
  * event, this one included). */
 #include "kasan/ledger_settle.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,109 +62,70 @@ static int check_req(ledger *lg, const ledger_settle_req *req)
     return LEDGER_OK;
 }
 
-static void json_key(strbuf *sb, const char *k, bool first)
-{
-    if (!first)
-        sb_addc(sb, ',');
-    ledger_json_str(sb, k);
-    sb_addc(sb, ':');
-}
-
-static void json_str_or_null(strbuf *sb, const char *s)
-{
-    if (s)
-        ledger_json_str(sb, s);
-    else
-        sb_adds(sb, "null");
-}
-
-/* Canonical payload: keys sorted, no spaces (as chain.c's events). */
+/* The payload of ledger_int.h's description, 4. */
 static void payload(strbuf *sb, const ledger_settle_req *req, const ledger_settle_res *res,
                     bool over)
 {
-    sb_addc(sb, '{');
-    json_key(sb, "additional_yen", true);
-    ledger_json_int(sb, req->additional_yen);
-    json_key(sb, "created", false);
-    ledger_json_str(sb, req->created);
-    json_key(sb, "engine_version", false);
-    ledger_json_str(sb, req->engine_version);
-    json_key(sb, "files", false);
-    sb_addc(sb, '[');
+    ledger_json j;
+    ledger_json_start(&j, sb);
+    ledger_json_open(&j, '{');
+    ledger_json_kv_number(&j, "additional_yen", req->additional_yen);
+    ledger_json_kv_text(&j, "created", req->created);
+    ledger_json_kv_text(&j, "engine_version", req->engine_version);
+    ledger_json_key(&j, "files");
+    ledger_json_open(&j, '[');
     for (size_t i = 0; i < req->n_files; i++) {
-        sb_adds(sb, i ? ",{" : "{");
-        json_key(sb, "name", true);
-        ledger_json_str(sb, req->files[i].name);
-        json_key(sb, "role", false);
-        ledger_json_str(sb, req->files[i].role);
-        json_key(sb, "sha256", false);
-        ledger_json_str(sb, req->files[i].sha256);
-        sb_addc(sb, '}');
+        ledger_json_open(&j, '{');
+        ledger_json_kv_text(&j, "name", req->files[i].name);
+        ledger_json_kv_text(&j, "role", req->files[i].role);
+        ledger_json_kv_text(&j, "sha256", req->files[i].sha256);
+        ledger_json_close(&j);
     }
-    sb_addc(sb, ']');
-    json_key(sb, "fiscal_year", false);
-    ledger_json_int(sb, req->fiscal_year);
-    if (req->supersede) { /* a first settlement's is its additional_yen */
-        json_key(sb, "fy_additional_yen", false);
-        ledger_json_int(sb, req->fy_additional_yen);
-    }
-    json_key(sb, "fy_paid_yen", false);
-    ledger_json_int(sb, res->fy_paid_yen);
-    json_key(sb, "months", false);
-    sb_addc(sb, '[');
+    ledger_json_close(&j);
+    ledger_json_kv_number(&j, "fiscal_year", req->fiscal_year);
+    if (req->supersede) /* a first settlement's is its additional_yen */
+        ledger_json_kv_number(&j, "fy_additional_yen", req->fy_additional_yen);
+    ledger_json_kv_number(&j, "fy_paid_yen", res->fy_paid_yen);
+    ledger_json_key(&j, "months");
+    ledger_json_open(&j, '[');
     for (size_t i = 0; i < req->n_months; i++) {
-        sb_adds(sb, i ? ",{" : "{");
-        json_key(sb, "month", true);
-        ledger_json_str(sb, req->months[i].month);
-        json_key(sb, "run_id", false);
-        ledger_json_str(sb, req->months[i].run_id);
-        sb_addc(sb, '}');
+        ledger_json_open(&j, '{');
+        ledger_json_kv_text(&j, "month", req->months[i].month);
+        ledger_json_kv_text(&j, "run_id", req->months[i].run_id);
+        ledger_json_close(&j);
     }
-    sb_addc(sb, ']');
-    json_key(sb, "over_budget_reason", false);
-    json_str_or_null(sb, over ? req->over_budget_reason : NULL);
-    json_key(sb, "overrun_yen", false);
-    ledger_json_int(sb, over ? res->overrun_yen : 0);
-    json_key(sb, "repayment_yen", false);
-    ledger_json_int(sb, req->repayment_yen);
-    json_key(sb, "rows", false);
-    sb_addc(sb, '[');
+    ledger_json_close(&j);
+    ledger_json_kv_text(&j, "over_budget_reason", over ? req->over_budget_reason : NULL);
+    ledger_json_kv_number(&j, "overrun_yen", over ? res->overrun_yen : 0);
+    ledger_json_kv_number(&j, "repayment_yen", req->repayment_yen);
+    ledger_json_key(&j, "rows");
+    ledger_json_open(&j, '[');
     for (size_t i = 0; i < req->n_rows; i++) {
         const ledger_settle_row *r = &req->rows[i];
-        sb_adds(sb, i ? ",{" : "{");
-        json_key(sb, "annual_yen", true);
-        ledger_json_int(sb, r->annual_yen);
-        json_key(sb, "difference_yen", false);
-        ledger_json_int(sb, r->difference_yen);
-        json_key(sb, "nursery_id", false);
-        ledger_json_str(sb, r->nursery_id);
-        json_key(sb, "paid_yen", false);
-        ledger_json_int(sb, r->paid_yen);
-        json_key(sb, "program", false);
-        ledger_json_str(sb, r->program);
-        json_key(sb, "rule_version", false);
-        ledger_json_str(sb, r->rule_version);
+        ledger_json_open(&j, '{');
+        ledger_json_kv_number(&j, "annual_yen", r->annual_yen);
+        ledger_json_kv_number(&j, "difference_yen", r->difference_yen);
+        ledger_json_kv_text(&j, "nursery_id", r->nursery_id);
+        ledger_json_kv_number(&j, "paid_yen", r->paid_yen);
+        ledger_json_kv_text(&j, "program", r->program);
+        ledger_json_kv_text(&j, "rule_version", r->rule_version);
         if (r->corrected) {
-            json_key(sb, "settled_before_yen", false);
-            ledger_json_int(sb, r->settled_before_yen);
-            json_key(sb, "superseded_annual_yen", false);
-            ledger_json_int(sb, r->superseded_annual_yen);
-            json_key(sb, "superseded_difference_yen", false);
-            ledger_json_int(sb, r->superseded_difference_yen);
+            ledger_json_kv_number(&j, "settled_before_yen", r->settled_before_yen);
+            ledger_json_kv_number(&j, "superseded_annual_yen", r->superseded_annual_yen);
+            ledger_json_kv_number(&j, "superseded_difference_yen", r->superseded_difference_yen);
         }
-        sb_addc(sb, '}');
+        ledger_json_close(&j);
     }
-    sb_addc(sb, ']');
-    json_key(sb, "settle_id", false);
-    ledger_json_str(sb, req->settle_id);
-    json_key(sb, "supersede_reason", false);
-    json_str_or_null(sb, req->supersede ? req->reason : NULL);
-    json_key(sb, "supersedes_seq", false);
+    ledger_json_close(&j);
+    ledger_json_kv_text(&j, "settle_id", req->settle_id);
+    ledger_json_kv_text(&j, "supersede_reason", req->supersede ? req->reason : NULL);
+    ledger_json_key(&j, "supersedes_seq");
     if (res->superseded_seq)
-        ledger_json_int(sb, res->superseded_seq);
+        ledger_json_number(&j, res->superseded_seq);
     else
-        sb_adds(sb, "null");
-    sb_addc(sb, '}');
+        ledger_json_text(&j, NULL);
+    ledger_json_close(&j);
+    assert(ledger_json_done(&j));
 }
 
 #define CURRENT_SQL                                                                         \

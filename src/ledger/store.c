@@ -1,11 +1,13 @@
 /* store: the ledger's SQLite file — schema, opening, recording a finalized
  * month (ledger_finalize) or a refused one (ledger_refuse), reading runs
  * back and what a fiscal year has paid against its line (months, and a
- * settlement's 追加交付 read from its event).  The event chain and its verification live in chain.c, file
- * contents in blob.c, SQLite errors, statements and transactions in db.c;
- * this file never hashes anything itself. */
+ * settlement's 追加交付 read from its event).  The event chain and its
+ * verification live in chain.c, file contents in blob.c, SQLite errors,
+ * statements and transactions in db.c, JSON in json.c; the only hashing here
+ * is checking that a request's files match their SHA-256 (check_files). */
 #include "ledger_int.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -619,12 +621,11 @@ static int refusal_tx(ledger *lg, const ledger_refusal *r, const char *payload, 
 }
 
 /* "2025-05" → "month":"2025-05"; "FY2025" → "fiscal_year":2025. */
-static bool subject_json(const char *subject, strbuf *p)
+static bool subject_json(const char *subject, ledger_json *j)
 {
     claim_month m;
     if (subject && month_parse(subject, &m)) {
-        sb_adds(p, ",\"month\":");
-        ledger_json_str(p, subject);
+        ledger_json_kv_text(j, "month", subject);
         return true;
     }
     if (!subject || strncmp(subject, "FY", 2) != 0 || strlen(subject) != 6)
@@ -632,7 +633,7 @@ static bool subject_json(const char *subject, strbuf *p)
     for (int i = 2; i < 6; i++)
         if (subject[i] < '0' || subject[i] > '9')
             return false;
-    sb_addf(p, ",\"fiscal_year\":%d", atoi(subject + 2));
+    ledger_json_kv_number(j, "fiscal_year", atoi(subject + 2));
     return true;
 }
 
@@ -650,25 +651,22 @@ int ledger_refuse(ledger *lg, const ledger_refusal *r, int64_t *seq,
     if (!rc && r->run_id) rc = check_text(lg, "run_id", r->run_id);
     if (rc)
         return rc;
-    /* keys in byte order, like every payload (canonical JSON) */
+    /* the payload of ledger_int.h's description, 3. */
     strbuf p;
     sb_init(&p);
-    sb_adds(&p, "{\"code\":");
-    ledger_json_str(&p, r->code);
-    if (!subject_json(r->subject, &p)) {
+    ledger_json j;
+    ledger_json_start(&j, &p);
+    ledger_json_open(&j, '{');
+    ledger_json_kv_text(&j, "code", r->code);
+    if (!subject_json(r->subject, &j)) {
         sb_release(&p);
         return ledger_fail(lg, LEDGER_INVALID, "refusal: subject must be YYYY-MM or FYYYYY");
     }
-    sb_adds(&p, ",\"reason\":");
-    ledger_json_str(&p, r->reason);
-    sb_adds(&p, ",\"requested\":");
-    ledger_json_str(&p, requested);
-    sb_adds(&p, ",\"run_id\":");
-    if (r->run_id)
-        ledger_json_str(&p, r->run_id);
-    else
-        sb_adds(&p, "null");
-    sb_addc(&p, '}');
+    ledger_json_kv_text(&j, "reason", r->reason);
+    ledger_json_kv_text(&j, "requested", requested);
+    ledger_json_kv_text(&j, "run_id", r->run_id);
+    ledger_json_close(&j);
+    assert(ledger_json_done(&j));
     if (!(rc = ledger_tx_begin(lg, true)))
         rc = ledger_tx_end(lg, refusal_tx(lg, r, p.buf, seq, hash));
     sb_release(&p);
