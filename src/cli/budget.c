@@ -53,8 +53,8 @@ static void print_settlement(const ledger_settlement *st, int64_t *paid)
                         * what the settlements before them decided) */
     for (size_t i = 0; i < st->n_rows; i++) {
         int64_t d;
-        if (!__builtin_add_overflow(st->rows[i].settled_before_yen, st->rows[i].difference_yen,
-                                    &d) &&
+        if (budget_settle_decided(st->rows[i].settled_before_yen, st->rows[i].difference_yen,
+                                  &d) &&
             d < 0 && __builtin_sub_overflow(repay, d, &repay))
             repay = INT64_MAX;
     }

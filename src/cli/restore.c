@@ -17,6 +17,7 @@
 #include "settle_cli.h"
 #include "kasan/fsutil.h"
 #include "kasan/ledger.h"
+#include "kasan/ledger_settle.h"
 #include "kasan/report.h"
 
 /* The run id a marker or RUN_ID_FILE holds (malloc'd), or NULL. */

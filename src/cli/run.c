@@ -13,6 +13,7 @@
 #include "kasan/clock.h"
 #include "kasan/fsutil.h"
 #include "kasan/ledger.h"
+#include "kasan/ledger_settle.h"
 #include "kasan/report.h"
 
 typedef struct run_opts {

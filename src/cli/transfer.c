@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "kasan/budget.h"
 #include "kasan/fsutil.h"
 #include "kasan/ledger_settle.h"
 #include "kasan/ledger_transfer.h"
@@ -153,8 +154,10 @@ static transfer_line *lines_of_settlement(const ledger_settlement *s, arena *a, 
     transfer_line *v = arena_calloc(a, s->n_rows + 1, sizeof *v);
     *n = 0;
     for (size_t i = 0; i < s->n_rows; i++) {
-        int64_t yen = ledger_settle_row_decided_additional(&s->rows[i]);
-        if (yen > 0)
+        int64_t yen; /* overflow refused when recorded (ledger_settle_finalize) */
+        if (budget_settle_decided(s->rows[i].settled_before_yen, s->rows[i].difference_yen,
+                                  &yen) &&
+            yen > 0)
             v[(*n)++] = (transfer_line){s->rows[i].nursery_id, s->rows[i].program, yen};
     }
     return v;

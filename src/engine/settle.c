@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kasan/budget.h"
 #include "kasan/expr.h"
 
 const program *settle_program_on(const rule_set *rs, const char *id, date_t day)
@@ -212,7 +213,7 @@ static bool add_row(settlement *s, settle_row *r)
               __builtin_add_overflow(s->additional_total, r->difference, &s->additional_total)) ||
              (r->difference < 0 &&
               __builtin_sub_overflow(s->repayment_total, r->difference, &s->repayment_total)) ||
-             __builtin_add_overflow(r->settled_before, r->difference, &decided) ||
+             !budget_settle_decided(r->settled_before, r->difference, &decided) ||
              (decided > 0 && __builtin_add_overflow(s->fy_additional, decided, &s->fy_additional)));
 }
 
@@ -243,7 +244,7 @@ int settle_apply_prior(settlement *s, const settle_prior *prior, size_t n, diag_
             r->corrected = true;
             r->prior_annual = p->annual;
             r->prior_difference = p->difference;
-            if (__builtin_add_overflow(p->settled_before, p->difference, &r->settled_before)) {
+            if (!budget_settle_decided(p->settled_before, p->difference, &r->settled_before)) {
                 diag_error(d, "ledger", 0, 0, "the superseded settlement's amounts overflow at "
                            "nursery %s", r->nursery_id);
                 return -1;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "kasan/ledger.h"
+#include "kasan/ledger_settle.h"
 #include "kasan/strbuf.h"
 
 struct ledger {
@@ -52,9 +53,16 @@ void ledger_bind_text(sqlite3_stmt *st, int i, const char *s);
 const char *ledger_col_text(sqlite3_stmt *st, int i);
 /* A text column copied into a (NULL stays NULL). */
 char *ledger_col_dup(arena *a, sqlite3_stmt *st, int i);
-/* What the current runs of fiscal year fy paid, other than month
- * except_month's (NULL: every month); read in the caller's transaction. */
-int ledger_fy_runs_paid(ledger *lg, int fy, const char *except_month, int64_t *paid);
+/* store.c: what fiscal year fy has paid against its line (SPEC 1.4, 6.2),
+ * read in the caller's transaction — the one definition the budget checks
+ * of a month (store.c) and of a settlement (settle_store.c) share: the
+ * current runs of its months other than except_month (NULL: every month),
+ * and the 追加交付 its current settlement decided (settle_store.c reads it
+ * from the event).  LEDGER_INVALID if the sum does not fit. */
+typedef struct ledger_paid {
+    int64_t months_yen, settled_yen, total_yen;
+} ledger_paid;
+int ledger_fy_paid(ledger *lg, int fy, const char *except_month, ledger_paid *out);
 
 /* ---- json.c: the one canonical-JSON writer ---------------------------
  *

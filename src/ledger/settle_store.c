@@ -38,7 +38,7 @@ static int check_req(ledger *lg, const ledger_settle_req *req)
         int64_t decided = 0;
         if ((diff > 0 && __builtin_add_overflow(add, diff, &add)) ||
             (diff < 0 && __builtin_sub_overflow(rep, diff, &rep)) ||
-            __builtin_add_overflow(r->settled_before_yen, diff, &decided) ||
+            !budget_settle_decided(r->settled_before_yen, diff, &decided) ||
             (decided > 0 && __builtin_add_overflow(fy_add, decided, &fy_add)))
             return ledger_fail(lg, LEDGER_INVALID, "settle: totals overflow");
     }
@@ -132,6 +132,28 @@ static void payload(strbuf *sb, const ledger_settle_req *req, const ledger_settl
     " FROM events WHERE action IN ('settle', 'settle_supersede') AND json_valid(payload)"    \
     " AND json_extract(payload, '$.fiscal_year') = ? ORDER BY seq DESC LIMIT 1"
 
+int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT coalesce(json_extract(payload, '$.fy_additional_yen'),"
+                            " json_extract(payload, '$.additional_yen')) FROM events"
+                            " WHERE action IN ('settle', 'settle_supersede')"
+                            " AND json_valid(payload) AND json_extract(payload, '$.fiscal_year') = ?"
+                            " AND seq < ? ORDER BY seq DESC LIMIT 1",
+                            &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, fy);
+    sqlite3_bind_int64(st, 2, before_seq > 0 ? before_seq : INT64_MAX);
+    int step = sqlite3_step(st);
+    *yen = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading settlements");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int current_seq(ledger *lg, int fy, int64_t *seq)
 {
     sqlite3_stmt *st;
@@ -152,12 +174,12 @@ static int current_seq(ledger *lg, int fy, int64_t *seq)
  * settlement that pays no more 追加交付 than the one it replaces is not refused. */
 static int budget_check(ledger *lg, const ledger_settle_req *req, ledger_settle_res *res)
 {
-    int64_t replaced = 0;
-    int rc = ledger_fy_runs_paid(lg, req->fiscal_year, NULL, &res->fy_paid_yen);
-    if (!rc && req->supersede)
-        rc = ledger_fy_settled_additional(lg, req->fiscal_year, 0, &replaced);
+    ledger_paid paid; /* a first settlement replaces none: settled_yen is 0 then */
+    int rc = ledger_fy_paid(lg, req->fiscal_year, NULL, &paid);
     if (rc)
         return rc;
+    res->fy_paid_yen = paid.months_yen;
+    int64_t replaced = req->supersede ? paid.settled_yen : 0;
     budget_decision bd;
     if (!budget_decide_replacing(req->budget.line_id != NULL, req->budget.line_amount_yen,
                                  res->fy_paid_yen, req->fy_additional_yen, replaced,
@@ -199,8 +221,8 @@ static int check_prior(ledger *lg, const ledger_settle_req *req, int64_t prior_s
         int64_t decided = 0;
         bool ok = q ? r->corrected && r->superseded_annual_yen == q->annual_yen &&
                           r->superseded_difference_yen == q->difference_yen &&
-                          !__builtin_add_overflow(q->settled_before_yen, q->difference_yen,
-                                                  &decided) &&
+                          budget_settle_decided(q->settled_before_yen, q->difference_yen,
+                                                &decided) &&
                           decided == r->settled_before_yen
                     : !r->corrected && r->settled_before_yen == 0;
         if (!ok)
@@ -442,12 +464,4 @@ int ledger_settle_at(ledger *lg, int64_t seq, arena *a, ledger_settlement *out)
     if (!rc)
         rc = read_body(lg, seq, a, out);
     return ledger_tx_end(lg, rc);
-}
-
-int64_t ledger_settle_row_decided_additional(const ledger_settle_row *r)
-{
-    int64_t d;
-    if (__builtin_add_overflow(r->settled_before_yen, r->difference_yen, &d))
-        return 0; /* refused when recorded (check_req) */
-    return d > 0 ? d : 0;
 }

@@ -364,7 +364,8 @@ static int current_run_id(ledger *lg, const char *month, char *id, size_t idsz)
     return rc;
 }
 
-int ledger_fy_runs_paid(ledger *lg, int fy, const char *except_month, int64_t *paid)
+/* The current runs' total of fiscal year fy other than except_month's. */
+static int fy_runs_paid(ledger *lg, int fy, const char *except_month, int64_t *paid)
 {
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg,
@@ -384,38 +385,13 @@ int ledger_fy_runs_paid(ledger *lg, int fy, const char *except_month, int64_t *p
     return rc;
 }
 
-int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen)
+int ledger_fy_paid(ledger *lg, int fy, const char *except_month, ledger_paid *out)
 {
-    sqlite3_stmt *st;
-    int rc = ledger_prepare(lg,
-                            "SELECT coalesce(json_extract(payload, '$.fy_additional_yen'),"
-                            " json_extract(payload, '$.additional_yen')) FROM events"
-                            " WHERE action IN ('settle', 'settle_supersede')"
-                            " AND json_valid(payload) AND json_extract(payload, '$.fiscal_year') = ?"
-                            " AND seq < ? ORDER BY seq DESC LIMIT 1",
-                            &st);
-    if (rc)
-        return rc;
-    sqlite3_bind_int(st, 1, fy);
-    sqlite3_bind_int64(st, 2, before_seq > 0 ? before_seq : INT64_MAX);
-    int step = sqlite3_step(st);
-    *yen = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
-        rc = ledger_sqlite_fail(lg, "ledger: reading settlements");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* runs: the other months' current runs; paid: those plus the year's settled
- * 追加交付 (a settlement's 追加交付 is paid against the line too). */
-static int fy_paid_other_months(ledger *lg, int fy, const char *month, int64_t *runs,
-                                int64_t *paid)
-{
-    int rc = ledger_fy_runs_paid(lg, fy, month, runs);
-    int64_t settled = 0;
-    *paid = *runs;
-    if (!rc && !(rc = ledger_fy_settled_additional(lg, fy, 0, &settled)) &&
-        __builtin_add_overflow(*runs, settled, paid))
+    memset(out, 0, sizeof *out);
+    int rc = fy_runs_paid(lg, fy, except_month, &out->months_yen);
+    if (!rc)
+        rc = ledger_fy_settled_additional(lg, fy, 0, &out->settled_yen);
+    if (!rc && __builtin_add_overflow(out->months_yen, out->settled_yen, &out->total_yen))
         rc = ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
     return rc;
 }
@@ -426,15 +402,16 @@ static int fy_paid_other_months(ledger *lg, int fy, const char *month, int64_t *
 static int budget_check(ledger *lg, const ledger_finalize_req *req, int fy,
                         ledger_finalize_res *res)
 {
-    int64_t before = 0, all_runs = 0, other_runs = 0;
-    int rc = fy_paid_other_months(lg, fy, req->month, &other_runs, &before);
+    ledger_paid other, all;
+    int rc = ledger_fy_paid(lg, fy, req->month, &other);
+    int64_t before = other.total_yen;
     res->fy_paid_before_yen = before;
     if (!rc)
-        rc = ledger_fy_runs_paid(lg, fy, NULL, &all_runs);
+        rc = ledger_fy_paid(lg, fy, NULL, &all);
     if (rc)
         return rc;
     /* what the month's current run paid (0 unless this is a correction) */
-    int64_t replaced = all_runs - other_runs;
+    int64_t replaced = all.months_yen - other.months_yen;
     budget_decision bd;
     if (!budget_decide_replacing(req->budget.line_id != NULL, req->budget.line_amount_yen,
                                  before, req->total_yen, replaced,
@@ -898,17 +875,31 @@ int ledger_month_current(ledger *lg, const char *month, arena *a, ledger_run *ou
     return LEDGER_OK;
 }
 
-static int load_fy(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t *n)
+/* Each month's current run (before_seq 0), or its latest run recorded
+ * before event before_seq (a month's runs supersede one another in event
+ * order, so the current one is its latest). */
+static int load_fy(ledger *lg, int fy, int64_t before_seq, arena *a, ledger_month_sum **out,
+                   size_t *n)
 {
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg,
-                            "SELECT month, run_id, total_yen, count(*) OVER (),"
-                            " over_budget_reason FROM runs"
-                            " WHERE fiscal_year = ? AND superseded_by IS NULL ORDER BY month",
+                            before_seq
+                                ? "SELECT month, run_id, total_yen, count(*) OVER (),"
+                                  " over_budget_reason FROM runs r"
+                                  " WHERE fiscal_year = ?1 AND event_seq < ?2"
+                                  " AND NOT EXISTS (SELECT 1 FROM runs s WHERE s.month = r.month"
+                                  "  AND s.event_seq < ?2 AND s.event_seq > r.event_seq)"
+                                  " ORDER BY month"
+                                : "SELECT month, run_id, total_yen, count(*) OVER (),"
+                                  " over_budget_reason FROM runs"
+                                  " WHERE fiscal_year = ?1 AND superseded_by IS NULL"
+                                  " ORDER BY month",
                             &st);
     if (rc)
         return rc;
     sqlite3_bind_int(st, 1, fy);
+    if (before_seq)
+        sqlite3_bind_int64(st, 2, before_seq);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (!*out)
@@ -964,10 +955,16 @@ int ledger_corrections(ledger *lg, const char *run_id, arena *a, ledger_correcti
 
 int ledger_fy_months(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t *n)
 {
+    return ledger_fy_months_before(lg, fy, 0, a, out, n);
+}
+
+int ledger_fy_months_before(ledger *lg, int fy, int64_t before_seq, arena *a,
+                            ledger_month_sum **out, size_t *n)
+{
     *out = NULL;
     *n = 0;
     int rc = ledger_tx_begin(lg, false);
     if (rc)
         return rc;
-    return ledger_tx_end(lg, load_fy(lg, fy, a, out, n));
+    return ledger_tx_end(lg, load_fy(lg, fy, before_seq, a, out, n));
 }
