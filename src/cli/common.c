@@ -191,3 +191,16 @@ char *cli_ledger_path(const cli_paths *paths, arena *a)
 {
     return arena_printf(a, "%s/ledger.sqlite", paths->out);
 }
+
+void cli_print_notes(const char *who, const flow_notes *n)
+{
+    for (size_t i = 0; i < n->n; i++) {
+        const flow_note *e = &n->v[i];
+        switch (e->kind) {
+        case FLOW_NOTE_SAY: fprintf(stderr, "%s: %s\n", who, e->text); break;
+        case FLOW_NOTE_KASAN: fprintf(stderr, "kasan: %s\n", e->text); break;
+        case FLOW_NOTE_LINE: fprintf(stderr, "%s\n", e->text); break;
+        case FLOW_NOTE_RESULT: printf("%s\n", e->text); break;
+        }
+    }
+}

@@ -12,9 +12,7 @@
 #include "kasan/engine.h"
 #include "kasan/rules.h"
 
-typedef struct cli_paths {
-    const char *data, *rules, *out;
-} cli_paths;
+typedef flow_paths cli_paths;
 
 #define CLI_PATHS_DEFAULT {"fixtures/sample-ward", "rules", "out"}
 
@@ -40,6 +38,10 @@ enum { CLI_YEN_LEN = 32 };
 /* Whole yen with thousands separators ("1,149,333"), "+" first when sign is
  * set and v >= 0 (differences); returns buf. */
 const char *cli_yen(int64_t v, bool sign, char buf[CLI_YEN_LEN]);
+/* Shows a procedure's notes (kasan/flow.h) in order: its messages on stderr
+ * as "WHO: TEXT" (who: "kasan run"), the program's as "kasan: TEXT", lines
+ * as they are, and result lines on stdout. */
+void cli_print_notes(const char *who, const flow_notes *n);
 /* Loads and checks the rules; prints every problem. EXIT_OK or EXIT_INVALID. */
 int cli_load_rules(const char *dir, rule_set *rs);
 /* Reads and computes a month; prints problems. EXIT_OK / EXIT_INVALID. */

@@ -67,36 +67,17 @@ static bool find_staged(const char *path, long pid, bool alive, void *ctx)
 static bool budget_as_finalized(const month_run *run, ledger *lg, const ledger_run *r,
                                 budget_view *bv, arena *keep)
 {
-    budget_view_init(bv, month_fiscal_year(run->month), run->budget ? run->budget->line_id : NULL,
-                     run->budget ? run->budget->amount : 0);
-    arena a = ARENA_INIT;
-    int self = month_fiscal_index(run->month);
-    for (int i = 0; i < 12; i++) {
-        claim_month m = month_of_fiscal(bv->fiscal_year, i);
-        char mon[8];
-        month_format(m, mon);
-        ledger_run *runs = NULL, *then = NULL;
-        size_t n = 0;
-        if (i == self || ledger_runs(lg, mon, &a, &runs, &n) != LEDGER_OK)
-            continue;
-        for (size_t k = 0; k < n; k++)
-            if (runs[k].event_seq < r->event_seq && (!then || runs[k].event_seq > then->event_seq))
-                then = &runs[k];
-        if (!then)
-            continue;
-        int64_t amount[BUDGET_MAX_PROGRAMS] = {0};
-        for (size_t j = 0; j < then->n_programs; j++)
-            for (size_t p = 0; p < run->n_programs; p++)
-                if (!strcmp(then->programs[j].program, run->programs[p]->id))
-                    amount[p] = then->programs[j].amount_yen;
-        budget_view_place(bv, m, false, then->total_yen, amount, run->n_programs);
-        if (then->over_budget_reason)
-            bv->months[i].override_reason = arena_strdup(keep, then->over_budget_reason);
-    }
-    arena_release(&a);
-    /* and the settlement's 追加交付, if one was finalized before it */
-    if (ledger_fy_settled_additional(lg, bv->fiscal_year, r->event_seq, &bv->settled_additional))
+    const char *ids[ENGINE_MAX_PROGRAMS];
+    for (size_t p = 0; p < run->n_programs; p++)
+        ids[p] = run->programs[p]->id;
+    flow_budget_year y;
+    flow_budget_year_req rq = {lg, month_fiscal_year(run->month),
+                               run->budget ? run->budget->line_id : NULL,
+                               run->budget ? run->budget->amount : 0, ids, run->n_programs,
+                               r->event_seq, keep};
+    if (flow_budget_year_read(&rq, &y) != LEDGER_OK)
         return false;
+    *bv = y.view;
     budget_view_place(bv, run->month, false, run->total, run->program_total, run->n_programs);
     bv->months[month_fiscal_index(run->month)].override_reason = r->over_budget_reason;
     return budget_view_finish(bv, run->month);

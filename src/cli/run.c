@@ -121,40 +121,24 @@ static int parse_opts(int argc, char **argv, run_opts *o)
     return 0;
 }
 
-/* Places the ledger's finalized months of the FY (amounts by the run's
- * program order, override reasons in a) into the budget view. */
-static void place_ledger_months(const month_run *run, ledger *lg, budget_view *bv, arena *a)
-{
-    ledger_month_sum *ms = NULL;
-    size_t n = 0;
-    if (lg && ledger_fy_months(lg, bv->fiscal_year, a, &ms, &n) == LEDGER_OK) {
-        for (size_t k = 0; k < n; k++) {
-            claim_month cm;
-            if (!month_parse(ms[k].month, &cm))
-                continue;
-            int64_t amount[BUDGET_MAX_PROGRAMS] = {0};
-            for (size_t j = 0; j < ms[k].n_programs; j++)
-                for (size_t p = 0; p < run->n_programs; p++)
-                    if (!strcmp(ms[k].programs[j].program, run->programs[p]->id))
-                        amount[p] = ms[k].programs[j].amount_yen;
-            budget_view_place(bv, cm, false, ms[k].total_yen, amount, run->n_programs);
-            if (month_fiscal_year(cm) == bv->fiscal_year)
-                bv->months[month_fiscal_index(cm)].override_reason = ms[k].over_budget_reason;
-        }
-    }
-}
-
 /* Fills the budget view from the ledger's finalized months and this run;
  * this month shows `reason` when finalizing it (not a correction) is paid
  * on it as the ledger will decide (budget_decide). */
 static bool fill_budget(const month_run *run, ledger *lg, const run_opts *o, budget_view *bv,
                         arena *a)
 {
-    budget_view_init(bv, month_fiscal_year(run->month), run->budget ? run->budget->line_id : NULL,
-                     run->budget ? run->budget->amount : 0);
-    place_ledger_months(run, lg, bv, a);
-    if (lg && ledger_fy_settled_additional(lg, bv->fiscal_year, 0, &bv->settled_additional))
-        bv->settled_additional = 0; /* unreadable: the finalization reads it again */
+    const char *ids[ENGINE_MAX_PROGRAMS];
+    for (size_t p = 0; p < run->n_programs; p++)
+        ids[p] = run->programs[p]->id;
+    flow_budget_year y;
+    flow_budget_year_req rq = {lg, month_fiscal_year(run->month),
+                               run->budget ? run->budget->line_id : NULL,
+                               run->budget ? run->budget->amount : 0, ids, run->n_programs, 0, a};
+    if (lg) /* unreadable: what could be read; the finalization reads the ledger again */
+        flow_budget_year_read(&rq, &y);
+    else
+        budget_view_init(&y.view, rq.fiscal_year, rq.line_id, rq.line_amount);
+    *bv = y.view;
     budget_view_place(bv, run->month, !o->finalize, run->total, run->program_total,
                       run->n_programs);
     budget_month *self = &bv->months[month_fiscal_index(run->month)];
