@@ -29,10 +29,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdio.h>
+
 #include "kasan/budget.h"
 #include "kasan/diag.h"
+#include "kasan/engine.h"
 #include "kasan/ledger.h"
 #include "kasan/ledger_settle.h"
+#include "kasan/report.h"
 #include "kasan/rules.h"
 
 /* ---- status --------------------------------------------------------------
@@ -100,6 +104,9 @@ typedef struct flow_progress {
     void *ctx;
 } flow_progress;
 
+/* The most worker processes a procedure runs at once (--jobs). */
+enum { FLOW_JOBS_MAX = 256 };
+
 enum { FLOW_YEN_LEN = 32 };
 /* Whole yen with thousands separators ("1,149,333"), "+" first when sign is
  * set and v >= 0 (differences); returns buf. */
@@ -157,7 +164,16 @@ typedef struct flow_budget_res {
 int flow_budget(const flow_budget_req *rq, flow_budget_res *res);
 void flow_budget_free(flow_budget_res *res);
 
-/* ---- the ledger and rules, for every procedure ------------------------------ */
+/* ---- the ledger, the rules and a month's inputs, for every procedure -------- */
+
+/* Loads and checks the rules under dir; every problem in notes.  EXIT_OK or
+ * EXIT_INVALID.  Always rules_free() after. */
+int flow_load_rules(const char *dir, rule_set *rs, flow_notes *notes);
+/* Reads month m's inputs under paths->data and computes them (sr: the
+ * registry read once for a year, or NULL); problems in notes.  EXIT_OK or
+ * EXIT_INVALID.  Always engine_free() after. */
+int flow_compute_month(const flow_paths *paths, const rule_set *rs, claim_month m,
+                       const shared_registry *sr, month_run *run, flow_notes *notes);
 
 /* OUT/ledger.sqlite, in a. */
 char *flow_ledger_path(const flow_paths *paths, arena *a);
@@ -165,5 +181,105 @@ char *flow_ledger_path(const flow_paths *paths, arena *a);
  * is "nothing finalized there yet" (EXIT_USAGE, as a month never
  * finalized); anything else EXIT_INTERNAL.  Says why in notes. */
 int flow_open_ledger(const flow_paths *paths, ledger **lg, flow_notes *notes);
+
+/* ---- a month: draft, finalization, correction (SPEC 3, 6.1) ----------------
+ * Computes month m, brings OUT/M level with the ledger first, writes the
+ * outputs into OUT/.M.staging-PID, records a finalization (budget control,
+ * SPEC 1.4; a correction supersedes the month's run and shows its
+ * differences), and moves the outputs into OUT/M (the crash protocol:
+ * src/flow/publish.c).  A refusal or an error leaves the previous outputs. */
+typedef struct flow_month_req {
+    flow_paths paths;
+    const rule_set *rules;             /* loaded (flow_load_rules) */
+    const shared_registry *registry;   /* read once for a year; NULL: the month's own */
+    claim_month month;
+    bool finalize;
+    bool supersede;                    /* a correction (with finalize) */
+    const char *reason;                /* the correction's reason */
+    const char *over_budget_reason;    /* finalize over the line, or with none */
+    const char *issue_date;            /* YYYY-MM-DD on statements; NULL: the run's day */
+    bool workbooks;                    /* payments.xlsx and statements, not only the CSVs */
+    flow_actor actor;
+    long stage_pid;                    /* names the staging directory */
+    bool staged_only;                  /* stage, do not publish (flow_year's workers) */
+    int jobs;                          /* statement writers; 0: every core */
+    const flow_progress *progress;     /* of the statements */
+} flow_month_req;
+
+typedef struct flow_month_res {
+    flow_notes notes;
+    month_run run;                     /* the month computed (when computed) */
+    bool computed;
+    budget_view budget;                /* the year with this month, as its 予算 sheet shows */
+    run_meta meta;                     /* run id, time, issue date, correction */
+    run_correction correction;         /* meta.correction points here for a correction */
+    const char *final_dir;             /* OUT/M */
+    bool finalized;                    /* recorded: */
+    ledger_finalize_res event;         /* the event, its anchor, the run it superseded */
+    char created[32];
+    arena a;
+} flow_month_res;
+
+int flow_month(const flow_month_req *rq, flow_month_res *res);
+void flow_month_free(flow_month_res *res);
+
+/* Every month of a fiscal year, April to March, each as flow_month with
+ * rq->month as the template.  Drafts run `jobs` months at once in worker
+ * processes, published in month order; finalizing goes one month after
+ * another.  The first failure stops the year. */
+typedef struct flow_year_req {
+    flow_month_req month;              /* .month and .registry are set for each month */
+    int fiscal_year;
+    int jobs;                          /* months at once (drafts); 0: every core */
+    const flow_progress *months;       /* progress of the months */
+    /* Each month's result, in month order: in the process that ran it (a
+     * worker's output on out/err is handed on once the month is published,
+     * so a front-end prints there as anywhere) */
+    void (*done)(const flow_month_res *res, int rc, bool in_worker, void *ctx);
+    /* Notes of the year itself (the registry, publishing a worker's month) */
+    void (*say)(const flow_notes *notes, void *ctx);
+    FILE *out, *err;                   /* where the workers' output goes */
+    void *ctx;
+} flow_year_req;
+
+int flow_year(const flow_year_req *rq);
+
+/* ---- restore and replay of a month (SPEC 5) ---------------------------------- */
+
+/* `kasan restore --month`: OUT/M made to hold the month's finalized run as
+ * the ledger records it, from a dead process's staged copy or rebuilt from
+ * the ledger's archive ("nothing to restore" as a result line when it
+ * does); then the month's leftovers swept. */
+typedef struct flow_restore_req {
+    flow_paths paths;                  /* rules: only the display paths of the 検証 sheet */
+    claim_month month;
+    int jobs;
+    const flow_progress *progress;
+} flow_restore_req;
+
+typedef struct flow_restore_res {
+    flow_notes notes;
+} flow_restore_res;
+
+int flow_restore(const flow_restore_req *rq, flow_restore_res *res);
+void flow_restore_free(flow_restore_res *res);
+
+/* `kasan replay --month`: the month's current run recomputed from the
+ * ledger alone and compared with what was paid, as result lines; EXIT_OK
+ * identical, EXIT_DIFFERENT, EXIT_USAGE when the month was never
+ * finalized.  OUT/M is brought level with the ledger first. */
+typedef struct flow_replay_req {
+    flow_paths paths;
+    claim_month month;
+    int jobs;
+    const flow_progress *progress;
+} flow_replay_req;
+
+typedef struct flow_replay_res {
+    flow_notes notes;
+} flow_replay_res;
+
+int flow_replay(const flow_replay_req *rq, flow_replay_res *res);
+void flow_replay_free(flow_replay_res *res);
 
 #endif

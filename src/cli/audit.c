@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "../flow/flow_int.h" /* until the audit report moves to src/flow */
 #include "settle_cli.h"
 #include "kasan/clock.h"
 #include "kasan/fsutil.h"
@@ -208,7 +209,18 @@ static int report_replays(ledger *lg, int fy, arena *a, audit_replay **out, size
         if (!month_parse(ms[i].month, &m) || ledger_month_current(lg, ms[i].month, a, &r) ||
             !mem_open(&t))
             return -1;
-        int rc = replay_run(lg, &r, m, t.f);
+        flow_notes notes = {0};
+        int rc = flow_replay_run(lg, &r, m, &notes);
+        for (size_t k = 0; k < notes.n; k++) /* the replay's lines into the workbook */
+            if (notes.v[k].kind == FLOW_NOTE_RESULT)
+                fprintf(t.f, "%s\n", notes.v[k].text);
+            else if (notes.v[k].kind == FLOW_NOTE_LINE)
+                fprintf(stderr, "%s\n", notes.v[k].text);
+            else
+                fprintf(stderr, "%s: %s\n", notes.v[k].kind == FLOW_NOTE_SAY ? "kasan audit"
+                                                                             : "kasan",
+                        notes.v[k].text);
+        flow_notes_free(&notes);
         audit_replay *rp = &(*out)[(*n)++];
         rp->month = ms[i].month;
         rp->run_id = ms[i].run_id;

@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,20 @@ bool cli_parse_fy(const char *cmd, const char *s, int *fy)
     return true;
 }
 
+bool cli_parse_jobs(const char *cmd, const char *s, int *jobs)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 1 || v > FLOW_JOBS_MAX) {
+        fprintf(stderr, "kasan %s: --jobs takes a number of processes from 1 to %d, not '%s'\n",
+                cmd, FLOW_JOBS_MAX, s);
+        return false;
+    }
+    *jobs = (int)v;
+    return true;
+}
+
 bool cli_parse_month(const char *s, claim_month *m)
 {
     if (month_parse(s, m))
@@ -66,18 +81,11 @@ bool cli_month_begun(const char *cmd, claim_month m, const char *what)
 
 int cli_load_rules(const char *dir, rule_set *rs)
 {
-    diag_list d = DIAG_LIST_INIT;
-    int rc = rules_load_dir(dir, rs, &d);
-    diag_print(&d, stderr);
-    size_t n = diag_count(&d);
-    diag_release(&d);
-    if (rc != 0) {
-        fprintf(stderr, "kasan: %zu problem%s in the rules under %s (%zu rule file%s read); "
-                        "nothing was computed\n", n, n == 1 ? "" : "s", dir, rs->n_read,
-                rs->n_read == 1 ? "" : "s");
-        return EXIT_INVALID;
-    }
-    return EXIT_OK;
+    flow_notes n = {0};
+    int rc = flow_load_rules(dir, rs, &n);
+    cli_print_notes("kasan", &n);
+    flow_notes_free(&n);
+    return rc;
 }
 
 int cli_compute_month(const cli_paths *paths, const rule_set *rs, claim_month m, month_run *run)
@@ -88,41 +96,11 @@ int cli_compute_month(const cli_paths *paths, const rule_set *rs, claim_month m,
 int cli_compute_month_shared(const cli_paths *paths, const rule_set *rs, claim_month m,
                              const shared_registry *sr, month_run *run)
 {
-    diag_list d = DIAG_LIST_INIT;
-    arena bytes = ARENA_INIT;
-    input_file in[INPUT_COUNT] = {0};
-    int rc = sr ? intake_read_claims(paths->data, m, &bytes, in, &d)
-                : intake_read_month(paths->data, m, &bytes, in, &d);
-    if (rc == 0)
-        rc = engine_compute_shared(rs, m, in, sr, run, &d);
-    else
-        memset(run, 0, sizeof *run);
-    run->input_bytes = bytes; /* the run borrows the bytes; engine_free releases them */
-    diag_print(&d, stderr);
-    diag_release(&d);
-    if (rc != 0) {
-        char mon[8];
-        month_format(m, mon);
-        fprintf(stderr, "kasan: %s was not computed; nothing was written\n", mon);
-        return EXIT_INVALID;
-    }
-    return EXIT_OK;
-}
-
-int cli_open_ledger(const char *cmd, const char *path, ledger **lg)
-{
-    char err[512];
-    int st = ledger_open(path, false, lg, err, sizeof err);
-    if (st == LEDGER_OK)
-        return EXIT_OK;
-    if (st == LEDGER_NOT_FOUND) {
-        fprintf(stderr, "kasan %s: no ledger at %s: nothing has been finalized there yet "
-                        "(kasan run --month M --finalize; or is --out the wrong directory?)\n",
-                cmd, path);
-        return EXIT_USAGE;
-    }
-    fprintf(stderr, "kasan %s: cannot open the ledger %s: %s\n", cmd, path, err);
-    return EXIT_INTERNAL;
+    flow_notes n = {0};
+    int rc = flow_compute_month(paths, rs, m, sr, run, &n);
+    cli_print_notes("kasan", &n);
+    flow_notes_free(&n);
+    return rc;
 }
 
 bool cli_no_stray_arg(const char *cmd, int argc, char **argv)
@@ -160,31 +138,6 @@ const char *cli_actor(const char *given)
         return pw->pw_name;
     u = getenv("USER");
     return u && *u ? u : "unknown";
-}
-
-char *cli_run_id(const month_run *run, const char *created, arena *a)
-{
-    strbuf sb;
-    sb_init(&sb);
-    for (size_t i = 0; i < run->rules->n_files; i++)
-        sb_adds(&sb, run->rules->files[i].sha256);
-    for (int i = 0; i < INPUT_COUNT; i++)
-        sb_adds(&sb, run->inputs[i].sha256);
-    sb_adds(&sb, created);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts); /* two runs in one second differ */
-    sb_addf(&sb, "|%lld.%09ld|%ld", (long long)ts.tv_sec, ts.tv_nsec, (long)getpid());
-    char h[SHA256_HEX_LEN + 1];
-    hash_sha256_hex(sb.buf, sb.len, h);
-    sb_release(&sb);
-    char mon[8], stamp[32];
-    month_format(run->month, mon);
-    size_t k = 0;
-    for (const char *p = created; *p && k < sizeof stamp - 1; p++)
-        if (*p != '-' && *p != ':')
-            stamp[k++] = *p;
-    stamp[k] = '\0';
-    return arena_printf(a, "%s-%s-%.8s", mon, stamp, h);
 }
 
 char *cli_ledger_path(const cli_paths *paths, arena *a)

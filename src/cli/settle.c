@@ -7,6 +7,7 @@
  * `explain --settlement`.  Not here: any settlement formula (rule files),
  * the computation itself (src/engine/settle.c), or the writers (src/report). */
 #include "settle_cli.h"
+#include "../flow/flow_int.h" /* until kasan settle moves to src/flow */
 
 #include <errno.h>
 #include <stdio.h>
@@ -65,7 +66,10 @@ static int blob(settle_src *s, const ledger_file *f, const char **data, size_t *
 /* Loads the archived files of role "rules" into rs (replay.c's loader). */
 static int archived_rules(settle_src *s, const ledger_file *files, size_t n, rule_set *rs)
 {
-    int rc = replay_archived_rule_files(s->lg, files, n, rs, &s->a, "kasan settle");
+    flow_notes notes = {0};
+    int rc = flow_archive_rules(s->lg, files, n, rs, &s->a, &notes);
+    cli_print_notes("kasan settle", &notes);
+    flow_notes_free(&notes);
     return rc == EXIT_INVALID ? EXIT_DIFFERENT : rc;
 }
 
@@ -516,7 +520,7 @@ static int settle(const cli_paths *paths, const settle_opts *o)
                    res.event_hash);
         }
     }
-    if (rc == EXIT_OK && restore_publish(stage, dir, NULL) != 0) {
+    if (rc == EXIT_OK && flow_publish_dir(stage, dir, FLOW_KEEP_TRANSFER_FILES | FLOW_KEEP_FORMS, NULL) != 0) {
         fprintf(stderr, "kasan settle: cannot move the outputs into %s: %s\n", dir,
                 strerror(errno));
         rc = EXIT_INTERNAL;
@@ -809,7 +813,7 @@ static int republish(settle_src *s, const cli_paths *paths, const ledger_settlem
         rc = EXIT_INTERNAL;
     if (rc == EXIT_OK && holds_same(dir, stage, &s->a)) {
         printf("%s holds the finalized settlement %s; nothing to restore\n", dir, rec->settle_id);
-    } else if (rc == EXIT_OK && restore_publish(stage, dir, NULL) != 0) {
+    } else if (rc == EXIT_OK && flow_publish_dir(stage, dir, FLOW_KEEP_TRANSFER_FILES | FLOW_KEEP_FORMS, NULL) != 0) {
         fprintf(stderr, "kasan restore: cannot move the outputs into %s: %s\n", dir,
                 strerror(errno));
         rc = EXIT_INTERNAL;

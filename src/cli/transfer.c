@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "../flow/flow_int.h" /* until kasan transfer moves to src/flow */
 #include "kasan/budget.h"
 #include "kasan/fsutil.h"
 #include "kasan/ledger_settle.h"
@@ -327,7 +328,10 @@ static int gather_settlement(ledger *lg, int fy, const char *actor, arena *a, su
 static int payer_for(ledger *lg, const subject *s, const cli_paths *paths, date_t day, arena *a,
                      rule_set *rs, rule_set *now, const rule_payer **out, const char **source)
 {
-    int rc = replay_archived_rules(lg, &s->archive, rs, a);
+    flow_notes n = {0};
+    int rc = flow_archive_rules(lg, s->archive.files, s->archive.n_files, rs, a, &n);
+    cli_print_notes(WHO, &n);
+    flow_notes_free(&n);
     if (rc)
         return rc;
     *out = rules_payer_in_force(rs, day);
@@ -533,7 +537,13 @@ static int transfer(ctx *c)
     /* OUT/M lost or half published: put the finalized outputs back first, so
      * the transfer file does not stand alone in a directory that hides it */
     if (!rc && c->s.month)
-        rc = restore_month(c->paths, c->lg, c->m, WHO, false);
+    {
+        flow_notes n = {0};
+        flow_statements how = {0, NULL};
+        rc = flow_restore_month_in(c->paths, c->lg, c->m, false, &how, &n);
+        cli_print_notes(WHO, &n);
+        flow_notes_free(&n);
+    }
     transfer_plan p = {0};
     diag_list d = DIAG_LIST_INIT;
     if (!rc && transfer_plan_build(c->s.due, c->s.n_due, c->s.base, c->s.n_base, &c->a, &p, &d))
