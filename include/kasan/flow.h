@@ -37,7 +37,9 @@
 #include "kasan/ledger.h"
 #include "kasan/ledger_settle.h"
 #include "kasan/report.h"
+#include "kasan/report_settle.h"
 #include "kasan/rules.h"
+#include "kasan/settle.h"
 
 /* ---- status --------------------------------------------------------------
  * What a procedure returns, and what the command line exits with. */
@@ -253,6 +255,9 @@ int flow_year(const flow_year_req *rq);
 typedef struct flow_restore_req {
     flow_paths paths;                  /* rules: only the display paths of the 検証 sheet */
     claim_month month;
+    int settlement_fy;                 /* instead of month: OUT/settlement-FY republished
+                                        * from the ledger's finalized settlement when it is
+                                        * missing or not that settlement's outputs */
     int jobs;
     const flow_progress *progress;
 } flow_restore_req;
@@ -264,13 +269,15 @@ typedef struct flow_restore_res {
 int flow_restore(const flow_restore_req *rq, flow_restore_res *res);
 void flow_restore_free(flow_restore_res *res);
 
-/* `kasan replay --month`: the month's current run recomputed from the
- * ledger alone and compared with what was paid, as result lines; EXIT_OK
- * identical, EXIT_DIFFERENT, EXIT_USAGE when the month was never
- * finalized.  OUT/M is brought level with the ledger first. */
+/* `kasan replay`: the month's current run recomputed from the ledger alone
+ * and compared with what was paid, as result lines; EXIT_OK identical,
+ * EXIT_DIFFERENT, EXIT_USAGE when the month was never finalized.  OUT/M is
+ * brought level with the ledger first.  Or the fiscal year's finalized
+ * settlement (a correction over the one it superseded). */
 typedef struct flow_replay_req {
     flow_paths paths;
     claim_month month;
+    int settlement_fy;                 /* instead of month */
     int jobs;
     const flow_progress *progress;
 } flow_replay_req;
@@ -281,5 +288,46 @@ typedef struct flow_replay_res {
 
 int flow_replay(const flow_replay_req *rq, flow_replay_res *res);
 void flow_replay_free(flow_replay_res *res);
+
+/* ---- the year-end settlement (精算, SPEC 6.2) ----------------------------------
+ * `kasan settle`: the year's finalized months recomputed from the ledger and
+ * checked against what was paid, DATA/settlement/FY/actuals.csv read, every
+ * nursery settled under the rules in force on 31 March; a correction
+ * (supersede) counts what the settlements before it decided; outputs staged,
+ * a finalization recorded (budget control on its 追加交付), then
+ * OUT/settlement-FY published.  A draft of a finalized year is refused. */
+typedef struct flow_settle_req {
+    flow_paths paths;
+    int fiscal_year;
+    bool finalize, supersede;
+    const char *reason;                /* the correction's */
+    const char *over_budget_reason;
+    const char *issue_date;            /* 通知日 YYYY-MM-DD; NULL: today */
+    flow_actor actor;
+    const flow_progress *progress;     /* of the notices */
+} flow_settle_req;
+
+typedef struct flow_settle_res {
+    flow_notes notes;
+    settlement st;                     /* computed */
+    bool decided;                      /* computed and, finalizing, recorded: the summary */
+    bool no_budget_line;               /* a draft with 追加交付 no line covers */
+    ledger_settle_res event;           /* the event recorded (finalize) */
+    const char *dir;                   /* OUT/settlement-FY */
+    int64_t final_seq;                 /* explain: the year's finalized settlement's event,
+                                        * whose decisions count as paid; 0 if none */
+    settle_meta meta;
+    char created[32];
+    rule_set rules;                    /* the rules in force (the rows point into them) */
+    struct settle_src *src;            /* the months and actuals the rows point into */
+    arena a;
+} flow_settle_res;
+
+int flow_settle(const flow_settle_req *rq, flow_settle_res *res);
+/* `kasan explain --settlement`: the settlement computed as a draft would
+ * be (only paths and fiscal_year are read), over the year's finalized
+ * settlement if there is one: its difference is what a correction adds. */
+int flow_settle_explain(const flow_settle_req *rq, flow_settle_res *res);
+void flow_settle_free(flow_settle_res *res);
 
 #endif

@@ -12,7 +12,6 @@
 
 #include "common.h"
 #include "../flow/flow_int.h" /* until the audit report moves to src/flow */
-#include "settle_cli.h"
 #include "kasan/clock.h"
 #include "kasan/fsutil.h"
 #include "kasan/hash.h"
@@ -174,14 +173,33 @@ static char *mem_close(memtext *m, arena *a)
 
 /* The year's finalized settlement (精算), if any, replayed as one more row
  * after the months (kasan replay --settlement). */
-static int report_settlement(ledger *lg, int fy, arena *a, audit_replay *rows, size_t *n)
+/* A replay's result lines into the workbook's text, its messages to stderr. */
+static char *replay_text(const flow_notes *notes, arena *a)
 {
     memtext t;
-    const char *id;
     if (!mem_open(&t))
-        return -1;
-    int rc = cli_replay_settlement_in(lg, fy, t.f, a, &id);
-    char *detail = mem_close(&t, a);
+        return arena_strdup(a, "");
+    for (size_t k = 0; k < notes->n; k++)
+        if (notes->v[k].kind == FLOW_NOTE_RESULT)
+            fprintf(t.f, "%s\n", notes->v[k].text);
+    flow_notes others = {0};
+    for (size_t k = 0; k < notes->n; k++)
+        if (notes->v[k].kind != FLOW_NOTE_RESULT)
+            flow_say(&others, notes->v[k].kind, "%s", notes->v[k].text);
+    cli_print_notes("kasan audit", &others);
+    flow_notes_free(&others);
+    return mem_close(&t, a);
+}
+
+/* The year's finalized settlement (精算), if any, replayed as one more row
+ * after the months (kasan replay --settlement). */
+static int report_settlement(ledger *lg, int fy, arena *a, audit_replay *rows, size_t *n)
+{
+    const char *id;
+    flow_notes notes = {0};
+    int rc = flow_settle_replay_in(lg, fy, &notes, a, &id);
+    char *detail = replay_text(&notes, a);
+    flow_notes_free(&notes);
     if (rc < 0)
         return 0; /* no finalized settlement: no row */
     audit_replay *rp = &rows[(*n)++];
@@ -205,27 +223,16 @@ static int report_replays(ledger *lg, int fy, arena *a, audit_replay **out, size
     for (size_t i = 0; i < nm; i++) {
         claim_month m;
         ledger_run r;
-        memtext t;
-        if (!month_parse(ms[i].month, &m) || ledger_month_current(lg, ms[i].month, a, &r) ||
-            !mem_open(&t))
+        if (!month_parse(ms[i].month, &m) || ledger_month_current(lg, ms[i].month, a, &r))
             return -1;
         flow_notes notes = {0};
         int rc = flow_replay_run(lg, &r, m, &notes);
-        for (size_t k = 0; k < notes.n; k++) /* the replay's lines into the workbook */
-            if (notes.v[k].kind == FLOW_NOTE_RESULT)
-                fprintf(t.f, "%s\n", notes.v[k].text);
-            else if (notes.v[k].kind == FLOW_NOTE_LINE)
-                fprintf(stderr, "%s\n", notes.v[k].text);
-            else
-                fprintf(stderr, "%s: %s\n", notes.v[k].kind == FLOW_NOTE_SAY ? "kasan audit"
-                                                                             : "kasan",
-                        notes.v[k].text);
-        flow_notes_free(&notes);
         audit_replay *rp = &(*out)[(*n)++];
         rp->month = ms[i].month;
         rp->run_id = ms[i].run_id;
         rp->result = rc == EXIT_OK ? 0 : rc == EXIT_DIFFERENT ? 1 : 2;
-        rp->detail = mem_close(&t, a);
+        rp->detail = replay_text(&notes, a);
+        flow_notes_free(&notes);
     }
     return report_settlement(lg, fy, a, *out, n);
 }

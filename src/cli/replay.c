@@ -1,11 +1,10 @@
 /* replay: `kasan replay` — the auditor's command: its options, and the
- * comparison the procedure makes (flow_replay for a month, the
- * settlement's for --settlement FY) printed. */
+ * comparison the procedure makes (flow_replay: a month, or the settlement
+ * with --settlement FY) printed. */
 #include <stdio.h>
 
 #include "common.h"
 #include "progress.h"
-#include "settle_cli.h"
 
 int cmd_replay(int argc, char **argv)
 {
@@ -40,18 +39,18 @@ int cmd_replay(int argc, char **argv)
         fprintf(stderr, "kasan replay: give one of --month YYYY-MM or --settlement YYYY\n");
         return EXIT_USAGE;
     }
-    int fy;
-    if (settlement_fy)
-        return cli_parse_fy("replay", settlement_fy, &fy) ? cli_replay_settlement(&paths, fy) : EXIT_USAGE;
-    claim_month m;
-    if (!month) {
+    int fy = 0;
+    if (settlement_fy && !cli_parse_fy("replay", settlement_fy, &fy))
+        return EXIT_USAGE;
+    claim_month m = {0, 0};
+    if (!month && !fy) {
         fprintf(stderr, "kasan replay: --month YYYY-MM is required\n");
         return EXIT_USAGE;
     }
-    if (!cli_parse_month(month, &m))
+    if (month && !cli_parse_month(month, &m))
         return EXIT_USAGE;
     progress_line pl;
-    flow_replay_req rq = {paths, m, 0, progress_line_init(&pl, false)};
+    flow_replay_req rq = {paths, m, fy, 0, progress_line_init(&pl, false)};
     flow_replay_res res;
     int rc = flow_replay(&rq, &res);
     cli_print_notes("kasan replay", &res.notes);

@@ -1,10 +1,9 @@
 /* restore: `kasan restore` — its options, and what the procedure says
- * (flow_restore for a month, the settlement's for --settlement FY). */
+ * (flow_restore: a month's outputs, or a settlement's with --settlement FY). */
 #include <stdio.h>
 
 #include "common.h"
 #include "progress.h"
-#include "settle_cli.h"
 
 int cmd_restore(int argc, char **argv)
 {
@@ -14,7 +13,7 @@ int cmd_restore(int argc, char **argv)
                                          {"settlement", required_argument, 0, OPT_SETTLEMENT},
                                          {0, 0, 0, 0}};
     cli_paths paths = CLI_PATHS_DEFAULT;
-    const char *month = NULL, *settlement = NULL;
+    const char *month = NULL, *settle_fy = NULL;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -38,25 +37,21 @@ int cmd_restore(int argc, char **argv)
         if (opt == OPT_MONTH)
             month = optarg;
         else if (opt == OPT_SETTLEMENT)
-            settlement = optarg;
+            settle_fy = optarg;
         else if (!cli_common_opt(opt, &paths))
             return EXIT_USAGE;
     }
     claim_month m;
-    if (!month == !settlement || optind < argc) {
+    if (!month == !settle_fy || optind < argc) {
         fprintf(stderr, "kasan restore: --month YYYY-MM or --settlement FY is required (one, "
                         "and nothing else)\n");
         return EXIT_USAGE;
     }
-    if (settlement) {
-        int fy;
-        return cli_parse_fy("restore", settlement, &fy) ? cli_restore_settlement(&paths, fy)
-                                                        : EXIT_USAGE;
-    }
-    if (!cli_parse_month(month, &m))
+    int fy = 0;
+    if (settle_fy ? !cli_parse_fy("restore", settle_fy, &fy) : !cli_parse_month(month, &m))
         return EXIT_USAGE;
     progress_line pl;
-    flow_restore_req rq = {paths, m, 0, progress_line_init(&pl, false)};
+    flow_restore_req rq = {paths, m, fy, 0, progress_line_init(&pl, false)};
     flow_restore_res res;
     int rc = flow_restore(&rq, &res);
     cli_print_notes("kasan restore", &res.notes);

@@ -61,6 +61,9 @@ int flow_publish_dir(const char *stage, const char *final_dir, unsigned keep, co
 /* Removes PARENT/.NAME.staging-PID and PARENT/NAME.old-PID of dead
  * processes; a warning note if some cannot go. */
 void flow_sweep(const char *parent, const char *name, flow_notes *notes);
+/* The same for entries named PREFIX + PID (a temporary file's NAME.tmp-,
+ * a staging name used before the one scheme). */
+void flow_sweep_prefix(const char *parent, const char *prefix, flow_notes *notes);
 
 /* ---- outputs.c ---- */
 /* How a month's statements are written: by how many processes (0: every
@@ -159,6 +162,22 @@ void flow_refusal_note(flow_notes *notes, ledger *lg, int64_t seq, const char *h
  * comparison as result lines.  EXIT_OK identical, EXIT_DIFFERENT, or
  * another exit code.  Touches no output directory. */
 int flow_replay_run(ledger *lg, const ledger_run *r, claim_month m, flow_notes *notes);
+
+/* ---- settle.c ---- */
+/* A settlement recomputed against the one recorded, row by row in nursery
+ * × program order: each difference as a result line, then the count;
+ * returns the number of differences. */
+size_t flow_settle_compare(const settlement *st, const ledger_settlement *rec, flow_notes *notes);
+/* `kasan replay --settlement FY` (opening the ledger under paths) and the
+ * same within `kasan audit report` (lg borrowed; *settle_id, in a, the
+ * settlement replayed): -1 when fy has no finalized settlement, else
+ * EXIT_OK, EXIT_DIFFERENT or another exit code. */
+int flow_settle_replay(const flow_paths *paths, int fy, flow_notes *notes);
+int flow_settle_replay_in(ledger *lg, int fy, flow_notes *notes, arena *a,
+                          const char **settle_id);
+/* `kasan restore --settlement FY`. */
+int flow_settle_restore(const flow_paths *paths, int fy, const flow_progress *pg,
+                        flow_notes *notes);
 
 /* ---- transfer_files.c ---- */
 /* Writes into dir the month's transfer files from the bytes the ledger

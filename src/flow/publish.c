@@ -215,6 +215,13 @@ int flow_publish_dir(const char *stage, const char *final_dir, unsigned keep, co
     return rc;
 }
 
+void flow_sweep_prefix(const char *parent, const char *prefix, flow_notes *notes)
+{
+    if (fs_remove_dead_leftovers(parent, prefix) < 0)
+        flow_say(notes, FLOW_NOTE_SAY, "warning: could not remove every leftover %s/%s* of a "
+                 "process that died: %s", parent, prefix, strerror(errno));
+}
+
 void flow_sweep(const char *parent, const char *name, flow_notes *notes)
 {
     char staging[300], old[300];

@@ -120,11 +120,13 @@ int flow_replay_run(ledger *lg, const ledger_run *r, claim_month m, flow_notes *
     return rc;
 }
 
-/* ---- kasan replay --month --------------------------------------------------- */
+/* ---- kasan replay ------------------------------------------------------------ */
 
 int flow_replay(const flow_replay_req *rq, flow_replay_res *res)
 {
     memset(res, 0, sizeof *res);
+    if (rq->settlement_fy)
+        return flow_settle_replay(&rq->paths, rq->settlement_fy, &res->notes);
     arena a = ARENA_INIT;
     char mon[8];
     month_format(rq->month, mon);

@@ -6,7 +6,8 @@
  * marker alone, the dead process's staging directory, or a rebuild from
  * the ledger's archive.  Not here: writing outputs (outputs.c), moving them
  * into place and the markers (publish.c), the archived files (archive.c),
- * the transfer files (transfer_files.c), a settlement's outputs (settle.c). */
+ * the transfer files (transfer_files.c), a settlement's outputs (settle.c,
+ * flow_settle_restore, which `kasan restore --settlement` reaches here). */
 #include "flow_int.h"
 
 #include <errno.h>
@@ -210,11 +211,13 @@ int flow_restore_month_in(const flow_paths *paths, ledger *lg, claim_month m, bo
     return rc;
 }
 
-/* ---- kasan restore --month ------------------------------------------------ */
+/* ---- kasan restore ------------------------------------------------------------ */
 
 int flow_restore(const flow_restore_req *rq, flow_restore_res *res)
 {
     memset(res, 0, sizeof *res);
+    if (rq->settlement_fy)
+        return flow_settle_restore(&rq->paths, rq->settlement_fy, rq->progress, &res->notes);
     char mon[8];
     month_format(rq->month, mon);
     ledger *lg = NULL;
