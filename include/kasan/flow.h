@@ -40,6 +40,7 @@
 #include "kasan/report_settle.h"
 #include "kasan/rules.h"
 #include "kasan/settle.h"
+#include "kasan/zengin.h"
 
 /* ---- status --------------------------------------------------------------
  * What a procedure returns, and what the command line exits with. */
@@ -329,5 +330,81 @@ int flow_settle(const flow_settle_req *rq, flow_settle_res *res);
  * settlement if there is one: its difference is what a correction adds. */
 int flow_settle_explain(const flow_settle_req *rq, flow_settle_res *res);
 void flow_settle_free(flow_settle_res *res);
+
+/* ---- the bank transfer file (全銀協 総合振込, SPEC 7) ------------------------------
+ * What a transfer file pays: per nursery, the sum over its programs of the
+ * positive part of (due − base) — due what the run (or settlement)
+ * transferred now owes, base what an earlier transfer of the same month
+ * (settlement) already paid — so a correction's file carries only its 追給;
+ * a lowered program (返還) is not netted against another program's 追給.
+ * Then the Zengin records of those nurseries from a registry, and the payer
+ * from a payer rule.  Pure arithmetic (src/flow/transfer_plan.c). */
+
+/* One amount of a nursery × program (borrowed strings). */
+typedef struct flow_transfer_line {
+    const char *nursery_id, *program;
+    int64_t yen;
+} flow_transfer_line;
+
+/* One nursery's transfer. */
+typedef struct flow_transfer_sum {
+    const char *nursery_id;
+    int64_t yen;
+} flow_transfer_sum;
+
+typedef struct flow_transfer_plan {
+    flow_transfer_sum *sums; /* nurseries with yen > 0, in nursery_id byte order */
+    size_t n;
+    int64_t total;           /* Σ sums: the trailer's 合計金額 */
+    int64_t lowered;         /* Σ (base − due) where due < base: not transferred (返還) */
+} flow_transfer_plan;
+
+/* Builds the plan (base may be empty: the whole of due).  Returns -1 after a
+ * message in d if a sum overflows or a line is repeated. */
+int flow_transfer_plan_build(const flow_transfer_line *due, size_t n_due,
+                             const flow_transfer_line *base, size_t n_base, arena *a,
+                             flow_transfer_plan *out, diag_list *d);
+/* One Zengin transfer per planned nursery, its bank details from reg; a
+ * nursery missing from reg is reported (file reg->file) and -1 returned.
+ * Everything else is zengin_write's to check. */
+int flow_transfer_records(const registry *reg, const flow_transfer_plan *p, arena *a,
+                          zengin_transfer **out, diag_list *d);
+/* The payer record of a payer rule for a transfer date. */
+zengin_payer flow_transfer_payer(const rule_payer *rp, date_t day);
+
+/* `kasan transfer`: the file of a finalized month (or settlement's 追加交付)
+ * from the ledger alone — amounts from the recorded run (after a
+ * correction, only what rose over the run transferred before), bank
+ * details from the registry archived with it, the payer from the rules
+ * archived with it (else the rules directory, with a note).  Written to
+ * OUT/M/transfer-M.txt (then -2, -3, …: never overwritten) under a
+ * temporary name, recorded as a "transfer" event, then renamed.  A refused
+ * transfer (a draft, a second file without a reissue) is recorded too. */
+typedef struct flow_transfer_req {
+    flow_paths paths;                  /* rules: the payer's fallback */
+    claim_month month;                 /* a month's file, or */
+    int settlement_fy;                 /* a settlement's */
+    date_t day;                        /* 振込指定日 */
+    const char *date;                  /* the same as given, YYYY-MM-DD */
+    bool reissue;                      /* a second file for the same run, on: */
+    const char *reason;
+    flow_actor actor;
+    const flow_progress *progress;     /* a month's outputs rebuilt first (restore) */
+} flow_transfer_req;
+
+typedef struct flow_transfer_res {
+    flow_notes notes;
+    const char *label;                 /* "2025-05", "the settlement of FY2025" */
+    bool nothing;                      /* no positive difference: no file, EXIT_OK */
+    const char *base_run_id;           /* the run transferred before, NULL if none */
+    const char *path;                  /* the file written */
+    int64_t count, amount_yen;         /* its trailer */
+    int64_t event_seq;
+    char sha256[SHA256_HEX_LEN + 1];
+    arena a;
+} flow_transfer_res;
+
+int flow_transfer(const flow_transfer_req *rq, flow_transfer_res *res);
+void flow_transfer_free(flow_transfer_res *res);
 
 #endif

@@ -14,6 +14,7 @@
 #include "kasan/engine.h"
 #include "kasan/flow.h"
 #include "kasan/report.h"
+#include "kasan/ledger_transfer.h"
 #include "kasan/rowmerge.h"
 
 /* ---- load.c (also flow_load_rules, flow_compute_month in flow.h) ---- */
@@ -58,6 +59,9 @@ enum { FLOW_KEEP_TRANSFER_FILES = 1, FLOW_KEEP_FORMS = 2, FLOW_KEEP_OTHERS = 4 }
  * FINAL.old-PID until the end), then (marker not NULL) the run id to
  * marker; 0, or -1 with errno and the previous directory in place. */
 int flow_publish_dir(const char *stage, const char *final_dir, unsigned keep, const char *marker);
+/* Whether OUT/M holds a month's outputs (a draft's or a finalized run's):
+ * its marker, or payments.csv of outputs older than the markers. */
+bool flow_month_has_outputs(const flow_paths *paths, const char *mon, arena *a);
 /* Removes PARENT/.NAME.staging-PID and PARENT/NAME.old-PID of dead
  * processes; a warning note if some cannot go. */
 void flow_sweep(const char *parent, const char *name, flow_notes *notes);
@@ -178,6 +182,15 @@ int flow_settle_replay_in(ledger *lg, int fy, flow_notes *notes, arena *a,
 /* `kasan restore --settlement FY`. */
 int flow_settle_restore(const flow_paths *paths, int fy, const flow_progress *pg,
                         flow_notes *notes);
+
+/* ---- transfer.c ---- */
+/* Which earlier transfer of a subject (a month, or a settlement's fiscal
+ * year when month is NULL) was paid: the latest of its transfers (t, oldest
+ * first) whose run is not run_id — what a new file tops up — or NULL;
+ * whether run_id has a transfer already; and how many files the subject has. */
+const ledger_transfer *flow_transfer_paid_before(const char *month, int fy, const char *run_id,
+                                                 const ledger_transfer *t, size_t n,
+                                                 bool *current_done, size_t *n_files);
 
 /* ---- transfer_files.c ---- */
 /* Writes into dir the month's transfer files from the bytes the ledger

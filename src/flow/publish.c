@@ -107,6 +107,12 @@ char *flow_marker_path(const flow_paths *paths, const char *mon, arena *a)
     return arena_printf(a, "%s/.%s.published", paths->out, mon);
 }
 
+bool flow_month_has_outputs(const flow_paths *paths, const char *mon, arena *a)
+{
+    return fs_exists(flow_marker_path(paths, mon, a)) ||
+           fs_exists(arena_printf(a, "%s/%s/payments.csv", paths->out, mon));
+}
+
 int flow_write_run_id(const char *path, const char *run_id)
 {
     char line[256];

@@ -29,7 +29,7 @@ HEADER = {"arena": "core", "strbuf": "core", "diag": "core", "num": "core", "dat
           "forms": "intake", "actuals": "intake",
           "rules": "rules", "ledger": "ledger", "ledger_settle": "ledger", "ledger_transfer": "ledger",
           "engine": "engine", "settle": "engine", "report": "report",
-          "report_settle": "report", "report_transfer": "report", "zengin": "report", "flow": "flow",
+          "report_settle": "report", "zengin": "report", "flow": "flow",
           "cli": "cli"}
 INC = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
