@@ -407,4 +407,44 @@ typedef struct flow_transfer_res {
 int flow_transfer(const flow_transfer_req *rq, flow_transfer_res *res);
 void flow_transfer_free(flow_transfer_res *res);
 
+/* ---- claim forms and their intake (SPEC 8.2) ------------------------------------
+ * `kasan forms`: the claim form of every nursery of the paid kind active in
+ * the month, OUT/M/forms/ID.xlsx, prefilled with last month's lines still
+ * current; all of them moved into place together. */
+typedef struct flow_forms_req {
+    flow_paths paths;
+    claim_month month;
+    const flow_progress *progress;
+} flow_forms_req;
+
+typedef struct flow_forms_res {
+    flow_notes notes;
+    size_t written;
+    const char *dir;                   /* OUT/M/forms */
+    arena a;
+} flow_forms_res;
+
+int flow_forms(const flow_forms_req *rq, flow_forms_res *res);
+void flow_forms_free(flow_forms_res *res);
+
+/* `kasan intake`: filled forms into DATA/claims/M/children.csv and
+ * nurses.csv; any problem in any form: every one said, EXIT_INVALID,
+ * nothing written.  Existing claim files are replaced only with replace
+ * (else EXIT_REFUSED). */
+typedef struct flow_intake_req {
+    flow_paths paths;
+    claim_month month;
+    bool replace;
+    const char *const *forms;          /* the .xlsx files */
+    size_t n_forms;
+} flow_intake_req;
+
+typedef struct flow_intake_res {
+    flow_notes notes;
+    size_t n_children, n_staff;        /* lines written */
+} flow_intake_res;
+
+int flow_intake(const flow_intake_req *rq, flow_intake_res *res);
+void flow_intake_free(flow_intake_res *res);
+
 #endif

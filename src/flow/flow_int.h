@@ -12,10 +12,12 @@
 #include <stdio.h>
 
 #include "kasan/engine.h"
+#include "kasan/forms.h"
 #include "kasan/flow.h"
 #include "kasan/report.h"
 #include "kasan/ledger_transfer.h"
 #include "kasan/rowmerge.h"
+#include "kasan/schema.h"
 
 /* ---- load.c (also flow_load_rules, flow_compute_month in flow.h) ---- */
 /* The registry of the year's months read once (SPEC 9), for the terms in
@@ -182,6 +184,20 @@ int flow_settle_replay_in(ledger *lg, int fy, flow_notes *notes, arena *a,
 /* `kasan restore --settlement FY`. */
 int flow_settle_restore(const flow_paths *paths, int fy, const flow_progress *pg,
                         flow_notes *notes);
+
+/* ---- forms.c ---- */
+/* What forms and intake both load first: the rules, the terms in force for
+ * the month, the claim schema built from them and the nursery registry. */
+typedef struct form_setup {
+    rule_set rs;
+    const rule_terms *terms;
+    claim_schema schema;
+    registry reg;
+    arena a;
+} form_setup;
+/* EXIT_OK or another exit code after notes.  Always form_setup_free() after. */
+int form_setup_load(const flow_paths *paths, claim_month m, form_setup *fs, flow_notes *notes);
+void form_setup_free(form_setup *fs);
 
 /* ---- transfer.c ---- */
 /* Which earlier transfer of a subject (a month, or a settlement's fiscal
