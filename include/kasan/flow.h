@@ -447,4 +447,39 @@ typedef struct flow_intake_res {
 int flow_intake(const flow_intake_req *rq, flow_intake_res *res);
 void flow_intake_free(flow_intake_res *res);
 
+/* ---- the auditor (SPEC 5) -------------------------------------------------------
+ * `kasan audit`: verify the ledger under OUT (chain, stored files, runs,
+ * anchors, the transfer files still under OUT) — its lines as result notes,
+ * EXIT_DIFFERENT on any problem; export the event log as JSON Lines to
+ * export_to; or write OUT/audit-FY.xlsx (every event of the year, the
+ * verification, the replay of each finalized month and of the settlement),
+ * EXIT_DIFFERENT when the verification or a replay found a difference.  No
+ * ledger: EXIT_USAGE (verify with anchors: EXIT_DIFFERENT). */
+typedef enum flow_audit_action {
+    FLOW_AUDIT_VERIFY,
+    FLOW_AUDIT_EXPORT,
+    FLOW_AUDIT_REPORT,
+} flow_audit_action;
+
+typedef struct flow_audit_req {
+    const char *out;                   /* the directory holding ledger.sqlite */
+    flow_audit_action action;
+    const ledger_anchor *anchors;      /* verify: event hashes written down earlier */
+    size_t n_anchors;
+    int fiscal_year;                   /* report */
+    FILE *export_to;                   /* export */
+} flow_audit_req;
+
+typedef struct flow_audit_res {
+    flow_notes notes;
+    const char *path;                  /* report: the workbook written */
+    size_t n_events, n_months, n_identical; /* report: events, months replayed, identical
+                                             * replays (the settlement's included) */
+    bool settled, verify_failed;       /* report: the settlement replayed too; problems */
+    arena a;
+} flow_audit_res;
+
+int flow_audit(const flow_audit_req *rq, flow_audit_res *res);
+void flow_audit_free(flow_audit_res *res);
+
 #endif
