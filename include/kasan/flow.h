@@ -447,6 +447,32 @@ typedef struct flow_intake_res {
 int flow_intake(const flow_intake_req *rq, flow_intake_res *res);
 void flow_intake_free(flow_intake_res *res);
 
+/* ---- what-if: two rule sets (SPEC 3) -------------------------------------------
+ * `kasan diff`: the month's claims under two rule sets, one row per nursery
+ * × program paid under either (0 where a side pays nothing, under that
+ * side's version of the program if it has one), with totals; also
+ * OUT/M/diff.xlsx. */
+typedef struct flow_diff_req {
+    flow_paths paths;                  /* rules: not read */
+    claim_month month;
+    const char *rules_a, *rules_b;     /* the two rule directories */
+} flow_diff_req;
+
+typedef struct flow_diff_res {
+    flow_notes notes;
+    diff_row *rows;                    /* by nursery, then program; NULL if not computed */
+    size_t n;
+    int64_t total_a, total_b;
+    const char *path;                  /* the workbook written */
+    rule_set rules_a, rules_b;
+    month_run run_a, run_b;
+    bool computed_a, computed_b;
+    arena a;
+} flow_diff_res;
+
+int flow_diff(const flow_diff_req *rq, flow_diff_res *res);
+void flow_diff_free(flow_diff_res *res);
+
 /* ---- the auditor (SPEC 5) -------------------------------------------------------
  * `kasan audit`: verify the ledger under OUT (chain, stored files, runs,
  * anchors, the transfer files still under OUT) — its lines as result notes,
