@@ -15,14 +15,14 @@ enum { OPT_FY = OPT_FIRST_OWN };
 static void print_settlement(const flow_budget_res *res)
 {
     const ledger_settlement *st = &res->settlement;
-    char b1[CLI_YEN_LEN], b2[CLI_YEN_LEN];
+    char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN];
     printf("settlement (精算, event %lld): 追加交付 %s yen paid against the line; 返還 %s yen "
            "(reported, not netted)\n", (long long)st->event_seq,
-           cli_yen(st->fy_additional_yen, false, b1), cli_yen(res->settled_repayment_yen, false, b2));
+           flow_yen(st->fy_additional_yen, false, b1), flow_yen(res->settled_repayment_yen, false, b2));
     if (st->supersedes_seq) /* a correction: its own increments, over what was decided */
         printf("  corrected (修正): this correction adds 追加交付 %s yen and 返還 %s yen to "
-               "the settlement it supersedes\n", cli_yen(st->additional_yen, false, b1),
-               cli_yen(st->repayment_yen, false, b2));
+               "the settlement it supersedes\n", flow_yen(st->additional_yen, false, b1),
+               flow_yen(st->repayment_yen, false, b2));
 }
 
 static void print_table(const flow_budget_res *res, const char *rules_dir)
@@ -33,10 +33,10 @@ static void print_table(const flow_budget_res *res, const char *rules_dir)
     size_t np = res->year.n_programs;
     int64_t line = bv->line_amount;
     budget_row br = {0, line, 0};
-    char b[CLI_YEN_LEN];
+    char b[FLOW_YEN_LEN];
     printf("budget execution FY%d", fy);
     if (bl)
-        printf(" — line %s: %s yen", bl->line_id, cli_yen(line, false, b));
+        printf(" — line %s: %s yen", bl->line_id, flow_yen(line, false, b));
     else /* without a line "remaining" would read as line 0 */
         printf(" — no budget line for FY%d under %s: remaining not shown (--rules DIR)", fy,
                rules_dir);
@@ -54,22 +54,22 @@ static void print_table(const flow_budget_res *res, const char *rules_dir)
             continue;
         }
         for (size_t p = 0; p < np; p++)
-            printf(" %16s", cli_yen(bm->program_amount[p], false, b));
+            printf(" %16s", flow_yen(bm->program_amount[p], false, b));
         if (!budget_row_at(bv, i, &br)) {
             printf("  (amounts do not fit in 64-bit yen)\n");
             return;
         }
-        char c1[CLI_YEN_LEN], c2[CLI_YEN_LEN], c3[CLI_YEN_LEN];
-        printf(" %12s %12s %12s %12s%s\n", cli_yen(bm->total, false, b),
-               cli_yen(br.cumulative, false, c1), bl ? cli_yen(br.remaining, false, c2) : "-",
-               cli_yen(br.forecast, false, c3), bl && br.forecast > line ? "  over the line" : "");
+        char c1[FLOW_YEN_LEN], c2[FLOW_YEN_LEN], c3[FLOW_YEN_LEN];
+        printf(" %12s %12s %12s %12s%s\n", flow_yen(bm->total, false, b),
+               flow_yen(br.cumulative, false, c1), bl ? flow_yen(br.remaining, false, c2) : "-",
+               flow_yen(br.forecast, false, c3), bl && br.forecast > line ? "  over the line" : "");
     }
     if (res->settled)
         print_settlement(res);
     int64_t paid = res->paid_yen;
-    printf("paid in FY%d: %s yen", fy, cli_yen(paid, false, b));
+    printf("paid in FY%d: %s yen", fy, flow_yen(paid, false, b));
     if (bl)
-        printf(", remaining %s yen%s", cli_yen(line - paid, false, b),
+        printf(", remaining %s yen%s", flow_yen(line - paid, false, b),
                paid > line ? " (OVER the budget line)" : "");
     printf("\n");
 }

@@ -1,4 +1,4 @@
-/* common: shared option handling and loading for the subcommands. */
+/* common: the options, notes and loading the subcommands share (common.h). */
 #include "common.h"
 
 #include <ctype.h>
@@ -7,11 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "kasan/clock.h"
-#include "kasan/strbuf.h"
 
 bool cli_common_opt(int opt, cli_paths *paths)
 {
@@ -21,14 +19,6 @@ bool cli_common_opt(int opt, cli_paths *paths)
     case OPT_OUT: paths->out = optarg; return true;
     default: return false;
     }
-}
-
-const char *cli_yen(int64_t v, bool sign, char buf[CLI_YEN_LEN])
-{
-    char g[CLI_YEN_LEN - 1]; /* room for the sign */
-    num_format_grouped(num_int(v), g, sizeof g);
-    snprintf(buf, CLI_YEN_LEN, "%s%s", sign && v >= 0 ? "+" : "", g);
-    return buf;
 }
 
 bool cli_parse_fy(const char *cmd, const char *s, int *fy)
@@ -90,14 +80,8 @@ int cli_load_rules(const char *dir, rule_set *rs)
 
 int cli_compute_month(const cli_paths *paths, const rule_set *rs, claim_month m, month_run *run)
 {
-    return cli_compute_month_shared(paths, rs, m, NULL, run);
-}
-
-int cli_compute_month_shared(const cli_paths *paths, const rule_set *rs, claim_month m,
-                             const shared_registry *sr, month_run *run)
-{
     flow_notes n = {0};
-    int rc = flow_compute_month(paths, rs, m, sr, run, &n);
+    int rc = flow_compute_month(paths, rs, m, NULL, run, &n);
     cli_print_notes("kasan", &n);
     flow_notes_free(&n);
     return rc;
@@ -117,15 +101,6 @@ bool cli_no_stray_arg(const char *cmd, int argc, char **argv)
     return false;
 }
 
-void cli_refusal_note(const char *who, ledger *lg, int64_t seq, const char *hash)
-{
-    if (seq)
-        fprintf(stderr, "  the refusal is recorded in the audit trail: event %lld "
-                        "(anchor %lld:%s)\n", (long long)seq, (long long)seq, hash);
-    else
-        fprintf(stderr, "%s: warning: %s\n", who, ledger_errmsg(lg));
-}
-
 const char *cli_actor(const char *given)
 {
     if (given && *given)
@@ -138,11 +113,6 @@ const char *cli_actor(const char *given)
         return pw->pw_name;
     u = getenv("USER");
     return u && *u ? u : "unknown";
-}
-
-char *cli_ledger_path(const cli_paths *paths, arena *a)
-{
-    return arena_printf(a, "%s/ledger.sqlite", paths->out);
 }
 
 void cli_print_notes(const char *who, const flow_notes *n)

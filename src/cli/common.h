@@ -1,5 +1,6 @@
-/* common: what several subcommands share — the usual options, loading the
- * rules and a month with messages, and the run's identity. */
+/* common: what several subcommands share — the usual options and their
+ * checks, showing a procedure's notes, the rules and a month loaded with
+ * their messages shown, and who acts.  Yen for the console: flow_yen. */
 #ifndef KASAN_CLI_COMMON_H
 #define KASAN_CLI_COMMON_H
 #include <getopt.h>
@@ -7,10 +8,7 @@
 #include <stdbool.h>
 
 #include "kasan/cli.h"
-#include "kasan/diag.h"
-#include "kasan/ledger.h"
-#include "kasan/engine.h"
-#include "kasan/rules.h"
+#include "kasan/flow.h"
 
 typedef flow_paths cli_paths;
 
@@ -34,10 +32,6 @@ bool cli_month_begun(const char *cmd, claim_month m, const char *what);
  * year such as 2025 ..." if not.  Every command's fiscal year (run, budget,
  * settle, replay/explain --settlement). */
 bool cli_parse_fy(const char *cmd, const char *s, int *fy);
-enum { CLI_YEN_LEN = 32 };
-/* Whole yen with thousands separators ("1,149,333"), "+" first when sign is
- * set and v >= 0 (differences); returns buf. */
-const char *cli_yen(int64_t v, bool sign, char buf[CLI_YEN_LEN]);
 /* Shows a procedure's notes (kasan/flow.h) in order: its messages on stderr
  * as "WHO: TEXT" (who: "kasan run"), the program's as "kasan: TEXT", lines
  * as they are, and result lines on stdout. */
@@ -50,17 +44,12 @@ bool cli_parse_jobs(const char *cmd, const char *s, int *jobs);
 /* Reads and computes a month (flow_compute_month); prints problems.
  * EXIT_OK / EXIT_INVALID. */
 int cli_compute_month(const cli_paths *paths, const rule_set *rs, claim_month m, month_run *run);
-/* The same with the registry parsed once for several months (sr may be NULL). */
-int cli_compute_month_shared(const cli_paths *paths, const rule_set *rs, claim_month m,
-                             const shared_registry *sr, month_run *run);
+/* Who acts (flow_actor.name): the name given (--actor), else KASAN_ACTOR,
+ * else the login name, else USER, else "unknown". */
 const char *cli_actor(const char *given);
-/* After a refusal (exit 3, SPEC 1.4): says on stderr which event recorded it
- * (seq 0: it could not be recorded; lg's message then says why). */
 /* An argument no option took (optind < argc): prints "kasan CMD: unexpected
  * argument 'ARG'", with "(a month is given as --month ARG)" when it looks like
  * YYYY-MM; returns false (usage error).  True when there is none. */
 bool cli_no_stray_arg(const char *cmd, int argc, char **argv);
-void cli_refusal_note(const char *who, struct ledger *lg, int64_t seq, const char *hash);
-char *cli_ledger_path(const cli_paths *paths, arena *a);
 
 #endif

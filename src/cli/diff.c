@@ -10,9 +10,9 @@ enum { OPT_RULES_A = OPT_FIRST_OWN, OPT_RULES_B };
 static void print_row(const char *id, const char *prog, const char *va, int64_t a, const char *vb,
                       int64_t b)
 {
-    char s1[CLI_YEN_LEN], s2[CLI_YEN_LEN], s3[CLI_YEN_LEN];
-    printf("%-10s %-18s %10s %12s %10s %12s %12s\n", id, prog, va, cli_yen(a, false, s1), vb,
-           cli_yen(b, false, s2), cli_yen(b - a, true, s3));
+    char s1[FLOW_YEN_LEN], s2[FLOW_YEN_LEN], s3[FLOW_YEN_LEN];
+    printf("%-10s %-18s %10s %12s %10s %12s %12s\n", id, prog, va, flow_yen(a, false, s1), vb,
+           flow_yen(b, false, s2), flow_yen(b - a, true, s3));
 }
 
 static void print_rows(const flow_diff_res *res)

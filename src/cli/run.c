@@ -127,21 +127,21 @@ static void print_summary(const run_opts *o, const month_run *run, const budget_
     printf("  nurseries paid %zu, children %zu, staff lines %zu, rejected lines %zu\n", paid,
            run->n_distinct_children, run->n_staff, run->n_rejections);
     for (size_t p = 0; p < run->n_programs; p++) {
-        cli_yen(run->program_total[p], false, b1);
+        flow_yen(run->program_total[p], false, b1);
         printf("  %-17s %-8s %14s yen  %s\n", run->programs[p]->id, run->programs[p]->version, b1,
                run->programs[p]->title);
     }
-    cli_yen(run->total, false, b1);
+    flow_yen(run->total, false, b1);
     printf("  %-26s %14s yen\n", "month total", b1);
     if (bv->line_id) {
-        cli_yen(bv->line_amount, false, b1);
-        cli_yen(bv->paid_before, false, b2);
-        cli_yen(bv->remaining, false, b3);
-        cli_yen(bv->forecast, false, b4);
+        flow_yen(bv->line_amount, false, b1);
+        flow_yen(bv->paid_before, false, b2);
+        flow_yen(bv->remaining, false, b3);
+        flow_yen(bv->forecast, false, b4);
         printf("  budget %s %s yen: paid so far %s, remaining after this month %s, "
                "forecast %s\n", bv->line_id, b1, b2, b3, b4);
         if (bv->forecast > bv->line_amount) {
-            cli_yen(bv->forecast - bv->line_amount, false, b1);
+            flow_yen(bv->forecast - bv->line_amount, false, b1);
             printf("  warning: the year-end forecast exceeds the budget line by %s yen\n", b1);
         }
     } else {
@@ -162,10 +162,10 @@ static void print_correction(const run_correction *c)
     int64_t plus = 0, minus = 0; /* within one month's amounts */
     for (size_t i = 0; i < c->n; i++)
         *(c->rows[i].difference_yen > 0 ? &plus : &minus) += c->rows[i].difference_yen;
-    char b1[CLI_YEN_LEN], b2[CLI_YEN_LEN], b3[CLI_YEN_LEN];
+    char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], b3[FLOW_YEN_LEN];
     printf("  correction of run %s: %zu nursery-program rows changed, 追給 %s yen, 返還 %s yen, "
-           "net %s yen (corrections.csv)\n", c->superseded_run_id, c->n, cli_yen(plus, false, b1),
-           cli_yen(-minus, false, b2), cli_yen(plus + minus, true, b3));
+           "net %s yen (corrections.csv)\n", c->superseded_run_id, c->n, flow_yen(plus, false, b1),
+           flow_yen(-minus, false, b2), flow_yen(plus + minus, true, b3));
 }
 
 static void print_finalized(const ledger_finalize_res *res, const char *mon, const char *final_dir)

@@ -33,19 +33,19 @@ typedef struct settle_opts {
 
 static void print_summary(const settlement *st, bool finalized)
 {
-    char b1[CLI_YEN_LEN], b2[CLI_YEN_LEN], b3[CLI_YEN_LEN];
+    char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], b3[FLOW_YEN_LEN];
     printf("kasan settle FY%d  %s  %zu nursery × program rows\n", st->fiscal_year,
            finalized ? "確定 finalized" : "試算 draft", st->n_rows);
     print_missing(st);
     for (size_t i = 0; i < st->n_rows; i++) {
         const settle_row *r = &st->rows[i];
         printf("  %-8s %-17s %-8s annual %12s  paid %12s  %s %s\n", r->nursery_id, r->rule->id,
-               r->rule->version, cli_yen(r->annual, false, b1), cli_yen(r->paid, false, b2),
+               r->rule->version, flow_yen(r->annual, false, b1), flow_yen(r->paid, false, b2),
                r->difference > 0 ? "追加交付" : r->difference < 0 ? "返還" : "差額なし",
-               cli_yen(r->difference < 0 ? -r->difference : r->difference, false, b3));
+               flow_yen(r->difference < 0 ? -r->difference : r->difference, false, b3));
     }
-    printf("  total 追加交付 %s yen, 返還 %s yen\n", cli_yen(st->additional_total, false, b1),
-           cli_yen(st->repayment_total, false, b2));
+    printf("  total 追加交付 %s yen, 返還 %s yen\n", flow_yen(st->additional_total, false, b1),
+           flow_yen(st->repayment_total, false, b2));
 }
 
 static int settle(const cli_paths *paths, const settle_opts *o)
@@ -165,10 +165,10 @@ static void explain_months(const settle_row *r)
     }
     printf("  months (finalized, current runs):\n");
     for (size_t m = 0; m < r->n_months; m++) {
-        char mon[8], paid[CLI_YEN_LEN];
+        char mon[8], paid[FLOW_YEN_LEN];
         month_format(r->month[m], mon);
         printf("    %s  rule %-8s paid %12s yen", mon, r->month_version[m],
-               cli_yen(r->month_paid[m], false, paid));
+               flow_yen(r->month_paid[m], false, paid));
         for (size_t k = 0; k < n; k++) {
             char buf[64];
             size_t at = m * (size_t)rule->n_slots[SCOPE_NURSERY] + (size_t)read[k]->slot;
@@ -182,14 +182,14 @@ static void explain_months(const settle_row *r)
 static void explain_row(const settle_row *r)
 {
     const program *sp = r->rule->settlement;
-    char b1[CLI_YEN_LEN], b2[CLI_YEN_LEN];
+    char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN];
     printf("\n%s %s — settlement of version %s, in force on 31 March\n", sp->id, sp->title,
            sp->version);
     printf("  basis: %s\n", sp->basis);
     explain_months(r);
     printf("  actuals report (実績報告) line %d: reported_salary_cost = %s yen, "
            "reported_other_income = %s yen\n", r->actual->line,
-           cli_yen(r->actual->salary_cost, false, b1), cli_yen(r->actual->other_income, false, b2));
+           flow_yen(r->actual->salary_cost, false, b1), flow_yen(r->actual->other_income, false, b2));
     printf("  for the year:\n");
     for (size_t k = 0; k < sp->n_order; k++) {
         const rule_value *rv = &sp->values[sp->order[k]];
@@ -201,15 +201,15 @@ static void explain_row(const settle_row *r)
     if (r->settled_before)
         printf("  decided by the finalized settlement(s): %s %s yen (counted as paid)\n",
                r->settled_before > 0 ? "追加交付" : "返還",
-               cli_yen(r->settled_before > 0 ? r->settled_before : -r->settled_before, false,
+               flow_yen(r->settled_before > 0 ? r->settled_before : -r->settled_before, false,
                        b1));
-    printf("  ⇒ annual %s yen, paid %s yen: ", cli_yen(r->annual, false, b1),
-           cli_yen(r->paid, false, b2));
+    printf("  ⇒ annual %s yen, paid %s yen: ", flow_yen(r->annual, false, b1),
+           flow_yen(r->paid, false, b2));
     if (r->difference > 0)
-        printf("追加交付 %s yen\n", cli_yen(r->difference, false, b1));
+        printf("追加交付 %s yen\n", flow_yen(r->difference, false, b1));
     else if (r->difference < 0)
         printf("返還 %s yen, due %d days after the notice (repayment_due_days)\n",
-               cli_yen(-r->difference, false, b1), r->rule->repayment_due_days);
+               flow_yen(-r->difference, false, b1), r->rule->repayment_due_days);
     else
         printf("no difference\n");
 }

@@ -101,14 +101,14 @@ int cmd_transfer(int argc, char **argv)
     flow_transfer_res res;
     rc = flow_transfer(&rq, &res);
     cli_print_notes(WHO, &res.notes);
-    char yen[CLI_YEN_LEN];
+    char yen[FLOW_YEN_LEN];
     if (rc == EXIT_OK && res.nothing)
         printf("%s: nothing to transfer (no positive difference over run %s)\n", res.label,
                res.base_run_id ? res.base_run_id : "-");
     else if (rc == EXIT_OK)
         printf("%s: wrote %s: %lld transfer%s, %s yen, 振込指定日 %s (event %lld, sha256 %s)\n",
                res.label, res.path, (long long)res.count, res.count == 1 ? "" : "s",
-               cli_yen(res.amount_yen, false, yen), o.date, (long long)res.event_seq,
+               flow_yen(res.amount_yen, false, yen), o.date, (long long)res.event_seq,
                res.sha256);
     flow_transfer_free(&res);
     return rc;
