@@ -147,7 +147,8 @@ int flow_budget_year_read(const flow_budget_year_req *rq, flow_budget_year *out)
  * year's finalized settlement if any. */
 typedef struct flow_budget_req {
     flow_paths paths;
-    int fiscal_year;           /* 0: the default year */
+    int fiscal_year;           /* 0: the latest fiscal year with a finalized month (one
+                                * query); none yet: today's */
 } flow_budget_req;
 
 typedef struct flow_budget_res {

@@ -250,6 +250,9 @@ int ledger_fy_months(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_
  * finalized on). */
 int ledger_fy_months_before(ledger *lg, int fy, int64_t before_seq, arena *a,
                             ledger_month_sum **out, size_t *n);
+/* The latest fiscal year that has a finalized month into *fy, 0 if none:
+ * one query over the runs. */
+int ledger_fy_latest(ledger *lg, int *fy);
 /* The current run of month, with payments and files; LEDGER_NOT_FOUND if none. */
 int ledger_month_current(ledger *lg, const char *month, arena *a, ledger_run *out);
 /* Every run of month, superseded ones included, oldest first. */

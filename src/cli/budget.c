@@ -85,9 +85,10 @@ int cmd_budget(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (opt == OPT_HELP) {
             printf("usage: kasan budget [--fy YYYY] [--out DIR] [--rules DIR]\n"
-                   "Budget execution of the fiscal year from DIR/ledger.sqlite: per month each\n"
-                   "program, total, cumulative, remaining and forecast; below the months a\n"
-                   "finalized settlement's 追加交付 (counted as paid) and 返還 (not netted).\n"
+                   "Budget execution of the fiscal year from DIR/ledger.sqlite (default: the\n"
+                   "latest with a finalized month): per month each program, total,\n"
+                   "cumulative, remaining and forecast; below the months a finalized\n"
+                   "settlement's 追加交付 (counted as paid) and 返還 (not netted).\n"
                    "exit: 0 shown, 1 usage or no ledger under --out yet, 5 I/O error\n");
             return EXIT_OK;
         }

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "kasan/clock.h"
 #include "kasan/ledger_settle.h"
 
 /* The programs of the ledger's months, in order of first appearance. */
@@ -79,16 +80,18 @@ static int64_t repayment(const ledger_settlement *st)
     return repay;
 }
 
-/* The fiscal year of the latest finalized month, else 2025. */
-static int default_year(ledger *lg, arena *a)
+/* The latest fiscal year with a finalized month; none yet: today's. */
+static int default_year(ledger *lg)
 {
-    ledger_month_sum *ms;
-    size_t n;
-    int fy = 2025;
-    for (int y = 2100; y >= 2000 && fy == 2025; y--)
-        if (ledger_fy_months(lg, y, a, &ms, &n) == LEDGER_OK && n)
-            fy = y;
-    return fy;
+    int fy = 0;
+    date_t today;
+    int y, m, d;
+    if (ledger_fy_latest(lg, &fy) == LEDGER_OK && fy)
+        return fy;
+    if (!clock_today(&today))
+        return 0;
+    date_to_ymd(today, &y, &m, &d);
+    return month_fiscal_year((claim_month){y, m});
 }
 
 int flow_budget(const flow_budget_req *rq, flow_budget_res *res)
@@ -105,7 +108,7 @@ int flow_budget(const flow_budget_req *rq, flow_budget_res *res)
                  "kasan check --rules %s): the budget line is not known", rq->paths.rules,
                  diag_count(&d), diag_count(&d) == 1 ? "" : "s", rq->paths.rules);
     diag_release(&d);
-    int fy = rq->fiscal_year ? rq->fiscal_year : default_year(lg, &res->a);
+    int fy = rq->fiscal_year ? rq->fiscal_year : default_year(lg);
     res->fiscal_year = fy;
     res->line = have_rules ? rules_budget_for_fy(&res->rules, fy) : NULL;
     flow_budget_year_req yr = {lg, fy, res->line ? res->line->line_id : NULL,

@@ -953,6 +953,21 @@ int ledger_corrections(ledger *lg, const char *run_id, arena *a, ledger_correcti
     return ledger_tx_end(lg, load_corrections(lg, run_id, a, out, n));
 }
 
+int ledger_fy_latest(ledger *lg, int *fy)
+{
+    sqlite3_stmt *st;
+    *fy = 0;
+    int rc = ledger_prepare(lg, "SELECT COALESCE(MAX(fiscal_year), 0) FROM runs", &st);
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *fy = sqlite3_column_int(st, 0);
+    else
+        rc = ledger_sqlite_fail(lg, "ledger: the latest fiscal year");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int ledger_fy_months(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t *n)
 {
     return ledger_fy_months_before(lg, fy, 0, a, out, n);
