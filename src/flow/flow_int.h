@@ -19,6 +19,11 @@
 #include "kasan/rowmerge.h"
 #include "kasan/schema.h"
 
+/* ---- notes.c ---- */
+/* After a refusal (exit 3, SPEC 1.4): which event recorded it (seq 0: it
+ * could not be recorded; lg's message then says why). */
+void flow_refusal_note(flow_notes *notes, ledger *lg, int64_t seq, const char *hash);
+
 /* ---- load.c (also flow_load_rules, flow_compute_month in flow.h) ---- */
 /* The registry of the year's months read once (SPEC 9), for the terms in
  * force in month first; EXIT_OK or EXIT_INVALID after notes. */
@@ -156,11 +161,6 @@ bool flow_paid_walk_end(flow_paid_walk *w);
  * note. */
 int flow_restore_month_in(const flow_paths *paths, ledger *lg, claim_month m, bool force,
                           const flow_statements *how, flow_notes *notes);
-
-/* ---- month.c ---- */
-/* After a refusal (exit 3, SPEC 1.4): which event recorded it (seq 0: it
- * could not be recorded; lg's message then says why). */
-void flow_refusal_note(flow_notes *notes, ledger *lg, int64_t seq, const char *hash);
 
 /* ---- replay.c ---- */
 /* Run r of month m recomputed from the ledger alone and compared with what

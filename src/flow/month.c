@@ -130,15 +130,6 @@ static void fill_ledger_request(const flow_month_req *rq, const month_run *run,
         lr->expect_superseded = meta->correction->superseded_run_id;
 }
 
-void flow_refusal_note(flow_notes *notes, ledger *lg, int64_t seq, const char *hash)
-{
-    if (seq)
-        flow_say(notes, FLOW_NOTE_LINE, "  the refusal is recorded in the audit trail: event "
-                 "%lld (anchor %lld:%s)", (long long)seq, (long long)seq, hash);
-    else
-        flow_say(notes, FLOW_NOTE_SAY, "warning: %s", ledger_errmsg(lg));
-}
-
 /* Records the run (T2 of the crash protocol); a refusal says why and how to
  * proceed, and that the refusal itself is in the audit trail. */
 static int finalize(const flow_month_req *rq, const month_run *run, const run_meta *meta,

@@ -1,8 +1,8 @@
 /* notes: what a procedure gives a person to read, as data (flow.h) — its
- * messages, diagnostics and result lines in the order they arose — and yen
- * as a person reads them.  Not here: showing them (the front-end: src/cli
- * prints them to stderr and stdout). */
-#include "kasan/flow.h"
+ * messages, diagnostics and result lines in the order they arose, the note
+ * every refusal ends with — and yen as a person reads them.  Not here:
+ * showing them (the front-end: src/cli prints them to stderr and stdout). */
+#include "flow_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,6 +71,15 @@ void flow_notes_free(flow_notes *n)
         free(n->v[i].text);
     free(n->v);
     memset(n, 0, sizeof *n);
+}
+
+void flow_refusal_note(flow_notes *notes, ledger *lg, int64_t seq, const char *hash)
+{
+    if (seq)
+        flow_say(notes, FLOW_NOTE_LINE, "  the refusal is recorded in the audit trail: event "
+                 "%lld (anchor %lld:%s)", (long long)seq, (long long)seq, hash);
+    else
+        flow_say(notes, FLOW_NOTE_SAY, "warning: %s", ledger_errmsg(lg));
 }
 
 const char *flow_yen(int64_t v, bool sign, char buf[FLOW_YEN_LEN])

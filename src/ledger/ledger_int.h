@@ -4,10 +4,11 @@
  * (db.c: SQLite errors, statements and transactions;
  * json.c: canonical JSON, and the description of every event payload below;
  * store.c: schema and recorded runs; chain.c: the event log, run payloads
- * and verification; blob.c: content-addressed files; settle_store.c and
- * transfer_store.c: the settlement and transfer events).  Calls run
- * store.c → chain.c → blob.c → db.c, never back up; every file may use
- * json.c. */
+ * and verification; blob.c: content-addressed files; refuse.c: refusals;
+ * settle_store.c: the settlement, and what a year has paid against its
+ * line; transfer_store.c: transfer events; events.c: the log for people).
+ * Calls run store.c → settle_store.c → refuse.c → chain.c → blob.c → db.c,
+ * never back up; every file may use json.c. */
 #ifndef KASAN_LEDGER_INT_H
 #define KASAN_LEDGER_INT_H
 #include <sqlite3.h>
@@ -27,7 +28,12 @@ struct ledger {
 /* db.c */
 /* Sets lg->err from fmt and returns code. */
 int ledger_fail(ledger *lg, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Non-empty strict UTF-8 text; LEDGER_INVALID "finalize: WHAT is missing or
+ * not UTF-8" if not. */
+bool ledger_text_ok(const char *s);
+int ledger_check_text(ledger *lg, const char *what, const char *s);
 
+/* refuse.c */
 /* The refusal code of a finalize or settle status ("over_budget",
  * "already_finalized", "nothing_to_supersede", "no_budget_line"), NULL if the
  * status is no refusal (success, a malformed request, a busy or broken ledger). */
@@ -38,6 +44,8 @@ const char *ledger_refusal_code(int status);
  * message says so too. */
 int ledger_record_refusal(ledger *lg, ledger_refusal *r, int status, int64_t *seq,
                           char hash[SHA256_HEX_LEN + 1]);
+
+/* db.c, continued */
 /* Maps SQLite's last error on lg->db to a ledger_status, with its message
  * after `what`.  Call before finalizing the failed statement. */
 int ledger_sqlite_fail(ledger *lg, const char *what);
@@ -53,7 +61,7 @@ void ledger_bind_text(sqlite3_stmt *st, int i, const char *s);
 const char *ledger_col_text(sqlite3_stmt *st, int i);
 /* A text column copied into a (NULL stays NULL). */
 char *ledger_col_dup(arena *a, sqlite3_stmt *st, int i);
-/* store.c: what fiscal year fy has paid against its line (SPEC 1.4, 6.2),
+/* settle_store.c: what fiscal year fy has paid against its line (SPEC 1.4, 6.2),
  * read in the caller's transaction — the one definition the budget checks
  * of a month (store.c) and of a settlement (settle_store.c) share: the
  * current runs of its months other than except_month (NULL: every month),

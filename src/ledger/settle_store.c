@@ -1,8 +1,11 @@
 /* settle: recording and reading back a year-end settlement (精算) — one
  * hash-chained event whose canonical JSON payload holds everything a replay
  * needs (rows, month runs, files by SHA-256), the files as blobs, and the
- * budget check of 追加交付 against the year's line.  Reading uses SQLite's
- * JSON functions on the stored payload.  Not here: what a settlement means
+ * budget check of 追加交付 against the year's line; and what a fiscal year
+ * has paid against its line (ledger_fy_paid: its months' current runs and
+ * its settlement's 追加交付), the one definition both budget checks use.
+ * Reading uses SQLite's JSON functions on the stored payload: its keys are
+ * read here and nowhere else.  Not here: what a settlement means
  * (src/engine/settle.c) and the chain's verification (chain.c covers every
  * event, this one included). */
 #include "kasan/ledger_settle.h"
@@ -16,20 +19,18 @@
 #include "kasan/budget.h"
 #include "kasan/clock.h"
 
-static bool text_ok(const char *s) { return s && *s && ledger_utf8_valid(s); }
-
 static int check_req(ledger *lg, const ledger_settle_req *req)
 {
-    if (req->fiscal_year < 1900 || req->fiscal_year > 9998 || !text_ok(req->settle_id) ||
-        !text_ok(req->created) || !text_ok(req->actor) || !text_ok(req->engine_version) ||
-        (req->supersede && !text_ok(req->reason)) ||
-        (req->over_budget_reason && !text_ok(req->over_budget_reason)))
+    if (req->fiscal_year < 1900 || req->fiscal_year > 9998 || !ledger_text_ok(req->settle_id) ||
+        !ledger_text_ok(req->created) || !ledger_text_ok(req->actor) || !ledger_text_ok(req->engine_version) ||
+        (req->supersede && !ledger_text_ok(req->reason)) ||
+        (req->over_budget_reason && !ledger_text_ok(req->over_budget_reason)))
         return ledger_fail(lg, LEDGER_INVALID, "settle: the request is incomplete or not UTF-8");
     int64_t add = 0, rep = 0, fy_add = 0;
     for (size_t i = 0; i < req->n_rows; i++) {
         const ledger_settle_row *r = &req->rows[i];
         int64_t diff;
-        if (!text_ok(r->nursery_id) || !text_ok(r->program) || !text_ok(r->rule_version) ||
+        if (!ledger_text_ok(r->nursery_id) || !ledger_text_ok(r->program) || !ledger_text_ok(r->rule_version) ||
             r->annual_yen < 0 || r->paid_yen < 0 ||
             __builtin_sub_overflow(r->annual_yen, r->paid_yen, &diff) || diff != r->difference_yen)
             return ledger_fail(lg, LEDGER_INVALID, "settle: row %zu is malformed", i + 1);
@@ -49,7 +50,7 @@ static int check_req(ledger *lg, const ledger_settle_req *req)
         const ledger_file *f = &req->files[i];
         char sha[SHA256_HEX_LEN + 1];
         if (!f->role || (strcmp(f->role, "actuals") && strcmp(f->role, "rules")) ||
-            !text_ok(f->name) || !f->sha256 || (f->len && !f->data))
+            !ledger_text_ok(f->name) || !f->sha256 || (f->len && !f->data))
             return ledger_fail(lg, LEDGER_INVALID, "settle: file %zu is malformed", i + 1);
         n_actuals += !strcmp(f->role, "actuals");
         hash_sha256_hex(f->len ? f->data : "", f->len, sha);
@@ -166,6 +167,38 @@ static int current_seq(ledger *lg, int fy, int64_t *seq)
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = ledger_sqlite_fail(lg, "ledger: reading settlements");
     sqlite3_finalize(st);
+    return rc;
+}
+
+/* The current runs' total of fiscal year fy other than except_month's. */
+static int fy_runs_paid(ledger *lg, int fy, const char *except_month, int64_t *paid)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT COALESCE(SUM(total_yen), 0) FROM runs"
+                            " WHERE fiscal_year = ?1 AND (?2 IS NULL OR month <> ?2)"
+                            " AND superseded_by IS NULL",
+                            &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, fy);
+    ledger_bind_text(st, 2, except_month);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *paid = sqlite3_column_int64(st, 0);
+    else
+        rc = ledger_sqlite_fail(lg, "ledger: fiscal-year total");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ledger_fy_paid(ledger *lg, int fy, const char *except_month, ledger_paid *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = fy_runs_paid(lg, fy, except_month, &out->months_yen);
+    if (!rc)
+        rc = ledger_fy_settled_additional(lg, fy, 0, &out->settled_yen);
+    if (!rc && __builtin_add_overflow(out->months_yen, out->settled_yen, &out->total_yen))
+        rc = ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
     return rc;
 }
 

@@ -1,10 +1,11 @@
 /* store: the ledger's SQLite file — schema, opening, recording a finalized
- * month (ledger_finalize) or a refused one (ledger_refuse), reading runs
- * back and what a fiscal year has paid against its line (months, and a
- * settlement's 追加交付 read from its event).  The event chain and its
- * verification live in chain.c, file contents in blob.c, SQLite errors,
- * statements and transactions in db.c, JSON in json.c; the only hashing here
- * is checking that a request's files match their SHA-256 (check_files). */
+ * month (ledger_finalize; its budget check on ledger_fy_paid) and reading
+ * runs back.  Not here: the event chain and its verification (chain.c),
+ * file contents (blob.c), SQLite errors, statements and transactions
+ * (db.c), JSON (json.c), refusals (refuse.c), what a fiscal year has paid
+ * against its line and the settlement (settle_store.c).  The only hashing
+ * here is checking that a request's files match their SHA-256
+ * (check_files). */
 #include "ledger_int.h"
 
 #include <assert.h>
@@ -236,21 +237,13 @@ void ledger_close(ledger *lg)
 
 /* ---- finalize: checking the request ------------------------------------ */
 
-static bool nonempty_utf8(const char *s) { return s && *s && ledger_utf8_valid(s); }
-
-static int check_text(ledger *lg, const char *what, const char *s)
-{
-    if (!nonempty_utf8(s))
-        return ledger_fail(lg, LEDGER_INVALID, "finalize: %s is missing or not UTF-8", what);
-    return LEDGER_OK;
-}
 
 static int check_payments(ledger *lg, const ledger_finalize_req *req)
 {
     for (size_t i = 0; i < req->n_payments; i++) {
         const ledger_payment *p = &req->payments[i];
-        if (!nonempty_utf8(p->nursery_id) || !nonempty_utf8(p->program) ||
-            !nonempty_utf8(p->rule_version) || p->amount_yen < 0)
+        if (!ledger_text_ok(p->nursery_id) || !ledger_text_ok(p->program) ||
+            !ledger_text_ok(p->rule_version) || p->amount_yen < 0)
             return ledger_fail(lg, LEDGER_INVALID, "finalize: payment row %zu is malformed",
                                i + 1);
     }
@@ -259,7 +252,7 @@ static int check_payments(ledger *lg, const ledger_finalize_req *req)
     for (size_t k = 0; k < req->n_programs; k++) {
         const ledger_program_total *pt = &req->programs[k];
         int64_t s = 0;
-        if (check_text(lg, "program id", pt->program))
+        if (ledger_check_text(lg, "program id", pt->program))
             return LEDGER_INVALID;
         for (size_t i = 0; i < req->n_payments; i++) {
             if (strcmp(req->payments[i].program, pt->program) != 0)
@@ -307,7 +300,7 @@ static int check_files(ledger *lg, const ledger_finalize_req *req)
     for (size_t i = 0; i < req->n_files; i++) {
         const ledger_file *f = &req->files[i];
         char sha[SHA256_HEX_LEN + 1];
-        if (!role_known(f->role) || !nonempty_utf8(f->name) || !f->sha256 ||
+        if (!role_known(f->role) || !ledger_text_ok(f->name) || !f->sha256 ||
             (f->len && !f->data))
             return ledger_fail(lg, LEDGER_INVALID, "finalize: file %zu is malformed", i + 1);
         hash_sha256_hex(f->len ? f->data : "", f->len, sha);
@@ -325,13 +318,13 @@ static int check_request(ledger *lg, const ledger_finalize_req *req, int *fy)
     if (!req->month || !month_parse(req->month, &m))
         return ledger_fail(lg, LEDGER_INVALID, "finalize: month must be YYYY-MM");
     *fy = month_fiscal_year(m);
-    int rc = check_text(lg, "run_id", req->run_id);
-    if (!rc) rc = check_text(lg, "created time", req->created);
-    if (!rc) rc = check_text(lg, "actor", req->actor);
-    if (!rc) rc = check_text(lg, "engine version", req->engine_version);
-    if (!rc && req->supersede) rc = check_text(lg, "supersede reason", req->reason);
+    int rc = ledger_check_text(lg, "run_id", req->run_id);
+    if (!rc) rc = ledger_check_text(lg, "created time", req->created);
+    if (!rc) rc = ledger_check_text(lg, "actor", req->actor);
+    if (!rc) rc = ledger_check_text(lg, "engine version", req->engine_version);
+    if (!rc && req->supersede) rc = ledger_check_text(lg, "supersede reason", req->reason);
     if (!rc && req->over_budget_reason)
-        rc = check_text(lg, "over-budget reason", req->over_budget_reason);
+        rc = ledger_check_text(lg, "over-budget reason", req->over_budget_reason);
     if (rc)
         return rc;
     if (strlen(req->run_id) >= sizeof ((ledger_finalize_res *)0)->superseded_run_id)
@@ -361,38 +354,6 @@ static int current_run_id(ledger *lg, const char *month, char *id, size_t idsz)
     else if (step != SQLITE_DONE)
         rc = ledger_sqlite_fail(lg, "ledger: reading current run");
     sqlite3_finalize(st);
-    return rc;
-}
-
-/* The current runs' total of fiscal year fy other than except_month's. */
-static int fy_runs_paid(ledger *lg, int fy, const char *except_month, int64_t *paid)
-{
-    sqlite3_stmt *st;
-    int rc = ledger_prepare(lg,
-                            "SELECT COALESCE(SUM(total_yen), 0) FROM runs"
-                            " WHERE fiscal_year = ?1 AND (?2 IS NULL OR month <> ?2)"
-                            " AND superseded_by IS NULL",
-                            &st);
-    if (rc)
-        return rc;
-    sqlite3_bind_int(st, 1, fy);
-    ledger_bind_text(st, 2, except_month);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *paid = sqlite3_column_int64(st, 0);
-    else
-        rc = ledger_sqlite_fail(lg, "ledger: fiscal-year total");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-int ledger_fy_paid(ledger *lg, int fy, const char *except_month, ledger_paid *out)
-{
-    memset(out, 0, sizeof *out);
-    int rc = fy_runs_paid(lg, fy, except_month, &out->months_yen);
-    if (!rc)
-        rc = ledger_fy_settled_additional(lg, fy, 0, &out->settled_yen);
-    if (!rc && __builtin_add_overflow(out->months_yen, out->settled_yen, &out->total_yen))
-        rc = ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
     return rc;
 }
 
@@ -566,119 +527,6 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
         memcpy(res->superseded_run_id, old_id, sizeof old_id);
     }
     return rc;
-}
-
-/* ---- refusals ----------------------------------------------------------- */
-
-static bool code_valid(const char *c)
-{
-    if (!c || !*c)
-        return false;
-    for (; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || *c == '_'))
-            return false;
-    return true;
-}
-
-static int refusal_tx(ledger *lg, const ledger_refusal *r, const char *payload, int64_t *seq_out,
-                      char hash_out[SHA256_HEX_LEN + 1])
-{
-    int64_t seq;
-    char prev[SHA256_HEX_LEN + 1], now[32], hash[SHA256_HEX_LEN + 1];
-    int rc = ledger_chain_head(lg, &seq, prev);
-    if (rc)
-        return rc;
-    clock_now_iso(now);
-    rc = ledger_chain_append(lg, ++seq, prev, now, r->actor, "refuse", payload, hash);
-    if (!rc && seq_out)
-        *seq_out = seq;
-    if (!rc && hash_out)
-        memcpy(hash_out, hash, sizeof hash);
-    return rc;
-}
-
-/* "2025-05" → "month":"2025-05"; "FY2025" → "fiscal_year":2025. */
-static bool subject_json(const char *subject, ledger_json *j)
-{
-    claim_month m;
-    if (subject && month_parse(subject, &m)) {
-        ledger_json_kv_text(j, "month", subject);
-        return true;
-    }
-    if (!subject || strncmp(subject, "FY", 2) != 0 || strlen(subject) != 6)
-        return false;
-    for (int i = 2; i < 6; i++)
-        if (subject[i] < '0' || subject[i] > '9')
-            return false;
-    ledger_json_kv_number(j, "fiscal_year", atoi(subject + 2));
-    return true;
-}
-
-int ledger_refuse(ledger *lg, const ledger_refusal *r, int64_t *seq,
-                  char hash[SHA256_HEX_LEN + 1])
-{
-    const char *requested = r->requested ? r->requested : "finalize";
-    if (!code_valid(r->code))
-        return ledger_fail(lg, LEDGER_INVALID, "refusal: code must be lower-case letters and '_'");
-    if (!code_valid(requested))
-        return ledger_fail(lg, LEDGER_INVALID,
-                           "refusal: requested must be lower-case letters and '_'");
-    int rc = check_text(lg, "actor", r->actor);
-    if (!rc) rc = check_text(lg, "refusal reason", r->reason);
-    if (!rc && r->run_id) rc = check_text(lg, "run_id", r->run_id);
-    if (rc)
-        return rc;
-    /* the payload of ledger_int.h's description, 3. */
-    strbuf p;
-    sb_init(&p);
-    ledger_json j;
-    ledger_json_start(&j, &p);
-    ledger_json_open(&j, '{');
-    ledger_json_kv_text(&j, "code", r->code);
-    if (!subject_json(r->subject, &j)) {
-        sb_release(&p);
-        return ledger_fail(lg, LEDGER_INVALID, "refusal: subject must be YYYY-MM or FYYYYY");
-    }
-    ledger_json_kv_text(&j, "reason", r->reason);
-    ledger_json_kv_text(&j, "requested", requested);
-    ledger_json_kv_text(&j, "run_id", r->run_id);
-    ledger_json_close(&j);
-    assert(ledger_json_done(&j));
-    if (!(rc = ledger_tx_begin(lg, true)))
-        rc = ledger_tx_end(lg, refusal_tx(lg, r, p.buf, seq, hash));
-    sb_release(&p);
-    return rc;
-}
-
-/* The refusal code of a finalize status, NULL if the status is no refusal
- * (success, a malformed request, a busy or broken ledger). */
-const char *ledger_refusal_code(int status)
-{
-    switch (status) {
-    case LEDGER_ALREADY_FINALIZED: return "already_finalized";
-    case LEDGER_NOTHING_TO_SUPERSEDE: return "nothing_to_supersede";
-    case LEDGER_OVER_BUDGET: return "over_budget";
-    case LEDGER_NO_BUDGET_LINE: return "no_budget_line";
-    default: return NULL;
-    }
-}
-
-int ledger_record_refusal(ledger *lg, ledger_refusal *r, int status, int64_t *seq,
-                          char hash[SHA256_HEX_LEN + 1])
-{
-    char why[sizeof lg->err];
-    snprintf(why, sizeof why, "%s", lg->err);
-    r->reason = why;
-    if (ledger_refuse(lg, r, seq, hash) == LEDGER_OK) {
-        snprintf(lg->err, sizeof lg->err, "%s", why);
-        return status;
-    }
-    char failed[sizeof lg->err];
-    snprintf(failed, sizeof failed, "%s", lg->err);
-    *seq = 0;
-    hash[0] = '\0';
-    return ledger_fail(lg, status, "%.200s (and the refusal could not be recorded in the audit "
-                                   "trail: %.200s)", why, failed);
 }
 
 int ledger_finalize(ledger *lg, const ledger_finalize_req *req, ledger_finalize_res *res)
