@@ -28,7 +28,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
 #include <stdio.h>
 
 #include "kasan/budget.h"
@@ -71,7 +70,8 @@ typedef struct flow_actor {
 /* A note: one thing a person should read, in the order it arose. */
 typedef enum flow_note_kind {
     FLOW_NOTE_SAY,    /* the procedure's own message (a terminal shows "kasan CMD: TEXT") */
-    FLOW_NOTE_KASAN,  /* a message about the program's inputs as a whole ("kasan: TEXT") */
+    FLOW_NOTE_KASAN,  /* a message not tied to the one command: the rules, a month's
+                       * inputs, the settlement's sources ("kasan: TEXT") */
     FLOW_NOTE_LINE,   /* a line that stands alone: a diagnostic "file:line:col: error: …",
                        * or the continuation of the message before it */
     FLOW_NOTE_RESULT, /* a line of the result itself (a replay's comparison): what a
@@ -93,8 +93,6 @@ void flow_say(flow_notes *n, flow_note_kind kind, const char *fmt, ...)
 /* Each problem of d as a FLOW_NOTE_LINE "file:line:col: error: message"
  * (and "kasan: N further errors not shown" when some were dropped). */
 void flow_say_diags(flow_notes *n, const diag_list *d);
-/* Appends every note of from to to (from is emptied). */
-void flow_notes_move(flow_notes *to, flow_notes *from);
 void flow_notes_free(flow_notes *n);
 
 /* Optional progress of long work (statements, notices, claim forms, the

@@ -1,8 +1,8 @@
 /* settle: the year-end settlement (精算, SPEC 6.2) of one fiscal year — who is
  * settled, checking the actuals report against the year's payments, and
  * evaluating each settlement: section per nursery.  Not here: reading the
- * ledger or recomputing months (the CLI does both), and any amount, formula
- * or condition of a program (rule files only). */
+ * ledger or recomputing months (src/flow/settle.c does both), and any
+ * amount, formula or condition of a program (rule files only). */
 #include "kasan/settle.h"
 
 #include <stdlib.h>

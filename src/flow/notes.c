@@ -57,14 +57,6 @@ void flow_say_diags(flow_notes *n, const diag_list *d)
     free(buf);
 }
 
-void flow_notes_move(flow_notes *to, flow_notes *from)
-{
-    for (size_t i = 0; i < from->n; i++)
-        add(to, from->v[i].kind, from->v[i].text);
-    free(from->v);
-    memset(from, 0, sizeof *from);
-}
-
 void flow_notes_free(flow_notes *n)
 {
     for (size_t i = 0; i < n->n; i++)
