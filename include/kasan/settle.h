@@ -90,6 +90,9 @@ void settle_free(settlement *s);
  * Returns 0, or -1 (overflow) with the problem in d. */
 int settle_apply_prior(settlement *s, const settle_prior *prior, size_t n, diag_list *d);
 
+/* Whether a settlement formula of rule (its ->settlement) reads the monthly
+ * value `name` (a month lacking it is then an error; explain shows it). */
+bool settle_reads(const program *rule, const char *name);
 /* A settlement value of a row (for explain and the workbooks). */
 value settle_row_value(const settle_row *row, const rule_value *rv);
 /* 返還期限: `issued` + the version's repayment_due_days. */

@@ -156,11 +156,7 @@ static void explain_months(const settle_row *r)
     size_t n = 0;
     for (size_t i = 0; i < rule->n_values && n < 16; i++) {
         const rule_value *rv = &rule->values[i];
-        bool used = false;
-        for (size_t k = 0; k < rule->settlement->n_values && !used; k++)
-            for (size_t f = 0; f < rule->settlement->values[k].n_fields && !used; f++)
-                used = !strcmp(rule->settlement->values[k].fields[f], rv->name);
-        if (used && rv->kind == RV_FORMULA && rv->scope == SCOPE_NURSERY)
+        if (rv->kind == RV_FORMULA && rv->scope == SCOPE_NURSERY && settle_reads(rule, rv->name))
             read[n++] = rv;
     }
     printf("  months (finalized, current runs):\n");

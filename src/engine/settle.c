@@ -64,8 +64,7 @@ static settle_row *row_for(settlement *s, size_t *cap, const nursery *n, const p
     return r;
 }
 
-/* Whether a settlement formula of rule reads the monthly value `name`. */
-static bool settlement_reads(const program *rule, const char *name)
+bool settle_reads(const program *rule, const char *name)
 {
     const program *s = rule->settlement;
     for (size_t i = 0; i < s->n_values; i++)
@@ -98,7 +97,7 @@ static int add_month(settle_row *r, const month_run *run, size_t p, const nurser
                 mv = &mp->values[j];
         if (mv) {
             row[rv->slot] = engine_nursery_value(run, p, nm, mv);
-        } else if (settlement_reads(rule, rv->name)) {
+        } else if (settle_reads(rule, rv->name)) {
             char mon[8];
             month_format(run->month, mon);
             diag_error(d, rule->file->path, rv->line, rv->col,
