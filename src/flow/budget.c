@@ -4,7 +4,7 @@
  * and `kasan budget` are built on.  Not here: the arithmetic on the view
  * (src/budget/budget.c), what the ledger records (src/ledger), laying it
  * out (report, cli). */
-#include "kasan/flow.h"
+#include "flow_int.h"
 
 #include <string.h>
 
@@ -60,6 +60,26 @@ int flow_budget_year_read(const flow_budget_year_req *rq, flow_budget_year *out)
     if (sst != LEDGER_OK)
         bv->settled_additional = 0;
     return st != LEDGER_OK ? st : sst;
+}
+
+int flow_budget_of_run(const month_run *run, ledger *lg, int64_t before_seq, arena *a,
+                       budget_view *bv)
+{
+    const char *ids[ENGINE_MAX_PROGRAMS];
+    for (size_t p = 0; p < run->n_programs; p++)
+        ids[p] = run->programs[p]->id;
+    flow_budget_year y;
+    flow_budget_year_req rq = {lg, month_fiscal_year(run->month),
+                               run->budget ? run->budget->line_id : NULL,
+                               run->budget ? run->budget->amount : 0, ids, run->n_programs,
+                               before_seq, a};
+    int st = LEDGER_OK;
+    if (lg)
+        st = flow_budget_year_read(&rq, &y);
+    else
+        budget_view_init(&y.view, rq.fiscal_year, rq.line_id, rq.line_amount);
+    *bv = y.view;
+    return st;
 }
 
 /* ---- kasan budget ---------------------------------------------------------- */

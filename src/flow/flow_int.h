@@ -19,6 +19,14 @@
 #include "kasan/rowmerge.h"
 #include "kasan/schema.h"
 
+/* ---- budget.c ---- */
+/* The year of run's month as a budget view (its columns: run's programs,
+ * its line: run's), the ledger's months placed as they stand (before_seq
+ * 0) or just before event before_seq; lg NULL: no month placed.  The
+ * ledger's status (what could be read is placed). */
+int flow_budget_of_run(const month_run *run, ledger *lg, int64_t before_seq, arena *a,
+                       budget_view *bv);
+
 /* ---- notes.c ---- */
 /* After a refusal (exit 3, SPEC 1.4): which event recorded it (seq 0: it
  * could not be recorded; lg's message then says why). */

@@ -25,18 +25,8 @@
 static bool fill_budget(const flow_month_req *rq, const month_run *run, ledger *lg,
                         budget_view *bv, arena *a)
 {
-    const char *ids[ENGINE_MAX_PROGRAMS];
-    for (size_t p = 0; p < run->n_programs; p++)
-        ids[p] = run->programs[p]->id;
-    flow_budget_year y;
-    flow_budget_year_req yr = {lg, month_fiscal_year(run->month),
-                               run->budget ? run->budget->line_id : NULL,
-                               run->budget ? run->budget->amount : 0, ids, run->n_programs, 0, a};
-    if (lg) /* unreadable: what could be read; the finalization reads the ledger again */
-        flow_budget_year_read(&yr, &y);
-    else
-        budget_view_init(&y.view, yr.fiscal_year, yr.line_id, yr.line_amount);
-    *bv = y.view;
+    /* unreadable: what could be read; the finalization reads the ledger again */
+    flow_budget_of_run(run, lg, 0, a, bv);
     budget_view_place(bv, run->month, !rq->finalize, run->total, run->program_total,
                       run->n_programs);
     budget_month *self = &bv->months[month_fiscal_index(run->month)];

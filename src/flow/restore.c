@@ -52,17 +52,8 @@ static bool find_staged(const char *path, long pid, bool alive, void *ctx)
 static bool budget_as_finalized(const month_run *run, ledger *lg, const ledger_run *r,
                                 budget_view *bv, arena *keep)
 {
-    const char *ids[ENGINE_MAX_PROGRAMS];
-    for (size_t p = 0; p < run->n_programs; p++)
-        ids[p] = run->programs[p]->id;
-    flow_budget_year y;
-    flow_budget_year_req rq = {lg, month_fiscal_year(run->month),
-                               run->budget ? run->budget->line_id : NULL,
-                               run->budget ? run->budget->amount : 0, ids, run->n_programs,
-                               r->event_seq, keep};
-    if (flow_budget_year_read(&rq, &y) != LEDGER_OK)
+    if (flow_budget_of_run(run, lg, r->event_seq, keep, bv) != LEDGER_OK)
         return false;
-    *bv = y.view;
     budget_view_place(bv, run->month, false, run->total, run->program_total, run->n_programs);
     bv->months[month_fiscal_index(run->month)].override_reason = r->over_budget_reason;
     return budget_view_finish(bv, run->month);

@@ -398,7 +398,9 @@ static int refuse_draft_if_final(settle_src *s, int fy)
     return EXIT_REFUSED;
 }
 
-int flow_settle(const flow_settle_req *rq, flow_settle_res *res)
+/* The rules in force under paths->rules and the year computed from the
+ * ledger and the actuals: what settle and explain start from. */
+static int begin(const flow_settle_req *rq, flow_settle_res *res)
 {
     memset(res, 0, sizeof *res);
     settle_src *s = calloc(1, sizeof *s);
@@ -407,8 +409,13 @@ int flow_settle(const flow_settle_req *rq, flow_settle_res *res)
     s->notes = &res->notes;
     res->src = s;
     int rc = flow_load_rules(rq->paths.rules, &res->rules, &res->notes);
-    if (rc == EXIT_OK)
-        rc = prepare(s, &rq->paths, &res->rules, rq->fiscal_year, &res->st);
+    return rc == EXIT_OK ? prepare(s, &rq->paths, &res->rules, rq->fiscal_year, &res->st) : rc;
+}
+
+int flow_settle(const flow_settle_req *rq, flow_settle_res *res)
+{
+    int rc = begin(rq, res);
+    settle_src *s = res->src;
     if (rc == EXIT_OK && !rq->finalize)
         rc = refuse_draft_if_final(s, rq->fiscal_year);
     if (rc == EXIT_OK && rq->supersede)
@@ -726,15 +733,8 @@ int flow_settle_restore(const flow_paths *paths, int fy, const flow_progress *pg
 
 int flow_settle_explain(const flow_settle_req *rq, flow_settle_res *res)
 {
-    memset(res, 0, sizeof *res);
-    settle_src *s = calloc(1, sizeof *s);
-    if (!s)
-        abort();
-    s->notes = &res->notes;
-    res->src = s;
-    int rc = flow_load_rules(rq->paths.rules, &res->rules, &res->notes);
-    if (rc == EXIT_OK)
-        rc = prepare(s, &rq->paths, &res->rules, rq->fiscal_year, &res->st);
+    int rc = begin(rq, res);
+    settle_src *s = res->src;
     arena a = ARENA_INIT;
     ledger_settlement cur;
     /* a finalized settlement: explain what a correction decides */
