@@ -10,6 +10,7 @@
 
 #include "kasan/budget.h"
 #include "kasan/expr.h"
+#include "kasan/rowmerge.h"
 
 const program *settle_program_on(const rule_set *rs, const char *id, date_t day)
 {
@@ -231,24 +232,40 @@ static int totals(settlement *s, diag_list *d)
     return 0;
 }
 
+/* A row's key for the walk: its program is its rule's id. */
+typedef struct row_key {
+    const char *nursery_id, *program;
+    settle_row *row;
+} row_key;
+
 int settle_apply_prior(settlement *s, const settle_prior *prior, size_t n, diag_list *d)
 {
     s->supersedes = true;
-    for (size_t i = 0; i < s->n_rows; i++) {
-        settle_row *r = &s->rows[i];
-        for (size_t k = 0; k < n; k++) {
-            const settle_prior *p = &prior[k];
-            if (strcmp(p->nursery_id, r->nursery_id) || strcmp(p->program, r->rule->id))
-                continue;
-            r->corrected = true;
-            r->prior_annual = p->annual;
-            r->prior_difference = p->difference;
-            if (!budget_settle_decided(p->settled_before, p->difference, &r->settled_before)) {
-                diag_error(d, "ledger", 0, 0, "the superseded settlement's amounts overflow at "
-                           "nursery %s", r->nursery_id);
-                return -1;
-            }
+    row_key *keys = arena_calloc(&s->a, s->n_rows + 1, sizeof *keys);
+    for (size_t i = 0; i < s->n_rows; i++)
+        keys[i] = (row_key){s->rows[i].nursery_id, s->rows[i].rule->id, &s->rows[i]};
+    rowmerge m;
+    rowmerge_start(&m, ROWMERGE_LIST(keys, s->n_rows, row_key, nursery_id, program),
+                   ROWMERGE_LIST(prior, n, settle_prior, nursery_id, program));
+    const void *x, *y;
+    while (rowmerge_next(&m, &x, &y)) {
+        if (!x || !y)
+            continue; /* a row the prior settlement did not have, or one no longer settled */
+        settle_row *r = ((const row_key *)x)->row;
+        const settle_prior *p = y;
+        r->corrected = true;
+        r->prior_annual = p->annual;
+        r->prior_difference = p->difference;
+        if (!budget_settle_decided(p->settled_before, p->difference, &r->settled_before)) {
+            diag_error(d, "ledger", 0, 0, "the superseded settlement's amounts overflow at "
+                       "nursery %s", r->nursery_id);
+            return -1;
         }
+    }
+    if (m.disorder) {
+        diag_error(d, "ledger", 0, 0, "the superseded settlement's rows are not in nursery and "
+                   "program order");
+        return -1;
     }
     return totals(s, d);
 }

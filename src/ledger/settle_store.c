@@ -18,6 +18,7 @@
 #include "ledger_int.h"
 #include "kasan/budget.h"
 #include "kasan/clock.h"
+#include "kasan/rowmerge.h"
 
 static int check_req(ledger *lg, const ledger_settle_req *req)
 {
@@ -245,12 +246,14 @@ static int check_prior(ledger *lg, const ledger_settle_req *req, int64_t prior_s
     ledger_settlement p;
     memset(&p, 0, sizeof p);
     int rc = read_settlement(lg, prior_seq, &a, &p);
-    for (size_t i = 0; !rc && i < req->n_rows; i++) {
-        const ledger_settle_row *r = &req->rows[i], *q = NULL;
-        for (size_t k = 0; k < p.n_rows && !q; k++)
-            if (!strcmp(p.rows[k].nursery_id, r->nursery_id) &&
-                !strcmp(p.rows[k].program, r->program))
-                q = &p.rows[k];
+    rowmerge m;
+    rowmerge_start(&m, ROWMERGE_LIST(req->rows, req->n_rows, ledger_settle_row, nursery_id, program),
+                   ROWMERGE_LIST(p.rows, p.n_rows, ledger_settle_row, nursery_id, program));
+    const void *x, *y;
+    while (!rc && rowmerge_next(&m, &x, &y)) {
+        const ledger_settle_row *r = x, *q = y;
+        if (!r)
+            continue; /* a row no longer settled */
         int64_t decided = 0;
         bool ok = q ? r->corrected && r->superseded_annual_yen == q->annual_yen &&
                           r->superseded_difference_yen == q->difference_yen &&
@@ -263,6 +266,9 @@ static int check_prior(ledger *lg, const ledger_settle_req *req, int64_t prior_s
                              "settlement it supersedes (event %lld); settle again",
                              r->nursery_id, r->program, (long long)prior_seq);
     }
+    if (!rc && m.disorder)
+        rc = ledger_fail(lg, LEDGER_INVALID, "settle: rows are not in nursery and program order, "
+                         "or the settlement of event %lld's are not", (long long)prior_seq);
     arena_release(&a);
     return rc;
 }
