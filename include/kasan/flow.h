@@ -215,6 +215,8 @@ typedef struct flow_month_res {
     budget_view budget;                /* the year with this month, as its 予算 sheet shows */
     run_meta meta;                     /* run id, time, issue date, correction */
     run_correction correction;         /* meta.correction points here for a correction */
+    int64_t raised_yen, lowered_yen;   /* its 追給 and 返還 in all (sums of the positive
+                                        * and of minus the negative differences) */
     const char *final_dir;             /* OUT/M */
     bool finalized;                    /* recorded: */
     ledger_finalize_res event;         /* the event, its anchor, the run it superseded */

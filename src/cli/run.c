@@ -157,15 +157,14 @@ static void print_summary(const run_opts *o, const month_run *run, const budget_
 }
 
 /* 修正: how many rows changed and what is paid or asked back (SPEC 6.1). */
-static void print_correction(const run_correction *c)
+static void print_correction(const flow_month_res *res)
 {
-    int64_t plus = 0, minus = 0; /* within one month's amounts */
-    for (size_t i = 0; i < c->n; i++)
-        *(c->rows[i].difference_yen > 0 ? &plus : &minus) += c->rows[i].difference_yen;
+    const run_correction *c = res->meta.correction;
     char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], b3[FLOW_YEN_LEN];
     printf("  correction of run %s: %zu nursery-program rows changed, 追給 %s yen, 返還 %s yen, "
-           "net %s yen (corrections.csv)\n", c->superseded_run_id, c->n, flow_yen(plus, false, b1),
-           flow_yen(-minus, false, b2), flow_yen(plus + minus, true, b3));
+           "net %s yen (corrections.csv)\n", c->superseded_run_id, c->n,
+           flow_yen(res->raised_yen, false, b1), flow_yen(res->lowered_yen, false, b2),
+           flow_yen(res->raised_yen - res->lowered_yen, true, b3));
 }
 
 static void print_finalized(const ledger_finalize_res *res, const char *mon, const char *final_dir)
@@ -193,7 +192,7 @@ static void report(const run_opts *o, const flow_month_res *res, int rc)
     month_format(res->run.month, mon);
     print_summary(o, &res->run, &res->budget, res->meta.run_id, res->final_dir);
     if (res->meta.correction)
-        print_correction(res->meta.correction);
+        print_correction(res);
     if (o->finalize)
         print_finalized(&res->event, mon, res->final_dir);
 }

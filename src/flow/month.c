@@ -70,6 +70,19 @@ static int correction_of(const month_run *run, ledger *lg, const char *reason, a
     return EXIT_OK;
 }
 
+/* A correction's 追給 and 返還 in all; false if they do not fit. */
+static bool correction_sums(const run_correction *c, int64_t *raised, int64_t *lowered)
+{
+    *raised = *lowered = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        int64_t d = c->rows[i].difference_yen;
+        if ((d > 0 && __builtin_add_overflow(*raised, d, raised)) ||
+            (d < 0 && __builtin_sub_overflow(*lowered, d, lowered)))
+            return false;
+    }
+    return true;
+}
+
 static void fill_ledger_request(const flow_month_req *rq, const month_run *run,
                                 const run_meta *meta, arena *a, ledger_finalize_req *lr)
 {
@@ -241,6 +254,12 @@ int flow_month(const flow_month_req *rq, flow_month_res *res)
                            rq->finalize, KASAN_VERSION, NULL};
     if (rc == EXIT_OK && rq->finalize && rq->supersede && lg)
         rc = correction_of(&res->run, lg, rq->reason, a, &res->correction, &res->meta, notes);
+    if (rc == EXIT_OK && res->meta.correction &&
+        !correction_sums(&res->correction, &res->raised_yen, &res->lowered_yen)) {
+        flow_say(notes, FLOW_NOTE_SAY, "%s: the correction's differences do not fit in 64-bit "
+                 "yen", mon);
+        rc = EXIT_INVALID;
+    }
     if (!rq->issue_date ||
         !date_parse_iso(rq->issue_date, strlen(rq->issue_date), &res->meta.issue_date))
         date_parse_iso(res->created, 10, &res->meta.issue_date);
