@@ -38,9 +38,6 @@ static int publish_claims(const flow_paths *paths, claim_month m, form_setup *fs
     month_format(m, mon);
     char *claims_dir = arena_printf(&fs->a, "%s/claims", paths->data);
     char *final_dir = arena_printf(&fs->a, "%s/%s", claims_dir, mon);
-    flow_sweep(claims_dir, mon, notes);
-    flow_sweep_prefix(claims_dir, arena_printf(&fs->a, ".%s.old-", mon), notes); /* before the
-                                                                                     * one scheme */
     char *stage = flow_stage_dir(claims_dir, mon, (long)getpid(), &fs->a);
     int rc = fs_mkdirs(stage);
     if (rc == 0)
@@ -67,6 +64,11 @@ int flow_intake(const flow_intake_req *rq, flow_intake_res *res)
     month_format(m, mon);
     form_setup fs;
     int rc = form_setup_load(&rq->paths, m, &fs, &res->notes);
+    if (rc == EXIT_OK) { /* what dead processes left, also under the name used before */
+        char *claims_dir = arena_printf(&fs.a, "%s/claims", rq->paths.data);
+        flow_sweep(claims_dir, mon, &res->notes);
+        flow_sweep_prefix(claims_dir, arena_printf(&fs.a, ".%s.old-", mon), &res->notes);
+    }
     if (rc == EXIT_OK && !rq->replace) {
         for (int f = 0; f < SCHEMA_FILES && rc == EXIT_OK; f++) {
             char *p = arena_printf(&fs.a, "%s/claims/%s/%s", rq->paths.data, mon,
