@@ -2,7 +2,7 @@
  * home of its arithmetic: paid so far, this month, remaining, the year-end
  * forecast, the running table and the refusal of a finalization over the
  * line.  Checked whole-yen arithmetic on figures the caller places; reading
- * the ledger is the caller's (cli, ledger), printing is report's and cli's. */
+ * the ledger is the caller's (flow, ledger), printing is report's and cli's. */
 #ifndef KASAN_BUDGET_H
 #define KASAN_BUDGET_H
 #include <stdbool.h>
@@ -48,6 +48,17 @@ void budget_view_place(budget_view *bv, claim_month m, bool draft, int64_t total
 /* Derives paid_before, this_month, remaining and forecast for month m, whose
  * figures are already placed.  False if one does not fit in 64-bit yen. */
 bool budget_view_finish(budget_view *bv, claim_month m);
+/* What the year has paid against its line (SPEC 1.4, 6.2): every finalized
+ * month plus settled_additional.  False if it does not fit in 64-bit yen.
+ * (The ledger's own check, inside its transaction, is ledger_fy_paid.) */
+bool budget_paid(const budget_view *bv, int64_t *out);
+
+/* What a settlement row has decided in all (SPEC 6.1, 6.2): the net
+ * 追加交付 (+) / 返還 (−) the settlements before it decided plus its own
+ * difference.  The year's 追加交付 is the sum of the positive ones (paid
+ * against the line), its 返還 the sum of the negative ones (not netted).
+ * False if it does not fit in 64-bit yen. */
+bool budget_settle_decided(int64_t settled_before, int64_t difference, int64_t *decided);
 
 /* SPEC 1.4's year-end forecast (年度末見込) for the month of fiscal index idx
  * (April 0): the finalized months other than idx (and settled_additional) +

@@ -1,18 +1,12 @@
 /* cli: the subcommands of the kasan binary (SPEC 3).  Each cmd_* parses its
- * own options (getopt_long, argv[0] is the subcommand name), prints messages
- * in English to stderr, and returns one of the exit codes below; only main()
- * calls exit(). */
+ * own options (getopt_long, argv[0] is the subcommand name), calls the
+ * procedure (kasan/flow.h), prints what it says in English to stderr and
+ * its result to stdout, and returns the procedure's exit code (enum
+ * kasan_exit, flow.h); only main() calls exit(). */
 #ifndef KASAN_CLI_H
 #define KASAN_CLI_H
+#include "kasan/flow.h"
 
-enum kasan_exit {
-    EXIT_OK = 0,
-    EXIT_USAGE = 1,     /* bad command line */
-    EXIT_INVALID = 2,   /* invalid rules or input data; nothing written */
-    EXIT_REFUSED = 3,   /* budget control, or month already finalized */
-    EXIT_DIFFERENT = 4, /* replay or audit verification found a difference */
-    EXIT_INTERNAL = 5,  /* internal or I/O error */
-};
 
 int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);

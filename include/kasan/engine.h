@@ -125,8 +125,9 @@ size_t engine_payment_count(const month_run *run);
 /* A correction (修正, SPEC 6.1) in figures: the run's payment rows against
  * paid[] (the payment rows of the run it supersedes), one row per nursery ×
  * program whose amount differs, sorted by nursery_id then program (byte
- * order, as the ledger sorts them).  Rows live in arena a; their strings are
- * borrowed from the run and from paid[].  0, or -1 when out of memory. */
+ * order, as the ledger sorts them; paid[] must come in that order).  Rows
+ * live in arena a; their strings are borrowed from the run and from paid[].
+ * 0, or -1 when out of memory or paid[] is not in that order. */
 int engine_corrections(const month_run *run, const ledger_payment *paid, size_t n_paid, arena *a,
                        ledger_correction **out, size_t *n);
 

@@ -242,13 +242,17 @@ typedef struct ledger_refusal {
 int ledger_refuse(ledger *lg, const ledger_refusal *r, int64_t *seq,
                   char hash[SHA256_HEX_LEN + 1]);
 
-/* 追加交付 of fiscal year fy's finalized settlement current before event
- * before_seq (0: the current one) into *yen (0 if none): paid against the
- * year's line like a month (SPEC 6.2). */
-int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen);
 /* Current run of each month of fiscal year fy (April first); months without
  * one are left out. */
 int ledger_fy_months(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t *n);
+/* The same as the ledger stood just before event before_seq: each month's
+ * latest run recorded by an earlier event (the budget view a run was
+ * finalized on). */
+int ledger_fy_months_before(ledger *lg, int fy, int64_t before_seq, arena *a,
+                            ledger_month_sum **out, size_t *n);
+/* The latest fiscal year that has a finalized month into *fy, 0 if none:
+ * one query over the runs. */
+int ledger_fy_latest(ledger *lg, int *fy);
 /* The current run of month, with payments and files; LEDGER_NOT_FOUND if none. */
 int ledger_month_current(ledger *lg, const char *month, arena *a, ledger_run *out);
 /* Every run of month, superseded ones included, oldest first. */

@@ -85,9 +85,9 @@ int ledger_settle_current(ledger *lg, int fy, arena *a, ledger_settlement *out);
 int ledger_settle_get(ledger *lg, const char *settle_id, arena *a, ledger_settlement *out);
 /* The settlement recorded by event seq (a correction's supersedes_seq). */
 int ledger_settle_at(ledger *lg, int64_t seq, arena *a, ledger_settlement *out);
-/* A row's 追加交付 as decided by its settlement and those before it:
- * settled_before + difference when positive, else 0 (kasan transfer pays it,
- * topping up over what an earlier transferred settlement paid). */
-int64_t ledger_settle_row_decided_additional(const ledger_settle_row *r);
+/* 追加交付 of fiscal year fy's finalized settlement current before event
+ * before_seq (0: the current one) into *yen (0 if none): paid against the
+ * year's line like a month (SPEC 6.2). */
+int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen);
 
 #endif

@@ -113,11 +113,12 @@ int settle_compute(const rule_set *rs, int fy, const month_run *const *months, s
                    const actuals *ac, settlement *out, diag_list *d);
 void settle_free(settlement *s);
 
-/* Makes s a correction of the settlement whose rows are prior: each row that
+/* Makes s a correction of the settlement whose rows are prior (in nursery ×
+ * program order, as the ledger records them): each row that
  * prior also has counts what prior already decided (its settled_before +
  * difference) as paid, so the difference becomes the increment (new annual −
  * prior annual when the months are unchanged).  Recomputes the totals.
- * Returns 0, or -1 (overflow) with the problem in d. */
+ * Returns 0, or -1 (overflow, or prior out of order) with the problem in d. */
 int settle_apply_prior(settlement *s, const settle_prior *prior, size_t n, diag_list *d);
 
 /* Warning w as one line: "P023 nurse_placement: ..." naming the months, the
@@ -125,6 +126,9 @@ int settle_apply_prior(settlement *s, const settle_prior *prior, size_t n, diag_
  * s->actuals_file and w's row's actual->line).  Truncates to size. */
 void settle_warning_text(const settlement *s, const settle_warning *w, char *buf, size_t size);
 
+/* Whether a settlement formula of rule (its ->settlement) reads the monthly
+ * value `name` (a month lacking it is then an error; explain shows it). */
+bool settle_reads(const program *rule, const char *name);
 /* A settlement value of a row (for explain and the workbooks). */
 value settle_row_value(const settle_row *row, const rule_value *rv);
 /* 返還期限: `issued` + the version's repayment_due_days. */

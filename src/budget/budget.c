@@ -1,8 +1,11 @@
 /* budget: budget execution of a fiscal year (SPEC 1.4), computed once for
  * the run's summary, the ledger's refusal, the 予算 sheet and `kasan budget`.
- * Not here: reading the ledger (cli, ledger) or laying figures out (report). */
+ * Also what a settlement row has decided in all (budget_settle_decided),
+ * which the engine, the ledger's checks and the budget view all count.
+ * Not here: reading the ledger (flow, ledger) or laying figures out (report). */
 #include "kasan/budget.h"
 
+#include <assert.h>
 #include <string.h>
 
 void budget_view_init(budget_view *bv, int fiscal_year, const char *line_id, int64_t line_amount)
@@ -54,20 +57,42 @@ bool budget_forecast(const budget_view *bv, int idx, int64_t *out)
            !__builtin_add_overflow(sum, rest, out);
 }
 
+/* settled_additional + the finalized months but month idx (-1: none). */
+static bool paid_but(const budget_view *bv, int idx, int64_t *out)
+{
+    *out = bv->settled_additional;
+    for (int i = 0; i < 12; i++)
+        if (i != idx && finalized(&bv->months[i]) &&
+            __builtin_add_overflow(*out, bv->months[i].total, out))
+            return false;
+    return true;
+}
+
+bool budget_paid(const budget_view *bv, int64_t *out) { return paid_but(bv, -1, out); }
+
 bool budget_view_finish(budget_view *bv, claim_month m)
 {
     int idx = month_fiscal_index(m);
-    bool over = false;
-    bv->paid_before = bv->settled_additional;
-    for (int i = 0; i < 12; i++)
-        if (i != idx && finalized(&bv->months[i]))
-            over |= __builtin_add_overflow(bv->paid_before, bv->months[i].total, &bv->paid_before);
+    bool over = !paid_but(bv, idx, &bv->paid_before);
     bv->this_month = bv->months[idx].total;
     int64_t left;
     over |= __builtin_sub_overflow(bv->line_amount, bv->paid_before, &left) ||
             __builtin_sub_overflow(left, bv->this_month, &bv->remaining);
     over |= !budget_forecast(bv, idx, &bv->forecast);
+#ifndef NDEBUG
+    /* the parts add up: paid before + this month + remaining = the line, and
+     * with this month finalized, paid before + this month is what is paid */
+    int64_t all = 0;
+    assert(over || bv->remaining + bv->this_month + bv->paid_before == bv->line_amount);
+    assert(over || !finalized(&bv->months[idx]) || !budget_paid(bv, &all) ||
+           all == bv->paid_before + bv->this_month);
+#endif
     return !over;
+}
+
+bool budget_settle_decided(int64_t settled_before, int64_t difference, int64_t *decided)
+{
+    return !__builtin_add_overflow(settled_before, difference, decided);
 }
 
 bool budget_row_at(const budget_view *bv, int idx, budget_row *out)

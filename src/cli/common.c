@@ -1,16 +1,15 @@
-/* common: shared option handling and loading for the subcommands. */
+/* common: the options, notes and loading the subcommands share (common.h). */
 #include "common.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "kasan/clock.h"
-#include "kasan/strbuf.h"
 
 bool cli_common_opt(int opt, cli_paths *paths)
 {
@@ -20,14 +19,6 @@ bool cli_common_opt(int opt, cli_paths *paths)
     case OPT_OUT: paths->out = optarg; return true;
     default: return false;
     }
-}
-
-const char *cli_yen(int64_t v, bool sign, char buf[CLI_YEN_LEN])
-{
-    char g[CLI_YEN_LEN - 1]; /* room for the sign */
-    num_format_grouped(num_int(v), g, sizeof g);
-    snprintf(buf, CLI_YEN_LEN, "%s%s", sign && v >= 0 ? "+" : "", g);
-    return buf;
 }
 
 bool cli_parse_fy(const char *cmd, const char *s, int *fy)
@@ -40,6 +31,20 @@ bool cli_parse_fy(const char *cmd, const char *s, int *fy)
         return false;
     }
     *fy = (int)v;
+    return true;
+}
+
+bool cli_parse_jobs(const char *cmd, const char *s, int *jobs)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 1 || v > FLOW_JOBS_MAX) {
+        fprintf(stderr, "kasan %s: --jobs takes a number of processes from 1 to %d, not '%s'\n",
+                cmd, FLOW_JOBS_MAX, s);
+        return false;
+    }
+    *jobs = (int)v;
     return true;
 }
 
@@ -66,63 +71,20 @@ bool cli_month_begun(const char *cmd, claim_month m, const char *what)
 
 int cli_load_rules(const char *dir, rule_set *rs)
 {
-    diag_list d = DIAG_LIST_INIT;
-    int rc = rules_load_dir(dir, rs, &d);
-    diag_print(&d, stderr);
-    size_t n = diag_count(&d);
-    diag_release(&d);
-    if (rc != 0) {
-        fprintf(stderr, "kasan: %zu problem%s in the rules under %s (%zu rule file%s read); "
-                        "nothing was computed\n", n, n == 1 ? "" : "s", dir, rs->n_read,
-                rs->n_read == 1 ? "" : "s");
-        return EXIT_INVALID;
-    }
-    return EXIT_OK;
+    flow_notes n = {0};
+    int rc = flow_load_rules(dir, rs, &n);
+    cli_print_notes("kasan", &n);
+    flow_notes_free(&n);
+    return rc;
 }
 
 int cli_compute_month(const cli_paths *paths, const rule_set *rs, claim_month m, month_run *run)
 {
-    return cli_compute_month_shared(paths, rs, m, NULL, run);
-}
-
-int cli_compute_month_shared(const cli_paths *paths, const rule_set *rs, claim_month m,
-                             const shared_registry *sr, month_run *run)
-{
-    diag_list d = DIAG_LIST_INIT;
-    arena bytes = ARENA_INIT;
-    input_file in[INPUT_COUNT] = {0};
-    int rc = sr ? intake_read_claims(paths->data, m, &bytes, in, &d)
-                : intake_read_month(paths->data, m, &bytes, in, &d);
-    if (rc == 0)
-        rc = engine_compute_shared(rs, m, in, sr, run, &d);
-    else
-        memset(run, 0, sizeof *run);
-    run->input_bytes = bytes; /* the run borrows the bytes; engine_free releases them */
-    diag_print(&d, stderr);
-    diag_release(&d);
-    if (rc != 0) {
-        char mon[8];
-        month_format(m, mon);
-        fprintf(stderr, "kasan: %s was not computed; nothing was written\n", mon);
-        return EXIT_INVALID;
-    }
-    return EXIT_OK;
-}
-
-int cli_open_ledger(const char *cmd, const char *path, ledger **lg)
-{
-    char err[512];
-    int st = ledger_open(path, false, lg, err, sizeof err);
-    if (st == LEDGER_OK)
-        return EXIT_OK;
-    if (st == LEDGER_NOT_FOUND) {
-        fprintf(stderr, "kasan %s: no ledger at %s: nothing has been finalized there yet "
-                        "(kasan run --month M --finalize; or is --out the wrong directory?)\n",
-                cmd, path);
-        return EXIT_USAGE;
-    }
-    fprintf(stderr, "kasan %s: cannot open the ledger %s: %s\n", cmd, path, err);
-    return EXIT_INTERNAL;
+    flow_notes n = {0};
+    int rc = flow_compute_month(paths, rs, m, NULL, run, &n);
+    cli_print_notes("kasan", &n);
+    flow_notes_free(&n);
+    return rc;
 }
 
 bool cli_no_stray_arg(const char *cmd, int argc, char **argv)
@@ -139,15 +101,6 @@ bool cli_no_stray_arg(const char *cmd, int argc, char **argv)
     return false;
 }
 
-void cli_refusal_note(const char *who, ledger *lg, int64_t seq, const char *hash)
-{
-    if (seq)
-        fprintf(stderr, "  the refusal is recorded in the audit trail: event %lld "
-                        "(anchor %lld:%s)\n", (long long)seq, (long long)seq, hash);
-    else
-        fprintf(stderr, "%s: warning: %s\n", who, ledger_errmsg(lg));
-}
-
 const char *cli_actor(const char *given)
 {
     if (given && *given)
@@ -162,32 +115,15 @@ const char *cli_actor(const char *given)
     return u && *u ? u : "unknown";
 }
 
-char *cli_run_id(const month_run *run, const char *created, arena *a)
+void cli_print_notes(const char *who, const flow_notes *n)
 {
-    strbuf sb;
-    sb_init(&sb);
-    for (size_t i = 0; i < run->rules->n_files; i++)
-        sb_adds(&sb, run->rules->files[i].sha256);
-    for (int i = 0; i < INPUT_COUNT; i++)
-        sb_adds(&sb, run->inputs[i].sha256);
-    sb_adds(&sb, created);
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts); /* two runs in one second differ */
-    sb_addf(&sb, "|%lld.%09ld|%ld", (long long)ts.tv_sec, ts.tv_nsec, (long)getpid());
-    char h[SHA256_HEX_LEN + 1];
-    hash_sha256_hex(sb.buf, sb.len, h);
-    sb_release(&sb);
-    char mon[8], stamp[32];
-    month_format(run->month, mon);
-    size_t k = 0;
-    for (const char *p = created; *p && k < sizeof stamp - 1; p++)
-        if (*p != '-' && *p != ':')
-            stamp[k++] = *p;
-    stamp[k] = '\0';
-    return arena_printf(a, "%s-%s-%.8s", mon, stamp, h);
-}
-
-char *cli_ledger_path(const cli_paths *paths, arena *a)
-{
-    return arena_printf(a, "%s/ledger.sqlite", paths->out);
+    for (size_t i = 0; i < n->n; i++) {
+        const flow_note *e = &n->v[i];
+        switch (e->kind) {
+        case FLOW_NOTE_SAY: fprintf(stderr, "%s: %s\n", who, e->text); break;
+        case FLOW_NOTE_KASAN: fprintf(stderr, "kasan: %s\n", e->text); break;
+        case FLOW_NOTE_LINE: fprintf(stderr, "%s\n", e->text); break;
+        case FLOW_NOTE_RESULT: printf("%s\n", e->text); break;
+        }
+    }
 }

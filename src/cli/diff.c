@@ -1,134 +1,47 @@
-/* diff: `kasan diff` — what-if: one month's claims under two rule sets,
- * nursery by nursery and program by program, printed and in OUT/M/diff.xlsx. */
-#include <errno.h>
+/* diff: `kasan diff` — what-if: its options, and the table of one month's
+ * claims under two rule sets that the procedure (flow_diff) computed and
+ * wrote to OUT/M/diff.xlsx. */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "common.h"
-#include "kasan/fsutil.h"
-#include "kasan/report.h"
 
 enum { OPT_RULES_A = OPT_FIRST_OWN, OPT_RULES_B };
-
-typedef struct side {
-    rule_set rs;
-    month_run run;
-} side;
-
-static int64_t amount_of(const month_run *run, const char *nid, const char *prog,
-                         const char **version)
-{
-    *version = NULL;
-    for (size_t p = 0; p < run->n_programs; p++) {
-        if (strcmp(run->programs[p]->id, prog))
-            continue;
-        *version = run->programs[p]->version;
-        for (size_t i = 0; i < run->n_nurseries; i++)
-            if (!strcmp(run->nurseries[i].nursery->id, nid))
-                return run->nurseries[i].amount[p];
-    }
-    return 0;
-}
-
-static bool have_row(const diff_row *rows, size_t n, const char *nid, const char *prog)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(rows[i].nursery_id, nid) && !strcmp(rows[i].program, prog))
-            return true;
-    return false;
-}
-
-static int cmp_row(const void *a, const void *b)
-{
-    const diff_row *x = a, *y = b;
-    int c = strcmp(x->nursery_id, y->nursery_id);
-    return c ? c : strcmp(x->program, y->program);
-}
-
-/* Rows for every nursery × program paid under either rule set. */
-static size_t build_rows(const month_run *a, const month_run *b, diff_row *rows)
-{
-    size_t n = 0;
-    const month_run *sides[2] = {a, b};
-    for (int s = 0; s < 2; s++)
-        for (payment_row r = {0}; engine_payment_next(sides[s], &r);) {
-            if (have_row(rows, n, r.nursery_id, r.program_id))
-                continue;
-            diff_row *d = &rows[n++];
-            d->nursery_id = r.nursery_id;
-            d->nursery_name = r.nursery_name;
-            d->program = r.program_id;
-            d->amount_a = amount_of(a, d->nursery_id, d->program, &d->version_a);
-            d->amount_b = amount_of(b, d->nursery_id, d->program, &d->version_b);
-        }
-    qsort(rows, n, sizeof *rows, cmp_row);
-    return n;
-}
 
 static void print_row(const char *id, const char *prog, const char *va, int64_t a, const char *vb,
                       int64_t b)
 {
-    char s1[CLI_YEN_LEN], s2[CLI_YEN_LEN], s3[CLI_YEN_LEN];
-    printf("%-10s %-18s %10s %12s %10s %12s %12s\n", id, prog, va, cli_yen(a, false, s1), vb,
-           cli_yen(b, false, s2), cli_yen(b - a, true, s3));
+    char s1[FLOW_YEN_LEN], s2[FLOW_YEN_LEN], s3[FLOW_YEN_LEN];
+    printf("%-10s %-18s %10s %12s %10s %12s %12s\n", id, prog, va, flow_yen(a, false, s1), vb,
+           flow_yen(b, false, s2), flow_yen(b - a, true, s3));
 }
 
-static void print_rows(const diff_row *rows, size_t n)
+static void print_rows(const flow_diff_res *res)
 {
-    int64_t ta = 0, tb = 0;
     printf("%-10s %-18s %10s %12s %10s %12s %12s\n", "nursery", "program", "version A",
            "amount A", "version B", "amount B", "B - A");
-    for (size_t i = 0; i < n; i++) {
-        const diff_row *d = &rows[i];
+    for (size_t i = 0; i < res->n; i++) {
+        const diff_row *d = &res->rows[i];
         print_row(d->nursery_id, d->program, d->version_a ? d->version_a : "-", d->amount_a,
                   d->version_b ? d->version_b : "-", d->amount_b);
-        ta += d->amount_a;
-        tb += d->amount_b;
     }
-    print_row("total", "", "", ta, "", tb);
+    print_row("total", "", "", res->total_a, "", res->total_b);
 }
 
 static int diff(const cli_paths *paths, claim_month m, const char *ra, const char *rb)
 {
-    side a, b;
-    memset(&a, 0, sizeof a);
-    memset(&b, 0, sizeof b);
-    int rc = cli_load_rules(ra, &a.rs);
-    if (rc == EXIT_OK)
-        rc = cli_load_rules(rb, &b.rs);
-    if (rc == EXIT_OK)
-        rc = cli_compute_month(paths, &a.rs, m, &a.run);
-    if (rc == EXIT_OK)
-        rc = cli_compute_month(paths, &b.rs, m, &b.run);
-    if (rc == EXIT_OK) {
-        size_t cap = (a.run.n_nurseries + b.run.n_nurseries) * ENGINE_MAX_PROGRAMS + 1;
-        diff_row *rows = calloc(cap, sizeof *rows);
-        if (!rows)
-            abort();
-        size_t n = build_rows(&a.run, &b.run, rows);
-        char mon[8], dir[4096], path[4200], err[512];
+    flow_diff_req rq = {*paths, m, ra, rb};
+    flow_diff_res res;
+    int rc = flow_diff(&rq, &res);
+    cli_print_notes("kasan diff", &res.notes);
+    if (res.rows) { /* computed: the table, even if the workbook could not be written */
+        char mon[8];
         month_format(m, mon);
         printf("kasan diff %s: rules A = %s, rules B = %s\n", mon, ra, rb);
-        print_rows(rows, n);
-        snprintf(dir, sizeof dir, "%s/%s", paths->out, mon);
-        snprintf(path, sizeof path, "%s/diff.xlsx", dir);
-        if (fs_mkdirs(dir) != 0) {
-            fprintf(stderr, "kasan diff: cannot create output directory %s: %s\n", dir,
-                    strerror(errno));
-            rc = EXIT_INTERNAL;
-        } else if (report_diff_xlsx(m, ra, rb, rows, n, path, err, sizeof err) != 0) {
-            fprintf(stderr, "kasan diff: cannot write %s\n", err); /* err names the path */
-            rc = EXIT_INTERNAL;
-        } else {
-            printf("wrote %s\n", path);
-        }
-        free(rows);
+        print_rows(&res);
     }
-    engine_free(&a.run);
-    engine_free(&b.run);
-    rules_free(&a.rs);
-    rules_free(&b.rs);
+    if (rc == EXIT_OK)
+        printf("wrote %s\n", res.path);
+    flow_diff_free(&res);
     return rc;
 }
 

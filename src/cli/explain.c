@@ -144,8 +144,8 @@ static void print_staff(const month_run *run, size_t i)
     const staff_line *s = run->staff[i];
     char hours[32], sal[32], oth[32];
     num_format(s->hours, hours, sizeof hours);
-    cli_yen(s->salary_cost, false, sal);
-    cli_yen(s->other_income, false, oth);
+    flow_yen(s->salary_cost, false, sal);
+    flow_yen(s->other_income, false, oth);
     printf("  staff %s (%s line %d): %s, %s%s%s; salary_cost %s yen, other_income %s yen\n",
            s->staff_ref, run->cl.staff_file, s->line, s->qualification, s->employment,
            s->has_hours ? ", hours " : "", s->has_hours ? hours : "", sal, oth);
@@ -186,7 +186,7 @@ static void print_program(const month_run *run, size_t p, const nursery_month *n
         if (rv->scope == SCOPE_NURSERY)
             print_formula(run, p, nm, 0, rv, "    ");
     }
-    cli_yen(nm->amount[p], false, amount);
+    flow_yen(nm->amount[p], false, amount);
     printf("  ⇒ %s %s: %s yen\n", pg->id, pg->title, amount);
 }
 
@@ -229,7 +229,7 @@ static int explain(const month_run *run, const char *id)
         header = true;
         printf("  %s line %d, %s: %s — %s\n", rj->file, rj->line, rj->ref, rj->code, rj->reason);
     }
-    cli_yen(nm ? nm->total : 0, false, total);
+    flow_yen(nm ? nm->total : 0, false, total);
     printf("\ntotal for %s in %s: %s yen\n", id, mon, total);
     return EXIT_OK;
 }

@@ -76,3 +76,21 @@ void progress_end(progress *p)
     fflush(stderr);
     p->last_ms = -1;
 }
+
+static void line_start(void *ctx, const char *what, size_t total)
+{
+    progress_line *l = ctx;
+    progress_start(&l->p, l->quiet, what, total);
+}
+
+static void line_tick(void *ctx, size_t done) { progress_tick(&((progress_line *)ctx)->p, done); }
+
+static void line_end(void *ctx) { progress_end(&((progress_line *)ctx)->p); }
+
+const flow_progress *progress_line_init(progress_line *l, bool quiet)
+{
+    progress_start(&l->p, true, "", 0); /* nothing drawn before the procedure starts it */
+    l->quiet = quiet;
+    l->cb = (flow_progress){line_start, line_tick, line_end, l};
+    return &l->cb;
+}

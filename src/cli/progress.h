@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "kasan/flow.h"
+
 typedef struct progress {
     bool on;          /* stderr is a terminal and not --quiet */
     const char *what; /* "statements", "months", ... (borrowed) */
@@ -24,5 +26,14 @@ void progress_tick(progress *p, size_t done);
 int progress_format(char *buf, size_t n, const char *what, size_t done, size_t total);
 /* Clears the line (the summary or messages that follow start clean). */
 void progress_end(progress *p);
+
+/* A line as a procedure's progress callback (kasan/flow.h): each start of
+ * the procedure's work (statements, notices, months) starts it anew. */
+typedef struct progress_line {
+    progress p;
+    bool quiet;
+    flow_progress cb;
+} progress_line;
+const flow_progress *progress_line_init(progress_line *l, bool quiet);
 
 #endif

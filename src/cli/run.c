@@ -1,7 +1,7 @@
-/* run: `kasan run` — computes a month (or every month of a fiscal year),
- * writes its outputs into a staging directory, records it in the ledger when
- * finalizing, and only then moves the outputs into place: a refusal or an
- * error leaves the previous outputs and no partial ones. */
+/* run: `kasan run` — the options of a month's run (or a fiscal year's), the
+ * procedure (flow_month, flow_year: staged, recorded when finalizing, then
+ * published), and its summary: what was paid, the budget line, the
+ * correction, the event and its anchor, the next steps. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,21 +9,15 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "jobs.h"
-#include "kasan/clock.h"
-#include "kasan/fsutil.h"
-#include "kasan/ledger.h"
-#include "kasan/report.h"
+#include "progress.h"
 
 typedef struct run_opts {
     cli_paths paths;
     const char *month, *fy;
     bool finalize, supersede, no_workbooks, quiet;
     const char *reason, *over_budget_reason, *actor, *issue_date;
-    int jobs;         /* --jobs: months (and statements) at once */
-    long stage_pid;   /* names the staging directories: the parent's pid */
-    bool deferred;    /* a worker of --fy: the parent publishes, in month order */
-    progress *months; /* the months' progress line of --fy (cleared before a summary) */
+    int jobs;         /* --jobs: months (and statements) at once; 0 every core */
+    progress_line months; /* the months' progress line of --fy (cleared before a summary) */
 } run_opts;
 
 enum { OPT_FY = OPT_FIRST_OWN, OPT_FINALIZE, OPT_SUPERSEDE, OPT_REASON, OPT_OVER, OPT_NO_WB,
@@ -92,7 +86,7 @@ static int parse_opts(int argc, char **argv, run_opts *o)
         case OPT_ISSUE: o->issue_date = optarg; break;
         case OPT_QUIET: o->quiet = true; break;
         case OPT_JOBS:
-            if (!jobs_parse("run", optarg, &o->jobs))
+            if (!cli_parse_jobs("run", optarg, &o->jobs))
                 return -1;
             break;
         default:
@@ -120,55 +114,6 @@ static int parse_opts(int argc, char **argv, run_opts *o)
     return 0;
 }
 
-/* Places the ledger's finalized months of the FY (amounts by the run's
- * program order, override reasons in a) into the budget view. */
-static void place_ledger_months(const month_run *run, ledger *lg, budget_view *bv, arena *a)
-{
-    ledger_month_sum *ms = NULL;
-    size_t n = 0;
-    if (lg && ledger_fy_months(lg, bv->fiscal_year, a, &ms, &n) == LEDGER_OK) {
-        for (size_t k = 0; k < n; k++) {
-            claim_month cm;
-            if (!month_parse(ms[k].month, &cm))
-                continue;
-            int64_t amount[BUDGET_MAX_PROGRAMS] = {0};
-            for (size_t j = 0; j < ms[k].n_programs; j++)
-                for (size_t p = 0; p < run->n_programs; p++)
-                    if (!strcmp(ms[k].programs[j].program, run->programs[p]->id))
-                        amount[p] = ms[k].programs[j].amount_yen;
-            budget_view_place(bv, cm, false, ms[k].total_yen, amount, run->n_programs);
-            if (month_fiscal_year(cm) == bv->fiscal_year)
-                bv->months[month_fiscal_index(cm)].override_reason = ms[k].over_budget_reason;
-        }
-    }
-}
-
-/* Fills the budget view from the ledger's finalized months and this run;
- * this month shows `reason` when finalizing it (not a correction) is paid
- * on it as the ledger will decide (budget_decide). */
-static bool fill_budget(const month_run *run, ledger *lg, const run_opts *o, budget_view *bv,
-                        arena *a)
-{
-    budget_view_init(bv, month_fiscal_year(run->month), run->budget ? run->budget->line_id : NULL,
-                     run->budget ? run->budget->amount : 0);
-    place_ledger_months(run, lg, bv, a);
-    if (lg && ledger_fy_settled_additional(lg, bv->fiscal_year, 0, &bv->settled_additional))
-        bv->settled_additional = 0; /* unreadable: the finalization reads it again */
-    budget_view_place(bv, run->month, !o->finalize, run->total, run->program_total,
-                      run->n_programs);
-    budget_month *self = &bv->months[month_fiscal_index(run->month)];
-    self->override_reason = NULL;
-    if (!budget_view_finish(bv, run->month))
-        return false;
-    budget_decision d;
-    if (o->finalize && !o->supersede && o->over_budget_reason &&
-        budget_decide(bv->line_id != NULL, bv->line_amount, bv->paid_before, bv->this_month, true,
-                      &d) &&
-        budget_overridden(d.verdict))
-        self->override_reason = o->over_budget_reason;
-    return true;
-}
-
 static void print_summary(const run_opts *o, const month_run *run, const budget_view *bv,
                           const char *run_id, const char *dir)
 {
@@ -182,21 +127,21 @@ static void print_summary(const run_opts *o, const month_run *run, const budget_
     printf("  nurseries paid %zu, children %zu, staff lines %zu, rejected lines %zu\n", paid,
            run->n_distinct_children, run->n_staff, run->n_rejections);
     for (size_t p = 0; p < run->n_programs; p++) {
-        cli_yen(run->program_total[p], false, b1);
+        flow_yen(run->program_total[p], false, b1);
         printf("  %-17s %-8s %14s yen  %s\n", run->programs[p]->id, run->programs[p]->version, b1,
                run->programs[p]->title);
     }
-    cli_yen(run->total, false, b1);
+    flow_yen(run->total, false, b1);
     printf("  %-26s %14s yen\n", "month total", b1);
     if (bv->line_id) {
-        cli_yen(bv->line_amount, false, b1);
-        cli_yen(bv->paid_before, false, b2);
-        cli_yen(bv->remaining, false, b3);
-        cli_yen(bv->forecast, false, b4);
+        flow_yen(bv->line_amount, false, b1);
+        flow_yen(bv->paid_before, false, b2);
+        flow_yen(bv->remaining, false, b3);
+        flow_yen(bv->forecast, false, b4);
         printf("  budget %s %s yen: paid so far %s, remaining after this month %s, "
                "forecast %s\n", bv->line_id, b1, b2, b3, b4);
         if (bv->forecast > bv->line_amount) {
-            cli_yen(bv->forecast - bv->line_amount, false, b1);
+            flow_yen(bv->forecast - bv->line_amount, false, b1);
             printf("  warning: the year-end forecast exceeds the budget line by %s yen\n", b1);
         }
     } else {
@@ -211,140 +156,15 @@ static void print_summary(const run_opts *o, const month_run *run, const budget_
     printf("  wrote %s/\n", dir);
 }
 
-/* A correction (修正, SPEC 6.1): the differences from the month's current run
- * go into the outputs (meta->correction) and the ledger is asked to supersede
- * exactly that run.  No current run: nothing to show, and the ledger refuses. */
-static int correction_of(const month_run *run, ledger *lg, const char *reason, arena *a,
-                         run_correction *c, run_meta *meta)
-{
-    char mon[8];
-    month_format(run->month, mon);
-    ledger_run cur;
-    int st = ledger_month_current(lg, mon, a, &cur);
-    if (st == LEDGER_NOT_FOUND)
-        return EXIT_OK;
-    if (st != LEDGER_OK) {
-        fprintf(stderr, "kasan run: cannot read the finalized run of %s: %s\n", mon,
-                ledger_errmsg(lg));
-        return EXIT_INTERNAL;
-    }
-    ledger_correction *rows;
-    size_t n;
-    if (engine_corrections(run, cur.payments, cur.n_payments, a, &rows, &n) != 0) {
-        fprintf(stderr, "kasan run: out of memory\n");
-        return EXIT_INTERNAL;
-    }
-    *c = (run_correction){cur.run_id, reason, rows, n};
-    meta->correction = c;
-    return EXIT_OK;
-}
-
-static void fill_ledger_request(const month_run *run, const run_opts *o, const run_meta *meta,
-                                arena *a, ledger_finalize_req *rq)
-{
-    char *mon = arena_alloc(a, 8);
-    month_format(run->month, mon);
-    rq->month = mon;
-    rq->run_id = meta->run_id;
-    rq->created = meta->created;
-    rq->actor = cli_actor(o->actor);
-    rq->engine_version = KASAN_VERSION;
-    rq->n_payments = engine_payment_count(run);
-    ledger_payment *pay = arena_calloc(a, rq->n_payments + 1, sizeof *pay);
-    size_t k = 0;
-    for (payment_row r = {0}; engine_payment_next(run, &r);)
-        pay[k++] = (ledger_payment){r.nursery_id, r.program_id, r.rule_version, r.amount};
-    rq->payments = pay;
-    ledger_program_total *pt = arena_calloc(a, run->n_programs + 1, sizeof *pt);
-    for (size_t p = 0; p < run->n_programs; p++)
-        pt[p] = (ledger_program_total){run->programs[p]->id, run->program_total[p]};
-    rq->programs = pt;
-    rq->n_programs = run->n_programs;
-    rq->total_yen = run->total;
-    size_t nf = run->rules->n_files + INPUT_COUNT;
-    ledger_file *files = arena_calloc(a, nf, sizeof *files);
-    for (size_t i = 0; i < run->rules->n_files; i++) {
-        const rule_file *f = &run->rules->files[i];
-        files[i] = (ledger_file){ledger_role_name(LEDGER_ROLE_RULES), f->name, f->data, f->len,
-                                 f->sha256};
-    }
-    for (int i = 0; i < INPUT_COUNT; i++) {
-        const input_file *f = &run->inputs[i];
-        files[run->rules->n_files + (size_t)i] =
-            (ledger_file){cli_input_role(i), f->name, f->data, f->len, f->sha256};
-    }
-    rq->files = files;
-    rq->n_files = nf;
-    if (run->budget)
-        rq->budget = (ledger_budget){run->budget->fiscal_year, run->budget->line_id,
-                                     run->budget->amount};
-    rq->over_budget_reason = o->over_budget_reason;
-    rq->supersede = o->supersede;
-    rq->reason = o->reason;
-    if (meta->correction) /* the run whose differences the outputs show */
-        rq->expect_superseded = meta->correction->superseded_run_id;
-}
-
-static int finalize(const run_opts *o, const month_run *run, const run_meta *meta, ledger *lg,
-                    ledger_finalize_res *res)
-{
-    arena a = ARENA_INIT;
-    ledger_finalize_req rq = {0};
-    fill_ledger_request(run, o, meta, &a, &rq);
-    int st = ledger_finalize(lg, &rq, res);
-    char b1[32], b2[32], b3[32];
-    int rc = EXIT_OK;
-    if (st == LEDGER_OVER_BUDGET) {
-        cli_yen(res->overrun_yen, false, b1);
-        cli_yen(res->fy_paid_after_yen, false, b2);
-        cli_yen(rq.budget.line_amount_yen, false, b3);
-        fprintf(stderr, "kasan run: finalization refused by budget control: %s would bring the "
-                        "fiscal year's paid total to %s yen, %s yen over the %s line of %s yen.\n"
-                        "  To pay anyway, give the reason (補正予算・流用): "
-                        "--over-budget-reason TEXT\n", rq.month, b2, b1, rq.budget.line_id, b3);
-        rc = EXIT_REFUSED;
-    } else if (st == LEDGER_NO_BUDGET_LINE) {
-        fprintf(stderr, "kasan run: finalization refused: no budget line for FY%d, so %s "
-                        "cannot be paid.\n  Add the line to the rules' budget/ directory, or "
-                        "to pay anyway give the reason (補正予算・流用): --over-budget-reason "
-                        "TEXT\n", month_fiscal_year(run->month), rq.month);
-        rc = EXIT_REFUSED;
-    } else if (st == LEDGER_ALREADY_FINALIZED && o->supersede) {
-        /* another correction became current after this one read the paid run */
-        fprintf(stderr, "kasan run: %s\n", ledger_errmsg(lg));
-        rc = EXIT_REFUSED;
-    } else if (st == LEDGER_ALREADY_FINALIZED) {
-        fprintf(stderr, "kasan run: %s is already finalized; a correction is --finalize "
-                        "--supersede --reason TEXT\n", rq.month);
-        rc = EXIT_REFUSED;
-    } else if (st == LEDGER_NOTHING_TO_SUPERSEDE) {
-        fprintf(stderr, "kasan run: %s has no finalized run to supersede\n", rq.month);
-        rc = EXIT_REFUSED;
-    } else if (st == LEDGER_BUSY) {
-        fprintf(stderr, "kasan run: the ledger is busy (another finalization?): %s\n",
-                ledger_errmsg(lg));
-        rc = EXIT_REFUSED;
-    } else if (st != LEDGER_OK) {
-        fprintf(stderr, "kasan run: cannot record %s in the ledger %s: %s: %s\n", rq.month,
-                cli_ledger_path(&o->paths, &a), ledger_strstatus(st), ledger_errmsg(lg));
-        rc = EXIT_INTERNAL;
-    }
-    if (rc == EXIT_REFUSED && st != LEDGER_BUSY) /* SPEC 1.4: the refusal is in the trail */
-        cli_refusal_note("kasan run", lg, res->event_seq, res->event_hash);
-    arena_release(&a);
-    return rc;
-}
-
 /* 修正: how many rows changed and what is paid or asked back (SPEC 6.1). */
-static void print_correction(const run_correction *c)
+static void print_correction(const flow_month_res *res)
 {
-    int64_t plus = 0, minus = 0; /* within one month's amounts */
-    for (size_t i = 0; i < c->n; i++)
-        *(c->rows[i].difference_yen > 0 ? &plus : &minus) += c->rows[i].difference_yen;
-    char b1[CLI_YEN_LEN], b2[CLI_YEN_LEN], b3[CLI_YEN_LEN];
+    const run_correction *c = res->meta.correction;
+    char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], b3[FLOW_YEN_LEN];
     printf("  correction of run %s: %zu nursery-program rows changed, 追給 %s yen, 返還 %s yen, "
-           "net %s yen (corrections.csv)\n", c->superseded_run_id, c->n, cli_yen(plus, false, b1),
-           cli_yen(-minus, false, b2), cli_yen(plus + minus, true, b3));
+           "net %s yen (corrections.csv)\n", c->superseded_run_id, c->n,
+           flow_yen(res->raised_yen, false, b1), flow_yen(res->lowered_yen, false, b2),
+           flow_yen(res->raised_yen - res->lowered_yen, true, b3));
 }
 
 static void print_finalized(const ledger_finalize_res *res, const char *mon, const char *final_dir)
@@ -362,185 +182,60 @@ static void print_finalized(const ledger_finalize_res *res, const char *mon, con
            *res->superseded_run_id ? " (only the 追給 if the earlier run was transferred)" : "");
 }
 
-/* Draft runs of a finalized month are refused: its outputs are the record. */
-static int refuse_if_finalized(ledger *lg, const char *mon)
+/* A month's notes, then (done, not --quiet) its summary. */
+static void report(const run_opts *o, const flow_month_res *res, int rc)
 {
-    arena a = ARENA_INIT;
-    ledger_run cur;
-    int st = lg ? ledger_month_current(lg, mon, &a, &cur) : LEDGER_NOT_FOUND;
-    int rc = EXIT_OK;
-    if (st == LEDGER_OK) {
-        fprintf(stderr, "kasan run: %s is finalized (run %s); its outputs are not overwritten "
-                        "by a draft.  Use `kasan replay --month %s` to recompute it, or "
-                        "--finalize --supersede --reason TEXT to correct it.\n", mon,
-                cur.run_id, mon);
-        rc = EXIT_REFUSED;
-    }
-    arena_release(&a);
-    return rc;
-}
-
-/* A finalization may have committed while this draft was being written:
- * look again just before publishing (the published marker and the next
- * command's restore close what is left of the window). */
-static int recheck_draft(const char *lpath, ledger **lg, const char *mon)
-{
-    char err[512];
-    if (!*lg && fs_exists(lpath) && ledger_open(lpath, false, lg, err, sizeof err) != LEDGER_OK)
-        *lg = NULL;
-    return refuse_if_finalized(*lg, mon);
-}
-
-static int run_month(const run_opts *o, const rule_set *rs, const shared_registry *sr,
-                     claim_month m)
-{
-    char mon[8], created[32];
-    month_format(m, mon);
-    month_run run;
-    int rc = cli_compute_month_shared(&o->paths, rs, m, sr, &run);
-    if (rc != EXIT_OK) {
-        engine_free(&run);
-        return rc;
-    }
-    arena a = ARENA_INIT;
-    char *lpath = cli_ledger_path(&o->paths, &a);
-    ledger *lg = NULL;
-    char err[512];
-    if (fs_mkdirs(o->paths.out) != 0) {
-        fprintf(stderr, "kasan run: cannot create output directory %s: %s\n", o->paths.out,
-                strerror(errno));
-        rc = EXIT_INTERNAL;
-    } else if (o->finalize || fs_exists(lpath)) {
-        int st = ledger_open(lpath, o->finalize, &lg, err, sizeof err);
-        /* a draft beside a ledger a finalization is just creating: none yet */
-        if (st == LEDGER_NOT_FOUND && !o->finalize)
-            lg = NULL;
-        else if (st != LEDGER_OK) {
-            fprintf(stderr, "kasan run: cannot open the ledger %s: %s\n", lpath, err);
-            rc = EXIT_INTERNAL;
-        }
-    }
-    if (rc == EXIT_OK && lg)
-        rc = restore_month(&o->paths, lg, m, "kasan run", false);
-    if (rc == EXIT_OK)
-        restore_clean_leftovers(&o->paths, mon, "kasan run");
-    if (rc == EXIT_OK && !o->finalize)
-        rc = refuse_if_finalized(lg, mon);
-    clock_now_iso(created);
-    run_meta meta = {cli_run_id(&run, created, &a), created, 0, o->finalize, KASAN_VERSION, NULL};
-    run_correction corr = {0};
-    if (rc == EXIT_OK && o->finalize && o->supersede && lg)
-        rc = correction_of(&run, lg, o->reason, &a, &corr, &meta);
-    if (!o->issue_date || !date_parse_iso(o->issue_date, strlen(o->issue_date), &meta.issue_date))
-        date_parse_iso(created, 10, &meta.issue_date);
-    budget_view bv;
-    if (!fill_budget(&run, lg, o, &bv, &a) && rc == EXIT_OK) {
-        fprintf(stderr, "kasan run: %s: the fiscal year's paid total or forecast does not fit "
-                        "in 64-bit yen; check the claims' amounts\n", mon);
-        rc = EXIT_INVALID;
-    }
-    char *final_dir = arena_printf(&a, "%s/%s", o->paths.out, mon);
-    char *stage = arena_printf(&a, "%s/.%s.staging-%ld", o->paths.out, mon, o->stage_pid);
-    if (rc == EXIT_OK && run_write_outputs(!o->no_workbooks, &run, &bv, &meta, stage) != 0)
-        rc = EXIT_INTERNAL;
-    ledger_finalize_res fres = {0};
-    if (rc == EXIT_OK && o->finalize)
-        rc = finalize(o, &run, &meta, lg, &fres);
-    if (rc == EXIT_OK && !o->finalize && !o->deferred)
-        rc = recheck_draft(lpath, &lg, mon);
-    char *marker = restore_marker_path(&o->paths, mon, &a);
-    if (rc == EXIT_OK && !o->deferred && restore_publish(stage, final_dir, marker) != 0) {
-        fprintf(stderr, "kasan run: cannot move outputs into %s: %s\n", final_dir, strerror(errno));
-        rc = EXIT_INTERNAL;
-    }
-    if (rc != EXIT_OK)
-        fs_remove_tree(stage);
-    else if (!o->quiet) {
-        if (o->months)
-            progress_end(o->months);
-        print_summary(o, &run, &bv, meta.run_id, final_dir);
-        if (meta.correction)
-            print_correction(meta.correction);
-        if (o->finalize)
-            print_finalized(&fres, mon, final_dir);
-    }
-    ledger_close(lg);
-    arena_release(&a);
-    engine_free(&run);
-    return rc;
-}
-
-/* ---- the months of --fy side by side (drafts; see jobs.h) ---- */
-
-typedef struct year_ctx {
-    run_opts *o;
-    const rule_set *rs;
-    const shared_registry *sr;
-    claim_month first;
-} year_ctx;
-
-static claim_month year_month(const year_ctx *y, int i)
-{
-    return month_of_fiscal(month_fiscal_year(y->first), i);
-}
-
-/* In a worker: the month computed and staged, its summary printed (the
- * parent shows it once the month is published). */
-static int year_task(int i, void *ctx)
-{
-    year_ctx *y = ctx;
-    y->o->deferred = true;
-    y->o->months = NULL;
-    jobs_configure_statements(1, true); /* the months already fill the cores */
-    return run_month(y->o, y->rs, y->sr, year_month(y, i));
-}
-
-/* In the parent, in month order: the last look at the ledger, then the
- * staged month is published; a failed or dropped month's staging goes. */
-static int year_finish(int i, int rc, void *ctx)
-{
-    year_ctx *y = ctx;
+    cli_print_notes("kasan run", &res->notes);
+    if (rc != EXIT_OK || o->quiet)
+        return;
     char mon[8];
-    month_format(year_month(y, i), mon);
-    arena a = ARENA_INIT;
-    char *stage = arena_printf(&a, "%s/.%s.staging-%ld", y->o->paths.out, mon, y->o->stage_pid);
-    char *final_dir = arena_printf(&a, "%s/%s", y->o->paths.out, mon);
-    ledger *lg = NULL;
-    if (rc == EXIT_OK)
-        rc = recheck_draft(cli_ledger_path(&y->o->paths, &a), &lg, mon);
-    if (rc == EXIT_OK &&
-        restore_publish(stage, final_dir, restore_marker_path(&y->o->paths, mon, &a)) != 0) {
-        fprintf(stderr, "kasan run: cannot move outputs into %s: %s\n", final_dir, strerror(errno));
-        rc = EXIT_INTERNAL;
-    }
-    if (rc != EXIT_OK)
-        fs_remove_tree(stage);
-    ledger_close(lg);
-    arena_release(&a);
-    return rc < 0 ? EXIT_INTERNAL : rc;
+    month_format(res->run.month, mon);
+    print_summary(o, &res->run, &res->budget, res->meta.run_id, res->final_dir);
+    if (res->meta.correction)
+        print_correction(res);
+    if (o->finalize)
+        print_finalized(&res->event, mon, res->final_dir);
 }
 
-static int run_year_parallel(run_opts *o, const rule_set *rs, const shared_registry *sr,
-                             claim_month first, progress *pg)
+static flow_month_req month_request(const run_opts *o, const rule_set *rs, claim_month m)
 {
-    year_ctx y = {o, rs, sr, first};
-    return jobs_run_ordered(12, o->jobs, year_task, year_finish, &y, pg);
+    return (flow_month_req){.paths = o->paths, .rules = rs, .month = m,
+                            .finalize = o->finalize, .supersede = o->supersede,
+                            .reason = o->reason, .over_budget_reason = o->over_budget_reason,
+                            .issue_date = o->issue_date, .workbooks = !o->no_workbooks,
+                            .actor = {cli_actor(o->actor)}, .stage_pid = (long)getpid(),
+                            .jobs = o->jobs};
+}
+
+/* ---- the months of --fy ---- */
+
+static void year_done(const flow_month_res *res, int rc, bool in_worker, void *ctx)
+{
+    run_opts *o = ctx;
+    if (!in_worker)
+        progress_end(&o->months.p);
+    report(o, res, rc);
+}
+
+static void year_say(const flow_notes *notes, void *ctx)
+{
+    (void)ctx;
+    cli_print_notes("kasan run", notes);
 }
 
 int cmd_run(int argc, char **argv)
 {
-    run_opts o = {.paths = CLI_PATHS_DEFAULT, .stage_pid = (long)getpid()};
+    run_opts o = {.paths = CLI_PATHS_DEFAULT};
     int p = parse_opts(argc, argv, &o);
     if (p == -2)
         return EXIT_OK;
     if (p != 0)
         return EXIT_USAGE;
     claim_month first;
-    int count = 1;
+    int count = 1, fy = 0;
     if (o.month && !cli_parse_month(o.month, &first))
         return EXIT_USAGE;
     if (o.fy) {
-        int fy;
         if (!cli_parse_fy("run", o.fy, &fy))
             return EXIT_USAGE;
         first = month_of_fiscal(fy, 0);
@@ -554,40 +249,20 @@ int cmd_run(int argc, char **argv)
     rule_set rs;
     int rc = cli_load_rules(o.paths.rules, &rs);
     arena_keep_freed_memory(); /* each month reuses the last one's memory */
-    shared_registry sr, *srp = NULL;
-    if (rc == EXIT_OK && count > 1) {
-        /* a fiscal year reads, hashes and parses the registry once */
-        diag_list d = DIAG_LIST_INIT;
-        const rule_terms *t = rules_terms_in_force(&rs, first); /* the kind paid: data */
-        if (shared_registry_load(o.paths.data, t ? t->eligible_kind : NULL, &sr, &d) != 0) {
-            diag_print(&d, stderr);
-            fprintf(stderr, "kasan run: the registry could not be read; nothing was computed\n");
-            rc = EXIT_INVALID;
-        }
-        diag_release(&d);
-        srp = &sr;
+    progress_line statements;
+    flow_month_req mr = month_request(&o, &rs, first);
+    mr.progress = progress_line_init(&statements, o.quiet);
+    if (rc == EXIT_OK && count == 1) {
+        flow_month_res res;
+        rc = flow_month(&mr, &res);
+        report(&o, &res, rc);
+        flow_month_free(&res);
+    } else if (rc == EXIT_OK) {
+        flow_year_req yr = {.month = mr, .fiscal_year = fy, .jobs = o.jobs,
+                            .months = progress_line_init(&o.months, o.quiet), .done = year_done,
+                            .say = year_say, .out = stdout, .err = stderr, .ctx = &o};
+        rc = flow_year(&yr);
     }
-    if (o.jobs == 0)
-        o.jobs = jobs_default();
-    jobs_configure_statements(o.jobs, o.quiet);
-    progress months;
-    progress_start(&months, o.quiet || count == 1, "months", (size_t)count);
-    o.months = &months;
-    if (rc == EXIT_OK && count > 1 && o.jobs > 1 && !o.finalize) {
-        rc = run_year_parallel(&o, &rs, srp, first, &months);
-    } else {
-        /* one at a time; finalizing always so, the ledger taking the months in order */
-        for (int i = 0; i < count && rc == EXIT_OK; i++) {
-            claim_month m = count > 1 ? month_of_fiscal(month_fiscal_year(first), i) : first;
-            progress_tick(&months, (size_t)i);
-            rc = run_month(&o, &rs, srp, m);
-        }
-        if (rc == EXIT_OK)
-            progress_tick(&months, (size_t)count);
-    }
-    progress_end(&months);
-    if (srp)
-        shared_registry_free(srp);
     rules_free(&rs);
     return rc;
 }

@@ -1,6 +1,7 @@
 /* fsutil: whole-file reads, mkdir -p, temporary-name-then-rename writes, and
  * the leftovers (NAME-PID) of processes that died.  Not here: what a month's
- * outputs are or which of them the ledger vouches for (src/cli/restore.c). */
+ * outputs are or which of them the ledger vouches for (src/flow/restore.c,
+ * publish.c). */
 #define _GNU_SOURCE /* syncfs(2) */
 #include "kasan/fsutil.h"
 

@@ -2,15 +2,18 @@
  * settled, checking the actuals report against the year's payments, and
  * evaluating each settlement: section per nursery; and the warnings on
  * actuals that may count months the nursery was not active.  Not here:
- * reading the ledger or recomputing months (the CLI does both), printing,
- * and any amount, formula or condition of a program (rule files only). */
+ * reading the ledger or recomputing months (src/flow/settle.c does both),
+ * printing, and any amount, formula or condition of a program (rule files
+ * only). */
 #include "kasan/settle.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kasan/budget.h"
 #include "kasan/expr.h"
+#include "kasan/rowmerge.h"
 
 const program *settle_program_on(const rule_set *rs, const char *id, date_t day)
 {
@@ -65,8 +68,7 @@ static settle_row *row_for(settlement *s, size_t *cap, const nursery *n, const p
     return r;
 }
 
-/* Whether a settlement formula of rule reads the monthly value `name`. */
-static bool settlement_reads(const program *rule, const char *name)
+bool settle_reads(const program *rule, const char *name)
 {
     const program *s = rule->settlement;
     for (size_t i = 0; i < s->n_values; i++)
@@ -99,7 +101,7 @@ static int add_month(settle_row *r, const month_run *run, size_t p, const nurser
                 mv = &mp->values[j];
         if (mv) {
             row[rv->slot] = engine_nursery_value(run, p, nm, mv);
-        } else if (settlement_reads(rule, rv->name)) {
+        } else if (settle_reads(rule, rv->name)) {
             char mon[8];
             month_format(run->month, mon);
             diag_error(d, rule->file->path, rv->line, rv->col,
@@ -305,7 +307,7 @@ static bool add_row(settlement *s, settle_row *r)
               __builtin_add_overflow(s->additional_total, r->difference, &s->additional_total)) ||
              (r->difference < 0 &&
               __builtin_sub_overflow(s->repayment_total, r->difference, &s->repayment_total)) ||
-             __builtin_add_overflow(r->settled_before, r->difference, &decided) ||
+             !budget_settle_decided(r->settled_before, r->difference, &decided) ||
              (decided > 0 && __builtin_add_overflow(s->fy_additional, decided, &s->fy_additional)));
 }
 
@@ -324,24 +326,40 @@ static int totals(settlement *s, diag_list *d)
     return 0;
 }
 
+/* A row's key for the walk: its program is its rule's id. */
+typedef struct row_key {
+    const char *nursery_id, *program;
+    settle_row *row;
+} row_key;
+
 int settle_apply_prior(settlement *s, const settle_prior *prior, size_t n, diag_list *d)
 {
     s->supersedes = true;
-    for (size_t i = 0; i < s->n_rows; i++) {
-        settle_row *r = &s->rows[i];
-        for (size_t k = 0; k < n; k++) {
-            const settle_prior *p = &prior[k];
-            if (strcmp(p->nursery_id, r->nursery_id) || strcmp(p->program, r->rule->id))
-                continue;
-            r->corrected = true;
-            r->prior_annual = p->annual;
-            r->prior_difference = p->difference;
-            if (__builtin_add_overflow(p->settled_before, p->difference, &r->settled_before)) {
-                diag_error(d, "ledger", 0, 0, "the superseded settlement's amounts overflow at "
-                           "nursery %s", r->nursery_id);
-                return -1;
-            }
+    row_key *keys = arena_calloc(&s->a, s->n_rows + 1, sizeof *keys);
+    for (size_t i = 0; i < s->n_rows; i++)
+        keys[i] = (row_key){s->rows[i].nursery_id, s->rows[i].rule->id, &s->rows[i]};
+    rowmerge m;
+    rowmerge_start(&m, ROWMERGE_LIST(keys, s->n_rows, row_key, nursery_id, program),
+                   ROWMERGE_LIST(prior, n, settle_prior, nursery_id, program));
+    const void *x, *y;
+    while (rowmerge_next(&m, &x, &y)) {
+        if (!x || !y)
+            continue; /* a row the prior settlement did not have, or one no longer settled */
+        settle_row *r = ((const row_key *)x)->row;
+        const settle_prior *p = y;
+        r->corrected = true;
+        r->prior_annual = p->annual;
+        r->prior_difference = p->difference;
+        if (!budget_settle_decided(p->settled_before, p->difference, &r->settled_before)) {
+            diag_error(d, "ledger", 0, 0, "the superseded settlement's amounts overflow at "
+                       "nursery %s", r->nursery_id);
+            return -1;
         }
+    }
+    if (m.disorder) {
+        diag_error(d, "ledger", 0, 0, "the superseded settlement's rows are not in nursery and "
+                   "program order");
+        return -1;
     }
     return totals(s, d);
 }

@@ -329,7 +329,7 @@ static void bank_holder(intake_rec *rec, int k)
 
 /* An optional code of exactly `want` ASCII digits (金融機関コード, 支店コード);
  * NULL when empty.  Leading zeros matter, so "1" is not "0001". */
-static void code_digits(intake_rec *rec, int k, size_t want, arena *a, const char **out)
+static void bank_code_field(intake_rec *rec, int k, size_t want, arena *a, const char **out)
 {
     csv_field f = intake_field(rec, k);
     *out = NULL;
@@ -437,8 +437,8 @@ static bool nursery_read(intake_rec *rec, const char *paid_kind, arena *a, nurse
     bank_text(rec, R_ACCT_NUMBER, n, paid, a, &n->account_number);
     bank_text(rec, R_HOLDER, n, paid, a, &n->account_holder);
     bank_holder(rec, R_HOLDER);
-    code_digits(rec, R_BANK_CODE, 4, a, &n->bank_code);
-    code_digits(rec, R_BRANCH_CODE, 3, a, &n->branch_code);
+    bank_code_field(rec, R_BANK_CODE, 4, a, &n->bank_code);
+    bank_code_field(rec, R_BRANCH_CODE, 3, a, &n->branch_code);
     bank_kana(rec, R_BANK_KANA, a, &n->bank_name_kana);
     bank_kana(rec, R_BRANCH_KANA, a, &n->branch_name_kana);
     return rec->errors == 0;

@@ -2,63 +2,13 @@
  * over a canonical JSON of (seq, time, actor, action, payload, prev_hash), so
  * an edit, deletion or reordering breaks the chain; ledger_verify recomputes
  * it and checks every run against the payload its event recorded.  Not here:
- * SQL schema and transactions (store.c), file contents (blob.c). */
+ * SQL schema and transactions (store.c), file contents (blob.c), writing
+ * JSON (json.c; the payloads are described in ledger_int.h). */
 #include "ledger_int.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <string.h>
-
-/* ---- canonical JSON ---------------------------------------------------- */
-
-void ledger_json_str(strbuf *sb, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    sb_addc(sb, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': sb_adds(sb, "\\\""); break;
-        case '\\': sb_adds(sb, "\\\\"); break;
-        case '\b': sb_adds(sb, "\\b"); break;
-        case '\f': sb_adds(sb, "\\f"); break;
-        case '\n': sb_adds(sb, "\\n"); break;
-        case '\r': sb_adds(sb, "\\r"); break;
-        case '\t': sb_adds(sb, "\\t"); break;
-        default:
-            if (*p < 0x20) {
-                char u[7] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], 0};
-                sb_adds(sb, u);
-            } else {
-                sb_addc(sb, (char)*p);
-            }
-        }
-    }
-    sb_addc(sb, '"');
-}
-
-void ledger_json_int(strbuf *sb, int64_t v) { sb_addf(sb, "%lld", (long long)v); }
-
-/* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
-bool ledger_utf8_valid(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned c = *p, n, min;
-        if (c < 0x80) { p++; continue; }
-        if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; c &= 0x1f; }
-        else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; c &= 0x0f; }
-        else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; c &= 0x07; }
-        else return false;
-        for (unsigned i = 1; i <= n; i++) {
-            if ((p[i] & 0xc0) != 0x80)
-                return false;
-            c = (c << 6) | (p[i] & 0x3f);
-        }
-        if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-            return false;
-        p += n + 1;
-    }
-    return true;
-}
 
 /* ---- events ------------------------------------------------------------ */
 
@@ -72,19 +22,17 @@ void ledger_event_hash(int64_t seq, const char *time, const char *actor, const c
 {
     strbuf sb;
     sb_init(&sb);
-    sb_adds(&sb, "{\"action\":");
-    ledger_json_str(&sb, action);
-    sb_adds(&sb, ",\"actor\":");
-    ledger_json_str(&sb, actor);
-    sb_adds(&sb, ",\"payload\":");
-    ledger_json_str(&sb, payload);
-    sb_adds(&sb, ",\"prev_hash\":");
-    ledger_json_str(&sb, prev_hash);
-    sb_adds(&sb, ",\"seq\":");
-    ledger_json_int(&sb, seq);
-    sb_adds(&sb, ",\"time\":");
-    ledger_json_str(&sb, time);
-    sb_addc(&sb, '}');
+    ledger_json j;
+    ledger_json_start(&j, &sb);
+    ledger_json_open(&j, '{');
+    ledger_json_kv_text(&j, "action", action);
+    ledger_json_kv_text(&j, "actor", actor);
+    ledger_json_kv_text(&j, "payload", payload);
+    ledger_json_kv_text(&j, "prev_hash", prev_hash);
+    ledger_json_kv_number(&j, "seq", seq);
+    ledger_json_kv_text(&j, "time", time);
+    ledger_json_close(&j);
+    assert(ledger_json_done(&j));
     hash_sha256_hex(sb.buf, sb.len, out);
     sb_release(&sb);
 }
@@ -151,13 +99,14 @@ int ledger_payments_digest(ledger *lg, const char *run_id, char out[SHA256_HEX_L
     int step;
     *count = 0;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        sb_addc(&sb, '[');
-        for (int i = 0; i < 3; i++) {
-            ledger_json_str(&sb, ledger_col_text(st, i));
-            sb_addc(&sb, ',');
-        }
-        ledger_json_int(&sb, sqlite3_column_int64(st, 3));
-        sb_adds(&sb, "]\n");
+        ledger_json j;
+        ledger_json_start(&j, &sb);
+        ledger_json_open(&j, '[');
+        for (int i = 0; i < 3; i++)
+            ledger_json_text(&j, ledger_col_text(st, i));
+        ledger_json_number(&j, sqlite3_column_int64(st, 3));
+        ledger_json_close(&j);
+        sb_addc(&sb, '\n');
         ++*count;
     }
     if (step != SQLITE_DONE)
@@ -168,31 +117,19 @@ int ledger_payments_digest(ledger *lg, const char *run_id, char out[SHA256_HEX_L
     return rc;
 }
 
-/* "key":value pairs of a run's text/int columns, in the order given. */
-static void add_key(strbuf *sb, const char *key)
+/* A run's text or integer column as a value (SQL NULL: null). */
+static void kv_text_col(ledger_json *j, const char *key, sqlite3_stmt *st, int i)
 {
-    if (sb->len && sb->buf[sb->len - 1] != '{')
-        sb_addc(sb, ',');
-    ledger_json_str(sb, key);
-    sb_addc(sb, ':');
+    ledger_json_kv_text(j, key,
+                        sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : ledger_col_text(st, i));
 }
 
-static void add_text_col(strbuf *sb, const char *key, sqlite3_stmt *st, int i)
+static void kv_int_col(ledger_json *j, const char *key, sqlite3_stmt *st, int i)
 {
-    add_key(sb, key);
-    if (sqlite3_column_type(st, i) == SQLITE_NULL)
-        sb_adds(sb, "null");
-    else
-        ledger_json_str(sb, ledger_col_text(st, i));
+    ledger_json_kv_number(j, key, sqlite3_column_int64(st, i));
 }
 
-static void add_int_col(strbuf *sb, const char *key, sqlite3_stmt *st, int i)
-{
-    add_key(sb, key);
-    ledger_json_int(sb, sqlite3_column_int64(st, i));
-}
-
-static int add_files(ledger *lg, const char *run_id, strbuf *sb)
+static int add_files(ledger *lg, const char *run_id, ledger_json *j)
 {
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg,
@@ -203,25 +140,25 @@ static int add_files(ledger *lg, const char *run_id, strbuf *sb)
     if (rc)
         return rc;
     ledger_bind_text(st, 1, run_id);
-    add_key(sb, "files");
-    sb_addc(sb, '[');
+    ledger_json_key(j, "files");
+    ledger_json_open(j, '[');
     int step;
-    for (int n = 0; (step = sqlite3_step(st)) == SQLITE_ROW; n++) {
-        sb_adds(sb, n ? ",{" : "{");
-        add_int_col(sb, "bytes", st, 0);
-        add_text_col(sb, "name", st, 1);
-        add_text_col(sb, "role", st, 2);
-        add_text_col(sb, "sha256", st, 3);
-        sb_addc(sb, '}');
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        ledger_json_open(j, '{');
+        kv_int_col(j, "bytes", st, 0);
+        kv_text_col(j, "name", st, 1);
+        kv_text_col(j, "role", st, 2);
+        kv_text_col(j, "sha256", st, 3);
+        ledger_json_close(j);
     }
-    sb_addc(sb, ']');
+    ledger_json_close(j);
     if (step != SQLITE_DONE)
         rc = ledger_sqlite_fail(lg, "ledger: reading run files");
     sqlite3_finalize(st);
     return rc;
 }
 
-static int add_program_totals(ledger *lg, const char *run_id, strbuf *sb)
+static int add_program_totals(ledger *lg, const char *run_id, ledger_json *j)
 {
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg,
@@ -231,29 +168,28 @@ static int add_program_totals(ledger *lg, const char *run_id, strbuf *sb)
     if (rc)
         return rc;
     ledger_bind_text(st, 1, run_id);
-    add_key(sb, "program_totals");
-    sb_addc(sb, '{');
+    ledger_json_key(j, "program_totals");
+    ledger_json_open(j, '{'); /* keys: the program ids, in ORDER BY's byte order */
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW)
-        add_int_col(sb, ledger_col_text(st, 0), st, 1);
-    sb_addc(sb, '}');
+        kv_int_col(j, ledger_col_text(st, 0), st, 1);
+    ledger_json_close(j);
     if (step != SQLITE_DONE)
         rc = ledger_sqlite_fail(lg, "ledger: reading program totals");
     sqlite3_finalize(st);
     return rc;
 }
 
-static int add_payments(ledger *lg, const char *run_id, strbuf *sb)
+static int add_payments(ledger *lg, const char *run_id, ledger_json *j)
 {
     char digest[SHA256_HEX_LEN + 1];
     int64_t count;
     int rc = ledger_payments_digest(lg, run_id, digest, &count);
-    add_key(sb, "payments");
-    sb_adds(sb, "{\"count\":");
-    ledger_json_int(sb, count);
-    sb_adds(sb, ",\"sha256\":");
-    ledger_json_str(sb, digest);
-    sb_addc(sb, '}');
+    ledger_json_key(j, "payments");
+    ledger_json_open(j, '{');
+    ledger_json_kv_number(j, "count", count);
+    ledger_json_kv_text(j, "sha256", digest);
+    ledger_json_close(j);
     return rc;
 }
 
@@ -279,27 +215,27 @@ int ledger_corrections_stmt(ledger *lg, const char *run_id, sqlite3_stmt **st)
 
 /* supersede.corrections: [{corrected_yen, difference_yen, nursery_id,
  * paid_yen, program}, ...] in the order of ledger_corrections_stmt. */
-static int add_corrections(ledger *lg, const char *run_id, strbuf *sb)
+static int add_corrections(ledger *lg, const char *run_id, ledger_json *j)
 {
     sqlite3_stmt *st;
     int rc = ledger_corrections_stmt(lg, run_id, &st);
     if (rc)
         return rc;
-    add_key(sb, "corrections");
-    sb_addc(sb, '[');
+    ledger_json_key(j, "corrections");
+    ledger_json_open(j, '[');
     int step;
-    for (int n = 0; (step = sqlite3_step(st)) == SQLITE_ROW; n++) {
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t paid = sqlite3_column_int64(st, 2), now = sqlite3_column_int64(st, 3);
-        sb_adds(sb, n ? ",{" : "{");
-        add_int_col(sb, "corrected_yen", st, 3);
-        add_key(sb, "difference_yen");
-        ledger_json_int(sb, now - paid); /* both in [0, INT64_MAX]: no overflow */
-        add_text_col(sb, "nursery_id", st, 0);
-        add_int_col(sb, "paid_yen", st, 2);
-        add_text_col(sb, "program", st, 1);
-        sb_addc(sb, '}');
+        ledger_json_open(j, '{');
+        kv_int_col(j, "corrected_yen", st, 3);
+        /* both in [0, INT64_MAX]: no overflow */
+        ledger_json_kv_number(j, "difference_yen", now - paid);
+        kv_text_col(j, "nursery_id", st, 0);
+        kv_int_col(j, "paid_yen", st, 2);
+        kv_text_col(j, "program", st, 1);
+        ledger_json_close(j);
     }
-    sb_addc(sb, ']');
+    ledger_json_close(j);
     if (step != SQLITE_DONE)
         rc = ledger_sqlite_fail(lg, "ledger: reading corrections");
     sqlite3_finalize(st);
@@ -310,59 +246,60 @@ static int add_corrections(ledger *lg, const char *run_id, strbuf *sb)
 enum { P_ACTOR, P_BFY, P_BLINE, P_BYEN, P_CREATED, P_ENGINE, P_FY, P_PAID, P_MONTH,
        P_OVERRUN, P_OBREASON, P_RUN, P_SREASON, P_SUPERSEDES, P_TOTAL };
 
-static void add_nested(strbuf *sb, sqlite3_stmt *st)
+static void add_budget(ledger_json *j, sqlite3_stmt *st)
 {
-    add_key(sb, "budget");
+    ledger_json_key(j, "budget");
     if (sqlite3_column_type(st, P_BLINE) == SQLITE_NULL) {
-        sb_adds(sb, "null");
+        ledger_json_text(j, NULL);
     } else {
-        sb_addc(sb, '{');
-        add_int_col(sb, "fiscal_year", st, P_BFY);
-        add_int_col(sb, "line_amount_yen", st, P_BYEN);
-        add_text_col(sb, "line_id", st, P_BLINE);
-        sb_addc(sb, '}');
+        ledger_json_open(j, '{');
+        kv_int_col(j, "fiscal_year", st, P_BFY);
+        kv_int_col(j, "line_amount_yen", st, P_BYEN);
+        kv_text_col(j, "line_id", st, P_BLINE);
+        ledger_json_close(j);
     }
 }
 
-static int run_payload_row(ledger *lg, sqlite3_stmt *st, bool legacy, strbuf *sb)
+/* The payload of ledger_int.h's description, 2. */
+static int run_payload_row(ledger *lg, sqlite3_stmt *st, bool legacy, ledger_json *j)
 {
     const char *run_id = ledger_col_text(st, P_RUN);
-    sb_addc(sb, '{');
-    add_text_col(sb, "actor", st, P_ACTOR);
-    add_nested(sb, st);
-    add_text_col(sb, "created", st, P_CREATED);
-    add_text_col(sb, "engine_version", st, P_ENGINE);
-    int rc = add_files(lg, run_id, sb);
-    add_int_col(sb, "fiscal_year", st, P_FY);
-    add_int_col(sb, "fy_paid_yen", st, P_PAID);
-    add_text_col(sb, "month", st, P_MONTH);
-    add_key(sb, "over_budget_override");
+    ledger_json_open(j, '{');
+    kv_text_col(j, "actor", st, P_ACTOR);
+    add_budget(j, st);
+    kv_text_col(j, "created", st, P_CREATED);
+    kv_text_col(j, "engine_version", st, P_ENGINE);
+    int rc = add_files(lg, run_id, j);
+    kv_int_col(j, "fiscal_year", st, P_FY);
+    kv_int_col(j, "fy_paid_yen", st, P_PAID);
+    kv_text_col(j, "month", st, P_MONTH);
+    ledger_json_key(j, "over_budget_override");
     if (sqlite3_column_type(st, P_OBREASON) == SQLITE_NULL) {
-        sb_adds(sb, "null");
+        ledger_json_text(j, NULL);
     } else {
-        sb_addc(sb, '{');
-        add_int_col(sb, "overrun_yen", st, P_OVERRUN);
-        add_text_col(sb, "reason", st, P_OBREASON);
-        sb_addc(sb, '}');
+        ledger_json_open(j, '{');
+        kv_int_col(j, "overrun_yen", st, P_OVERRUN);
+        kv_text_col(j, "reason", st, P_OBREASON);
+        ledger_json_close(j);
     }
     if (!rc)
-        rc = add_payments(lg, run_id, sb);
+        rc = add_payments(lg, run_id, j);
     if (!rc)
-        rc = add_program_totals(lg, run_id, sb);
-    add_text_col(sb, "run_id", st, P_RUN);
-    add_key(sb, "supersede");
+        rc = add_program_totals(lg, run_id, j);
+    kv_text_col(j, "run_id", st, P_RUN);
+    ledger_json_key(j, "supersede");
     if (sqlite3_column_type(st, P_SUPERSEDES) == SQLITE_NULL) {
-        sb_adds(sb, "null");
+        ledger_json_text(j, NULL);
     } else {
-        sb_addc(sb, '{');
+        ledger_json_open(j, '{');
         if (!rc && !legacy)
-            rc = add_corrections(lg, run_id, sb);
-        add_text_col(sb, "reason", st, P_SREASON);
-        add_text_col(sb, "superseded_run_id", st, P_SUPERSEDES);
-        sb_addc(sb, '}');
+            rc = add_corrections(lg, run_id, j);
+        kv_text_col(j, "reason", st, P_SREASON);
+        kv_text_col(j, "superseded_run_id", st, P_SUPERSEDES);
+        ledger_json_close(j);
     }
-    add_int_col(sb, "total_yen", st, P_TOTAL);
-    sb_addc(sb, '}');
+    kv_int_col(j, "total_yen", st, P_TOTAL);
+    ledger_json_close(j);
     return rc;
 }
 
@@ -379,8 +316,10 @@ int ledger_run_payload(ledger *lg, const char *run_id, bool legacy, strbuf *out)
         return rc;
     ledger_bind_text(st, 1, run_id);
     int step = sqlite3_step(st);
+    ledger_json j;
+    ledger_json_start(&j, out);
     if (step == SQLITE_ROW)
-        rc = run_payload_row(lg, st, legacy, out);
+        rc = run_payload_row(lg, st, legacy, &j);
     else if (step == SQLITE_DONE)
         rc = ledger_fail(lg, LEDGER_NOT_FOUND, "ledger: no run %s", run_id);
     else
@@ -604,24 +543,23 @@ int ledger_verify_anchors(ledger *lg, const ledger_anchor *anchors, size_t n, FI
 static void export_row(sqlite3_stmt *st, strbuf *sb)
 {
     sb_reset(sb);
-    sb_adds(sb, "{\"action\":");
-    ledger_json_str(sb, ledger_col_text(st, 3));
-    sb_adds(sb, ",\"actor\":");
-    ledger_json_str(sb, ledger_col_text(st, 2));
-    sb_adds(sb, ",\"hash\":");
-    ledger_json_str(sb, ledger_col_text(st, 6));
-    sb_adds(sb, ",\"payload\":");
+    ledger_json j;
+    ledger_json_start(&j, sb);
+    ledger_json_open(&j, '{');
+    ledger_json_kv_text(&j, "action", ledger_col_text(st, 3));
+    ledger_json_kv_text(&j, "actor", ledger_col_text(st, 2));
+    ledger_json_kv_text(&j, "hash", ledger_col_text(st, 6));
+    ledger_json_key(&j, "payload");
     if (sqlite3_column_int(st, 7))
-        sb_adds(sb, ledger_col_text(st, 4));
+        ledger_json_raw(&j, ledger_col_text(st, 4));
     else /* not JSON (tampered): keep the line parseable */
-        ledger_json_str(sb, ledger_col_text(st, 4));
-    sb_adds(sb, ",\"prev_hash\":");
-    ledger_json_str(sb, ledger_col_text(st, 5));
-    sb_adds(sb, ",\"seq\":");
-    ledger_json_int(sb, sqlite3_column_int64(st, 0));
-    sb_adds(sb, ",\"time\":");
-    ledger_json_str(sb, ledger_col_text(st, 1));
-    sb_adds(sb, "}\n");
+        ledger_json_text(&j, ledger_col_text(st, 4));
+    ledger_json_kv_text(&j, "prev_hash", ledger_col_text(st, 5));
+    ledger_json_kv_number(&j, "seq", sqlite3_column_int64(st, 0));
+    ledger_json_kv_text(&j, "time", ledger_col_text(st, 1));
+    ledger_json_close(&j);
+    assert(ledger_json_done(&j));
+    sb_addc(sb, '\n');
 }
 
 int ledger_export_jsonl(ledger *lg, FILE *out)

@@ -32,6 +32,15 @@ static int status_of_sqlite(int rc)
     }
 }
 
+bool ledger_text_ok(const char *s) { return s && *s && ledger_utf8_valid(s); }
+
+int ledger_check_text(ledger *lg, const char *what, const char *s)
+{
+    if (!ledger_text_ok(s))
+        return ledger_fail(lg, LEDGER_INVALID, "finalize: %s is missing or not UTF-8", what);
+    return LEDGER_OK;
+}
+
 int ledger_sqlite_fail(ledger *lg, const char *what)
 {
     int rc = sqlite3_errcode(lg->db);

@@ -1,9 +1,14 @@
 /* ledger_int: what the ledger's files share and nothing outside src/ledger
- * may call — the handle, SQLite error mapping, canonical JSON, and the
- * per-file entry points (db.c: SQLite errors, statements and transactions;
+ * may call — the handle, SQLite error mapping, canonical JSON and the event
+ * payloads' format (described once, below), and the per-file entry points
+ * (db.c: SQLite errors, statements and transactions;
+ * json.c: canonical JSON, and the description of every event payload below;
  * store.c: schema and recorded runs; chain.c: the event log, run payloads
- * and verification; blob.c: content-addressed files).  Calls run
- * store.c → chain.c → blob.c → db.c, never back up. */
+ * and verification; blob.c: content-addressed files; refuse.c: refusals;
+ * settle_store.c: the settlement, and what a year has paid against its
+ * line; transfer_store.c: transfer events; events.c: the log for people).
+ * Calls run store.c → settle_store.c → refuse.c → chain.c → blob.c → db.c,
+ * never back up; every file may use json.c. */
 #ifndef KASAN_LEDGER_INT_H
 #define KASAN_LEDGER_INT_H
 #include <sqlite3.h>
@@ -12,6 +17,7 @@
 #include <stdio.h>
 
 #include "kasan/ledger.h"
+#include "kasan/ledger_settle.h"
 #include "kasan/strbuf.h"
 
 struct ledger {
@@ -22,7 +28,12 @@ struct ledger {
 /* db.c */
 /* Sets lg->err from fmt and returns code. */
 int ledger_fail(ledger *lg, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Non-empty strict UTF-8 text; LEDGER_INVALID "finalize: WHAT is missing or
+ * not UTF-8" if not. */
+bool ledger_text_ok(const char *s);
+int ledger_check_text(ledger *lg, const char *what, const char *s);
 
+/* refuse.c */
 /* The refusal code of a finalize or settle status ("over_budget",
  * "already_finalized", "nothing_to_supersede", "no_budget_line"), NULL if the
  * status is no refusal (success, a malformed request, a busy or broken ledger). */
@@ -33,6 +44,8 @@ const char *ledger_refusal_code(int status);
  * message says so too. */
 int ledger_record_refusal(ledger *lg, ledger_refusal *r, int status, int64_t *seq,
                           char hash[SHA256_HEX_LEN + 1]);
+
+/* db.c, continued */
 /* Maps SQLite's last error on lg->db to a ledger_status, with its message
  * after `what`.  Call before finalizing the failed statement. */
 int ledger_sqlite_fail(ledger *lg, const char *what);
@@ -48,15 +61,107 @@ void ledger_bind_text(sqlite3_stmt *st, int i, const char *s);
 const char *ledger_col_text(sqlite3_stmt *st, int i);
 /* A text column copied into a (NULL stays NULL). */
 char *ledger_col_dup(arena *a, sqlite3_stmt *st, int i);
-/* What the current runs of fiscal year fy paid, other than month
- * except_month's (NULL: every month); read in the caller's transaction. */
-int ledger_fy_runs_paid(ledger *lg, int fy, const char *except_month, int64_t *paid);
+/* settle_store.c: what fiscal year fy has paid against its line (SPEC 1.4, 6.2),
+ * read in the caller's transaction — the one definition the budget checks
+ * of a month (store.c) and of a settlement (settle_store.c) share: the
+ * current runs of its months other than except_month (NULL: every month),
+ * and the 追加交付 its current settlement decided (settle_store.c reads it
+ * from the event).  LEDGER_INVALID if the sum does not fit. */
+typedef struct ledger_paid {
+    int64_t months_yen, settled_yen, total_yen;
+} ledger_paid;
+int ledger_fy_paid(ledger *lg, int fy, const char *except_month, ledger_paid *out);
 
-/* Canonical JSON (sorted keys are the caller's duty): strings are written
- * UTF-8 as is, escaping only '"', '\\' and controls below 0x20 — exactly
- * Python's json.dumps(..., ensure_ascii=False, separators=(',', ':')). */
-void ledger_json_str(strbuf *sb, const char *s);
-void ledger_json_int(strbuf *sb, int64_t v);
+/* ---- json.c: the one canonical-JSON writer ---------------------------
+ *
+ * EVENTS AND THEIR PAYLOADS.  The event log (table events) is the record;
+ * each row holds seq, time (ISO 8601 UTC), actor, action, payload (a JSON
+ * object as text), prev_hash and hash.  Every byte of the payload is hashed,
+ * so its exact form is part of the format, and it is written by one writer
+ * (ledger_json below): no spaces, keys of every object in byte order, strings
+ * as UTF-8 with only '"', '\\' and controls below 0x20 escaped, integers in
+ * decimal, absent values as null.  Python's json.dumps(v, sort_keys=True,
+ * ensure_ascii=False, separators=(',', ':')) writes the same bytes, which is
+ * how an auditor rebuilds them.  Types below: s string, i integer, ? or null.
+ *
+ * 1. The hash (chain.c, ledger_event_hash): SHA-256, hex, of the object
+ *      {action:s, actor:s, payload:s (the payload text as a string),
+ *       prev_hash:s, seq:i, time:s}
+ *    prev_hash is the previous event's hash, 64 zeros for event 1.
+ *
+ * 2. "finalize" and "supersede" (chain.c, ledger_run_payload) — a run; the
+ *    payload is rebuilt from the run's rows by ledger_verify and must match:
+ *      {actor:s, budget:{fiscal_year:i, line_amount_yen:i, line_id:s}?,
+ *       created:s, engine_version:s,
+ *       files:[{bytes:i (-1 if the blob is missing), name:s, role:s,
+ *               sha256:s}] (by role, then name),
+ *       fiscal_year:i, fy_paid_yen:i, month:s "YYYY-MM",
+ *       over_budget_override:{overrun_yen:i, reason:s}?,
+ *       payments:{count:i, sha256:s (the payments digest, 5.)},
+ *       program_totals:{PROGRAM_ID:i, ...} (keys: the program ids),
+ *       run_id:s,
+ *       supersede:{corrections:[{corrected_yen:i, difference_yen:i,
+ *                                nursery_id:s, paid_yen:i, program:s}],
+ *                  reason:s, superseded_run_id:s}?,
+ *       total_yen:i}
+ *    supersede.corrections is absent from supersede events written before
+ *    corrections were recorded (ledger_verify rebuilds those without it).
+ *
+ * 3. "refuse" (store.c, ledger_refuse) — a refused finalization, settlement
+ *    or transfer file:
+ *      {code:s, month:s | fiscal_year:i (the subject: one of the two),
+ *       reason:s, requested:s, run_id:s?}
+ *
+ * 4. "settle" and "settle_supersede" (settle_store.c) — a year-end
+ *    settlement, read back with SQLite's json_extract by settle_store.c
+ *    alone (ledger_settle_*, ledger_fy_paid):
+ *      {additional_yen:i, created:s, engine_version:s,
+ *       files:[{name:s, role:s "actuals"|"rules", sha256:s}],
+ *       fiscal_year:i, fy_additional_yen:i (settle_supersede only; a first
+ *       settlement's is its additional_yen), fy_paid_yen:i,
+ *       months:[{month:s, run_id:s}], over_budget_reason:s?, overrun_yen:i,
+ *       repayment_yen:i,
+ *       rows:[{annual_yen:i, difference_yen:i, nursery_id:s, paid_yen:i,
+ *              program:s, rule_version:s, and when the row corrects one:
+ *              settled_before_yen:i, superseded_annual_yen:i,
+ *              superseded_difference_yen:i}] (by nursery_id, then program),
+ *       settle_id:s, supersede_reason:s?, supersedes_seq:i?}
+ *
+ * 5. "transfer" (transfer_store.c) — a bank transfer file:
+ *      {actor:s, base_run_id:s?, count:i, file:s, month:s?, payer_source:s,
+ *       payer_version:s, reissue_reason:s?, run_id:s, settlement:i?,
+ *       sha256:s, total_yen:i, transfer_date:s}
+ *
+ * The payments digest (chain.c, ledger_payments_digest) is SHA-256 over the
+ * run's payment rows, one array per line ["nursery_id","program",
+ * "rule_version",amount_yen] + "\n", by nursery_id then program.  The
+ * export (ledger_export_jsonl) writes one object per event per line:
+ * {action, actor, hash, payload (the object itself, or its text as a string
+ * when it is not a JSON object), prev_hash, seq, time}. */
+enum { LEDGER_JSON_DEPTH = 8 };
+typedef struct ledger_json {
+    strbuf *sb;
+    int depth;                        /* containers open */
+    char kind[LEDGER_JSON_DEPTH];     /* '{' or '[' */
+    bool empty[LEDGER_JSON_DEPTH];    /* nothing written in it yet */
+    char last[LEDGER_JSON_DEPTH][128]; /* an object's last key */
+    bool sorted;                      /* every object's keys came in byte order */
+} ledger_json;
+
+/* Writes into sb (appending).  A value goes at the top, after a key, or as
+ * the next element of an array (the writer puts the commas). */
+void ledger_json_start(ledger_json *j, strbuf *sb);
+void ledger_json_open(ledger_json *j, char kind); /* '{' or '[' */
+void ledger_json_close(ledger_json *j);
+void ledger_json_key(ledger_json *j, const char *key);
+void ledger_json_text(ledger_json *j, const char *s); /* NULL: null */
+void ledger_json_number(ledger_json *j, int64_t v);
+void ledger_json_raw(ledger_json *j, const char *json); /* already JSON */
+void ledger_json_kv_text(ledger_json *j, const char *key, const char *s);
+void ledger_json_kv_number(ledger_json *j, const char *key, int64_t v);
+/* Every container closed and every object's keys in byte order: what a
+ * builder whose keys are all its own asserts at the end. */
+bool ledger_json_done(const ledger_json *j);
 bool ledger_utf8_valid(const char *s);
 
 /* chain.c */

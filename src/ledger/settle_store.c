@@ -1,12 +1,16 @@
 /* settle: recording and reading back a year-end settlement (精算) — one
  * hash-chained event whose canonical JSON payload holds everything a replay
  * needs (rows, month runs, files by SHA-256), the files as blobs, and the
- * budget check of 追加交付 against the year's line.  Reading uses SQLite's
- * JSON functions on the stored payload.  Not here: what a settlement means
+ * budget check of 追加交付 against the year's line; and what a fiscal year
+ * has paid against its line (ledger_fy_paid: its months' current runs and
+ * its settlement's 追加交付), the one definition both budget checks use.
+ * Reading uses SQLite's JSON functions on the stored payload: its keys are
+ * read here and nowhere else.  Not here: what a settlement means
  * (src/engine/settle.c) and the chain's verification (chain.c covers every
  * event, this one included). */
 #include "kasan/ledger_settle.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,21 +18,20 @@
 #include "ledger_int.h"
 #include "kasan/budget.h"
 #include "kasan/clock.h"
-
-static bool text_ok(const char *s) { return s && *s && ledger_utf8_valid(s); }
+#include "kasan/rowmerge.h"
 
 static int check_req(ledger *lg, const ledger_settle_req *req)
 {
-    if (req->fiscal_year < 1900 || req->fiscal_year > 9998 || !text_ok(req->settle_id) ||
-        !text_ok(req->created) || !text_ok(req->actor) || !text_ok(req->engine_version) ||
-        (req->supersede && !text_ok(req->reason)) ||
-        (req->over_budget_reason && !text_ok(req->over_budget_reason)))
+    if (req->fiscal_year < 1900 || req->fiscal_year > 9998 || !ledger_text_ok(req->settle_id) ||
+        !ledger_text_ok(req->created) || !ledger_text_ok(req->actor) || !ledger_text_ok(req->engine_version) ||
+        (req->supersede && !ledger_text_ok(req->reason)) ||
+        (req->over_budget_reason && !ledger_text_ok(req->over_budget_reason)))
         return ledger_fail(lg, LEDGER_INVALID, "settle: the request is incomplete or not UTF-8");
     int64_t add = 0, rep = 0, fy_add = 0;
     for (size_t i = 0; i < req->n_rows; i++) {
         const ledger_settle_row *r = &req->rows[i];
         int64_t diff;
-        if (!text_ok(r->nursery_id) || !text_ok(r->program) || !text_ok(r->rule_version) ||
+        if (!ledger_text_ok(r->nursery_id) || !ledger_text_ok(r->program) || !ledger_text_ok(r->rule_version) ||
             r->annual_yen < 0 || r->paid_yen < 0 ||
             __builtin_sub_overflow(r->annual_yen, r->paid_yen, &diff) || diff != r->difference_yen)
             return ledger_fail(lg, LEDGER_INVALID, "settle: row %zu is malformed", i + 1);
@@ -37,7 +40,7 @@ static int check_req(ledger *lg, const ledger_settle_req *req)
         int64_t decided = 0;
         if ((diff > 0 && __builtin_add_overflow(add, diff, &add)) ||
             (diff < 0 && __builtin_sub_overflow(rep, diff, &rep)) ||
-            __builtin_add_overflow(r->settled_before_yen, diff, &decided) ||
+            !budget_settle_decided(r->settled_before_yen, diff, &decided) ||
             (decided > 0 && __builtin_add_overflow(fy_add, decided, &fy_add)))
             return ledger_fail(lg, LEDGER_INVALID, "settle: totals overflow");
     }
@@ -48,7 +51,7 @@ static int check_req(ledger *lg, const ledger_settle_req *req)
         const ledger_file *f = &req->files[i];
         char sha[SHA256_HEX_LEN + 1];
         if (!f->role || (strcmp(f->role, "actuals") && strcmp(f->role, "rules")) ||
-            !text_ok(f->name) || !f->sha256 || (f->len && !f->data))
+            !ledger_text_ok(f->name) || !f->sha256 || (f->len && !f->data))
             return ledger_fail(lg, LEDGER_INVALID, "settle: file %zu is malformed", i + 1);
         n_actuals += !strcmp(f->role, "actuals");
         hash_sha256_hex(f->len ? f->data : "", f->len, sha);
@@ -61,114 +64,97 @@ static int check_req(ledger *lg, const ledger_settle_req *req)
     return LEDGER_OK;
 }
 
-static void json_key(strbuf *sb, const char *k, bool first)
-{
-    if (!first)
-        sb_addc(sb, ',');
-    ledger_json_str(sb, k);
-    sb_addc(sb, ':');
-}
-
-static void json_str_or_null(strbuf *sb, const char *s)
-{
-    if (s)
-        ledger_json_str(sb, s);
-    else
-        sb_adds(sb, "null");
-}
-
-/* Canonical payload: keys sorted, no spaces (as chain.c's events). */
+/* The payload of ledger_int.h's description, 4. */
 static void payload(strbuf *sb, const ledger_settle_req *req, const ledger_settle_res *res,
                     bool over)
 {
-    sb_addc(sb, '{');
-    json_key(sb, "additional_yen", true);
-    ledger_json_int(sb, req->additional_yen);
-    json_key(sb, "created", false);
-    ledger_json_str(sb, req->created);
-    json_key(sb, "engine_version", false);
-    ledger_json_str(sb, req->engine_version);
-    json_key(sb, "files", false);
-    sb_addc(sb, '[');
+    ledger_json j;
+    ledger_json_start(&j, sb);
+    ledger_json_open(&j, '{');
+    ledger_json_kv_number(&j, "additional_yen", req->additional_yen);
+    ledger_json_kv_text(&j, "created", req->created);
+    ledger_json_kv_text(&j, "engine_version", req->engine_version);
+    ledger_json_key(&j, "files");
+    ledger_json_open(&j, '[');
     for (size_t i = 0; i < req->n_files; i++) {
-        sb_adds(sb, i ? ",{" : "{");
-        json_key(sb, "name", true);
-        ledger_json_str(sb, req->files[i].name);
-        json_key(sb, "role", false);
-        ledger_json_str(sb, req->files[i].role);
-        json_key(sb, "sha256", false);
-        ledger_json_str(sb, req->files[i].sha256);
-        sb_addc(sb, '}');
+        ledger_json_open(&j, '{');
+        ledger_json_kv_text(&j, "name", req->files[i].name);
+        ledger_json_kv_text(&j, "role", req->files[i].role);
+        ledger_json_kv_text(&j, "sha256", req->files[i].sha256);
+        ledger_json_close(&j);
     }
-    sb_addc(sb, ']');
-    json_key(sb, "fiscal_year", false);
-    ledger_json_int(sb, req->fiscal_year);
-    if (req->supersede) { /* a first settlement's is its additional_yen */
-        json_key(sb, "fy_additional_yen", false);
-        ledger_json_int(sb, req->fy_additional_yen);
-    }
-    json_key(sb, "fy_paid_yen", false);
-    ledger_json_int(sb, res->fy_paid_yen);
-    json_key(sb, "months", false);
-    sb_addc(sb, '[');
+    ledger_json_close(&j);
+    ledger_json_kv_number(&j, "fiscal_year", req->fiscal_year);
+    if (req->supersede) /* a first settlement's is its additional_yen */
+        ledger_json_kv_number(&j, "fy_additional_yen", req->fy_additional_yen);
+    ledger_json_kv_number(&j, "fy_paid_yen", res->fy_paid_yen);
+    ledger_json_key(&j, "months");
+    ledger_json_open(&j, '[');
     for (size_t i = 0; i < req->n_months; i++) {
-        sb_adds(sb, i ? ",{" : "{");
-        json_key(sb, "month", true);
-        ledger_json_str(sb, req->months[i].month);
-        json_key(sb, "run_id", false);
-        ledger_json_str(sb, req->months[i].run_id);
-        sb_addc(sb, '}');
+        ledger_json_open(&j, '{');
+        ledger_json_kv_text(&j, "month", req->months[i].month);
+        ledger_json_kv_text(&j, "run_id", req->months[i].run_id);
+        ledger_json_close(&j);
     }
-    sb_addc(sb, ']');
-    json_key(sb, "over_budget_reason", false);
-    json_str_or_null(sb, over ? req->over_budget_reason : NULL);
-    json_key(sb, "overrun_yen", false);
-    ledger_json_int(sb, over ? res->overrun_yen : 0);
-    json_key(sb, "repayment_yen", false);
-    ledger_json_int(sb, req->repayment_yen);
-    json_key(sb, "rows", false);
-    sb_addc(sb, '[');
+    ledger_json_close(&j);
+    ledger_json_kv_text(&j, "over_budget_reason", over ? req->over_budget_reason : NULL);
+    ledger_json_kv_number(&j, "overrun_yen", over ? res->overrun_yen : 0);
+    ledger_json_kv_number(&j, "repayment_yen", req->repayment_yen);
+    ledger_json_key(&j, "rows");
+    ledger_json_open(&j, '[');
     for (size_t i = 0; i < req->n_rows; i++) {
         const ledger_settle_row *r = &req->rows[i];
-        sb_adds(sb, i ? ",{" : "{");
-        json_key(sb, "annual_yen", true);
-        ledger_json_int(sb, r->annual_yen);
-        json_key(sb, "difference_yen", false);
-        ledger_json_int(sb, r->difference_yen);
-        json_key(sb, "nursery_id", false);
-        ledger_json_str(sb, r->nursery_id);
-        json_key(sb, "paid_yen", false);
-        ledger_json_int(sb, r->paid_yen);
-        json_key(sb, "program", false);
-        ledger_json_str(sb, r->program);
-        json_key(sb, "rule_version", false);
-        ledger_json_str(sb, r->rule_version);
+        ledger_json_open(&j, '{');
+        ledger_json_kv_number(&j, "annual_yen", r->annual_yen);
+        ledger_json_kv_number(&j, "difference_yen", r->difference_yen);
+        ledger_json_kv_text(&j, "nursery_id", r->nursery_id);
+        ledger_json_kv_number(&j, "paid_yen", r->paid_yen);
+        ledger_json_kv_text(&j, "program", r->program);
+        ledger_json_kv_text(&j, "rule_version", r->rule_version);
         if (r->corrected) {
-            json_key(sb, "settled_before_yen", false);
-            ledger_json_int(sb, r->settled_before_yen);
-            json_key(sb, "superseded_annual_yen", false);
-            ledger_json_int(sb, r->superseded_annual_yen);
-            json_key(sb, "superseded_difference_yen", false);
-            ledger_json_int(sb, r->superseded_difference_yen);
+            ledger_json_kv_number(&j, "settled_before_yen", r->settled_before_yen);
+            ledger_json_kv_number(&j, "superseded_annual_yen", r->superseded_annual_yen);
+            ledger_json_kv_number(&j, "superseded_difference_yen", r->superseded_difference_yen);
         }
-        sb_addc(sb, '}');
+        ledger_json_close(&j);
     }
-    sb_addc(sb, ']');
-    json_key(sb, "settle_id", false);
-    ledger_json_str(sb, req->settle_id);
-    json_key(sb, "supersede_reason", false);
-    json_str_or_null(sb, req->supersede ? req->reason : NULL);
-    json_key(sb, "supersedes_seq", false);
+    ledger_json_close(&j);
+    ledger_json_kv_text(&j, "settle_id", req->settle_id);
+    ledger_json_kv_text(&j, "supersede_reason", req->supersede ? req->reason : NULL);
+    ledger_json_key(&j, "supersedes_seq");
     if (res->superseded_seq)
-        ledger_json_int(sb, res->superseded_seq);
+        ledger_json_number(&j, res->superseded_seq);
     else
-        sb_adds(sb, "null");
-    sb_addc(sb, '}');
+        ledger_json_text(&j, NULL);
+    ledger_json_close(&j);
+    assert(ledger_json_done(&j));
 }
 
 #define CURRENT_SQL                                                                         \
     " FROM events WHERE action IN ('settle', 'settle_supersede') AND json_valid(payload)"    \
     " AND json_extract(payload, '$.fiscal_year') = ? ORDER BY seq DESC LIMIT 1"
+
+int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT coalesce(json_extract(payload, '$.fy_additional_yen'),"
+                            " json_extract(payload, '$.additional_yen')) FROM events"
+                            " WHERE action IN ('settle', 'settle_supersede')"
+                            " AND json_valid(payload) AND json_extract(payload, '$.fiscal_year') = ?"
+                            " AND seq < ? ORDER BY seq DESC LIMIT 1",
+                            &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, fy);
+    sqlite3_bind_int64(st, 2, before_seq > 0 ? before_seq : INT64_MAX);
+    int step = sqlite3_step(st);
+    *yen = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading settlements");
+    sqlite3_finalize(st);
+    return rc;
+}
 
 static int current_seq(ledger *lg, int fy, int64_t *seq)
 {
@@ -185,17 +171,49 @@ static int current_seq(ledger *lg, int fy, int64_t *seq)
     return rc;
 }
 
+/* The current runs' total of fiscal year fy other than except_month's. */
+static int fy_runs_paid(ledger *lg, int fy, const char *except_month, int64_t *paid)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT COALESCE(SUM(total_yen), 0) FROM runs"
+                            " WHERE fiscal_year = ?1 AND (?2 IS NULL OR month <> ?2)"
+                            " AND superseded_by IS NULL",
+                            &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, fy);
+    ledger_bind_text(st, 2, except_month);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *paid = sqlite3_column_int64(st, 0);
+    else
+        rc = ledger_sqlite_fail(lg, "ledger: fiscal-year total");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ledger_fy_paid(ledger *lg, int fy, const char *except_month, ledger_paid *out)
+{
+    memset(out, 0, sizeof *out);
+    int rc = fy_runs_paid(lg, fy, except_month, &out->months_yen);
+    if (!rc)
+        rc = ledger_fy_settled_additional(lg, fy, 0, &out->settled_yen);
+    if (!rc && __builtin_add_overflow(out->months_yen, out->settled_yen, &out->total_yen))
+        rc = ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
+    return rc;
+}
+
 /* 追加交付 counts against the year's line (SPEC 6.2); 返還 is not netted.
  * The verdict is budget_decide_replacing's, as for a month: a corrected
  * settlement that pays no more 追加交付 than the one it replaces is not refused. */
 static int budget_check(ledger *lg, const ledger_settle_req *req, ledger_settle_res *res)
 {
-    int64_t replaced = 0;
-    int rc = ledger_fy_runs_paid(lg, req->fiscal_year, NULL, &res->fy_paid_yen);
-    if (!rc && req->supersede)
-        rc = ledger_fy_settled_additional(lg, req->fiscal_year, 0, &replaced);
+    ledger_paid paid; /* a first settlement replaces none: settled_yen is 0 then */
+    int rc = ledger_fy_paid(lg, req->fiscal_year, NULL, &paid);
     if (rc)
         return rc;
+    res->fy_paid_yen = paid.months_yen;
+    int64_t replaced = req->supersede ? paid.settled_yen : 0;
     budget_decision bd;
     if (!budget_decide_replacing(req->budget.line_id != NULL, req->budget.line_amount_yen,
                                  res->fy_paid_yen, req->fy_additional_yen, replaced,
@@ -228,17 +246,19 @@ static int check_prior(ledger *lg, const ledger_settle_req *req, int64_t prior_s
     ledger_settlement p;
     memset(&p, 0, sizeof p);
     int rc = read_settlement(lg, prior_seq, &a, &p);
-    for (size_t i = 0; !rc && i < req->n_rows; i++) {
-        const ledger_settle_row *r = &req->rows[i], *q = NULL;
-        for (size_t k = 0; k < p.n_rows && !q; k++)
-            if (!strcmp(p.rows[k].nursery_id, r->nursery_id) &&
-                !strcmp(p.rows[k].program, r->program))
-                q = &p.rows[k];
+    rowmerge m;
+    rowmerge_start(&m, ROWMERGE_LIST(req->rows, req->n_rows, ledger_settle_row, nursery_id, program),
+                   ROWMERGE_LIST(p.rows, p.n_rows, ledger_settle_row, nursery_id, program));
+    const void *x, *y;
+    while (!rc && rowmerge_next(&m, &x, &y)) {
+        const ledger_settle_row *r = x, *q = y;
+        if (!r)
+            continue; /* a row no longer settled */
         int64_t decided = 0;
         bool ok = q ? r->corrected && r->superseded_annual_yen == q->annual_yen &&
                           r->superseded_difference_yen == q->difference_yen &&
-                          !__builtin_add_overflow(q->settled_before_yen, q->difference_yen,
-                                                  &decided) &&
+                          budget_settle_decided(q->settled_before_yen, q->difference_yen,
+                                                &decided) &&
                           decided == r->settled_before_yen
                     : !r->corrected && r->settled_before_yen == 0;
         if (!ok)
@@ -246,6 +266,9 @@ static int check_prior(ledger *lg, const ledger_settle_req *req, int64_t prior_s
                              "settlement it supersedes (event %lld); settle again",
                              r->nursery_id, r->program, (long long)prior_seq);
     }
+    if (!rc && m.disorder)
+        rc = ledger_fail(lg, LEDGER_INVALID, "settle: rows are not in nursery and program order, "
+                         "or the settlement of event %lld's are not", (long long)prior_seq);
     arena_release(&a);
     return rc;
 }
@@ -480,12 +503,4 @@ int ledger_settle_at(ledger *lg, int64_t seq, arena *a, ledger_settlement *out)
     if (!rc)
         rc = read_body(lg, seq, a, out);
     return ledger_tx_end(lg, rc);
-}
-
-int64_t ledger_settle_row_decided_additional(const ledger_settle_row *r)
-{
-    int64_t d;
-    if (__builtin_add_overflow(r->settled_before_yen, r->difference_yen, &d))
-        return 0; /* refused when recorded (check_req) */
-    return d > 0 ? d : 0;
 }

@@ -1,11 +1,14 @@
 /* store: the ledger's SQLite file — schema, opening, recording a finalized
- * month (ledger_finalize) or a refused one (ledger_refuse), reading runs
- * back and what a fiscal year has paid against its line (months, and a
- * settlement's 追加交付 read from its event).  The event chain and its verification live in chain.c, file
- * contents in blob.c, SQLite errors, statements and transactions in db.c;
- * this file never hashes anything itself. */
+ * month (ledger_finalize; its budget check on ledger_fy_paid) and reading
+ * runs back.  Not here: the event chain and its verification (chain.c),
+ * file contents (blob.c), SQLite errors, statements and transactions
+ * (db.c), JSON (json.c), refusals (refuse.c), what a fiscal year has paid
+ * against its line and the settlement (settle_store.c).  The only hashing
+ * here is checking that a request's files match their SHA-256
+ * (check_files). */
 #include "ledger_int.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,21 +237,13 @@ void ledger_close(ledger *lg)
 
 /* ---- finalize: checking the request ------------------------------------ */
 
-static bool nonempty_utf8(const char *s) { return s && *s && ledger_utf8_valid(s); }
-
-static int check_text(ledger *lg, const char *what, const char *s)
-{
-    if (!nonempty_utf8(s))
-        return ledger_fail(lg, LEDGER_INVALID, "finalize: %s is missing or not UTF-8", what);
-    return LEDGER_OK;
-}
 
 static int check_payments(ledger *lg, const ledger_finalize_req *req)
 {
     for (size_t i = 0; i < req->n_payments; i++) {
         const ledger_payment *p = &req->payments[i];
-        if (!nonempty_utf8(p->nursery_id) || !nonempty_utf8(p->program) ||
-            !nonempty_utf8(p->rule_version) || p->amount_yen < 0)
+        if (!ledger_text_ok(p->nursery_id) || !ledger_text_ok(p->program) ||
+            !ledger_text_ok(p->rule_version) || p->amount_yen < 0)
             return ledger_fail(lg, LEDGER_INVALID, "finalize: payment row %zu is malformed",
                                i + 1);
     }
@@ -257,7 +252,7 @@ static int check_payments(ledger *lg, const ledger_finalize_req *req)
     for (size_t k = 0; k < req->n_programs; k++) {
         const ledger_program_total *pt = &req->programs[k];
         int64_t s = 0;
-        if (check_text(lg, "program id", pt->program))
+        if (ledger_check_text(lg, "program id", pt->program))
             return LEDGER_INVALID;
         for (size_t i = 0; i < req->n_payments; i++) {
             if (strcmp(req->payments[i].program, pt->program) != 0)
@@ -305,7 +300,7 @@ static int check_files(ledger *lg, const ledger_finalize_req *req)
     for (size_t i = 0; i < req->n_files; i++) {
         const ledger_file *f = &req->files[i];
         char sha[SHA256_HEX_LEN + 1];
-        if (!role_known(f->role) || !nonempty_utf8(f->name) || !f->sha256 ||
+        if (!role_known(f->role) || !ledger_text_ok(f->name) || !f->sha256 ||
             (f->len && !f->data))
             return ledger_fail(lg, LEDGER_INVALID, "finalize: file %zu is malformed", i + 1);
         hash_sha256_hex(f->len ? f->data : "", f->len, sha);
@@ -323,13 +318,13 @@ static int check_request(ledger *lg, const ledger_finalize_req *req, int *fy)
     if (!req->month || !month_parse(req->month, &m))
         return ledger_fail(lg, LEDGER_INVALID, "finalize: month must be YYYY-MM");
     *fy = month_fiscal_year(m);
-    int rc = check_text(lg, "run_id", req->run_id);
-    if (!rc) rc = check_text(lg, "created time", req->created);
-    if (!rc) rc = check_text(lg, "actor", req->actor);
-    if (!rc) rc = check_text(lg, "engine version", req->engine_version);
-    if (!rc && req->supersede) rc = check_text(lg, "supersede reason", req->reason);
+    int rc = ledger_check_text(lg, "run_id", req->run_id);
+    if (!rc) rc = ledger_check_text(lg, "created time", req->created);
+    if (!rc) rc = ledger_check_text(lg, "actor", req->actor);
+    if (!rc) rc = ledger_check_text(lg, "engine version", req->engine_version);
+    if (!rc && req->supersede) rc = ledger_check_text(lg, "supersede reason", req->reason);
     if (!rc && req->over_budget_reason)
-        rc = check_text(lg, "over-budget reason", req->over_budget_reason);
+        rc = ledger_check_text(lg, "over-budget reason", req->over_budget_reason);
     if (rc)
         return rc;
     if (strlen(req->run_id) >= sizeof ((ledger_finalize_res *)0)->superseded_run_id)
@@ -362,77 +357,22 @@ static int current_run_id(ledger *lg, const char *month, char *id, size_t idsz)
     return rc;
 }
 
-int ledger_fy_runs_paid(ledger *lg, int fy, const char *except_month, int64_t *paid)
-{
-    sqlite3_stmt *st;
-    int rc = ledger_prepare(lg,
-                            "SELECT COALESCE(SUM(total_yen), 0) FROM runs"
-                            " WHERE fiscal_year = ?1 AND (?2 IS NULL OR month <> ?2)"
-                            " AND superseded_by IS NULL",
-                            &st);
-    if (rc)
-        return rc;
-    sqlite3_bind_int(st, 1, fy);
-    ledger_bind_text(st, 2, except_month);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *paid = sqlite3_column_int64(st, 0);
-    else
-        rc = ledger_sqlite_fail(lg, "ledger: fiscal-year total");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen)
-{
-    sqlite3_stmt *st;
-    int rc = ledger_prepare(lg,
-                            "SELECT coalesce(json_extract(payload, '$.fy_additional_yen'),"
-                            " json_extract(payload, '$.additional_yen')) FROM events"
-                            " WHERE action IN ('settle', 'settle_supersede')"
-                            " AND json_valid(payload) AND json_extract(payload, '$.fiscal_year') = ?"
-                            " AND seq < ? ORDER BY seq DESC LIMIT 1",
-                            &st);
-    if (rc)
-        return rc;
-    sqlite3_bind_int(st, 1, fy);
-    sqlite3_bind_int64(st, 2, before_seq > 0 ? before_seq : INT64_MAX);
-    int step = sqlite3_step(st);
-    *yen = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
-        rc = ledger_sqlite_fail(lg, "ledger: reading settlements");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* runs: the other months' current runs; paid: those plus the year's settled
- * 追加交付 (a settlement's 追加交付 is paid against the line too). */
-static int fy_paid_other_months(ledger *lg, int fy, const char *month, int64_t *runs,
-                                int64_t *paid)
-{
-    int rc = ledger_fy_runs_paid(lg, fy, month, runs);
-    int64_t settled = 0;
-    *paid = *runs;
-    if (!rc && !(rc = ledger_fy_settled_additional(lg, fy, 0, &settled)) &&
-        __builtin_add_overflow(*runs, settled, paid))
-        rc = ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
-    return rc;
-}
-
 /* SPEC 1.4: refuse a month that takes the FY over its line, unless
  * overridden; the decision is the budget module's, on the other months' paid
  * total read inside this transaction. */
 static int budget_check(ledger *lg, const ledger_finalize_req *req, int fy,
                         ledger_finalize_res *res)
 {
-    int64_t before = 0, all_runs = 0, other_runs = 0;
-    int rc = fy_paid_other_months(lg, fy, req->month, &other_runs, &before);
+    ledger_paid other, all;
+    int rc = ledger_fy_paid(lg, fy, req->month, &other);
+    int64_t before = other.total_yen;
     res->fy_paid_before_yen = before;
     if (!rc)
-        rc = ledger_fy_runs_paid(lg, fy, NULL, &all_runs);
+        rc = ledger_fy_paid(lg, fy, NULL, &all);
     if (rc)
         return rc;
     /* what the month's current run paid (0 unless this is a correction) */
-    int64_t replaced = all_runs - other_runs;
+    int64_t replaced = all.months_yen - other.months_yen;
     budget_decision bd;
     if (!budget_decide_replacing(req->budget.line_id != NULL, req->budget.line_amount_yen,
                                  before, req->total_yen, replaced,
@@ -587,123 +527,6 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
         memcpy(res->superseded_run_id, old_id, sizeof old_id);
     }
     return rc;
-}
-
-/* ---- refusals ----------------------------------------------------------- */
-
-static bool code_valid(const char *c)
-{
-    if (!c || !*c)
-        return false;
-    for (; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || *c == '_'))
-            return false;
-    return true;
-}
-
-static int refusal_tx(ledger *lg, const ledger_refusal *r, const char *payload, int64_t *seq_out,
-                      char hash_out[SHA256_HEX_LEN + 1])
-{
-    int64_t seq;
-    char prev[SHA256_HEX_LEN + 1], now[32], hash[SHA256_HEX_LEN + 1];
-    int rc = ledger_chain_head(lg, &seq, prev);
-    if (rc)
-        return rc;
-    clock_now_iso(now);
-    rc = ledger_chain_append(lg, ++seq, prev, now, r->actor, "refuse", payload, hash);
-    if (!rc && seq_out)
-        *seq_out = seq;
-    if (!rc && hash_out)
-        memcpy(hash_out, hash, sizeof hash);
-    return rc;
-}
-
-/* "2025-05" → "month":"2025-05"; "FY2025" → "fiscal_year":2025. */
-static bool subject_json(const char *subject, strbuf *p)
-{
-    claim_month m;
-    if (subject && month_parse(subject, &m)) {
-        sb_adds(p, ",\"month\":");
-        ledger_json_str(p, subject);
-        return true;
-    }
-    if (!subject || strncmp(subject, "FY", 2) != 0 || strlen(subject) != 6)
-        return false;
-    for (int i = 2; i < 6; i++)
-        if (subject[i] < '0' || subject[i] > '9')
-            return false;
-    sb_addf(p, ",\"fiscal_year\":%d", atoi(subject + 2));
-    return true;
-}
-
-int ledger_refuse(ledger *lg, const ledger_refusal *r, int64_t *seq,
-                  char hash[SHA256_HEX_LEN + 1])
-{
-    const char *requested = r->requested ? r->requested : "finalize";
-    if (!code_valid(r->code))
-        return ledger_fail(lg, LEDGER_INVALID, "refusal: code must be lower-case letters and '_'");
-    if (!code_valid(requested))
-        return ledger_fail(lg, LEDGER_INVALID,
-                           "refusal: requested must be lower-case letters and '_'");
-    int rc = check_text(lg, "actor", r->actor);
-    if (!rc) rc = check_text(lg, "refusal reason", r->reason);
-    if (!rc && r->run_id) rc = check_text(lg, "run_id", r->run_id);
-    if (rc)
-        return rc;
-    /* keys in byte order, like every payload (canonical JSON) */
-    strbuf p;
-    sb_init(&p);
-    sb_adds(&p, "{\"code\":");
-    ledger_json_str(&p, r->code);
-    if (!subject_json(r->subject, &p)) {
-        sb_release(&p);
-        return ledger_fail(lg, LEDGER_INVALID, "refusal: subject must be YYYY-MM or FYYYYY");
-    }
-    sb_adds(&p, ",\"reason\":");
-    ledger_json_str(&p, r->reason);
-    sb_adds(&p, ",\"requested\":");
-    ledger_json_str(&p, requested);
-    sb_adds(&p, ",\"run_id\":");
-    if (r->run_id)
-        ledger_json_str(&p, r->run_id);
-    else
-        sb_adds(&p, "null");
-    sb_addc(&p, '}');
-    if (!(rc = ledger_tx_begin(lg, true)))
-        rc = ledger_tx_end(lg, refusal_tx(lg, r, p.buf, seq, hash));
-    sb_release(&p);
-    return rc;
-}
-
-/* The refusal code of a finalize status, NULL if the status is no refusal
- * (success, a malformed request, a busy or broken ledger). */
-const char *ledger_refusal_code(int status)
-{
-    switch (status) {
-    case LEDGER_ALREADY_FINALIZED: return "already_finalized";
-    case LEDGER_NOTHING_TO_SUPERSEDE: return "nothing_to_supersede";
-    case LEDGER_OVER_BUDGET: return "over_budget";
-    case LEDGER_NO_BUDGET_LINE: return "no_budget_line";
-    default: return NULL;
-    }
-}
-
-int ledger_record_refusal(ledger *lg, ledger_refusal *r, int status, int64_t *seq,
-                          char hash[SHA256_HEX_LEN + 1])
-{
-    char why[sizeof lg->err];
-    snprintf(why, sizeof why, "%s", lg->err);
-    r->reason = why;
-    if (ledger_refuse(lg, r, seq, hash) == LEDGER_OK) {
-        snprintf(lg->err, sizeof lg->err, "%s", why);
-        return status;
-    }
-    char failed[sizeof lg->err];
-    snprintf(failed, sizeof failed, "%s", lg->err);
-    *seq = 0;
-    hash[0] = '\0';
-    return ledger_fail(lg, status, "%.200s (and the refusal could not be recorded in the audit "
-                                   "trail: %.200s)", why, failed);
 }
 
 int ledger_finalize(ledger *lg, const ledger_finalize_req *req, ledger_finalize_res *res)
@@ -900,17 +723,31 @@ int ledger_month_current(ledger *lg, const char *month, arena *a, ledger_run *ou
     return LEDGER_OK;
 }
 
-static int load_fy(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t *n)
+/* Each month's current run (before_seq 0), or its latest run recorded
+ * before event before_seq (a month's runs supersede one another in event
+ * order, so the current one is its latest). */
+static int load_fy(ledger *lg, int fy, int64_t before_seq, arena *a, ledger_month_sum **out,
+                   size_t *n)
 {
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg,
-                            "SELECT month, run_id, total_yen, count(*) OVER (),"
-                            " over_budget_reason FROM runs"
-                            " WHERE fiscal_year = ? AND superseded_by IS NULL ORDER BY month",
+                            before_seq
+                                ? "SELECT month, run_id, total_yen, count(*) OVER (),"
+                                  " over_budget_reason FROM runs r"
+                                  " WHERE fiscal_year = ?1 AND event_seq < ?2"
+                                  " AND NOT EXISTS (SELECT 1 FROM runs s WHERE s.month = r.month"
+                                  "  AND s.event_seq < ?2 AND s.event_seq > r.event_seq)"
+                                  " ORDER BY month"
+                                : "SELECT month, run_id, total_yen, count(*) OVER (),"
+                                  " over_budget_reason FROM runs"
+                                  " WHERE fiscal_year = ?1 AND superseded_by IS NULL"
+                                  " ORDER BY month",
                             &st);
     if (rc)
         return rc;
     sqlite3_bind_int(st, 1, fy);
+    if (before_seq)
+        sqlite3_bind_int64(st, 2, before_seq);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (!*out)
@@ -964,12 +801,33 @@ int ledger_corrections(ledger *lg, const char *run_id, arena *a, ledger_correcti
     return ledger_tx_end(lg, load_corrections(lg, run_id, a, out, n));
 }
 
+int ledger_fy_latest(ledger *lg, int *fy)
+{
+    sqlite3_stmt *st;
+    *fy = 0;
+    int rc = ledger_prepare(lg, "SELECT COALESCE(MAX(fiscal_year), 0) FROM runs", &st);
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *fy = sqlite3_column_int(st, 0);
+    else
+        rc = ledger_sqlite_fail(lg, "ledger: the latest fiscal year");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int ledger_fy_months(ledger *lg, int fy, arena *a, ledger_month_sum **out, size_t *n)
+{
+    return ledger_fy_months_before(lg, fy, 0, a, out, n);
+}
+
+int ledger_fy_months_before(ledger *lg, int fy, int64_t before_seq, arena *a,
+                            ledger_month_sum **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
     int rc = ledger_tx_begin(lg, false);
     if (rc)
         return rc;
-    return ledger_tx_end(lg, load_fy(lg, fy, a, out, n));
+    return ledger_tx_end(lg, load_fy(lg, fy, before_seq, a, out, n));
 }

@@ -5,6 +5,7 @@
  * (chain.c covers every event) or checking the files on disk (kasan audit). */
 #include "kasan/ledger_transfer.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,50 +34,31 @@ static int check_req(ledger *lg, const ledger_transfer *t)
     return LEDGER_OK;
 }
 
-/* ,"k": (or {"k": first) then the value */
-static void key(strbuf *sb, const char *k, bool first)
-{
-    sb_addc(sb, first ? '{' : ',');
-    ledger_json_str(sb, k);
-    sb_addc(sb, ':');
-}
-
-static void kv_str(strbuf *sb, const char *k, const char *v) /* v NULL → null */
-{
-    key(sb, k, false);
-    if (v)
-        ledger_json_str(sb, v);
-    else
-        sb_adds(sb, "null");
-}
-
-static void kv_int(strbuf *sb, const char *k, int64_t v)
-{
-    key(sb, k, false);
-    ledger_json_int(sb, v);
-}
-
-/* Keys in byte order (canonical JSON, like every payload). */
+/* The payload of ledger_int.h's description, 5. */
 static void payload(strbuf *sb, const ledger_transfer *t)
 {
-    key(sb, "actor", true);
-    ledger_json_str(sb, t->actor);
-    kv_str(sb, "base_run_id", t->base_run_id);
-    kv_int(sb, "count", t->count);
-    kv_str(sb, "file", t->file);
-    kv_str(sb, "month", t->month);
-    kv_str(sb, "payer_source", t->payer_source);
-    kv_str(sb, "payer_version", t->payer_version);
-    kv_str(sb, "reissue_reason", t->reissue_reason);
-    kv_str(sb, "run_id", t->run_id);
+    ledger_json j;
+    ledger_json_start(&j, sb);
+    ledger_json_open(&j, '{');
+    ledger_json_kv_text(&j, "actor", t->actor);
+    ledger_json_kv_text(&j, "base_run_id", t->base_run_id);
+    ledger_json_kv_number(&j, "count", t->count);
+    ledger_json_kv_text(&j, "file", t->file);
+    ledger_json_kv_text(&j, "month", t->month);
+    ledger_json_kv_text(&j, "payer_source", t->payer_source);
+    ledger_json_kv_text(&j, "payer_version", t->payer_version);
+    ledger_json_kv_text(&j, "reissue_reason", t->reissue_reason);
+    ledger_json_kv_text(&j, "run_id", t->run_id);
+    ledger_json_key(&j, "settlement");
     if (t->settlement_fy)
-        kv_int(sb, "settlement", t->settlement_fy);
+        ledger_json_number(&j, t->settlement_fy);
     else
-        kv_str(sb, "settlement", NULL);
-    kv_str(sb, "sha256", t->sha256);
-    kv_int(sb, "total_yen", t->total_yen);
-    kv_str(sb, "transfer_date", t->transfer_date);
-    sb_addc(sb, '}');
+        ledger_json_text(&j, NULL);
+    ledger_json_kv_text(&j, "sha256", t->sha256);
+    ledger_json_kv_number(&j, "total_yen", t->total_yen);
+    ledger_json_kv_text(&j, "transfer_date", t->transfer_date);
+    ledger_json_close(&j);
+    assert(ledger_json_done(&j));
 }
 
 /* 0 when no earlier transfer event matches: the same run (month or

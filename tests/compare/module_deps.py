@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """module_deps.py: checks from the #include lines that kasan's modules depend
-one way, cli → report → engine → intake → rules/ledger → expr/budget → core
-(intake reads the terms: the claim schema is built from them), and that no
+one way, cli → flow → report → engine → intake → rules/ledger → expr/budget →
+core (intake reads the terms: the claim schema is built from them), and that no
 header includes itself round a circle.  Prints each include that runs back
 up (or sideways between rules and ledger) and each circle;
 exit 1 if there is any.  Not a check of calls between files of one module
@@ -14,7 +14,7 @@ import re
 import sys
 
 LEVEL = {"core": 0, "expr": 1, "budget": 1, "rules": 2, "ledger": 2, "intake": 3,
-         "engine": 4, "report": 5, "cli": 6, "main": 7}
+         "engine": 4, "report": 5, "flow": 6, "cli": 7, "main": 8}
 # public headers by the module that owns them; rule_value.h and claim_line.h
 # are the data the formula language reads (filled by rules and intake).
 # bank_account.h is what a bank account is made of (field widths, account type
@@ -23,17 +23,18 @@ LEVEL = {"core": 0, "expr": 1, "budget": 1, "rules": 2, "ledger": 2, "intake": 3
 HEADER = {"arena": "core", "strbuf": "core", "diag": "core", "num": "core", "date": "core",
           "hash": "core", "fsutil": "core", "clock": "core", "kana": "core", "bank_account": "core",
           "sign": "core", "duty": "core", "operators": "rules",
+          "rowmerge": "core",
           "value": "expr", "expr": "expr",
           "rule_value": "expr", "claim_line": "expr", "budget": "budget",
           "csv": "intake", "intake": "intake", "xlsx": "intake", "schema": "intake",
           "forms": "intake", "actuals": "intake",
           "rules": "rules", "ledger": "ledger", "ledger_settle": "ledger", "ledger_transfer": "ledger",
           "engine": "engine", "settle": "engine", "report": "report",
-          "report_settle": "report", "report_transfer": "report", "zengin": "report", "cli": "cli",
-          "web": "web",
+          "report_settle": "report", "zengin": "report", "flow": "flow",
+          "cli": "cli", "web": "web",
           "budget_ward": "budget", "applications": "intake", "decide": "engine",
           "report_decide": "report"}
-# web (kasan serve) is a front-end under cli/serve.c and above everything else
+# web (kasan serve) is a front-end under cli/serve.c, above flow like cli
 LEVEL["web"] = LEVEL["cli"] - 0.5
 INC = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 

@@ -118,12 +118,54 @@ static void test_forecast(void **state)
     assert_false(budget_forecast(&bv, 0, &f));
 }
 
+/* What the year paid against its line: the finalized months and the
+ * settlement's 追加交付, never a draft. */
+static void test_paid(void **state)
+{
+    (void)state;
+    budget_view bv;
+    budget_view_init(&bv, 2025, "R7-kasan", 16444000);
+    budget_view_place(&bv, (claim_month){2025, 4}, false, 1149333, NULL, 0);
+    budget_view_place(&bv, (claim_month){2025, 5}, false, 1191000, NULL, 0);
+    budget_view_place(&bv, (claim_month){2025, 6}, true, 500000, NULL, 0); /* a draft */
+    bv.settled_additional = 3000;
+    int64_t paid;
+    assert_true(budget_paid(&bv, &paid));
+    assert_int_equal(paid, 2343333); /* 1,149,333 + 1,191,000 + 3,000 */
+    /* finishing May (finalized): paid before = April + 3,000 = 1,152,333, and
+     * paid before + this month = what is paid */
+    assert_true(budget_view_finish(&bv, (claim_month){2025, 5}));
+    assert_int_equal(bv.paid_before, 1152333);
+    assert_int_equal(bv.paid_before + bv.this_month, paid);
+    assert_int_equal(bv.remaining, 14100667); /* 16,444,000 − 2,343,333 */
+    bv.settled_additional = INT64_MAX;
+    assert_false(budget_paid(&bv, &paid));
+}
+
+/* README's corrected settlement: P002 had 追加交付 1,000 decided, the
+ * correction adds 2,000: 3,000 decided in all; P001 had 返還 180,000, the
+ * correction 100,000 more: −280,000. */
+static void test_settle_decided(void **state)
+{
+    (void)state;
+    int64_t d;
+    assert_true(budget_settle_decided(1000, 2000, &d));
+    assert_int_equal(d, 3000);
+    assert_true(budget_settle_decided(-180000, -100000, &d));
+    assert_int_equal(d, -280000);
+    assert_true(budget_settle_decided(0, 1000, &d)); /* a first settlement */
+    assert_int_equal(d, 1000);
+    assert_false(budget_settle_decided(INT64_MAX, 1, &d));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows),
         cmocka_unit_test(test_decide),
         cmocka_unit_test(test_forecast),
+        cmocka_unit_test(test_paid),
+        cmocka_unit_test(test_settle_decided),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

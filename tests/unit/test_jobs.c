@@ -1,4 +1,4 @@
-/* test_jobs: the ordered pool of src/cli/jobs.c that runs the months of
+/* test_jobs: the ordered pool of src/flow/jobs.c that runs the months of
  * `run --fy --jobs N` — a free worker takes the next task, the parent still
  * sees every task's output and exit code in task order, and a worker that
  * dies is an internal error, not a hang.  (tests/e2e/jobs.sh covers the
@@ -15,8 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../src/cli/jobs.h"
-#include "kasan/cli.h"
+#include "../../src/flow/flow_int.h"
 
 enum { N_TASKS = 6 };
 
@@ -63,7 +62,9 @@ static int run_pool(seen *s, int jobs, char *out, size_t outsz)
     fflush(stdout);
     int saved = dup(1);
     dup2(fileno(f), 1);
-    int rc = jobs_run_ordered(N_TASKS, jobs, task, finish, s, NULL);
+    flow_notes notes = {0};
+    int rc = flow_jobs_ordered(N_TASKS, jobs, task, finish, s, NULL, stdout, stderr, &notes);
+    flow_notes_free(&notes);
     fflush(stdout);
     dup2(saved, 1);
     close(saved);

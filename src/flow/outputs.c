@@ -1,18 +1,19 @@
-/* outputs: writing a month's outputs into a (staging) directory — the CSVs,
- * payments.xlsx, the statements, corrections.csv, then the run id.  Not here:
- * computing the month (run.c) or moving the directory into place
- * (publish.c). */
+/* outputs: a month's outputs written into a (staging) directory — the CSVs,
+ * payments.xlsx, the statements, corrections.csv, then the run id, then one
+ * sync (step T1 of the crash protocol, publish.c).  Not here: computing the
+ * month (month.c), moving the directory into place (publish.c), the bytes
+ * of each file (src/report). */
+#include "flow_int.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "common.h"
-#include "jobs.h"
 #include "kasan/fsutil.h"
-#include "kasan/report.h"
 
-int run_write_outputs(bool workbooks, const month_run *run, const budget_view *bv,
-                      const run_meta *meta, const char *dir)
+int flow_outputs_write(bool workbooks, const month_run *run, const budget_view *bv,
+                       const run_meta *meta, const char *dir, const flow_statements *how,
+                       flow_notes *notes)
 {
     char err[512] = "", path[4096];
     snprintf(path, sizeof path, "%s", dir);
@@ -35,8 +36,8 @@ int run_write_outputs(bool workbooks, const month_run *run, const budget_view *b
             snprintf(path, sizeof path, "%s/statements", dir);
             rc = fs_mkdirs(path);
         }
-        if (rc == 0) /* by jobs_configure_statements' number of processes */
-            rc = jobs_write_statements(run, meta, dir, err, sizeof err);
+        if (rc == 0) /* by how->jobs processes */
+            rc = flow_jobs_statements(run, meta, dir, how, err, sizeof err);
         if (rc == 0)
             rc = report_correction_statements(run, meta, dir, err, sizeof err);
     }
@@ -46,8 +47,8 @@ int run_write_outputs(bool workbooks, const month_run *run, const budget_view *b
     }
     /* last: the run id says the directory is complete and whose it is */
     if (rc == 0) {
-        snprintf(path, sizeof path, "%s/%s", dir, RUN_ID_FILE);
-        rc = restore_write_run_id(path, meta->run_id);
+        snprintf(path, sizeof path, "%s/%s", dir, FLOW_RUN_ID_FILE);
+        rc = flow_write_run_id(path, meta->run_id);
     }
     /* durable before anything vouches for the directory: the ledger's
      * commit of a finalization and the publication rename come after this,
@@ -59,12 +60,12 @@ int run_write_outputs(bool workbooks, const month_run *run, const budget_view *b
     }
     /* the writers' own message when they gave one, else the path and errno */
     if (rc != 0 && *err) /* "PATH: why", or already "cannot write PATH: why" */
-        fprintf(stderr, "kasan run: %s%s\n", strncmp(err, "cannot ", 7) ? "cannot write " : "",
-                err);
+        flow_say(notes, FLOW_NOTE_SAY, "%s%s", strncmp(err, "cannot ", 7) ? "cannot write " : "",
+                 err);
     else if (rc != 0)
-        fprintf(stderr, "kasan run: cannot write %s: %s\n", path, strerror(errno));
+        flow_say(notes, FLOW_NOTE_SAY, "cannot write %s: %s", path, strerror(errno));
     if (rc != 0)
-        fprintf(stderr, "kasan run: nothing was written (the staged outputs in %s were removed)\n",
-                dir);
+        flow_say(notes, FLOW_NOTE_SAY, "nothing was written (the staged outputs in %s were "
+                 "removed)", dir);
     return rc;
 }

@@ -1,7 +1,13 @@
-/* jobs: worker processes of the CLI (see jobs.h) — a month's statements
- * written in N slices, and the ordered pool that runs the months of
- * `run --fy` side by side.  Workers leave with _exit: the parent alone
- * flushes, frees and publishes.  Not here: a month's outputs (run.c). */
+/* jobs: worker processes — a month's statements written in N slices, and
+ * the ordered pool that runs the months of a fiscal year side by side.
+ * fork() rather than threads: a month is independent, the libraries keep
+ * process-wide state (libxlsxwriter's stderr, glibc malloc settings), and a
+ * worker's memory goes back whole when it exits.  Workers leave with _exit:
+ * the parent alone flushes, frees and publishes.  What a worker writes to
+ * its stdout and stderr (a front-end's report of its month, a library's
+ * complaint) is held and handed on, in task order, to the streams the
+ * caller names.  Not here: what a month or a statement is (month.c,
+ * outputs.c, src/report). */
 #include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -12,45 +18,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "jobs.h"
-#include "kasan/cli.h"
+#include "flow_int.h"
 #include "kasan/fsutil.h"
-#include "kasan/report.h"
 
-enum { JOBS_MAX = 256 };
-
-int jobs_default(void)
+int flow_jobs_default(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > JOBS_MAX ? JOBS_MAX : (int)n;
-}
-
-bool jobs_parse(const char *cmd, const char *s, int *jobs)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < 1 || v > JOBS_MAX) {
-        fprintf(stderr, "kasan %s: --jobs takes a number of processes from 1 to %d, not '%s'\n",
-                cmd, JOBS_MAX, s);
-        return false;
-    }
-    *jobs = (int)v;
-    return true;
+    return n < 1 ? 1 : n > FLOW_JOBS_MAX ? FLOW_JOBS_MAX : (int)n;
 }
 
 /* ---- statements in slices ---- */
-
-static struct {
-    int jobs; /* 0: all cores */
-    bool quiet;
-} stmt_cfg;
-
-void jobs_configure_statements(int jobs, bool quiet)
-{
-    stmt_cfg.jobs = jobs;
-    stmt_cfg.quiet = quiet;
-}
 
 /* Shared by the writers (an anonymous shared mapping): the count for the
  * progress line, a stop flag, and each slice's first failure. */
@@ -62,13 +39,13 @@ typedef struct stmt_slot {
 typedef struct stmt_shared {
     atomic_size_t done;
     atomic_int stop;
-    stmt_slot slot[JOBS_MAX];
+    stmt_slot slot[FLOW_JOBS_MAX];
 } stmt_shared;
 
 /* Writes the statements of nurseries k, k+n, k+2n, ... (interleaved, so
  * that large and small nurseries spread evenly); 0 or -1. */
 static int write_slice(const month_run *run, const run_meta *meta, const char *dir, int k, int n,
-                       stmt_shared *sh, progress *pg)
+                       stmt_shared *sh, const flow_progress *pg)
 {
     char path[4096];
     for (size_t i = (size_t)k; i < run->n_nurseries; i += (size_t)n) {
@@ -87,8 +64,8 @@ static int write_slice(const month_run *run, const run_meta *meta, const char *d
             return -1;
         }
         size_t done = atomic_fetch_add(&sh->done, 1) + 1;
-        if (pg)
-            progress_tick(pg, done);
+        if (pg && pg->tick)
+            pg->tick(pg->ctx, done);
     }
     return 0;
 }
@@ -107,10 +84,11 @@ static int first_failure(const stmt_shared *sh, int n, char *err, size_t errsz)
     return -1;
 }
 
-int jobs_write_statements(const month_run *run, const run_meta *meta, const char *dir,
-                          char *err, size_t errsz)
+int flow_jobs_statements(const month_run *run, const run_meta *meta, const char *dir,
+                         const flow_statements *how, char *err, size_t errsz)
 {
-    int n = stmt_cfg.jobs > 0 ? stmt_cfg.jobs : jobs_default();
+    int n = how && how->jobs > 0 ? how->jobs : flow_jobs_default();
+    const flow_progress *pg = how ? how->progress : NULL;
     if ((size_t)n > run->n_nurseries)
         n = run->n_nurseries ? (int)run->n_nurseries : 1;
     stmt_shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
@@ -120,9 +98,9 @@ int jobs_write_statements(const month_run *run, const run_meta *meta, const char
                  strerror(errno));
         return -1;
     }
-    progress pg;
-    progress_start(&pg, stmt_cfg.quiet, "statements", run->n_nurseries);
-    pid_t pid[JOBS_MAX] = {0};
+    if (pg && pg->start)
+        pg->start(pg->ctx, "statements", run->n_nurseries);
+    pid_t pid[FLOW_JOBS_MAX] = {0};
     fflush(stdout);
     fflush(stderr);
     for (int k = 1; k < n; k++) {
@@ -130,16 +108,18 @@ int jobs_write_statements(const month_run *run, const run_meta *meta, const char
         if (pid[k] == 0)
             _exit(write_slice(run, meta, dir, k, n, sh, NULL) ? 1 : 0);
     }
-    int rc = write_slice(run, meta, dir, 0, n, sh, &pg);
+    int rc = write_slice(run, meta, dir, 0, n, sh, pg);
     for (int k = 1; k < n; k++) {
         int st;
         if (pid[k] < 0) /* no process: this one writes the slice */
-            rc |= write_slice(run, meta, dir, k, n, sh, &pg);
+            rc |= write_slice(run, meta, dir, k, n, sh, pg);
         else if (waitpid(pid[k], &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
             rc = -1;
     }
-    progress_tick(&pg, atomic_load(&sh->done));
-    progress_end(&pg);
+    if (pg && pg->tick)
+        pg->tick(pg->ctx, atomic_load(&sh->done));
+    if (pg && pg->end)
+        pg->end(pg->ctx);
     if (rc != 0 && first_failure(sh, n, err, errsz) == 0)
         snprintf(err, errsz, "%s/statements: a writer process failed", dir);
     munmap(sh, sizeof *sh);
@@ -166,7 +146,7 @@ typedef struct task_done { /* one write on the pipe: atomic (< PIPE_BUF) */
     int task, rc;
 } task_done;
 
-static void worker_loop(int n, task_out *t, pool_shared *sh, int fd, jobs_task_fn task,
+static void worker_loop(int n, task_out *t, pool_shared *sh, int fd, flow_task_fn task,
                         void *ctx)
 {
     for (int i; (i = atomic_fetch_add(&sh->next, 1)) < n;) {
@@ -209,17 +189,17 @@ static int task_rc(int fd, int *rc, int i)
 }
 
 static int pool_start(int w, int n, task_out *t, pool_shared *sh, pid_t *pid, int *done,
-                      int *fd, jobs_task_fn task, void *ctx)
+                      int *fd, flow_task_fn task, void *ctx, flow_notes *notes)
 {
     for (int i = 0; i < n; i++)
         if (!(t[i].out = tmpfile()) || !(t[i].err = tmpfile())) {
-            fprintf(stderr, "kasan: cannot create a temporary file for a worker: %s\n",
-                    strerror(errno));
+            flow_say(notes, FLOW_NOTE_KASAN, "cannot create a temporary file for a worker: %s",
+                     strerror(errno));
             return EXIT_INTERNAL;
         }
     int p[2];
     if (pipe(p) != 0) {
-        fprintf(stderr, "kasan: cannot start a worker process: %s\n", strerror(errno));
+        flow_say(notes, FLOW_NOTE_KASAN, "cannot start a worker process: %s", strerror(errno));
         return EXIT_INTERNAL;
     }
     fflush(stdout);
@@ -227,7 +207,8 @@ static int pool_start(int w, int n, task_out *t, pool_shared *sh, pid_t *pid, in
     int rc = EXIT_OK;
     for (int k = 0; k < w && rc == EXIT_OK; k++) {
         if ((pid[k] = fork()) < 0) {
-            fprintf(stderr, "kasan: cannot start a worker process: %s\n", strerror(errno));
+            flow_say(notes, FLOW_NOTE_KASAN, "cannot start a worker process: %s",
+                     strerror(errno));
             rc = EXIT_INTERNAL;
         } else if (pid[k] == 0) {
             close(p[0]);
@@ -248,8 +229,8 @@ static int pool_start(int w, int n, task_out *t, pool_shared *sh, pid_t *pid, in
     return rc;
 }
 
-int jobs_run_ordered(int n, int jobs, jobs_task_fn task, jobs_finish_fn finish, void *ctx,
-                     progress *pg)
+int flow_jobs_ordered(int n, int jobs, flow_task_fn task, flow_finish_fn finish, void *ctx,
+                      const flow_progress *pg, FILE *out, FILE *err, flow_notes *notes)
 {
     int w = jobs < n ? jobs : n, fd = -1;
     task_out *t = calloc((size_t)n, sizeof *t);
@@ -268,17 +249,17 @@ int jobs_run_ordered(int n, int jobs, jobs_task_fn task, jobs_finish_fn finish, 
     atomic_init(&sh->next, 0);
     for (int i = 0; i < n; i++)
         done[i] = -2;
-    int rc = pool_start(w, n, t, sh, pid, done, &fd, task, ctx), i = 0;
+    int rc = pool_start(w, n, t, sh, pid, done, &fd, task, ctx, notes), i = 0;
     for (; rc == EXIT_OK && i < n; i++) {
         int trc = task_rc(fd, done, i);
-        if (pg)
-            progress_end(pg);
-        copy_out(t[i].err, stderr);
+        if (pg && pg->end)
+            pg->end(pg->ctx);
+        copy_out(t[i].err, err);
         rc = finish(i, trc, ctx);
         if (rc == EXIT_OK) {
-            copy_out(t[i].out, stdout);
-            if (pg)
-                progress_tick(pg, (size_t)i + 1);
+            copy_out(t[i].out, out);
+            if (pg && pg->tick)
+                pg->tick(pg->ctx, (size_t)i + 1);
         }
     }
     for (int k = 0; k < w; k++) /* our own workers, by id; then their leftovers */
