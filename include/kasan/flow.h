@@ -62,12 +62,18 @@ typedef struct flow_paths {
     const char *data, *rules, *out;
 } flow_paths;
 
-/* Who acts, in every request that moves money.  Today the name given with
+/* Who acts, in every request that moves money.  name: the name given with
  * --actor (else KASAN_ACTOR, else the login name), recorded as the event's
- * actor; the one struct that later carries an operator's identity and
- * signature, and the front-end the request came through. */
+ * actor while no operators file is in force.  Once one is (issue 23), the
+ * operator: their id, their decrypted key (borrowed from the front-end,
+ * which asked for the passphrase and wipes it), and the front-end the
+ * request came through ("cli" or "web"), recorded in the signed event. */
+struct sign_key;
 typedef struct flow_actor {
     const char *name;
+    const char *operator_id;     /* NULL: none given */
+    const struct sign_key *key;  /* the operator's key, or NULL */
+    const char *via;             /* "cli", "web"; NULL: "cli" */
 } flow_actor;
 
 /* A note: one thing a person should read, in the order it arose. */

@@ -203,7 +203,7 @@ static flow_month_req month_request(const run_opts *o, const rule_set *rs, claim
                             .finalize = o->finalize, .supersede = o->supersede,
                             .reason = o->reason, .over_budget_reason = o->over_budget_reason,
                             .issue_date = o->issue_date, .workbooks = !o->no_workbooks,
-                            .actor = {cli_actor(o->actor)}, .stage_pid = (long)getpid(),
+                            .actor = {.name = cli_actor(o->actor)}, .stage_pid = (long)getpid(),
                             .jobs = o->jobs};
 }
 

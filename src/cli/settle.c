@@ -67,7 +67,7 @@ static int settle(const cli_paths *paths, const settle_opts *o)
 {
     progress_line pl;
     flow_settle_req rq = {*paths, o->fy, o->finalize, o->supersede, o->reason,
-                          o->over_budget_reason, o->issue_date, {cli_actor(o->actor)},
+                          o->over_budget_reason, o->issue_date, {.name = cli_actor(o->actor)},
                           progress_line_init(&pl, false)};
     flow_settle_res res;
     int rc = flow_settle(&rq, &res);

@@ -87,7 +87,7 @@ int cmd_transfer(int argc, char **argv)
         return rc;
     progress_line pl;
     flow_transfer_req rq = {.paths = paths, .date = o.date, .reissue = o.reissue,
-                            .reason = o.reason, .actor = {cli_actor(o.actor)},
+                            .reason = o.reason, .actor = {.name = cli_actor(o.actor)},
                             .progress = progress_line_init(&pl, false)};
     if (o.month ? !cli_parse_month(o.month, &rq.month)
                 : !cli_parse_fy("transfer", o.settlement, &rq.settlement_fy))
