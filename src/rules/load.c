@@ -1,5 +1,7 @@
 /* load: one rule file's YAML tree → a program version, the shared terms, a
- * budget line or the payer account in the rule set.  Checks keys (missing, unknown), names and
+ * budget line or the payer account in the rule set (the issuer and the bank
+ * calendar have loaders of their own: load_issuer.c, load_calendar.c, which
+ * share the helpers of rules_int.h).  Checks keys (missing, unknown), names and
  * literal values here; formulas are compiled later (compile.c), once every
  * file is loaded and the care type vocabulary is known. */
 #include <stdarg.h>
@@ -11,16 +13,7 @@
 #include "kasan/expr.h"
 #include "rules_int.h"
 
-typedef struct loader {
-    rule_set *rs;
-    const rule_file *f;
-    diag_list *d;
-    size_t errors;
-} loader;
-
-static void lerr(loader *l, const ynode *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void lerr(loader *l, const ynode *n, const char *fmt, ...)
+void lerr(loader *l, const ynode *n, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -46,7 +39,7 @@ static int cmp_key_pos(const void *a, const void *b)
 /* Every key of `map` must be one of `allowed`; each of `required` present.
  * Repeated keys are found by sorting (a map may hold tens of thousands of
  * keys: comparing each with every earlier one took seconds). */
-static void check_keys(loader *l, const ynode *map, const char *const *allowed,
+void check_keys(loader *l, const ynode *map, const char *const *allowed,
                        const char *const *required, const char *what)
 {
     size_t n = map->n / 2, nk = 0;
@@ -80,7 +73,7 @@ static void check_keys(loader *l, const ynode *map, const char *const *allowed,
             lerr(l, map, "missing key '%s' in %s", required[j], what);
 }
 
-static const char *scalar(loader *l, const ynode *n, const char *key)
+const char *scalar(loader *l, const ynode *n, const char *key)
 {
     if (!n)
         return NULL;
@@ -91,7 +84,7 @@ static const char *scalar(loader *l, const ynode *n, const char *key)
     return n->s;
 }
 
-static const char *get_text(loader *l, const ynode *map, const char *key)
+const char *get_text(loader *l, const ynode *map, const char *key)
 {
     const char *s = scalar(l, ymap_get(map, key), key);
     if (s && !*s) {
@@ -101,7 +94,7 @@ static const char *get_text(loader *l, const ynode *map, const char *key)
     return s;
 }
 
-static date_t get_date(loader *l, const ynode *map, const char *key, date_t absent)
+date_t get_date(loader *l, const ynode *map, const char *key, date_t absent)
 {
     const ynode *n = ymap_get(map, key);
     const char *s = scalar(l, n, key);
@@ -248,11 +241,14 @@ static void load_section(loader *l, program *p, const ynode *sec, rule_value_kin
                  kind == RV_FORMULA ? "formula" : kind == RV_TABLE ? "rows" : "value");
             continue;
         }
-        static const char *const param_keys[] = {"type", "value", "label", "note", NULL};
+        static const char *const param_keys[] = {"type", "value", "label", "description", "note",
+                                                 NULL};
         static const char *const param_req[] = {"type", "value", NULL};
-        static const char *const table_keys[] = {"type", "key", "rows", "label", "note", NULL};
+        static const char *const table_keys[] = {"type", "key", "rows", "label", "description",
+                                                 "note", NULL};
         static const char *const table_req[] = {"type", "rows", NULL};
-        static const char *const formula_keys[] = {"type", "formula", "label", "note", NULL};
+        static const char *const formula_keys[] = {"type", "formula", "label", "description",
+                                                   "note", NULL};
         static const char *const formula_req[] = {"type", "formula", NULL};
         char what[128];
         snprintf(what, sizeof what, "the definition of '%s'", k->s);
@@ -265,6 +261,10 @@ static void load_section(loader *l, program *p, const ynode *sec, rule_value_kin
         rv->line = k->line;
         rv->col = k->col;
         rv->label = scalar(l, ymap_get(def, "label"), "label");
+        rv->description = ymap_get(def, "description") ? get_text(l, def, "description") : NULL;
+        if (rv->description && !rv->label)
+            lerr(l, ymap_get(def, "description"), "'%s' has a description but no label: a "
+                 "description is printed beside its label", k->s);
         rv->type = ymap_get(def, "type") ? parse_type(l, ymap_get(def, "type")) : VT_NONE;
         rv->yaml = def;
         if (kind == RV_FORMULA)
@@ -313,7 +313,7 @@ static void load_settlement(loader *l, program *p, const ynode *sec)
 }
 
 /* rs's array of n elements of `size`, one longer (the new last is zeroed). */
-static void *grow(rule_set *rs, const void *old, size_t n, size_t size)
+void *grow(rule_set *rs, const void *old, size_t n, size_t size)
 {
     void *v = arena_calloc(&rs->a, n + 1, size);
     if (n)
@@ -322,7 +322,7 @@ static void *grow(rule_set *rs, const void *old, size_t n, size_t size)
 }
 
 /* What every rule file says of itself: version, title and basis. */
-static void load_names(loader *l, const ynode *root, const char **version, const char **title,
+void load_names(loader *l, const ynode *root, const char **version, const char **title,
                        const char **basis)
 {
     *version = get_text(l, root, "version");
@@ -332,7 +332,7 @@ static void load_names(loader *l, const ynode *root, const char **version, const
 
 /* effective_from and effective_to (open when absent); line/col (may be NULL)
  * get effective_from's position; ordered: effective_to may not come first. */
-static void load_dates(loader *l, const ynode *root, date_t *from, date_t *to, int *line,
+void load_dates(loader *l, const ynode *root, date_t *from, date_t *to, int *line,
                        int *col, bool ordered)
 {
     *from = get_date(l, root, "effective_from", 0);
@@ -723,9 +723,15 @@ int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_lis
     } else if (!strcmp(kind, "payer")) {
         load_payer(&l, root);
         rs->payers[rs->n_payers - 1].broken = diag_count(d) != before;
+    } else if (!strcmp(kind, "issuer")) {
+        load_issuer(&l, root);
+        rs->issuers[rs->n_issuers - 1].broken = diag_count(d) != before;
+    } else if (!strcmp(kind, "calendar")) {
+        load_calendar(&l, root);
+        rs->calendars[rs->n_calendars - 1].broken = diag_count(d) != before;
     } else {
-        lerr(&l, ymap_get(root, "kind"), "unknown kind '%s' (program, terms, budget or payer)",
-             kind);
+        lerr(&l, ymap_get(root, "kind"), "unknown kind '%s' (program, terms, budget, payer, "
+             "issuer or calendar)", kind);
     }
     return l.errors ? -1 : 0;
 }
