@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "kasan/bankday.h"
 #include "kasan/fsutil.h"
 #include "kasan/ledger_settle.h"
 #include "kasan/ledger_transfer.h"
@@ -53,7 +54,8 @@ static void usage(FILE *f)
           "registry and rules archived with the run), and records its SHA-256 in the\n"
           "audit trail.  After a correction, --month again transfers only the positive\n"
           "differences to transfer-M-2.txt (-3, …).\n"
-          "  --date YYYY-MM-DD   振込指定日, a real date not before the finalization\n"
+          "  --date YYYY-MM-DD   振込指定日: a bank business day (not a weekend, 12/31-1/3 or a\n"
+          "                      national holiday of rules/calendar/), not before the finalization\n"
           "  --reissue --reason TEXT  a second file for the same run (a new name)\n"
           "  --actor NAME        who writes it (default: login name)\n"
           "  --out DIR           ledger and outputs (default out/); --rules DIR is read only\n"
@@ -324,14 +326,14 @@ static int gather_settlement(ledger *lg, int fy, const char *actor, arena *a, su
 static int payer_for(ledger *lg, const subject *s, const cli_paths *paths, date_t day, arena *a,
                      rule_set *rs, rule_set *now, const rule_payer **out, const char **source)
 {
-    int rc = replay_archived_rules(lg, &s->archive, rs, a);
+    int rc = rs->n_files ? EXIT_OK : replay_archived_rules(lg, &s->archive, rs, a);
     if (rc)
         return rc;
     *out = rules_payer_in_force(rs, day);
     *source = "archived";
     if (*out)
         return EXIT_OK;
-    if ((rc = cli_load_rules(paths->rules, now)))
+    if (!now->n_files && (rc = cli_load_rules(paths->rules, now)))
         return rc;
     *out = rules_payer_in_force(now, day);
     *source = "rules dir";
@@ -521,12 +523,45 @@ static int check_date(const ctx *c)
     return EXIT_OK;
 }
 
+/* The transfer date must be a bank business day (SPEC 10.4): the calendar
+ * in force on it among the rules archived with the run, else in --rules
+ * (read quietly: a date no calendar covers is refused all the same). */
+static int check_bank_day(ctx *c)
+{
+    int rc = replay_archived_rules(c->lg, &c->s.archive, &c->rs, &c->a);
+    const rule_calendar *cal = rc ? NULL : rules_calendar_in_force(&c->rs, c->day);
+    diag_list d = DIAG_LIST_INIT;
+    if (!rc && !cal && rules_load_dir(c->paths->rules, &c->now, &d) == 0)
+        cal = rules_calendar_in_force(&c->now, c->day);
+    diag_release(&d);
+    if (rc)
+        return rc;
+    if (!cal) {
+        fprintf(stderr, WHO ": --date %s cannot be checked: no bank calendar (rules/calendar/, "
+                        "kind: calendar) covers it, neither archived with %s nor in %s; add the "
+                        "year's national holidays\n", c->o->date, c->s.label, c->paths->rules);
+        return EXIT_USAGE;
+    }
+    bankday_status st = bankday_of(c->day, cal->holidays, cal->n);
+    if (st == BANKDAY_OPEN)
+        return EXIT_OK;
+    char next[11];
+    date_format_iso(bankday_next(c->day, cal->holidays, cal->n), next);
+    const char *name = st == BANKDAY_HOLIDAY ? rules_calendar_holiday(cal, c->day) : NULL;
+    fprintf(stderr, WHO ": --date %s is not a bank business day (%s%s%s); the next business day "
+                    "is %s\n", c->o->date, bankday_reason(st), name ? "：" : "", name ? name : "",
+            next);
+    return EXIT_USAGE;
+}
+
 static int transfer(ctx *c)
 {
     size_t n_files;
     int rc = gather(c, &n_files);
     if (!rc)
         rc = check_date(c);
+    if (!rc)
+        rc = check_bank_day(c);
     /* OUT/M lost or half published: put the finalized outputs back first, so
      * the transfer file does not stand alone in a directory that hides it */
     if (!rc && c->s.month)
