@@ -513,6 +513,11 @@ static bool column_name_ok(loader *l, const ynode *k, const declared_column *oth
                    "line field or month value)", k->s);
         return false;
     }
+    if (!strcmp(k->s, "form")) {
+        lerr(l, k, "the column name 'form' is kasan's own: intake writes there the form and "
+                   "row each line was read from");
+        return false;
+    }
     for (size_t i = 0; i < n_other; i++)
         if (!strcmp(other[i].name, k->s)) {
             lerr(l, k, "the column name '%s' is declared in both child_columns and "
