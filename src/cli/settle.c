@@ -309,6 +309,9 @@ static int write_outputs(const settlement *st, const settle_meta *meta, const ch
             n++;
         snprintf(path, sizeof path, "%s/notices/%s.xlsx", dir, st->rows[i].nursery_id);
         rc = report_settle_notice_xlsx(st, i, n, meta, path, err, sizeof err);
+        snprintf(path, sizeof path, "%s/notices/%s.pdf", dir, st->rows[i].nursery_id);
+        if (rc == 0) /* the PDF the nursery receives (issue 22) */
+            rc = report_settle_notice_pdf(st, i, n, meta, NULL, path, err, sizeof err);
         progress_tick(&pg, ++done);
     }
     progress_end(&pg);

@@ -521,6 +521,9 @@ int report_correction_statements(const month_run *run, const run_meta *meta, con
         snprintf(path, sizeof path, "%s/statements/%s.xlsx", dir, id);
         if (report_statement_xlsx(run, &nm, meta, path, err, errsz) != 0)
             return -1;
+        snprintf(path, sizeof path, "%s/statements/%s.pdf", dir, id);
+        if (report_statement_pdf(run, &nm, meta, NULL, path, err, errsz) != 0)
+            return -1;
     }
     return 0;
 }
