@@ -105,6 +105,7 @@ int report_audit_xlsx(const audit_book *b, const char *path, char *err, size_t e
  * rule set A and rule set B (version NULL when the program is not in force). */
 typedef struct diff_row {
     const char *nursery_id, *nursery_name, *program;
+    const char *program_title;   /* what diff.xlsx shows (the id when NULL) */
     const char *version_a, *version_b;
     int64_t amount_a, amount_b;
 } diff_row;

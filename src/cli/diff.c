@@ -59,6 +59,7 @@ static size_t build_rows(const month_run *a, const month_run *b, diff_row *rows)
             d->nursery_id = r.nursery_id;
             d->nursery_name = r.nursery_name;
             d->program = r.program_id;
+            d->program_title = sides[s]->programs[r.program]->title;
             d->amount_a = amount_of(a, d->nursery_id, d->program, &d->version_a);
             d->amount_b = amount_of(b, d->nursery_id, d->program, &d->version_b);
         }

@@ -14,8 +14,26 @@
 #include "kasan/clock.h"
 
 /* 発行元: 板橋区 子ども家庭部 保育サービス課, the section that runs kasan
- * (SPEC: users).  Kept here until the budget line names its section. */
+ * (SPEC: users), when the rules name no issuer. */
 const char FMT_ISSUER[] = "板橋区 子ども家庭部 保育サービス課";
+
+void fmt_issuer_head(const rule_issuer *is, char *buf, size_t size)
+{
+    if (is)
+        snprintf(buf, size, "%s　%s", is->head_title, is->head_name);
+    else
+        snprintf(buf, size, "%s", FMT_ISSUER);
+}
+
+const rule_issuer *fmt_issuer(const rule_set *rs, date_t day)
+{
+    return rs ? rules_issuer_in_force(rs, day) : NULL;
+}
+
+const char *fmt_issuer_contact(const rule_issuer *is)
+{
+    return is ? is->contact : FMT_ISSUER;
+}
 
 /* Japanese Excel's default UI font; LibreOffice substitutes a CJK font. */
 #define FONT "游ゴシック"

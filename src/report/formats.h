@@ -18,9 +18,15 @@
 #include "kasan/fsutil.h"
 #include "kasan/engine.h"
 
-/* The issuing section printed on statements.  A constant until the budget
- * line (rules/) carries its owning section. */
+/* The issuing section printed when no issuer rule file (rules/issuer/,
+ * rules/README.md §17) is in force on a document's date. */
 extern const char FMT_ISSUER[];
+/* The issuer as a document's heading names it ("板橋区長　坂本　健") and its
+ * contact, from is (the issuer in force), else the section. */
+void fmt_issuer_head(const rule_issuer *is, char *buf, size_t size);
+/* The issuer in force on day among rs's files, or NULL (rs may be NULL). */
+const rule_issuer *fmt_issuer(const rule_set *rs, date_t day);
+const char *fmt_issuer_contact(const rule_issuer *is);
 
 typedef struct xw_formats {
     lxw_format *title;      /* sheet title, large bold */

@@ -8,11 +8,6 @@
 
 #include "formats.h"
 
-const rule_issuer *letter_issuer(const rule_set *rs, date_t date)
-{
-    return rs ? rules_issuer_in_force(rs, date) : NULL;
-}
-
 void letter_pdf_date(date_t date, char buf[32])
 {
     char iso[11];
@@ -44,7 +39,7 @@ void letter_head(pdf_doc *d, const letter *lt)
     if (is) {
         pdf_textf(d, PDF_SECTION, PDF_RIGHT, 0, "%s　%s", is->head_title, is->head_name);
         pdf_textf(d, PDF_SMALL, PDF_RIGHT, 0, "（担当　%s）", is->section);
-    } else {
+    } else { /* no issuer file in force: the section alone */
         pdf_text(d, PDF_SECTION, PDF_RIGHT, 0, FMT_ISSUER);
     }
     pdf_gap(d, 6);
@@ -65,11 +60,11 @@ void letter_close(pdf_doc *d, const letter *lt, bool appeal, const char *small)
 {
     const rule_issuer *is = lt->issuer;
     pdf_gap(d, 8);
-    pdf_textf(d, PDF_BODY, PDF_LEFT, 0, "お問い合わせ先：%s", is ? is->contact : FMT_ISSUER);
+    pdf_textf(d, PDF_BODY, PDF_LEFT, 0, "お問い合わせ先：%s", fmt_issuer_contact(is));
     if (appeal && is && is->appeal_notice) {
         pdf_gap(d, 6);
         pdf_text(d, PDF_BODY, PDF_LEFT, PDF_KEEP, "（教示）");
-        pdf_text(d, PDF_SMALL, PDF_LEFT, 0, is->appeal_notice);
+        pdf_text(d, PDF_CELL, PDF_LEFT, 0, is->appeal_notice);
     }
     if (small && *small) {
         pdf_gap(d, 3);

@@ -25,8 +25,6 @@ typedef struct letter {
     bool draft;                  /* 試算: a line under the title says so */
 } letter;
 
-/* The issuer in force on `date` among rs's files, or NULL (rs may be NULL). */
-const rule_issuer *letter_issuer(const rule_set *rs, date_t date);
 void letter_head(pdf_doc *d, const letter *lt);
 /* Contact, then the 教示 when appeal (a notice of a decision), then a
  * small line (run or settlement id). */

@@ -126,7 +126,8 @@ struct pdf_doc {
     size_t nl, cap_l;
     table *t;
     size_t nt, cap_t;
-    bool failed;        /* out of memory on the way: pdf_write says so */
+    bool failed;        /* out of memory on the way, or no font: pdf_write says so */
+    char why[256];      /* the font's problem, when there was one */
 };
 
 static bool grow_array(void **v, size_t *cap, size_t n, size_t size)
@@ -145,10 +146,13 @@ static bool grow_array(void **v, size_t *cap, size_t n, size_t size)
 pdf_doc *pdf_new(const char *footer, const char *mark)
 {
     pdf_doc *d = calloc(1, sizeof *d);
-    if (d) {
-        d->footer = footer;
-        d->mark = mark;
-    }
+    if (!d)
+        return NULL;
+    d->footer = footer;
+    d->mark = mark;
+    /* the layouts are made as blocks are added: the fonts first */
+    if (!g.ready && pdf_prepare(d->why, sizeof d->why) != 0)
+        d->failed = true;
     return d;
 }
 
@@ -455,10 +459,8 @@ int pdf_write(pdf_doc *d, const pdf_info *info, const char *path, char *err, siz
     fs_out o;
     bool opened = false;
     int rc = -1;
-    if (!g.ready && pdf_prepare(err, errsz) != 0)
-        goto done;
     if (d->failed) {
-        snprintf(err, errsz, "%s: out of memory", path);
+        snprintf(err, errsz, "%s: %s", path, *d->why ? d->why : "out of memory");
         goto done;
     }
     pl = malloc((2 * d->nb + 1) * sizeof *pl); /* each block, and a header per page at most */

@@ -38,7 +38,7 @@ int report_refusal_pdf(const month_run *run, const nursery *n, const run_meta *m
         snprintf(err, errsz, "%s: out of memory", path);
         return -1;
     }
-    letter lt = {.issuer = letter_issuer(run->rules, meta->issue_date), .doc_number = doc_number,
+    letter lt = {.issuer = fmt_issuer(run->rules, meta->issue_date), .doc_number = doc_number,
                  .date = meta->issue_date, .nursery_id = n->id, .operator_name = n->operator_name,
                  .nursery_name = n->name, .title = title, .subtitle = sub, .opening = opening,
                  .draft = !meta->finalized};

@@ -169,7 +169,7 @@ int report_settle_notice_pdf(const settlement *s, size_t first, size_t nr, const
         snprintf(err, errsz, "%s: out of memory", path);
         return -1;
     }
-    letter lt = {.issuer = letter_issuer(meta->rules, meta->issue_date), .doc_number = doc_number,
+    letter lt = {.issuer = fmt_issuer(meta->rules, meta->issue_date), .doc_number = doc_number,
                  .date = meta->issue_date, .nursery_id = rows->nursery_id,
                  .operator_name = rows->nursery_operator, .nursery_name = rows->nursery_name,
                  .title = title, .opening = opening, .draft = !meta->finalized};

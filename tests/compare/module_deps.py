@@ -22,6 +22,7 @@ LEVEL = {"core": 0, "expr": 1, "budget": 1, "rules": 2, "ledger": 2, "intake": 3
 # both check against it.
 HEADER = {"arena": "core", "strbuf": "core", "diag": "core", "num": "core", "date": "core",
           "hash": "core", "fsutil": "core", "clock": "core", "kana": "core", "bank_account": "core",
+          "bankday": "core",
           "value": "expr", "expr": "expr",
           "rule_value": "expr", "claim_line": "expr", "budget": "budget",
           "csv": "intake", "intake": "intake", "xlsx": "intake", "schema": "intake",
