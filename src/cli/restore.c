@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "settle_cli.h"
+#include "kasan/clock.h"
 #include "kasan/fsutil.h"
 #include "kasan/ledger.h"
 #include "kasan/report.h"
@@ -157,7 +158,7 @@ static int rebuild(ledger *lg, const ledger_run *r, claim_month m, const char *s
     }
     if (rc == EXIT_OK) {
         run_meta meta = {r->run_id, r->created, 0, true, r->engine_version, NULL};
-        date_parse_iso(r->created, 10, &meta.issue_date);
+        clock_to_jst(r->created, &meta.issue_date, NULL, NULL); /* the day in Japan */
         run_correction corr = {0};
         if (r->supersedes) /* a correction: its differences as the ledger recorded them */
             rc = restore_correction(lg, r, &a, &corr, &meta, who);

@@ -432,7 +432,7 @@ static int run_month(const run_opts *o, const rule_set *rs, const shared_registr
     if (rc == EXIT_OK && o->finalize && o->supersede && lg)
         rc = correction_of(&run, lg, o->reason, &a, &corr, &meta);
     if (!o->issue_date || !date_parse_iso(o->issue_date, strlen(o->issue_date), &meta.issue_date))
-        date_parse_iso(created, 10, &meta.issue_date);
+        clock_to_jst(created, &meta.issue_date, NULL, NULL); /* the day in Japan */
     budget_view bv;
     if (!fill_budget(&run, lg, o, &bv, &a) && rc == EXIT_OK) {
         fprintf(stderr, "kasan run: %s: the fiscal year's paid total or forecast does not fit "

@@ -497,7 +497,7 @@ static int settle(const cli_paths *paths, const settle_opts *o)
         meta.settle_id = settle_id(o->fy, created, &s.actuals_file, &a);
         if (!o->issue_date ||
             !date_parse_iso(o->issue_date, strlen(o->issue_date), &meta.issue_date))
-            date_parse_iso(created, 10, &meta.issue_date);
+            clock_to_jst(created, &meta.issue_date, NULL, NULL); /* the day in Japan */
     }
     char *dir = arena_printf(&a, "%s/settlement-%d", paths->out, o->fy);
     char *stage = arena_printf(&a, "%s/.settlement-%d.stage-%ld", paths->out, o->fy,
@@ -787,8 +787,7 @@ static void recorded_meta(const ledger_settlement *rec, const rule_set *rs, aren
             meta->actuals_name = rec->files[i].name;
             meta->actuals_sha256 = rec->files[i].sha256;
         }
-    if (!rec->created || strlen(rec->created) < 10 ||
-        !date_parse_iso(rec->created, 10, &meta->issue_date))
+    if (!clock_to_jst(rec->created, &meta->issue_date, NULL, NULL)) /* the day in Japan */
         meta->issue_date = 0;
 }
 

@@ -73,7 +73,7 @@ static void title_rows(xw *x, lxw_worksheet *ws, const audit_book *b, const char
     const char *slash = b->ledger_path ? strrchr(b->ledger_path, '/') : NULL;
     char jst[128];
     fmt_time_jst(b->created, jst, sizeof jst);
-    snprintf(buf, sizeof buf, "台帳 %s　作成 %s（台帳の時刻は UTC で記録）",
+    snprintf(buf, sizeof buf, "台帳 %s　作成 %s（日本時間。台帳の時刻は UTC で記録）",
              slash ? slash + 1 : b->ledger_path ? b->ledger_path : "", jst);
     xw_text(x, ws, 1, 0, buf, x->f.note);
 }
@@ -349,7 +349,7 @@ static void sheet_events(xw *x, const audit_book *b)
         "番号\nseq", "日時（日本時間）", "実行者\nactor", "種別 kind", "対象月・精算\nmonth",
         "実行ID run", "金額（円）\ntotal", "理由 reason", "修正差額 differences",
         "ファイル file", "ファイルのSHA-256", "事象のハッシュ hash"};
-    static const unsigned w[EV_COLS] = {5, 16, 8, 13, 10, 16, 11, 34, 36, 14, 17, 17};
+    static const unsigned w[EV_COLS] = {5, 21, 8, 13, 10, 16, 11, 34, 36, 14, 17, 17};
     title_rows(x, ws, b, "台帳の事象一覧（1行1事象）");
     headers(x, ws, EV_HEADER, h, EV_COLS, w);
     strbuf sb;

@@ -355,7 +355,7 @@ void fmt_time_jst(const char *iso_utc, char *buf, size_t size)
     }
     char day[64];
     fmt_date_wareki(d, day, sizeof day);
-    snprintf(buf, size, "%s %d時%02d分（日本時間）", day, h, m);
+    snprintf(buf, size, "%s %d時%02d分", day, h, m);
 }
 
 void fmt_line_cite(const char *form, int line, char *buf, size_t size)

@@ -109,8 +109,8 @@ void fmt_fy_wareki(int fy, char *buf, size_t size);
 
 /* "1,149,333円" (negative "△1,000円"). */
 void fmt_yen(int64_t v, char *buf, size_t size);
-/* A UTC time of the clock in Japan time, "令和7年5月10日 18時30分（日本時間）"
- * (the text itself when it is not such a time). */
+/* A UTC time of the clock in Japan time, "令和7年5月10日 18時30分" (the
+ * text itself when it is not such a time); its label says 日本時間. */
 void fmt_time_jst(const char *iso_utc, char *buf, size_t size);
 /* Where a claim line is in what the nursery sent: "児童シート 7行目" when
  * intake read it from a form (form "P002.xlsx:児童!7"), else "届出データ 4行目". */

@@ -69,9 +69,9 @@ static void fmt_init(form *fm)
     format_set_bold(fm->ff.month);
     format_set_border(fm->ff.month, LXW_BORDER_THIN);
     format_set_align(fm->ff.month, LXW_ALIGN_VERTICAL_CENTER);
-    /* numbers have no business here (;;;); text shows as "令和7年5月分" */
+    /* numbers have no business here (;;;); text shows as "令和7年5月" */
     char shown[64];
-    snprintf(shown, sizeof shown, ";;;\"%s分\"", fm->wareki);
+    snprintf(shown, sizeof shown, ";;;\"%s\"", fm->wareki);
     format_set_num_format(fm->ff.month, shown);
     fm->ff.band = workbook_add_format(wb);
     format_set_font_name(fm->ff.band, "游ゴシック");

@@ -328,12 +328,21 @@ static lxw_row_t detail_child(const detail_ctx *d, lxw_row_t r, const nursery *n
     const child_line *cl = run->children[i];
     char care[512];
     fmt_care_names(run, cl, care, sizeof care);
+    /* 医療的ケア wraps in its column (about 7 full-width characters a line):
+     * the row tall enough for all of it (set before the row's cells:
+     * constant_memory) */
+    size_t chars = 0;
+    for (const char *c = care; *c; c++)
+        chars += ((unsigned char)*c & 0xC0) != 0x80;
+    unsigned height = chars > 7 ? 13 * (unsigned)((chars + 6) / 7) : 0;
     bool any = false;
     for (size_t p = 0; p <= run->n_programs; p++) {
         bool last_try = p == run->n_programs;
         if (last_try ? any : !program_has_scope(run, p, SCOPE_CHILD))
             continue;
         const program *pg = last_try ? NULL : run->programs[p];
+        if (height)
+            worksheet_set_row(d->ws, r, height, NULL);
         detail_row_start(d->x, d->ws, r, SCOPE_CHILD, n, cl->child_ref, cl->line, pg, d->ncols);
         xw_text(d->x, d->ws, r, D_CARE, care, f->wrap); /* wrapped, never cut */
         xw_whole(d->x, d->ws, r, D_DAYS, run->child_days[i], f->num);
@@ -417,7 +426,9 @@ static void detail_print_setup(xw *x, lxw_worksheet *ws, const detail_ctx *d, bo
     second = col_points(10) * (double)(d->c_amount - D_FIXED + 1);
     const double page = (11.69 - 0.8) * 72.0; /* A4 landscape less the margins, points */
     double widest = repeat + (first > second ? first : second);
-    int scale = (int)(100.0 * page / widest);
+    /* 0.85: LibreOffice and Excel lay the Japanese font out wider than the
+     * digit width the columns are measured in */
+    int scale = (int)(85.0 * page / widest);
     worksheet_set_paper(ws, PAPER_A4);
     worksheet_set_landscape(ws);
     worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
@@ -739,7 +750,7 @@ static lxw_row_t verify_run(xw *x, lxw_worksheet *ws, const month_run *run, cons
     xw_text(x, ws, r++, 0, title, f->title);
     const char *kv[][2] = {
         {"実行ID", meta->run_id},
-        {"実行日時", jst},
+        {"実行日時（日本時間）", jst},
         {"実行日時（UTC、台帳の記録）", meta->created},
         {"エンジン版", meta->engine_version},
         {"区分", meta->finalized ? "確定" : "試算"},

@@ -8,12 +8,18 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+#include <unistd.h>
+
+#include "kasan_fonts.h" /* where the build put the documents' font (fonts/) */
 
 #include "kasan/fsutil.h"
 #include "kasan/report.h"
@@ -28,6 +34,7 @@
 #define PAD_X 3.0           /* inside a cell */
 #define PAD_Y 1.0
 #define FONT_FAMILY "Noto Sans CJK JP"
+#define FONT_SUBSET "Noto Sans CJK JP kasan" /* fonts/subset.py */
 /* Lines closer than the font's own 1.448 em (Noto Sans CJK's ascent and
  * descent): 1.2 em from baseline to baseline, the first baseline 0.96 em
  * below the top of its line — CJK glyphs sit within about −0.88 … +0.12 em
@@ -47,15 +54,38 @@ static struct {
     int last_pages;
 } g;
 
+/* The cut-down font of fonts/subset.py: KASAN_FONT_FILE when set (tests,
+ * the benchmark), else the installed one, else the build tree's; NULL when
+ * there is none (then the system's full font, slower and larger). */
+static const char *subset_file(void)
+{
+    const char *env = getenv("KASAN_FONT_FILE");
+    if (env && *env)
+        return access(env, R_OK) == 0 ? env : NULL;
+    static const char *const where[] = {KASAN_FONT_INSTALLED, KASAN_FONT_BUILT};
+    for (size_t i = 0; i < sizeof where / sizeof where[0]; i++)
+        if (*where[i] && access(where[i], R_OK) == 0)
+            return where[i];
+    return NULL;
+}
+
 int pdf_prepare(char *err, size_t errsz)
 {
     if (g.ready)
         return 0;
-    g.map = pango_cairo_font_map_new();
+    /* the system's fonts and ours, in a configuration of this process */
+    FcConfig *fc = FcInitLoadConfigAndFonts();
+    const char *file = subset_file();
+    bool subset = fc && file && FcConfigAppFontAddFile(fc, (const FcChar8 *)file);
+    g.map = fc ? pango_cairo_font_map_new() : NULL;
     if (!g.map) {
         snprintf(err, errsz, "cannot load fonts (fontconfig)");
+        if (fc)
+            FcConfigDestroy(fc);
         return -1;
     }
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(g.map), fc);
+    FcConfigDestroy(fc); /* the font map holds its reference */
     /* 72 dpi: a font size in points is a size in PDF units; no hinting, so
      * that widths are those of the outlines whatever the output */
     pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(g.map), 72.0);
@@ -68,7 +98,9 @@ int pdf_prepare(char *err, size_t errsz)
     pango_context_set_language(g.ctx, pango_language_from_string("ja"));
     for (int s = 0; s < PDF_STYLES; s++) {
         g.font[s] = pango_font_description_new();
-        pango_font_description_set_family_static(g.font[s], FONT_FAMILY);
+        /* ours first; a character it lacks from the full font */
+        pango_font_description_set_family_static(g.font[s], subset ? FONT_SUBSET "," FONT_FAMILY
+                                                                   : FONT_FAMILY);
         pango_font_description_set_absolute_size(g.font[s], style_size[s] * PANGO_SCALE);
     }
     /* The font the text will really be set in: pango falls back to any
@@ -78,7 +110,7 @@ int pdf_prepare(char *err, size_t errsz)
     PangoFont *f = pango_font_map_load_font(g.map, g.ctx, g.font[PDF_BODY]);
     PangoFontDescription *got = f ? pango_font_describe(f) : NULL;
     const char *family = got ? pango_font_description_get_family(got) : NULL;
-    bool ok = family && !strcmp(family, FONT_FAMILY);
+    bool ok = family && (!strcmp(family, FONT_FAMILY) || (subset && !strcmp(family, FONT_SUBSET)));
     if (!ok)
         snprintf(err, errsz, "the font %s is not installed (Debian: fonts-noto-cjk); found %s",
                  FONT_FAMILY, family ? family : "no font");
@@ -192,6 +224,85 @@ static double text_height(PangoLayout *l)
     return pango_layout_get_line_count(l) * LINE_EM * layout_size(l);
 }
 
+/* ---- laid-out texts, kept for the next documents ------------------------
+ * Most of a document's texts come again in the next one: headers, labels,
+ * "30日／30日", "50,000円", the paragraphs on each program's rules.  Shaping
+ * is most of pango's cost, so a layout is made once per process for each
+ * (text, style, width, alignment) and shared, read-only, by every document
+ * that uses it (each holds a reference).  At LAYOUT_CACHE entries the cache
+ * is emptied and starts again: bounded memory whatever the month. */
+enum { LAYOUT_CACHE = 1 << 13 }; /* slots: a power of two, at most half used */
+
+typedef struct cached {
+    char *text;
+    unsigned key;        /* style, alignment, width */
+    PangoLayout *l;
+} cached;
+
+static struct {
+    cached *v;
+    size_t n;
+} cache;
+
+static uint64_t hash_text(const char *t, unsigned key)
+{
+    uint64_t h = 1469598103934665603u ^ key;
+    for (; *t; t++)
+        h = (h ^ (unsigned char)*t) * 1099511628211u;
+    return h;
+}
+
+static void cache_clear(void)
+{
+    for (size_t i = 0; cache.v && i < LAYOUT_CACHE; i++)
+        if (cache.v[i].l) {
+            g_object_unref(cache.v[i].l);
+            free(cache.v[i].text);
+            cache.v[i] = (cached){0};
+        }
+    cache.n = 0;
+}
+
+static PangoLayout *layout_new(const char *text, pdf_style s, double w, pdf_align a)
+{
+    PangoLayout *l = pango_layout_new(g.ctx);
+    pango_layout_set_font_description(l, g.font[s]);
+    pango_layout_set_width(l, (int)(w * PANGO_SCALE));
+    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+    /* the spacing factor multiplies the font's line height (1.448 em) */
+    pango_layout_set_line_spacing(l, (float)(LINE_EM / 1.448));
+    pango_layout_set_alignment(l, a == PDF_CENTER  ? PANGO_ALIGN_CENTER
+                                  : a == PDF_RIGHT ? PANGO_ALIGN_RIGHT
+                                                   : PANGO_ALIGN_LEFT);
+    pango_layout_set_text(l, text, -1);
+    return l;
+}
+
+/* A new reference to the layout of text (cached, see above), or NULL when
+ * out of memory. */
+static PangoLayout *layout_get(const char *text, pdf_style s, double w, pdf_align a)
+{
+    unsigned key = (unsigned)s | (unsigned)a << 4 | (unsigned)(w * 16.0) << 6;
+    if (!cache.v && !(cache.v = calloc(LAYOUT_CACHE, sizeof *cache.v)))
+        return NULL;
+    uint64_t h = hash_text(text, key);
+    size_t i = (size_t)h & (LAYOUT_CACHE - 1);
+    for (; cache.v[i].l; i = (i + 1) & (LAYOUT_CACHE - 1))
+        if (cache.v[i].key == key && !strcmp(cache.v[i].text, text))
+            return g_object_ref(cache.v[i].l);
+    if (cache.n >= LAYOUT_CACHE / 2) {
+        cache_clear();
+        i = (size_t)h & (LAYOUT_CACHE - 1);
+    }
+    char *copy = strdup(text);
+    if (!copy)
+        return NULL;
+    PangoLayout *l = layout_new(text, s, w, a);
+    cache.v[i] = (cached){copy, key, l};
+    cache.n++;
+    return g_object_ref(l);
+}
+
 /* A layout of text in style s wrapped at width w (points); NULL text or ""
  * keeps an empty slot.  Returns its height in points (0 for an empty one). */
 static double add_layout(pdf_doc *d, const char *text, pdf_style s, double w, pdf_align a)
@@ -204,16 +315,11 @@ static double add_layout(pdf_doc *d, const char *text, pdf_style s, double w, pd
         d->lay[d->nl++] = NULL;
         return 0;
     }
-    PangoLayout *l = pango_layout_new(g.ctx);
-    pango_layout_set_font_description(l, g.font[s]);
-    pango_layout_set_width(l, (int)(w * PANGO_SCALE));
-    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-    /* the spacing factor multiplies the font's line height (1.448 em) */
-    pango_layout_set_line_spacing(l, (float)(LINE_EM / 1.448));
-    pango_layout_set_alignment(l, a == PDF_CENTER  ? PANGO_ALIGN_CENTER
-                                  : a == PDF_RIGHT ? PANGO_ALIGN_RIGHT
-                                                   : PANGO_ALIGN_LEFT);
-    pango_layout_set_text(l, text, -1);
+    PangoLayout *l = layout_get(text, s, w, a);
+    if (!l) {
+        d->failed = true;
+        return 0;
+    }
     d->lay[d->nl++] = l;
     return text_height(l);
 }

@@ -220,7 +220,7 @@ static void sheet_verify(xw *x, const settlement *s, const settle_meta *meta)
     xw_text(x, ws, r++, 0, title, f->title);
     const char *kv[][2] = {
         {"精算ID", meta->settle_id},
-        {"実行日時", jst},
+        {"実行日時（日本時間）", jst},
         {"実行日時（UTC、台帳の記録）", meta->created},
         {"エンジン版", meta->engine_version},
         {"区分", meta->finalized ? "確定" : "試算"},
