@@ -2,7 +2,7 @@
 # needs that are missing (apt-get, as root or through sudo).
 KASAN_BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev libyaml-dev libxlsxwriter-dev
   libsqlite3-dev sqlite3 libssl-dev libzip-dev libexpat1-dev
-  libcairo2-dev libpango1.0-dev fonts-noto-cjk" # the PDF documents: cairo, pango, the font they embed
+  libcairo2-dev libpango1.0-dev fonts-noto-cjk python3-fonttools" # the PDF documents: cairo, pango, the font they embed (cut down by fontTools)
 KASAN_TEST_PACKAGES="libcmocka-dev python3 python3-openpyxl valgrind strace bsdutils
   libreoffice-calc-nogui fonts-noto-cjk poppler-utils" # LibreOffice round trip of claim forms and rendering of the workbooks; pdftotext/pdfinfo read the PDF documents back
 KASAN_FUZZ_PACKAGES="clang libclang-rt-14-dev" # libFuzzer + sanitizer runtimes

@@ -1,7 +1,10 @@
 /* pdf: blocks, pagination and drawing of the documents that leave the ward
- * (see pdf.h).  One font map, one pango context and one font description per
- * style for the whole process; a document owns only its blocks and their
- * layouts.
+ * (see pdf.h).  One font map (the build's cut-down Noto Sans CJK JP first,
+ * fonts/subset.py, then the system's for what it lacks), one pango context,
+ * one font description per style and a cache of laid-out texts for the
+ * whole process; a document holds references to its layouts and owns its
+ * blocks.  The PDF's creation date is the document's own date, so the same
+ * document written twice is the same bytes.
  *
  * Not here: what a document says (the *_pdf.c writers), workbooks. */
 #include "pdf.h"
