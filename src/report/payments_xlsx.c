@@ -426,9 +426,9 @@ static void detail_print_setup(xw *x, lxw_worksheet *ws, const detail_ctx *d, bo
     second = col_points(10) * (double)(d->c_amount - D_FIXED + 1);
     const double page = (11.69 - 0.8) * 72.0; /* A4 landscape less the margins, points */
     double widest = repeat + (first > second ? first : second);
-    /* 0.85: LibreOffice and Excel lay the Japanese font out wider than the
+    /* 0.70: LibreOffice and Excel lay the Japanese font out wider than the
      * digit width the columns are measured in */
-    int scale = (int)(85.0 * page / widest);
+    int scale = (int)(70.0 * page / widest);
     worksheet_set_paper(ws, PAPER_A4);
     worksheet_set_landscape(ws);
     worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
