@@ -72,6 +72,27 @@ static const char *subset_file(void)
     return NULL;
 }
 
+static void cache_free(void);
+
+/* At exit: what this file keeps for the process (layouts, fonts, the font
+ * map) given back, so that a leak checker sees only real leaks.  What the
+ * libraries keep inside (fontconfig's caches, pango's and harfbuzz's font
+ * data: a few kilobytes a process, some unreachable) only FcFini() would
+ * free, and it asserts while pango still holds fonts: tests/lsan.supp and
+ * tests/valgrind.supp name those libraries. */
+static void pdf_release(void)
+{
+    cache_free();
+    for (int s = 0; s < PDF_STYLES; s++)
+        if (g.font[s])
+            pango_font_description_free(g.font[s]);
+    if (g.ctx)
+        g_object_unref(g.ctx);
+    if (g.map)
+        g_object_unref(g.map);
+    memset(&g, 0, sizeof g);
+}
+
 int pdf_prepare(char *err, size_t errsz)
 {
     if (g.ready)
@@ -124,6 +145,7 @@ int pdf_prepare(char *err, size_t errsz)
     if (!ok)
         return -1;
     g.ready = true;
+    atexit(pdf_release);
     return 0;
 }
 
@@ -264,6 +286,14 @@ static void cache_clear(void)
             cache.v[i] = (cached){0};
         }
     cache.n = 0;
+}
+
+/* The cache's slots too (at exit). */
+static void cache_free(void)
+{
+    cache_clear();
+    free(cache.v);
+    cache.v = NULL;
 }
 
 static PangoLayout *layout_new(const char *text, pdf_style s, double w, pdf_align a)
