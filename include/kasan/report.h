@@ -46,8 +46,10 @@ int report_statement_xlsx(const month_run *run, const nursery_month *nm, const r
 
 /* The documents a nursery receives are PDF (issue 22): A4, Noto Sans CJK JP
  * embedded, text that pdftotext gives back.  The fonts are loaded once per
- * process: report_documents_prepare() before forking writers (0, or -1 with
- * err when the font is missing); the writers call it themselves otherwise.
+ * process, by the first document (or report_documents_prepare(): 0, or -1
+ * with err when the font is missing).  Pango then keeps a thread of its own
+ * in the process: fork writers before the first document, never right
+ * after it (a child would inherit locks that thread holds).
  * doc_number: the document's 文書番号 (rules_issuer_number), printed when
  * not NULL.  The issuer printed is the one in force on meta->issue_date. */
 int report_documents_prepare(char *err, size_t errsz);

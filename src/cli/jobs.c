@@ -126,10 +126,6 @@ int jobs_write_statements(const month_run *run, const run_meta *meta, const char
                  strerror(errno));
         return -1;
     }
-    if (run->n_nurseries && report_documents_prepare(err, errsz) != 0) { /* fonts once, shared */
-        munmap(sh, sizeof *sh);
-        return -1;
-    }
     progress pg;
     progress_start(&pg, stmt_cfg.quiet, "statements", run->n_nurseries);
     pid_t pid[JOBS_MAX] = {0};

@@ -93,6 +93,12 @@ static void pdf_release(void)
     memset(&g, 0, sizeof g);
 }
 
+static gboolean count_font(PangoFontset *fs, PangoFont *font, gpointer data)
+{
+    (void)fs, (void)font, (void)data;
+    return FALSE; /* on to the next: every font of the set loaded */
+}
+
 int pdf_prepare(char *err, size_t errsz)
 {
     if (g.ready)
@@ -127,10 +133,21 @@ int pdf_prepare(char *err, size_t errsz)
                                                                    : FONT_FAMILY);
         pango_font_description_set_absolute_size(g.font[s], style_size[s] * PANGO_SCALE);
     }
+    /* Every style's fonts resolved now, their fallbacks included: pango
+     * asks fontconfig on a thread of its own (FcFontSort for each new font
+     * pattern) and this waits for the answers, so that the thread is idle
+     * from here on — a process forked while it works would inherit the
+     * locks it holds. */
+    for (int s = 0; s < PDF_STYLES; s++) {
+        PangoFontset *fs = pango_font_map_load_fontset(g.map, g.ctx, g.font[s],
+                                                       pango_context_get_language(g.ctx));
+        if (fs) {
+            pango_fontset_foreach(fs, count_font, NULL);
+            g_object_unref(fs);
+        }
+    }
     /* The font the text will really be set in: pango falls back to any
-     * font silently, and a document must not go out in another one.  This
-     * also finishes fontconfig's start-up (pango runs it on a thread of
-     * its own) before the statement writers fork. */
+     * font silently, and a document must not go out in another one. */
     PangoFont *f = pango_font_map_load_font(g.map, g.ctx, g.font[PDF_BODY]);
     PangoFontDescription *got = f ? pango_font_describe(f) : NULL;
     const char *family = got ? pango_font_description_get_family(got) : NULL;

@@ -10,8 +10,9 @@
  * next page; a block marked PDF_KEEP stays with the one after it), then
  * draws each page with its footer ("… 1 / 2") and the draft mark, and
  * renames the file into place.  The font map and its fonts are loaded once
- * per process (pdf_prepare, before forking the statement writers), not per
- * document.
+ * per process (pdf_prepare, by the first document), not per document; pango
+ * keeps a thread for it, so a writer process is forked before its first
+ * document, not just after (pdf_prepare waits until that thread is idle).
  *
  * Not here: what a document says (statement_pdf.c, settle_notice_pdf.c,
  * refusal_pdf.c), the workbooks (formats.c). */

@@ -4,7 +4,8 @@
  * month once, then REPS times in turn: every statement as .xlsx, every
  * statement as PDF, each by JOBS processes writing interleaved slices (as
  * `kasan run` does), into a fresh directory; prints the median wall time of
- * each and their ratio.  The fonts are loaded once, before the writers fork.
+ * each and their ratio.  Each writer process loads the fonts once, as in
+ * `kasan run` (pango keeps a thread: a process must not fork while it works).
  *   docbench RULES DATA YYYY-MM OUTDIR JOBS REPS [LIMIT]
  * LIMIT: only the first LIMIT nurseries (a quick look).  DOCBENCH_ONLY=pdf
  * or xlsx writes one kind only (for a profile). */
@@ -104,11 +105,6 @@ int main(int argc, char **argv)
     size_t limit = argc >= 8 ? (size_t)atol(argv[7]) : run.n_nurseries;
     if (limit > run.n_nurseries)
         limit = run.n_nurseries;
-    char err[512];
-    if (report_documents_prepare(err, sizeof err) != 0) { /* once, before the forks */
-        fprintf(stderr, "docbench: %s\n", err);
-        return 1;
-    }
     run_meta meta = {.run_id = "2025-04-20250510T093000Z-bench", .created = "2025-05-10T09:30:00Z",
                      .issue_date = date_from_ymd(2025, 5, 10), .finalized = true,
                      .engine_version = KASAN_VERSION};
