@@ -49,6 +49,8 @@ typedef struct child_line {
     uint32_t care_mask;        /* bit i set = vocabulary care type i */
     date_t enrolled_from, enrolled_to; /* enrolled_to DATE_OPEN when empty */
     int line;                  /* physical line where the record starts */
+    const char *form;          /* the form and row intake read it from
+                                * ("P002.xlsx:児童!7"), NULL if none */
     const value *decl;         /* declared columns by slot; NULL when the rule
                                 * set declares none for children.csv */
 } child_line;
@@ -63,6 +65,7 @@ typedef struct staff_line {
     num hours;                 /* 0 when empty */
     int64_t salary_cost, other_income; /* whole yen, >= 0 */
     int line;
+    const char *form;          /* as child_line.form */
     const value *decl;         /* as child_line.decl, for nurses.csv */
 } staff_line;
 

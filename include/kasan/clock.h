@@ -13,5 +13,9 @@ void clock_now_iso(char buf[32]);
 /* Today's date by that clock; false when KASAN_NOW does not begin with a
  * date YYYY-MM-DD. */
 bool clock_today(date_t *out);
+/* A UTC time of the clock ("2025-05-10T15:30:00Z") in Japan time (+09:00):
+ * what documents print (the ledger keeps UTC).  The date alone ("YYYY-MM-DD")
+ * is read as midnight UTC.  False if iso_utc is not such a time. */
+bool clock_to_jst(const char *iso_utc, date_t *day, int *hour, int *minute);
 
 #endif

@@ -44,5 +44,9 @@ bool date_format_wareki(date_t t, char *buf, size_t size);
 bool month_format_wareki(claim_month m, char *buf, size_t size);
 /* "令和7年度" for a fiscal year (era of its 1 April). */
 bool fiscal_year_format_wareki(int fy, char *buf, size_t size);
+/* The year of t in its era (7 for 2025-04-01, 1 for 2019-05-01), 0 before 昭和. */
+int date_wareki_year(date_t t);
+/* Day of the week: 0 Sunday, 1 Monday, … 6 Saturday. */
+int date_weekday(date_t t);
 
 #endif

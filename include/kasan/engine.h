@@ -29,6 +29,7 @@ typedef struct rejection {
     const char *code;        /* SPEC 1.5 code, e.g. "duplicate_child" */
     const char *reason;      /* Japanese text from the terms */
     rule_scope kind;         /* SCOPE_CHILD or SCOPE_STAFF */
+    const char *form;        /* the line's form and row ("P002.xlsx:児童!7"), or NULL */
 } rejection;
 
 /* One paid-or-considered nursery: every nursery with at least one eligible

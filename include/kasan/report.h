@@ -44,13 +44,37 @@ int report_payments_xlsx(const month_run *run, const budget_view *bv, const run_
 int report_statement_xlsx(const month_run *run, const nursery_month *nm, const run_meta *meta,
                           const char *path, char *err, size_t errsz);
 
+/* The documents a nursery receives are PDF (issue 22): A4, Noto Sans CJK JP
+ * embedded, text that pdftotext gives back.  The fonts are loaded once per
+ * process, by the first document (or report_documents_prepare(): 0, or -1
+ * with err when the font is missing).  Pango then keeps a thread of its own
+ * in the process: fork writers before the first document, never right
+ * after it (a child would inherit locks that thread holds).
+ * doc_number: the document's 文書番号 (rules_issuer_number), printed when
+ * not NULL.  The issuer printed is the one in force on meta->issue_date. */
+int report_documents_prepare(char *err, size_t errsz);
+/* The statement (支払通知書) of nm, beside its .xlsx (which stays for the
+ * section's own use). */
+int report_statement_pdf(const month_run *run, const nursery_month *nm, const run_meta *meta,
+                         const char *doc_number, const char *path, char *err, size_t errsz);
+/* The 不支給決定通知書 of registry nursery n (all of its lines rejected). */
+int report_refusal_pdf(const month_run *run, const nursery *n, const run_meta *meta,
+                       const char *doc_number, const char *path, char *err, size_t errsz);
+/* The nurseries that get a 不支給決定通知書 this month: of the paid kind, with
+ * rejected lines, none paid nor computed, not in meta's correction; by id.
+ * Fills out[] when not NULL; returns the count. */
+size_t report_refused_nurseries(const month_run *run, const run_meta *meta, const nursery **out);
+/* Writes each of them as dir/statements/ID.pdf. */
+int report_refusal_notices(const month_run *run, const run_meta *meta, const char *dir,
+                           char *err, size_t errsz);
+
 /* corrections.csv (SPEC 6.1): month,nursery_id,program,paid_yen,corrected_yen,
  * difference_yen, one row per correction. */
 int report_corrections_csv(const month_run *run, const run_correction *c, const char *path,
                            char *err, size_t errsz);
 /* The statements of nurseries whose amount changed to 0 (not among
- * run->nurseries): written into dir/statements/ID.xlsx like the others,
- * showing 返還. */
+ * run->nurseries): written into dir/statements/ID.xlsx and ID.pdf like the
+ * others, showing 返還. */
 int report_correction_statements(const month_run *run, const run_meta *meta, const char *dir,
                                  char *err, size_t errsz);
 
@@ -83,6 +107,7 @@ int report_audit_xlsx(const audit_book *b, const char *path, char *err, size_t e
  * rule set A and rule set B (version NULL when the program is not in force). */
 typedef struct diff_row {
     const char *nursery_id, *nursery_name, *program;
+    const char *program_title;   /* what diff.xlsx shows (the id when NULL) */
     const char *version_a, *version_b;
     int64_t amount_a, amount_b;
 } diff_row;

@@ -1,6 +1,6 @@
 /* report_settle: what `kasan settle` writes under OUT/settlement-FY/ —
  * settlement.csv (machine-readable), settlement.xlsx (精算一覧 and 検証) and
- * one notices/ID.xlsx per nursery (交付額確定通知書).  Writers read a computed
+ * one notice per nursery (交付額確定通知書): notices/ID.pdf sent, ID.xlsx kept.  Writers read a computed
  * settlement and never change it; each file is written under a temporary name
  * and renamed into place, and on failure returns -1 with the reason in err. */
 #ifndef KASAN_REPORT_SETTLE_H
@@ -28,5 +28,9 @@ int report_settlement_xlsx(const settlement *s, const settle_meta *meta, const c
 /* The notice of the nursery whose rows are s->rows[first .. first + n). */
 int report_settle_notice_xlsx(const settlement *s, size_t first, size_t n, const settle_meta *meta,
                               const char *path, char *err, size_t errsz);
+/* The same notice as the nursery receives it: PDF (kasan/report.h on PDF
+ * documents); doc_number: its 文書番号, printed when not NULL. */
+int report_settle_notice_pdf(const settlement *s, size_t first, size_t n, const settle_meta *meta,
+                             const char *doc_number, const char *path, char *err, size_t errsz);
 
 #endif

@@ -31,6 +31,8 @@ typedef struct rule_table {
 typedef struct rule_value {
     const char *name;
     const char *label;        /* Japanese label for workbooks/explain; NULL = internal */
+    const char *description;  /* plain Japanese for notices ("各月の基準額の合計"), or NULL:
+                               * what a nursery reads instead of the formula */
     const char *formula;      /* source text (RV_FORMULA) */
     rule_value_kind kind;
     rule_scope scope;

@@ -103,6 +103,39 @@ typedef struct rule_payer {
     bool broken;
 } rule_payer;
 
+/* 発行者: who issues the documents a nursery receives (rules/README.md §17):
+ * the ward head in whose name they go out, the section, its contact, the
+ * pattern of the document number (文書番号) and the 教示 printed on notices
+ * that decide something (a settlement, a 不支給).  Texts as written. */
+typedef struct rule_issuer {
+    const char *version, *title, *basis;
+    const rule_file *file;
+    date_t effective_from, effective_to;
+    const char *head_title;       /* 板橋区長 */
+    const char *head_name;        /* the ward head's name */
+    const char *section;          /* 板橋区 子ども家庭部 保育サービス課 */
+    const char *contact;          /* お問い合わせ先: section, telephone */
+    const char *document_number;  /* "{y}板子保第{n}号": {n} the number, {y} the 和暦 year of
+                                   * the fiscal year (checked: {n} once, nothing else in braces) */
+    const char *appeal_notice;    /* 教示: 審査請求 and 取消訴訟, one paragraph a line */
+    int from_line, from_col;
+    bool broken;
+} rule_issuer;
+
+/* 銀行休業日の暦: the national holidays (国民の祝日, 振替休日, 国民の休日) of
+ * the period a calendar file covers (rules/README.md §18); weekends and
+ * 12/31–1/3 are kasan/bankday.h's, not listed. */
+typedef struct rule_calendar {
+    const char *version, *title, *basis;  /* basis: the source (内閣府「国民の祝日について」) */
+    const rule_file *file;
+    date_t effective_from, effective_to;  /* the period covered: both required */
+    date_t *holidays;                     /* sorted, no repeats, inside the period */
+    const char **names;                   /* 元日, 成人の日, … */
+    size_t n;
+    int from_line, from_col;
+    bool broken;
+} rule_calendar;
+
 typedef struct rule_set {
     arena a;
     rule_file *files;
@@ -118,6 +151,10 @@ typedef struct rule_set {
     size_t n_payers;
     struct rule_operators *operators; /* by effective_from (operators.h); none: unsigned */
     size_t n_operators;
+    rule_issuer *issuers;     /* by effective_from; none: documents name only the section */
+    size_t n_issuers;
+    rule_calendar *calendars; /* by effective_from; none: no transfer date can be checked */
+    size_t n_calendars;
     /* declared columns' slots over every terms version: a line's decl[]
      * holds this many values ([0] children.csv, [1] nurses.csv) */
     int n_decl_slots[2];
@@ -136,6 +173,16 @@ const rule_terms *rules_terms_in_force(const rule_set *rs, claim_month m);
 const budget_line *rules_budget_for_fy(const rule_set *rs, int fiscal_year);
 /* The payer account in force on `day` (the transfer date), or NULL. */
 const rule_payer *rules_payer_in_force(const rule_set *rs, date_t day);
+/* The issuer in force on `day` (the document's date), or NULL. */
+const rule_issuer *rules_issuer_in_force(const rule_set *rs, date_t day);
+/* The document number (文書番号) n of fiscal year fy under the issuer's
+ * pattern: "7板子保第12号".  False (buf "") if it does not fit. */
+bool rules_issuer_number(const rule_issuer *is, int fy, long n, char *buf, size_t size);
+/* The calendar covering `day`, or NULL. */
+const rule_calendar *rules_calendar_in_force(const rule_set *rs, date_t day);
+/* The holiday's name if `day` is a national holiday of cal, else NULL. */
+const char *rules_calendar_holiday(const rule_calendar *cal, date_t day);
+
 /* Distinct program ids, sorted; returns the count (≤ max). */
 size_t rules_program_ids(const rule_set *rs, const char **ids, size_t max);
 /* The reason text for a rejection code (the code itself if unknown). */

@@ -39,9 +39,11 @@ int cmd_check(int argc, char **argv)
     if (rc == EXIT_OK && verbose) {
         size_t nf = rs.n_files, np = rs.n_programs;
         printf("%s: %zu rule file%s read, %zu program version%s, %zu terms, %zu budget line%s, "
-               "%zu payer%s: OK\n",
+               "%zu payer%s, %zu issuer%s, %zu calendar%s: OK\n",
                paths.rules, nf, nf == 1 ? "" : "s", np, np == 1 ? "" : "s", rs.n_terms,
-               rs.n_budgets, rs.n_budgets == 1 ? "" : "s", rs.n_payers, rs.n_payers == 1 ? "" : "s");
+               rs.n_budgets, rs.n_budgets == 1 ? "" : "s", rs.n_payers, rs.n_payers == 1 ? "" : "s",
+               rs.n_issuers, rs.n_issuers == 1 ? "" : "s", rs.n_calendars,
+               rs.n_calendars == 1 ? "" : "s");
         if (rs.n_operators) /* kept apart: the line above is unchanged without them */
             printf("%s: %zu operators version%s\n", paths.rules, rs.n_operators,
                    rs.n_operators == 1 ? "" : "s");

@@ -193,3 +193,18 @@ bool fiscal_year_format_wareki(int fy, char *buf, size_t size)
     snprintf(buf, size, "%s度", ys);
     return true;
 }
+
+int date_wareki_year(date_t t)
+{
+    int y, m, d;
+    date_to_ymd(t, &y, &m, &d);
+    const era *e = era_of(t);
+    return e ? y - e->y + 1 : 0;
+}
+
+int date_weekday(date_t t)
+{
+    /* 1970-01-01 was a Thursday (4); t may be negative */
+    int w = (int)((t % 7 + 7 + 4) % 7);
+    return w;
+}

@@ -11,7 +11,7 @@
 #include "engine_int.h"
 
 static void reject(month_run *run, size_t *cap, const char *file, int line, const char *nursery_id,
-                   const char *ref, const char *code, rule_scope kind)
+                   const char *ref, const char *code, rule_scope kind, const char *form)
 {
     if (run->n_rejections == *cap) {
         size_t c = *cap ? *cap * 2 : 64;
@@ -22,7 +22,7 @@ static void reject(month_run *run, size_t *cap, const char *file, int line, cons
         *cap = c;
     }
     run->rejections[run->n_rejections++] = (rejection){
-        file, line, nursery_id, ref, code, rules_reason_text(run->terms, code), kind};
+        file, line, nursery_id, ref, code, rules_reason_text(run->terms, code), kind, form};
 }
 
 /* SPEC 1.5 codes of the line-level reasons, in the order they apply (the
@@ -183,7 +183,7 @@ static void merge_duplicates(month_run *run, size_t *cap, size_t from, const pai
             *out++ = run->rejections[r++];
         } else if (c) {
             *out++ = (rejection){cl->children_file, c->line, c->nursery_id, c->child_ref,
-                                 reason_codes[R_DUPLICATE], text, SCOPE_CHILD};
+                                 reason_codes[R_DUPLICATE], text, SCOPE_CHILD, c->form};
             k++;
         }
     }
@@ -222,7 +222,7 @@ static bool *eligible_children(month_run *run, eligibility *el, size_t *cap)
         el->child_ok[i] = !why;
         if (why) {
             reject(run, cap, cl->children_file, c->line, c->nursery_id, c->child_ref,
-                   reason_codes[why], SCOPE_CHILD);
+                   reason_codes[why], SCOPE_CHILD, c->form);
             continue;
         }
         s[n].line = (uint32_t)i;
@@ -262,7 +262,8 @@ void engine_eligibility(month_run *run, eligibility *el)
             r = "no_eligible_child";
         el->staff_ok[i] = !r;
         if (r)
-            reject(run, &cap, cl->staff_file, s->line, s->nursery_id, s->staff_ref, r, SCOPE_STAFF);
+            reject(run, &cap, cl->staff_file, s->line, s->nursery_id, s->staff_ref, r, SCOPE_STAFF,
+                   s->form);
     }
     free(has_child);
 }

@@ -46,9 +46,13 @@ static size_t build_rows(const month_run *a, const month_run *b, diff_row *rows)
     const void *x, *y;
     while (rowmerge_next(&m, &x, &y)) {
         const payment_row *pa = x, *pb = y, *key = pa ? pa : pb;
-        rows[n++] = (diff_row){key->nursery_id, key->nursery_name, key->program_id,
-                               version_of(a, key->program_id), version_of(b, key->program_id),
-                               pa ? pa->amount : 0, pb ? pb->amount : 0};
+        const month_run *side = pa ? a : b;
+        rows[n++] = (diff_row){.nursery_id = key->nursery_id, .nursery_name = key->nursery_name,
+                               .program = key->program_id,
+                               .program_title = side->programs[key->program]->title,
+                               .version_a = version_of(a, key->program_id),
+                               .version_b = version_of(b, key->program_id),
+                               .amount_a = pa ? pa->amount : 0, .amount_b = pb ? pb->amount : 0};
     }
     assert(!m.disorder); /* the engine's rows are in key order */
     free(ra);

@@ -54,7 +54,13 @@ static int write_slice(const month_run *run, const run_meta *meta, const char *d
         stmt_slot *s = &sh->slot[k];
         snprintf(path, sizeof path, "%s/statements/%s.xlsx", dir, run->nurseries[i].nursery->id);
         errno = 0;
-        if (report_statement_xlsx(run, &run->nurseries[i], meta, path, s->msg, sizeof s->msg) != 0) {
+        int rc = report_statement_xlsx(run, &run->nurseries[i], meta, path, s->msg, sizeof s->msg);
+        if (rc == 0) { /* the PDF the nursery receives beside it (issue 22) */
+            snprintf(path, sizeof path, "%s/statements/%s.pdf", dir, run->nurseries[i].nursery->id);
+            rc = report_statement_pdf(run, &run->nurseries[i], meta, NULL, path, s->msg,
+                                      sizeof s->msg);
+        }
+        if (rc != 0) {
             s->err_no = errno;
             if (!*s->msg)
                 snprintf(s->msg, sizeof s->msg, "%s: %s", path, strerror(errno ? errno : EIO));

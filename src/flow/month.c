@@ -262,7 +262,7 @@ int flow_month(const flow_month_req *rq, flow_month_res *res)
     }
     if (!rq->issue_date ||
         !date_parse_iso(rq->issue_date, strlen(rq->issue_date), &res->meta.issue_date))
-        date_parse_iso(res->created, 10, &res->meta.issue_date);
+        clock_to_jst(res->created, &res->meta.issue_date, NULL, NULL); /* the day in Japan */
     if (!fill_budget(rq, &res->run, lg, &res->budget, a) && rc == EXIT_OK) {
         flow_say(notes, FLOW_NOTE_SAY, "%s: the fiscal year's paid total or forecast does not "
                  "fit in 64-bit yen; check the claims' amounts", mon);

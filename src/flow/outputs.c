@@ -40,6 +40,8 @@ int flow_outputs_write(bool workbooks, const month_run *run, const budget_view *
             rc = flow_jobs_statements(run, meta, dir, how, err, sizeof err);
         if (rc == 0)
             rc = report_correction_statements(run, meta, dir, err, sizeof err);
+        if (rc == 0) /* 不支給決定通知書: every nursery that claimed gets a document */
+            rc = report_refusal_notices(run, meta, dir, err, sizeof err);
     }
     if (rc == 0 && meta->correction) {
         snprintf(path, sizeof path, "%s/corrections.csv", dir);

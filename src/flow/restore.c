@@ -9,6 +9,7 @@
  * the transfer files (transfer_files.c), a settlement's outputs (settle.c,
  * flow_settle_restore, which `kasan restore --settlement` reaches here). */
 #include "flow_int.h"
+#include "kasan/clock.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -91,7 +92,7 @@ static int rebuild(ledger *lg, const ledger_run *r, claim_month m, const char *s
     }
     if (rc == EXIT_OK) {
         run_meta meta = {r->run_id, r->created, 0, true, r->engine_version, NULL};
-        date_parse_iso(r->created, 10, &meta.issue_date);
+        clock_to_jst(r->created, &meta.issue_date, NULL, NULL); /* the day in Japan */
         run_correction corr = {0};
         if (r->supersedes) /* a correction: its differences as the ledger recorded them */
             rc = recorded_correction(lg, r, &x.a, &corr, &meta, notes);

@@ -273,6 +273,9 @@ static int write_outputs(const settlement *st, const settle_meta *meta, const ch
             n++;
         snprintf(path, sizeof path, "%s/notices/%s.xlsx", dir, st->rows[i].nursery_id);
         rc = report_settle_notice_xlsx(st, i, n, meta, path, err, sizeof err);
+        snprintf(path, sizeof path, "%s/notices/%s.pdf", dir, st->rows[i].nursery_id);
+        if (rc == 0) /* the PDF the nursery receives (issue 22) */
+            rc = report_settle_notice_pdf(st, i, n, meta, NULL, path, err, sizeof err);
         if (pg && pg->tick)
             pg->tick(pg->ctx, ++done);
     }
@@ -433,7 +436,7 @@ int flow_settle(const flow_settle_req *rq, flow_settle_res *res)
                                            s->actuals_file.sha256);
         if (!rq->issue_date ||
             !date_parse_iso(rq->issue_date, strlen(rq->issue_date), &res->meta.issue_date))
-            date_parse_iso(res->created, 10, &res->meta.issue_date);
+            clock_to_jst(res->created, &res->meta.issue_date, NULL, NULL); /* the day in Japan */
     }
     res->dir = settlement_dir(&rq->paths, rq->fiscal_year, &res->a, &res->notes);
     char *stage = flow_stage_dir(rq->paths.out, arena_printf(&res->a, "settlement-%d",
@@ -663,8 +666,7 @@ static void recorded_meta(const ledger_settlement *rec, const rule_set *rs, aren
             meta->actuals_name = rec->files[i].name;
             meta->actuals_sha256 = rec->files[i].sha256;
         }
-    if (!rec->created || strlen(rec->created) < 10 ||
-        !date_parse_iso(rec->created, 10, &meta->issue_date))
+    if (!clock_to_jst(rec->created, &meta->issue_date, NULL, NULL)) /* the day in Japan */
         meta->issue_date = 0;
 }
 

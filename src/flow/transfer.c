@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kasan/bankday.h"
 #include "kasan/fsutil.h"
 #include "kasan/ledger_transfer.h"
 #include "kasan/strbuf.h"
@@ -281,14 +282,16 @@ static int gather(ctx *c, size_t *n_files)
 static int payer_for(ctx *c, const rule_payer **out, const char **source)
 {
     const flow_paths *paths = &c->rq->paths;
-    int rc = flow_archive_rules(c->lg, c->s.files, c->s.n_files, &c->rs, c->a, c->notes);
+    int rc = c->rs.n_files ? EXIT_OK
+                           : flow_archive_rules(c->lg, c->s.files, c->s.n_files, &c->rs, c->a,
+                                                c->notes);
     if (rc)
         return rc;
     *out = rules_payer_in_force(&c->rs, c->rq->day);
     *source = "archived";
     if (*out)
         return EXIT_OK;
-    if ((rc = flow_load_rules(paths->rules, &c->now, c->notes)))
+    if (!c->now.n_files && (rc = flow_load_rules(paths->rules, &c->now, c->notes)))
         return rc;
     *out = rules_payer_in_force(&c->now, c->rq->day);
     *source = "rules dir";
@@ -446,12 +449,46 @@ static int check_date(ctx *c)
     return EXIT_OK;
 }
 
+/* The transfer date must be a bank business day (SPEC 10.4): the calendar
+ * in force on it among the rules archived with the run, else in --rules
+ * (read quietly: a date no calendar covers is refused all the same). */
+static int check_bank_day(ctx *c)
+{
+    int rc = flow_archive_rules(c->lg, c->s.files, c->s.n_files, &c->rs, c->a, c->notes);
+    const rule_calendar *cal = rc ? NULL : rules_calendar_in_force(&c->rs, c->rq->day);
+    diag_list d = DIAG_LIST_INIT;
+    if (!rc && !cal && rules_load_dir(c->rq->paths.rules, &c->now, &d) == 0)
+        cal = rules_calendar_in_force(&c->now, c->rq->day);
+    diag_release(&d);
+    if (rc)
+        return rc;
+    if (!cal) {
+        flow_say(c->notes, FLOW_NOTE_SAY, "--date %s cannot be checked: no bank calendar "
+                 "(rules/calendar/, kind: calendar) covers it, neither archived with %s nor in "
+                 "%s; add the year's national holidays", c->rq->date, c->s.label,
+                 c->rq->paths.rules);
+        return EXIT_USAGE;
+    }
+    bankday_status st = bankday_of(c->rq->day, cal->holidays, cal->n);
+    if (st == BANKDAY_OPEN)
+        return EXIT_OK;
+    char next[11];
+    date_format_iso(bankday_next(c->rq->day, cal->holidays, cal->n), next);
+    const char *name = st == BANKDAY_HOLIDAY ? rules_calendar_holiday(cal, c->rq->day) : NULL;
+    flow_say(c->notes, FLOW_NOTE_SAY, "--date %s is not a bank business day (%s%s%s); the next "
+             "business day is %s", c->rq->date, bankday_reason(st), name ? "：" : "",
+             name ? name : "", next);
+    return EXIT_USAGE;
+}
+
 static int transfer(ctx *c)
 {
     size_t n_files;
     int rc = gather(c, &n_files);
     if (!rc)
         rc = check_date(c);
+    if (!rc)
+        rc = check_bank_day(c);
     /* OUT/M lost or half published: put the finalized outputs back first, so
      * the transfer file does not stand alone in a directory that hides it */
     flow_statements how = {0, c->rq->progress};

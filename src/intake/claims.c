@@ -390,13 +390,25 @@ static void decl_read(intake_rec *rec, const file_cols *fc, arena *a, const valu
     }
 }
 
+/* The form column, when the file has one and the line a value: copied once
+ * (a file written by hand has no such column: nothing is done per line). */
+static const char *form_read(intake_rec *rec, int k, arena *a)
+{
+    if (rec->idx[k] < 0)
+        return NULL;
+    csv_field f = intake_field(rec, k);
+    return f.len ? arena_strndup(a, f.p, f.len) : NULL;
+}
+
 /* ---- children.csv ------------------------------------------------------ */
 
-enum { C_ID, C_REF, C_CARE, C_FROM, C_TO, C_NCOLS };
+enum { C_ID, C_REF, C_CARE, C_FROM, C_TO, C_FORM, C_NCOLS };
 
+/* form: where intake read the line (SPEC 8.2), "P002.xlsx:児童!7"; optional,
+ * so a file written by hand keeps its five columns. */
 static const csv_column children_cols[C_NCOLS] = {
     {"nursery_id", true},    {"child_ref", true},   {"care_types", true},
-    {"enrolled_from", true}, {"enrolled_to", true},
+    {"enrolled_from", true}, {"enrolled_to", true}, {"form", false},
 };
 
 typedef struct children_ctx {
@@ -486,6 +498,7 @@ static bool child_read(intake_rec *rec, void *line, void *vctx, arena *a)
         intake_bad(rec, C_TO, "%s is before enrolled_from",
                    intake_show(show, intake_field(rec, C_TO)));
     }
+    l->form = form_read(rec, C_FORM, a);
     decl_read(rec, &ctx->cols, a, &l->decl);
     return rec->errors == 0; /* a bad line's slot is simply reused by the next */
 }
@@ -515,12 +528,12 @@ int children_parse(const char *name, const char *data, size_t len, const registr
 
 /* ---- nurses.csv -------------------------------------------------------- */
 
-enum { S_ID, S_REF, S_QUAL, S_EMPLOYMENT, S_HOURS, S_SALARY, S_OTHER, S_NCOLS };
+enum { S_ID, S_REF, S_QUAL, S_EMPLOYMENT, S_HOURS, S_SALARY, S_OTHER, S_FORM, S_NCOLS };
 
 static const csv_column staff_cols[S_NCOLS] = {
     {"nursery_id", true},    {"staff_ref", true}, {"qualification", true},
     {"employment", true},    {"hours", true},     {"salary_cost", true},
-    {"other_income", true},
+    {"other_income", true},  {"form", false},
 };
 
 enum { FULL_TIME, PART_TIME };
@@ -626,6 +639,7 @@ static bool staff_read(intake_rec *rec, void *line, void *vctx, arena *a)
     hours_read(rec, employment, l);
     intake_yen(rec, S_SALARY, false, &l->salary_cost);
     intake_yen(rec, S_OTHER, true, &l->other_income);
+    l->form = form_read(rec, S_FORM, a);
     decl_read(rec, &ctx->cols, a, &l->decl);
     return rec->errors == 0; /* a bad line's slot is simply reused by the next */
 }

@@ -3,7 +3,9 @@
  * every payload leaf (事象の内容), the ledger's verification (検証), the
  * anchors of each finalization (アンカー) and the replay of each finalized
  * month and of the year's finalized settlement (再計算).  For auditors who do
- * not use a shell: filters, frozen headers, A4 landscape.  Not here:
+ * not use a shell: filters, frozen headers, A4 landscape.  Times in Japan
+ * time (the ledger keeps UTC); kasan's own refusal reasons and replay lines
+ * said in Japanese (the operators' reasons as they wrote them).  Not here:
  * collecting any of it (src/cli/audit.c). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,7 +69,12 @@ static void title_rows(xw *x, lxw_worksheet *ws, const audit_book *b, const char
     snprintf(buf, sizeof buf, "%s（%d年度）監査報告 — %s", fy, b->fiscal_year, what);
     worksheet_set_row(ws, 0, 22, NULL);
     xw_text(x, ws, 0, 0, buf, x->f.title);
-    snprintf(buf, sizeof buf, "台帳 %s　作成 %s", b->ledger_path, b->created);
+    /* the ledger by its name (under --out), not this machine's path */
+    const char *slash = b->ledger_path ? strrchr(b->ledger_path, '/') : NULL;
+    char jst[128];
+    fmt_time_jst(b->created, jst, sizeof jst);
+    snprintf(buf, sizeof buf, "台帳 %s　作成 %s（日本時間。台帳の時刻は UTC で記録）",
+             slash ? slash + 1 : b->ledger_path ? b->ledger_path : "", jst);
     xw_text(x, ws, 1, 0, buf, x->f.note);
 }
 
@@ -104,6 +111,92 @@ static bool ends_with(const char *s, const char *suffix)
     return n >= k && !strcmp(s + n - k, suffix);
 }
 
+static void yen_text(const char *v, bool sign, strbuf *sb);
+
+static void yen_ll(long long v, strbuf *sb)
+{
+    char n[32];
+    snprintf(n, sizeof n, "%lld", v);
+    yen_text(n, false, sb);
+    sb_adds(sb, "円");
+}
+
+static void fy_ja(int fy, strbuf *sb)
+{
+    char buf[64];
+    fmt_fy_wareki(fy, buf, sizeof buf);
+    sb_adds(sb, buf);
+}
+
+/* A refusal's reason as the ledger recorded it (kasan's English message,
+ * src/ledger/store.c, settle_store.c, src/cli/transfer.c) said in Japanese
+ * by its code, with the figures the message holds; a message of another
+ * form is kept as recorded after the code's meaning. */
+static void refusal_ja(const char *code, const char *text, strbuf *sb)
+{
+    int fy;
+    long long a, b, c, d;
+    char id[128], what[128];
+    if (!strcmp(code, "over_budget")) {
+        if (sscanf(text, "FY%d paid total would be %lld yen, over budget line %127[^ ] (%lld yen) by "
+                         "%lld yen", &fy, &a, id, &b, &c) == 5) {
+            fy_ja(fy, sb);
+            sb_adds(sb, "の支払累計が");
+            yen_ll(a, sb);
+            sb_addf(sb, "となり、予算事業 %s の予算額", id);
+            yen_ll(b, sb);
+            sb_adds(sb, "を");
+            yen_ll(c, sb);
+            sb_adds(sb, "超えるため（確定には補正予算・流用の理由が必要）");
+            return;
+        }
+        if (sscanf(text, "FY%d paid %lld yen plus 追加交付 %lld yen would be over budget line "
+                         "%127[^ ] (%lld yen) by %lld yen", &fy, &a, &b, id, &c, &d) == 6) {
+            fy_ja(fy, sb);
+            sb_adds(sb, "の支払済額");
+            yen_ll(a, sb);
+            sb_adds(sb, "に追加交付");
+            yen_ll(b, sb);
+            sb_addf(sb, "を加えると、予算事業 %s の予算額", id);
+            yen_ll(c, sb);
+            sb_adds(sb, "を");
+            yen_ll(d, sb);
+            sb_adds(sb, "超えるため（確定には補正予算・流用の理由が必要）");
+            return;
+        }
+        sb_adds(sb, "予算額を超えるため");
+    } else if (!strcmp(code, "no_budget_line")) {
+        if (sscanf(text, "no budget line for FY%d", &fy) == 1) {
+            fy_ja(fy, sb);
+            sb_adds(sb, "の予算事業の定め（rules/budget/）がないため（確定には理由が必要）");
+            return;
+        }
+        sb_adds(sb, "年度の予算事業の定めがないため");
+    } else if (!strcmp(code, "already_finalized")) {
+        if (sscanf(text, "month %127s is already finalized", what) == 1) {
+            sb_addf(sb, "%s は既に確定しているため（修正には --supersede と理由が必要）", what);
+            return;
+        }
+        if (sscanf(text, "the settlement of FY%d is already finalized", &fy) == 1) {
+            fy_ja(fy, sb);
+            sb_adds(sb, "の精算は既に確定しているため（修正には --supersede と理由が必要）");
+            return;
+        }
+        sb_adds(sb, "既に確定しているため");
+    } else if (!strcmp(code, "nothing_to_supersede")) {
+        sb_adds(sb, "修正の対象となる確定がないため");
+    } else if (!strcmp(code, "not_finalized")) {
+        sb_adds(sb, "確定していないため（試算は振込ファイルにしない）");
+        return;
+    } else if (!strcmp(code, "already_transferred")) {
+        sb_adds(sb, "既に振込ファイルを作成済みのため（再発行には --reissue と理由が必要）");
+        return;
+    } else {
+        sb_adds(sb, "その他");
+    }
+    sb_addf(sb, "（記録：%s）", text);
+}
+
 /* Every reason of the event (a leaf whose name ends in "reason"), labelled. */
 static void reasons(const ledger_event *e, strbuf *sb)
 {
@@ -122,10 +215,13 @@ static void reasons(const ledger_event *e, strbuf *sb)
             label = "拒否の理由";
         if (sb->len)
             sb_addc(sb, '\n');
-        sb_addf(sb, "%s：%s", label, e->leaves[i].value);
         const char *code = !strcmp(k, "reason") ? ledger_event_leaf(e, "code") : NULL;
-        if (code)
-            sb_addf(sb, "（%s）", code);
+        if (code && !strcmp(e->action, "refuse")) { /* kasan's own words: said in Japanese */
+            sb_addf(sb, "%s：", label);
+            refusal_ja(code, e->leaves[i].value, sb);
+            continue;
+        }
+        sb_addf(sb, "%s：%s", label, e->leaves[i].value); /* the operator's own words */
     }
 }
 
@@ -207,7 +303,9 @@ static void event_row(xw *x, lxw_worksheet *ws, lxw_row_t r, const ledger_event 
     xw_formats *f = &x->f;
     char buf[64];
     xw_whole(x, ws, r, 0, e->seq, f->num);
-    xw_text(x, ws, r, 1, e->time, f->text);
+    char jst[128];
+    fmt_time_jst(e->time, jst, sizeof jst);
+    xw_text(x, ws, r, 1, jst, f->wrap);
     xw_text(x, ws, r, 2, e->actor, f->text);
     char kind[256];
     snprintf(kind, sizeof kind, "%s\n%s", kind_ja(e), e->action);
@@ -248,10 +346,10 @@ static void sheet_events(xw *x, const audit_book *b)
     if (!ws)
         return;
     static const char *const h[EV_COLS] = {
-        "番号\nseq", "日時 time (UTC)", "実行者\nactor", "種別 kind", "対象月・精算\nmonth",
+        "番号\nseq", "日時（日本時間）", "実行者\nactor", "種別 kind", "対象月・精算\nmonth",
         "実行ID run", "金額（円）\ntotal", "理由 reason", "修正差額 differences",
         "ファイル file", "ファイルのSHA-256", "事象のハッシュ hash"};
-    static const unsigned w[EV_COLS] = {5, 18, 8, 13, 10, 16, 11, 34, 36, 14, 17, 17};
+    static const unsigned w[EV_COLS] = {5, 21, 8, 13, 10, 16, 11, 34, 36, 14, 17, 17};
     title_rows(x, ws, b, "台帳の事象一覧（1行1事象）");
     headers(x, ws, EV_HEADER, h, EV_COLS, w);
     strbuf sb;
@@ -332,9 +430,9 @@ static void sheet_anchors(xw *x, const audit_book *b)
     lxw_worksheet *ws = xw_sheet(x, "アンカー");
     if (!ws)
         return;
-    static const char *const h[] = {"番号 seq", "種別", "kind", "対象月・精算", "日時 time (UTC)",
+    static const char *const h[] = {"番号 seq", "種別", "kind", "対象月・精算", "日時（日本時間）",
                                     "アンカー SEQ:SHA256（確定時に表示されたもの）"};
-    static const unsigned w[] = {7, 13, 14, 12, 19, 80};
+    static const unsigned w[] = {7, 13, 14, 12, 30, 80};
     title_rows(x, ws, b, "確定ごとのアンカー（audit verify --anchor で照合）");
     headers(x, ws, EV_HEADER, h, 6, w);
     lxw_row_t r = EV_HEADER + 1;
@@ -348,11 +446,71 @@ static void sheet_anchors(xw *x, const audit_book *b)
         xw_text(x, ws, r, 2, e->action, x->f.text);
         target(e, buf, sizeof buf);
         xw_text(x, ws, r, 3, buf, x->f.text);
-        xw_text(x, ws, r, 4, e->time, x->f.text);
+        char jst[128];
+        fmt_time_jst(e->time, jst, sizeof jst);
+        xw_text(x, ws, r, 4, jst, x->f.text);
         snprintf(buf, sizeof buf, "%lld:%s", (long long)e->seq, e->hash);
         xw_text(x, ws, r++, 5, buf, x->f.mono);
     }
     print_setup(x, ws, EV_HEADER, r - 1, 5);
+}
+
+/* One line that `kasan replay` printed (src/cli/replay.c, settle.c), in
+ * Japanese; a line of another form is kept as printed. */
+static void replay_line_ja(const char *line, strbuf *sb)
+{
+    char m[64], run[128], when[64], who[128], p[64], r1[64];
+    size_t n1, n2;
+    long long a, b;
+    int fy;
+    if (sscanf(line, "replay %63[^:]: run %127s finalized %63s by %127[^,], from %zu archived "
+                     "files", m, run, when, who, &n1) == 5) {
+        char jst[128];
+        fmt_time_jst(when, jst, sizeof jst);
+        sb_addf(sb, "%s：実行 %s（%s に %s が確定）を台帳の %zu 個のファイルから再計算", m, run,
+                jst, who, n1);
+    } else if (sscanf(line, " %zu payment rows identical, %zu differences", &n1, &n2) == 2) {
+        sb_addf(sb, "支払明細 %zu 行が一致、相違 %zu 件", n1, n2);
+    } else if (sscanf(line, " %zu settlement rows identical, %zu differences", &n1, &n2) == 2) {
+        sb_addf(sb, "精算の行 %zu 行が一致、相違 %zu 件", n1, n2);
+    } else if (sscanf(line, " %zu corrections recorded", &n1) == 1) {
+        sb_addf(sb, "修正差額 %zu 行を記録、%s", n1,
+                strstr(line, "DIFFERENT") ? "再計算と相違あり" : "再計算と一致");
+    } else if (sscanf(line, " DIFFERENT %63s %63[^:]: paid %lld (rule %63[^)]), recomputed %lld",
+                      m, p, &a, r1, &b) == 5) {
+        sb_addf(sb, "相違：%s %s 支払 ", m, p);
+        yen_ll(a, sb);
+        sb_addf(sb, "（規則 %s）、再計算 ", r1);
+        yen_ll(b, sb);
+    } else if (strstr(line, ": identical to what was paid") || strstr(line, ": identical to what was recorded")) {
+        sb_adds(sb, "結果：記録と一致");
+    } else if (strstr(line, ": DIFFERS from what was")) {
+        sb_adds(sb, "結果：記録と相違");
+    } else if (sscanf(line, "replay settlement FY%d: %127s finalized %63s by %127[^ ]", &fy, run,
+                      when, who) == 4) {
+        char jst[128];
+        fmt_time_jst(when, jst, sizeof jst);
+        fy_ja(fy, sb);
+        sb_addf(sb, "の精算 %s（%s に %s が確定）を台帳から再計算", run, jst, who);
+    } else {
+        sb_adds(sb, line);
+    }
+}
+
+static void replay_ja(const char *detail, strbuf *sb)
+{
+    for (const char *p = detail ? detail : ""; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char line[1024];
+        snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line - 1 ? len : sizeof line - 1), p);
+        if (*line) {
+            if (sb->len)
+                sb_addc(sb, '\n');
+            replay_line_ja(line, sb);
+        }
+        p += len + (nl != NULL);
+    }
 }
 
 static void sheet_replays(xw *x, const audit_book *b)
@@ -360,12 +518,13 @@ static void sheet_replays(xw *x, const audit_book *b)
     lxw_worksheet *ws = xw_sheet(x, "再計算");
     if (!ws)
         return;
-    static const char *const h[] = {"対象月", "実行ID run", "再計算の結果 replay", "内容"};
+    static const char *const h[] = {"対象月", "実行ID", "再計算の結果", "内容"};
     static const unsigned w[] = {10, 32, 22, 90};
     title_rows(x, ws, b, "確定した各月と精算の再計算（kasan replay）");
     headers(x, ws, EV_HEADER, h, 4, w);
-    static const char *const res[] = {"一致 identical", "相違 differs",
-                                      "再計算できない failed"};
+    static const char *const res[] = {"一致", "相違", "再計算できない"};
+    strbuf sb;
+    sb_init(&sb);
     lxw_row_t r = EV_HEADER + 1;
     for (size_t i = 0; i < b->n_replays; i++, r++) {
         const audit_replay *rp = &b->replays[i];
@@ -373,11 +532,14 @@ static void sheet_replays(xw *x, const audit_book *b)
         xw_text(x, ws, r, 1, rp->run_id, x->f.text);
         xw_text(x, ws, r, 2, res[rp->result < 0 || rp->result > 2 ? 2 : rp->result],
                 rp->result ? x->f.draft_cell : x->f.text_c);
-        xw_text(x, ws, r, 3, rp->detail, x->f.wrap);
-        size_t lines = rp->detail ? wrapped_lines(rp->detail, 95) : 1;
+        sb_reset(&sb);
+        replay_ja(rp->detail, &sb);
+        xw_text(x, ws, r, 3, sb.len ? sb.buf : NULL, x->f.wrap);
+        size_t lines = sb.len ? wrapped_lines(sb.buf, 95) : 1;
         if (lines > 1)
             worksheet_set_row(ws, r, 13 * (unsigned)(lines > 30 ? 30 : lines), NULL);
     }
+    sb_release(&sb);
     print_setup(x, ws, EV_HEADER, r - 1, 3);
 }
 

@@ -1,5 +1,6 @@
 /* diff_xlsx: OUT/M/diff.xlsx — the what-if comparison of one month's claims
- * under two rule sets, nursery by nursery, with totals. */
+ * under two rule sets, nursery by nursery (programs by their titles), with
+ * totals; A4 landscape, one page wide. */
 #include <stdio.h>
 
 #include "formats.h"
@@ -35,7 +36,7 @@ int report_diff_xlsx(claim_month m, const char *rules_a, const char *rules_b,
         const diff_row *d = &rows[i];
         xw_text(&x, ws, r, 0, d->nursery_id, x.f.text);
         xw_text(&x, ws, r, 1, d->nursery_name, x.f.text);
-        xw_text(&x, ws, r, 2, d->program, x.f.text);
+        xw_text(&x, ws, r, 2, d->program_title ? d->program_title : d->program, x.f.text);
         xw_text(&x, ws, r, 3, d->version_a ? d->version_a : "-", x.f.text_c);
         xw_whole(&x, ws, r, 4, d->amount_a, x.f.yen);
         xw_text(&x, ws, r, 5, d->version_b ? d->version_b : "-", x.f.text_c);
@@ -55,5 +56,12 @@ int report_diff_xlsx(claim_month m, const char *rules_a, const char *rules_b,
     xw_check(&x, worksheet_set_column(ws, 3, 7, 14, NULL));
     worksheet_freeze_panes(ws, 5, 0);
     xw_check(&x, worksheet_autofilter(ws, 4, 0, (lxw_row_t)(4 + n), 7));
+    /* A4 landscape, every column on the page's width, the header on each page */
+    worksheet_set_paper(ws, PAPER_A4);
+    worksheet_set_landscape(ws);
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+    worksheet_fit_to_pages(ws, 1, 0);
+    xw_check(&x, worksheet_repeat_rows(ws, 4, 4));
+    worksheet_set_footer(ws, "&C&P / &N");
     return xw_close(&x, err, errsz);
 }

@@ -11,9 +11,29 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kasan/clock.h"
+
 /* 発行元: 板橋区 子ども家庭部 保育サービス課, the section that runs kasan
- * (SPEC: users).  Kept here until the budget line names its section. */
+ * (SPEC: users), when the rules name no issuer. */
 const char FMT_ISSUER[] = "板橋区 子ども家庭部 保育サービス課";
+
+void fmt_issuer_head(const rule_issuer *is, char *buf, size_t size)
+{
+    if (is)
+        snprintf(buf, size, "%s　%s", is->head_title, is->head_name);
+    else
+        snprintf(buf, size, "%s", FMT_ISSUER);
+}
+
+const rule_issuer *fmt_issuer(const rule_set *rs, date_t day)
+{
+    return rs ? rules_issuer_in_force(rs, day) : NULL;
+}
+
+const char *fmt_issuer_contact(const rule_issuer *is)
+{
+    return is ? is->contact : FMT_ISSUER;
+}
 
 /* Japanese Excel's default UI font; LibreOffice substitutes a CJK font. */
 #define FONT "游ゴシック"
@@ -316,6 +336,38 @@ void fmt_fy_wareki(int fy, char *buf, size_t size)
 {
     if (!fiscal_year_format_wareki(fy, buf, size))
         snprintf(buf, size, "%d年度", fy);
+}
+
+void fmt_yen(int64_t v, char *buf, size_t size)
+{
+    char digits[48];
+    num_format_grouped(num_int(v < 0 ? -v : v), digits, sizeof digits);
+    snprintf(buf, size, "%s%s円", v < 0 ? "△" : "", digits);
+}
+
+void fmt_time_jst(const char *iso_utc, char *buf, size_t size)
+{
+    date_t d;
+    int h, m;
+    if (!clock_to_jst(iso_utc, &d, &h, &m)) {
+        snprintf(buf, size, "%s", iso_utc ? iso_utc : "");
+        return;
+    }
+    char day[64];
+    fmt_date_wareki(d, day, sizeof day);
+    snprintf(buf, size, "%s %d時%02d分", day, h, m);
+}
+
+void fmt_line_cite(const char *form, int line, char *buf, size_t size)
+{
+    /* "P002.xlsx:児童!7": the sheet after the last ':', the row after '!' */
+    const char *colon = form ? strrchr(form, ':') : NULL;
+    const char *bang = colon ? strrchr(colon, '!') : NULL;
+    if (bang && bang[1]) {
+        snprintf(buf, size, "%.*sシート %s行目", (int)(bang - colon - 1), colon + 1, bang + 1);
+        return;
+    }
+    snprintf(buf, size, "届出データ %d行目", line);
 }
 
 void fmt_value_text(const month_run *run, vtype t, value v, bool unit_yen, bool wareki, char *buf,

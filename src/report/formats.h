@@ -1,7 +1,9 @@
 /* formats: what the workbook writers (payments_xlsx, statement_xlsx) share —
  * one set of cell formats, the only ways input text and amounts reach a cell,
  * the labelled values of a program, and opening/closing a workbook under a
- * temporary name.  Private to src/report; not for the CSV writers.
+ * temporary name — and the texts for people that the PDF documents share
+ * with them (和暦, yen, Japan time, vocabularies, where a line was claimed).
+ * Private to src/report; not for the CSV writers.
  *
  * Every write goes through an xw: the first libxlsxwriter error is kept and
  * later writes become no-ops, so a writer checks once, at xw_close(). */
@@ -16,9 +18,15 @@
 #include "kasan/fsutil.h"
 #include "kasan/engine.h"
 
-/* The issuing section printed on statements.  A constant until the budget
- * line (rules/) carries its owning section. */
+/* The issuing section printed when no issuer rule file (rules/issuer/,
+ * rules/README.md §18) is in force on a document's date. */
 extern const char FMT_ISSUER[];
+/* The issuer as a document's heading names it ("板橋区長　坂本　健") and its
+ * contact, from is (the issuer in force), else the section. */
+void fmt_issuer_head(const rule_issuer *is, char *buf, size_t size);
+/* The issuer in force on day among rs's files, or NULL (rs may be NULL). */
+const rule_issuer *fmt_issuer(const rule_set *rs, date_t day);
+const char *fmt_issuer_contact(const rule_issuer *is);
 
 typedef struct xw_formats {
     lxw_format *title;      /* sheet title, large bold */
@@ -98,6 +106,15 @@ enum { PAPER_A3 = 8, PAPER_A4 = 9 }; /* Excel's paper codes */
 void fmt_date_wareki(date_t d, char *buf, size_t size);
 void fmt_month_wareki(claim_month m, char *buf, size_t size);
 void fmt_fy_wareki(int fy, char *buf, size_t size);
+
+/* "1,149,333円" (negative "△1,000円"). */
+void fmt_yen(int64_t v, char *buf, size_t size);
+/* A UTC time of the clock in Japan time, "令和7年5月10日 18時30分" (the
+ * text itself when it is not such a time); its label says 日本時間. */
+void fmt_time_jst(const char *iso_utc, char *buf, size_t size);
+/* Where a claim line is in what the nursery sent: "児童シート 7行目" when
+ * intake read it from a form (form "P002.xlsx:児童!7"), else "届出データ 4行目". */
+void fmt_line_cite(const char *form, int line, char *buf, size_t size);
 
 /* A value as text for people: yen "440,000円" (unit_yen) or "440,000",
  * care sets as names joined by "・", booleans 該当/非該当, dates in 和暦

@@ -12,11 +12,12 @@
 #include "formats.h"
 #include "kasan/forms.h"
 
-#define LISTS_SHEET "lists"
+#define LISTS_SHEET "選択肢" /* hidden: the code lists' names */
 
 typedef struct form_fmt {
     lxw_format *in_text, *in_date, *in_yen, *in_num, *in_mark; /* unlocked input cells */
-    lxw_format *locked_id;  /* the nursery id, name and month: bold, locked */
+    lxw_format *locked_id;  /* the nursery id and name: bold, locked */
+    lxw_format *month;      /* the month: the same, shown in 和暦 */
     lxw_format *band;       /* the header rows of a code set's members */
     lxw_format *wrap, *wrap_b; /* instructions: wrapped text, without and with border */
 } form_fmt;
@@ -62,6 +63,16 @@ static void fmt_init(form *fm)
     format_set_bold(fm->ff.locked_id);
     format_set_border(fm->ff.locked_id, LXW_BORDER_THIN);
     format_set_align(fm->ff.locked_id, LXW_ALIGN_VERTICAL_CENTER);
+    fm->ff.month = workbook_add_format(wb);
+    format_set_font_name(fm->ff.month, "游ゴシック");
+    format_set_font_size(fm->ff.month, 11);
+    format_set_bold(fm->ff.month);
+    format_set_border(fm->ff.month, LXW_BORDER_THIN);
+    format_set_align(fm->ff.month, LXW_ALIGN_VERTICAL_CENTER);
+    /* numbers have no business here (;;;); text shows as "令和7年5月" */
+    char shown[64];
+    snprintf(shown, sizeof shown, ";;;\"%s\"", fm->wareki);
+    format_set_num_format(fm->ff.month, shown);
     fm->ff.band = workbook_add_format(wb);
     format_set_font_name(fm->ff.band, "游ゴシック");
     format_set_font_size(fm->ff.band, 9);
@@ -119,14 +130,14 @@ static void list_range(form *fm, const schema_column *col, char *buf, size_t siz
         xw_text(&fm->x, fm->lists, (lxw_row_t)(i + 1), lc, col->codes[i].name, NULL);
     char ref[8];
     lxw_col_to_name(ref, lc, LXW_FALSE);
-    snprintf(buf, size, "=%s!$%s$2:$%s$%zu", LISTS_SHEET, ref, ref, col->n_codes + 1);
+    snprintf(buf, size, "='%s'!$%s$2:$%s$%zu", LISTS_SHEET, ref, ref, col->n_codes + 1);
 }
 
 static void column_validation(form *fm, lxw_worksheet *ws, const schema_column *col,
                               lxw_col_t c0)
 {
     lxw_data_validation v = {0};
-    char formula[64];
+    char formula[96];
     static char *mark[] = {"○", NULL};
     switch (col->type) {
     case SCHEMA_CODE_SET:
@@ -219,7 +230,9 @@ static void identity_rows(form *fm, lxw_worksheet *ws, const schema_file *f, lxw
     xw_text(x, ws, r, 0, "施設番号", x->f.header);
     xw_text(x, ws, r, 1, fm->n->id, fm->ff.locked_id);
     xw_text(x, ws, r, 2, "請求月", x->f.header);
-    xw_text(x, ws, r, 3, fm->mon, fm->ff.locked_id);
+    /* The cell holds the month as intake reads it ("2025-05"); its number
+     * format's text section shows it in 和暦, as the title says it */
+    xw_text(x, ws, r, 3, fm->mon, fm->ff.month);
     xw_text(x, ws, r, 4, "施設名", x->f.header);
     /* the name may be long: it spans the rest of the row */
     if (last > 5)

@@ -241,8 +241,8 @@ static void detail_row_start(xw *x, lxw_worksheet *ws, lxw_row_t r, rule_scope k
     xw_text(x, ws, r, D_REF, ref, x->f.text);
     if (line > 0)
         xw_whole(x, ws, r, D_LINE, line, x->f.num);
-    if (pg) {
-        xw_text(x, ws, r, D_PROG, pg->id, x->f.text);
+    if (pg) { /* the title, as every sheet a person reads names a program */
+        xw_text(x, ws, r, D_PROG, pg->title, x->f.text);
         xw_text(x, ws, r, D_VER, pg->version, x->f.text_c);
     }
 }
@@ -280,30 +280,34 @@ static void declared_cell(const detail_ctx *d, lxw_row_t r, lxw_col_t c,
     xw_text(d->x, d->ws, r, c, buf, dc->type == COL_NUMBER ? f->text_r : f->text);
 }
 
-/* Row 0: the fixed columns, then one per labelled value, then 支給額. */
+enum { DETAIL_HEADER_ROW = 1 }; /* under the sheet's title */
+/* widths of the fixed columns, characters: narrow, 医療的ケア wraps */
+static const uint8_t detail_fixed_w[D_FIXED] = {5, 8, 20, 8, 5, 14, 7, 16, 6, 5, 8, 6, 7, 9, 9};
+
+/* The fixed columns, then one per labelled value, then 支給額. */
 static void detail_header(const detail_ctx *d)
 {
+    const lxw_row_t h = DETAIL_HEADER_ROW;
     static const char *const fixed_hdr[D_FIXED] = {
         "区分", "施設番号", "施設名", "参照番号", "入力行", "制度", "規則版", "医療的ケア",
         "在籍日数", "月日数", "資格", "雇用形態", "勤務時間", "対象経費", "その他収入"};
-    static const uint8_t fixed_w[D_FIXED] = {6, 10, 24, 12, 7, 18, 9, 26, 8, 7, 10, 8, 8, 11, 11};
     xw *x = d->x;
     lxw_worksheet *ws = d->ws;
-    worksheet_set_row(ws, 0, 42, NULL); /* labels with a program name wrap */
+    worksheet_set_row(ws, h, 42, NULL); /* labels with a program name wrap */
     for (lxw_col_t c = 0; c < D_FIXED; c++) {
-        worksheet_set_column(ws, c, c, fixed_w[c], NULL);
-        xw_text(x, ws, 0, c, fixed_hdr[c], x->f.header);
+        worksheet_set_column(ws, c, c, detail_fixed_w[c], NULL);
+        xw_text(x, ws, h, c, fixed_hdr[c], x->f.header);
     }
-    worksheet_set_column(ws, D_FIXED, d->c_amount, 13, NULL);
+    worksheet_set_column(ws, D_FIXED, d->c_amount, 10, NULL);
     const rule_terms *t = decl_terms(d->run);
     for (size_t k = 0; k < t->n_child_cols; k++)
-        xw_text(x, ws, 0, (lxw_col_t)(D_FIXED + k), t->child_cols[k].label, x->f.header);
+        xw_text(x, ws, h, (lxw_col_t)(D_FIXED + k), t->child_cols[k].label, x->f.header);
     for (size_t k = 0; k < t->n_staff_cols; k++)
-        xw_text(x, ws, 0, (lxw_col_t)(D_FIXED + t->n_child_cols + k), t->staff_cols[k].label,
+        xw_text(x, ws, h, (lxw_col_t)(D_FIXED + t->n_child_cols + k), t->staff_cols[k].label,
                 x->f.header);
     for (size_t j = 0; j < d->nc; j++)
-        xw_text(x, ws, 0, (lxw_col_t)(d->c_values + j), d->cols[j].header, x->f.header);
-    xw_text(x, ws, 0, d->c_amount, "支給額", x->f.header);
+        xw_text(x, ws, h, (lxw_col_t)(d->c_values + j), d->cols[j].header, x->f.header);
+    xw_text(x, ws, h, d->c_amount, "支給額", x->f.header);
 }
 
 /* Program p's labelled values of line `line` (scope s) in row r. */
@@ -324,14 +328,23 @@ static lxw_row_t detail_child(const detail_ctx *d, lxw_row_t r, const nursery *n
     const child_line *cl = run->children[i];
     char care[512];
     fmt_care_names(run, cl, care, sizeof care);
+    /* 医療的ケア wraps in its column (about 7 full-width characters a line):
+     * the row tall enough for all of it (set before the row's cells:
+     * constant_memory) */
+    size_t chars = 0;
+    for (const char *c = care; *c; c++)
+        chars += ((unsigned char)*c & 0xC0) != 0x80;
+    unsigned height = chars > 7 ? 13 * (unsigned)((chars + 6) / 7) : 0;
     bool any = false;
     for (size_t p = 0; p <= run->n_programs; p++) {
         bool last_try = p == run->n_programs;
         if (last_try ? any : !program_has_scope(run, p, SCOPE_CHILD))
             continue;
         const program *pg = last_try ? NULL : run->programs[p];
+        if (height)
+            worksheet_set_row(d->ws, r, height, NULL);
         detail_row_start(d->x, d->ws, r, SCOPE_CHILD, n, cl->child_ref, cl->line, pg, d->ncols);
-        xw_text(d->x, d->ws, r, D_CARE, care, f->text);
+        xw_text(d->x, d->ws, r, D_CARE, care, f->wrap); /* wrapped, never cut */
         xw_whole(d->x, d->ws, r, D_DAYS, run->child_days[i], f->num);
         xw_whole(d->x, d->ws, r, D_MDAYS, month_days(run->month), f->num);
         for (size_t k = 0; k < decl_terms(run)->n_child_cols; k++) {
@@ -393,6 +406,41 @@ static lxw_row_t detail_nursery(const detail_ctx *d, lxw_row_t r, const nursery_
     return r;
 }
 
+/* Points a column of w characters takes on paper (Excel's 7-pixel digit
+ * plus 5 pixels of margin, 0.75 pt a pixel). */
+static double col_points(double w) { return (w * 7.0 + 5.0) * 0.75; }
+
+/* 明細 on A4 landscape, split sensibly: the fixed columns on one page, the
+ * declared columns and the values on the next, both with 区分 … 参照番号
+ * and the header repeated; one print scale so that each part fits the
+ * page's width (a fit-to-width would let Excel drop the break). */
+static void detail_print_setup(xw *x, lxw_worksheet *ws, const detail_ctx *d, bool draft)
+{
+    double repeat = 0, first = 0, second = 0;
+    for (int c = 0; c < D_FIXED; c++) {
+        if (c <= D_REF)
+            repeat += col_points(detail_fixed_w[c]);
+        else
+            first += col_points(detail_fixed_w[c]);
+    }
+    second = col_points(10) * (double)(d->c_amount - D_FIXED + 1);
+    const double page = (11.69 - 0.8) * 72.0; /* A4 landscape less the margins, points */
+    double widest = repeat + (first > second ? first : second);
+    /* 0.70: LibreOffice and Excel lay the Japanese font out wider than the
+     * digit width the columns are measured in */
+    int scale = (int)(70.0 * page / widest);
+    worksheet_set_paper(ws, PAPER_A4);
+    worksheet_set_landscape(ws);
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+    worksheet_set_print_scale(ws, (uint16_t)(scale > 100 ? 100 : scale < 10 ? 10 : scale));
+    xw_check(x, worksheet_repeat_rows(ws, DETAIL_HEADER_ROW, DETAIL_HEADER_ROW));
+    xw_check(x, worksheet_repeat_columns(ws, 0, D_REF));
+    static lxw_col_t breaks[] = {D_FIXED, 0};
+    xw_check(x, worksheet_set_v_pagebreaks(ws, breaks));
+    worksheet_set_header(ws, draft ? "&R&\"-,Bold\"&14&KFF0000試算" : "");
+    worksheet_set_footer(ws, "&C&P / &N");
+}
+
 /* 明細: every line and nursery of the month with every labelled value. */
 static void sheet_detail(xw *x, const month_run *run, const run_meta *meta)
 {
@@ -408,13 +456,19 @@ static void sheet_detail(xw *x, const month_run *run, const run_meta *meta)
     const lxw_col_t c_values = (lxw_col_t)(D_FIXED + detail_declared(run));
     const lxw_col_t c_amount = (lxw_col_t)(c_values + nc);
     const detail_ctx d = {x, ws, run, cols, nc, c_amount, c_amount + 1, c_values};
+    char ml[64], title[256];
+    fmt_month_wareki(run->month, ml, sizeof ml);
+    snprintf(title, sizeof title, "%s分 明細（請求の各行と算定した値）%s", ml,
+             meta->finalized ? "（確定）" : "（試算）");
+    worksheet_set_row(ws, 0, 22, NULL);
+    xw_text(x, ws, 0, 0, title, x->f.title);
     detail_header(&d);
     lxw_row_t rows = (lxw_row_t)detail_rows(run);
-    xw_check(x, worksheet_autofilter(ws, 0, 0, rows, c_amount));
-    worksheet_freeze_panes(ws, 1, 4);
-    sheet_print_setup(x, ws, PAPER_A3, false, !meta->finalized, 0); /* ~30 columns */
+    xw_check(x, worksheet_autofilter(ws, DETAIL_HEADER_ROW, 0, DETAIL_HEADER_ROW + rows, c_amount));
+    worksheet_freeze_panes(ws, DETAIL_HEADER_ROW + 1, 4);
+    detail_print_setup(x, ws, &d, !meta->finalized);
 
-    lxw_row_t r = 1;
+    lxw_row_t r = DETAIL_HEADER_ROW + 1;
     for (size_t k = 0; k < run->n_nurseries; k++) {
         const nursery_month *nm = &run->nurseries[k];
         for (size_t i = nm->child0; i < nm->child0 + nm->n_children; i++)
@@ -423,7 +477,7 @@ static void sheet_detail(xw *x, const month_run *run, const run_meta *meta)
             r = detail_staff(&d, r, nm->nursery, i);
         r = detail_nursery(&d, r, nm);
     }
-    assert(r == rows + 1);
+    assert(r == DETAIL_HEADER_ROW + rows + 1);
     free(cols);
 }
 
@@ -435,23 +489,33 @@ static const char *nursery_name(const month_run *run, const char *id)
     return n ? n->name : NULL;
 }
 
+/* 不支給: every line not paid, the reason in Japanese; the SPEC 1.5 code in
+ * a narrow last column for machines (rejections.csv has it too). */
 static void sheet_rejections(xw *x, const month_run *run, const run_meta *meta)
 {
     lxw_worksheet *ws = xw_sheet(x, "不支給");
     if (!ws)
         return;
     xw_formats *f = &x->f;
-    static const char *const hdr[] = {"入力ファイル", "行", "施設番号", "施設名",
-                                      "参照番号", "理由コード", "理由"};
-    static const uint8_t w[] = {30, 6, 10, 24, 12, 22, 50}; /* column widths, characters */
-    for (lxw_col_t c = 0; c < 7; c++) {
+    enum { NC = 8, H = 1 }; /* columns; the header's row, under the title */
+    static const char *const hdr[NC] = {"入力ファイル", "行", "施設番号", "施設名", "参照番号",
+                                        "請求書様式（シート!行）", "理由", "コード"};
+    static const uint8_t w[NC] = {24, 5, 8, 22, 9, 20, 50, 10}; /* characters */
+    char ml[64], title[256];
+    fmt_month_wareki(run->month, ml, sizeof ml);
+    snprintf(title, sizeof title, "%s分 不支給（支給対象とならなかった請求の行）%s", ml,
+             meta->finalized ? "（確定）" : "（試算）");
+    worksheet_set_row(ws, 0, 22, NULL);
+    xw_text(x, ws, 0, 0, title, f->title);
+    worksheet_set_row(ws, H, 30, NULL);
+    for (lxw_col_t c = 0; c < NC; c++) {
         worksheet_set_column(ws, c, c, w[c], NULL);
-        xw_text(x, ws, 0, c, hdr[c], f->header);
+        xw_text(x, ws, H, c, hdr[c], f->header);
     }
-    xw_check(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)run->n_rejections, 6));
-    worksheet_freeze_panes(ws, 1, 0);
-    sheet_print_setup(x, ws, PAPER_A4, false, !meta->finalized, 0);
-    lxw_row_t r = 1;
+    xw_check(x, worksheet_autofilter(ws, H, 0, H + (lxw_row_t)run->n_rejections, NC - 1));
+    worksheet_freeze_panes(ws, H + 1, 0);
+    sheet_print_setup(x, ws, PAPER_A4, false, !meta->finalized, H);
+    lxw_row_t r = H + 1;
     for (size_t i = 0; i < run->n_rejections; i++, r++) {
         const rejection *rj = &run->rejections[i];
         xw_text(x, ws, r, 0, rj->file, f->text);
@@ -463,11 +527,13 @@ static void sheet_rejections(xw *x, const month_run *run, const run_meta *meta)
         else
             xw_blank(x, ws, r, 3, f->text);
         xw_text(x, ws, r, 4, rj->ref, f->text);
-        xw_text(x, ws, r, 5, rj->code, f->text);
-        xw_text(x, ws, r, 6, rj->reason, f->text);
+        /* "P002.xlsx:児童!7" names the file the section received */
+        xw_text(x, ws, r, 5, rj->form ? rj->form : "", f->text);
+        xw_text(x, ws, r, 6, rj->reason, f->wrap);
+        xw_text(x, ws, r, 7, rj->code, f->note_wrap);
     }
     if (run->n_rejections == 0)
-        xw_text(x, ws, 1, 0, "不支給となった行はありません。", f->plain);
+        xw_text(x, ws, H + 1, 0, "不支給となった行はありません。", f->plain);
 }
 
 /* ---- 予算 -------------------------------------------------------------- */
@@ -557,6 +623,8 @@ static void budget_table_row(xw *x, lxw_worksheet *ws, const budget_view *bv,
     const budget_month *bm = &bv->months[i];
     bool line = bv->line_id != NULL;
     lxw_row_t r = BUDGET_HEADER_ROW + 1 + (lxw_row_t)i;
+    if (bm->present && bm->override_reason) /* the reason wraps: its lines all shown */
+        worksheet_set_row(ws, r, xw_note_height(bm->override_reason, 24, 14), NULL);
     budget_row br = {0};
     budget_row_at(bv, i, &br); /* fits: the run checked the year's total */
     char buf[64];
@@ -631,12 +699,15 @@ static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, con
     budget_cols c = {np, 2 + np, 3 + np, 4 + np, 5 + np, 6 + np};
     worksheet_set_column(ws, 0, 0, 24, NULL);
     worksheet_set_column(ws, 1, c.rem, 14, NULL);
-    worksheet_set_column(ws, c.why, c.why, 36, NULL);
+    worksheet_set_column(ws, c.why, c.why, 40, NULL);
     sheet_print_setup(x, ws, PAPER_A4, true, !meta->finalized, BUDGET_HEADER_ROW);
 
-    char fy[32], title[128];
+    char fy[32], title[256];
     fmt_fy_wareki(bv ? bv->fiscal_year : month_fiscal_year(run->month), fy, sizeof fy);
-    snprintf(title, sizeof title, "%s 予算執行状況", fy);
+    char ml[64];
+    fmt_month_wareki(run->month, ml, sizeof ml);
+    snprintf(title, sizeof title, "%s 予算執行状況（%s分の%s時点）", fy, ml,
+             meta->finalized ? "確定" : "試算");
     worksheet_set_row(ws, 0, 24, NULL);
     xw_text(x, ws, 0, 0, title, x->f.title);
     if (!bv) {
@@ -668,16 +739,19 @@ static lxw_row_t verify_section(xw *x, lxw_worksheet *ws, lxw_row_t r, const cha
 static lxw_row_t verify_run(xw *x, lxw_worksheet *ws, const month_run *run, const run_meta *meta)
 {
     xw_formats *f = &x->f;
-    char ml[64], mon[8], buf[256];
+    char ml[64], mon[8], buf[256], title[128], jst[128];
     month_format(run->month, mon);
     fmt_month_wareki(run->month, ml, sizeof ml);
     snprintf(buf, sizeof buf, "%s（%s）", mon, ml);
+    snprintf(title, sizeof title, "%s分 検証情報", ml);
+    fmt_time_jst(meta->created, jst, sizeof jst);
     lxw_row_t r = 0;
     worksheet_set_row(ws, r, 24, NULL);
-    xw_text(x, ws, r++, 0, "検証情報", f->title);
+    xw_text(x, ws, r++, 0, title, f->title);
     const char *kv[][2] = {
         {"実行ID", meta->run_id},
-        {"実行日時（UTC）", meta->created},
+        {"実行日時（日本時間）", jst},
+        {"実行日時（UTC、台帳の記録）", meta->created},
         {"エンジン版", meta->engine_version},
         {"区分", meta->finalized ? "確定" : "試算"},
         {"対象月", buf},
@@ -692,7 +766,7 @@ static lxw_row_t verify_run(xw *x, lxw_worksheet *ws, const month_run *run, cons
 static lxw_row_t verify_programs(xw *x, lxw_worksheet *ws, const month_run *run, lxw_row_t r)
 {
     xw_formats *f = &x->f;
-    static const char *const ph[] = {"制度", "名称", "版", "施行日", "規則ファイル"};
+    static const char *const ph[] = {"制度", "名称", "版", "施行日", "規則ファイル（規則の場所から）"};
     r = verify_section(x, ws, r, "適用した規則", ph, 5);
     for (size_t p = 0; p < run->n_programs; p++, r++) {
         const program *pg = run->programs[p];
@@ -702,7 +776,7 @@ static lxw_row_t verify_programs(xw *x, lxw_worksheet *ws, const month_run *run,
         xw_text(x, ws, r, 1, pg->title, f->text);
         xw_text(x, ws, r, 2, pg->version, f->text_c);
         xw_text(x, ws, r, 3, from, f->text_c);
-        xw_text(x, ws, r, 4, pg->file ? pg->file->path : NULL, f->text);
+        xw_text(x, ws, r, 4, pg->file ? pg->file->name : NULL, f->text);
     }
     return r;
 }
@@ -718,7 +792,7 @@ static lxw_row_t verify_constants(xw *x, lxw_worksheet *ws, const month_run *run
         size_t n = fmt_constants(run->programs[p], rv, 256);
         for (size_t j = 0; j < n; j++) {
             if (rv[j]->kind == RV_PARAM) {
-                xw_text(x, ws, r, 0, run->programs[p]->id, f->text);
+                xw_text(x, ws, r, 0, run->programs[p]->title, f->text);
                 xw_text(x, ws, r, 1, rv[j]->label, f->text);
                 xw_value(x, ws, r, 2, run, rv[j]->type, rv[j]->param, f->yen, false);
                 r++;
@@ -728,7 +802,7 @@ static lxw_row_t verify_constants(xw *x, lxw_worksheet *ws, const month_run *run
             for (size_t k = 0; k < t->n; k++, r++) {
                 char name[256];
                 snprintf(name, sizeof name, "%s［%s］", rv[j]->label, t->keys[k]);
-                xw_text(x, ws, r, 0, run->programs[p]->id, f->text);
+                xw_text(x, ws, r, 0, run->programs[p]->title, f->text);
                 xw_text(x, ws, r, 1, name, f->text);
                 xw_value(x, ws, r, 2, run, t->val_type, t->vals[k], f->yen, false);
             }
@@ -748,13 +822,15 @@ static void verify_file(xw *x, lxw_worksheet *ws, lxw_row_t r, const char *name,
 
 static lxw_row_t verify_files(xw *x, lxw_worksheet *ws, const month_run *run, lxw_row_t r)
 {
-    static const char *const rh[] = {"パス", "SHA-256", "バイト数"};
+    /* names relative to the rules and data directories: what the ledger
+     * archives, the same on every machine */
+    static const char *const rh[] = {"ファイル（規則の場所から）", "SHA-256", "バイト数"};
     r = verify_section(x, ws, r, "規則ファイル", rh, 3);
     for (size_t i = 0; run->rules && i < run->rules->n_files; i++, r++) {
         const rule_file *rf = &run->rules->files[i];
-        verify_file(x, ws, r, rf->path, rf->sha256, rf->len);
+        verify_file(x, ws, r, rf->name, rf->sha256, rf->len);
     }
-    static const char *const ih[] = {"ファイル", "SHA-256", "バイト数"};
+    static const char *const ih[] = {"ファイル（データの場所から）", "SHA-256", "バイト数"};
     r = verify_section(x, ws, r, "入力ファイル", ih, 3);
     for (size_t i = 0; i < INPUT_COUNT; i++) {
         const input_file *in = &run->inputs[i];
@@ -774,7 +850,7 @@ static void sheet_verify(xw *x, const month_run *run, const run_meta *meta)
     worksheet_set_column(ws, 0, 0, 30, NULL);
     worksheet_set_column(ws, 1, 1, 70, NULL);
     worksheet_set_column(ws, 2, 3, 14, NULL);
-    worksheet_set_column(ws, 4, 4, 40, NULL);
+    worksheet_set_column(ws, 4, 4, 34, NULL);
     lxw_row_t r = verify_run(x, ws, run, meta);
     r = verify_programs(x, ws, run, r);
     r = verify_constants(x, ws, run, r);

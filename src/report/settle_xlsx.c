@@ -210,15 +210,18 @@ static void sheet_verify(xw *x, const settlement *s, const settle_meta *meta)
     worksheet_set_column(ws, 0, 0, 30, NULL);
     worksheet_set_column(ws, 1, 1, 70, NULL);
     worksheet_set_column(ws, 2, 3, 14, NULL);
-    char fy[64], fyv[96];
+    char fy[64], fyv[96], jst[128], title[128];
     fy_label(s->fiscal_year, fy, sizeof fy);
     snprintf(fyv, sizeof fyv, "%d（%s）", s->fiscal_year, fy);
+    fmt_time_jst(meta->created, jst, sizeof jst);
+    snprintf(title, sizeof title, "%s 精算 検証情報", fy);
     lxw_row_t r = 0;
     worksheet_set_row(ws, r, 24, NULL);
-    xw_text(x, ws, r++, 0, "検証情報", f->title);
+    xw_text(x, ws, r++, 0, title, f->title);
     const char *kv[][2] = {
         {"精算ID", meta->settle_id},
-        {"実行日時（UTC）", meta->created},
+        {"実行日時（日本時間）", jst},
+        {"実行日時（UTC、台帳の記録）", meta->created},
         {"エンジン版", meta->engine_version},
         {"区分", meta->finalized ? "確定" : "試算"},
         {"年度", fyv},
@@ -258,7 +261,7 @@ static void sheet_verify(xw *x, const settlement *s, const settle_meta *meta)
             continue;
         char from[16];
         date_format_iso(p->effective_from, from);
-        xw_text(x, ws, r, 0, p->id, f->text);
+        xw_text(x, ws, r, 0, p->title, f->text);
         xw_text(x, ws, r, 1, p->file->name, f->text);
         xw_text(x, ws, r, 2, p->version, f->text_c);
         xw_text(x, ws, r, 3, from, f->text_c);
@@ -363,7 +366,8 @@ static void months_table(notice *n, const settle_row *row)
 }
 
 /* The annual computation: each settlement value with its label, amount and
- * formula, in evaluation order, then the result. */
+ * description (plain Japanese from the rules), in evaluation order, then the
+ * result. */
 static void computation(notice *n, const settle_row *row)
 {
     xw *x = n->x;
@@ -371,7 +375,7 @@ static void computation(notice *n, const settle_row *row)
     const program *sp = row->rule->settlement;
     xw_merge(x, n->ws, n->r, 0, 2, "項目", f->header);
     xw_text(x, n->ws, n->r, 3, "金額", f->header);
-    xw_merge(x, n->ws, n->r, 4, NC - 1, "算定方法（規則の式）", f->header);
+    xw_merge(x, n->ws, n->r, 4, NC - 1, "算定方法", f->header);
     n->r++;
     for (size_t k = 0; k < sp->n_order; k++) {
         const rule_value *rv = &sp->values[sp->order[k]];
@@ -382,14 +386,15 @@ static void computation(notice *n, const settle_row *row)
         xw_merge(x, n->ws, n->r, 0, 2, rv->label, result ? f->total_label : f->header);
         xw_value(x, n->ws, n->r, 3, &no_run, rv->type, settle_row_value(row, rv),
                  result ? f->syen_total : f->syen, true);
-        xw_merge(x, n->ws, n->r, 4, NC - 1, rv->formula, n->formula);
+        /* in words, from the rule's description: never the formula */
+        xw_merge(x, n->ws, n->r, 4, NC - 1, rv->description ? rv->description : "", n->formula);
         n->r++;
     }
     char buf[256], salary[32], other[32];
     num_format_grouped(num_int(row->actual->salary_cost), salary, sizeof salary);
     num_format_grouped(num_int(row->actual->other_income), other, sizeof other);
-    snprintf(buf, sizeof buf, "実績報告：対象経費の実支出額 %s円、寄付金その他の収入額 %s円"
-                              "（reported_salary_cost、reported_other_income）", salary, other);
+    snprintf(buf, sizeof buf, "実績報告：対象経費の実支出額 %s円、寄付金その他の収入額 %s円", salary,
+             other);
     note(n, buf);
 }
 
@@ -474,7 +479,9 @@ static void heading(notice *n, const settlement *s, const settle_row *first, siz
     worksheet_set_row(ws, 4, 20, NULL);
     snprintf(buf, sizeof buf, "%s　様", first->nursery_name);
     xw_merge(x, ws, 4, 0, 4, buf, f->subtitle);
-    xw_merge(x, ws, 6, last - 3, last, FMT_ISSUER, f->plain_r);
+    char head[256];
+    fmt_issuer_head(fmt_issuer(meta->rules, meta->issue_date), head, sizeof head);
+    xw_merge(x, ws, 6, last - 3, last, head, f->plain_r);
     worksheet_set_row(ws, 8, 26, NULL);
     bool changed = false;
     for (size_t i = 0; s->supersedes && i < nr; i++)
@@ -553,7 +560,8 @@ int report_settle_notice_xlsx(const settlement *s, size_t first, size_t nr, cons
         rule_block(&n, &rows[i]);
     }
     spacer(&n);
-    snprintf(buf, sizeof buf, "お問い合わせ先：%s", FMT_ISSUER);
+    snprintf(buf, sizeof buf, "お問い合わせ先：%s",
+             fmt_issuer_contact(fmt_issuer(meta->rules, meta->issue_date)));
     xw_merge(&x, ws, n.r++, 0, NC - 1, buf, x.f.plain);
     snprintf(buf, sizeof buf, "精算ID %s", meta->settle_id ? meta->settle_id : "");
     xw_merge(&x, ws, n.r++, 0, NC - 1, buf, x.f.note);

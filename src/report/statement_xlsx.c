@@ -121,6 +121,16 @@ static void declared_values(stmt *s, lxw_col_t c, const declared_column *cols, s
     }
 }
 
+/* Whether the nursery has lines the program reads, or an amount from it: a
+ * program it claimed nothing under gets no section (issue 22). */
+static bool program_shown(const month_run *run, const nursery_month *nm, size_t p)
+{
+    const rule_value *rv[1];
+    const program *pg = run->programs[p];
+    return nm->amount[p] != 0 || (fmt_labelled(pg, SCOPE_CHILD, rv, 1) && nm->n_children) ||
+           (fmt_labelled(pg, SCOPE_STAFF, rv, 1) && nm->n_staff);
+}
+
 static void program_section(stmt *s, size_t p, int sec)
 {
     xw *x = s->x;
@@ -134,17 +144,6 @@ static void program_section(stmt *s, size_t p, int sec)
 
     const rule_value *rv[MAX_LABELS];
     size_t n = fmt_labelled(pg, SCOPE_CHILD, rv, MAX_LABELS);
-    bool lines = (n > 0 && nm->n_children > 0) ||
-                 (fmt_labelled(pg, SCOPE_STAFF, rv, 1) > 0 && nm->n_staff > 0);
-    if (!lines && nm->amount[p] == 0) {
-        /* Nothing of this nursery falls under the program this month. */
-        xw_merge(x, s->ws, s->r, 0, 2, fmt_result_label(pg), f->total_label);
-        xw_whole(x, s->ws, s->r, 3, 0, f->syen_total);
-        xw_merge(x, s->ws, s->r, 4, s->nc - 1, "対象となる届出はありません", f->plain);
-        s->r++;
-        rule_note(s, pg);
-        return;
-    }
     if (n > 0 && nm->n_children > 0) {
         const int mdays = month_days(run->month);
         const rule_terms *t = decl_terms(run);
@@ -231,17 +230,20 @@ static void rejections_section(stmt *s, int sec)
     section(s, buf);
     xw_text(x, s->ws, s->r, 0, "区分", f->header);
     xw_text(x, s->ws, s->r, 1, "児童・職員番号", f->header);
-    xw_text(x, s->ws, s->r, 2, "届出の行", f->header);
+    xw_text(x, s->ws, s->r, 2, "請求の箇所", f->header);
     xw_merge(x, s->ws, s->r, 3, s->nc - 1, "理由", f->header);
     s->r++;
     for (size_t i = 0; i < s->run->n_rejections; i++) {
         const rejection *rj = &s->run->rejections[i];
         if (!rj->nursery_id || strcmp(rj->nursery_id, id))
             continue;
-        /* The line number in the file the nursery sent (児童 or 職員). */
+        /* where the nursery wrote it: the form's sheet and row when intake
+         * read it from a form, else the line of the data */
+        char where[128];
+        fmt_line_cite(rj->form, rj->line, where, sizeof where);
         xw_text(x, s->ws, s->r, 0, fmt_scope_name(rj->kind), f->text_c);
         xw_text(x, s->ws, s->r, 1, rj->ref, f->text);
-        xw_whole(x, s->ws, s->r, 2, rj->line, f->num);
+        xw_text(x, s->ws, s->r, 2, where, f->text);
         xw_merge(x, s->ws, s->r, 3, s->nc - 1, rj->reason, f->text);
         s->r++;
     }
@@ -293,7 +295,9 @@ static void statement_heading(stmt *s, const run_meta *meta, const char *ml)
     worksheet_set_row(ws, 4, 20, NULL);
     snprintf(buf, sizeof buf, "%s　様", n->name ? n->name : "");
     xw_merge(x, ws, 4, 0, 4, buf, f->subtitle);
-    xw_merge(x, ws, 6, last - 3, last, FMT_ISSUER, f->plain_r);
+    char head[256];
+    fmt_issuer_head(fmt_issuer(run->rules, meta->issue_date), head, sizeof head);
+    xw_merge(x, ws, 6, last - 3, last, head, f->plain_r);
 
     snprintf(buf, sizeof buf, "%s　支払通知書%s", titles, corrected ? "（修正）" : "");
     worksheet_set_row(ws, 8, 26, NULL);
@@ -327,9 +331,12 @@ static void statement_summary(stmt *s)
     xw_merge(x, s->ws, s->r, 0, 2, "事業", f->header);
     xw_text(x, s->ws, s->r, 3, "金額", f->header);
     s->r++;
-    for (size_t p = 0; p < s->run->n_programs; p++, s->r++) {
+    for (size_t p = 0; p < s->run->n_programs; p++) {
+        if (!program_shown(s->run, s->nm, p))
+            continue;
         xw_merge(x, s->ws, s->r, 0, 2, s->run->programs[p]->title, f->text);
         xw_whole(x, s->ws, s->r, 3, s->nm->amount[p], f->syen);
+        s->r++;
     }
     xw_merge(x, s->ws, s->r, 0, 2, "合計", f->total_label);
     xw_whole(x, s->ws, s->r, 3, s->nm->total, f->syen_total);
@@ -445,7 +452,8 @@ static void statement_close(stmt *s, const run_meta *meta, const char *ml)
     const lxw_col_t last = s->nc - 1;
     char buf[512];
     s->r++;
-    snprintf(buf, sizeof buf, "お問い合わせ先：%s", FMT_ISSUER);
+    snprintf(buf, sizeof buf, "お問い合わせ先：%s",
+             fmt_issuer_contact(fmt_issuer(s->run->rules, meta->issue_date)));
     xw_merge(x, ws, s->r++, 0, last, buf, x->f.plain);
     snprintf(buf, sizeof buf, "実行ID %s", meta->run_id ? meta->run_id : "");
     xw_merge(x, ws, s->r++, 0, last, buf, x->f.note);
@@ -455,7 +463,11 @@ static void statement_close(stmt *s, const run_meta *meta, const char *ml)
     worksheet_set_margins(ws, 0.6, 0.6, 0.8, 0.7);
     worksheet_center_horizontally(ws);
     xw_check(x, worksheet_print_area(ws, 0, 0, s->r - 1, last));
-    worksheet_fit_to_pages(ws, 1, 0);
+    /* one page up to 20 children and 10 staff lines (and a correction's
+     * block, and rejected lines): a little smaller rather than a second
+     * page holding only the contact line; beyond that, as many pages as it
+     * takes at full size */
+    worksheet_fit_to_pages(ws, 1, s->nm->n_children <= 20 && s->nm->n_staff <= 10 ? 1 : 0);
     /* The id is [A-Z0-9-] (SPEC 2), so it cannot inject header codes. */
     snprintf(buf, sizeof buf, "&L&8%s %s分&C&P / &N", s->nm->nursery->id, ml);
     xw_check(x, worksheet_set_footer(ws, buf));
@@ -485,7 +497,8 @@ int report_statement_xlsx(const month_run *run, const nursery_month *nm, const r
     if (n_corr)
         statement_correction(&s, meta->correction, first, n_corr, ++sec);
     for (size_t p = 0; p < run->n_programs; p++)
-        program_section(&s, p, ++sec);
+        if (program_shown(run, nm, p))
+            program_section(&s, p, ++sec);
     size_t before = s.r;
     rejections_section(&s, sec + 1);
     if (s.r != before)
@@ -520,6 +533,9 @@ int report_correction_statements(const month_run *run, const run_meta *meta, con
         char path[4096];
         snprintf(path, sizeof path, "%s/statements/%s.xlsx", dir, id);
         if (report_statement_xlsx(run, &nm, meta, path, err, errsz) != 0)
+            return -1;
+        snprintf(path, sizeof path, "%s/statements/%s.pdf", dir, id);
+        if (report_statement_pdf(run, &nm, meta, NULL, path, err, errsz) != 0)
             return -1;
     }
     return 0;

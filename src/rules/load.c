@@ -1,5 +1,7 @@
 /* load: one rule file's YAML tree → a program version, the shared terms, a
- * budget line or the payer account in the rule set.  Checks keys (missing, unknown), names and
+ * budget line or the payer account in the rule set (the issuer and the bank
+ * calendar have loaders of their own: load_issuer.c, load_calendar.c, which
+ * share the helpers of rules_int.h).  Checks keys (missing, unknown), names and
  * literal values here; formulas are compiled later (compile.c), once every
  * file is loaded and the care type vocabulary is known. */
 #include <stdarg.h>
@@ -239,11 +241,14 @@ static void load_section(loader *l, program *p, const ynode *sec, rule_value_kin
                  kind == RV_FORMULA ? "formula" : kind == RV_TABLE ? "rows" : "value");
             continue;
         }
-        static const char *const param_keys[] = {"type", "value", "label", "note", NULL};
+        static const char *const param_keys[] = {"type", "value", "label", "description", "note",
+                                                 NULL};
         static const char *const param_req[] = {"type", "value", NULL};
-        static const char *const table_keys[] = {"type", "key", "rows", "label", "note", NULL};
+        static const char *const table_keys[] = {"type", "key", "rows", "label", "description",
+                                                 "note", NULL};
         static const char *const table_req[] = {"type", "rows", NULL};
-        static const char *const formula_keys[] = {"type", "formula", "label", "note", NULL};
+        static const char *const formula_keys[] = {"type", "formula", "label", "description",
+                                                   "note", NULL};
         static const char *const formula_req[] = {"type", "formula", NULL};
         char what[128];
         snprintf(what, sizeof what, "the definition of '%s'", k->s);
@@ -256,6 +261,10 @@ static void load_section(loader *l, program *p, const ynode *sec, rule_value_kin
         rv->line = k->line;
         rv->col = k->col;
         rv->label = scalar(l, ymap_get(def, "label"), "label");
+        rv->description = ymap_get(def, "description") ? get_text(l, def, "description") : NULL;
+        if (rv->description && !rv->label)
+            lerr(l, ymap_get(def, "description"), "'%s' has a description but no label: a "
+                 "description is printed beside its label", k->s);
         rv->type = ymap_get(def, "type") ? parse_type(l, ymap_get(def, "type")) : VT_NONE;
         rv->yaml = def;
         if (kind == RV_FORMULA)
@@ -504,6 +513,11 @@ static bool column_name_ok(loader *l, const ynode *k, const declared_column *oth
                    "line field or month value)", k->s);
         return false;
     }
+    if (!strcmp(k->s, "form")) {
+        lerr(l, k, "the column name 'form' is kasan's own: intake writes there the form and "
+                   "row each line was read from");
+        return false;
+    }
     for (size_t i = 0; i < n_other; i++)
         if (!strcmp(other[i].name, k->s)) {
             lerr(l, k, "the column name '%s' is declared in both child_columns and "
@@ -723,9 +737,15 @@ int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_lis
         rs->payers[rs->n_payers - 1].broken = diag_count(d) != before;
     } else if (!strcmp(kind, "operators")) {
         load_operators(&l, root);
+    } else if (!strcmp(kind, "issuer")) {
+        load_issuer(&l, root);
+        rs->issuers[rs->n_issuers - 1].broken = diag_count(d) != before;
+    } else if (!strcmp(kind, "calendar")) {
+        load_calendar(&l, root);
+        rs->calendars[rs->n_calendars - 1].broken = diag_count(d) != before;
     } else {
-        lerr(&l, ymap_get(root, "kind"),
-             "unknown kind '%s' (program, terms, budget, payer or operators)", kind);
+        lerr(&l, ymap_get(root, "kind"), "unknown kind '%s' (program, terms, budget, payer, "
+             "operators, issuer or calendar)", kind);
     }
     return l.errors ? -1 : 0;
 }

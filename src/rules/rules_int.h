@@ -60,6 +60,8 @@ void *grow(rule_set *rs, const void *old, size_t n, size_t size);
 void load_operators(loader *l, const ynode *root);
 /* Operators versions against each other (versions.c). */
 void rules_check_operators(rule_set *rs, diag_list *d);
+void load_issuer(loader *l, const ynode *root);
+void load_calendar(loader *l, const ynode *root);
 
 /* Loads one file's top-level mapping into the rule set (rules_load_dir). */
 int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_list *d);

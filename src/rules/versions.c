@@ -1,8 +1,8 @@
 /* versions: how the versions of one program (and of the terms, the payer,
- * the operators file) follow each other, and which one is in force.  A
- * version without effective_to ends the day before the next one starts; an
- * explicit end that overlaps the next version, or leaves days uncovered
- * before it, is an error.  Run before formulas compile. */
+ * the operators file, the issuer, the bank calendar) follow each other, and
+ * which one is in force.  A version without effective_to ends the day before
+ * the next one starts; an explicit end that overlaps the next version, or
+ * leaves days uncovered before it, is an error.  Run before formulas compile. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,6 +127,41 @@ static void check_payers(rule_set *rs, diag_list *d)
     }
 }
 
+static int cmp_issuer(const void *a, const void *b)
+{
+    const rule_issuer *x = a, *y = b;
+    return (x->effective_from > y->effective_from) - (x->effective_from < y->effective_from);
+}
+
+static int cmp_calendar(const void *a, const void *b)
+{
+    const rule_calendar *x = a, *y = b;
+    return (x->effective_from > y->effective_from) - (x->effective_from < y->effective_from);
+}
+
+/* Issuers and calendars follow each other like payers (none at all is
+ * fine: documents then name only the section; a transfer date then cannot
+ * be checked, and the transfer says so). */
+static void check_issuers_calendars(rule_set *rs, diag_list *d)
+{
+    if (rs->n_issuers > 1)
+        qsort(rs->issuers, rs->n_issuers, sizeof *rs->issuers, cmp_issuer);
+    for (size_t i = 1; i < rs->n_issuers; i++) {
+        rule_issuer *prev = &rs->issuers[i - 1], *p = &rs->issuers[i];
+        if (!prev->broken && !p->broken)
+            follow(d, "issuer", "issuer", &prev->effective_to, prev->effective_from,
+                   prev->file->path, p->effective_from, p->file->path, p->from_line, p->from_col);
+    }
+    if (rs->n_calendars > 1)
+        qsort(rs->calendars, rs->n_calendars, sizeof *rs->calendars, cmp_calendar);
+    for (size_t i = 1; i < rs->n_calendars; i++) {
+        rule_calendar *prev = &rs->calendars[i - 1], *c = &rs->calendars[i];
+        if (!prev->broken && !c->broken)
+            follow(d, "calendar", "calendar", &prev->effective_to, prev->effective_from,
+                   prev->file->path, c->effective_from, c->file->path, c->from_line, c->from_col);
+    }
+}
+
 static void check_budgets(rule_set *rs, diag_list *d)
 {
     for (size_t i = 0; i < rs->n_budgets; i++)
@@ -211,6 +246,7 @@ void rules_check_versions(rule_set *rs, diag_list *d)
     check_budgets(rs, d);
     check_payers(rs, d);
     rules_check_operators(rs, d);
+    check_issuers_calendars(rs, d);
 }
 
 /* ---- selection: the version in force --------------------------------- */
@@ -269,6 +305,24 @@ const rule_operator *rules_operator_at(const rule_set *rs, const char *id, date_
     for (size_t i = 0; v && i < v->n_ops; i++)
         if (duty_id_same(v->ops[i].id, id) && covers(v->ops[i].valid_from, v->ops[i].valid_to, day))
             return &v->ops[i];
+    return NULL;
+}
+
+const rule_issuer *rules_issuer_in_force(const rule_set *rs, date_t day)
+{
+    for (size_t i = 0; i < rs->n_issuers; i++)
+        if (!rs->issuers[i].broken &&
+            covers(rs->issuers[i].effective_from, rs->issuers[i].effective_to, day))
+            return &rs->issuers[i];
+    return NULL;
+}
+
+const rule_calendar *rules_calendar_in_force(const rule_set *rs, date_t day)
+{
+    for (size_t i = 0; i < rs->n_calendars; i++)
+        if (!rs->calendars[i].broken &&
+            covers(rs->calendars[i].effective_from, rs->calendars[i].effective_to, day))
+            return &rs->calendars[i];
     return NULL;
 }
 

@@ -24,6 +24,7 @@ HEADER = {"arena": "core", "strbuf": "core", "diag": "core", "num": "core", "dat
           "hash": "core", "fsutil": "core", "clock": "core", "kana": "core", "bank_account": "core",
           "sign": "core", "duty": "core", "operators": "rules",
           "rowmerge": "core",
+          "bankday": "core",
           "value": "expr", "expr": "expr",
           "rule_value": "expr", "claim_line": "expr", "budget": "budget",
           "csv": "intake", "intake": "intake", "xlsx": "intake", "schema": "intake",

@@ -30,7 +30,8 @@ BANK = ["金融機関", "支店", "種別", "口座番号", "口座名義"]
 BANK_CODES = ["金融機関コード", "支店コード"]  # SPEC 7: blank where the registry has none
 DETAIL_FIXED = ["区分", "施設番号", "施設名", "参照番号", "入力行", "制度", "規則版", "医療的ケア",
                 "在籍日数", "月日数", "資格", "雇用形態", "勤務時間", "対象経費", "その他収入"]
-REJ_HDR = ["入力ファイル", "行", "施設番号", "施設名", "参照番号", "理由コード", "理由"]
+REJ_HDR = ["入力ファイル", "行", "施設番号", "施設名", "参照番号", "請求書様式（シート!行）", "理由",
+           "コード"]
 GROUPED_INT = re.compile(r"^-?\d{1,3}(,\d{3})+(円)?$")
 
 problems = []
@@ -133,8 +134,14 @@ def main():
         head = ws.oddHeader.right.text or ""
         if ("試算" in head) != draft:
             fail(f"payments.xlsx {ws.title}: page header {head!r} for a {keys.get('区分')} run")
-        if ws.title == "明細" and ws.page_setup.paperSize not in (8, "8"):
-            fail(f"明細: paper {ws.page_setup.paperSize!r}, want A3 (8)")
+        if ws.title == "明細" and ws.page_setup.paperSize not in (9, "9"):
+            fail(f"明細: paper {ws.page_setup.paperSize!r}, want A4 (9)")
+        if ws.title == "明細" and ws.page_setup.orientation != "landscape":
+            fail(f"明細: orientation {ws.page_setup.orientation!r}, want landscape")
+        # every sheet a person prints has a title naming the month (issue 22)
+        if wareki_month(month) not in str(ws["A1"].value or ""):
+            fail(f"payments.xlsx {ws.title}: title {ws['A1'].value!r} does not name "
+                 f"{wareki_month(month)}")
     title_to_id, versions = {}, {}
     for i, r in enumerate(ver):
         if r[:3] == ["制度", "名称", "版"]:
@@ -203,15 +210,19 @@ def main():
     if wb["支払一覧"].freeze_panes is None:
         fail("支払一覧: header not frozen")
 
-    # 明細: nursery rows' 支給額 agree; refs per nursery for the statements.
+    # 明細: under its title; nursery rows' 支給額 agree; programs by title
+    # (never an identifier); refs per nursery for the statements.
     rows = rows_of(wb["明細"])
-    hdr = rows[0]
+    hdr = rows[1]
     if hdr[:len(DETAIL_FIXED)] != DETAIL_FIXED or hdr[-1] != "支給額":
         fail(f"明細: header {hdr}")
     refs = collections.defaultdict(set)            # ref → nurseries
     detail_amount = collections.defaultdict(int)
-    for r in rows[1:]:
-        kind, nid, name, ref, prog = r[0], r[1], r[2], r[3], r[5]
+    for r in rows[2:]:
+        kind, nid, name, ref, title = r[0], r[1], r[2], r[3], r[5]
+        prog = title_to_id.get(title, title) if title else title
+        if title and title not in title_to_id:
+            fail(f"明細: 制度 {title!r} is not a program title of 検証")
         names.setdefault(nid, name)
         if ref:
             refs[ref].add(nid)
@@ -223,13 +234,13 @@ def main():
 
     # 不支給 = rejections.csv
     rows = rows_of(wb["不支給"])
-    if rows[0][:7] != REJ_HDR:
-        fail(f"不支給: header {rows[0]}")
+    if rows[1][:8] != REJ_HDR:
+        fail(f"不支給: header {rows[1]}")
     got = collections.Counter()
-    for r in rows[1:]:
+    for r in rows[2:]:
         if r[1] is None:
             continue
-        got[(r[0], str(r[1]), r[2] or "", r[4] or "", r[5], r[6])] += 1
+        got[(r[0], str(r[1]), r[2] or "", r[4] or "", r[7], r[6])] += 1
     want = collections.Counter((r["file"], r["line"], r["nursery_id"], r["ref"],
                                 r["reason_code"], r["reason"]) for r in rej)
     if got != want:

@@ -214,7 +214,9 @@ assert [r[0] for r in rows] == [1, 2, 3], rows
 kinds = [r[3] for r in rows]
 assert kinds == ["確定の拒否\nrefuse", "確定\nfinalize", "修正（再確定）\nsupersede"], kinds
 assert all(r[4] == "2025-05" for r in rows)
-assert "over_budget" in rows[0][7] and "拒否の理由" in rows[0][7], rows[0][7]
+# 911,000 paid against the 900,000 line: 11,000 over, said in Japanese
+assert rows[0][7] == ("拒否の理由：令和7年度の支払累計が911,000円となり、予算事業 R7-kasan の予算額"
+                      "900,000円を11,000円超えるため（確定には補正予算・流用の理由が必要）"), rows[0][7]
 assert rows[1][7] == "予算超過の理由：補正予算第1号", rows[1][7]
 assert rows[1][6] == 911000 and rows[2][6] == 803806, (rows[1][6], rows[2][6])
 assert rows[2][7] == "修正の理由：" + reason, rows[2][7]
@@ -232,7 +234,8 @@ anchors = [r[5].value for r in ws.iter_rows(min_row=5)]
 assert anchors == [a2, a3], (anchors, a2, a3)
 ws = wb["再計算"]
 r = [c.value for c in ws[5]]
-assert r[0] == "2025-05" and r[2] == "一致 identical", r
+assert r[0] == "2025-05" and r[2] == "一致", r
+assert "相違 0 件" in r[3] and "支払明細" in r[3], r[3]
 ws = wb["事象の内容"]
 keys = {(r[0].value, r[3].value): r[4].value for r in ws.iter_rows(min_row=5)}
 assert keys[(3, "supersede.corrections[1].difference_yen")] == "-133000", keys
@@ -283,7 +286,7 @@ wb = openpyxl.load_workbook(sys.argv[1])
 v = [[c.value for c in r] for r in wb["検証"].iter_rows(min_row=5)]
 assert v[0][1].startswith("異常 FAILED"), v[0]
 assert any(r[0] == "問題" and "payments of run" in r[1] for r in v), v
-assert [c.value for c in wb["再計算"][5]][2] == "相違 differs"
+assert [c.value for c in wb["再計算"][5]][2] == "相違"
 PYEOF
 kasan audit report --out "$OUT2"
 expect_rc 1 "audit report without --fy"

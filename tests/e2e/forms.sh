@@ -37,8 +37,8 @@ expect_eq "$(ls -A "$WORK/out/$M" | tr '\n' ' ')" "forms " "only forms/ under OU
 $PY - "$FORMS/P011.xlsx" <<'PYEOF' && pass "P011 prefilled, locked, validated, A4 landscape" || fail "P011 form" "see above"
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
-assert wb.sheetnames == ["記入方法", "児童", "職員", "lists"], wb.sheetnames
-assert wb["lists"].sheet_state == "hidden"
+assert wb.sheetnames == ["記入方法", "児童", "職員", "選択肢"], wb.sheetnames
+assert wb["選択肢"].sheet_state == "hidden"
 c, s = wb["児童"], wb["職員"]
 assert (c["B2"].value, c["D2"].value, c["F2"].value) == ("P011", "2025-05", "中台わかば保育園"), c["B2"].value
 assert [c.cell(r, 1).value for r in range(6, 10)] == ["C0008", "C0009", "C0010", None]
@@ -53,7 +53,7 @@ assert lists.get("C6:C35") == '"常勤,非常勤"', lists
 types = {str(d.sqref): d.type for d in c.data_validations.dataValidation}
 assert types.get("J6:J35") == "date" and types.get("B6:B35") == "list", types
 assert {str(d.sqref): d.type for d in s.data_validations.dataValidation}.get("E6:E35") == "whole"
-assert wb["lists"]["A1"].value == "資格" and wb["lists"]["A2"].value == "看護師"
+assert wb["選択肢"]["A1"].value == "資格" and wb["選択肢"]["A2"].value == "看護師"
 assert c.page_setup.orientation == "landscape" and c.page_setup.paperSize in (9, "9")
 assert c.print_title_rows in ("1:5", "$1:$5"), c.print_title_rows  # title to headers
 PYEOF

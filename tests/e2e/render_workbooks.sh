@@ -10,7 +10,7 @@
 #
 # The test checks the pages and the printed text, worked out by hand: the
 # five sheets of payments.xlsx (支払一覧, 明細, 不支給, 予算, 検証) one page
-# each at October's size; 支払一覧's title with the 和暦 month, P011's row
+# each but 明細, which is two, at October's size; 支払一覧's title with the 和暦 month, P011's row
 # (A 3 × 55,000 + 30,000 = 195,000; B round_down(min(596,975, 507,262,
 # 487,262), 1000) = 487,000; 682,000) and the totals (fixtures/sample-ward
 # README: 1,025,000 + 542,000 = 1,567,000); 不支給's two P023 lines; 予算's
@@ -85,17 +85,20 @@ section "payments.xlsx"
 if render "$OUT/$M/payments.xlsx" payments "$P"; then
     pass "payments.xlsx rendered"
     PDF=$P/payments.pdf
-    expect_eq "$(pages "$PDF")" 5 "pages (支払一覧, 明細, 不支給, 予算, 検証)"
+    # 明細 is two A4 landscape pages: the identity columns and the values with 支給額
+    expect_eq "$(pages "$PDF")" 6 "pages (支払一覧, 明細 ×2, 不支給, 予算, 検証)"
     has "$PDF" 1 "令和7年10月分 支払一覧（試算）" "支払一覧 title, 和暦 month"
     expect_eq "$(row "$PDF" 1 P011 | cut -d' ' -f1-6)" \
         "P011 中台わかば保育園 社会福祉法人若葉福祉会 195,000 487,000 682,000" "P011's row"
     expect_eq "$(row "$PDF" 1 '合計（11施設）' | cut -d' ' -f1-4)" "合計（11施設） 1,025,000 542,000 1,567,000" \
         "totals"
     has "$PDF" 2 "中台わかば保育園" "明細 lists P011"
-    expect_eq "$(text "$PDF" 3 | grep -c 'nursery_inactive')" 2 "不支給: P023's two lines"
-    has "$PDF" 4 "令和7年度 予算執行状況" "予算 title"
-    expect_eq "$(row "$PDF" 4 '残額' | awk '{ print $NF }')" "14,877,000" "予算: remaining"
-    has "$PDF" 5 "検証情報" "検証"
+    expect_eq "$(text "$PDF" 4 | grep -c 'nursery_inactive')" 2 "不支給: P023's two lines"
+    expect_eq "$(text "$PDF" 4 | grep -c '当該月に施設の事業期間がありません')" 2 \
+        "不支給: the reason in Japanese"
+    has "$PDF" 5 "令和7年度 予算執行状況" "予算 title"
+    expect_eq "$(row "$PDF" 5 '残額' | awk '{ print $NF }')" "14,877,000" "予算: remaining"
+    has "$PDF" 6 "検証情報" "検証"
     [ -s "$P/payments-1.png" ] && pass "支払一覧 as PNG" || fail "支払一覧 as PNG" "no payments-1.png"
 else
     fail "payments.xlsx rendered" "LibreOffice made no PDF"

@@ -114,7 +114,9 @@ assert "返還額" in text and 180000 in cells, "返還額 180,000"
 assert "追加交付額" not in text, "no 追加交付 for P001"
 # 返還期限: 令和8年6月10日 + 30 days (repayment_due_days) = 令和8年7月10日
 assert any(t.startswith("令和8年7月10日") for t in text), "返還期限"
-assert "sum(months, standard_amount)" in text, "formula shown"
+# the 算定方法 in words from the rules' descriptions, never a formula (issue 22)
+assert "各月の基準額の合計" in text, "description shown"
+assert not any("sum(" in t or "round_down" in t or "reported_" in t for t in text), "no formula"
 assert any("第11条" in t for t in text), "basis"
 assert not any("P002" in t or "大山ひかり" in t for t in text), "only P001's data"
 assert ws.page_setup.paperSize in (9, "9") and ws.page_setup.orientation == "portrait", "A4 portrait"
@@ -189,7 +191,7 @@ import sys, openpyxl
 rows = [[c.value for c in r] for r in openpyxl.load_workbook(sys.argv[1])["事象一覧"].iter_rows(min_row=5)]
 r = rows[-1]
 assert r[0] == 14 and r[2] == "tester" and r[3] == "精算の確定の拒否\nrefuse" and r[4] == "精算 2025年度", r
-assert r[7].startswith("拒否の理由：the settlement of FY2025 is already finalized") and r[7].endswith("（already_finalized）"), r[7]
+assert r[7] == "拒否の理由：令和7年度の精算は既に確定しているため（修正には --supersede と理由が必要）", r[7]
 PYEOF
 kasan settle --fy 2025 --data "$D2" --rules "$R2" --out "$O"
 expect_rc 3 "draft over a finalized settlement refused"
@@ -218,8 +220,8 @@ assert len(rows) == 13, len(rows)
 assert [r[0] for r in rows[:12]] == ["2025-%02d" % m for m in range(4, 13)] + ["2026-01", "2026-02", "2026-03"], [r[0] for r in rows]
 last = rows[-1]
 assert last[0] == "精算 FY2025" and last[1] == sys.argv[2] and sys.argv[2], last
-assert last[2] == "一致 identical", last
-assert "2 settlement rows identical, 0 differences" in last[3], last[3]
+assert last[2] == "一致", last
+assert "精算の行 2 行が一致、相違 0 件" in last[3].split("\n"), last[3]
 PYEOF
 
 section "restore --settlement from the ledger alone"

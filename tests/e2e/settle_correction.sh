@@ -167,7 +167,7 @@ kasan replay --settlement 2025 --out "$O"
 expect_rc 0 "replay of the second correction"
 kasan budget --fy 2025 --out "$O" --rules "$RULES"
 expect_msg_contains "追加交付 3,000 yen paid against the line; 返還 280,000 yen" "budget unchanged"
-kasan transfer --settlement 2025 --date 2026-07-20 --out "$O" --rules "$RULES"
+kasan transfer --settlement 2025 --date 2026-07-21 --out "$O" --rules "$RULES"
 expect_rc 0 "transfer after the second correction"
 expect_msg_contains "nothing to transfer" "3,000 decided, 3,000 transferred"
 

@@ -200,8 +200,8 @@ rows = [[c.value for c in r] for r in openpyxl.load_workbook(sys.argv[1])["事�
 ref = [r for r in rows if r[3] == "振込ファイルの拒否\nrefuse"]
 assert [r[4] for r in ref] == ["2025-05", "2025-04"], rows
 assert all(r[2] == "tester" for r in ref), ref
-assert ref[0][7].startswith("拒否の理由：2025-05 is not finalized") and ref[0][7].endswith("（not_finalized）"), ref[0][7]
-assert "already has a transfer file" in ref[1][7] and ref[1][7].endswith("（already_transferred）"), ref[1][7]
+assert ref[0][7] == "拒否の理由：確定していないため（試算は振込ファイルにしない）", ref[0][7]
+assert ref[1][7] == "拒否の理由：既に振込ファイルを作成済みのため（再発行には --reissue と理由が必要）", ref[1][7]
 PYEOF
 [ ! -e "$O/2025-04/transfer-2025-04-2.txt" ] && pass "no second file" || fail "no second file" "written"
 cmp -s "$F" "$WORK/first.txt" && pass "the first file is untouched" || fail "first file" "changed"

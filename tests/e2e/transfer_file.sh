@@ -12,7 +12,7 @@ READ="python3 $SRCDIR/tests/e2e/zengin_read.py"
 section "the payer file is a rule file"
 kasan check --rules "$RULES" --verbose
 expect_rc 0 "check --verbose"
-expect_msg_contains "1 payer: OK" "check --verbose"
+expect_msg_contains "1 payer, 1 issuer, 1 calendar: OK" "check --verbose"
 D=$(new_data data)
 cp "$SRCDIR/fixtures/sample-ward/nurseries.csv" "$D/"
 mkdir -p "$D/claims" && cp -R "$SRCDIR/fixtures/sample-ward/claims/2025-04" "$D/claims/"

@@ -212,7 +212,7 @@ expect_eq "$(awk -F, '$2 == "P011" { print $5 "," $6 "," $7 }' "$OS/settlement-2
     "5260000,5549000,-289000" "P011 annual, paid, difference"
 
 section "a 追給 transfer of one nursery"
-kasan transfer --month 2025-05 --date 2026-06-20 --out "$OS"
+kasan transfer --month 2025-05 --date 2026-06-22 --out "$OS"
 expect_rc 0 "May transferred"
 # P023's May salary_cost 92,400 → 122,400: net 122,400 − 60,000 = 62,400 under
 # the standard 42 h × 2,300 = 96,600 → 62,000, paid 32,000: 追給 30,000.
@@ -221,7 +221,7 @@ sed -i 's/^P023,S0006,public_health_nurse,part_time,42,92400,60000/P023,S0006,pu
 kasan run --month 2025-05 --finalize --supersede --reason "P023 給与訂正" --over-budget-reason "補正予算" \
     --quiet --no-workbooks --data "$DC" --rules "$RULES" --out "$OS"
 expect_rc 0 "May corrected upwards with a reason"
-kasan transfer --month 2025-05 --date 2026-06-20 --out "$OS"
+kasan transfer --month 2025-05 --date 2026-06-22 --out "$OS"
 expect_rc 0 "追給 transferred"
 expect_msg_contains ": 1 transfer, 30,000 yen" "one transfer, singular"
 

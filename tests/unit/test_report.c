@@ -283,6 +283,140 @@ static void test_write_workbooks(void **state)
     free(dir);
 }
 
+/* The text pdftotext gives back of a PDF, or NULL when poppler-utils is
+ * not installed (scripts/deps.sh installs it for the tests). */
+static char *pdf_text(const char *path)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' - 2>/dev/null", path);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t k;
+    while ((k = fread(buf + n, 1, cap - n - 1, p)) > 0)
+        n += k;
+    buf[n] = '\0';
+    int st = pclose(p);
+    if (st != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* Whether text has needle once the spaces of the layout (ASCII and
+ * full-width) and line ends are taken out of both. */
+static bool has_text(const char *text, const char *needle)
+{
+    char *a = malloc(strlen(text) + 1), *b = malloc(strlen(needle) + 1);
+    assert_non_null(a);
+    assert_non_null(b);
+    const char *src[2] = {text, needle};
+    char *dst[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        char *o = dst[i];
+        for (const char *c = src[i]; *c;) {
+            if (*c == ' ' || *c == '\n') {
+                c++;
+                continue;
+            }
+            if (!strncmp(c, "\u3000", 3)) {
+                c += 3;
+                continue;
+            }
+            *o++ = *c++;
+        }
+        *o = '\0';
+    }
+    bool found = strstr(a, b) != NULL;
+    free(a);
+    free(b);
+    return found;
+}
+
+/* The statement and the 不支給決定通知書 as PDF: the document number and
+ * the issuer printed when given, the amounts, one page, and the nursery's
+ * own data only.  N2 (A 25,000 + B 212,000 = 237,000, worked out in
+ * build_run) is paid; W1's line was rejected but W1 is ward-run: no notice;
+ * an issuer in force prints its head, and its number pattern lays out
+ * "7板子保第12号" for FY2025 (令和7年度). */
+static void test_pdf_documents(void **state)
+{
+    (void)state;
+    build_run();
+    rule_issuer is = {.version = "2025-04", .title = "発行者", .basis = "要綱",
+                      .effective_from = date_from_ymd(2025, 4, 1), .effective_to = DATE_OPEN,
+                      .head_title = "板橋区長", .head_name = "試験　太郎",
+                      .section = "保育サービス課", .contact = "保育サービス課 電話 03-0000-0000",
+                      .document_number = "{y}板子保第{n}号", .appeal_notice = "1　審査請求の教示"};
+    rules.issuers = &is;
+    rules.n_issuers = 1;
+    char tmpl[] = "/tmp/kasan-test-pdf-XXXXXX";
+    assert_non_null(mkdtemp(tmpl));
+    char err[512] = "";
+    run_meta meta = meta_draft;
+    meta.finalized = true;
+    meta.issue_date = date_from_ymd(2025, 5, 10);
+    char number[64];
+    assert_true(rules_issuer_number(&is, month_fiscal_year(run.month), 12, number, sizeof number));
+    char *st = path_join(tmpl, "N2.pdf");
+    int rc = report_statement_pdf(&run, &nms[1], &meta, number, st, err, sizeof err);
+    if (rc != 0)
+        print_error("%s\n", err);
+    assert_int_equal(rc, 0);
+    assert_no_tmp(tmpl);
+    char *t = pdf_text(st);
+    bool poppler = system("command -v pdftotext >/dev/null 2>&1") == 0;
+    assert_true(t != NULL || !poppler); /* read back wherever it can be */
+    if (t) {
+        assert_true(has_text(t, "7板子保第12号"));
+        assert_true(has_text(t, "板橋区長　試験　太郎"));
+        assert_true(has_text(t, "令和7年5月10日"));
+        assert_true(has_text(t, "（令和7年4月分）"));
+        assert_true(has_text(t, "支払金額 237,000円"));
+        assert_true(has_text(t, "医療的ケア児受入加算 25,000円"));
+        assert_true(has_text(t, "看護師等配置補助 212,000円"));
+        assert_true(has_text(t, "S0001"));
+        assert_true(has_text(t, "92.5時間"));
+        assert_false(has_text(t, "試算"));
+        /* nothing of N1 or N3: their refs and names */
+        assert_false(has_text(t, "C0001"));
+        assert_false(has_text(t, "C0004"));
+        assert_false(has_text(t, "そら保育園"));
+        free(t);
+    }
+    /* without a number, none printed; a draft says 試算 */
+    char *st2 = path_join(tmpl, "N1.pdf");
+    assert_int_equal(report_statement_pdf(&run, &nms[0], &meta_draft, NULL, st2, err, sizeof err),
+                     0);
+    t = pdf_text(st2);
+    if (t) {
+        assert_false(has_text(t, "板子保第"));
+        assert_true(has_text(t, "試"));
+        assert_true(has_text(t, "【試算】"));
+        /* the name a spreadsheet would take for a formula, as text */
+        assert_true(has_text(t, "=cmd|' /C calc'!A0"));
+        free(t);
+    }
+    /* W1 (ward-run) rejected: no 不支給 notice; N3 is computed (a child
+     * with no day): none either */
+    assert_int_equal(report_refused_nurseries(&run, &meta, NULL), 0);
+    /* a write into a missing directory: -1, nothing left */
+    char *bad = path_join(tmpl, "missing/N2.pdf");
+    assert_int_equal(report_statement_pdf(&run, &nms[1], &meta, NULL, bad, err, sizeof err), -1);
+    assert_non_null(strstr(err, "N2.pdf"));
+    assert_false(fs_exists(bad));
+    rules.issuers = NULL;
+    rules.n_issuers = 0;
+    assert_int_equal(fs_remove_tree(tmpl), 0);
+    free(bad);
+    free(st2);
+    free(st);
+}
+
 static void test_write_fails_cleanly(void **state)
 {
     (void)state;
@@ -380,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_budget_view),
         cmocka_unit_test(test_write_workbooks),
         cmocka_unit_test(test_write_fails_cleanly),
+        cmocka_unit_test(test_pdf_documents),
         cmocka_unit_test(test_corrections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
