@@ -142,6 +142,11 @@ int flow_explain_text(const month_run *run, const char *id, strbuf *out, flow_no
 
 /* ---- the settlement and the event log as recorded (views.c) ---------------- */
 
+/* The fiscal year a page shows when none is asked: the latest with a
+ * finalized month in the ledger under paths->out, else today's (`kasan
+ * budget`'s default). */
+int flow_fiscal_year_default(const flow_paths *paths);
+
 typedef struct flow_settle_view {
     flow_notes notes;
     int fiscal_year;

@@ -26,6 +26,20 @@ static int open_if_any(const char *out, ledger **lg, arena *a, flow_notes *notes
     return EXIT_OK;
 }
 
+int flow_fiscal_year_default(const flow_paths *paths)
+{
+    arena a = ARENA_INIT;
+    flow_notes notes = {0};
+    ledger *lg = NULL;
+    int fy = open_if_any(paths->out, &lg, &a, &notes) == EXIT_OK ? flow_fy_default(lg) : 0;
+    if (!fy)
+        fy = flow_fy_default(NULL);
+    ledger_close(lg);
+    flow_notes_free(&notes);
+    arena_release(&a);
+    return fy;
+}
+
 int flow_settle_view_read(const flow_paths *paths, int fy, flow_settle_view *v)
 {
     memset(v, 0, sizeof *v);
