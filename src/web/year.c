@@ -139,41 +139,54 @@ void web_page_budget(web_ctx *c)
         else
             web_html(h, "<p class=\"error\">{}年度の予算の定めがありません。支払済 {}</p>",
                      H_INT(res.fiscal_year), H_YEN(res.paid_yen));
+        /* the rows first: the chart above the table draws them */
         web_budget_chart ch = {res.fiscal_year, res.line ? res.line->amount : 0, {0}, 0};
+        budget_row rows[12];
+        int known = 0; /* rows[0..known) computed */
+        bool fits = true;
+        for (int i = 0; i < 12 && fits; i++) {
+            if (!bv->months[i].present) {
+                known = i + 1;
+                continue;
+            }
+            fits = budget_row_at(bv, i, &rows[i]);
+            if (fits) {
+                known = i + 1;
+                for (int k = ch.months; k <= i; k++) /* months not finalized carry the sum */
+                    ch.cumulative[k] = rows[i].cumulative;
+                ch.months = i + 1;
+            }
+        }
+        web_chart_budget(h, &ch);
         web_html_lit(h, "<table class=\"budget\"><caption>月ごとの執行</caption><thead><tr>"
                         "<th scope=\"col\">月</th><th scope=\"col\" class=\"yen\">支払額</th>"
                         "<th scope=\"col\" class=\"yen\">累計</th><th scope=\"col\" class=\"yen\">残額</th>"
                         "<th scope=\"col\" class=\"yen\">年度末見込</th><th scope=\"col\">予算超過の理由</th>"
                         "</tr></thead><tbody>");
-        budget_row br = {0, bv->line_amount, 0};
         for (int i = 0; i < 12; i++) {
             const budget_month *bm = &bv->months[i];
             char ml[32];
             web_month_label(bm->month, ml);
+            if (i >= known) {
+                web_html_lit(h, "<tr><td colspan=\"6\" class=\"error\">金額が大きすぎて計算できません。</td></tr>");
+                break;
+            }
             if (!bm->present) {
                 web_html(h, "<tr><th scope=\"row\">{}</th><td colspan=\"5\" class=\"muted\">未確定</td></tr>",
                          H_TEXT(ml));
                 continue;
             }
-            if (!budget_row_at(bv, i, &br)) {
-                web_html_lit(h, "<tr><td colspan=\"6\" class=\"error\">金額が大きすぎて計算できません。</td></tr>");
-                break;
-            }
             web_html(h, "<tr><th scope=\"row\">{}</th><td class=\"yen\">{}</td><td class=\"yen\">{}</td>"
                         "<td class=\"yen\">{}</td><td class=\"yen\">{}</td><td>{}</td></tr>",
-                     H_TEXT(ml), H_YEN(bm->total), H_YEN(br.cumulative),
-                     res.line ? H_YEN(br.remaining) : H_TEXT("—"), H_YEN(br.forecast),
+                     H_TEXT(ml), H_YEN(bm->total), H_YEN(rows[i].cumulative),
+                     res.line ? H_YEN(rows[i].remaining) : H_TEXT("—"), H_YEN(rows[i].forecast),
                      H_TEXT(bm->override_reason));
-            for (int k = ch.months; k <= i; k++) /* months not finalized carry the sum */
-                ch.cumulative[k] = br.cumulative;
-            ch.months = i + 1;
         }
         if (res.settled)
             web_html(h, "<tr><th scope=\"row\">精算</th><td class=\"yen\">{}</td>"
                         "<td colspan=\"4\">追加交付（支払済に含む）。返還 {}（差し引かない）</td></tr>",
                      H_YEN(bv->settled_additional), H_YEN(res.settled_repayment_yen));
         web_html_lit(h, "</tbody></table>");
-        web_chart_budget(h, &ch);
     }
     web_page_end(c);
     flow_budget_free(&res);
