@@ -5,7 +5,9 @@
  *
  * Notes on the design:
  *   1. Plain HTTP only on a loopback address; any other needs --tls-cert
- *      and --tls-key, checked before anything is bound (web_server_start).
+ *      and --tls-key, checked before anything is bound (web_server_start);
+ *      so is an operators file in force (auth.c): without one nobody could
+ *      log in, and the server does not start.
  *   2. Paths and query values reach app.c as sent: the unescape callback
  *      leaves %-escapes alone, so a download path is judged on its bytes
  *      (download.c) and "%2e%2e" is never turned into "..".  Form bodies

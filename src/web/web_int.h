@@ -152,7 +152,7 @@ web_sess web_session_login(web_sessions *t, const char *anon_id, int64_t now,
 bool web_session_end(web_sessions *t, const char *id);
 /* Ends the expired sessions; returns how many. */
 size_t web_sessions_sweep(web_sessions *t, int64_t now);
-/* The session's key for a money action (NEXT PHASE signs with it): held
+/* The session's key for a money action (flow_actor.key; issue 23 signs with it): held
  * until web_session_key_release, so a logout meanwhile wipes it only after
  * the action.  NULL if the session is not live and logged in. */
 struct web_key *web_session_key_hold(web_sessions *t, const char *id, int64_t now);
