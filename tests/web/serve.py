@@ -228,8 +228,14 @@ def test_login_limits(srv):
     r = c.login("payer", "wrong")
     check(r.status == 401 and "パスフレーズが違います" in r.text, "a wrong passphrase: 401")
     r = c.login("payer", "battery+staple&x=%41")
-    check(r.status == 429, "right after a failure even the right passphrase waits: 429", str(r.status))
+    if os.environ.get("KASAN_VALGRIND"):
+        # a login takes seconds under valgrind: the one-second wait is over before
+        # the retry (the limiter's arithmetic is test_web's test_limiter)
+        print("skip - right after a failure the right passphrase waits (under valgrind)")
+    else:
+        check(r.status == 429, "right after a failure even the right passphrase waits: 429", str(r.status))
     time.sleep(1.2)
+    c = Client(srv)
     r = c.login("payer", "battery+staple&x=%41")
     check(r.status == 303, "after the wait, a passphrase with + & %% = decodes and logs in", str(r.status))
     r = c.req("GET", "/downloads")

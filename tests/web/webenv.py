@@ -15,6 +15,9 @@ import subprocess
 import urllib.parse
 
 KASAN = os.environ.get("KASAN", "build/kasan")
+# the commands a test runs beside the server (keygen, audit export, ...):
+# KASAN_CLI when the server runs under valgrind (scripts/test), else KASAN
+KASAN_CLI = os.environ.get("KASAN_CLI") or KASAN
 SRCDIR = os.environ.get("SRCDIR") or os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
 # every command of a test sees the same day: a Monday of May 2025, after April
 NOW = os.environ.get("KASAN_TEST_NOW", "2025-05-12T09:30:00Z")
@@ -35,7 +38,7 @@ def env(**extra):
 
 
 def kasan(*args, check=False, **kw):
-    p = subprocess.run([KASAN] + list(args), capture_output=True, text=True, env=env(), **kw)
+    p = subprocess.run([KASAN_CLI] + list(args), capture_output=True, text=True, env=env(), **kw)
     if check and p.returncode != 0:
         raise SystemExit("kasan %s: exit %d: %s" % (" ".join(args), p.returncode, p.stderr))
     return p
