@@ -50,9 +50,11 @@ typedef enum web_status {
 struct web_server;
 
 /* Checks the config (plain HTTP only on a loopback address: 127.0.0.0/8,
- * ::1; any other needs tls_cert and tls_key), binds, and serves on a pool of
- * threads until web_server_stop.  On failure *out is NULL and err says why
- * in one English sentence naming the option. */
+ * ::1; any other needs tls_cert and tls_key; the rules under rules_dir load
+ * and an operators file is in force today, else nobody could log in:
+ * WEB_EUSAGE, or WEB_EINVALID for rules that do not load), binds, and
+ * serves on a pool of threads until web_server_stop.  On failure *out is
+ * NULL and err says why in one English sentence naming the option. */
 web_status web_server_start(const web_config *cfg, struct web_server **out, char *err,
                             size_t errlen);
 /* "http://127.0.0.1:8080/" (the port actually bound). */

@@ -1,5 +1,6 @@
 /* common: the options, notes and loading the subcommands share (common.h). */
 #include "common.h"
+#include "kasan/flow_view.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -58,15 +59,13 @@ bool cli_parse_month(const char *s, claim_month *m)
 
 bool cli_month_begun(const char *cmd, claim_month m, const char *what)
 {
-    date_t today;
-    if (!clock_today(&today) || month_first_day(m) <= today)
-        return true;
-    char mon[8], day[11];
-    month_format(m, mon);
-    date_format_iso(today, day);
-    fprintf(stderr, "kasan %s: %s has not begun (today is %s): nothing to %s yet\n", cmd, mon,
-            day, what);
-    return false;
+    flow_notes n = {0};
+    bool begun = flow_month_begun(m, what, &n);
+    char who[64];
+    snprintf(who, sizeof who, "kasan %s", cmd);
+    cli_print_notes(who, &n);
+    flow_notes_free(&n);
+    return begun;
 }
 
 int cli_load_rules(const char *dir, rule_set *rs)

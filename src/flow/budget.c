@@ -100,13 +100,12 @@ static int64_t repayment(const ledger_settlement *st)
     return repay;
 }
 
-/* The latest fiscal year with a finalized month; none yet: today's. */
-static int default_year(ledger *lg)
+int flow_fy_default(ledger *lg)
 {
     int fy = 0;
     date_t today;
     int y, m, d;
-    if (ledger_fy_latest(lg, &fy) == LEDGER_OK && fy)
+    if (lg && ledger_fy_latest(lg, &fy) == LEDGER_OK && fy)
         return fy;
     if (!clock_today(&today))
         return 0;
@@ -128,7 +127,7 @@ int flow_budget(const flow_budget_req *rq, flow_budget_res *res)
                  "kasan check --rules %s): the budget line is not known", rq->paths.rules,
                  diag_count(&d), diag_count(&d) == 1 ? "" : "s", rq->paths.rules);
     diag_release(&d);
-    int fy = rq->fiscal_year ? rq->fiscal_year : default_year(lg);
+    int fy = rq->fiscal_year ? rq->fiscal_year : flow_fy_default(lg);
     res->fiscal_year = fy;
     res->line = have_rules ? rules_budget_for_fy(&res->rules, fy) : NULL;
     flow_budget_year_req yr = {lg, fy, res->line ? res->line->line_id : NULL,

@@ -26,6 +26,10 @@
  * ledger's status (what could be read is placed). */
 int flow_budget_of_run(const month_run *run, ledger *lg, int64_t before_seq, arena *a,
                        budget_view *bv);
+/* The latest fiscal year with a finalized month (one query); none yet, or
+ * lg NULL: today's (0 when the clock gives no date).  `kasan budget`'s
+ * default and the web's year page. */
+int flow_fy_default(ledger *lg);
 
 /* ---- notes.c ---- */
 /* After a refusal (exit 3, SPEC 1.4): which event recorded it (seq 0: it

@@ -60,7 +60,13 @@ int web_app_init(web_app *app, const web_config *cfg, bool tls, const char *host
         web_sessions_release(&app->sessions);
         return -1;
     }
-    if (web_access_log_init(&app->access, cfg)) {
+    if (web_auth_init(&app->auth, cfg)) {
+        web_limiter_release(&app->limiter);
+        web_sessions_release(&app->sessions);
+        return -1;
+    }
+    if (web_cache_init(app)) {
+        web_auth_release(&app->auth);
         web_limiter_release(&app->limiter);
         web_sessions_release(&app->sessions);
         return -1;
@@ -73,8 +79,58 @@ void web_app_release(web_app *app)
 {
     web_sessions_release(&app->sessions);
     web_limiter_release(&app->limiter);
-    web_access_log_release(&app->access);
+    web_auth_release(&app->auth);
+    web_cache_release(app);
     pthread_mutex_destroy(&app->write_lock);
+}
+
+const char *web_query(const web_request *req, const char *name)
+{
+    const char *v = NULL;
+    for (size_t i = 0; i < req->n_args; i++)
+        if (req->args[i].name && !strcmp(req->args[i].name, name)) {
+            if (v)
+                return NULL; /* sent twice: neither */
+            v = req->args[i].value ? req->args[i].value : "";
+        }
+    return v;
+}
+
+bool web_query_month(const web_request *req, const char *name, claim_month *m)
+{
+    const char *v = web_query(req, name);
+    return v && month_parse(v, m) && m->year >= 1900 && m->year <= 9998;
+}
+
+bool web_query_fy(const web_request *req, const char *name, int *fy)
+{
+    const char *v = web_query(req, name);
+    if (!v || strlen(v) != 4)
+        return false;
+    int y = 0;
+    for (int i = 0; i < 4; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return false;
+        y = y * 10 + (v[i] - '0');
+    }
+    if (y < 1900 || y > 9998)
+        return false;
+    *fy = y;
+    return true;
+}
+
+bool web_id_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '_' || ch == '-' || ch == '.'))
+            return false;
+    }
+    return s[0] != '.';
 }
 
 const web_route *web_route_find(const web_app *app, const char *method, const char *path,

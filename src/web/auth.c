@@ -1,34 +1,40 @@
-/* auth: the login check of the web front-end and the key a login yields.
+/* auth: the login of the web front-end — "login = your key" (issue 25, 23).
  *
- * THIS PHASE (a stub for the tests, issue 25 part 1): KEYS/stub-logins, a
- * file of the keys directory that only its owner may read (mode 0600, as
- * ssh asks of a private key), one operator a line:
- *     ID ROLES NAME PASSPHRASE          (ROLES: draft,approve,pay,audit)
- * The "key" is 32 bytes derived from the line, standing in for the
- * decrypted private key so that holding and wiping it can be tested.
- * NEXT PHASE (issue 23's operators): the operators rule in force gives the
- * name, roles and public key; KEYS/ID's encrypted PKCS#8 key is decrypted
- * with the passphrase (an EVP_PKEY in struct web_key) and must match the
- * public key.  Only this file changes.
+ * An operator logs in with their operator id and the passphrase of their
+ * key.  The operators file in force today under --rules (rules/README.md
+ * §17) says who they are (name, post, roles) and which public key is
+ * theirs; KEYS/ID.pem under --keys is decrypted with the passphrase
+ * (sign_key_load: refused when others may read it) and must be that public
+ * key's private half.  The decrypted key is handed to the session, which
+ * holds it until logout or expiry and wipes it then (web_key_free); money
+ * actions lend it to the procedures as flow_actor.key.
  *
- * An unknown id and a wrong passphrase get the same answer, after the same
- * work (one SHA-256 of the passphrase either way).  Not here: counting
- * failures (limiter.c), the session (session.c). */
-#include <errno.h>
-#include <fcntl.h>
+ * What a guesser learns: an unknown id, an operator not in force, a
+ * missing key file and a wrong passphrase all answer WEB_AUTH_DENIED after
+ * the same work — the rules loaded, then one scrypt decryption (a decoy
+ * key, encrypted at start under a random passphrase nobody knows, stands
+ * in for a key that is not there).  Only a right passphrase for a key that
+ * is not the operator's says so (WEB_AUTH_WRONG_KEY): its holder knows the
+ * passphrase already.  Why a login failed goes to the server's log.
+ *
+ * The server does not start without an operators file in force
+ * (web_auth_check_operators).  Not here: counting failures (limiter.c), the
+ * session (session.c), the roles' meaning (src/core/duty.c). */
 #include <openssl/crypto.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "kasan/hash.h"
+#include "kasan/clock.h"
+#include "kasan/duty.h"
+#include "kasan/flow.h"
+#include "kasan/operators.h"
+#include "kasan/sign.h"
 #include "web_int.h"
 
 struct web_key {
-    unsigned char secret[32];
+    sign_key *k;
 };
 
 static atomic_uint key_wipes;
@@ -37,6 +43,7 @@ void web_key_free(struct web_key *key)
 {
     if (!key)
         return;
+    sign_key_free(key->k); /* wipes */
     OPENSSL_cleanse(key, sizeof *key);
     free(key);
     atomic_fetch_add(&key_wipes, 1);
@@ -47,161 +54,180 @@ unsigned web_key_wipes(void)
     return atomic_load(&key_wipes);
 }
 
-static const struct {
-    const char *name, *ja;
-    unsigned bit;
-} roles[] = {
-    {"draft", "起案", WEB_ROLE_DRAFT},
-    {"approve", "決裁", WEB_ROLE_APPROVE},
-    {"pay", "振込", WEB_ROLE_PAY},
-    {"audit", "監査", WEB_ROLE_AUDIT},
-};
+struct web_key *web_key_from(struct sign_key *k)
+{
+    struct web_key *key = calloc(1, sizeof *key);
+    if (!key) {
+        sign_key_free(k);
+        return NULL;
+    }
+    key->k = k;
+    return key;
+}
+
+const struct sign_key *web_key_sign(const struct web_key *key)
+{
+    return key ? key->k : NULL;
+}
 
 const char *web_roles_ja(unsigned bits, char buf[64])
 {
+    static const duty_role all[] = {DUTY_DRAFT, DUTY_APPROVE, DUTY_PAY, DUTY_AUDIT};
     buf[0] = '\0';
-    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-        if (bits & roles[i].bit) {
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (bits & all[i]) {
             if (buf[0])
                 strcat(buf, "・");
-            strcat(buf, roles[i].ja);
+            strcat(buf, duty_role_label(all[i]));
         }
     if (!buf[0])
         strcpy(buf, "なし");
     return buf;
 }
 
-/* "draft,pay" into bits; false on an unknown role. */
-static bool parse_roles(const char *s, unsigned *bits)
+/* ------------------------------------------------------------ at start */
+
+web_status web_auth_check_operators(const web_config *cfg, char *err, size_t errlen)
 {
-    *bits = 0;
-    while (*s) {
-        size_t n = strcspn(s, ",");
-        bool known = false;
-        for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-            if (strlen(roles[i].name) == n && !strncmp(s, roles[i].name, n)) {
-                *bits |= roles[i].bit;
-                known = true;
-            }
-        if (!known)
-            return false;
-        s += n + (s[n] == ',');
+    rule_set rs;
+    flow_notes notes = {0};
+    const char *dir = cfg->rules_dir ? cfg->rules_dir : "rules";
+    int rc = flow_load_rules(dir, &rs, &notes);
+    web_status st = WEB_OK;
+    date_t today;
+    if (rc != EXIT_OK) {
+        snprintf(err, errlen, "%s (kasan check --rules %s says which)",
+                 notes.n ? notes.v[notes.n - 1].text : "the rules do not load", dir);
+        st = WEB_EINVALID;
+    } else if (!clock_today(&today) || !rules_operators_in_force(&rs, today)) {
+        snprintf(err, errlen, "no operators file is in force today under %s: the web front-end "
+                 "needs operators, who log in with their own keys (kasan operator keygen --id "
+                 "ID; their lines in %s/operators/YYYY-MM.yaml, rules/README.md §17)", dir, dir);
+        st = WEB_EUSAGE;
+    } else if (!cfg->keys_dir) {
+        snprintf(err, errlen, "no keys directory (--keys DIR, $KASAN_KEYS or ~/.kasan/keys): "
+                 "nobody could log in");
+        st = WEB_EUSAGE;
     }
-    return *bits != 0;
+    flow_notes_free(&notes);
+    rules_free(&rs);
+    return st;
 }
 
-static bool id_ok(const char *id)
+int web_auth_init(web_auth_ctx *ac, const web_config *cfg)
 {
-    size_t n = strlen(id);
-    if (n == 0 || n >= WEB_ID_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", id[i]))
-            return false;
-    return true;
+    memset(ac, 0, sizeof *ac);
+    ac->cfg = cfg;
+    sign_key *k = NULL;
+    sign_secret pass;
+    memset(&pass, 0, sizeof pass);
+    char tok[WEB_TOKEN_HEX + 1];
+    if (!web_token_new(tok) || sign_generate(&k) != SIGN_OK)
+        return -1;
+    memcpy(pass.s, tok, WEB_TOKEN_HEX);
+    pass.len = WEB_TOKEN_HEX;
+    OPENSSL_cleanse(tok, sizeof tok);
+    sign_status st = sign_key_encrypt_pem(k, &pass, &ac->decoy_pem, &ac->decoy_len);
+    sign_secret_wipe(&pass);
+    sign_key_free(k);
+    return st == SIGN_OK ? 0 : -1;
 }
 
-/* Reads KEYS/stub-logins whole if only its owner (this user) may read it. */
-static char *read_logins(const char *keys_dir, char *why, size_t whylen)
+void web_auth_release(web_auth_ctx *ac)
 {
-    if (!keys_dir) {
-        snprintf(why, whylen, "no --keys directory: nobody can log in");
-        return NULL;
-    }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/stub-logins", keys_dir);
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        snprintf(why, whylen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    char *buf = NULL;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > (1 << 20))
-        snprintf(why, whylen, "%s: not a regular file of at most 1 MiB", path);
-    else if ((st.st_mode & 077) || st.st_uid != geteuid())
-        snprintf(why, whylen, "%s: readable by others or not ours (chmod 600)", path);
-    else if ((buf = malloc((size_t)st.st_size + 1))) {
-        ssize_t got = read(fd, buf, (size_t)st.st_size);
-        if (got != st.st_size) {
-            snprintf(why, whylen, "%s: short read", path);
-            OPENSSL_cleanse(buf, (size_t)st.st_size);
-            free(buf);
-            buf = NULL;
-        } else
-            buf[got] = '\0';
-    }
-    close(fd);
-    return buf;
+    free(ac->decoy_pem);
+    memset(ac, 0, sizeof *ac);
 }
 
-web_auth web_auth_login(const web_config *cfg, const char *id, const char *passphrase,
+/* The decryption a real key would cost, for an id that has none. */
+static void decoy_work(const web_auth_ctx *ac, const sign_secret *pass)
+{
+    sign_key *k = NULL;
+    char detail[200];
+    if (ac->decoy_pem &&
+        sign_key_decrypt_pem(ac->decoy_pem, ac->decoy_len, pass, &k, detail, sizeof detail) ==
+            SIGN_OK)
+        sign_key_free(k); /* a random 256-bit passphrase: never */
+}
+
+web_auth web_auth_login(const web_auth_ctx *ac, const char *id, const char *passphrase,
                         web_operator *op, struct web_key **key, char *why, size_t whylen)
 {
     *key = NULL;
     why[0] = '\0';
-    char given[SHA256_HEX_LEN + 1], stored[SHA256_HEX_LEN + 1];
-    hash_sha256_hex(passphrase, strnlen(passphrase, WEB_PASS_MAX), given);
-    char *all = read_logins(cfg->keys_dir, why, whylen);
-    if (!all) {
-        OPENSSL_cleanse(given, sizeof given);
-        return WEB_AUTH_ERROR;
-    }
-    size_t all_len = strlen(all);
+    const web_config *cfg = ac->cfg;
+    size_t plen = strnlen(passphrase, SIGN_PASS_MAX + 1);
+    if (plen > SIGN_PASS_MAX)
+        plen = SIGN_PASS_MAX; /* the form allows no more (WEB_PASS_MAX) */
+    sign_secret pass;
+    memcpy(pass.s, passphrase, plen);
+    pass.s[plen] = '\0';
+    pass.len = plen;
+
+    rule_set rs;
+    flow_notes notes = {0};
+    const char *dir = cfg->rules_dir ? cfg->rules_dir : "rules";
+    int lrc = flow_load_rules(dir, &rs, &notes);
+    flow_notes_free(&notes);
     web_auth rc = WEB_AUTH_DENIED;
-    bool known = false;
-    for (char *save = NULL, *line = strtok_r(all, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        char lid[WEB_ID_MAX], lroles[64], lname[WEB_NAME_MAX];
-        int pos = 0;
-        if (line[0] == '#' ||
-            sscanf(line, "%63s %63s %127s %n", lid, lroles, lname, &pos) != 3 || !pos)
-            continue;
-        if (!id_ok(lid) || strcmp(lid, id))
-            continue;
-        char *pass = line + pos;
-        pass[strcspn(pass, "\r")] = '\0';
-        if (!*pass)
-            continue;
-        unsigned bits;
-        if (!parse_roles(lroles, &bits)) {
-            snprintf(why, whylen, "stub-logins: %s has an unknown role in '%s'", lid, lroles);
+    date_t today;
+    const rule_operator *ro = NULL;
+    if (lrc != EXIT_OK) {
+        snprintf(why, whylen, "the rules under %s do not load (kasan check)", dir);
+        rc = WEB_AUTH_ERROR;
+    } else if (!clock_today(&today)) {
+        snprintf(why, whylen, "the clock gives no date");
+        rc = WEB_AUTH_ERROR;
+    } else if (!rules_operators_in_force(&rs, today)) {
+        snprintf(why, whylen, "no operators file is in force today under %s", dir);
+        rc = WEB_AUTH_ERROR;
+    } else if (!duty_id_valid(id) || !(ro = rules_operator_at(&rs, id, today))) {
+        snprintf(why, whylen, "'%s' is no operator in force today", id);
+    }
+    if (rc == WEB_AUTH_ERROR || !ro) {
+        decoy_work(ac, &pass);
+        sign_secret_wipe(&pass);
+        rules_free(&rs);
+        return rc;
+    }
+    char *path = sign_key_path(cfg->keys_dir, ro->id);
+    sign_key *k = NULL;
+    char detail[SIGN_WHY_MAX];
+    sign_status st = sign_key_load(path, &pass, &k, detail, sizeof detail);
+    if (st == SIGN_ERR_IO) { /* no key file: the same work as a wrong passphrase */
+        decoy_work(ac, &pass);
+        snprintf(why, whylen, "%s", detail);
+    } else if (st == SIGN_ERR_PASSPHRASE) {
+        snprintf(why, whylen, "%s", detail);
+    } else if (st != SIGN_OK) {
+        snprintf(why, whylen, "%s", detail);
+        rc = WEB_AUTH_ERROR; /* readable by others, not a key file: the keeper's to fix */
+    } else {
+        sign_public pub;
+        sign_key_public(k, &pub);
+        if (!sign_public_equal(&pub, &ro->key)) {
+            char fp[SIGN_FP_LEN + 1];
+            sign_fingerprint(&pub, fp);
+            snprintf(why, whylen, "%s (%s) is not the key of operator %s in the operators file "
+                     "in force (%s)", path, fp, ro->id, ro->fingerprint);
+            rc = WEB_AUTH_WRONG_KEY;
+        } else if (!(*key = web_key_from(k))) {
+            k = NULL; /* freed by web_key_from */
+            snprintf(why, whylen, "out of memory");
             rc = WEB_AUTH_ERROR;
-            break;
-        }
-        known = true;
-        hash_sha256_hex(pass, strlen(pass), stored);
-        if (CRYPTO_memcmp(given, stored, SHA256_HEX_LEN) == 0) {
-            struct web_key *k = malloc(sizeof *k);
-            if (!k) {
-                rc = WEB_AUTH_ERROR;
-                snprintf(why, whylen, "out of memory");
-                break;
-            }
-            char seed[SHA256_HEX_LEN + 1];
-            strbuf sb;
-            sb_init(&sb);
-            sb_addf(&sb, "kasan-web-stub-key:%s:%s", lid, pass);
-            hash_sha256_hex(sb.buf, sb.len, seed);
-            OPENSSL_cleanse(sb.buf, sb.len);
-            sb_release(&sb);
-            for (size_t i = 0; i < sizeof k->secret; i++)
-                k->secret[i] = (unsigned char)((seed[2 * i] << 4) ^ seed[2 * i + 1]);
-            OPENSSL_cleanse(seed, sizeof seed);
+        } else {
+            k = NULL;
             memset(op, 0, sizeof *op);
-            snprintf(op->id, sizeof op->id, "%s", lid);
-            snprintf(op->name, sizeof op->name, "%s", lname);
-            op->roles = bits;
-            *key = k;
+            snprintf(op->id, sizeof op->id, "%s", ro->id);
+            snprintf(op->name, sizeof op->name, "%s", ro->name ? ro->name : ro->id);
+            snprintf(op->post, sizeof op->post, "%s", ro->post ? ro->post : "");
+            op->roles = ro->roles;
             rc = WEB_AUTH_OK;
         }
-        break;
     }
-    if (!known && rc == WEB_AUTH_DENIED) /* the same work as a wrong passphrase */
-        hash_sha256_hex(passphrase, strnlen(passphrase, WEB_PASS_MAX), stored);
-    OPENSSL_cleanse(all, all_len);
-    free(all);
-    OPENSSL_cleanse(given, sizeof given);
-    OPENSSL_cleanse(stored, sizeof stored);
+    sign_key_free(k);
+    free(path);
+    sign_secret_wipe(&pass);
+    rules_free(&rs);
     return rc;
 }

@@ -4,8 +4,8 @@
  * 128-bit product, rounded down), so no floating point touches money.
  * Colours come from the style sheet (classes), not from inline styles,
  * which the Content-Security-Policy forbids.  Not here: where the figures
- * come from (the budget view of src/budget/ through src/flow/, next
- * phase), the table beside the chart (pages.c). */
+ * come from (the budget view of src/budget/ through flow_budget), the table
+ * beside the chart (year.c). */
 #include <assert.h>
 
 #include "web_int.h"

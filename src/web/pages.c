@@ -1,15 +1,13 @@
-/* pages: what each URL of `kasan serve` shows — the routes table, the
+/* pages: the frame of every page of `kasan serve` — the routes table, the
  * layout (header with the operator and logout, the section's navigation,
- * <main>), the login and logout, the downloads, and the style sheet.
- * Japanese, plain HTML and CSS, no JavaScript; every control is a link, a
- * button or a field, reachable with Tab, and a skip link leads to the main
- * content.
- *
- * THIS PHASE: the pages 年度の状況, 予算, 月次, 精算 and 監査 say what
- * they will show; the NEXT PHASE fills them from the procedures of
- * src/flow/ (issue 20) and adds the actions (POST routes with WEB_R_WRITE,
- * uploads with WEB_R_UPLOAD).  Not here: checks every request passes
- * (app.c), markup helpers (html.c, chart.c), reading files (download.c). */
+ * <main>), the login and logout, the downloads, the style sheet, and the
+ * small helpers the section's pages share (notes, month labels, roles, the
+ * CSRF field).  Japanese, plain HTML and CSS, no JavaScript; every control
+ * is a link, a button or a field, reachable with Tab, and a skip link leads
+ * to the main content.
+ * Not here: the section's pages (year.c, month.c, settle.c, audit.c) and
+ * actions (actions.c), checks every request passes (app.c), markup helpers
+ * (html.c, chart.c), reading files (download.c). */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -17,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kasan/clock.h"
+#include "kasan/flow.h"
 #include "web_int.h"
 
 static const struct {
@@ -40,11 +38,11 @@ void web_page_begin(web_ctx *c, const char *title, const char *current)
     if (c->have_session && c->s.logged_in) {
         char roles[64];
         web_html(h,
-                 "<p class=\"who\">{}（{}）<span class=\"roles\">権限：{}</span></p>"
+                 "<p class=\"who\">{}（{}）<span class=\"roles\">{} 権限：{}</span></p>"
                  "<form class=\"logout\" method=\"post\" action=\"/logout\">"
                  "<input type=\"hidden\" name=\"csrf\" value=\"{}\">"
                  "<button type=\"submit\">ログアウト</button></form>",
-                 H_TEXT(c->s.op.name), H_TEXT(c->s.op.id),
+                 H_TEXT(c->s.op.name), H_TEXT(c->s.op.id), H_TEXT(c->s.op.post),
                  H_TEXT(web_roles_ja(c->s.op.roles, roles)), H_TEXT(c->s.csrf));
     }
     web_html_lit(h, "</header>");
@@ -150,10 +148,16 @@ static void post_login(web_ctx *c)
     web_operator op;
     struct web_key *key = NULL;
     char why[512];
-    web_auth a = web_auth_login(app->cfg, id, pass, &op, &key, why, sizeof why);
+    web_auth a = web_auth_login(&app->auth, id, pass, &op, &key, why, sizeof why);
+    if (a != WEB_AUTH_OK) /* why, for the keeper of the server: never on the page */
+        fprintf(stderr, "kasan serve: login of '%s' refused: %s\n", id, why);
     if (a == WEB_AUTH_ERROR) {
-        fprintf(stderr, "kasan serve: login of '%s' failed: %s\n", id, why);
-        web_login_page(c, 500, "鍵を読めないため、ログインできません。管理者に連絡してください。", id);
+        web_login_page(c, 500, "鍵または操作者ファイルを読めないため、ログインできません。管理者に連絡してください。", id);
+        return;
+    }
+    if (a == WEB_AUTH_WRONG_KEY) {
+        web_limiter_failed(&app->limiter, id, c->req->addr, c->req->now);
+        web_login_page(c, 403, "この鍵は、操作者ファイルに登録されたあなたの公開鍵と対になっていません。管理者に連絡してください。", id);
         return;
     }
     if (a == WEB_AUTH_DENIED) {
@@ -182,42 +186,50 @@ static void post_logout(web_ctx *c)
     web_redirect(c->resp, "/login");
 }
 
-/* ------------------------------------------------------------ the section's pages */
+/* ------------------------------------------------------------ what the pages share */
 
-/* A page whose content comes with the procedures (next phase). */
-static void coming(web_ctx *c, const char *title, const char *path, const char *what)
+void web_notes(web_html *h, const flow_notes *n, const char *strip)
 {
-    web_page_begin(c, title, path);
-    web_html(&c->resp->body,
-             "<p>{}</p><p class=\"note\">この画面は準備中です。手続きの層ができしだい表示します。</p>",
-             H_TEXT(what));
-    web_page_end(c);
+    if (!n || !n->n)
+        return;
+    size_t cut = strip ? strlen(strip) : 0;
+    web_html_lit(h, "<div class=\"notes\">");
+    for (size_t i = 0; i < n->n; i++) {
+        const char *t = n->v[i].text;
+        strbuf sb; /* the text with every occurrence of strip cut out */
+        sb_init(&sb);
+        for (const char *p = t; *p;) {
+            const char *hit = cut ? strstr(p, strip) : NULL;
+            if (!hit) {
+                sb_adds(&sb, p);
+                break;
+            }
+            sb_add(&sb, p, (size_t)(hit - p));
+            p = hit + cut;
+        }
+        if (n->v[i].kind == FLOW_NOTE_SAY || n->v[i].kind == FLOW_NOTE_KASAN)
+            web_html(h, "<p class=\"note\">{}</p>", H_TEXT(sb.buf));
+        else
+            web_html(h, "<pre>{}</pre>", H_TEXT(sb.buf));
+        sb_release(&sb);
+    }
+    web_html_lit(h, "</div>");
 }
 
-static void get_year(web_ctx *c)
+void web_month_label(claim_month m, char buf[32])
 {
-    coming(c, "年度の状況", "/",
-           "月ごとに、請求の受付・試算・起案・決裁・振込の状況と、次の手続きと担当者を示します。");
+    snprintf(buf, 32, "%d年%d月", m.year, m.month);
 }
 
-static void get_budget(web_ctx *c)
+bool web_has_role(const web_ctx *c, unsigned role)
 {
-    coming(c, "予算", "/budget", "予算額に対する累計支払額と年度末見込を、表とグラフで示します。");
+    return c->have_session && c->s.logged_in && (c->s.op.roles & role);
 }
 
-static void get_month(web_ctx *c)
+void web_csrf_field(web_ctx *c)
 {
-    coming(c, "月次", "/month", "月ごとの支払額、保育所ごとの算定の説明、不支給と修正を示します。");
-}
-
-static void get_settlement(web_ctx *c)
-{
-    coming(c, "精算", "/settlement", "年度末の精算（額の確定、追加交付・返還）を示します。");
-}
-
-static void get_audit(web_ctx *c)
-{
-    coming(c, "監査", "/audit", "台帳の検証結果、チェックポイント、だれが何をしたかを示します。");
+    web_html(&c->resp->body, "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
+             H_TEXT(c->s.csrf));
 }
 
 /* ------------------------------------------------------------ downloads */
@@ -309,12 +321,11 @@ static void get_download(web_ctx *c)
         web_error_page(c, 403, "このファイルには振込の権限が必要です。");
         return;
     }
-    /* statements, workbooks and transfer files hold bank accounts and
-     * children's care: logged before they are served */
-    char when[32], what[320];
-    clock_now_iso(when);
+    /* statements, workbooks, forms and transfer files hold bank accounts
+     * and children's care: logged before they are served */
+    char what[320];
     snprintf(what, sizeof what, "download %s", rel);
-    if (web_access_log(&c->app->access, c->s.op.id, what, when)) {
+    if (web_access_log(c, what)) {
         close(dl.fd);
         web_error_page(c, 500, "閲覧の記録を書けないため、表示できません。");
         return;
@@ -357,7 +368,19 @@ static void get_download(web_ctx *c)
     "svg .grid{stroke:#ddd}svg .axis{font-size:12px;fill:var(--muted)}\n" \
     "svg .budget{stroke:var(--budget);stroke-width:2;stroke-dasharray:6 4}\n" \
     "svg .budget-label{font-size:12px;fill:var(--budget)}\n" \
-    "svg polyline.paid{stroke:var(--paid);stroke-width:2}svg circle.paid{fill:var(--paid)}\n"
+    "svg polyline.paid{stroke:var(--paid);stroke-width:2}svg circle.paid{fill:var(--paid)}\n" \
+    "h2{font-size:1.2em;margin:1.25em 0 .5em}h3{font-size:1em;margin:.25em 0}\n" \
+    "caption{text-align:left;font-weight:bold;padding:.25em 0}\n" \
+    ".yen{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n" \
+    ".muted{color:var(--muted)}.status{padding:.5em .75em;border-left:4px solid var(--line)}\n" \
+    ".status.final{border-color:var(--paid)}.status.draft{border-color:#f5a623}\n" \
+    ".notes p,.notes pre{margin:.25em 0}.notes pre,pre.explain{white-space:pre-wrap;" \
+    "font:14px/1.5 \"Noto Sans Mono CJK JP\",monospace;background:#f6f6f6;padding:.5em}\n" \
+    ".actions{display:flex;flex-wrap:wrap;gap:1em}.action{border:1px solid var(--line);" \
+    "padding:.5em 1em;min-width:16em;max-width:28em}\n" \
+    ".action input:not([type=checkbox]):not([type=hidden]){display:block;width:100%}\n" \
+    "nav.months ul{display:flex;flex-wrap:wrap;gap:.25em 1em;list-style:none;padding:0}\n" \
+    "nav.months a[aria-current=page]{font-weight:bold;color:var(--ink)}\n"
 
 static void get_style(web_ctx *c)
 {
@@ -373,12 +396,29 @@ const web_route web_routes[] = {
     {"GET", "/login", WEB_R_PUBLIC, get_login},
     {"POST", "/login", WEB_R_PUBLIC, post_login},
     {"POST", "/logout", 0, post_logout},
-    {"GET", "/", 0, get_year},
-    {"GET", "/budget", 0, get_budget},
-    {"GET", "/month", 0, get_month},
-    {"GET", "/settlement", 0, get_settlement},
-    {"GET", "/audit", 0, get_audit},
+    {"GET", "/", 0, web_page_year},
+    {"GET", "/budget", 0, web_page_budget},
+    {"GET", "/month", 0, web_page_month},
+    {"GET", "/month/nursery", 0, web_page_nursery},
+    {"GET", "/month/rejections", 0, web_page_rejections},
+    {"GET", "/month/corrections", 0, web_page_corrections},
+    {"GET", "/settlement", 0, web_page_settlement},
+    {"GET", "/audit", 0, web_page_audit},
+    {"GET", "/audit/access", 0, web_page_access},
+    {"GET", "/approve", 0, web_page_approve},
     {"GET", "/downloads", 0, get_downloads},
     {"GET", "/download/", WEB_R_PREFIX, get_download},
+    /* the money actions (actions.c): CSRF, the role, then the procedure under the write lock */
+    {"POST", "/month/intake", WEB_R_WRITE | WEB_R_UPLOAD, web_action_intake},
+    {"POST", "/month/forms", WEB_R_WRITE, web_action_forms},
+    {"POST", "/month/run", WEB_R_WRITE, web_action_run},
+    {"POST", "/month/finalize", WEB_R_WRITE, web_action_finalize},
+    {"POST", "/month/correct", WEB_R_WRITE, web_action_correct},
+    {"POST", "/month/transfer", WEB_R_WRITE, web_action_transfer},
+    {"POST", "/settlement/run", WEB_R_WRITE, web_action_settle},
+    {"POST", "/settlement/transfer", WEB_R_WRITE, web_action_settle_transfer},
+    /* APPROVE (決裁, issue 23): {"POST", "/month/approve", WEB_R_WRITE, web_action_approve}
+     * and {"POST", "/settlement/approve", ...} go here once branch sign's flow_approve
+     * lands; GET /approve says so until then */
 };
 const size_t web_n_routes = sizeof web_routes / sizeof web_routes[0];

@@ -5,7 +5,9 @@
  *
  * Notes on the design:
  *   1. Plain HTTP only on a loopback address; any other needs --tls-cert
- *      and --tls-key, checked before anything is bound (web_server_start).
+ *      and --tls-key, checked before anything is bound (web_server_start);
+ *      so is an operators file in force (auth.c): without one nobody could
+ *      log in, and the server does not start.
  *   2. Paths and query values reach app.c as sent: the unescape callback
  *      leaves %-escapes alone, so a download path is judged on its bytes
  *      (download.c) and "%2e%2e" is never turned into "..".  Form bodies
@@ -257,6 +259,17 @@ static enum MHD_Result begin(struct web_server *s, struct MHD_Connection *c, con
     return MHD_YES;
 }
 
+/* Collects the query arguments, as sent, into a web_request. */
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    web_request *req = cls;
+    if (req->n_args < WEB_ARGS_MAX)
+        req->args[req->n_args++] = (web_arg){key, value};
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
@@ -306,6 +319,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         .now = mono_now(),
         .form = rs->post ? &rs->form : NULL,
     };
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &req);
     web_response resp;
     web_response_init(&resp);
     web_handle(&s->app, &req, &resp);
@@ -531,6 +545,10 @@ web_status web_server_start(const web_config *cfg, struct web_server **out, char
                                errlen)) ||
                 (st = check_pair(cfg, s->cert_pem, cert_len, s->key_pem, s->key_len, err,
                                  errlen)))) {
+        free_server(s);
+        return st;
+    }
+    if ((st = web_auth_check_operators(cfg, err, errlen)) != WEB_OK) {
         free_server(s);
         return st;
     }

@@ -5,17 +5,24 @@
  *              microhttpd.h
  *   app.c      one request as plain structs: Host, Origin, session, CSRF,
  *              the write lock, the route; the security headers
- *   pages.c    what each URL shows (the routes table), the layout
+ *   pages.c    the routes table, the layout, login and logout, downloads,
+ *              the style sheet; the section's pages: year.c (年度の状況,
+ *              予算), month.c (月次: payments, explanations, rejections,
+ *              corrections), settle.c (精算), audit.c (監査, the access log);
+ *              actions.c the money actions (POST, under the write lock)
+ *   cache.c    the months a page reads, computed once per stamp
  *   html.c     escaping and templates; chart.c the inline-SVG budget chart
  *   download.c files under OUT/ by relative path
  *   session.c  sessions; csrf.c random tokens and their comparison;
- *   limiter.c  failed logins; auth.c the login check; access.c the access
- *              log of personal data
+ *   limiter.c  failed logins; auth.c the login with the operator's key;
+ *   access.c   the access log of personal data
  *
- * Everything below server.c is tested without a socket (tests/unit/
- * test_web.c).  Not here: the ward's procedures (src/flow/, issue 20), which
- * the pages of the next phase call; operators and their keys (issue 23),
- * which web_auth_login will call. */
+ * Every page and action calls the procedures of src/flow/ (kasan/flow.h,
+ * kasan/flow_view.h) and nothing below them; no HTML is built outside this
+ * directory.  Everything below server.c is tested without a socket
+ * (tests/unit/test_web.c).  Not here: the ward's procedures (src/flow/),
+ * operators and their keys (src/core/sign.c, src/rules), the separation of
+ * duties at the event-append point and 決裁 (issue 23, branch sign). */
 #ifndef KASAN_WEB_INT_H
 #define KASAN_WEB_INT_H
 
@@ -25,6 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kasan/date.h"
+#include "kasan/duty.h"
 #include "kasan/strbuf.h"
 #include "kasan/web.h"
 
@@ -42,72 +51,61 @@ bool web_token_wellformed(const char *s);
 bool web_token_equal(const char *expected, const char *given);
 
 /* ------------------------------------------------------------ login (auth.c)
- * The roles of SPEC 10.1. */
+ * The roles of SPEC 10.1: the operators file's, duty.h's bits. */
 enum web_role {
-    WEB_ROLE_DRAFT = 1u << 0,   /* 起案 */
-    WEB_ROLE_APPROVE = 1u << 1, /* 決裁 */
-    WEB_ROLE_PAY = 1u << 2,     /* 振込 */
-    WEB_ROLE_AUDIT = 1u << 3,   /* 監査 */
+    WEB_ROLE_DRAFT = DUTY_DRAFT,     /* 起案 */
+    WEB_ROLE_APPROVE = DUTY_APPROVE, /* 決裁 */
+    WEB_ROLE_PAY = DUTY_PAY,         /* 振込 */
+    WEB_ROLE_AUDIT = DUTY_AUDIT,     /* 監査 */
 };
 enum { WEB_ID_MAX = 64, WEB_NAME_MAX = 128, WEB_PASS_MAX = 1024 };
 
 typedef struct web_operator {
-    char id[WEB_ID_MAX];     /* ASCII [A-Za-z0-9._-] */
-    char name[WEB_NAME_MAX]; /* 漢字, shown in the header */
-    unsigned roles;          /* enum web_role bits */
+    char id[WEB_ID_MAX];     /* the operators file's id, as written there */
+    char name[WEB_NAME_MAX]; /* 氏名, shown in the header */
+    char post[WEB_NAME_MAX]; /* 役職 */
+    unsigned roles;          /* enum web_role bits, as in force at login */
 } web_operator;
 
-/* The operator's decrypted signing key, held by the session until logout or
- * expiry.  Opaque; web_key_free wipes it (OPENSSL_cleanse) and frees it. */
+/* The operator's decrypted signing key (a sign_key), held by the session
+ * until logout or expiry.  Opaque; web_key_free wipes it and frees it. */
 struct web_key;
+struct sign_key;
 
 typedef enum web_auth {
     WEB_AUTH_OK,
-    WEB_AUTH_DENIED, /* unknown id or wrong passphrase: the same answer */
-    WEB_AUTH_ERROR,  /* the keys could not be read (why says so, for the log) */
+    WEB_AUTH_DENIED,    /* unknown id, not in force, no key file, wrong passphrase: one answer */
+    WEB_AUTH_WRONG_KEY, /* the passphrase opens a key that is not the operator's */
+    WEB_AUTH_ERROR,     /* rules or keys that cannot be read (why says so, for the log) */
 } web_auth;
 
-/* The login check.  On WEB_AUTH_OK fills *op and hands over *key.
- * THIS PHASE: a stub for the tests, reading KEYS/stub-logins (mode 0600,
- * lines "ID ROLES NAME PASSPHRASE", roles comma-separated).  NEXT PHASE
- * (issue 23): the operators rule in force under cfg->rules_dir gives the
- * roles and the public key; the key under cfg->keys_dir is decrypted with
- * the passphrase and must match it. */
-web_auth web_auth_login(const web_config *cfg, const char *id, const char *passphrase,
+/* What logins need beyond the config: a decoy encrypted key, so that an id
+ * with no key costs one scrypt decryption like a wrong passphrase. */
+typedef struct web_auth_ctx {
+    const web_config *cfg;
+    char *decoy_pem;
+    size_t decoy_len;
+} web_auth_ctx;
+
+/* At start: the rules load and an operators file is in force today, and
+ * there is a keys directory; else WEB_EINVALID (rules) or WEB_EUSAGE with
+ * one sentence in err. */
+web_status web_auth_check_operators(const web_config *cfg, char *err, size_t errlen);
+int web_auth_init(web_auth_ctx *ac, const web_config *cfg);
+void web_auth_release(web_auth_ctx *ac);
+/* The login check (auth.c's header says what it checks).  On WEB_AUTH_OK
+ * fills *op and hands over *key. */
+web_auth web_auth_login(const web_auth_ctx *ac, const char *id, const char *passphrase,
                         web_operator *op, struct web_key **key, char *why, size_t whylen);
 void web_key_free(struct web_key *key);
+/* A decrypted key as a session holds it (taken: freed on failure, NULL). */
+struct web_key *web_key_from(struct sign_key *k);
+/* The signing key inside (flow_actor.key), borrowed. */
+const struct sign_key *web_key_sign(const struct web_key *key);
 /* Keys wiped since the process began (tests check that logout wipes). */
 unsigned web_key_wipes(void);
 /* "起案・決裁" for the header; buf of 64 bytes. */
 const char *web_roles_ja(unsigned roles, char buf[64]);
-
-/* ------------------------------------------------------------ personal data (access.c)
- * Every page view or download that shows children's care types or bank
- * accounts is logged before it is shown; a page whose entry cannot be
- * written is not shown. */
-typedef struct web_access {
-    char operator_id[WEB_ID_MAX];
-    char what[256];
-    char when[32]; /* clock_now_iso */
-} web_access;
-
-enum { WEB_ACCESS_KEEP = 4096 };
-/* THIS PHASE: the last WEB_ACCESS_KEEP entries in memory, for the tests.
- * NEXT PHASE: a table of the ledger database under OUT, outside the money
- * hash chain, read by `kasan audit access --from D --to D`. */
-typedef struct web_access_store {
-    pthread_mutex_t m;
-    web_access *ring; /* WEB_ACCESS_KEEP */
-    uint64_t written;
-} web_access_store;
-
-int web_access_log_init(web_access_store *log, const web_config *cfg);
-void web_access_log_release(web_access_store *log);
-/* 0, or -1 when the entry could not be kept (then show nothing). */
-int web_access_log(web_access_store *log, const char *operator_id, const char *what,
-                   const char *when);
-/* Copies up to max of the kept entries, oldest first; returns how many. */
-size_t web_access_log_read(web_access_store *log, web_access *out, size_t max);
 
 /* ------------------------------------------------------------ sessions (session.c) */
 enum {
@@ -154,7 +152,7 @@ web_sess web_session_login(web_sessions *t, const char *anon_id, int64_t now,
 bool web_session_end(web_sessions *t, const char *id);
 /* Ends the expired sessions; returns how many. */
 size_t web_sessions_sweep(web_sessions *t, int64_t now);
-/* The session's key for a money action (NEXT PHASE signs with it): held
+/* The session's key for a money action (flow_actor.key; issue 23 signs with it): held
  * until web_session_key_release, so a logout meanwhile wipes it only after
  * the action.  NULL if the session is not live and logged in. */
 struct web_key *web_session_key_hold(web_sessions *t, const char *id, int64_t now);
@@ -347,10 +345,17 @@ int web_download_list(const char *out_dir, const char *dir, char ***names, size_
 void web_download_list_free(char **names, size_t n);
 
 /* ------------------------------------------------------------ one request (app.c) */
+enum { WEB_ARGS_MAX = 16 };
+typedef struct web_arg {
+    const char *name, *value; /* as sent, not %-decoded */
+} web_arg;
+
 typedef struct web_request {
     const char *method;  /* "GET", "HEAD", "POST" */
     const char *path;    /* as sent, not %-decoded */
     const char *query_page, *query_dir; /* raw ?page= and ?dir= values, or NULL */
+    web_arg args[WEB_ARGS_MAX];         /* every query argument (the first WEB_ARGS_MAX) */
+    size_t n_args;
     const char *cookie;  /* the session cookie's value, or NULL */
     const char *host, *origin, *sec_fetch_site; /* headers, or NULL */
     const char *addr;    /* the client's address */
@@ -410,7 +415,8 @@ struct web_app {
     size_t n_routes;
     web_sessions sessions;
     web_limiter limiter;
-    web_access_store access;
+    web_auth_ctx auth;
+    struct web_cache *cache;    /* cache.c */
     pthread_mutex_t write_lock; /* money actions, one at a time */
     atomic_bool stopping;       /* set by web_server_stop: Connection: close */
 };
@@ -455,5 +461,75 @@ void web_page_end(web_ctx *c);
 /* The login page, with message (NULL: none) and the id tried (NULL: empty;
  * the cursor then goes to the passphrase). */
 void web_login_page(web_ctx *c, int status, const char *message, const char *id);
+
+/* ------------------------------------------------------------ query arguments (app.c) */
+/* The raw value of query argument name sent exactly once, or NULL. */
+const char *web_query(const web_request *req, const char *name);
+/* ?NAME=YYYY-MM: true with *m when present and a real month. */
+bool web_query_month(const web_request *req, const char *name, claim_month *m);
+/* ?NAME=YYYY (1900..9998): true with *fy. */
+bool web_query_fy(const web_request *req, const char *name, int *fy);
+/* An id kasan writes (a nursery, an operator): 1..64 of [A-Za-z0-9_.-]. */
+bool web_id_ok(const char *s);
+
+/* ------------------------------------------------------------ personal data (access.c)
+ * Every page view or download that shows children's care types or bank
+ * accounts is logged before it is shown (flow_access_record: a table of the
+ * ledger database, outside the hash chain; `kasan audit access` prints it);
+ * a page whose entry cannot be written is not shown. */
+/* 0, or -1 when the entry could not be written (then show nothing). */
+int web_access_log(web_ctx *c, const char *what);
+
+/* ------------------------------------------------------------ months read (cache.c)
+ * A page of a month reads a flow_month_view: computed once per stamp
+ * (flow_month_view_stamp: a finalized month's run id, a draft's input
+ * files), kept for the next pages (at most WEB_CACHE_MONTHS, least recently
+ * used out), one computed at a time so that many readers of a cold month
+ * compute it once.  A view in use is never freed under its reader. */
+enum { WEB_CACHE_MONTHS = 3 };
+struct flow_month_view;
+typedef struct web_month_ref web_month_ref;
+int web_cache_init(web_app *app);
+void web_cache_release(web_app *app);
+/* The view of month m (its ->run NULL when it could not be computed: its
+ * notes say why; *rc the exit code), to be given back with web_month_put. */
+web_month_ref *web_month_get(web_app *app, claim_month m, int *rc);
+const struct flow_month_view *web_month_view(const web_month_ref *ref);
+void web_month_put(web_app *app, web_month_ref *ref);
+/* Views computed since start (tests: a second page does not recompute). */
+unsigned web_cache_computed(web_app *app);
+
+/* ------------------------------------------------------------ the section's pages */
+struct flow_notes;
+/* A procedure's notes as paragraphs (messages) and preformatted lines
+ * (diagnostics, result lines); strip (may be NULL) is cut from the front of
+ * every line it begins (an upload's temporary directory). */
+void web_notes(web_html *h, const struct flow_notes *n, const char *strip);
+/* "2025年4月" */
+void web_month_label(claim_month m, char buf[32]);
+/* Whether the session's operator has role (a duty_role bit). */
+bool web_has_role(const web_ctx *c, unsigned role);
+/* The hidden CSRF field of a form. */
+void web_csrf_field(web_ctx *c);
+
+void web_page_year(web_ctx *c);        /* GET / */
+void web_page_budget(web_ctx *c);      /* GET /budget */
+void web_page_month(web_ctx *c);       /* GET /month */
+void web_page_nursery(web_ctx *c);     /* GET /month/nursery */
+void web_page_rejections(web_ctx *c);  /* GET /month/rejections */
+void web_page_corrections(web_ctx *c); /* GET /month/corrections */
+void web_page_settlement(web_ctx *c);  /* GET /settlement */
+void web_page_audit(web_ctx *c);       /* GET /audit */
+void web_page_access(web_ctx *c);      /* GET /audit/access */
+void web_page_approve(web_ctx *c);     /* GET /approve: the place of 決裁 */
+/* The money actions (actions.c), each POST under the write lock. */
+void web_action_intake(web_ctx *c);
+void web_action_forms(web_ctx *c);
+void web_action_run(web_ctx *c);
+void web_action_finalize(web_ctx *c);
+void web_action_correct(web_ctx *c);
+void web_action_transfer(web_ctx *c);
+void web_action_settle(web_ctx *c);
+void web_action_settle_transfer(web_ctx *c);
 
 #endif

@@ -30,9 +30,10 @@ HEADER = {"arena": "core", "strbuf": "core", "diag": "core", "num": "core", "dat
           "csv": "intake", "intake": "intake", "xlsx": "intake", "schema": "intake",
           "forms": "intake", "actuals": "intake",
           "rules": "rules", "ledger": "ledger", "ledger_settle": "ledger", "ledger_transfer": "ledger",
+          "ledger_access": "ledger", "ledger_overview": "ledger",
           "engine": "engine", "settle": "engine", "report": "report",
           "report_settle": "report", "zengin": "report", "flow": "flow",
-          "cli": "cli", "web": "web",
+          "flow_view": "flow", "cli": "cli", "web": "web",
           "budget_ward": "budget", "applications": "intake", "decide": "engine",
           "report_decide": "report"}
 # web (kasan serve) is a front-end under cli/serve.c, above flow like cli

@@ -18,10 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../src/web/web_int.h"
+#include "kasan/flow_view.h"
 #include "kasan/fsutil.h"
+#include "kasan/sign.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -143,36 +146,86 @@ static web_operator op_named(const char *id, unsigned roles)
     return op;
 }
 
-/* A key as the stub makes one (through the real login, so web_key_free is
- * the one the server uses). */
-static struct web_key *stub_key(const char *keys)
+/* A session's key: a fresh Ed25519 key (the real type web_key_free wipes). */
+static struct web_key *test_key(void)
 {
-    web_config cfg = {0};
-    cfg.keys_dir = keys;
-    web_operator op;
-    struct web_key *k = NULL;
-    char why[256];
-    assert_int_equal(web_auth_login(&cfg, "k1", "pass word", &op, &k, why, sizeof why),
-                     WEB_AUTH_OK);
-    assert_non_null(k);
-    return k;
+    sign_key *k = NULL;
+    assert_int_equal(sign_generate(&k), SIGN_OK);
+    struct web_key *wk = web_key_from(k);
+    assert_non_null(wk);
+    return wk;
 }
 
-static char *keys_dir_with(const char *lines)
+/* ------------------------------------------------------------ a ward with operators */
+
+static void run(const char *cmd)
 {
-    char *d = tmpdir();
-    char path[512];
-    snprintf(path, sizeof path, "%s/stub-logins", d);
-    write_file(path, lines, 0600);
-    return d;
+    if (system(cmd) != 0)
+        fail_msg("%s failed", cmd);
 }
 
-static void remove_keys(char *d)
+/* KEYS/ID.pem for a new key under pass (mode 0600); its public key line in line. */
+static void write_key(const char *keys, const char *id, const char *pass,
+                      char line[SIGN_LINE_LEN + 1])
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/stub-logins", d);
-    unlink(path);
-    rmdir(d);
+    sign_key *k = NULL;
+    assert_int_equal(sign_generate(&k), SIGN_OK);
+    sign_secret s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.s, sizeof s.s, "%s", pass);
+    s.len = strlen(pass);
+    char *pem;
+    size_t len;
+    assert_int_equal(sign_key_encrypt_pem(k, &s, &pem, &len), SIGN_OK);
+    sign_public pub;
+    sign_key_public(k, &pub);
+    sign_public_line(&pub, line);
+    sign_key_free(k);
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s.pem", keys, id);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, pem, len), (ssize_t)len);
+    close(fd);
+    free(pem);
+}
+
+/* root/rules: the repository's rules and an operators file in force from
+ * 2025-04-01 (KASAN_NOW is 2025-05-12): clerk (draft, a name with
+ * <script>), payer (pay), auditor (audit); root/keys: their keys. */
+static void make_operators(const char *root)
+{
+    const char *src = getenv("KASAN_SRCDIR");
+    assert_non_null(src);
+    char cmd[2000], keys[600], ops[700];
+    snprintf(cmd, sizeof cmd, "cp -r '%s/rules' '%s/rules' && mkdir -m 700 '%s/keys' && "
+             "mkdir '%s/rules/operators'", src, root, root, root);
+    run(cmd);
+    snprintf(keys, sizeof keys, "%s/keys", root);
+    char lc[SIGN_LINE_LEN + 1], lp[SIGN_LINE_LEN + 1], la[SIGN_LINE_LEN + 1];
+    write_key(keys, "clerk", "correct horse", lc);
+    write_key(keys, "payer", "battery staple", lp);
+    write_key(keys, "auditor", "auditor passphrase", la);
+    snprintf(ops, sizeof ops, "%s/rules/operators/2025-04.yaml", root);
+    char yaml[2000];
+    snprintf(yaml, sizeof yaml,
+             "kind: operators\nversion: \"2025-04\"\ntitle: 操作者\neffective_from: 2025-04-01\n"
+             "basis: 事務分掌規則\noperators:\n"
+             "  - id: clerk\n    name: \"<script>alert(1)</script>\"\n    post: 主事\n"
+             "    roles: [draft]\n    key: %s\n    valid_from: 2025-04-01\n"
+             "  - id: payer\n    name: 会計管理者\n    post: 会計管理者\n"
+             "    roles: [pay]\n    key: %s\n    valid_from: 2025-04-01\n"
+             "  - id: auditor\n    name: 監査 委員\n    post: 監査委員事務局\n"
+             "    roles: [audit]\n    key: %s\n    valid_from: 2025-04-01\n",
+             lc, lp, la);
+    write_file(ops, yaml, 0644);
+}
+
+static void remove_tree(char *d)
+{
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d);
+    run(cmd);
     free(d);
 }
 
@@ -209,13 +262,12 @@ static void test_session_expiry(void **state)
 static void test_session_fixation(void **state)
 {
     (void)state;
-    char *keys = keys_dir_with("k1 draft 鍵 pass word\n");
     web_sessions t;
     assert_int_equal(web_sessions_init(&t, 8), 0);
     web_session_view anon, in, f;
     assert_int_equal(web_session_open_anon(&t, 10, &anon), WEB_SESS_OK);
     web_operator op = op_named("k1", WEB_ROLE_DRAFT);
-    assert_int_equal(web_session_login(&t, anon.id, 20, &op, stub_key(keys), &in), WEB_SESS_OK);
+    assert_int_equal(web_session_login(&t, anon.id, 20, &op, test_key(), &in), WEB_SESS_OK);
     /* a new id and a new CSRF token; the id from before login is dead */
     assert_true(in.logged_in);
     assert_string_not_equal(in.id, anon.id);
@@ -227,29 +279,27 @@ static void test_session_fixation(void **state)
     /* an id the attacker made up (well-formed, never issued) is not adopted */
     const char *planted = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
     web_session_view in2;
-    assert_int_equal(web_session_login(&t, planted, 30, &op, stub_key(keys), &in2), WEB_SESS_OK);
+    assert_int_equal(web_session_login(&t, planted, 30, &op, test_key(), &in2), WEB_SESS_OK);
     assert_string_not_equal(in2.id, planted);
     assert_false(web_session_find(&t, planted, 31, &f));
     web_sessions_release(&t);
-    remove_keys(keys);
 }
 
 static void test_session_keys_wiped(void **state)
 {
     (void)state;
-    char *keys = keys_dir_with("k1 draft 鍵 pass word\n");
     web_sessions t;
     assert_int_equal(web_sessions_init(&t, 4), 0);
     web_session_view s;
     web_operator op = op_named("k1", WEB_ROLE_DRAFT);
     /* logout wipes the key */
-    assert_int_equal(web_session_login(&t, NULL, 0, &op, stub_key(keys), &s), WEB_SESS_OK);
+    assert_int_equal(web_session_login(&t, NULL, 0, &op, test_key(), &s), WEB_SESS_OK);
     unsigned w = web_key_wipes();
     assert_true(web_session_end(&t, s.id));
     assert_int_equal(web_key_wipes(), w + 1);
     assert_false(web_session_end(&t, s.id)); /* once */
     /* a key held by a money action outlives the logout until released */
-    assert_int_equal(web_session_login(&t, NULL, 0, &op, stub_key(keys), &s), WEB_SESS_OK);
+    assert_int_equal(web_session_login(&t, NULL, 0, &op, test_key(), &s), WEB_SESS_OK);
     struct web_key *k = web_session_key_hold(&t, s.id, 1);
     assert_non_null(k);
     w = web_key_wipes();
@@ -262,7 +312,7 @@ static void test_session_keys_wiped(void **state)
     assert_int_equal(web_key_wipes(), w + 1);
     assert_int_equal(web_sessions_count(&t), 0);
     /* expiry wipes too */
-    assert_int_equal(web_session_login(&t, NULL, 0, &op, stub_key(keys), &s), WEB_SESS_OK);
+    assert_int_equal(web_session_login(&t, NULL, 0, &op, test_key(), &s), WEB_SESS_OK);
     w = web_key_wipes();
     assert_int_equal(web_sessions_sweep(&t, WEB_IDLE_S), 1);
     assert_int_equal(web_key_wipes(), w + 1);
@@ -270,13 +320,11 @@ static void test_session_keys_wiped(void **state)
     assert_int_equal(web_session_open_anon(&t, 0, &s), WEB_SESS_OK);
     assert_null(web_session_key_hold(&t, s.id, 1));
     web_sessions_release(&t);
-    remove_keys(keys);
 }
 
 static void test_session_table_full(void **state)
 {
     (void)state;
-    char *keys = keys_dir_with("k1 draft 鍵 pass word\n");
     web_sessions t;
     assert_int_equal(web_sessions_init(&t, 2), 0);
     web_session_view a, b, c, f;
@@ -288,15 +336,14 @@ static void test_session_table_full(void **state)
     assert_false(web_session_find(&t, a.id, 4, &f));
     assert_true(web_session_find(&t, b.id, 4, &f));
     /* a flood of anonymous visitors never pushes out a logged-in operator */
-    assert_int_equal(web_session_login(&t, b.id, 5, &op, stub_key(keys), &b), WEB_SESS_OK);
-    assert_int_equal(web_session_login(&t, c.id, 6, &op, stub_key(keys), &c), WEB_SESS_OK);
+    assert_int_equal(web_session_login(&t, b.id, 5, &op, test_key(), &b), WEB_SESS_OK);
+    assert_int_equal(web_session_login(&t, c.id, 6, &op, test_key(), &c), WEB_SESS_OK);
     assert_int_equal(web_session_open_anon(&t, 7, &a), WEB_SESS_FULL);
     unsigned w = web_key_wipes();
-    assert_int_equal(web_session_login(&t, NULL, 7, &op, stub_key(keys), &a), WEB_SESS_FULL);
+    assert_int_equal(web_session_login(&t, NULL, 7, &op, test_key(), &a), WEB_SESS_FULL);
     assert_int_equal(web_key_wipes(), w + 1); /* the refused login's key is wiped */
     assert_true(web_session_find(&t, b.id, 8, &f) && f.logged_in);
     web_sessions_release(&t);
-    remove_keys(keys);
 }
 
 /* ------------------------------------------------------------ failed logins */
@@ -614,7 +661,7 @@ static void test_chart(void **state)
 /* ------------------------------------------------------------ whole requests */
 
 typedef struct fixture {
-    char *keys, *out;
+    char *root, *keys, *out, *rules, *data;
     web_config cfg;
     web_app app;
     web_route *routes;
@@ -637,18 +684,28 @@ static void post_action(web_ctx *c)
 static int setup_app(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    f->keys = keys_dir_with("clerk draft <script>alert(1)</script> correct horse\n"
-                            "payer pay 会計管理者 battery staple\n");
-    f->out = tmpdir();
+    f->root = tmpdir();
+    make_operators(f->root);
     char p[600];
+    snprintf(p, sizeof p, "%s/keys", f->root);
+    f->keys = strdup(p);
+    snprintf(p, sizeof p, "%s/rules", f->root);
+    f->rules = strdup(p);
+    snprintf(p, sizeof p, "%s/out", f->root);
+    f->out = strdup(p);
+    mkdir(f->out, 0700);
     snprintf(p, sizeof p, "%s/2025-04", f->out);
     mkdir(p, 0700);
     snprintf(p, sizeof p, "%s/2025-04/payments.csv", f->out);
     write_file(p, "month,nursery_id\n", 0644);
     snprintf(p, sizeof p, "%s/2025-04/transfer-2025-04.txt", f->out);
     write_file(p, "1210000...\n", 0644);
+    snprintf(p, sizeof p, "%s/fixtures/sample-ward", getenv("KASAN_SRCDIR"));
+    f->data = strdup(p);
     f->cfg.keys_dir = f->keys;
     f->cfg.out_dir = f->out;
+    f->cfg.rules_dir = f->rules;
+    f->cfg.data_dir = f->data;
     assert_int_equal(web_app_init(&f->app, &f->cfg, false, "127.0.0.1", 8080), 0);
     /* the real routes plus a money action */
     f->routes = calloc(web_n_routes + 1, sizeof *f->routes);
@@ -667,12 +724,11 @@ static int teardown_app(void **state)
     fixture *f = *state;
     web_app_release(&f->app);
     free(f->routes);
-    remove_keys(f->keys);
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->out);
-    if (system(cmd)) {
-    }
+    free(f->keys);
+    free(f->rules);
     free(f->out);
+    free(f->data);
+    remove_tree(f->root);
     free(f);
     return 0;
 }
@@ -684,6 +740,7 @@ typedef struct reply {
 
 typedef struct req_opts {
     const char *cookie, *host, *origin, *fetch_site, *addr, *page;
+    const char *args[4][2]; /* query arguments: name, value; NULL-terminated */
     const char *fields[8][2]; /* name, value; NULL-terminated */
     bool no_form;
     web_form_status form_st;
@@ -710,6 +767,8 @@ static void request(fixture *f, const char *method, const char *path, const req_
         .now = f->now,
         .form = !strcmp(method, "POST") && !o->no_form ? &form : NULL,
     };
+    for (int i = 0; i < 4 && o->args[i][0]; i++)
+        req.args[req.n_args++] = (web_arg){o->args[i][0], o->args[i][1]};
     web_response_init(&out->r);
     web_handle(&f->app, &req, &out->r);
     out->cookie[0] = '\0';
@@ -958,7 +1017,7 @@ static void test_keys_readable_by_others(void **state)
 {
     fixture *f = *state;
     char p[600];
-    snprintf(p, sizeof p, "%s/stub-logins", f->keys);
+    snprintf(p, sizeof p, "%s/clerk.pem", f->keys);
     chmod(p, 0644);
     reply r;
     request(f, "GET", "/login", &(req_opts){0}, &r);
@@ -966,6 +1025,7 @@ static void test_keys_readable_by_others(void **state)
     strcpy(anon, r.cookie);
     csrf_of(&r, tok);
     done(&r);
+    /* refused as ssh refuses such a key: nobody logs in with it */
     request(f, "POST", "/login",
             &(req_opts){.cookie = anon, .fields = {{"csrf", tok}, {"id", "clerk"}, {"passphrase", "correct horse"}}},
             &r);
@@ -975,9 +1035,9 @@ static void test_keys_readable_by_others(void **state)
     chmod(p, 0600);
 }
 
-static void add_header(void *ctx, const char *name, const char *value)
+static void add_header(void *ctx, const char *name, const char *val)
 {
-    sb_addf(ctx, "%s: %s\n", name, value);
+    sb_addf(ctx, "%s: %s\n", name, val);
 }
 
 static void test_host_and_headers(void **state)
@@ -1022,13 +1082,33 @@ static void test_host_and_headers(void **state)
     f->app.tls = false;
 }
 
+/* The access log's entries (the ledger's table, as `kasan audit access`
+ * reads it): how many, and the last one's operator and what. */
+static size_t access_log(fixture *f, char op[64], char what[256])
+{
+    flow_access_req rq = {.out = f->out};
+    assert_true(date_parse_iso("2025-05-12", 10, &rq.from));
+    rq.to = rq.from;
+    flow_access_res res;
+    int rc = flow_access_read(&rq, &res);
+    size_t n = rc == EXIT_OK ? res.n : 0;
+    if (op)
+        snprintf(op, 64, "%s", n ? res.v[n - 1].operator_id : "");
+    if (what)
+        snprintf(what, 256, "%s", n ? res.v[n - 1].what : "");
+    if (n)
+        assert_string_equal(res.v[n - 1].time, "2025-05-12T09:30:00Z"); /* KASAN_NOW */
+    flow_access_free(&res);
+    return n;
+}
+
 static void test_downloads(void **state)
 {
     fixture *f = *state;
     char cookie[WEB_TOKEN_HEX + 1], csrf[WEB_TOKEN_HEX + 1];
     login(f, "clerk", "correct horse", cookie, csrf);
-    web_access seen[8];
-    size_t before = web_access_log_read(&f->app.access, seen, 8);
+    char who[64], what[256];
+    size_t before = access_log(f, NULL, NULL);
     reply r;
     request(f, "GET", "/download/2025-04/payments.csv", &(req_opts){.cookie = cookie}, &r);
     assert_int_equal(r.r.status, 200);
@@ -1036,11 +1116,10 @@ static void test_downloads(void **state)
     assert_int_equal(r.r.fd_size, 17);
     assert_string_equal(r.r.disposition, "attachment; filename=\"payments.csv\"");
     done(&r);
-    size_t after = web_access_log_read(&f->app.access, seen, 8);
+    size_t after = access_log(f, who, what);
     assert_int_equal(after, before + 1);
-    assert_string_equal(seen[after - 1].operator_id, "clerk");
-    assert_string_equal(seen[after - 1].what, "download 2025-04/payments.csv");
-    assert_true(strlen(seen[after - 1].when) >= 20); /* 2025-..T..Z */
+    assert_string_equal(who, "clerk");
+    assert_string_equal(what, "download 2025-04/payments.csv");
     /* the transfer file: the pay role only, and a refusal is not logged */
     request(f, "GET", "/download/2025-04/transfer-2025-04.txt", &(req_opts){.cookie = cookie}, &r);
     assert_int_equal(r.r.status, 403);
@@ -1056,7 +1135,7 @@ static void test_downloads(void **state)
     assert_non_null(strstr(web_html_str(&r.r.body), "/download/2025-04/payments.csv"));
     assert_null(strstr(web_html_str(&r.r.body), "transfer-2025-04.txt"));
     web_response_release(&r.r);
-    assert_int_equal(web_access_log_read(&f->app.access, seen, 8), after);
+    assert_int_equal(access_log(f, NULL, NULL), after);
     /* traversal through the route: 404, nothing opened, nothing logged */
     static const char *const bad[] = {
         "/download/../ledger.sqlite", "/download/%2e%2e/ledger.sqlite",
@@ -1069,7 +1148,7 @@ static void test_downloads(void **state)
             fail_msg("%s: status %d", bad[i], r.r.status);
         done(&r);
     }
-    assert_int_equal(web_access_log_read(&f->app.access, seen, 8), after);
+    assert_int_equal(access_log(f, NULL, NULL), after);
     /* the payer gets the transfer file */
     char pc[WEB_TOKEN_HEX + 1], pcsrf[WEB_TOKEN_HEX + 1];
     login(f, "payer", "battery staple", pc, pcsrf);
@@ -1077,12 +1156,321 @@ static void test_downloads(void **state)
     assert_int_equal(r.r.status, 200);
     assert_string_equal(r.r.content_type, "application/octet-stream");
     done(&r);
-    assert_int_equal(web_access_log_read(&f->app.access, seen, 8), after + 1);
-    assert_string_equal(seen[after].operator_id, "payer");
+    assert_int_equal(access_log(f, who, NULL), after + 1);
+    assert_string_equal(who, "payer");
+}
+
+
+/* ------------------------------------------------------------ login = your key */
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* One login of id with pass, answering want; its time in seconds. */
+static double login_once(fixture *f, const char *id, const char *pass, web_auth want)
+{
+    web_operator op;
+    struct web_key *k = NULL;
+    char why[512];
+    double t0 = seconds();
+    web_auth a = web_auth_login(&f->app.auth, id, pass, &op, &k, why, sizeof why);
+    double t = seconds() - t0;
+    if (a != want)
+        fail_msg("login %s: %d, not %d (%s)", id, a, want, why);
+    web_key_free(k);
+    return t;
+}
+
+static void test_login_keys(void **state)
+{
+    fixture *f = *state;
+    web_operator op;
+    struct web_key *k = NULL;
+    char why[512];
+    /* the right passphrase: the operators file's name, post and roles, and the key */
+    assert_int_equal(web_auth_login(&f->app.auth, "payer", "battery staple", &op, &k, why, sizeof why),
+                     WEB_AUTH_OK);
+    assert_string_equal(op.id, "payer");
+    assert_string_equal(op.name, "会計管理者");
+    assert_int_equal(op.roles, WEB_ROLE_PAY);
+    assert_non_null(web_key_sign(k));
+    unsigned w = web_key_wipes();
+    web_key_free(k);
+    assert_int_equal(web_key_wipes(), w + 1);
+    /* ids compare without regard to ASCII case, as the operators file does */
+    assert_int_equal(web_auth_login(&f->app.auth, "PAYER", "battery staple", &op, &k, why, sizeof why),
+                     WEB_AUTH_OK);
+    assert_string_equal(op.id, "payer");
+    web_key_free(k);
+    /* another operator's key file under payer's name: its passphrase opens
+     * it, but it is not payer's key in the operators file */
+    char from[700], to[700], keep[700];
+    snprintf(from, sizeof from, "%s/clerk.pem", f->keys);
+    snprintf(to, sizeof to, "%s/payer.pem", f->keys);
+    snprintf(keep, sizeof keep, "%s/payer.pem.kept", f->keys);
+    assert_int_equal(rename(to, keep), 0);
+    char cmd[1500];
+    snprintf(cmd, sizeof cmd, "cp -p '%s' '%s'", from, to);
+    run(cmd);
+    assert_int_equal(web_auth_login(&f->app.auth, "payer", "correct horse", &op, &k, why, sizeof why),
+                     WEB_AUTH_WRONG_KEY);
+    assert_null(k);
+    assert_non_null(strstr(why, "is not the key of operator payer"));
+    /* an unknown id, an id with no key file and a wrong passphrase: one
+     * answer, after the same work (one scrypt decryption each) */
+    /* rounds interleave the four kinds, so a busy machine slows them alike */
+    char nokey[700];
+    snprintf(nokey, sizeof nokey, "%s/payer.pem.away", f->keys);
+    enum { ROUNDS = 7 };
+    double t[4][ROUNDS];
+    for (int i = 0; i < ROUNDS; i++) {
+        assert_int_equal(rename(to, nokey), 0);
+        t[0][i] = login_once(f, "payer", "battery staple", WEB_AUTH_DENIED); /* no key file */
+        assert_int_equal(rename(nokey, to), 0);
+        t[1][i] = login_once(f, "nobody", "battery staple", WEB_AUTH_DENIED);
+        t[2][i] = login_once(f, "payer", "correct horsf", WEB_AUTH_DENIED); /* wrong */
+        t[3][i] = login_once(f, "../etc/passwd", "x", WEB_AUTH_DENIED);
+    }
+    assert_int_equal(unlink(to), 0);
+    assert_int_equal(rename(keep, to), 0);
+    double med[4];
+    for (int k2 = 0; k2 < 4; k2++) {
+        qsort(t[k2], ROUNDS, sizeof t[k2][0], cmp_double);
+        med[k2] = t[k2][ROUNDS / 2];
+    }
+    print_message("login medians: no key file %.1f ms, unknown %.1f ms, wrong passphrase %.1f ms, "
+                  "bad id %.1f ms\n", med[0] * 1e3, med[1] * 1e3, med[2] * 1e3, med[3] * 1e3);
+    double lo = med[0], hi = med[0];
+    for (int k2 = 1; k2 < 4; k2++) {
+        lo = med[k2] < lo ? med[k2] : lo;
+        hi = med[k2] > hi ? med[k2] : hi;
+    }
+    assert_true(lo > 0.004);
+    assert_true(hi < 2.0 * lo);
+}
+
+static void test_operators_required(void **state)
+{
+    fixture *f = *state;
+    char err[512];
+    assert_int_equal(web_auth_check_operators(&f->cfg, err, sizeof err), WEB_OK);
+    /* no operators file in force: the server does not start */
+    char ops[700], away[700];
+    snprintf(ops, sizeof ops, "%s/operators/2025-04.yaml", f->rules);
+    snprintf(away, sizeof away, "%s/ops.yaml.away", f->root);
+    assert_int_equal(rename(ops, away), 0);
+    assert_int_equal(web_auth_check_operators(&f->cfg, err, sizeof err), WEB_EUSAGE);
+    assert_non_null(strstr(err, "the web front-end needs operators"));
+    /* and nobody logs in if it goes while the server runs */
+    web_operator op;
+    struct web_key *k = NULL;
+    char why[512];
+    assert_int_equal(web_auth_login(&f->app.auth, "clerk", "correct horse", &op, &k, why, sizeof why),
+                     WEB_AUTH_ERROR);
+    assert_null(k);
+    /* an operators file that starts later is not in force today (2025-05-12) */
+    char cmd[2000];
+    snprintf(cmd, sizeof cmd, "sed -e 's/effective_from: 2025-04-01/effective_from: 2025-06-01/' "
+             "'%s' > '%s'", away, ops);
+    run(cmd);
+    assert_int_equal(web_auth_check_operators(&f->cfg, err, sizeof err), WEB_EUSAGE);
+    /* rules that do not load: exit 2's status, kasan check named */
+    write_file(ops, "kind: operators\nversion: [\n", 0644);
+    assert_int_equal(web_auth_check_operators(&f->cfg, err, sizeof err), WEB_EINVALID);
+    assert_non_null(strstr(err, "kasan check"));
+    assert_int_equal(rename(away, ops), 0);
+}
+
+/* ------------------------------------------------------------ pages and actions */
+
+/* GET path?args as cookie's session; the status, the body in *page (malloc'd). */
+static int get(fixture *f, const char *cookie, const char *path, const req_opts *extra, char **page)
+{
+    req_opts o = extra ? *extra : (req_opts){0};
+    o.cookie = cookie;
+    reply r;
+    request(f, "GET", path, &o, &r);
+    int st = r.r.status;
+    if (page)
+        *page = strdup(web_html_str(&r.r.body));
+    done(&r);
+    return st;
+}
+
+static int post(fixture *f, const char *cookie, const char *path, const req_opts *o, char **page)
+{
+    reply r;
+    req_opts x = *o;
+    x.cookie = cookie;
+    request(f, "POST", path, &x, &r);
+    int st = r.r.status;
+    if (page)
+        *page = strdup(web_html_str(&r.r.body));
+    done(&r);
+    return st;
+}
+
+static int64_t events_in(fixture *f)
+{
+    flow_events_view v;
+    assert_int_equal(flow_events_read(f->out, 0, 1, &v), EXIT_OK);
+    int64_t n = v.total;
+    flow_events_free(&v);
+    return n;
+}
+
+static void test_pages(void **state)
+{
+    fixture *f = *state;
+    char cookie[WEB_TOKEN_HEX + 1], csrf[WEB_TOKEN_HEX + 1], *page;
+    login(f, "clerk", "correct horse", cookie, csrf);
+    /* 年度の状況: April's claims are in (the sample ward), nothing drafted */
+    assert_int_equal(get(f, cookie, "/", NULL, &page), 200);
+    assert_non_null(strstr(page, "<a href=\"/month?m=2025-04\">2025年4月</a></th><td>受付済</td>"));
+    assert_non_null(strstr(page, "未対応")); /* 決裁: not yet recorded */
+    assert_null(strstr(page, "<script>"));
+    free(page);
+    /* 月次 of April, a draft from DATA: the README's example month,
+     * 638,333 + 511,000 = 1,149,333 yen; P002 大山ひかり保育園 130,000 */
+    unsigned computed = web_cache_computed(&f->app);
+    req_opts apr = {.args = {{"m", "2025-04"}}};
+    assert_int_equal(get(f, cookie, "/month", &apr, &page), 200);
+    assert_non_null(strstr(page, "未確定"));
+    assert_non_null(strstr(page, "<td class=\"yen\">1,149,333円</td>"));
+    assert_non_null(strstr(page, "大山ひかり保育園</td><td class=\"yen\">130,000円</td>"));
+    free(page);
+    assert_int_equal(web_cache_computed(&f->app), computed + 1);
+    /* the nursery's explanation: the text of kasan explain, logged first */
+    size_t logged = access_log(f, NULL, NULL);
+    req_opts p011 = {.args = {{"m", "2025-04"}, {"n", "P011"}}};
+    assert_int_equal(get(f, cookie, "/month/nursery", &p011, &page), 200);
+    assert_int_equal(web_cache_computed(&f->app), computed + 1); /* the kept month */
+    char who[64], what[256];
+    assert_int_equal(access_log(f, who, what), logged + 1);
+    assert_string_equal(who, "clerk");
+    assert_string_equal(what, "explain 2025-04 P011");
+    {
+        flow_month_view_req vr = {{f->data, f->rules, f->out}, {2025, 4}};
+        flow_month_view v;
+        assert_int_equal(flow_month_view_open(&vr, &v), EXIT_OK);
+        strbuf text, esc;
+        sb_init(&text);
+        sb_init(&esc);
+        flow_notes n = {0};
+        assert_int_equal(flow_explain_text(v.run, "P011", &text, &n), EXIT_OK);
+        web_escape(&esc, text.buf, text.len);
+        assert_non_null(strstr(page, esc.buf)); /* the same bytes as the command line's */
+        assert_non_null(strstr(text.buf, "total for P011 in 2025-04: 613,333 yen"));
+        sb_release(&text);
+        sb_release(&esc);
+        flow_notes_free(&n);
+        flow_month_view_free(&v);
+    }
+    free(page);
+    /* a nursery not in the registry, or no id at all: 404, nothing logged */
+    req_opts nope = {.args = {{"m", "2025-04"}, {"n", "P999"}}};
+    assert_int_equal(get(f, cookie, "/month/nursery", &nope, NULL), 404);
+    req_opts evil = {.args = {{"m", "2025-04"}, {"n", "../../etc"}}};
+    assert_int_equal(get(f, cookie, "/month/nursery", &evil, NULL), 404);
+    assert_int_equal(access_log(f, NULL, NULL), logged + 1);
+    /* the rejected lines name children: logged too */
+    assert_int_equal(get(f, cookie, "/month/rejections", &apr, &page), 200);
+    assert_int_equal(access_log(f, NULL, what), logged + 2);
+    assert_string_equal(what, "rejections 2025-04 page 1");
+    free(page);
+    /* a month that is no month */
+    req_opts bad = {.args = {{"m", "2025-13"}}};
+    assert_int_equal(get(f, cookie, "/month", &bad, NULL), 400);
+    /* the access log is the auditor's page */
+    assert_int_equal(get(f, cookie, "/audit/access", NULL, NULL), 403);
+    char ac[WEB_TOKEN_HEX + 1], acsrf[WEB_TOKEN_HEX + 1];
+    login(f, "auditor", "auditor passphrase", ac, acsrf);
+    req_opts day = {.args = {{"from", "2025-05-12"}, {"to", "2025-05-12"}}};
+    assert_int_equal(get(f, ac, "/audit/access", &day, &page), 200);
+    assert_non_null(strstr(page, "<td>explain 2025-04 P011</td>"));
+    free(page);
+    assert_int_equal(get(f, ac, "/audit", NULL, NULL), 200);
+    assert_int_equal(get(f, ac, "/budget", NULL, NULL), 200);
+    assert_int_equal(get(f, ac, "/settlement", NULL, NULL), 200);
+}
+
+static void test_actions_by_role(void **state)
+{
+    fixture *f = *state;
+    char clerk[WEB_TOKEN_HEX + 1], ccsrf[WEB_TOKEN_HEX + 1];
+    char payer[WEB_TOKEN_HEX + 1], pcsrf[WEB_TOKEN_HEX + 1];
+    login(f, "clerk", "correct horse", clerk, ccsrf);
+    f->now++;
+    login(f, "payer", "battery staple", payer, pcsrf);
+    char *page;
+    /* a role the operator lacks: refused with the command line's words, no event */
+    assert_int_equal(post(f, payer, "/month/finalize",
+                          &(req_opts){.fields = {{"csrf", pcsrf}, {"month", "2025-04"}}}, &page),
+                     403);
+    assert_non_null(strstr(page, "operator payer has not the draft role (起案) that finalizing a month needs"));
+    free(page);
+    assert_int_equal(events_in(f), 0);
+    assert_int_equal(post(f, payer, "/month/run",
+                          &(req_opts){.fields = {{"csrf", pcsrf}, {"month", "2025-04"}}}, NULL), 403);
+    assert_int_equal(post(f, clerk, "/month/transfer",
+                          &(req_opts){.fields = {{"csrf", ccsrf}, {"month", "2025-04"}, {"date", "2025-05-20"}}},
+                          &page), 403);
+    assert_non_null(strstr(page, "operator clerk has not the pay role (振込)"));
+    free(page);
+    assert_int_equal(events_in(f), 0);
+    /* the CSRF token of another session, or none: 403 and nothing done */
+    assert_int_equal(post(f, clerk, "/month/finalize",
+                          &(req_opts){.fields = {{"csrf", pcsrf}, {"month", "2025-04"}}}, NULL), 403);
+    assert_int_equal(post(f, clerk, "/month/finalize", &(req_opts){.fields = {{"month", "2025-04"}}},
+                          NULL), 403);
+    assert_int_equal(events_in(f), 0);
+    /* a month that has not begun (today is 2025-05-12): not finalized */
+    assert_int_equal(post(f, clerk, "/month/finalize",
+                          &(req_opts){.fields = {{"csrf", ccsrf}, {"month", "2025-06"}}}, &page), 400);
+    assert_non_null(strstr(page, "2025-06 has not begun (today is 2025-05-12)"));
+    free(page);
+    assert_int_equal(events_in(f), 0);
+    /* the clerk finalizes April: event 1 */
+    assert_int_equal(post(f, clerk, "/month/finalize",
+                          &(req_opts){.fields = {{"csrf", ccsrf}, {"month", "2025-04"}}}, &page), 200);
+    assert_non_null(strstr(page, "<td class=\"yen\">1,149,333円</td>"));
+    free(page);
+    assert_int_equal(events_in(f), 1);
+    /* again: the ledger refuses (exit 3) and records the refusal, as the command line */
+    assert_int_equal(post(f, clerk, "/month/finalize",
+                          &(req_opts){.fields = {{"csrf", ccsrf}, {"month", "2025-04"}}}, NULL), 409);
+    assert_int_equal(events_in(f), 2);
+    /* the month page reads the finalized run from the ledger's archive */
+    req_opts apr = {.args = {{"m", "2025-04"}}};
+    assert_int_equal(get(f, clerk, "/month", &apr, &page), 200);
+    assert_non_null(strstr(page, "確定済み"));
+    assert_non_null(strstr(page, "<td class=\"yen\">1,149,333円</td>"));
+    free(page);
+    /* the payer makes the transfer file: event 3; the year page says so */
+    assert_int_equal(post(f, payer, "/month/transfer",
+                          &(req_opts){.fields = {{"csrf", pcsrf}, {"month", "2025-04"}, {"date", "2025-05-20"}}},
+                          &page), 200);
+    assert_non_null(strstr(page, "2025-04/transfer-2025-04"));
+    free(page);
+    assert_int_equal(events_in(f), 3);
+    assert_int_equal(get(f, payer, "/", NULL, &page), 200);
+    assert_non_null(strstr(page, "<td>済 2025-05-20<br><small>payer</small></td>"));
+    free(page);
 }
 
 int main(void)
 {
+    setenv("KASAN_NOW", "2025-05-12T09:30:00Z", 1); /* the operators' file is in force */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_template),
@@ -1103,6 +1491,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_keys_readable_by_others, setup_app, teardown_app),
         cmocka_unit_test_setup_teardown(test_host_and_headers, setup_app, teardown_app),
         cmocka_unit_test_setup_teardown(test_downloads, setup_app, teardown_app),
+        cmocka_unit_test_setup_teardown(test_login_keys, setup_app, teardown_app),
+        cmocka_unit_test_setup_teardown(test_operators_required, setup_app, teardown_app),
+        cmocka_unit_test_setup_teardown(test_pages, setup_app, teardown_app),
+        cmocka_unit_test_setup_teardown(test_actions_by_role, setup_app, teardown_app),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
