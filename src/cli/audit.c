@@ -1,8 +1,8 @@
-/* audit: `kasan audit verify | export | report` — the options of the
- * auditor's commands, the procedure (flow_audit: reads the ledger, never
- * writes it), and what it found: the verification's lines, the export on
- * standard output, the report's summary (the workbook itself is
- * src/report/audit_xlsx.c). */
+/* audit: `kasan audit verify | export | report | checkpoint` — the options
+ * of the auditor's commands, the procedures (flow_audit: reads the ledger,
+ * never writes it; flow_checkpoint: the chain head signed into a file), and
+ * what they found: the verification's lines, the export on standard output,
+ * the report's summary (the workbook itself is src/report/audit_xlsx.c). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -10,17 +10,25 @@
 #include <string.h>
 
 #include "common.h"
+#include "kasan/flow_sign.h"
 
 static void audit_usage(FILE *f)
 {
-    fputs("usage: kasan audit verify [--out DIR] [--anchor SEQ:SHA256 ...]\n"
+    fputs("usage: kasan audit verify [--out DIR] [--anchor SEQ:SHA256 ...] [--checkpoint FILE]\n"
           "       kasan audit export [--out DIR]\n"
           "       kasan audit report --fy YYYY [--out DIR]\n"
+          "       kasan audit checkpoint --operator ID [--to FILE] [--out DIR] [--rules DIR]\n"
           "\n"
           "  verify   recompute the ledger's event hash chain, every stored file's\n"
-          "           SHA-256, every run against its event, and each transfer file still\n"
-          "           under DIR against its recorded SHA-256; exit 4 on any problem.\n"
-          "           Prints the last event's hash: write it down outside the ledger\n"
+          "           SHA-256, every run against its event, each transfer file still\n"
+          "           under DIR against its recorded SHA-256, and every signature against\n"
+          "           the key in force for its operator on the event's day, the role used\n"
+          "           and the separation of duties (from the ledger alone); exit 4 on any\n"
+          "           problem, naming the event.  Prints the last event's hash: write it\n"
+          "           down outside the ledger\n"
+          "  checkpoint  write the chain head (event number, hash, time) signed by an\n"
+          "           operator with the audit role to FILE (default DIR/checkpoint-SEQ.txt,\n"
+          "           never overwritten): keep it outside the ledger\n"
           "  export   write the event log as JSON Lines to standard output\n"
           "  report   write DIR/audit-YYYY.xlsx for auditors: every event of fiscal year\n"
           "           YYYY (one row each, with reasons, corrections' differences, files\n"
@@ -35,6 +43,9 @@ static void audit_usage(FILE *f)
           "  --anchor SEQ:SHA256  an event hash written down earlier (kasan run --finalize\n"
           "                       and audit verify print them); it must still be event\n"
           "                       SEQ's hash, so a rewritten and re-hashed log is caught\n"
+          "  --checkpoint FILE    verify: a checkpoint written earlier: its signature, and\n"
+          "                       that the ledger still extends it\n"
+          CLI_SIGNER_HELP
           "  --help               show this help\n"
           "exit: 0 OK, 1 usage or no ledger under --out (verify with --anchor: 4),\n"
           "4 a problem found, 5 I/O error\n",
@@ -44,8 +55,10 @@ static void audit_usage(FILE *f)
 enum { MAX_ANCHORS = 64 };
 
 typedef struct audit_opts {
-    const char *out_dir;
+    const char *out_dir, *rules_dir;
     const char *fy;
+    const char *checkpoint, *to;
+    cli_signer sg;
     ledger_anchor anchors[MAX_ANCHORS];
     size_t n_anchors;
 } audit_opts;
@@ -69,7 +82,8 @@ static bool parse_anchor(const char *s, ledger_anchor *an)
 /* Parses [--out DIR] [--anchor A]... [--help] after the action word, and
  * --data / --rules, which every command takes (SPEC 3) and audit ignores;
  * returns -1 to go on, else the exit code. */
-static int audit_options(int argc, char **argv, bool verify, bool report, audit_opts *o)
+static int audit_options(int argc, char **argv, bool verify, bool report, bool checkpoint,
+                         audit_opts *o)
 {
     static const struct option opts[] = {
         {"out", required_argument, NULL, 'o'},
@@ -77,7 +91,10 @@ static int audit_options(int argc, char **argv, bool verify, bool report, audit_
         {"rules", required_argument, NULL, 'R'},
         {"anchor", required_argument, NULL, 'a'},
         {"fy", required_argument, NULL, 'f'},
+        {"checkpoint", required_argument, NULL, 'c'},
+        {"to", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
+        CLI_SIGNER_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -85,9 +102,18 @@ static int audit_options(int argc, char **argv, bool verify, bool report, audit_
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'o': o->out_dir = optarg; break;
-        case 'D':
-        case 'R': break; /* the same three options for every command */
+        case 'D': break; /* the same three options for every command */
+        case 'R': o->rules_dir = optarg; break;
         case 'f': o->fy = optarg; break;
+        case 'c':
+        case 't':
+            if (c == 'c' ? !verify : !checkpoint) {
+                fprintf(stderr, "kasan audit: --%s goes with %s\n", c == 'c' ? "checkpoint" : "to",
+                        c == 'c' ? "verify" : "checkpoint");
+                return EXIT_USAGE;
+            }
+            *(c == 'c' ? &o->checkpoint : &o->to) = optarg;
+            break;
         case 'a':
             if (!verify) {
                 fputs("kasan audit: --anchor goes with verify\n", stderr);
@@ -102,7 +128,11 @@ static int audit_options(int argc, char **argv, bool verify, bool report, audit_
             o->n_anchors++;
             break;
         case 'h': audit_usage(stdout); return EXIT_OK;
-        default: audit_usage(stderr); return EXIT_USAGE;
+        default:
+            if (checkpoint && cli_signer_opt(c, &o->sg))
+                break;
+            audit_usage(stderr);
+            return EXIT_USAGE;
         }
     }
     if (optind != argc) {
@@ -118,6 +148,28 @@ static int audit_options(int argc, char **argv, bool verify, bool report, audit_
     return -1;
 }
 
+/* kasan audit checkpoint: the auditor's key, then the signed head. */
+static int checkpoint(audit_opts *o)
+{
+    flow_checkpoint_req rq = {.paths = {NULL, o->rules_dir ? o->rules_dir : "rules", o->out_dir},
+                              .to = o->to};
+    int rc = cli_signer_load("kasan audit checkpoint", &o->sg, "a checkpoint of the ledger",
+                             &rq.actor);
+    if (rc != EXIT_OK)
+        return rc;
+    flow_checkpoint_res res;
+    rc = flow_checkpoint(&rq, &res);
+    cli_signer_release(&o->sg);
+    cli_print_notes("kasan audit checkpoint", &res.notes);
+    if (rc == EXIT_OK)
+        printf("wrote %s: event %lld, hash %s, at %s, signed by %s\n"
+               "keep it outside the ledger; check it any time: kasan audit verify --checkpoint "
+               "%s\n", res.path, (long long)res.seq, res.hash, res.time, rq.actor.operator_id,
+               res.path);
+    flow_checkpoint_free(&res);
+    return rc;
+}
+
 int cmd_audit(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -127,17 +179,23 @@ int cmd_audit(int argc, char **argv)
     const char *action = argv[1];
     audit_opts o = {.out_dir = "out"};
     bool verify = !strcmp(action, "verify"), report = !strcmp(action, "report");
-    if (!verify && !report && strcmp(action, "export") != 0) {
-        fprintf(stderr, "kasan audit: unknown action '%s' (verify, export or report)\n", action);
+    bool cp = !strcmp(action, "checkpoint");
+    if (!verify && !report && !cp && strcmp(action, "export") != 0) {
+        fprintf(stderr, "kasan audit: unknown action '%s' (verify, export, report or "
+                        "checkpoint)\n", action);
         audit_usage(stderr);
         return EXIT_USAGE;
     }
-    int rc = audit_options(argc - 1, argv + 1, verify, report, &o);
+    if (cp && !cli_no_passphrase_argument("kasan audit", argc, argv))
+        return EXIT_USAGE;
+    int rc = audit_options(argc - 1, argv + 1, verify, report, cp, &o);
     if (rc >= 0)
         return rc;
+    if (cp)
+        return checkpoint(&o);
     flow_audit_req rq = {o.out_dir, verify ? FLOW_AUDIT_VERIFY
                                     : report ? FLOW_AUDIT_REPORT : FLOW_AUDIT_EXPORT,
-                         o.anchors, o.n_anchors, 0, stdout};
+                         o.anchors, o.n_anchors, 0, stdout, o.checkpoint};
     if (report && !cli_parse_fy("audit", o.fy, &rq.fiscal_year))
         return EXIT_USAGE;
     flow_audit_res res;
