@@ -97,7 +97,7 @@ static void print_summary(const flow_approve_res *r)
     if (r->line_id)
         printf("  budget FY%d %s %s yen: paid so far %s (this included), remaining %s\n",
                r->fiscal_year, r->line_id, flow_yen(r->line_yen, false, y),
-               flow_yen(r->paid_yen, false, y2), flow_yen(r->remaining_yen, true, y3));
+               flow_yen(r->paid_yen, false, y2), flow_yen(r->remaining_yen, false, y3));
     else
         printf("  budget FY%d: no budget line recorded; paid so far %s yen\n", r->fiscal_year,
                flow_yen(r->paid_yen, false, y));
