@@ -95,9 +95,10 @@ static const char *const schema_sql[] = {
  * lifted for that moment, in the same transaction. */
 static const char *const upgrade_sql[] = {
     SIGNATURES_SQL,
-    "DROP TRIGGER meta_no_update",
+    "DROP TRIGGER IF EXISTS meta_no_update",
     "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
-    FREEZE("meta"),
+    "CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta"
+    " BEGIN SELECT RAISE(ABORT, 'ledger meta are append-only'); END",
     NULL,
 };
 #undef SIGNATURES_SQL
