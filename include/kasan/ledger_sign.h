@@ -139,9 +139,12 @@ int ledger_signed_events(ledger *lg, arena *a, ledger_signed **out, size_t *n);
 
 /* The operators files the ledger holds: every file a signed event names
  * (payload.signer.operators_sha256) and every operators/ file archived with
- * a run, each once (by SHA-256), bytes in a (NUL-terminated).  A named
- * file whose blob is missing is left out (verification says so). */
-int ledger_operators_files(ledger *lg, arena *a, ledger_file **out, size_t *n);
+ * a run or a settlement, each once (by SHA-256), bytes in a
+ * (NUL-terminated), and in first_seq[i] the first event that brought file
+ * i into the ledger (what the ledger knew when).  A named file whose blob
+ * is missing is left out (verification says so). */
+int ledger_operators_files(ledger *lg, arena *a, ledger_file **out, int64_t **first_seq,
+                           size_t *n);
 
 /* The role (duty bits) an event of this action is signed in: finalize,
  * supersede, settle and settle_supersede are drafted (draft), approve is

@@ -13,6 +13,7 @@
 
 #include "common.h"
 #include "kasan/duty.h"
+#include "kasan/fsutil.h"
 #include "kasan/sign.h"
 
 bool cli_signer_opt(int opt, cli_signer *s)
@@ -80,6 +81,12 @@ int cli_signer_load(const char *who, cli_signer *s, const char *what, flow_actor
     }
     char *path = sign_key_path(dir, id);
     free(dir);
+    if (!fs_exists(path)) {
+        fprintf(stderr, "%s: no key file %s for operator %s (make one with kasan operator keygen "
+                        "--id %s, or give --keys DIR); nothing was done\n", who, path, id, id);
+        free(path);
+        return EXIT_USAGE;
+    }
     sign_secret pass;
     char prompt[4300];
     snprintf(prompt, sizeof prompt, "Passphrase of %s's key (%s) to sign %s: ", id, path, what);

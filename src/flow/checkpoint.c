@@ -213,7 +213,7 @@ int flow_checkpoint_verify(ledger *lg, const char *path, flow_notes *notes)
     }
     rule_set ops;
     diag_list d = DIAG_LIST_INIT;
-    if (flow_ledger_operators(lg, &ops, &d, NULL) != 0) {
+    if (flow_ledger_operators(lg, &ops, &d, NULL, NULL) != 0) {
         diag_release(&d);
         free(data);
         return -1;

@@ -195,9 +195,11 @@ int flow_signoff_republish(const flow_paths *paths, ledger *lg, claim_month m, a
 
 /* ---- signoff.c ---- */
 /* The operators files the ledger holds, loaded into rs (rules_free it),
- * their problems in d; n_files (may be NULL) how many.  0, or -1 when the
- * ledger could not be read. */
-int flow_ledger_operators(ledger *lg, rule_set *rs, diag_list *d, size_t *n_files);
+ * their problems in d; n_files (may be NULL) how many; first_seq (may be
+ * NULL) the first event that brought each of rs->files into the ledger (in
+ * rs's arena).  0, or -1 when the ledger could not be read. */
+int flow_ledger_operators(ledger *lg, rule_set *rs, diag_list *d, size_t *n_files,
+                          const int64_t **first_seq);
 
 /* ---- replay.c ---- */
 /* Run r of month m recomputed from the ledger alone and compared with what

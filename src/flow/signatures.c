@@ -29,6 +29,7 @@ typedef struct drafted {
 
 typedef struct check {
     const rule_set *ops;
+    const int64_t *first_seq;  /* the event that brought each of ops->files in */
     flow_signatures *out;
     flow_notes *notes;
     arena *a;
@@ -219,12 +220,25 @@ static void step_of(check *c, audit_sig_step *st, const ledger_signed *e)
     st->post = op ? op->post : NULL;
 }
 
+/* The operators version in force on day that the ledger already held at
+ * event seq (archived with a run, or named by a signed event, up to it): an
+ * unsigned money event then ignored it.  A file adopted later with an
+ * earlier effective_from does not make older unsigned events wrong. */
+static const rule_operators *known_in_force(const check *c, date_t day, int64_t seq)
+{
+    const rule_operators *v = rules_operators_in_force(c->ops, day);
+    if (!v)
+        return NULL;
+    size_t i = (size_t)(v->file - c->ops->files);
+    return i < c->ops->n_files && c->first_seq[i] <= seq ? v : NULL;
+}
+
 static void one_event(check *c, const ledger_signed *e, audit_sig_event *ev)
 {
     *ev = (audit_sig_event){e->seq, e->time, e->action, e->operator_id, e->role, e->key, e->via,
                            AUDIT_SIG_OK, "verified"};
     date_t day = day_of(e->time);
-    const rule_operators *v = rules_operators_in_force(c->ops, day);
+    const rule_operators *v = known_in_force(c, day, e->seq);
     bool money = ledger_action_role(e->action) != 0;
     if (is_drafted(e->action)) {
         drafted *d = &c->d[c->n_d++];
@@ -294,13 +308,15 @@ int flow_signatures_verify(ledger *lg, arena *a, flow_signatures *out, flow_note
     }
     rule_set ops;
     diag_list d = DIAG_LIST_INIT;
-    if (flow_ledger_operators(lg, &ops, &d, &out->n_operators_files) != 0) {
+    const int64_t *first_seq;
+    if (flow_ledger_operators(lg, &ops, &d, &out->n_operators_files, &first_seq) != 0) {
         diag_release(&d);
         rules_free(&ops);
         flow_say(notes, FLOW_NOTE_SAY, "%s", ledger_errmsg(lg));
         return -1;
     }
-    check c = {&ops, out, notes, a, arena_calloc(a, n + 1, sizeof *c.d), 0, diag_count(&d) > 0};
+    check c = {&ops, first_seq, out, notes, a, arena_calloc(a, n + 1, sizeof *c.d), 0,
+               diag_count(&d) > 0};
     for (size_t i = 0; i < d.n; i++) { /* operators files that do not load: a problem each */
         out->problems++;
         flow_say(notes, FLOW_NOTE_RESULT, "%s:%d:%d: %s (an operators file the ledger holds)",

@@ -12,15 +12,19 @@
 
 #include "kasan/flow_sign.h"
 
-int flow_ledger_operators(ledger *lg, rule_set *rs, diag_list *d, size_t *n_files)
+int flow_ledger_operators(ledger *lg, rule_set *rs, diag_list *d, size_t *n_files,
+                          const int64_t **first_seq)
 {
     arena a = ARENA_INIT;
     ledger_file *f;
+    int64_t *first;
     size_t n;
     memset(rs, 0, sizeof *rs);
     if (n_files)
         *n_files = 0;
-    int rc = ledger_operators_files(lg, &a, &f, &n);
+    if (first_seq)
+        *first_seq = NULL;
+    int rc = ledger_operators_files(lg, &a, &f, &first, &n);
     if (rc == LEDGER_OK) {
         rule_file *rf = arena_calloc(&a, n + 1, sizeof *rf);
         for (size_t i = 0; i < n; i++)
@@ -28,7 +32,13 @@ int flow_ledger_operators(ledger *lg, rule_set *rs, diag_list *d, size_t *n_file
                                 f[i].name, f[i].data, f[i].len, ""};
         if (n_files)
             *n_files = n;
-        rules_load_operators(rf, n, rs, d);
+        rules_load_operators(rf, n, rs, d); /* rs->files in rf's order */
+        if (first_seq) {
+            int64_t *keep = arena_calloc(&rs->a, n + 1, sizeof *keep);
+            if (n)
+                memcpy(keep, first, n * sizeof *keep);
+            *first_seq = keep;
+        }
     }
     arena_release(&a);
     return rc == LEDGER_OK ? 0 : -1;
@@ -55,7 +65,7 @@ const report_approval *flow_signoff_block(ledger *lg, const char *month, int fis
         return NULL;
     rule_set ops;
     diag_list d = DIAG_LIST_INIT;
-    flow_ledger_operators(lg, &ops, &d, NULL); /* problems: audit verify says them */
+    flow_ledger_operators(lg, &ops, &d, NULL, NULL); /* problems: audit verify says them */
     diag_release(&d);
     report_approval *b = arena_calloc(a, 1, sizeof *b);
     fill(&b->drafted, &so.drafted, &ops, a);

@@ -378,23 +378,32 @@ int ledger_signed_events(ledger *lg, arena *a, ledger_signed **out, size_t *n)
 
 /* ---- the operators files held ------------------------------------------- */
 
-static int operators_all(ledger *lg, arena *a, ledger_file **out, size_t *n)
+static int operators_all(ledger *lg, arena *a, ledger_file **out, int64_t **first, size_t *n)
 {
     sqlite3_stmt *st;
     int rc = ledger_prepare(
         lg,
-        "SELECT sha, MIN(name), count(*) OVER () FROM ("
+        "SELECT sha, MIN(name), MIN(seq), count(*) OVER () FROM ("
         " SELECT" SIGNER("payload", "operators_sha256") " AS sha,"
-        SIGNER("payload", "operators_file") " AS name FROM events"
-        " UNION SELECT sha256, name FROM run_files WHERE role = 'rules'"
-        "  AND name LIKE 'operators/%') WHERE sha IS NOT NULL GROUP BY sha ORDER BY MIN(name), sha",
+        SIGNER("payload", "operators_file") " AS name, seq FROM events"
+        " UNION ALL SELECT f.sha256, f.name, r.event_seq FROM run_files f"
+        "  JOIN runs r ON r.run_id = f.run_id WHERE f.role = 'rules'"
+        "  AND f.name LIKE 'operators/%'"
+        " UNION ALL SELECT json_extract(j.value, '$.sha256'), json_extract(j.value, '$.name'),"
+        "  e.seq FROM events e, json_each(e.payload, '$.files') j"
+        "  WHERE e.action IN ('settle', 'settle_supersede') AND json_valid(e.payload)"
+        "  AND json_extract(j.value, '$.role') = 'rules'"
+        "  AND json_extract(j.value, '$.name') LIKE 'operators/%')"
+        " WHERE sha IS NOT NULL GROUP BY sha ORDER BY MIN(name), sha",
         &st);
     if (rc)
         return rc;
     int step;
     while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!*out)
-            *out = arena_calloc(a, (size_t)sqlite3_column_int64(st, 2) + 1, sizeof **out);
+        if (!*out) {
+            *out = arena_calloc(a, (size_t)sqlite3_column_int64(st, 3) + 1, sizeof **out);
+            *first = arena_calloc(a, (size_t)sqlite3_column_int64(st, 3) + 1, sizeof **first);
+        }
         char *data;
         size_t len;
         int got = ledger_blob_get(lg, ledger_col_text(st, 0), &data, &len);
@@ -404,6 +413,7 @@ static int operators_all(ledger *lg, arena *a, ledger_file **out, size_t *n)
             rc = got;
             break;
         }
+        (*first)[*n] = sqlite3_column_int64(st, 2);
         ledger_file *f = &(*out)[(*n)++];
         f->role = "rules";
         f->name = ledger_col_dup(a, st, 1);
@@ -418,14 +428,16 @@ static int operators_all(ledger *lg, arena *a, ledger_file **out, size_t *n)
     return rc;
 }
 
-int ledger_operators_files(ledger *lg, arena *a, ledger_file **out, size_t *n)
+int ledger_operators_files(ledger *lg, arena *a, ledger_file **out, int64_t **first_seq,
+                           size_t *n)
 {
     *out = NULL;
+    *first_seq = NULL;
     *n = 0;
     int rc = ledger_tx_begin(lg, false);
     if (rc)
         return rc;
-    return ledger_tx_end(lg, operators_all(lg, a, out, n));
+    return ledger_tx_end(lg, operators_all(lg, a, out, first_seq, n));
 }
 
 int ledger_head(ledger *lg, int64_t *seq, char hash[SHA256_HEX_LEN + 1], char time[32])
