@@ -24,6 +24,7 @@ static const struct {
     {"intake", cmd_intake, "read filled claim forms into the month's claim files"},
     {"decide", cmd_decide, "grant decision (交付決定) of a fiscal year from the applications"},
     {"operator", cmd_operator, "an operator's signing key (operator keygen)"},
+    {"approve", cmd_approve, "approve (決裁) a finalized month or settlement, signed"},
     {"serve", cmd_serve, "the section's web front-end in a browser (HTTP on loopback, else HTTPS)"},
 };
 

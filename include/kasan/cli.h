@@ -23,5 +23,6 @@ int cmd_intake(int argc, char **argv);
 int cmd_decide(int argc, char **argv); /* src/cli/decide.c: grant decision (交付決定) */
 int cmd_operator(int argc, char **argv); /* src/cli/operator.c: operators' keys */
 int cmd_serve(int argc, char **argv); /* src/cli/serve.c: the web front-end (src/web) */
+int cmd_approve(int argc, char **argv); /* src/cli/approve.c: 決裁 of a run or settlement */
 
 #endif

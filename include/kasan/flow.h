@@ -510,7 +510,9 @@ void flow_diff_free(flow_diff_res *res);
 
 /* ---- the auditor (SPEC 5) -------------------------------------------------------
  * `kasan audit`: verify the ledger under OUT (chain, stored files, runs,
- * anchors, the transfer files still under OUT) — its lines as result notes,
+ * anchors, the transfer files still under OUT, every signature with its
+ * role and the separation of duties, a checkpoint: kasan/flow_sign.h) —
+ * its lines as result notes,
  * EXIT_DIFFERENT on any problem; export the event log as JSON Lines to
  * export_to; or write OUT/audit-FY.xlsx (every event of the year, the
  * verification, the replay of each finalized month and of the settlement),
@@ -529,6 +531,8 @@ typedef struct flow_audit_req {
     size_t n_anchors;
     int fiscal_year;                   /* report */
     FILE *export_to;                   /* export */
+    const char *checkpoint;            /* verify: a signed checkpoint file the ledger must
+                                        * still extend (kasan audit checkpoint) */
 } flow_audit_req;
 
 typedef struct flow_audit_res {

@@ -34,12 +34,19 @@
  *   LEDGER_CORRUPT               not a kasan ledger, an unknown schema version, or stored
  *                                content that does not match its hash
  *   LEDGER_IO                    any other SQLite or file-system failure
+ *   LEDGER_DUTY                  the separation of duties refuses a signed event: an
+ *                                approval by the run's drafter, a transfer file of a run
+ *                                not approved or by its drafter or approver, a role the
+ *                                signer lacks (kasan/ledger_sign.h)
  *
- * Schema (version 1): meta(key, value); runs; run_programs; payments; blobs;
- * run_files; events.  See src/ledger/store.c for the DDL.  Event actions:
- * "finalize" and "supersede" (each records a run; a supersede payload's
- * "supersede" object lists the corrections: paid / corrected / difference per
- * nursery and program), "refuse" (a refused finalization, no run). */
+ * Schema (version 2): meta(key, value); runs; run_programs; payments; blobs;
+ * run_files; events; signatures (seq, sig: an event's signature, beside it;
+ * version 2 added it, and a version-1 ledger is upgraded when opened).  See
+ * src/ledger/store.c for the DDL.  Event actions: "finalize" and
+ * "supersede" (each records a run; a supersede payload's "supersede" object
+ * lists the corrections: paid / corrected / difference per nursery and
+ * program), "refuse" (a refused finalization, no run), "settle",
+ * "settle_supersede", "transfer", "approve"; signed events: ledger_sign.h. */
 #ifndef KASAN_LEDGER_H
 #define KASAN_LEDGER_H
 #include <stdbool.h>
@@ -50,7 +57,7 @@
 #include "kasan/arena.h"
 #include "kasan/hash.h"
 
-#define LEDGER_SCHEMA_VERSION 1
+#define LEDGER_SCHEMA_VERSION 2
 #define LEDGER_BUSY_TIMEOUT_MS 10000
 
 typedef enum ledger_status {
@@ -63,7 +70,8 @@ typedef enum ledger_status {
     LEDGER_BUSY,
     LEDGER_CORRUPT,
     LEDGER_IO,
-    LEDGER_NO_BUDGET_LINE, /* last: the earlier codes keep their values */
+    LEDGER_NO_BUDGET_LINE, /* the earlier codes keep their values */
+    LEDGER_DUTY,           /* last */
 } ledger_status;
 
 typedef struct ledger ledger;

@@ -38,7 +38,9 @@ typedef struct ledger_transfer {
 /* Appends the "transfer" event in one transaction.  LEDGER_ALREADY_FINALIZED
  * when a transfer of the same run (month or settlement) is recorded and no
  * reissue_reason is given; LEDGER_INVALID for an incomplete request, bytes
- * that do not hash to sha256, or a file name already recorded.  seq and hash (each may be NULL) get the event's. */
+ * that do not hash to sha256, or a file name already recorded; signed
+ * (ledger_sign.h), LEDGER_DUTY unless the run is approved and the signer
+ * neither drafted nor approved it.  seq and hash (each may be NULL) get the event's. */
 int ledger_transfer_record(ledger *lg, const ledger_transfer *t, int64_t *seq,
                            char hash[SHA256_HEX_LEN + 1]);
 /* Every transfer event, oldest first, strings in a. */

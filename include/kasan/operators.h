@@ -52,6 +52,12 @@ typedef struct rule_operators {
     bool broken;             /* its file had errors: never in force */
 } rule_operators;
 
+/* Loads only operators files (kind: operators) with the checks across their
+ * versions, from bytes: the files a ledger holds, for verification.  0, or
+ * -1 with every problem in d (a file of another kind is one).  Always
+ * rules_free() after. */
+int rules_load_operators(const rule_file *files, size_t n, rule_set *rs, diag_list *d);
+
 /* The operators version in force on day, or NULL (before the first: kasan
  * then works unsigned, SPEC 10.1). */
 const rule_operators *rules_operators_in_force(const rule_set *rs, date_t day);

@@ -26,6 +26,20 @@ typedef struct run_correction {
     size_t n;
 } run_correction;
 
+/* The approval block (決裁欄) of payments.xlsx: who drafted (起案), approved
+ * (決裁) and paid (振込) the run, as the ledger records the signed events
+ * and the operators file in force names them (SPEC 10.1); a step not yet
+ * taken has name NULL.  Borrowed. */
+typedef struct report_signoff {
+    const char *name, *post;  /* 氏名, 役職 */
+    const char *operator_id;
+    date_t day;               /* the event's date (UTC), shown in 和暦 */
+} report_signoff;
+
+typedef struct report_approval {
+    report_signoff drafted, approved, paid;
+} report_approval;
+
 typedef struct run_meta {
     const char *run_id;      /* e.g. "2025-04-20250510T093000Z-1a2b3c4d" */
     const char *created;     /* ISO 8601 UTC time of the run */
@@ -35,6 +49,7 @@ typedef struct run_meta {
     const run_correction *correction; /* NULL unless the run corrects (supersedes) one:
                                        * then corrections.csv, the 修正差額 sheet and
                                        * 修正 on the changed nurseries' statements */
+    const report_approval *approval;  /* NULL unless signed: the block on 支払一覧 */
 } run_meta;
 
 int report_payments_csv(const month_run *run, const char *path, char *err, size_t errsz);
@@ -87,6 +102,34 @@ typedef struct audit_replay {
     const char *detail;     /* what replay printed */
 } audit_replay;
 
+/* Signatures as verification found them (src/flow/signatures.c). */
+typedef enum audit_sig_result {
+    AUDIT_SIG_OK,         /* signed, verified, in a role the operator held */
+    AUDIT_SIG_PROBLEM,    /* a problem: verification fails */
+    AUDIT_SIG_UNSIGNED,   /* unsigned; with no operators file in force, as before */
+} audit_sig_result;
+
+typedef struct audit_sig_event {
+    int64_t seq;
+    const char *time, *action, *operator_id, *role, *key, *via;
+    audit_sig_result result;
+    const char *text;     /* "verified", the problem, or "unsigned: no operators file in force" */
+} audit_sig_event;
+
+/* One step of a run (起案 / 決裁 / 振込): seq 0 when not taken. */
+typedef struct audit_sig_step {
+    int64_t seq;
+    const char *time, *operator_id, *name, *post, *key;
+} audit_sig_step;
+
+typedef struct audit_sig_run {
+    const char *month;    /* "2025-04", or NULL for the settlement of fiscal_year */
+    int fiscal_year;
+    const char *run_id;
+    bool current;         /* not superseded */
+    audit_sig_step drafted, approved, paid;
+} audit_sig_run;
+
 typedef struct audit_book {
     int fiscal_year;
     const char *ledger_path, *created;
@@ -97,10 +140,19 @@ typedef struct audit_book {
     ledger_counts counts;   /* what it checked */
     const audit_replay *replays;
     size_t n_replays;
+    /* who drafted, approved and paid each run and settlement, and every
+     * event's signature (all of the ledger's; the writer shows the year's) */
+    const audit_sig_run *runs;
+    size_t n_runs;
+    const audit_sig_event *sigs;
+    size_t n_sigs;
+    int sig_problems;       /* -1: not checked */
 } audit_book;
 
 /* DIR/audit-FY.xlsx: 事象一覧 (one row per event), 事象の内容 (every payload
- * leaf), 検証, アンカー, 再計算; A4 landscape, filters, frozen headers. */
+ * leaf), 検証 (with each event's signature), アンカー, 再計算, 決裁 (who drafted,
+ * approved and paid each run and settlement); A4 landscape, filters, frozen
+ * headers. */
 int report_audit_xlsx(const audit_book *b, const char *path, char *err, size_t errsz);
 
 /* One line of a what-if comparison (kasan diff): a nursery × program under

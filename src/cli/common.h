@@ -14,7 +14,8 @@ typedef flow_paths cli_paths;
 
 #define CLI_PATHS_DEFAULT {"fixtures/sample-ward", "rules", "out"}
 
-/* getopt_long ids for the shared options. */
+/* getopt_long ids for the shared options (and the signer's, signer.c). */
+enum { OPT_SIGN_OPERATOR = 900, OPT_SIGN_KEYS, OPT_SIGN_PASSFILE };
 enum { OPT_DATA = 1000, OPT_RULES, OPT_OUT, OPT_MONTH, OPT_HELP, OPT_FIRST_OWN };
 
 #define CLI_COMMON_OPTIONS                                                          \
@@ -51,5 +52,43 @@ const char *cli_actor(const char *given);
  * argument 'ARG'", with "(a month is given as --month ARG)" when it looks like
  * YYYY-MM; returns false (usage error).  True when there is none. */
 bool cli_no_stray_arg(const char *cmd, int argc, char **argv);
+
+/* ---- who acts: the operator and their key (signer.c) ---- */
+
+/* --operator ID, --keys DIR, --passphrase-file FILE (SPEC 10.1). */
+#define CLI_SIGNER_OPTIONS                                                                  \
+    {"operator", required_argument, 0, OPT_SIGN_OPERATOR},                                 \
+        {"keys", required_argument, 0, OPT_SIGN_KEYS},                                     \
+        {"passphrase-file", required_argument, 0, OPT_SIGN_PASSFILE}
+#define CLI_SIGNER_HELP                                                                     \
+    "  --operator ID          sign as operator ID of the operators file (default\n"         \
+    "                         $KASAN_OPERATOR); needed once an operators file is in force\n" \
+    "  --keys DIR             where ID.pem is (default $KASAN_KEYS, else ~/.kasan/keys)\n"  \
+    "  --passphrase-file F    the key's passphrase from F (mode 0600); otherwise it is\n"   \
+    "                         asked on the terminal without echo, never as an argument\n"
+
+struct sign_key;
+typedef struct cli_signer {
+    const char *id, *keys, *passfile;   /* as given */
+    struct sign_key *key;               /* loaded (cli_signer_release wipes it) */
+} cli_signer;
+
+/* Handles a signer option; false if `opt` is not one. */
+bool cli_signer_opt(int opt, cli_signer *s);
+/* The operator named: --operator, else KASAN_OPERATOR, else NULL. */
+const char *cli_signer_id(const cli_signer *s);
+/* An option that getopt_long would take as an abbreviation of
+ * --passphrase-file (--passphrase, --pass) would read a file named after
+ * the secret: refused without repeating it (false). */
+bool cli_no_passphrase_argument(const char *who, int argc, char **argv);
+/* With an operator named: their key from KEYS/ID.pem under the passphrase
+ * (file, else asked on the terminal: "... to sign WHAT"), into actor
+ * (operator_id, key, via "cli", name).  EXIT_OK also when nobody is named
+ * (actor unchanged); otherwise the exit code after a message (a wrong
+ * passphrase, a key file others may read, none there). */
+int cli_signer_load(const char *who, cli_signer *s, const char *what, flow_actor *actor);
+void cli_signer_release(cli_signer *s);
+/* The exit code of a key or passphrase problem. */
+int cli_sign_exit(int st);
 
 #endif

@@ -2,8 +2,8 @@
  * KEYS/ID.pem encrypted under a passphrase asked on the terminal (or read
  * from --passphrase-file), and prints the public key line for the operators
  * file (rules/README.md §17).  Options and printing only: the work is
- * sign_keygen (src/core/sign_file.c).  Not here: the operators file, signing
- * events (the next phase's commands). */
+ * sign_keygen (src/core/sign_file.c).  Not here: the operators file, loading
+ * a key to sign events (signer.c, shared by the commands that sign). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,41 +32,6 @@ static void usage(FILE *f)
           f);
 }
 
-/* A passphrase is never an argument: an option that getopt_long would take
- * as an abbreviation of --passphrase-file (--passphrase, --pass) would read a
- * file named after the secret and print that name in its error.  Refused,
- * without repeating it. */
-static bool no_passphrase_argument(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--"))
-            break;
-        if (strncmp(a, "--pass", 6) || !strcmp(a, "--passphrase-file") ||
-            !strncmp(a, "--passphrase-file=", 18))
-            continue;
-        fprintf(stderr, WHO ": a passphrase is never given on the command line: answer on the "
-                        "terminal, or give --passphrase-file FILE (mode 0600)\n");
-        return false;
-    }
-    return true;
-}
-
-static int exit_for(sign_status st)
-{
-    switch (st) {
-    case SIGN_OK: return EXIT_OK;
-    case SIGN_ERR_USAGE: return EXIT_USAGE;
-    case SIGN_ERR_EXISTS:
-    case SIGN_ERR_MODE: return EXIT_REFUSED;
-    case SIGN_ERR_PASSPHRASE:
-    case SIGN_ERR_FORMAT: return EXIT_INVALID;
-    case SIGN_ERR_IO:
-    case SIGN_ERR_CRYPTO: return EXIT_INTERNAL;
-    }
-    return EXIT_INTERNAL;
-}
-
 static int keygen(int argc, char **argv)
 {
     enum { OPT_ID = OPT_FIRST_OWN, OPT_KEYS, OPT_PASSFILE };
@@ -76,7 +41,7 @@ static int keygen(int argc, char **argv)
         {"passphrase-file", required_argument, 0, OPT_PASSFILE}, {0, 0, 0, 0}};
     cli_paths paths = CLI_PATHS_DEFAULT;
     const char *id = NULL, *keys = NULL, *passfile = NULL;
-    if (!no_passphrase_argument(argc, argv))
+    if (!cli_no_passphrase_argument(WHO, argc, argv))
         return EXIT_USAGE;
     int opt;
     optind = 1;
@@ -126,7 +91,7 @@ static int keygen(int argc, char **argv)
     free(dir);
     if (st != SIGN_OK) {
         fprintf(stderr, WHO ": %s\n", why);
-        return exit_for(st);
+        return cli_sign_exit(st);
     }
     printf("%s\n", res.line);
     fflush(stdout);

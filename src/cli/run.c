@@ -17,6 +17,7 @@ typedef struct run_opts {
     bool finalize, supersede, no_workbooks, quiet;
     const char *reason, *over_budget_reason, *actor, *issue_date;
     int jobs;         /* --jobs: months (and statements) at once; 0 every core */
+    cli_signer sg;    /* --operator, --keys, --passphrase-file (finalizing) */
     progress_line months; /* the months' progress line of --fy (cleared before a summary) */
 } run_opts;
 
@@ -43,7 +44,9 @@ static void run_usage(void)
            "                             the 修正差額 sheet and 修正 on changed statements;\n"
            "                             TEXT is printed on every changed nursery's\n"
            "                             statement: do not name other nurseries in it\n"
-           "  --actor NAME               who finalizes (default: login name)\n"
+           "  --actor NAME               who finalizes while no operators file is in force\n"
+           "                             (default: login name); then --operator instead:\n"
+           CLI_SIGNER_HELP
            "  --issue-date YYYY-MM-DD    date printed on statements (default: today)\n"
            "  --jobs N                   months of --fy (drafts) and statements computed by N\n"
            "                             processes at once (default: every core); outputs\n"
@@ -69,6 +72,7 @@ static int parse_opts(int argc, char **argv, run_opts *o)
         {"issue-date", required_argument, 0, OPT_ISSUE},
         {"quiet", no_argument, 0, OPT_QUIET},
         {"jobs", required_argument, 0, OPT_JOBS},
+        CLI_SIGNER_OPTIONS,
         {0, 0, 0, 0}};
     int opt;
     optind = 1;
@@ -90,13 +94,21 @@ static int parse_opts(int argc, char **argv, run_opts *o)
                 return -1;
             break;
         default:
-            if (!cli_common_opt(opt, &o->paths))
+            if (!cli_common_opt(opt, &o->paths) && !cli_signer_opt(opt, &o->sg))
                 return -1;
         }
     }
     const char *bad = NULL;
     if (!cli_no_stray_arg("run", argc, argv))
         return -1;
+    if (o->sg.id && !o->finalize)
+        bad = "--operator signs a finalization: use it with --finalize (a draft is not signed)";
+    else if (o->sg.id && o->actor)
+        bad = "--actor is not used with --operator: the signed event's actor is the operator";
+    if (bad) {
+        fprintf(stderr, "kasan run: %s\n", bad);
+        return -1;
+    }
     if (!o->month == !o->fy)
         bad = "give exactly one of --month YYYY-MM or --fy YYYY";
     else if (o->supersede && !o->finalize)
@@ -226,6 +238,8 @@ static void year_say(const flow_notes *notes, void *ctx)
 int cmd_run(int argc, char **argv)
 {
     run_opts o = {.paths = CLI_PATHS_DEFAULT};
+    if (!cli_no_passphrase_argument("kasan run", argc, argv))
+        return EXIT_USAGE;
     int p = parse_opts(argc, argv, &o);
     if (p == -2)
         return EXIT_OK;
@@ -251,6 +265,11 @@ int cmd_run(int argc, char **argv)
     arena_keep_freed_memory(); /* each month reuses the last one's memory */
     progress_line statements;
     flow_month_req mr = month_request(&o, &rs, first);
+    if (rc == EXIT_OK && o.finalize) { /* who finalizes: their key (SPEC 10.1) */
+        char what[64];
+        snprintf(what, sizeof what, "the finalization of %s", o.month ? o.month : o.fy);
+        rc = cli_signer_load("kasan run", &o.sg, what, &mr.actor);
+    }
     mr.progress = progress_line_init(&statements, o.quiet);
     if (rc == EXIT_OK && count == 1) {
         flow_month_res res;
@@ -263,6 +282,7 @@ int cmd_run(int argc, char **argv)
                             .say = year_say, .out = stdout, .err = stderr, .ctx = &o};
         rc = flow_year(&yr);
     }
+    cli_signer_release(&o.sg);
     rules_free(&rs);
     return rc;
 }

@@ -43,6 +43,7 @@ typedef struct settle_opts {
     int fy;
     bool finalize, supersede;
     const char *over_budget_reason, *reason, *actor, *issue_date;
+    cli_signer sg;  /* --operator, --keys, --passphrase-file (finalizing) */
 } settle_opts;
 
 static void print_summary(const settlement *st, bool finalized)
@@ -63,14 +64,20 @@ static void print_summary(const settlement *st, bool finalized)
            flow_yen(st->repayment_total, false, b2));
 }
 
-static int settle(const cli_paths *paths, const settle_opts *o)
+static int settle(const cli_paths *paths, settle_opts *o)
 {
     progress_line pl;
     flow_settle_req rq = {*paths, o->fy, o->finalize, o->supersede, o->reason,
                           o->over_budget_reason, o->issue_date, {.name = cli_actor(o->actor)},
                           progress_line_init(&pl, false)};
+    char what[64];
+    snprintf(what, sizeof what, "the settlement of FY%d", o->fy);
+    int rc = o->finalize ? cli_signer_load("kasan settle", &o->sg, what, &rq.actor) : EXIT_OK;
+    if (rc != EXIT_OK)
+        return rc;
     flow_settle_res res;
-    int rc = flow_settle(&rq, &res);
+    rc = flow_settle(&rq, &res);
+    cli_signer_release(&o->sg);
     cli_print_notes("kasan settle", &res.notes);
     if (res.decided) { /* a refusal prints no 確定 summary */
         print_summary(&res.st, o->finalize);
@@ -104,10 +111,13 @@ int cmd_settle(int argc, char **argv)
         {"reason", required_argument, 0, OPT_REASON},
         {"actor", required_argument, 0, OPT_ACTOR},
         {"issue-date", required_argument, 0, OPT_ISSUE},
+        CLI_SIGNER_OPTIONS,
         {0, 0, 0, 0}};
     cli_paths paths = CLI_PATHS_DEFAULT;
     settle_opts o = {0};
     const char *fy = NULL;
+    if (!cli_no_passphrase_argument("kasan settle", argc, argv))
+        return EXIT_USAGE;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -115,7 +125,8 @@ int cmd_settle(int argc, char **argv)
         case OPT_HELP:
             printf("usage: kasan settle --fy YYYY [--finalize [--over-budget-reason TEXT]\n"
                    "                    [--supersede --reason TEXT]] [--issue-date YYYY-MM-DD]\n"
-                   "                    [--actor NAME] [--data DIR] [--rules DIR] [--out DIR]\n"
+                   "                    [--actor NAME | --operator ID] [--data DIR] [--rules DIR]\n"
+                   "                    [--out DIR]\n"
                    "Year-end settlement (精算, 交付額の確定): each nursery's annual amount under\n"
                    "the settlement: section of the rules in force on 31 March, from the year's\n"
                    "finalized months (recomputed from the ledger) and DATA/settlement/YYYY/\n"
@@ -123,7 +134,9 @@ int cmd_settle(int argc, char **argv)
                    "settlement-YYYY/ (settlement.csv, settlement.xlsx, notices/ID.xlsx); a\n"
                    "draft (試算) unless --finalize, which records it in the ledger.\n"
                    "exit: 0 ok, 1 usage, 2 invalid rules or input (nothing written), 3 refused,\n"
-                   "4 a finalized month no longer recomputes as paid, 5 internal error\n");
+                   "4 a finalized month no longer recomputes as paid, 5 internal error\n"
+                   "Once an operators file is in force, --finalize is signed:\n"
+                   CLI_SIGNER_HELP);
             return EXIT_OK;
         case OPT_FY: fy = optarg; break;
         case OPT_FINALIZE: o.finalize = true; break;
@@ -133,12 +146,17 @@ int cmd_settle(int argc, char **argv)
         case OPT_ACTOR: o.actor = optarg; break;
         case OPT_ISSUE: o.issue_date = optarg; break;
         default:
-            if (!cli_common_opt(opt, &paths))
+            if (!cli_common_opt(opt, &paths) && !cli_signer_opt(opt, &o.sg))
                 return EXIT_USAGE;
         }
     }
     if (!cli_no_stray_arg("settle", argc, argv))
         return EXIT_USAGE;
+    if (o.sg.id && (!o.finalize || o.actor)) {
+        fprintf(stderr, "kasan settle: %s\n", o.actor ? "--actor is not used with --operator"
+                        : "--operator signs a finalization: use it with --finalize");
+        return EXIT_USAGE;
+    }
     if (!fy) {
         fprintf(stderr, "kasan settle: --fy YYYY is required\n");
         return EXIT_USAGE;

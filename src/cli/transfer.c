@@ -14,6 +14,7 @@
 typedef struct transfer_opts {
     const char *month, *settlement, *date, *reason, *actor;
     bool reissue;
+    cli_signer sg;
 } transfer_opts;
 
 static void usage(FILE *f)
@@ -29,11 +30,15 @@ static void usage(FILE *f)
           "  --date YYYY-MM-DD   振込指定日: a bank business day (not a weekend, 12/31-1/3 or a\n"
           "                      national holiday of rules/calendar/), not before the finalization\n"
           "  --reissue --reason TEXT  a second file for the same run (a new name)\n"
-          "  --actor NAME        who writes it (default: login name)\n"
+          "  --actor NAME        who writes it while no operators file is in force\n"
+          "                      (default: login name); then an operator with the pay role\n"
+          "                      who neither drafted nor approved the run:\n"
+          CLI_SIGNER_HELP
           "  --out DIR           ledger and outputs (default out/); --rules DIR is read only\n"
           "                      when the run archived no payer in force on the date\n"
           "exit 0 written (or nothing to transfer), 1 usage, 2 invalid bank details,\n"
-          "3 not finalized / already transferred, 5 error\n",
+          "3 refused: not finalized, already transferred, not approved (決裁), by its\n"
+          "drafter or approver, a role you lack, a key not yours; 5 error\n",
           f);
 }
 
@@ -44,7 +49,9 @@ static int parse(int argc, char **argv, cli_paths *paths, transfer_opts *o)
         CLI_COMMON_OPTIONS, {"month", required_argument, 0, OPT_MONTH},
         {"settlement", required_argument, 0, OPT_SETTLE}, {"date", required_argument, 0, OPT_DATE},
         {"reissue", no_argument, 0, OPT_REISSUE}, {"reason", required_argument, 0, OPT_REASON},
-        {"actor", required_argument, 0, OPT_ACTOR}, {0, 0, 0, 0}};
+        {"actor", required_argument, 0, OPT_ACTOR}, CLI_SIGNER_OPTIONS, {0, 0, 0, 0}};
+    if (!cli_no_passphrase_argument(WHO, argc, argv))
+        return EXIT_USAGE;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -57,7 +64,7 @@ static int parse(int argc, char **argv, cli_paths *paths, transfer_opts *o)
         case OPT_REASON: o->reason = optarg; break;
         case OPT_ACTOR: o->actor = optarg; break;
         default:
-            if (!cli_common_opt(opt, paths)) {
+            if (!cli_common_opt(opt, paths) && !cli_signer_opt(opt, &o->sg)) {
                 usage(stderr);
                 return EXIT_USAGE;
             }
@@ -70,6 +77,7 @@ static int parse(int argc, char **argv, cli_paths *paths, transfer_opts *o)
     const char *bad = !o->month == !o->settlement ? "give one of --month or --settlement"
                       : !o->date ? "--date YYYY-MM-DD is required"
                       : o->reissue != (o->reason && *o->reason) ? "--reissue goes with --reason TEXT"
+                      : o->sg.id && o->actor ? "--actor is not used with --operator"
                       : NULL;
     if (bad) {
         fprintf(stderr, WHO ": %s\n", bad);
@@ -99,8 +107,13 @@ int cmd_transfer(int argc, char **argv)
         fprintf(stderr, WHO ": --date '%s' is not a real date YYYY-MM-DD\n", o.date);
         return EXIT_USAGE;
     }
+    char what[64];
+    snprintf(what, sizeof what, "the transfer file of %s", o.month ? o.month : o.settlement);
+    if ((rc = cli_signer_load(WHO, &o.sg, what, &rq.actor)) != EXIT_OK)
+        return rc;
     flow_transfer_res res;
     rc = flow_transfer(&rq, &res);
+    cli_signer_release(&o.sg);
     cli_print_notes(WHO, &res.notes);
     char yen[FLOW_YEN_LEN];
     if (rc == EXIT_OK && res.nothing)

@@ -5,8 +5,9 @@
  * the year's report (every event, the verification and the replay of each
  * finalized month and of the settlement, for OUT/audit-FY.xlsx).  The
  * verification's lines and the replays come back as text.
- * Not here: the checks themselves (src/ledger/chain.c, blob.c), a replay
- * (replay.c, settle.c), the workbook (src/report/audit_xlsx.c). */
+ * Not here: the checks themselves (src/ledger/chain.c, blob.c; the
+ * signatures signatures.c, a checkpoint checkpoint.c), a replay (replay.c,
+ * settle.c), the workbook (src/report/audit_xlsx.c). */
 #include "flow_int.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "kasan/clock.h"
+#include "kasan/flow_sign.h"
 #include "kasan/fsutil.h"
 
 /* Text a ledger function writes to a stream, kept in memory. */
@@ -111,11 +113,20 @@ static int verify(ledger *lg, const flow_audit_req *rq, flow_notes *notes)
         anchor_problems = ledger_verify_anchors(lg, rq->anchors, rq->n_anchors, t.f);
         say_lines(notes, mem_close(&t, &a));
     }
-    arena_release(&a);
     if (anchor_problems < 0)
         problems = -1;
     else
         problems += anchor_problems;
+    /* every signature, role and separation rule (SPEC 10.1), then a checkpoint */
+    flow_signatures sigs = {0};
+    int sig_problems = problems < 0 ? 0 : flow_signatures_verify(lg, &a, &sigs, notes);
+    int cp_problems = problems < 0 || sig_problems < 0 || !rq->checkpoint
+                          ? 0 : flow_checkpoint_verify(lg, rq->checkpoint, notes);
+    if (sig_problems < 0 || cp_problems < 0)
+        problems = -1;
+    else if (problems >= 0)
+        problems += sig_problems + cp_problems;
+    arena_release(&a);
     if (problems < 0) {
         flow_say(notes, FLOW_NOTE_SAY, "%s", ledger_errmsg(lg));
         return EXIT_INTERNAL;
@@ -135,6 +146,15 @@ static int verify(ledger *lg, const flow_audit_req *rq, flow_notes *notes)
                  rq->n_anchors == 1 ? "" : "s");
     flow_say(notes, FLOW_NOTE_RESULT, "ledger OK: %lld events, %lld blobs verified%s%s",
              (long long)c.events, (long long)c.blobs, files, anchors);
+    if (sigs.n_signed)
+        flow_say(notes, FLOW_NOTE_RESULT, "signatures OK: %zu signed events verified under the "
+                 "keys in force (%zu operators file%s held), roles and the separation of duties "
+                 "kept; %zu unsigned (before an operators file was in force)", sigs.n_signed,
+                 sigs.n_operators_files, sigs.n_operators_files == 1 ? "" : "s",
+                 sigs.n_unsigned);
+    else
+        flow_say(notes, FLOW_NOTE_RESULT, "unsigned: no operators file in force (no event is "
+                 "signed)");
     flow_say(notes, FLOW_NOTE_RESULT, "last event: --anchor %lld:%s", (long long)c.head_seq,
              c.head_hash);
     return EXIT_OK;
@@ -230,6 +250,20 @@ static int report(ledger *lg, const char *lpath, const flow_audit_req *rq, flow_
         rc = EXIT_INTERNAL;
     }
     b.replays = rp;
+    flow_signatures sigs = {0};
+    flow_notes sig_lines = {0}; /* the problems are in the verification's sheet */
+    if (rc == EXIT_OK) {
+        b.sig_problems = flow_signatures_verify(lg, a, &sigs, &sig_lines);
+        if (b.sig_problems < 0)
+            rc = EXIT_INTERNAL;
+        for (size_t k = 0; k < sig_lines.n && b.sig_problems > 0; k++)
+            b.verify_text = arena_printf(a, "%s%s\n", b.verify_text, sig_lines.v[k].text);
+    }
+    flow_notes_free(&sig_lines);
+    b.runs = sigs.runs;
+    b.n_runs = sigs.n_runs;
+    b.sigs = sigs.events;
+    b.n_sigs = sigs.n_events;
     char *path = arena_printf(a, "%s/audit-%d.xlsx", rq->out, fy);
     if (rc == EXIT_OK && report_audit_xlsx(&b, path, err, sizeof err) != 0) {
         flow_say(&res->notes, FLOW_NOTE_SAY, "cannot write %s", err);
@@ -238,7 +272,7 @@ static int report(ledger *lg, const char *lpath, const flow_audit_req *rq, flow_
     if (rc == EXIT_OK) {
         res->path = path;
         res->n_events = b.n_events;
-        res->verify_failed = b.verify_problems != 0;
+        res->verify_failed = b.verify_problems != 0 || b.sig_problems != 0;
         res->settled = b.n_replays && !strncmp(rp[b.n_replays - 1].month, "精算", 6);
         res->n_months = b.n_replays - res->settled;
         for (size_t i = 0; i < b.n_replays; i++)

@@ -78,6 +78,11 @@ enum { FLOW_KEEP_TRANSFER_FILES = 1, FLOW_KEEP_FORMS = 2, FLOW_KEEP_OTHERS = 4 }
  * FINAL.old-PID until the end), then (marker not NULL) the run id to
  * marker; 0, or -1 with errno and the previous directory in place. */
 int flow_publish_dir(const char *stage, const char *final_dir, unsigned keep, const char *marker);
+/* T5 (the crash protocol): OUT/M/NAME replaced whole by staged (a file
+ * already written and synced) while OUT/.M.published names run_id: 0; 1
+ * when OUT/M holds another run or none (nothing replaced); -1 with errno. */
+int flow_publish_file(const flow_paths *paths, const char *mon, const char *run_id,
+                      const char *staged, const char *name);
 /* Whether OUT/M holds a month's outputs (a draft's or a finalized run's):
  * its marker, or payments.csv of outputs older than the markers. */
 bool flow_month_has_outputs(const flow_paths *paths, const char *mon, arena *a);
@@ -173,6 +178,32 @@ bool flow_paid_walk_end(flow_paid_walk *w);
  * note. */
 int flow_restore_month_in(const flow_paths *paths, ledger *lg, claim_month m, bool force,
                           const flow_statements *how, flow_notes *notes);
+/* The budget view as run r's finalization saw it: each other month of the
+ * fiscal year by its run current before r's event, and the settlement
+ * current then; false if it does not fit. */
+bool flow_budget_as_finalized(const month_run *run, ledger *lg, const ledger_run *r,
+                              budget_view *bv, arena *keep);
+/* The correction recorded by run r (SPEC 6.1) into c, and meta->correction
+ * pointing at it. */
+int flow_recorded_correction(ledger *lg, const ledger_run *r, arena *a, run_correction *c,
+                             run_meta *meta, flow_notes *notes);
+
+/* ---- approve.c ---- */
+/* T5 (publish.c): OUT/M/payments.xlsx written anew with the approval block
+ * as the ledger stands (after an approval or a transfer file is recorded),
+ * from the ledger's archive; *written (in keep) the file, or NULL when OUT/M
+ * holds another run.  EXIT_OK or an exit code after a note (the step
+ * recorded stands). */
+int flow_signoff_republish(const flow_paths *paths, ledger *lg, claim_month m, arena *keep,
+                           const char **written, flow_notes *notes);
+
+/* ---- signoff.c ---- */
+/* The operators files the ledger holds, loaded into rs (rules_free it),
+ * their problems in d; n_files (may be NULL) how many; first_seq (may be
+ * NULL) the first event that brought each of rs->files into the ledger (in
+ * rs's arena).  0, or -1 when the ledger could not be read. */
+int flow_ledger_operators(ledger *lg, rule_set *rs, diag_list *d, size_t *n_files,
+                          const int64_t **first_seq);
 
 /* ---- replay.c ---- */
 /* Run r of month m recomputed from the ledger alone and compared with what

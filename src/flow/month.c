@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "kasan/clock.h"
+#include "kasan/flow_sign.h"
 #include "kasan/fsutil.h"
 
 /* Fills the budget view from the ledger's finalized months and this run;
@@ -135,12 +136,13 @@ static void fill_ledger_request(const flow_month_req *rq, const month_run *run,
 
 /* Records the run (T2 of the crash protocol); a refusal says why and how to
  * proceed, and that the refusal itself is in the audit trail. */
-static int finalize(const flow_month_req *rq, const month_run *run, const run_meta *meta,
-                    ledger *lg, ledger_finalize_res *res, flow_notes *notes)
+static int finalize(const flow_month_req *rq, const flow_signer *sg, const month_run *run,
+                    const run_meta *meta, ledger *lg, ledger_finalize_res *res, flow_notes *notes)
 {
     arena a = ARENA_INIT;
     ledger_finalize_req lr = {0};
     fill_ledger_request(rq, run, meta, &a, &lr);
+    lr.actor = flow_signer_actor(sg, &rq->actor); /* signed: the operator (lg has sg) */
     int st = ledger_finalize(lg, &lr, res);
     char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], b3[FLOW_YEN_LEN];
     int rc = EXIT_OK;
@@ -213,12 +215,32 @@ static int recheck_draft(const char *lpath, ledger **lg, const char *mon, flow_n
     return refuse_if_finalized(*lg, mon, notes);
 }
 
+/* The 起案 line of the approval block: the drafter, today (a finalization
+ * writes its outputs before the ledger records it). */
+static const report_approval *drafted_block(const flow_signer *sg, arena *a)
+{
+    if (!sg->active)
+        return NULL;
+    report_approval *b = arena_calloc(a, 1, sizeof *b);
+    b->drafted = (report_signoff){sg->op->name, sg->op->post, sg->op->id, sg->day};
+    return b;
+}
+
 int flow_month(const flow_month_req *rq, flow_month_res *res)
 {
     memset(res, 0, sizeof *res);
     claim_month m = rq->month;
     char mon[8];
     month_format(m, mon);
+    /* who finalizes (SPEC 10.1): checked before anything is computed */
+    flow_signer sg = {0};
+    if (rq->finalize) {
+        int src = flow_signer_begin(rq->rules, &rq->actor,
+                                    rq->supersede ? DUTY_CORRECT : DUTY_FINALIZE, &sg,
+                                    &res->notes);
+        if (src != EXIT_OK)
+            return src;
+    }
     int rc = flow_compute_month(&rq->paths, rq->rules, m, rq->registry, &res->run, &res->notes);
     res->computed = true;
     if (rc != EXIT_OK)
@@ -247,11 +269,13 @@ int flow_month(const flow_month_req *rq, flow_month_res *res)
         rc = flow_restore_month_in(&rq->paths, lg, m, false, &how, notes);
     if (rc == EXIT_OK)
         flow_sweep(rq->paths.out, mon, notes);
+    if (rc == EXIT_OK && rq->finalize) /* the role (a refusal is an event); lg signs from here */
+        rc = flow_signer_role(&sg, lg, mon, NULL, rq->supersede ? "supersede" : "finalize", notes);
     if (rc == EXIT_OK && !rq->finalize)
         rc = refuse_if_finalized(lg, mon, notes);
     clock_now_iso(res->created);
     res->meta = (run_meta){flow_run_id(&res->run, res->created, a), res->created, 0,
-                           rq->finalize, KASAN_VERSION, NULL};
+                           rq->finalize, KASAN_VERSION, NULL, drafted_block(&sg, a)};
     if (rc == EXIT_OK && rq->finalize && rq->supersede && lg)
         rc = correction_of(&res->run, lg, rq->reason, a, &res->correction, &res->meta, notes);
     if (rc == EXIT_OK && res->meta.correction &&
@@ -275,7 +299,7 @@ int flow_month(const flow_month_req *rq, flow_month_res *res)
                            notes) != 0)
         rc = EXIT_INTERNAL;
     if (rc == EXIT_OK && rq->finalize) {
-        rc = finalize(rq, &res->run, &res->meta, lg, &res->event, notes);
+        rc = finalize(rq, &sg, &res->run, &res->meta, lg, &res->event, notes);
         res->finalized = rc == EXIT_OK;
     }
     if (rc == EXIT_OK && !rq->finalize && !rq->staged_only)

@@ -84,7 +84,17 @@
  * keeping the month's other files).  A transfer file is one file: written
  * to its temporary name, recorded in the ledger, then renamed (transfer.c);
  * a crash after the record leaves the event without its file, which
- * `kasan audit verify` reports and `kasan restore --month` writes back. */
+ * `kasan audit verify` reports and `kasan restore --month` writes back.
+ *
+ * T5 sign: once an approval (決裁) or a transfer file is recorded, the
+ * month's payments.xlsx is written anew with the approval block as the
+ * ledger then stands, into the staging directory, synced, and renamed over
+ * OUT/M/payments.xlsx while OUT/.M.published still names the run
+ * (flow_publish_file): one rename, so OUT/M stays whole (invariant 1) and
+ * a newer run's outputs are never given an older run's workbook.  The
+ * statements sent to the nurseries are not touched.  A crash before the
+ * rename leaves the previous block; the ledger is the record, and a
+ * rebuild (S4) writes the block from it. */
 #include "flow_int.h"
 
 #include <dirent.h>
@@ -218,6 +228,23 @@ int flow_publish_dir(const char *stage, const char *final_dir, unsigned keep, co
     int rc = marker ? flow_mark_published(final_dir, marker) : 0;
     if (had)
         fs_remove_tree(old);
+    return rc;
+}
+
+int flow_publish_file(const flow_paths *paths, const char *mon, const char *run_id,
+                      const char *staged, const char *name)
+{
+    arena a = ARENA_INIT;
+    char *published = flow_read_run_id(flow_marker_path(paths, mon, &a));
+    char *final_dir = arena_printf(&a, "%s/%s", paths->out, mon);
+    int rc = 1;
+    if (published && !strcmp(published, run_id) && fs_is_dir(final_dir))
+        rc = rename(staged, arena_printf(&a, "%s/%s", final_dir, name)) == 0 &&
+                     fs_sync_dir(final_dir) == 0
+                 ? 0
+                 : -1;
+    free(published);
+    arena_release(&a);
     return rc;
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kasan/flow_sign.h"
 #include "kasan/fsutil.h"
 
 static bool file_says(const char *path, const char *run_id)
@@ -50,8 +51,8 @@ static bool find_staged(const char *path, long pid, bool alive, void *ctx)
 /* The budget view as the finalizing run saw it: each other month of the
  * fiscal year by its run current before this one's event, and the
  * settlement current then. */
-static bool budget_as_finalized(const month_run *run, ledger *lg, const ledger_run *r,
-                                budget_view *bv, arena *keep)
+bool flow_budget_as_finalized(const month_run *run, ledger *lg, const ledger_run *r,
+                              budget_view *bv, arena *keep)
 {
     if (flow_budget_of_run(run, lg, r->event_seq, keep, bv) != LEDGER_OK)
         return false;
@@ -61,8 +62,8 @@ static bool budget_as_finalized(const month_run *run, ledger *lg, const ledger_r
 }
 
 /* The correction recorded by run r (SPEC 6.1) for its outputs. */
-static int recorded_correction(ledger *lg, const ledger_run *r, arena *a, run_correction *c,
-                               run_meta *meta, flow_notes *notes)
+int flow_recorded_correction(ledger *lg, const ledger_run *r, arena *a, run_correction *c,
+                             run_meta *meta, flow_notes *notes)
 {
     ledger_correction *rows;
     size_t n;
@@ -85,17 +86,19 @@ static int rebuild(ledger *lg, const ledger_run *r, claim_month m, const char *s
     flow_archived x;
     int rc = flow_archive_month(lg, r, m, rules_dir, &x, notes);
     budget_view bv;
-    if (rc == EXIT_OK && !budget_as_finalized(&x.run, lg, r, &bv, &x.a)) {
+    if (rc == EXIT_OK && !flow_budget_as_finalized(&x.run, lg, r, &bv, &x.a)) {
         flow_say(notes, FLOW_NOTE_SAY, "run %s: the budget view does not fit in 64-bit yen",
                  r->run_id);
         rc = EXIT_DIFFERENT;
     }
     if (rc == EXIT_OK) {
-        run_meta meta = {r->run_id, r->created, 0, true, r->engine_version, NULL};
+        run_meta meta = {r->run_id, r->created, 0, true, r->engine_version, NULL, NULL};
         clock_to_jst(r->created, &meta.issue_date, NULL, NULL); /* the day in Japan */
+        /* the approval block as the ledger stands (起案, 決裁, 振込) */
+        meta.approval = flow_signoff_block(lg, r->month, 0, r->run_id, &x.a);
         run_correction corr = {0};
         if (r->supersedes) /* a correction: its differences as the ledger recorded them */
-            rc = recorded_correction(lg, r, &x.a, &corr, &meta, notes);
+            rc = flow_recorded_correction(lg, r, &x.a, &corr, &meta, notes);
         if (rc == EXIT_OK && flow_outputs_write(true, &x.run, &bv, &meta, stage, how, notes) != 0)
             rc = EXIT_INTERNAL;
     }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "kasan/clock.h"
+#include "kasan/flow_sign.h"
 #include "kasan/fsutil.h"
 #include "kasan/report_settle.h"
 
@@ -343,13 +344,15 @@ static void fill_request(const flow_settle_req *rq, const settlement *st, const 
 }
 
 /* Records the settlement; a refusal says why and how to proceed. */
-static int finalize(const flow_settle_req *rq, const settlement *st, const settle_meta *meta,
-                    settle_src *s, const rule_set *rs, ledger_settle_res *res_out)
+static int finalize(const flow_settle_req *rq, const flow_signer *sg, const settlement *st,
+                    const settle_meta *meta, settle_src *s, const rule_set *rs,
+                    ledger_settle_res *res_out)
 {
     arena a = ARENA_INIT;
     ledger_settle_req lr = {0};
     ledger_settle_res res = {0};
     fill_request(rq, st, meta, s, rs, &a, &lr);
+    lr.actor = flow_signer_actor(sg, &rq->actor); /* signed: the operator (s->lg has sg) */
     int status = ledger_settle_finalize(s->lg, &lr, &res), rc = EXIT_OK;
     char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], b3[FLOW_YEN_LEN], b4[FLOW_YEN_LEN];
     if (status == LEDGER_OK) {
@@ -419,6 +422,16 @@ int flow_settle(const flow_settle_req *rq, flow_settle_res *res)
 {
     int rc = begin(rq, res);
     settle_src *s = res->src;
+    /* who finalizes (SPEC 10.1), on the rules in force; the role refused as an event */
+    flow_signer sg = {0};
+    if (rc == EXIT_OK && rq->finalize)
+        rc = flow_signer_begin(&res->rules, &rq->actor, DUTY_SETTLE, &sg, &res->notes);
+    if (rc == EXIT_OK && rq->finalize) {
+        char fy[16];
+        snprintf(fy, sizeof fy, "FY%d", rq->fiscal_year);
+        rc = flow_signer_role(&sg, s->lg, fy, NULL, rq->supersede ? "settle_supersede" : "settle",
+                              &res->notes);
+    }
     if (rc == EXIT_OK && !rq->finalize)
         rc = refuse_draft_if_final(s, rq->fiscal_year);
     if (rc == EXIT_OK && rq->supersede)
@@ -445,7 +458,7 @@ int flow_settle(const flow_settle_req *rq, flow_settle_res *res)
     if (rc == EXIT_OK && write_outputs(&res->st, &res->meta, stage, rq->progress, &res->notes))
         rc = EXIT_INTERNAL;
     if (rc == EXIT_OK && rq->finalize) /* a refusal shows no 確定 summary */
-        rc = finalize(rq, &res->st, &res->meta, s, &res->rules, &res->event);
+        rc = finalize(rq, &sg, &res->st, &res->meta, s, &res->rules, &res->event);
     res->decided = rc == EXIT_OK;
     res->no_budget_line = res->decided && !rq->finalize && res->st.additional_total > 0 &&
                           !rules_budget_for_fy(&res->rules, rq->fiscal_year);

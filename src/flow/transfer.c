@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "kasan/bankday.h"
+#include "kasan/flow_sign.h"
 #include "kasan/fsutil.h"
 #include "kasan/ledger_transfer.h"
 #include "kasan/strbuf.h"
@@ -44,6 +45,8 @@ typedef struct ctx {
     arena *a;
     subject s;
     rule_set rs, now;
+    rule_set ops;               /* the operators files under --rules */
+    flow_signer sg;             /* who makes the file (SPEC 10.1) */
 } ctx;
 
 /* ---- gathering from the ledger ------------------------------------------ */
@@ -66,7 +69,8 @@ static int refused(ctx *c, const char *what, const char *run_id, const char *cod
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
     flow_say(c->notes, FLOW_NOTE_SAY, "%s", why);
-    ledger_refusal r = {what, run_id, c->rq->actor.name, code, why, requested};
+    ledger_refusal r = {what, run_id, flow_signer_actor(&c->sg, &c->rq->actor), code, why,
+                        requested};
     int64_t seq = 0;
     char hash[SHA256_HEX_LEN + 1] = "";
     if (ledger_refuse(c->lg, &r, &seq, hash) != LEDGER_OK)
@@ -421,6 +425,14 @@ static int write_and_record(ctx *c, const char *path, const strbuf *bytes,
         return refused(c, t->month ? t->month : subj, t->run_id, "already_transferred",
                        "transfer", "%s; nothing written", ledger_errmsg(c->lg));
     }
+    if (st == LEDGER_DUTY) { /* the ledger's own check of the separation (approve_store.c) */
+        fs_out_abort(&o);
+        char subj[16];
+        if (!t->month)
+            snprintf(subj, sizeof subj, "FY%d", t->settlement_fy);
+        return refused(c, t->month ? t->month : subj, t->run_id, "duty", "transfer",
+                       "%s; nothing written", ledger_errmsg(c->lg));
+    }
     if (st != LEDGER_OK) {
         fs_out_abort(&o);
         flow_say(c->notes, FLOW_NOTE_SAY, "%s; nothing written", ledger_errmsg(c->lg));
@@ -432,6 +444,65 @@ static int write_and_record(ctx *c, const char *path, const strbuf *bytes,
         return EXIT_INTERNAL;
     }
     return EXIT_OK;
+}
+
+/* ---- who makes the file (SPEC 10.1) ------------------------------------------ */
+
+/* The operator in force with their key and the pay role, before anything
+ * is read: from here on every event of the request is theirs (signed),
+ * refusals included. */
+static int transfer_who(ctx *c)
+{
+    int rc = flow_load_operators(c->rq->paths.rules, &c->ops, c->notes);
+    if (!rc)
+        rc = flow_signer_begin(&c->ops, &c->rq->actor, DUTY_TRANSFER, &c->sg, c->notes);
+    if (rc || !c->sg.active)
+        return rc;
+    char mon[8], fy[16];
+    month_format(c->rq->month, mon);
+    snprintf(fy, sizeof fy, "FY%d", c->rq->settlement_fy);
+    return flow_signer_role(&c->sg, c->lg, c->rq->settlement_fy ? fy : mon, NULL, "transfer",
+                            c->notes);
+}
+
+/* The run's steps: approved (決裁) first, and by neither its drafter nor
+ * its approver; a run drafted by a signing operator is never transferred
+ * unsigned.  A refusal is an event. */
+static int transfer_duty(ctx *c)
+{
+    ledger_signoffs so;
+    if (ledger_run_signoffs(c->lg, c->s.month, c->s.fy, c->s.run_id, c->a, &so) != LEDGER_OK) {
+        flow_say(c->notes, FLOW_NOTE_SAY, "%s", ledger_errmsg(c->lg));
+        return EXIT_INTERNAL;
+    }
+    if (!c->sg.active) {
+        if (!so.drafted.operator_id)
+            return EXIT_OK; /* unsigned, as before SPEC 10.1 */
+        flow_say(c->notes, FLOW_NOTE_SAY, "%s (run %s) was drafted by operator %s under a "
+                 "signature: its transfer file is signed too.  Give --operator ID (or "
+                 "KASAN_OPERATOR) with your key; nothing written", c->s.label, c->s.run_id,
+                 so.drafted.operator_id);
+        return EXIT_REFUSED;
+    }
+    char why[512];
+    duty_request dr = {DUTY_TRANSFER, c->sg.op->id, c->sg.op->roles, so.drafted.operator_id,
+                       so.approved.operator_id};
+    duty_verdict v = duty_check(&dr, why, sizeof why);
+    if (v == DUTY_OK)
+        return EXIT_OK;
+    if (v == DUTY_NOT_APPROVED) {
+        char what[64];
+        if (c->s.month)
+            snprintf(what, sizeof what, "--month %s", c->s.month);
+        else
+            snprintf(what, sizeof what, "--settlement %d", c->s.fy);
+        return refused(c, subject_name(&c->s, c->a), c->s.run_id, duty_code(v), "transfer",
+                       "%s (run %s): %s.  Missing: the approval (決裁) — kasan approve %s "
+                       "--operator APPROVER; nothing written", c->s.label, c->s.run_id, why,
+                       what);
+    }
+    return refused(c, subject_name(&c->s, c->a), c->s.run_id, duty_code(v), "transfer",
+                   "%s (run %s): %s; nothing written", c->s.label, c->s.run_id, why);
 }
 
 /* ---- the procedure ------------------------------------------------------- */
@@ -484,7 +555,11 @@ static int check_bank_day(ctx *c)
 static int transfer(ctx *c)
 {
     size_t n_files;
-    int rc = gather(c, &n_files);
+    int rc = transfer_who(c);
+    if (!rc)
+        rc = gather(c, &n_files);
+    if (!rc)
+        rc = transfer_duty(c);
     if (!rc)
         rc = check_date(c);
     if (!rc)
@@ -524,13 +599,20 @@ static int transfer(ctx *c)
         hash_sha256_hex(bytes.buf, bytes.len, c->res->sha256);
         ledger_transfer t = {c->s.month, c->s.fy, c->s.run_id, c->s.base_run_id, rel,
                              c->res->sha256, tot.count, tot.amount, c->rq->date,
-                             c->rq->actor.name, c->rq->reissue ? c->rq->reason : NULL,
+                             flow_signer_actor(&c->sg, &c->rq->actor),
+                             c->rq->reissue ? c->rq->reason : NULL,
                              rp->version, payer_src, bytes.buf, bytes.len, 0, NULL};
         rc = write_and_record(c, path, &bytes, &t, &c->res->event_seq);
         if (!rc) {
             c->res->path = path;
             c->res->count = tot.count;
             c->res->amount_yen = tot.amount;
+        }
+        const char *workbook; /* T5: the 振込 line of payments.xlsx's approval block */
+        if (!rc && c->sg.active && c->s.month) {
+            ledger_set_signer(c->lg, NULL);
+            flow_signoff_republish(&c->rq->paths, c->lg, c->rq->month, c->a, &workbook,
+                                   c->notes);
         }
     }
     sb_release(&bytes);
@@ -556,6 +638,7 @@ int flow_transfer(const flow_transfer_req *rq, flow_transfer_res *res)
     }
     rules_free(&c.rs);
     rules_free(&c.now);
+    rules_free(&c.ops);
     ledger_close(c.lg);
     return rc;
 }

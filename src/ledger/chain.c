@@ -1,9 +1,12 @@
 /* chain: the ledger's append-only event log.  Each event's hash is SHA-256
  * over a canonical JSON of (seq, time, actor, action, payload, prev_hash), so
  * an edit, deletion or reordering breaks the chain; ledger_verify recomputes
- * it and checks every run against the payload its event recorded.  Not here:
- * SQL schema and transactions (store.c), file contents (blob.c), writing
- * JSON (json.c; the payloads are described in ledger_int.h). */
+ * it and checks every run against the payload its event recorded.  Every
+ * event is appended here, and signed here when the handle has a signer
+ * (sign.c does the signing).  Not here: SQL schema and transactions
+ * (store.c), file contents (blob.c), writing JSON (json.c; the payloads are
+ * described in ledger_int.h), checking signatures against the operators in
+ * force (src/flow/signatures.c). */
 #include "ledger_int.h"
 
 #include <assert.h>
@@ -12,18 +15,20 @@
 
 /* ---- events ------------------------------------------------------------ */
 
+static int chain_insert(ledger *lg, int64_t seq, const char *prev_hash, const char *time,
+                        const char *actor, const char *action, const char *payload,
+                        const char hash[SHA256_HEX_LEN + 1]);
+
 /* The hashed form, reproducible in Python as
  *   json.dumps({"action":..., "actor":..., "payload": payload_text,
  *               "prev_hash":..., "seq":..., "time":...}, sort_keys=True,
  *              separators=(",", ":"), ensure_ascii=False).encode()
  * with the payload embedded as a string, so any byte of it counts. */
-void ledger_event_hash(int64_t seq, const char *time, const char *actor, const char *action,
-                       const char *payload, const char *prev_hash, char out[SHA256_HEX_LEN + 1])
+void ledger_event_content(int64_t seq, const char *time, const char *actor, const char *action,
+                          const char *payload, const char *prev_hash, strbuf *out)
 {
-    strbuf sb;
-    sb_init(&sb);
     ledger_json j;
-    ledger_json_start(&j, &sb);
+    ledger_json_start(&j, out);
     ledger_json_open(&j, '{');
     ledger_json_kv_text(&j, "action", action);
     ledger_json_kv_text(&j, "actor", actor);
@@ -33,6 +38,14 @@ void ledger_event_hash(int64_t seq, const char *time, const char *actor, const c
     ledger_json_kv_text(&j, "time", time);
     ledger_json_close(&j);
     assert(ledger_json_done(&j));
+}
+
+void ledger_event_hash(int64_t seq, const char *time, const char *actor, const char *action,
+                       const char *payload, const char *prev_hash, char out[SHA256_HEX_LEN + 1])
+{
+    strbuf sb;
+    sb_init(&sb);
+    ledger_event_content(seq, time, actor, action, payload, prev_hash, &sb);
     hash_sha256_hex(sb.buf, sb.len, out);
     sb_release(&sb);
 }
@@ -56,11 +69,37 @@ int ledger_chain_head(ledger *lg, int64_t *seq, char hash[SHA256_HEX_LEN + 1])
     return rc;
 }
 
+/* The one place an event is appended: with a signer on the handle its
+ * payload gets the signer object first and its signature is stored after
+ * the row (sign.c), in the caller's transaction. */
 int ledger_chain_append(ledger *lg, int64_t seq, const char *prev_hash, const char *time,
                         const char *actor, const char *action, const char *payload,
                         char hash[SHA256_HEX_LEN + 1])
 {
-    ledger_event_hash(seq, time, actor, action, payload, prev_hash, hash);
+    strbuf signed_payload, content;
+    sb_init(&signed_payload);
+    sb_init(&content);
+    int rc = LEDGER_OK;
+    if (lg->signer) {
+        rc = ledger_sign_payload(lg, actor, action, payload, &signed_payload);
+        payload = signed_payload.buf;
+    }
+    if (!rc) {
+        ledger_event_content(seq, time, actor, action, payload, prev_hash, &content);
+        hash_sha256_hex(content.buf, content.len, hash);
+        rc = chain_insert(lg, seq, prev_hash, time, actor, action, payload, hash);
+    }
+    if (!rc && lg->signer)
+        rc = ledger_sign_store(lg, seq, content.buf, content.len);
+    sb_release(&signed_payload);
+    sb_release(&content);
+    return rc;
+}
+
+static int chain_insert(ledger *lg, int64_t seq, const char *prev_hash, const char *time,
+                        const char *actor, const char *action, const char *payload,
+                        const char hash[SHA256_HEX_LEN + 1])
+{
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg,
                             "INSERT INTO events(seq, time, actor, action, payload, prev_hash, hash)"
@@ -385,6 +424,20 @@ static int verify_chain(ledger *lg, FILE *report, int *problems, ledger_counts *
     return rc;
 }
 
+/* The stored payload's signer object put into the rebuilt one, into with;
+ * false when the stored payload has none. */
+static bool signer_put_back(const char *stored, const char *rebuilt, strbuf *with)
+{
+    strbuf rest, value;
+    sb_init(&rest);
+    sb_init(&value);
+    bool ok = ledger_json_take(stored, "signer", &rest, &value) &&
+              ledger_json_put(rebuilt, "signer", value.buf, with);
+    sb_release(&rest);
+    sb_release(&value);
+    return ok;
+}
+
 enum { V_RUN, V_SEQ, V_HAS_EVENT, V_ACTION, V_EACTOR, V_RACTOR, V_PAYLOAD, V_PRUN, V_PSHA,
        V_IS_SUPERSEDE, V_LEGACY };
 
@@ -416,15 +469,20 @@ static int verify_run_row(ledger *lg, sqlite3_stmt *st, FILE *report, int *probl
                 "(payment row edited, added or deleted)", seq, run);
         return LEDGER_OK;
     }
-    strbuf sb;
+    strbuf sb, with;
     sb_init(&sb);
+    sb_init(&with);
     rc = ledger_run_payload(lg, run, sqlite3_column_int(st, V_LEGACY), &sb);
-    if (!rc && (strcmp(sb.buf, ledger_col_text(st, V_PAYLOAD)) != 0 ||
+    const char *stored = ledger_col_text(st, V_PAYLOAD), *rebuilt = sb.buf;
+    if (!rc && signer_put_back(stored, sb.buf, &with)) /* a signed event (ledger_int.h, 6.) */
+        rebuilt = with.buf;
+    if (!rc && (strcmp(rebuilt, stored) != 0 ||
                 strcmp(ledger_col_text(st, V_EACTOR), ledger_col_text(st, V_RACTOR)) != 0))
         problem(report, problems,
                 "event %lld: run %s's record (run row, program totals or files) does not match "
                 "the event", seq, run);
     sb_release(&sb);
+    sb_release(&with);
     return rc;
 }
 

@@ -102,6 +102,7 @@ const char *ledger_strstatus(int status)
     case LEDGER_CORRUPT: return "ledger corrupt";
     case LEDGER_IO: return "ledger I/O error";
     case LEDGER_NO_BUDGET_LINE: return "no budget line";
+    case LEDGER_DUTY: return "refused by the separation of duties";
     default: return "unknown ledger status";
     }
 }

@@ -147,3 +147,139 @@ bool ledger_utf8_valid(const char *s)
     }
     return true;
 }
+
+/* ---- a key of a canonical object, put in or taken out -----------------
+ * Signing adds the "signer" object to a payload that its builder wrote
+ * without it (src/ledger/sign.c), and verification takes it out again to
+ * compare a rebuilt payload (chain.c).  Both work on this writer's output
+ * only: no spaces, keys in byte order, so a key's place is found by
+ * comparing it with the object's top-level keys as they are written. */
+
+/* Index just past the string starting at s[i] == '"'. */
+static size_t skip_string(const char *s, size_t i)
+{
+    for (i++; s[i] && s[i] != '"'; i++)
+        if (s[i] == '\\' && s[i + 1])
+            i++;
+    return s[i] ? i + 1 : i;
+}
+
+/* Index just past the value starting at s[i]. */
+static size_t skip_value(const char *s, size_t i)
+{
+    if (s[i] == '"')
+        return skip_string(s, i);
+    if (s[i] != '{' && s[i] != '[') {
+        while (s[i] && s[i] != ',' && s[i] != '}' && s[i] != ']')
+            i++;
+        return i;
+    }
+    int depth = 0;
+    while (s[i]) {
+        if (s[i] == '"') {
+            i = skip_string(s, i);
+            continue;
+        }
+        if (s[i] == '{' || s[i] == '[')
+            depth++;
+        else if ((s[i] == '}' || s[i] == ']') && --depth == 0)
+            return i + 1;
+        i++;
+    }
+    return i;
+}
+
+/* Walks the top-level members of obj: for each, the key's span (without
+ * quotes) and the member's span [start, end) (key to value's end).  Returns
+ * false when obj is not an object this writer could have written. */
+typedef struct member {
+    size_t start, end, key, key_len;
+} member;
+
+static bool next_member(const char *obj, size_t *i, member *m)
+{
+    if (obj[*i] == ',')
+        ++*i;
+    if (obj[*i] != '"')
+        return false;
+    m->start = *i;
+    size_t k = skip_string(obj, *i);
+    m->key = *i + 1;
+    m->key_len = k - *i - 2;
+    if (obj[k] != ':')
+        return false;
+    m->end = skip_value(obj, k + 1);
+    *i = m->end;
+    return m->end > k + 1;
+}
+
+static int key_cmp(const char *obj, const member *m, const char *key)
+{
+    size_t n = strlen(key);
+    int c = strncmp(obj + m->key, key, m->key_len < n ? m->key_len : n);
+    return c ? c : (m->key_len > n) - (m->key_len < n);
+}
+
+bool ledger_json_put(const char *obj, const char *key, const char *value, strbuf *out)
+{
+    size_t len = strlen(obj), i = 1, at = 0;
+    if (len < 2 || obj[0] != '{' || obj[len - 1] != '}')
+        return false;
+    bool empty = len == 2;
+    member m;
+    while (i < len - 1) {
+        if (!next_member(obj, &i, &m))
+            return false;
+        int c = key_cmp(obj, &m, key);
+        if (c == 0)
+            return false; /* the key is there already */
+        if (c > 0) {
+            at = m.start;
+            break;
+        }
+    }
+    if (!at) { /* after every key: before the closing brace */
+        sb_add(out, obj, len - 1);
+        if (!empty)
+            sb_addc(out, ',');
+        put_string(out, key);
+        sb_addc(out, ':');
+        sb_adds(out, value);
+        sb_addc(out, '}');
+        return true;
+    }
+    sb_add(out, obj, at);
+    put_string(out, key);
+    sb_addc(out, ':');
+    sb_adds(out, value);
+    sb_addc(out, ',');
+    sb_adds(out, obj + at);
+    return true;
+}
+
+bool ledger_json_take(const char *obj, const char *key, strbuf *without, strbuf *value)
+{
+    size_t len = strlen(obj), i = 1;
+    if (len < 2 || obj[0] != '{' || obj[len - 1] != '}')
+        return false;
+    member m;
+    bool first = true;
+    while (i < len - 1) {
+        if (!next_member(obj, &i, &m))
+            return false;
+        if (key_cmp(obj, &m, key) == 0) {
+            size_t vstart = m.start + m.key_len + 3; /* past "key": */
+            if (value)
+                sb_add(value, obj + vstart, m.end - vstart);
+            /* drop the member and one comma: the one before it, or after
+             * it when it is the first */
+            size_t from = first ? m.start : m.start - 1;
+            size_t to = first && obj[m.end] == ',' ? m.end + 1 : m.end;
+            sb_add(without, obj, from);
+            sb_adds(without, obj + to);
+            return true;
+        }
+        first = false;
+    }
+    return false;
+}

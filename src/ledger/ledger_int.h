@@ -6,9 +6,12 @@
  * store.c: schema and recorded runs; chain.c: the event log, run payloads
  * and verification; blob.c: content-addressed files; refuse.c: refusals;
  * settle_store.c: the settlement, and what a year has paid against its
- * line; transfer_store.c: transfer events; events.c: the log for people).
- * Calls run store.c → settle_store.c → refuse.c → chain.c → blob.c → db.c,
- * never back up; every file may use json.c. */
+ * line; transfer_store.c: transfer events; events.c: the log for people;
+ * sign.c: signing an event as it is appended; approve_store.c: approvals
+ * and who signed what).
+ * Calls run store.c → settle_store.c → transfer_store.c → approve_store.c
+ * → refuse.c → chain.c → sign.c → blob.c → db.c, never back up; every file
+ * may use json.c. */
 #ifndef KASAN_LEDGER_INT_H
 #define KASAN_LEDGER_INT_H
 #include <sqlite3.h>
@@ -18,11 +21,13 @@
 
 #include "kasan/ledger.h"
 #include "kasan/ledger_settle.h"
+#include "kasan/ledger_sign.h"
 #include "kasan/strbuf.h"
 
 struct ledger {
     sqlite3 *db;
     char err[512];
+    const ledger_signer *signer; /* every event appended is signed by it (sign.c) */
 };
 
 /* db.c */
@@ -131,6 +136,30 @@ int ledger_fy_paid(ledger *lg, int fy, const char *except_month, ledger_paid *ou
  *      {actor:s, base_run_id:s?, count:i, file:s, month:s?, payer_source:s,
  *       payer_version:s, reissue_reason:s?, run_id:s, settlement:i?,
  *       sha256:s, total_yen:i, transfer_date:s}
+ *    The signed event's signature covers sha256: the file's bytes.
+ *
+ * 6. "signer" (sign.c, ledger_sign_payload) — in every payload above and
+ *    below appended while a signer is set (schema 2; never in an event
+ *    written without one), put at its place among the payload's keys:
+ *      signer:{key:s (the fingerprint, sign_fingerprint), operator:s (the
+ *              event's actor), operators_file:s, operators_sha256:s (the
+ *              operators file checked against, stored as a blob), role:s
+ *              (duty_role_name of the role used), via:s "cli"|"web"}
+ *    The signature (signatures.sig: sign_sig_text, 88 characters) is
+ *    Ed25519 over "kasan-sig-v1" 0x00 "event" 0x00 and the exact bytes of
+ *    1. (ledger_event_content), so it covers the previous event's hash, the
+ *    number, time, action, actor and every byte of the payload, the signer
+ *    object included.  A run's payload rebuilt by verification (2.) is
+ *    compared with the stored one once the stored signer object is put back
+ *    in it (ledger_json_take / ledger_json_put).
+ *
+ * 7. "approve" (approve_store.c, ledger_approve) — 決裁 of a drafted event,
+ *    always signed (role approve):
+ *      {approved_action:s, approved_hash:s, approved_seq:i (the event that
+ *       recorded the run or settlement), digest:s (a run's payments digest,
+ *       or ledger_settlement_digest of the settlement's event),
+ *       fiscal_year:i? (a settlement), month:s? (a run), run_id:s (the run
+ *       id, or the settle id)}
  *
  * The payments digest (chain.c, ledger_payments_digest) is SHA-256 over the
  * run's payment rows, one array per line ["nursery_id","program",
@@ -164,8 +193,19 @@ void ledger_json_kv_number(ledger_json *j, const char *key, int64_t v);
 bool ledger_json_done(const ledger_json *j);
 bool ledger_utf8_valid(const char *s);
 
+/* A member of a canonical object (this writer's output) put at its place
+ * among the keys (false if obj is not such an object or already has key),
+ * or taken out (false if absent): without gets obj without it, value (may
+ * be NULL) its value's text.  Both append. */
+bool ledger_json_put(const char *obj, const char *key, const char *value, strbuf *out);
+bool ledger_json_take(const char *obj, const char *key, strbuf *without, strbuf *value);
+
 /* chain.c */
 #define LEDGER_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+/* The bytes an event's hash covers (1. above), appended to out; what its
+ * signature covers too. */
+void ledger_event_content(int64_t seq, const char *time, const char *actor, const char *action,
+                          const char *payload, const char *prev_hash, strbuf *out);
 void ledger_event_hash(int64_t seq, const char *time, const char *actor, const char *action,
                        const char *payload, const char *prev_hash, char out[SHA256_HEX_LEN + 1]);
 /* Last event's seq and hash (0 and 64 zeros when the log is empty). */
@@ -188,6 +228,26 @@ int ledger_corrections_stmt(ledger *lg, const char *run_id, sqlite3_stmt **st);
  * program (byte order). */
 int ledger_payments_digest(ledger *lg, const char *run_id, char out[SHA256_HEX_LEN + 1],
                            int64_t *count);
+
+/* sign.c: while lg->signer is set, ledger_chain_append has payload signed:
+ * ledger_sign_payload checks the signer against the event (actor, the role
+ * the action needs and holds), stores the operators file and appends the
+ * payload with its signer object (6.) to out; after the event row,
+ * ledger_sign_store signs content (1.), checks the signature, and stores it. */
+int ledger_sign_payload(ledger *lg, const char *actor, const char *action, const char *payload,
+                        strbuf *out);
+int ledger_sign_store(ledger *lg, int64_t seq, const char *content, size_t len);
+
+/* approve_store.c: the steps of run_id read in the caller's transaction
+ * (ledger_run_signoffs without its own). */
+int ledger_signoffs_in(ledger *lg, const char *month, int fiscal_year, const char *run_id,
+                       arena *a, ledger_signoffs *out);
+/* transfer_store.c's check, in its transaction: a signed transfer file of
+ * run_id (month, or settlement fiscal_year) is made only after the run is
+ * approved, by a payer who neither drafted nor approved it (LEDGER_DUTY
+ * with the duty_code in *code); LEDGER_OK when no signer is set. */
+int ledger_duty_transfer(ledger *lg, const char *month, int fiscal_year, const char *run_id,
+                         const char **code);
 
 /* blob.c */
 /* Stores f's bytes once under their SHA-256 and links them to run_id. */

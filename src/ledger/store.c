@@ -17,7 +17,8 @@
 #include "kasan/date.h"
 #include "kasan/fsutil.h"
 
-/* Version 1.  Triggers make recorded rows append-only and keep one current
+/* Version 2 (version 1 without the signatures table; upgraded on open,
+ * upgrade_sql).  Triggers make recorded rows append-only and keep one current
  * run per month whatever SQL is run against the file: a new run of a month
  * must name the current one in `supersedes`, and inserting it marks the old
  * run superseded_by (the only update a run ever takes). */
@@ -60,7 +61,6 @@ static const char *const schema_sql[] = {
     " BEGIN SELECT RAISE(ABORT, 'ledger " t " are append-only'); END"
     FREEZE("meta"), FREEZE("events"), FREEZE("run_programs"), FREEZE("payments"),
     FREEZE("blobs"), FREEZE("run_files"),
-#undef FREEZE
     "CREATE TRIGGER runs_no_update BEFORE UPDATE OF run_id, month, fiscal_year, created,"
     " actor, engine_version, total_yen, fy_paid_yen, budget_fiscal_year, budget_line_id,"
     " budget_line_yen, over_budget_reason, overrun_yen, supersedes, supersede_reason,"
@@ -82,8 +82,27 @@ static const char *const schema_sql[] = {
     " BEGIN SELECT RAISE(ABORT, 'only the run that supersedes a run marks it, once'); END",
     "CREATE TRIGGER runs_no_delete BEFORE DELETE ON runs"
     " BEGIN SELECT RAISE(ABORT, 'ledger runs are append-only'); END",
+#define SIGNATURES_SQL                                                                     \
+    "CREATE TABLE signatures("                                                             \
+    " seq INTEGER PRIMARY KEY REFERENCES events(seq), sig TEXT NOT NULL) STRICT",          \
+        FREEZE("signatures")
+    SIGNATURES_SQL,
     NULL,
 };
+
+/* Version 1 → 2: the signatures of signed events (ledger_sign.h).  The
+ * version in meta is the one row a schema change updates, its trigger
+ * lifted for that moment, in the same transaction. */
+static const char *const upgrade_sql[] = {
+    SIGNATURES_SQL,
+    "DROP TRIGGER IF EXISTS meta_no_update",
+    "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+    "CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta"
+    " BEGIN SELECT RAISE(ABORT, 'ledger meta are append-only'); END",
+    NULL,
+};
+#undef SIGNATURES_SQL
+#undef FREEZE
 
 /* ---- opening ----------------------------------------------------------- */
 
@@ -145,6 +164,28 @@ static int schema_create(ledger *lg)
     return rc;
 }
 
+/* A version-1 ledger (before signed events) made version 2, under the write
+ * lock; nothing recorded changes (the events, their hashes and payloads
+ * stay as they are). */
+static int schema_upgrade(ledger *lg)
+{
+    int rc = ledger_tx_begin(lg, true);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st;
+    if (!(rc = ledger_prepare(lg, "SELECT value FROM meta WHERE key = 'schema_version'", &st))) {
+        bool still = sqlite3_step(st) == SQLITE_ROW && atoi(ledger_col_text(st, 0)) == 1;
+        sqlite3_finalize(st);
+        for (size_t i = 0; still && !rc && upgrade_sql[i]; i++) /* else: another opener did */
+            rc = ledger_exec(lg, upgrade_sql[i]);
+        if (!rc && still)
+            rc = meta_put(lg, "upgraded_to_2", "signatures");
+    }
+    return ledger_tx_end(lg, rc);
+}
+
+enum { SCHEMA_OLD = -1 }; /* schema_check: version 1, to upgrade */
+
 /* Creates the schema if the file has none; checks its version otherwise. */
 static int schema_check(ledger *lg, bool create)
 {
@@ -176,6 +217,8 @@ static int schema_check(ledger *lg, bool create)
         rc = ledger_sqlite_fail(lg, "ledger: reading schema version");
     else if (step == SQLITE_DONE)
         rc = ledger_fail(lg, LEDGER_CORRUPT, "not a kasan ledger (no schema version)");
+    else if (atoi(ledger_col_text(st, 0)) == 1 && !strcmp(ledger_col_text(st, 0), "1"))
+        rc = SCHEMA_OLD;
     else if (atoi(ledger_col_text(st, 0)) != LEDGER_SCHEMA_VERSION)
         rc = ledger_fail(lg, LEDGER_CORRUPT, "ledger schema version %s; this kasan reads %d",
                          ledger_col_text(st, 0), LEDGER_SCHEMA_VERSION);
@@ -195,8 +238,12 @@ static int open_setup(ledger *lg, bool create)
      * a reader (audit verify) never waits for a writer */
     if (!rc)
         rc = ledger_tx_begin(lg, create);
-    if (!rc)
-        rc = ledger_tx_end(lg, schema_check(lg, create));
+    if (!rc) {
+        int check = schema_check(lg, create);
+        rc = ledger_tx_end(lg, check == SCHEMA_OLD ? LEDGER_OK : check);
+        if (!rc && check == SCHEMA_OLD)
+            rc = schema_upgrade(lg);
+    }
     return rc;
 }
 

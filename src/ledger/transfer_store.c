@@ -107,6 +107,9 @@ static int transfer_tx(ledger *lg, const ledger_transfer *t, int64_t *seq_out,
         return ledger_fail(lg, LEDGER_ALREADY_FINALIZED,
                            "run %s already has a transfer file (event %lld); a second one needs "
                            "--reissue --reason TEXT", t->run_id, (long long)same_run);
+    const char *duty; /* signed: approved, and by someone else (approve_store.c) */
+    if ((rc = ledger_duty_transfer(lg, t->month, t->settlement_fy, t->run_id, &duty)))
+        return rc;
     ledger_file f = {"transfer", t->file, t->data, t->len, t->sha256};
     if ((rc = ledger_blob_put(lg, &f)))
         return rc;

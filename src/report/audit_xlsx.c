@@ -1,8 +1,9 @@
 /* audit_xlsx: the auditor's year (監査報告, kasan audit report) — one row per
  * event of the fiscal year (事象一覧) read from its payload whatever its kind,
- * every payload leaf (事象の内容), the ledger's verification (検証), the
- * anchors of each finalization (アンカー) and the replay of each finalized
- * month and of the year's finalized settlement (再計算).  For auditors who do
+ * every payload leaf (事象の内容), the ledger's verification with each
+ * event's signature (検証), the anchors of each finalization (アンカー), the
+ * replay of each finalized month and of the year's finalized settlement
+ * (再計算), and who drafted, approved and paid each (決裁).  For auditors who do
  * not use a shell: filters, frozen headers, A4 landscape.  Times in Japan
  * time (the ledger keeps UTC); kasan's own refusal reasons and replay lines
  * said in Japanese (the operators' reasons as they wrote them).  Not here:
@@ -24,6 +25,7 @@ static const struct {
     {"finalize", "確定"},          {"supersede", "修正（再確定）"},
     {"refuse", "確定の拒否"},      {"settle", "精算の確定"},
     {"settle_supersede", "精算の修正"}, {"transfer", "振込ファイル"},
+    {"approve", "決裁"},
 };
 
 static const char *kind_ja(const ledger_event *e)
@@ -35,6 +37,8 @@ static const char *kind_ja(const ledger_event *e)
         return "振込ファイルの拒否";
     if (req && (!strcmp(req, "settle") || !strcmp(req, "settle_supersede")))
         return "精算の確定の拒否";
+    if (req && !strcmp(req, "approve"))
+        return "決裁の拒否";
     for (size_t i = 0; i < sizeof KINDS / sizeof KINDS[0]; i++)
         if (!strcmp(KINDS[i].action, action))
             return KINDS[i].ja;
@@ -383,6 +387,51 @@ static void sheet_leaves(xw *x, const audit_book *b)
     print_setup(x, ws, EV_HEADER, r - 1, 4);
 }
 
+static bool event_in_year(const audit_book *b, int64_t seq)
+{
+    for (size_t i = 0; i < b->n_events; i++)
+        if (b->events[i].seq == seq)
+            return true;
+    return false;
+}
+
+/* The signatures (SPEC 10.1): the result, then one row per event of the
+ * year with its signer and what verification found. */
+static lxw_row_t verify_signatures(xw *x, lxw_worksheet *ws, const audit_book *b, lxw_row_t r)
+{
+    size_t n_signed = 0;
+    for (size_t i = 0; i < b->n_sigs; i++)
+        n_signed += b->sigs[i].operator_id != NULL;
+    char buf[512];
+    xw_text(x, ws, r, 0, "署名の検証", x->f.text);
+    if (b->sig_problems < 0)
+        snprintf(buf, sizeof buf, "検証できません（台帳を読めない）");
+    else if (b->sig_problems > 0)
+        snprintf(buf, sizeof buf, "異常 FAILED：署名・役割・職務分掌に%d件の問題", b->sig_problems);
+    else if (n_signed == 0)
+        snprintf(buf, sizeof buf, "unsigned: no operators file in force（操作者ファイルが適用されて"
+                 "おらず、署名された事象はありません）");
+    else
+        snprintf(buf, sizeof buf, "正常 OK：署名%zu件を、各事象の日に有効な操作者の鍵で確認し、"
+                 "役割と職務分掌（起案・決裁・振込は別の者）も確認しました", n_signed);
+    xw_text(x, ws, r++, 1, buf, b->sig_problems ? x->f.draft_cell : x->f.text);
+    for (size_t i = 0; i < b->n_sigs; i++) {
+        const audit_sig_event *e = &b->sigs[i];
+        if (!event_in_year(b, e->seq))
+            continue;
+        snprintf(buf, sizeof buf, "署名 事象%lld（%s）", (long long)e->seq, e->action);
+        xw_text(x, ws, r, 0, buf, x->f.text);
+        if (e->result == AUDIT_SIG_UNSIGNED || !e->operator_id)
+            snprintf(buf, sizeof buf, "%s", e->text);
+        else
+            snprintf(buf, sizeof buf, "%s%s — %s（%s）%s via %s", e->result == AUDIT_SIG_OK ?
+                     "検証済 " : "異常 ", e->text, e->operator_id, e->role ? e->role : "?",
+                     e->key ? e->key : "?", e->via ? e->via : "?");
+        xw_text(x, ws, r++, 1, buf, e->result == AUDIT_SIG_PROBLEM ? x->f.draft_cell : x->f.text);
+    }
+    return r;
+}
+
 static void sheet_verify(xw *x, const audit_book *b)
 {
     lxw_worksheet *ws = xw_sheet(x, "検証");
@@ -412,6 +461,7 @@ static void sheet_verify(xw *x, const audit_book *b)
     xw_text(x, ws, r, 0, "最後の事象のアンカー", x->f.text);
     snprintf(buf, sizeof buf, "%lld:%s", (long long)b->counts.head_seq, b->counts.head_hash);
     xw_text(x, ws, r++, 1, buf, x->f.mono);
+    r = verify_signatures(x, ws, b, r);
     const char *p = b->verify_text ? b->verify_text : "";
     while (*p) {
         const char *nl = strchr(p, '\n');
@@ -543,6 +593,65 @@ static void sheet_replays(xw *x, const audit_book *b)
     print_setup(x, ws, EV_HEADER, r - 1, 3);
 }
 
+/* "田中 花子（tanaka）\n保育サービス課長", the time and the key of one step. */
+static void step_cells(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+                       const audit_sig_step *s, const char *missing)
+{
+    char who[512];
+    if (!s->seq) {
+        xw_text(x, ws, r, c, missing, x->f.wrap);
+        xw_blank(x, ws, r, c + 1, x->f.text);
+        xw_blank(x, ws, r, c + 2, x->f.mono);
+        return;
+    }
+    if (s->name)
+        snprintf(who, sizeof who, "%s（%s）\n%s", s->name, s->operator_id, s->post ? s->post : "");
+    else
+        snprintf(who, sizeof who, "%s（署名なし）", s->operator_id ? s->operator_id : "?");
+    snprintf(who + strlen(who), sizeof who - strlen(who), "\n事象%lld", (long long)s->seq);
+    xw_text(x, ws, r, c, who, x->f.wrap);
+    xw_text(x, ws, r, c + 1, s->time, x->f.text);
+    xw_text(x, ws, r, c + 2, s->key, x->f.mono);
+}
+
+/* 決裁: per month (run) and settlement of the year, who drafted (起案),
+ * approved (決裁) and paid (振込) it, with key fingerprints and times. */
+static void sheet_signoffs(xw *x, const audit_book *b)
+{
+    lxw_worksheet *ws = xw_sheet(x, "決裁");
+    if (!ws)
+        return;
+    static const char *const h[] = {"対象月・精算", "実行ID run", "現行", "起案 drafted",
+                                    "起案の日時 (UTC)", "起案の鍵", "決裁 approved",
+                                    "決裁の日時 (UTC)", "決裁の鍵", "振込 paid",
+                                    "振込の日時 (UTC)", "振込の鍵"};
+    static const unsigned w[] = {11, 24, 6, 24, 19, 22, 24, 19, 22, 24, 19, 22};
+    title_rows(x, ws, b, "起案・決裁・振込（署名した操作者、鍵の指紋、日時）");
+    headers(x, ws, EV_HEADER, h, 12, w);
+    lxw_row_t r = EV_HEADER + 1;
+    for (size_t i = 0; i < b->n_runs; i++) {
+        const audit_sig_run *run = &b->runs[i];
+        claim_month m;
+        int fy = run->month && month_parse(run->month, &m) ? month_fiscal_year(m)
+                                                           : run->fiscal_year;
+        if (fy != b->fiscal_year)
+            continue;
+        char subject[64];
+        if (run->month)
+            snprintf(subject, sizeof subject, "%s", run->month);
+        else
+            snprintf(subject, sizeof subject, "精算 %d年度", run->fiscal_year);
+        xw_text(x, ws, r, 0, subject, x->f.text);
+        xw_text(x, ws, r, 1, run->run_id, x->f.wrap);
+        xw_text(x, ws, r, 2, run->current ? "現行" : "修正済", x->f.text_c);
+        step_cells(x, ws, r, 3, &run->drafted, "（未起案）");
+        step_cells(x, ws, r, 6, &run->approved, "（未決裁）");
+        step_cells(x, ws, r, 9, &run->paid, "（未作成）");
+        worksheet_set_row(ws, r++, 48, NULL);
+    }
+    print_setup(x, ws, EV_HEADER, r - 1, 11);
+}
+
 int report_audit_xlsx(const audit_book *b, const char *path, char *err, size_t errsz)
 {
     xw x;
@@ -553,5 +662,6 @@ int report_audit_xlsx(const audit_book *b, const char *path, char *err, size_t e
     sheet_verify(&x, b);
     sheet_anchors(&x, b);
     sheet_replays(&x, b);
+    sheet_signoffs(&x, b);
     return xw_close(&x, err, errsz);
 }

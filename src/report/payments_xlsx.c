@@ -1,5 +1,5 @@
-/* payments_xlsx: the section's workbook for a month (SPEC 4) — 支払一覧,
- * 明細, 不支給, 予算 and 検証.  Columns come from the programs in force and
+/* payments_xlsx: the section's workbook for a month (SPEC 4) — 支払一覧 (with
+ * the approval block 決裁欄 of a signed run), 明細, 不支給, 予算 and 検証.  Columns come from the programs in force and
  * their labelled values, so a program added in rules/ appears without a
  * change here.  Amounts are the run's whole yen; nothing is computed but
  * sums of them.
@@ -35,6 +35,36 @@ static void sheet_print_setup(xw *x, lxw_worksheet *ws, uint8_t paper, bool one_
 }
 
 /* ---- 支払一覧 ---------------------------------------------------------- */
+
+/* 決裁欄: who drafted (起案), approved (決裁) and paid (振込) the run, from the
+ * ledger's signed events (SPEC 10.1): name, post and date in 和暦, below the
+ * totals; a step not yet taken says so.  Rows are written in order
+ * (constant_memory). */
+static void approval_block(xw *x, lxw_worksheet *ws, lxw_row_t r, const report_approval *ap)
+{
+    xw_formats *f = &x->f;
+    xw_text(x, ws, r++, 0, "決裁欄", f->subtitle);
+    static const char *const hdr[] = {"区分", "氏名", "役職", "日付"};
+    for (lxw_col_t c = 0; c < 4; c++)
+        xw_text(x, ws, r, c, hdr[c], f->header);
+    r++;
+    const struct {
+        const char *label, *missing;
+        const report_signoff *s;
+    } steps[] = {{"起案", "（未起案）", &ap->drafted},
+                 {"決裁", "（未決裁）", &ap->approved},
+                 {"振込", "（振込ファイル未作成）", &ap->paid}};
+    for (size_t i = 0; i < 3; i++, r++) {
+        const report_signoff *s = steps[i].s;
+        xw_text(x, ws, r, 0, steps[i].label, f->text_c);
+        xw_text(x, ws, r, 1, s->name ? s->name : steps[i].missing, f->text);
+        xw_text(x, ws, r, 2, s->name ? s->post : "", f->text);
+        char day[64] = "";
+        if (s->name)
+            fmt_date_wareki(s->day, day, sizeof day);
+        xw_text(x, ws, r, 3, day, f->text_c);
+    }
+}
 
 static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
 {
@@ -120,6 +150,8 @@ static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
     xw_whole(x, ws, r, c_total, total, f->yen_total);
     for (lxw_col_t i = 0; i < 7; i++)
         xw_blank(x, ws, r, c_bank + i, f->total_label);
+    if (meta->finalized && meta->approval)
+        approval_block(x, ws, r + 2, meta->approval);
 
     worksheet_activate(ws);
 }

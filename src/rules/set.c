@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kasan/fsutil.h"
+#include "kasan/operators.h"
 #include "rules_int.h"
 
 typedef struct pathlist {
@@ -167,6 +168,37 @@ int rules_load_files(const rule_file *in, size_t n, rule_set *rs, diag_list *d)
      * does not hide the problems of the others */
     rules_check_versions(rs, d);
     rules_compile_all(rs, d);
+    return diag_count(d) == before ? 0 : -1;
+}
+
+/* Only the operators files among files, with their checks across versions
+ * (operators.h): what verification loads from the ledger, where the other
+ * rule files are not needed and may be absent. */
+int rules_load_operators(const rule_file *in, size_t n, rule_set *rs, diag_list *d)
+{
+    memset(rs, 0, sizeof *rs);
+    size_t before = diag_count(d);
+    rs->files = arena_calloc(&rs->a, n + 1, sizeof *rs->files);
+    for (size_t i = 0; i < n; i++) {
+        rule_file *f = &rs->files[rs->n_files++];
+        f->path = arena_strdup(&rs->a, in[i].path);
+        f->name = arena_strdup(&rs->a, in[i].name ? in[i].name : in[i].path);
+        f->data = arena_strndup(&rs->a, in[i].data, in[i].len);
+        f->len = in[i].len;
+        hash_sha256_hex(f->data, f->len, f->sha256);
+        if (memchr(f->data, '\0', f->len)) {
+            report_nul(f, (size_t)((const char *)memchr(f->data, '\0', f->len) - f->data), d);
+            continue;
+        }
+        ynode *root = yaml_tree(f->path, f->data, f->len, &rs->a, d);
+        const ynode *kind = root ? ymap_get(root, "kind") : NULL;
+        if (!root || !kind || kind->kind != Y_SCALAR || strcmp(kind->s, "operators")) {
+            diag_error(d, f->path, 1, 1, "not an operators file (kind: operators)");
+            continue;
+        }
+        rules_load_one(rs, f, root, d);
+    }
+    rules_check_operators(rs, d);
     return diag_count(d) == before ? 0 : -1;
 }
 

@@ -36,7 +36,7 @@ void web_page_audit(web_ctx *c)
     web_html_lit(h, "<h2>台帳の検証</h2>");
     const char *verify = web_query(c->req, "verify");
     if (verify && !strcmp(verify, "1")) {
-        flow_audit_req rq = {cfg->out_dir, FLOW_AUDIT_VERIFY, NULL, 0, 0, NULL};
+        flow_audit_req rq = {cfg->out_dir, FLOW_AUDIT_VERIFY, NULL, 0, 0, NULL, NULL};
         flow_audit_res res;
         int rc = flow_audit(&rq, &res);
         web_html(h, "<p class=\"{}\" role=\"status\">{}</p>",

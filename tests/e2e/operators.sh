@@ -238,7 +238,8 @@ operators_file "$R/operators/2025-10.yaml" 2025-10 2025-10-01 "$LINE_T2"
 
 section "archived with a finalized run"
 OUT=$(new_out out)
-KASAN_NOW=2025-05-10T09:30:00Z "$KASAN" run --month 2025-04 --finalize --actor tanaka \
+KASAN_NOW=2025-05-10T09:30:00Z "$KASAN" run --month 2025-04 --finalize \
+    --operator tanaka --passphrase-file "$PASS" \
     --data "$SRCDIR/fixtures/sample-ward" --rules "$R" --out "$OUT" --no-workbooks --quiet \
     > "$WORK/o" 2> "$WORK/e"
 RC=$?
