@@ -35,7 +35,12 @@ static int budget_position(ledger *lg, int fy, flow_approve_res *res)
             return -1;
     for (size_t i = 0; i < n && !res->line_id; i++) {
         ledger_run r;
-        if (ledger_month_current(lg, ms[i].month, &res->a, &r) == LEDGER_OK && r.budget.line_id) {
+        if (res->run.month && !strcmp(ms[i].month, res->run.month) && res->run.budget.line_id) {
+            /* the month approved, read already: a run's payments are many */
+            res->line_id = res->run.budget.line_id;
+            res->line_yen = res->run.budget.line_amount_yen;
+        } else if (ledger_month_current(lg, ms[i].month, &res->a, &r) == LEDGER_OK &&
+                   r.budget.line_id) {
             res->line_id = r.budget.line_id;
             res->line_yen = r.budget.line_amount_yen;
         }

@@ -8,11 +8,14 @@
  * the 決裁 page: the months of the year waiting for an approval.
  * Shown on a finalized month's page and on the settlement page, to an
  * operator with the approve role only (the summary reads the run's payments
- * from the ledger: other operators' pages do not pay for it).
+ * from the ledger: other operators' pages do not pay for it), and kept as
+ * rendered (cache.c's fragments) until the ledger records another event.
  * Not here: the POST itself (actions.c: web_action_approve), who may
  * approve and the refusals (src/flow/approve.c, the ledger), printing for
  * the command line (src/cli/approve.c). */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kasan/flow.h"
@@ -122,19 +125,17 @@ void web_approve_summary(web_html *h, const flow_approve_res *r)
     correction_table(h, r);
 }
 
-void web_approve_section(web_ctx *c, claim_month m, int settlement_fy)
+/* The section's body for the operator c->s.op.id, without the CSRF field
+ * of its form: *mark is where that goes (SIZE_MAX: no form).  EXIT_OK when
+ * the summary was read. */
+static int section_body(web_ctx *c, web_html *h, claim_month m, int settlement_fy, size_t *mark)
 {
-    web_html *h = &c->resp->body;
-    web_html_lit(h, "<section class=\"approve\" aria-labelledby=\"approve-h\"><h2 id=\"approve-h\">決裁</h2>");
-    if (!web_has_role(c, DUTY_APPROVE)) {
-        web_html_lit(h, "<p class=\"muted\">決裁の権限が必要です（状況は年度の状況のページに）。</p></section>");
-        return;
-    }
     const web_config *cfg = c->app->cfg;
     flow_approve_req rq = {.paths = {cfg->data_dir, cfg->rules_dir, cfg->out_dir},
                            .month = m, .settlement_fy = settlement_fy};
     flow_approve_res r;
     int rc = flow_approve_summary(&rq, &r);
+    *mark = SIZE_MAX;
     web_notes(h, &r.notes, NULL);
     if (rc == EXIT_OK) {
         web_html_lit(h, "<p>決裁するのは次の内容です（kasan approve が表示するものと同じ）。</p>");
@@ -149,7 +150,7 @@ void web_approve_section(web_ctx *c, claim_month m, int settlement_fy)
                                 "（送信しても拒否され、拒否が台帳に記録されます）。</p>");
             web_html(h, "<form method=\"post\" action=\"{}\">",
                      H_TEXT(settlement_fy ? "/settlement/approve" : "/month/approve"));
-            web_csrf_field(c);
+            *mark = h->sb.len;
             if (settlement_fy)
                 web_html(h, "<input type=\"hidden\" name=\"fy\" value=\"{}\">", H_INT(settlement_fy));
             else
@@ -163,8 +164,46 @@ void web_approve_section(web_ctx *c, claim_month m, int settlement_fy)
                      H_INT(r.subject.drafted_seq));
         }
     }
-    web_html_lit(h, "</section>");
     flow_approve_free(&r);
+    return rc;
+}
+
+void web_approve_section(web_ctx *c, claim_month m, int settlement_fy)
+{
+    web_html *h = &c->resp->body;
+    web_html_lit(h, "<section class=\"approve\" aria-labelledby=\"approve-h\"><h2 id=\"approve-h\">決裁</h2>");
+    if (!web_has_role(c, DUTY_APPROVE)) {
+        web_html_lit(h, "<p class=\"muted\">決裁の権限が必要です（状況は年度の状況のページに）。</p></section>");
+        return;
+    }
+    /* The summary reads the run's every payment (its digest): kept by what it
+     * depends on — the subject, the operator it was shown to (their own
+     * draft or not) and the chain head, which any event recorded since moves */
+    char key[256] = "", mon[8];
+    month_format(m, mon);
+    flow_events_view head;
+    if (flow_events_read(c->app->cfg->out_dir, 0, 1, &head) == EXIT_OK && head.n == 1)
+        snprintf(key, sizeof key, "approve|%s|%d|%s|%lld|%s", settlement_fy ? "" : mon,
+                 settlement_fy, c->s.op.id, (long long)head.v[0].seq, head.v[0].hash);
+    flow_events_free(&head);
+    size_t mark = SIZE_MAX;
+    char *kept = *key ? web_fragment_get(c->app, key, &mark) : NULL;
+    web_html body;
+    web_html_init(&body);
+    if (!kept && section_body(c, &body, m, settlement_fy, &mark) == EXIT_OK && *key)
+        web_fragment_put(c->app, key, web_html_str(&body), mark);
+    const char *text = kept ? kept : web_html_str(&body);
+    size_t len = strlen(text);
+    /* markup this file rendered (escaped as it was made), the CSRF field of
+     * this session at its mark */
+    web_html_lit_(h, text, mark < len ? mark : len);
+    if (mark < len) {
+        web_csrf_field(c);
+        web_html_lit_(h, text + mark, len - mark);
+    }
+    web_html_lit(h, "</section>");
+    free(kept);
+    web_html_release(&body);
 }
 
 void web_page_approve(web_ctx *c)

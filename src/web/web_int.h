@@ -500,6 +500,13 @@ const struct flow_month_view *web_month_view(const web_month_ref *ref);
 void web_month_put(web_app *app, web_month_ref *ref);
 /* Views computed since start (tests: a second page does not recompute). */
 unsigned web_cache_computed(web_app *app);
+/* Fragments of pages read from the ledger alone, kept by a key naming all
+ * they depend on (the chain head among it); mark is the caller's offset
+ * into the fragment (where the request's own part goes). */
+enum { WEB_FRAGMENTS = 8 };
+/* A malloc'd copy of the fragment kept under key, with its mark; NULL if none. */
+char *web_fragment_get(web_app *app, const char *key, size_t *mark);
+void web_fragment_put(web_app *app, const char *key, const char *html, size_t mark);
 
 /* ------------------------------------------------------------ the section's pages */
 struct flow_notes;

@@ -1473,6 +1473,18 @@ static void approve_month(fixture *f, int64_t n)
     hidden(page, "drafted_seq", seq, sizeof seq);
     free(page);
     assert_string_equal(seq, "1");
+    {   /* the summary is kept (cache.c's fragments), never another session's
+         * token: a second session of the approver gets its own in the form */
+        char appr2[WEB_TOKEN_HEX + 1], acsrf2[WEB_TOKEN_HEX + 1], tok[WEB_TOKEN_HEX + 1];
+        login(f, "approver", "approver passphrase", appr2, acsrf2);
+        assert_int_equal(get(f, appr2, "/month", &apr, &page), 200);
+        const char *form = strstr(page, "action=\"/month/approve\"");
+        assert_non_null(form);
+        hidden(form, "csrf", tok, sizeof tok);
+        assert_string_equal(tok, acsrf2);
+        assert_null(strstr(page, acsrf));
+        free(page);
+    }
     {   /* exactly what flow_approve_summary (kasan approve) shows */
         flow_approve_req rq = {.paths = {f->data, f->rules, f->out}, .month = {2025, 4}};
         flow_approve_res sum;
