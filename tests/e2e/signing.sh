@@ -485,6 +485,17 @@ import sys, openpyxl
 v = [[c.value for c in r] for r in openpyxl.load_workbook(sys.argv[1])["検証"].iter_rows()]
 res = [r[1] for r in v if r[0] == "署名の検証"][0]
 assert res.startswith("unsigned: no operators file in force"), res
+# 決裁: April drafted (event 1) and paid (event 2, the transfer file) by
+# clerk, unsigned, before any operators file; no 決裁 was needed then
+rows = [[c.value for c in r] for r in openpyxl.load_workbook(sys.argv[1])["決裁"].iter_rows()]
+apr = [r for r in rows if r[0] == "2025-04"]
+assert len(apr) == 1, rows
+apr = apr[0]
+assert apr[3] == "clerk（署名なし）\n事象1", apr
+assert apr[5] == "unsigned: no operators file in force", apr
+assert apr[6] == "（決裁なし）unsigned: no operators file in force", apr
+assert apr[9] == "clerk（署名なし）\n事象2", apr       # the unsigned transfer is its 振込
+assert apr[11] == "unsigned: no operators file in force", apr
 PYEOF
 # operators from May on: the old ledger goes on, signed
 KASAN_NOW=2025-06-10T09:00:00Z kasan run --month 2025-05 --finalize --quiet --data "$DATA" \
