@@ -533,4 +533,43 @@ expect_msg_contains "1 transfer, 1,000 yen"
 ks audit verify
 expect_rc 0 "verify the settled year"
 
+section "a settlement correction, approved with its differences"
+# settle_correction.sh's corrected data: P002's March nurse 101.1 h (March
+# pays the same), P001's other_income 300,000
+SD2=$WORK/settle-data2
+mkdir -p "$SD2"
+cp -R "$SD/." "$SD2/"
+sed -i 's/^P002,S0002,nurse,part_time,100.5,/P002,S0002,nurse,part_time,101.1,/' \
+    "$SD2/claims/2026-03/nurses.csv"
+sed -i 's/^P001,nurse_placement,5300000,200000/P001,nurse_placement,5300000,300000/' \
+    "$SD2/settlement/2025/actuals.csv"
+ks2() { KASAN_NOW=2026-07-01T09:00:00Z kasan "$@" --data "$SD2" --rules "$R" --out "$O3"; }
+ks2 run --month 2026-03 --finalize --supersede --reason "勤務時間の訂正" --quiet --no-workbooks \
+    --operator kacho --passphrase-file "$PASS"
+expect_rc 0 "March corrected by kacho"
+ks2 settle --fy 2025 --finalize --supersede --reason "実績報告の訂正" --operator kacho \
+    --passphrase-file "$PASS"
+expect_rc 0 "the settlement corrected by kacho"
+ks2 transfer --settlement 2025 --date 2026-07-10 --operator suzuki --passphrase-file "$PASS"
+expect_rc 3 "the corrected settlement's transfer before its approval"
+ks2 approve --settlement 2025 --operator sato --passphrase-file "$PASS"
+expect_rc 0 "the correction approved by sato"
+expect_msg_contains "a correction (修正) of the settlement of event"
+expect_msg_contains "実績報告の訂正"
+# settle_correction.sh by hand: P001 annual 5,100,000 → 5,000,000, decided
+# before 返還 180,000, now 返還 100,000 more; P002 2,773,000 → 2,775,000,
+# decided before 追加交付 1,000, now 2,000 more
+row_ok() { # NURSERY REGEX
+    if printf '%s\n' "$OUT_TXT" | grep -qE "^    $1 +nurse_placement +annual +$2"; then
+        pass "$1's difference shown"
+    else fail "$1's difference shown" "$OUT_TXT"; fi
+}
+row_ok P001 "5,100,000 → +5,000,000, decided before -180,000, now -100,000 yen"
+row_ok P002 "2,773,000 → +2,775,000, decided before \\+1,000, now \\+2,000 yen"
+ks2 transfer --settlement 2025 --date 2026-07-10 --operator suzuki --passphrase-file "$PASS"
+expect_rc 0 "the corrected settlement paid by suzuki"
+expect_msg_contains "1 transfer, 2,000 yen"
+ks2 audit verify
+expect_rc 0 "verify after the settlement's correction"
+
 finish
