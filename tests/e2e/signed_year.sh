@@ -301,6 +301,11 @@ mkdir -p "$R2/operators"
 sed 's/^effective_from: 2025-04-01$/effective_from: 2025-05-01/' "$R/operators/2025-04.yaml" \
     > "$R2/operators/2025-05.yaml"
 KASAN_NOW=2025-04-25T09:00:00Z kasan run --month 2025-04 --finalize --quiet --no-workbooks \
+    --data "$DATA" --rules "$R2" --out "$O" --operator tanaka --passphrase-file "$PASS"
+expect_rc 1 "--operator before any operators file is in force"
+expect_msg_contains "no operators file (kind: operators) is in force on 2025-04-25"
+[ ! -e "$O/ledger.sqlite" ] && pass "nothing recorded" || fail "nothing recorded" "a ledger"
+KASAN_NOW=2025-04-25T09:00:00Z kasan run --month 2025-04 --finalize --quiet --no-workbooks \
     --data "$DATA" --rules "$R2" --out "$O" --actor clerk
 expect_rc 0 "April finalized unsigned on 25 April (no operators file in force)"
 k2() { KASAN_NOW=2025-05-10T09:00:00Z kasan "$@" --data "$DATA" --rules "$R2" --out "$O"; }

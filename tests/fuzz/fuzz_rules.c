@@ -36,22 +36,35 @@ static void ask_day(const rule_set *rs, date_t d)
     (void)rules_operator_at(rs, "nobody", d);
 }
 
+/* The days on and either side of from and to (DATE_OPEN and days before
+ * 1970 left out, no arithmetic on them). */
+static size_t around(date_t from, date_t to, date_t out[4])
+{
+    size_t n = 0;
+    date_t ends[2] = {from, to};
+    for (int k = 0; k < 2; k++) {
+        date_t d = ends[k];
+        if (d <= 0 || d == DATE_OPEN)
+            continue;
+        out[n++] = k == 0 ? d - 1 : d + (d < DATE_OPEN - 1);
+        out[n++] = d;
+    }
+    return n;
+}
+
 static void ask_operators(const rule_set *rs)
 {
     for (size_t k = 0; k < rs->n_operators; k++) {
         const rule_operators *v = &rs->operators[k];
-        date_t days[] = {v->effective_from, v->effective_from - 1, v->effective_to,
-                         v->effective_to + 1};
-        for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
-            if (days[i] != DATE_OPEN && days[i] > 0)
-                ask_day(rs, days[i]);
+        date_t days[4];
+        size_t nd = around(v->effective_from, v->effective_to, days);
+        for (size_t i = 0; i < nd; i++)
+            ask_day(rs, days[i]);
         for (size_t i = 0; i < v->n_ops && i < 16; i++) {
             const rule_operator *op = &v->ops[i];
-            date_t around[] = {op->valid_from, op->valid_from - 1, op->valid_to,
-                               op->valid_to + 1};
-            for (size_t j = 0; j < sizeof around / sizeof around[0]; j++)
-                if (around[j] != DATE_OPEN && around[j] > 0)
-                    (void)rules_operator_at(rs, op->id, around[j]);
+            nd = around(op->valid_from, op->valid_to, days);
+            for (size_t j = 0; j < nd; j++)
+                (void)rules_operator_at(rs, op->id, days[j]);
         }
     }
 }
