@@ -187,6 +187,18 @@ static int approve_in(const flow_approve_req *rq, ledger *lg, flow_signer *s,
     memcpy(res->event_hash, ar.event_hash, sizeof ar.event_hash);
     if (st == LEDGER_DUTY || (st == LEDGER_ALREADY_FINALIZED && ar.refusal_code)) {
         flow_say(&res->notes, FLOW_NOTE_SAY, "approval refused: %s", ledger_errmsg(lg));
+        /* drafted before an operators file was in force: the way on is a
+         * signed re-draft (docs/spec/11-operators.md §11.9) */
+        if (ar.refusal_code && !strcmp(ar.refusal_code, "no_signed_draft")) {
+            if (want.month)
+                flow_say(&res->notes, FLOW_NOTE_SAY, "to approve it, an operator with the draft "
+                         "role drafts it again, signed: kasan run --month %s --finalize "
+                         "--supersede --reason TEXT --operator DRAFTER", want.month);
+            else
+                flow_say(&res->notes, FLOW_NOTE_SAY, "to approve it, an operator with the draft "
+                         "role drafts it again, signed: kasan settle --fy %d --finalize "
+                         "--supersede --reason TEXT --operator DRAFTER", want.fiscal_year);
+        }
         flow_refusal_note(&res->notes, lg, ar.event_seq, ar.event_hash);
         return EXIT_REFUSED;
     }
