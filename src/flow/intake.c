@@ -93,8 +93,8 @@ static int finalized_counts(const flow_paths *paths, const char *mon, const form
     if (st == LEDGER_NOT_FOUND)
         return EXIT_OK; /* nothing finalized there */
     if (st != LEDGER_OK) {
-        flow_say(notes, FLOW_NOTE_SAY, "cannot open the ledger %s to see whether %s is "
-                 "finalized: %s; nothing written", path, mon, err);
+        flow_say(notes, FLOW_NOTE_SAY, "cannot open the ledger to see whether %s is "
+                 "finalized: %s; nothing written", mon, err);
         return EXIT_INTERNAL;
     }
     ledger_run r;
