@@ -245,11 +245,8 @@ int flow_intake(const flow_intake_req *rq, flow_intake_res *res)
     month_format(m, mon);
     form_setup fs;
     int rc = form_setup_load(&rq->paths, m, &fs, &res->notes);
-    if (rc == EXIT_OK) { /* what dead processes left, also under the name used before */
-        char *claims_dir = arena_printf(&fs.a, "%s/claims", rq->paths.data);
-        flow_sweep(claims_dir, mon, &res->notes);
-        flow_sweep_prefix(claims_dir, arena_printf(&fs.a, ".%s.old-", mon), &res->notes);
-    }
+    if (rc == EXIT_OK) /* what a dead intake left: completed or put back, then swept */
+        flow_claims_recover(rq->paths.data, mon, &res->notes);
     forms_result fr;
     memset(&fr, 0, sizeof fr);
     diag_list d = DIAG_LIST_INIT;
