@@ -463,20 +463,27 @@ int flow_forms(const flow_forms_req *rq, flow_forms_res *res);
 void flow_forms_free(flow_forms_res *res);
 
 /* `kasan intake`: filled forms into DATA/claims/M/children.csv and
- * nurses.csv; any problem in any form: every one said, EXIT_INVALID,
- * nothing written.  Existing claim files are replaced only with replace
- * (else EXIT_REFUSED). */
+ * nurses.csv, per nursery: the forms given add or replace exactly their
+ * nurseries' lines, every other line kept byte for byte.  Any problem in
+ * any form (or in the claim files kept): every one said, EXIT_INVALID,
+ * nothing written.  A nursery that already has lines is replaced only with
+ * replace, one in the claims of the month's finalized run only with
+ * correction as well (else EXIT_REFUSED, nothing written).  The result
+ * lines name each nursery added or replaced. */
 typedef struct flow_intake_req {
     flow_paths paths;
     claim_month month;
     bool replace;
     const char *const *forms;          /* the .xlsx files */
     size_t n_forms;
+    bool correction;                   /* may replace lines of a finalized run's claims */
 } flow_intake_req;
 
 typedef struct flow_intake_res {
     flow_notes notes;
-    size_t n_children, n_staff;        /* lines written */
+    size_t n_children, n_staff;        /* lines written from the forms */
+    size_t n_added, n_replaced;        /* nurseries */
+    size_t kept_children, kept_staff;  /* other nurseries' lines kept */
 } flow_intake_res;
 
 int flow_intake(const flow_intake_req *rq, flow_intake_res *res);

@@ -90,6 +90,9 @@ typedef struct forms_line {
 typedef struct forms_result {
     forms_line *lines[SCHEMA_FILES];
     size_t n[SCHEMA_FILES];
+    const char **nurseries; /* the nursery of each form read, sorted (byte order); a
+                             * form with no line names its nursery too */
+    size_t n_nurseries;
 } forms_result;
 
 /* Reads the forms at paths[0..n) for month m against the registry.  Returns

@@ -211,6 +211,13 @@ typedef struct ledger_anchor {
  * foreign keys, busy timeout; creates the schema if absent.  Without create a
  * missing file is LEDGER_NOT_FOUND.  On failure *out is NULL and err says why. */
 int ledger_open(const char *path, bool create, ledger **out, char *err, size_t errsz);
+/* Whether SQLite can open a ledger at path: its full path (the working
+ * directory put before a relative one) within what SQLite's file layer
+ * takes, less the journal's suffix.  *full and *max (each may be NULL)
+ * receive both.  ledger_open refuses a path that does not fit
+ * (LEDGER_INVALID, the reason first in err); front-ends check --out with
+ * it to refuse the command line at once. */
+bool ledger_path_fits(const char *path, size_t *full, size_t *max);
 void ledger_close(ledger *lg); /* NULL is fine */
 const char *ledger_errmsg(const ledger *lg);
 const char *ledger_strstatus(int status);

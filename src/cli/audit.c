@@ -109,7 +109,11 @@ static int audit_options(int argc, char **argv, bool verify, bool report, bool c
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'o': o->out_dir = optarg; break;
+        case 'o':
+            if (!cli_out_fits(optarg))
+                return EXIT_USAGE;
+            o->out_dir = optarg;
+            break;
         case 'D': break; /* the same three options for every command */
         case 'R': o->rules_dir = optarg; break;
         case 'f': o->fy = optarg; break;

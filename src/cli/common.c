@@ -12,12 +12,25 @@
 
 #include "kasan/clock.h"
 
+bool cli_out_fits(const char *out)
+{
+    char path[8192];
+    size_t full, max;
+    snprintf(path, sizeof path, "%s/ledger.sqlite", out);
+    if (ledger_path_fits(path, &full, &max))
+        return true;
+    fprintf(stderr, "kasan: --out is too long: the ledger's full path would be %zu bytes, "
+            "more than the %zu SQLite can open; choose a shorter directory (--out %s)\n",
+            full, max, out);
+    return false;
+}
+
 bool cli_common_opt(int opt, cli_paths *paths)
 {
     switch (opt) {
     case OPT_DATA: paths->data = optarg; return true;
     case OPT_RULES: paths->rules = optarg; return true;
-    case OPT_OUT: paths->out = optarg; return true;
+    case OPT_OUT: return cli_out_fits(optarg) && (paths->out = optarg);
     default: return false;
     }
 }

@@ -22,8 +22,14 @@ enum { OPT_DATA = 1000, OPT_RULES, OPT_OUT, OPT_MONTH, OPT_HELP, OPT_FIRST_OWN }
     {"data", required_argument, 0, OPT_DATA}, {"rules", required_argument, 0, OPT_RULES}, \
         {"out", required_argument, 0, OPT_OUT}, {"help", no_argument, 0, OPT_HELP}
 
-/* Handles a shared option; false if `opt` is not one. */
+/* Handles a shared option; false if `opt` is not one, or (said on stderr) an
+ * --out that cli_out_fits refuses. */
 bool cli_common_opt(int opt, cli_paths *paths);
+/* --out holds the ledger: a directory whose ledger SQLite could not open is
+ * a bad command line (exit 1), said with the reason first before any work
+ * (issue 21 item 11: finalize once exited 5 with the path said twice and the
+ * reason cut off).  False after the message. */
+bool cli_out_fits(const char *out);
 bool cli_parse_month(const char *s, claim_month *m);
 /* Finalizing or transferring month m before its first day (a typo, not a
  * ledger refusal): prints "kasan CMD: M has not begun (today is D): nothing to

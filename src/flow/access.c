@@ -21,8 +21,7 @@ int flow_access_record(const char *out_dir, const char *operator_id, const char 
     ledger *lg;
     int rc = EXIT_OK, st = ledger_open(path, true, &lg, err, sizeof err);
     if (st != LEDGER_OK) {
-        flow_say(notes, FLOW_NOTE_SAY, "cannot open the ledger %s for the access log: %s", path,
-                 err);
+        flow_say(notes, FLOW_NOTE_SAY, "cannot open the ledger for the access log: %s", err);
         rc = EXIT_INTERNAL;
     } else {
         ledger_access e = {.time = when, .operator_id = operator_id, .via = via, .what = what};

@@ -322,7 +322,7 @@ int flow_audit(const flow_audit_req *rq, flow_audit_res *res)
         return EXIT_USAGE;
     }
     if (st != LEDGER_OK) {
-        flow_say(notes, FLOW_NOTE_SAY, "%s", err);
+        flow_say(notes, FLOW_NOTE_SAY, "cannot open the ledger: %s", err);
         return EXIT_INTERNAL;
     }
     int rc = EXIT_OK;

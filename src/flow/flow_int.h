@@ -92,6 +92,11 @@ void flow_sweep(const char *parent, const char *name, flow_notes *notes);
 /* The same for entries named PREFIX + PID (a temporary file's NAME.tmp-,
  * a staging name used before the one scheme). */
 void flow_sweep_prefix(const char *parent, const char *prefix, flow_notes *notes);
+/* DATA/claims/M brought back after an intake died between its two renames
+ * (completed from its staging directory, or the previous files put back),
+ * then the dead processes' leftovers swept; a note says what was done.
+ * Every command that reads a month's claim files calls it first. */
+void flow_claims_recover(const char *data_dir, const char *mon, flow_notes *notes);
 
 /* ---- outputs.c ---- */
 /* How a month's statements are written: by how many processes (0: every

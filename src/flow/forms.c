@@ -53,6 +53,7 @@ static int load_previous(const flow_paths *paths, claim_month m, form_setup *fs,
     claim_month p = m.month == 1 ? (claim_month){m.year - 1, 12} : (claim_month){m.year, m.month - 1};
     char mon[8];
     month_format(p, mon);
+    flow_claims_recover(paths->data, mon, notes); /* a dead intake's month first */
     char *cp = arena_printf(&fs->a, "%s/claims/%s/children.csv", paths->data, mon);
     char *sp = arena_printf(&fs->a, "%s/claims/%s/nurses.csv", paths->data, mon);
     const rule_terms *t = rules_terms_in_force(&fs->rs, p);

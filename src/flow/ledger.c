@@ -18,7 +18,7 @@ int flow_open_ledger(const flow_paths *paths, ledger **lg, flow_notes *notes)
                  "(kasan run --month M --finalize; or is --out the wrong directory?)", path);
         rc = EXIT_USAGE;
     } else if (st != LEDGER_OK) {
-        flow_say(notes, FLOW_NOTE_SAY, "cannot open the ledger %s: %s", path, err);
+        flow_say(notes, FLOW_NOTE_SAY, "cannot open the ledger: %s", err);
         rc = EXIT_INTERNAL;
     }
     arena_release(&a);

@@ -33,6 +33,9 @@ int flow_compute_month(const flow_paths *paths, const rule_set *rs, claim_month 
     diag_list d = DIAG_LIST_INIT;
     arena bytes = ARENA_INIT;
     input_file in[INPUT_COUNT] = {0};
+    char mon_s[8];
+    month_format(m, mon_s);
+    flow_claims_recover(paths->data, mon_s, notes); /* a dead intake's month first */
     int rc = sr ? intake_read_claims(paths->data, m, &bytes, in, &d)
                 : intake_read_month(paths->data, m, &bytes, in, &d);
     if (rc == 0)

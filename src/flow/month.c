@@ -261,7 +261,7 @@ int flow_month(const flow_month_req *rq, flow_month_res *res)
         if (st == LEDGER_NOT_FOUND && !rq->finalize)
             lg = NULL;
         else if (st != LEDGER_OK) {
-            flow_say(notes, FLOW_NOTE_SAY, "cannot open the ledger %s: %s", lpath, err);
+            flow_say(notes, FLOW_NOTE_SAY, "cannot open the ledger: %s", err);
             rc = EXIT_INTERNAL;
         }
     }

@@ -81,7 +81,8 @@
  * between its ledger commit and T3, `kasan restore --settlement FY`
  * rebuilds it), the claim forms (OUT/M/.forms.staging-PID → OUT/M/forms),
  * and intake's claim files (DATA/claims/.M.staging-PID → DATA/claims/M,
- * keeping the month's other files).  A transfer file is one file: written
+ * keeping the month's other files; after a crash, flow_claims_recover below).
+ * A transfer file is one file: written
  * to its temporary name, recorded in the ledger, then renamed (transfer.c);
  * a crash after the record leaves the event without its file, which
  * `kasan audit verify` reports and `kasan restore --month` writes back.
@@ -264,4 +265,66 @@ void flow_sweep(const char *parent, const char *name, flow_notes *notes)
         fs_remove_dead_leftovers(parent, old) < 0)
         flow_say(notes, FLOW_NOTE_SAY, "warning: could not remove every leftover %s/%s* or %s* "
                  "of a process that died: %s", parent, staging, old, strerror(errno));
+}
+
+/* ---- intake's claim files after a crash (issue 21 item 6) -----------------
+ * intake moves DATA/claims/.M.staging-PID to DATA/claims/M with
+ * flow_publish_dir: the staging directory is complete (each file synced by
+ * fs_write_atomic, the month's other files linked in) before M is renamed to
+ * M.old-PID, and the staging directory is renamed to M next.  A process
+ * killed between the two renames leaves no M, and the sweep that follows
+ * would remove the only copies.  So, when M is missing and a dead process
+ * left M.old-PID (or .M.old-PID, the name used before):
+ *   C1 its staging directory is there too: the intake had passed every check
+ *      and its files are whole, so it is completed (staging → M);
+ *   C2 no staging directory: the previous claim files are put back.
+ * Only then are the dead processes' leftovers swept. */
+typedef struct claims_orphan {
+    long pid;
+    char path[4400];
+} claims_orphan;
+
+static bool find_dead_old(const char *path, long pid, bool alive, void *ctx)
+{
+    claims_orphan *o = ctx;
+    if (alive || !fs_is_dir(path))
+        return true;
+    o->pid = pid;
+    snprintf(o->path, sizeof o->path, "%s", path);
+    return false; /* the first one found */
+}
+
+void flow_claims_recover(const char *data_dir, const char *mon, flow_notes *notes)
+{
+    char claims_dir[4200], final_dir[4300], prefix[64], hidden[64];
+    snprintf(claims_dir, sizeof claims_dir, "%s/claims", data_dir);
+    snprintf(final_dir, sizeof final_dir, "%s/%s", claims_dir, mon);
+    snprintf(prefix, sizeof prefix, "%s.old-", mon);
+    snprintf(hidden, sizeof hidden, ".%s.old-", mon);
+    if (!fs_exists(final_dir)) {
+        claims_orphan o = {0};
+        fs_each_leftover(claims_dir, prefix, find_dead_old, &o);
+        if (!o.pid)
+            fs_each_leftover(claims_dir, hidden, find_dead_old, &o);
+        if (o.pid) {
+            arena a = ARENA_INIT;
+            char *stage = flow_stage_dir(claims_dir, mon, o.pid, &a);
+            bool complete = fs_is_dir(stage);
+            if (rename(complete ? stage : o.path, final_dir) == 0 && fs_sync_dir(claims_dir) == 0)
+                flow_say(notes, FLOW_NOTE_KASAN, "%s: an intake (process %ld) died while moving "
+                         "the month's claim files into place; %s", final_dir, o.pid,
+                         complete ? "its new claim files, whole and checked, are now in place "
+                                    "(completed)"
+                                  : "the previous claim files are back in place (restored)");
+            else
+                flow_say(notes, FLOW_NOTE_KASAN, "warning: %s is missing and could not be put "
+                         "back from %s: %s", final_dir, complete ? stage : o.path,
+                         strerror(errno));
+            arena_release(&a);
+        }
+    }
+    if (fs_exists(final_dir)) { /* never sweep the only copy away */
+        flow_sweep(claims_dir, mon, notes);
+        flow_sweep_prefix(claims_dir, hidden, notes);
+    }
 }

@@ -631,7 +631,7 @@ int flow_transfer(const flow_transfer_req *rq, flow_transfer_res *res)
                  "never transferred", lpath);
         rc = EXIT_REFUSED;
     } else if (st != LEDGER_OK) {
-        flow_say(c.notes, FLOW_NOTE_SAY, "cannot open the ledger %s: %s", lpath, err);
+        flow_say(c.notes, FLOW_NOTE_SAY, "cannot open the ledger: %s", err);
         rc = EXIT_INTERNAL;
     } else {
         rc = transfer(&c);

@@ -713,6 +713,11 @@ static int line_cmp(const void *pa, const void *pb)
     return a->row < b->row ? -1 : a->row > b->row;
 }
 
+static int id_cmp(const void *pa, const void *pb)
+{
+    return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
 int forms_read(const claim_schema *s, claim_month m, const registry *reg,
                const char *const *paths, size_t n, arena *a, forms_result *out, diag_list *d)
 {
@@ -730,6 +735,13 @@ int forms_read(const claim_schema *s, claim_month m, const registry *reg,
             out->n[f] = rd.n[f];
         }
         free(rd.v[f]);
+    }
+    if (rd.errors == 0 && rd.n_seen) {
+        out->nurseries = arena_calloc(a, rd.n_seen, sizeof *out->nurseries);
+        for (size_t i = 0; i < rd.n_seen; i++)
+            out->nurseries[i] = rd.seen[i].id;
+        qsort(out->nurseries, rd.n_seen, sizeof *out->nurseries, id_cmp);
+        out->n_nurseries = rd.n_seen;
     }
     return rd.errors ? -1 : 0;
 }

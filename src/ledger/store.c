@@ -11,6 +11,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kasan/budget.h"
 #include "kasan/clock.h"
@@ -247,9 +248,37 @@ static int open_setup(ledger *lg, bool create)
     return rc;
 }
 
+/* SQLite's unix VFS takes a full path of at most mxPathname bytes (512),
+ * and names the journal PATH-journal: the ledger's own path gets 8 less. */
+enum { JOURNAL_SUFFIX = 8 /* strlen("-journal") */ };
+
+bool ledger_path_fits(const char *path, size_t *full, size_t *max)
+{
+    size_t n = strlen(path);
+    if (path[0] != '/') { /* SQLite puts the working directory before it */
+        char cwd[4096];
+        n += getcwd(cwd, sizeof cwd) ? strlen(cwd) + 1 : sizeof cwd;
+    }
+    sqlite3_vfs *vfs = sqlite3_vfs_find(NULL);
+    size_t mx = vfs && vfs->mxPathname > JOURNAL_SUFFIX ? (size_t)vfs->mxPathname - JOURNAL_SUFFIX
+                                                        : 0;
+    if (full)
+        *full = n;
+    if (max)
+        *max = mx;
+    return n <= mx;
+}
+
 int ledger_open(const char *path, bool create, ledger **out, char *err, size_t errsz)
 {
     *out = NULL;
+    size_t full, max;
+    if (!ledger_path_fits(path, &full, &max)) {
+        /* the reason first: a long path must not push it out of err */
+        snprintf(err, errsz, "its full path would be %zu bytes, more than the %zu SQLite can "
+                 "open; choose a shorter --out directory (the ledger: %s)", full, max, path);
+        return LEDGER_INVALID;
+    }
     if (!create && !fs_exists(path)) {
         snprintf(err, errsz, "no ledger at %s", path);
         return LEDGER_NOT_FOUND;
@@ -262,11 +291,11 @@ int ledger_open(const char *path, bool create, ledger **out, char *err, size_t e
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     int rc;
     if (sqlite3_open_v2(path, &lg->db, flags, NULL) != SQLITE_OK)
-        rc = ledger_sqlite_fail(lg, path);
+        rc = ledger_sqlite_fail(lg, "SQLite");
     else
         rc = open_setup(lg, create);
     if (rc) {
-        snprintf(err, errsz, "%s: %s", path, lg->err);
+        snprintf(err, errsz, "%s (the ledger: %s)", lg->err, path);
         ledger_close(lg);
         return rc;
     }

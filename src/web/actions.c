@@ -389,7 +389,7 @@ void web_action_intake(web_ctx *c)
         page(&a, rc, &pre, strip);
     } else {
         flow_intake_req rq = {a.paths, m, given(c, "replace") != NULL, (const char *const *)paths,
-                              k};
+                              k, false};
         flow_intake_res res;
         rc = flow_intake(&rq, &res);
         page(&a, rc, &res.notes, strip);

@@ -28,7 +28,7 @@ HEADER = {"arena": "core", "strbuf": "core", "diag": "core", "num": "core", "dat
           "value": "expr", "expr": "expr",
           "rule_value": "expr", "claim_line": "expr", "budget": "budget",
           "csv": "intake", "intake": "intake", "xlsx": "intake", "schema": "intake",
-          "forms": "intake", "actuals": "intake",
+          "forms": "intake", "actuals": "intake", "claims_merge": "intake",
           "rules": "rules", "ledger": "ledger", "ledger_settle": "ledger", "ledger_transfer": "ledger",
           "ledger_access": "ledger", "ledger_overview": "ledger",
           "ledger_sign": "ledger", "flow_sign": "flow",

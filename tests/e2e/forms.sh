@@ -77,13 +77,16 @@ expect_same_file "$WORK/o1/$M/payments.csv" "$WORK/o0/$M/payments.csv" "payments
 
 section "--replace"
 kasan intake --month $M --data "$D1" --rules "$RULES" "$WORK"/filled/P011.xlsx
-expect_rc 3 "existing claim files refused"
+expect_rc 3 "P011 has lines already: refused without --replace"
 expect_msg_contains "--replace"
 expect_eq "$(wc -l < "$D1/claims/$M/children.csv")" "13" "children.csv untouched (12 lines + header)"
 echo note > "$D1/claims/$M/README.txt"
 kasan intake --month $M --data "$D1" --rules "$RULES" --replace "$WORK"/filled/P011.xlsx
 expect_rc 0 "--replace"
-expect_eq "$(tail -n +2 "$D1/claims/$M/children.csv" | cut -d, -f1 | sort -u)" "P011" "replaced by P011's lines only"
+# P011's 3 lines replaced, the other 9 (P002 ×2, P005, P007, P009, P014, P023,
+# P024, P031: 12 − 3, W003 has no form) kept: per nursery, never the whole
+# month (issue 21 item 13)
+expect_eq "$(wc -l < "$D1/claims/$M/children.csv")" "13" "P011's lines replaced, the others kept"
 [ -f "$D1/claims/$M/README.txt" ] && pass "other files of the month kept" || fail "--replace" "README.txt lost"
 expect_eq "$(ls -A "$D1/claims" | grep -c '^\.')" "0" "no staging left in claims/"
 

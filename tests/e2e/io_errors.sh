@@ -68,7 +68,10 @@ for case in 16k: 16k:--finalize 24k: 24k:--finalize 96k: 96k:--finalize 160k:--f
         lbl="$size ${fin:-draft}"
         expect_rc 5 "$lbl: disk full"
         no_raw_errors "$lbl"
-        if printf '%s' "$ERR_TXT" | grep -q "$MNT/out/.*: \(No space left on device\|.*disk is full\|disk I/O error\)"; then
+        # "PATH: reason", or the ledger's "reason (the ledger: PATH)": the reason
+        # first, so that a long path never cuts it off (issue 21 item 11)
+        if printf '%s' "$ERR_TXT" | grep -q "$MNT/out/.*: \(No space left on device\|.*disk is full\|disk I/O error\)" ||
+            printf '%s' "$ERR_TXT" | grep -q "\(No space left on device\|disk is full\|disk I/O error\) (the ledger: $MNT/out/"; then
             pass "$lbl: the message names a path under the output directory"
         else fail "$lbl: message names the path" "$(printf '%s' "$ERR_TXT" | head -n 2)"; fi
         _n=$(printf '%s\n' "$ERR_TXT" | grep -c .)

@@ -93,18 +93,30 @@ expect_msg_contains "'2025/4/14' must be written YYYY-MM-DD (2025-04-14)" "says 
 expect_nothing_written "$O"
 
 section "intake over existing claim files"
-# The sample ward has claim files for 2025-05: intake without --replace is
-# refused, and the message says --replace rewrites the month from the forms given.
+# The sample ward has claim files for 2025-05, P011's lines among them: its
+# form without --replace is refused, and the message says --replace replaces
+# only that nursery's lines (issue 21 item 13: never the whole month).
 DI=$(new_data intake)
 cp -r "$D/." "$DI/"
 OF=$(new_out forms)
 "$KASAN" forms --month 2025-05 --data "$DI" --rules "$RULES" --out "$OF" >/dev/null 2>&1
+# the prefilled form with its amounts (対象経費, 職員!E6:E8) and the part-timer's
+# hours (職員!D7) filled in
+/usr/bin/python3 - "$OF/2025-05/forms/P011.xlsx" <<'PYEOF'
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+for r in (6, 7, 8):
+    wb["職員"].cell(r, 5).value = 300000
+wb["職員"]["D7"] = 60
+wb.save(sys.argv[1])
+PYEOF
 kasan intake --month 2025-05 --data "$DI" --rules "$RULES" "$OF/2025-05/forms/P011.xlsx"
-expect_rc 3 "intake over existing files refused"
-expect_msg_contains "give every nursery's form of the month" "intake says --replace is not a merge"
+expect_rc 3 "intake over P011's lines refused"
+expect_msg_contains "already hold P011" "intake names the nursery"
+expect_msg_contains "every other nursery's lines stay" "intake says --replace is per nursery"
 kasan intake --help
-expect_msg_contains "replaced whole (not merged)" "intake --help"
-expect_msg_contains "3 claim files" "intake --help exit codes"
+expect_msg_contains "every other line stays as it is" "intake --help"
+expect_msg_contains "3 refused" "intake --help exit codes"
 
 section "budget without the rules directory"
 # O2 holds April finalized (1,149,333).  With --rules pointing nowhere the line

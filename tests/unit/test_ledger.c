@@ -165,6 +165,26 @@ static void test_open_errors(void **state)
     assert_int_equal(fs_write_atomic(t.path, "not a database, just text\n", 26), 0);
     assert_int_equal(ledger_open(t.path, true, &lg, err, sizeof err), LEDGER_CORRUPT);
     assert_null(lg);
+    /* a path SQLite cannot open (issue 21 item 11): 512 bytes of SQLite's
+     * file layer less 8 for "-journal" = 504; 505 refused with the reason
+     * first, the path said once, even in a 512-byte buffer */
+    char longp[600];
+    memset(longp, 'x', sizeof longp);
+    longp[0] = '/';
+    for (size_t i = 200; i < 505; i += 200)
+        longp[i] = '/';
+    longp[505] = '\0';
+    size_t full, max;
+    assert_false(ledger_path_fits(longp, &full, &max));
+    assert_int_equal(full, 505);
+    assert_int_equal(max, 504);
+    longp[504] = '\0';
+    assert_true(ledger_path_fits(longp, NULL, NULL));
+    longp[504] = 'x';
+    assert_int_equal(ledger_open(longp, true, &lg, err, sizeof err), LEDGER_INVALID);
+    assert_null(lg);
+    assert_true(strncmp(err, "its full path would be 505 bytes, more than the 504", 51) == 0);
+    assert_non_null(strstr(err, "(the ledger: /xxx"));
     tdir_remove(&t);
 }
 
