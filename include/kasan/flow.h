@@ -215,6 +215,9 @@ typedef struct flow_month_req {
     bool staged_only;                  /* stage, do not publish (flow_year's workers) */
     int jobs;                          /* statement writers; 0: every core */
     const flow_progress *progress;     /* of the statements */
+    /* finalize paying nurseries beyond their grant decision (交付決定): the
+     * override recorded in an "over_decision" event (issue 24) */
+    const char *over_decision_reason;
 } flow_month_req;
 
 typedef struct flow_month_res {
@@ -350,6 +353,16 @@ typedef struct flow_decide_req {
     int fiscal_year;
     const char *issue_date;            /* 通知日 YYYY-MM-DD; NULL: today */
     const flow_progress *progress;     /* of the notices */
+    /* --finalize: the decision recorded in the ledger (a drafted "decide"
+     * event, signed once operators exist), refused over the 予算現額 or when
+     * the year is decided already; OUT/decisions-FY/ published as 確定 */
+    bool finalize;
+    /* --amend: a 変更交付決定 of amend_nursery from the applications as they
+     * are now, recorded with reason ("decide_amend"), refused below what the
+     * nursery was paid or over the 予算現額; its notice (the difference per
+     * program) written to OUT/decisions-FY-amendments/ID-SEQ.xlsx */
+    const char *amend_nursery, *reason;
+    flow_actor actor;
 } flow_decide_req;
 
 typedef struct flow_decide_res {
@@ -360,6 +373,13 @@ typedef struct flow_decide_res {
     const char *dir;                   /* OUT/decisions-FY */
     char created[32];
     rule_set rules;                    /* the decision points into them */
+    /* recorded (--finalize, --amend): the ledger's figures and the event */
+    bool recorded;
+    decide_amendment amendment;        /* --amend: the difference per program */
+    const char *notice;                /* --amend: the notice written */
+    int64_t event_seq;
+    char event_hash[SHA256_HEX_LEN + 1];
+    int64_t current_budget_yen, committed_before_yen, committed_after_yen, paid_yen;
     arena a;
 } flow_decide_res;
 

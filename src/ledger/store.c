@@ -372,6 +372,8 @@ static int check_request(ledger *lg, const ledger_finalize_req *req, int *fy)
     if (!rc && req->supersede) rc = ledger_check_text(lg, "supersede reason", req->reason);
     if (!rc && req->over_budget_reason)
         rc = ledger_check_text(lg, "over-budget reason", req->over_budget_reason);
+    if (!rc && req->over_decision_reason)
+        rc = ledger_check_text(lg, "over-decision reason", req->over_decision_reason);
     if (rc)
         return rc;
     if (strlen(req->run_id) >= sizeof ((ledger_finalize_res *)0)->superseded_run_id)
@@ -559,6 +561,9 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
     for (size_t i = 0; i < req->n_files; i++)
         if ((rc = ledger_blob_link(lg, req->run_id, &req->files[i])))
             return rc;
+    /* within the grant decision (issue 24): on the payments just inserted */
+    if ((rc = ledger_decision_check_run(lg, req, fy, res)))
+        return rc;
     strbuf payload;
     sb_init(&payload);
     rc = ledger_run_payload(lg, req->run_id, false, &payload);
@@ -568,6 +573,8 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
         rc = ledger_chain_append(lg, seq, prev, now, req->actor,
                                  old_id[0] ? "supersede" : "finalize", payload.buf, hash);
     sb_release(&payload);
+    if (!rc && res->n_over_decision) /* paid beyond a decision on its reason */
+        rc = ledger_over_decision_event(lg, req, res);
     if (!rc) {
         res->event_seq = seq;
         memcpy(res->event_hash, hash, sizeof hash);

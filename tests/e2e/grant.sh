@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# grant.sh — the grant decision in the ledger and payments within it (issue
+# 24, docs/spec/12-grant-decision.md §12.3–12.5, §12.9): `kasan decide
+# --finalize` recording the decision (refused twice, over the 予算現額, or
+# with no line), `--amend --nursery --reason` (変更交付決定) with its
+# difference and notice, refused below what was paid; the sample ward's
+# months paid within the decision until January 2026, when P002 passes its
+# decision (refused, exit 3, naming it; then paid on --over-decision-reason,
+# recorded); a year without a decision refused unless its budget file says
+# grant_decision: none.  Every figure is worked out by hand in the comments.
+. "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3
+export KASAN_NOW=2026-04-01T09:00:00Z
+DATA=$SRCDIR/tests/e2e/decide-data
+AMENDED=$SRCDIR/tests/e2e/decide-data-amended
+SAMPLE=$SRCDIR/fixtures/sample-ward
+
+# events OUT ACTION KEY — the payload's KEY of every event ACTION, one a line
+events() {
+    "$PY" - "$1/ledger.sqlite" "$2" "$3" <<'PYEOF'
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for (p,) in db.execute("SELECT payload FROM events WHERE action = ? ORDER BY seq", (sys.argv[2],)):
+    v = json.loads(p)
+    for k in sys.argv[3].split("."):
+        v = v[k] if isinstance(v, dict) else v[int(k)]
+    print(v if not isinstance(v, (dict, list)) else json.dumps(v, sort_keys=True))
+PYEOF
+}
+
+section "usage"
+U=$(new_out usage)
+for args in "--fy 2025 --amend --reason x" "--fy 2025 --amend --nursery P101" \
+    "--fy 2025 --reason x" "--fy 2025 --finalize --amend --nursery P101 --reason x" \
+    "--fy 2025 --actor someone"; do
+    # shellcheck disable=SC2086
+    kasan decide --data "$DATA" --rules "$RULES" --out "$U" $args
+    expect_rc 1 "decide $args"
+done
+kasan run --month 2025-04 --data "$SAMPLE" --rules "$RULES" --out "$U" --over-decision-reason x
+expect_rc 1 "--over-decision-reason without --finalize"
+expect_nothing_written "$U"
+
+section "the worked example recorded (decide-data)"
+O=$(new_out ex)
+kasan decide --fy 2025 --data "$DATA" --rules "$RULES" --out "$O" --finalize --quiet
+expect_rc 0 "decide --finalize"
+# §12.9: P101 6,450,000 + P102 3,322,258 + P103 3,630,000 = 13,402,258
+expect_eq "$(events "$O" decide total_yen)" 13402258 "recorded total"
+expect_eq "$(events "$O" decide committed_yen)" 13402258 "負担行為額 after it"
+expect_eq "$(events "$O" decide current_budget_yen)" 16444000 "予算現額 (no amendment)"
+# P102 A: 6 × 100,000 + 192,258 + 5 × 230,000 = 1,942,258; October 192,258
+expect_eq "$("$PY" - "$O/ledger.sqlite" <<'PYEOF'
+import json, sqlite3, sys
+p = json.loads(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT payload FROM events WHERE action = 'decide'").fetchone()[0])
+r = [r for r in p["rows"] if r["nursery_id"] == "P102" and r["program"] == "acceptance_addon"][0]
+print(r["annual_yen"], r["months"][6], len(p["rows"]), len([f for f in p["files"] if f["role"] == "rules"]) > 0)
+PYEOF
+)" "1942258 192258 6 True" "P102 A's row, six rows, rules archived"
+expect_msg_contains "確定 finalized" "the summary says finalized"
+expect_msg_contains "負担行為額 0 → 13,402,258" "the commitment shown"
+kasan audit verify --out "$O"
+expect_rc 0 "audit verify after the decision"
+
+kasan decide --fy 2025 --data "$DATA" --rules "$RULES" --out "$O" --finalize --quiet
+expect_rc 3 "a second decision of FY2025"
+expect_msg_contains "already recorded" "second decision"
+expect_eq "$(events "$O" refuse code)" "already_finalized" "the refusal recorded"
+
+section "変更交付決定 (decide-data-amended)"
+kasan decide --fy 2025 --data "$AMENDED" --rules "$RULES" --out "$O" --amend --nursery P102 \
+    --reason "K005 starts 1 December" --quiet
+expect_rc 0 "amend P102"
+# §12.9: A = 600,000 + 2 × 110,000 + 4 × 230,000 = 1,740,000 (was 1,942,258):
+# −202,258; B unchanged 1,380,000; P102 3,322,258 → 3,120,000
+expect_msg_contains "1,942,258 →      1,740,000 yen  (-202,258)" "A's difference"
+expect_msg_contains "3,322,258 →      3,120,000 yen  (-202,258)" "the nursery's difference"
+expect_eq "$(events "$O" decide_amend difference_yen)" -202258 "recorded difference"
+expect_eq "$(events "$O" decide_amend previous_yen)" 3322258 "recorded previous"
+# 13,402,258 − 202,258 = 13,200,000
+expect_eq "$(events "$O" decide_amend committed_yen)" 13200000 "負担行為額 after the amendment"
+expect_eq "$(events "$O" decide_amend reason)" "K005 starts 1 December" "reason recorded"
+SEQ=$(events "$O" decide_amend fiscal_year >/dev/null; "$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT seq FROM events WHERE action='decide_amend'\").fetchone()[0])" "$O/ledger.sqlite")
+N=$O/decisions-2025-amendments/P102-$SEQ.xlsx
+if [ -f "$N" ]; then pass "notice $N written"; else fail "amendment notice" "no $N"; fi
+"$PY" - "$N" <<'PYEOF' && pass "the notice: 変更交付決定通知書, before/after/difference" || fail "notice contents" "see above"
+import sys, zipfile, re
+z = zipfile.ZipFile(sys.argv[1])
+ss = z.read("xl/sharedStrings.xml").decode()
+sheet = z.read("xl/worksheets/sheet1.xml").decode()
+assert "変更交付決定通知書" in ss, "title"
+assert "変更の内容" in ss and "変更前" in ss and "増減" in ss, "the difference table"
+nums = set(re.findall(r"<v>(-?\d+)</v>", sheet))
+for v in ("1942258", "1740000", "-202258", "3322258", "3120000"):
+    assert v in nums, v
+PYEOF
+kasan decide --fy 2025 --data "$AMENDED" --rules "$RULES" --out "$O" --amend --nursery P109 \
+    --reason x --quiet
+expect_rc 2 "amend a nursery with neither decision nor application"
+expect_msg_contains "P109" "names the nursery"
+kasan audit verify --out "$O"
+expect_rc 0 "audit verify after the amendment"
+
+section "a decision over the 予算現額, and no line"
+R=$WORK/rules-13m
+cp -r "$RULES" "$R"
+sed -i 's/^amount: 16444000/amount: 13000000/' "$R/budget/fy2025.yaml"
+O2=$(new_out over)
+kasan decide --fy 2025 --data "$DATA" --rules "$R" --out "$O2" --finalize --quiet
+expect_rc 3 "decision over the line"
+# 13,402,258 − 13,000,000 = 402,258 over
+expect_msg_contains "over its 予算現額 of 13000000 yen by 402258 yen" "the shortfall named"
+expect_eq "$(events "$O2" refuse code)" over_budget "refusal code"
+expect_eq "$(events "$O2" decide total_yen)" "" "no decision recorded"
+if [ -e "$O2/decisions-2025" ]; then fail "refused decision publishes nothing" "decisions-2025 exists"
+else pass "refused decision publishes nothing"; fi
+R2=$WORK/rules-noline
+cp -r "$RULES" "$R2"
+rm "$R2/budget/fy2025.yaml"
+O3=$(new_out noline)
+kasan decide --fy 2025 --data "$DATA" --rules "$R2" --out "$O3" --finalize --quiet
+expect_rc 3 "decision without a budget line"
+expect_eq "$(events "$O3" refuse code)" no_budget_line "refusal code"
+
+section "the sample ward paid within its decision"
+S=$(new_out sample)
+kasan decide --fy 2025 --data "$SAMPLE" --rules "$RULES" --out "$S" --finalize --quiet
+expect_rc 0 "the sample ward decided"
+# fixtures/sample-ward/README.md: A 9,929,077 + B 6,437,000 = 16,366,077
+expect_eq "$(events "$S" decide total_yen)" 16366077 "the sample ward's decision"
+for m in 2025-04 2025-05 2025-06 2025-07 2025-08 2025-09 2025-10 2025-11 2025-12; do
+    kasan run --month "$m" --data "$SAMPLE" --rules "$RULES" --out "$S" --finalize --no-workbooks --quiet
+    expect_rc 0 "$m within the decision"
+done
+kasan run --month 2026-01 --data "$SAMPLE" --rules "$RULES" --out "$S" --finalize --no-workbooks --quiet
+expect_rc 3 "January 2026 pays P002 beyond its decision"
+# P002's decision 1,650,000 (no application for C0003, who joins in
+# October); paid April–December 1,470,000; January 230,000: 1,470,000 +
+# 230,000 − 1,650,000 = 50,000 beyond
+expect_msg_contains "would pay P002 beyond its grant decision (交付決定): decided 1,650,000 yen, paid so far 1,470,000 yen, this month 230,000 yen, 50,000 yen beyond it" "the refusal names P002 and its figures"
+expect_msg_contains "--amend --nursery P002" "hints at the amendment"
+expect_msg_contains "--over-decision-reason" "names the override"
+expect_eq "$(events "$S" refuse code)" over_decision "refusal code recorded"
+if [ -e "$S/2026-01" ]; then fail "refused month publishes nothing" "2026-01 exists"
+else pass "refused month publishes nothing"; fi
+kasan run --month 2026-01 --data "$SAMPLE" --rules "$RULES" --out "$S" --finalize --no-workbooks \
+    --over-decision-reason "変更交付申請を受付済み"
+expect_rc 0 "January paid on the override"
+expect_msg_contains "P002, decided 1,650,000 yen, 50,000 yen beyond" "the override said"
+expect_eq "$(events "$S" over_decision nurseries)" \
+    '[{"decided_yen": 1650000, "nursery_id": "P002", "paid_before_yen": 1470000, "shortfall_yen": 50000, "this_month_yen": 230000}]' \
+    "the over_decision event"
+expect_eq "$(events "$S" over_decision reason)" "変更交付申請を受付済み" "its reason"
+kasan audit verify --out "$S"
+expect_rc 0 "audit verify"
+
+section "a decision amended below what was paid"
+LOW=$(new_data low)
+cp "$SAMPLE/nurseries.csv" "$LOW/"
+mkdir -p "$LOW/applications/2025"
+for f in children.csv nurses.csv; do
+    grep -v '^P002,' "$SAMPLE/applications/2025/$f" > "$LOW/applications/2025/$f"
+done
+kasan decide --fy 2025 --data "$LOW" --rules "$RULES" --out "$S" --amend --nursery P002 \
+    --reason "取消" --quiet
+expect_rc 3 "P002 amended to 0 after 1,700,000 paid"
+# paid April–January: 1,470,000 + 230,000 = 1,700,000; amended 0: 1,700,000 below
+expect_msg_contains "below the 1700000 yen it has already been paid in FY2025, by 1700000 yen" \
+    "names what was paid"
+
+section "a year without a decision"
+R3=$WORK/rules-decisions
+cp -r "$RULES" "$R3"
+sed -i '/^grant_decision: none/d' "$R3/budget/fy2025.yaml"
+N0=$(new_out nodecision)
+kasan run --month 2025-04 --data "$SAMPLE" --rules "$R3" --out "$N0" --finalize --no-workbooks --quiet
+expect_rc 3 "a month of a year with no decision (no grant_decision: none)"
+expect_msg_contains "no grant decision (交付決定) recorded" "says why"
+expect_eq "$(events "$N0" refuse code)" no_decision "refusal code"
+N1=$(new_out none)
+kasan run --month 2025-04 --data "$SAMPLE" --rules "$RULES" --out "$N1" --finalize --no-workbooks --quiet
+expect_rc 0 "grant_decision: none pays without a decision"
+
+finish
