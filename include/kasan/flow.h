@@ -169,11 +169,48 @@ typedef struct flow_budget_res {
     int64_t paid_yen;          /* paid against the line: months + 追加交付 (budget_paid;
                                 * INT64_MAX if it does not fit) */
     rule_set rules;
+    /* the line as the ward keeps it (issue 24, src/flow/budget_amend.c):
+     * 当初予算, its amendments, 予算現額, 負担行為額 (the decision in force),
+     * 支出済額 (paid_yen: 戻入 not yet netted), 未払, 執行残 */
+    bool has_ward;             /* the year has a line and the figures fit */
+    budget_ward ward;
+    struct ledger_budget_amendment *amendments;
+    size_t n_amendments;
+    bool decided;              /* a grant decision is recorded */
     arena a;
 } flow_budget_res;
 
 int flow_budget(const flow_budget_req *rq, flow_budget_res *res);
 void flow_budget_free(flow_budget_res *res);
+
+/* `kasan budget amend`: a 補正, 流用 or 予備費充用 of a fiscal year's line
+ * recorded as a drafted "budget_amend" event (signed once operators exist),
+ * refused (EXIT_REFUSED, recorded) when it makes the 予算現額 negative or
+ * lower than what the decisions commit; 0 yen or a negative 予備費充用 is
+ * EXIT_USAGE (nothing recorded). */
+typedef struct flow_budget_amend_req {
+    flow_paths paths;
+    int fiscal_year;
+    const char *kind;          /* 補正 | 流用 | 充用 (予備費充用) */
+    int64_t amount_yen;        /* ± */
+    const char *date;          /* YYYY-MM-DD it took effect; NULL: today */
+    const char *reason;
+    flow_actor actor;
+} flow_budget_amend_req;
+
+typedef struct flow_budget_amend_res {
+    flow_notes notes;
+    int64_t event_seq;
+    char event_hash[SHA256_HEX_LEN + 1];
+    int64_t current_before_yen, current_after_yen, committed_yen;
+    rule_set rules;
+    arena a;
+} flow_budget_amend_res;
+
+int flow_budget_amend(const flow_budget_amend_req *rq, flow_budget_amend_res *res);
+void flow_budget_amend_free(flow_budget_amend_res *res);
+/* The ward's figures of res (called by flow_budget once the year is read). */
+int flow_budget_ward(ledger *lg, flow_budget_res *res);
 
 /* ---- the ledger, the rules and a month's inputs, for every procedure -------- */
 

@@ -155,7 +155,8 @@ static int finalize(const flow_month_req *rq, const flow_signer *sg, const month
                  "  To pay anyway, give the reason (補正予算・流用): --over-budget-reason TEXT",
                  lr.month, flow_yen(res->fy_paid_after_yen, false, b2),
                  flow_yen(res->overrun_yen, false, b1), lr.budget.line_id,
-                 flow_yen(lr.budget.line_amount_yen, false, b3));
+                 /* the 予算現額 the ledger judged by (the line as amended) */
+                 flow_yen(res->fy_paid_after_yen - res->overrun_yen, false, b3));
         rc = EXIT_REFUSED;
     } else if (st == LEDGER_NO_BUDGET_LINE) {
         flow_say(notes, FLOW_NOTE_SAY, "finalization refused: no budget line for FY%d, so %s "

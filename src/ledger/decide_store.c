@@ -263,6 +263,20 @@ static int ward_in(ledger *lg, int fy, int64_t initial, budget_ward *w)
     return rc;
 }
 
+int ledger_budget_current(ledger *lg, int fy, int64_t initial, int64_t *current)
+{
+    arena a = ARENA_INIT;
+    ledger_budget_amendment *am;
+    size_t n;
+    int rc = amendments_in(lg, fy, &a, &am, &n);
+    *current = initial;
+    for (size_t i = 0; !rc && i < n; i++)
+        if (__builtin_add_overflow(*current, am[i].amount_yen, current))
+            rc = ledger_fail(lg, LEDGER_INVALID, "ledger: FY%d's 予算現額 overflows", fy);
+    arena_release(&a);
+    return rc;
+}
+
 /* ---- recording ------------------------------------------------------------ */
 
 static void json_budget(ledger_json *j, const ledger_budget *b)

@@ -290,6 +290,11 @@ int ledger_decision_check_run(ledger *lg, const ledger_finalize_req *req, int fy
                               ledger_finalize_res *res);
 int ledger_over_decision_event(ledger *lg, const ledger_finalize_req *req,
                                ledger_finalize_res *res);
+/* The 予算現額 of fy's line in the caller's transaction: the budget rule
+ * file's amount (initial) plus the year's "budget_amend" events — what the
+ * budget checks of a month (store.c) and a settlement (settle_store.c)
+ * hold the year's payments to. */
+int ledger_budget_current(ledger *lg, int fy, int64_t initial, int64_t *current);
 
 /* blob.c */
 /* Stores f's bytes once under their SHA-256 and links them to run_id. */

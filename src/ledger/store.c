@@ -422,8 +422,12 @@ static int budget_check(ledger *lg, const ledger_finalize_req *req, int fy,
         return rc;
     /* what the month's current run paid (0 unless this is a correction) */
     int64_t replaced = all.months_yen - other.months_yen;
+    /* the line as amended (補正, 流用, 予備費充用: issue 24) */
+    int64_t line = req->budget.line_amount_yen;
+    if (req->budget.line_id && (rc = ledger_budget_current(lg, fy, line, &line)))
+        return rc;
     budget_decision bd;
-    if (!budget_decide_replacing(req->budget.line_id != NULL, req->budget.line_amount_yen,
+    if (!budget_decide_replacing(req->budget.line_id != NULL, line,
                                  before, req->total_yen, replaced,
                                  req->over_budget_reason != NULL, &bd))
         return ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
@@ -441,7 +445,7 @@ static int budget_check(ledger *lg, const ledger_finalize_req *req, int fy,
                        "FY%d paid total would be %lld yen, over budget line %s (%lld yen) by "
                        "%lld yen; finalizing needs an over-budget reason (補正予算・流用)",
                        fy, (long long)res->fy_paid_after_yen, req->budget.line_id,
-                       (long long)req->budget.line_amount_yen, (long long)res->overrun_yen);
+                       (long long)line, (long long)res->overrun_yen);
 }
 
 static int step_done(ledger *lg, sqlite3_stmt *st, const char *what)

@@ -155,6 +155,64 @@ expect_eq "$(events "$S" over_decision reason)" "変更交付申請を受付済�
 kasan audit verify --out "$S"
 expect_rc 0 "audit verify"
 
+section "the budget line as the ward keeps it: 流用 and the five figures (§12.9)"
+B=$(new_out ward)
+kasan decide --fy 2025 --data "$SAMPLE" --rules "$RULES" --out "$B" --finalize --quiet
+for m in 2025-04 2025-05 2025-06 2025-07 2025-08 2025-09 2025-10 2025-11 2025-12; do
+    kasan run --month "$m" --data "$SAMPLE" --rules "$RULES" --out "$B" --finalize --no-workbooks --quiet
+done
+AP=$(new_data app-p002)
+cp "$SAMPLE/nurseries.csv" "$AP/"
+mkdir -p "$AP/applications/2025"
+cp "$SAMPLE/applications/2025/"*.csv "$AP/applications/2025/"
+printf 'P002,C0003,insulin,2025-10-01,\n' >> "$AP/applications/2025/children.csv"
+kasan decide --fy 2025 --data "$AP" --rules "$RULES" --out "$B" --amend --nursery P002 \
+    --reason "C0003 joins in October" --quiet
+expect_rc 3 "P002's amendment before the 流用"
+# +6 × (55,000 + 30,000) = +510,000: 16,366,077 + 510,000 = 16,876,077,
+# 16,876,077 − 16,444,000 = 432,077 over the 予算現額
+expect_msg_contains "would commit 16876077 yen of FY2025's line R7-kasan, over its 予算現額 of 16444000 yen by 432077 yen" "the shortfall"
+for bad in "--kind 流用 --amount 0 --reason x" "--kind 充用 --amount -1000 --reason x" \
+    "--kind 移用 --amount 1000 --reason x" "--kind 流用 --amount 1,000 --reason x" \
+    "--kind 流用 --amount 1000" "--kind 流用 --reason x"; do
+    # shellcheck disable=SC2086
+    kasan budget amend --fy 2025 --out "$B" --rules "$RULES" $bad
+    expect_rc 1 "budget amend $bad"
+done
+kasan budget amend --fy 2025 --kind 流用 --amount -100000 --reason "out" --out "$B" --rules "$RULES"
+expect_rc 3 "a 流用 out below the 負担行為額"
+# 16,444,000 − 100,000 = 16,344,000 < 16,366,077 committed
+expect_msg_contains "from 16444000 to 16344000 yen" "the line it would leave"
+kasan budget amend --fy 2025 --kind 流用 --amount +500000 --reason "款項内流用" --date 2026-01-10 \
+    --out "$B" --rules "$RULES"
+expect_rc 0 "流用 +500,000"
+expect_msg_contains "予算現額 16,444,000 → 16,944,000 yen" "the line raised"
+kasan decide --fy 2025 --data "$AP" --rules "$RULES" --out "$B" --amend --nursery P002 \
+    --reason "C0003 joins in October" --quiet
+expect_rc 0 "P002's amendment after the 流用"
+expect_msg_contains "1,650,000 →      2,160,000 yen  (+510,000)" "P002's difference"
+for m in 2026-01 2026-02 2026-03; do
+    kasan run --month "$m" --data "$SAMPLE" --rules "$RULES" --out "$B" --finalize --no-workbooks --quiet
+    expect_rc 0 "$m within the amended decision and the amended line"
+done
+kasan budget --fy 2025 --out "$B" --rules "$RULES"
+expect_rc 0 "kasan budget"
+# §12.9: 予算現額 16,444,000 + 500,000 = 16,944,000; 負担行為額 16,366,077 +
+# 510,000 = 16,876,077; 支出済額 the twelve months 16,657,077; 未払
+# 16,876,077 − 16,657,077 = 219,000; 執行残 16,944,000 − 16,876,077 = 67,923
+expect_msg_contains "当初予算         16,444,000 yen" "当初予算"
+expect_msg_contains "流用             +500,000 yen  2026-01-10" "the amendment listed"
+expect_msg_contains "予算現額         16,944,000 yen" "予算現額"
+expect_msg_contains "負担行為額       16,876,077 yen" "負担行為額"
+expect_msg_contains "支出済額         16,657,077 yen" "支出済額"
+expect_msg_contains "未払                219,000 yen" "未払"
+expect_msg_contains "執行残               67,923 yen" "執行残"
+if printf '%s' "$OUT_TXT" | grep -q "over the line"; then fail "no month over the amended line" "$OUT_TXT"
+else pass "no month flagged over the amended line"; fi
+expect_eq "$(events "$B" budget_amend kind)" "流用" "the budget_amend event"
+kasan audit verify --out "$B"
+expect_rc 0 "audit verify"
+
 section "a decision amended below what was paid"
 LOW=$(new_data low)
 cp "$SAMPLE/nurseries.csv" "$LOW/"
