@@ -227,6 +227,58 @@ expect_rc 3 "P002 amended to 0 after 1,700,000 paid"
 expect_msg_contains "below the 1700000 yen it has already been paid in FY2025, by 1700000 yen" \
     "names what was paid"
 
+section "signed once an operators file is in force"
+PASS=$WORK/pass
+printf 'correct horse battery staple\n' > "$PASS"
+chmod 600 "$PASS"
+export KASAN_KEYS=$WORK/keys
+unset KASAN_OPERATOR KASAN_ACTOR
+L_TANAKA=$("$KASAN" operator keygen --id tanaka --passphrase-file "$PASS" 2>/dev/null)
+L_SUZUKI=$("$KASAN" operator keygen --id suzuki --passphrase-file "$PASS" 2>/dev/null)
+RS=$WORK/rules-signed
+cp -r "$RULES" "$RS"
+mkdir -p "$RS/operators"
+cat > "$RS/operators/2025-04.yaml" <<YEOF
+kind: operators
+version: "2025-04"
+title: 保育サービス課 操作者
+effective_from: 2025-04-01
+basis: 板橋区事務分掌規則・会計事務規則
+operators:
+  - id: tanaka
+    name: 田中 花子
+    post: 保育サービス課 給付係 主事
+    roles: [draft, pay]
+    key: $L_TANAKA
+    valid_from: 2025-04-01
+  - id: suzuki
+    name: 鈴木 三郎
+    post: 会計管理者
+    roles: [pay, audit]
+    key: $L_SUZUKI
+    valid_from: 2025-04-01
+YEOF
+SG=$(new_out signed)
+kasan decide --fy 2025 --data "$DATA" --rules "$RS" --out "$SG" --finalize --quiet
+expect_rc 3 "an unsigned decision while operators are in force"
+kasan decide --fy 2025 --data "$DATA" --rules "$RS" --out "$SG" --finalize --quiet \
+    --operator suzuki --passphrase-file "$PASS"
+expect_rc 3 "a decision by an operator without the draft role"
+expect_eq "$(events "$SG" decide total_yen)" "" "nothing decided"
+expect_eq "$(events "$SG" refuse code | tail -n 1)" lacks_role "the refusal recorded"
+kasan decide --fy 2025 --data "$DATA" --rules "$RS" --out "$SG" --finalize --quiet \
+    --operator tanaka --passphrase-file "$PASS"
+expect_rc 0 "the decision drafted and signed by tanaka"
+expect_eq "$(events "$SG" decide signer.operator)" tanaka "signer"
+expect_eq "$(events "$SG" decide signer.role)" draft "signed in the draft role"
+kasan budget amend --fy 2025 --kind 補正 --amount +1000 --reason "補正予算第1号" --out "$SG" \
+    --rules "$RS" --operator tanaka --passphrase-file "$PASS"
+expect_rc 0 "a budget amendment signed"
+expect_eq "$(events "$SG" budget_amend signer.operator)" tanaka "its signer"
+kasan audit verify --out "$SG" --rules "$RS"
+expect_rc 0 "audit verify checks the signatures"
+unset KASAN_KEYS
+
 section "a year without a decision"
 R3=$WORK/rules-decisions
 cp -r "$RULES" "$R3"
