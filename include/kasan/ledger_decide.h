@@ -81,6 +81,10 @@ typedef struct ledger_decision {
     int64_t total_yen;
 } ledger_decision;
 int ledger_decision_current(ledger *lg, int fy, arena *a, ledger_decision *out);
+/* The same as the ledger stood just before event before_seq (0: now): what
+ * a settlement recorded as that event was capped by. */
+int ledger_decision_before(ledger *lg, int fy, int64_t before_seq, arena *a,
+                           ledger_decision *out);
 
 /* A nursery's decided amount (all programs) in d; 0 when it has no row. */
 int64_t ledger_decision_nursery(const ledger_decision *d, const char *nursery_id);

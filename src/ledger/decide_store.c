@@ -83,8 +83,9 @@ static int cmp_row(const void *x, const void *y)
     return c ? c : strcmp(a->program, b->program);
 }
 
-/* The decision in force, read in the caller's transaction. */
-static int decision_in(ledger *lg, int fy, arena *a, ledger_decision *out)
+/* The decision in force just before event before_seq (0: now), read in the
+ * caller's transaction. */
+static int decision_at(ledger *lg, int fy, int64_t before_seq, arena *a, ledger_decision *out)
 {
     memset(out, 0, sizeof *out);
     out->fiscal_year = fy;
@@ -94,11 +95,13 @@ static int decision_in(ledger *lg, int fy, arena *a, ledger_decision *out)
                             " json_extract(payload, '$.decide_id'),"
                             " json_extract(payload, '$.created') FROM events"
                             " WHERE action IN ('decide', 'decide_amend') AND json_valid(payload)"
-                            " AND json_extract(payload, '$.fiscal_year') = ? ORDER BY seq",
+                            " AND json_extract(payload, '$.fiscal_year') = ? AND seq < ?"
+                            " ORDER BY seq",
                             &st);
     if (rc)
         return rc;
     sqlite3_bind_int(st, 1, fy);
+    sqlite3_bind_int64(st, 2, before_seq > 0 ? before_seq : INT64_MAX);
     rowvec rv = {0};
     int step;
     while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -146,12 +149,23 @@ static int decision_in(ledger *lg, int fy, arena *a, ledger_decision *out)
     return LEDGER_OK;
 }
 
+static int decision_in(ledger *lg, int fy, arena *a, ledger_decision *out)
+{
+    return decision_at(lg, fy, 0, a, out);
+}
+
 int ledger_decision_current(ledger *lg, int fy, arena *a, ledger_decision *out)
+{
+    return ledger_decision_before(lg, fy, 0, a, out);
+}
+
+int ledger_decision_before(ledger *lg, int fy, int64_t before_seq, arena *a,
+                           ledger_decision *out)
 {
     int rc = ledger_tx_begin(lg, false);
     if (rc)
         return rc;
-    return ledger_tx_end(lg, decision_in(lg, fy, a, out));
+    return ledger_tx_end(lg, decision_at(lg, fy, before_seq, a, out));
 }
 
 int64_t ledger_decision_nursery(const ledger_decision *d, const char *nursery_id)
