@@ -169,11 +169,48 @@ typedef struct flow_budget_res {
     int64_t paid_yen;          /* paid against the line: months + 追加交付 (budget_paid;
                                 * INT64_MAX if it does not fit) */
     rule_set rules;
+    /* the line as the ward keeps it (issue 24, src/flow/budget_amend.c):
+     * 当初予算, its amendments, 予算現額, 負担行為額 (the decision in force),
+     * 支出済額 (paid_yen: 戻入 not yet netted), 未払, 執行残 */
+    bool has_ward;             /* the year has a line and the figures fit */
+    budget_ward ward;
+    struct ledger_budget_amendment *amendments;
+    size_t n_amendments;
+    bool decided;              /* a grant decision is recorded */
     arena a;
 } flow_budget_res;
 
 int flow_budget(const flow_budget_req *rq, flow_budget_res *res);
 void flow_budget_free(flow_budget_res *res);
+
+/* `kasan budget amend`: a 補正, 流用 or 予備費充用 of a fiscal year's line
+ * recorded as a drafted "budget_amend" event (signed once operators exist),
+ * refused (EXIT_REFUSED, recorded) when it makes the 予算現額 negative or
+ * lower than what the decisions commit; 0 yen or a negative 予備費充用 is
+ * EXIT_USAGE (nothing recorded). */
+typedef struct flow_budget_amend_req {
+    flow_paths paths;
+    int fiscal_year;
+    const char *kind;          /* 補正 | 流用 | 充用 (予備費充用) */
+    int64_t amount_yen;        /* ± */
+    const char *date;          /* YYYY-MM-DD it took effect; NULL: today */
+    const char *reason;
+    flow_actor actor;
+} flow_budget_amend_req;
+
+typedef struct flow_budget_amend_res {
+    flow_notes notes;
+    int64_t event_seq;
+    char event_hash[SHA256_HEX_LEN + 1];
+    int64_t current_before_yen, current_after_yen, committed_yen;
+    rule_set rules;
+    arena a;
+} flow_budget_amend_res;
+
+int flow_budget_amend(const flow_budget_amend_req *rq, flow_budget_amend_res *res);
+void flow_budget_amend_free(flow_budget_amend_res *res);
+/* The ward's figures of res (called by flow_budget once the year is read). */
+int flow_budget_ward(ledger *lg, flow_budget_res *res);
 
 /* ---- the ledger, the rules and a month's inputs, for every procedure -------- */
 
@@ -215,6 +252,9 @@ typedef struct flow_month_req {
     bool staged_only;                  /* stage, do not publish (flow_year's workers) */
     int jobs;                          /* statement writers; 0: every core */
     const flow_progress *progress;     /* of the statements */
+    /* finalize paying nurseries beyond their grant decision (交付決定): the
+     * override recorded in an "over_decision" event (issue 24) */
+    const char *over_decision_reason;
 } flow_month_req;
 
 typedef struct flow_month_res {
@@ -350,6 +390,16 @@ typedef struct flow_decide_req {
     int fiscal_year;
     const char *issue_date;            /* 通知日 YYYY-MM-DD; NULL: today */
     const flow_progress *progress;     /* of the notices */
+    /* --finalize: the decision recorded in the ledger (a drafted "decide"
+     * event, signed once operators exist), refused over the 予算現額 or when
+     * the year is decided already; OUT/decisions-FY/ published as 確定 */
+    bool finalize;
+    /* --amend: a 変更交付決定 of amend_nursery from the applications as they
+     * are now, recorded with reason ("decide_amend"), refused below what the
+     * nursery was paid or over the 予算現額; its notice (the difference per
+     * program) written to OUT/decisions-FY-amendments/ID-SEQ.xlsx */
+    const char *amend_nursery, *reason;
+    flow_actor actor;
 } flow_decide_req;
 
 typedef struct flow_decide_res {
@@ -360,6 +410,13 @@ typedef struct flow_decide_res {
     const char *dir;                   /* OUT/decisions-FY */
     char created[32];
     rule_set rules;                    /* the decision points into them */
+    /* recorded (--finalize, --amend): the ledger's figures and the event */
+    bool recorded;
+    decide_amendment amendment;        /* --amend: the difference per program */
+    const char *notice;                /* --amend: the notice written */
+    int64_t event_seq;
+    char event_hash[SHA256_HEX_LEN + 1];
+    int64_t current_budget_yen, committed_before_yen, committed_after_yen, paid_yen;
     arena a;
 } flow_decide_res;
 

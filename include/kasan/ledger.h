@@ -38,6 +38,11 @@
  *                                approval by the run's drafter, a transfer file of a run
  *                                not approved or by its drafter or approver, a role the
  *                                signer lacks (kasan/ledger_sign.h)
+ *   LEDGER_OVER_DECISION         a month pays a nursery beyond its grant decision (交付決定)
+ *                                and no over_decision_reason was given, or a decision is
+ *                                amended below what was paid (kasan/ledger_decide.h)
+ *   LEDGER_NO_DECISION           the month's fiscal year is paid within decisions
+ *                                (decision_required) and has none recorded
  *
  * Schema (version 2): meta(key, value); runs; run_programs; payments; blobs;
  * run_files; events; signatures (seq, sig: an event's signature, beside it;
@@ -71,7 +76,9 @@ typedef enum ledger_status {
     LEDGER_CORRUPT,
     LEDGER_IO,
     LEDGER_NO_BUDGET_LINE, /* the earlier codes keep their values */
-    LEDGER_DUTY,           /* last */
+    LEDGER_DUTY,
+    LEDGER_OVER_DECISION,  /* beyond a nursery's grant decision (kasan/ledger_decide.h) */
+    LEDGER_NO_DECISION,    /* a year paid within decisions has none recorded */
 } ledger_status;
 
 typedef struct ledger ledger;
@@ -116,6 +123,15 @@ typedef struct ledger_budget {
     int64_t line_amount_yen;
 } ledger_budget;
 
+/* A nursery a month run pays beyond its grant decision: decided (交付決定額,
+ * all programs), paid by the year's other months, this month, and
+ * shortfall = paid_before + this_month − decided (> 0). */
+enum { LEDGER_OVER_DECISION_MAX = 8 };
+typedef struct ledger_over_decision {
+    char nursery_id[64];
+    int64_t decided_yen, paid_before_yen, this_month_yen, shortfall_yen;
+} ledger_over_decision;
+
 typedef struct ledger_finalize_req {
     const char *month;           /* "YYYY-MM" */
     const char *run_id;
@@ -134,6 +150,13 @@ typedef struct ledger_finalize_req {
                                      * when the month does go over the line */
     bool supersede;              /* a correction (修正) of the current run */
     const char *reason;          /* required when supersede */
+    bool decision_required;      /* the year is paid within its grant decisions (its budget
+                                  * file does not say grant_decision: none): refused
+                                  * (LEDGER_NO_DECISION) when none is recorded.  A year with a
+                                  * recorded decision is always paid within it. */
+    const char *over_decision_reason; /* NULL if none: pays the nurseries beyond their
+                                       * decision anyway, recorded in an "over_decision"
+                                       * event after the run's */
     const char *expect_superseded; /* supersede: the run the correction was computed
                                     * against (its differences are in the outputs);
                                     * refused (LEDGER_ALREADY_FINALIZED) when another
@@ -151,6 +174,12 @@ typedef struct ledger_finalize_res {
                                           * ledger */
     char superseded_run_id[128]; /* "" unless a run was superseded */
     bool overridden;             /* paid on over_budget_reason (over the line or no line) */
+    /* the nurseries this run pays beyond their grant decision (交付決定): the
+     * refusal (LEDGER_OVER_DECISION) or, paid on over_decision_reason, the
+     * "over_decision" event over_decision_seq; the first LEDGER_OVER_DECISION_MAX kept */
+    ledger_over_decision over_decision[LEDGER_OVER_DECISION_MAX];
+    size_t n_over_decision;      /* every such nursery (may exceed the array) */
+    int64_t over_decision_seq;
 } ledger_finalize_res;
 
 /* A recorded run, as read back. */

@@ -30,6 +30,9 @@ typedef struct decide_meta {
     const char *engine_version;
     const budget_line *budget; /* the fiscal year's line, or NULL */
     const budget_ward *ward;   /* its figures with this decision as 負担行為, or NULL */
+    /* a 変更交付決定: the notice is the 変更交付決定通知書 of amendment's
+     * nursery, with the amounts before and after and the difference */
+    const decide_amendment *amendment;
 } decide_meta;
 
 int report_decisions_csv(const decision *dec, const char *path, char *err, size_t errsz);

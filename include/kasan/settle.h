@@ -48,7 +48,17 @@ typedef struct settle_row {
     int64_t settled_before;                 /* 既確定: net 追加交付 (+) / 返還 (−) that
                                              * earlier settlements decided; 0 if none */
     int64_t prior_annual, prior_difference; /* the superseded row's annual, difference */
+    /* Capped by the grant decision (settle_cap, issue 24): annual is the
+     * decided amount, computed_annual what the settlement's formulas gave. */
+    bool capped;
+    int64_t computed_annual;
 } settle_row;
+
+/* A nursery × program's decided amount (交付決定額), the cap of its 交付確定額. */
+typedef struct settle_cap_row {
+    const char *nursery_id, *program;
+    int64_t decided;
+} settle_cap_row;
 
 /* What the settlement cannot decide alone and the section must look at:
  * the actuals report may count costs of months in which the nursery was
@@ -120,6 +130,14 @@ void settle_free(settlement *s);
  * prior annual when the months are unchanged).  Recomputes the totals.
  * Returns 0, or -1 (overflow, or prior out of order) with the problem in d. */
 int settle_apply_prior(settlement *s, const settle_prior *prior, size_t n, diag_list *d);
+
+/* The 交付確定額 may not exceed the decided amount (docs/spec/12): each row
+ * whose annual is above its cap (caps in nursery × program order; a row
+ * without one has a cap of 0: nothing was decided for it) gets the cap as
+ * its annual (capped, computed_annual keeps the formulas' result).
+ * Recomputes the totals.  Call before settle_apply_prior.  Returns 0, or -1
+ * (overflow, caps out of order) with the problem in d. */
+int settle_cap(settlement *s, const settle_cap_row *caps, size_t n, diag_list *d);
 
 /* Warning w as one line: "P023 nurse_placement: ..." naming the months, the
  * nursery's active period and what to check (the caller adds where:

@@ -1,13 +1,18 @@
 /* budget: `kasan budget` — prints the budget execution of a fiscal year
  * (flow_budget: the ledger's finalized months): per month each program, the
- * total, the cumulative paid, what remains of the line and the forecast
- * (SPEC 1.4), and a finalized settlement's 追加交付 (paid against the line)
- * and 返還 (reported, not netted: SPEC 6.2) below the months. */
+ * total, the cumulative paid, what remains of the line (予算現額) and the
+ * forecast (SPEC 1.4), a finalized settlement's 追加交付 (paid against the
+ * line) and 返還 (reported, not netted: SPEC 6.2) below the months, and the
+ * line as the ward keeps it (当初予算, amendments, 予算現額, 負担行為額,
+ * 支出済額, 未払, 執行残; issue 24).  `kasan budget amend` records a 補正,
+ * 流用 or 予備費充用 (flow_budget_amend). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
+#include "kasan/ledger_decide.h"
 
 enum { OPT_FY = OPT_FIRST_OWN };
 
@@ -23,6 +28,28 @@ static void print_settlement(const flow_budget_res *res)
         printf("  corrected (修正): this correction adds 追加交付 %s yen and 返還 %s yen to "
                "the settlement it supersedes\n", flow_yen(st->additional_yen, false, b1),
                flow_yen(st->repayment_yen, false, b2));
+}
+
+/* The five figures of the ward's financial accounting system (§12.5). */
+static void print_ward(const flow_budget_res *res)
+{
+    const budget_ward *w = &res->ward;
+    char b[FLOW_YEN_LEN], b2[FLOW_YEN_LEN];
+    printf("the line as the ward keeps it (%s):\n", res->line->line_id);
+    printf("  当初予算   %16s yen\n", flow_yen(w->initial, false, b));
+    for (size_t i = 0; i < res->n_amendments; i++) {
+        const ledger_budget_amendment *am = &res->amendments[i];
+        printf("  %-10s %16s yen  %s, event %lld: %s\n", am->kind,
+               flow_yen(am->amount_yen, true, b), am->date, (long long)am->seq, am->reason);
+    }
+    printf("  予算現額   %16s yen\n", flow_yen(w->current, false, b));
+    printf("  負担行為額 %16s yen  %s\n", flow_yen(w->committed, false, b),
+           res->decided ? "(the grant decisions in force)" : "(no grant decision recorded)");
+    printf("  支出済額   %16s yen\n", flow_yen(w->spent, false, b));
+    printf("  未払       %16s yen  (負担行為額 − 支出済額)%s\n", flow_yen(w->unpaid, false, b),
+           w->unpaid < 0 ? "  paid beyond the decisions" : "");
+    printf("  執行残     %16s yen  (予算現額 − 負担行為額)%s\n",
+           flow_yen(w->unexecuted, false, b2), w->unexecuted < 0 ? "  OVER the 予算現額" : "");
 }
 
 static void print_table(const flow_budget_res *res, const char *rules_dir)
@@ -60,10 +87,16 @@ static void print_table(const flow_budget_res *res, const char *rules_dir)
             return;
         }
         char c1[FLOW_YEN_LEN], c2[FLOW_YEN_LEN], c3[FLOW_YEN_LEN];
+        /* a month is over the line by what was paid up to it, never by the
+         * forecast (docs/spec/12 §12.5): the forecast is judged below */
         printf(" %12s %12s %12s %12s%s\n", flow_yen(bm->total, false, b),
                flow_yen(br.cumulative, false, c1), bl ? flow_yen(br.remaining, false, c2) : "-",
-               flow_yen(br.forecast, false, c3), bl && br.forecast > line ? "  over the line" : "");
+               flow_yen(br.forecast, false, c3), bl && br.cumulative > line ? "  over the line" : "");
     }
+    char f1[FLOW_YEN_LEN], f2[FLOW_YEN_LEN];
+    if (bl && br.forecast > line)
+        printf("forecast: the year-end forecast %s yen is over the 予算現額 %s yen\n",
+               flow_yen(br.forecast, false, f1), flow_yen(line, false, f2));
     if (res->settled)
         print_settlement(res);
     int64_t paid = res->paid_yen;
@@ -72,10 +105,110 @@ static void print_table(const flow_budget_res *res, const char *rules_dir)
         printf(", remaining %s yen%s", flow_yen(line - paid, false, b),
                paid > line ? " (OVER the budget line)" : "");
     printf("\n");
+    if (res->has_ward)
+        print_ward(res);
+}
+
+enum { OPT_KIND = OPT_FIRST_OWN + 1, OPT_AMOUNT, OPT_REASON, OPT_DATE, OPT_ACTOR };
+
+/* "+500000", "-80000", "500000": whole yen, a sign allowed. */
+static bool parse_amount(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || errno || (*s != '+' && *s != '-' && (*s < '0' || *s > '9')))
+        return false;
+    *out = v;
+    return true;
+}
+
+static int cmd_budget_amend(int argc, char **argv)
+{
+    static const struct option opts[] = {CLI_COMMON_OPTIONS, CLI_SIGNER_OPTIONS,
+                                         {"fy", required_argument, 0, OPT_FY},
+                                         {"kind", required_argument, 0, OPT_KIND},
+                                         {"amount", required_argument, 0, OPT_AMOUNT},
+                                         {"reason", required_argument, 0, OPT_REASON},
+                                         {"date", required_argument, 0, OPT_DATE},
+                                         {"actor", required_argument, 0, OPT_ACTOR},
+                                         {0, 0, 0, 0}};
+    cli_paths paths = CLI_PATHS_DEFAULT;
+    cli_signer sg = {0};
+    flow_budget_amend_req rq = {0};
+    const char *fy = NULL, *amount = NULL, *actor = NULL;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_HELP:
+            printf("usage: kasan budget amend --fy YYYY --kind 補正|流用|充用 --amount ±N\n"
+                   "                          --reason TEXT [--date YYYY-MM-DD]\n"
+                   "                          [--actor NAME | --operator ID] [--out DIR] [--rules DIR]\n"
+                   "Records an amendment of the fiscal year's budget line in the ledger: 補正\n"
+                   "(補正予算, + or −), 流用 (+ in, − out), 充用 (予備費充用, + only).  The\n"
+                   "予算現額 is the budget file's amount plus the amendments; months,\n"
+                   "settlements and grant decisions are held to it.  Refused (exit 3, recorded)\n"
+                   "when it would make the 予算現額 negative or lower than the decisions commit.\n"
+                   CLI_SIGNER_HELP
+                   "exit: 0 recorded, 1 usage, 2 invalid rules, 3 refused, 5 I/O error\n");
+            return EXIT_OK;
+        case OPT_FY: fy = optarg; break;
+        case OPT_KIND: rq.kind = optarg; break;
+        case OPT_AMOUNT: amount = optarg; break;
+        case OPT_REASON: rq.reason = optarg; break;
+        case OPT_DATE: rq.date = optarg; break;
+        case OPT_ACTOR: actor = optarg; break;
+        default:
+            if (!cli_common_opt(opt, &paths) && !cli_signer_opt(opt, &sg))
+                return EXIT_USAGE;
+        }
+    }
+    if (!cli_no_stray_arg("budget amend", argc, argv) ||
+        !cli_no_passphrase_argument("kasan budget amend", argc, argv))
+        return EXIT_USAGE;
+    const char *bad = !fy ? "--fy YYYY is required"
+                      : !rq.kind ? "--kind 補正|流用|充用 is required"
+                      : !amount ? "--amount ±N (whole yen) is required"
+                      : !parse_amount(amount, &rq.amount_yen)
+                          ? "--amount takes whole yen with an optional sign (+500000, -80000)"
+                      : !rq.reason || !*rq.reason ? "--reason TEXT is required"
+                      : sg.id && actor ? "--actor is not used with --operator"
+                                       : NULL;
+    if (bad) {
+        fprintf(stderr, "kasan budget amend: %s\n", bad);
+        return EXIT_USAGE;
+    }
+    if (!cli_parse_fy("budget amend", fy, &rq.fiscal_year))
+        return EXIT_USAGE;
+    rq.paths = paths;
+    rq.actor = (flow_actor){.name = cli_actor(actor)};
+    char what[64];
+    snprintf(what, sizeof what, "the budget amendment of FY%d", rq.fiscal_year);
+    int rc = cli_signer_load("kasan budget amend", &sg, what, &rq.actor);
+    if (rc != EXIT_OK)
+        return rc;
+    flow_budget_amend_res res;
+    rc = flow_budget_amend(&rq, &res);
+    cli_print_notes("kasan budget amend", &res.notes);
+    if (rc == EXIT_OK) {
+        char b[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], b3[FLOW_YEN_LEN];
+        printf("kasan budget amend FY%d: %s %s yen recorded (event %lld)\n", rq.fiscal_year,
+               rq.kind, flow_yen(rq.amount_yen, true, b), (long long)res.event_seq);
+        printf("  予算現額 %s → %s yen; 負担行為額 %s yen\n",
+               flow_yen(res.current_before_yen, false, b), flow_yen(res.current_after_yen, false, b2),
+               flow_yen(res.committed_yen, false, b3));
+        printf("  anchor to keep: %lld:%s\n", (long long)res.event_seq, res.event_hash);
+    }
+    flow_budget_amend_free(&res);
+    cli_signer_release(&sg);
+    return rc;
 }
 
 int cmd_budget(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "amend"))
+        return cmd_budget_amend(argc - 1, argv + 1);
     static const struct option opts[] = {CLI_COMMON_OPTIONS,
                                          {"fy", required_argument, 0, OPT_FY},
                                          {0, 0, 0, 0}};
@@ -85,10 +218,13 @@ int cmd_budget(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (opt == OPT_HELP) {
             printf("usage: kasan budget [--fy YYYY] [--out DIR] [--rules DIR]\n"
+                   "       kasan budget amend --fy YYYY --kind 補正|流用|充用 --amount ±N --reason T\n"
                    "Budget execution of the fiscal year from DIR/ledger.sqlite (default: the\n"
                    "latest with a finalized month): per month each program, total,\n"
                    "cumulative, remaining and forecast; below the months a finalized\n"
-                   "settlement's 追加交付 (counted as paid) and 返還 (not netted).\n"
+                   "settlement's 追加交付 (counted as paid) and 返還 (not netted); then the\n"
+                   "line as the ward keeps it: 当初予算, each amendment, 予算現額, 負担行為額\n"
+                   "(the grant decisions), 支出済額, 未払 and 執行残.\n"
                    "exit: 0 shown, 1 usage or no ledger under --out yet, 5 I/O error\n");
             return EXIT_OK;
         }

@@ -15,14 +15,14 @@ typedef struct run_opts {
     cli_paths paths;
     const char *month, *fy;
     bool finalize, supersede, no_workbooks, quiet;
-    const char *reason, *over_budget_reason, *actor, *issue_date;
+    const char *reason, *over_budget_reason, *actor, *issue_date, *over_decision_reason;
     int jobs;         /* --jobs: months (and statements) at once; 0 every core */
     cli_signer sg;    /* --operator, --keys, --passphrase-file (finalizing) */
     progress_line months; /* the months' progress line of --fy (cleared before a summary) */
 } run_opts;
 
 enum { OPT_FY = OPT_FIRST_OWN, OPT_FINALIZE, OPT_SUPERSEDE, OPT_REASON, OPT_OVER, OPT_NO_WB,
-       OPT_ACTOR, OPT_ISSUE, OPT_QUIET, OPT_JOBS };
+       OPT_ACTOR, OPT_ISSUE, OPT_QUIET, OPT_JOBS, OPT_OVER_DECISION };
 
 static void run_usage(void)
 {
@@ -39,6 +39,8 @@ static void run_usage(void)
            "  --finalize                 record the month in the ledger as paid\n"
            "  --over-budget-reason TEXT  finalize even over the budget line, or with no\n"
            "                             line for the fiscal year (補正予算・流用)\n"
+           "  --over-decision-reason TEXT finalize even paying a nursery beyond its grant\n"
+           "                             decision (交付決定; better: kasan decide --amend)\n"
            "  --supersede --reason TEXT  correct (修正) an already finalized month; also\n"
            "                             writes corrections.csv (paid, corrected, difference),\n"
            "                             the 修正差額 sheet and 修正 on changed statements;\n"
@@ -67,6 +69,7 @@ static int parse_opts(int argc, char **argv, run_opts *o)
         {"supersede", no_argument, 0, OPT_SUPERSEDE},
         {"reason", required_argument, 0, OPT_REASON},
         {"over-budget-reason", required_argument, 0, OPT_OVER},
+        {"over-decision-reason", required_argument, 0, OPT_OVER_DECISION},
         {"no-workbooks", no_argument, 0, OPT_NO_WB},
         {"actor", required_argument, 0, OPT_ACTOR},
         {"issue-date", required_argument, 0, OPT_ISSUE},
@@ -85,6 +88,7 @@ static int parse_opts(int argc, char **argv, run_opts *o)
         case OPT_SUPERSEDE: o->supersede = true; break;
         case OPT_REASON: o->reason = optarg; break;
         case OPT_OVER: o->over_budget_reason = optarg; break;
+        case OPT_OVER_DECISION: o->over_decision_reason = optarg; break;
         case OPT_NO_WB: o->no_workbooks = true; break;
         case OPT_ACTOR: o->actor = optarg; break;
         case OPT_ISSUE: o->issue_date = optarg; break;
@@ -119,6 +123,8 @@ static int parse_opts(int argc, char **argv, run_opts *o)
         bad = "--reason goes with --supersede (for budget overrides use --over-budget-reason)";
     else if (o->over_budget_reason && (!o->finalize || !*o->over_budget_reason))
         bad = "--over-budget-reason TEXT goes with --finalize";
+    else if (o->over_decision_reason && (!o->finalize || !*o->over_decision_reason))
+        bad = "--over-decision-reason TEXT goes with --finalize";
     if (bad) {
         fprintf(stderr, "kasan run: %s\n", bad);
         return -1;
@@ -183,6 +189,13 @@ static void print_finalized(const ledger_finalize_res *res, const char *mon, con
 {
     printf("  finalized in the ledger: event %lld%s%s\n", (long long)res->event_seq,
            *res->superseded_run_id ? ", supersedes run " : "", res->superseded_run_id);
+    char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN];
+    for (size_t i = 0; i < res->n_over_decision && i < LEDGER_OVER_DECISION_MAX; i++)
+        printf("  paid beyond the grant decision on the reason given: %s, decided %s yen, "
+               "%s yen beyond (event %lld)\n", res->over_decision[i].nursery_id,
+               flow_yen(res->over_decision[i].decided_yen, false, b1),
+               flow_yen(res->over_decision[i].shortfall_yen, false, b2),
+               (long long)res->over_decision_seq);
     /* an anchor kept outside the ledger (with the 決裁文書) catches a log that
      * was rewritten and re-hashed as a whole */
     printf("  anchor to keep with the payment approval: %lld:%s\n"
@@ -214,6 +227,7 @@ static flow_month_req month_request(const run_opts *o, const rule_set *rs, claim
     return (flow_month_req){.paths = o->paths, .rules = rs, .month = m,
                             .finalize = o->finalize, .supersede = o->supersede,
                             .reason = o->reason, .over_budget_reason = o->over_budget_reason,
+                            .over_decision_reason = o->over_decision_reason,
                             .issue_date = o->issue_date, .workbooks = !o->no_workbooks,
                             .actor = {.name = cli_actor(o->actor)}, .stage_pid = (long)getpid(),
                             .jobs = o->jobs};

@@ -364,6 +364,34 @@ int settle_apply_prior(settlement *s, const settle_prior *prior, size_t n, diag_
     return totals(s, d);
 }
 
+int settle_cap(settlement *s, const settle_cap_row *caps, size_t n, diag_list *d)
+{
+    row_key *keys = arena_calloc(&s->a, s->n_rows + 1, sizeof *keys);
+    for (size_t i = 0; i < s->n_rows; i++)
+        keys[i] = (row_key){s->rows[i].nursery_id, s->rows[i].rule->id, &s->rows[i]};
+    rowmerge m;
+    rowmerge_start(&m, ROWMERGE_LIST(keys, s->n_rows, row_key, nursery_id, program),
+                   ROWMERGE_LIST(caps, n, settle_cap_row, nursery_id, program));
+    const void *x, *y;
+    while (rowmerge_next(&m, &x, &y)) {
+        if (!x)
+            continue; /* decided, not settled (nothing was paid) */
+        settle_row *r = ((const row_key *)x)->row;
+        int64_t cap = y ? ((const settle_cap_row *)y)->decided : 0;
+        if (r->annual > cap) {
+            r->capped = true;
+            r->computed_annual = r->annual;
+            r->annual = cap;
+        }
+    }
+    if (m.disorder) {
+        diag_error(d, "ledger", 0, 0, "the grant decision's rows are not in nursery and program "
+                   "order");
+        return -1;
+    }
+    return totals(s, d);
+}
+
 int settle_compute(const rule_set *rs, int fy, const month_run *const *months, size_t n_months,
                    const actuals *ac, settlement *out, diag_list *d)
 {

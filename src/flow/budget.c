@@ -143,6 +143,8 @@ int flow_budget(const flow_budget_req *rq, flow_budget_res *res)
         res->settled_repayment_yen = res->settled ? repayment(&res->settlement) : 0;
         if (!budget_paid(&res->year.view, &res->paid_yen))
             res->paid_yen = INT64_MAX;
+        else
+            rc = flow_budget_ward(lg, res);
     }
     ledger_close(lg);
     return rc;

@@ -128,6 +128,9 @@ static void fill_ledger_request(const flow_month_req *rq, const month_run *run,
         lr->budget = (ledger_budget){run->budget->fiscal_year, run->budget->line_id,
                                      run->budget->amount};
     lr->over_budget_reason = rq->over_budget_reason;
+    /* within the grant decision unless the budget file says the year has none */
+    lr->decision_required = run->budget && !run->budget->no_grant_decision;
+    lr->over_decision_reason = rq->over_decision_reason;
     lr->supersede = rq->supersede;
     lr->reason = rq->reason;
     if (meta->correction) /* the run whose differences the outputs show */
@@ -144,7 +147,7 @@ static int finalize(const flow_month_req *rq, const flow_signer *sg, const month
     fill_ledger_request(rq, run, meta, &a, &lr);
     lr.actor = flow_signer_actor(sg, &rq->actor); /* signed: the operator (lg has sg) */
     int st = ledger_finalize(lg, &lr, res);
-    char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], b3[FLOW_YEN_LEN];
+    char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], b3[FLOW_YEN_LEN], b4[FLOW_YEN_LEN];
     int rc = EXIT_OK;
     if (st == LEDGER_OVER_BUDGET) {
         flow_say(notes, FLOW_NOTE_SAY, "finalization refused by budget control: %s would bring "
@@ -152,13 +155,38 @@ static int finalize(const flow_month_req *rq, const flow_signer *sg, const month
                  "  To pay anyway, give the reason (補正予算・流用): --over-budget-reason TEXT",
                  lr.month, flow_yen(res->fy_paid_after_yen, false, b2),
                  flow_yen(res->overrun_yen, false, b1), lr.budget.line_id,
-                 flow_yen(lr.budget.line_amount_yen, false, b3));
+                 /* the 予算現額 the ledger judged by (the line as amended) */
+                 flow_yen(res->fy_paid_after_yen - res->overrun_yen, false, b3));
         rc = EXIT_REFUSED;
     } else if (st == LEDGER_NO_BUDGET_LINE) {
         flow_say(notes, FLOW_NOTE_SAY, "finalization refused: no budget line for FY%d, so %s "
                  "cannot be paid.\n  Add the line to the rules' budget/ directory, or to pay "
                  "anyway give the reason (補正予算・流用): --over-budget-reason TEXT",
                  month_fiscal_year(run->month), lr.month);
+        rc = EXIT_REFUSED;
+    } else if (st == LEDGER_OVER_DECISION) {
+        const ledger_over_decision *o = &res->over_decision[0];
+        flow_say(notes, FLOW_NOTE_SAY, "finalization refused: %s would pay %s beyond its grant "
+                 "decision (交付決定): decided %s yen, paid so far %s yen, this month %s yen, "
+                 "%s yen beyond it%s.\n  Amend the decision first (kasan decide --fy %d --amend "
+                 "--nursery %s --reason TEXT), or to pay anyway give the reason: "
+                 "--over-decision-reason TEXT", lr.month, o->nursery_id,
+                 flow_yen(o->decided_yen, false, b1), flow_yen(o->paid_before_yen, false, b2),
+                 flow_yen(o->this_month_yen, false, b3),
+                 flow_yen(o->shortfall_yen, false, b4),
+                 res->n_over_decision > 1 ? " (and other nurseries: see the audit trail)" : "",
+                 month_fiscal_year(run->month), o->nursery_id);
+        for (size_t i = 1; i < res->n_over_decision && i < LEDGER_OVER_DECISION_MAX; i++) {
+            o = &res->over_decision[i];
+            flow_say(notes, FLOW_NOTE_LINE, "  also %s: decided %s, paid so far %s, this month "
+                     "%s, %s yen beyond", o->nursery_id, flow_yen(o->decided_yen, false, b1),
+                     flow_yen(o->paid_before_yen, false, b2),
+                     flow_yen(o->this_month_yen, false, b3),
+                     flow_yen(o->shortfall_yen, false, b4));
+        }
+        rc = EXIT_REFUSED;
+    } else if (st == LEDGER_NO_DECISION) {
+        flow_say(notes, FLOW_NOTE_SAY, "finalization refused: %s", ledger_errmsg(lg));
         rc = EXIT_REFUSED;
     } else if (st == LEDGER_ALREADY_FINALIZED && rq->supersede) {
         /* another correction became current after this one read the paid run */

@@ -19,6 +19,7 @@
 #include "kasan/clock.h"
 #include "kasan/flow_sign.h"
 #include "kasan/fsutil.h"
+#include "kasan/ledger_decide.h"
 #include "kasan/report_settle.h"
 
 /* What a settlement is computed from. */
@@ -203,6 +204,36 @@ static int compute(settle_src *s, const rule_set *rs, int fy, settlement *out)
     return rc == 0 ? EXIT_OK : EXIT_INVALID;
 }
 
+/* The 交付確定額 capped by the grant decision in force just before event
+ * before_seq (0: now), when the year has one (docs/spec/12): each capped
+ * row said. */
+static int cap_by_decision(settle_src *s, int fy, int64_t before_seq, settlement *st, bool say)
+{
+    ledger_decision dec;
+    int status = ledger_decision_before(s->lg, fy, before_seq, &s->a, &dec);
+    if (status == LEDGER_NOT_FOUND)
+        return EXIT_OK;
+    if (status != LEDGER_OK) {
+        flow_say(s->notes, FLOW_NOTE_SAY, "ledger: %s", ledger_errmsg(s->lg));
+        return EXIT_INTERNAL;
+    }
+    settle_cap_row *caps = arena_calloc(&s->a, dec.n_rows + 1, sizeof *caps);
+    for (size_t i = 0; i < dec.n_rows; i++)
+        caps[i] = (settle_cap_row){dec.rows[i].nursery_id, dec.rows[i].program,
+                                   dec.rows[i].annual_yen};
+    diag_list d = DIAG_LIST_INIT;
+    int rc = settle_cap(st, caps, dec.n_rows, &d) ? EXIT_INVALID : EXIT_OK;
+    flow_say_diags(s->notes, &d);
+    diag_release(&d);
+    for (size_t i = 0; say && rc == EXIT_OK && i < st->n_rows; i++)
+        if (st->rows[i].capped)
+            flow_say(s->notes, FLOW_NOTE_SAY, "warning: %s %s: the settlement gives %lld yen, "
+                     "capped at its grant decision (交付決定額) of %lld yen", st->rows[i].nursery_id,
+                     st->rows[i].rule->id, (long long)st->rows[i].computed_annual,
+                     (long long)st->rows[i].annual);
+    return rc;
+}
+
 /* Months of the year, from the ledger, then the actuals: settle and explain. */
 static int prepare(settle_src *s, const flow_paths *paths, const rule_set *rs, int fy,
                    settlement *out)
@@ -214,6 +245,8 @@ static int prepare(settle_src *s, const flow_paths *paths, const rule_set *rs, i
         rc = read_actuals(s, paths, fy);
     if (!rc)
         rc = compute(s, rs, fy, out);
+    if (!rc)
+        rc = cap_by_decision(s, fy, 0, out, true);
     return rc;
 }
 
@@ -573,6 +606,8 @@ static int recompute(settle_src *s, const ledger_settlement *rec, rule_set *rs, 
         flow_say_diags(s->notes, &d);
         diag_release(&d);
     }
+    if (rc == EXIT_OK) /* capped by the decision as it stood then */
+        rc = cap_by_decision(s, rec->fiscal_year, rec->event_seq, st, false);
     if (rc == EXIT_OK && rec->supersedes_seq) /* a correction: over what it superseded */
         rc = apply_prior(s->lg, rec->fiscal_year, rec->supersedes_seq, st, s->notes);
     return rc;

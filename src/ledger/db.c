@@ -103,6 +103,8 @@ const char *ledger_strstatus(int status)
     case LEDGER_IO: return "ledger I/O error";
     case LEDGER_NO_BUDGET_LINE: return "no budget line";
     case LEDGER_DUTY: return "refused by the separation of duties";
+    case LEDGER_OVER_DECISION: return "beyond the grant decision";
+    case LEDGER_NO_DECISION: return "no grant decision";
     default: return "unknown ledger status";
     }
 }

@@ -8,7 +8,9 @@
  * settle_store.c: the settlement, and what a year has paid against its
  * line; transfer_store.c: transfer events; events.c: the log for people;
  * sign.c: signing an event as it is appended; approve_store.c: approvals
- * and who signed what).
+ * and who signed what; decide_store.c: the grant decision, its
+ * amendments, the budget line's amendments and a month's payments within
+ * the decision).
  * Calls run store.c → settle_store.c → transfer_store.c → approve_store.c
  * → refuse.c → chain.c → sign.c → blob.c → db.c, never back up; every file
  * may use json.c. */
@@ -161,6 +163,36 @@ int ledger_fy_paid(ledger *lg, int fy, const char *except_month, ledger_paid *ou
  *       fiscal_year:i? (a settlement), month:s? (a run), run_id:s (the run
  *       id, or the settle id)}
  *
+ * 8. "decide" (decide_store.c, ledger_decide) — a fiscal year's grant
+ *    decision (交付決定, docs/spec/12-grant-decision.md), drafted (role draft):
+ *      {budget:{fiscal_year:i, line_amount_yen:i, line_id:s}, committed_yen:i
+ *       (負担行為額 after it), created:s, current_budget_yen:i (予算現額 then),
+ *       decide_id:s, engine_version:s,
+ *       files:[{name:s, role:s "registry"|"children"|"staff"|"rules", sha256:s}],
+ *       fiscal_year:i,
+ *       rows:[{annual_yen:i, months:[i × 12, April first], nursery_id:s,
+ *              program:s}] (by nursery_id, then program; annual_yen = Σ months),
+ *       total_yen:i}
+ *
+ * 9. "decide_amend" (decide_store.c) — a 変更交付決定 of one nursery: its new
+ *    rows replace its rows of the decision in force (none: amended to 0):
+ *      {amended_yen:i, budget:{…}, committed_yen:i, created:s,
+ *       current_budget_yen:i, decide_id:s, difference_yen:i (amended −
+ *       previous), engine_version:s, files:[…], fiscal_year:i, nursery_id:s,
+ *       paid_yen:i (paid to it so far), previous_yen:i, reason:s, rows:[…]}
+ *
+ * 10. "budget_amend" (decide_store.c, ledger_budget_amend) — 補正, 流用 or
+ *    予備費充用 of a fiscal year's line:
+ *      {amount_yen:i (±), budget:{…}, committed_yen:i, created:s,
+ *       current_after_yen:i, current_before_yen:i, date:s "YYYY-MM-DD",
+ *       fiscal_year:i, kind:s "補正"|"流用"|"予備費充用", reason:s}
+ *
+ * 11. "over_decision" (decide_store.c) — right after a finalize or
+ *    supersede event that pays nurseries beyond their decision on
+ *    over_decision_reason:
+ *      {month:s, nurseries:[{decided_yen:i, nursery_id:s, paid_before_yen:i,
+ *       shortfall_yen:i, this_month_yen:i}], reason:s, run_id:s}
+ *
  * The payments digest (chain.c, ledger_payments_digest) is SHA-256 over the
  * run's payment rows, one array per line ["nursery_id","program",
  * "rule_version",amount_yen] + "\n", by nursery_id then program.  The
@@ -248,6 +280,21 @@ int ledger_signoffs_in(ledger *lg, const char *month, int fiscal_year, const cha
  * with the duty_code in *code); LEDGER_OK when no signer is set. */
 int ledger_duty_transfer(ledger *lg, const char *month, int fiscal_year, const char *run_id,
                          const char **code);
+
+/* decide_store.c, called by store.c's finalize in its transaction: the
+ * run's payments (inserted) against the decision in force of fiscal year fy
+ * (res->over_decision; LEDGER_OVER_DECISION without over_decision_reason,
+ * LEDGER_NO_DECISION when none is recorded and req->decision_required), and
+ * after the run's event, the "over_decision" event of an override. */
+int ledger_decision_check_run(ledger *lg, const ledger_finalize_req *req, int fy,
+                              ledger_finalize_res *res);
+int ledger_over_decision_event(ledger *lg, const ledger_finalize_req *req,
+                               ledger_finalize_res *res);
+/* The 予算現額 of fy's line in the caller's transaction: the budget rule
+ * file's amount (initial) plus the year's "budget_amend" events — what the
+ * budget checks of a month (store.c) and a settlement (settle_store.c)
+ * hold the year's payments to. */
+int ledger_budget_current(ledger *lg, int fy, int64_t initial, int64_t *current);
 
 /* blob.c */
 /* Stores f's bytes once under their SHA-256 and links them to run_id. */

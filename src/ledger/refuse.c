@@ -101,6 +101,8 @@ const char *ledger_refusal_code(int status)
     case LEDGER_NOTHING_TO_SUPERSEDE: return "nothing_to_supersede";
     case LEDGER_OVER_BUDGET: return "over_budget";
     case LEDGER_NO_BUDGET_LINE: return "no_budget_line";
+    case LEDGER_OVER_DECISION: return "over_decision";
+    case LEDGER_NO_DECISION: return "no_decision";
     default: return NULL;
     }
 }

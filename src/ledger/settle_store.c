@@ -214,8 +214,11 @@ static int budget_check(ledger *lg, const ledger_settle_req *req, ledger_settle_
         return rc;
     res->fy_paid_yen = paid.months_yen;
     int64_t replaced = req->supersede ? paid.settled_yen : 0;
+    int64_t line = req->budget.line_amount_yen; /* as amended (issue 24) */
+    if (req->budget.line_id && (rc = ledger_budget_current(lg, req->fiscal_year, line, &line)))
+        return rc;
     budget_decision bd;
-    if (!budget_decide_replacing(req->budget.line_id != NULL, req->budget.line_amount_yen,
+    if (!budget_decide_replacing(req->budget.line_id != NULL, line,
                                  res->fy_paid_yen, req->fy_additional_yen, replaced,
                                  req->over_budget_reason != NULL, &bd))
         return ledger_fail(lg, LEDGER_INVALID, "settle: fiscal-year total overflows");
@@ -233,7 +236,7 @@ static int budget_check(ledger *lg, const ledger_settle_req *req, ledger_settle_
                        "(%lld yen) by %lld yen; finalizing needs an over-budget reason",
                        req->fiscal_year, (long long)res->fy_paid_yen,
                        (long long)req->fy_additional_yen, req->budget.line_id,
-                       (long long)req->budget.line_amount_yen, (long long)res->overrun_yen);
+                       (long long)line, (long long)res->overrun_yen);
 }
 
 static int read_settlement(ledger *lg, int64_t seq, arena *a, ledger_settlement *out);

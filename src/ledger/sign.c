@@ -26,6 +26,8 @@ static const struct {
     {"finalize", DUTY_DRAFT},         {"supersede", DUTY_DRAFT},
     {"settle", DUTY_DRAFT},           {"settle_supersede", DUTY_DRAFT},
     {"approve", DUTY_APPROVE},        {"transfer", DUTY_PAY},
+    {"decide", DUTY_DRAFT},           {"decide_amend", DUTY_DRAFT},
+    {"budget_amend", DUTY_DRAFT},     {"over_decision", DUTY_DRAFT},
 };
 
 unsigned ledger_action_role(const char *action)

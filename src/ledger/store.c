@@ -401,6 +401,8 @@ static int check_request(ledger *lg, const ledger_finalize_req *req, int *fy)
     if (!rc && req->supersede) rc = ledger_check_text(lg, "supersede reason", req->reason);
     if (!rc && req->over_budget_reason)
         rc = ledger_check_text(lg, "over-budget reason", req->over_budget_reason);
+    if (!rc && req->over_decision_reason)
+        rc = ledger_check_text(lg, "over-decision reason", req->over_decision_reason);
     if (rc)
         return rc;
     if (strlen(req->run_id) >= sizeof ((ledger_finalize_res *)0)->superseded_run_id)
@@ -449,8 +451,12 @@ static int budget_check(ledger *lg, const ledger_finalize_req *req, int fy,
         return rc;
     /* what the month's current run paid (0 unless this is a correction) */
     int64_t replaced = all.months_yen - other.months_yen;
+    /* the line as amended (補正, 流用, 予備費充用: issue 24) */
+    int64_t line = req->budget.line_amount_yen;
+    if (req->budget.line_id && (rc = ledger_budget_current(lg, fy, line, &line)))
+        return rc;
     budget_decision bd;
-    if (!budget_decide_replacing(req->budget.line_id != NULL, req->budget.line_amount_yen,
+    if (!budget_decide_replacing(req->budget.line_id != NULL, line,
                                  before, req->total_yen, replaced,
                                  req->over_budget_reason != NULL, &bd))
         return ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
@@ -468,7 +474,7 @@ static int budget_check(ledger *lg, const ledger_finalize_req *req, int fy,
                        "FY%d paid total would be %lld yen, over budget line %s (%lld yen) by "
                        "%lld yen; finalizing needs an over-budget reason (補正予算・流用)",
                        fy, (long long)res->fy_paid_after_yen, req->budget.line_id,
-                       (long long)req->budget.line_amount_yen, (long long)res->overrun_yen);
+                       (long long)line, (long long)res->overrun_yen);
 }
 
 static int step_done(ledger *lg, sqlite3_stmt *st, const char *what)
@@ -588,6 +594,9 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
     for (size_t i = 0; i < req->n_files; i++)
         if ((rc = ledger_blob_link(lg, req->run_id, &req->files[i])))
             return rc;
+    /* within the grant decision (issue 24): on the payments just inserted */
+    if ((rc = ledger_decision_check_run(lg, req, fy, res)))
+        return rc;
     strbuf payload;
     sb_init(&payload);
     rc = ledger_run_payload(lg, req->run_id, false, &payload);
@@ -597,6 +606,8 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
         rc = ledger_chain_append(lg, seq, prev, now, req->actor,
                                  old_id[0] ? "supersede" : "finalize", payload.buf, hash);
     sb_release(&payload);
+    if (!rc && res->n_over_decision) /* paid beyond a decision on its reason */
+        rc = ledger_over_decision_event(lg, req, res);
     if (!rc) {
         res->event_seq = seq;
         memcpy(res->event_hash, hash, sizeof hash);

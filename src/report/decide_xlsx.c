@@ -446,6 +446,7 @@ static void heading(notice *n, const decide_meta *meta, const char *titles)
     fmt_date_wareki(meta->issue_date, date, sizeof date);
     fmt_fy_wareki(n->dec->fiscal_year, fy, sizeof fy);
     bool none = n->dn->total == 0; /* every planned line rejected: 不交付決定 */
+    const decide_amendment *am = meta->amendment;
     if (!meta->finalized)
         xw_merge(x, ws, 0, 0, 3, "【試算】決定前の金額です", f->draft_l);
     xw_merge(x, ws, 0, last - 2, last, date, f->plain_r);
@@ -457,11 +458,14 @@ static void heading(notice *n, const decide_meta *meta, const char *titles)
     xw_merge(x, ws, 4, 0, 4, buf, f->subtitle);
     xw_merge(x, ws, 6, last - 3, last, FMT_ISSUER, f->plain_r);
     worksheet_set_row(ws, 8, 26, NULL);
-    snprintf(buf, sizeof buf, "%s　%s　%s", fy, titles, none ? "不交付決定通知書" : "交付決定通知書");
+    snprintf(buf, sizeof buf, "%s　%s　%s", fy, titles,
+             am ? "変更交付決定通知書" : none ? "不交付決定通知書" : "交付決定通知書");
     xw_merge(x, ws, 8, 0, last, buf, f->title_c);
     worksheet_set_row(ws, 10, 40, NULL);
     snprintf(buf, sizeof buf,
-             none ? "%sの%sについて交付申請のあった補助金は、下記の理由により交付しないことに"
+             am ? "%sの%sについて交付決定した補助金の額を、変更交付申請により下記のとおり変更する"
+                  "ことに決定したので通知します。"
+             : none ? "%sの%sについて交付申請のあった補助金は、下記の理由により交付しないことに"
                     "決定したので通知します。"
                   : "%sの%sについて交付申請のあった補助金は、下記のとおり交付することに決定した"
                     "ので通知します。",
@@ -473,9 +477,39 @@ static void heading(notice *n, const decide_meta *meta, const char *titles)
         worksheet_set_row(ws, gaps[i], 8, NULL);
     n->r = 13;
     worksheet_set_row(ws, n->r, 28, NULL);
-    xw_merge(x, ws, n->r, 0, 2, "交付決定額", f->big_label);
+    xw_merge(x, ws, n->r, 0, 2, am ? "変更後の交付決定額" : "交付決定額", f->big_label);
     xw_merge(x, ws, n->r, 3, 5, "", f->syen_big);
     xw_whole(x, ws, n->r, 3, n->dn->total, f->syen_big);
+    n->r++;
+}
+
+/* 変更の内容: per program the decided amount before and after the
+ * 変更交付決定 and the difference (after − before). */
+static void amendment_table(notice *n, const decide_amendment *am, int *sec)
+{
+    xw *x = n->x;
+    xw_formats *f = &x->f;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%d　変更の内容", ++*sec);
+    section(n, buf);
+    xw_merge(x, n->ws, n->r, 0, 2, "事業", f->header);
+    xw_text(x, n->ws, n->r, 3, "変更前", f->header);
+    xw_text(x, n->ws, n->r, 4, "変更後", f->header);
+    xw_merge(x, n->ws, n->r, 5, 6, "増減", f->header);
+    n->r++;
+    for (size_t i = 0; i < am->n_changes; i++, n->r++) {
+        const decide_change *c = &am->changes[i];
+        xw_merge(x, n->ws, n->r, 0, 2, program_title(n->dec, c->program_id), f->text);
+        xw_whole(x, n->ws, n->r, 3, c->current_annual, f->syen);
+        xw_whole(x, n->ws, n->r, 4, c->amended_annual, f->syen);
+        xw_merge(x, n->ws, n->r, 5, 6, "", f->syen);
+        xw_whole(x, n->ws, n->r, 5, c->difference, f->syen);
+    }
+    xw_merge(x, n->ws, n->r, 0, 2, "合計", f->total_label);
+    xw_whole(x, n->ws, n->r, 3, am->current_total, f->syen_total);
+    xw_whole(x, n->ws, n->r, 4, am->amended_total, f->syen_total);
+    xw_merge(x, n->ws, n->r, 5, 6, "", f->syen_total);
+    xw_whole(x, n->ws, n->r, 5, am->difference, f->syen_total);
     n->r++;
 }
 
@@ -729,6 +763,8 @@ int report_decide_notice_xlsx(const decision *dec, size_t k, const decide_meta *
     }
     heading(&n, meta, titles);
     int sec = 0;
+    if (meta->amendment)
+        amendment_table(&n, meta->amendment, &sec);
     amounts(&n, &sec);
     basis_lines(&n, &sec);
     rejected(&n, &sec);
@@ -750,7 +786,8 @@ int report_decide_notice_xlsx(const decision *dec, size_t k, const decide_meta *
     char fy[64];
     fmt_fy_wareki(dec->fiscal_year, fy, sizeof fy);
     /* the id is [A-Z0-9-] (SPEC 2): it cannot inject header codes */
-    snprintf(buf, sizeof buf, "&L&8%s %s 交付決定&C&P / &N", dn->nursery->id, fy);
+    snprintf(buf, sizeof buf, "&L&8%s %s %s&C&P / &N", dn->nursery->id, fy,
+             meta->amendment ? "変更交付決定" : "交付決定");
     xw_check(&x, worksheet_set_footer(ws, buf));
     if (!meta->finalized)
         xw_check(&x, worksheet_set_header(ws, "&C&\"-,Bold\"&24&KFF0000試　算"));

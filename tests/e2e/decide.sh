@@ -26,7 +26,8 @@ kasan --help
 expect_msg_contains "decide" "kasan --help"
 U=$(new_out usage-out)
 for args in "" "--fy" "--fy 25x" "--fy 2025 --issue-date 2025-02-30" "--fy 2025 2025" \
-    "--fy 2025 --finalize" "--fy 2025 --amend"; do
+    "--fy 2025 --amend" "--fy 2025 --amend --nursery P101" "--fy 2025 --nursery P101" \
+    "--fy 2025 --finalize --amend --nursery P101 --reason x" "--fy 2025 --operator op1"; do
     # shellcheck disable=SC2086
     kasan decide --data "$DATA" --rules "$RULES" --out "$U" $args
     expect_rc 1 "decide $args"
@@ -322,7 +323,8 @@ kasan decide --fy 2025 --data "$DATA" --rules "$R" --out "$(new_out over)"
 expect_rc 0 "over the 予算現額 (a draft)"
 # 13,000,000 − 13,402,258 = −402,258
 expect_msg_contains "執行残 -402,258  OVER the 予算現額" "over the line"
-printf 'grant_decision: none\n' >> "$R/budget/fy2025.yaml"
+grep -q '^grant_decision: none' "$R/budget/fy2025.yaml" ||
+    printf 'grant_decision: none\n' >> "$R/budget/fy2025.yaml"
 kasan decide --fy 2025 --data "$DATA" --rules "$R" --out "$(new_out none)"
 expect_rc 0 "grant_decision: none (a draft)"
 expect_msg_contains "says grant_decision: none" "grant_decision warning"

@@ -316,6 +316,63 @@ static void test_settle_compute(void **state)
     rules_free(&rs);
 }
 
+/* The 交付確定額 capped by the grant decision (issue 24, docs/spec/12): the
+ * months of test_settle_compute, P001's annual 580,000 and P002's 150,000
+ * (paid 580,000 and 150,000). */
+static void test_settle_cap(void **state)
+{
+    (void)state;
+    rule_set rs;
+    load_rules(&rs);
+    month_run runs[2];
+    compute_month(&rs, 4, STAFF_HEADER "P001,S1,nurse,full_time,,320000,\n"
+                                       "P002,S2,nurse,full_time,,150500,\n", &runs[0]);
+    compute_month(&rs, 5, STAFF_HEADER "P001,S1,nurse,full_time,,280000,\n", &runs[1]);
+    const month_run *mp[2] = {&runs[0], &runs[1]};
+    static const char text[] = ACT_HEADER "P001,b,610000,5000\nP002,b,150500,\n";
+    arena a = ARENA_INIT;
+    actuals ac;
+    diag_list d = DIAG_LIST_INIT;
+    assert_int_equal(actuals_parse("actuals.csv", text, sizeof text - 1, &a, &ac, &d), 0);
+    settlement s;
+    assert_int_equal(settle_compute(&rs, 2025, mp, 2, &ac, &s, &d), 0);
+    /* P001 decided 570,000: annual min(580,000, 570,000) = 570,000, paid
+     * 580,000 → 返還 10,000.  P002 decided 200,000: 150,000 stays, not capped. */
+    static const settle_cap_row caps[] = {{"P001", "b", 570000}, {"P002", "b", 200000}};
+    assert_int_equal(settle_cap(&s, caps, 2, &d), 0);
+    assert_true(s.rows[0].capped);
+    assert_int_equal(s.rows[0].computed_annual, 580000);
+    assert_int_equal(s.rows[0].annual, 570000);
+    assert_int_equal(s.rows[0].difference, -10000);
+    assert_false(s.rows[1].capped);
+    assert_int_equal(s.rows[1].annual, 150000);
+    /* totals recomputed: annual 570,000 + 150,000 = 720,000; 返還 10,000 */
+    assert_int_equal(s.annual_total, 720000);
+    assert_int_equal(s.repayment_total, 10000);
+    assert_int_equal(s.additional_total, 0);
+    settle_free(&s);
+
+    /* P002 with no decided row: its cap is 0, the whole 150,000 returned;
+     * caps out of order are refused */
+    assert_int_equal(settle_compute(&rs, 2025, mp, 2, &ac, &s, &d), 0);
+    static const settle_cap_row only_p001[] = {{"P001", "b", 600000}};
+    assert_int_equal(settle_cap(&s, only_p001, 1, &d), 0);
+    assert_false(s.rows[0].capped);
+    assert_int_equal(s.rows[1].annual, 0);
+    assert_int_equal(s.rows[1].difference, -150000);
+    settle_free(&s);
+    assert_int_equal(settle_compute(&rs, 2025, mp, 2, &ac, &s, &d), 0);
+    static const settle_cap_row disorder[] = {{"P002", "b", 1}, {"P001", "b", 1}};
+    assert_int_equal(settle_cap(&s, disorder, 2, &d), -1);
+    assert_non_null(strstr(d.v[diag_count(&d) - 1].msg, "not in nursery and program order"));
+    settle_free(&s);
+    diag_release(&d);
+    arena_release(&a);
+    engine_free(&runs[0]);
+    engine_free(&runs[1]);
+    rules_free(&rs);
+}
+
 /* Actuals that may count months the nursery was not active (issue 21, item
  * 12): P002 closes on 2025-04-30 but sends May's lines too (rejected,
  * nursery_inactive).  Without a period the warning names May from those
@@ -402,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_actuals_ok),
         cmocka_unit_test(test_actuals_errors),
         cmocka_unit_test(test_settle_compute),
+        cmocka_unit_test(test_settle_cap),
         cmocka_unit_test(test_settle_warnings),
         cmocka_unit_test(test_actuals_period),
     };
