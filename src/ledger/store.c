@@ -559,6 +559,8 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
     for (size_t i = 0; i < req->n_files; i++)
         if ((rc = ledger_blob_link(lg, req->run_id, &req->files[i])))
             return rc;
+    if ((rc = ledger_documents_insert(lg, fy, req->run_id, req->documents, req->n_documents)))
+        return rc;
     strbuf payload;
     sb_init(&payload);
     rc = ledger_run_payload(lg, req->run_id, false, &payload);
