@@ -79,6 +79,8 @@ typedef struct report_docno {
 size_t report_documents(const month_run *run, const run_meta *meta, report_docno *out);
 /* The number of id's document under meta, or NULL. */
 const char *report_docno_of(const run_meta *meta, const char *id);
+/* The same over any list v[0 .. n) sorted by nursery id (a settlement's). */
+const char *report_docno_find(const report_docno *v, size_t n, const char *id);
 /* "statements/ID.EXT" or, in a correction, "statements/ID-N.EXT". */
 void report_document_file(const run_meta *meta, const char *id, const char *ext, char *buf,
                           size_t size);

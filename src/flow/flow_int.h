@@ -74,8 +74,9 @@ int flow_mark_published(const char *final_dir, const char *marker);
  * (a month, a settlement), its forms/ (a month), or every other entry not
  * written anew (a month's claim files). */
 enum { FLOW_KEEP_TRANSFER_FILES = 1, FLOW_KEEP_FORMS = 2, FLOW_KEEP_OTHERS = 4,
-       FLOW_KEEP_SENT = 8 /* OUT/M/statements/ files the new outputs lack: the
-                           * documents a correction does not reissue (issue 22) */ };
+       FLOW_KEEP_SENT = 8 /* files of statements/ (a month) and notices/ (a
+                           * settlement) the new outputs lack: the documents a
+                           * correction does not reissue (issue 22) */ };
 /* Moves stage to final_dir, replacing the previous one whole (kept as
  * FINAL.old-PID until the end), then (marker not NULL) the run id to
  * marker; 0, or -1 with errno and the previous directory in place. */

@@ -209,11 +209,12 @@ int flow_publish_dir(const char *stage, const char *final_dir, unsigned keep, co
     if (had && (keep & (FLOW_KEEP_TRANSFER_FILES | FLOW_KEEP_OTHERS)) &&
         keep_entries(final_dir, stage, keep & ~(unsigned)FLOW_KEEP_SENT) != 0)
         return -1;
-    if (had && (keep & FLOW_KEEP_SENT)) { /* a correction keeps what was sent */
-        char from[4300], to[4300];
-        snprintf(from, sizeof from, "%s/statements", final_dir);
-        snprintf(to, sizeof to, "%s/statements", stage);
-        if (fs_mkdirs(to) != 0 || keep_entries(from, to, FLOW_KEEP_SENT) != 0)
+    static const char *const sent[] = {"statements", "notices"}; /* a month's, a settlement's */
+    for (size_t i = 0; had && (keep & FLOW_KEEP_SENT) && i < 2; i++) {
+        char from[4300], to[4300]; /* a correction keeps what was sent */
+        snprintf(from, sizeof from, "%s/%s", final_dir, sent[i]);
+        snprintf(to, sizeof to, "%s/%s", stage, sent[i]);
+        if (fs_is_dir(from) && (fs_mkdirs(to) != 0 || keep_entries(from, to, FLOW_KEEP_SENT) != 0))
             return -1;
     }
     if (had && rename(final_dir, old) != 0)

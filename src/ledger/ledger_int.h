@@ -120,7 +120,10 @@ int ledger_fy_paid(ledger *lg, int fy, const char *except_month, ledger_paid *ou
  * 4. "settle" and "settle_supersede" (settle_store.c) — a year-end
  *    settlement, read back with SQLite's json_extract by settle_store.c
  *    alone (ledger_settle_*, ledger_fy_paid):
- *      {additional_yen:i, created:s, engine_version:s,
+ *      {additional_yen:i, created:s,
+ *       documents:[...]? (as in 2.: the notices' 文書番号, kind
+ *                  "settlement_notice"),
+ *       engine_version:s,
  *       files:[{name:s, role:s "actuals"|"rules", sha256:s}],
  *       fiscal_year:i, fy_additional_yen:i (settle_supersede only; a first
  *       settlement's is its additional_yen), fy_paid_yen:i,

@@ -12,6 +12,7 @@
 #include "corrections.h"
 #include "formats.h"
 #include "kasan/report.h"
+#include "kasan/report_settle.h"
 
 bool report_statement_sent(const run_meta *meta, const char *id)
 {
@@ -70,12 +71,17 @@ size_t report_documents(const month_run *run, const run_meta *meta, report_docno
 
 const char *report_docno_of(const run_meta *meta, const char *id)
 {
-    size_t lo = 0, hi = meta->docnos ? meta->n_docnos : 0;
+    return report_docno_find(meta->docnos, meta->n_docnos, id);
+}
+
+const char *report_docno_find(const report_docno *v, size_t n, const char *id)
+{
+    size_t lo = 0, hi = v ? n : 0;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(meta->docnos[mid].nursery_id, id);
+        int c = strcmp(v[mid].nursery_id, id);
         if (c == 0)
-            return meta->docnos[mid].number;
+            return v[mid].number;
         if (c < 0)
             lo = mid + 1;
         else
@@ -91,4 +97,25 @@ void report_document_file(const run_meta *meta, const char *id, const char *ext,
         snprintf(buf, size, "statements/%s-%d.%s", id, meta->reissue, ext);
     else
         snprintf(buf, size, "statements/%s.%s", id, ext);
+}
+
+bool report_settle_notice_sent(const settlement *s, size_t first, size_t n)
+{
+    if (!s->supersedes)
+        return true;
+    for (size_t i = first; i < first + n; i++) { /* as settlement.xlsx's 修正差額 */
+        const settle_row *r = &s->rows[i];
+        if (!r->corrected || r->annual != r->prior_annual || r->difference != 0)
+            return true;
+    }
+    return false;
+}
+
+void report_settle_notice_file(const settle_meta *meta, const char *id, const char *ext,
+                               char *buf, size_t size)
+{
+    if (meta->reissue >= 2)
+        snprintf(buf, size, "notices/%s-%d.%s", id, meta->reissue, ext);
+    else
+        snprintf(buf, size, "notices/%s.%s", id, ext);
 }
