@@ -104,6 +104,12 @@ int report_statement_xlsx(const month_run *run, const nursery_month *nm, const r
  * doc_number: the document's 文書番号 (rules_issuer_number), printed when
  * not NULL.  The issuer printed is the one in force on meta->issue_date. */
 int report_documents_prepare(char *err, size_t errsz);
+/* 振込予定日 (issue 22), printed on statements and 追加交付 notices: the
+ * payer's planned_transfer_day of the month after m (its last day when
+ * shorter), moved to the next bank business day of the calendar in force;
+ * false when the payer names no day or no calendar covers the date (nothing
+ * is promised then). */
+bool report_planned_transfer(const rule_set *rs, claim_month m, date_t *out);
 /* The statement (支払通知書) of nm, beside its .xlsx (which stays for the
  * section's own use). */
 int report_statement_pdf(const month_run *run, const nursery_month *nm, const run_meta *meta,

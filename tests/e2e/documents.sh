@@ -91,6 +91,8 @@ has "$F" "S0002 准看護師 非常勤 66.25時間 122,562円 0円 152,375円" "
 has "$F" "S0003" "P011 April's rejected line"
 has "$F" "届出データ 4行目" "P011 April cites the line it sent"
 has "$F" "振込先" "P011 April"
+# 振込予定日 (payer: the 20th of the month after): 2025-05-20, a Tuesday
+has "$F" "振込予定日　令和7年5月20日" "P011 April"
 has "$F" "月額単価 × 在籍日数 ÷ 当該月の日数（円未満切り捨て）" "P011 April, in words"
 hasnt "$F" "round_down" "P011 April"
 # P002 has no staff line in April: no section of the nurse subsidy at all
@@ -157,6 +159,10 @@ F=$OS/settlement-2025/notices/P002.pdf
 nursery_doc "$F" "P002 notice"
 has "$F" "追加交付額 1,000円" "P002"
 hasnt "$F" "返還期限" "P002"
+# 振込予定日: the 20th of the month after the notice's (June 2026): 2026-07-20
+# is 海の日 → Tuesday 21 July
+has "$F" "振込予定日：令和8年7月21日" "P002"
+hasnt "$OS/settlement-2025/notices/P001.pdf" "振込予定日" "P001 (返還)"
 
 section "a corrected statement fits one page"
 # December again with P020's child given a care type: P020, refused before,
