@@ -53,7 +53,7 @@ typedef enum flow_step {
     FLOW_STEP_INTAKE,   /* 請求の受付: claim forms in (draft role) */
     FLOW_STEP_DRAFT,    /* 試算 (draft role) */
     FLOW_STEP_FINALIZE, /* 確定・起案 (draft role) */
-    FLOW_STEP_APPROVE,  /* 決裁 (approve role): not recorded yet, see approvals */
+    FLOW_STEP_APPROVE,  /* 決裁 (approve role, not the drafter): a signed run */
     FLOW_STEP_TRANSFER, /* 振込: the transfer file (pay role) */
     FLOW_STEP_DONE,     /* the current run is transferred */
 } flow_step;
@@ -68,11 +68,16 @@ typedef struct flow_month_status {
     bool draft;                       /* OUT/M holds outputs that are not the current run's */
     const ledger_run_head *run;       /* the current run (finalized), or NULL */
     size_t n_runs;                    /* runs of the month, superseded ones included */
-    bool approved;                    /* 決裁 recorded (always false until approvals are) */
+    bool signed_draft;                /* the current run was finalized under a signature:
+                                       * it needs 決裁 before its transfer file */
+    bool approved;                    /* 決裁 of the current run recorded */
+    const char *drafter, *approver;   /* their operator ids (NULL: unsigned, none yet) */
     const ledger_transfer *transfer;  /* the latest transfer file of the current run, or NULL */
     size_t n_transfers;               /* transfer files of the month, any run */
     flow_step next;
-    const rule_operator **who;        /* operators in force today who may take next */
+    const rule_operator **who;        /* operators in force today who may take next (with
+                                       * its role, and for 決裁 and 振込 not the run's
+                                       * drafter or approver: the separation of duties) */
     size_t n_who;
 } flow_month_status;
 
@@ -85,8 +90,9 @@ typedef struct flow_year_status {
     flow_notes notes;
     int fiscal_year;
     flow_month_status months[12];     /* April first */
-    bool approvals;                   /* the ledger records 決裁 (issue 23): false for now,
-                                       * so next goes from FINALIZE to TRANSFER */
+    bool approvals;                   /* 決裁 applies: an operators file is in force today
+                                       * or a run of the year was signed (else the year is
+                                       * unsigned and next goes from FINALIZE to TRANSFER) */
     rule_set rules;                   /* the operators in force point into it */
     arena a;
 } flow_year_status;

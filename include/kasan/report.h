@@ -158,10 +158,15 @@ typedef struct audit_sig_event {
     const char *text;     /* "verified", the problem, or "unsigned: no operators file in force" */
 } audit_sig_event;
 
-/* One step of a run (起案 / 決裁 / 振込): seq 0 when not taken. */
+/* One step of a run (起案 / 決裁 / 振込): seq 0 when not taken.  An
+ * unsigned step (is_signed false) has the event's actor as operator_id and
+ * a note: "unsigned: no operators file in force" (SPEC 10.1: as before
+ * operators) or "unsigned" (a problem of its own, said by verification). */
 typedef struct audit_sig_step {
     int64_t seq;
     const char *time, *operator_id, *name, *post, *key;
+    bool is_signed;
+    const char *note;
 } audit_sig_step;
 
 typedef struct audit_sig_run {

@@ -2,7 +2,7 @@
  * (issue 23).  What an operator signs proves that the event is theirs; who may
  * do what is duty.h, who holds which key the operators file (operators.h).
  *
- * ---- Design note: what the next phase signs and how ---------------------
+ * ---- Design note: what is signed and how ---------------------
  *
  * Keys.  Ed25519 as RFC 8032 defines it (pure Ed25519, no prehash, no
  * context), through libcrypto's EVP interface.  A public key is its 32-byte
@@ -56,7 +56,8 @@
  *     force fails); replacing one needs the key (Ed25519 signatures are
  *     deterministic, and libcrypto refuses S >= L, so none is malleable).
  *   CONTEXT "checkpoint" — CONTENT is the checkpoint file's text above its
- *     signature line: "kasan checkpoint\nseq N\nhash H\ntime T\n".
+ *     signature line: "kasan checkpoint\nseq N\nhash H\ntime T\noperator ID\n
+ *     key SHA256:...\n" (src/flow/checkpoint.c).
  * Which key: the one in force for the operator on the event's date (UTC, like
  * every date kasan derives from its clock): rules_operator_at (operators.h).
  * Rotating or revoking a key is a new operators version, so an old event
@@ -69,8 +70,9 @@
  * and, where a caller prints, write the reason into why (cap bytes).
  *
  * Not here: which role an action needs and the separation rules (duty.h); the
- * operators file (src/rules/load_operators.c); the ledger's columns and
- * verification (src/ledger, next phase); option parsing (src/cli/operator.c). */
+ * operators file (src/rules/load_operators.c); signed events and their
+ * verification (src/ledger/sign.c, src/flow/signatures.c; the contract:
+ * docs/spec/11-operators.md); option parsing (src/cli/operator.c). */
 #ifndef KASAN_SIGN_H
 #define KASAN_SIGN_H
 #include <stdbool.h>

@@ -75,9 +75,32 @@ static void print_settlement(const flow_approve_res *r)
     printf("  %zu rows over %zu months: 追加交付 %s yen, 返還 %s yen (digest %s)\n", s->n_rows,
            s->n_months, flow_yen(s->additional_yen, false, y),
            flow_yen(s->repayment_yen, false, y2), r->subject.digest);
-    if (r->is_correction)
-        printf("  a correction (修正) of the settlement of event %lld: %s\n",
-               (long long)s->supersedes_seq, s->supersede_reason ? s->supersede_reason : "");
+    if (!r->is_correction)
+        return;
+    printf("  a correction (修正) of the settlement of event %lld: %s\n",
+           (long long)s->supersedes_seq, s->supersede_reason ? s->supersede_reason : "");
+    /* its differences: each row whose annual amount changed (or is new),
+     * with what the settlement it supersedes had decided and what this one
+     * decides on top of it (+ 追加交付, − 返還) */
+    char y3[FLOW_YEN_LEN], y4[FLOW_YEN_LEN];
+    size_t changed = 0;
+    for (size_t i = 0; i < s->n_rows; i++) {
+        const ledger_settle_row *w = &s->rows[i];
+        if (w->corrected && w->annual_yen == w->superseded_annual_yen && !w->difference_yen)
+            continue;
+        changed++;
+        if (w->corrected)
+            printf("    %-8s %-20s annual %12s → %12s, decided before %s, now %s yen\n",
+                   w->nursery_id, w->program, flow_yen(w->superseded_annual_yen, false, y),
+                   flow_yen(w->annual_yen, false, y2),
+                   flow_yen(w->settled_before_yen, true, y3),
+                   flow_yen(w->difference_yen, true, y4));
+        else
+            printf("    %-8s %-20s annual %12s (new), now %s yen\n", w->nursery_id, w->program,
+                   flow_yen(w->annual_yen, false, y), flow_yen(w->difference_yen, true, y4));
+    }
+    if (!changed)
+        printf("    no row changed\n");
 }
 
 static void print_summary(const flow_approve_res *r)

@@ -35,7 +35,12 @@ static int budget_position(ledger *lg, int fy, flow_approve_res *res)
             return -1;
     for (size_t i = 0; i < n && !res->line_id; i++) {
         ledger_run r;
-        if (ledger_month_current(lg, ms[i].month, &res->a, &r) == LEDGER_OK && r.budget.line_id) {
+        if (res->run.month && !strcmp(ms[i].month, res->run.month) && res->run.budget.line_id) {
+            /* the month approved, read already: a run's payments are many */
+            res->line_id = res->run.budget.line_id;
+            res->line_yen = res->run.budget.line_amount_yen;
+        } else if (ledger_month_current(lg, ms[i].month, &res->a, &r) == LEDGER_OK &&
+                   r.budget.line_id) {
             res->line_id = r.budget.line_id;
             res->line_yen = r.budget.line_amount_yen;
         }
@@ -187,6 +192,18 @@ static int approve_in(const flow_approve_req *rq, ledger *lg, flow_signer *s,
     memcpy(res->event_hash, ar.event_hash, sizeof ar.event_hash);
     if (st == LEDGER_DUTY || (st == LEDGER_ALREADY_FINALIZED && ar.refusal_code)) {
         flow_say(&res->notes, FLOW_NOTE_SAY, "approval refused: %s", ledger_errmsg(lg));
+        /* drafted before an operators file was in force: the way on is a
+         * signed re-draft (docs/spec/11-operators.md §11.9) */
+        if (ar.refusal_code && !strcmp(ar.refusal_code, "no_signed_draft")) {
+            if (want.month)
+                flow_say(&res->notes, FLOW_NOTE_SAY, "to approve it, an operator with the draft "
+                         "role drafts it again, signed: kasan run --month %s --finalize "
+                         "--supersede --reason TEXT --operator DRAFTER", want.month);
+            else
+                flow_say(&res->notes, FLOW_NOTE_SAY, "to approve it, an operator with the draft "
+                         "role drafts it again, signed: kasan settle --fy %d --finalize "
+                         "--supersede --reason TEXT --operator DRAFTER", want.fiscal_year);
+        }
         flow_refusal_note(&res->notes, lg, ar.event_seq, ar.event_hash);
         return EXIT_REFUSED;
     }

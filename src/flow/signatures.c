@@ -205,6 +205,25 @@ static void check_separation(check *c, const ledger_signed *e, audit_sig_event *
     }
 }
 
+/* An unsigned approval or transfer still takes its place among its run's
+ * steps (the 決裁 sheet shows a transfer file made before any operators
+ * file as the run's 振込, unsigned); nothing of the separation is checked
+ * for it: there is no signer to keep apart. */
+static void link_unsigned(check *c, const ledger_signed *e)
+{
+    if (!strcmp(e->action, "approve")) {
+        drafted *d = drafted_at(c, e->approved_seq);
+        if (d && !d->approved)
+            d->approved = e;
+    } else if (!strcmp(e->action, "transfer")) {
+        drafted *d = drafted_of(c, e);
+        if (d)
+            d->paid = e;
+    }
+}
+
+static const rule_operators *known_in_force(const check *c, date_t day, int64_t seq);
+
 static void step_of(check *c, audit_sig_step *st, const ledger_signed *e)
 {
     memset(st, 0, sizeof *st);
@@ -214,6 +233,10 @@ static void step_of(check *c, audit_sig_step *st, const ledger_signed *e)
     st->time = e->time;
     st->operator_id = e->operator_id ? e->operator_id : e->actor;
     st->key = e->key;
+    st->is_signed = e->operator_id != NULL;
+    if (!st->is_signed)
+        st->note = known_in_force(c, day_of(e->time), e->seq)
+                       ? "unsigned" : "unsigned: no operators file in force";
     const rule_operator *op =
         e->operator_id ? rules_operator_at(c->ops, e->operator_id, day_of(e->time)) : NULL;
     st->name = op ? op->name : NULL;
@@ -264,6 +287,7 @@ static void one_event(check *c, const ledger_signed *e, audit_sig_event *ev)
             ev->result = AUDIT_SIG_UNSIGNED;
             ev->text = v ? "unsigned" : "unsigned: no operators file in force";
         }
+        link_unsigned(c, e);
         return;
     }
     c->out->n_signed++;

@@ -3,7 +3,10 @@
  * next step and the operators in force who may take it.  Read from what is
  * cheap to read however large a month is: a few stat(2) calls per month,
  * the year's runs without their payments (ledger_fy_runs), the transfer
- * events, and the operators file in force today.
+ * events, who signed each current run (ledger_run_signoffs: 起案, 決裁),
+ * and the operators file in force today.  Who may take the next step keeps
+ * the separation of duties as duty_check does: 決裁 not by the run's
+ * drafter, its transfer file by neither its drafter nor its approver.
  * Not here: any change (the procedures), the roles (src/core/duty.c). */
 #include "flow_int.h"
 
@@ -13,6 +16,7 @@
 #include "kasan/clock.h"
 #include "kasan/flow_view.h"
 #include "kasan/fsutil.h"
+#include "kasan/ledger_sign.h"
 
 unsigned flow_step_role(flow_step s)
 {
@@ -28,18 +32,31 @@ unsigned flow_step_role(flow_step s)
     return 0;
 }
 
-static flow_step next_step(const flow_month_status *m, bool approvals)
+static flow_step next_step(const flow_month_status *m)
 {
     if (m->run) {
         if (m->transfer)
             return FLOW_STEP_DONE;
-        return approvals && !m->approved ? FLOW_STEP_APPROVE : FLOW_STEP_TRANSFER;
+        /* a signed draft is approved before its transfer file (transfer.c's
+         * transfer_duty); an unsigned one, from before the operators, is not */
+        return m->signed_draft && !m->approved ? FLOW_STEP_APPROVE : FLOW_STEP_TRANSFER;
     }
     if (m->draft)
         return FLOW_STEP_FINALIZE;
     if (m->claims)
         return FLOW_STEP_DRAFT;
     return m->begun ? FLOW_STEP_INTAKE : FLOW_STEP_NONE;
+}
+
+/* Whether op is kept from m's next step by the separation of duties. */
+static bool kept_apart(const flow_month_status *m, const rule_operator *op)
+{
+    if (m->next == FLOW_STEP_APPROVE)
+        return m->drafter && duty_id_same(op->id, m->drafter);
+    if (m->next == FLOW_STEP_TRANSFER && m->signed_draft)
+        return (m->drafter && duty_id_same(op->id, m->drafter)) ||
+               (m->approver && duty_id_same(op->id, m->approver));
+    return false;
 }
 
 /* The operators in force on day with a role of roles, into m->who. */
@@ -53,9 +70,22 @@ static void who_may(flow_month_status *m, const rule_set *rs, date_t day, unsign
     for (size_t i = 0; i < v->n_ops; i++) {
         const rule_operator *op = &v->ops[i];
         if ((op->roles & roles) && op->valid_from <= day &&
-            (op->valid_to == DATE_OPEN || day <= op->valid_to))
+            (op->valid_to == DATE_OPEN || day <= op->valid_to) && !kept_apart(m, op))
             m->who[m->n_who++] = op;
     }
+}
+
+/* Who finalized m's current run and who approved it (ledger_sign.h). */
+static int signoffs(ledger *lg, flow_month_status *m, const char *mon, arena *a)
+{
+    ledger_signoffs so;
+    if (ledger_run_signoffs(lg, mon, 0, m->run->run_id, a, &so) != LEDGER_OK)
+        return -1;
+    m->drafter = so.drafted.operator_id;
+    m->signed_draft = m->drafter != NULL;
+    m->approved = so.approved.seq != 0;
+    m->approver = so.approved.operator_id;
+    return 0;
 }
 
 int flow_year_status_read(const flow_year_status_req *rq, flow_year_status *out)
@@ -80,7 +110,6 @@ int flow_year_status_read(const flow_year_status_req *rq, flow_year_status *out)
         ledger_close(lg);
         return EXIT_INTERNAL;
     }
-    ledger_close(lg);
     diag_list d = DIAG_LIST_INIT;
     bool have_rules = rules_load_dir(rq->paths.rules, &out->rules, &d) == 0;
     if (!have_rules)
@@ -89,7 +118,8 @@ int flow_year_status_read(const flow_year_status_req *rq, flow_year_status *out)
     diag_release(&d);
     date_t today = 0;
     bool dated = clock_today(&today);
-    out->approvals = false; /* APPROVE: true once the ledger records 決裁 (branch sign) */
+    out->approvals = have_rules && dated && rules_operators_in_force(&out->rules, today);
+    int rc = EXIT_OK;
     for (int i = 0; i < 12; i++) {
         flow_month_status *m = &out->months[i];
         m->month = month_of_fiscal(fy, i);
@@ -103,6 +133,13 @@ int flow_year_status_read(const flow_year_status_req *rq, flow_year_status *out)
                 if (runs[k].current)
                     m->run = &runs[k];
             }
+        if (m->run && signoffs(lg, m, mon, a) != 0) {
+            flow_say(notes, FLOW_NOTE_SAY, "cannot read who signed %s: %s", mon,
+                     ledger_errmsg(lg));
+            rc = EXIT_INTERNAL;
+            break;
+        }
+        out->approvals |= m->signed_draft;
         for (size_t k = 0; k < n_tr; k++)
             if (tr[k].month && !strcmp(tr[k].month, mon)) {
                 m->n_transfers++;
@@ -114,11 +151,12 @@ int flow_year_status_read(const flow_year_status_req *rq, flow_year_status *out)
             m->draft = !m->run || !published || strcmp(published, m->run->run_id) != 0;
             free(published);
         }
-        m->next = next_step(m, out->approvals);
+        m->next = next_step(m);
         if (have_rules && dated)
             who_may(m, &out->rules, today, flow_step_role(m->next), a);
     }
-    return EXIT_OK;
+    ledger_close(lg);
+    return rc;
 }
 
 void flow_year_status_free(flow_year_status *ys)

@@ -611,7 +611,19 @@ static void step_cells(xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
     snprintf(who + strlen(who), sizeof who - strlen(who), "\n事象%lld", (long long)s->seq);
     xw_text(x, ws, r, c, who, x->f.wrap);
     xw_text(x, ws, r, c + 1, s->time, x->f.text);
-    xw_text(x, ws, r, c + 2, s->key, x->f.mono);
+    /* an unsigned step: in place of a key, why (SPEC 10.1, 11.9) */
+    if (s->is_signed)
+        xw_text(x, ws, r, c + 2, s->key, x->f.mono);
+    else
+        xw_text(x, ws, r, c + 2, s->note ? s->note : "unsigned", x->f.wrap);
+}
+
+/* A run drafted unsigned while no operators file was in force needed no
+ * 決裁 and no signed 振込 (kasan worked as before): the empty steps say so. */
+static bool before_operators(const audit_sig_run *run)
+{
+    return run->drafted.seq && !run->drafted.is_signed && run->drafted.note &&
+           !strcmp(run->drafted.note, "unsigned: no operators file in force");
 }
 
 /* 決裁: per month (run) and settlement of the year, who drafted (起案),
@@ -645,8 +657,11 @@ static void sheet_signoffs(xw *x, const audit_book *b)
         xw_text(x, ws, r, 1, run->run_id, x->f.wrap);
         xw_text(x, ws, r, 2, run->current ? "現行" : "修正済", x->f.text_c);
         step_cells(x, ws, r, 3, &run->drafted, "（未起案）");
-        step_cells(x, ws, r, 6, &run->approved, "（未決裁）");
-        step_cells(x, ws, r, 9, &run->paid, "（未作成）");
+        bool before = before_operators(run);
+        step_cells(x, ws, r, 6, &run->approved,
+                   before ? "（決裁なし）unsigned: no operators file in force" : "（未決裁）");
+        step_cells(x, ws, r, 9, &run->paid,
+                   before ? "（未作成）unsigned: no operators file in force" : "（未作成）");
         worksheet_set_row(ws, r++, 48, NULL);
     }
     print_setup(x, ws, EV_HEADER, r - 1, 11);

@@ -1,6 +1,7 @@
 /* actions: the money actions of the web front-end — claim forms in
  * (upload), claim forms out, a draft run, finalizing, a correction, the
- * transfer file, the settlement and its transfer file.  Each is a POST that
+ * approval (決裁) of a month or a settlement, the transfer file, the
+ * settlement and its transfer file, and the auditor's checkpoint.  Each is a POST that
  * app.c has already checked (session, Origin, CSRF, bounds) and runs under
  * the write lock, so web actions happen one at a time; a command line run
  * at the same moment is kept apart by the ledger's own locking and the
@@ -20,9 +21,12 @@
  *      code maps to.
  * The separation rules of one run (決裁 by someone else, no transfer before
  * 決裁 or by its drafter or approver) and the signatures are the
- * event-append point's (issue 23, branch sign), which these calls reach
- * through flow_actor.  APPROVE: the approve action (決裁) goes here with
- * them.
+ * event-append point's (src/ledger/approve_store.c), which these calls
+ * reach through flow_actor.  The approval skips step 2: flow_approve itself
+ * refuses a role the operator lacks or their own draft and records the
+ * refusal as an event, exactly as `kasan approve` does; it approves only
+ * the run id, digest and drafting event the form carried (what the
+ * approver was shown), so a run corrected meanwhile is refused, recorded.
  * Not here: the procedures (src/flow), request checks (app.c). */
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +38,7 @@
 #include <unistd.h>
 
 #include "kasan/flow.h"
+#include "kasan/flow_sign.h"
 #include "kasan/flow_view.h"
 #include "web_int.h"
 
@@ -83,9 +88,10 @@ static void page(act *a, int rc, const flow_notes *notes, const char *strip)
     web_notes(&c->resp->body, notes, strip);
 }
 
-/* Steps 2 and 3's preparation: the rules, the role, the key.  False after
- * a page said why (nothing attempted). */
-static bool act_begin(act *a, web_ctx *c, const char *title, duty_action what)
+/* Steps 2 and 3's preparation: the rules, the role (unless what is NULL:
+ * the procedure checks it and records a refusal), the key.  False after a
+ * page said why (nothing attempted). */
+static bool act_open(act *a, web_ctx *c, const char *title, const duty_action *what)
 {
     memset(a, 0, sizeof *a);
     a->c = c;
@@ -96,8 +102,8 @@ static bool act_begin(act *a, web_ctx *c, const char *title, duty_action what)
     int rc = flow_load_rules(cfg->rules_dir, &a->rules, &notes);
     a->have_rules = true;
     a->actor = (flow_actor){.name = c->s.op.id, .operator_id = c->s.op.id, .via = "web"};
-    if (rc == EXIT_OK)
-        rc = flow_actor_may(&a->rules, &a->actor, what, &notes);
+    if (rc == EXIT_OK && what)
+        rc = flow_actor_may(&a->rules, &a->actor, *what, &notes);
     if (rc == EXIT_OK) {
         a->key = web_session_key_hold(&c->app->sessions, c->s.id, c->req->now);
         if (!a->key) { /* ended meanwhile (logout in another tab) */
@@ -114,6 +120,11 @@ static bool act_begin(act *a, web_ctx *c, const char *title, duty_action what)
     }
     flow_notes_free(&notes);
     return rc == EXIT_OK;
+}
+
+static bool act_begin(act *a, web_ctx *c, const char *title, duty_action what)
+{
+    return act_open(a, c, title, &what);
 }
 
 static void act_end(act *a)
@@ -526,5 +537,116 @@ void web_action_settle(web_ctx *c)
     }
     web_page_end(c);
     flow_settle_free(&res);
+    act_end(&a);
+}
+
+/* ------------------------------------------------------------ 決裁 */
+
+/* What the approver was shown, from the form: the run (or settle) id, the
+ * digest and the drafting event's number, all three; else a 400 page. */
+static bool shown_fields(web_ctx *c, flow_approve_req *rq)
+{
+    const char *run = given(c, "run_id"), *digest = given(c, "digest");
+    const char *seq = given(c, "drafted_seq");
+    char *end = NULL;
+    long long n = seq ? strtoll(seq, &end, 10) : 0;
+    if (!web_id_ok(run) || !web_token_wellformed(digest) || !seq || *end || n <= 0) {
+        web_error_page(c, 400, "決裁する内容（実行・ダイジェスト・台帳の番号）が送られていません。"
+                               "月次または精算のページを開き直して、表示された内容を決裁してください。");
+        return false;
+    }
+    rq->run_id = run;
+    rq->digest = digest;
+    rq->drafted_seq = n;
+    return true;
+}
+
+static void approve_action(web_ctx *c, bool of_settlement)
+{
+    flow_approve_req rq = {0};
+    if (of_settlement ? !fy_field(c, &rq.settlement_fy) : !month_field(c, &rq.month))
+        return;
+    if (!shown_fields(c, &rq))
+        return;
+    act a;
+    if (!act_open(&a, c, of_settlement ? "精算の決裁" : "決裁", NULL))
+        return;
+    rq.paths = a.paths;
+    rq.actor = a.actor;
+    flow_approve_res res;
+    int rc = flow_approve(&rq, &res);
+    page(&a, rc, &res.notes, NULL);
+    web_html *h = &c->resp->body;
+    if (rc == EXIT_REFUSED) {
+        /* a role the operator lacks or their own draft: forbidden; something
+         * no longer current or already approved: a conflict */
+        const char *drafter = res.signoffs.drafted.operator_id;
+        if (!web_has_role(c, DUTY_APPROVE) || (drafter && duty_id_same(drafter, c->s.op.id)))
+            c->resp->status = 403;
+    }
+    if (rc == EXIT_OK) {
+        web_html(h, "<table class=\"summary\"><tbody><tr><th scope=\"row\">決裁</th><td>{}（台帳の番号 {}）</td></tr>"
+                    "<tr><th scope=\"row\">決裁文書に控えるアンカー</th><td><code>{}:{}</code></td></tr>",
+                 H_TEXT(c->s.op.id), H_INT(res.event_seq), H_INT(res.event_seq),
+                 H_TEXT(res.event_hash));
+        if (res.workbook)
+            web_html_lit(h, "<tr><th scope=\"row\">支払一覧</th><td>決裁欄を記入しました（payments.xlsx）</td></tr>");
+        web_html_lit(h, "</tbody></table><p>次は振込です：振込の権限を持ち、起案も決裁もしていない人が"
+                        "振込データを作成します。</p>");
+    }
+    if (res.subject.run_id)
+        web_approve_summary(h, &res);
+    if (of_settlement)
+        web_html(h, "<p><a href=\"/settlement?fy={}\">精算の画面へ</a></p>", H_INT(rq.settlement_fy));
+    else {
+        char mon[8];
+        month_format(rq.month, mon);
+        web_html(h, "<p><a href=\"/month?m={}\">{}の月次へ</a></p>", H_TEXT(mon), H_TEXT(mon));
+    }
+    web_page_end(c);
+    flow_approve_free(&res);
+    act_end(&a);
+}
+
+void web_action_approve(web_ctx *c)
+{
+    approve_action(c, false);
+}
+
+void web_action_settle_approve(web_ctx *c)
+{
+    approve_action(c, true);
+}
+
+/* ------------------------------------------------------------ the auditor's checkpoint */
+
+void web_action_checkpoint(web_ctx *c)
+{
+    act a;
+    if (!act_begin(&a, c, "チェックポイントの作成", DUTY_CHECKPOINT))
+        return;
+    flow_checkpoint_req rq = {.paths = a.paths, .actor = a.actor, .to = NULL};
+    flow_checkpoint_res res;
+    int rc = flow_checkpoint(&rq, &res);
+    page(&a, rc, &res.notes, NULL);
+    if (rc == EXIT_OK) {
+        const char *rel = res.path;
+        size_t n = strlen(a.paths.out);
+        if (!strncmp(rel, a.paths.out, n) && rel[n] == '/')
+            rel += n + 1;
+        web_html(&c->resp->body,
+                 "<table class=\"summary\"><tbody><tr><th scope=\"row\">ファイル</th>"
+                 "<td><a href=\"/download/{}\" download>{}</a></td></tr>"
+                 "<tr><th scope=\"row\">台帳の番号</th><td>{}</td></tr>"
+                 "<tr><th scope=\"row\">ハッシュ</th><td><code>{}</code></td></tr>"
+                 "<tr><th scope=\"row\">時刻</th><td>{}</td></tr></tbody></table>"
+                 "<p>台帳の外（別の媒体）に保管してください。確かめるには "
+                 "<code>kasan audit verify --checkpoint {}</code>。</p>"
+                 "<p><a href=\"/audit\">監査の画面へ</a></p>",
+                 H_TEXT(rel), H_TEXT(rel), H_INT(res.seq), H_TEXT(res.hash), H_TEXT(res.time),
+                 H_TEXT(res.path));
+    }
+    web_page_end(c);
+    flow_checkpoint_free(&res);
     act_end(&a);
 }

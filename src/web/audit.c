@@ -1,5 +1,6 @@
 /* audit: the auditor's pages — 監査 (the ledger's verification on request,
- * the checkpoints, and who did what: the event log a page at a time) and
+ * with every signature, the checkpoints and the auditor's form that writes
+ * one, and who did what: the event log a page at a time) and
  * the access log of personal data for the audit role (the same entries
  * `kasan audit access` prints).  Read-only: verifying writes nothing.
  * Not here: the verification itself (flow_audit, src/ledger/chain.c), the
@@ -28,6 +29,39 @@ static const char *action_ja(const char *a)
     return a;
 }
 
+/* The checkpoints written to OUT (checkpoint-SEQ.txt) and, for the audit
+ * role, the form that writes one more (flow_checkpoint, signed with the
+ * session's key). */
+static void checkpoints(web_ctx *c)
+{
+    web_html *h = &c->resp->body;
+    web_html_lit(h, "<h2>チェックポイント</h2><p>監査の権限を持つ人が署名した連鎖の先頭（台帳の番号とハッシュ）です。"
+                    "台帳の外に保管し、<code>kasan audit verify --checkpoint ファイル</code> で台帳がそれを"
+                    "含んだまま伸びていることを確かめます。</p>");
+    char **names = NULL;
+    size_t n = 0, shown = 0;
+    if (web_download_list(c->app->cfg->out_dir, "", &names, &n) == 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (strncmp(names[i], "checkpoint-", 11) || !strstr(names[i], ".txt"))
+                continue;
+            if (!shown++)
+                web_html_lit(h, "<ul>");
+            web_html(h, "<li><a href=\"/download/{}\" download>{}</a></li>", H_TEXT(names[i]),
+                     H_TEXT(names[i]));
+        }
+        web_download_list_free(names, n);
+    }
+    if (shown)
+        web_html_lit(h, "</ul>");
+    else
+        web_html_lit(h, "<p class=\"muted\">出力フォルダにチェックポイントはありません。</p>");
+    if (web_has_role(c, DUTY_AUDIT)) {
+        web_html_lit(h, "<form method=\"post\" action=\"/audit/checkpoint\">");
+        web_csrf_field(c);
+        web_html_lit(h, "<p><button type=\"submit\">いまの連鎖の先頭に署名してチェックポイントを作る</button></p></form>");
+    }
+}
+
 void web_page_audit(web_ctx *c)
 {
     const web_config *cfg = c->app->cfg;
@@ -41,7 +75,8 @@ void web_page_audit(web_ctx *c)
         int rc = flow_audit(&rq, &res);
         web_html(h, "<p class=\"{}\" role=\"status\">{}</p>",
                  H_TEXT(rc == EXIT_OK ? "status final" : "error"),
-                 H_TEXT(rc == EXIT_OK ? "問題はありません（ハッシュの連鎖、保存されたファイル、各実行、振込データ）。"
+                 H_TEXT(rc == EXIT_OK ? "問題はありません（ハッシュの連鎖、保存されたファイル、各実行、振込データ、"
+                                       "各操作者の署名・権限・職務の分離）。"
                         : rc == EXIT_DIFFERENT ? "問題が見つかりました。"
                         : rc == EXIT_USAGE ? "台帳はまだありません。"
                                            : "検証できませんでした。"));
@@ -49,11 +84,10 @@ void web_page_audit(web_ctx *c)
         flow_audit_free(&res);
     } else
         web_html_lit(h, "<form method=\"get\" action=\"/audit\"><input type=\"hidden\" name=\"verify\" value=\"1\">"
-                        "<p>ハッシュの連鎖、保存されたファイル、各実行と出力フォルダの振込データを検算します"
+                        "<p>ハッシュの連鎖、保存されたファイル、各実行と出力フォルダの振込データ、"
+                        "署名（その日に有効な鍵・権限・起案と決裁と振込の分離）を検算します"
                         "（kasan audit verify と同じ）。</p><p><button type=\"submit\">台帳を検証する</button></p></form>");
-    /* CHECKPOINTS (issue 23): the signed chain heads of `kasan audit checkpoint` go here */
-    web_html_lit(h, "<h2>チェックポイント</h2><p class=\"muted\">監査の権限で署名した連鎖の先頭の記録は、"
-                    "署名の機能とともに表示します。</p>");
+    checkpoints(c);
     if (web_has_role(c, DUTY_AUDIT))
         web_html_lit(h, "<p><a href=\"/audit/access\">個人情報の閲覧記録</a></p>");
     web_html_lit(h, "<h2>だれが何をしたか</h2>");
@@ -133,18 +167,5 @@ void web_page_access(web_ctx *c)
         }
         flow_access_free(&res);
     }
-    web_page_end(c);
-}
-
-void web_page_approve(web_ctx *c)
-{
-    /* APPROVE (決裁, issue 23, branch sign): this page becomes the approver's list of
-     * finalized runs, settlements and corrections waiting for 決裁, each with its totals,
-     * budget position and differences, and a form POST /month/approve that calls
-     * flow_approve with the session's key (flow_actor.key) */
-    web_page_begin(c, "決裁", NULL);
-    web_html_lit(&c->resp->body,
-                 "<p>決裁（起案とは別の人による署名付きの承認）は、操作者の署名の機能とともに追加されます。"
-                 "それまでは台帳に決裁は記録されず、確定した月は振込に進みます。</p>");
     web_page_end(c);
 }

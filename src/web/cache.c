@@ -13,6 +13,11 @@
  * only when no request holds it (a reference count under the mutex).  One
  * view is computed at a time (the compute lock), so fifty readers of a
  * cold month compute it once, not fifty times.
+ * Also the fragments: a part of a page computed from the ledger alone (the
+ * approval summary of approve.c), kept by a key that names everything it
+ * depends on — the ledger's chain head among it, so any event recorded
+ * since gives a new key — at most WEB_FRAGMENTS of them, the least
+ * recently used given up first.  A fragment is handed out as a copy.
  * Not here: what a view holds (src/flow/month_view.c). */
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +33,17 @@ struct web_month_ref {
     uint64_t used;    /* the tick of its last use */
 };
 
+typedef struct web_fragment {
+    char *key, *html;
+    size_t mark;
+    uint64_t used;
+} web_fragment;
+
 typedef struct web_cache {
-    pthread_mutex_t m;       /* the table and the reference counts */
+    pthread_mutex_t m;       /* the table and the reference counts, the fragments */
     pthread_mutex_t compute; /* one view computed at a time */
     web_month_ref *kept[WEB_CACHE_MONTHS];
+    web_fragment frag[WEB_FRAGMENTS];
     uint64_t tick;
     unsigned computed;
 } web_cache;
@@ -68,6 +80,10 @@ void web_cache_release(web_app *app)
     for (size_t i = 0; i < WEB_CACHE_MONTHS; i++)
         if (c->kept[i])
             unref(c->kept[i]);
+    for (size_t i = 0; i < WEB_FRAGMENTS; i++) {
+        free(c->frag[i].key);
+        free(c->frag[i].html);
+    }
     pthread_mutex_destroy(&c->compute);
     pthread_mutex_destroy(&c->m);
     free(c);
@@ -173,4 +189,48 @@ unsigned web_cache_computed(web_app *app)
     unsigned n = app->cache->computed;
     pthread_mutex_unlock(&app->cache->m);
     return n;
+}
+
+/* ------------------------------------------------------------ fragments */
+
+char *web_fragment_get(web_app *app, const char *key, size_t *mark)
+{
+    web_cache *c = app->cache;
+    char *out = NULL;
+    pthread_mutex_lock(&c->m);
+    for (size_t i = 0; i < WEB_FRAGMENTS && !out; i++)
+        if (c->frag[i].key && !strcmp(c->frag[i].key, key)) {
+            out = strdup(c->frag[i].html);
+            *mark = c->frag[i].mark;
+            c->frag[i].used = ++c->tick;
+        }
+    pthread_mutex_unlock(&c->m);
+    return out;
+}
+
+void web_fragment_put(web_app *app, const char *key, const char *html, size_t mark)
+{
+    web_cache *c = app->cache;
+    char *k = strdup(key), *h = strdup(html);
+    if (!k || !h) { /* not kept: computed again next time */
+        free(k);
+        free(h);
+        return;
+    }
+    pthread_mutex_lock(&c->m);
+    size_t slot = 0;
+    for (size_t i = 0; i < WEB_FRAGMENTS; i++) {
+        if (c->frag[i].key && !strcmp(c->frag[i].key, key)) { /* two computed it at once */
+            slot = i;
+            break;
+        }
+        if (!c->frag[i].key || c->frag[i].used < c->frag[slot].used)
+            slot = i;
+        if (!c->frag[i].key)
+            break;
+    }
+    free(c->frag[slot].key);
+    free(c->frag[slot].html);
+    c->frag[slot] = (web_fragment){k, h, mark, ++c->tick};
+    pthread_mutex_unlock(&c->m);
 }

@@ -9,8 +9,8 @@
  * rejected lines (children's references and reasons) are written to the
  * access log before they are shown; the payments table (nurseries' amounts)
  * is not personal.
- * Not here: the actions themselves (actions.c), computing the month
- * (src/flow/month_view.c). */
+ * Not here: the actions themselves (actions.c), the approval's summary and
+ * form (approve.c), computing the month (src/flow/month_view.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -128,10 +128,6 @@ static void actions(web_ctx *c, claim_month m, const flow_month_view *v)
                             "<input id=\"over2\" name=\"over_budget_reason\" maxlength=\"500\"></p>"
                             "<p><button type=\"submit\">修正して記録する</button></p></form></section>");
         }
-        /* APPROVE (決裁, issue 23): the approve form goes here, for the approve role,
-         * with the totals and a correction's differences above it */
-        web_html_lit(h, "<section class=\"action\"><h3>決裁</h3><p class=\"muted\">"
-                        "<a href=\"/approve\">決裁は署名の機能とともに追加されます。</a></p></section>");
         if (action_head(c, "振込", DUTY_TRANSFER)) {
             web_html(h, "<form method=\"post\" action=\"/month/transfer\">"
                         "<input type=\"hidden\" name=\"month\" value=\"{}\">", H_TEXT(mon));
@@ -228,6 +224,8 @@ void web_page_month(web_ctx *c)
         web_html(h, "<p><a href=\"/month/corrections?m={}\">修正による差額（{}件）</a></p>",
                  H_TEXT(mon), H_INT(v->n_corrections));
     }
+    if (v->finalized)
+        web_approve_section(c, m, 0); /* 決裁: what is approved, first (approve.c) */
     actions(c, m, v);
     if (v->run)
         payments(c, m, v->run);

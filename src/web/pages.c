@@ -417,8 +417,8 @@ const web_route web_routes[] = {
     {"POST", "/month/transfer", WEB_R_WRITE, web_action_transfer},
     {"POST", "/settlement/run", WEB_R_WRITE, web_action_settle},
     {"POST", "/settlement/transfer", WEB_R_WRITE, web_action_settle_transfer},
-    /* APPROVE (決裁, issue 23): {"POST", "/month/approve", WEB_R_WRITE, web_action_approve}
-     * and {"POST", "/settlement/approve", ...} go here once branch sign's flow_approve
-     * lands; GET /approve says so until then */
+    {"POST", "/month/approve", WEB_R_WRITE, web_action_approve},
+    {"POST", "/settlement/approve", WEB_R_WRITE, web_action_settle_approve},
+    {"POST", "/audit/checkpoint", WEB_R_WRITE, web_action_checkpoint},
 };
 const size_t web_n_routes = sizeof web_routes / sizeof web_routes[0];

@@ -2,8 +2,8 @@
  * settlement as finalized in the ledger (its totals and rows, a page at a
  * time) and, by role, its actions: a draft, finalizing, a correction, and
  * the transfer file of its 追加交付.  Rows are nurseries' amounts, not
- * personal data.  Not here: computing a settlement (src/flow/settle.c),
- * the actions (actions.c). */
+ * personal data.  Its 決裁 is approve.c's.  Not here: computing a
+ * settlement (src/flow/settle.c), the actions (actions.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -88,6 +88,8 @@ void web_page_settlement(web_ctx *c)
             web_html(h, "<p>直近の試算の出力：<a href=\"/downloads?dir=settlement-{}\">settlement-{}</a></p>",
                      H_INT(fy), H_INT(fy));
     }
+    if (rc == EXIT_OK && v.finalized)
+        web_approve_section(c, (claim_month){0, 0}, fy); /* 決裁 first (approve.c) */
     web_html_lit(h, "<h2>手続き</h2><div class=\"actions\">");
     if (form_head(c, v.finalized ? "精算の修正" : "精算（試算・確定）", DUTY_SETTLE, "/settlement/run",
                   fy)) {
@@ -104,7 +106,6 @@ void web_page_settlement(web_ctx *c)
                             "<button type=\"submit\" name=\"step\" value=\"finalize\">確定して記録する</button></p>");
         web_html_lit(h, "</form></section>");
     }
-    /* APPROVE (決裁, issue 23): the settlement's approve form goes here */
     if (v.finalized && form_head(c, "追加交付の振込", DUTY_TRANSFER, "/settlement/transfer", fy))
         web_html_lit(h, "<p><label for=\"date\">振込指定日</label>"
                         "<input id=\"date\" name=\"date\" type=\"date\" required></p>"

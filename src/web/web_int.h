@@ -8,8 +8,10 @@
  *   pages.c    the routes table, the layout, login and logout, downloads,
  *              the style sheet; the section's pages: year.c (年度の状況,
  *              予算), month.c (月次: payments, explanations, rejections,
- *              corrections), settle.c (精算), audit.c (監査, the access log);
- *              actions.c the money actions (POST, under the write lock)
+ *              corrections), settle.c (精算), audit.c (監査, the access log,
+ *              checkpoints), approve.c (決裁: the summary shown first and
+ *              its form); actions.c the money actions (POST, under the
+ *              write lock)
  *   cache.c    the months a page reads, computed once per stamp
  *   html.c     escaping and templates; chart.c the inline-SVG budget chart
  *   download.c files under OUT/ by relative path
@@ -22,7 +24,7 @@
  * directory.  Everything below server.c is tested without a socket
  * (tests/unit/test_web.c).  Not here: the ward's procedures (src/flow/),
  * operators and their keys (src/core/sign.c, src/rules), the separation of
- * duties at the event-append point and 決裁 (issue 23, branch sign). */
+ * duties (the ledger's, at the event-append point: src/ledger/approve_store.c). */
 #ifndef KASAN_WEB_INT_H
 #define KASAN_WEB_INT_H
 
@@ -498,6 +500,13 @@ const struct flow_month_view *web_month_view(const web_month_ref *ref);
 void web_month_put(web_app *app, web_month_ref *ref);
 /* Views computed since start (tests: a second page does not recompute). */
 unsigned web_cache_computed(web_app *app);
+/* Fragments of pages read from the ledger alone, kept by a key naming all
+ * they depend on (the chain head among it); mark is the caller's offset
+ * into the fragment (where the request's own part goes). */
+enum { WEB_FRAGMENTS = 8 };
+/* A malloc'd copy of the fragment kept under key, with its mark; NULL if none. */
+char *web_fragment_get(web_app *app, const char *key, size_t *mark);
+void web_fragment_put(web_app *app, const char *key, const char *html, size_t mark);
 
 /* ------------------------------------------------------------ the section's pages */
 struct flow_notes;
@@ -521,7 +530,14 @@ void web_page_corrections(web_ctx *c); /* GET /month/corrections */
 void web_page_settlement(web_ctx *c);  /* GET /settlement */
 void web_page_audit(web_ctx *c);       /* GET /audit */
 void web_page_access(web_ctx *c);      /* GET /audit/access */
-void web_page_approve(web_ctx *c);     /* GET /approve: the place of 決裁 */
+void web_page_approve(web_ctx *c);     /* GET /approve: the months waiting for 決裁 */
+/* 決裁 (approve.c): on a finalized month's page (settlement_fy 0) or the
+ * settlement page, for the approve role, what flow_approve_summary returns
+ * and the form that approves exactly it; the role named for others. */
+void web_approve_section(web_ctx *c, claim_month m, int settlement_fy);
+struct flow_approve_res;
+/* The summary of an approval (also the result page of the POST). */
+void web_approve_summary(web_html *h, const struct flow_approve_res *r);
 /* The money actions (actions.c), each POST under the write lock. */
 void web_action_intake(web_ctx *c);
 void web_action_forms(web_ctx *c);
@@ -531,5 +547,8 @@ void web_action_correct(web_ctx *c);
 void web_action_transfer(web_ctx *c);
 void web_action_settle(web_ctx *c);
 void web_action_settle_transfer(web_ctx *c);
+void web_action_approve(web_ctx *c);        /* POST /month/approve */
+void web_action_settle_approve(web_ctx *c); /* POST /settlement/approve */
+void web_action_checkpoint(web_ctx *c);     /* POST /audit/checkpoint (audit role) */
 
 #endif

@@ -1,5 +1,6 @@
 /* year: the pages of the fiscal year — 年度の状況 (each month's step in the
- * monthly routine, the next step and who may take it: flow_year_status_read)
+ * monthly routine, 決裁 and by whom, the next step and who may take it:
+ * flow_year_status_read)
  * and 予算 (the budget line, each month's payments, cumulative, remaining
  * and forecast, and the chart: flow_budget, the one view `kasan budget`
  * prints).  Neither shows personal data.
@@ -85,10 +86,12 @@ void web_page_year(web_ctx *c)
                          H_TEXT(m->run->actor), H_TEXT(m->run->created));
             else
                 web_html_lit(h, "<td>未</td>");
-            if (!ys.approvals) /* APPROVE: the ledger's approve events (branch sign) */
-                web_html_lit(h, "<td class=\"muted\">未対応</td>");
+            if (m->approved)
+                web_html(h, "<td>済<br><small>{}</small></td>", H_TEXT(m->approver));
+            else if (m->run && !m->signed_draft) /* finalized unsigned: no 決裁 */
+                web_html_lit(h, "<td class=\"muted\">不要（署名なし）</td>");
             else
-                web_html(h, "<td>{}</td>", H_TEXT(m->approved ? "済" : "未"));
+                web_html(h, "<td>{}</td>", H_TEXT(m->run ? "未" : "—"));
             if (m->transfer)
                 web_html(h, "<td>済 {}<br><small>{}</small></td>",
                          H_TEXT(m->transfer->transfer_date), H_TEXT(m->transfer->actor));
@@ -103,9 +106,13 @@ void web_page_year(web_ctx *c)
             web_html_lit(h, "</td></tr>");
         }
         web_html_lit(h, "</tbody></table>");
-        if (!ys.approvals)
-            web_html_lit(h, "<p class=\"note\">決裁（署名付きの承認）は、署名の機能ができしだい記録します。"
-                            "それまでは、確定した月の次の手続きは振込です。</p>");
+        if (ys.approvals)
+            web_html_lit(h, "<p class=\"note\">決裁は起案した人以外の決裁の権限を持つ人が、振込は起案・決裁を"
+                            "していない振込の権限を持つ人ができます（「できる人」はそれを除いています）。"
+                            "<a href=\"/approve\">決裁待ちの月</a></p>");
+        else
+            web_html_lit(h, "<p class=\"note\">操作者の定めがないため署名も決裁もありません。"
+                            "確定した月の次の手続きは振込です。</p>");
     }
     web_page_end(c);
     flow_year_status_free(&ys);

@@ -485,6 +485,17 @@ import sys, openpyxl
 v = [[c.value for c in r] for r in openpyxl.load_workbook(sys.argv[1])["検証"].iter_rows()]
 res = [r[1] for r in v if r[0] == "署名の検証"][0]
 assert res.startswith("unsigned: no operators file in force"), res
+# 決裁: April drafted (event 1) and paid (event 2, the transfer file) by
+# clerk, unsigned, before any operators file; no 決裁 was needed then
+rows = [[c.value for c in r] for r in openpyxl.load_workbook(sys.argv[1])["決裁"].iter_rows()]
+apr = [r for r in rows if r[0] == "2025-04"]
+assert len(apr) == 1, rows
+apr = apr[0]
+assert apr[3] == "clerk（署名なし）\n事象1", apr
+assert apr[5] == "unsigned: no operators file in force", apr
+assert apr[6] == "（決裁なし）unsigned: no operators file in force", apr
+assert apr[9] == "clerk（署名なし）\n事象2", apr       # the unsigned transfer is its 振込
+assert apr[11] == "unsigned: no operators file in force", apr
 PYEOF
 # operators from May on: the old ledger goes on, signed
 KASAN_NOW=2025-06-10T09:00:00Z kasan run --month 2025-05 --finalize --quiet --data "$DATA" \
@@ -521,5 +532,44 @@ expect_rc 0 "its transfer by suzuki"
 expect_msg_contains "1 transfer, 1,000 yen"
 ks audit verify
 expect_rc 0 "verify the settled year"
+
+section "a settlement correction, approved with its differences"
+# settle_correction.sh's corrected data: P002's March nurse 101.1 h (March
+# pays the same), P001's other_income 300,000
+SD2=$WORK/settle-data2
+mkdir -p "$SD2"
+cp -R "$SD/." "$SD2/"
+sed -i 's/^P002,S0002,nurse,part_time,100.5,/P002,S0002,nurse,part_time,101.1,/' \
+    "$SD2/claims/2026-03/nurses.csv"
+sed -i 's/^P001,nurse_placement,5300000,200000/P001,nurse_placement,5300000,300000/' \
+    "$SD2/settlement/2025/actuals.csv"
+ks2() { KASAN_NOW=2026-07-01T09:00:00Z kasan "$@" --data "$SD2" --rules "$R" --out "$O3"; }
+ks2 run --month 2026-03 --finalize --supersede --reason "勤務時間の訂正" --quiet --no-workbooks \
+    --operator kacho --passphrase-file "$PASS"
+expect_rc 0 "March corrected by kacho"
+ks2 settle --fy 2025 --finalize --supersede --reason "実績報告の訂正" --operator kacho \
+    --passphrase-file "$PASS"
+expect_rc 0 "the settlement corrected by kacho"
+ks2 transfer --settlement 2025 --date 2026-07-10 --operator suzuki --passphrase-file "$PASS"
+expect_rc 3 "the corrected settlement's transfer before its approval"
+ks2 approve --settlement 2025 --operator sato --passphrase-file "$PASS"
+expect_rc 0 "the correction approved by sato"
+expect_msg_contains "a correction (修正) of the settlement of event"
+expect_msg_contains "実績報告の訂正"
+# settle_correction.sh by hand: P001 annual 5,100,000 → 5,000,000, decided
+# before 返還 180,000, now 返還 100,000 more; P002 2,773,000 → 2,775,000,
+# decided before 追加交付 1,000, now 2,000 more
+row_ok() { # NURSERY REGEX
+    if printf '%s\n' "$OUT_TXT" | grep -qE "^    $1 +nurse_placement +annual +$2"; then
+        pass "$1's difference shown"
+    else fail "$1's difference shown" "$OUT_TXT"; fi
+}
+row_ok P001 "5,100,000 → +5,000,000, decided before -180,000, now -100,000 yen"
+row_ok P002 "2,773,000 → +2,775,000, decided before \\+1,000, now \\+2,000 yen"
+ks2 transfer --settlement 2025 --date 2026-07-10 --operator suzuki --passphrase-file "$PASS"
+expect_rc 0 "the corrected settlement paid by suzuki"
+expect_msg_contains "1 transfer, 2,000 yen"
+ks2 audit verify
+expect_rc 0 "verify after the settlement's correction"
 
 finish

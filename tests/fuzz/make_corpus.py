@@ -134,6 +134,62 @@ put('rules', OPS % ('2025-04', '2025-04-01', K1))
 put('rules', (OPS % ('2025-04', '2025-04-01', K1)).encode() + SEP +
     (OPS % ('2025-10', '2025-10-01', K3)).encode())
 put('rules', OPS % ('2025-04', '2025-04-01', 'ed25519:PUAXw+hDiVqStwqnTRt+vJyYLM8uxJaMwM1V8Sr0Zgw='))
+# issue 23: three versions (a rotation, then tanaka revoked), an operator
+# with valid_to and every role, and entries each broken one way (ids that
+# differ in case, an unknown and a repeated role, no key, a weak key, a
+# key of the wrong length, valid_to before valid_from, a version that ends)
+K2 = 'ed25519:PUAXw+hDiVqStwqnTRt+vJyYLM8uxJaMwM1V8Sr0Zgw='
+V3 = """kind: operators
+version: "2026-04"
+title: t
+effective_from: 2026-04-01
+basis: b
+note: tanaka revoked
+operators:
+  - id: sato
+    name: 佐藤 一郎
+    post: 課長
+    roles: [draft, approve, pay, audit]
+    key: %s
+    valid_from: 2025-04-01
+    valid_to: 2026-09-30
+""" % K2
+put('rules', (OPS % ('2025-04', '2025-04-01', K1)).encode() + SEP +
+    (OPS % ('2025-10', '2025-10-01', K3)).encode() + SEP + V3.encode())
+BROKEN = """kind: operators
+version: "2025-04"
+title: t
+effective_from: 2025-04-01
+effective_to: 2025-12-31
+basis: b
+operators:
+  - id: tanaka
+    name: 田中
+    post: 主事
+    roles: [draft, draft, pay_out]
+    key: %s
+    valid_from: 2025-04-01
+    valid_to: 2025-03-31
+  - id: Tanaka
+    name: 田中
+    post: 主事
+    roles: []
+    key: ed25519:AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
+    valid_from: 2025-04-01
+  - id: ../x
+    name: x
+    post: x
+    roles: [audit]
+    key: ed25519:11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHUR
+    valid_from: 2025-04-01
+  - id: kato
+    name: 加藤
+    post: 係長
+    roles: [approve]
+    valid_from: 2025-04-01
+""" % K1
+put('rules', BROKEN)
+put('rules', (OPS % ('2025-04', '2025-04-01', K1)).encode() + SEP + BROKEN.encode())
 
 # ---- expr: formulas of the rule files, by scope and type ----
 SCOPES = {'values': 0, 'child_values': 1, 'staff_values': 2}

@@ -22,7 +22,10 @@
 #include <unistd.h>
 
 #include "../../src/web/web_int.h"
+#include "kasan/flow_sign.h"
 #include "kasan/flow_view.h"
+#include "kasan/ledger.h"
+#include "kasan/ledger_sign.h"
 #include "kasan/fsutil.h"
 #include "kasan/sign.h"
 
@@ -192,7 +195,8 @@ static void write_key(const char *keys, const char *id, const char *pass,
 
 /* root/rules: the repository's rules and an operators file in force from
  * 2025-04-01 (KASAN_NOW is 2025-05-12): clerk (draft, a name with
- * <script>), payer (pay), auditor (audit); root/keys: their keys. */
+ * <script>), payer (pay), auditor (audit), approver (approve), chief
+ * (draft and approve); root/keys: their keys. */
 static void make_operators(const char *root)
 {
     const char *src = getenv("KASAN_SRCDIR");
@@ -203,11 +207,14 @@ static void make_operators(const char *root)
     run(cmd);
     snprintf(keys, sizeof keys, "%s/keys", root);
     char lc[SIGN_LINE_LEN + 1], lp[SIGN_LINE_LEN + 1], la[SIGN_LINE_LEN + 1];
+    char lv[SIGN_LINE_LEN + 1], lh[SIGN_LINE_LEN + 1];
     write_key(keys, "clerk", "correct horse", lc);
     write_key(keys, "payer", "battery staple", lp);
     write_key(keys, "auditor", "auditor passphrase", la);
+    write_key(keys, "approver", "approver passphrase", lv);
+    write_key(keys, "chief", "chief passphrase", lh);
     snprintf(ops, sizeof ops, "%s/rules/operators/2025-04.yaml", root);
-    char yaml[2000];
+    char yaml[3000];
     snprintf(yaml, sizeof yaml,
              "kind: operators\nversion: \"2025-04\"\ntitle: 操作者\neffective_from: 2025-04-01\n"
              "basis: 事務分掌規則\noperators:\n"
@@ -216,8 +223,12 @@ static void make_operators(const char *root)
              "  - id: payer\n    name: 会計管理者\n    post: 会計管理者\n"
              "    roles: [pay]\n    key: %s\n    valid_from: 2025-04-01\n"
              "  - id: auditor\n    name: 監査 委員\n    post: 監査委員事務局\n"
-             "    roles: [audit]\n    key: %s\n    valid_from: 2025-04-01\n",
-             lc, lp, la);
+             "    roles: [audit]\n    key: %s\n    valid_from: 2025-04-01\n"
+             "  - id: approver\n    name: 決裁 課長\n    post: 保育サービス課長\n"
+             "    roles: [approve]\n    key: %s\n    valid_from: 2025-04-01\n"
+             "  - id: chief\n    name: 係長 兼務\n    post: 給付係長\n"
+             "    roles: [draft, approve]\n    key: %s\n    valid_from: 2025-04-01\n",
+             lc, lp, la, lv, lh);
     write_file(ops, yaml, 0644);
 }
 
@@ -1337,7 +1348,9 @@ static void test_pages(void **state)
     /* 年度の状況: April's claims are in (the sample ward), nothing drafted */
     assert_int_equal(get(f, cookie, "/", NULL, &page), 200);
     assert_non_null(strstr(page, "<a href=\"/month?m=2025-04\">2025年4月</a></th><td>受付済</td>"));
-    assert_non_null(strstr(page, "未対応")); /* 決裁: not yet recorded */
+    /* an operators file is in force: 決裁 applies (nothing finalized: "—") */
+    assert_non_null(strstr(page, "決裁待ちの月"));
+    assert_null(strstr(page, "未対応"));
     assert_null(strstr(page, "<script>"));
     free(page);
     /* 月次 of April, a draft from DATA: the README's example month,
@@ -1404,6 +1417,161 @@ static void test_pages(void **state)
     assert_int_equal(get(f, ac, "/settlement", NULL, NULL), 200);
 }
 
+/* The newest event: its action, its refusal code (NULL: none) and actor. */
+static void assert_last_event(fixture *f, const char *action, const char *code, const char *actor)
+{
+    flow_events_view v;
+    assert_int_equal(flow_events_read(f->out, 0, 1, &v), EXIT_OK);
+    assert_int_equal(v.n, 1);
+    assert_string_equal(v.v[0].action, action);
+    if (code)
+        assert_string_equal(v.v[0].code, code);
+    else
+        assert_null(v.v[0].code);
+    assert_string_equal(v.v[0].actor, actor);
+    flow_events_free(&v);
+}
+
+/* The value of the hidden field name on a page. */
+static void hidden(const char *page, const char *name, char *out, size_t cap)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "name=\"%s\" value=\"", name);
+    const char *p = strstr(page, pat);
+    assert_non_null(p);
+    p += strlen(pat);
+    const char *e = strchr(p, '"');
+    assert_non_null(e);
+    assert_true((size_t)(e - p) < cap);
+    memcpy(out, p, (size_t)(e - p));
+    out[e - p] = '\0';
+}
+
+/* 決裁 of April (finalized by clerk at event 1, n events so far) through the
+ * web, with the attempts to break it on the way: events n+1..n+4. */
+static void approve_month(fixture *f, int64_t n)
+{
+    char clerk[WEB_TOKEN_HEX + 1], ccsrf[WEB_TOKEN_HEX + 1];
+    char appr[WEB_TOKEN_HEX + 1], acsrf[WEB_TOKEN_HEX + 1];
+    login(f, "clerk", "correct horse", clerk, ccsrf);
+    f->now++;
+    login(f, "approver", "approver passphrase", appr, acsrf);
+    char *page, run[80], digest[80], seq[24];
+    req_opts apr = {.args = {{"m", "2025-04"}}};
+    /* the summary first: 638,333 + 511,000 = 1,149,333 yen drafted by clerk at
+     * event 1; the budget R7-kasan 16,444,000 yen less 1,149,333 paid leaves
+     * 15,294,667 */
+    assert_int_equal(get(f, appr, "/month", &apr, &page), 200);
+    assert_non_null(strstr(page, "2025-04の決裁の対象"));
+    assert_non_null(strstr(page, "<th scope=\"row\">月の合計</th><td class=\"yen\">1,149,333円</td>"));
+    assert_non_null(strstr(page, "R7-kasan 16,444,000円：支払済 1,149,333円（この分を含む）、残額 15,294,667円"));
+    assert_non_null(strstr(page, "<th scope=\"row\">起案</th><td>clerk &lt;script&gt;"));
+    assert_non_null(strstr(page, "action=\"/month/approve\""));
+    assert_true(strstr(page, "2025-04の決裁の対象") < strstr(page, "action=\"/month/approve\""));
+    hidden(page, "run_id", run, sizeof run);
+    hidden(page, "digest", digest, sizeof digest);
+    hidden(page, "drafted_seq", seq, sizeof seq);
+    free(page);
+    assert_string_equal(seq, "1");
+    {   /* the summary is kept (cache.c's fragments), never another session's
+         * token: a second session of the approver gets its own in the form */
+        char appr2[WEB_TOKEN_HEX + 1], acsrf2[WEB_TOKEN_HEX + 1], tok[WEB_TOKEN_HEX + 1];
+        login(f, "approver", "approver passphrase", appr2, acsrf2);
+        assert_int_equal(get(f, appr2, "/month", &apr, &page), 200);
+        const char *form = strstr(page, "action=\"/month/approve\"");
+        assert_non_null(form);
+        hidden(form, "csrf", tok, sizeof tok);
+        assert_string_equal(tok, acsrf2);
+        assert_null(strstr(page, acsrf));
+        free(page);
+    }
+    {   /* exactly what flow_approve_summary (kasan approve) shows */
+        flow_approve_req rq = {.paths = {f->data, f->rules, f->out}, .month = {2025, 4}};
+        flow_approve_res sum;
+        assert_int_equal(flow_approve_summary(&rq, &sum), EXIT_OK);
+        assert_string_equal(run, sum.subject.run_id);
+        assert_string_equal(digest, sum.subject.digest);
+        assert_int_equal(sum.run.total_yen, 1149333);
+        flow_approve_free(&sum);
+    }
+    /* the clerk (no approve role): refused with the command line's words, recorded */
+    assert_int_equal(post(f, clerk, "/month/approve",
+                          &(req_opts){.fields = {{"csrf", ccsrf}, {"month", "2025-04"}, {"run_id", run},
+                                                 {"digest", digest}, {"drafted_seq", seq}}}, &page),
+                     403);
+    assert_non_null(strstr(page, "approval refused: operator clerk has not the approve role (決裁) that approving a run (決裁) needs"));
+    free(page);
+    assert_int_equal(events_in(f), n + 1);
+    assert_last_event(f, "refuse", "lacks_role", "clerk");
+    /* no CSRF token, another session's: 403 and nothing recorded */
+    assert_int_equal(post(f, appr, "/month/approve",
+                          &(req_opts){.fields = {{"month", "2025-04"}, {"run_id", run},
+                                                 {"digest", digest}, {"drafted_seq", seq}}}, NULL), 403);
+    assert_int_equal(post(f, appr, "/month/approve",
+                          &(req_opts){.fields = {{"csrf", ccsrf}, {"month", "2025-04"}, {"run_id", run},
+                                                 {"digest", digest}, {"drafted_seq", seq}}}, NULL), 403);
+    /* what was shown not sent (no drafting event, a digest that is no digest): 400 */
+    assert_int_equal(post(f, appr, "/month/approve",
+                          &(req_opts){.fields = {{"csrf", acsrf}, {"month", "2025-04"}, {"run_id", run},
+                                                 {"digest", digest}}}, NULL), 400);
+    assert_int_equal(post(f, appr, "/month/approve",
+                          &(req_opts){.fields = {{"csrf", acsrf}, {"month", "2025-04"}, {"run_id", run},
+                                                 {"digest", "../x"}, {"drafted_seq", seq}}}, NULL), 400);
+    assert_int_equal(events_in(f), n + 1);
+    /* a digest that is no longer current (what a correction meanwhile leaves
+     * on an open page): the ledger refuses, recorded */
+    char stale[WEB_TOKEN_HEX + 1];
+    memset(stale, 'a', WEB_TOKEN_HEX);
+    stale[WEB_TOKEN_HEX] = '\0';
+    assert_int_equal(post(f, appr, "/month/approve",
+                          &(req_opts){.fields = {{"csrf", acsrf}, {"month", "2025-04"}, {"run_id", run},
+                                                 {"digest", stale}, {"drafted_seq", seq}}}, &page), 409);
+    assert_non_null(strstr(page, "is no longer current"));
+    free(page);
+    assert_int_equal(events_in(f), n + 2);
+    assert_last_event(f, "refuse", "not_current", "approver");
+    /* what was shown: approved, signed with the session's key, via web */
+    assert_int_equal(post(f, appr, "/month/approve",
+                          &(req_opts){.fields = {{"csrf", acsrf}, {"month", "2025-04"}, {"run_id", run},
+                                                 {"digest", digest}, {"drafted_seq", seq}}}, &page), 200);
+    assert_non_null(strstr(page, "決裁文書に控えるアンカー"));
+    free(page);
+    assert_int_equal(events_in(f), n + 3);
+    assert_last_event(f, "approve", NULL, "approver");
+    {
+        char path[700], err[256];
+        snprintf(path, sizeof path, "%s/ledger.sqlite", f->out);
+        ledger *lg;
+        assert_int_equal(ledger_open(path, false, &lg, err, sizeof err), LEDGER_OK);
+        arena a = ARENA_INIT;
+        ledger_signoffs so;
+        assert_int_equal(ledger_run_signoffs(lg, "2025-04", 0, run, &a, &so), LEDGER_OK);
+        assert_int_equal(so.approved.seq, n + 3);
+        assert_string_equal(so.approved.operator_id, "approver");
+        assert_string_equal(so.approved.role, "approve");
+        assert_string_equal(so.approved.via, "web");
+        assert_string_equal(so.drafted.operator_id, "clerk");
+        arena_release(&a);
+        ledger_close(lg);
+    }
+    /* again: already approved, refused and recorded */
+    assert_int_equal(post(f, appr, "/month/approve",
+                          &(req_opts){.fields = {{"csrf", acsrf}, {"month", "2025-04"}, {"run_id", run},
+                                                 {"digest", digest}, {"drafted_seq", seq}}}, NULL), 409);
+    assert_int_equal(events_in(f), n + 4);
+    assert_last_event(f, "refuse", "already_approved", "approver");
+    /* the page says so, without a form; the year page names who may pay */
+    assert_int_equal(get(f, appr, "/month", &apr, &page), 200);
+    char want[64];
+    snprintf(want, sizeof want, "決裁済みです（approver、台帳の番号 %lld）", (long long)(n + 3));
+    assert_non_null(strstr(page, want));
+    assert_null(strstr(page, "action=\"/month/approve\""));
+    free(page);
+    assert_int_equal(get(f, appr, "/", NULL, &page), 200);
+    assert_non_null(strstr(page, "<td>振込</td><td>会計管理者</td>"));
+    free(page);
+}
+
 static void test_actions_by_role(void **state)
 {
     fixture *f = *state;
@@ -1456,16 +1624,106 @@ static void test_actions_by_role(void **state)
     assert_non_null(strstr(page, "確定済み"));
     assert_non_null(strstr(page, "<td class=\"yen\">1,149,333円</td>"));
     free(page);
-    /* the payer makes the transfer file: event 3; the year page says so */
+    /* the clerk sees no approval form (no approve role) and no summary */
+    assert_int_equal(get(f, clerk, "/month", &apr, &page), 200);
+    assert_non_null(strstr(page, "決裁の権限が必要です"));
+    assert_null(strstr(page, "action=\"/month/approve\""));
+    free(page);
+    /* the payer before 決裁: refused by the ledger, recorded (event 3) */
+    assert_int_equal(post(f, payer, "/month/transfer",
+                          &(req_opts){.fields = {{"csrf", pcsrf}, {"month", "2025-04"}, {"date", "2025-05-20"}}},
+                          &page), 409);
+    assert_non_null(strstr(page, "the run has not been approved (決裁)"));
+    free(page);
+    assert_int_equal(events_in(f), 3);
+    assert_last_event(f, "refuse", "not_approved", "payer");
+    /* 決裁 by the approver: the month as shown to them, then approved */
+    approve_month(f, 3); /* events 4..7 */
+    /* the payer makes the transfer file: event 8; the year page says so */
     assert_int_equal(post(f, payer, "/month/transfer",
                           &(req_opts){.fields = {{"csrf", pcsrf}, {"month", "2025-04"}, {"date", "2025-05-20"}}},
                           &page), 200);
     assert_non_null(strstr(page, "2025-04/transfer-2025-04"));
     free(page);
-    assert_int_equal(events_in(f), 3);
+    assert_int_equal(events_in(f), 8);
+    assert_last_event(f, "transfer", NULL, "payer");
     assert_int_equal(get(f, payer, "/", NULL, &page), 200);
     assert_non_null(strstr(page, "<td>済 2025-05-20<br><small>payer</small></td>"));
+    assert_non_null(strstr(page, "<td>済<br><small>approver</small></td>"));
     free(page);
+    /* the ledger the web left verifies, signatures and the separation included */
+    flow_audit_req arq = {f->out, FLOW_AUDIT_VERIFY, NULL, 0, 0, NULL, NULL};
+    flow_audit_res ares;
+    assert_int_equal(flow_audit(&arq, &ares), EXIT_OK);
+    bool sigs_ok = false;
+    for (size_t i = 0; i < ares.notes.n; i++)
+        sigs_ok |= strstr(ares.notes.v[i].text, "signatures OK: 8 signed events") != NULL;
+    assert_true(sigs_ok); /* all 8: every refusal is signed by whom it refused */
+    flow_audit_free(&ares);
+}
+
+/* The drafter who also holds the approve role may not approve their own
+ * draft; the year page names only who may; the auditor's checkpoint. */
+static void test_approve_own_draft(void **state)
+{
+    fixture *f = *state;
+    char chief[WEB_TOKEN_HEX + 1], hcsrf[WEB_TOKEN_HEX + 1], *page;
+    login(f, "chief", "chief passphrase", chief, hcsrf);
+    assert_int_equal(post(f, chief, "/month/finalize",
+                          &(req_opts){.fields = {{"csrf", hcsrf}, {"month", "2025-04"}}}, NULL), 200);
+    assert_int_equal(events_in(f), 1);
+    req_opts apr = {.args = {{"m", "2025-04"}}};
+    assert_int_equal(get(f, chief, "/month", &apr, &page), 200);
+    assert_non_null(strstr(page, "これはご自身の起案です"));
+    char run[80], digest[80], seq[24];
+    hidden(page, "run_id", run, sizeof run);
+    hidden(page, "digest", digest, sizeof digest);
+    hidden(page, "drafted_seq", seq, sizeof seq);
+    free(page);
+    /* next 決裁; who may: the approver, not chief who drafted it, not clerk */
+    assert_int_equal(get(f, chief, "/", NULL, &page), 200);
+    assert_non_null(strstr(page, "<td>決裁</td><td>決裁 課長</td>"));
+    free(page);
+    assert_int_equal(post(f, chief, "/month/approve",
+                          &(req_opts){.fields = {{"csrf", hcsrf}, {"month", "2025-04"}, {"run_id", run},
+                                                 {"digest", digest}, {"drafted_seq", seq}}}, &page),
+                     403);
+    assert_non_null(strstr(page, "approval refused: chief drafted (finalized) this run: its approval (決裁) must be someone else&#39;s"));
+    free(page);
+    assert_int_equal(events_in(f), 2);
+    assert_last_event(f, "refuse", "own_draft", "chief");
+    /* the checkpoint: the auditor's alone; clerk refused, nothing written */
+    char clerk[WEB_TOKEN_HEX + 1], ccsrf[WEB_TOKEN_HEX + 1];
+    char aud[WEB_TOKEN_HEX + 1], acsrf[WEB_TOKEN_HEX + 1];
+    login(f, "clerk", "correct horse", clerk, ccsrf);
+    login(f, "auditor", "auditor passphrase", aud, acsrf);
+    assert_int_equal(post(f, clerk, "/audit/checkpoint", &(req_opts){.fields = {{"csrf", ccsrf}}},
+                          &page), 403);
+    assert_non_null(strstr(page, "operator clerk has not the audit role (監査)"));
+    free(page);
+    assert_int_equal(post(f, aud, "/audit/checkpoint", &(req_opts){0}, NULL), 403); /* no token */
+    char cp[700];
+    snprintf(cp, sizeof cp, "%s/checkpoint-2.txt", f->out); /* the head is event 2 */
+    assert_false(fs_exists(cp));
+    assert_int_equal(post(f, aud, "/audit/checkpoint", &(req_opts){.fields = {{"csrf", acsrf}}},
+                          &page), 200);
+    assert_non_null(strstr(page, "checkpoint-2.txt"));
+    free(page);
+    assert_true(fs_exists(cp));
+    assert_int_equal(events_in(f), 2); /* the auditor never writes the ledger */
+    /* never over an existing checkpoint */
+    assert_int_not_equal(post(f, aud, "/audit/checkpoint", &(req_opts){.fields = {{"csrf", acsrf}}},
+                              NULL), 200);
+    req_opts verify = {.args = {{"verify", "1"}}};
+    assert_int_equal(get(f, aud, "/audit", &verify, &page), 200);
+    assert_non_null(strstr(page, "問題はありません"));
+    assert_non_null(strstr(page, "signatures OK: 2 signed events"));
+    assert_non_null(strstr(page, "href=\"/download/checkpoint-2.txt\""));
+    free(page);
+    flow_audit_req arq = {.out = f->out, .action = FLOW_AUDIT_VERIFY, .checkpoint = cp};
+    flow_audit_res ares;
+    assert_int_equal(flow_audit(&arq, &ares), EXIT_OK);
+    flow_audit_free(&ares);
 }
 
 int main(void)
@@ -1495,6 +1753,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_operators_required, setup_app, teardown_app),
         cmocka_unit_test_setup_teardown(test_pages, setup_app, teardown_app),
         cmocka_unit_test_setup_teardown(test_actions_by_role, setup_app, teardown_app),
+        cmocka_unit_test_setup_teardown(test_approve_own_draft, setup_app, teardown_app),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

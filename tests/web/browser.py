@@ -14,12 +14,15 @@ operator keygen --passphrase-file` (webenv.py).  Then, in the browser:
   runs the draft (試算) and finalizes (確定); the month page then reads the
   run from the ledger; tanaka logs out with the keyboard, after which every
   page is the login page;
+  sato (決裁・監査) sees April's approval summary (totals, budget position,
+  who drafted it) and approves it (決裁) with the button under it;
   suzuki (振込) logs in, makes the transfer file with a date, and downloads
   it and a statement with the session;
-  sato (決裁・監査) verifies the ledger on the audit page.
-After: `kasan audit verify` on the ledger the browser left (exit 0), its
-events (the finalization by tanaka, the transfer by suzuki), and `kasan
-audit access` naming suzuki's downloads.  The style sheet applies under the
+  sato verifies the ledger on the audit page and writes a checkpoint.
+After: `kasan audit verify` on the ledger the browser left (exit 0, every
+signature verified, the checkpoint too), its events (the finalization by
+tanaka, the approval by sato, the transfer by suzuki, all signed via web),
+and `kasan audit access` naming suzuki's downloads.  The style sheet applies under the
 Content-Security-Policy and scripts cannot read the session cookie.
 Exits 77 (meson: SKIP) when chromium, chromedriver or selenium is missing:
 never passes without a browser.
@@ -182,8 +185,8 @@ def run_month(d, srv, ward, url):
     check(d.execute_script("return document.cookie") == "", "scripts cannot read the session cookie")
     shot(d, "year")
     row = d.find_element(By.XPATH, "//tr[th/a[@href='/month?m=2025-04']]").text
-    check("請求の受付" in row and "田中 花子" in row and "未対応" in row,
-          "April: claims not in, next 請求の受付 by 田中 花子, 決裁 not yet recorded", row)
+    check("請求の受付" in row and "田中 花子" in row and "未対応" not in row,
+          "April: claims not in, next 請求の受付 by 田中 花子", row)
     # the skip link and the navigation with Tab and Enter
     d.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
     check(active(d).text.strip() == "本文へ移動", "the first Tab reaches the skip link", active(d).text)
@@ -235,13 +238,34 @@ def run_month(d, srv, ward, url):
     d.get(url + "month?m=2025-04")
     text = main_text(d)
     shot(d, "month")
-    check("確定済み" in text and "1,149,333円" in text and "振込の権限が必要です" in text,
-          "the month page reads the finalized run; tanaka is offered no transfer", text[:400])
+    check("確定済み" in text and "1,149,333円" in text and "振込の権限が必要です" in text
+          and "決裁の権限が必要です" in text,
+          "the month page reads the finalized run; tanaka is offered no approval, no transfer", text[:400])
+    d.get(url)
+    row = d.find_element(By.XPATH, "//tr[th/a[@href='/month?m=2025-04']]").text
+    check("決裁" in row and "佐藤 一郎" in row and "田中 花子" not in row.split("決裁")[-1],
+          "April: next 決裁, by 佐藤 一郎 (not tanaka, who drafted it)", row)
     check(logout_keyboard(d), "Tab reaches ログアウト")
     check(d.current_url == url + "login", "logout returns to the login page", d.current_url)
     for path in ["", "month?m=2025-04", "downloads", "download/2025-04/payments.csv"]:
         d.get(url + path)
         check(d.current_url == url + "login", "after logout /%s is the login page" % path, d.current_url)
+    # sato (決裁): the summary first, then the approval
+    login_keyboard(d, url, "sato")
+    d.get(url + "month?m=2025-04")
+    sec = d.find_element(By.CSS_SELECTOR, "section.approve").text
+    shot(d, "approve")
+    # 638,333 + 511,000 = 1,149,333; the line R7-kasan 16,444,000 - 1,149,333 = 15,294,667
+    check("2025-04の決裁の対象" in sec and "1,149,333円" in sec and "残額 15,294,667円" in sec
+          and "tanaka 田中 花子" in sec,
+          "sato sees what is approved: the total, the budget position, who drafted it", sec[:600])
+    submit(d, "/month/approve")
+    text = main_text(d)
+    check("完了しました" in text and "決裁文書に控えるアンカー" in text and "番号 2" in text,
+          "sato approves April (決裁): event 2", text[:600])
+    d.get(url + "month?m=2025-04")
+    check("決裁済みです（sato、台帳の番号 2）" in main_text(d), "the month page: approved by sato")
+    logout_keyboard(d)
     # suzuki (振込): the transfer file, and downloads with the session
     login_keyboard(d, url, "suzuki")
     check(d.title == "年度の状況 — kasan", "suzuki logs in", d.title)
@@ -276,8 +300,14 @@ def run_month(d, srv, ward, url):
     time.sleep(0.5)
     text = main_text(d)
     shot(d, "audit")
-    check("問題はありません" in text and "振込データ" in text and "確定" in text,
-          "sato verifies the ledger on the audit page: no problem; the events listed", text[:600])
+    check("問題はありません" in text and "署名" in text and "signatures OK: 3 signed events" in text
+          and "振込データ" in text and "決裁" in text and "確定" in text,
+          "sato verifies the ledger on the audit page: no problem, 3 signatures; the events listed",
+          text[:800])
+    submit(d, "/audit/checkpoint")
+    text = main_text(d)
+    check("完了しました" in text and "checkpoint-3.txt" in text,
+          "sato writes a checkpoint of the head (event 3)", text[:600])
     logout_keyboard(d)
 
 
@@ -302,13 +332,17 @@ def main():
         rc, err = srv.stop()
         check(rc == 0, "the server stops on SIGTERM", "%s %s" % (rc, err[-500:]))
         # the ledger the browser left
-        p = webenv.kasan("audit", "verify", "--out", ward["out"])
-        check(p.returncode == 0, "kasan audit verify: the ledger left by the browser verifies",
-              p.stdout + p.stderr)
+        p = webenv.kasan("audit", "verify", "--out", ward["out"], "--checkpoint",
+                         os.path.join(ward["out"], "checkpoint-3.txt"))
+        check(p.returncode == 0 and "signatures OK: 3 signed events" in p.stdout,
+              "kasan audit verify: the ledger left by the browser verifies, signatures and "
+              "the checkpoint included", p.stdout + p.stderr)
         ev = webenv.events(ward)
-        acts = [(e["action"], e["actor"]) for e in ev]
-        check(acts == [("finalize", "tanaka"), ("transfer", "suzuki")],
-              "its events: the finalization by tanaka, the transfer by suzuki", acts)
+        acts = [(e["action"], e["actor"], e["payload"].get("signer", {}).get("via")) for e in ev]
+        check(acts == [("finalize", "tanaka", "web"), ("approve", "sato", "web"),
+                       ("transfer", "suzuki", "web")],
+              "its events: the finalization by tanaka, the approval by sato, the transfer by "
+              "suzuki, each signed via web", acts)
         p = webenv.kasan("audit", "access", "--from", "2025-05-12", "--to", "2025-05-12", "--out", ward["out"])
         check(p.returncode == 0 and "\tsuzuki\tweb\tdownload 2025-04/transfer-2025-04.txt" in p.stdout
               and "\ttanaka\tweb\tintake 2025-04:" in p.stdout,

@@ -10,16 +10,19 @@ server, page) is printed and held to the issue's targets: every page under
 100 ms, the year page under 50 ms.  The first request of a month page
 computes the month (its archive read back from the ledger, or its draft
 from DATA) and is printed apart as "cold"; the next ones read it from the
-server's cache.  Verifying the whole ledger (/audit?verify=1) rehashes every
+server's cache.  The finalized month as the approver (sato) sees it adds
+the approval summary (決裁: the run's totals and payments digest, read from
+the ledger on every request) and is held to the same target.  Verifying the whole ledger (/audit?verify=1) rehashes every
 stored file: printed, not held to the page target.
 
 Part 2, concurrency.  The sample ward; 50 sessions (each its own login)
 read pages as fast as they can while, at the same time, one web session
-finalizes three months and another makes a transfer file, the command line
-finalizes two more months, and the web and the command line race to
-finalize the same month.  Then: every read answered 200 (no error, no
-refusal), exactly one of the racing finalizations won and the other was
-refused and recorded, every expected event is in the ledger once (none
+finalizes three months, another approves (決裁) two of them, another makes
+a transfer file, the command line finalizes two more months and approves
+one while the web approves another, and the web and the command line race
+to finalize the same month (every command signed by its operator's key).
+Then: every read answered 200 (no error, no refusal), exactly one of the
+racing finalizations won and the other was refused and recorded, every expected event is in the ledger once (none
 lost), `kasan audit verify` passes, each finalized month replays
 identically, and the access log holds exactly one entry per explanation a
 reader was shown.
@@ -76,13 +79,16 @@ def speed(root):
     # a national-scale month is far over the sample ward's line: paid on a reason
     p = webenv.kasan("run", "--month", "2025-04", "--finalize", "--no-workbooks", "--quiet",
                      "--over-budget-reason", "負荷試験（全国規模の月）",
-                     "--data", ward["data"], "--rules", ward["rules"], "--out", ward["out"])
+                     "--data", ward["data"], "--rules", ward["rules"], "--out", ward["out"],
+                     *signer(ward, "tanaka"))
     check(p.returncode == 0, "2025-04 finalized from the command line (%.1f s)" % (time.time() - t0), p.stderr)
     ids = re.findall(r"^([A-Z]\d+),", open(os.path.join(ward["data"], "nurseries.csv"), encoding="utf-8").read(), re.M)
     srv = webenv.Server(ward)
     try:
         c = Client(srv)
         check(c.login("tanaka", webenv.passphrase("tanaka")).status == 303, "tanaka logs in")
+        approver = Client(srv)
+        check(approver.login("sato", webenv.passphrase("sato")).status == 303, "sato logs in")
         rnd = random.Random(1)
         pages = [
             ("year", lambda i: "/", 50),
@@ -97,15 +103,20 @@ def speed(root):
             ("audit (events)", lambda i: "/audit", 100),
             ("downloads 2025-04", lambda i: "/downloads?dir=2025-04", 100),
         ]
+        pages.insert(3, ("month 2025-04 as the approver (決裁)", lambda i: "/month?m=2025-04", 100))
+        client = {label: approver if "approver" in label else c for label, _, _ in pages}
         cold = {}
         for label, path, _ in pages:  # the first request of each: a month computed
-            r, ms = timed(c, path(0))
+            r, ms = timed(client[label], path(0))
             cold[label] = ms
             check(r.status == 200, "%s: 200" % label, r.status)
+            if "approver" in label:
+                check("2025-04の決裁の対象" in r.text and 'action="/month/approve"' in r.text,
+                      "the approver's month page shows the summary and the approval form")
         results = {label: [] for label, _, _ in pages}
         for i in range(1, REPS + 1):  # in turn, so a busy moment of the machine hits all alike
             for label, path, _ in pages:
-                r, ms = timed(c, path(i))
+                r, ms = timed(client[label], path(i))
                 if r.status != 200:
                     check(False, "%s %s: 200" % (label, path(i)), r.status)
                 results[label].append(ms)
@@ -121,6 +132,17 @@ def speed(root):
     finally:
         rc, err = srv.stop()
         check(rc == 0, "the server stops", err[-300:])
+
+
+def signer(ward, ident):
+    """The command line's options to sign as ident (the key and its passphrase file)."""
+    return ["--operator", ident, "--keys", ward["keys"],
+            "--passphrase-file", os.path.join(ward["root"], "pass-" + ident)]
+
+
+def shown(text, name):
+    m = re.search(r'name="%s" value="([^"]*)"' % name, text)
+    return m.group(1) if m else ""
 
 
 class Readers:
@@ -199,6 +221,8 @@ def concurrency(root):
         payer = Client(srv)
         check(payer.login("suzuki", webenv.passphrase("suzuki")).status == 303, "suzuki logs in under load")
         payer.req("GET", "/month?m=2025-04")
+        approver = Client(srv)
+        check(approver.login("sato", webenv.passphrase("sato")).status == 303, "sato logs in under load")
         outcome = {}
 
         def web(month):
@@ -206,12 +230,25 @@ def concurrency(root):
             outcome["web " + month] = r.status
 
         def cli(month):
-            p = webenv.kasan("run", "--month", month, "--finalize", "--actor", "cli-clerk", "--quiet",
+            p = webenv.kasan("run", "--month", month, "--finalize", "--quiet", *signer(ward, "tanaka"),
                              "--data", ward["data"], "--rules", ward["rules"], "--out", ward["out"])
             outcome["cli " + month] = p.returncode
 
+        def web_approve(month):  # what the month page showed, approved
+            page = approver.req("GET", "/month?m=" + month).text
+            r = approver.post("/month/approve", {"month": month, "run_id": shown(page, "run_id"),
+                                                 "digest": shown(page, "digest"),
+                                                 "drafted_seq": shown(page, "drafted_seq")})
+            outcome["web approve " + month] = r.status
+
+        def cli_approve(month):
+            p = webenv.kasan("approve", "--month", month, *signer(ward, "sato"), "--rules", ward["rules"],
+                             "--out", ward["out"])
+            outcome["cli approve " + month] = p.returncode
+
         t0 = time.time()
         web("2025-04")
+        web_approve("2025-04")
         jobs = [threading.Thread(target=cli, args=("2025-07",)),
                 threading.Thread(target=web, args=("2025-05",)),
                 threading.Thread(target=cli, args=("2025-08",))]
@@ -221,7 +258,13 @@ def concurrency(root):
         outcome["web transfer 2025-04"] = r.status
         for j in jobs:
             j.join()
+        jobs = [threading.Thread(target=web_approve, args=("2025-05",)),
+                threading.Thread(target=cli_approve, args=("2025-07",))]
+        for j in jobs:
+            j.start()
         web("2025-06")
+        for j in jobs:
+            j.join()
         # the web and the command line finalize the same month at once: one wins
         race = [threading.Thread(target=web, args=("2025-09",)), threading.Thread(target=cli, args=("2025-09",))]
         for j in race:
@@ -237,9 +280,10 @@ def concurrency(root):
         check(not readers.errors and set(readers.statuses) == {200},
               "%d reads by %d sessions during the writes: every one 200" % (len(readers.times), READERS),
               "%s %s" % (readers.statuses, readers.errors[:10]))
-        for k in ["web 2025-04", "web 2025-05", "web 2025-06", "web transfer 2025-04"]:
+        for k in ["web 2025-04", "web approve 2025-04", "web 2025-05", "web 2025-06",
+                  "web transfer 2025-04", "web approve 2025-05"]:
             check(outcome.get(k) == 200, "%s: 200" % k, outcome.get(k))
-        for k in ["cli 2025-07", "cli 2025-08"]:
+        for k in ["cli 2025-07", "cli 2025-08", "cli approve 2025-07"]:
             check(outcome.get(k) == 0, "%s: exit 0" % k, outcome.get(k))
         won = (outcome.get("web 2025-09") == 200) + (outcome.get("cli 2025-09") == 0)
         lost = (outcome.get("web 2025-09") == 409) + (outcome.get("cli 2025-09") == 3)
@@ -249,13 +293,16 @@ def concurrency(root):
         rc, err = srv.stop()
         check(rc == 0 and "did not finish" not in err, "the server stops cleanly", err[-300:])
     ev = webenv.events(ward)
-    got = sorted((e["action"], e["payload"].get("month"), e["actor"]) for e in ev)
-    winner = "tanaka" if outcome.get("web 2025-09") == 200 else "cli-clerk"
-    loser = "cli-clerk" if winner == "tanaka" else "tanaka"
-    want = sorted([("finalize", "2025-04", "tanaka"), ("finalize", "2025-05", "tanaka"),
-                   ("finalize", "2025-06", "tanaka"), ("finalize", "2025-07", "cli-clerk"),
-                   ("finalize", "2025-08", "cli-clerk"), ("transfer", "2025-04", "suzuki"),
-                   ("finalize", "2025-09", winner), ("refuse", "2025-09", loser)])
+    got = sorted((e["action"], e["payload"].get("month"), e["actor"],
+                  e["payload"].get("signer", {}).get("via")) for e in ev)
+    winner = "web" if outcome.get("web 2025-09") == 200 else "cli"
+    loser = "cli" if winner == "web" else "web"
+    want = sorted([("finalize", "2025-04", "tanaka", "web"), ("approve", "2025-04", "sato", "web"),
+                   ("finalize", "2025-05", "tanaka", "web"), ("approve", "2025-05", "sato", "web"),
+                   ("finalize", "2025-06", "tanaka", "web"), ("finalize", "2025-07", "tanaka", "cli"),
+                   ("approve", "2025-07", "sato", "cli"), ("finalize", "2025-08", "tanaka", "cli"),
+                   ("transfer", "2025-04", "suzuki", "web"),
+                   ("finalize", "2025-09", "tanaka", winner), ("refuse", "2025-09", "tanaka", loser)])
     check(got == want, "every event in the ledger once, none lost (%d events)" % len(ev), "%s\n%s" % (got, want))
     p = webenv.kasan("audit", "verify", "--out", ward["out"])
     check(p.returncode == 0, "kasan audit verify after the load", p.stdout + p.stderr)
