@@ -161,6 +161,10 @@ typedef struct ledger_finalize_req {
                                     * against (its differences are in the outputs);
                                     * refused (LEDGER_ALREADY_FINALIZED) when another
                                     * run became current meanwhile.  NULL: not checked */
+    const struct ledger_document *documents; /* the 文書番号 the run's documents carry
+                                              * (kasan/ledger_docs.h), numbers ascending
+                                              * from ledger_documents_next; n 0: none */
+    size_t n_documents;
 } ledger_finalize_req;
 
 typedef struct ledger_finalize_res {

@@ -42,6 +42,8 @@ typedef struct ledger_settle_req {
     const char *over_budget_reason;     /* recorded only when over the line */
     bool supersede;
     const char *reason;                 /* required when supersede */
+    const struct ledger_document *documents; /* 文書番号 of the notices (ledger_docs.h) */
+    size_t n_documents;
 } ledger_settle_req;
 
 typedef struct ledger_settle_res {

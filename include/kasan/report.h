@@ -50,7 +50,43 @@ typedef struct run_meta {
                                        * then corrections.csv, the 修正差額 sheet and
                                        * 修正 on the changed nurseries' statements */
     const report_approval *approval;  /* NULL unless signed: the block on 支払一覧 */
+    /* 文書番号 (issue 22): the number each document sent carries, by nursery
+     * id (sorted; the text of rules_issuer_number).  NULL in a draft: no
+     * number is printed. */
+    const struct report_docno *docnos;
+    size_t n_docnos;
+    int reissue;  /* 0 or 1: the month's first run, documents statements/ID.pdf;
+                   * N >= 2: its Nth run (a correction), whose documents are
+                   * statements/ID-N.pdf, for the changed nurseries only, beside
+                   * the ones sent before (kept, never overwritten) */
 } run_meta;
+
+/* A document a month's run sends: to whom, which kind, its 文書番号 (NULL
+ * until flow gives it one). */
+typedef struct report_docno {
+    const char *nursery_id;
+    const char *kind;     /* "statement" (支払通知書) or "refusal" (不支給決定通知書) */
+    const char *number;
+} report_docno;
+
+/* The documents run sends under meta, by nursery id: every computed
+ * nursery's statement (a correction: only the nurseries whose amount
+ * changed), the statements of nurseries a correction brought to 0, and the
+ * 不支給決定通知書 of nurseries whose every line was rejected (none in a
+ * correction: an unchanged refusal is not sent again).  Fills out[] when
+ * not NULL (numbers NULL); returns the count, (size_t)-1 when out of
+ * memory. */
+size_t report_documents(const month_run *run, const run_meta *meta, report_docno *out);
+/* The number of id's document under meta, or NULL. */
+const char *report_docno_of(const run_meta *meta, const char *id);
+/* The same over any list v[0 .. n) sorted by nursery id (a settlement's). */
+const char *report_docno_find(const report_docno *v, size_t n, const char *id);
+/* "statements/ID.EXT" or, in a correction, "statements/ID-N.EXT". */
+void report_document_file(const run_meta *meta, const char *id, const char *ext, char *buf,
+                          size_t size);
+/* Whether a statement of computed nursery id is written under meta (all
+ * but a correction's unchanged nurseries). */
+bool report_statement_sent(const run_meta *meta, const char *id);
 
 int report_payments_csv(const month_run *run, const char *path, char *err, size_t errsz);
 int report_rejections_csv(const month_run *run, const char *path, char *err, size_t errsz);
@@ -68,6 +104,12 @@ int report_statement_xlsx(const month_run *run, const nursery_month *nm, const r
  * doc_number: the document's 文書番号 (rules_issuer_number), printed when
  * not NULL.  The issuer printed is the one in force on meta->issue_date. */
 int report_documents_prepare(char *err, size_t errsz);
+/* 振込予定日 (issue 22), printed on statements and 追加交付 notices: the
+ * payer's planned_transfer_day of the month after m (its last day when
+ * shorter), moved to the next bank business day of the calendar in force;
+ * false when the payer names no day or no calendar covers the date (nothing
+ * is promised then). */
+bool report_planned_transfer(const rule_set *rs, claim_month m, date_t *out);
 /* The statement (支払通知書) of nm, beside its .xlsx (which stays for the
  * section's own use). */
 int report_statement_pdf(const month_run *run, const nursery_month *nm, const run_meta *meta,

@@ -20,7 +20,22 @@ typedef struct settle_meta {
     const char *actuals_name, *actuals_sha256;
     const char *const *month_runs; /* run id of each settled month, by fiscal index; NULL = none */
     const char *supersede_reason;  /* a correction (修正, s->supersedes): its reason */
+    /* 文書番号 of each notice sent, by nursery id (kasan/report.h); NULL in a
+     * draft: none printed */
+    const struct report_docno *docnos;
+    size_t n_docnos;
+    int reissue; /* 0 or 1: a first settlement, notices/ID.pdf; N >= 2: the
+                  * year's Nth (a correction): notices/ID-N.pdf, for the changed
+                  * nurseries only, beside the ones sent before */
 } settle_meta;
+
+/* Whether the nursery of s->rows[first .. first + n) gets a notice: every
+ * one in a first settlement; in a correction (s->supersedes) only one whose
+ * rows changed (no "差額 0円" notice to an unchanged nursery). */
+bool report_settle_notice_sent(const settlement *s, size_t first, size_t n);
+/* "notices/ID.EXT" or, in a correction, "notices/ID-N.EXT". */
+void report_settle_notice_file(const settle_meta *meta, const char *id, const char *ext,
+                               char *buf, size_t size);
 
 int report_settlement_csv(const settlement *s, const char *path, char *err, size_t errsz);
 int report_settlement_xlsx(const settlement *s, const settle_meta *meta, const char *path,

@@ -99,6 +99,10 @@ typedef struct rule_payer {
     const char *branch_code, *branch_name; /* 仕向支店: 3 digits, name */
     zengin_account_type account_type;      /* ordinary 普通 → 1, current 当座 → 2 */
     const char *account_number;    /* 1–7 digits */
+    int planned_transfer_day;      /* 振込予定日: this day of the month after the month
+                                    * paid (a settlement: after its notice's month),
+                                    * the next bank business day when closed; 0 =
+                                    * not printed (rules/README.md §16) */
     int from_line, from_col;
     bool broken;
 } rule_payer;

@@ -132,8 +132,13 @@ int flow_signoff_republish(const flow_paths *paths, ledger *lg, claim_month m, a
     char *stage = flow_stage_dir(paths->out, mon, (long)getpid(), &a);
     char *file = arena_printf(&a, "%s/payments.xlsx", stage);
     if (rc == EXIT_OK) {
-        run_meta meta = {r.run_id, r.created, 0, true, r.engine_version, NULL, NULL};
+        run_meta meta = {r.run_id, r.created, 0, true, r.engine_version, NULL, NULL,
+                         NULL, 0, 0};
         clock_to_jst(r.created, &meta.issue_date, NULL, NULL); /* the day in Japan */
+        int ordinal = 1; /* a correction's 支払一覧 says 修正 */
+        rc = flow_run_ordinal(lg, mon, r.run_id, &ordinal, notes);
+        if (ordinal >= 2)
+            meta.reissue = ordinal;
         meta.approval = flow_signoff_block(lg, mon, 0, r.run_id, &x.a);
         run_correction corr = {0};
         if (r.supersedes)

@@ -73,7 +73,10 @@ int flow_mark_published(const char *final_dir, const char *marker);
 /* What the new directory keeps of the one it replaces: its transfer files
  * (a month, a settlement), its forms/ (a month), or every other entry not
  * written anew (a month's claim files). */
-enum { FLOW_KEEP_TRANSFER_FILES = 1, FLOW_KEEP_FORMS = 2, FLOW_KEEP_OTHERS = 4 };
+enum { FLOW_KEEP_TRANSFER_FILES = 1, FLOW_KEEP_FORMS = 2, FLOW_KEEP_OTHERS = 4,
+       FLOW_KEEP_SENT = 8 /* files of statements/ (a month) and notices/ (a
+                           * settlement) the new outputs lack: the documents a
+                           * correction does not reissue (issue 22) */ };
 /* Moves stage to final_dir, replacing the previous one whole (kept as
  * FINAL.old-PID until the end), then (marker not NULL) the run id to
  * marker; 0, or -1 with errno and the previous directory in place. */
@@ -97,6 +100,26 @@ void flow_sweep_prefix(const char *parent, const char *prefix, flow_notes *notes
  * then the dead processes' leftovers swept; a note says what was done.
  * Every command that reads a month's claim files calls it first. */
 void flow_claims_recover(const char *data_dir, const char *mon, flow_notes *notes);
+
+/* ---- docnos.c: the 文書番号 of a month's documents ---- */
+struct ledger_document;
+/* meta->docnos: the next free numbers of the month's fiscal year, over
+ * report_documents(run, meta) in nursery-id order (a finalization). */
+int flow_docnos_assign(ledger *lg, const month_run *run, run_meta *meta, int64_t *first,
+                       arena *a, flow_notes *notes);
+/* meta->docnos as recorded with run_id (a rebuild prints the same numbers). */
+int flow_docnos_recorded(ledger *lg, const char *run_id, const month_run *run, run_meta *meta,
+                         arena *a, flow_notes *notes);
+/* The documents of meta->docnos as staged in stage (files relative to OUT:
+ * "MON/statements/..."), numbered first_number, +1, ... with their SHA-256,
+ * for ledger_finalize_req.documents. */
+int flow_docnos_hash(const char *stage, const char *mon, const run_meta *meta,
+                     int64_t first_number, arena *a, struct ledger_document **out, size_t *n,
+                     flow_notes *notes);
+/* The month's ordinal of run_id among its recorded runs, or of the run
+ * being made when run_id is NULL (1 + the runs recorded). */
+int flow_run_ordinal(ledger *lg, const char *mon, const char *run_id, int *ordinal,
+                     flow_notes *notes);
 
 /* ---- outputs.c ---- */
 /* How a month's statements are written: by how many processes (0: every

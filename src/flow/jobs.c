@@ -52,13 +52,20 @@ static int write_slice(const month_run *run, const run_meta *meta, const char *d
         if (atomic_load(&sh->stop))
             return 0;
         stmt_slot *s = &sh->slot[k];
-        snprintf(path, sizeof path, "%s/statements/%s.xlsx", dir, run->nurseries[i].nursery->id);
-        errno = 0;
-        int rc = report_statement_xlsx(run, &run->nurseries[i], meta, path, s->msg, sizeof s->msg);
-        if (rc == 0) { /* the PDF the nursery receives beside it (issue 22) */
-            snprintf(path, sizeof path, "%s/statements/%s.pdf", dir, run->nurseries[i].nursery->id);
-            rc = report_statement_pdf(run, &run->nurseries[i], meta, NULL, path, s->msg,
-                                      sizeof s->msg);
+        const char *id = run->nurseries[i].nursery->id;
+        int rc = 0;
+        if (report_statement_sent(meta, id)) { /* a correction: the changed ones only */
+            char file[1024];
+            report_document_file(meta, id, "xlsx", file, sizeof file);
+            snprintf(path, sizeof path, "%s/%s", dir, file);
+            errno = 0;
+            rc = report_statement_xlsx(run, &run->nurseries[i], meta, path, s->msg, sizeof s->msg);
+            if (rc == 0) { /* the PDF the nursery receives beside it (issue 22) */
+                report_document_file(meta, id, "pdf", file, sizeof file);
+                snprintf(path, sizeof path, "%s/%s", dir, file);
+                rc = report_statement_pdf(run, &run->nurseries[i], meta,
+                                          report_docno_of(meta, id), path, s->msg, sizeof s->msg);
+            }
         }
         if (rc != 0) {
             s->err_no = errno;

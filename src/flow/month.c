@@ -10,6 +10,7 @@
  * OUT/M level with the ledger first (restore.c), the summary a person reads
  * (the front-end prints it from the result). */
 #include "flow_int.h"
+#include "kasan/ledger_docs.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -140,11 +141,14 @@ static void fill_ledger_request(const flow_month_req *rq, const month_run *run,
 /* Records the run (T2 of the crash protocol); a refusal says why and how to
  * proceed, and that the refusal itself is in the audit trail. */
 static int finalize(const flow_month_req *rq, const flow_signer *sg, const month_run *run,
-                    const run_meta *meta, ledger *lg, ledger_finalize_res *res, flow_notes *notes)
+                    const run_meta *meta, const ledger_document *docs, size_t n_docs,
+                    ledger *lg, ledger_finalize_res *res, flow_notes *notes)
 {
     arena a = ARENA_INIT;
     ledger_finalize_req lr = {0};
     fill_ledger_request(rq, run, meta, &a, &lr);
+    lr.documents = docs;
+    lr.n_documents = n_docs;
     lr.actor = flow_signer_actor(sg, &rq->actor); /* signed: the operator (lg has sg) */
     int st = ledger_finalize(lg, &lr, res);
     char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], b3[FLOW_YEN_LEN], b4[FLOW_YEN_LEN];
@@ -303,7 +307,7 @@ int flow_month(const flow_month_req *rq, flow_month_res *res)
         rc = refuse_if_finalized(lg, mon, notes);
     clock_now_iso(res->created);
     res->meta = (run_meta){flow_run_id(&res->run, res->created, a), res->created, 0,
-                           rq->finalize, KASAN_VERSION, NULL, drafted_block(&sg, a)};
+                           rq->finalize, KASAN_VERSION, NULL, drafted_block(&sg, a), NULL, 0, 0};
     if (rc == EXIT_OK && rq->finalize && rq->supersede && lg)
         rc = correction_of(&res->run, lg, rq->reason, a, &res->correction, &res->meta, notes);
     if (rc == EXIT_OK && res->meta.correction &&
@@ -320,20 +324,39 @@ int flow_month(const flow_month_req *rq, flow_month_res *res)
                  "fit in 64-bit yen; check the claims' amounts", mon);
         rc = EXIT_INVALID;
     }
+    /* 文書番号 (issue 22): a finalization's documents are numbered before
+     * they are written, hashed after, recorded with the run; a correction's
+     * get new file names (ID-N.pdf) beside the ones sent before */
+    int ordinal = 1;
+    if (rc == EXIT_OK && rq->finalize)
+        rc = flow_run_ordinal(lg, mon, NULL, &ordinal, notes);
+    if (ordinal >= 2)
+        res->meta.reissue = ordinal;
+    int64_t first = 0;
+    if (rc == EXIT_OK && rq->finalize && rq->workbooks)
+        rc = flow_docnos_assign(lg, &res->run, &res->meta, &first, a, notes);
     res->final_dir = arena_printf(a, "%s/%s", rq->paths.out, mon);
     char *stage = flow_stage_dir(rq->paths.out, mon, rq->stage_pid, a);
     if (rc == EXIT_OK &&
         flow_outputs_write(rq->workbooks, &res->run, &res->budget, &res->meta, stage, &how,
                            notes) != 0)
         rc = EXIT_INTERNAL;
+    ledger_document *docs = NULL;
+    size_t n_docs = 0;
+    /* numbered from first: taken meanwhile by another finalization, the
+     * ledger refuses the commit (BUSY: run again), never a number twice */
+    if (rc == EXIT_OK && res->meta.docnos)
+        rc = flow_docnos_hash(stage, mon, &res->meta, first, a, &docs, &n_docs, notes);
     if (rc == EXIT_OK && rq->finalize) {
-        rc = finalize(rq, &sg, &res->run, &res->meta, lg, &res->event, notes);
+        rc = finalize(rq, &sg, &res->run, &res->meta, docs, n_docs, lg, &res->event, notes);
         res->finalized = rc == EXIT_OK;
     }
     if (rc == EXIT_OK && !rq->finalize && !rq->staged_only)
         rc = recheck_draft(lpath, &lg, mon, notes);
     if (rc == EXIT_OK && !rq->staged_only &&
-        flow_publish_dir(stage, res->final_dir, FLOW_KEEP_TRANSFER_FILES | FLOW_KEEP_FORMS,
+        flow_publish_dir(stage, res->final_dir,
+                         FLOW_KEEP_TRANSFER_FILES | FLOW_KEEP_FORMS |
+                             (res->meta.reissue >= 2 ? FLOW_KEEP_SENT : 0),
                          flow_marker_path(&rq->paths, mon, a)) != 0) {
         flow_say(notes, FLOW_NOTE_SAY, "cannot move outputs into %s: %s", res->final_dir,
                  strerror(errno));

@@ -156,6 +156,8 @@ int flow_mark_published(const char *final_dir, const char *marker)
 static bool kept(unsigned keep, const char *name)
 {
     size_t n = strlen(name);
+    if (keep & FLOW_KEEP_SENT) /* statements/: every document sent before */
+        return name[0] != '.';
     if (keep & FLOW_KEEP_TRANSFER_FILES) /* transfer-*.txt: what went to the bank */
         return !strncmp(name, "transfer-", 9) && n >= 13 && !strcmp(name + n - 4, ".txt");
     return (keep & FLOW_KEEP_OTHERS) && name[0] != '.';
@@ -178,11 +180,11 @@ static int keep_entries(const char *old, const char *stage, unsigned keep)
         snprintf(to, sizeof to, "%s/%s", stage, e->d_name);
         struct stat st;
         if (lstat(from, &st) != 0 || fs_exists(to) ||
-            ((keep & FLOW_KEEP_TRANSFER_FILES) && !S_ISREG(st.st_mode)))
+            ((keep & (FLOW_KEEP_TRANSFER_FILES | FLOW_KEEP_SENT)) && !S_ISREG(st.st_mode)))
             continue;
         if (link(from, to) == 0)
             continue;
-        if (!(keep & FLOW_KEEP_TRANSFER_FILES)) {
+        if (!(keep & (FLOW_KEEP_TRANSFER_FILES | FLOW_KEEP_SENT))) {
             rc = -1; /* the claim files' neighbours: linked, or nothing is written */
             break;
         }
@@ -206,8 +208,16 @@ int flow_publish_dir(const char *stage, const char *final_dir, unsigned keep, co
     snprintf(old, sizeof old, "%s.old-%ld", final_dir, (long)getpid());
     bool had = fs_exists(final_dir);
     if (had && (keep & (FLOW_KEEP_TRANSFER_FILES | FLOW_KEEP_OTHERS)) &&
-        keep_entries(final_dir, stage, keep) != 0)
+        keep_entries(final_dir, stage, keep & ~(unsigned)FLOW_KEEP_SENT) != 0)
         return -1;
+    static const char *const sent[] = {"statements", "notices"}; /* a month's, a settlement's */
+    for (size_t i = 0; had && (keep & FLOW_KEEP_SENT) && i < 2; i++) {
+        char from[4300], to[4300]; /* a correction keeps what was sent */
+        snprintf(from, sizeof from, "%s/%s", final_dir, sent[i]);
+        snprintf(to, sizeof to, "%s/%s", stage, sent[i]);
+        if (fs_is_dir(from) && (fs_mkdirs(to) != 0 || keep_entries(from, to, FLOW_KEEP_SENT) != 0))
+            return -1;
+    }
     if (had && rename(final_dir, old) != 0)
         return -1;
     if (rename(stage, final_dir) != 0) {

@@ -92,13 +92,20 @@ static int rebuild(ledger *lg, const ledger_run *r, claim_month m, const char *s
         rc = EXIT_DIFFERENT;
     }
     if (rc == EXIT_OK) {
-        run_meta meta = {r->run_id, r->created, 0, true, r->engine_version, NULL, NULL};
+        run_meta meta = {r->run_id, r->created, 0, true, r->engine_version, NULL, NULL,
+                         NULL, 0, 0};
         clock_to_jst(r->created, &meta.issue_date, NULL, NULL); /* the day in Japan */
+        int ordinal = 1;
+        rc = flow_run_ordinal(lg, r->month, r->run_id, &ordinal, notes);
+        if (ordinal >= 2)
+            meta.reissue = ordinal;
         /* the approval block as the ledger stands (起案, 決裁, 振込) */
         meta.approval = flow_signoff_block(lg, r->month, 0, r->run_id, &x.a);
         run_correction corr = {0};
         if (r->supersedes) /* a correction: its differences as the ledger recorded them */
             rc = flow_recorded_correction(lg, r, &x.a, &corr, &meta, notes);
+        if (rc == EXIT_OK) /* the 文書番号 each document was sent with */
+            rc = flow_docnos_recorded(lg, r->run_id, &x.run, &meta, &x.a, notes);
         if (rc == EXIT_OK && flow_outputs_write(true, &x.run, &bv, &meta, stage, how, notes) != 0)
             rc = EXIT_INTERNAL;
     }
@@ -156,8 +163,9 @@ static int put_back(const flow_paths *paths, ledger *lg, const ledger_run *r, cl
         }
     }
     int rc = EXIT_OK;
-    if (flow_publish_dir(src, final_dir, FLOW_KEEP_TRANSFER_FILES | FLOW_KEEP_FORMS, marker) !=
-        0) {
+    unsigned keep = FLOW_KEEP_TRANSFER_FILES | FLOW_KEEP_FORMS |
+                    (r->supersedes ? FLOW_KEEP_SENT : 0); /* what was sent before stays */
+    if (flow_publish_dir(src, final_dir, keep, marker) != 0) {
         flow_say(notes, FLOW_NOTE_SAY, "cannot move the finalized outputs of %s from %s into "
                  "%s: %s", mon, src, final_dir, strerror(errno));
         rc = EXIT_INTERNAL;

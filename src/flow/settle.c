@@ -11,6 +11,7 @@
  * reads (the front-end prints it from the result). */
 #include "flow_int.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,10 @@
 #include "kasan/clock.h"
 #include "kasan/flow_sign.h"
 #include "kasan/fsutil.h"
+#include "kasan/hash.h"
 #include "kasan/ledger_decide.h"
+#include "kasan/ledger_docs.h"
+#include "kasan/report.h"
 #include "kasan/report_settle.h"
 
 /* What a settlement is computed from. */
@@ -280,6 +284,95 @@ static int apply_prior(ledger *lg, int fy, int64_t seq, settlement *st, flow_not
     return rc;
 }
 
+/* ---- 文書番号 (issue 22) ------------------------------------------------------- */
+
+/* The year's ordinal of the settlement superseding seq (0: the first):
+ * 1 + the settlements it follows. */
+static int settle_ordinal(ledger *lg, int64_t seq, int *ordinal, flow_notes *notes)
+{
+    arena a = ARENA_INIT;
+    *ordinal = 1;
+    while (seq) {
+        ledger_settlement rec;
+        if (ledger_settle_at(lg, seq, &a, &rec) != LEDGER_OK) {
+            flow_say(notes, FLOW_NOTE_SAY, "cannot read the settlement of event %lld: %s",
+                     (long long)seq, ledger_errmsg(lg));
+            arena_release(&a);
+            return EXIT_INTERNAL;
+        }
+        ++*ordinal;
+        assert(rec.supersedes_seq < seq);
+        seq = rec.supersedes_seq;
+    }
+    arena_release(&a);
+    return EXIT_OK;
+}
+
+/* meta->docnos: the notices st sends, by nursery id, numbered from first
+ * (rec NULL) or as recorded in rec[0 .. n_rec). */
+static int number_notices(const settlement *st, settle_meta *meta, int64_t first,
+                          const ledger_document *rec, size_t n_rec, arena *a, flow_notes *notes)
+{
+    report_docno *v = arena_calloc(a, st->n_rows + 1, sizeof *v);
+    size_t k = 0;
+    const rule_issuer *is = rules_issuer_in_force(meta->rules, meta->issue_date);
+    for (size_t i = 0, n; i < st->n_rows; i += n) {
+        const char *id = st->rows[i].nursery_id;
+        for (n = 1; i + n < st->n_rows && !strcmp(st->rows[i + n].nursery_id, id);)
+            n++;
+        if (!report_settle_notice_sent(st, i, n))
+            continue;
+        int64_t no = first + (int64_t)k;
+        if (rec) {
+            no = 0;
+            for (size_t j = 0; j < n_rec && !no; j++)
+                if (!strcmp(rec[j].nursery_id, id))
+                    no = rec[j].number;
+            if (!no)
+                continue; /* finalized before numbers */
+        }
+        char buf[256];
+        if (!is || !rules_issuer_number(is, st->fiscal_year, (long)no, buf, sizeof buf)) {
+            flow_say(notes, FLOW_NOTE_SAY, "no 文書番号 for %s: %s", id,
+                     is ? "the issuer's document_number pattern gives a number too long"
+                        : "no issuer (rules/issuer/) in force on the issue date");
+            return EXIT_INVALID;
+        }
+        v[k++] = (report_docno){id, "settlement_notice", arena_strdup(a, buf)};
+    }
+    meta->docnos = v;
+    meta->n_docnos = k;
+    return EXIT_OK;
+}
+
+/* The notices numbered in meta as staged under stage, with their SHA-256. */
+static int hash_notices(const char *stage, const char *name, const settle_meta *meta,
+                        int64_t first, arena *a, ledger_document **out, size_t *n,
+                        flow_notes *notes)
+{
+    *out = arena_calloc(a, meta->n_docnos + 1, sizeof **out);
+    *n = 0;
+    for (size_t i = 0; i < meta->n_docnos; i++) {
+        const report_docno *d = &meta->docnos[i];
+        char file[1024], path[4200], hex[SHA256_HEX_LEN + 1];
+        report_settle_notice_file(meta, d->nursery_id, "pdf", file, sizeof file);
+        snprintf(path, sizeof path, "%s/%s", stage, file);
+        char *data;
+        size_t len;
+        if (fs_read_file(path, &data, &len) != 0) {
+            flow_say(notes, FLOW_NOTE_SAY, "cannot read %s to record its 文書番号", path);
+            return EXIT_INTERNAL;
+        }
+        hash_sha256_hex(data, len, hex);
+        free(data);
+        (*out)[*n] = (ledger_document){first + (int64_t)*n, d->nursery_id, d->kind,
+                                       arena_printf(a, "%s/%s", name, file),
+                                       arena_strdup(a, hex)};
+        ++*n;
+    }
+    return EXIT_OK;
+}
+
 /* ---- outputs --------------------------------------------------------------- */
 
 static int write_outputs(const settlement *st, const settle_meta *meta, const char *dir,
@@ -305,11 +398,18 @@ static int write_outputs(const settlement *st, const settle_meta *meta, const ch
         const char *id = st->rows[i].nursery_id;
         for (n = 1; i + n < st->n_rows && !strcmp(st->rows[i + n].nursery_id, id);)
             n++;
-        snprintf(path, sizeof path, "%s/notices/%s.xlsx", dir, st->rows[i].nursery_id);
-        rc = report_settle_notice_xlsx(st, i, n, meta, path, err, sizeof err);
-        snprintf(path, sizeof path, "%s/notices/%s.pdf", dir, st->rows[i].nursery_id);
-        if (rc == 0) /* the PDF the nursery receives (issue 22) */
-            rc = report_settle_notice_pdf(st, i, n, meta, NULL, path, err, sizeof err);
+        char file[1024];
+        if (report_settle_notice_sent(st, i, n)) { /* a correction: the changed ones only */
+            report_settle_notice_file(meta, id, "xlsx", file, sizeof file);
+            snprintf(path, sizeof path, "%s/%s", dir, file);
+            rc = report_settle_notice_xlsx(st, i, n, meta, path, err, sizeof err);
+            report_settle_notice_file(meta, id, "pdf", file, sizeof file);
+            snprintf(path, sizeof path, "%s/%s", dir, file);
+            if (rc == 0) /* the PDF the nursery receives (issue 22) */
+                rc = report_settle_notice_pdf(st, i, n, meta,
+                                              report_docno_find(meta->docnos, meta->n_docnos, id),
+                                              path, err, sizeof err);
+        }
         if (pg && pg->tick)
             pg->tick(pg->ctx, ++done);
     }
@@ -378,13 +478,15 @@ static void fill_request(const flow_settle_req *rq, const settlement *st, const 
 
 /* Records the settlement; a refusal says why and how to proceed. */
 static int finalize(const flow_settle_req *rq, const flow_signer *sg, const settlement *st,
-                    const settle_meta *meta, settle_src *s, const rule_set *rs,
-                    ledger_settle_res *res_out)
+                    const settle_meta *meta, const ledger_document *docs, size_t n_docs,
+                    settle_src *s, const rule_set *rs, ledger_settle_res *res_out)
 {
     arena a = ARENA_INIT;
     ledger_settle_req lr = {0};
     ledger_settle_res res = {0};
     fill_request(rq, st, meta, s, rs, &a, &lr);
+    lr.documents = docs;
+    lr.n_documents = n_docs;
     lr.actor = flow_signer_actor(sg, &rq->actor); /* signed: the operator (s->lg has sg) */
     int status = ledger_settle_finalize(s->lg, &lr, &res), rc = EXIT_OK;
     char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], b3[FLOW_YEN_LEN], b4[FLOW_YEN_LEN];
@@ -488,14 +590,45 @@ int flow_settle(const flow_settle_req *rq, flow_settle_res *res)
     char *stage = flow_stage_dir(rq->paths.out, arena_printf(&res->a, "settlement-%d",
                                                              rq->fiscal_year),
                                  (long)getpid(), &res->a);
+    /* 文書番号: the notices a finalization sends, numbered before they are
+     * written, hashed after, recorded with the settlement; a correction's
+     * under new names (ID-N.pdf), for the changed nurseries only */
+    int64_t first = 0;
+    if (rc == EXIT_OK && rq->finalize) {
+        ledger_settlement cur;
+        int ordinal = 1;
+        int status = ledger_settle_current(s->lg, rq->fiscal_year, &res->a, &cur);
+        if (status == LEDGER_OK) /* this one supersedes the current */
+            rc = settle_ordinal(s->lg, cur.event_seq, &ordinal, &res->notes);
+        else if (status != LEDGER_OK && status != LEDGER_NOT_FOUND) {
+            flow_say(&res->notes, FLOW_NOTE_SAY, "FY%d: %s", rq->fiscal_year,
+                     ledger_errmsg(s->lg));
+            rc = EXIT_INTERNAL;
+        }
+        if (ordinal >= 2)
+            res->meta.reissue = ordinal;
+        if (rc == EXIT_OK && ledger_documents_next(s->lg, rq->fiscal_year, &first) != LEDGER_OK) {
+            flow_say(&res->notes, FLOW_NOTE_SAY, "cannot read the last 文書番号: %s",
+                     ledger_errmsg(s->lg));
+            rc = EXIT_INTERNAL;
+        }
+        if (rc == EXIT_OK)
+            rc = number_notices(&res->st, &res->meta, first, NULL, 0, &res->a, &res->notes);
+    }
     if (rc == EXIT_OK && write_outputs(&res->st, &res->meta, stage, rq->progress, &res->notes))
         rc = EXIT_INTERNAL;
+    ledger_document *docs = NULL;
+    size_t n_docs = 0;
+    if (rc == EXIT_OK && rq->finalize)
+        rc = hash_notices(stage, arena_printf(&res->a, "settlement-%d", rq->fiscal_year),
+                          &res->meta, first, &res->a, &docs, &n_docs, &res->notes);
     if (rc == EXIT_OK && rq->finalize) /* a refusal shows no 確定 summary */
-        rc = finalize(rq, &sg, &res->st, &res->meta, s, &res->rules, &res->event);
+        rc = finalize(rq, &sg, &res->st, &res->meta, docs, n_docs, s, &res->rules, &res->event);
     res->decided = rc == EXIT_OK;
     res->no_budget_line = res->decided && !rq->finalize && res->st.additional_total > 0 &&
                           !rules_budget_for_fy(&res->rules, rq->fiscal_year);
-    if (rc == EXIT_OK && flow_publish_dir(stage, res->dir, FLOW_KEEP_TRANSFER_FILES, NULL) != 0) {
+    unsigned keep = FLOW_KEEP_TRANSFER_FILES | (res->meta.reissue >= 2 ? FLOW_KEEP_SENT : 0);
+    if (rc == EXIT_OK && flow_publish_dir(stage, res->dir, keep, NULL) != 0) {
         flow_say(&res->notes, FLOW_NOTE_SAY, "cannot move the outputs into %s: %s", res->dir,
                  strerror(errno));
         rc = EXIT_INTERNAL;
@@ -732,6 +865,20 @@ static int republish(settle_src *s, const flow_paths *paths, const ledger_settle
     }
     settle_meta meta;
     recorded_meta(rec, &rs, &s->a, &meta);
+    ledger_document *nos = NULL; /* the 文書番号 each notice was sent with */
+    size_t n_nos = 0;
+    int ordinal = 1;
+    if (rc == EXIT_OK && ledger_documents_of(s->lg, rec->settle_id, &s->a, &nos, &n_nos)) {
+        flow_say(s->notes, FLOW_NOTE_SAY, "settlement %s: cannot read its 文書番号: %s",
+                 rec->settle_id, ledger_errmsg(s->lg));
+        rc = EXIT_INTERNAL;
+    }
+    if (rc == EXIT_OK)
+        rc = settle_ordinal(s->lg, rec->supersedes_seq, &ordinal, s->notes);
+    if (ordinal >= 2)
+        meta.reissue = ordinal;
+    if (rc == EXIT_OK)
+        rc = number_notices(&st, &meta, 0, nos, n_nos, &s->a, s->notes);
     char *dir = settlement_dir(paths, fy, &s->a, s->notes);
     char *stage = flow_stage_dir(paths->out, arena_printf(&s->a, "settlement-%d", fy),
                                  (long)getpid(), &s->a);
@@ -741,7 +888,9 @@ static int republish(settle_src *s, const flow_paths *paths, const ledger_settle
         flow_say(s->notes, FLOW_NOTE_RESULT, "%s holds the finalized settlement %s; nothing to "
                  "restore", dir, rec->settle_id);
     } else if (rc == EXIT_OK &&
-               flow_publish_dir(stage, dir, FLOW_KEEP_TRANSFER_FILES, NULL) != 0) {
+               flow_publish_dir(stage, dir, FLOW_KEEP_TRANSFER_FILES |
+                                                (meta.reissue >= 2 ? FLOW_KEEP_SENT : 0),
+                                NULL) != 0) {
         flow_say(s->notes, FLOW_NOTE_SAY, "cannot move the outputs into %s: %s", dir,
                  strerror(errno));
         rc = EXIT_INTERNAL;

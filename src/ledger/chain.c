@@ -307,8 +307,10 @@ static int run_payload_row(ledger *lg, sqlite3_stmt *st, bool legacy, ledger_jso
     kv_text_col(j, "actor", st, P_ACTOR);
     add_budget(j, st);
     kv_text_col(j, "created", st, P_CREATED);
+    int rc = ledger_documents_json(lg, run_id, j);
     kv_text_col(j, "engine_version", st, P_ENGINE);
-    int rc = add_files(lg, run_id, j);
+    if (!rc)
+        rc = add_files(lg, run_id, j);
     kv_int_col(j, "fiscal_year", st, P_FY);
     kv_int_col(j, "fy_paid_yen", st, P_PAID);
     kv_text_col(j, "month", st, P_MONTH);

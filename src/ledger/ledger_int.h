@@ -122,7 +122,10 @@ int ledger_fy_paid(ledger *lg, int fy, const char *except_month, ledger_paid *ou
  * 4. "settle" and "settle_supersede" (settle_store.c) — a year-end
  *    settlement, read back with SQLite's json_extract by settle_store.c
  *    alone (ledger_settle_*, ledger_fy_paid):
- *      {additional_yen:i, created:s, engine_version:s,
+ *      {additional_yen:i, created:s,
+ *       documents:[...]? (as in 2.: the notices' 文書番号, kind
+ *                  "settlement_notice"),
+ *       engine_version:s,
  *       files:[{name:s, role:s "actuals"|"rules", sha256:s}],
  *       fiscal_year:i, fy_additional_yen:i (settle_supersede only; a first
  *       settlement's is its additional_yen), fy_paid_yen:i,
@@ -251,6 +254,15 @@ int ledger_chain_append(ledger *lg, int64_t seq, const char *prev_hash, const ch
  * supersede.corrections, as supersede events were written before
  * corrections were recorded (verify rebuilds such events that way). */
 int ledger_run_payload(ledger *lg, const char *run_id, bool legacy, strbuf *out);
+
+/* documents.c: the 文書番号 of run_id's documents, inserted inside the
+ * caller's write transaction (n = 0: nothing); numbers below the next free
+ * one, or taken, fail with LEDGER_BUSY.  ledger_documents_json adds the
+ * key "documents" (by number) to j when run_id has any, nothing else. */
+struct ledger_document;
+int ledger_documents_insert(ledger *lg, int fy, const char *run_id,
+                            const struct ledger_document *d, size_t n);
+int ledger_documents_json(ledger *lg, const char *run_id, ledger_json *j);
 /* The corrections of a superseding run (ledger_corrections' rows), one
  * statement: columns nursery_id, program, paid, corrected, row count; the
  * caller steps and finalizes it. */

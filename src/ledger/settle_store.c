@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ledger_int.h"
+#include "kasan/ledger_docs.h"
 #include "kasan/budget.h"
 #include "kasan/clock.h"
 #include "kasan/rowmerge.h"
@@ -73,6 +74,21 @@ static void payload(strbuf *sb, const ledger_settle_req *req, const ledger_settl
     ledger_json_open(&j, '{');
     ledger_json_kv_number(&j, "additional_yen", req->additional_yen);
     ledger_json_kv_text(&j, "created", req->created);
+    if (req->n_documents) { /* 文書番号 of the notices (issue 22) */
+        ledger_json_key(&j, "documents");
+        ledger_json_open(&j, '[');
+        for (size_t i = 0; i < req->n_documents; i++) {
+            const ledger_document *d = &req->documents[i];
+            ledger_json_open(&j, '{');
+            ledger_json_kv_text(&j, "file", d->file);
+            ledger_json_kv_text(&j, "kind", d->kind);
+            ledger_json_kv_number(&j, "number", d->number);
+            ledger_json_kv_text(&j, "nursery_id", d->nursery_id);
+            ledger_json_kv_text(&j, "sha256", d->sha256);
+            ledger_json_close(&j);
+        }
+        ledger_json_close(&j);
+    }
     ledger_json_kv_text(&j, "engine_version", req->engine_version);
     ledger_json_key(&j, "files");
     ledger_json_open(&j, '[');
@@ -296,6 +312,9 @@ static int settle_tx(ledger *lg, const ledger_settle_req *req, ledger_settle_res
     for (size_t i = 0; i < req->n_files; i++)
         if ((rc = ledger_blob_put(lg, &req->files[i])))
             return rc;
+    if ((rc = ledger_documents_insert(lg, req->fiscal_year, req->settle_id, req->documents,
+                                      req->n_documents)))
+        return rc;
     int64_t seq;
     char prev[SHA256_HEX_LEN + 1], now[32];
     if ((rc = ledger_chain_head(lg, &seq, prev)))

@@ -597,6 +597,8 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
     /* within the grant decision (issue 24): on the payments just inserted */
     if ((rc = ledger_decision_check_run(lg, req, fy, res)))
         return rc;
+    if ((rc = ledger_documents_insert(lg, fy, req->run_id, req->documents, req->n_documents)))
+        return rc;
     strbuf payload;
     sb_init(&payload);
     rc = ledger_run_payload(lg, req->run_id, false, &payload);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kasan/bankday.h"
+#include "kasan/report.h"
 #include "kasan/clock.h"
 
 /* 発行元: 板橋区 子ども家庭部 保育サービス課, the section that runs kasan
@@ -552,4 +554,24 @@ unsigned xw_note_height(const char *text, size_t chars_per_line, unsigned points
     for (const char *c = text; *c; c++)
         chars += ((unsigned char)*c & 0xC0) != 0x80;
     return points_per_line * (unsigned)(1 + chars / chars_per_line);
+}
+
+bool report_planned_transfer(const rule_set *rs, claim_month m, date_t *out)
+{
+    claim_month next = {m.month == 12 ? m.year + 1 : m.year, m.month == 12 ? 1 : m.month + 1};
+    const rule_payer *p = rules_payer_in_force(rs, month_first_day(next));
+    if (!p || p->planned_transfer_day < 1)
+        return false;
+    int dim = date_days_in_month(next.year, next.month);
+    date_t d = date_from_ymd(next.year, next.month,
+                             p->planned_transfer_day < dim ? p->planned_transfer_day : dim);
+    const rule_calendar *cal = rules_calendar_in_force(rs, d);
+    if (!cal)
+        return false; /* holidays not known: no date promised */
+    if (bankday_of(d, cal->holidays, cal->n) != BANKDAY_OPEN)
+        d = bankday_next(d, cal->holidays, cal->n);
+    if (d > cal->effective_to)
+        return false;
+    *out = d;
+    return true;
 }

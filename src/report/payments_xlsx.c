@@ -87,9 +87,17 @@ static void sheet_list(xw *x, const month_run *run, const run_meta *meta)
     worksheet_set_column(ws, c_bank + 4, c_bank + 4, 34, NULL);
     worksheet_set_column(ws, c_bank + 5, c_bank + 6, 10, NULL);
 
-    char ml[64], title[256];
+    char ml[64], title[512];
     fmt_month_wareki(run->month, ml, sizeof ml);
-    snprintf(title, sizeof title, "%s分 支払一覧%s", ml, meta->finalized ? "（確定）" : "（試算）");
+    if (meta->correction && meta->reissue >= 2) /* which run it replaces (issue 22) */
+        snprintf(title, sizeof title, "%s分 支払一覧（修正） 第%d回確定：第%d回確定（%s）に代わるもの",
+                 ml, meta->reissue, meta->reissue - 1, meta->correction->superseded_run_id);
+    else if (meta->correction)
+        snprintf(title, sizeof title, "%s分 支払一覧（修正）：確定（%s）に代わるもの", ml,
+                 meta->correction->superseded_run_id);
+    else
+        snprintf(title, sizeof title, "%s分 支払一覧%s", ml,
+                 meta->finalized ? "（確定）" : "（試算）");
     worksheet_set_row(ws, 0, 24, NULL);
     xw_text(x, ws, 0, 0, title, f->title);
 

@@ -110,8 +110,8 @@ size_t report_refused_nurseries(const month_run *run, const run_meta *meta, cons
 int report_refusal_notices(const month_run *run, const run_meta *meta, const char *dir,
                            char *err, size_t errsz)
 {
-    size_t n = report_refused_nurseries(run, meta, NULL);
-    if (!n)
+    size_t n = meta->correction ? 0 : report_refused_nurseries(run, meta, NULL);
+    if (!n) /* a correction sends no unchanged refusal again (report_documents) */
         return 0;
     const nursery **v = malloc(n * sizeof *v);
     if (!v) {
@@ -121,9 +121,11 @@ int report_refusal_notices(const month_run *run, const run_meta *meta, const cha
     report_refused_nurseries(run, meta, v);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/statements/%s.pdf", dir, v[i]->id);
-        rc = report_refusal_pdf(run, v[i], meta, NULL, path, err, errsz);
+        char path[4096], file[1024];
+        report_document_file(meta, v[i]->id, "pdf", file, sizeof file);
+        snprintf(path, sizeof path, "%s/%s", dir, file);
+        rc = report_refusal_pdf(run, v[i], meta, report_docno_of(meta, v[i]->id), path, err,
+                                errsz);
     }
     free(v);
     return rc;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "formats.h"
+#include "kasan/report.h"
 #include "kasan/report_settle.h"
 #include "letter.h"
 
@@ -83,7 +84,8 @@ static void computation(pdf_doc *d, const settle_row *row)
               "実績報告：対象経費の実支出額 %s、寄付金その他の収入額 %s", salary, other);
 }
 
-static void settlement_block(pdf_doc *d, const settle_row *row, date_t issued)
+static void settlement_block(pdf_doc *d, const settle_row *row, date_t issued,
+                             const rule_set *rs)
 {
     static const pdf_col cols[] = {{0.3, PDF_LEFT}, {0.25, PDF_RIGHT}};
     pdf_table(d, cols, 2, PDF_GRID, PDF_BODY);
@@ -105,6 +107,14 @@ static void settlement_block(pdf_doc *d, const settle_row *row, date_t issued)
         pdf_text(d, PDF_SMALL, PDF_LEFT, 0, "返還の方法（納付書）は別途お送りします。");
     } else if (row->difference > 0) {
         pdf_text(d, PDF_SMALL, PDF_LEFT, 0, "追加交付額は、届出の口座に振り込みます。");
+        int y, m, dd; /* 振込予定日 (issue 22): the month after the notice's */
+        date_to_ymd(issued, &y, &m, &dd);
+        date_t when;
+        if (rs && report_planned_transfer(rs, (claim_month){y, m}, &when)) {
+            char day[64];
+            fmt_date_wareki(when, day, sizeof day);
+            pdf_textf(d, PDF_BODY, PDF_LEFT, 0, "振込予定日：%s", day);
+        }
     }
 }
 
@@ -200,7 +210,7 @@ int report_settle_notice_pdf(const settlement *s, size_t first, size_t nr, const
         computation(d, &rows[i]);
         snprintf(buf, sizeof buf, "%d　%s：精算", ++sec, t);
         pdf_section(d, buf);
-        settlement_block(d, &rows[i], meta->issue_date);
+        settlement_block(d, &rows[i], meta->issue_date, meta->rules);
         if (s->supersedes && row_changed(&rows[i])) {
             snprintf(buf, sizeof buf, "%d　%s：修正", ++sec, t);
             pdf_section(d, buf);

@@ -346,6 +346,14 @@ static void summary(pdf_doc *d, const month_run *run, const nursery_month *nm, b
     snprintf(holder, sizeof holder, "口座名義　%s", n->account_holder ? n->account_holder : "");
     const char *r[] = {"振込先", where, account, holder};
     pdf_row(d, r, 0);
+    date_t when; /* 振込予定日 (issue 22): from the payer's rule and the bank calendar */
+    if (nm->total > 0 && report_planned_transfer(run->rules, run->month, &when)) {
+        char day[64], line[160];
+        fmt_date_wareki(when, day, sizeof day);
+        snprintf(line, sizeof line, "振込予定日　%s", day);
+        pdf_gap(d, 2);
+        pdf_text(d, PDF_BODY, PDF_LEFT, 0, line);
+    }
 }
 
 /* 修正の内容 (SPEC 6.1): per program changed, 既支払額 / 修正後の額 / 差額 and

@@ -530,12 +530,14 @@ int report_correction_statements(const month_run *run, const run_meta *meta, con
         int64_t nothing[ENGINE_MAX_PROGRAMS] = {0};
         value *no_slots[ENGINE_MAX_PROGRAMS] = {0};
         nursery_month nm = {.nursery = reg ? reg : &gone, .amount = nothing, .values = no_slots};
-        char path[4096];
-        snprintf(path, sizeof path, "%s/statements/%s.xlsx", dir, id);
+        char path[4096], file[1024];
+        report_document_file(meta, id, "xlsx", file, sizeof file);
+        snprintf(path, sizeof path, "%s/%s", dir, file);
         if (report_statement_xlsx(run, &nm, meta, path, err, errsz) != 0)
             return -1;
-        snprintf(path, sizeof path, "%s/statements/%s.pdf", dir, id);
-        if (report_statement_pdf(run, &nm, meta, NULL, path, err, errsz) != 0)
+        report_document_file(meta, id, "pdf", file, sizeof file);
+        snprintf(path, sizeof path, "%s/%s", dir, file);
+        if (report_statement_pdf(run, &nm, meta, report_docno_of(meta, id), path, err, errsz) != 0)
             return -1;
     }
     return 0;

@@ -692,7 +692,7 @@ static void load_payer(loader *l, const ynode *root)
     static const char *const keys[] = {"kind", "version", "title", "effective_from", "effective_to",
                                        "basis", "requester_code", "requester_name", "bank_code",
                                        "bank_name", "branch_code", "branch_name", "account_type",
-                                       "account_number", "note", NULL};
+                                       "account_number", "planned_transfer_day", "note", NULL};
     static const char *const req[] = {"version", "title", "effective_from", "basis",
                                       "requester_code", "requester_name", "bank_code", "bank_name",
                                       "branch_code", "branch_name", "account_type",
@@ -717,6 +717,18 @@ static void load_payer(loader *l, const ynode *root)
     if (t && !p->account_type)
         lerr(l, ymap_get(root, "account_type"), "account_type must be ordinary (普通) or current "
              "(当座), not '%s'", t);
+    const char *day = ymap_get(root, "planned_transfer_day") ? get_text(l, root,
+                                                                       "planned_transfer_day")
+                                                             : NULL;
+    if (day) { /* 振込予定日: a day of the month, 1–31 */
+        char *end;
+        long dn = strtol(day, &end, 10);
+        if (*day < '0' || *day > '9' || *end || dn < 1 || dn > 31)
+            lerr(l, ymap_get(root, "planned_transfer_day"), "planned_transfer_day must be a day "
+                 "of the month, 1 to 31 (振込予定日), not '%s'", day);
+        else
+            p->planned_transfer_day = (int)dn;
+    }
 }
 
 int rules_load_one(rule_set *rs, const rule_file *f, const ynode *root, diag_list *d)

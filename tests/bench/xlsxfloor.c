@@ -193,7 +193,7 @@ int main(int argc, char **argv)
                      run.budget ? run.budget->amount : 0);
     budget_view_place(&bv, m, true, run.total, run.program_total, run.n_programs);
     budget_view_finish(&bv, m);
-    run_meta meta = {"bench", "2025-01-01T00:00:00Z", 0, false, "bench", NULL, NULL};
+    run_meta meta = {"bench", "2025-01-01T00:00:00Z", 0, false, "bench", NULL, NULL, NULL, 0, 0};
     char path[4096], err[512];
     double *rep = calloc((size_t)reps, sizeof *rep), *flo = calloc((size_t)reps, sizeof *flo);
     for (int i = 0; i < reps; i++) {

@@ -30,7 +30,7 @@ HEADER = {"arena": "core", "strbuf": "core", "diag": "core", "num": "core", "dat
           "csv": "intake", "intake": "intake", "xlsx": "intake", "schema": "intake",
           "forms": "intake", "actuals": "intake", "claims_merge": "intake",
           "rules": "rules", "ledger": "ledger", "ledger_settle": "ledger", "ledger_transfer": "ledger",
-          "ledger_access": "ledger", "ledger_overview": "ledger",
+          "ledger_access": "ledger", "ledger_docs": "ledger", "ledger_overview": "ledger",
           "ledger_sign": "ledger", "ledger_decide": "ledger", "flow_sign": "flow",
           "engine": "engine", "settle": "engine", "report": "report",
           "report_settle": "report", "zengin": "report", "flow": "flow",

@@ -50,6 +50,8 @@ expect_rc 0 "finalize $M"
 expect_eq "$(awk -F, 'NR > 1 { s += $5 } END { print s }' "$OUT/$M/payments.csv")" 911000 "first total"
 [ ! -e "$OUT/$M/corrections.csv" ] && pass "no corrections.csv in a first finalization" ||
     fail "first finalization" "corrections.csv written"
+cp "$OUT/$M/statements/P002.pdf" "$WORK/P002.first.pdf"
+cp "$OUT/$M/statements/P011.pdf" "$WORK/P011.first.pdf"
 
 section "the correction"
 printf 'P023,C0030,suction,2025-05-01,\nP003,C0031,insulin,2025-05-16,\n' >> "$DATA/claims/$M/children.csv"
@@ -115,7 +117,7 @@ def text(rows):
     return "\n".join(str(v) for r in rows for v in r if v is not None)
 
 # P011 lowered: 既支払額 499,000, 修正後 366,000, 差額 −133,000 (返還)
-s = cells(d + "/statements/P011.xlsx")
+s = cells(d + "/statements/P011-2.xlsx")
 t = text(s)
 assert "支払通知書（修正）" in t and "修正の内容" in t and "修正後の支払金額" in t, t[:400]
 r = find_row(s, "看護師等配置補助")   # first: the summary (amount 366,000)
@@ -124,21 +126,51 @@ rs = [x for x in s if x[0] == "看護師等配置補助" and x[4] is not None]
 assert rs and rs[0][3:7] == [499000, 366000, -133000, "返還"], rs
 assert "差額 133,000円の返還をお願いします" in t and reason in t
 # P023 raised: 50,000 → 100,000, +50,000 (追給)
-s = cells(d + "/statements/P023.xlsx")
+s = cells(d + "/statements/P023-2.xlsx")
 t = text(s)
 rs = [x for x in s if x[0] == "医療的ケア児受入加算" and x[4] is not None]
 assert rs and rs[0][3:7] == [50000, 100000, 50000, "追給"], rs
 assert "差額 50,000円を追給します" in t and "（修正）" in t
 # P031 dropped to 0: still a statement, with the 返還
-s = cells(d + "/statements/P031.xlsx")
+s = cells(d + "/statements/P031-2.xlsx")
 t = text(s)
 rs = [x for x in s if x[0] == "医療的ケア児受入加算" and x[4] is not None]
 assert rs and rs[0][3:7] == [50000, 0, -50000, "返還"], rs
 assert "差額 50,000円の返還をお願いします" in t
-# P002 unchanged: its statement does not say 修正
+# P002 unchanged: no new statement (issue 22); the one sent stays, without 修正
+import os
 t = text(cells(d + "/statements/P002.xlsx"))
 assert "修正" not in t, "P002 says 修正"
+assert not os.path.exists(d + "/statements/P002-2.xlsx"), "P002 reissued"
+assert not os.path.exists(d + "/statements/P002-2.pdf"), "P002 reissued"
+# the statements sent first stay as they were, beside the corrected ones
+for i in ("P011", "P023", "P031"):
+    assert "修正" not in text(cells(d + "/statements/%s.xlsx" % i)), i + " overwritten"
+# 支払一覧 says 修正 and which run it replaces
+t = text(cells(d + "/payments.xlsx"))
+assert "令和7年5月分 支払一覧（修正） 第2回確定：第1回確定（2025-05-" in t, t[:300]
 PYEOF
+expect_same_file "$OUT/$M/statements/P002.pdf" "$WORK/P002.first.pdf" "P002's statement, unchanged"
+expect_same_file "$OUT/$M/statements/P011.pdf" "$WORK/P011.first.pdf" "P011's first statement, kept"
+
+section "文書番号: from the ledger, never given twice"
+# first run: P002, P011, P023, P031 (id order) → 7板子保第1号 … 第4号; the
+# correction reissues only the changed P003 (new), P011, P023, P031 →
+# 第5号 … 第8号 (令和7年度: {y} = 7)
+if command -v pdftotext >/dev/null; then
+    docno() { pdftotext "$OUT/$M/statements/$1.pdf" - | grep -o '7板子保第[0-9]*号' | head -1; }
+    expect_eq "$(docno P002)" "7板子保第1号" "P002's number"
+    expect_eq "$(docno P011)" "7板子保第2号" "P011's first number"
+    expect_eq "$(docno P031)" "7板子保第4号" "P031's first number"
+    expect_eq "$(docno P003-2)" "7板子保第5号" "P003's (new) number"
+    expect_eq "$(docno P011-2)" "7板子保第6号" "P011's corrected number"
+    expect_eq "$(docno P031-2)" "7板子保第8号" "P031's corrected number"
+fi
+kasan audit export --out "$OUT"
+# the supersede event records each number with the document's SHA-256
+expect_msg_contains "\"documents\":[{\"file\":\"$M/statements/P003-2.pdf\",\"kind\":\"statement\",\"number\":5,\"nursery_id\":\"P003\",\"sha256\":\"$(sha256sum "$OUT/$M/statements/P003-2.pdf" | cut -c1-64)\"}" \
+    "audit export: P003's number and SHA-256"
+expect_msg_contains "\"number\":8,\"nursery_id\":\"P031\"" "audit export: P031's number"
 
 section "budget counts the corrected total"
 kasan budget --fy 2025 --data "$DATA" --rules "$RULES" --out "$OUT"
@@ -161,7 +193,7 @@ import sys, openpyxl
 d = sys.argv[1]
 ws = openpyxl.load_workbook(d + "/payments.xlsx")["修正差額"]
 assert [c.value for c in ws[8]][3:6] == [50000, 0, -50000], [c.value for c in ws[8]]
-ws = openpyxl.load_workbook(d + "/statements/P031.xlsx").active
+ws = openpyxl.load_workbook(d + "/statements/P031-2.xlsx").active
 assert any("（修正）" in str(c.value) for r in ws.iter_rows() for c in r)
 PYEOF
 kasan audit export --out "$OUT"

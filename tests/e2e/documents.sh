@@ -91,6 +91,8 @@ has "$F" "S0002 准看護師 非常勤 66.25時間 122,562円 0円 152,375円" "
 has "$F" "S0003" "P011 April's rejected line"
 has "$F" "届出データ 4行目" "P011 April cites the line it sent"
 has "$F" "振込先" "P011 April"
+# 振込予定日 (payer: the 20th of the month after): 2025-05-20, a Tuesday
+has "$F" "振込予定日　令和7年5月20日" "P011 April"
 has "$F" "月額単価 × 在籍日数 ÷ 当該月の日数（円未満切り捨て）" "P011 April, in words"
 hasnt "$F" "round_down" "P011 April"
 # P002 has no staff line in April: no section of the nurse subsidy at all
@@ -157,6 +159,10 @@ F=$OS/settlement-2025/notices/P002.pdf
 nursery_doc "$F" "P002 notice"
 has "$F" "追加交付額 1,000円" "P002"
 hasnt "$F" "返還期限" "P002"
+# 振込予定日: the 20th of the month after the notice's (June 2026): 2026-07-20
+# is 海の日 → Tuesday 21 July
+has "$F" "振込予定日：令和8年7月21日" "P002"
+hasnt "$OS/settlement-2025/notices/P001.pdf" "振込予定日" "P001 (返還)"
 
 section "a corrected statement fits one page"
 # December again with P020's child given a care type: P020, refused before,
@@ -165,11 +171,34 @@ D2=$WORK/ward-corrected
 cp -r "$SAMPLE" "$D2"
 sed -i 's/^P020,C0017,,2025-12-01,/P020,C0017,oxygen,2025-12-01,/' "$D2/claims/2025-12/children.csv"
 export KASAN_NOW=2026-06-11T03:00:00Z
+docno() { text "$1" | grep -oE '[0-9]+板子保第[0-9]+号' | head -1; }
+# 文書番号 (issue 22): April is the year's first month; its documents, by
+# nursery id, are P002 … P031 (9 statements): 7板子保第1号 … 第9号 (令和7年度)
+expect_eq "$(docno "$O/2025-04/statements/P002.pdf")" "7板子保第1号" "P002 April's number"
+expect_eq "$(docno "$O/2025-04/statements/P031.pdf")" "7板子保第9号" "P031 April's number"
+# every document of the year has its own number: 1 … N, none twice
+N=$(ls "$O"/20*/statements/*.pdf | wc -l)
+expect_eq "$(for f in "$O"/20*/statements/*.pdf; do docno "$f"; done | sort -u | wc -l)" "$N" \
+    "$N documents, $N distinct numbers"
+expect_eq "$(for f in "$O"/20*/statements/*.pdf; do docno "$f" | grep -oE '第[0-9]+' | tr -d 第; done | sort -n | tail -1)" \
+    "$N" "numbered 1 … $N"
+ls "$O/2025-12/statements" > "$WORK/dec-before"
+cp "$O/2025-12/statements/P011.pdf" "$WORK/p011-dec.pdf"
 kasan run --month 2025-12 --finalize --supersede --reason "P020 医療的ケアの記載漏れ" --quiet \
     --data "$D2" --rules "$RULES" --out "$O" --over-budget-reason "補正予算第2号"
 expect_rc 0 "December corrected"
-F=$O/2025-12/statements/P020.pdf
+F=$O/2025-12/statements/P020-2.pdf
 nursery_doc "$F" "P020 corrected statement"
+# only P020 changed: its new statement alone is written (new name, the next
+# number), every document sent before stays as it was
+ls "$O/2025-12/statements" > "$WORK/dec-after"
+expect_eq "$(comm -13 "$WORK/dec-before" "$WORK/dec-after" | tr '\n' ' ')" "P020-2.pdf P020-2.xlsx " \
+    "the correction writes P020's statement alone"
+expect_eq "$(comm -23 "$WORK/dec-before" "$WORK/dec-after" | wc -l)" 0 "nothing sent before removed"
+expect_same_file "$WORK/p011-dec.pdf" "$O/2025-12/statements/P011.pdf" "P011's unchanged December statement"
+has "$O/2025-12/statements/P020.pdf" "不支給決定通知書" "P020's first notice, kept"
+expect_eq "$(docno "$F")" "7板子保第$((N + 1))号" "P020's corrected statement: the next number"
+has "$F" "7板子保第$((N + 1))号" "P020 corrected"
 has "$F" "支払通知書（修正）" "P020 corrected"
 has "$F" "修正の理由：P020 医療的ケアの記載漏れ" "P020 corrected"
 has "$F" "令和8年6月11日" "P020 corrected, dated the correction's day"

@@ -46,6 +46,7 @@ expect_eq "$(row "$O/settlement-2025/settlement.csv" P002)" "2773000,2772000,100
 kasan transfer --settlement 2025 --date 2026-06-30 --out "$O" --rules "$RULES"
 expect_rc 0 "first settlement transferred"
 expect_eq "$(field "$O/settlement-2025/transfer-settlement-2025.txt" 3 total)" "000000001000" "1,000 transferred"
+cp "$O/settlement-2025/notices/P001.pdf" "$WORK/P001.first.pdf"
 
 section "March corrected: P002's nurse 101.1 h (pays the same)"
 D2=$(new_data data-corrected)
@@ -104,7 +105,7 @@ assert by_id["P002"][3:] == [2773000, 1000, 2775000, 2000, 2000, 0], by_id["P002
 assert by_id["合計"][7:] == [2000, 100000], by_id["合計"]
 for nid, before, after, kind, diff in (("P001", 5100000, 5000000, "差額（返還）", 100000),
                                        ("P002", 2773000, 2775000, "差額（追加交付）", 2000)):
-    ws = openpyxl.load_workbook(d + "/notices/%s.xlsx" % nid).worksheets[0]
+    ws = openpyxl.load_workbook(d + "/notices/%s-2.xlsx" % nid).worksheets[0]
     cells = [[c.value for c in r] for r in ws.iter_rows()]
     text = [v for r in cells for v in r if isinstance(v, str)]
     assert any("交付額確定通知書（修正）" in t for t in text), nid + " title"
@@ -116,12 +117,22 @@ for nid, before, after, kind, diff in (("P001", 5100000, 5000000, "差額（返�
     assert value_of(kind) == diff, nid
     assert "修正の理由：実績報告の訂正" in text, nid
 # P002's months: 概算払 2,772,000 + 既確定の追加交付 1,000 = 既交付額 2,773,000
-ws = openpyxl.load_workbook(d + "/notices/P002.xlsx").worksheets[0]
+ws = openpyxl.load_workbook(d + "/notices/P002-2.xlsx").worksheets[0]
 cells = [[c.value for c in r] for r in ws.iter_rows()]
 lab = {r[0]: r[4] for r in cells if isinstance(r[0], str)}
 assert lab["概算払（合計）"] == 2772000 and lab["既確定の追加交付額"] == 1000, lab
 assert lab["既交付額（合計）"] == 2773000, lab
 PYEOF
+# issue 22: the correction's notices under new names beside the ones sent
+# first (kept as they were); 文書番号 from the ledger: the first settlement's
+# P001, P002 → 7板子保第1号, 第2号 (the months were finalized without
+# documents), the correction's → 第3号, 第4号 (令和7年度)
+expect_same_file "$WORK/P001.first.pdf" "$O/settlement-2025/notices/P001.pdf" "P001's first notice, kept"
+docno() { pdftotext "$O/settlement-2025/notices/$1.pdf" - | grep -o '7板子保第[0-9]*号' | head -1; }
+expect_eq "$(docno P001) $(docno P002) $(docno P001-2) $(docno P002-2)" \
+    "7板子保第1号 7板子保第2号 7板子保第3号 7板子保第4号" "the notices' numbers"
+expect_eq "$(q "SELECT group_concat(json_extract(j.value, '\$.number') || ':' || json_extract(j.value, '\$.file'), ' ') FROM events e, json_each(e.payload, '\$.documents') j WHERE e.action = 'settle_supersede'")" \
+    "3:settlement-2025/notices/P001-2.pdf 4:settlement-2025/notices/P002-2.pdf" "the event records the numbers"
 
 section "replay from the ledger"
 kasan replay --settlement 2025 --out "$O"
@@ -156,9 +167,13 @@ expect_eq "$(field "$F2" 2 customer_code1)" "0000000002" "file -2: P002"
 
 section "a second correction, nothing changed"
 export KASAN_NOW=2026-07-15T09:00:00Z
+ls "$O/settlement-2025/notices" > "$WORK/notices-before"
 kasan settle --fy 2025 --data "$D2" --rules "$RULES" --out "$O" --finalize --supersede \
     --reason "再確認"
 expect_rc 0 "second correction"
+# nothing changed: no notice (no "差額 0円"), every one sent before kept
+ls "$O/settlement-2025/notices" > "$WORK/notices-after"
+expect_same_file "$WORK/notices-before" "$WORK/notices-after" "no notice for unchanged nurseries"
 # paid = months + everything decided so far: P001 5,280,000 − 180,000 − 100,000 =
 # 5,000,000; P002 2,772,000 + 1,000 + 2,000 = 2,775,000 → both 0
 expect_line "$CSV" 2 "2025,P001,nurse_placement,2025-04,5000000,5000000,0"

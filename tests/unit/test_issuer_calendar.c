@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kasan/bankday.h"
+#include "kasan/report.h"
 #include "kasan/rules.h"
 
 static const char terms[] =
@@ -32,15 +33,22 @@ static const char calendar[] =
     "  2026-01-01: 元日\n  2026-09-21: 敬老の日\n  2026-09-22: 休日（国民の休日）\n"
     "  2026-09-23: 秋分の日\n";
 
+static const char payer[] =
+    "kind: payer\nversion: \"2025-04\"\ntitle: t\neffective_from: 2025-04-01\nbasis: b\n"
+    "requester_code: \"0000012345\"\nrequester_name: ｲﾀﾊﾞｼｸ\nbank_code: \"0001\"\n"
+    "bank_name: ﾐｽﾞﾎ\nbranch_code: \"234\"\nbranch_name: ｲﾀﾊﾞｼ\naccount_type: ordinary\n"
+    "account_number: \"1234567\"\nplanned_transfer_day: 20\n";
+
 static void load(rule_set *rs)
 {
-    rule_file files[3] = {{.path = "terms.yaml", .data = terms, .len = sizeof terms - 1},
+    rule_file files[4] = {{.path = "terms.yaml", .data = terms, .len = sizeof terms - 1},
                           {.path = "issuer/2025-04.yaml", .data = issuer, .len = sizeof issuer - 1},
                           {.path = "calendar/2025-01.yaml", .data = calendar,
-                           .len = sizeof calendar - 1}};
+                           .len = sizeof calendar - 1},
+                          {.path = "payer/2025-04.yaml", .data = payer, .len = sizeof payer - 1}};
     memset(rs, 0, sizeof *rs);
     diag_list d = DIAG_LIST_INIT;
-    int rc = rules_load_files(files, 3, rs, &d);
+    int rc = rules_load_files(files, 4, rs, &d);
     diag_print(&d, stderr);
     diag_release(&d);
     assert_int_equal(rc, 0);
@@ -116,11 +124,52 @@ static void test_calendar(void **state)
     rules_free(&rs);
 }
 
+/* 振込予定日: the 20th of the month after, or the next bank business day
+ * (dates worked out on a calendar). */
+static void test_planned_transfer(void **state)
+{
+    (void)state;
+    rule_set rs;
+    load(&rs);
+    date_t d;
+    /* April 2025 → 2025-05-20, a Tuesday */
+    assert_true(report_planned_transfer(&rs, (claim_month){2025, 4}, &d));
+    assert_int_equal(d, date_from_ymd(2025, 5, 20));
+    /* August → 2025-09-20 is a Saturday, 21 a Sunday → Monday 22 */
+    assert_true(report_planned_transfer(&rs, (claim_month){2025, 8}, &d));
+    assert_int_equal(d, date_from_ymd(2025, 9, 22));
+    /* February 2026 → 2026-03-20 is 春分の日 (Friday), then a weekend → Monday 23 */
+    assert_true(report_planned_transfer(&rs, (claim_month){2026, 2}, &d));
+    assert_int_equal(d, date_from_ymd(2026, 3, 23));
+    /* December 2026 → 2027-01-20, a Wednesday (the year turns) */
+    assert_true(report_planned_transfer(&rs, (claim_month){2026, 12}, &d));
+    assert_int_equal(d, date_from_ymd(2027, 1, 20));
+    /* March 2027 → April 2027: no calendar covers it, nothing promised */
+    assert_false(report_planned_transfer(&rs, (claim_month){2027, 3}, &d));
+    rules_free(&rs);
+    /* a day that is not one of a month: refused at the file's line */
+    static const char bad[] =
+        "kind: payer\nversion: \"2025-04\"\ntitle: t\neffective_from: 2025-04-01\nbasis: b\n"
+        "requester_code: \"0000012345\"\nrequester_name: ｲﾀﾊﾞｼｸ\nbank_code: \"0001\"\n"
+        "bank_name: ﾐｽﾞﾎ\nbranch_code: \"234\"\nbranch_name: ｲﾀﾊﾞｼ\naccount_type: ordinary\n"
+        "account_number: \"1234567\"\nplanned_transfer_day: 32\n";
+    rule_file f = {.path = "payer/2025-04.yaml", .data = bad, .len = sizeof bad - 1};
+    memset(&rs, 0, sizeof rs);
+    diag_list dl = DIAG_LIST_INIT;
+    assert_int_not_equal(rules_load_files(&f, 1, &rs, &dl), 0);
+    assert_true(diag_count(&dl) >= 1);
+    assert_int_equal(dl.v[0].line, 14);
+    assert_non_null(strstr(dl.v[0].msg, "planned_transfer_day must be a day"));
+    diag_release(&dl);
+    rules_free(&rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_issuer),
         cmocka_unit_test(test_calendar),
+        cmocka_unit_test(test_planned_transfer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,7 @@
 #include "kasan/fsutil.h"
 #include "kasan/hash.h"
 #include "kasan/ledger.h"
+#include "kasan/ledger_docs.h"
 
 /* ---- fixtures ---------------------------------------------------------- */
 
@@ -746,6 +747,67 @@ static void correction_sample(sample *s2)
     s2->req.reason = "職員の届出誤り";
 }
 
+/* 文書番号 (issue 22): recorded with the run, numbered on from the highest
+ * of the fiscal year, never given twice: a finalization whose first number
+ * was taken meanwhile fails (BUSY), nothing of it recorded; the table
+ * refuses any change; the payload carries the numbers and verify rebuilds it. */
+static void test_document_numbers(void **state)
+{
+    (void)state;
+    tdir t;
+    tdir_make(&t);
+    ledger *lg = open_ok(&t);
+    int64_t next = 0;
+    assert_int_equal(ledger_documents_next(lg, 2025, &next), LEDGER_OK);
+    assert_int_equal(next, 1); /* none given yet */
+    const char *h = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    ledger_document d4[] = {{1, "P001", "statement", "2025-04/statements/P001.pdf", h},
+                            {2, "P002", "refusal", "2025-04/statements/P002.pdf", h}};
+    sample s;
+    sample_init(&s, "2025-04", "2025-04-run1");
+    s.req.documents = d4;
+    s.req.n_documents = 2;
+    ledger_finalize_res res;
+    finalize_ok(lg, &s.req, &res);
+    assert_int_equal(ledger_documents_next(lg, 2025, &next), LEDGER_OK);
+    assert_int_equal(next, 3); /* 1 + the highest given, 2 */
+    assert_int_equal(ledger_documents_next(lg, 2026, &next), LEDGER_OK);
+    assert_int_equal(next, 1); /* another fiscal year counts from 1 */
+    /* May numbered from 2 (as if read before April's commit): refused */
+    ledger_document d5[] = {{2, "P003", "statement", "2025-05/statements/P003.pdf", h}};
+    sample s5;
+    sample_init(&s5, "2025-05", "2025-05-run1");
+    s5.req.documents = d5;
+    s5.req.n_documents = 1;
+    assert_int_equal(ledger_finalize(lg, &s5.req, &res), LEDGER_BUSY);
+    assert_non_null(strstr(ledger_errmsg(lg), "run again"));
+    ledger_run cur;
+    arena a = ARENA_INIT;
+    assert_int_equal(ledger_month_current(lg, "2025-05", &a, &cur), LEDGER_NOT_FOUND);
+    d5[0].number = 3; /* numbered right: recorded */
+    finalize_ok(lg, &s5.req, &res);
+    ledger_document *got;
+    size_t n;
+    assert_int_equal(ledger_documents_of(lg, "2025-04-run1", &a, &got, &n), LEDGER_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(got[1].number, 2);
+    assert_string_equal(got[1].kind, "refusal");
+    assert_int_equal(ledger_documents_of(lg, "2025-05-run1", &a, &got, &n), LEDGER_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(got[0].number, 3);
+    assert_string_equal(got[0].nursery_id, "P003");
+    /* never changed, never deleted */
+    assert_int_not_equal(raw_exec(&t, "UPDATE documents SET number = 9 WHERE number = 3"),
+                         SQLITE_OK);
+    assert_int_not_equal(raw_exec(&t, "DELETE FROM documents"), SQLITE_OK);
+    assert_int_equal(raw_int(&t, "SELECT COUNT(*) FROM documents"), 3);
+    /* the payload holds them, and verify rebuilds it */
+    assert_int_equal(ledger_verify(lg, NULL, NULL), 0);
+    arena_release(&a);
+    ledger_close(lg);
+    tdir_remove(&t);
+}
+
 static void test_corrections_recorded(void **state)
 {
     (void)state;
@@ -1189,6 +1251,7 @@ int main(void)
         cmocka_unit_test(test_tamper_payment),
         cmocka_unit_test(test_tamper_payment_exactly_one),
         cmocka_unit_test(test_blob_get_detects_tamper),
+        cmocka_unit_test(test_document_numbers),
         cmocka_unit_test(test_corrections_recorded),
         cmocka_unit_test(test_corrections_legacy_event),
         cmocka_unit_test(test_audit_cli),
