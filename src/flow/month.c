@@ -138,11 +138,16 @@ static void fill_ledger_request(const flow_month_req *rq, const month_run *run,
         lr->expect_superseded = meta->correction->superseded_run_id;
 }
 
+/* How many times a finalization numbers and writes its documents when
+ * another finalization took the numbers meanwhile. */
+enum { FINALIZE_ATTEMPTS = 5 };
+
 /* Records the run (T2 of the crash protocol); a refusal says why and how to
  * proceed, and that the refusal itself is in the audit trail. */
 static int finalize(const flow_month_req *rq, const flow_signer *sg, const month_run *run,
                     const run_meta *meta, const ledger_document *docs, size_t n_docs,
-                    ledger *lg, ledger_finalize_res *res, flow_notes *notes)
+                    ledger *lg, ledger_finalize_res *res, bool *numbers_taken,
+                    flow_notes *notes)
 {
     arena a = ARENA_INIT;
     ledger_finalize_req lr = {0};
@@ -202,6 +207,9 @@ static int finalize(const flow_month_req *rq, const flow_signer *sg, const month
         rc = EXIT_REFUSED;
     } else if (st == LEDGER_NOTHING_TO_SUPERSEDE) {
         flow_say(notes, FLOW_NOTE_SAY, "%s has no finalized run to supersede", lr.month);
+        rc = EXIT_REFUSED;
+    } else if (st == LEDGER_BUSY && numbers_taken && n_docs > 0) {
+        *numbers_taken = true; /* nothing recorded: the caller numbers and writes again */
         rc = EXIT_REFUSED;
     } else if (st == LEDGER_BUSY) {
         flow_say(notes, FLOW_NOTE_SAY, "the ledger is busy (another finalization?): %s",
@@ -332,24 +340,35 @@ int flow_month(const flow_month_req *rq, flow_month_res *res)
         rc = flow_run_ordinal(lg, mon, NULL, &ordinal, notes);
     if (ordinal >= 2)
         res->meta.reissue = ordinal;
-    int64_t first = 0;
-    if (rc == EXIT_OK && rq->finalize && rq->workbooks)
-        rc = flow_docnos_assign(lg, &res->run, &res->meta, &first, a, notes);
     res->final_dir = arena_printf(a, "%s/%s", rq->paths.out, mon);
     char *stage = flow_stage_dir(rq->paths.out, mon, rq->stage_pid, a);
-    if (rc == EXIT_OK &&
-        flow_outputs_write(rq->workbooks, &res->run, &res->budget, &res->meta, stage, &how,
-                           notes) != 0)
-        rc = EXIT_INTERNAL;
-    ledger_document *docs = NULL;
-    size_t n_docs = 0;
-    /* numbered from first: taken meanwhile by another finalization, the
-     * ledger refuses the commit (BUSY: run again), never a number twice */
-    if (rc == EXIT_OK && res->meta.docnos)
-        rc = flow_docnos_hash(stage, mon, &res->meta, first, a, &docs, &n_docs, notes);
-    if (rc == EXIT_OK && rq->finalize) {
-        rc = finalize(rq, &sg, &res->run, &res->meta, docs, n_docs, lg, &res->event, notes);
-        res->finalized = rc == EXIT_OK;
+    /* numbered from first: numbers taken meanwhile by another month's
+     * finalization of the same fiscal year make the ledger refuse the commit
+     * with nothing recorded (never a number twice); the documents are then
+     * numbered and written again, a few times, before the clerk is told to
+     * run again (two clerks finalizing two months at once both succeed) */
+    for (int attempt = 1;; attempt++) {
+        int64_t first = 0;
+        bool numbers_taken = false;
+        if (rc == EXIT_OK && rq->finalize && rq->workbooks)
+            rc = flow_docnos_assign(lg, &res->run, &res->meta, &first, a, notes);
+        if (rc == EXIT_OK &&
+            flow_outputs_write(rq->workbooks, &res->run, &res->budget, &res->meta, stage, &how,
+                               notes) != 0)
+            rc = EXIT_INTERNAL;
+        ledger_document *docs = NULL;
+        size_t n_docs = 0;
+        if (rc == EXIT_OK && res->meta.docnos)
+            rc = flow_docnos_hash(stage, mon, &res->meta, first, a, &docs, &n_docs, notes);
+        if (rc == EXIT_OK && rq->finalize) {
+            rc = finalize(rq, &sg, &res->run, &res->meta, docs, n_docs, lg, &res->event,
+                          attempt < FINALIZE_ATTEMPTS ? &numbers_taken : NULL, notes);
+            res->finalized = rc == EXIT_OK;
+        }
+        if (!numbers_taken)
+            break;
+        fs_remove_tree(stage);
+        rc = EXIT_OK;
     }
     if (rc == EXIT_OK && !rq->finalize && !rq->staged_only)
         rc = recheck_draft(lpath, &lg, mon, notes);

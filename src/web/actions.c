@@ -91,6 +91,10 @@ static void page(act *a, int rc, const flow_notes *notes, const char *strip)
 /* Steps 2 and 3's preparation: the rules, the role (unless what is NULL:
  * the procedure checks it and records a refusal), the key.  False after a
  * page said why (nothing attempted). */
+static void act_end(act *a);
+
+/* On false the action is over: its page said why, and the rules and the
+ * key it took are given back here (callers just return). */
 static bool act_open(act *a, web_ctx *c, const char *title, const duty_action *what)
 {
     memset(a, 0, sizeof *a);
@@ -117,6 +121,7 @@ static bool act_open(act *a, web_ctx *c, const char *title, const duty_action *w
         if (rc == EXIT_REFUSED)
             c->resp->status = 403;
         web_page_end(c);
+        act_end(a);
     }
     flow_notes_free(&notes);
     return rc == EXIT_OK;
@@ -130,8 +135,10 @@ static bool act_begin(act *a, web_ctx *c, const char *title, duty_action what)
 static void act_end(act *a)
 {
     web_session_key_release(&a->c->app->sessions, a->key);
+    a->key = NULL;
     if (a->have_rules)
         rules_free(&a->rules);
+    a->have_rules = false;
 }
 
 /* A field that must be there, else a 400 page (NULL). */

@@ -197,8 +197,12 @@ expect_eq "$(comm -13 "$WORK/dec-before" "$WORK/dec-after" | tr '\n' ' ')" "P020
 expect_eq "$(comm -23 "$WORK/dec-before" "$WORK/dec-after" | wc -l)" 0 "nothing sent before removed"
 expect_same_file "$WORK/p011-dec.pdf" "$O/2025-12/statements/P011.pdf" "P011's unchanged December statement"
 has "$O/2025-12/statements/P020.pdf" "不支給決定通知書" "P020's first notice, kept"
-expect_eq "$(docno "$F")" "7板子保第$((N + 1))号" "P020's corrected statement: the next number"
-has "$F" "7板子保第$((N + 1))号" "P020 corrected"
+# the settlement's notices (finalized before this correction) took numbers of
+# the same fiscal year's sequence: the next is the highest given so far + 1
+LAST=$(for f in "$O"/20*/statements/*.pdf "$O"/settlement-2025/notices/*.pdf; do
+    [ "$f" = "$F" ] || docno "$f" | grep -oE '第[0-9]+' | tr -d 第; done | sort -n | tail -1)
+expect_eq "$(docno "$F")" "7板子保第$((LAST + 1))号" "P020's corrected statement: the next number"
+has "$F" "7板子保第$((LAST + 1))号" "P020 corrected"
 has "$F" "支払通知書（修正）" "P020 corrected"
 has "$F" "修正の理由：P020 医療的ケアの記載漏れ" "P020 corrected"
 has "$F" "令和8年6月11日" "P020 corrected, dated the correction's day"
@@ -226,7 +230,7 @@ mkdir -p "$X"
 cp "$O/2025-04/payments.xlsx" "$X/payments.xlsx"
 cp "$O/2026-03/payments.xlsx" "$X/payments-march.xlsx"
 cp "$O/2025-04/statements/P011.xlsx" "$X/statement.xlsx"
-cp "$O/2025-12/statements/P020.xlsx" "$X/statement-corrected.xlsx"
+cp "$O/2025-12/statements/P020-2.xlsx" "$X/statement-corrected.xlsx"
 cp "$O/settlement-2025/settlement.xlsx" "$X/settlement.xlsx"
 cp "$OS/settlement-2025/notices/P001.xlsx" "$X/notice.xlsx"
 cp "$O/2025-10/diff.xlsx" "$X/diff.xlsx"

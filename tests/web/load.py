@@ -233,6 +233,7 @@ def concurrency(root):
             p = webenv.kasan("run", "--month", month, "--finalize", "--quiet", *signer(ward, "tanaka"),
                              "--data", ward["data"], "--rules", ward["rules"], "--out", ward["out"])
             outcome["cli " + month] = p.returncode
+            if p.returncode: print("# cli %s: %s" % (month, p.stderr.strip()[:600]))
 
         def web_approve(month):  # what the month page showed, approved
             page = approver.req("GET", "/month?m=" + month).text
