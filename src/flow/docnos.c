@@ -80,17 +80,15 @@ int flow_docnos_recorded(ledger *lg, const char *run_id, const month_run *run, r
     return number(run, meta, 0, rec, n, a, notes) ? EXIT_OK : EXIT_INVALID;
 }
 
-int flow_docnos_hash(const char *stage, const char *mon, const run_meta *meta,
-                     int64_t first_number, arena *a, ledger_document **out, size_t *n,
-                     flow_notes *notes)
+int flow_docnos_record(const char *stage, const char *dir, const report_docno *docnos,
+                       char *const *files, size_t n_docs, int64_t first_number, arena *a,
+                       ledger_document **out, size_t *n, flow_notes *notes)
 {
-    *out = arena_calloc(a, meta->n_docnos + 1, sizeof **out);
+    *out = arena_calloc(a, n_docs + 1, sizeof **out);
     *n = 0;
-    for (size_t i = 0; i < meta->n_docnos; i++) {
-        const report_docno *d = &meta->docnos[i];
-        char file[1024], path[4200], hex[SHA256_HEX_LEN + 1];
-        report_document_file(meta, d->nursery_id, "pdf", file, sizeof file);
-        snprintf(path, sizeof path, "%s/%s", stage, file);
+    for (size_t i = 0; i < n_docs; i++) {
+        char path[4200], hex[SHA256_HEX_LEN + 1];
+        snprintf(path, sizeof path, "%s/%s", stage, files[i]);
         char *data;
         size_t len;
         if (fs_read_file(path, &data, &len) != 0) {
@@ -99,12 +97,26 @@ int flow_docnos_hash(const char *stage, const char *mon, const run_meta *meta,
         }
         hash_sha256_hex(data, len, hex);
         free(data);
-        (*out)[*n] = (ledger_document){first_number + (int64_t)*n, d->nursery_id, d->kind,
-                                       arena_printf(a, "%s/%s", mon, file),
+        (*out)[*n] = (ledger_document){first_number + (int64_t)*n, docnos[i].nursery_id,
+                                       docnos[i].kind, arena_printf(a, "%s/%s", dir, files[i]),
                                        arena_strdup(a, hex)};
         ++*n;
     }
     return EXIT_OK;
+}
+
+int flow_docnos_hash(const char *stage, const char *mon, const run_meta *meta,
+                     int64_t first_number, arena *a, ledger_document **out, size_t *n,
+                     flow_notes *notes)
+{
+    char **files = arena_calloc(a, meta->n_docnos + 1, sizeof *files);
+    for (size_t i = 0; i < meta->n_docnos; i++) {
+        char file[1024];
+        report_document_file(meta, meta->docnos[i].nursery_id, "pdf", file, sizeof file);
+        files[i] = arena_strdup(a, file);
+    }
+    return flow_docnos_record(stage, mon, meta->docnos, files, meta->n_docnos, first_number, a,
+                              out, n, notes);
 }
 
 int flow_run_ordinal(ledger *lg, const char *mon, const char *run_id, int *ordinal,

@@ -110,6 +110,12 @@ int flow_docnos_assign(ledger *lg, const month_run *run, run_meta *meta, int64_t
 /* meta->docnos as recorded with run_id (a rebuild prints the same numbers). */
 int flow_docnos_recorded(ledger *lg, const char *run_id, const month_run *run, run_meta *meta,
                          arena *a, flow_notes *notes);
+/* The n_docs documents numbered in docnos, staged as stage/files[i], in
+ * the ledger as "DIR/files[i]", numbered first_number, +1, ... with their
+ * SHA-256, for a finalization's or settlement's ledger request. */
+int flow_docnos_record(const char *stage, const char *dir, const report_docno *docnos,
+                       char *const *files, size_t n_docs, int64_t first_number, arena *a,
+                       struct ledger_document **out, size_t *n, flow_notes *notes);
 /* The documents of meta->docnos as staged in stage (files relative to OUT:
  * "MON/statements/..."), numbered first_number, +1, ... with their SHA-256,
  * for ledger_finalize_req.documents. */

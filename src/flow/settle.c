@@ -350,27 +350,14 @@ static int hash_notices(const char *stage, const char *name, const settle_meta *
                         int64_t first, arena *a, ledger_document **out, size_t *n,
                         flow_notes *notes)
 {
-    *out = arena_calloc(a, meta->n_docnos + 1, sizeof **out);
-    *n = 0;
+    char **files = arena_calloc(a, meta->n_docnos + 1, sizeof *files);
     for (size_t i = 0; i < meta->n_docnos; i++) {
-        const report_docno *d = &meta->docnos[i];
-        char file[1024], path[4200], hex[SHA256_HEX_LEN + 1];
-        report_settle_notice_file(meta, d->nursery_id, "pdf", file, sizeof file);
-        snprintf(path, sizeof path, "%s/%s", stage, file);
-        char *data;
-        size_t len;
-        if (fs_read_file(path, &data, &len) != 0) {
-            flow_say(notes, FLOW_NOTE_SAY, "cannot read %s to record its 文書番号", path);
-            return EXIT_INTERNAL;
-        }
-        hash_sha256_hex(data, len, hex);
-        free(data);
-        (*out)[*n] = (ledger_document){first + (int64_t)*n, d->nursery_id, d->kind,
-                                       arena_printf(a, "%s/%s", name, file),
-                                       arena_strdup(a, hex)};
-        ++*n;
+        char file[1024];
+        report_settle_notice_file(meta, meta->docnos[i].nursery_id, "pdf", file, sizeof file);
+        files[i] = arena_strdup(a, file);
     }
-    return EXIT_OK;
+    return flow_docnos_record(stage, name, meta->docnos, files, meta->n_docnos, first, a, out, n,
+                              notes);
 }
 
 /* ---- outputs --------------------------------------------------------------- */

@@ -45,6 +45,10 @@
 #define LINE_EM 1.2
 #define BASELINE_EM 0.96
 
+/* The only floating point here is page geometry (points, font sizes), the
+ * unit of cairo's and pango's APIs.  No amount passes through it: every
+ * yen reaches this file as text formatted by integer code (report/formats.c),
+ * so a layout can move a line, never change a number. */
 static const double style_size[PDF_STYLES] = {9.0, 7.0, 6.0, 9.5, 14.0, 13.0};
 
 /* ---- the process's fonts ------------------------------------------------ */
