@@ -212,6 +212,14 @@ static void month_summary(act *a, const flow_month_res *res, bool finalize)
     if (res->meta.correction)
         web_html(h, "<tr><th scope=\"row\">修正の差額</th><td>追給 {}、返還 {}（{}件）</td></tr>",
                  H_YEN(res->raised_yen), H_YEN(res->lowered_yen), H_INT(res->meta.correction->n));
+    for (size_t i = 0; finalize && res->finalized && i < res->event.n_over_decision &&
+                       i < LEDGER_OVER_DECISION_MAX; i++) {
+        const ledger_over_decision *o = &res->event.over_decision[i];
+        web_html(h, "<tr><th scope=\"row\">交付決定額を超える支払</th><td>{}：決定額 {}、超過 {}"
+                    "（理由を記録、番号 {}）</td></tr>",
+                 H_TEXT(o->nursery_id), H_YEN(o->decided_yen), H_YEN(o->shortfall_yen),
+                 H_INT(res->event.over_decision_seq));
+    }
     if (finalize && res->finalized)
         web_html(h, "<tr><th scope=\"row\">台帳の記録</th><td>番号 {}</td></tr>"
                     "<tr><th scope=\"row\">決裁文書に控えるアンカー</th><td><code>{}:{}</code></td></tr>",
@@ -247,6 +255,7 @@ static void month_action(web_ctx *c, const char *title, duty_action what)
     flow_month_req rq = {.paths = a.paths, .rules = &a.rules, .month = m, .finalize = finalize,
                          .supersede = supersede, .reason = reason,
                          .over_budget_reason = given(c, "over_budget_reason"),
+                         .over_decision_reason = finalize ? given(c, "over_decision_reason") : NULL,
                          .workbooks = true, .actor = a.actor, .stage_pid = (long)getpid(),
                          /* statements in this process: no fork() from a threaded server */
                          .jobs = 1};
@@ -395,8 +404,11 @@ void web_action_intake(web_ctx *c)
     if (rc != EXIT_OK) {
         page(&a, rc, &pre, strip);
     } else {
-        flow_intake_req rq = {a.paths, m, given(c, "replace") != NULL, (const char *const *)paths,
-                              k, false};
+        /* a correction's forms replace the lines of the finalized run's claims:
+         * the box implies replacing (the command line's --replace --correction) */
+        bool correction = given(c, "correction") != NULL;
+        flow_intake_req rq = {a.paths, m, correction || given(c, "replace") != NULL,
+                              (const char *const *)paths, k, correction};
         flow_intake_res res;
         rc = flow_intake(&rq, &res);
         page(&a, rc, &res.notes, strip);
@@ -405,7 +417,9 @@ void web_action_intake(web_ctx *c)
                                      "<a href=\"/month?m={}\">{}の月次へ</a></p>",
                      H_INT(k), H_INT(res.n_children), H_INT(res.n_staff), H_TEXT(mon), H_TEXT(mon));
         else if (rc == EXIT_REFUSED)
-            web_html_lit(&c->resp->body, "<p>置き換えるときは「受付済みの請求を置き換える」を選んでください。</p>");
+            web_html_lit(&c->resp->body, "<p>置き換えるときは「受付済みの請求を置き換える」を、"
+                                         "確定済みの月の請求を修正するときは「確定済みの月の修正として置き換える」を"
+                                         "選んでください。</p>");
         flow_intake_free(&res);
     }
     web_page_end(c);

@@ -89,8 +89,12 @@ static void actions(web_ctx *c, claim_month m, const flow_month_view *v)
                         "<input id=\"forms\" name=\"forms\" type=\"file\" multiple "
                         "accept=\".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\" required></p>"
                         "<p><input id=\"replace\" name=\"replace\" type=\"checkbox\" value=\"1\">"
-                        "<label for=\"replace\">受付済みの請求を置き換える</label></p>"
-                        "<p><button type=\"submit\">受け付ける</button></p></form></section>");
+                        "<label for=\"replace\">受付済みの請求を置き換える</label></p>");
+        if (v->finalized) /* the forms of a correction (修正) replace the paid claims */
+            web_html_lit(h, "<p><input id=\"correction\" name=\"correction\" type=\"checkbox\" value=\"1\">"
+                            "<label for=\"correction\">確定済みの月の修正として置き換える"
+                            "（受付後に「修正」で支払に反映します）</label></p>");
+        web_html_lit(h, "<p><button type=\"submit\">受け付ける</button></p></form></section>");
     }
     if (action_head(c, "請求書様式の作成", DUTY_INTAKE)) {
         web_html(h, "<form method=\"post\" action=\"/month/forms\">"
@@ -115,6 +119,8 @@ static void actions(web_ctx *c, claim_month m, const flow_month_view *v)
             web_csrf_field(c);
             web_html_lit(h, "<p><label for=\"over\">予算を超える場合の理由（補正予算・流用。通常は空欄）</label>"
                             "<input id=\"over\" name=\"over_budget_reason\" maxlength=\"500\"></p>"
+                            "<p><label for=\"overd\">交付決定額を超えて支払う場合の理由（変更交付決定の前。通常は空欄）</label>"
+                            "<input id=\"overd\" name=\"over_decision_reason\" maxlength=\"500\"></p>"
                             "<p><button type=\"submit\">確定して台帳に記録する</button></p></form></section>");
         }
     } else {
@@ -126,6 +132,8 @@ static void actions(web_ctx *c, claim_month m, const flow_month_view *v)
                             "<input id=\"reason\" name=\"reason\" required maxlength=\"500\"></p>"
                             "<p><label for=\"over2\">予算を超える場合の理由（通常は空欄）</label>"
                             "<input id=\"over2\" name=\"over_budget_reason\" maxlength=\"500\"></p>"
+                            "<p><label for=\"overd2\">交付決定額を超えて支払う場合の理由（変更交付決定の前。通常は空欄）</label>"
+                            "<input id=\"overd2\" name=\"over_decision_reason\" maxlength=\"500\"></p>"
                             "<p><button type=\"submit\">修正して記録する</button></p></form></section>");
         }
         if (action_head(c, "振込", DUTY_TRANSFER)) {
