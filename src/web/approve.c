@@ -78,17 +78,9 @@ static void correction_table(web_html *h, const flow_approve_res *r)
     if (!r->is_correction || !r->n_corrections)
         return;
     size_t shown = r->n_corrections < CORRECTIONS_SHOWN ? r->n_corrections : CORRECTIONS_SHOWN;
-    web_html_lit(h, "<table class=\"corrections\"><caption>修正による差額</caption><thead><tr>"
-                    "<th scope=\"col\">施設番号</th><th scope=\"col\">事業</th>"
-                    "<th scope=\"col\" class=\"yen\">既支払額</th><th scope=\"col\" class=\"yen\">修正後の額</th>"
-                    "<th scope=\"col\" class=\"yen\">差額</th></tr></thead><tbody>");
-    for (size_t i = 0; i < shown; i++) {
-        const ledger_correction *k = &r->corrections[i];
-        web_html(h, "<tr><td>{}</td><td>{}</td><td class=\"yen\">{}</td><td class=\"yen\">{}</td>"
-                    "<td class=\"yen\">{}</td></tr>",
-                 H_TEXT(k->nursery_id), H_TEXT(k->program), H_YEN(k->paid_yen),
-                 H_YEN(k->corrected_yen), H_YEN(k->difference_yen));
-    }
+    web_corrections_head(h, "修正による差額", true);
+    for (size_t i = 0; i < shown; i++)
+        web_correction_row(h, &r->corrections[i], true, NULL);
     web_html_lit(h, "</tbody></table>");
     if (shown < r->n_corrections)
         web_html(h, "<p><a href=\"/month/corrections?m={}\">すべての差額（{}行）</a></p>",

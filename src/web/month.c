@@ -290,14 +290,9 @@ void web_page_nursery(web_ctx *c)
             if (strcmp(k->nursery_id, id))
                 continue;
             if (!head)
-                web_html_lit(h, "<table class=\"corrections\"><caption>修正による差額</caption><thead><tr>"
-                                "<th scope=\"col\">事業</th><th scope=\"col\" class=\"yen\">既支払額</th>"
-                                "<th scope=\"col\" class=\"yen\">修正後の額</th><th scope=\"col\" class=\"yen\">差額</th>"
-                                "</tr></thead><tbody>");
+                web_corrections_head(h, "修正による差額", false);
             head = true;
-            web_html(h, "<tr><td>{}</td><td class=\"yen\">{}</td><td class=\"yen\">{}</td><td class=\"yen\">{}</td></tr>",
-                     H_TEXT(k->program), H_YEN(k->paid_yen), H_YEN(k->corrected_yen),
-                     H_YEN(k->difference_yen));
+            web_correction_row(h, k, false, NULL);
         }
         if (head)
             web_html_lit(h, "</tbody></table>");
@@ -355,6 +350,34 @@ void web_page_rejections(web_ctx *c)
     web_month_put(c->app, ref);
 }
 
+/* 修正前の額: the amount of the run the correction replaced (what was
+ * notified; what was transferred is the transfer plan's business). */
+void web_corrections_head(web_html *h, const char *caption, bool nursery_column)
+{
+    web_html_lit(h, "<table class=\"corrections\">");
+    if (caption)
+        web_html(h, "<caption>{}</caption>", H_TEXT(caption));
+    web_html_lit(h, "<thead><tr>");
+    if (nursery_column)
+        web_html_lit(h, "<th scope=\"col\">施設番号</th>");
+    web_html_lit(h, "<th scope=\"col\">事業</th><th scope=\"col\" class=\"yen\">修正前の額</th>"
+                    "<th scope=\"col\" class=\"yen\">修正後の額</th><th scope=\"col\" class=\"yen\">差額</th>"
+                    "</tr></thead><tbody>");
+}
+
+void web_correction_row(web_html *h, const ledger_correction *k, bool nursery_column,
+                        const char *mon)
+{
+    web_html_lit(h, "<tr>");
+    if (nursery_column && mon)
+        web_html(h, "<td><a href=\"/month/nursery?m={}&amp;n={}\">{}</a></td>", H_TEXT(mon),
+                 H_TEXT(k->nursery_id), H_TEXT(k->nursery_id));
+    else if (nursery_column)
+        web_html(h, "<td>{}</td>", H_TEXT(k->nursery_id));
+    web_html(h, "<td>{}</td><td class=\"yen\">{}</td><td class=\"yen\">{}</td><td class=\"yen\">{}</td></tr>",
+             H_TEXT(k->program), H_YEN(k->paid_yen), H_YEN(k->corrected_yen), H_YEN(k->difference_yen));
+}
+
 void web_page_corrections(web_ctx *c)
 {
     claim_month m;
@@ -375,17 +398,9 @@ void web_page_corrections(web_ctx *c)
         web_html(h, "<p>実行 <code>{}</code> を修正。理由：{}</p>", H_TEXT(v->supersedes),
                  H_TEXT(v->supersede_reason));
         web_pager pg = web_pager_make(v->n_corrections, ROWS_PER_PAGE, c->req->query_page);
-        web_html_lit(h, "<table class=\"corrections\"><thead><tr><th scope=\"col\">施設番号</th>"
-                        "<th scope=\"col\">事業</th><th scope=\"col\" class=\"yen\">既支払額</th>"
-                        "<th scope=\"col\" class=\"yen\">修正後の額</th><th scope=\"col\" class=\"yen\">差額</th>"
-                        "</tr></thead><tbody>");
-        for (size_t i = pg.first; i < pg.first + pg.count; i++) {
-            const ledger_correction *k = &v->corrections[i];
-            web_html(h, "<tr><td><a href=\"/month/nursery?m={}&amp;n={}\">{}</a></td><td>{}</td>"
-                        "<td class=\"yen\">{}</td><td class=\"yen\">{}</td><td class=\"yen\">{}</td></tr>",
-                     H_TEXT(mon), H_TEXT(k->nursery_id), H_TEXT(k->nursery_id), H_TEXT(k->program),
-                     H_YEN(k->paid_yen), H_YEN(k->corrected_yen), H_YEN(k->difference_yen));
-        }
+        web_corrections_head(h, NULL, true);
+        for (size_t i = pg.first; i < pg.first + pg.count; i++)
+            web_correction_row(h, &v->corrections[i], true, mon);
         web_html_lit(h, "</tbody></table>");
         snprintf(base, sizeof base, "/month/corrections?m=%s&", mon);
         web_html_pager(h, &pg, base);

@@ -516,6 +516,13 @@ struct flow_notes;
 void web_notes(web_html *h, const struct flow_notes *n, const char *strip);
 /* "2025年4月" */
 void web_month_label(claim_month m, char buf[32]);
+/* A correction's differences as a table: its head (with the nursery column
+ * unless for one nursery), one row (the nursery linked to its explanation
+ * of month mon when mon is given), its end. */
+void web_corrections_head(web_html *h, const char *caption, bool nursery_column);
+struct ledger_correction; /* kasan/ledger.h */
+void web_correction_row(web_html *h, const struct ledger_correction *k, bool nursery_column,
+                        const char *mon);
 /* Whether the session's operator has role (a duty_role bit). */
 bool web_has_role(const web_ctx *c, unsigned role);
 /* The hidden CSRF field of a form. */
