@@ -213,7 +213,7 @@ int flow_restore_month_in(const flow_paths *paths, ledger *lg, claim_month m, bo
             rc = flow_transfer_restore_files(lg, mon, 0, final_dir, true, &lost, notes);
         if (force && rc == EXIT_OK && !lost)
             flow_say(notes, FLOW_NOTE_RESULT, "%s holds finalized run %s and its transfer "
-                     "files", final_dir, r.run_id);
+                     "files; nothing to restore", final_dir, r.run_id);
     } else {
         rc = put_back(paths, lg, &r, m, how, &lost, &a, notes);
     }
