@@ -492,6 +492,7 @@ typedef struct flow_transfer_res {
     const char *path;                  /* the file written */
     int64_t count, amount_yen;         /* its trailer */
     int64_t event_seq;
+    char event_hash[SHA256_HEX_LEN + 1]; /* the event's: the anchor to keep */
     char sha256[SHA256_HEX_LEN + 1];
     arena a;
 } flow_transfer_res;

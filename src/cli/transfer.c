@@ -124,6 +124,12 @@ int cmd_transfer(int argc, char **argv)
                res.label, res.path, (long long)res.count, res.count == 1 ? "" : "s",
                flow_yen(res.amount_yen, false, yen), o.date, (long long)res.event_seq,
                res.sha256);
+    /* as a finalization's: kept apart from the ledger, it catches the
+     * transfer event deleted (the log cut back to before it) */
+    if (rc == EXIT_OK && !res.nothing)
+        printf("  anchor to keep with the transfer: %lld:%s\n"
+               "  (check it any time: kasan audit verify --anchor %lld:%s)\n",
+               (long long)res.event_seq, res.event_hash, (long long)res.event_seq, res.event_hash);
     flow_transfer_free(&res);
     return rc;
 }

@@ -51,10 +51,28 @@ static void say_lines(flow_notes *notes, const char *text)
     }
 }
 
-/* Each transfer file recorded in the ledger that is still under OUT against
- * its recorded SHA-256: a changed file is a problem; a missing one (moved to
- * the bank's upload folder, archived elsewhere) is reported, not counted.
- * Returns the number of problems, or -1 if the ledger could not be read. */
+/* A transfer event's bytes are in the ledger (what restore writes back and
+ * what the file under OUT is checked against): true, or false said. */
+static bool transfer_bytes_kept(ledger *lg, const ledger_transfer *t, flow_notes *notes)
+{
+    char *data = NULL;
+    size_t len;
+    int st = t->sha256 ? ledger_blob_get(lg, t->sha256, &data, &len) : LEDGER_NOT_FOUND;
+    free(data);
+    if (st == LEDGER_OK)
+        return true;
+    flow_say(notes, FLOW_NOTE_RESULT, "transfer file %s (event %lld): its bytes (SHA-256 %s) are "
+             "not in the ledger%s: it cannot be restored or checked", t->file ? t->file : "?",
+             (long long)t->event_seq, t->sha256 ? t->sha256 : "-",
+             st == LEDGER_CORRUPT ? " as recorded" : "");
+    return false;
+}
+
+/* Each transfer event's bytes kept in the ledger, and each transfer file
+ * still under OUT against its recorded SHA-256: bytes gone or a changed
+ * file is a problem; a missing file (moved to the bank's upload folder,
+ * archived elsewhere) is reported, not counted.  Returns the number of
+ * problems, or -1 if the ledger could not be read. */
 static int verify_transfer_files(ledger *lg, const char *out_dir, int64_t *checked,
                                  flow_notes *notes)
 {
@@ -68,6 +86,8 @@ static int verify_transfer_files(ledger *lg, const char *out_dir, int64_t *check
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
+        if (!transfer_bytes_kept(lg, &t[i], notes))
+            problems++;
         char *path = arena_printf(&a, "%s/%s", out_dir, t[i].file ? t[i].file : "?"), *data;
         size_t len;
         if (fs_read_file(path, &data, &len) != 0) {

@@ -286,9 +286,12 @@ const ledger_transfer *flow_transfer_paid_before(const char *month, int fy, cons
                                                  bool *current_done, size_t *n_files);
 
 /* ---- transfer_files.c ---- */
-/* Writes into dir the month's transfer files from the bytes the ledger
- * kept (a month's outputs rebuilt). */
-int flow_transfer_restore_files(ledger *lg, const char *month, const char *dir,
-                                flow_notes *notes);
+/* Writes into dir the transfer files the ledger recorded for a month (or,
+ * month NULL, for FY settlement_fy's settlement) from the bytes it kept:
+ * all of them (outputs rebuilt), or only those missing from dir.  Each one
+ * whose bytes are gone from the ledger is said and added to *lost, and the
+ * others are written all the same; EXIT_INTERNAL on a fault. */
+int flow_transfer_restore_files(ledger *lg, const char *month, int settlement_fy, const char *dir,
+                                bool only_missing, int *lost, flow_notes *notes);
 
 #endif

@@ -81,7 +81,8 @@ int flow_recorded_correction(ledger *lg, const ledger_run *r, arena *a, run_corr
  * stage: the run id, time and issue date (the day of the run) are the
  * recorded ones, so the files carry the same values as when it was paid. */
 static int rebuild(ledger *lg, const ledger_run *r, claim_month m, const char *stage,
-                   const char *rules_dir, const flow_statements *how, flow_notes *notes)
+                   const char *rules_dir, const flow_statements *how, int *lost,
+                   flow_notes *notes)
 {
     flow_archived x;
     int rc = flow_archive_month(lg, r, m, rules_dir, &x, notes);
@@ -110,7 +111,7 @@ static int rebuild(ledger *lg, const ledger_run *r, claim_month m, const char *s
             rc = EXIT_INTERNAL;
     }
     if (rc == EXIT_OK) /* the bank transfer files of the month, from the ledger */
-        rc = flow_transfer_restore_files(lg, r->month, stage, notes);
+        rc = flow_transfer_restore_files(lg, r->month, 0, stage, false, lost, notes);
     if (rc == EXIT_OK && x.run.total != r->total_yen) {
         flow_say(notes, FLOW_NOTE_SAY, "run %s recomputes to a different total; see kasan "
                  "replay", r->run_id);
@@ -126,7 +127,7 @@ static int rebuild(ledger *lg, const ledger_run *r, claim_month m, const char *s
  * (only its marker was not moved: S3), a dead process's staging copy (the
  * very bytes that were finalized: S2), or a rebuild from the ledger (S4). */
 static int put_back(const flow_paths *paths, ledger *lg, const ledger_run *r, claim_month m,
-                    const flow_statements *how, arena *a, flow_notes *notes)
+                    const flow_statements *how, int *lost, arena *a, flow_notes *notes)
 {
     const char *mon = r->month, *marker = flow_marker_path(paths, mon, a);
     char *final_dir = arena_printf(a, "%s/%s", paths->out, mon);
@@ -154,7 +155,7 @@ static int put_back(const flow_paths *paths, ledger *lg, const ledger_run *r, cl
         src = strdup(flow_stage_dir(paths->out, mon, (long)getpid(), a));
         from = "the ledger (archived rules and inputs)";
         fs_remove_tree(src);
-        int rc = rebuild(lg, r, m, src, paths->rules, how, notes);
+        int rc = rebuild(lg, r, m, src, paths->rules, how, lost, notes);
         if (rc != EXIT_OK) {
             flow_say(notes, FLOW_NOTE_SAY, "the finalized outputs of %s (run %s) could not be "
                      "rebuilt", mon, r->run_id);
@@ -203,13 +204,21 @@ int flow_restore_month_in(const flow_paths *paths, ledger *lg, claim_month m, bo
     bool unmarked = !published && fs_is_dir(final_dir) &&
                     !fs_exists(arena_printf(&a, "%s/%s", final_dir, FLOW_RUN_ID_FILE));
     free(published);
+    int lost = 0;
     if (current || (unmarked && !force)) {
+        /* asked (kasan restore): a recorded transfer file missing, as a
+         * crash after its event leaves it, is written back; unasked, a
+         * missing one may have gone to the bank's upload folder */
         if (force)
-            flow_say(notes, FLOW_NOTE_RESULT, "%s holds finalized run %s; nothing to restore",
-                     final_dir, r.run_id);
+            rc = flow_transfer_restore_files(lg, mon, 0, final_dir, true, &lost, notes);
+        if (force && rc == EXIT_OK && !lost)
+            flow_say(notes, FLOW_NOTE_RESULT, "%s holds finalized run %s and its transfer "
+                     "files; nothing to restore", final_dir, r.run_id);
     } else {
-        rc = put_back(paths, lg, &r, m, how, &a, notes);
+        rc = put_back(paths, lg, &r, m, how, &lost, &a, notes);
     }
+    if (rc == EXIT_OK && lost) /* the rest is restored; the ledger is damaged */
+        rc = EXIT_DIFFERENT;
     arena_release(&a);
     return rc;
 }

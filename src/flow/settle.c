@@ -887,6 +887,11 @@ static int republish(settle_src *s, const flow_paths *paths, const ledger_settle
     }
     if (fs_exists(stage))
         fs_remove_tree(stage);
+    int lost = 0; /* and its transfer files, any missing written back */
+    if (rc == EXIT_OK && dir)
+        rc = flow_transfer_restore_files(s->lg, NULL, fy, dir, true, &lost, s->notes);
+    if (rc == EXIT_OK && lost)
+        rc = EXIT_DIFFERENT;
     settle_free(&st);
     rules_free(&rs);
     return rc;

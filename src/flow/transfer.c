@@ -401,7 +401,7 @@ static int build_file(ctx *c, const registry *reg, const rule_payer *rp,
  * the rename leaves an event whose file is missing (audit verify says so;
  * kasan restore --month writes it back). */
 static int write_and_record(ctx *c, const char *path, const strbuf *bytes,
-                            const ledger_transfer *t, int64_t *seq)
+                            const ledger_transfer *t, int64_t *seq, char hash[SHA256_HEX_LEN + 1])
 {
     fs_out o;
     char *dir = strdup(path);
@@ -416,7 +416,7 @@ static int write_and_record(ctx *c, const char *path, const strbuf *bytes,
             fs_out_abort(&o);
         return EXIT_INTERNAL;
     }
-    int st = ledger_transfer_record(c->lg, t, seq, NULL);
+    int st = ledger_transfer_record(c->lg, t, seq, hash);
     if (st == LEDGER_ALREADY_FINALIZED) { /* another transfer recorded in between */
         fs_out_abort(&o);
         char subj[16];
@@ -602,7 +602,7 @@ static int transfer(ctx *c)
                              flow_signer_actor(&c->sg, &c->rq->actor),
                              c->rq->reissue ? c->rq->reason : NULL,
                              rp->version, payer_src, bytes.buf, bytes.len, 0, NULL};
-        rc = write_and_record(c, path, &bytes, &t, &c->res->event_seq);
+        rc = write_and_record(c, path, &bytes, &t, &c->res->event_seq, c->res->event_hash);
         if (!rc) {
             c->res->path = path;
             c->res->count = tot.count;

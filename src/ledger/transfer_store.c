@@ -100,13 +100,16 @@ static int transfer_tx(ledger *lg, const ledger_transfer *t, int64_t *seq_out,
     int rc = earlier(lg, t, &same_run, &same_file);
     if (rc)
         return rc;
-    if (same_file)
-        return ledger_fail(lg, LEDGER_INVALID, "transfer file %s is already recorded (event %lld)",
-                           t->file, (long long)same_file);
+    /* the run first: two transfers of one run racing both name the same
+     * file, and the loser's is a refusal (exit 3, recorded), not a fault */
     if (same_run && !t->reissue_reason)
         return ledger_fail(lg, LEDGER_ALREADY_FINALIZED,
                            "run %s already has a transfer file (event %lld); a second one needs "
                            "--reissue --reason TEXT", t->run_id, (long long)same_run);
+    if (same_file)
+        return ledger_fail(lg, LEDGER_ALREADY_FINALIZED,
+                           "transfer file %s is already recorded (event %lld)", t->file,
+                           (long long)same_file);
     const char *duty; /* signed: approved, and by someone else (approve_store.c) */
     if ((rc = ledger_duty_transfer(lg, t->month, t->settlement_fy, t->run_id, &duty)))
         return rc;

@@ -454,9 +454,11 @@ static void transfer_result(act *a, int rc, const flow_transfer_res *res, const 
                     "<tr><th scope=\"row\">合計金額</th><td class=\"yen\">{}</td></tr>"
                     "<tr><th scope=\"row\">振込指定日</th><td>{}</td></tr>"
                     "<tr><th scope=\"row\">台帳の記録</th><td>番号 {}（SHA-256 <code>{}</code>）</td></tr>"
+                    "<tr><th scope=\"row\">控えるアンカー</th><td><code>{}:{}</code></td></tr>"
                     "</tbody></table>",
                  H_TEXT(rel), H_TEXT(rel), H_INT(res->count), H_YEN(res->amount_yen), H_TEXT(date),
-                 H_INT(res->event_seq), H_TEXT(res->sha256));
+                 H_INT(res->event_seq), H_TEXT(res->sha256), H_INT(res->event_seq),
+                 H_TEXT(res->event_hash));
     }
 }
 
