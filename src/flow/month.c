@@ -67,9 +67,11 @@ static int correction_of(const month_run *run, ledger *lg, const char *reason, a
         flow_say(notes, FLOW_NOTE_SAY, "out of memory");
         return EXIT_INTERNAL;
     }
-    *c = (run_correction){cur.run_id, reason, rows, n};
+    *c = (run_correction){.superseded_run_id = cur.run_id, .reason = reason, .rows = rows,
+                          .n = n};
     meta->correction = c;
-    return EXIT_OK;
+    /* what is owed: against what the month's transfer files paid */
+    return flow_owed_of_run(lg, run, 0, a, c, notes);
 }
 
 /* A correction's 追給 and 返還 in all; false if they do not fit. */
