@@ -165,6 +165,12 @@ typedef struct ledger_finalize_req {
                                               * (kasan/ledger_docs.h), numbers ascending
                                               * from ledger_documents_next; n 0: none */
     size_t n_documents;
+    /* supersede: the month's transfer events the correction's "what is
+     * owed" was set against (src/flow/owed.c; n 0: none, nothing was
+     * transferred), recorded as supersede.owed_base; a transfer recorded
+     * meanwhile refuses the commit (LEDGER_BUSY) */
+    const int64_t *owed_transfers;
+    size_t n_owed_transfers;
 } ledger_finalize_req;
 
 typedef struct ledger_finalize_res {

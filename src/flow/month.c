@@ -136,8 +136,12 @@ static void fill_ledger_request(const flow_month_req *rq, const month_run *run,
     lr->over_decision_reason = rq->over_decision_reason;
     lr->supersede = rq->supersede;
     lr->reason = rq->reason;
-    if (meta->correction) /* the run whose differences the outputs show */
+    if (meta->correction) { /* the run whose differences the outputs show */
         lr->expect_superseded = meta->correction->superseded_run_id;
+        /* and the transfers their "what is owed" is set against (owed.c) */
+        lr->owed_transfers = meta->correction->transfer_events;
+        lr->n_owed_transfers = meta->correction->n_transfer_events;
+    }
 }
 
 /* How many times a finalization numbers and writes its documents when

@@ -335,6 +335,8 @@ static int run_payload_row(ledger *lg, sqlite3_stmt *st, bool legacy, ledger_jso
         ledger_json_open(j, '{');
         if (!rc && !legacy)
             rc = add_corrections(lg, run_id, j);
+        if (!rc && !legacy)
+            rc = ledger_owed_base_json(lg, run_id, j);
         kv_text_col(j, "reason", st, P_SREASON);
         kv_text_col(j, "superseded_run_id", st, P_SUPERSEDES);
         ledger_json_close(j);

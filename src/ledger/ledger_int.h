@@ -263,6 +263,13 @@ struct ledger_document;
 int ledger_documents_insert(ledger *lg, int fy, const char *run_id,
                             const struct ledger_document *d, size_t n);
 int ledger_documents_json(ledger *lg, const char *run_id, ledger_json *j);
+/* owed_base.c: inside a correction's finalization, the transfer events its
+ * "what is owed" was set against (LEDGER_BUSY when the month's transfer
+ * events are no longer exactly those), and supersede.owed_base of its
+ * payload (nothing for a run without a row). */
+int ledger_owed_base_insert(ledger *lg, const char *run_id, const char *month,
+                            const int64_t *events, size_t n);
+int ledger_owed_base_json(ledger *lg, const char *run_id, ledger_json *j);
 /* The corrections of a superseding run (ledger_corrections' rows), one
  * statement: columns nursery_id, program, paid, corrected, row count; the
  * caller steps and finalizes it. */

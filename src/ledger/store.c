@@ -599,6 +599,10 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
         return rc;
     if ((rc = ledger_documents_insert(lg, fy, req->run_id, req->documents, req->n_documents)))
         return rc;
+    if (old_id[0] &&
+        (rc = ledger_owed_base_insert(lg, req->run_id, req->month, req->owed_transfers,
+                                      req->n_owed_transfers)))
+        return rc;
     strbuf payload;
     sb_init(&payload);
     rc = ledger_run_payload(lg, req->run_id, false, &payload);

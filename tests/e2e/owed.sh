@@ -91,6 +91,37 @@ expect_eq "$($READ "$F3" 2>/dev/null | sed -n 's/^2\.customer_code1=//p')" 00000
 expect_eq "$("$KASAN" audit export --out "$O" | grep '"action":"transfer"' | grep -c '"base_kind":"transferred"')" 3 \
     "each transfer event says its base is what was transferred"
 
+section "each supersede event says what its differences of money are set against"
+# events: 1 finalize, 2 transfer, 3 supersede (correction 2), 4 transfer,
+# 5 supersede (3), 6 supersede (4), 7 transfer
+base() { "$KASAN" audit export --out "$O" | sed -n "$1p" | "$PY" -c \
+    'import json,sys; e=json.load(sys.stdin); print(json.dumps(e["payload"]["supersede"]["owed_base"], sort_keys=True))'; }
+expect_eq "$(base 3)" '{"kind": "transferred", "transfer_events": [2]}' "correction 2: against transfer 2"
+expect_eq "$(base 5)" '{"kind": "transferred", "transfer_events": [2, 4]}' "correction 3: against transfers 2 and 4"
+expect_eq "$(base 6)" '{"kind": "transferred", "transfer_events": [2, 4]}' "correction 4: the same"
+O2=$(new_out untransferred)
+kasan run --month 2025-04 --data "$SRCDIR/fixtures/sample-ward" --rules "$RULES" --out "$O2" --finalize --quiet --no-workbooks
+kasan run --month 2025-04 --data "$DATA" --rules "$RULES" --out "$O2" --finalize --supersede --reason x --quiet --no-workbooks
+expect_rc 0 "a correction before any transfer"
+O_SAVE=$O; O=$O2
+expect_eq "$(base 2)" '{"kind": "none", "transfer_events": []}' "its base: nothing transferred"
+O=$O_SAVE
+# the base edited (and the chain re-hashed from there) is caught: the
+# payload no longer rebuilds from the ledger's tables
+cp "$O/ledger.sqlite" "$WORK/tampered.sqlite"
+"$PY" - "$WORK/tampered.sqlite" <<'PYEOF'
+import hashlib, json, sqlite3, sys
+d = sqlite3.connect(sys.argv[1], isolation_level=None)
+d.execute("DROP TRIGGER events_no_update")
+p = json.loads(d.execute("SELECT payload FROM events WHERE seq = 5").fetchone()[0])
+p["supersede"]["owed_base"]["transfer_events"] = [2]
+d.execute("UPDATE events SET payload = ? WHERE seq = 5",
+          (json.dumps(p, ensure_ascii=False, separators=(",", ":"), sort_keys=True),))
+PYEOF
+mkdir -p "$WORK/t"; cp "$WORK/tampered.sqlite" "$WORK/t/ledger.sqlite"
+kasan audit verify --out "$WORK/t"
+expect_rc 4 "an edited owed_base fails verify"
+
 section "the ledger and a restore agree"
 kasan audit verify --out "$O"
 expect_rc 0 "audit verify"
