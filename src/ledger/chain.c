@@ -568,6 +568,8 @@ int ledger_verify(ledger *lg, FILE *report, ledger_counts *counts)
         rc = verify_links(lg, report, &problems);
     if (!rc)
         rc = ledger_blob_verify(lg, report, &problems, &c.blobs);
+    if (!rc) /* each settlement on the months' runs of its time (issue 21 item 4) */
+        rc = ledger_verify_settlements(lg, report, &problems);
     rc = ledger_tx_end(lg, rc);
     if (counts)
         *counts = c;
