@@ -255,6 +255,10 @@ typedef struct flow_month_req {
     /* finalize paying nurseries beyond their grant decision (交付決定): the
      * override recorded in an "over_decision" event (issue 24) */
     const char *over_decision_reason;
+    /* finalize or correct a month whose fiscal year's settlement is
+     * finalized: the override recorded in an "after_settlement" event
+     * (issue 21 item 4); the settlement is then to be corrected with it */
+    const char *after_settlement_reason;
 } flow_month_req;
 
 typedef struct flow_month_res {

@@ -79,6 +79,8 @@ typedef enum ledger_status {
     LEDGER_DUTY,
     LEDGER_OVER_DECISION,  /* beyond a nursery's grant decision (kasan/ledger_decide.h) */
     LEDGER_NO_DECISION,    /* a year paid within decisions has none recorded */
+    LEDGER_STALE,          /* a settlement's months changed while it was computed */
+    LEDGER_SETTLED,        /* a month changed after its year's settlement (issue 21) */
 } ledger_status;
 
 typedef struct ledger ledger;
@@ -165,6 +167,16 @@ typedef struct ledger_finalize_req {
                                               * (kasan/ledger_docs.h), numbers ascending
                                               * from ledger_documents_next; n 0: none */
     size_t n_documents;
+    /* supersede: the month's transfer events the correction's "what is
+     * owed" was set against (src/flow/owed.c; n 0: none, nothing was
+     * transferred), recorded as supersede.owed_base; a transfer recorded
+     * meanwhile refuses the commit (LEDGER_BUSY) */
+    const int64_t *owed_transfers;
+    size_t n_owed_transfers;
+    /* a month finalized or corrected after its fiscal year's settlement is
+     * refused (LEDGER_SETTLED) unless this reason is given: then recorded
+     * in an "after_settlement" event after the run's */
+    const char *after_settlement_reason;
 } ledger_finalize_req;
 
 typedef struct ledger_finalize_res {
@@ -184,6 +196,8 @@ typedef struct ledger_finalize_res {
     ledger_over_decision over_decision[LEDGER_OVER_DECISION_MAX];
     size_t n_over_decision;      /* every such nursery (may exceed the array) */
     int64_t over_decision_seq;
+    int64_t settlement_seq;       /* the year's finalized settlement, 0 if none */
+    int64_t after_settlement_seq; /* the "after_settlement" event of the override, 0 if none */
 } ledger_finalize_res;
 
 /* A recorded run, as read back. */

@@ -33,6 +33,10 @@ typedef struct ledger_transfer {
     /* read back only */
     int64_t event_seq;
     const char *time;
+    /* "transferred": the file paid what rose over everything transferred
+     * before (src/flow/owed.c); NULL in events from before that rule, whose
+     * file topped up base_run_id */
+    const char *base_kind;
 } ledger_transfer;
 
 /* Appends the "transfer" event in one transaction.  LEDGER_ALREADY_FINALIZED

@@ -24,6 +24,19 @@ typedef struct run_correction {
     const char *reason;
     const ledger_correction *rows;  /* sorted by nursery_id, program */
     size_t n;
+    /* What is owed (src/flow/owed.c, issue 21 item 3): transferred when the
+     * month had transfer files when the correction was finalized (the
+     * events transfer_events); then owed holds, per nursery × program where
+     * they differ, what was transferred (paid_yen) against what is due now
+     * (corrected_yen): a positive difference is transferred next (追給), a
+     * negative one is to be paid back (返還).  Not transferred: every
+     * amount of the run is transferred next, and the rows above are the
+     * change from the amounts notified before. */
+    bool transferred;
+    const ledger_correction *owed;  /* sorted by nursery_id, program */
+    size_t n_owed;
+    const int64_t *transfer_events;
+    size_t n_transfer_events;
 } run_correction;
 
 /* The approval block (決裁欄) of payments.xlsx: who drafted (起案), approved

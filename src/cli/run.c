@@ -16,13 +16,15 @@ typedef struct run_opts {
     const char *month, *fy;
     bool finalize, supersede, no_workbooks, quiet;
     const char *reason, *over_budget_reason, *actor, *issue_date, *over_decision_reason;
+    const char *after_settlement_reason;
     int jobs;         /* --jobs: months (and statements) at once; 0 every core */
     cli_signer sg;    /* --operator, --keys, --passphrase-file (finalizing) */
     progress_line months; /* the months' progress line of --fy (cleared before a summary) */
 } run_opts;
 
 enum { OPT_FY = OPT_FIRST_OWN, OPT_FINALIZE, OPT_SUPERSEDE, OPT_REASON, OPT_OVER, OPT_NO_WB,
-       OPT_ACTOR, OPT_ISSUE, OPT_QUIET, OPT_JOBS, OPT_OVER_DECISION };
+       OPT_ACTOR, OPT_ISSUE, OPT_QUIET, OPT_JOBS, OPT_OVER_DECISION,
+       OPT_AFTER_SETTLEMENT };
 
 static void run_usage(void)
 {
@@ -41,6 +43,9 @@ static void run_usage(void)
            "                             line for the fiscal year (補正予算・流用)\n"
            "  --over-decision-reason TEXT finalize even paying a nursery beyond its grant\n"
            "                             decision (交付決定; better: kasan decide --amend)\n"
+           "  --after-settlement-reason TEXT finalize or correct a month of a fiscal year\n"
+           "                             whose settlement is finalized (then correct the\n"
+           "                             settlement with it: kasan settle --supersede)\n"
            "  --supersede --reason TEXT  correct (修正) an already finalized month; also\n"
            "                             writes corrections.csv (paid, corrected, difference),\n"
            "                             the 修正差額 sheet and 修正 on changed statements;\n"
@@ -70,6 +75,7 @@ static int parse_opts(int argc, char **argv, run_opts *o)
         {"reason", required_argument, 0, OPT_REASON},
         {"over-budget-reason", required_argument, 0, OPT_OVER},
         {"over-decision-reason", required_argument, 0, OPT_OVER_DECISION},
+        {"after-settlement-reason", required_argument, 0, OPT_AFTER_SETTLEMENT},
         {"no-workbooks", no_argument, 0, OPT_NO_WB},
         {"actor", required_argument, 0, OPT_ACTOR},
         {"issue-date", required_argument, 0, OPT_ISSUE},
@@ -89,6 +95,7 @@ static int parse_opts(int argc, char **argv, run_opts *o)
         case OPT_REASON: o->reason = optarg; break;
         case OPT_OVER: o->over_budget_reason = optarg; break;
         case OPT_OVER_DECISION: o->over_decision_reason = optarg; break;
+        case OPT_AFTER_SETTLEMENT: o->after_settlement_reason = optarg; break;
         case OPT_NO_WB: o->no_workbooks = true; break;
         case OPT_ACTOR: o->actor = optarg; break;
         case OPT_ISSUE: o->issue_date = optarg; break;
@@ -125,6 +132,8 @@ static int parse_opts(int argc, char **argv, run_opts *o)
         bad = "--over-budget-reason TEXT goes with --finalize";
     else if (o->over_decision_reason && (!o->finalize || !*o->over_decision_reason))
         bad = "--over-decision-reason TEXT goes with --finalize";
+    else if (o->after_settlement_reason && (!o->finalize || !*o->after_settlement_reason))
+        bad = "--after-settlement-reason TEXT goes with --finalize";
     if (bad) {
         fprintf(stderr, "kasan run: %s\n", bad);
         return -1;
@@ -196,6 +205,11 @@ static void print_finalized(const ledger_finalize_res *res, const char *mon, con
                flow_yen(res->over_decision[i].decided_yen, false, b1),
                flow_yen(res->over_decision[i].shortfall_yen, false, b2),
                (long long)res->over_decision_seq);
+    if (res->after_settlement_seq)
+        printf("  recorded after its fiscal year's settlement (event %lld) on the reason given "
+               "(event %lld): correct the settlement with it (kasan settle --finalize "
+               "--supersede --reason TEXT)\n", (long long)res->settlement_seq,
+               (long long)res->after_settlement_seq);
     /* an anchor kept outside the ledger (with the 決裁文書) catches a log that
      * was rewritten and re-hashed as a whole */
     printf("  anchor to keep with the payment approval: %lld:%s\n"
@@ -228,6 +242,7 @@ static flow_month_req month_request(const run_opts *o, const rule_set *rs, claim
                             .finalize = o->finalize, .supersede = o->supersede,
                             .reason = o->reason, .over_budget_reason = o->over_budget_reason,
                             .over_decision_reason = o->over_decision_reason,
+                            .after_settlement_reason = o->after_settlement_reason,
                             .issue_date = o->issue_date, .workbooks = !o->no_workbooks,
                             .actor = {.name = cli_actor(o->actor)}, .stage_pid = (long)getpid(),
                             .jobs = o->jobs};

@@ -142,7 +142,7 @@ int flow_signoff_republish(const flow_paths *paths, ledger *lg, claim_month m, a
         meta.approval = flow_signoff_block(lg, mon, 0, r.run_id, &x.a);
         run_correction corr = {0};
         if (r.supersedes)
-            rc = flow_recorded_correction(lg, &r, &x.a, &corr, &meta, notes);
+            rc = flow_recorded_correction(lg, &r, &x.run, &x.a, &corr, &meta, notes);
         char err[512] = "";
         if (rc == EXIT_OK && (fs_mkdirs(stage) != 0 ||
                               report_payments_xlsx(&x.run, &bv, &meta, file, err, sizeof err))) {

@@ -219,8 +219,8 @@ bool flow_budget_as_finalized(const month_run *run, ledger *lg, const ledger_run
                               budget_view *bv, arena *keep);
 /* The correction recorded by run r (SPEC 6.1) into c, and meta->correction
  * pointing at it. */
-int flow_recorded_correction(ledger *lg, const ledger_run *r, arena *a, run_correction *c,
-                             run_meta *meta, flow_notes *notes);
+int flow_recorded_correction(ledger *lg, const ledger_run *r, const month_run *run, arena *a,
+                             run_correction *c, run_meta *meta, flow_notes *notes);
 
 /* ---- approve.c ---- */
 /* T5 (publish.c): OUT/M/payments.xlsx written anew with the approval block
@@ -284,6 +284,32 @@ void form_setup_free(form_setup *fs);
 const ledger_transfer *flow_transfer_paid_before(const char *month, int fy, const char *run_id,
                                                  const ledger_transfer *t, size_t n,
                                                  bool *current_done, size_t *n_files);
+
+/* ---- owed.c: what is owed, against what was transferred ---- */
+#define FLOW_BASE_TRANSFERRED "transferred" /* ledger_transfer.base_kind */
+typedef struct flow_owed {
+    bool transferred;             /* a transfer event was counted */
+    flow_transfer_line *paid;     /* what was transferred, per nursery × program, sorted */
+    size_t n_paid;
+    int64_t paid_total;
+    const char *last_run_id;      /* the run (settle_id) transferred last, NULL if none */
+    const char **runs;            /* each run transferred, once */
+    size_t n_runs;
+    int64_t *events;              /* the transfer events counted (reissues included) */
+    size_t n_events;
+} flow_owed;
+flow_transfer_line *flow_lines_of_run(const ledger_run *r, arena *a, size_t *n);
+/* A settlement's 追加交付 per nursery × program (its positive amounts). */
+flow_transfer_line *flow_lines_of_settlement(const ledger_settlement *s, arena *a, size_t *n);
+/* What the transfer files of a month (month NULL: of FY fy's settlement)
+ * paid, from the events before before_seq (0: all), a run except_run's
+ * own files left out (a reissue is planned over what came before it). */
+int flow_owed_transferred(ledger *lg, const char *month, int fy, const char *except_run,
+                          int64_t before_seq, arena *a, flow_owed *o, flow_notes *notes);
+/* Fills c's transferred, owed and transfer events for run (a correction),
+ * as the transfer events before before_seq (0: all) stand. */
+int flow_owed_of_run(ledger *lg, const month_run *run, int64_t before_seq, arena *a,
+                     run_correction *c, flow_notes *notes);
 
 /* ---- transfer_files.c ---- */
 /* Writes into dir the transfer files the ledger recorded for a month (or,

@@ -67,9 +67,11 @@ static int correction_of(const month_run *run, ledger *lg, const char *reason, a
         flow_say(notes, FLOW_NOTE_SAY, "out of memory");
         return EXIT_INTERNAL;
     }
-    *c = (run_correction){cur.run_id, reason, rows, n};
+    *c = (run_correction){.superseded_run_id = cur.run_id, .reason = reason, .rows = rows,
+                          .n = n};
     meta->correction = c;
-    return EXIT_OK;
+    /* what is owed: against what the month's transfer files paid */
+    return flow_owed_of_run(lg, run, 0, a, c, notes);
 }
 
 /* A correction's 追給 and 返還 in all; false if they do not fit. */
@@ -132,10 +134,15 @@ static void fill_ledger_request(const flow_month_req *rq, const month_run *run,
     /* within the grant decision unless the budget file says the year has none */
     lr->decision_required = run->budget && !run->budget->no_grant_decision;
     lr->over_decision_reason = rq->over_decision_reason;
+    lr->after_settlement_reason = rq->after_settlement_reason;
     lr->supersede = rq->supersede;
     lr->reason = rq->reason;
-    if (meta->correction) /* the run whose differences the outputs show */
+    if (meta->correction) { /* the run whose differences the outputs show */
         lr->expect_superseded = meta->correction->superseded_run_id;
+        /* and the transfers their "what is owed" is set against (owed.c) */
+        lr->owed_transfers = meta->correction->transfer_events;
+        lr->n_owed_transfers = meta->correction->n_transfer_events;
+    }
 }
 
 /* How many times a finalization numbers and writes its documents when
@@ -193,6 +200,13 @@ static int finalize(const flow_month_req *rq, const flow_signer *sg, const month
                      flow_yen(o->this_month_yen, false, b3),
                      flow_yen(o->shortfall_yen, false, b4));
         }
+        rc = EXIT_REFUSED;
+    } else if (st == LEDGER_SETTLED) {
+        flow_say(notes, FLOW_NOTE_SAY, "finalization refused: %s.\n  The settlement rests on "
+                 "the months as they were: record this change only together with a corrected "
+                 "settlement — give the reason (--after-settlement-reason TEXT), then correct "
+                 "the settlement (kasan settle --fy %d --finalize --supersede --reason TEXT)",
+                 ledger_errmsg(lg), month_fiscal_year(run->month));
         rc = EXIT_REFUSED;
     } else if (st == LEDGER_NO_DECISION) {
         flow_say(notes, FLOW_NOTE_SAY, "finalization refused: %s", ledger_errmsg(lg));

@@ -62,8 +62,8 @@ bool flow_budget_as_finalized(const month_run *run, ledger *lg, const ledger_run
 }
 
 /* The correction recorded by run r (SPEC 6.1) for its outputs. */
-int flow_recorded_correction(ledger *lg, const ledger_run *r, arena *a, run_correction *c,
-                             run_meta *meta, flow_notes *notes)
+int flow_recorded_correction(ledger *lg, const ledger_run *r, const month_run *run, arena *a,
+                             run_correction *c, run_meta *meta, flow_notes *notes)
 {
     ledger_correction *rows;
     size_t n;
@@ -72,9 +72,11 @@ int flow_recorded_correction(ledger *lg, const ledger_run *r, arena *a, run_corr
                  ledger_errmsg(lg));
         return EXIT_INTERNAL;
     }
-    *c = (run_correction){r->supersedes, r->supersede_reason, rows, n};
+    *c = (run_correction){.superseded_run_id = r->supersedes, .reason = r->supersede_reason,
+                          .rows = rows, .n = n};
     meta->correction = c;
-    return EXIT_OK;
+    /* what was owed as the transfers stood when it was finalized */
+    return flow_owed_of_run(lg, run, r->event_seq, a, c, notes);
 }
 
 /* Recomputes run r from the ledger alone and writes it, as finalized, into
@@ -104,7 +106,7 @@ static int rebuild(ledger *lg, const ledger_run *r, claim_month m, const char *s
         meta.approval = flow_signoff_block(lg, r->month, 0, r->run_id, &x.a);
         run_correction corr = {0};
         if (r->supersedes) /* a correction: its differences as the ledger recorded them */
-            rc = flow_recorded_correction(lg, r, &x.a, &corr, &meta, notes);
+            rc = flow_recorded_correction(lg, r, &x.run, &x.a, &corr, &meta, notes);
         if (rc == EXIT_OK) /* the 文書番号 each document was sent with */
             rc = flow_docnos_recorded(lg, r->run_id, &x.run, &meta, &x.a, notes);
         if (rc == EXIT_OK && flow_outputs_write(true, &x.run, &bv, &meta, stage, how, notes) != 0)

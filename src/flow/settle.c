@@ -25,6 +25,7 @@
 #include "kasan/ledger_docs.h"
 #include "kasan/report.h"
 #include "kasan/report_settle.h"
+#include "kasan/testhold.h"
 
 /* What a settlement is computed from. */
 typedef struct settle_src {
@@ -475,6 +476,7 @@ static int finalize(const flow_settle_req *rq, const flow_signer *sg, const sett
     lr.documents = docs;
     lr.n_documents = n_docs;
     lr.actor = flow_signer_actor(sg, &rq->actor); /* signed: the operator (s->lg has sg) */
+    test_hold("settle-record"); /* races tests: a month corrected just now (testhold.h) */
     int status = ledger_settle_finalize(s->lg, &lr, &res), rc = EXIT_OK;
     char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], b3[FLOW_YEN_LEN], b4[FLOW_YEN_LEN];
     if (status == LEDGER_OK) {
@@ -493,7 +495,7 @@ static int finalize(const flow_settle_req *rq, const flow_signer *sg, const sett
                  "reason: --over-budget-reason TEXT", ledger_errmsg(s->lg));
         rc = EXIT_REFUSED;
     } else if (status == LEDGER_ALREADY_FINALIZED || status == LEDGER_NOTHING_TO_SUPERSEDE ||
-               status == LEDGER_BUSY) {
+               status == LEDGER_BUSY || status == LEDGER_STALE) {
         flow_say(s->notes, FLOW_NOTE_SAY, "refused: %s", ledger_errmsg(s->lg));
         rc = EXIT_REFUSED;
     } else {

@@ -79,34 +79,6 @@ static int refused(ctx *c, const char *what, const char *run_id, const char *cod
     return EXIT_REFUSED;
 }
 
-static flow_transfer_line *lines_of_run(const ledger_run *r, arena *a, size_t *n)
-{
-    flow_transfer_line *v = arena_calloc(a, r->n_payments + 1, sizeof *v);
-    for (size_t i = 0; i < r->n_payments; i++)
-        v[i] = (flow_transfer_line){r->payments[i].nursery_id, r->payments[i].program,
-                                    r->payments[i].amount_yen};
-    *n = r->n_payments;
-    return v;
-}
-
-/* 追加交付 as the settlement decided it, counting the settlements it
- * corrects (a first settlement: its positive differences).  Over a base
- * transferred before, the plan pays only the rise; a fall is 返還, never a
- * negative transfer. */
-static flow_transfer_line *lines_of_settlement(const ledger_settlement *s, arena *a, size_t *n)
-{
-    flow_transfer_line *v = arena_calloc(a, s->n_rows + 1, sizeof *v);
-    *n = 0;
-    for (size_t i = 0; i < s->n_rows; i++) {
-        int64_t yen; /* overflow refused when recorded (ledger_settle_finalize) */
-        if (budget_settle_decided(s->rows[i].settled_before_yen, s->rows[i].difference_yen,
-                                  &yen) &&
-            yen > 0)
-            v[(*n)++] = (flow_transfer_line){s->rows[i].nursery_id, s->rows[i].program, yen};
-    }
-    return v;
-}
-
 const ledger_transfer *flow_transfer_paid_before(const char *month, int fy, const char *run_id,
                                                  const ledger_transfer *t, size_t n,
                                                  bool *current_done, size_t *n_files)
@@ -185,39 +157,23 @@ static int gather_month(ctx *c)
                      .n_files = r.n_files,
                      .terms_month = c->rq->month, .due_total = r.total_yen};
     c->s.registry = flow_archive_role(&r, LEDGER_ROLE_REGISTRY);
-    c->s.due = lines_of_run(&r, c->a, &c->s.n_due);
+    c->s.due = flow_lines_of_run(&r, c->a, &c->s.n_due);
     return EXIT_OK;
 }
 
-/* The month's base: the payments of the run transferred before. */
-static int gather_month_base(ctx *c, const ledger_transfer *base)
+/* The base: what the subject's transfer files paid before (owed.c), the
+ * run's own files left out (a reissue is planned over what came before). */
+static int gather_base(ctx *c)
 {
-    if (!base)
-        return EXIT_OK;
-    ledger_run b;
-    int rc = run_by_id(c, c->s.month, base->run_id, &b);
+    flow_owed o;
+    int rc = flow_owed_transferred(c->lg, c->s.month, c->s.fy, c->s.run_id, 0, c->a, &o,
+                                   c->notes);
     if (rc)
         return rc;
-    c->s.base = lines_of_run(&b, c->a, &c->s.n_base);
-    c->s.base_total = b.total_yen;
-    c->s.base_run_id = b.run_id;
-    return EXIT_OK;
-}
-
-/* A corrected settlement's base: the 追加交付 of the settlement transferred
- * before (a settlement is corrected by a new one; both stay in the ledger). */
-static int gather_settlement_base(ctx *c, const ledger_transfer *base)
-{
-    if (!base)
-        return EXIT_OK;
-    ledger_settlement b;
-    if (ledger_settle_get(c->lg, base->run_id, c->a, &b) != LEDGER_OK) {
-        flow_say(c->notes, FLOW_NOTE_SAY, "%s", ledger_errmsg(c->lg));
-        return EXIT_INTERNAL;
-    }
-    c->s.base = lines_of_settlement(&b, c->a, &c->s.n_base);
-    c->s.base_total = b.fy_additional_yen;
-    c->s.base_run_id = b.settle_id;
+    c->s.base = o.paid;
+    c->s.n_base = o.n_paid;
+    c->s.base_total = o.paid_total;
+    c->s.base_run_id = o.last_run_id;
     return EXIT_OK;
 }
 
@@ -254,7 +210,7 @@ static int gather_settlement(ctx *c)
                      .due_total = st.fy_additional_yen};
     c->s.registry = flow_archive_role(&r, LEDGER_ROLE_REGISTRY);
     month_parse(last->month, &c->s.terms_month);
-    c->s.due = lines_of_settlement(&st, c->a, &c->s.n_due);
+    c->s.due = flow_lines_of_settlement(&st, c->a, &c->s.n_due);
     return EXIT_OK;
 }
 
@@ -276,7 +232,8 @@ static int gather(ctx *c, size_t *n_files)
         return refused(c, subject_name(&c->s, c->a), c->s.run_id, "already_transferred",
                        "transfer", "%s (run %s) already has a transfer file; a second one needs "
                        "--reissue --reason TEXT", c->s.label, c->s.run_id);
-    return c->s.month ? gather_month_base(c, base) : gather_settlement_base(c, base);
+    (void)base; /* the base is what was transferred, not one run (owed.c) */
+    return gather_base(c);
 }
 
 /* ---- the payer and the registry ----------------------------------------- */
@@ -601,7 +558,8 @@ static int transfer(ctx *c)
                              c->res->sha256, tot.count, tot.amount, c->rq->date,
                              flow_signer_actor(&c->sg, &c->rq->actor),
                              c->rq->reissue ? c->rq->reason : NULL,
-                             rp->version, payer_src, bytes.buf, bytes.len, 0, NULL};
+                             rp->version, payer_src, bytes.buf, bytes.len, 0, NULL,
+                             FLOW_BASE_TRANSFERRED};
         rc = write_and_record(c, path, &bytes, &t, &c->res->event_seq, c->res->event_hash);
         if (!rc) {
             c->res->path = path;

@@ -335,6 +335,8 @@ static int run_payload_row(ledger *lg, sqlite3_stmt *st, bool legacy, ledger_jso
         ledger_json_open(j, '{');
         if (!rc && !legacy)
             rc = add_corrections(lg, run_id, j);
+        if (!rc && !legacy)
+            rc = ledger_owed_base_json(lg, run_id, j);
         kv_text_col(j, "reason", st, P_SREASON);
         kv_text_col(j, "superseded_run_id", st, P_SUPERSEDES);
         ledger_json_close(j);
@@ -566,6 +568,8 @@ int ledger_verify(ledger *lg, FILE *report, ledger_counts *counts)
         rc = verify_links(lg, report, &problems);
     if (!rc)
         rc = ledger_blob_verify(lg, report, &problems, &c.blobs);
+    if (!rc) /* each settlement on the months' runs of its time (issue 21 item 4) */
+        rc = ledger_verify_settlements(lg, report, &problems);
     rc = ledger_tx_end(lg, rc);
     if (counts)
         *counts = c;

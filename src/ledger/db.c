@@ -105,6 +105,8 @@ const char *ledger_strstatus(int status)
     case LEDGER_DUTY: return "refused by the separation of duties";
     case LEDGER_OVER_DECISION: return "beyond the grant decision";
     case LEDGER_NO_DECISION: return "no grant decision";
+    case LEDGER_STALE: return "a month changed meanwhile";
+    case LEDGER_SETTLED: return "the fiscal year is settled";
     default: return "unknown ledger status";
     }
 }

@@ -263,6 +263,25 @@ struct ledger_document;
 int ledger_documents_insert(ledger *lg, int fy, const char *run_id,
                             const struct ledger_document *d, size_t n);
 int ledger_documents_json(ledger *lg, const char *run_id, ledger_json *j);
+/* owed_base.c: inside a correction's finalization, the transfer events its
+ * "what is owed" was set against (LEDGER_BUSY when the month's transfer
+ * events are no longer exactly those), and supersede.owed_base of its
+ * payload (nothing for a run without a row). */
+int ledger_owed_base_insert(ledger *lg, const char *run_id, const char *month,
+                            const int64_t *events, size_t n);
+int ledger_owed_base_json(ledger *lg, const char *run_id, ledger_json *j);
+/* settled.c (issue 21 item 4): inside a settlement's transaction, its
+ * months are the fiscal year's current runs (else LEDGER_STALE); inside a
+ * month's, no settlement of its year is finalized unless the request gives
+ * after_settlement_reason (else LEDGER_SETTLED), recorded as an
+ * "after_settlement" event after the run's; verify: each settlement rested
+ * on the current runs when it was recorded. */
+int ledger_settle_months_current(ledger *lg, const struct ledger_settle_req *req);
+int ledger_settled_check(ledger *lg, const ledger_finalize_req *req, int fy,
+                         ledger_finalize_res *res);
+int ledger_after_settlement_event(ledger *lg, const ledger_finalize_req *req,
+                                  ledger_finalize_res *res);
+int ledger_verify_settlements(ledger *lg, FILE *report, int *problems);
 /* The corrections of a superseding run (ledger_corrections' rows), one
  * statement: columns nursery_id, program, paid, corrected, row count; the
  * caller steps and finalizes it. */

@@ -103,6 +103,8 @@ const char *ledger_refusal_code(int status)
     case LEDGER_NO_BUDGET_LINE: return "no_budget_line";
     case LEDGER_OVER_DECISION: return "over_decision";
     case LEDGER_NO_DECISION: return "no_decision";
+    case LEDGER_STALE: return "months_changed";
+    case LEDGER_SETTLED: return "after_settlement";
     default: return NULL;
     }
 }

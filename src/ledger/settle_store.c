@@ -307,6 +307,8 @@ static int settle_tx(ledger *lg, const ledger_settle_req *req, ledger_settle_res
                            "FY%d has no finalized settlement to supersede", req->fiscal_year);
     if (req->supersede && (rc = check_prior(lg, req, res->superseded_seq)))
         return rc;
+    if ((rc = ledger_settle_months_current(lg, req))) /* no month changed meanwhile */
+        return rc;
     if ((rc = budget_check(lg, req, res)))
         return rc;
     for (size_t i = 0; i < req->n_files; i++)

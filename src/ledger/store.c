@@ -599,6 +599,12 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
         return rc;
     if ((rc = ledger_documents_insert(lg, fy, req->run_id, req->documents, req->n_documents)))
         return rc;
+    if ((rc = ledger_settled_check(lg, req, fy, res))) /* the year already settled */
+        return rc;
+    if (old_id[0] &&
+        (rc = ledger_owed_base_insert(lg, req->run_id, req->month, req->owed_transfers,
+                                      req->n_owed_transfers)))
+        return rc;
     strbuf payload;
     sb_init(&payload);
     rc = ledger_run_payload(lg, req->run_id, false, &payload);
@@ -610,6 +616,8 @@ static int finalize_tx(ledger *lg, const ledger_finalize_req *req, int fy,
     sb_release(&payload);
     if (!rc && res->n_over_decision) /* paid beyond a decision on its reason */
         rc = ledger_over_decision_event(lg, req, res);
+    if (!rc && res->settlement_seq) /* changed after the year's settlement, on its reason */
+        rc = ledger_after_settlement_event(lg, req, res);
     if (!rc) {
         res->event_seq = seq;
         memcpy(res->event_hash, hash, sizeof hash);

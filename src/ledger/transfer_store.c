@@ -41,6 +41,7 @@ static void payload(strbuf *sb, const ledger_transfer *t)
     ledger_json_start(&j, sb);
     ledger_json_open(&j, '{');
     ledger_json_kv_text(&j, "actor", t->actor);
+    ledger_json_kv_text(&j, "base_kind", t->base_kind);
     ledger_json_kv_text(&j, "base_run_id", t->base_run_id);
     ledger_json_kv_number(&j, "count", t->count);
     ledger_json_kv_text(&j, "file", t->file);
@@ -146,7 +147,7 @@ int ledger_transfer_record(ledger *lg, const ledger_transfer *t, int64_t *seq,
 /* ---- reading back ------------------------------------------------------ */
 
 enum { T_SEQ, T_TIME, T_ACTOR, T_MONTH, T_FY, T_RUN, T_BASE, T_FILE, T_SHA, T_COUNT, T_TOTAL,
-       T_DATE, T_REISSUE, T_PVER, T_PSRC, T_N };
+       T_DATE, T_REISSUE, T_PVER, T_PSRC, T_N, T_BASE_KIND };
 
 static void read_row(sqlite3_stmt *st, arena *a, ledger_transfer *t)
 {
@@ -166,6 +167,7 @@ static void read_row(sqlite3_stmt *st, arena *a, ledger_transfer *t)
         .reissue_reason = ledger_col_dup(a, st, T_REISSUE),
         .payer_version = ledger_col_dup(a, st, T_PVER),
         .payer_source = ledger_col_dup(a, st, T_PSRC),
+        .base_kind = ledger_col_dup(a, st, T_BASE_KIND),
     };
 }
 
@@ -180,7 +182,8 @@ static int read_all(ledger *lg, arena *a, ledger_transfer **out, size_t *n)
         " json_extract(payload, '$.sha256'), json_extract(payload, '$.count'),"
         " json_extract(payload, '$.total_yen'), json_extract(payload, '$.transfer_date'),"
         " json_extract(payload, '$.reissue_reason'), json_extract(payload, '$.payer_version'),"
-        " json_extract(payload, '$.payer_source'), count(*) OVER ()"
+        " json_extract(payload, '$.payer_source'), count(*) OVER (),"
+        " json_extract(payload, '$.base_kind')"
         " FROM events WHERE action = 'transfer' AND json_valid(payload) ORDER BY seq",
         &st);
     if (rc)

@@ -20,6 +20,56 @@ size_t corr_nursery_rows(const run_correction *c, const char *id, size_t *first)
     return n;
 }
 
+/* The range of rows (sorted by nursery) that belong to nursery id. */
+static size_t rows_of(const ledger_correction *rows, size_t n, const char *id, size_t *first)
+{
+    size_t i = 0, k = 0;
+    while (i < n && strcmp(rows[i].nursery_id, id) != 0)
+        i++;
+    while (i + k < n && !strcmp(rows[i + k].nursery_id, id))
+        k++;
+    *first = i;
+    return k;
+}
+
+void corr_owed_sentence(const run_correction *c, const char *id, int64_t diff, int64_t total,
+                        char *buf, size_t size)
+{
+    char up_s[48], down_s[48];
+    if (!c->transferred) { /* nothing paid yet: the corrected amount is what is paid */
+        fmt_yen(total, up_s, sizeof up_s);
+        if (total > 0)
+            snprintf(buf, size, "この月の支払はまだ振り込まれていないため、修正後の支払金額 %sを"
+                     "振り込みます（差額の追給・返還はありません）。", up_s);
+        else
+            snprintf(buf, size, "この月の支払はまだ振り込まれていないため、振込も返還もありません。");
+        return;
+    }
+    int64_t up = 0, down = 0; /* one nursery's programs: within a month's amounts */
+    size_t first, n = rows_of(c->owed, c->n_owed, id, &first);
+    for (size_t i = first; i < first + n; i++) {
+        int64_t d = c->owed[i].difference_yen;
+        if ((d > 0 && __builtin_add_overflow(up, d, &up)) ||
+            (d < 0 && __builtin_sub_overflow(down, d, &down)))
+            up = down = 0; /* cannot happen: amounts are a month's */
+    }
+    fmt_yen(up, up_s, sizeof up_s);
+    fmt_yen(down, down_s, sizeof down_s);
+    if (up && down)
+        snprintf(buf, size, "振込済みの額に対し、%sを追給し、%sの返還をお願いします（事業ごとに精算し、"
+                 "相殺しません。返還の方法は別途通知します）。", up_s, down_s);
+    else if (up)
+        snprintf(buf, size, "振込済みの額との差額 %sを追給します。", up_s);
+    else if (down)
+        snprintf(buf, size, "振込済みの額との差額 %sの返還をお願いします（返還の方法は別途通知します）。",
+                 down_s);
+    else if (diff > 0) /* back to what was transferred: an earlier 返還 is withdrawn */
+        snprintf(buf, size, "振込済みの額と同じ額となるため、追給も返還もありません"
+                 "（先の通知でお願いした返還は不要となりました）。");
+    else
+        snprintf(buf, size, "振込済みの額と同じ額のため、追給も返還もありません。");
+}
+
 static const char *diff_word(int64_t d) { return d > 0 ? "追給" : d < 0 ? "返還" : ""; }
 
 /* Totals in order: paid, corrected, difference, 追給 sum, 返還 sum (positive).

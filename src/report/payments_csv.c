@@ -8,6 +8,7 @@
 
 #include "kasan/fsutil.h"
 #include "kasan/report.h"
+#include "kasan/rowmerge.h"
 #include "kasan/strbuf.h"
 
 /* Appends without a call when the buffer has room (these two files write
@@ -249,12 +250,24 @@ int report_corrections_csv(const month_run *run, const run_correction *c, const 
                            char *err, size_t errsz)
 {
     csv_out w;
-    csv_begin(&w, path, "month,nursery_id,program,paid_yen,corrected_yen,difference_yen\n");
+    /* SPEC 6.1's columns, then what is owed (issue 21 item 3): what the
+     * month's transfer files paid and corrected − that (0 and the whole
+     * amount before any transfer) — the transfer file pays its positive
+     * part; a negative one is 返還 */
+    csv_begin(&w, path, "month,nursery_id,program,paid_yen,corrected_yen,difference_yen,"
+                        "transferred_yen,owed_yen\n");
     strbuf *sb = &w.sb;
     char mon[8];
     month_format(run->month, mon);
+    size_t k = 0; /* c->owed, walked with c->rows: both sorted by nursery, program */
     for (size_t i = 0; i < c->n; i++) {
         const ledger_correction *r = &c->rows[i];
+        while (k < c->n_owed && rowmerge_cmp(c->owed[k].nursery_id, c->owed[k].program,
+                                             r->nursery_id, r->program) < 0)
+            k++;
+        bool differs = k < c->n_owed && !rowmerge_cmp(c->owed[k].nursery_id, c->owed[k].program,
+                                                      r->nursery_id, r->program);
+        int64_t sent = !c->transferred ? 0 : differs ? c->owed[k].paid_yen : r->corrected_yen;
         put_n(sb, mon, 7);
         put_c(sb, ',');
         csv_put(sb, r->nursery_id);
@@ -266,6 +279,10 @@ int report_corrections_csv(const month_run *run, const run_correction *c, const 
         put_int(sb, (long long)r->corrected_yen);
         put_c(sb, ',');
         put_int(sb, (long long)r->difference_yen);
+        put_c(sb, ',');
+        put_int(sb, (long long)sent);
+        put_c(sb, ',');
+        put_int(sb, (long long)(r->corrected_yen - sent)); /* both ≥ 0: no overflow */
         put_c(sb, '\n');
         csv_row_done(&w);
     }

@@ -359,7 +359,7 @@ static void summary(pdf_doc *d, const month_run *run, const nursery_month *nm, b
 /* 修正の内容 (SPEC 6.1): per program changed, 既支払額 / 修正後の額 / 差額 and
  * 追給 or 返還, their total, what follows from it, and the reason. */
 static void correction(pdf_doc *d, const month_run *run, const run_correction *c, size_t first,
-                       size_t n, int sec)
+                       size_t n, int64_t total, int sec)
 {
     char buf[1200];
     snprintf(buf, sizeof buf, "%d　修正の内容", sec);
@@ -388,14 +388,8 @@ static void correction(pdf_doc *d, const month_run *run, const run_correction *c
     fmt_yen(diff, e, sizeof e);
     const char *t[] = {"合計", a, b, e, diff > 0 ? "追給" : diff < 0 ? "返還" : ""};
     pdf_row(d, t, PDF_SHADE);
-    fmt_yen(diff < 0 ? -diff : diff, a, sizeof a);
-    if (diff > 0)
-        pdf_textf(d, PDF_BODY, PDF_LEFT, 0, "差額 %sを追給します。", a);
-    else if (diff < 0)
-        pdf_textf(d, PDF_BODY, PDF_LEFT, 0,
-                  "差額 %sの返還をお願いします（返還の方法は別途通知します）。", a);
-    else
-        pdf_text(d, PDF_BODY, PDF_LEFT, 0, "事業間の振替のみで、支払額の合計に差額はありません。");
+    corr_owed_sentence(c, c->rows[first].nursery_id, diff, total, buf, sizeof buf);
+    pdf_text(d, PDF_BODY, PDF_LEFT, 0, buf);
     pdf_textf(d, PDF_BODY, PDF_LEFT, 0, "修正の理由：%s", c->reason ? c->reason : "");
 }
 
@@ -465,7 +459,7 @@ int report_statement_pdf(const month_run *run, const nursery_month *nm, const ru
     summary(d, run, nm, corrected);
     int sec = 0;
     if (corrected)
-        correction(d, run, meta->correction, first, n_corr, ++sec);
+        correction(d, run, meta->correction, first, n_corr, nm->total, ++sec);
     bool forms = from_forms(run, nm);
     for (size_t p = 0; p < run->n_programs; p++)
         if (program_shown(run, nm, p))

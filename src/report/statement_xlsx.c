@@ -379,25 +379,7 @@ static void statement_correction(stmt *s, const run_correction *c, size_t first,
     xw_whole(x, s->ws, s->r, 5, diff, f->sdyen_total);
     xw_text(x, s->ws, s->r, 6, diff > 0 ? "追給" : diff < 0 ? "返還" : "", f->total_label);
     s->r++;
-    char yen[32];
-    int64_t mag = diff < 0 ? -diff : diff;
-    snprintf(yen, sizeof yen, "%lld", (long long)mag);
-    /* thousands separators by hand: the sentence is text, not a number cell */
-    char grouped[48];
-    size_t len = strlen(yen), o = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0)
-            grouped[o++] = ',';
-        grouped[o++] = yen[i];
-    }
-    grouped[o] = '\0';
-    if (diff > 0)
-        snprintf(buf, sizeof buf, "差額 %s円を追給します。", grouped);
-    else if (diff < 0)
-        snprintf(buf, sizeof buf, "差額 %s円の返還をお願いします（返還の方法は別途通知します）。",
-                 grouped);
-    else
-        snprintf(buf, sizeof buf, "事業間の振替のみで、支払額の合計に差額はありません。");
+    corr_owed_sentence(c, c->rows[first].nursery_id, diff, s->nm->total, buf, sizeof buf);
     spacer(s);
     worksheet_set_row(s->ws, s->r, 18, NULL);
     xw_merge(x, s->ws, s->r++, 0, last, buf, f->subtitle);

@@ -65,13 +65,15 @@ kasan run --month $M --data "$DATA" --rules "$RULES" --out "$OUT" --finalize --s
 expect_rc 0 "finalize --supersede"
 expect_msg_contains "4 nursery-program rows changed, 追給 75,806 yen, 返還 183,000 yen, net -107,194 yen" \
     "run summary"
-# corrections.csv: one row per nursery-program that changed, by nursery then program
+# corrections.csv: one row per nursery-program that changed, by nursery then
+# program; May was never transferred, so nothing was (transferred_yen 0) and
+# the whole corrected amount is owed (owed.sh has a transferred month)
 cat > "$WORK/want.csv" <<'EOF'
-month,nursery_id,program,paid_yen,corrected_yen,difference_yen
-2025-05,P003,acceptance_addon,0,25806,25806
-2025-05,P011,nurse_placement,499000,366000,-133000
-2025-05,P023,acceptance_addon,50000,100000,50000
-2025-05,P031,acceptance_addon,50000,0,-50000
+month,nursery_id,program,paid_yen,corrected_yen,difference_yen,transferred_yen,owed_yen
+2025-05,P003,acceptance_addon,0,25806,25806,0,25806
+2025-05,P011,nurse_placement,499000,366000,-133000,0,366000
+2025-05,P023,acceptance_addon,50000,100000,50000,0,100000
+2025-05,P031,acceptance_addon,50000,0,-50000,0,0
 EOF
 expect_same_file "$OUT/$M/corrections.csv" "$WORK/want.csv" "corrections.csv rows"
 expect_plain_csv "$OUT/$M/corrections.csv"
@@ -124,19 +126,22 @@ r = find_row(s, "看護師等配置補助")   # first: the summary (amount 366,0
 assert r[3] == 366000, r
 rs = [x for x in s if x[0] == "看護師等配置補助" and x[4] is not None]
 assert rs and rs[0][3:7] == [499000, 366000, -133000, "返還"], rs
-assert "差額 133,000円の返還をお願いします" in t and reason in t
+# nothing of May transferred yet: the corrected amount is what is paid,
+# A 150,000 + B 366,000 = 516,000 (issue 21 item 3)
+assert "まだ振り込まれていないため、修正後の支払金額 516,000円を振り込みます" in t and reason in t, t
 # P023 raised: 50,000 → 100,000, +50,000 (追給)
 s = cells(d + "/statements/P023-2.xlsx")
 t = text(s)
 rs = [x for x in s if x[0] == "医療的ケア児受入加算" and x[4] is not None]
 assert rs and rs[0][3:7] == [50000, 100000, 50000, "追給"], rs
-assert "差額 50,000円を追給します" in t and "（修正）" in t
+# A 100,000 + B 32,000 = 132,000
+assert "修正後の支払金額 132,000円を振り込みます" in t and "（修正）" in t, t
 # P031 dropped to 0: still a statement, with the 返還
 s = cells(d + "/statements/P031-2.xlsx")
 t = text(s)
 rs = [x for x in s if x[0] == "医療的ケア児受入加算" and x[4] is not None]
 assert rs and rs[0][3:7] == [50000, 0, -50000, "返還"], rs
-assert "差額 50,000円の返還をお願いします" in t
+assert "まだ振り込まれていないため、振込も返還もありません" in t, t
 # P002 unchanged: no new statement (issue 22); the one sent stays, without 修正
 import os
 t = text(cells(d + "/statements/P002.xlsx"))

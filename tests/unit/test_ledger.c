@@ -873,8 +873,9 @@ static void test_corrections_legacy_event(void **state)
     finalize_ok(lg, &s2.req, &res);
     ledger_close(lg);
     char payload[8192], time[64], prev[80], sql[16384], hash[SHA256_HEX_LEN + 1];
-    raw_text(&t, "SELECT json_remove(payload, '$.supersede.corrections') FROM events"
-                 " WHERE seq = 2", payload, sizeof payload);
+    /* (an event from before corrections were recorded predates owed_base too) */
+    raw_text(&t, "SELECT json_remove(payload, '$.supersede.corrections',"
+                 " '$.supersede.owed_base') FROM events WHERE seq = 2", payload, sizeof payload);
     raw_text(&t, "SELECT time FROM events WHERE seq = 2", time, sizeof time);
     raw_text(&t, "SELECT prev_hash FROM events WHERE seq = 2", prev, sizeof prev);
     ledger_event_hash(2, time, "hoiku-01", "supersede", payload, prev, hash);

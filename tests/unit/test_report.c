@@ -471,7 +471,7 @@ static void test_corrections(void **state)
     assert_int_equal(n, 4);
     char tmpl[] = "/tmp/kasan-test-corr-XXXXXX";
     assert_non_null(mkdtemp(tmpl));
-    run_correction rc = {"2025-04-old", "=cmd|' /C calc'!A0", c, n};
+    run_correction rc = {.superseded_run_id = "2025-04-old", .reason = "=cmd|' /C calc'!A0", .rows = c, .n = n};
     run_meta meta = meta_draft;
     meta.finalized = true;
     meta.correction = &rc;
@@ -480,12 +480,38 @@ static void test_corrections(void **state)
     char *data;
     size_t len;
     assert_int_equal(fs_read_file(csv, &data, &len), 0);
-    assert_string_equal(data, "month,nursery_id,program,paid_yen,corrected_yen,difference_yen\n"
-                              "2025-04,N2,acceptance_addon,0,25000,25000\n"
-                              "2025-04,N2,nurse_placement,220000,212000,-8000\n"
-                              "2025-04,N3,acceptance_addon,10000,0,-10000\n"
-                              "2025-04,N9,acceptance_addon,40000,0,-40000\n");
+    /* nothing transferred yet: 0 transferred, the whole corrected amount owed */
+    assert_string_equal(data, "month,nursery_id,program,paid_yen,corrected_yen,difference_yen,"
+                              "transferred_yen,owed_yen\n"
+                              "2025-04,N2,acceptance_addon,0,25000,25000,0,25000\n"
+                              "2025-04,N2,nurse_placement,220000,212000,-8000,0,212000\n"
+                              "2025-04,N3,acceptance_addon,10000,0,-10000,0,0\n"
+                              "2025-04,N9,acceptance_addon,40000,0,-40000,0,0\n");
     free(data);
+    /* transferred: N2 B 215,000 (a run between paid 215,000 and was then
+     * corrected to the 220,000 above), N3 A 10,000, N9 A 40,000; the owed
+     * rows (transferred → now, where they differ): N2 A 0 → 25,000, N2 B
+     * 215,000 → 212,000, N3 A 10,000 → 0, N9 A 40,000 → 0.  So N2 B owes
+     * −3,000 (not −8,000 against the run replaced) */
+    const ledger_correction owed[] = {{"N2", "acceptance_addon", 0, 25000, 25000},
+                                      {"N2", "nurse_placement", 215000, 212000, -3000},
+                                      {"N3", "acceptance_addon", 10000, 0, -10000},
+                                      {"N9", "acceptance_addon", 40000, 0, -40000}};
+    rc.transferred = true;
+    rc.owed = owed;
+    rc.n_owed = 4;
+    assert_int_equal(report_corrections_csv(&run, &rc, csv, err, sizeof err), 0);
+    assert_int_equal(fs_read_file(csv, &data, &len), 0);
+    assert_string_equal(data, "month,nursery_id,program,paid_yen,corrected_yen,difference_yen,"
+                              "transferred_yen,owed_yen\n"
+                              "2025-04,N2,acceptance_addon,0,25000,25000,0,25000\n"
+                              "2025-04,N2,nurse_placement,220000,212000,-8000,215000,-3000\n"
+                              "2025-04,N3,acceptance_addon,10000,0,-10000,10000,-10000\n"
+                              "2025-04,N9,acceptance_addon,40000,0,-40000,40000,-40000\n");
+    free(data);
+    rc.transferred = false;
+    rc.owed = NULL;
+    rc.n_owed = 0;
     /* only N9 lacks a computed nursery: its statement is the one added */
     char *sdir = path_join(tmpl, "statements");
     assert_int_equal(fs_mkdirs(sdir), 0);
