@@ -256,6 +256,8 @@ static void month_action(web_ctx *c, const char *title, duty_action what)
                          .supersede = supersede, .reason = reason,
                          .over_budget_reason = given(c, "over_budget_reason"),
                          .over_decision_reason = finalize ? given(c, "over_decision_reason") : NULL,
+                         .after_settlement_reason =
+                             finalize ? given(c, "after_settlement_reason") : NULL,
                          .workbooks = true, .actor = a.actor, .stage_pid = (long)getpid(),
                          /* statements in this process: no fork() from a threaded server */
                          .jobs = 1};

@@ -134,6 +134,8 @@ static void actions(web_ctx *c, claim_month m, const flow_month_view *v)
                             "<input id=\"over2\" name=\"over_budget_reason\" maxlength=\"500\"></p>"
                             "<p><label for=\"overd2\">交付決定額を超えて支払う場合の理由（変更交付決定の前。通常は空欄）</label>"
                             "<input id=\"overd2\" name=\"over_decision_reason\" maxlength=\"500\"></p>"
+                            "<p><label for=\"aftset\">年度の精算の確定後に修正する場合の理由（精算も修正します。通常は空欄）</label>"
+                            "<input id=\"aftset\" name=\"after_settlement_reason\" maxlength=\"500\"></p>"
                             "<p><button type=\"submit\">修正して記録する</button></p></form></section>");
         }
         if (action_head(c, "振込", DUTY_TRANSFER)) {
