@@ -23,7 +23,7 @@ LEVEL = {"core": 0, "expr": 1, "budget": 1, "rules": 2, "ledger": 2, "intake": 3
 HEADER = {"arena": "core", "strbuf": "core", "diag": "core", "num": "core", "date": "core",
           "hash": "core", "fsutil": "core", "clock": "core", "kana": "core", "bank_account": "core",
           "sign": "core", "duty": "core", "operators": "rules",
-          "rowmerge": "core",
+          "rowmerge": "core", "testhold": "core",
           "bankday": "core",
           "value": "expr", "expr": "expr",
           "rule_value": "expr", "claim_line": "expr", "budget": "budget",

@@ -131,7 +131,7 @@ expect_msg_contains "paid in FY2025: 9,313,000 yen, remaining 7,131,000 yen" "pa
 # remaining = 16,444,000 − 8,542,000 − 771,000 = 7,131,000; no later month
 # open, so forecast = 8,542,000 + 771,000 = 9,313,000
 kasan run --month 2025-05 --data "$SD" --rules "$RULES" --out "$O" --finalize \
-    --supersede --reason "訂正"
+    --supersede --reason "訂正" --after-settlement-reason "精算も修正する"
 expect_rc 0 "correction after the settlement"
 expect_msg_contains "paid so far 8,542,000, remaining after this month 7,131,000, forecast 9,313,000" "correction counts 追加交付"
 expect_eq "$(paid_cells "$O/2025-05/payments.xlsx")" "8542000 9313000" "予算 sheet: 既支払額 (with 追加交付), 年度末見込"

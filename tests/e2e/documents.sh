@@ -185,7 +185,8 @@ expect_eq "$(for f in "$O"/20*/statements/*.pdf; do docno "$f" | grep -oE '第[0
 ls "$O/2025-12/statements" > "$WORK/dec-before"
 cp "$O/2025-12/statements/P011.pdf" "$WORK/p011-dec.pdf"
 kasan run --month 2025-12 --finalize --supersede --reason "P020 医療的ケアの記載漏れ" --quiet \
-    --data "$D2" --rules "$RULES" --out "$O" --over-budget-reason "補正予算第2号"
+    --data "$D2" --rules "$RULES" --out "$O" --over-budget-reason "補正予算第2号" \
+    --after-settlement-reason "精算も修正する"
 expect_rc 0 "December corrected"
 F=$O/2025-12/statements/P020-2.pdf
 nursery_doc "$F" "P020 corrected statement"

@@ -55,7 +55,7 @@ export KASAN_NOW=2026-07-01T09:00:00Z
 # March 基準額 round_down(101.1 × 2,300) = 232,530; min(232,530, 231,500,
 # 231,500) → round_down 231,000: the month pays what it paid.
 "$KASAN" run --month 2026-03 --data "$D2" --rules "$RULES" --out "$O" --no-workbooks --quiet \
-    --finalize --supersede --reason "勤務時間の訂正" >/dev/null 2>&1
+    --finalize --supersede --reason "勤務時間の訂正" --after-settlement-reason "精算も修正する" >/dev/null 2>&1
 expect_rc 0 "March corrected"
 
 section "the corrected settlement"
@@ -195,7 +195,7 @@ kasan settle --fy 2025 --data "$DATA" --rules "$RULES" --out "$O2" --finalize
 expect_rc 0 "first settlement (not transferred)"
 export KASAN_NOW=2026-07-01T09:00:00Z
 "$KASAN" run --month 2026-03 --data "$D2" --rules "$RULES" --out "$O2" --no-workbooks --quiet \
-    --finalize --supersede --reason "勤務時間の訂正" >/dev/null 2>&1
+    --finalize --supersede --reason "勤務時間の訂正" --after-settlement-reason "精算も修正する" >/dev/null 2>&1
 kasan settle --fy 2025 --data "$D2" --rules "$RULES" --out "$O2" --finalize --supersede --reason "訂正"
 expect_rc 0 "corrected"
 kasan transfer --settlement 2025 --date 2026-07-10 --out "$O2" --rules "$RULES"

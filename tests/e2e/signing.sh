@@ -544,7 +544,7 @@ sed -i 's/^P002,S0002,nurse,part_time,100.5,/P002,S0002,nurse,part_time,101.1,/'
 sed -i 's/^P001,nurse_placement,5300000,200000/P001,nurse_placement,5300000,300000/' \
     "$SD2/settlement/2025/actuals.csv"
 ks2() { KASAN_NOW=2026-07-01T09:00:00Z kasan "$@" --data "$SD2" --rules "$R" --out "$O3"; }
-ks2 run --month 2026-03 --finalize --supersede --reason "勤務時間の訂正" --quiet --no-workbooks \
+ks2 run --month 2026-03 --finalize --supersede --reason "勤務時間の訂正" --quiet --no-workbooks --after-settlement-reason "精算も修正する" \
     --operator kacho --passphrase-file "$PASS"
 expect_rc 0 "March corrected by kacho"
 ks2 settle --fy 2025 --finalize --supersede --reason "実績報告の訂正" --operator kacho \

@@ -195,12 +195,13 @@ section "a correction that lowers a month of a year over its line"
 DC=$(new_data lower)
 cp -r "$D/." "$DC/"
 sed -i '/^P002,C0002,/d' "$DC/claims/2025-05/children.csv"
-kasan run --month 2025-05 --finalize --supersede --reason "C0002 退園" --quiet \
+kasan run --month 2025-05 --finalize --supersede --reason "C0002 退園" --quiet --after-settlement-reason "精算も修正する" \
     --no-workbooks --data "$DC" --rules "$RULES" --out "$OS"
 expect_rc 0 "lowering correction finalized without --over-budget-reason"
-expect_line "$OS/2025-05/corrections.csv" 2 "2025-05,P002,acceptance_addon,130000,50000,-80000"
+# (May not transferred yet: nothing was, the corrected 50,000 is owed)
+expect_line "$OS/2025-05/corrections.csv" 2 "2025-05,P002,acceptance_addon,130000,50000,-80000,0,50000"
 # raising it back by 80,000 is a new payment over the line: refused
-kasan run --month 2025-05 --finalize --supersede --reason "C0002 在籍" --quiet \
+kasan run --month 2025-05 --finalize --supersede --reason "C0002 在籍" --quiet --after-settlement-reason "精算も修正する" \
     --no-workbooks --data "$D" --rules "$RULES" --out "$OS"
 expect_rc 3 "raising correction over the line refused"
 
@@ -230,7 +231,7 @@ expect_rc 0 "May transferred"
 # the standard 42 h × 2,300 = 96,600 → 62,000, paid 32,000: 追給 30,000.
 sed -i 's/^P023,S0006,public_health_nurse,part_time,42,92400,60000/P023,S0006,public_health_nurse,part_time,42,122400,60000/' \
     "$DC/claims/2025-05/nurses.csv"
-kasan run --month 2025-05 --finalize --supersede --reason "P023 給与訂正" --over-budget-reason "補正予算" \
+kasan run --month 2025-05 --finalize --supersede --reason "P023 給与訂正" --over-budget-reason "補正予算" --after-settlement-reason "精算も修正する" \
     --quiet --no-workbooks --data "$DC" --rules "$RULES" --out "$OS"
 expect_rc 0 "May corrected upwards with a reason"
 kasan transfer --month 2025-05 --date 2026-06-22 --out "$OS"

@@ -61,7 +61,9 @@ static void finalize(ledger *lg, const char *month, const char *run_id, int64_t 
                               .budget = {month_fiscal_year(m), "line", 16444000},
                               .over_budget_reason = over_reason,
                               .supersede = supersede_reason != NULL,
-                              .reason = supersede_reason};
+                              .reason = supersede_reason,
+                              /* r3 corrects April after the settlement (issue 21 item 4) */
+                              .after_settlement_reason = "精算も修正する"};
     ledger_finalize_res res;
     if (ledger_finalize(lg, &rq, &res) != LEDGER_OK)
         fail_msg("finalize %s: %s", run_id, ledger_errmsg(lg));
