@@ -16,6 +16,7 @@ static const struct {
     {"replay", cmd_replay, "recompute a finalized month from the ledger and compare"},
     {"diff", cmd_diff, "the same month's claims under two rule sets"},
     {"budget", cmd_budget, "budget execution of a fiscal year"},
+    {"refund", cmd_refund, "返還 receivables of a settlement and their receipts"},
     {"audit", cmd_audit, "verify the ledger (audit verify) or export its log (audit export)"},
     {"restore", cmd_restore, "put a finalized month's outputs back from the ledger"},
     {"settle", cmd_settle, "year-end settlement (精算) of a fiscal year: 追加交付 / 返還"},

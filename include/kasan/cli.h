@@ -14,6 +14,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_budget(int argc, char **argv);
+int cmd_refund(int argc, char **argv); /* src/cli/refund.c: 返還 receivables */
 int cmd_audit(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 int cmd_settle(int argc, char **argv); /* src/cli/settle.c: year-end settlement */

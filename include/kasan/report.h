@@ -190,6 +190,14 @@ typedef struct audit_sig_run {
     audit_sig_step drafted, approved, paid;
 } audit_sig_run;
 
+/* One 返還 receivable of the year's settlement (src/flow/refund.c). */
+typedef struct audit_refund {
+    const char *nursery_id, *program, *program_title;
+    int64_t amount_yen, received_yen, open_yen;
+    date_t decided, due;
+    bool overdue;
+} audit_refund;
+
 typedef struct audit_book {
     int fiscal_year;
     const char *ledger_path, *created;
@@ -207,12 +215,15 @@ typedef struct audit_book {
     const audit_sig_event *sigs;
     size_t n_sigs;
     int sig_problems;       /* -1: not checked */
+    /* the 返還 receivables of the year's settlement and what was received */
+    const audit_refund *refunds;
+    size_t n_refunds;
 } audit_book;
 
 /* DIR/audit-FY.xlsx: 事象一覧 (one row per event), 事象の内容 (every payload
  * leaf), 検証 (with each event's signature), アンカー, 再計算, 決裁 (who drafted,
- * approved and paid each run and settlement); A4 landscape, filters, frozen
- * headers. */
+ * approved and paid each run and settlement), 返還 (each receivable, received,
+ * open, 延滞); A4 landscape, filters, frozen headers. */
 int report_audit_xlsx(const audit_book *b, const char *path, char *err, size_t errsz);
 
 /* One line of a what-if comparison (kasan diff): a nursery × program under

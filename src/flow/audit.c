@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "kasan/clock.h"
+#include "kasan/flow_refund.h"
 #include "kasan/flow_sign.h"
 #include "kasan/fsutil.h"
 
@@ -284,6 +285,24 @@ static int report(ledger *lg, const char *lpath, const flow_audit_req *rq, flow_
     b.n_runs = sigs.n_runs;
     b.sigs = sigs.events;
     b.n_sigs = sigs.n_events;
+    flow_refund_res refunds = {0}; /* the 返還 sheet: none without a settlement */
+    int rr = rc == EXIT_OK ? flow_refund_read(lg, fy, &refunds) : EXIT_USAGE;
+    if (rr == EXIT_OK) {
+        audit_refund *v = arena_calloc(a, refunds.n + 1, sizeof *v);
+        for (size_t i = 0; i < refunds.n; i++) {
+            const flow_receivable *f = &refunds.rows[i];
+            v[i] = (audit_refund){arena_strdup(a, f->nursery_id), arena_strdup(a, f->program),
+                                  f->program_title ? arena_strdup(a, f->program_title) : NULL,
+                                  f->amount_yen, f->received_yen, f->open_yen, f->decided,
+                                  f->due, f->overdue};
+        }
+        b.refunds = v;
+        b.n_refunds = refunds.n;
+    } else if (rr != EXIT_USAGE) {
+        rc = rr;
+        flow_say(&res->notes, FLOW_NOTE_SAY, "the 返還 receivables cannot be read");
+    }
+    flow_refund_free(&refunds);
     char *path = arena_printf(a, "%s/audit-%d.xlsx", rq->out, fy);
     if (rc == EXIT_OK && report_audit_xlsx(&b, path, err, sizeof err) != 0) {
         flow_say(&res->notes, FLOW_NOTE_SAY, "cannot write %s", err);

@@ -311,6 +311,12 @@ int flow_owed_transferred(ledger *lg, const char *month, int fy, const char *exc
 int flow_owed_of_run(ledger *lg, const month_run *run, int64_t before_seq, arena *a,
                      run_correction *c, flow_notes *notes);
 
+/* ---- refund.c ---- */
+struct flow_refund_res;
+/* FY fy's receivables and receipts on an open ledger (the audit report's
+ * 返還 sheet): EXIT_USAGE when the year has no settlement. */
+int flow_refund_read(ledger *lg, int fy, struct flow_refund_res *res);
+
 /* ---- transfer_files.c ---- */
 /* Writes into dir the transfer files the ledger recorded for a month (or,
  * month NULL, for FY settlement_fy's settlement) from the bytes it kept:

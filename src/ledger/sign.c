@@ -28,7 +28,7 @@ static const struct {
     {"approve", DUTY_APPROVE},        {"transfer", DUTY_PAY},
     {"decide", DUTY_DRAFT},           {"decide_amend", DUTY_DRAFT},
     {"budget_amend", DUTY_DRAFT},     {"over_decision", DUTY_DRAFT},
-    {"after_settlement", DUTY_DRAFT},
+    {"after_settlement", DUTY_DRAFT}, {"refund_receipt", DUTY_PAY},
 };
 
 unsigned ledger_action_role(const char *action)

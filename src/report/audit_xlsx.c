@@ -667,6 +667,48 @@ static void sheet_signoffs(xw *x, const audit_book *b)
     print_setup(x, ws, EV_HEADER, r - 1, 11);
 }
 
+/* 返還: each receivable of the year's settlement (調定), what was received
+ * (収納) and what is open, 延滞 when open after its due date; the totals. */
+static void sheet_refunds(xw *x, const audit_book *b)
+{
+    lxw_worksheet *ws = xw_sheet(x, "返還");
+    if (!ws)
+        return;
+    static const char *const h[] = {"施設番号", "事業", "調定額", "調定日", "返還期限",
+                                    "収納済額", "未収額", "延滞"};
+    static const unsigned w[] = {10, 24, 14, 16, 16, 14, 14, 8};
+    title_rows(x, ws, b, "返還金の調定と収納（精算で決まった返還、収納済額、未収額）");
+    headers(x, ws, EV_HEADER, h, 8, w);
+    lxw_row_t r = EV_HEADER + 1;
+    int64_t t[3] = {0, 0, 0}; /* within one settlement's 返還: no overflow */
+    for (size_t i = 0; i < b->n_refunds; i++, r++) {
+        const audit_refund *f = &b->refunds[i];
+        char d1[64], d2[64];
+        fmt_date_wareki(f->decided, d1, sizeof d1);
+        fmt_date_wareki(f->due, d2, sizeof d2);
+        xw_text(x, ws, r, 0, f->nursery_id, x->f.text);
+        xw_text(x, ws, r, 1, f->program_title ? f->program_title : f->program, x->f.text);
+        xw_whole(x, ws, r, 2, f->amount_yen, x->f.yen);
+        xw_text(x, ws, r, 3, d1, x->f.text);
+        xw_text(x, ws, r, 4, d2, x->f.text);
+        xw_whole(x, ws, r, 5, f->received_yen, x->f.yen);
+        xw_whole(x, ws, r, 6, f->open_yen, x->f.yen);
+        xw_text(x, ws, r, 7, f->overdue ? "延滞" : "", x->f.text_c);
+        t[0] += f->amount_yen;
+        t[1] += f->received_yen;
+        t[2] += f->open_yen;
+    }
+    if (!b->n_refunds)
+        xw_text(x, ws, r++, 0, "精算で決まった返還はありません。", x->f.text);
+    else {
+        xw_text(x, ws, r, 0, "合計", x->f.text);
+        xw_whole(x, ws, r, 2, t[0], x->f.yen);
+        xw_whole(x, ws, r, 5, t[1], x->f.yen);
+        xw_whole(x, ws, r++, 6, t[2], x->f.yen);
+    }
+    print_setup(x, ws, EV_HEADER, r - 1, 7);
+}
+
 int report_audit_xlsx(const audit_book *b, const char *path, char *err, size_t errsz)
 {
     xw x;
@@ -678,5 +720,6 @@ int report_audit_xlsx(const audit_book *b, const char *path, char *err, size_t e
     sheet_anchors(&x, b);
     sheet_replays(&x, b);
     sheet_signoffs(&x, b);
+    sheet_refunds(&x, b);
     return xw_close(&x, err, errsz);
 }
