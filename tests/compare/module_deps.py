@@ -32,6 +32,7 @@ HEADER = {"arena": "core", "strbuf": "core", "diag": "core", "num": "core", "dat
           "rules": "rules", "ledger": "ledger", "ledger_settle": "ledger", "ledger_transfer": "ledger",
           "ledger_access": "ledger", "ledger_docs": "ledger", "ledger_overview": "ledger",
           "ledger_sign": "ledger", "ledger_decide": "ledger", "flow_sign": "flow",
+          "ledger_refund": "ledger", "flow_refund": "flow",
           "engine": "engine", "settle": "engine", "report": "report",
           "report_settle": "report", "zengin": "report", "flow": "flow",
           "flow_view": "flow", "cli": "cli", "web": "web",

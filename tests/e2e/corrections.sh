@@ -241,7 +241,7 @@ $PY - "$OUT2/audit-2025.xlsx" "$A2" "$A3" "$REASON" <<'PYEOF' && pass "audit-202
 import sys, openpyxl
 path, a2, a3, reason = sys.argv[1:5]
 wb = openpyxl.load_workbook(path)
-assert wb.sheetnames == ["事象一覧", "事象の内容", "検証", "アンカー", "再計算", "決裁"], wb.sheetnames
+assert wb.sheetnames == ["事象一覧", "事象の内容", "検証", "アンカー", "再計算", "決裁", "返還"], wb.sheetnames
 ws = wb["事象一覧"]
 assert ws.freeze_panes == "A5" and ws.auto_filter.ref.startswith("A4:"), ws.auto_filter.ref
 assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize in (9, "9")
