@@ -3,8 +3,10 @@
  * fonts/subset.py, then the system's for what it lacks), one pango context,
  * one font description per style and a cache of laid-out texts for the
  * whole process; a document holds references to its layouts and owns its
- * blocks.  The PDF's creation date is the document's own date, so the same
- * document written twice is the same bytes.
+ * blocks.  A page's black text is shown at once, per font, when the page is
+ * done (cairo's cost is per text operation more than per glyph).  The PDF's
+ * creation date is the document's own date, so the same document written
+ * twice is the same bytes.
  *
  * Not here: what a document says (the *_pdf.c writers), workbooks. */
 #include "pdf.h"
