@@ -3,8 +3,10 @@
  * fonts/subset.py, then the system's for what it lacks), one pango context,
  * one font description per style and a cache of laid-out texts for the
  * whole process; a document holds references to its layouts and owns its
- * blocks.  The PDF's creation date is the document's own date, so the same
- * document written twice is the same bytes.
+ * blocks.  A page's black text is shown at once, per font, when the page is
+ * done (cairo's cost is per text operation more than per glyph).  The PDF's
+ * creation date is the document's own date, so the same document written
+ * twice is the same bytes.
  *
  * Not here: what a document says (the *_pdf.c writers), workbooks. */
 #include "pdf.h"
@@ -84,9 +86,12 @@ static void cache_free(void);
  * data: a few kilobytes a process, some unreachable) only FcFini() would
  * free, and it asserts while pango still holds fonts: tests/lsan.supp and
  * tests/valgrind.supp name those libraries. */
+static void batches_free(void);
+
 static void pdf_release(void)
 {
     cache_free();
+    batches_free();
     for (int s = 0; s < PDF_STYLES; s++)
         if (g.font[s])
             pango_font_description_free(g.font[s]);
@@ -511,12 +516,200 @@ static int paginate(const pdf_doc *d, placed *out, size_t *n_out)
 
 /* ---- drawing ------------------------------------------------------------ */
 
-/* Draws l with the top of its first line at y (see LINE_EM). */
+/* ---- a page's text, shown at once ---------------------------------------
+ * pango_cairo_show_layout costs cairo one text operation per run, and each
+ * is recorded, analysed and replayed by its PDF surface (about 9 µs, more
+ * than the glyphs it shows): a statement has some 150 cells.  So the black
+ * text of a page is gathered instead, per font, glyph by glyph where
+ * pango's cairo renderer would put it (pango_renderer_draw_layout and
+ * pango_cairo_renderer_show_text_glyphs, pango 1.50: the same arithmetic,
+ * so the same positions), with the clusters that map glyphs to text (what
+ * pdftotext gives back), and shown with one cairo_show_text_glyphs per font
+ * when the page is done.  A layout pango would draw otherwise (a hex box
+ * for a missing character, right-to-left text, letter spacing) is drawn by
+ * pango itself. */
+typedef struct glyph_batch {
+    cairo_scaled_font_t *font; /* a reference */
+    cairo_glyph_t *g;
+    size_t ng, cap_g;
+    cairo_text_cluster_t *c;
+    size_t nc, cap_c;
+    char *text;
+    size_t nt, cap_t;
+} glyph_batch;
+
+enum { BATCHES = 8 }; /* fonts on a page: a style's size each, and fallbacks */
+
+static struct {
+    glyph_batch b[BATCHES];
+    size_t n;
+    bool failed;  /* out of memory: pdf_write says so */
+} text_batches;
+
+static void show_batches(cairo_t *cr);
+
+/* The batch of font's glyphs; when BATCHES fonts are gathered already,
+ * they are shown first (the blocks they belong to are drawn: what comes
+ * after cannot cover them). */
+static glyph_batch *batch_of(cairo_t *cr, PangoFont *font)
+{
+    cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font));
+    if (!sf)
+        return NULL;
+    for (size_t i = 0; i < text_batches.n; i++)
+        if (text_batches.b[i].font == sf)
+            return &text_batches.b[i];
+    if (text_batches.n == BATCHES)
+        show_batches(cr);
+    glyph_batch *b = &text_batches.b[text_batches.n++];
+    b->font = cairo_scaled_font_reference(sf);
+    return b;
+}
+
+/* Whether pango would draw l as plain glyphs, all of them known. */
+static bool plain_glyphs(PangoLayout *l)
+{
+    for (GSList *li = pango_layout_get_lines_readonly(l); li; li = li->next)
+        for (GSList *r = ((PangoLayoutLine *)li->data)->runs; r; r = r->next) {
+            const PangoGlyphItem *run = r->data;
+            if ((run->item->analysis.level & 1) || run->y_offset || run->start_x_offset ||
+                run->end_x_offset || run->item->analysis.extra_attrs)
+                return false;
+            for (int i = 0; i < run->glyphs->num_glyphs; i++) {
+                PangoGlyph gl = run->glyphs->glyphs[i].glyph;
+                if ((gl & PANGO_GLYPH_UNKNOWN_FLAG) && gl != (0x20 | PANGO_GLYPH_UNKNOWN_FLAG))
+                    return false;
+            }
+        }
+    return true;
+}
+
+/* One run of glyphs at (x, y), the origin of its baseline (pango units
+ * added to points as pango's renderer adds them); false when out of memory. */
+static bool batch_run(cairo_t *cr, const char *text, PangoGlyphItem *run, double bx, double by)
+{
+    glyph_batch *b = batch_of(cr, run->item->analysis.font);
+    const PangoGlyphString *gs = run->glyphs;
+    if (!b)
+        return false;
+    int xp = 0;
+    for (int i = 0; i < gs->num_glyphs; i++) {
+        const PangoGlyphInfo *gi = &gs->glyphs[i];
+        if (gi->glyph != PANGO_GLYPH_EMPTY && !(gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG)) {
+            if (!grow_array((void **)&b->g, &b->cap_g, b->ng, sizeof *b->g))
+                return false;
+            double cy = gi->geometry.y_offset == 0
+                            ? by
+                            : by + (double)gi->geometry.y_offset / PANGO_SCALE;
+            b->g[b->ng++] = (cairo_glyph_t){gi->glyph,
+                                            bx + (double)(xp + gi->geometry.x_offset) / PANGO_SCALE,
+                                            cy};
+        }
+        xp += gi->geometry.width;
+    }
+    PangoGlyphItemIter it;
+    for (gboolean more = pango_glyph_item_iter_init_start(&it, run, text); more;
+         more = pango_glyph_item_iter_next_cluster(&it)) {
+        int n = it.end_glyph - it.start_glyph;
+        for (int i = it.start_glyph; i < it.end_glyph; i++)
+            if (gs->glyphs[i].glyph == PANGO_GLYPH_EMPTY ||
+                (gs->glyphs[i].glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+                n--;
+        if (!grow_array((void **)&b->c, &b->cap_c, b->nc, sizeof *b->c))
+            return false;
+        b->c[b->nc++] = (cairo_text_cluster_t){it.end_index - it.start_index, n};
+    }
+    size_t len = (size_t)run->item->length;
+    while (b->nt + len >= b->cap_t) {
+        size_t cap = b->cap_t ? b->cap_t * 2 : 1024;
+        char *t = realloc(b->text, cap);
+        if (!t)
+            return false;
+        b->text = t;
+        b->cap_t = cap;
+    }
+    memcpy(b->text + b->nt, text + run->item->offset, len);
+    b->nt += len;
+    return true;
+}
+
+/* l's glyphs with its origin (top left) at (ox, oy), as
+ * pango_renderer_draw_layout places lines and runs. */
+static void batch_layout(cairo_t *cr, PangoLayout *l, double ox, double oy)
+{
+    const char *text = pango_layout_get_text(l);
+    PangoLayoutIter *it = pango_layout_get_iter(l);
+    do {
+        PangoRectangle lr;
+        pango_layout_iter_get_line_extents(it, NULL, &lr);
+        int baseline = pango_layout_iter_get_baseline(it), x_off = 0;
+        for (GSList *r = pango_layout_iter_get_line_readonly(it)->runs; r; r = r->next) {
+            PangoGlyphItem *run = r->data;
+            if (!text_batches.failed &&
+                !batch_run(cr, text, run, ox + (double)(lr.x + x_off) / PANGO_SCALE,
+                           oy + (double)baseline / PANGO_SCALE))
+                text_batches.failed = true;
+            x_off += pango_glyph_string_get_width(run->glyphs);
+        }
+    } while (pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+}
+
+/* The page's gathered text, in black, and the batches emptied. */
+static void show_batches(cairo_t *cr)
+{
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    for (size_t i = 0; i < text_batches.n; i++) {
+        glyph_batch *b = &text_batches.b[i];
+        if (b->ng || b->nt) {
+            cairo_set_scaled_font(cr, b->font);
+            cairo_show_text_glyphs(cr, b->text, (int)b->nt, b->g, (int)b->ng, b->c, (int)b->nc,
+                                   0);
+        }
+        cairo_scaled_font_destroy(b->font);
+        b->font = NULL;
+        b->ng = b->nc = b->nt = 0;
+    }
+    text_batches.n = 0;
+}
+
+/* At exit (pdf_release): the batches' buffers. */
+static void batches_free(void)
+{
+    for (size_t i = 0; i < BATCHES; i++) {
+        glyph_batch *b = &text_batches.b[i];
+        if (b->font)
+            cairo_scaled_font_destroy(b->font);
+        free(b->g);
+        free(b->c);
+        free(b->text);
+    }
+    memset(&text_batches, 0, sizeof text_batches);
+}
+
+/* Where l's origin goes for the top of its first line at y (see LINE_EM). */
+static double origin_y(PangoLayout *l, double y)
+{
+    return y + BASELINE_EM * layout_size(l) - pango_layout_get_baseline(l) / (double)PANGO_SCALE;
+}
+
+/* Draws l now, in the current colour. */
+static void show_now(cairo_t *cr, PangoLayout *l, double x, double y)
+{
+    cairo_move_to(cr, x, origin_y(l, y));
+    pango_cairo_show_layout(cr, l);
+}
+
+/* Draws l, in black, with the top of its first line at y: gathered for the
+ * end of the page (above), or now. */
 static void show(cairo_t *cr, PangoLayout *l, double x, double y)
 {
-    double base = pango_layout_get_baseline(l) / (double)PANGO_SCALE;
-    cairo_move_to(cr, x, y + BASELINE_EM * layout_size(l) - base);
-    pango_cairo_show_layout(cr, l);
+    if (plain_glyphs(l)) {
+        batch_layout(cr, l, x, origin_y(l, y));
+    } else {
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        show_now(cr, l, x, y);
+    }
 }
 
 static double layout_h(PangoLayout *l) { return text_height(l); }
@@ -589,19 +782,19 @@ static void furniture(cairo_t *cr, const pdf_doc *d, int page, int pages)
     cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
     if (d->footer) {
         pango_layout_set_text(l, d->footer, -1);
-        show(cr, l, MARGIN_X, PAGE_H - MARGIN_BOTTOM + 14);
+        show_now(cr, l, MARGIN_X, PAGE_H - MARGIN_BOTTOM + 14);
     }
     char pg[32];
     snprintf(pg, sizeof pg, "%d / %d", page + 1, pages);
     pango_layout_set_width(l, (int)(CONTENT_W * PANGO_SCALE));
     pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
     pango_layout_set_text(l, pg, -1);
-    show(cr, l, MARGIN_X, PAGE_H - MARGIN_BOTTOM + 14);
+    show_now(cr, l, MARGIN_X, PAGE_H - MARGIN_BOTTOM + 14);
     if (d->mark) {
         pango_layout_set_font_description(l, g.font[PDF_TITLE]);
         pango_layout_set_text(l, d->mark, -1);
         cairo_set_source_rgb(cr, 0.85, 0, 0);
-        show(cr, l, MARGIN_X, 10);
+        show_now(cr, l, MARGIN_X, 10);
     }
     cairo_set_source_rgb(cr, 0, 0, 0);
     g_object_unref(l);
@@ -648,10 +841,14 @@ int pdf_write(pdf_doc *d, const pdf_info *info, const char *path, char *err, siz
     for (int p = 0; p < pages; p++) {
         for (; k < np && pl[k].page == p; k++)
             draw_block(cr, d, &d->b[pl[k].block], pl[k].y);
+        show_batches(cr);
         furniture(cr, d, p, pages);
         cairo_show_page(cr);
     }
     cairo_status_t st = cairo_status(cr);
+    if (text_batches.failed && st == CAIRO_STATUS_SUCCESS)
+        st = CAIRO_STATUS_NO_MEMORY;
+    text_batches.failed = false;
     cairo_destroy(cr);
     cairo_surface_finish(s);
     if (st == CAIRO_STATUS_SUCCESS)
