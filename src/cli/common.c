@@ -8,12 +8,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kasan/clock.h"
 
 bool cli_out_fits(const char *out)
 {
+    /* an empty --out, or one naming something that is not a directory, is
+     * a usage mistake (exit 1), said before SQLite's "unable to open" */
+    struct stat st;
+    if (!*out) {
+        fputs("kasan: --out is empty: give the output directory (default out)\n", stderr);
+        return false;
+    }
+    if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "kasan: --out %s is not a directory: give the output directory (its "
+                "ledger.sqlite and the months' outputs go under it)\n", out);
+        return false;
+    }
     char path[8192];
     size_t full, max;
     snprintf(path, sizeof path, "%s/ledger.sqlite", out);

@@ -10,6 +10,7 @@
  * settle.c), the workbook (src/report/audit_xlsx.c). */
 #include "flow_int.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,52 @@ static bool transfer_bytes_kept(ledger *lg, const ledger_transfer *t, flow_notes
  * file is a problem; a missing file (moved to the bank's upload folder,
  * archived elsewhere) is reported, not counted.  Returns the number of
  * problems, or -1 if the ledger could not be read. */
+/* A name kasan gives a transfer file: transfer-….txt (not a temporary). */
+static bool transfer_name(const char *name)
+{
+    size_t n = strlen(name);
+    return !strncmp(name, "transfer-", 9) && n > 13 && !strcmp(name + n - 4, ".txt");
+}
+
+/* A folder of OUT that holds transfer files: a month or a settlement. */
+static bool transfer_folder(const char *name)
+{
+    claim_month m;
+    return month_parse(name, &m) || (!strncmp(name, "settlement-", 11) && strlen(name) == 15);
+}
+
+/* Transfer files under OUT that no transfer event records (an event cut
+ * from the end of the log leaves its file behind): each one a problem. */
+static int unrecorded_transfer_files(const char *out_dir, const ledger_transfer *t, size_t n,
+                                     arena *a, flow_notes *notes)
+{
+    int problems = 0;
+    DIR *top = opendir(out_dir);
+    for (struct dirent *d; top && (d = readdir(top));) {
+        if (!transfer_folder(d->d_name))
+            continue;
+        DIR *sub = opendir(arena_printf(a, "%s/%s", out_dir, d->d_name));
+        for (struct dirent *f; sub && (f = readdir(sub));) {
+            if (!transfer_name(f->d_name))
+                continue;
+            char *rel = arena_printf(a, "%s/%s", d->d_name, f->d_name);
+            bool known = false;
+            for (size_t i = 0; i < n && !known; i++)
+                known = t[i].file && !strcmp(t[i].file, rel);
+            if (!known) {
+                flow_say(notes, FLOW_NOTE_RESULT, "transfer file %s: under %s, but no transfer "
+                         "event records it (an event deleted from the log?)", rel, out_dir);
+                problems++;
+            }
+        }
+        if (sub)
+            closedir(sub);
+    }
+    if (top)
+        closedir(top);
+    return problems;
+}
+
 static int verify_transfer_files(ledger *lg, const char *out_dir, int64_t *checked,
                                  flow_notes *notes)
 {
@@ -108,6 +155,7 @@ static int verify_transfer_files(ledger *lg, const char *out_dir, int64_t *check
             problems++;
         }
     }
+    problems += unrecorded_transfer_files(out_dir, t, n, &a, notes);
     arena_release(&a);
     return problems;
 }

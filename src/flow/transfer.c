@@ -396,9 +396,21 @@ static int write_and_record(ctx *c, const char *path, const strbuf *bytes,
         return EXIT_INTERNAL;
     }
     if (fs_out_commit(&o)) {
-        flow_say(c->notes, FLOW_NOTE_SAY, "recorded (event %lld) but cannot rename into %s: %s",
-                 (long long)*seq, path, fs_strerror(errno));
-        return EXIT_INTERNAL;
+        /* the month's folder replaced meanwhile (a correction publishing it):
+         * the event is recorded, so its bytes go into the folder as it is now */
+        int why = errno;
+        char *dir2 = strdup(path), *cut = dir2 ? strrchr(dir2, '/') : NULL;
+        if (cut)
+            *cut = '\0';
+        bool again = why == ENOENT && dir2 && (!cut || fs_mkdirs(dir2) == 0) &&
+                     fs_write_atomic(path, bytes->buf, bytes->len) == 0;
+        free(dir2);
+        if (!again) {
+            flow_say(c->notes, FLOW_NOTE_SAY, "recorded (event %lld) but cannot rename into %s: "
+                     "%s; kasan restore --month writes it back from the ledger",
+                     (long long)*seq, path, fs_strerror(why));
+            return EXIT_INTERNAL;
+        }
     }
     return EXIT_OK;
 }

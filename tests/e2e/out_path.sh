@@ -58,4 +58,18 @@ RC=$? ERR_TXT=$(cat "$WORK/rel.err") OUT_TXT=
 expect_rc 1 "relative --out whose full path is 505 bytes"
 expect_msg_contains "would be 505 bytes"
 expect_nothing_written "$D505"
+
+section "an --out that is empty, or not a directory"
+printf 'not a directory\n' > "$WORK/afile"
+for cmd in "run --month 2025-10 --finalize" "transfer --month 2025-10 --date 2025-11-20" "audit verify" "budget --fy 2025"; do
+    # shellcheck disable=SC2086
+    kasan $cmd --data "$SAMPLE" --rules "$RULES" --out "$WORK/afile"
+    expect_rc 1 "${cmd%% *}: --out a file"
+    expect_msg_contains "is not a directory" "${cmd%% *}: says so"
+    # shellcheck disable=SC2086
+    kasan $cmd --data "$SAMPLE" --rules "$RULES" --out ''
+    expect_rc 1 "${cmd%% *}: --out ''"
+    expect_msg_contains "--out is empty" "${cmd%% *}: says so"
+done
+expect_eq "$(cat "$WORK/afile")" "not a directory" "the file is left as it was"
 finish

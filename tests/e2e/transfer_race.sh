@@ -6,8 +6,9 @@
 #     wins (exit 0, the file), the other is refused (exit 3) and the refusal
 #     is an event; one transfer event, no stray temporary file, verify passes.
 #  7. the transfer prints its anchor (SEQ:HASH, like a finalization); with
-#     the transfer event deleted by sqlite3 plain verify cannot know it, the
-#     anchor does (exit 4).
+#     the transfer event deleted by sqlite3, plain verify finds its file left
+#     under OUT with no event (exit 4); with the file gone too, only the
+#     anchor knows (exit 4).
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 "$PY" -c 'import sqlite3' 2>/dev/null || skip_all "python3's sqlite3 module missing"
@@ -66,7 +67,13 @@ d.execute("DELETE FROM events WHERE seq = (SELECT MAX(seq) FROM events)")
 PYEOF
 expect_eq "$("$KASAN" audit export --out "$O2" | grep -c '"action":"transfer"')" 0 "transfer events left"
 kasan audit verify --out "$O2"
-expect_rc 0 "plain verify cannot know the last event is gone"
+expect_rc 4 "plain verify: the transfer file left under OUT that no event records"
+expect_msg_contains "transfer file 2025-04/transfer-2025-04.txt: under" "names the file"
+expect_msg_contains "no transfer event records it" "says why"
+# with the file gone too, only the anchor knows
+mv "$O2/2025-04/transfer-2025-04.txt" "$WORK/moved.txt"
+kasan audit verify --out "$O2"
+expect_rc 0 "plain verify cannot know the last event is gone when its file went too"
 kasan audit verify --out "$O2" --anchor "$anchor"
 expect_rc 4 "the transfer event deleted: verify with the anchor fails"
 expect_msg_contains "event 2: gone" "names the anchored event"
