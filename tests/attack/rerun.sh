@@ -86,6 +86,13 @@ fin() { # DATA OUT MONTH [ARGS] — finalize a month (no workbooks or PDFs unles
         ${DOCS:---no-workbooks --quiet} "${@:4}"
 }
 
+# killed CMD... — CMD, output dropped, which a signal may kill: bash's "Killed"
+# notice goes nowhere; returns CMD's exit code
+killed() {
+    ( "$@" >/dev/null 2>&1; echo $? > "$WORK/.killed" ) 2>/dev/null
+    return "$(cat "$WORK/.killed")"
+}
+
 # ---------------------------------------------------------------- forms
 
 area_forms() {
@@ -459,9 +466,8 @@ area_crashes() {
         # the transfer killed at its rename (after the ledger commit)
         O=$(new_out c1)
         fin "$SAMPLE" "$O" $M
-        strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=1 \
-            "$KASAN" transfer --month $M --date 2025-05-20 --data "$SAMPLE" --rules "$RULES" --out "$O" \
-            >/dev/null 2>&1
+        killed strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=1 \
+            "$KASAN" transfer --month $M --date 2025-05-20 --data "$SAMPLE" --rules "$RULES" --out "$O"
         _e=$(events "$O" transfer)
         _want=$("$KASAN" audit export --out "$O" | grep '"action":"transfer"' | sed 's/.*"sha256":"\([0-9a-f]*\)".*/\1/')
         k restore --month $M --data "$SAMPLE" --rules "$RULES" --out "$O"
@@ -476,9 +482,9 @@ area_crashes() {
         _n=$(grep -c 'rename(' "$WORK/.ren")
         for _i in $(seq 1 "$_n"); do
             O=$(new_out c2-$_i)
-            strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=$_i \
+            killed strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=$_i \
                 "$KASAN" run --month 2025-05 --data "$SAMPLE" --rules "$RULES" --out "$O" --finalize \
-                --quiet >/dev/null 2>&1
+                --quiet
             k restore --month 2025-05 --data "$SAMPLE" --rules "$RULES" --out "$O"
             _r=$(said)
             fin "$SAMPLE" "$O" 2025-05
@@ -498,9 +504,9 @@ area_crashes() {
                 --rules "$RULES" --replace "$WORK/cfl/P011.xlsx" >/dev/null 2>&1
             _n=$(grep -c 'rename(' "$WORK/.ren")
             rm -rf "$WORK/ci"; cp -r "$SAMPLE" "$WORK/ci"
-            strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=$_n \
+            killed strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=$_n \
                 "$KASAN" intake --month 2025-10 --data "$WORK/ci" --rules "$RULES" --replace \
-                "$WORK/cfl/P011.xlsx" >/dev/null 2>&1
+                "$WORK/cfl/P011.xlsx"
             run_month "$WORK/ci" 2025-10 "$WORK/ci-out"
             judge crashes "intake --replace SIGKILLed at its last rename ($_n)" \
                 "the next run $(said); hidden left: $(ls -A "$WORK/ci/claims" | grep -c '^\.')" \
@@ -508,11 +514,46 @@ area_crashes() {
                 "! ls -A '$WORK/ci/claims' | grep -q '^\\.'"
         else cannot crashes "intake --replace killed" "python3-openpyxl missing"; fi
     fi
+    # the settlement: finalize killed at each rename, then its transfer killed
+    # at its rename; restore --settlement mends both
+    if command -v strace >/dev/null; then
+        export KASAN_NOW=2026-06-10T09:00:00Z
+        O=$(new_out c4)
+        for _m in $MONTHS; do fin "$SETTLE" "$O" "$_m"; done
+        cp -R "$O" "$WORK/c4-months"
+        strace -f -qq -e trace=rename -o "$WORK/.ren" "$KASAN" settle --fy 2025 --data "$SETTLE" \
+            --rules "$RULES" --out "$O" --finalize --issue-date 2026-06-10 >/dev/null 2>&1
+        _n=$(grep -c 'rename(' "$WORK/.ren")
+        for _i in $(seq 1 "$_n"); do
+            rm -rf "$O"; cp -R "$WORK/c4-months" "$O"
+            killed strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=$_i \
+                "$KASAN" settle --fy 2025 --data "$SETTLE" --rules "$RULES" --out "$O" --finalize \
+                --issue-date 2026-06-10
+            k restore --settlement 2025 --data "$SETTLE" --rules "$RULES" --out "$O"
+            _r=$(said)
+            k replay --settlement 2025 --rules "$RULES" --out "$O"
+            _p=$RC
+            k settle --fy 2025 --data "$SETTLE" --rules "$RULES" --out "$O" --finalize --issue-date 2026-06-10
+            judge crashes "settle --finalize SIGKILLed at rename $_i of $_n" \
+                "restore $_r; replay exit $_p; settle again $(said)" \
+                all '{ [ "$_p" = 0 ] && [ -f "$O/settlement-2025/settlement.csv" ] && rc_is 3; } || { [ "$_p" != 0 ] && rc_is 0; }' \
+                '[ "$(verify_rc "$O")" = 0 ]'
+        done
+        killed strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when=1 \
+            "$KASAN" transfer --settlement 2025 --date 2026-06-30 --rules "$RULES" --out "$O"
+        _want=$("$KASAN" audit export --out "$O" | grep '"action":"transfer"' | sed 's/.*"sha256":"\([0-9a-f]*\)".*/\1/')
+        k restore --settlement 2025 --rules "$RULES" --out "$O"
+        _got=$(sha256sum < "$O/settlement-2025/transfer-settlement-2025.txt" 2>/dev/null | cut -d' ' -f1)
+        judge crashes "the settlement's transfer SIGKILLed at its rename, then restore" \
+            "restore $(said); file ${_got:0:12} vs event ${_want:0:12}" \
+            all 'rc_is 0' '[ -n "$_got" ] && [ "$_got" = "$_want" ]' '[ "$(verify_rc "$O")" = 0 ]'
+        export KASAN_NOW=2025-05-12T09:00:00Z
+    fi
     # random kills of a finalization (timeout -s KILL at 0.05 … 0.8 s)
     for _d in 0.05 0.1 0.2 0.3 0.5 0.8; do
         O=$(new_out c3)
-        timeout -s KILL "$_d" "$KASAN" run --month 2025-05 --data "$SAMPLE" --rules "$RULES" --out "$O" \
-            --finalize --quiet >/dev/null 2>&1
+        killed timeout -s KILL "$_d" "$KASAN" run --month 2025-05 --data "$SAMPLE" --rules "$RULES" \
+            --out "$O" --finalize --quiet
         _k=$?
         fin "$SAMPLE" "$O" 2025-05
         _f=$RC
