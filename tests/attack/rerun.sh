@@ -360,7 +360,10 @@ area_settlement() {
         "$WORK/sd/claims/2026-03/nurses.csv"
     fin "$WORK/sd" "$O" 2026-03 --supersede --reason "時間の訂正"
     judge settlement "a month corrected under a finalized settlement" "$(said)" rc_is 3
-    judge settlement "verify after that" "exit $(verify_rc "$O")" [ "$(verify_rc "$O")" = 0 ]
+    _stale=$(stale_settlement "$O")
+    judge settlement "…and the settlement then rests on a replaced month" \
+        "months not current: ${_stale:-none}; verify exit $(verify_rc "$O")" \
+        '[ -z "$_stale" ] || [ "$(verify_rc "$O")" = 4 ]'
     k replay --settlement 2025 --rules "$RULES" --out "$O"
     judge settlement "replay --settlement after that" "$(said)" rc_is 0
     # the settlement's directory lost: restore writes back its transfer file
@@ -580,6 +583,22 @@ together() {
     printf '%s\n' $_rcs | sort | tr '\n' ' ' | sed 's/ $//'
 }
 
+# stale_settlement OUT — the months whose run the last settle event names but
+# which is no longer the month's current run (empty: none)
+stale_settlement() {
+    "$KASAN" audit export --out "$1" 2>/dev/null | $PY -c '
+import json, sqlite3, sys
+ev = [json.loads(l) for l in sys.stdin if l.strip()]
+st = [e for e in ev if e["action"] == "settle"]
+if st:
+    d = sqlite3.connect(sys.argv[1] + "/ledger.sqlite")
+    for m in st[-1]["payload"].get("months", []):
+        cur = d.execute("SELECT run_id FROM runs WHERE month = ? AND superseded_by IS NULL", (m["month"],)).fetchone()
+        if not cur or cur[0] != m["run_id"]:
+            print(m["month"], end=" ")
+' "$1" | sed 's/ $//'
+}
+
 area_races() {
     local M=2025-04 O
     export KASAN_NOW=2025-05-12T09:00:00Z
@@ -644,9 +663,10 @@ area_races() {
         _v=$(verify_rc "$O")
         "$KASAN" replay --settlement 2025 --rules "$RULES" --out "$O" > /dev/null 2>&1
         _rp=$?
+        _stale=$(stale_settlement "$O")
         judge races "a settlement and a correction of March at once (try $_t)" \
-            "settle exit $_sr, correction exit $_cr; verify $_v, replay --settlement $_rp" \
-            all '! { [ "$_sr" = 0 ] && [ "$_cr" = 0 ]; }' '[ "$_sr" -ne 5 ] && [ "$_cr" -ne 5 ]' '[ "$_v" = 0 ]'
+            "settle exit $_sr, correction exit $_cr; verify $_v, replay --settlement $_rp; settlement's months not current: ${_stale:-none}" \
+            all '[ -z "$_stale" ]' '[ "$_sr" -ne 5 ] && [ "$_cr" -ne 5 ]' '[ "$_v" = 0 ]'
     done
     unset KASAN_NOW
 }
