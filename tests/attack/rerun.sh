@@ -685,7 +685,14 @@ area_paths() {
     O=$(new_out p1)
     printf 'not a directory\n' > "$O"
     fin "$SAMPLE" "$O" $M
-    judge paths "--out is a regular file" "$(said)" all '[ "$RC" -ne 0 ] && [ "$RC" -lt 6 ]' 'has "$O"'
+    # a user's slip: the message should say what is wrong, not only that
+    # SQLite could not open a file
+    judge paths "--out is a regular file" "$(said)" \
+        all '[ "$RC" -ne 0 ] && [ "$RC" -lt 6 ]' 'has "$O"' 'has "not a directory"'
+    k run --month $M --data "$SAMPLE" --rules "$RULES" --out "" --finalize --quiet --no-workbooks
+    judge paths "--out ''" "$(said)" rc_is 1
+    fin "$SAMPLE" "$WORK/p7/a/b/c" $M
+    judge paths "--out whose parents do not exist" "$(said)" '[ "$RC" = 0 ] || [ "$RC" = 1 ]'
     if as_unprivileged "unwritable --out" >/dev/null; then
         O=$WORK/p2; mkdir -p "$O"; chmod 555 "$O"; chmod o+rx "$WORK"
         $AS_U "$KASAN_U" run --month $M --data "$KASAN_U/../../fixtures" --rules "$RULES_U" --out "$O" \
