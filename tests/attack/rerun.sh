@@ -82,8 +82,9 @@ d.executescript(sys.argv[2])
 PYEOF
 }
 fin() { # DATA OUT MONTH [ARGS] — finalize a month (no workbooks or PDFs unless DOCS=1)
-    k run --month "$3" --data "$1" --rules "$RULES" --out "$2" --finalize ${DOCS:+--quiet} \
-        ${DOCS:---no-workbooks --quiet} "${@:4}"
+    _docs=--no-workbooks
+    [ -n "${DOCS:-}" ] && _docs=--quiet
+    k run --month "$3" --data "$1" --rules "$RULES" --out "$2" --finalize --quiet "$_docs" "${@:4}"
 }
 
 # killed CMD... — CMD, output dropped, which a signal may kill: bash's "Killed"
@@ -304,19 +305,22 @@ area_transfer() {
         k transfer --month $M --date 2025-05-26 --data "$WORK/tc" --rules "$RULES" --out "$O"
         _paid=
         rc_is 0 && _paid=$(printf '%s\n' "$OUT_TXT" | sed -n 's/.* transfers*, \([0-9,]*\) yen.*/\1/p' | tr -d ,)
-        judge transfer "$2" "corrections.csv owes $_owed; P002-$1.pdf 追給 $_st; transfer $(said)" \
+        judge transfer "$2" "correction $CORR; corrections.csv owes $_owed; P002-$1.pdf 追給 $_st; transfer $(said)" \
             all 'rc_is 0' '[ "${_paid:-0}" = "$_owed" ]' '[ "$_st" = none ] || [ "$_st" = "$_owed" ]'
     }
     sed -i '/^P002,C0002,/d' "$WORK/tc/claims/$M/children.csv"
     DOCS=1 fin "$WORK/tc" "$O" $M --supersede --reason "C0002 退園"
+    CORR=$(said)
     owed_vs_transfer 2 "transferred, then lowered (返還): statement and bank file agree"
     cp "$SAMPLE/claims/$M/children.csv" "$WORK/tc/claims/$M/children.csv"
     DOCS=1 fin "$WORK/tc" "$O" $M --supersede --reason "C0002 在籍の確認"
+    CORR=$(said)
     owed_vs_transfer 3 "…then put back: statement and bank file agree"
     sed -i 's/^P002,C0002,tracheostomy;suction,/P002,C0002,tracheostomy;suction;ventilator,/' \
         "$WORK/tc/claims/$M/children.csv"
     printf 'P002,C0099,suction,2025-04-01,\n' >> "$WORK/tc/claims/$M/children.csv"
     DOCS=1 fin "$WORK/tc" "$O" $M --supersede --reason "C0099 追加"
+    CORR=$(said)
     owed_vs_transfer 4 "…then raised (追給): the file pays exactly what is owed"
     judge transfer "verify after the corrections and files" "exit $(verify_rc "$O")" [ "$(verify_rc "$O")" = 0 ]
     # a correction before any transfer: the first file pays the whole run
@@ -629,8 +633,9 @@ area_races() {
             --reason r --quiet --no-workbooks > "$WORK/.c" 2>&1 &
         _p=$!
         "$KASAN" transfer --month $M --date 2025-05-20 --data "$WORK/rw" --rules "$RULES" --out "$O" \
-            > /dev/null 2>&1
+            > "$WORK/.t" 2>&1
         _tr=$?
+        _tm=$(grep -v '^$' "$WORK/.t" | head -n 1 | cut -c1-160)
         wait $_p; _cr=$?
         "$KASAN" transfer --month $M --date 2025-05-21 --data "$WORK/rw" --rules "$RULES" --out "$O" \
             > /dev/null 2>&1
@@ -641,7 +646,7 @@ area_races() {
         done
         _cur=$(awk -F, 'NR > 1 { s += $5 } END { print s }' "$O/$M/payments.csv")
         judge races "a correction and a transfer at once (try $_t)" \
-            "correction exit $_cr, transfer exit $_tr; files paid $_paid, current run $_cur" \
+            "correction exit $_cr, transfer exit $_tr ($_tm); files paid $_paid, current run $_cur" \
             all '[ "$_cr" -ne 5 ] && [ "$_tr" -ne 5 ]' '[ "$_paid" = "$_cur" ]' '[ "$(verify_rc "$O")" = 0 ]'
     done
     # a settlement and a month's correction at once (item 4): never a
