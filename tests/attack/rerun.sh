@@ -603,6 +603,21 @@ if st:
 ' "$1" | sed 's/ $//'
 }
 
+# ledger_transfers OUT — one line per transfer event: total_yen, file, and
+# "ok" when OUT/file is there with the recorded SHA-256 (else "missing")
+ledger_transfers() {
+    "$KASAN" audit export --out "$1" 2>/dev/null | $PY -c '
+import hashlib, json, os, sys
+for l in sys.stdin:
+    e = json.loads(l)
+    if e["action"] != "transfer":
+        continue
+    p = e["payload"]; f = os.path.join(sys.argv[1], p["file"])
+    ok = os.path.isfile(f) and hashlib.sha256(open(f, "rb").read()).hexdigest() == p["sha256"]
+    print(p["total_yen"], p["file"], "ok" if ok else "missing")
+' "$1"
+}
+
 area_races() {
     local M=2025-04 O
     export KASAN_NOW=2025-05-12T09:00:00Z
@@ -639,15 +654,15 @@ area_races() {
         wait $_p; _cr=$?
         "$KASAN" transfer --month $M --date 2025-05-21 --data "$WORK/rw" --rules "$RULES" --out "$O" \
             > /dev/null 2>&1
-        # what the files paid in all = the current run's total (nothing lowered)
-        _paid=0
-        for _f in "$O/$M"/transfer-*.txt; do
-            [ -f "$_f" ] && _paid=$((_paid + 10#$($ZREAD "$_f" | sed -n 's/^[0-9]*\.total=//p')))
-        done
+        # what the transfer events paid in all = the current run's total
+        # (nothing lowered), and every recorded file is in OUT with its bytes
+        _paid=$(ledger_transfers "$O" | awk '{ s += $1 } END { print s + 0 }')
+        _missing=$(ledger_transfers "$O" | awk '$3 != "ok" { print $2 }' | tr '\n' ' ')
         _cur=$(awk -F, 'NR > 1 { s += $5 } END { print s }' "$O/$M/payments.csv")
         judge races "a correction and a transfer at once (try $_t)" \
-            "correction exit $_cr, transfer exit $_tr ($_tm); files paid $_paid, current run $_cur" \
-            all '[ "$_cr" -ne 5 ] && [ "$_tr" -ne 5 ]' '[ "$_paid" = "$_cur" ]' '[ "$(verify_rc "$O")" = 0 ]'
+            "correction exit $_cr, transfer exit $_tr ($_tm); transfers recorded $_paid, current run $_cur, files missing from OUT: ${_missing:-none}" \
+            all '[ "$_cr" -ne 5 ] && [ "$_tr" -ne 5 ]' '[ "$_paid" = "$_cur" ]' '[ -z "$_missing" ]' \
+            '[ "$(verify_rc "$O")" = 0 ]'
     done
     # a settlement and a month's correction at once (item 4): never a
     # settlement on a replaced month that verify passes
