@@ -131,7 +131,9 @@ int fs_mkdirs(const char *path)
     char *p = strdup(path);
     if (!p)
         return -1;
-    for (char *s = p + 1; *s; s++) {
+    /* from the second byte (a leading '/' is the root), but never past the
+       end of an empty path: --out '' once read one byte beyond it */
+    for (char *s = *p ? p + 1 : p; *s; s++) {
         if (*s != '/')
             continue;
         *s = '\0';

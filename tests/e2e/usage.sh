@@ -87,4 +87,11 @@ expect_msg_contains '"action":"finalize"' "audit export"
 kasan audit verify --rules "$RULES" --data "$D" --out "$A" --anchor 1:0000000000000000000000000000000000000000000000000000000000000000
 expect_rc 4 "audit verify --rules --data --out with a wrong anchor"
 
+# --out '' (an empty variable in a script): refused, nothing written, never a
+# crash (it read one byte past the empty path: a heap overflow under ASan)
+kasan run --month 2025-05 --data "$D" --rules "$RULES" --out "" --no-workbooks --quiet
+if [ "$RC" -ne 0 ] && [ "$RC" -le 5 ] && ! printf '%s' "$ERR_TXT" | grep -q 'Sanitizer\|runtime error'; then
+    pass "--out '' refused (exit $RC)"
+else fail "--out '' refused" "exit $RC: $(printf '%s' "$ERR_TXT" | head -n 2)"; fi
+
 finish
