@@ -1572,9 +1572,20 @@ static void approve_month(fixture *f, int64_t n)
     free(page);
 }
 
+/* The fixture's stand-in transfer file (for the download tests) is recorded
+ * by no event: audit verify rightly flags it, so tests that verify the
+ * ledger the web leaves take it away first. */
+static void drop_standin_transfer(const fixture *f)
+{
+    char p[700];
+    snprintf(p, sizeof p, "%s/2025-04/transfer-2025-04.txt", f->out);
+    unlink(p);
+}
+
 static void test_actions_by_role(void **state)
 {
     fixture *f = *state;
+    drop_standin_transfer(f);
     char clerk[WEB_TOKEN_HEX + 1], ccsrf[WEB_TOKEN_HEX + 1];
     char payer[WEB_TOKEN_HEX + 1], pcsrf[WEB_TOKEN_HEX + 1];
     login(f, "clerk", "correct horse", clerk, ccsrf);
@@ -1667,6 +1678,7 @@ static void test_actions_by_role(void **state)
 static void test_approve_own_draft(void **state)
 {
     fixture *f = *state;
+    drop_standin_transfer(f);
     char chief[WEB_TOKEN_HEX + 1], hcsrf[WEB_TOKEN_HEX + 1], *page;
     login(f, "chief", "chief passphrase", chief, hcsrf);
     assert_int_equal(post(f, chief, "/month/finalize",
