@@ -277,6 +277,8 @@ int ledger_owed_base_json(ledger *lg, const char *run_id, ledger_json *j);
  * "after_settlement" event after the run's; verify: each settlement rested
  * on the current runs when it was recorded. */
 int ledger_settle_months_current(ledger *lg, const struct ledger_settle_req *req);
+/* settle_store.c: the event of fiscal year fy's current settlement, 0 if none. */
+int ledger_settle_current_seq(ledger *lg, int fy, int64_t *seq);
 int ledger_settled_check(ledger *lg, const ledger_finalize_req *req, int fy,
                          ledger_finalize_res *res);
 int ledger_after_settlement_event(ledger *lg, const ledger_finalize_req *req,

@@ -28,11 +28,8 @@ static int64_t scalar(ledger *lg, const char *sql, int fy, const char *text, int
 static int receipt_tx(ledger *lg, const ledger_refund_receipt *r, int64_t *seq_out,
                       char hash_out[SHA256_HEX_LEN + 1])
 {
-    int rc;
-    int64_t settled = scalar(lg, "SELECT COALESCE(MAX(seq), 0) FROM events"
-                                 " WHERE action IN ('settle', 'settle_supersede')"
-                                 " AND json_valid(payload) AND json_extract(payload, '$.fiscal_year') = ?1",
-                             r->fiscal_year, NULL, &rc);
+    int64_t settled;
+    int rc = ledger_settle_current_seq(lg, r->fiscal_year, &settled);
     if (rc)
         return rc;
     int64_t received = scalar(lg, "SELECT COALESCE(SUM(json_extract(payload, '$.amount_yen')), 0)"

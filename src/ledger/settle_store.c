@@ -172,7 +172,7 @@ int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t
     return rc;
 }
 
-static int current_seq(ledger *lg, int fy, int64_t *seq)
+int ledger_settle_current_seq(ledger *lg, int fy, int64_t *seq)
 {
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg, "SELECT seq" CURRENT_SQL, &st);
@@ -294,7 +294,7 @@ static int check_prior(ledger *lg, const ledger_settle_req *req, int64_t prior_s
 
 static int settle_tx(ledger *lg, const ledger_settle_req *req, ledger_settle_res *res)
 {
-    int rc = current_seq(lg, req->fiscal_year, &res->superseded_seq);
+    int rc = ledger_settle_current_seq(lg, req->fiscal_year, &res->superseded_seq);
     if (rc)
         return rc;
     if (res->superseded_seq && !req->supersede)
@@ -474,7 +474,7 @@ int ledger_settle_current(ledger *lg, int fy, arena *a, ledger_settlement *out)
     if (rc)
         return rc;
     int64_t seq = 0;
-    rc = current_seq(lg, fy, &seq);
+    rc = ledger_settle_current_seq(lg, fy, &seq);
     if (!rc && !seq)
         rc = ledger_fail(lg, LEDGER_NOT_FOUND, "FY%d has no finalized settlement", fy);
     if (!rc)

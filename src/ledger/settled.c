@@ -85,31 +85,11 @@ int ledger_settle_months_current(ledger *lg, const ledger_settle_req *req)
     return rc;
 }
 
-/* The event of fy's current settlement, 0 if none. */
-static int settlement_seq(ledger *lg, int fy, int64_t *seq)
-{
-    sqlite3_stmt *st;
-    int rc = ledger_prepare(lg, "SELECT COALESCE(MAX(seq), 0) FROM events"
-                                " WHERE action IN ('settle', 'settle_supersede')"
-                                " AND json_valid(payload)"
-                                " AND json_extract(payload, '$.fiscal_year') = ?", &st);
-    if (rc)
-        return rc;
-    sqlite3_bind_int(st, 1, fy);
-    *seq = 0;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *seq = sqlite3_column_int64(st, 0);
-    else
-        rc = ledger_sqlite_fail(lg, "ledger: reading the settlements");
-    sqlite3_finalize(st);
-    return rc;
-}
-
 int ledger_settled_check(ledger *lg, const ledger_finalize_req *req, int fy,
                          ledger_finalize_res *res)
 {
     int64_t seq;
-    int rc = settlement_seq(lg, fy, &seq);
+    int rc = ledger_settle_current_seq(lg, fy, &seq);
     if (rc || !seq)
         return rc;
     res->settlement_seq = seq;
