@@ -127,13 +127,13 @@ bool budget_month_over_line(const budget_view *bv, int idx, bool *over);
 
 /* ---- 出納閉鎖 and 過年度 (SPEC 10.3) --------------------------------------- */
 
-/* 31 May of fy + 1: the last day of FY fy's 出納整理期間 (出納閉鎖). */
-date_t budget_closing_day(int fy);
+/* `closing` below is the last day of FY fy's 出納整理期間 (出納閉鎖): the
+ * budget rule file's accounts_close, 31 May of fy + 1 by default. */
 /* The fiscal year a date falls in (1 April … 31 March). */
 int budget_fiscal_year_of(date_t d);
 
 /* Which fiscal year's line a 追加交付 of FY fy's settlement, paid on `paid`,
- * is charged to: fy up to the closing day (the 出納整理期間 pays the
+ * is charged to: fy up to `closing` (the 出納整理期間 pays the
  * year's own obligations), else the fiscal year of `paid` (過年度支出,
  * 地方自治法施行令 §165の8: charged to the budget of the year it is paid
  * in).  False (nothing written) when `paid` is before 1 April of fy: a
@@ -142,10 +142,10 @@ typedef struct budget_charge {
     int fiscal_year; /* the line that pays it */
     bool prior_year; /* 過年度支出: paid after fy's closing */
 } budget_charge;
-bool budget_additional_charge(int fy, date_t paid, budget_charge *out);
+bool budget_additional_charge(int fy, date_t closing, date_t paid, budget_charge *out);
 
 /* How a 返還 of FY fy decided on `decided` and due on `due` counts:
- * decided on or before fy's closing day it is 戻入 (a reduction of fy's
+ * decided on or before `closing` it is 戻入 (a reduction of fy's
  * expenditure); after, it is 雑入, revenue of the fiscal year `due` falls in
  * (never a reduction of the closed year's expenditure).  False when
  * `decided` is before 1 April of fy or `due` before `decided`. */
@@ -157,7 +157,8 @@ typedef struct budget_refund {
     budget_refund_kind kind;
     int fiscal_year; /* the year whose expenditure it reduces, or whose revenue it is */
 } budget_refund;
-bool budget_refund_treatment(int fy, date_t decided, date_t due, budget_refund *out);
+bool budget_refund_treatment(int fy, date_t closing, date_t decided, date_t due,
+                             budget_refund *out);
 
 /* ---- 返還 receivables (調定 and 収納) -------------------------------------- */
 

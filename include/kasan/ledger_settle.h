@@ -39,6 +39,11 @@ typedef struct ledger_settle_req {
                                          * positive settled_before + difference (=
                                          * additional_yen for a first settlement) */
     ledger_budget budget;               /* line_id NULL when none */
+    ledger_budget charge;               /* finalized after the year's 出納閉鎖 with
+                                         * 追加交付 (additional_yen > 0): the line of
+                                         * the year it is paid in (過年度支出; line_id
+                                         * NULL: that year has no budget file, refused);
+                                         * fiscal_year 0 otherwise */
     const char *over_budget_reason;     /* recorded only when over the line */
     bool supersede;
     const char *reason;                 /* required when supersede */
@@ -63,6 +68,8 @@ typedef struct ledger_settlement {
     int64_t additional_yen, repayment_yen;
     int64_t fy_additional_yen;  /* as in the request (additional_yen if not recorded) */
     int64_t supersedes_seq;     /* 0 for a first settlement */
+    int charged_fiscal_year;    /* finalized after the closing: the year whose line
+                                 * pays its additional_yen (過年度支出); else 0 */
     ledger_settle_row *rows;
     size_t n_rows;
     ledger_settle_month *months;
@@ -89,7 +96,11 @@ int ledger_settle_get(ledger *lg, const char *settle_id, arena *a, ledger_settle
 int ledger_settle_at(ledger *lg, int64_t seq, arena *a, ledger_settlement *out);
 /* 追加交付 of fiscal year fy's finalized settlement current before event
  * before_seq (0: the current one) into *yen (0 if none): paid against the
- * year's line like a month (SPEC 6.2). */
+ * year's line like a month (SPEC 6.2), but for what settlements finalized
+ * after the closing charged to a later year. */
 int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen);
+/* 追加交付 of earlier years charged to fiscal year fy's line (過年度支出),
+ * recorded before event before_seq (0: all). */
+int ledger_fy_prior_year_charged(ledger *lg, int fy, int64_t before_seq, int64_t *yen);
 
 #endif

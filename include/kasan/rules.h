@@ -84,6 +84,8 @@ typedef struct budget_line {
     date_t effective_from, effective_to;
     bool no_grant_decision;   /* grant_decision: none — the year is paid without
                                * grant decisions (交付決定, docs/spec/12) */
+    date_t accounts_close;    /* 出納閉鎖: the last day the year's own accounts
+                               * pay and take back (default 31 May of FY+1) */
 } budget_line;
 
 /* 依頼人: the account the ward pays from, for the Zengin transfer file (SPEC 7).
@@ -175,6 +177,9 @@ void rules_free(rule_set *rs);
 const program *rules_program_in_force(const rule_set *rs, const char *id, claim_month m);
 const rule_terms *rules_terms_in_force(const rule_set *rs, claim_month m);
 const budget_line *rules_budget_for_fy(const rule_set *rs, int fiscal_year);
+/* The year's 出納閉鎖: its budget file's accounts_close, or 31 May of the
+ * next year (地方自治法 §235の5) when the year has no budget file. */
+date_t rules_accounts_close(const rule_set *rs, int fiscal_year);
 /* The payer account in force on `day` (the transfer date), or NULL. */
 const rule_payer *rules_payer_in_force(const rule_set *rs, date_t day);
 /* The issuer in force on `day` (the document's date), or NULL. */

@@ -9,11 +9,6 @@
 
 #include <assert.h>
 
-date_t budget_closing_day(int fy)
-{
-    return date_from_ymd(fy + 1, 5, 31);
-}
-
 int budget_fiscal_year_of(date_t d)
 {
     int y, m, day;
@@ -21,21 +16,22 @@ int budget_fiscal_year_of(date_t d)
     return m >= 4 ? y : y - 1;
 }
 
-bool budget_additional_charge(int fy, date_t paid, budget_charge *out)
+bool budget_additional_charge(int fy, date_t closing, date_t paid, budget_charge *out)
 {
     if (paid < date_from_ymd(fy, 4, 1))
         return false;
-    bool late = paid > budget_closing_day(fy);
+    bool late = paid > closing;
     *out = (budget_charge){late ? budget_fiscal_year_of(paid) : fy, late};
     assert(!late || out->fiscal_year > fy);
     return true;
 }
 
-bool budget_refund_treatment(int fy, date_t decided, date_t due, budget_refund *out)
+bool budget_refund_treatment(int fy, date_t closing, date_t decided, date_t due,
+                             budget_refund *out)
 {
     if (decided < date_from_ymd(fy, 4, 1) || due < decided)
         return false;
-    if (decided <= budget_closing_day(fy))
+    if (decided <= closing)
         *out = (budget_refund){BUDGET_REFUND_RETURN, fy};
     else /* decided after the closing, so due after it too: a later year */
         *out = (budget_refund){BUDGET_REFUND_REVENUE, budget_fiscal_year_of(due)};

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kasan/budget_ward.h"
 #include "kasan/clock.h"
 #include "kasan/flow_sign.h"
 #include "kasan/fsutil.h"
@@ -456,12 +457,41 @@ static void fill_request(const flow_settle_req *rq, const settlement *st, const 
     const budget_line *b = rules_budget_for_fy(rs, st->fiscal_year);
     if (b)
         lr->budget = (ledger_budget){b->fiscal_year, b->line_id, b->amount};
+    date_t today;
+    budget_charge c;
+    if (st->additional_total > 0 && clock_to_jst(meta->created, &today, NULL, NULL) &&
+        budget_additional_charge(st->fiscal_year, rules_accounts_close(rs, st->fiscal_year), today,
+                                 &c) &&
+        c.prior_year) { /* finalized after the closing: paid after it too (過年度支出) */
+        const budget_line *cb = rules_budget_for_fy(rs, c.fiscal_year);
+        lr->charge = (ledger_budget){c.fiscal_year, cb ? cb->line_id : NULL, cb ? cb->amount : 0};
+    }
     lr->additional_yen = st->additional_total;
     lr->repayment_yen = st->repayment_total;
     lr->fy_additional_yen = st->fy_additional;
     lr->over_budget_reason = rq->over_budget_reason;
     lr->supersede = rq->supersede;
     lr->reason = rq->reason;
+}
+
+/* A draft after the year's 出納閉鎖 says which line its 追加交付 would be
+ * charged to if finalized today (過年度支出), and that it would be refused
+ * while that year has no budget file. */
+static void say_prior_year(const settlement *st, const settle_meta *meta, const rule_set *rs,
+                           flow_notes *notes)
+{
+    date_t today, closing = rules_accounts_close(rs, st->fiscal_year);
+    budget_charge c;
+    char b[FLOW_YEN_LEN], d[11];
+    if (st->additional_total <= 0 || !clock_to_jst(meta->created, &today, NULL, NULL) ||
+        !budget_additional_charge(st->fiscal_year, closing, today, &c) || !c.prior_year)
+        return;
+    date_format_iso(closing, d);
+    flow_say(notes, FLOW_NOTE_SAY, "FY%d's accounts closed on %s (出納閉鎖): finalized now, the "
+             "追加交付 of %s yen is 過年度支出 of FY%d%s", st->fiscal_year, d,
+             flow_yen(st->additional_total, false, b), c.fiscal_year,
+             rules_budget_for_fy(rs, c.fiscal_year) ? ", held to that year's line"
+             : ", which has no budget file under the rules: finalizing would be refused");
 }
 
 /* Records the settlement; a refusal says why and how to proceed. */
@@ -481,6 +511,14 @@ static int finalize(const flow_settle_req *rq, const flow_signer *sg, const sett
     char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], b3[FLOW_YEN_LEN], b4[FLOW_YEN_LEN];
     if (status == LEDGER_OK) {
         *res_out = res;
+    } else if (status == LEDGER_OVER_BUDGET && lr.charge.fiscal_year) {
+        flow_say(s->notes, FLOW_NOTE_SAY, "finalization refused by budget control: %s\n  To pay "
+                 "the 追加交付 anyway, give the reason (補正予算・流用): --over-budget-reason TEXT",
+                 ledger_errmsg(s->lg));
+        rc = EXIT_REFUSED;
+    } else if (status == LEDGER_NO_BUDGET_LINE && lr.charge.fiscal_year) {
+        flow_say(s->notes, FLOW_NOTE_SAY, "refused: %s", ledger_errmsg(s->lg));
+        rc = EXIT_REFUSED;
     } else if (status == LEDGER_OVER_BUDGET) { /* the figures as the run's (1,234 yen) */
         int64_t after = lr.budget.line_amount_yen + res.overrun_yen;
         flow_say(s->notes, FLOW_NOTE_SAY, "finalization refused by budget control: the 追加交付 "
@@ -616,6 +654,8 @@ int flow_settle(const flow_settle_req *rq, flow_settle_res *res)
     res->decided = rc == EXIT_OK;
     res->no_budget_line = res->decided && !rq->finalize && res->st.additional_total > 0 &&
                           !rules_budget_for_fy(&res->rules, rq->fiscal_year);
+    if (res->decided && !rq->finalize)
+        say_prior_year(&res->st, &res->meta, &res->rules, &res->notes);
     unsigned keep = FLOW_KEEP_TRANSFER_FILES | (res->meta.reissue >= 2 ? FLOW_KEEP_SENT : 0);
     if (rc == EXIT_OK && flow_publish_dir(stage, res->dir, keep, NULL) != 0) {
         flow_say(&res->notes, FLOW_NOTE_SAY, "cannot move the outputs into %s: %s", res->dir,

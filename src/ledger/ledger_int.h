@@ -72,10 +72,11 @@ char *ledger_col_dup(arena *a, sqlite3_stmt *st, int i);
  * read in the caller's transaction — the one definition the budget checks
  * of a month (store.c) and of a settlement (settle_store.c) share: the
  * current runs of its months other than except_month (NULL: every month),
- * and the 追加交付 its current settlement decided (settle_store.c reads it
- * from the event).  LEDGER_INVALID if the sum does not fit. */
+ * the 追加交付 its current settlement decided but for what was charged to a
+ * later year, and earlier years' 追加交付 charged to it (過年度支出).  LEDGER_INVALID if the sum does not fit. */
 typedef struct ledger_paid {
     int64_t months_yen, settled_yen, total_yen;
+    int64_t prior_year_yen; /* earlier years' 追加交付 charged to this year (過年度) */
 } ledger_paid;
 int ledger_fy_paid(ledger *lg, int fy, const char *except_month, ledger_paid *out);
 

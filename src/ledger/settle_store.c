@@ -73,6 +73,10 @@ static void payload(strbuf *sb, const ledger_settle_req *req, const ledger_settl
     ledger_json_start(&j, sb);
     ledger_json_open(&j, '{');
     ledger_json_kv_number(&j, "additional_yen", req->additional_yen);
+    if (req->charge.fiscal_year) { /* 過年度支出: the later year's line pays it */
+        ledger_json_kv_number(&j, "charged_additional_yen", req->additional_yen);
+        ledger_json_kv_number(&j, "charged_fiscal_year", req->charge.fiscal_year);
+    }
     ledger_json_kv_text(&j, "created", req->created);
     if (req->n_documents) { /* 文書番号 of the notices (issue 22) */
         ledger_json_key(&j, "documents");
@@ -150,19 +154,14 @@ static void payload(strbuf *sb, const ledger_settle_req *req, const ledger_settl
     " FROM events WHERE action IN ('settle', 'settle_supersede') AND json_valid(payload)"    \
     " AND json_extract(payload, '$.fiscal_year') = ? ORDER BY seq DESC LIMIT 1"
 
-int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen)
+/* The sum of one number per row of `sql` (bound: ?1 an int, ?2 a seq bound). */
+static int sum_of(ledger *lg, const char *sql, int key, int64_t before_seq, int64_t *yen)
 {
     sqlite3_stmt *st;
-    int rc = ledger_prepare(lg,
-                            "SELECT coalesce(json_extract(payload, '$.fy_additional_yen'),"
-                            " json_extract(payload, '$.additional_yen')) FROM events"
-                            " WHERE action IN ('settle', 'settle_supersede')"
-                            " AND json_valid(payload) AND json_extract(payload, '$.fiscal_year') = ?"
-                            " AND seq < ? ORDER BY seq DESC LIMIT 1",
-                            &st);
+    int rc = ledger_prepare(lg, sql, &st);
     if (rc)
         return rc;
-    sqlite3_bind_int(st, 1, fy);
+    sqlite3_bind_int(st, 1, key);
     sqlite3_bind_int64(st, 2, before_seq > 0 ? before_seq : INT64_MAX);
     int step = sqlite3_step(st);
     *yen = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
@@ -170,6 +169,37 @@ int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t
         rc = ledger_sqlite_fail(lg, "ledger: reading settlements");
     sqlite3_finalize(st);
     return rc;
+}
+
+/* 追加交付 charged to a later year's line (過年度支出): every settlement of
+ * the chain that was finalized after the closing recorded its own. */
+#define CHARGED_SQL                                                                         \
+    "SELECT COALESCE(SUM(json_extract(payload, '$.charged_additional_yen')), 0) FROM events" \
+    " WHERE action IN ('settle', 'settle_supersede') AND json_valid(payload) AND seq < ?2"  \
+    " AND json_extract(payload, '$.charged_fiscal_year') IS NOT NULL"
+
+int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen)
+{
+    int64_t decided, later;
+    int rc = sum_of(lg,
+                    "SELECT coalesce(json_extract(payload, '$.fy_additional_yen'),"
+                    " json_extract(payload, '$.additional_yen')) FROM events"
+                    " WHERE action IN ('settle', 'settle_supersede')"
+                    " AND json_valid(payload) AND json_extract(payload, '$.fiscal_year') = ?1"
+                    " AND seq < ?2 ORDER BY seq DESC LIMIT 1",
+                    fy, before_seq, &decided);
+    if (!rc)
+        rc = sum_of(lg, CHARGED_SQL " AND json_extract(payload, '$.fiscal_year') = ?1", fy,
+                    before_seq, &later);
+    if (!rc && __builtin_sub_overflow(decided, later, yen))
+        rc = ledger_fail(lg, LEDGER_INVALID, "ledger: FY%d's 追加交付 overflows", fy);
+    return rc;
+}
+
+int ledger_fy_prior_year_charged(ledger *lg, int fy, int64_t before_seq, int64_t *yen)
+{
+    return sum_of(lg, CHARGED_SQL " AND json_extract(payload, '$.charged_fiscal_year') = ?1", fy,
+                  before_seq, yen);
 }
 
 int ledger_settle_current_seq(ledger *lg, int fy, int64_t *seq)
@@ -214,7 +244,10 @@ int ledger_fy_paid(ledger *lg, int fy, const char *except_month, ledger_paid *ou
     int rc = fy_runs_paid(lg, fy, except_month, &out->months_yen);
     if (!rc)
         rc = ledger_fy_settled_additional(lg, fy, 0, &out->settled_yen);
-    if (!rc && __builtin_add_overflow(out->months_yen, out->settled_yen, &out->total_yen))
+    if (!rc)
+        rc = ledger_fy_prior_year_charged(lg, fy, 0, &out->prior_year_yen);
+    if (!rc && (__builtin_add_overflow(out->months_yen, out->settled_yen, &out->total_yen) ||
+                __builtin_add_overflow(out->total_yen, out->prior_year_yen, &out->total_yen)))
         rc = ledger_fail(lg, LEDGER_INVALID, "finalize: fiscal-year total overflows");
     return rc;
 }
@@ -222,6 +255,43 @@ int ledger_fy_paid(ledger *lg, int fy, const char *except_month, ledger_paid *ou
 /* 追加交付 counts against the year's line (SPEC 6.2); 返還 is not netted.
  * The verdict is budget_decide_replacing's, as for a month: a corrected
  * settlement that pays no more 追加交付 than the one it replaces is not refused. */
+/* A settlement finalized after its year's closing (出納閉鎖) pays its
+ * 追加交付 from the line of the year it is paid in (過年度支出): that line
+ * must exist (no reason overrides a missing budget: the money has no line
+ * to come from), and it is held to that line as a month of that year is. */
+static int prior_year_check(ledger *lg, const ledger_settle_req *req, ledger_settle_res *res)
+{
+    const ledger_budget *c = &req->charge;
+    if (!c->line_id)
+        return ledger_fail(lg, LEDGER_NO_BUDGET_LINE,
+                           "the 追加交付 of %lld yen is paid after FY%d's 出納閉鎖, so it is "
+                           "過年度支出 of FY%d, and the rules have no budget line for FY%d: add "
+                           "FY%d's budget file (rules/budget/), then settle again",
+                           (long long)req->additional_yen, req->fiscal_year, c->fiscal_year,
+                           c->fiscal_year, c->fiscal_year);
+    ledger_paid paid;
+    int64_t line = c->line_amount_yen;
+    int rc = ledger_fy_paid(lg, c->fiscal_year, NULL, &paid);
+    if (!rc)
+        rc = ledger_budget_current(lg, c->fiscal_year, line, &line);
+    if (rc)
+        return rc;
+    budget_decision bd;
+    if (!budget_decide_replacing(true, line, paid.total_yen, req->additional_yen, 0,
+                                 req->over_budget_reason != NULL, &bd))
+        return ledger_fail(lg, LEDGER_INVALID, "settle: fiscal-year total overflows");
+    res->overrun_yen = bd.overrun;
+    res->overridden = budget_overridden(bd.verdict);
+    if (!budget_refused(bd.verdict))
+        return LEDGER_OK;
+    return ledger_fail(lg, LEDGER_OVER_BUDGET,
+                       "FY%d paid %lld yen plus FY%d's 追加交付 %lld yen (過年度支出) would be "
+                       "over budget line %s (%lld yen) by %lld yen; finalizing needs an "
+                       "over-budget reason", c->fiscal_year, (long long)paid.total_yen,
+                       req->fiscal_year, (long long)req->additional_yen, c->line_id,
+                       (long long)line, (long long)res->overrun_yen);
+}
+
 static int budget_check(ledger *lg, const ledger_settle_req *req, ledger_settle_res *res)
 {
     ledger_paid paid; /* a first settlement replaces none: settled_yen is 0 then */
@@ -229,6 +299,8 @@ static int budget_check(ledger *lg, const ledger_settle_req *req, ledger_settle_
     if (rc)
         return rc;
     res->fy_paid_yen = paid.months_yen;
+    if (req->charge.fiscal_year) /* nothing new is charged to the closed year */
+        return prior_year_check(lg, req, res);
     int64_t replaced = req->supersede ? paid.settled_yen : 0;
     int64_t line = req->budget.line_amount_yen; /* as amended (issue 24) */
     if (req->budget.line_id && (rc = ledger_budget_current(lg, req->fiscal_year, line, &line)))
@@ -370,7 +442,9 @@ static int read_header(ledger *lg, int64_t seq, arena *a, ledger_settlement *out
                             " json_extract(payload, '$.repayment_yen'),"
                             " coalesce(json_extract(payload, '$.fy_additional_yen'),"
                             " json_extract(payload, '$.additional_yen')),"
-                            " json_extract(payload, '$.supersedes_seq') FROM events WHERE seq = ?",
+                            " json_extract(payload, '$.supersedes_seq'),"
+                            " coalesce(json_extract(payload, '$.charged_fiscal_year'), 0)"
+                            " FROM events WHERE seq = ?",
                             &st);
     if (rc)
         return rc;
@@ -390,6 +464,7 @@ static int read_header(ledger *lg, int64_t seq, arena *a, ledger_settlement *out
         out->repayment_yen = sqlite3_column_int64(st, 10);
         out->fy_additional_yen = sqlite3_column_int64(st, 11);
         out->supersedes_seq = sqlite3_column_int64(st, 12);
+        out->charged_fiscal_year = sqlite3_column_int(st, 13);
     } else {
         rc = ledger_sqlite_fail(lg, "ledger: reading the settlement");
     }

@@ -601,11 +601,26 @@ static void load_terms(loader *l, const ynode *root)
                                    &t->staff_cols);
 }
 
+/* accounts_close: the last day of the year's 出納整理期間 (出納閉鎖; 31 May of
+ * the next year by 地方自治法 §235の5 when the key is absent).  After it a
+ * 追加交付 is 過年度支出 of the year it is paid in and a 返還 is 雑入. */
+static void load_accounts_close(loader *l, const ynode *root, budget_line *b)
+{
+    if (!b->fiscal_year)
+        return;
+    b->accounts_close = get_date(l, root, "accounts_close", date_from_ymd(b->fiscal_year + 1, 5, 31));
+    if (b->accounts_close < date_from_ymd(b->fiscal_year + 1, 4, 1) ||
+        b->accounts_close > date_from_ymd(b->fiscal_year + 2, 3, 31))
+        lerr(l, ymap_get(root, "accounts_close"), "accounts_close (出納閉鎖) falls in the year after "
+             "the fiscal year's end: from 1 April %d to 31 March %d", b->fiscal_year + 1,
+             b->fiscal_year + 2);
+}
+
 static void load_budget(loader *l, const ynode *root)
 {
     static const char *const keys[] = {"kind", "version", "title", "effective_from",
                                        "effective_to", "basis", "fiscal_year", "line",
-                                       "amount", "note", "grant_decision", NULL};
+                                       "amount", "note", "grant_decision", "accounts_close", NULL};
     static const char *const req[] = {"version", "title", "effective_from", "effective_to",
                                       "basis", "fiscal_year", "line", "amount", NULL};
     check_keys(l, root, keys, req, "a budget file");
@@ -645,6 +660,7 @@ static void load_budget(loader *l, const ynode *root)
     if (b->fiscal_year && (b->effective_from != date_from_ymd(b->fiscal_year, 4, 1) ||
                            b->effective_to != date_from_ymd(b->fiscal_year + 1, 3, 31)))
         lerr(l, root, "a budget line runs from 1 April to 31 March of its fiscal_year");
+    load_accounts_close(l, root, b);
 }
 
 /* A code of `min`–`max` ASCII digits (quoted in YAML, so leading zeros stay). */

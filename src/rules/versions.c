@@ -281,6 +281,12 @@ const budget_line *rules_budget_for_fy(const rule_set *rs, int fiscal_year)
     return NULL;
 }
 
+date_t rules_accounts_close(const rule_set *rs, int fiscal_year)
+{
+    const budget_line *b = rules_budget_for_fy(rs, fiscal_year);
+    return b ? b->accounts_close : date_from_ymd(fiscal_year + 1, 5, 31); /* load's default */
+}
+
 const rule_payer *rules_payer_in_force(const rule_set *rs, date_t day)
 {
     for (size_t i = 0; i < rs->n_payers; i++)

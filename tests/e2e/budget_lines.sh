@@ -7,7 +7,11 @@
 # sheet, `kasan budget`); a finalized settlement's 追加交付 in `kasan budget`
 # and in the paid total of a later correction.
 . "$(dirname "$0")/lib.sh"
-export KASAN_ACTOR=tester KASAN_NOW=2026-06-10T09:00:00Z
+# 20 May 2026: FY2025's settlements are finalized before its 出納閉鎖 (31
+# May), so their 追加交付 is FY2025's own (after it: closing.sh).  The
+# shipped rules alone: FY2026 has no budget line here.
+export KASAN_ACTOR=tester KASAN_NOW=2026-05-20T09:00:00Z
+RULES=$RULES_SHIPPED
 SW=$SRCDIR/fixtures/sample-ward
 SD=$SRCDIR/tests/e2e/settle-data
 FY25="2025-04 2025-05 2025-06 2025-07 2025-08 2025-09 2025-10 2025-11 2025-12 2026-01 2026-02"

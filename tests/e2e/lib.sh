@@ -19,7 +19,7 @@ export LC_ALL
 
 : "${SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${KASAN:=$SRCDIR/build-e2e/kasan}"
-RULES="$SRCDIR/rules"
+RULES_SHIPPED="$SRCDIR/rules"
 
 E2E_PASS=0
 E2E_FAIL=0
@@ -29,6 +29,12 @@ E2E_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kasan-e2e-$E2E_NAME.XXXXXX") || exit 5
 trap 'rm -rf "$WORK"' EXIT
 trap 'rm -rf "$WORK"; exit 130' INT TERM
+
+# The rules the tests use: rules/ and a stand-in FY2026 line
+# (tests/e2e/rules-fy2026), so that settlements of FY2025 finalized after
+# its 出納閉鎖 have a line to charge their 追加交付 to (過年度支出).
+RULES="$WORK/.rules-e2e"
+cp -r "$RULES_SHIPPED" "$RULES" && cp -r "$SRCDIR/tests/e2e/rules-fy2026/." "$RULES" || exit 5
 
 # ---------------------------------------------------------------- results
 

@@ -272,6 +272,10 @@ kasan audit verify --out "$T"
 expect_rc 4 "audit verify finds the doctored settlement"
 
 section "budget control of 追加交付"
+# Settled on 20 May 2026, before FY2025's 出納閉鎖 (31 May): the 追加交付 is
+# FY2025's own expenditure, held to FY2025's line (after the closing it is
+# FY2026's: closing.sh).
+BEFORE_CLOSE=2026-05-20T09:00:00Z
 # FY2025 paid: A 6 × 2 × 50,000 + 6 × 2 × 55,000 = 1,260,000; B 12 × (440,000
 # + 231,000) = 8,052,000; total 9,312,000.  A line of exactly 9,312,000 takes
 # the twelve months; 追加交付 1,000 goes over it by 1,000.
@@ -280,7 +284,7 @@ cp -r "$RULES" "$R3"
 sed -i 's/^amount: .*/amount: 9312000/' "$R3/budget/fy2025.yaml"
 O3=$(new_out out-tight)
 finalize_months "$DATA" "$O3" "$R3" $MONTHS
-kasan settle --fy 2025 --data "$DATA" --rules "$R3" --out "$O3" --finalize
+KASAN_NOW=$BEFORE_CLOSE kasan settle --fy 2025 --data "$DATA" --rules "$R3" --out "$O3" --finalize
 expect_rc 3 "追加交付 over the line refused"
 expect_msg_contains "1,000 yen over" "over by"
 expect_nothing_written "$O3/settlement-2025"
@@ -289,11 +293,11 @@ expect_eq "$(last_refusal "$O3")" "refuse|tester|over_budget|2025" "over-budget 
 # no budget line for FY2025 at all: refused, recorded (SPEC 1.4)
 R4=$WORK/rules-noline
 cp -r "$RULES" "$R4" && rm "$R4/budget/fy2025.yaml"
-kasan settle --fy 2025 --data "$DATA" --rules "$R4" --out "$O3" --finalize
+KASAN_NOW=$BEFORE_CLOSE kasan settle --fy 2025 --data "$DATA" --rules "$R4" --out "$O3" --finalize
 expect_rc 3 "追加交付 with no budget line refused"
 expect_msg_contains "no budget line for FY2025" "no budget line"
 expect_eq "$(last_refusal "$O3")" "refuse|tester|no_budget_line|2025" "no-budget-line refusal recorded"
-kasan settle --fy 2025 --data "$DATA" --rules "$R3" --out "$O3" --finalize --over-budget-reason "補正予算"
+KASAN_NOW=$BEFORE_CLOSE kasan settle --fy 2025 --data "$DATA" --rules "$R3" --out "$O3" --finalize --over-budget-reason "補正予算"
 expect_rc 0 "with a reason"
 expect_eq "$(sqlite3 "$O3/ledger.sqlite" "SELECT json_extract(payload, '$.over_budget_reason') || '/' || json_extract(payload, '$.overrun_yen') FROM events WHERE action = 'settle'")" "補正予算/1000" "override recorded"
 
@@ -369,9 +373,9 @@ expect_msg_contains "settlement/2025/actuals.csv:4:6: error: column 'period_to':
 kasan settle --fy 2025 --data "$SW" --rules "$RULES" --out "$OS"
 expect_rc 0 "sample ward settlement draft again"
 
-kasan settle --fy 2025 --data "$SW" --rules "$RULES" --out "$OS" --finalize
+KASAN_NOW=$BEFORE_CLOSE kasan settle --fy 2025 --data "$SW" --rules "$RULES" --out "$OS" --finalize
 expect_rc 3 "the year is over its line: 追加交付 refused without a reason"
-kasan settle --fy 2025 --data "$SW" --rules "$RULES" --out "$OS" --finalize --over-budget-reason "補正予算"
+KASAN_NOW=$BEFORE_CLOSE kasan settle --fy 2025 --data "$SW" --rules "$RULES" --out "$OS" --finalize --over-budget-reason "補正予算"
 expect_rc 0 "finalized with a reason"
 kasan replay --settlement 2025 --out "$OS"
 expect_rc 0 "sample ward settlement replays"

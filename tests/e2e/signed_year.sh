@@ -196,7 +196,9 @@ expect_msg_contains "1,601,000 yen, 振込指定日 2026-04-20"
 march_final=$f
 
 section "the settlement: drafted, approved, paid"
-ks() { KASAN_NOW=2026-06-10T09:00:00Z kasan "$@" --data "$DATA" --rules "$R" --out "$O"; }
+# 20 May 2026: settled, approved and paid (29 May) before FY2025's 出納閉鎖,
+# so the 追加交付 is FY2025's own and held to its line
+ks() { KASAN_NOW=2026-05-20T09:00:00Z kasan "$@" --data "$DATA" --rules "$R" --out "$O"; }
 # fixtures/sample-ward/README.md: 追加交付 P011 5,000 + P020 1,000 + P023 3,000 = 9,000, 返還 0;
 # the year already 213,077 over the line, so the 追加交付 needs a reason too
 ks settle --fy 2025 --finalize --operator tanaka --passphrase-file "$PASS"
@@ -212,7 +214,7 @@ expect_eq "$(db "SELECT action || '/' || json_extract(payload, '\$.over_budget_r
 KASAN_OPERATOR=sato ks approve --settlement 2025 --passphrase-file "$PASS"
 expect_rc 0 "the settlement approved by sato"
 expect_msg_contains "追加交付 9,000 yen, 返還 0 yen"
-ks transfer --settlement 2025 --date 2026-06-30 --operator suzuki --passphrase-file "$PASS"
+ks transfer --settlement 2025 --date 2026-05-29 --operator suzuki --passphrase-file "$PASS"
 expect_rc 0 "the settlement paid by suzuki"
 expect_msg_contains "3 transfers, 9,000 yen"
 

@@ -168,13 +168,15 @@ expect_rc 2 "an .xls renamed .xlsx"
 expect_msg_contains "save it as Excel ブック (*.xlsx)" "says how to save it"
 
 section "a refused settlement"
+# Settled on 20 May 2026, before FY2025's 出納閉鎖: held to FY2025's line.
+BEFORE_CLOSE=2026-05-20T09:00:00Z
 # The sample year is over its line by March (fixtures/sample-ward/README.md);
 # a settlement paying 追加交付 without a reason is refused: nothing on stdout
 # may say 確定 (finalized), and the amounts read like the run's (1,234 yen).
 OS=$(new_out os)
 "$KASAN" run --fy 2025 --finalize --no-workbooks --quiet --data "$D" --rules "$RULES" \
     --out "$OS" --over-budget-reason "補正予算" >/dev/null 2>&1 || fail "sample year" "exit $?"
-kasan settle --fy 2025 --data "$D" --rules "$RULES" --out "$OS" --finalize
+KASAN_NOW=$BEFORE_CLOSE kasan settle --fy 2025 --data "$D" --rules "$RULES" --out "$OS" --finalize
 expect_rc 3 "settlement over the line refused"
 if printf '%s' "$OUT_TXT" | grep -q '確定'; then fail "refused settle prints no 確定" "stdout: $OUT_TXT"
 else pass "refused settle prints no 確定"; fi
@@ -206,7 +208,7 @@ kasan run --month 2025-05 --finalize --supersede --reason "C0002 在籍" --quiet
 expect_rc 3 "raising correction over the line refused"
 
 section "a corrected settlement that pays less 追加交付"
-kasan settle --fy 2025 --data "$D" --rules "$RULES" --out "$OS" --finalize --over-budget-reason "補正予算"
+KASAN_NOW=$BEFORE_CLOSE kasan settle --fy 2025 --data "$D" --rules "$RULES" --out "$OS" --finalize --over-budget-reason "補正予算"
 expect_rc 0 "settlement finalized with a reason (追加交付 9,000)"
 # P011's 実績報告 corrected to salary_cost 5,500,000 (other_income 240,000):
 # annual = round_down(min(基準額, 5,500,000, 5,260,000), 1000) = 5,260,000
@@ -218,7 +220,7 @@ DS=$(new_data settle-fix)
 cp -r "$D/." "$DS/"
 sed -i 's/^P011,nurse_placement,5789135,240000/P011,nurse_placement,5500000,240000/' \
     "$DS/settlement/2025/actuals.csv"
-kasan settle --fy 2025 --data "$DS" --rules "$RULES" --out "$OS" --finalize --supersede \
+KASAN_NOW=$BEFORE_CLOSE kasan settle --fy 2025 --data "$DS" --rules "$RULES" --out "$OS" --finalize --supersede \
     --reason "P011 実績報告の訂正"
 expect_rc 0 "settlement corrected downwards without --over-budget-reason"
 expect_eq "$(awk -F, '$2 == "P011" { print $5 "," $6 "," $7 }' "$OS/settlement-2025/settlement.csv")" \

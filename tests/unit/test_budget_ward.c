@@ -170,45 +170,52 @@ static void test_month_flag(void **state)
 static void test_closing(void **state)
 {
     (void)state;
-    assert_int_equal(budget_closing_day(2025), day(2026, 5, 31));
+    date_t close = day(2026, 5, 31); /* the default accounts_close */
     assert_int_equal(budget_fiscal_year_of(day(2026, 3, 31)), 2025);
     assert_int_equal(budget_fiscal_year_of(day(2026, 4, 1)), 2026);
     budget_charge c;
     /* a 追加交付 of FY2025 paid on 20 May 2026: within 出納整理期間, FY2025 */
-    assert_true(budget_additional_charge(2025, day(2026, 5, 20), &c));
+    assert_true(budget_additional_charge(2025, close, day(2026, 5, 20), &c));
     assert_int_equal(c.fiscal_year, 2025);
     assert_false(c.prior_year);
-    assert_true(budget_additional_charge(2025, day(2026, 5, 31), &c)); /* the closing day */
+    assert_true(budget_additional_charge(2025, close, day(2026, 5, 31), &c)); /* the closing day */
     assert_int_equal(c.fiscal_year, 2025);
     /* paid on 10 June 2026: 過年度支出 from FY2026's line */
-    assert_true(budget_additional_charge(2025, day(2026, 6, 10), &c));
+    assert_true(budget_additional_charge(2025, close, day(2026, 6, 10), &c));
     assert_int_equal(c.fiscal_year, 2026);
     assert_true(c.prior_year);
-    assert_true(budget_additional_charge(2025, day(2026, 6, 1), &c));
+    assert_true(budget_additional_charge(2025, close, day(2026, 6, 1), &c));
     assert_int_equal(c.fiscal_year, 2026);
-    assert_true(budget_additional_charge(2025, day(2027, 4, 2), &c)); /* two years on */
+    assert_true(budget_additional_charge(2025, close, day(2027, 4, 2), &c)); /* two years on */
     assert_int_equal(c.fiscal_year, 2027);
-    assert_true(budget_additional_charge(2025, day(2025, 4, 1), &c)); /* odd, but the year's */
+    assert_true(budget_additional_charge(2025, close, day(2025, 4, 1), &c)); /* odd, but the year's */
     assert_int_equal(c.fiscal_year, 2025);
-    assert_false(budget_additional_charge(2025, day(2025, 3, 31), &c));
+    assert_false(budget_additional_charge(2025, close, day(2025, 3, 31), &c));
+    /* a budget file whose accounts_close is 15 June 2026: 10 June is still FY2025's */
+    assert_true(budget_additional_charge(2025, day(2026, 6, 15), day(2026, 6, 10), &c));
+    assert_int_equal(c.fiscal_year, 2025);
+    assert_false(c.prior_year);
 
     budget_refund r;
     /* decided 20 May 2026, due 30 days later (19 June): 戻入 of FY2025 */
-    assert_true(budget_refund_treatment(2025, day(2026, 5, 20), day(2026, 6, 19), &r));
+    assert_true(budget_refund_treatment(2025, close, day(2026, 5, 20), day(2026, 6, 19), &r));
     assert_int_equal(r.kind, BUDGET_REFUND_RETURN);
     assert_int_equal(r.fiscal_year, 2025);
-    assert_true(budget_refund_treatment(2025, day(2026, 5, 31), day(2026, 6, 30), &r));
+    assert_true(budget_refund_treatment(2025, close, day(2026, 5, 31), day(2026, 6, 30), &r));
     assert_int_equal(r.kind, BUDGET_REFUND_RETURN);
     /* decided 10 June 2026, due 10 July 2026: 雑入 of FY2026 */
-    assert_true(budget_refund_treatment(2025, day(2026, 6, 10), day(2026, 7, 10), &r));
+    assert_true(budget_refund_treatment(2025, close, day(2026, 6, 10), day(2026, 7, 10), &r));
     assert_int_equal(r.kind, BUDGET_REFUND_REVENUE);
     assert_int_equal(r.fiscal_year, 2026);
     /* decided 20 March 2027 (a late correction), due 19 April 2027: FY2027's revenue */
-    assert_true(budget_refund_treatment(2025, day(2027, 3, 20), day(2027, 4, 19), &r));
+    assert_true(budget_refund_treatment(2025, close, day(2027, 3, 20), day(2027, 4, 19), &r));
     assert_int_equal(r.kind, BUDGET_REFUND_REVENUE);
     assert_int_equal(r.fiscal_year, 2027);
-    assert_false(budget_refund_treatment(2025, day(2026, 6, 10), day(2026, 6, 9), &r));
-    assert_false(budget_refund_treatment(2025, day(2025, 3, 1), day(2025, 4, 1), &r));
+    assert_true(budget_refund_treatment(2025, day(2026, 6, 15), day(2026, 6, 10), day(2026, 7, 10),
+                                        &r));
+    assert_int_equal(r.kind, BUDGET_REFUND_RETURN);
+    assert_false(budget_refund_treatment(2025, close, day(2026, 6, 10), day(2026, 6, 9), &r));
+    assert_false(budget_refund_treatment(2025, close, day(2025, 3, 1), day(2025, 4, 1), &r));
 }
 
 static void test_receivable(void **state)
