@@ -30,8 +30,10 @@ typedef struct budget_view {
     const char *line_id;     /* e.g. "R7-kasan"; NULL when no budget line */
     int64_t line_amount;     /* 16,444,000 for FY2025; 0 when no line */
     budget_month months[12]; /* April … March */
-    int64_t settled_additional; /* 追加交付 of the FY's finalized settlement (0 if none):
-                                 * paid against the line like a month (SPEC 6.2) */
+    int64_t settled_additional; /* 追加交付 paid against the line like a month (SPEC
+                                 * 6.2): the FY's finalized settlement's (0 if none)
+                                 * but what later lines pay, and earlier years'
+                                 * paid from this line (過年度支出, docs/spec/12 §12.6) */
     int64_t paid_before;     /* finalized months of the FY other than this one,
                               * plus settled_additional */
     int64_t this_month;      /* this run's total */

@@ -158,6 +158,19 @@ typedef struct flow_budget_req {
                                 * query); none yet: today's */
 } flow_budget_req;
 
+/* The year's accounts around its closing (出納閉鎖, docs/spec/12 §12.6):
+ * what moved between years and how its 返還 count (src/flow/budget_close.c). */
+typedef struct flow_budget_closing {
+    date_t accounts_close;          /* the year's 出納閉鎖 */
+    bool closed;                    /* today is after it */
+    int64_t charged_out_yen;        /* its 追加交付 paid from later years' lines (過年度支出) */
+    int64_t prior_year_in_yen;      /* earlier years' 追加交付 paid from this line */
+    int64_t returned_yen;           /* 戻入: its 返還 decided by the closing */
+    int64_t revenue_out_yen;        /* its 返還 decided after: 雑入 of later years */
+    int64_t revenue_in_yen;         /* earlier years' 返還 that are this year's 雑入 */
+    int64_t revenue_in_received_yen; /* … and received so far */
+} flow_budget_closing;
+
 typedef struct flow_budget_res {
     flow_notes notes;
     int fiscal_year;
@@ -171,7 +184,9 @@ typedef struct flow_budget_res {
     rule_set rules;
     /* the line as the ward keeps it (issue 24, src/flow/budget_amend.c):
      * 当初予算, its amendments, 予算現額, 負担行為額 (the decision in force),
-     * 支出済額 (paid_yen: 戻入 not yet netted), 未払, 執行残 */
+     * 支出済額 (支出 − 戻入), 未払, 執行残; 過年度支出 paid from this line
+     * counts in its 負担行為額 and 支出済額 (closing) */
+    flow_budget_closing closing;
     bool has_ward;             /* the year has a line and the figures fit */
     budget_ward ward;
     struct ledger_budget_amendment *amendments;

@@ -99,6 +99,9 @@ int ledger_settle_at(ledger *lg, int64_t seq, arena *a, ledger_settlement *out);
  * year's line like a month (SPEC 6.2), but for what settlements finalized
  * after the closing charged to a later year. */
 int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t *yen);
+/* 追加交付 of fiscal year fy's settlements charged to a later year's line
+ * (finalized after fy's closing), recorded before event before_seq (0: all). */
+int ledger_fy_charged_later(ledger *lg, int fy, int64_t before_seq, int64_t *yen);
 /* 追加交付 of earlier years charged to fiscal year fy's line (過年度支出),
  * recorded before event before_seq (0: all). */
 int ledger_fy_prior_year_charged(ledger *lg, int fy, int64_t before_seq, int64_t *yen);

@@ -2,7 +2,8 @@
  * (flow_budget: the ledger's finalized months): per month each program, the
  * total, the cumulative paid, what remains of the line (予算現額) and the
  * forecast (SPEC 1.4), a finalized settlement's 追加交付 (paid against the
- * line) and 返還 (reported, not netted: SPEC 6.2) below the months, and the
+ * line, or a later one's after the closing) and 返還 below the months, the
+ * year's accounts around its closing (過年度支出, 戻入, 雑入), and the
  * line as the ward keeps it (当初予算, amendments, 予算現額, 負担行為額,
  * 支出済額, 未払, 執行残; issue 24).  `kasan budget amend` records a 補正,
  * 流用 or 予備費充用 (flow_budget_amend). */
@@ -21,13 +22,43 @@ static void print_settlement(const flow_budget_res *res)
 {
     const ledger_settlement *st = &res->settlement;
     char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN];
-    printf("settlement (精算, event %lld): 追加交付 %s yen paid against the line; 返還 %s yen "
-           "(reported, not netted)\n", (long long)st->event_seq,
-           flow_yen(st->fy_additional_yen, false, b1), flow_yen(res->settled_repayment_yen, false, b2));
+    const flow_budget_closing *c = &res->closing;
+    printf("settlement (精算, event %lld): 追加交付 %s yen", (long long)st->event_seq,
+           flow_yen(st->fy_additional_yen, false, b1));
+    if (c->charged_out_yen)
+        printf(" (%s yen of it paid from later years' lines: 過年度支出)",
+               flow_yen(c->charged_out_yen, false, b2));
+    printf("; 返還 %s yen\n", flow_yen(res->settled_repayment_yen, false, b2));
     if (st->supersedes_seq) /* a correction: its own increments, over what was decided */
         printf("  corrected (修正): this correction adds 追加交付 %s yen and 返還 %s yen to "
                "the settlement it supersedes\n", flow_yen(st->additional_yen, false, b1),
                flow_yen(st->repayment_yen, false, b2));
+}
+
+/* The year's accounts around its closing (出納閉鎖, §12.6): what moved
+ * between years, and how the 返還 count. */
+static void print_closing(const flow_budget_res *res)
+{
+    const flow_budget_closing *c = &res->closing;
+    char d[11], b[FLOW_YEN_LEN], b2[FLOW_YEN_LEN];
+    date_format_iso(c->accounts_close, d);
+    printf("accounts of FY%d: 出納閉鎖 %s%s\n", res->fiscal_year, d,
+           c->closed ? " (closed)" : " (open)");
+    if (c->charged_out_yen)
+        printf("  追加交付 paid from later years' lines (過年度支出 there) %14s yen\n",
+               flow_yen(c->charged_out_yen, false, b));
+    if (c->prior_year_in_yen)
+        printf("  earlier years' 追加交付 paid from this line (過年度支出) %14s yen\n",
+               flow_yen(c->prior_year_in_yen, false, b));
+    if (c->returned_yen)
+        printf("  戻入: 返還 decided by the closing, off 支出済額    %14s yen\n",
+               flow_yen(c->returned_yen, false, b));
+    if (c->revenue_out_yen)
+        printf("  返還 decided after the closing (雑入 of a later year) %14s yen\n",
+               flow_yen(c->revenue_out_yen, false, b));
+    if (c->revenue_in_yen)
+        printf("  雑入: earlier years' 返還 due this year            %14s yen, received %s yen\n",
+               flow_yen(c->revenue_in_yen, false, b), flow_yen(c->revenue_in_received_yen, false, b2));
 }
 
 /* The five figures of the ward's financial accounting system (§12.5). */
@@ -45,7 +76,11 @@ static void print_ward(const flow_budget_res *res)
     printf("  予算現額   %16s yen\n", flow_yen(w->current, false, b));
     printf("  負担行為額 %16s yen  %s\n", flow_yen(w->committed, false, b),
            res->decided ? "(the grant decisions in force)" : "(no grant decision recorded)");
-    printf("  支出済額   %16s yen\n", flow_yen(w->spent, false, b));
+    printf("  支出済額   %16s yen", flow_yen(w->spent, false, b));
+    if (w->returned)
+        printf("  (支出 %s − 戻入 %s)", flow_yen(w->paid, false, b),
+               flow_yen(w->returned, false, b2));
+    printf("\n");
     printf("  未払       %16s yen  (負担行為額 − 支出済額)%s\n", flow_yen(w->unpaid, false, b),
            w->unpaid < 0 ? "  paid beyond the decisions" : "");
     printf("  執行残     %16s yen  (予算現額 − 負担行為額)%s\n",
@@ -105,8 +140,10 @@ static void print_table(const flow_budget_res *res, const char *rules_dir)
         printf(", remaining %s yen%s", flow_yen(line - paid, false, b),
                paid > line ? " (OVER the budget line)" : "");
     printf("\n");
-    if (res->has_ward)
+    if (res->has_ward) {
+        print_closing(res);
         print_ward(res);
+    }
 }
 
 enum { OPT_KIND = OPT_FIRST_OWN + 1, OPT_AMOUNT, OPT_REASON, OPT_DATE, OPT_ACTOR };
@@ -222,9 +259,11 @@ int cmd_budget(int argc, char **argv)
                    "Budget execution of the fiscal year from DIR/ledger.sqlite (default: the\n"
                    "latest with a finalized month): per month each program, total,\n"
                    "cumulative, remaining and forecast; below the months a finalized\n"
-                   "settlement's 追加交付 (counted as paid) and 返還 (not netted); then the\n"
-                   "line as the ward keeps it: 当初予算, each amendment, 予算現額, 負担行為額\n"
-                   "(the grant decisions), 支出済額, 未払 and 執行残.\n"
+                   "settlement's 追加交付 (counted as paid) and 返還; the year's accounts\n"
+                   "around its 出納閉鎖 (過年度支出 from or to other years' lines, 戻入,\n"
+                   "雑入); then the line as the ward keeps it: 当初予算, each amendment,\n"
+                   "予算現額, 負担行為額 (the grant decisions and 過年度支出), 支出済額\n"
+                   "(支出 − 戻入), 未払 and 執行残.\n"
                    "exit: 0 shown, 1 usage or no ledger under --out yet, 5 I/O error\n");
             return EXIT_OK;
         }

@@ -55,9 +55,13 @@ int flow_budget_year_read(const flow_budget_year_req *rq, flow_budget_year *out)
         budget_view_place(bv, cm, false, ms[k].total_yen, amount, out->n_programs);
         bv->months[month_fiscal_index(cm)].override_reason = ms[k].over_budget_reason;
     }
+    int64_t prior = 0;
     int sst = ledger_fy_settled_additional(rq->lg, rq->fiscal_year, rq->before_seq,
                                            &bv->settled_additional);
-    if (sst != LEDGER_OK)
+    if (sst == LEDGER_OK)
+        sst = ledger_fy_prior_year_charged(rq->lg, rq->fiscal_year, rq->before_seq, &prior);
+    if (sst != LEDGER_OK || __builtin_add_overflow(bv->settled_additional, prior,
+                                                   &bv->settled_additional))
         bv->settled_additional = 0;
     return st != LEDGER_OK ? st : sst;
 }

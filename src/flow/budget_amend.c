@@ -4,8 +4,8 @@
  * (予算現額, 負担行為額, 支出済額, 未払, 執行残) from the budget rule file,
  * the ledger's amendments, its decision in force and what the year paid.
  * Not here: the arithmetic and its refusals (src/budget/ward.c), the
- * events (src/ledger/decide_store.c), 戻入 of a settlement's 返還 and the
- * 過年度 charges (not applied to the figures yet), printing (src/cli). */
+ * events (src/ledger/decide_store.c), the closing's figures
+ * (src/flow/budget_close.c), printing (src/cli). */
 #include "flow_int.h"
 
 #include <errno.h>
@@ -29,15 +29,22 @@ int flow_budget_ward(ledger *lg, flow_budget_res *res)
         return EXIT_INTERNAL;
     }
     res->decided = ds == LEDGER_OK;
+    if (flow_budget_closing_read(lg, &res->rules, res->fiscal_year, &res->closing) != EXIT_OK) {
+        flow_say(&res->notes, FLOW_NOTE_SAY, "%s", ledger_errmsg(lg));
+        return EXIT_INTERNAL;
+    }
     budget_amendment *v = arena_calloc(&res->a, res->n_amendments + 1, sizeof *v);
     for (size_t i = 0; i < res->n_amendments; i++) {
         budget_amend_kind k = BUDGET_HOSEI;
         budget_amend_kind_parse(res->amendments[i].kind, &k); /* the ledger wrote it */
         v[i] = (budget_amendment){k, res->amendments[i].amount_yen, 0};
     }
-    budget_ward_in in = {res->line->amount, v, res->n_amendments, res->decided ? d.total_yen : 0,
-                         res->paid_yen, 0};
-    res->has_ward = res->paid_yen != INT64_MAX && budget_ward_compute(&in, &res->ward);
+    /* 過年度支出 paid from this line is a commitment of this year too */
+    int64_t committed = res->decided ? d.total_yen : 0;
+    bool fits = !__builtin_add_overflow(committed, res->closing.prior_year_in_yen, &committed);
+    budget_ward_in in = {res->line->amount, v, res->n_amendments, committed, res->paid_yen,
+                         res->closing.returned_yen};
+    res->has_ward = fits && res->paid_yen != INT64_MAX && budget_ward_compute(&in, &res->ward);
     if (res->has_ward) /* the months are judged against the line as amended */
         res->year.view.line_amount = res->ward.current;
     return EXIT_OK;

@@ -316,6 +316,8 @@ struct flow_refund_res;
 /* FY fy's receivables and receipts on an open ledger (the audit report's
  * 返還 sheet): EXIT_USAGE when the year has no settlement. */
 int flow_refund_read(ledger *lg, int fy, struct flow_refund_res *res);
+/* budget_close.c: the year's accounts around its closing (flow.h). */
+int flow_budget_closing_read(ledger *lg, const rule_set *rs, int fy, flow_budget_closing *c);
 
 /* ---- transfer_files.c ---- */
 /* Writes into dir the transfer files the ledger recorded for a month (or,

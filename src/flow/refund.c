@@ -56,29 +56,118 @@ static int by_nursery_due(const void *x, const void *y)
     return strcmp(a->program, b->program);
 }
 
-/* The settlement's 返還 rows as receivables, not yet received. */
+/* The settlements of the year's chain, oldest first, the current last. */
+enum { CHAIN_MAX = 64 };
+static int chain_of(ledger *lg, const ledger_settlement *cur, arena *a, ledger_settlement **out,
+                    size_t *n)
+{
+    ledger_settlement *v = arena_calloc(a, CHAIN_MAX, sizeof *v); /* newest first */
+    size_t k = 0;
+    v[k++] = *cur;
+    for (; v[k - 1].supersedes_seq && k < CHAIN_MAX; k++)
+        if (ledger_settle_at(lg, v[k - 1].supersedes_seq, a, &v[k]) != LEDGER_OK)
+            return -1;
+    for (size_t i = 0; i < k / 2; i++) {
+        ledger_settlement t = v[i];
+        v[i] = v[k - 1 - i];
+        v[k - 1 - i] = t;
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}
+
+static int row_cmp(const void *key, const void *elem)
+{
+    const ledger_settle_row *k = key, *r = elem;
+    int c = strcmp(k->nursery_id, r->nursery_id);
+    return c ? c : strcmp(k->program, r->program);
+}
+
+/* The 返還 the settlement decided on the row of `key` (0 if none). */
+static int64_t refund_in(const ledger_settlement *s, const ledger_settle_row *key)
+{
+    const ledger_settle_row *r = bsearch(key, s->rows, s->n_rows, sizeof *s->rows, row_cmp);
+    int64_t net;
+    if (!r || !budget_settle_decided(r->settled_before_yen, r->difference_yen, &net) || net >= 0)
+        return 0;
+    return -net;
+}
+
+/* One 返還 decided by a settlement of the chain: a first settlement's, or
+ * what a correction added (its own 調定, decided on its own day); a
+ * correction that lowers a 返還 cancels the newest first. */
+typedef struct refund_layer {
+    int64_t amount;
+    size_t at; /* index in the chain */
+} refund_layer;
+
+static size_t layers_of(const ledger_settlement *v, size_t n, const ledger_settle_row *key,
+                        refund_layer *out)
+{
+    size_t k = 0;
+    int64_t before = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t now = refund_in(&v[i], key);
+        if (now > before) {
+            out[k++] = (refund_layer){now - before, i};
+        } else {
+            for (int64_t cut = before - now; cut > 0 && k > 0;) {
+                int64_t take = cut < out[k - 1].amount ? cut : out[k - 1].amount;
+                out[k - 1].amount -= take;
+                cut -= take;
+                if (!out[k - 1].amount)
+                    k--;
+            }
+        }
+        before = now;
+    }
+    return k;
+}
+
+/* The chain's 返還 rows as receivables, not yet received, each with how the
+ * budget counts it (戻入 or 雑入, by the day it was decided). */
 static int receivables(ledger *lg, const ledger_settlement *s, flow_refund_res *res)
 {
-    date_t decided;
     int rc = flow_archive_rules(lg, s->files, s->n_files, &res->rules, &res->a, &res->notes);
     if (rc)
         return rc;
-    if (!clock_to_jst(s->created, &decided, NULL, NULL)) {
-        flow_say(&res->notes, FLOW_NOTE_SAY, "settlement %s: its time '%s' is not readable",
-                 s->settle_id, s->created ? s->created : "");
+    ledger_settlement *v = NULL;
+    size_t n = 0;
+    if (chain_of(lg, s, &res->a, &v, &n)) {
+        flow_say(&res->notes, FLOW_NOTE_SAY, "%s", ledger_errmsg(lg));
         return EXIT_INTERNAL;
     }
-    res->rows = arena_calloc(&res->a, s->n_rows + 1, sizeof *res->rows);
+    date_t *decided = arena_calloc(&res->a, n, sizeof *decided);
+    for (size_t i = 0; i < n; i++)
+        if (!clock_to_jst(v[i].created, &decided[i], NULL, NULL)) {
+            flow_say(&res->notes, FLOW_NOTE_SAY, "settlement %s: its time '%s' is not readable",
+                     v[i].settle_id, v[i].created ? v[i].created : "");
+            return EXIT_INTERNAL;
+        }
+    date_t closing = rules_accounts_close(&res->rules, s->fiscal_year);
+    size_t cap = 0;
+    for (size_t i = 0; i < s->n_rows; i++)
+        cap += refund_in(s, &s->rows[i]) > 0 ? n : 0;
+    res->rows = arena_calloc(&res->a, cap + 1, sizeof *res->rows);
+    refund_layer *ly = arena_calloc(&res->a, n, sizeof *ly);
     for (size_t i = 0; i < s->n_rows; i++) {
         const ledger_settle_row *r = &s->rows[i];
-        int64_t net;
-        if (!budget_settle_decided(r->settled_before_yen, r->difference_yen, &net) || net >= 0)
+        if (!refund_in(s, r))
             continue;
         const struct program *p = settled_program(&res->rules, s->fiscal_year, r->program);
-        res->rows[res->n++] = (flow_receivable){
-            .nursery_id = r->nursery_id, .program = r->program,
-            .program_title = p ? p->title : NULL, .amount_yen = -net, .open_yen = -net,
-            .decided = decided, .due = decided + due_days(p)};
+        size_t k = layers_of(v, n, r, ly);
+        for (size_t j = 0; j < k; j++) {
+            flow_receivable *f = &res->rows[res->n++];
+            *f = (flow_receivable){
+                .nursery_id = r->nursery_id, .program = r->program,
+                .program_title = p ? p->title : NULL, .amount_yen = ly[j].amount,
+                .open_yen = ly[j].amount, .decided = decided[ly[j].at],
+                .due = decided[ly[j].at] + due_days(p), .settle_id = v[ly[j].at].settle_id};
+            if (!budget_refund_treatment(s->fiscal_year, closing, f->decided, f->due,
+                                         &f->treatment))
+                f->treatment = (budget_refund){BUDGET_REFUND_RETURN, s->fiscal_year};
+        }
     }
     qsort(res->rows, res->n, sizeof *res->rows, by_nursery_due);
     return EXIT_OK;
@@ -157,8 +246,10 @@ static int check_receipt(const flow_refund_req *rq, flow_refund_res *res, date_t
             continue;
         all.amount += r->amount_yen;
         all.received += r->received_yen;
-        all.decided = r->decided;
-        all.due = r->due;
+        if (!any || r->decided < all.decided) /* dated before every 返還: early */
+            all.decided = r->decided;
+        if (r->due > all.due)
+            all.due = r->due;
         any = true;
     }
     if (!any) {

@@ -494,6 +494,27 @@ static void say_prior_year(const settlement *st, const settle_meta *meta, const 
              : ", which has no budget file under the rules: finalizing would be refused");
 }
 
+/* A settlement after the closing refused for the later year's line. */
+static void say_late_refusal(flow_notes *notes, const ledger_settle_req *lr, int status,
+                             int64_t overrun, const rule_set *rs)
+{
+    char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], d[11];
+    int fy = lr->fiscal_year, later = lr->charge.fiscal_year;
+    date_format_iso(rules_accounts_close(rs, fy), d);
+    if (status == LEDGER_NO_BUDGET_LINE)
+        flow_say(notes, FLOW_NOTE_SAY, "refused: the 追加交付 of %s yen is paid after FY%d's "
+                 "出納閉鎖 (%s), so it is 過年度支出 of FY%d, and the rules have no budget line for "
+                 "FY%d: add FY%d's budget file (rules/budget/), then settle again",
+                 flow_yen(lr->additional_yen, false, b1), fy, d, later, later, later);
+    else
+        flow_say(notes, FLOW_NOTE_SAY, "finalization refused by budget control: the 追加交付 of "
+                 "%s yen is paid after FY%d's 出納閉鎖 (%s): as 過年度支出 of FY%d it would take "
+                 "FY%d's paid total over its line %s by %s yen.\n  To pay it anyway, give the "
+                 "reason (補正予算・流用): --over-budget-reason TEXT",
+                 flow_yen(lr->additional_yen, false, b1), fy, d, later, later,
+                 lr->charge.line_id, flow_yen(overrun, false, b2));
+}
+
 /* Records the settlement; a refusal says why and how to proceed. */
 static int finalize(const flow_settle_req *rq, const flow_signer *sg, const settlement *st,
                     const settle_meta *meta, const ledger_document *docs, size_t n_docs,
@@ -511,13 +532,9 @@ static int finalize(const flow_settle_req *rq, const flow_signer *sg, const sett
     char b1[FLOW_YEN_LEN], b2[FLOW_YEN_LEN], b3[FLOW_YEN_LEN], b4[FLOW_YEN_LEN];
     if (status == LEDGER_OK) {
         *res_out = res;
-    } else if (status == LEDGER_OVER_BUDGET && lr.charge.fiscal_year) {
-        flow_say(s->notes, FLOW_NOTE_SAY, "finalization refused by budget control: %s\n  To pay "
-                 "the 追加交付 anyway, give the reason (補正予算・流用): --over-budget-reason TEXT",
-                 ledger_errmsg(s->lg));
-        rc = EXIT_REFUSED;
-    } else if (status == LEDGER_NO_BUDGET_LINE && lr.charge.fiscal_year) {
-        flow_say(s->notes, FLOW_NOTE_SAY, "refused: %s", ledger_errmsg(s->lg));
+    } else if ((status == LEDGER_OVER_BUDGET || status == LEDGER_NO_BUDGET_LINE) &&
+               lr.charge.fiscal_year) {
+        say_late_refusal(s->notes, &lr, status, res.overrun_yen, rs);
         rc = EXIT_REFUSED;
     } else if (status == LEDGER_OVER_BUDGET) { /* the figures as the run's (1,234 yen) */
         int64_t after = lr.budget.line_amount_yen + res.overrun_yen;

@@ -189,11 +189,16 @@ int ledger_fy_settled_additional(ledger *lg, int fy, int64_t before_seq, int64_t
                     " AND seq < ?2 ORDER BY seq DESC LIMIT 1",
                     fy, before_seq, &decided);
     if (!rc)
-        rc = sum_of(lg, CHARGED_SQL " AND json_extract(payload, '$.fiscal_year') = ?1", fy,
-                    before_seq, &later);
+        rc = ledger_fy_charged_later(lg, fy, before_seq, &later);
     if (!rc && __builtin_sub_overflow(decided, later, yen))
         rc = ledger_fail(lg, LEDGER_INVALID, "ledger: FY%d's 追加交付 overflows", fy);
     return rc;
+}
+
+int ledger_fy_charged_later(ledger *lg, int fy, int64_t before_seq, int64_t *yen)
+{
+    return sum_of(lg, CHARGED_SQL " AND json_extract(payload, '$.fiscal_year') = ?1", fy,
+                  before_seq, yen);
 }
 
 int ledger_fy_prior_year_charged(ledger *lg, int fy, int64_t before_seq, int64_t *yen)

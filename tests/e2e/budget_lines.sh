@@ -127,7 +127,7 @@ kasan settle --fy 2025 --data "$SD" --rules "$RULES" --out "$O" --finalize
 expect_rc 0 "settlement finalized"
 kasan budget --fy 2025 --out "$O" --rules "$RULES"
 expect_rc 0 "kasan budget"
-expect_msg_contains "追加交付 1,000 yen paid against the line; 返還 180,000 yen (reported, not netted)" "settlement line"
+expect_msg_contains "追加交付 1,000 yen; 返還 180,000 yen" "settlement line"
 # 9,312,000 months + 1,000 追加交付 (返還 not netted); 16,444,000 − 9,313,000
 expect_msg_contains "paid in FY2025: 9,313,000 yen, remaining 7,131,000 yen" "paid total"
 # correcting May (771,000: A 2 × 50,000 + B 440,000 + 231,000) after the

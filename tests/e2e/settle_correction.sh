@@ -149,13 +149,18 @@ expect_msg_contains "⇒ annual 2,775,000 yen, paid 2,775,000 yen: no difference
 section "budget: the year's 追加交付 counted once"
 kasan budget --fy 2025 --out "$O" --rules "$RULES"
 expect_rc 0 "budget"
-# 1,000 (first) + 2,000 (correction) = 3,000, not 1,000 + 3,000 nor 2,000
-expect_msg_contains "追加交付 3,000 yen paid against the line" "budget 追加交付"
-# 返還 decided: 180,000 (first) + 100,000 (correction) = 280,000
-expect_msg_contains "返還 280,000 yen (reported, not netted)" "budget 返還"
+# 1,000 (first) + 2,000 (correction) = 3,000, not 1,000 + 3,000 nor 2,000;
+# both finalized after FY2025's 出納閉鎖 (31 May 2026): 過年度支出, paid
+# from FY2026's line (closing.sh); 返還 decided: 180,000 (first) + 100,000
+# (correction) = 280,000, 雑入 of FY2026 (decided after the closing)
+expect_msg_contains "追加交付 3,000 yen (3,000 yen of it paid from later years' lines: 過年度支出); 返還 280,000 yen" \
+    "budget 追加交付 and 返還"
+expect_msg_contains "返還 decided after the closing (雑入 of a later year)        280,000 yen" "budget 返還: 雑入"
 expect_msg_contains "this correction adds 追加交付 2,000 yen and 返還 100,000 yen" "budget increments"
-# months 9,312,000 (settle.sh) + 3,000 = 9,315,000
-expect_msg_contains "paid in FY2025: 9,315,000 yen" "budget paid total"
+# months 9,312,000 (settle.sh); the 3,000 is FY2026's
+expect_msg_contains "paid in FY2025: 9,312,000 yen" "budget paid total"
+kasan budget --fy 2026 --out "$O" --rules "$RULES"
+expect_msg_contains "paid in FY2026: 3,000 yen" "FY2026 pays the 3,000 (過年度支出)"
 
 section "transfer: the increment only"
 kasan transfer --settlement 2025 --date 2026-07-10 --out "$O" --rules "$RULES"
@@ -181,7 +186,7 @@ expect_line "$CSV" 3 "2025,P002,nurse_placement,2025-04,2775000,2775000,0"
 kasan replay --settlement 2025 --out "$O"
 expect_rc 0 "replay of the second correction"
 kasan budget --fy 2025 --out "$O" --rules "$RULES"
-expect_msg_contains "追加交付 3,000 yen paid against the line; 返還 280,000 yen" "budget unchanged"
+expect_msg_contains "追加交付 3,000 yen (3,000 yen of it paid from later years' lines: 過年度支出); 返還 280,000 yen" "budget unchanged"
 kasan transfer --settlement 2025 --date 2026-07-21 --out "$O" --rules "$RULES"
 expect_rc 0 "transfer after the second correction"
 expect_msg_contains "nothing to transfer" "3,000 decided, 3,000 transferred"
