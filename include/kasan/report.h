@@ -196,6 +196,8 @@ typedef struct audit_refund {
     int64_t amount_yen, received_yen, open_yen;
     date_t decided, due;
     bool overdue;
+    bool revenue;        /* decided after the year's 出納閉鎖: 雑入 of revenue_fy */
+    int revenue_fy;      /* (else 戻入 of the settled year) */
 } audit_refund;
 
 typedef struct audit_book {

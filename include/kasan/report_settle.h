@@ -24,6 +24,9 @@ typedef struct settle_meta {
      * draft: none printed */
     const struct report_docno *docnos;
     size_t n_docnos;
+    date_t accounts_close;     /* the year's 出納閉鎖 (0: not said) */
+    int charged_fiscal_year;   /* finalized (or, a draft, if finalized now) after it:
+                                * the year whose line pays the 追加交付 (過年度支出) */
     int reissue; /* 0 or 1: a first settlement, notices/ID.pdf; N >= 2: the
                   * year's Nth (a correction): notices/ID-N.pdf, for the changed
                   * nurseries only, beside the ones sent before */

@@ -342,7 +342,9 @@ static int report(ledger *lg, const char *lpath, const flow_audit_req *rq, flow_
             v[i] = (audit_refund){arena_strdup(a, f->nursery_id), arena_strdup(a, f->program),
                                   f->program_title ? arena_strdup(a, f->program_title) : NULL,
                                   f->amount_yen, f->received_yen, f->open_yen, f->decided,
-                                  f->due, f->overdue};
+                                  f->due, f->overdue,
+                                  f->treatment.kind == BUDGET_REFUND_REVENUE,
+                                  f->treatment.fiscal_year};
         }
         b.refunds = v;
         b.n_refunds = refunds.n;

@@ -457,14 +457,10 @@ static void fill_request(const flow_settle_req *rq, const settlement *st, const 
     const budget_line *b = rules_budget_for_fy(rs, st->fiscal_year);
     if (b)
         lr->budget = (ledger_budget){b->fiscal_year, b->line_id, b->amount};
-    date_t today;
-    budget_charge c;
-    if (st->additional_total > 0 && clock_to_jst(meta->created, &today, NULL, NULL) &&
-        budget_additional_charge(st->fiscal_year, rules_accounts_close(rs, st->fiscal_year), today,
-                                 &c) &&
-        c.prior_year) { /* finalized after the closing: paid after it too (過年度支出) */
-        const budget_line *cb = rules_budget_for_fy(rs, c.fiscal_year);
-        lr->charge = (ledger_budget){c.fiscal_year, cb ? cb->line_id : NULL, cb ? cb->amount : 0};
+    if (meta->charged_fiscal_year) { /* finalized after the closing: 過年度支出 */
+        const budget_line *cb = rules_budget_for_fy(rs, meta->charged_fiscal_year);
+        lr->charge = (ledger_budget){meta->charged_fiscal_year, cb ? cb->line_id : NULL,
+                                     cb ? cb->amount : 0};
     }
     lr->additional_yen = st->additional_total;
     lr->repayment_yen = st->repayment_total;
@@ -474,23 +470,34 @@ static void fill_request(const flow_settle_req *rq, const settlement *st, const 
     lr->reason = rq->reason;
 }
 
+/* The year's 出納閉鎖 and, when the settlement is made after it with
+ * 追加交付, the year that pays it (the workbook's note). */
+static void charge_of(const settlement *st, const rule_set *rs, settle_meta *meta)
+{
+    date_t today;
+    budget_charge c;
+    meta->accounts_close = rules_accounts_close(rs, st->fiscal_year);
+    if (st->additional_total > 0 && clock_to_jst(meta->created, &today, NULL, NULL) &&
+        budget_additional_charge(st->fiscal_year, meta->accounts_close, today, &c) &&
+        c.prior_year)
+        meta->charged_fiscal_year = c.fiscal_year;
+}
+
 /* A draft after the year's 出納閉鎖 says which line its 追加交付 would be
  * charged to if finalized today (過年度支出), and that it would be refused
  * while that year has no budget file. */
 static void say_prior_year(const settlement *st, const settle_meta *meta, const rule_set *rs,
                            flow_notes *notes)
 {
-    date_t today, closing = rules_accounts_close(rs, st->fiscal_year);
-    budget_charge c;
     char b[FLOW_YEN_LEN], d[11];
-    if (st->additional_total <= 0 || !clock_to_jst(meta->created, &today, NULL, NULL) ||
-        !budget_additional_charge(st->fiscal_year, closing, today, &c) || !c.prior_year)
+    int later = meta->charged_fiscal_year;
+    if (!later)
         return;
-    date_format_iso(closing, d);
+    date_format_iso(meta->accounts_close, d);
     flow_say(notes, FLOW_NOTE_SAY, "FY%d's accounts closed on %s (出納閉鎖): finalized now, the "
              "追加交付 of %s yen is 過年度支出 of FY%d%s", st->fiscal_year, d,
-             flow_yen(st->additional_total, false, b), c.fiscal_year,
-             rules_budget_for_fy(rs, c.fiscal_year) ? ", held to that year's line"
+             flow_yen(st->additional_total, false, b), later,
+             rules_budget_for_fy(rs, later) ? ", held to that year's line"
              : ", which has no budget file under the rules: finalizing would be refused");
 }
 
@@ -629,6 +636,7 @@ int flow_settle(const flow_settle_req *rq, flow_settle_res *res)
         if (!rq->issue_date ||
             !date_parse_iso(rq->issue_date, strlen(rq->issue_date), &res->meta.issue_date))
             clock_to_jst(res->created, &res->meta.issue_date, NULL, NULL); /* the day in Japan */
+        charge_of(&res->st, &res->rules, &res->meta);
     }
     res->dir = settlement_dir(&rq->paths, rq->fiscal_year, &res->a, &res->notes);
     char *stage = flow_stage_dir(rq->paths.out, arena_printf(&res->a, "settlement-%d",

@@ -675,10 +675,10 @@ static void sheet_refunds(xw *x, const audit_book *b)
     if (!ws)
         return;
     static const char *const h[] = {"施設番号", "事業", "調定額", "調定日", "返還期限",
-                                    "収納済額", "未収額", "延滞"};
-    static const unsigned w[] = {10, 24, 14, 16, 16, 14, 14, 8};
+                                    "収納済額", "未収額", "延滞", "区分"};
+    static const unsigned w[] = {10, 24, 14, 16, 16, 14, 14, 8, 22};
     title_rows(x, ws, b, "返還金の調定と収納（精算で決まった返還、収納済額、未収額）");
-    headers(x, ws, EV_HEADER, h, 8, w);
+    headers(x, ws, EV_HEADER, h, 9, w);
     lxw_row_t r = EV_HEADER + 1;
     int64_t t[3] = {0, 0, 0}; /* within one settlement's 返還: no overflow */
     for (size_t i = 0; i < b->n_refunds; i++, r++) {
@@ -694,6 +694,10 @@ static void sheet_refunds(xw *x, const audit_book *b)
         xw_whole(x, ws, r, 5, f->received_yen, x->f.yen);
         xw_whole(x, ws, r, 6, f->open_yen, x->f.yen);
         xw_text(x, ws, r, 7, f->overdue ? "延滞" : "", x->f.text_c);
+        char kind[96], fy[48]; /* 出納閉鎖 までの調定は歳出の戻入、後は雑入 (§12.6) */
+        fmt_fy_wareki(f->revenue ? f->revenue_fy : b->fiscal_year, fy, sizeof fy);
+        snprintf(kind, sizeof kind, f->revenue ? "雑入（%s歳入）" : "戻入（%s歳出）", fy);
+        xw_text(x, ws, r, 8, kind, x->f.text);
         t[0] += f->amount_yen;
         t[1] += f->received_yen;
         t[2] += f->open_yen;
@@ -705,8 +709,11 @@ static void sheet_refunds(xw *x, const audit_book *b)
         xw_whole(x, ws, r, 2, t[0], x->f.yen);
         xw_whole(x, ws, r, 5, t[1], x->f.yen);
         xw_whole(x, ws, r++, 6, t[2], x->f.yen);
+        r++;
+        xw_text(x, ws, r++, 0, "区分: 出納閉鎖までに調定した返還は当該年度の歳出から戻入し、"
+                "その後に調定した返還は返還期限の属する年度の雑入（歳入）とする。", x->f.text);
     }
-    print_setup(x, ws, EV_HEADER, r - 1, 7);
+    print_setup(x, ws, EV_HEADER, r - 1, 8);
 }
 
 int report_audit_xlsx(const audit_book *b, const char *path, char *err, size_t errsz)

@@ -48,6 +48,32 @@ static const rule_value *by_label(const program *sp, const char *label)
     return NULL;
 }
 
+/* Which budget pays the 追加交付 and how the 返還 count (出納閉鎖,
+ * docs/spec/12 §12.6): the year's own until its closing, after it 過年度支出
+ * of the year paid in and 雑入 of the year due in. */
+static void budget_note(xw *x, lxw_worksheet *ws, lxw_row_t r, const settlement *s,
+                        const settle_meta *meta)
+{
+    char fy[48], later[48], close[64], buf[512];
+    fmt_fy_wareki(s->fiscal_year, fy, sizeof fy);
+    if (!meta->accounts_close) {
+        xw_text(x, ws, r, 0, "追加交付額は予算の執行に含む。返還額は相殺せず、別に返還を求める。",
+                x->f.note);
+        return;
+    }
+    fmt_date_wareki(meta->accounts_close, close, sizeof close);
+    if (meta->charged_fiscal_year) {
+        fmt_fy_wareki(meta->charged_fiscal_year, later, sizeof later);
+        snprintf(buf, sizeof buf, "追加交付額は%s出納閉鎖（%s）後の支払のため、%s予算から過年度支出"
+                 "とする。返還額は相殺せず別に返還を求め、出納閉鎖後の調定は返還期限の属する年度の雑入とする。",
+                 fy, close, later);
+    } else {
+        snprintf(buf, sizeof buf, "追加交付額は%s予算の執行に含む。返還額は相殺せず別に返還を求め、"
+                 "出納閉鎖（%s）までの調定は%s歳出の戻入とする。", fy, close, fy);
+    }
+    xw_text(x, ws, r, 0, buf, x->f.note);
+}
+
 static void sheet_list(xw *x, const settlement *s, const settle_meta *meta)
 {
     lxw_worksheet *ws = xw_sheet(x, "精算一覧");
@@ -120,7 +146,7 @@ static void sheet_list(xw *x, const settlement *s, const settle_meta *meta)
         }
         xw_text(x, ws, r++, 0, buf, f->draft_l);
     }
-    xw_text(x, ws, r, 0, "追加交付額は予算の執行に含む。返還額は相殺せず、別に返還を求める。", f->note);
+    budget_note(x, ws, r, s, meta);
 
     worksheet_set_column(ws, 0, 0, 10, NULL);
     worksheet_set_column(ws, 1, 1, 22, NULL);

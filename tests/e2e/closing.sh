@@ -33,6 +33,14 @@ year() { # OUT RULES — the twelve months finalized on 10 April 2026
 }
 # at TIME ARGS... — kasan at that moment (times are UTC; 01:00Z is 10:00 in Japan)
 at() { _t=$1; shift; KASAN_NOW=$_t kasan "$@"; }
+note_has() { # SETTLEMENT-XLSX TEXT — the 精算一覧's notes say TEXT
+    "$PY" - "$1" "$2" <<'PYEOF'
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1]).worksheets[0]
+cells = [c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+sys.exit(0 if any(sys.argv[2] in v for v in cells) else print(cells[-3:]) or 1)
+PYEOF
+}
 has() { printf '%s\n' "$OUT_TXT" | grep -q -- "$1" && pass "$2" || fail "$2" "$OUT_TXT"; }
 lacks() { printf '%s\n' "$OUT_TXT" | grep -q -- "$1" && fail "$2" "$OUT_TXT" || pass "$2"; }
 settle_ev() { # OUT KEY — the payload's KEY of the last settlement event
@@ -46,6 +54,8 @@ year "$OA" "$RULES"
 at 2026-05-20T01:00:00Z settle --fy 2025 --data "$SD" --rules "$RULES" --out "$OA" --finalize
 expect_rc 0 "settled on 20 May 2026"
 expect_eq "$(settle_ev "$OA" charged_fiscal_year)" "null" "nothing charged to a later year"
+note_has "$OA/settlement-2025/settlement.xlsx" "追加交付額は令和7年度予算の執行に含む。返還額は相殺せず別に返還を求め、出納閉鎖（令和8年5月31日）までの調定は令和7年度歳出の戻入とする。" \
+    && pass "the workbook: FY2025's own, 戻入" || fail "the workbook's note (A)" "see above"
 at 2026-06-20T01:00:00Z budget --fy 2025 --rules "$RULES" --out "$OA"
 expect_rc 0 "kasan budget FY2025"
 has "accounts of FY2025: 出納閉鎖 2026-05-31 (closed)" "the closing, passed"
@@ -69,6 +79,8 @@ at 2026-06-10T01:00:00Z settle --fy 2025 --data "$SD" --rules "$RULES" --out "$O
 expect_rc 0 "settled on 10 June 2026"
 expect_eq "$(settle_ev "$OB" charged_fiscal_year)/$(settle_ev "$OB" charged_additional_yen)" "2026/1000" \
     "the event charges 1,000 to FY2026"
+note_has "$OB/settlement-2025/settlement.xlsx" "追加交付額は令和7年度出納閉鎖（令和8年5月31日）後の支払のため、令和8年度予算から過年度支出とする。" \
+    && pass "the workbook: 過年度支出 of 令和8年度" || fail "the workbook's note (B)" "see above"
 at 2026-06-20T01:00:00Z budget --fy 2025 --rules "$RULES" --out "$OB"
 expect_rc 0 "kasan budget FY2025"
 has "追加交付 1,000 yen (1,000 yen of it paid from later years' lines: 過年度支出)" "the settlement line says so"
@@ -194,5 +206,18 @@ at 2026-07-02T01:00:00Z refund --received --nursery P001 --amount 200000 --date 
 expect_rc 0 "200,000 received"
 at 2026-07-02T01:00:00Z budget --fy 2026 --rules "$RULES" --out "$OA"
 has "雑入: earlier years' 返還 due this year *100,000 yen, received 20,000 yen" "20,000 of the 雑入 received"
+at 2026-07-02T01:00:00Z audit report --fy 2025 --out "$OA"
+expect_rc 0 "audit report"
+"$PY" - "$OA/audit-2025.xlsx" <<'PYEOF' && pass "返還 sheet: each receivable with its 区分" || fail "返還 sheet" "see above"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["返還"]
+rows = [[c.value for c in r] for r in ws.iter_rows()]
+head = next(i for i, r in enumerate(rows) if r[0] == "施設番号")
+assert rows[head][8] == "区分", rows[head]
+got = [(r[0], r[2], r[5], r[6], r[8]) for r in rows[head + 1:] if r[0] == "P001"]
+# received 200,000 oldest due first: 180,000 of the first, 20,000 of the second
+assert got == [("P001", 180000, 180000, 0, "戻入（令和7年度歳出）"),
+               ("P001", 100000, 20000, 80000, "雑入（令和8年度歳入）")], got
+PYEOF
 
 finish

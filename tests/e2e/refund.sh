@@ -82,8 +82,9 @@ for r in ws.iter_rows(values_only=True):
         print("|".join("" if v is None else str(v) for v in r))
 PYEOF
 )
-    expect_eq "$got" "P001|看護師等配置補助|180000|令和8年5月20日|令和8年6月19日|180000|0|
-合計||180000|||180000|0|" "the sheet: P001's receivable and the totals"
+    # decided 20 May 2026, by FY2025's 出納閉鎖: 戻入 of FY2025's expenditure
+    expect_eq "$got" "P001|看護師等配置補助|180000|令和8年5月20日|令和8年6月19日|180000|0||戻入（令和7年度歳出）
+合計||180000|||180000|0||" "the sheet: P001's receivable and the totals"
 else
     skip "the 返還 sheet" "python3-openpyxl missing"
 fi
