@@ -191,8 +191,10 @@ void web_page_budget(web_ctx *c)
         }
         if (res.settled)
             web_html(h, "<tr><th scope=\"row\">精算</th><td class=\"yen\">{}</td>"
-                        "<td colspan=\"4\">追加交付（支払済に含む）。返還 {}（差し引かない）</td></tr>",
-                     H_YEN(bv->settled_additional), H_YEN(res.settled_repayment_yen));
+                        "<td colspan=\"4\">追加交付・過年度支出（支払済に含む）。返還 {}（うち出納閉鎖"
+                        "までの調定 {} は戻入として支出済額から差し引く）</td></tr>",
+                     H_YEN(bv->settled_additional), H_YEN(res.settled_repayment_yen),
+                     H_YEN(res.closing.returned_yen));
         web_html_lit(h, "</tbody></table>");
     }
     web_page_end(c);
