@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "kasan/bankday.h"
+#include "kasan/budget_ward.h"
 #include "kasan/flow_sign.h"
 #include "kasan/fsutil.h"
 #include "kasan/ledger_transfer.h"
@@ -35,6 +36,7 @@ typedef struct subject {
     size_t n_due, n_base;
     const char *base_run_id;    /* the run transferred before, NULL if none */
     int64_t due_total, base_total; /* the ledger's stored totals */
+    bool charged_later;         /* a settlement finalized after its closing (過年度支出) */
 } subject;
 
 typedef struct ctx {
@@ -207,7 +209,8 @@ static int gather_settlement(ctx *c)
                      .dir = arena_printf(c->a, "settlement-%d", fy),
                      .stem = arena_printf(c->a, "transfer-settlement-%d", fy),
                      .files = st.files, .n_files = st.n_files,
-                     .due_total = st.fy_additional_yen};
+                     .due_total = st.fy_additional_yen,
+                     .charged_later = st.charged_fiscal_year != 0};
     c->s.registry = flow_archive_role(&r, LEDGER_ROLE_REGISTRY);
     month_parse(last->month, &c->s.terms_month);
     c->s.due = flow_lines_of_settlement(&st, c->a, &c->s.n_due);
@@ -521,6 +524,24 @@ static int check_bank_day(ctx *c)
     return EXIT_USAGE;
 }
 
+/* A settlement decided by its year's 出納閉鎖 but paid after it: said, not
+ * refused — kasan counts its 追加交付 in the closed year (the day it was
+ * finalized), the ward's accounts as 過年度支出 of the year paid in. */
+static void note_after_closing(ctx *c)
+{
+    if (!c->s.fy || c->s.charged_later)
+        return;
+    date_t close = rules_accounts_close(&c->rs, c->s.fy);
+    if (c->rq->day <= close)
+        return;
+    char d[11];
+    date_format_iso(close, d);
+    flow_say(c->notes, FLOW_NOTE_SAY, "note: --date %s is after FY%d's 出納閉鎖 (%s): paid then, "
+             "the 追加交付 is 過年度支出 of FY%d in the ward's accounts, while kasan's budget "
+             "counts it in FY%d, whose settlement was finalized by the closing; pay by %s to keep "
+             "them alike", c->rq->date, c->s.fy, d, budget_fiscal_year_of(c->rq->day), c->s.fy, d);
+}
+
 static int transfer(ctx *c)
 {
     size_t n_files;
@@ -533,6 +554,8 @@ static int transfer(ctx *c)
         rc = check_date(c);
     if (!rc)
         rc = check_bank_day(c);
+    if (!rc)
+        note_after_closing(c);
     /* OUT/M lost or half published: put the finalized outputs back first, so
      * the transfer file does not stand alone in a directory that hides it */
     flow_statements how = {0, c->rq->progress};

@@ -63,6 +63,11 @@ has "戻入: 返還 decided by the closing, off 支出済額 *180,000 yen" "180,
 has "支出済額 *9,133,000 yen  (支出 9,313,000 − 戻入 180,000)" "支出済額 = 9,313,000 − 180,000"
 has "paid in FY2025: 9,313,000 yen" "the 追加交付 paid from FY2025's line"
 lacks "過年度支出" "no 過年度支出"
+# paid after the closing: said (kasan counts it in FY2025, decided by the closing)
+at 2026-06-05T01:00:00Z transfer --settlement 2025 --date 2026-06-05 --out "$OA" --rules "$RULES"
+expect_rc 0 "transferred on 5 June"
+expect_msg_contains "note: --date 2026-06-05 is after FY2025's 出納閉鎖 (2026-05-31): paid then, the 追加交付 is 過年度支出 of FY2026 in the ward's accounts" \
+    "the transfer says it is paid after the closing"
 at 2026-05-25T01:00:00Z budget --fy 2025 --rules "$RULES" --out "$OA"
 has "出納閉鎖 2026-05-31 (open)" "on 25 May the accounts are open"
 at 2026-06-20T01:00:00Z budget --fy 2026 --rules "$RULES" --out "$OA"
@@ -79,6 +84,10 @@ at 2026-06-10T01:00:00Z settle --fy 2025 --data "$SD" --rules "$RULES" --out "$O
 expect_rc 0 "settled on 10 June 2026"
 expect_eq "$(settle_ev "$OB" charged_fiscal_year)/$(settle_ev "$OB" charged_additional_yen)" "2026/1000" \
     "the event charges 1,000 to FY2026"
+at 2026-06-15T01:00:00Z transfer --settlement 2025 --date 2026-06-15 --out "$OB" --rules "$RULES"
+expect_rc 0 "transferred on 15 June"
+if printf '%s' "$ERR_TXT" | grep -q "出納閉鎖"; then fail "a 過年度 settlement's transfer: no note" "$ERR_TXT"
+else pass "a 過年度 settlement's transfer: no note"; fi
 note_has "$OB/settlement-2025/settlement.xlsx" "追加交付額は令和7年度出納閉鎖（令和8年5月31日）後の支払のため、令和8年度予算から過年度支出とする。" \
     && pass "the workbook: 過年度支出 of 令和8年度" || fail "the workbook's note (B)" "see above"
 at 2026-06-20T01:00:00Z budget --fy 2025 --rules "$RULES" --out "$OB"
