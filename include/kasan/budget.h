@@ -39,6 +39,10 @@ typedef struct budget_view {
     int64_t this_month;      /* this run's total */
     int64_t remaining;       /* line − paid_before − this_month */
     int64_t forecast;        /* budget_forecast(bv, index) */
+    /* The line as the ward keeps it at this run (issue 24; NULL when the
+     * year has no line or it is not known): budget_view_finish sets its
+     * paid (paid_before + this_month) and computes its five figures. */
+    struct budget_ward_sheet *ward;
 } budget_view;
 
 /* An empty year: months[] labelled April … March, none present. */

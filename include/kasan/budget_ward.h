@@ -82,6 +82,17 @@ typedef struct budget_ward {
 
 bool budget_ward_compute(const budget_ward_in *in, budget_ward *out);
 
+/* The five figures as a month's run sees them (its 予算 sheet), on a
+ * budget_view: the caller fills `in` but its paid, and `decided`;
+ * budget_view_finish sets in.paid and computes w (ok false when a figure
+ * does not fit). */
+typedef struct budget_ward_sheet {
+    budget_ward_in in;
+    bool decided; /* a grant decision was in force */
+    bool ok;
+    budget_ward w;
+} budget_ward_sheet;
+
 /* Why an operation on the line is refused (BUDGET_OK: it is not). */
 typedef enum budget_check {
     BUDGET_OK,

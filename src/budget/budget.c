@@ -4,6 +4,7 @@
  * which the engine, the ledger's checks and the budget view all count.
  * Not here: reading the ledger (flow, ledger) or laying figures out (report). */
 #include "kasan/budget.h"
+#include "kasan/budget_ward.h"
 
 #include <assert.h>
 #include <string.h>
@@ -79,6 +80,11 @@ bool budget_view_finish(budget_view *bv, claim_month m)
     over |= __builtin_sub_overflow(bv->line_amount, bv->paid_before, &left) ||
             __builtin_sub_overflow(left, bv->this_month, &bv->remaining);
     over |= !budget_forecast(bv, idx, &bv->forecast);
+    if (bv->ward) { /* the ward's figures with this month paid */
+        budget_ward_sheet *ws = bv->ward;
+        ws->ok = !over && !__builtin_add_overflow(bv->paid_before, bv->this_month, &ws->in.paid) &&
+                 budget_ward_compute(&ws->in, &ws->w);
+    }
 #ifndef NDEBUG
     /* the parts add up: paid before + this month + remaining = the line, and
      * with this month finalized, paid before + this month is what is paid */

@@ -8,7 +8,9 @@
 
 #include <string.h>
 
+#include "kasan/budget_ward.h"
 #include "kasan/clock.h"
+#include "kasan/ledger_decide.h"
 #include "kasan/ledger_settle.h"
 
 /* The programs of the ledger's months, in order of first appearance. */
@@ -66,6 +68,61 @@ int flow_budget_year_read(const flow_budget_year_req *rq, flow_budget_year *out)
     return st != LEDGER_OK ? st : sst;
 }
 
+/* 戻入 of the year as of event before_seq (0: now): its settlement's 返還
+ * decided by the closing, when that settlement was recorded before it. */
+static int64_t returned_before(ledger *lg, const rule_set *rs, int fy, int64_t before_seq,
+                               arena *a)
+{
+    ledger_settlement st;
+    flow_budget_closing c;
+    if (ledger_settle_current(lg, fy, a, &st) != LEDGER_OK ||
+        (before_seq > 0 && st.event_seq >= before_seq) ||
+        flow_budget_closing_read(lg, rs, fy, &c) != EXIT_OK)
+        return 0;
+    return c.returned_yen;
+}
+
+/* The line as the ward keeps it at the run (its 予算 sheet): the
+ * amendments and the decision recorded before event before_seq (0: now);
+ * the view's line becomes the 予算現額. */
+static void ward_of_run(const month_run *run, ledger *lg, int64_t before_seq, arena *a,
+                        budget_view *bv)
+{
+    ledger_budget_amendment *am;
+    size_t n;
+    int fy = bv->fiscal_year;
+    if (!run->budget || ledger_budget_amendments(lg, fy, a, &am, &n) != LEDGER_OK)
+        return;
+    budget_ward_sheet *ws = arena_calloc(a, 1, sizeof *ws);
+    budget_amendment *v = arena_calloc(a, n + 1, sizeof *v);
+    size_t k = 0;
+    int64_t current = run->budget->amount;
+    for (size_t i = 0; i < n; i++) {
+        if (before_seq > 0 && am[i].seq >= before_seq)
+            continue;
+        budget_amend_kind kind = BUDGET_HOSEI;
+        budget_amend_kind_parse(am[i].kind, &kind); /* the ledger wrote it */
+        date_t d = 0;
+        date_parse_iso(am[i].date, strlen(am[i].date), &d);
+        v[k++] = (budget_amendment){kind, am[i].amount_yen, d};
+        if (__builtin_add_overflow(current, am[i].amount_yen, &current))
+            return;
+    }
+    ledger_decision dec = {0};
+    int ds = ledger_decision_before(lg, fy, before_seq, a, &dec);
+    if (ds != LEDGER_OK && ds != LEDGER_NOT_FOUND)
+        return;
+    int64_t prior = 0, committed = ds == LEDGER_OK ? dec.total_yen : 0;
+    if (ledger_fy_prior_year_charged(lg, fy, before_seq, &prior) != LEDGER_OK ||
+        __builtin_add_overflow(committed, prior, &committed))
+        return;
+    ws->in = (budget_ward_in){run->budget->amount, v, k, committed, 0,
+                              returned_before(lg, run->rules, fy, before_seq, a)};
+    ws->decided = ds == LEDGER_OK;
+    bv->ward = ws;
+    bv->line_amount = current; /* the months are judged against the line as amended */
+}
+
 int flow_budget_of_run(const month_run *run, ledger *lg, int64_t before_seq, arena *a,
                        budget_view *bv)
 {
@@ -83,6 +140,8 @@ int flow_budget_of_run(const month_run *run, ledger *lg, int64_t before_seq, are
     else
         budget_view_init(&y.view, rq.fiscal_year, rq.line_id, rq.line_amount);
     *bv = y.view;
+    if (lg && st == LEDGER_OK)
+        ward_of_run(run, lg, before_seq, a, bv);
     return st;
 }
 

@@ -17,6 +17,7 @@
 
 #include "corrections.h"
 #include "formats.h"
+#include "kasan/budget_ward.h"
 #include "kasan/report.h"
 #include "kasan/schema.h"
 
@@ -583,9 +584,10 @@ static void sheet_rejections(xw *x, const month_run *run, const run_meta *meta)
  * month was paid over the line (予算超過の理由: 補正予算・流用). */
 typedef struct budget_cols {
     lxw_col_t np, total, cum, line, rem, why;
+    lxw_row_t head; /* header row of the monthly table */
 } budget_cols;
 
-enum { BUDGET_HEADER_ROW = 9 }; /* header row of the monthly table */
+enum { BUDGET_WARD_ROW = 9 }; /* the ward's figures, below the summary */
 
 /* Rows 1–7: the line, paid so far, this month, remaining, forecast. */
 static void budget_summary(xw *x, lxw_worksheet *ws, const month_run *run, const budget_view *bv,
@@ -642,7 +644,7 @@ static void budget_table_header(xw *x, lxw_worksheet *ws, const month_run *run,
                                 const budget_cols *c)
 {
     xw_formats *f = &x->f;
-    const lxw_row_t h = BUDGET_HEADER_ROW;
+    const lxw_row_t h = c->head;
     worksheet_set_row(ws, h, 30, NULL);
     xw_text(x, ws, h, 0, "月", f->header);
     xw_text(x, ws, h, 1, "状態", f->header);
@@ -662,7 +664,7 @@ static void budget_table_row(xw *x, lxw_worksheet *ws, const budget_view *bv,
     xw_formats *f = &x->f;
     const budget_month *bm = &bv->months[i];
     bool line = bv->line_id != NULL;
-    lxw_row_t r = BUDGET_HEADER_ROW + 1 + (lxw_row_t)i;
+    lxw_row_t r = c->head + 1 + (lxw_row_t)i;
     if (bm->present && bm->override_reason) /* the reason wraps: its lines all shown */
         worksheet_set_row(ws, r, xw_note_height(bm->override_reason, 24, 14), NULL);
     budget_row br = {0};
@@ -699,7 +701,7 @@ static void budget_table_row(xw *x, lxw_worksheet *ws, const budget_view *bv,
 static void budget_chart(xw *x, lxw_worksheet *ws, const char *fy, bool line,
                          const budget_cols *c)
 {
-    const lxw_row_t h = BUDGET_HEADER_ROW;
+    const lxw_row_t h = c->head;
     lxw_chart *ch = workbook_add_chart(x->wb, LXW_CHART_LINE);
     if (!ch) {
         xw_check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
@@ -729,6 +731,59 @@ static void budget_chart(xw *x, lxw_worksheet *ws, const char *fy, bool line,
     xw_check(x, worksheet_insert_chart_opt(ws, h + 14, 0, ch, &co));
 }
 
+/* The rows budget_ward_block takes (with the blank row after it). */
+static lxw_row_t budget_ward_rows(const budget_view *bv)
+{
+    if (!bv || !bv->ward || !bv->ward->ok)
+        return 0;
+    return (lxw_row_t)(2 + bv->ward->in.n_amendments + 5 + 1);
+}
+
+/* The line as the ward's financial accounting system keeps it at this run
+ * (issue 24, kasan/budget_ward.h): 当初予算, each amendment, 予算現額,
+ * 負担行為額, 支出済額, 未払, 執行残, from row r. */
+static void budget_ward_block(xw *x, lxw_worksheet *ws, const budget_view *bv, lxw_row_t r)
+{
+    lxw_row_t end = r + budget_ward_rows(bv);
+    const budget_ward_sheet *ws_ = bv->ward;
+    if (r == end)
+        return;
+    const budget_ward *w = &ws_->w;
+    xw_formats *f = &x->f;
+    char buf[160], d[64];
+    xw_text(x, ws, r++, 0, "予算の現況（財務会計システムの5項目、この月を含む）", f->subtitle);
+    xw_text(x, ws, r, 0, "当初予算", f->header);
+    xw_whole(x, ws, r++, 1, w->initial, f->yen);
+    for (size_t i = 0; i < ws_->in.n_amendments; i++) {
+        const budget_amendment *am = &ws_->in.amendments[i];
+        fmt_date_wareki(am->date, d, sizeof d);
+        snprintf(buf, sizeof buf, "%s", budget_amend_kind_name(am->kind));
+        xw_text(x, ws, r, 0, buf, f->header);
+        xw_whole(x, ws, r, 1, am->amount, f->yen);
+        xw_text(x, ws, r++, 2, d, f->note);
+    }
+    const struct {
+        const char *label, *how;
+        int64_t v;
+        bool warn;
+    } rows[] = {
+        {"予算現額", "当初予算 + 補正 + 流用 + 予備費充用", w->current, false},
+        {"負担行為額", ws_->decided ? "交付決定額（変更交付決定を含む）と過年度支出"
+                                    : "交付決定の記録なし（過年度支出のみ）",
+         w->committed, false},
+        {"支出済額", w->returned ? "支出 − 戻入" : "確定済みの月・精算の追加交付", w->spent,
+         false},
+        {"未払", "負担行為額 − 支出済額", w->unpaid, w->unpaid < 0},
+        {"執行残", "予算現額 − 負担行為額", w->unexecuted, w->unexecuted < 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++, r++) {
+        xw_text(x, ws, r, 0, rows[i].label, f->header);
+        xw_whole(x, ws, r, 1, rows[i].v, rows[i].warn ? f->yen_warn : f->yen);
+        xw_text(x, ws, r, 2, rows[i].how, f->note);
+    }
+    assert(r + 1 == end);
+}
+
 /* 予算: the budget execution of the run's fiscal year (kasan/budget.h). */
 static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, const run_meta *meta)
 {
@@ -736,11 +791,12 @@ static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, con
     if (!ws)
         return;
     const lxw_col_t np = (lxw_col_t)run->n_programs;
-    budget_cols c = {np, 2 + np, 3 + np, 4 + np, 5 + np, 6 + np};
+    budget_cols c = {np, 2 + np, 3 + np, 4 + np, 5 + np, 6 + np,
+                     BUDGET_WARD_ROW + budget_ward_rows(bv)};
     worksheet_set_column(ws, 0, 0, 24, NULL);
     worksheet_set_column(ws, 1, c.rem, 14, NULL);
     worksheet_set_column(ws, c.why, c.why, 40, NULL);
-    sheet_print_setup(x, ws, PAPER_A4, true, !meta->finalized, BUDGET_HEADER_ROW);
+    sheet_print_setup(x, ws, PAPER_A4, true, !meta->finalized, c.head);
 
     char fy[32], title[256];
     fmt_fy_wareki(bv ? bv->fiscal_year : month_fiscal_year(run->month), fy, sizeof fy);
@@ -755,6 +811,7 @@ static void sheet_budget(xw *x, const month_run *run, const budget_view *bv, con
         return;
     }
     budget_summary(x, ws, run, bv, meta);
+    budget_ward_block(x, ws, bv, BUDGET_WARD_ROW); /* rows in order: constant_memory */
     budget_table_header(x, ws, run, &c);
     for (int i = 0; i < 12; i++)
         budget_table_row(x, ws, bv, &c, i);

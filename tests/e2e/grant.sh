@@ -209,6 +209,36 @@ expect_msg_contains "未払                219,000 yen" "未払"
 expect_msg_contains "執行残               67,923 yen" "執行残"
 if printf '%s' "$OUT_TXT" | grep -q "over the line"; then fail "no month over the amended line" "$OUT_TXT"
 else pass "no month flagged over the amended line"; fi
+# the 予算 sheet of a month's payments.xlsx: the same five figures as they
+# stood when the month was finalized (restored from the ledger here)
+ward_cells() {
+    "$PY" - "$1" <<'PYEOF'
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["予算"]
+rows = [r for r in ws.iter_rows(values_only=True)]
+start = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("予算の現況"))
+got = {}
+for r in rows[start + 1:]:
+    if r[0] is None:
+        break
+    got[r[0]] = r[1]
+print(" ".join("%s=%s" % (k, v) for k, v in got.items()))
+PYEOF
+}
+rm -rf "$B/2026-03"; kasan restore --month 2026-03 --out "$B" --rules "$RULES"
+expect_rc 0 "March's workbooks restored"
+expect_eq "$(ward_cells "$B/2026-03/payments.xlsx")" \
+    "当初予算=16444000 流用=500000 予算現額=16944000 負担行為額=16876077 支出済額=16657077 未払=219000 執行残=67923" \
+    "March's 予算 sheet: the five figures of §12.9"
+# December, before the 流用 and P002's amendment: 予算現額 16,444,000;
+# 負担行為額 16,366,077; 支出済額 April–December 16,657,077 − (January
+# 1,591,999 + February 1,533,000 + March 1,601,000) = 11,931,078; 未払
+# 16,366,077 − 11,931,078 = 4,434,999; 執行残 16,444,000 − 16,366,077 = 77,923
+rm -rf "$B/2025-12"; kasan restore --month 2025-12 --out "$B" --rules "$RULES"
+expect_rc 0 "December's workbooks restored"
+expect_eq "$(ward_cells "$B/2025-12/payments.xlsx")" \
+    "当初予算=16444000 予算現額=16444000 負担行為額=16366077 支出済額=11931078 未払=4434999 執行残=77923" \
+    "December's 予算 sheet: the figures as they stood then"
 expect_eq "$(events "$B" budget_amend kind)" "流用" "the budget_amend event"
 kasan audit verify --out "$B"
 expect_rc 0 "audit verify"
