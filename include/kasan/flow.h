@@ -187,6 +187,8 @@ typedef struct flow_budget_res {
      * 支出済額 (支出 − 戻入), 未払, 執行残; 過年度支出 paid from this line
      * counts in its 負担行為額 and 支出済額 (closing) */
     flow_budget_closing closing;
+    struct ledger_pending *pending; /* signed, awaiting approval (決裁): not counted */
+    size_t n_pending;
     bool has_ward;             /* the year has a line and the figures fit */
     budget_ward ward;
     struct ledger_budget_amendment *amendments;

@@ -117,6 +117,31 @@ int flow_approve_summary(const flow_approve_req *rq, flow_approve_res *res);
 int flow_approve(const flow_approve_req *rq, flow_approve_res *res);
 void flow_approve_free(flow_approve_res *res);
 
+/* `kasan approve --decision FY [--nursery ID]` and `--budget-amend FY
+ * --event SEQ` (src/flow/approve_grant.c): the approval (決裁) of the
+ * year's grant decision, of a nursery's latest 変更交付決定, or of an
+ * amendment of the line, signed by an operator with the approve role who
+ * did not draft it.  EXIT_USAGE when nothing such awaits approval (or no
+ * operators file is in force), EXIT_REFUSED for a refusal (recorded). */
+typedef struct flow_approve_grant_req {
+    flow_paths paths;
+    int fiscal_year;
+    const char *nursery_id;            /* a 変更交付決定 of this nursery */
+    int64_t budget_event_seq;          /* an amendment of the line (budget_amend) */
+    flow_actor actor;
+} flow_approve_grant_req;
+
+typedef struct flow_approve_grant_res {
+    flow_notes notes;
+    ledger_pending approved;           /* the event approved */
+    int64_t event_seq;                 /* the approval (or the refusal recorded) */
+    char event_hash[SHA256_HEX_LEN + 1];
+    arena a;
+} flow_approve_grant_res;
+
+int flow_approve_grant(const flow_approve_grant_req *rq, flow_approve_grant_res *res);
+void flow_approve_grant_free(flow_approve_grant_res *res);
+
 /* ---- every signature of a ledger (src/flow/signatures.c) ---------------------- */
 
 typedef struct flow_signatures {

@@ -81,6 +81,7 @@ typedef enum ledger_status {
     LEDGER_NO_DECISION,    /* a year paid within decisions has none recorded */
     LEDGER_STALE,          /* a settlement's months changed while it was computed */
     LEDGER_SETTLED,        /* a month changed after its year's settlement (issue 21) */
+    LEDGER_AWAITING_APPROVAL, /* a grant decision or its amendment awaits its 決裁 */
 } ledger_status;
 
 typedef struct ledger ledger;

@@ -79,6 +79,7 @@ typedef struct ledger_approve_res {
     char event_hash[SHA256_HEX_LEN + 1];
     const char *refusal_code; /* set when refused: "own_draft", "no_signed_draft",
                                * "lacks_role", "already_approved", "not_current" */
+    int fiscal_year;          /* ledger_approve_grant: the event's fiscal year */
 } ledger_approve_res;
 
 /* Records the approval of subject (as ledger_approval_subject_now gave it)
@@ -90,6 +91,25 @@ typedef struct ledger_approve_res {
  * A refusal is recorded as a signed "refuse" event (ledger_refuse), its
  * code in res->refusal_code; the message is ledger_errmsg's. */
 int ledger_approve(ledger *lg, const ledger_approval_subject *subject, ledger_approve_res *res);
+
+/* A grant decision (decide), its amendment (decide_amend) or an amendment
+ * of the line (budget_amend) signed and not yet approved (決裁): while an
+ * operators file is in force it does not count (budget figures, budget
+ * control, payments within the decision) until it is. */
+typedef struct ledger_pending {
+    int64_t seq;
+    const char *action, *actor, *hash;
+    const char *nursery_id;  /* decide_amend: whose decision; else NULL */
+    int64_t amount_yen;      /* budget_amend: its amount; else 0 */
+    int fiscal_year;
+} ledger_pending;
+/* What of fy awaits approval, oldest first, strings in a. */
+int ledger_pending_grants(ledger *lg, int fy, arena *a, ledger_pending **out, size_t *n);
+/* Approves event seq (a decide, decide_amend or budget_amend) under the
+ * handle's signer (required): refused, and the refusal recorded, when the
+ * event is unsigned, approved already, or the signer drafted it or lacks
+ * the approve role (duty_check); LEDGER_NOT_FOUND when seq is no such event. */
+int ledger_approve_grant(ledger *lg, int64_t seq, ledger_approve_res *res);
 
 /* ---- who signed what ---------------------------------------------------------- */
 

@@ -3,8 +3,11 @@
  * approved is shown first (flow_approve_summary: totals, the budget
  * position, a correction's differences, who drafted it), then the
  * passphrase is asked, then the approval is recorded (flow_approve) and
- * payments.xlsx's approval block filled.  Options and printing only. */
+ * payments.xlsx's approval block filled; or of a grant decision, a
+ * 変更交付決定 or an amendment of the budget line (flow_approve_grant).
+ * Options and printing only. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
@@ -15,12 +18,18 @@
 static void usage(FILE *f)
 {
     fputs("usage: kasan approve --month YYYY-MM | --settlement YYYY --operator ID [options]\n"
+          "       kasan approve --decision YYYY [--nursery ID] --operator ID [options]\n"
+          "       kasan approve --budget-amend YYYY --event SEQ --operator ID [options]\n"
           "Approves (決裁) the month's finalized run (or correction), or the fiscal year's\n"
           "finalized settlement: shows what is approved — totals, the budget position, a\n"
           "correction's differences, who drafted it — then asks for your passphrase and\n"
           "records the approval, signed, in the ledger (OUT/ledger.sqlite); a month's\n"
           "payments.xlsx gets its approval block (起案 / 決裁 / 振込).  The drafter of a run\n"
           "never approves it; a transfer file is made only after the approval.\n"
+          "--decision approves the fiscal year's grant decision (交付決定), with --nursery\n"
+          "that nursery's latest 変更交付決定; --budget-amend an amendment of the line\n"
+          "(補正・流用・充用, its event as `kasan budget` lists it).  Once an operators file is\n"
+          "in force these commit nothing until approved.\n"
           CLI_SIGNER_HELP
           "  --out DIR              the ledger and outputs (default out/)\n"
           "  --rules DIR            the operators file in force (default rules/)\n"
@@ -129,15 +138,65 @@ static void print_summary(const flow_approve_res *r)
     fflush(stdout);
 }
 
+/* `--decision FY [--nursery ID]`, `--budget-amend FY --event SEQ`. */
+static int approve_grant(cli_paths paths, cli_signer *sg, const char *decision_fy,
+                         const char *budget_fy, const char *nursery_id, const char *event)
+{
+    flow_approve_grant_req rq = {.paths = paths, .nursery_id = nursery_id};
+    char *end = NULL;
+    if (budget_fy && (!event || (rq.budget_event_seq = strtoll(event, &end, 10)) <= 0 || *end)) {
+        fprintf(stderr, WHO ": --budget-amend YYYY needs --event SEQ (the amendment's event, "
+                        "as kasan budget lists it)\n");
+        return EXIT_USAGE;
+    }
+    if ((nursery_id && !decision_fy) || (event && !budget_fy)) {
+        fprintf(stderr, WHO ": --nursery goes with --decision, --event with --budget-amend\n");
+        return EXIT_USAGE;
+    }
+    if (!cli_parse_fy("approve", decision_fy ? decision_fy : budget_fy, &rq.fiscal_year))
+        return EXIT_USAGE;
+    char what[96];
+    if (budget_fy)
+        snprintf(what, sizeof what, "the approval of FY%d's budget amendment (event %s)",
+                 rq.fiscal_year, event);
+    else if (nursery_id)
+        snprintf(what, sizeof what, "the approval of %s's 変更交付決定 (FY%d)", nursery_id,
+                 rq.fiscal_year);
+    else
+        snprintf(what, sizeof what, "the approval of FY%d's grant decision", rq.fiscal_year);
+    int rc = cli_signer_load(WHO, sg, what, &rq.actor);
+    if (rc != EXIT_OK)
+        return rc;
+    flow_approve_grant_res res;
+    rc = flow_approve_grant(&rq, &res);
+    cli_print_notes(WHO, &res.notes);
+    if (rc == EXIT_OK) {
+        const ledger_pending *p = &res.approved;
+        printf("kasan approve FY%d: event %lld (%s%s%s, drafted by %s) approved (決裁) by %s: "
+               "event %lld\n", rq.fiscal_year, (long long)p->seq, p->action,
+               p->nursery_id ? " of " : "", p->nursery_id ? p->nursery_id : "", p->actor,
+               rq.actor.operator_id, (long long)res.event_seq);
+        printf("  it counts from now on: kasan budget --fy %d\n", rq.fiscal_year);
+        printf("  anchor to keep: %lld:%s\n", (long long)res.event_seq, res.event_hash);
+    }
+    flow_approve_grant_free(&res);
+    return rc;
+}
+
 int cmd_approve(int argc, char **argv)
 {
-    enum { OPT_SETTLE = OPT_FIRST_OWN };
+    enum { OPT_SETTLE = OPT_FIRST_OWN, OPT_DECISION, OPT_NURSERY, OPT_BUDGET, OPT_EVENT };
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS, CLI_SIGNER_OPTIONS, {"month", required_argument, 0, OPT_MONTH},
-        {"settlement", required_argument, 0, OPT_SETTLE}, {0, 0, 0, 0}};
+        {"settlement", required_argument, 0, OPT_SETTLE},
+        {"decision", required_argument, 0, OPT_DECISION},
+        {"nursery", required_argument, 0, OPT_NURSERY},
+        {"budget-amend", required_argument, 0, OPT_BUDGET},
+        {"event", required_argument, 0, OPT_EVENT}, {0, 0, 0, 0}};
     cli_paths paths = CLI_PATHS_DEFAULT;
     cli_signer sg = {0};
-    const char *month = NULL, *settle_fy = NULL;
+    const char *month = NULL, *settle_fy = NULL, *decision_fy = NULL, *nursery_id = NULL,
+               *budget_fy = NULL, *event = NULL;
     if (!cli_no_passphrase_argument(WHO, argc, argv))
         return EXIT_USAGE;
     int opt;
@@ -147,6 +206,10 @@ int cmd_approve(int argc, char **argv)
         case OPT_HELP: usage(stdout); return EXIT_OK;
         case OPT_MONTH: month = optarg; break;
         case OPT_SETTLE: settle_fy = optarg; break;
+        case OPT_DECISION: decision_fy = optarg; break;
+        case OPT_NURSERY: nursery_id = optarg; break;
+        case OPT_BUDGET: budget_fy = optarg; break;
+        case OPT_EVENT: event = optarg; break;
         default:
             if (!cli_common_opt(opt, &paths) && !cli_signer_opt(opt, &sg)) {
                 usage(stderr);
@@ -154,9 +217,16 @@ int cmd_approve(int argc, char **argv)
             }
         }
     }
-    if (!cli_no_stray_arg("approve", argc, argv) || !month == !settle_fy) {
-        if (!month == !settle_fy)
-            fprintf(stderr, WHO ": give one of --month YYYY-MM or --settlement YYYY\n");
+    int subjects = !!month + !!settle_fy + !!decision_fy + !!budget_fy;
+    if (cli_no_stray_arg("approve", argc, argv) && subjects == 1 && (decision_fy || budget_fy)) {
+        int rc = approve_grant(paths, &sg, decision_fy, budget_fy, nursery_id, event);
+        cli_signer_release(&sg);
+        return rc;
+    }
+    if (!cli_no_stray_arg("approve", argc, argv) || subjects != 1 || nursery_id || event) {
+        if (subjects != 1 || nursery_id || event)
+            fprintf(stderr, WHO ": give one of --month YYYY-MM, --settlement YYYY, --decision "
+                            "YYYY [--nursery ID] or --budget-amend YYYY --event SEQ\n");
         usage(stderr);
         return EXIT_USAGE;
     }

@@ -14,6 +14,7 @@
 
 #include "common.h"
 #include "kasan/ledger_decide.h"
+#include "kasan/ledger_sign.h"
 
 enum { OPT_FY = OPT_FIRST_OWN };
 
@@ -85,6 +86,22 @@ static void print_ward(const flow_budget_res *res)
            w->unpaid < 0 ? "  paid beyond the decisions" : "");
     printf("  執行残     %16s yen  (予算現額 − 負担行為額)%s\n",
            flow_yen(w->unexecuted, false, b2), w->unexecuted < 0 ? "  OVER the 予算現額" : "");
+    if (res->n_pending)
+        printf("awaiting approval (未決裁; not counted above until approved):\n");
+    for (size_t i = 0; i < res->n_pending; i++) {
+        const ledger_pending *p = &res->pending[i];
+        printf("  event %lld  ", (long long)p->seq);
+        if (!strcmp(p->action, "budget_amend"))
+            printf("budget amendment %s yen, drafted by %s  (kasan approve --budget-amend %d "
+                   "--event %lld)\n", flow_yen(p->amount_yen, true, b), p->actor,
+                   res->fiscal_year, (long long)p->seq);
+        else if (p->nursery_id)
+            printf("変更交付決定 of %s, drafted by %s  (kasan approve --decision %d --nursery %s)\n",
+                   p->nursery_id, p->actor, res->fiscal_year, p->nursery_id);
+        else
+            printf("grant decision (交付決定), drafted by %s  (kasan approve --decision %d)\n",
+                   p->actor, res->fiscal_year);
+    }
 }
 
 static void print_table(const flow_budget_res *res, const char *rules_dir)

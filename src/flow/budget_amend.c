@@ -29,7 +29,9 @@ int flow_budget_ward(ledger *lg, flow_budget_res *res)
         return EXIT_INTERNAL;
     }
     res->decided = ds == LEDGER_OK;
-    if (flow_budget_closing_read(lg, &res->rules, res->fiscal_year, &res->closing) != EXIT_OK) {
+    if (ledger_pending_grants(lg, res->fiscal_year, &res->a, &res->pending, &res->n_pending) !=
+            LEDGER_OK ||
+        flow_budget_closing_read(lg, &res->rules, res->fiscal_year, &res->closing) != EXIT_OK) {
         flow_say(&res->notes, FLOW_NOTE_SAY, "%s", ledger_errmsg(lg));
         return EXIT_INTERNAL;
     }

@@ -187,6 +187,7 @@ static int record(const flow_decide_req *rq, flow_decide_res *res, ledger *lg, c
     case LEDGER_NOTHING_TO_SUPERSEDE:
     case LEDGER_OVER_DECISION:
     case LEDGER_NO_BUDGET_LINE:
+    case LEDGER_AWAITING_APPROVAL:
         flow_say(notes, FLOW_NOTE_SAY, "refused: %s", ledger_errmsg(lg));
         flow_refusal_note(notes, lg, r.event_seq, r.event_hash);
         return EXIT_REFUSED;

@@ -35,6 +35,8 @@ typedef struct check {
     arena *a;
     drafted *d;
     size_t n_d;
+    drafted *g;                /* grant decisions, their amendments, budget amendments */
+    size_t n_g;
     bool ops_failed;
 } check;
 
@@ -57,6 +59,13 @@ static bool is_drafted(const char *action)
 {
     return !strcmp(action, "finalize") || !strcmp(action, "supersede") ||
            !strcmp(action, "settle") || !strcmp(action, "settle_supersede");
+}
+
+/* Approved like a run, but with no run of months or settlement (issue 24). */
+static bool is_grant(const char *action)
+{
+    return !strcmp(action, "decide") || !strcmp(action, "decide_amend") ||
+           !strcmp(action, "budget_amend");
 }
 
 static bool same_id(const char *a, const char *b) { return duty_id_same(a, b); }
@@ -161,10 +170,42 @@ static drafted *drafted_of(check *c, const ledger_signed *e)
 /* SPEC 10.1 on one run: the approver is not the drafter, and approves a
  * signed draft as it was recorded; the transfer file comes after the
  * approval, from someone else. */
+static drafted *grant_at(check *c, int64_t seq)
+{
+    for (size_t i = 0; i < c->n_g; i++)
+        if (c->g[i].e->seq == seq)
+            return &c->g[i];
+    return NULL;
+}
+
+/* An approval of a grant decision or budget amendment: it names the event as
+ * recorded (hash), a signed one, not approved before, not by its drafter. */
+static void check_grant_approval(check *c, const ledger_signed *e, audit_sig_event *ev,
+                                 drafted *g)
+{
+    if (!e->approved_hash || strcmp(e->approved_hash, g->e->hash))
+        problem(c, ev, "does not name event %lld as it was recorded (hash)",
+                (long long)e->approved_seq);
+    if (!g->e->operator_id)
+        problem(c, ev, "approves event %lld, which no operator signed", (long long)g->e->seq);
+    else if (same_id(g->e->operator_id, e->operator_id))
+        problem(c, ev, "approved by %s, who drafted it (event %lld): the approver is never its "
+                "drafter", e->operator_id, (long long)g->e->seq);
+    if (g->approved)
+        problem(c, ev, "event %lld was approved before (event %lld)", (long long)g->e->seq,
+                (long long)g->approved->seq);
+    else
+        g->approved = e;
+}
+
 static void check_separation(check *c, const ledger_signed *e, audit_sig_event *ev)
 {
     if (!strcmp(e->action, "approve")) {
-        drafted *d = drafted_at(c, e->approved_seq);
+        drafted *d = drafted_at(c, e->approved_seq), *g = d ? NULL : grant_at(c, e->approved_seq);
+        if (g) {
+            check_grant_approval(c, e, ev, g);
+            return;
+        }
         if (!d) {
             problem(c, ev, "approves event %lld, which records no run or settlement",
                     (long long)e->approved_seq);
@@ -274,6 +315,8 @@ static void one_event(check *c, const ledger_signed *e, audit_sig_event *ev)
             d->digest = e->payments_sha256;
         }
     }
+    if (is_grant(e->action))
+        c->g[c->n_g++] = (drafted){e, NULL, NULL, NULL, 0};
     if (!e->signature && !e->has_signer) {
         c->out->n_unsigned++;
         ev->operator_id = NULL;
@@ -340,7 +383,7 @@ int flow_signatures_verify(ledger *lg, arena *a, flow_signatures *out, flow_note
         return -1;
     }
     check c = {&ops, first_seq, out, notes, a, arena_calloc(a, n + 1, sizeof *c.d), 0,
-               diag_count(&d) > 0};
+               arena_calloc(a, n + 1, sizeof *c.g), 0, diag_count(&d) > 0};
     for (size_t i = 0; i < d.n; i++) { /* operators files that do not load: a problem each */
         out->problems++;
         flow_say(notes, FLOW_NOTE_RESULT, "%s:%d:%d: %s (an operators file the ledger holds)",

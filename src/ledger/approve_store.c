@@ -463,3 +463,169 @@ int ledger_head(ledger *lg, int64_t *seq, char hash[SHA256_HEX_LEN + 1], char ti
     }
     return ledger_tx_end(lg, rc);
 }
+
+/* ---- the approval of a grant decision or a budget amendment ---------------- */
+
+/* Whether event e (an alias) counts: unsigned (no operators when it was
+ * recorded) or approved before event ?N.  decide_store.c's counting. */
+#define GRANT_ACTIONS "('decide', 'decide_amend', 'budget_amend')"
+
+static int pending_in(ledger *lg, int fy, arena *a, ledger_pending **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT e.seq, e.action, e.actor, e.hash,"
+                            " json_extract(e.payload, '$.nursery_id'),"
+                            " json_extract(e.payload, '$.amount_yen'), count(*) OVER ()"
+                            " FROM events e WHERE e.action IN " GRANT_ACTIONS
+                            " AND json_valid(e.payload) AND json_extract(e.payload, '$.fiscal_year') = ?1"
+                            " AND json_extract(e.payload, '$.signer') IS NOT NULL"
+                            " AND NOT EXISTS (SELECT 1 FROM events a WHERE a.action = 'approve'"
+                            " AND json_valid(a.payload)"
+                            " AND json_extract(a.payload, '$.approved_seq') = e.seq) ORDER BY e.seq",
+                            &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int(st, 1, fy);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!*out)
+            *out = arena_calloc(a, (size_t)sqlite3_column_int64(st, 6), sizeof **out);
+        ledger_pending *p = &(*out)[(*n)++];
+        p->seq = sqlite3_column_int64(st, 0);
+        p->action = ledger_col_dup(a, st, 1);
+        p->actor = ledger_col_dup(a, st, 2);
+        p->hash = ledger_col_dup(a, st, 3);
+        p->nursery_id = text_or_null(a, st, 4);
+        p->amount_yen = sqlite3_column_int64(st, 5);
+        p->fiscal_year = fy;
+    }
+    if (step != SQLITE_DONE)
+        rc = ledger_sqlite_fail(lg, "ledger: reading what awaits approval");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int ledger_pending_grants(ledger *lg, int fy, arena *a, ledger_pending **out, size_t *n)
+{
+    int rc = ledger_tx_begin(lg, false);
+    if (rc)
+        return rc;
+    return ledger_tx_end(lg, pending_in(lg, fy, a, out, n));
+}
+
+/* Event seq as it stands: its action, hash, drafter, fiscal year and id. */
+static int grant_event(ledger *lg, int64_t seq, arena *a, ledger_approval_subject *s,
+                       const char **drafter)
+{
+    sqlite3_stmt *st;
+    int rc = ledger_prepare(lg,
+                            "SELECT action, hash, json_extract(payload, '$.signer.operator'),"
+                            " json_extract(payload, '$.fiscal_year'),"
+                            " json_extract(payload, '$.decide_id') FROM events"
+                            " WHERE seq = ?1 AND action IN " GRANT_ACTIONS " AND json_valid(payload)",
+                            &st);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, seq);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        s->drafted_seq = seq;
+        s->drafted_action = ledger_col_dup(a, st, 0);
+        s->drafted_hash = ledger_col_dup(a, st, 1);
+        *drafter = text_or_null(a, st, 2);
+        s->fiscal_year = sqlite3_column_int(st, 3);
+        s->run_id = text_or_null(a, st, 4);
+        s->digest = s->drafted_hash; /* what is approved: the event as recorded */
+    } else if (step == SQLITE_DONE) {
+        rc = ledger_fail(lg, LEDGER_NOT_FOUND, "event %lld is no grant decision, amendment of "
+                         "one or budget amendment", (long long)seq);
+    } else {
+        rc = ledger_sqlite_fail(lg, "ledger: reading the event to approve");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int approve_grant_tx(ledger *lg, int64_t seq, ledger_approve_res *res)
+{
+    arena a = ARENA_INIT;
+    ledger_approval_subject s = {0};
+    const char *drafter = NULL;
+    int rc = grant_event(lg, seq, &a, &s, &drafter);
+    int64_t before = 0;
+    if (!rc && !drafter) {
+        res->refusal_code = "no_signed_draft";
+        rc = ledger_fail(lg, LEDGER_DUTY, "event %lld was recorded unsigned (no operators file "
+                         "in force then): it counts as it is, with no approval to give",
+                         (long long)seq);
+    }
+    if (!rc) {
+        sqlite3_stmt *st;
+        rc = ledger_prepare(lg, "SELECT seq FROM events WHERE action = 'approve'"
+                                " AND json_valid(payload)"
+                                " AND json_extract(payload, '$.approved_seq') = ?1", &st);
+        if (!rc) {
+            sqlite3_bind_int64(st, 1, seq);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                before = sqlite3_column_int64(st, 0);
+            sqlite3_finalize(st);
+        }
+    }
+    if (!rc && before) {
+        res->refusal_code = "already_approved";
+        rc = ledger_fail(lg, LEDGER_ALREADY_FINALIZED, "event %lld is already approved (event "
+                         "%lld)", (long long)seq, (long long)before);
+    }
+    if (!rc) {
+        duty_request dr = {DUTY_APPROVE_RUN, lg->signer->operator_id, lg->signer->roles,
+                           drafter, NULL};
+        char msg[512];
+        duty_verdict v = duty_check(&dr, msg, sizeof msg);
+        if (v != DUTY_OK) {
+            res->refusal_code = duty_code(v);
+            rc = ledger_fail(lg, LEDGER_DUTY, "%s", msg);
+        }
+    }
+    int64_t head;
+    char prev[SHA256_HEX_LEN + 1], tm[32];
+    if (!rc)
+        rc = ledger_chain_head(lg, &head, prev);
+    if (!rc) {
+        strbuf sb;
+        sb_init(&sb);
+        approve_payload(&sb, &s);
+        clock_now_iso(tm);
+        rc = ledger_chain_append(lg, ++head, prev, tm, lg->signer->operator_id, "approve", sb.buf,
+                                 res->event_hash);
+        sb_release(&sb);
+        if (!rc)
+            res->event_seq = head;
+    }
+    res->fiscal_year = s.fiscal_year;
+    arena_release(&a);
+    return rc;
+}
+
+int ledger_approve_grant(ledger *lg, int64_t seq, ledger_approve_res *res)
+{
+    memset(res, 0, sizeof *res);
+    if (!lg->signer)
+        return ledger_fail(lg, LEDGER_INVALID, "approve: an approval is signed (no signer)");
+    int rc = ledger_tx_begin(lg, true);
+    if (rc)
+        return rc;
+    rc = ledger_tx_end(lg, approve_grant_tx(lg, seq, res));
+    if (res->refusal_code && (rc == LEDGER_DUTY || rc == LEDGER_ALREADY_FINALIZED)) {
+        char subj[16];
+        snprintf(subj, sizeof subj, "FY%d", res->fiscal_year);
+        ledger_refusal r = {subj, NULL, lg->signer->operator_id, res->refusal_code, NULL,
+                            "approve"};
+        rc = ledger_record_refusal(lg, &r, rc, &res->event_seq, res->event_hash);
+    } else {
+        res->refusal_code = NULL;
+    }
+    return rc;
+}

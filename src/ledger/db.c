@@ -107,6 +107,7 @@ const char *ledger_strstatus(int status)
     case LEDGER_NO_DECISION: return "no grant decision";
     case LEDGER_STALE: return "a month changed meanwhile";
     case LEDGER_SETTLED: return "the fiscal year is settled";
+    case LEDGER_AWAITING_APPROVAL: return "awaiting approval";
     default: return "unknown ledger status";
     }
 }

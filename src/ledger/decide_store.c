@@ -83,25 +83,37 @@ static int cmp_row(const void *x, const void *y)
     return c ? c : strcmp(a->program, b->program);
 }
 
+/* Whether the event of this row counts (SPEC 10.1, docs/spec/12 §12.10):
+ * recorded unsigned (no operators file then), or approved (決裁) before
+ * event ?2.  A signed decision, amendment or budget amendment awaiting its
+ * approval commits nothing yet. */
+#define COUNTED                                                                            \
+    " (json_extract(e.payload, '$.signer') IS NULL OR EXISTS (SELECT 1 FROM events a"      \
+    " WHERE a.action = 'approve' AND a.seq < ?2 AND json_valid(a.payload)"                 \
+    " AND json_extract(a.payload, '$.approved_seq') = e.seq))"
+
 /* The decision in force just before event before_seq (0: now), read in the
- * caller's transaction. */
-static int decision_at(ledger *lg, int fy, int64_t before_seq, arena *a, ledger_decision *out)
+ * caller's transaction: what was approved (or unsigned), or (all) every
+ * decision and amendment recorded. */
+static int decision_at(ledger *lg, int fy, int64_t before_seq, bool all, arena *a,
+                       ledger_decision *out)
 {
     memset(out, 0, sizeof *out);
     out->fiscal_year = fy;
     sqlite3_stmt *st;
     int rc = ledger_prepare(lg,
-                            "SELECT seq, action, json_extract(payload, '$.nursery_id'),"
-                            " json_extract(payload, '$.decide_id'),"
-                            " json_extract(payload, '$.created') FROM events"
-                            " WHERE action IN ('decide', 'decide_amend') AND json_valid(payload)"
-                            " AND json_extract(payload, '$.fiscal_year') = ? AND seq < ?"
-                            " ORDER BY seq",
+                            "SELECT e.seq, e.action, json_extract(e.payload, '$.nursery_id'),"
+                            " json_extract(e.payload, '$.decide_id'),"
+                            " json_extract(e.payload, '$.created') FROM events e"
+                            " WHERE e.action IN ('decide', 'decide_amend') AND json_valid(e.payload)"
+                            " AND json_extract(e.payload, '$.fiscal_year') = ?1 AND e.seq < ?2"
+                            " AND (?3 OR" COUNTED ") ORDER BY e.seq",
                             &st);
     if (rc)
         return rc;
     sqlite3_bind_int(st, 1, fy);
     sqlite3_bind_int64(st, 2, before_seq > 0 ? before_seq : INT64_MAX);
+    sqlite3_bind_int(st, 3, all);
     rowvec rv = {0};
     int step;
     while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -151,7 +163,7 @@ static int decision_at(ledger *lg, int fy, int64_t before_seq, arena *a, ledger_
 
 static int decision_in(ledger *lg, int fy, arena *a, ledger_decision *out)
 {
-    return decision_at(lg, fy, 0, a, out);
+    return decision_at(lg, fy, 0, false, a, out);
 }
 
 int ledger_decision_current(ledger *lg, int fy, arena *a, ledger_decision *out)
@@ -165,7 +177,7 @@ int ledger_decision_before(ledger *lg, int fy, int64_t before_seq, arena *a,
     int rc = ledger_tx_begin(lg, false);
     if (rc)
         return rc;
-    return ledger_tx_end(lg, decision_at(lg, fy, before_seq, a, out));
+    return ledger_tx_end(lg, decision_at(lg, fy, before_seq, false, a, out));
 }
 
 int64_t ledger_decision_nursery(const ledger_decision *d, const char *nursery_id)
@@ -211,12 +223,14 @@ static int amendments_in(ledger *lg, int fy, arena *a, ledger_budget_amendment *
                             "SELECT seq, json_extract(payload, '$.kind'),"
                             " json_extract(payload, '$.date'), json_extract(payload, '$.reason'),"
                             " actor, json_extract(payload, '$.amount_yen'), count(*) OVER ()"
-                            " FROM events WHERE action = 'budget_amend' AND json_valid(payload)"
-                            " AND json_extract(payload, '$.fiscal_year') = ? ORDER BY seq",
+                            " FROM events e WHERE action = 'budget_amend' AND json_valid(payload)"
+                            " AND json_extract(payload, '$.fiscal_year') = ?1 AND" COUNTED
+                            " ORDER BY seq",
                             &st);
     if (rc)
         return rc;
     sqlite3_bind_int(st, 1, fy);
+    sqlite3_bind_int64(st, 2, INT64_MAX);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (!*out)
@@ -405,9 +419,18 @@ static int check_decide_req(ledger *lg, const ledger_decide_req *req)
 static int decide_tx(ledger *lg, const ledger_decide_req *req, ledger_decide_res *res)
 {
     arena a = ARENA_INIT;
-    ledger_decision cur;
-    int st = decision_in(lg, req->fiscal_year, &a, &cur);
+    ledger_decision cur, every;
+    int st = decision_at(lg, req->fiscal_year, 0, true, &a, &every); /* recorded at all */
     int rc = st == LEDGER_NOT_FOUND ? LEDGER_OK : st;
+    int cs = rc ? rc : decision_in(lg, req->fiscal_year, &a, &cur); /* in force */
+    if (!rc && st == LEDGER_OK && (cs != LEDGER_OK || cur.last_seq != every.last_seq))
+        rc = cs != LEDGER_OK && cs != LEDGER_NOT_FOUND
+                 ? cs
+                 : ledger_fail(lg, LEDGER_AWAITING_APPROVAL, "FY%d's grant decision (event %lld) "
+                               "awaits its approval (決裁): kasan approve --decision %d first",
+                               req->fiscal_year, (long long)every.last_seq, req->fiscal_year);
+    if (st == LEDGER_OK && !rc)
+        cur.decide_seq = every.decide_seq;
     bool amend = req->amend_nursery != NULL;
     if (!rc && st == LEDGER_OK && !amend)
         rc = ledger_fail(lg, LEDGER_ALREADY_FINALIZED, "FY%d's grant decision is already "

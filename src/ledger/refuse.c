@@ -105,6 +105,7 @@ const char *ledger_refusal_code(int status)
     case LEDGER_NO_DECISION: return "no_decision";
     case LEDGER_STALE: return "months_changed";
     case LEDGER_SETTLED: return "after_settlement";
+    case LEDGER_AWAITING_APPROVAL: return "awaiting_approval";
     default: return NULL;
     }
 }

@@ -265,6 +265,7 @@ export KASAN_KEYS=$WORK/keys
 unset KASAN_OPERATOR KASAN_ACTOR
 L_TANAKA=$("$KASAN" operator keygen --id tanaka --passphrase-file "$PASS" 2>/dev/null)
 L_SUZUKI=$("$KASAN" operator keygen --id suzuki --passphrase-file "$PASS" 2>/dev/null)
+L_SATO=$("$KASAN" operator keygen --id sato --passphrase-file "$PASS" 2>/dev/null)
 RS=$WORK/rules-signed
 cp -r "$RULES" "$RS"
 mkdir -p "$RS/operators"
@@ -278,7 +279,7 @@ operators:
   - id: tanaka
     name: 田中 花子
     post: 保育サービス課 給付係 主事
-    roles: [draft, pay]
+    roles: [draft, approve, pay]
     key: $L_TANAKA
     valid_from: 2025-04-01
   - id: suzuki
@@ -286,6 +287,12 @@ operators:
     post: 会計管理者
     roles: [pay, audit]
     key: $L_SUZUKI
+    valid_from: 2025-04-01
+  - id: sato
+    name: 佐藤 一郎
+    post: 保育サービス課長
+    roles: [approve]
+    key: $L_SATO
     valid_from: 2025-04-01
 YEOF
 SG=$(new_out signed)
@@ -307,6 +314,61 @@ expect_rc 0 "a budget amendment signed"
 expect_eq "$(events "$SG" budget_amend signer.operator)" tanaka "its signer"
 kasan audit verify --out "$SG" --rules "$RS"
 expect_rc 0 "audit verify checks the signatures"
+
+section "the approval (決裁) of the decision and of the line's amendment"
+# Signed, not yet approved: neither counts.  decide-data's decision is
+# 13,402,258 (P101 6,450,000 + P102 3,322,258 + P103 3,630,000, §12.9).
+kasan budget --fy 2025 --out "$SG" --rules "$RS"
+expect_msg_contains "予算現額         16,444,000 yen" "the 補正 awaiting approval: not in the 予算現額"
+expect_msg_contains "負担行為額                0 yen  (no grant decision recorded)" "the decision awaiting approval commits nothing"
+expect_msg_contains "grant decision (交付決定), drafted by tanaka  (kasan approve --decision 2025)" "listed as 未決裁"
+BA=$(sqlite3 "$SG/ledger.sqlite" "SELECT seq FROM events WHERE action = 'budget_amend'")
+expect_msg_contains "event $BA  budget amendment +1,000 yen, drafted by tanaka  (kasan approve --budget-amend 2025 --event $BA)" "the amendment listed"
+kasan approve --decision 2025 --out "$SG" --rules "$RS" --operator tanaka --passphrase-file "$PASS"
+expect_rc 3 "the drafter does not approve their own decision"
+expect_eq "$(events "$SG" refuse code | tail -n 1)" own_draft "the refusal recorded"
+kasan approve --decision 2025 --out "$SG" --rules "$RS" --operator suzuki --passphrase-file "$PASS"
+expect_rc 3 "an operator without the approve role"
+expect_eq "$(events "$SG" refuse code | tail -n 1)" lacks_role "recorded"
+kasan decide --fy 2025 --data "$AMENDED" --rules "$RS" --out "$SG" --amend --nursery P102 \
+    --reason "K005 は12月から" --quiet --operator tanaka --passphrase-file "$PASS"
+expect_rc 3 "no 変更交付決定 of a decision awaiting approval"
+expect_msg_contains "awaits its approval (決裁): kasan approve --decision 2025 first" "says so"
+kasan approve --decision 2025 --out "$SG" --rules "$RS" --operator sato --passphrase-file "$PASS"
+expect_rc 0 "sato approves the decision"
+expect_msg_contains "approved (決裁) by sato" "says who"
+expect_eq "$(events "$SG" approve approved_action | tail -n 1)/$(events "$SG" approve signer.operator | tail -n 1)/$(events "$SG" approve signer.role | tail -n 1)" \
+    "decide/sato/approve" "the approve event, signed in the approve role"
+kasan approve --decision 2025 --out "$SG" --rules "$RS" --operator sato --passphrase-file "$PASS"
+expect_rc 1 "nothing left to approve"
+kasan budget --fy 2025 --out "$SG" --rules "$RS"
+expect_msg_contains "負担行為額       13,402,258 yen" "approved: the decision commits 13,402,258"
+expect_msg_contains "予算現額         16,444,000 yen" "the 補正 still awaits approval"
+kasan approve --budget-amend 2025 --event "$BA" --out "$SG" --rules "$RS" --operator sato \
+    --passphrase-file "$PASS"
+expect_rc 0 "sato approves the 補正"
+kasan budget --fy 2025 --out "$SG" --rules "$RS"
+# 16,444,000 + 1,000 = 16,445,000; 執行残 16,445,000 − 13,402,258 = 3,042,742
+expect_msg_contains "予算現額         16,445,000 yen" "approved: the 補正 counts"
+expect_msg_contains "執行残            3,042,742 yen" "執行残"
+if printf '%s' "$OUT_TXT" | grep -q "未決裁"; then fail "nothing awaits approval" "$OUT_TXT"
+else pass "nothing awaits approval"; fi
+# the 変更交付決定 (P102 3,322,258 → 3,120,000, §12.9), then its own approval
+kasan decide --fy 2025 --data "$AMENDED" --rules "$RS" --out "$SG" --amend --nursery P102 \
+    --reason "K005 は12月から" --quiet --operator tanaka --passphrase-file "$PASS"
+expect_rc 0 "the 変更交付決定 drafted"
+kasan budget --fy 2025 --out "$SG" --rules "$RS"
+expect_msg_contains "負担行為額       13,402,258 yen" "not counted before its approval"
+expect_msg_contains "変更交付決定 of P102, drafted by tanaka  (kasan approve --decision 2025 --nursery P102)" "listed"
+kasan approve --decision 2025 --nursery P102 --out "$SG" --rules "$RS" --operator sato \
+    --passphrase-file "$PASS"
+expect_rc 0 "sato approves P102's amendment"
+kasan budget --fy 2025 --out "$SG" --rules "$RS"
+# 13,402,258 − 202,258 = 13,200,000
+expect_msg_contains "負担行為額       13,200,000 yen" "the amendment counts once approved"
+kasan audit verify --out "$SG" --rules "$RS"
+expect_rc 0 "audit verify: the approvals checked"
+expect_msg_contains "signatures OK" "signatures OK"
 unset KASAN_KEYS
 
 section "a year without a decision"
