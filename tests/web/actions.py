@@ -113,6 +113,9 @@ def test_correction_intake(root, ward, c):
 def test_over_decision(ward, c):
     p = signed(ward, "tanaka", "decide", "--fy", "2025", "--finalize", "--quiet")
     check(p.returncode == 0, "the sample ward's grant decision (command line)", p.stderr)
+    # signed, it counts once approved (決裁) by someone who did not draft it
+    p = signed(ward, "sato", "approve", "--decision", "2025")
+    check(p.returncode == 0, "the decision approved by sato (command line)", p.stderr)
     for m in ["2025-05", "2025-06", "2025-07", "2025-08", "2025-09", "2025-10", "2025-11", "2025-12"]:
         p = signed(ward, "tanaka", "run", "--month", m, "--finalize", "--quiet", "--no-workbooks")
         check(p.returncode == 0, "%s finalized within the decision" % m, p.stderr)
