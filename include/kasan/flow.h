@@ -418,7 +418,8 @@ typedef struct flow_decide_req {
     /* --amend: a 変更交付決定 of amend_nursery from the applications as they
      * are now, recorded with reason ("decide_amend"), refused below what the
      * nursery was paid or over the 予算現額; its notice (the difference per
-     * program) written to OUT/decisions-FY-amendments/ID-SEQ.xlsx */
+     * program) written to OUT/decisions-FY-amendments/ID-SEQ.pdf (and
+     * .xlsx), numbered and recorded with the event */
     const char *amend_nursery, *reason;
     flow_actor actor;
 } flow_decide_req;

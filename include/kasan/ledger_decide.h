@@ -53,6 +53,14 @@ typedef struct ledger_decide_req {
     ledger_budget budget;            /* the year's budget line (line_id NULL: none) */
     const char *amend_nursery;       /* NULL: the year's decision; else a 変更交付決定 */
     const char *reason;              /* required with amend_nursery */
+    /* the notices sent, by 文書番号 (ledger_docs.h), inserted in the event's
+     * transaction and listed in its payload */
+    const struct ledger_document *documents;
+    size_t n_documents;
+    /* > 0: the seq the event must get (an amendment's notice is named by
+     * it, written before it is recorded); another event meanwhile fails
+     * the commit (LEDGER_BUSY, "run again") */
+    int64_t expect_seq;
 } ledger_decide_req;
 
 typedef struct ledger_decide_res {

@@ -11,7 +11,9 @@
  *                    month by month and the year), 不支給, 予算, 検証;
  *   notices/ID.xlsx  the 交付決定通知書 of one nursery (Japanese, 和暦, amounts
  *                    #,##0"円", the planned lines it rests on, the rules' basis
- *                    in words, no formula text).
+ *                    in words, no formula text), for the section;
+ *   notices/ID.pdf   the same notice as the nursery receives it, with its
+ *                    文書番号 once the decision is recorded.
  * Writers read a decision and never change it; each file is written under a
  * temporary name and renamed into place; on failure -1 with the reason in err. */
 #ifndef KASAN_REPORT_DECIDE_H
@@ -42,5 +44,9 @@ int report_decisions_xlsx(const decision *dec, const decide_meta *meta, const ch
 /* The notice of dec->nurseries[k]. */
 int report_decide_notice_xlsx(const decision *dec, size_t k, const decide_meta *meta,
                               const char *path, char *err, size_t errsz);
+/* The same notice as PDF, the one the nursery receives (A4, Noto Sans CJK
+ * JP embedded), with its 文書番号 (NULL: a draft, none). */
+int report_decide_notice_pdf(const decision *dec, size_t k, const decide_meta *meta,
+                             const char *doc_number, const char *path, char *err, size_t errsz);
 
 #endif

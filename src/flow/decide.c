@@ -3,13 +3,14 @@
  * applications read and computed month by month (engine/decide.c), the
  * budget line's figures with the decision as 負担行為 (budget/ward.c), and
  * OUT/decisions-FY/ (decisions.csv, rejections.csv, decisions.xlsx,
- * notices/ID.xlsx) written to a staging directory and published whole.
+ * notices/ID.xlsx for the section and notices/ID.pdf as sent, numbered
+ * when recorded) written to a staging directory and published whole.
  * A draft (試算); with finalize the decision recorded in the ledger first
  * (a "decide" event, signed once operators exist: src/ledger/decide_store.c
  * refuses it over the 予算現額), then published as 確定; with amend_nursery
  * a 変更交付決定 of one nursery against the decision in force, recorded
  * ("decide_amend") and its notice written.  Not here: approving a decision
- * (決裁 of decisions is not built), printing (src/cli/decide.c). */
+ * (approve_grant.c), printing (src/cli/decide.c). */
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
@@ -20,11 +21,12 @@
 #include "kasan/clock.h"
 #include "kasan/flow_sign.h"
 #include "kasan/ledger_decide.h"
+#include "kasan/ledger_docs.h"
 #include "kasan/fsutil.h"
 #include "kasan/report_decide.h"
 
 static int write_outputs(const decision *dec, const decide_meta *meta, const char *dir,
-                         const flow_progress *pg, flow_notes *notes)
+                         const report_docno *docnos, const flow_progress *pg, flow_notes *notes)
 {
     char path[4200], err[512] = "";
     /* one syncfs at the end instead of an fsync per notice, as a month's
@@ -46,8 +48,13 @@ static int write_outputs(const decision *dec, const decide_meta *meta, const cha
     if (pg && pg->start)
         pg->start(pg->ctx, "decision notices", dec->n_nurseries);
     for (size_t k = 0; rc == 0 && k < dec->n_nurseries; k++) {
-        snprintf(path, sizeof path, "%s/notices/%s.xlsx", dir, dec->nurseries[k].nursery->id);
+        const char *id = dec->nurseries[k].nursery->id;
+        snprintf(path, sizeof path, "%s/notices/%s.xlsx", dir, id);
         rc = report_decide_notice_xlsx(dec, k, meta, path, err, sizeof err);
+        snprintf(path, sizeof path, "%s/notices/%s.pdf", dir, id);
+        if (rc == 0)
+            rc = report_decide_notice_pdf(dec, k, meta, docnos ? docnos[k].number : NULL, path,
+                                          err, sizeof err);
         if (pg && pg->tick)
             pg->tick(pg->ctx, k + 1);
     }
@@ -61,6 +68,54 @@ static int write_outputs(const decision *dec, const decide_meta *meta, const cha
     if (rc != 0)
         flow_say(notes, FLOW_NOTE_SAY, "%s", *err ? err : strerror(errno));
     return rc;
+}
+
+/* The 文書番号 of the notices a recorded decision sends, from the next
+ * free number of the year: nursery k of the decision gets first + k, an
+ * amendment's one notice first.  Recorded with the event (ledger_docs.h):
+ * a number taken meanwhile fails its commit, never a reuse. */
+static int number_notices(const flow_decide_req *rq, flow_decide_res *res, ledger *lg,
+                          report_docno **out, size_t *n, int64_t *first)
+{
+    const decision *dec = &res->dec;
+    if (ledger_documents_next(lg, rq->fiscal_year, first) != LEDGER_OK) {
+        flow_say(&res->notes, FLOW_NOTE_SAY, "cannot read the last 文書番号: %s",
+                 ledger_errmsg(lg));
+        return EXIT_INTERNAL;
+    }
+    const rule_issuer *is = rules_issuer_in_force(&res->rules, res->meta.issue_date);
+    *n = rq->amend_nursery ? 1 : dec->n_nurseries;
+    *out = arena_calloc(&res->a, *n + 1, sizeof **out);
+    for (size_t k = 0; k < *n; k++) {
+        const char *id = rq->amend_nursery ? rq->amend_nursery : dec->nurseries[k].nursery->id;
+        char buf[256];
+        if (!is || !rules_issuer_number(is, rq->fiscal_year, (long)(*first + (int64_t)k), buf,
+                                        sizeof buf)) {
+            flow_say(&res->notes, FLOW_NOTE_SAY, "no 文書番号 for %s: %s; nothing was recorded",
+                     id, is ? "the issuer's document_number pattern gives a number too long"
+                            : "no issuer (rules/issuer/) in force on the issue date");
+            return EXIT_INVALID;
+        }
+        (*out)[k] = (report_docno){id, rq->amend_nursery ? "amendment_notice" : "decision_notice",
+                                   arena_strdup(&res->a, buf)};
+    }
+    return EXIT_OK;
+}
+
+/* The notices' files hashed for the ledger: stage holds them as
+ * notices/ID.pdf (a decision) or ID-SEQ.pdf (an amendment), recorded
+ * relative to OUT under dir ("decisions-2025"). */
+static int hash_notices(const flow_decide_req *rq, flow_decide_res *res, const char *stage,
+                        const char *dir, const report_docno *docnos, size_t n, int64_t first,
+                        int64_t seq, ledger_document **docs, size_t *n_docs)
+{
+    char **files = arena_calloc(&res->a, n + 1, sizeof *files);
+    for (size_t k = 0; k < n; k++)
+        files[k] = rq->amend_nursery
+                       ? arena_printf(&res->a, "%s-%lld.pdf", docnos[k].nursery_id, (long long)seq)
+                       : arena_printf(&res->a, "notices/%s.pdf", docnos[k].nursery_id);
+    return flow_docnos_record(stage, dir, docnos, files, n, first, &res->a, docs, n_docs,
+                              &res->notes);
 }
 
 /* "decide-2025-20250401T090000Z-1a2b3c4d": the year, the time, and a digest
@@ -164,10 +219,14 @@ static int amendment_of(const flow_decide_req *rq, flow_decide_res *res, ledger 
     return rc;
 }
 
-static int record(const flow_decide_req *rq, flow_decide_res *res, ledger *lg, const char *actor)
+static int record(const flow_decide_req *rq, flow_decide_res *res, ledger *lg, const char *actor,
+                  const ledger_document *docs, size_t n_docs, int64_t expect_seq)
 {
     ledger_decide_req lr;
     fill_request(rq, res, actor, &lr);
+    lr.documents = docs;
+    lr.n_documents = n_docs;
+    lr.expect_seq = expect_seq;
     ledger_decide_res r;
     int st = ledger_decide(lg, &lr, &r);
     res->event_seq = r.event_seq;
@@ -201,34 +260,114 @@ static int record(const flow_decide_req *rq, flow_decide_res *res, ledger *lg, c
     }
 }
 
-/* The 変更交付決定通知書, after the amendment is recorded:
- * OUT/decisions-FY-amendments/ID-SEQ.xlsx (a nursery with no planned line
- * any more, 取消, gets none: said). */
-static int write_amendment_notice(const flow_decide_req *rq, flow_decide_res *res)
+/* Moves the amendment's notices from stage into dir (never over a file). */
+static int publish_amendment(flow_decide_res *res, const char *stage, const char *dir,
+                             const char *base)
+{
+    static const char *const ext[] = {"xlsx", "pdf"};
+    for (size_t i = 0; i < 2; i++) {
+        char from[4200], to[4200];
+        snprintf(from, sizeof from, "%s/%s.%s", stage, base, ext[i]);
+        snprintf(to, sizeof to, "%s/%s.%s", dir, base, ext[i]);
+        if (fs_exists(to) || rename(from, to) != 0) {
+            flow_say(&res->notes, FLOW_NOTE_SAY, "the amendment is recorded (event %lld) but "
+                     "its notice could not be moved to %s: %s; it is in %s",
+                     (long long)res->event_seq, to, fs_exists(to) ? "a file is there" :
+                     strerror(errno), from);
+            return EXIT_INTERNAL;
+        }
+    }
+    fs_sync_dir(dir);
+    return EXIT_OK;
+}
+
+/* A 変更交付決定: its notice (変更交付決定通知書) written first, as
+ * OUT/decisions-FY-amendments/ID-SEQ.{xlsx,pdf} in a staging directory, SEQ
+ * the event it will be (the ledger refuses the commit when another event
+ * came meanwhile), with the next 文書番号; then recorded with the PDF's
+ * SHA-256, then moved into place.  A nursery with no planned line any more
+ * (取消) gets no notice: said. */
+static int amend(const flow_decide_req *rq, flow_decide_res *res, ledger *lg, const char *actor)
 {
     const decide_nursery *dn = decide_nursery_find(&res->dec, rq->amend_nursery);
     if (!dn) {
-        flow_say(&res->notes, FLOW_NOTE_SAY, "warning: %s has no planned line any more "
-                 "(取消): no notice was written", rq->amend_nursery);
-        return EXIT_OK;
+        int rc = record(rq, res, lg, actor, NULL, 0, 0);
+        if (rc == EXIT_OK)
+            flow_say(&res->notes, FLOW_NOTE_SAY, "warning: %s has no planned line any more "
+                     "(取消): no notice was written", rq->amend_nursery);
+        return rc;
     }
-    char *dir = arena_printf(&res->a, "%s/decisions-%d-amendments", rq->paths.out,
-                             rq->fiscal_year);
-    char err[512] = "";
-    res->notice = arena_printf(&res->a, "%s/%s-%lld.xlsx", dir, rq->amend_nursery,
-                               (long long)res->event_seq);
-    decide_meta meta = res->meta;
-    meta.amendment = &res->amendment;
-    if (fs_mkdirs(dir) != 0 ||
-        report_decide_notice_xlsx(&res->dec, (size_t)(dn - res->dec.nurseries), &meta,
-                                  res->notice, err, sizeof err) != 0) {
-        flow_say(&res->notes, FLOW_NOTE_SAY, "the amendment is recorded (event %lld) but its "
-                 "notice could not be written: %s", (long long)res->event_seq,
-                 *err ? err : strerror(errno));
-        res->notice = NULL;
+    int64_t head, first;
+    report_docno *docnos;
+    size_t n;
+    if (ledger_head_seq(lg, &head) != LEDGER_OK) {
+        flow_say(&res->notes, FLOW_NOTE_SAY, "cannot read the ledger: %s", ledger_errmsg(lg));
         return EXIT_INTERNAL;
     }
-    return EXIT_OK;
+    int rc = number_notices(rq, res, lg, &docnos, &n, &first);
+    if (rc != EXIT_OK)
+        return rc;
+    char *name = arena_printf(&res->a, "decisions-%d-amendments", rq->fiscal_year);
+    char *dir = arena_printf(&res->a, "%s/%s", rq->paths.out, name);
+    flow_sweep(rq->paths.out, name, &res->notes);
+    char *stage = flow_stage_dir(rq->paths.out, name, (long)getpid(), &res->a);
+    char *base = arena_printf(&res->a, "%s-%lld", rq->amend_nursery, (long long)(head + 1));
+    decide_meta meta = res->meta;
+    meta.amendment = &res->amendment;
+    size_t k = (size_t)(dn - res->dec.nurseries);
+    char err[512] = "", *px = arena_printf(&res->a, "%s/%s.xlsx", stage, base),
+         *pp = arena_printf(&res->a, "%s/%s.pdf", stage, base);
+    if (fs_mkdirs(stage) != 0 || fs_mkdirs(dir) != 0 ||
+        report_decide_notice_xlsx(&res->dec, k, &meta, px, err, sizeof err) != 0 ||
+        report_decide_notice_pdf(&res->dec, k, &meta, docnos[0].number, pp, err, sizeof err)) {
+        flow_say(&res->notes, FLOW_NOTE_SAY, "cannot write the notice: %s; nothing was recorded",
+                 *err ? err : strerror(errno));
+        rc = EXIT_INTERNAL;
+    }
+    ledger_document *docs = NULL;
+    size_t n_docs = 0;
+    if (rc == EXIT_OK)
+        rc = hash_notices(rq, res, stage, name, docnos, n, first, head + 1, &docs, &n_docs);
+    if (rc == EXIT_OK)
+        rc = record(rq, res, lg, actor, docs, n_docs, head + 1);
+    if (rc == EXIT_OK && (rc = publish_amendment(res, stage, dir, base)) == EXIT_OK)
+        res->notice = arena_printf(&res->a, "%s/%s.pdf", dir, base);
+    fs_remove_tree(stage);
+    return rc;
+}
+
+/* A draft after the year's decision is recorded would overwrite the
+ * notices sent with 試算 ones: refused (a draft of an undecided year, or
+ * under another --out, is fine). */
+static int refuse_draft_if_decided(const flow_decide_req *rq, flow_decide_res *res)
+{
+    const char *lpath = flow_ledger_path(&rq->paths, &res->a);
+    if (!fs_exists(lpath))
+        return EXIT_OK;
+    ledger *lg;
+    char err[512];
+    if (ledger_open(lpath, false, &lg, err, sizeof err) != LEDGER_OK) {
+        flow_say(&res->notes, FLOW_NOTE_SAY, "cannot open the ledger %s: %s", lpath, err);
+        return EXIT_INTERNAL;
+    }
+    arena a = ARENA_INIT;
+    ledger_decision cur;
+    int st = ledger_decision_current(lg, rq->fiscal_year, &a, &cur), rc = EXIT_OK;
+    if (st == LEDGER_OK) {
+        flow_say(&res->notes, FLOW_NOTE_SAY, "refused: FY%d's grant decision is recorded "
+                 "(event %lld, %s) and its notices were sent from %s/decisions-%d; a draft "
+                 "would overwrite them. Draft into another --out, or change one nursery's "
+                 "decision with --amend --nursery ID --reason TEXT", rq->fiscal_year,
+                 (long long)cur.decide_seq, cur.decide_id, rq->paths.out, rq->fiscal_year);
+        rc = EXIT_REFUSED;
+    } else if (st != LEDGER_NOT_FOUND) {
+        flow_say(&res->notes, FLOW_NOTE_SAY, "cannot read FY%d's grant decision: %s",
+                 rq->fiscal_year, ledger_errmsg(lg));
+        rc = EXIT_INTERNAL;
+    }
+    arena_release(&a);
+    ledger_close(lg);
+    return rc;
 }
 
 int flow_decide(const flow_decide_req *rq, flow_decide_res *res)
@@ -257,6 +396,9 @@ int flow_decide(const flow_decide_req *rq, flow_decide_res *res)
     if (meta->budget && budget_ward_compute(&in, &res->ward))
         meta->ward = &res->ward;
     ledger *lg = NULL;
+    report_docno *docnos = NULL;
+    size_t n_docnos = 0;
+    int64_t first = 0;
     if (records) {
         char err[512];
         const char *lpath = flow_ledger_path(&rq->paths, &res->a);
@@ -273,27 +415,33 @@ int flow_decide(const flow_decide_req *rq, flow_decide_res *res)
         if (rc == EXIT_OK && rq->amend_nursery)
             rc = amendment_of(rq, res, lg);
         if (rc == EXIT_OK && rq->amend_nursery) {
-            rc = record(rq, res, lg, flow_signer_actor(&sg, &rq->actor));
-            if (rc == EXIT_OK)
-                rc = write_amendment_notice(rq, res);
+            rc = amend(rq, res, lg, flow_signer_actor(&sg, &rq->actor));
             ledger_close(lg);
             return rc;
         }
+        if (rc == EXIT_OK)
+            rc = number_notices(rq, res, lg, &docnos, &n_docnos, &first);
         if (rc != EXIT_OK) {
             ledger_close(lg);
             return rc;
         }
+    } else if ((rc = refuse_draft_if_decided(rq, res)) != EXIT_OK) {
+        return rc;
     }
     char *name = arena_printf(&res->a, "decisions-%d", rq->fiscal_year);
     flow_sweep(rq->paths.out, name, &res->notes);
     res->dir = arena_printf(&res->a, "%s/%s", rq->paths.out, name);
     char *stage = flow_stage_dir(rq->paths.out, name, (long)getpid(), &res->a);
-    if (write_outputs(&res->dec, meta, stage, rq->progress, &res->notes) != 0)
+    if (write_outputs(&res->dec, meta, stage, docnos, rq->progress, &res->notes) != 0)
         rc = EXIT_INTERNAL;
+    ledger_document *docs = NULL;
+    size_t n_docs = 0;
+    if (rc == EXIT_OK && lg)
+        rc = hash_notices(rq, res, stage, name, docnos, n_docnos, first, 0, &docs, &n_docs);
     /* recorded before the outputs are published: a refusal leaves the
      * previous decisions-FY/ as it was */
     if (rc == EXIT_OK && lg)
-        rc = record(rq, res, lg, flow_signer_actor(&sg, &rq->actor));
+        rc = record(rq, res, lg, flow_signer_actor(&sg, &rq->actor), docs, n_docs, 0);
     ledger_close(lg);
     if (rc == EXIT_OK && flow_publish_dir(stage, res->dir, 0, NULL) != 0) {
         flow_say(&res->notes, FLOW_NOTE_SAY, "cannot move the outputs into %s: %s", res->dir,

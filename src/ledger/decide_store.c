@@ -15,6 +15,7 @@
 #include "kasan/budget_ward.h"
 #include "kasan/clock.h"
 #include "kasan/ledger_decide.h"
+#include "kasan/ledger_docs.h"
 
 /* ---- reading ----------------------------------------------------------- */
 
@@ -356,6 +357,7 @@ static void decide_payload(strbuf *sb, const ledger_decide_req *req, const ledge
     ledger_json_kv_text(&j, "decide_id", req->decide_id);
     if (amend)
         ledger_json_kv_number(&j, "difference_yen", res->amended_yen - res->previous_yen);
+    ledger_documents_put_json(&j, req->documents, req->n_documents);
     ledger_json_kv_text(&j, "engine_version", req->engine_version);
     ledger_json_key(&j, "files");
     ledger_json_open(&j, '[');
@@ -483,10 +485,17 @@ static int decide_tx(ledger *lg, const ledger_decide_req *req, ledger_decide_res
     }
     for (size_t i = 0; !rc && i < req->n_files; i++)
         rc = ledger_blob_put(lg, &req->files[i]);
+    if (!rc)
+        rc = ledger_documents_insert(lg, req->fiscal_year, req->decide_id, req->documents,
+                                     req->n_documents);
     int64_t seq;
     char prev[SHA256_HEX_LEN + 1], now[32];
     if (!rc)
         rc = ledger_chain_head(lg, &seq, prev);
+    if (!rc && req->expect_seq > 0 && seq + 1 != req->expect_seq)
+        rc = ledger_fail(lg, LEDGER_BUSY, "another event was recorded meanwhile (the notice "
+                         "was named for event %lld, the next is %lld); nothing was recorded: "
+                         "run again", (long long)req->expect_seq, (long long)(seq + 1));
     if (!rc) {
         strbuf sb;
         sb_init(&sb);

@@ -147,6 +147,24 @@ int ledger_documents_json(ledger *lg, const char *run_id, ledger_json *j)
     return rc;
 }
 
+void ledger_documents_put_json(ledger_json *j, const ledger_document *d, size_t n)
+{
+    if (!n)
+        return;
+    ledger_json_key(j, "documents");
+    ledger_json_open(j, '[');
+    for (size_t i = 0; i < n; i++) {
+        ledger_json_open(j, '{');
+        ledger_json_kv_text(j, "file", d[i].file);
+        ledger_json_kv_text(j, "kind", d[i].kind);
+        ledger_json_kv_number(j, "number", d[i].number);
+        ledger_json_kv_text(j, "nursery_id", d[i].nursery_id);
+        ledger_json_kv_text(j, "sha256", d[i].sha256);
+        ledger_json_close(j);
+    }
+    ledger_json_close(j);
+}
+
 int ledger_documents_of(ledger *lg, const char *run_id, arena *a, ledger_document **out,
                         size_t *n)
 {

@@ -264,6 +264,9 @@ struct ledger_document;
 int ledger_documents_insert(ledger *lg, int fy, const char *run_id,
                             const struct ledger_document *d, size_t n);
 int ledger_documents_json(ledger *lg, const char *run_id, ledger_json *j);
+/* The key "documents" with d[0..n) as ledger_documents_json writes them
+ * (n = 0: nothing), for a payload built before the rows are inserted. */
+void ledger_documents_put_json(ledger_json *j, const struct ledger_document *d, size_t n);
 /* owed_base.c: inside a correction's finalization, the transfer events its
  * "what is owed" was set against (LEDGER_BUSY when the month's transfer
  * events are no longer exactly those), and supersede.owed_base of its

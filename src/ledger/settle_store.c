@@ -78,21 +78,7 @@ static void payload(strbuf *sb, const ledger_settle_req *req, const ledger_settl
         ledger_json_kv_number(&j, "charged_fiscal_year", req->charge.fiscal_year);
     }
     ledger_json_kv_text(&j, "created", req->created);
-    if (req->n_documents) { /* 文書番号 of the notices (issue 22) */
-        ledger_json_key(&j, "documents");
-        ledger_json_open(&j, '[');
-        for (size_t i = 0; i < req->n_documents; i++) {
-            const ledger_document *d = &req->documents[i];
-            ledger_json_open(&j, '{');
-            ledger_json_kv_text(&j, "file", d->file);
-            ledger_json_kv_text(&j, "kind", d->kind);
-            ledger_json_kv_number(&j, "number", d->number);
-            ledger_json_kv_text(&j, "nursery_id", d->nursery_id);
-            ledger_json_kv_text(&j, "sha256", d->sha256);
-            ledger_json_close(&j);
-        }
-        ledger_json_close(&j);
-    }
+    ledger_documents_put_json(&j, req->documents, req->n_documents); /* issue 22 */
     ledger_json_kv_text(&j, "engine_version", req->engine_version);
     ledger_json_key(&j, "files");
     ledger_json_open(&j, '[');

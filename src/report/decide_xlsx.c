@@ -15,80 +15,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "decide_words.h"
 #include "formats.h"
 #include "kasan/report_decide.h"
 #include "kasan/schema.h"
-
-enum { MAX_VERSIONS = 12 };
-
-/* ---- shared ---------------------------------------------------------------- */
-
-static void month_label(int fy, int idx, bool suffix, char *buf, size_t size)
-{
-    fmt_month_wareki(month_of_fiscal(fy, idx), buf, size);
-    if (suffix)
-        strncat(buf, "分", size - strlen(buf) - 1);
-}
-
-/* A program's title by id: the version of any month that decided something,
- * else the version in force in any month of the year, else the id. */
-static const char *program_title(const decision *dec, const char *id)
-{
-    for (size_t i = 0; i < dec->n_rows; i++)
-        if (!strcmp(dec->rows[i].program_id, id))
-            for (int m = 0; m < DECIDE_MONTHS; m++)
-                if (dec->rows[i].rule[m])
-                    return dec->rows[i].rule[m]->title;
-    for (int m = 0; m < DECIDE_MONTHS; m++) {
-        const program *p = rules_program_in_force(dec->rules, id, month_of_fiscal(dec->fiscal_year, m));
-        if (p)
-            return p->title;
-    }
-    return id;
-}
-
-/* The versions of program id in force over the year, as runs of months. */
-typedef struct version_run {
-    const program *p;
-    int from, to; /* fiscal month indexes, inclusive */
-} version_run;
-
-static size_t version_runs(const decision *dec, const char *id, version_run *out)
-{
-    size_t n = 0;
-    for (int m = 0; m < DECIDE_MONTHS; m++) {
-        const program *p = rules_program_in_force(dec->rules, id, month_of_fiscal(dec->fiscal_year, m));
-        if (!p)
-            continue;
-        if (n && out[n - 1].p == p && out[n - 1].to == m - 1)
-            out[n - 1].to = m;
-        else if (n < MAX_VERSIONS)
-            out[n++] = (version_run){p, m, m};
-    }
-    return n;
-}
-
-/* "医療的ケア児受入加算：令和7年4月分から令和7年9月分まで 2025-04版（令和7年4月1日施行）、…" */
-static void versions_in_words(const decision *dec, const char *id, char *buf, size_t size)
-{
-    version_run v[MAX_VERSIONS];
-    size_t n = version_runs(dec, id, v), len;
-    len = (size_t)snprintf(buf, size, "%s：", program_title(dec, id));
-    for (size_t i = 0; i < n && len < size; i++) {
-        char a[64], b[64], from[64];
-        month_label(dec->fiscal_year, v[i].from, true, a, sizeof a);
-        month_label(dec->fiscal_year, v[i].to, true, b, sizeof b);
-        fmt_date_wareki(v[i].p->effective_from, from, sizeof from);
-        if (v[i].from == v[i].to)
-            len += (size_t)snprintf(buf + len, size - len, "%s%sは%s版（%s施行）", i ? "、" : "",
-                                    a, v[i].p->version, from);
-        else
-            len += (size_t)snprintf(buf + len, size - len, "%s%sから%sまで%s版（%s施行）",
-                                    i ? "、" : "", a, b, v[i].p->version, from);
-    }
-    if (len < size)
-        snprintf(buf + len, size - len, "%s", n ? "" : "当年度に施行の版はありません");
-}
 
 /* ---- decisions.xlsx: 交付決定一覧 -------------------------------------------- */
 
@@ -126,13 +56,13 @@ static void sheet_list(xw *x, const decision *dec, const decide_meta *meta)
         const decide_nursery *dn = decide_nursery_find(dec, row->nursery_id);
         xw_text(x, ws, r, 0, row->nursery_id, f->text);
         xw_text(x, ws, r, 1, dn ? dn->nursery->name : "", f->text);
-        xw_text(x, ws, r, 2, program_title(dec, row->program_id), f->text);
+        xw_text(x, ws, r, 2, decide_program_title(dec, row->program_id), f->text);
         for (int m = 0; m < DECIDE_MONTHS; m++)
             xw_whole(x, ws, r, (lxw_col_t)(c0 + m), row->month[m], f->yen);
         xw_whole(x, ws, r, c_year, row->annual, f->yen_total);
     }
     for (size_t p = 0; p < dec->n_programs; p++, r++) { /* 事業別合計 */
-        snprintf(buf, sizeof buf, "%s 計", program_title(dec, dec->program_ids[p]));
+        snprintf(buf, sizeof buf, "%s 計", decide_program_title(dec, dec->program_ids[p]));
         xw_merge(x, ws, r, 0, 2, buf, f->total_label);
         for (int m = 0; m < DECIDE_MONTHS; m++) {
             int64_t sum = 0;
@@ -157,7 +87,7 @@ static void sheet_list(xw *x, const decision *dec, const decide_meta *meta)
     xw_text(x, ws, r++, 0, buf, f->note);
     for (size_t p = 0; p < dec->n_programs; p++) {
         char words[1024];
-        versions_in_words(dec, dec->program_ids[p], words, sizeof words);
+        decide_versions_in_words(dec, dec->program_ids[p], words, sizeof words);
         xw_text(x, ws, r++, 0, words, f->note);
     }
 
@@ -383,58 +313,6 @@ static void para(notice *n, const char *text, lxw_format *fmt, size_t chars_per_
     n->r++;
 }
 
-static const schema_column *column(const schema_file *sf, const char *csv)
-{
-    for (size_t i = 0; i < sf->n_cols; i++)
-        if (!strcmp(sf->cols[i].csv, csv))
-            return &sf->cols[i];
-    return NULL;
-}
-
-static const char *label(const schema_file *sf, const char *csv)
-{
-    const schema_column *c = column(sf, csv);
-    return c ? c->label : csv;
-}
-
-/* A code (or ';'-joined codes) by the schema's Japanese names, "・"-joined. */
-static void code_names(const schema_file *sf, const char *csv, const char *codes, char *buf,
-                       size_t size)
-{
-    const schema_column *c = column(sf, csv);
-    size_t len = 0;
-    buf[0] = '\0';
-    for (const char *s = codes ? codes : ""; *s && len < size;) {
-        const char *e = strchr(s, ';');
-        size_t k = e ? (size_t)(e - s) : strlen(s);
-        char code[64];
-        snprintf(code, sizeof code, "%.*s", (int)k, s);
-        const schema_code *sc = c ? schema_find_code(c, code) : NULL;
-        len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "・" : "",
-                                sc ? sc->name : code);
-        s += k + (e != NULL);
-    }
-}
-
-/* "4月～9月・1月": the planned months as runs, months only (the year is in the title). */
-static void months_text(int fy, uint16_t mask, char *buf, size_t size)
-{
-    size_t len = 0;
-    buf[0] = '\0';
-    for (int i = 0; i < DECIDE_MONTHS && len < size; i++) {
-        if (!(mask & (1u << i)))
-            continue;
-        int j = i;
-        while (j + 1 < DECIDE_MONTHS && (mask & (1u << (j + 1))))
-            j++;
-        int a = month_of_fiscal(fy, i).month, b = month_of_fiscal(fy, j).month;
-        len += (size_t)(i == j ? snprintf(buf + len, size - len, "%s%d月", len ? "・" : "", a)
-                               : snprintf(buf + len, size - len, "%s%d月～%d月", len ? "・" : "",
-                                          a, b));
-        i = j;
-    }
-}
-
 static void heading(notice *n, const decide_meta *meta, const char *titles)
 {
     xw *x = n->x;
@@ -499,7 +377,7 @@ static void amendment_table(notice *n, const decide_amendment *am, int *sec)
     n->r++;
     for (size_t i = 0; i < am->n_changes; i++, n->r++) {
         const decide_change *c = &am->changes[i];
-        xw_merge(x, n->ws, n->r, 0, 2, program_title(n->dec, c->program_id), f->text);
+        xw_merge(x, n->ws, n->r, 0, 2, decide_program_title(n->dec, c->program_id), f->text);
         xw_whole(x, n->ws, n->r, 3, c->current_annual, f->syen);
         xw_whole(x, n->ws, n->r, 4, c->amended_annual, f->syen);
         xw_merge(x, n->ws, n->r, 5, 6, "", f->syen);
@@ -528,7 +406,7 @@ static void amounts(notice *n, int *sec)
     xw_merge(x, n->ws, n->r, 4, 5, "交付決定額（年額）", f->header);
     n->r++;
     for (size_t i = 0; i < nr; i++, n->r++) {
-        xw_merge(x, n->ws, n->r, 0, 3, program_title(dec, rows[i].program_id), f->text);
+        xw_merge(x, n->ws, n->r, 0, 3, decide_program_title(dec, rows[i].program_id), f->text);
         xw_merge(x, n->ws, n->r, 4, 5, "", f->syen);
         xw_whole(x, n->ws, n->r, 4, rows[i].annual, f->syen);
     }
@@ -546,14 +424,14 @@ static void amounts(notice *n, int *sec)
     lxw_col_t c_sum = (lxw_col_t)(2 + shown);
     xw_merge(x, n->ws, n->r, 0, 1, "月", f->header);
     for (size_t i = 0; i < shown; i++)
-        xw_text(x, n->ws, n->r, (lxw_col_t)(2 + i), program_title(dec, rows[i].program_id),
+        xw_text(x, n->ws, n->r, (lxw_col_t)(2 + i), decide_program_title(dec, rows[i].program_id),
                 f->header);
     xw_text(x, n->ws, n->r, c_sum, "計", f->header);
     worksheet_set_row(n->ws, n->r, 30, NULL);
     n->r++;
     for (int m = 0; m < DECIDE_MONTHS; m++, n->r++) {
         char ml[64];
-        month_label(dec->fiscal_year, m, true, ml, sizeof ml);
+        decide_month_label(dec->fiscal_year, m, true, ml, sizeof ml);
         xw_merge(x, n->ws, n->r, 0, 1, ml, f->text);
         int64_t sum = 0;
         for (size_t i = 0; i < nr; i++) {
@@ -583,15 +461,15 @@ static void basis_lines(notice *n, int *sec)
     snprintf(buf, sizeof buf, "%d　算定の基礎（交付申請の内容）", ++*sec);
     section(n, buf);
     if (n->dn->n_children) {
-        xw_merge(x, n->ws, n->r, 0, 1, label(sc, "child_ref"), f->header);
-        xw_merge(x, n->ws, n->r, 2, 4, label(sc, "care_types"), f->header);
-        snprintf(buf, sizeof buf, "%s～%s（予定）", label(sc, "enrolled_from"), label(sc, "enrolled_to"));
+        xw_merge(x, n->ws, n->r, 0, 1, decide_schema_label(sc, "child_ref"), f->header);
+        xw_merge(x, n->ws, n->r, 2, 4, decide_schema_label(sc, "care_types"), f->header);
+        snprintf(buf, sizeof buf, "%s～%s（予定）", decide_schema_label(sc, "enrolled_from"), decide_schema_label(sc, "enrolled_to"));
         xw_merge(x, n->ws, n->r, 5, 6, buf, f->header);
         n->r++;
         for (size_t i = 0; i < n->dn->n_children; i++, n->r++) {
             const child_line *cl = &app->cl.children[n->dn->children[i]];
             char names[256], a[64], b[64];
-            code_names(sc, "care_types", cl->care_types, names, sizeof names);
+            decide_code_names(sc, "care_types", cl->care_types, names, sizeof names);
             fmt_date_wareki(cl->enrolled_from, a, sizeof a);
             if (cl->enrolled_to == DATE_OPEN)
                 snprintf(b, sizeof b, "（在籍中）");
@@ -609,7 +487,7 @@ static void basis_lines(notice *n, int *sec)
         static const char *const cols[] = {"staff_ref", "qualification", "employment", "hours",
                                            "salary_cost", "other_income"};
         for (lxw_col_t c = 0; c < 6; c++)
-            xw_text(x, n->ws, n->r, c, label(ss, cols[c]), f->header);
+            xw_text(x, n->ws, n->r, c, decide_schema_label(ss, cols[c]), f->header);
         xw_text(x, n->ws, n->r, 6, "予定月", f->header);
         worksheet_set_row(n->ws, n->r, 30, NULL);
         n->r++;
@@ -617,13 +495,13 @@ static void basis_lines(notice *n, int *sec)
             size_t k = n->dn->staff[i];
             const staff_line *sl = &app->cl.staff[k];
             char q[128], e[64], h[32], months[128];
-            code_names(ss, "qualification", sl->qualification, q, sizeof q);
-            code_names(ss, "employment", sl->employment, e, sizeof e);
+            decide_code_names(ss, "qualification", sl->qualification, q, sizeof q);
+            decide_code_names(ss, "employment", sl->employment, e, sizeof e);
             if (sl->has_hours)
                 num_format(sl->hours, h, sizeof h);
             else
                 h[0] = '\0';
-            months_text(dec->fiscal_year, app->staff.v[k].months, months, sizeof months);
+            decide_months_text(dec->fiscal_year, app->staff.v[k].months, months, sizeof months);
             xw_text(x, n->ws, n->r, 0, sl->staff_ref, f->text);
             xw_text(x, n->ws, n->r, 1, q, f->text);
             xw_text(x, n->ws, n->r, 2, e, f->text_c);
@@ -666,7 +544,7 @@ static void rejected(notice *n, int *sec)
                 !strcmp(v[j].r.code, v[i].r.code))
                 months |= (uint16_t)(1u << month_fiscal_index(v[j].month));
         char ml[128];
-        months_text(n->dec->fiscal_year, months, ml, sizeof ml);
+        decide_months_text(n->dec->fiscal_year, months, ml, sizeof ml);
         worksheet_set_row(n->ws, n->r, xw_note_height(v[i].r.reason, 30, 14), NULL);
         xw_merge(x, n->ws, n->r, 0, 1, ml, f->text);
         xw_text(x, n->ws, n->r, 2, v[i].r.ref, f->text);
@@ -700,10 +578,10 @@ static void conditions(notice *n, int *sec)
     section(n, buf);
     const decide_row *rows = &dec->rows[n->dn->row0];
     for (size_t i = 0; i < n->dn->n_rows; i++) {
-        versions_in_words(dec, rows[i].program_id, buf, sizeof buf);
+        decide_versions_in_words(dec, rows[i].program_id, buf, sizeof buf);
         para(n, buf, n->body, 36);
-        version_run v[MAX_VERSIONS];
-        size_t nv = version_runs(dec, rows[i].program_id, v);
+        decide_version_run v[DECIDE_MAX_VERSIONS];
+        size_t nv = decide_version_runs(dec, rows[i].program_id, v);
         for (size_t k = 0; k < nv; k++) {
             bool again = false; /* one basis per version */
             for (size_t j = 0; j < k; j++)
@@ -750,7 +628,7 @@ int report_decide_notice_xlsx(const decision *dec, size_t k, const decide_meta *
     for (size_t i = 0; i < dn->n_rows; i++) {
         size_t len = strlen(titles);
         snprintf(titles + len, sizeof titles - len, "%s%s", i ? "・" : "",
-                 program_title(dec, rows[i].program_id));
+                 decide_program_title(dec, rows[i].program_id));
     }
     if (!dn->n_rows) {
         const char *ids[RULES_MAX_PROGRAMS];
@@ -758,7 +636,7 @@ int report_decide_notice_xlsx(const decision *dec, size_t k, const decide_meta *
         for (size_t i = 0; i < np; i++) {
             size_t len = strlen(titles);
             snprintf(titles + len, sizeof titles - len, "%s%s", i ? "・" : "",
-                     program_title(dec, ids[i]));
+                     decide_program_title(dec, ids[i]));
         }
     }
     heading(&n, meta, titles);

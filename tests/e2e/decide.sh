@@ -171,7 +171,8 @@ expect_msg_contains "執行残 77,923" "sample budget"
 expect_eq "$(tail -n +2 "$S/decisions-2025/rejections.csv" | cut -d, -f1,3,5,6 | tr '\n' ' ')" \
     "2025-04,4,S0003,ineligible_qualification 2025-05,4,S0003,ineligible_qualification 2025-06,4,S0003,ineligible_qualification " \
     "sample rejections (P011's childcare worker)"
-expect_eq "$(ls "$S/decisions-2025/notices" | wc -l | tr -d ' ')" 17 "sample notices"
+expect_eq "$(ls "$S/decisions-2025/notices" | grep -c "\.xlsx$")" 17 "sample notices (xlsx, the section's)"
+expect_eq "$(ls "$S/decisions-2025/notices" | grep -c "\.pdf$")" 17 "sample notices (PDF, as sent)"
 
 section "the sample ward month by month against the independent oracle"
 $PY - "$SAMPLE" "$SRCDIR/tests/oracle/spec_oracle.py" "$SC" "$WORK/oracle" <<'PYEOF' && pass "oracle agrees on every month" || fail "oracle" "see above"

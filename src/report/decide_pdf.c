@@ -1,0 +1,347 @@
+/* decide_pdf: the 交付決定通知書 (or 不交付決定通知書, or 変更交付決定通知書)
+ * a nursery receives, as PDF (issue 22: what leaves the ward is PDF; the
+ * .xlsx stays for the section) — letterhead with its 文書番号, the amount
+ * decided, for an amendment the amounts before and after and the
+ * difference, the amount per program and per month, the planned lines it
+ * rests on in the claim schema's labels, the lines not decided with their
+ * reasons, the conditions of the grant, the rules applied and their basis
+ * in words, the contact and the 教示.  The same content as the workbook
+ * notice (decide_xlsx.c), the words shared through decide_words.c.  A
+ * notice reads only its nursery's rows, lines and rejections.
+ * Not here: the decision (engine/decide.c), the PDF layer (pdf.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "decide_words.h"
+#include "formats.h"
+#include "kasan/report_decide.h"
+#include "letter.h"
+
+typedef struct notice {
+    pdf_doc *d;
+    const decision *dec;
+    const decide_nursery *dn;
+    const claim_schema *schema;
+    int sec;
+} notice;
+
+static void section(notice *n, const char *title)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%d　%s", ++n->sec, title);
+    pdf_section(n->d, buf);
+}
+
+static void amendment_table(notice *n, const decide_amendment *am)
+{
+    section(n, "変更の内容");
+    static const pdf_col cols[] = {
+        {0.37, PDF_LEFT}, {0.21, PDF_RIGHT}, {0.21, PDF_RIGHT}, {0.21, PDF_RIGHT}};
+    pdf_table(n->d, cols, 4, PDF_GRID, PDF_CELL);
+    const char *h[] = {"事業", "変更前", "変更後", "増減"};
+    pdf_header(n->d, h);
+    char a[64], b[64], c[64];
+    for (size_t i = 0; i < am->n_changes; i++) {
+        const decide_change *ch = &am->changes[i];
+        fmt_yen(ch->current_annual, a, sizeof a);
+        fmt_yen(ch->amended_annual, b, sizeof b);
+        fmt_yen(ch->difference, c, sizeof c);
+        const char *r[] = {decide_program_title(n->dec, ch->program_id), a, b, c};
+        pdf_row(n->d, r, 0);
+    }
+    fmt_yen(am->current_total, a, sizeof a);
+    fmt_yen(am->amended_total, b, sizeof b);
+    fmt_yen(am->difference, c, sizeof c);
+    const char *t[] = {"合計", a, b, c};
+    pdf_row(n->d, t, PDF_SHADE);
+}
+
+/* 交付決定額の内訳: the year's amount per program. */
+static void by_program(notice *n)
+{
+    const decision *dec = n->dec;
+    const decide_row *rows = &dec->rows[n->dn->row0];
+    size_t nr = n->dn->n_rows;
+    char yen[64];
+    section(n, "交付決定額の内訳");
+    static const pdf_col two[] = {{0.55, PDF_LEFT}, {0.3, PDF_RIGHT}};
+    pdf_table(n->d, two, 2, PDF_GRID, PDF_CELL);
+    const char *h[] = {"事業", "交付決定額（年額）"};
+    pdf_header(n->d, h);
+    for (size_t i = 0; i < nr; i++) {
+        fmt_yen(rows[i].annual, yen, sizeof yen);
+        const char *r[] = {decide_program_title(dec, rows[i].program_id), yen};
+        pdf_row(n->d, r, 0);
+    }
+    fmt_yen(n->dn->total, yen, sizeof yen);
+    const char *t[] = {"合計", yen};
+    pdf_row(n->d, t, PDF_SHADE);
+}
+
+/* 月別の内訳: the limit of each month's 概算払, per program (up to four
+ * columns; 計 counts them all). */
+static void by_month(notice *n)
+{
+    const decision *dec = n->dec;
+    const decide_row *rows = &dec->rows[n->dn->row0];
+    size_t nr = n->dn->n_rows;
+    if (!nr)
+        return;
+    section(n, "月別の内訳（概算払の限度）");
+    enum { SHOWN_MAX = 4 }; /* a program column each, then 計 */
+    size_t shown = nr < SHOWN_MAX ? nr : SHOWN_MAX;
+    pdf_col cols[SHOWN_MAX + 2] = {{0.22, PDF_LEFT}};
+    const char *head[SHOWN_MAX + 2] = {"月"};
+    for (size_t i = 0; i < shown; i++) {
+        cols[1 + i] = (pdf_col){0.6 / (double)(shown + 1), PDF_RIGHT};
+        head[1 + i] = decide_program_title(dec, rows[i].program_id);
+    }
+    cols[1 + shown] = (pdf_col){0.6 / (double)(shown + 1), PDF_RIGHT};
+    head[1 + shown] = "計";
+    pdf_table(n->d, cols, shown + 2, PDF_GRID, PDF_CELL);
+    pdf_header(n->d, head);
+    char cell[SHOWN_MAX + 1][64], ml[64];
+    const char *r[SHOWN_MAX + 2];
+    for (int m = 0; m < DECIDE_MONTHS; m++) {
+        decide_month_label(dec->fiscal_year, m, true, ml, sizeof ml);
+        r[0] = ml;
+        int64_t sum = 0;
+        for (size_t i = 0; i < nr; i++) {
+            if (i < shown) {
+                fmt_yen(rows[i].month[m], cell[i], sizeof cell[i]);
+                r[1 + i] = cell[i];
+            }
+            sum += rows[i].month[m]; /* ≤ the nursery's total: fits */
+        }
+        fmt_yen(sum, cell[shown], sizeof cell[shown]);
+        r[1 + shown] = cell[shown];
+        pdf_row(n->d, r, 0);
+    }
+    r[0] = "年額";
+    for (size_t i = 0; i < shown; i++) {
+        fmt_yen(rows[i].annual, cell[i], sizeof cell[i]);
+        r[1 + i] = cell[i];
+    }
+    fmt_yen(n->dn->total, cell[shown], sizeof cell[shown]);
+    r[1 + shown] = cell[shown];
+    pdf_row(n->d, r, PDF_SHADE);
+}
+
+/* 算定の基礎: the planned lines, labelled by the claim schema. */
+static void basis_lines(notice *n)
+{
+    const decision *dec = n->dec;
+    const applications *app = &dec->app;
+    const schema_file *sc = &n->schema->files[SCHEMA_CHILDREN];
+    const schema_file *ss = &n->schema->files[SCHEMA_STAFF];
+    char buf[512];
+    section(n, "算定の基礎（交付申請の内容）");
+    if (n->dn->n_children) {
+        static const pdf_col cols[] = {{0.18, PDF_LEFT}, {0.42, PDF_LEFT}, {0.4, PDF_LEFT}};
+        pdf_table(n->d, cols, 3, PDF_GRID, PDF_CELL);
+        snprintf(buf, sizeof buf, "%s～%s（予定）", decide_schema_label(sc, "enrolled_from"),
+                 decide_schema_label(sc, "enrolled_to"));
+        const char *h[] = {decide_schema_label(sc, "child_ref"),
+                           decide_schema_label(sc, "care_types"), buf};
+        pdf_header(n->d, h);
+        for (size_t i = 0; i < n->dn->n_children; i++) {
+            const child_line *cl = &app->cl.children[n->dn->children[i]];
+            char names[256], a[64], b[64], span[160];
+            decide_code_names(sc, "care_types", cl->care_types, names, sizeof names);
+            fmt_date_wareki(cl->enrolled_from, a, sizeof a);
+            if (cl->enrolled_to == DATE_OPEN)
+                snprintf(b, sizeof b, "（在籍中）");
+            else
+                fmt_date_wareki(cl->enrolled_to, b, sizeof b);
+            snprintf(span, sizeof span, "%s～%s", a, b);
+            const char *r[] = {cl->child_ref, names[0] ? names : "（記載なし）", span};
+            pdf_row(n->d, r, 0);
+        }
+    }
+    if (n->dn->n_staff) {
+        if (n->dn->n_children)
+            pdf_gap(n->d, 4);
+        static const pdf_col cols[] = {{0.12, PDF_LEFT},  {0.17, PDF_LEFT},  {0.1, PDF_CENTER},
+                                       {0.09, PDF_RIGHT}, {0.15, PDF_RIGHT}, {0.15, PDF_RIGHT},
+                                       {0.22, PDF_LEFT}};
+        pdf_table(n->d, cols, 7, PDF_GRID, PDF_CELL);
+        const char *h[] = {decide_schema_label(ss, "staff_ref"),
+                           decide_schema_label(ss, "qualification"),
+                           decide_schema_label(ss, "employment"),
+                           decide_schema_label(ss, "hours"),
+                           decide_schema_label(ss, "salary_cost"),
+                           decide_schema_label(ss, "other_income"),
+                           "予定月"};
+        pdf_header(n->d, h);
+        for (size_t i = 0; i < n->dn->n_staff; i++) {
+            size_t k = n->dn->staff[i];
+            const staff_line *sl = &app->cl.staff[k];
+            char q[128], e[64], hrs[32], sal[64], oth[64], months[128];
+            decide_code_names(ss, "qualification", sl->qualification, q, sizeof q);
+            decide_code_names(ss, "employment", sl->employment, e, sizeof e);
+            if (sl->has_hours)
+                num_format(sl->hours, hrs, sizeof hrs);
+            else
+                hrs[0] = '\0';
+            fmt_yen(sl->salary_cost, sal, sizeof sal);
+            fmt_yen(sl->other_income, oth, sizeof oth);
+            decide_months_text(dec->fiscal_year, app->staff.v[k].months, months, sizeof months);
+            const char *r[] = {sl->staff_ref, q, e, hrs, sal, oth, months};
+            pdf_row(n->d, r, 0);
+        }
+        pdf_text(n->d, PDF_SMALL, PDF_LEFT, 0,
+                 "勤務時間・対象経費・寄付金その他の収入額は1か月あたりの予定。");
+    }
+}
+
+/* 交付の対象としない計画: one row per rejected line and reason, with the
+ * months it was rejected in. */
+static void rejected(notice *n)
+{
+    if (!n->dn->n_rej)
+        return;
+    section(n, "交付の対象としない計画");
+    static const pdf_col cols[] = {{0.2, PDF_LEFT}, {0.18, PDF_LEFT}, {0.62, PDF_LEFT}};
+    pdf_table(n->d, cols, 3, PDF_GRID, PDF_CELL);
+    const char *h[] = {"月", "児童・職員番号", "理由"};
+    pdf_header(n->d, h);
+    const decide_rejection *v = &n->dec->rejections[n->dn->rej0];
+    size_t nr = n->dn->n_rej;
+    for (size_t i = 0; i < nr; i++) {
+        bool shown = false; /* an earlier rejection of the same line and reason */
+        for (size_t j = 0; j < i && !shown; j++)
+            shown = v[j].r.kind == v[i].r.kind && v[j].r.line == v[i].r.line &&
+                    !strcmp(v[j].r.code, v[i].r.code);
+        if (shown)
+            continue;
+        uint16_t months = 0;
+        for (size_t j = i; j < nr; j++)
+            if (v[j].r.kind == v[i].r.kind && v[j].r.line == v[i].r.line &&
+                !strcmp(v[j].r.code, v[i].r.code))
+                months |= (uint16_t)(1u << month_fiscal_index(v[j].month));
+        char ml[128];
+        decide_months_text(n->dec->fiscal_year, months, ml, sizeof ml);
+        const char *r[] = {ml, v[i].r.ref, v[i].r.reason};
+        pdf_row(n->d, r, 0);
+    }
+}
+
+/* 交付の条件, then the rules applied and their basis in words. */
+static void conditions(notice *n)
+{
+    static const char *const text[] = {
+        "(1) 補助金は、毎月の請求に基づき概算払により交付する。各月の支払額の累計は、交付決定額を"
+        "超えることができない。",
+        "(2) 医療的ケア児の受入れ又は看護師等の配置の計画に変更があるときは、あらかじめ変更交付申請"
+        "を行うこと。変更交付決定により交付決定額を変更する。",
+        "(3) 年度終了後、実績報告を提出すること。実績報告に基づき交付額を確定し、既に交付した額が"
+        "確定した額を超えるときは、その超える額の返還を求める。",
+        "(4) 各月の額は、申請のあった計画の当該月分について、その月の初日に施行されている規則により"
+        "算定した額である。",
+    };
+    section(n, "交付の条件");
+    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+        pdf_text(n->d, PDF_SMALL, PDF_LEFT, 0, text[i]);
+    section(n, "適用する規則と根拠");
+    const decision *dec = n->dec;
+    const decide_row *rows = &dec->rows[n->dn->row0];
+    char buf[4096];
+    for (size_t i = 0; i < n->dn->n_rows; i++) {
+        decide_versions_in_words(dec, rows[i].program_id, buf, sizeof buf);
+        pdf_text(n->d, PDF_SMALL, PDF_LEFT, 0, buf);
+        decide_version_run v[DECIDE_MAX_VERSIONS];
+        size_t nv = decide_version_runs(dec, rows[i].program_id, v);
+        for (size_t k = 0; k < nv; k++) {
+            bool again = false; /* one basis per version */
+            for (size_t j = 0; j < k; j++)
+                again |= v[j].p == v[k].p;
+            if (!again)
+                pdf_textf(n->d, PDF_SMALL, PDF_LEFT, 0, "根拠（%s版）：%s", v[k].p->version,
+                          v[k].p->basis);
+        }
+    }
+}
+
+/* The programs named in the title: those decided, else every program of
+ * the year (a 不交付決定 names what was applied for). */
+static void program_titles(const decision *dec, const decide_nursery *dn, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    const decide_row *rows = &dec->rows[dn->row0];
+    for (size_t i = 0; i < dn->n_rows; i++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, "%s%s", i ? "・" : "",
+                 decide_program_title(dec, rows[i].program_id));
+    }
+    if (dn->n_rows)
+        return;
+    const char *ids[RULES_MAX_PROGRAMS];
+    size_t np = rules_program_ids(dec->rules, ids, RULES_MAX_PROGRAMS);
+    for (size_t i = 0; i < np; i++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, "%s%s", i ? "・" : "", decide_program_title(dec, ids[i]));
+    }
+}
+
+int report_decide_notice_pdf(const decision *dec, size_t k, const decide_meta *meta,
+                             const char *doc_number, const char *path, char *err, size_t errsz)
+{
+    const decide_nursery *dn = &dec->nurseries[k];
+    const nursery *nu = dn->nursery;
+    const decide_amendment *am = meta->amendment;
+    bool none = dn->total == 0; /* every planned line rejected: 不交付決定 */
+    const char *kind = am ? "変更交付決定通知書" : none ? "不交付決定通知書" : "交付決定通知書";
+    char fy[64], titles[384], title[640], opening[1024], footer[256];
+    fmt_fy_wareki(dec->fiscal_year, fy, sizeof fy);
+    program_titles(dec, dn, titles, sizeof titles);
+    snprintf(title, sizeof title, "%s %s %s", fy, titles, kind);
+    snprintf(opening, sizeof opening,
+             am ? "%sの%sについて交付決定した補助金の額を、変更交付申請により下記のとおり変更する"
+                  "ことに決定したので通知します。"
+             : none ? "%sの%sについて交付申請のあった補助金は、下記の理由により交付しないことに"
+                      "決定したので通知します。"
+                    : "%sの%sについて交付申請のあった補助金は、下記のとおり交付することに決定した"
+                      "ので通知します。",
+             fy, titles);
+    /* the decision's id in the footer, not a line of its own: a notice
+     * with rejected lines still fits one page */
+    snprintf(footer, sizeof footer, "%s　%s %s　決定ID %s", nu->id, fy, kind,
+             meta->decide_id ? meta->decide_id : "");
+    pdf_doc *d = pdf_new(footer, meta->finalized ? NULL : "試　算");
+    if (!d) {
+        snprintf(err, errsz, "%s: out of memory", path);
+        return -1;
+    }
+    letter lt = {.issuer = fmt_issuer(dec->rules, meta->issue_date), .doc_number = doc_number,
+                 .date = meta->issue_date, .nursery_id = nu->id,
+                 .operator_name = nu->operator_name, .nursery_name = nu->name, .title = title,
+                 .opening = opening, .draft = !meta->finalized};
+    letter_head(d, &lt);
+    static const pdf_col big[] = {{0.42, PDF_CENTER}, {0.35, PDF_RIGHT}};
+    pdf_table(d, big, 2, 0, PDF_LARGE);
+    char yen[64];
+    fmt_yen(dn->total, yen, sizeof yen);
+    const char *r[] = {am ? "変更後の交付決定額" : "交付決定額", yen};
+    pdf_row(d, r, PDF_UNDERLINE);
+
+    arena a = ARENA_INIT;
+    claim_schema schema;
+    schema_build(dec->app.terms, &a, &schema);
+    notice n = {.d = d, .dec = dec, .dn = dn, .schema = &schema};
+    if (am) /* 変更の内容 shows the amounts per program after the change */
+        amendment_table(&n, am);
+    else
+        by_program(&n);
+    by_month(&n);
+    basis_lines(&n);
+    rejected(&n);
+    if (dn->n_rows)
+        conditions(&n);
+    letter_close(d, &lt, true, NULL);
+    char date[32];
+    letter_pdf_date(meta->issue_date, date);
+    pdf_info info = {title, date};
+    int rc = pdf_write(d, &info, path, err, errsz);
+    arena_release(&a);
+    return rc;
+}

@@ -1,0 +1,124 @@
+/* decide_words: the grant decision in words, shared by its workbooks
+ * (decide_xlsx.c) and its PDF notices (decide_pdf.c) — months and programs
+ * by their Japanese names, the versions of a program in force over the
+ * year, the claim schema's labels and code names.  Private to src/report. */
+#include <stdio.h>
+#include <string.h>
+
+#include "decide_words.h"
+#include "formats.h"
+
+void decide_month_label(int fy, int idx, bool suffix, char *buf, size_t size)
+{
+    fmt_month_wareki(month_of_fiscal(fy, idx), buf, size);
+    if (suffix)
+        strncat(buf, "分", size - strlen(buf) - 1);
+}
+
+/* A program's title by id: the version of any month that decided something,
+ * else the version in force in any month of the year, else the id. */
+const char *decide_program_title(const decision *dec, const char *id)
+{
+    for (size_t i = 0; i < dec->n_rows; i++)
+        if (!strcmp(dec->rows[i].program_id, id))
+            for (int m = 0; m < DECIDE_MONTHS; m++)
+                if (dec->rows[i].rule[m])
+                    return dec->rows[i].rule[m]->title;
+    for (int m = 0; m < DECIDE_MONTHS; m++) {
+        const program *p = rules_program_in_force(dec->rules, id, month_of_fiscal(dec->fiscal_year, m));
+        if (p)
+            return p->title;
+    }
+    return id;
+}
+
+
+size_t decide_version_runs(const decision *dec, const char *id, decide_version_run *out)
+{
+    size_t n = 0;
+    for (int m = 0; m < DECIDE_MONTHS; m++) {
+        const program *p = rules_program_in_force(dec->rules, id, month_of_fiscal(dec->fiscal_year, m));
+        if (!p)
+            continue;
+        if (n && out[n - 1].p == p && out[n - 1].to == m - 1)
+            out[n - 1].to = m;
+        else if (n < DECIDE_MAX_VERSIONS)
+            out[n++] = (decide_version_run){p, m, m};
+    }
+    return n;
+}
+
+/* "医療的ケア児受入加算：令和7年4月分から令和7年9月分まで 2025-04版（令和7年4月1日施行）、…" */
+void decide_versions_in_words(const decision *dec, const char *id, char *buf, size_t size)
+{
+    decide_version_run v[DECIDE_MAX_VERSIONS];
+    size_t n = decide_version_runs(dec, id, v), len;
+    len = (size_t)snprintf(buf, size, "%s：", decide_program_title(dec, id));
+    for (size_t i = 0; i < n && len < size; i++) {
+        char a[64], b[64], from[64];
+        decide_month_label(dec->fiscal_year, v[i].from, true, a, sizeof a);
+        decide_month_label(dec->fiscal_year, v[i].to, true, b, sizeof b);
+        fmt_date_wareki(v[i].p->effective_from, from, sizeof from);
+        if (v[i].from == v[i].to)
+            len += (size_t)snprintf(buf + len, size - len, "%s%sは%s版（%s施行）", i ? "、" : "",
+                                    a, v[i].p->version, from);
+        else
+            len += (size_t)snprintf(buf + len, size - len, "%s%sから%sまで%s版（%s施行）",
+                                    i ? "、" : "", a, b, v[i].p->version, from);
+    }
+    if (len < size)
+        snprintf(buf + len, size - len, "%s", n ? "" : "当年度に施行の版はありません");
+}
+
+static const schema_column *column(const schema_file *sf, const char *csv)
+{
+    for (size_t i = 0; i < sf->n_cols; i++)
+        if (!strcmp(sf->cols[i].csv, csv))
+            return &sf->cols[i];
+    return NULL;
+}
+
+const char *decide_schema_label(const schema_file *sf, const char *csv)
+{
+    const schema_column *c = column(sf, csv);
+    return c ? c->label : csv;
+}
+
+/* A code (or ';'-joined codes) by the schema's Japanese names, "・"-joined. */
+void decide_code_names(const schema_file *sf, const char *csv, const char *codes, char *buf,
+                       size_t size)
+{
+    const schema_column *c = column(sf, csv);
+    size_t len = 0;
+    buf[0] = '\0';
+    for (const char *s = codes ? codes : ""; *s && len < size;) {
+        const char *e = strchr(s, ';');
+        size_t k = e ? (size_t)(e - s) : strlen(s);
+        char code[64];
+        snprintf(code, sizeof code, "%.*s", (int)k, s);
+        const schema_code *sc = c ? schema_find_code(c, code) : NULL;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "・" : "",
+                                sc ? sc->name : code);
+        s += k + (e != NULL);
+    }
+}
+
+/* "4月～9月・1月": the planned months as runs, months only (the year is in the title). */
+void decide_months_text(int fy, uint16_t mask, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < DECIDE_MONTHS && len < size; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        int j = i;
+        while (j + 1 < DECIDE_MONTHS && (mask & (1u << (j + 1))))
+            j++;
+        int a = month_of_fiscal(fy, i).month, b = month_of_fiscal(fy, j).month;
+        len += (size_t)(i == j ? snprintf(buf + len, size - len, "%s%d月", len ? "・" : "", a)
+                               : snprintf(buf + len, size - len, "%s%d月～%d月", len ? "・" : "",
+                                          a, b));
+        i = j;
+    }
+}
+
