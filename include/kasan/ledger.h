@@ -335,8 +335,6 @@ int ledger_blob_get(ledger *lg, const char *sha256, char **data, size_t *len);
  * and returns the number of problems, or -1 if the ledger could not be read
  * (ledger_errmsg).  counts, if not NULL, receives what was checked. */
 int ledger_verify(ledger *lg, FILE *report, ledger_counts *counts);
-/* The last event's seq (0 when none), as it stands now. */
-int ledger_head_seq(ledger *lg, int64_t *seq);
 /* Checks each anchor against the stored hash of its event; one report line
  * per anchor that does not match (or whose event is gone).  Returns the
  * number of such anchors, or -1 if the ledger could not be read. */

@@ -146,7 +146,9 @@ typedef struct ledger_signed {
     /* the subject */
     const char *month;            /* payload.month */
     int fiscal_year;              /* payload.fiscal_year, else payload.settlement */
-    const char *run_id;           /* payload.run_id, else payload.settle_id */
+    const char *run_id;           /* payload.run_id, else settle_id, else decide_id */
+    const char *nursery_id;       /* payload.nursery_id (a 変更交付決定's) */
+    const char *kind;             /* payload.kind (a budget amendment's: 補正, 流用, 充用) */
     const char *payments_sha256;  /* a run's payload.payments.sha256 */
     /* an approval's */
     int64_t approved_seq;

@@ -184,6 +184,8 @@ typedef struct audit_sig_step {
 
 typedef struct audit_sig_run {
     const char *month;    /* "2025-04", or NULL for the settlement of fiscal_year */
+    const char *grant;    /* else, a grant decision or budget amendment of fiscal_year:
+                           * "交付決定", "変更交付決定 P102", "予算の補正"; no 振込 */
     int fiscal_year;
     const char *run_id;
     bool current;         /* not superseded */

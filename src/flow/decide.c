@@ -22,6 +22,7 @@
 #include "kasan/flow_sign.h"
 #include "kasan/ledger_decide.h"
 #include "kasan/ledger_docs.h"
+#include "kasan/ledger_sign.h"
 #include "kasan/fsutil.h"
 #include "kasan/report_decide.h"
 
@@ -300,7 +301,8 @@ static int amend(const flow_decide_req *rq, flow_decide_res *res, ledger *lg, co
     int64_t head, first;
     report_docno *docnos;
     size_t n;
-    if (ledger_head_seq(lg, &head) != LEDGER_OK) {
+    char head_hash[SHA256_HEX_LEN + 1], head_time[32];
+    if (ledger_head(lg, &head, head_hash, head_time) != LEDGER_OK) {
         flow_say(&res->notes, FLOW_NOTE_SAY, "cannot read the ledger: %s", ledger_errmsg(lg));
         return EXIT_INTERNAL;
     }

@@ -14,8 +14,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "kasan/budget_ward.h"
 #include "kasan/duty.h"
 #include "kasan/flow_sign.h"
 
@@ -341,10 +343,28 @@ static void one_event(check *c, const ledger_signed *e, audit_sig_event *ev)
     check_separation(c, e, ev);
 }
 
+/* What a grant event is, in the words of the 決裁 sheet. */
+static const char *grant_label(check *c, const ledger_signed *e)
+{
+    if (!strcmp(e->action, "decide"))
+        return "交付決定";
+    if (!strcmp(e->action, "decide_amend"))
+        return arena_printf(c->a, "変更交付決定 %s", e->nursery_id ? e->nursery_id : "");
+    budget_amend_kind k;
+    return arena_printf(c->a, "予算の%s", e->kind && budget_amend_kind_parse(e->kind, &k)
+                                              ? budget_amend_kind_name(k) : "補正等");
+}
+
+static int cmp_run_seq(const void *a, const void *b)
+{
+    int64_t x = ((const audit_sig_run *)a)->drafted.seq, y = ((const audit_sig_run *)b)->drafted.seq;
+    return (x > y) - (x < y);
+}
+
 static void collect_runs(check *c)
 {
     flow_signatures *out = c->out;
-    out->runs = arena_calloc(c->a, c->n_d + 1, sizeof *out->runs);
+    out->runs = arena_calloc(c->a, c->n_d + c->n_g + 1, sizeof *out->runs);
     for (size_t i = 0; i < c->n_d; i++) {
         const drafted *d = &c->d[i];
         audit_sig_run *r = &out->runs[out->n_runs++];
@@ -362,6 +382,17 @@ static void collect_runs(check *c)
         step_of(c, &r->approved, d->approved);
         step_of(c, &r->paid, d->paid);
     }
+    for (size_t i = 0; i < c->n_g; i++) { /* approved like a run, never paid by a file */
+        const drafted *g = &c->g[i];
+        audit_sig_run *r = &out->runs[out->n_runs++];
+        r->grant = grant_label(c, g->e);
+        r->fiscal_year = g->e->fiscal_year;
+        r->run_id = g->e->run_id;
+        r->current = true;
+        step_of(c, &r->drafted, g->e);
+        step_of(c, &r->approved, g->approved);
+    }
+    qsort(out->runs, out->n_runs, sizeof *out->runs, cmp_run_seq); /* in event order */
 }
 
 int flow_signatures_verify(ledger *lg, arena *a, flow_signatures *out, flow_notes *notes)

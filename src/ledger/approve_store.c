@@ -293,7 +293,7 @@ int ledger_approve(ledger *lg, const ledger_approval_subject *subject, ledger_ap
 
 enum { E_SEQ, E_TIME, E_ACTOR, E_ACTION, E_HASH, E_PAYLOAD, E_PREV, E_SIG, E_HAS, E_OP, E_ROLE,
        E_KEY, E_VIA, E_OFILE, E_OSHA, E_MONTH, E_FY, E_RUN, E_ASEQ, E_AHASH, E_DIGEST, E_REQ,
-       E_PSHA, E_N };
+       E_PSHA, E_NURSERY, E_KIND, E_N };
 
 static const char *text_or_null(arena *a, sqlite3_stmt *st, int i)
 {
@@ -332,6 +332,8 @@ static void signed_row(sqlite3_stmt *st, arena *a, ledger_signed *e)
     e->digest = text_or_null(a, st, E_DIGEST);
     e->requested = text_or_null(a, st, E_REQ);
     e->payments_sha256 = text_or_null(a, st, E_PSHA);
+    e->nursery_id = text_or_null(a, st, E_NURSERY);
+    e->kind = text_or_null(a, st, E_KIND);
 }
 
 #define FIELD(key) " CASE WHEN json_valid(e.payload) THEN json_extract(e.payload, '$." key "') END"
@@ -347,9 +349,10 @@ static int signed_all(ledger *lg, arena *a, ledger_signed **out, size_t *n)
         SIGNER("e.payload", "key") "," SIGNER("e.payload", "via") ","
         SIGNER("e.payload", "operators_file") "," SIGNER("e.payload", "operators_sha256") ","
         FIELD("month") ", COALESCE(" FIELD("fiscal_year") "," FIELD("settlement") "),"
-        " COALESCE(" FIELD("run_id") "," FIELD("settle_id") ")," FIELD("approved_seq") ","
+        " COALESCE(" FIELD("run_id") "," FIELD("settle_id") "," FIELD("decide_id") "),"
+        FIELD("approved_seq") ","
         FIELD("approved_hash") "," FIELD("digest") "," FIELD("requested") ","
-        FIELD("payments.sha256") ", count(*) OVER ()"
+        FIELD("payments.sha256") "," FIELD("nursery_id") "," FIELD("kind") ", count(*) OVER ()"
         " FROM events e LEFT JOIN signatures s ON s.seq = e.seq ORDER BY e.seq",
         &st);
     if (rc)

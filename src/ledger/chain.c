@@ -50,15 +50,6 @@ void ledger_event_hash(int64_t seq, const char *time, const char *actor, const c
     sb_release(&sb);
 }
 
-int ledger_head_seq(ledger *lg, int64_t *seq)
-{
-    char hash[SHA256_HEX_LEN + 1];
-    int rc = ledger_tx_begin(lg, false);
-    if (rc)
-        return rc;
-    return ledger_tx_end(lg, ledger_chain_head(lg, seq, hash));
-}
-
 int ledger_chain_head(ledger *lg, int64_t *seq, char hash[SHA256_HEX_LEN + 1])
 {
     sqlite3_stmt *st;

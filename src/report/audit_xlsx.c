@@ -651,6 +651,8 @@ static void sheet_signoffs(xw *x, const audit_book *b)
         char subject[64];
         if (run->month)
             snprintf(subject, sizeof subject, "%s", run->month);
+        else if (run->grant)
+            snprintf(subject, sizeof subject, "%s", run->grant);
         else
             snprintf(subject, sizeof subject, "精算 %d年度", run->fiscal_year);
         xw_text(x, ws, r, 0, subject, x->f.text);
@@ -661,7 +663,8 @@ static void sheet_signoffs(xw *x, const audit_book *b)
         step_cells(x, ws, r, 6, &run->approved,
                    before ? "（決裁なし）unsigned: no operators file in force" : "（未決裁）");
         step_cells(x, ws, r, 9, &run->paid,
-                   before ? "（未作成）unsigned: no operators file in force" : "（未作成）");
+                   run->grant ? "（振込なし）" : before ? "（未作成）unsigned: no operators file in force"
+                                                     : "（未作成）");
         worksheet_set_row(ws, r++, 48, NULL);
     }
     print_setup(x, ws, EV_HEADER, r - 1, 11);

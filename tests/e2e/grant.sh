@@ -369,6 +369,20 @@ expect_msg_contains "負担行為額       13,200,000 yen" "the amendment counts
 kasan audit verify --out "$SG" --rules "$RS"
 expect_rc 0 "audit verify: the approvals checked"
 expect_msg_contains "signatures OK" "signatures OK"
+# the auditor's 決裁 sheet: each grant event with who drafted and approved it
+kasan audit report --fy 2025 --out "$SG" --rules "$RS"
+expect_rc 0 "audit report"
+"$PY" - "$SG/audit-2025.xlsx" <<'PYEOF' && pass "決裁 sheet: 交付決定, 予算の補正, 変更交付決定 P102 with drafter and approver" || fail "決裁 sheet" "see above"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["決裁"]
+rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]}
+for subject in ("交付決定", "予算の補正", "変更交付決定 P102"):
+    r = rows.get(subject)
+    assert r, (subject, list(rows))
+    assert r[3].startswith("田中 花子（tanaka）"), (subject, r[3])
+    assert r[6].startswith("佐藤 一郎（sato）"), (subject, r[6])
+    assert r[9] == "（振込なし）", (subject, r[9])
+PYEOF
 unset KASAN_KEYS
 
 section "a year without a decision"
