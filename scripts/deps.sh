@@ -2,7 +2,7 @@
 # needs that are missing (apt-get, as root or through sudo).
 KASAN_BUILD_PACKAGES="meson ninja-build pkg-config gcc libc6-dev libyaml-dev libxlsxwriter-dev
   libsqlite3-dev sqlite3 libssl-dev libzip-dev libexpat1-dev libmicrohttpd-dev
-  libcairo2-dev libpango1.0-dev fonts-noto-cjk python3-fonttools" # the PDF documents: cairo, pango, the font they embed (cut down by fontTools)
+  libcairo2-dev libpango1.0-dev libharfbuzz-dev zlib1g-dev fonts-noto-cjk python3-fonttools" # the PDF documents: cairo, pango, harfbuzz's subsetter and zlib (kasan's own writer), the font they embed (cut down by fontTools)
 KASAN_TEST_PACKAGES="libcmocka-dev python3 python3-openpyxl valgrind strace bsdutils
   util-linux unzip libreoffice-calc-nogui fonts-noto-cjk poppler-utils"
 # strace: crash points and syncs (recovery.sh, durability.sh); bsdutils: script(1)

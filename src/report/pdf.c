@@ -3,8 +3,12 @@
  * fonts/subset.py, then the system's for what it lacks), one pango context,
  * one font description per style and a cache of laid-out texts for the
  * whole process; a document holds references to its layouts and owns its
- * blocks.  A page's black text is shown at once, per font, when the page is
- * done (cairo's cost is per text operation more than per glyph).  The PDF's
+ * blocks.  A document whose every text is set in the cut font alone is
+ * drawn into kasan's own writer (pdf_direct.c: cairo's per-document work
+ * cost three times the xlsx statement); any other through cairo, where a
+ * page's black text is shown at once, per font, when the page is done
+ * (cairo's cost is per text operation more than per glyph).  KASAN_PDF_CAIRO
+ * set: every document through cairo (the benchmark's baseline).  The PDF's
  * creation date is the document's own date, so the same document written
  * twice is the same bytes.
  *
@@ -25,6 +29,7 @@
 #include <unistd.h>
 
 #include "kasan_fonts.h" /* where the build put the documents' font (fonts/) */
+#include "pdf_direct.h"
 
 #include "kasan/fsutil.h"
 #include "kasan/report.h"
@@ -92,6 +97,7 @@ static void pdf_release(void)
 {
     cache_free();
     batches_free();
+    pdfd_release();
     for (int s = 0; s < PDF_STYLES; s++)
         if (g.font[s])
             pango_font_description_free(g.font[s]);
@@ -170,6 +176,9 @@ int pdf_prepare(char *err, size_t errsz)
         g_object_unref(f);
     if (!ok)
         return -1;
+    /* kasan's own writer for the documents set in the cut font alone */
+    if (subset && !getenv("KASAN_PDF_CAIRO"))
+        pdfd_prepare(file, FONT_SUBSET);
     g.ready = true;
     atexit(pdf_release);
     return 0;
@@ -714,90 +723,167 @@ static void show(cairo_t *cr, PangoLayout *l, double x, double y)
 
 static double layout_h(PangoLayout *l) { return text_height(l); }
 
-static void draw_row(cairo_t *cr, const pdf_doc *d, const block *b, double y)
+/* What a page is drawn on: cairo's PDF surface, or kasan's own writer
+ * (pdf_direct.c) when every text of the document is in the cut font. */
+typedef struct canvas {
+    cairo_t *cr;
+    pdfd *w;
+} canvas;
+
+static const double BLACK[3] = {0, 0, 0};
+
+static void cv_rect(canvas *cv, double x, double y, double w, double h, const double rgb[3],
+                    bool fill, double line_width)
 {
+    if (cv->w) {
+        pdfd_rect(cv->w, x, y, w, h, rgb, fill, line_width);
+        return;
+    }
+    cairo_set_source_rgb(cv->cr, rgb[0], rgb[1], rgb[2]);
+    cairo_rectangle(cv->cr, x, y, w, h);
+    if (fill) {
+        cairo_fill(cv->cr);
+    } else {
+        cairo_set_line_width(cv->cr, line_width);
+        cairo_stroke(cv->cr);
+    }
+}
+
+static void cv_line(canvas *cv, double x0, double y0, double x1, double y1, double line_width)
+{
+    if (cv->w) {
+        pdfd_line(cv->w, x0, y0, x1, y1, line_width);
+        return;
+    }
+    cairo_set_source_rgb(cv->cr, 0, 0, 0);
+    cairo_set_line_width(cv->cr, line_width);
+    cairo_move_to(cv->cr, x0, y0);
+    cairo_line_to(cv->cr, x1, y1);
+    cairo_stroke(cv->cr);
+}
+
+/* l with the top of its first line at y, in colour rgb (black text on
+ * cairo gathered for the end of the page, see show()). */
+static void cv_text(canvas *cv, PangoLayout *l, double x, double y, const double rgb[3])
+{
+    if (cv->w) {
+        pdfd_layout(cv->w, l, x, origin_y(l, y), rgb);
+    } else if (rgb == BLACK) {
+        show(cv->cr, l, x, y);
+    } else {
+        cairo_set_source_rgb(cv->cr, rgb[0], rgb[1], rgb[2]);
+        show_now(cv->cr, l, x, y);
+    }
+}
+
+static void draw_row(canvas *cv, const pdf_doc *d, const block *b, double y)
+{
+    static const double head[3] = {0xDD / 255.0, 0xEB / 255.0, 0xF7 / 255.0},
+                        shaded[3] = {0xE6 / 255.0, 0xE6 / 255.0, 0xE6 / 255.0};
     const table *t = &d->t[b->table];
     bool grid = t->flags & PDF_GRID;
     double x = MARGIN_X;
     for (size_t c = 0; c < t->n; c++) {
         double w = t->cols[c].width * CONTENT_W;
-        if (b->header && grid)
-            cairo_set_source_rgb(cr, 0xDD / 255.0, 0xEB / 255.0, 0xF7 / 255.0);
         bool shade = (b->flags & PDF_SHADE) ||
                      (!b->header && (t->flags & PDF_SHADE_LAST) && c + 1 == t->n);
-        if ((b->header && grid) || shade) {
-            if (shade)
-                cairo_set_source_rgb(cr, 0xE6 / 255.0, 0xE6 / 255.0, 0xE6 / 255.0);
-            cairo_rectangle(cr, x, y, w, b->h);
-            cairo_fill(cr);
-        }
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        if (grid) {
-            cairo_set_line_width(cr, 0.5);
-            cairo_rectangle(cr, x, y, w, b->h);
-            cairo_stroke(cr);
-        }
+        if (shade || (b->header && grid))
+            cv_rect(cv, x, y, w, b->h, shade ? shaded : head, true, 0);
+        if (grid)
+            cv_rect(cv, x, y, w, b->h, BLACK, false, 0.5);
         PangoLayout *l = d->lay[b->cell0 + c];
         if (l)
-            show(cr, l, x + PAD_X, y + (b->h - layout_h(l)) / 2);
+            cv_text(cv, l, x + PAD_X, y + (b->h - layout_h(l)) / 2, BLACK);
         x += w;
     }
-    if (b->flags & PDF_UNDERLINE) {
-        cairo_set_line_width(cr, 0.6);
-        for (int k = 0; k < 2; k++) {
-            cairo_move_to(cr, MARGIN_X, y + b->h + 0.5 + 1.6 * k);
-            cairo_line_to(cr, x, y + b->h + 0.5 + 1.6 * k);
-        }
-        cairo_stroke(cr);
-    }
+    if (b->flags & PDF_UNDERLINE)
+        for (int k = 0; k < 2; k++)
+            cv_line(cv, MARGIN_X, y + b->h + 0.5 + 1.6 * k, x, y + b->h + 0.5 + 1.6 * k, 0.6);
 }
 
-static void draw_block(cairo_t *cr, const pdf_doc *d, const block *b, double y)
+static void draw_block(canvas *cv, const pdf_doc *d, const block *b, double y)
 {
+    static const double band[3] = {0xE8 / 255.0, 0xE8 / 255.0, 0xE8 / 255.0};
     PangoLayout *l = b->n ? d->lay[b->cell0] : NULL;
     switch (b->kind) {
     case B_GAP: return;
     case B_TEXT:
         if (l)
-            show(cr, l, MARGIN_X, y);
+            cv_text(cv, l, MARGIN_X, y, BLACK);
         return;
     case B_SECTION:
-        cairo_set_source_rgb(cr, 0xE8 / 255.0, 0xE8 / 255.0, 0xE8 / 255.0);
-        cairo_rectangle(cr, MARGIN_X, y, CONTENT_W, b->h - 1.5);
-        cairo_fill(cr);
-        cairo_set_source_rgb(cr, 0, 0, 0);
+        cv_rect(cv, MARGIN_X, y, CONTENT_W, b->h - 1.5, band, true, 0);
         if (l)
-            show(cr, l, MARGIN_X + PAD_X, y + PAD_Y);
+            cv_text(cv, l, MARGIN_X + PAD_X, y + PAD_Y, BLACK);
         return;
-    case B_ROW: draw_row(cr, d, b, y); return;
+    case B_ROW: draw_row(cv, d, b, y); return;
     }
 }
 
 /* The foot of a page: the document's line on the left, "i / n" on the right;
- * the draft mark at the top. */
-static void furniture(cairo_t *cr, const pdf_doc *d, int page, int pages)
+ * the draft mark at the top.  Layouts from the cache (the same in every
+ * document of a run). */
+static void furniture(canvas *cv, const pdf_doc *d, int page, int pages)
 {
-    PangoLayout *l = pango_layout_new(g.ctx);
-    pango_layout_set_font_description(l, g.font[PDF_SMALL]);
-    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
-    if (d->footer) {
-        pango_layout_set_text(l, d->footer, -1);
-        show_now(cr, l, MARGIN_X, PAGE_H - MARGIN_BOTTOM + 14);
+    static const double grey[3] = {0.35, 0.35, 0.35}, red[3] = {0.85, 0, 0};
+    const double foot = PAGE_H - MARGIN_BOTTOM + 14;
+    PangoLayout *l;
+    if (d->footer && (l = layout_get(d->footer, PDF_SMALL, CONTENT_W, PDF_LEFT))) {
+        cv_text(cv, l, MARGIN_X, foot, grey);
+        g_object_unref(l);
     }
     char pg[32];
     snprintf(pg, sizeof pg, "%d / %d", page + 1, pages);
-    pango_layout_set_width(l, (int)(CONTENT_W * PANGO_SCALE));
-    pango_layout_set_alignment(l, PANGO_ALIGN_RIGHT);
-    pango_layout_set_text(l, pg, -1);
-    show_now(cr, l, MARGIN_X, PAGE_H - MARGIN_BOTTOM + 14);
-    if (d->mark) {
-        pango_layout_set_font_description(l, g.font[PDF_TITLE]);
-        pango_layout_set_text(l, d->mark, -1);
-        cairo_set_source_rgb(cr, 0.85, 0, 0);
-        show_now(cr, l, MARGIN_X, 10);
+    if ((l = layout_get(pg, PDF_SMALL, CONTENT_W, PDF_RIGHT))) {
+        cv_text(cv, l, MARGIN_X, foot, grey);
+        g_object_unref(l);
     }
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    g_object_unref(l);
+    if (d->mark && (l = layout_get(d->mark, PDF_TITLE, CONTENT_W, PDF_LEFT))) {
+        cv_text(cv, l, MARGIN_X, 10, red);
+        g_object_unref(l);
+    }
+}
+
+/* Whether the whole document can go through kasan's own writer: every
+ * text in the cut font, plainly (pdf_direct.h). */
+static bool direct_ok(const pdf_doc *d)
+{
+    for (size_t i = 0; i < d->nl; i++)
+        if (d->lay[i] && !pdfd_layout_ok(d->lay[i]))
+            return false;
+    const char *extra[] = {d->footer, d->mark};
+    for (size_t i = 0; i < 2; i++) {
+        if (!extra[i])
+            continue;
+        PangoLayout *l = layout_get(extra[i], i ? PDF_TITLE : PDF_SMALL, CONTENT_W, PDF_LEFT);
+        bool ok = l && pdfd_layout_ok(l);
+        if (l)
+            g_object_unref(l);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* The document through kasan's own writer; 0, or -1 with err. */
+static int write_direct(pdf_doc *d, const placed *pl, size_t np, int pages, const pdf_info *info,
+                        FILE *f, char *err, size_t errsz)
+{
+    canvas cv = {NULL, pdfd_new(PAGE_W, PAGE_H)};
+    if (!cv.w) {
+        snprintf(err, errsz, "out of memory");
+        return -1;
+    }
+    size_t k = 0;
+    for (int p = 0; p < pages; p++) {
+        pdfd_page(cv.w);
+        for (; k < np && pl[k].page == p; k++)
+            draw_block(&cv, d, &d->b[pl[k].block], pl[k].y);
+        furniture(&cv, d, p, pages);
+    }
+    int rc = pdfd_write(cv.w, info ? info->title : NULL, info ? info->date : NULL, f, err, errsz);
+    pdfd_free(cv.w);
+    return rc;
 }
 
 static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int len)
@@ -828,6 +914,15 @@ int pdf_write(pdf_doc *d, const pdf_info *info, const char *path, char *err, siz
         goto done;
     }
     opened = true;
+    if (direct_ok(d)) {
+        char why[256] = "";
+        if (write_direct(d, pl, np, pages, info, o.f, why, sizeof why) != 0 || fflush(o.f) != 0 ||
+            ferror(o.f)) {
+            snprintf(err, errsz, "%s: %s", path, *why ? why : strerror(errno));
+            goto done;
+        }
+        goto commit;
+    }
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_out, o.f, PAGE_W, PAGE_H);
     if (info && info->title)
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, info->title);
@@ -837,12 +932,13 @@ int pdf_write(pdf_doc *d, const pdf_info *info, const char *path, char *err, siz
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, info->date);
     }
     cairo_t *cr = cairo_create(s);
+    canvas cv = {cr, NULL};
     size_t k = 0;
     for (int p = 0; p < pages; p++) {
         for (; k < np && pl[k].page == p; k++)
-            draw_block(cr, d, &d->b[pl[k].block], pl[k].y);
+            draw_block(&cv, d, &d->b[pl[k].block], pl[k].y);
         show_batches(cr);
-        furniture(cr, d, p, pages);
+        furniture(&cv, d, p, pages);
         cairo_show_page(cr);
     }
     cairo_status_t st = cairo_status(cr);
@@ -859,6 +955,7 @@ int pdf_write(pdf_doc *d, const pdf_info *info, const char *path, char *err, siz
                  st != CAIRO_STATUS_SUCCESS ? cairo_status_to_string(st) : strerror(errno));
         goto done;
     }
+commit:
     opened = false;
     if (fs_out_commit(&o) != 0) {
         snprintf(err, errsz, "%s: %s", path, strerror(errno));

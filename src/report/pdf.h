@@ -9,7 +9,9 @@
  * row never splits; its table's header row is repeated at the top of the
  * next page; a block marked PDF_KEEP stays with the one after it), then
  * draws each page with its footer ("… 1 / 2") and the draft mark, and
- * renames the file into place.  The font map and its fonts are loaded once
+ * renames the file into place: through kasan's own writer (pdf_direct.c)
+ * when every text is in the build's cut-down font, else through cairo.
+ * The font map and its fonts are loaded once
  * per process (pdf_prepare, by the first document), not per document; pango
  * keeps a thread for it, so a writer process is forked before its first
  * document, not just after (pdf_prepare waits until that thread is idle).

@@ -215,6 +215,28 @@ kasan restore --month 2025-04 --out "$O" --data "$SAMPLE" --rules "$RULES"
 expect_rc 0 "April restored"
 expect_same_file "$WORK/p011.pdf" "$O/2025-04/statements/P011.pdf" "P011's April statement"
 
+section "kasan's own PDF writer, and cairo for a character the cut font lacks"
+# Every statement above was written by kasan's writer (pdf_direct.c) and reads
+# without a complaint; a nursery named with 𠮷 (outside CP932: the system's
+# full font) gets its statement through cairo, its name intact.
+expect_eq "$(for f in "$O"/20*/statements/*.pdf; do pdfinfo "$f" | awk -F': *' '/^Producer/ {print $2}'; done | sort | uniq -c | tr -s ' ')" \
+    " $(ls "$O"/20*/statements/*.pdf | wc -l | tr -d ' ') kasan" "every statement by kasan's writer"
+expect_eq "$(for f in "$O"/20*/statements/*.pdf; do pdftotext "$f" - 2>&1 >/dev/null; done | sort -u)" "" \
+    "poppler reads them without an error"
+K=$WORK/kichi-ward
+cp -r "$SAMPLE" "$K"
+sed -i 's/^P011,中台わかば保育園,/P011,𠮷野わかば保育園,/' "$K/nurseries.csv"
+KO=$(new_out kichi)
+kasan run --month 2025-04 --quiet --data "$K" --rules "$RULES" --out "$KO"
+expect_rc 0 "April with 𠮷 in a name"
+F=$KO/2025-04/statements/P011.pdf
+expect_eq "$(pdfinfo "$F" | awk -F': *' '/^Producer/ {print $2}' | cut -c1-5)" "cairo" "P011 through cairo"
+has "$F" "𠮷野わかば保育園 様" "P011 (its name, 𠮷 included)"
+has "$F" "支払金額 613,333円" "P011 (the same amount)"
+expect_eq "$(pdffonts "$F" | awk 'NR > 2' | wc -l | tr -d ' ')" 2 "P011 embeds the cut font and the full one"
+expect_eq "$(pdfinfo "$KO/2025-04/statements/P002.pdf" | awk -F': *' '/^Producer/ {print $2}')" "kasan" \
+    "P002 of the same run by kasan's writer"
+
 section "workbooks through LibreOffice"
 if [ -z "$LO" ]; then
     fail "libreoffice installed" "apt-get install libreoffice-calc-nogui"

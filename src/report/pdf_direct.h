@@ -1,0 +1,47 @@
+/* pdf_direct: the PDF file of a document written by kasan itself, for the
+ * common case (issue 22's speed: cairo's per-document work cost three
+ * times the xlsx) — pango still shapes and lays out every text; what is
+ * drawn (filled and stroked rectangles, lines, laid-out text in a colour)
+ * goes into a page content stream here, and the file gets one embedded
+ * font: the build's cut-down Noto Sans CJK JP (fonts/subset.py) subset to
+ * the document's glyphs by harfbuzz's subsetter (hb-subset, its face
+ * preprocessed once a process has written enough documents), as a CID
+ * font (CIDFontType0C, Identity-H, the cut font's CIDs), with its widths
+ * and a ToUnicode map from pango's clusters, so pdftotext gives the text
+ * back.  A document with a glyph from any other font (a character the cut
+ * font lacks: the system's full font) or a layout pango would draw
+ * otherwise (a hex box, right-to-left, glyph offsets) is not for this
+ * writer: pdf.c asks pdfd_layout_ok first and draws such a document with
+ * cairo.  Private to src/report.  Geometry is in points with y down, as
+ * in pdf.c; no amount passes through here as a number. */
+#ifndef KASAN_REPORT_PDF_DIRECT_H
+#define KASAN_REPORT_PDF_DIRECT_H
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <pango/pango.h>
+
+/* Ready once per process (after the font map is): false when the cut font
+ * (font_file, named family in pango's fonts) cannot be read; every
+ * document then goes through cairo. */
+bool pdfd_prepare(const char *font_file, const char *family);
+void pdfd_release(void);
+
+/* Whether every run of l is plain glyphs of the cut font. */
+bool pdfd_layout_ok(PangoLayout *l);
+
+typedef struct pdfd pdfd;
+
+pdfd *pdfd_new(double page_w, double page_h);
+void pdfd_free(pdfd *w);
+void pdfd_page(pdfd *w);  /* starts a page (the first one too) */
+void pdfd_rect(pdfd *w, double x, double y, double wd, double h, const double rgb[3], bool fill,
+               double line_width);
+void pdfd_line(pdfd *w, double x0, double y0, double x1, double y1, double line_width);
+/* l with its origin (top left, pango's) at (ox, oy), in colour rgb. */
+void pdfd_layout(pdfd *w, PangoLayout *l, double ox, double oy, const double rgb[3]);
+/* Writes the whole file to f: 0, or -1 (out of memory, or the font could
+ * not be subset) with err.  title/date as pdf_info (date ISO 8601). */
+int pdfd_write(pdfd *w, const char *title, const char *date, FILE *f, char *err, size_t errsz);
+
+#endif
