@@ -248,6 +248,10 @@ kasan audit report --fy 2025 --out "$O"
 expect_rc 0 "audit report"
 kasan forms --month 2025-05 --data "$SAMPLE" --rules "$RULES" --out "$O"
 expect_rc 0 "forms"
+kasan decide --fy 2025 --data "$SAMPLE" --rules "$RULES" --out "$O" --quiet
+expect_rc 0 "decide (a draft of FY2025's grant decision)"
+nursery_doc "$O/decisions-2025/notices/P011.pdf" "交付決定通知書 P011"
+has "$O/decisions-2025/notices/P011.pdf" "交付決定通知書" "P011's decision notice"
 X=$WORK/xlsx
 mkdir -p "$X"
 cp "$O/2025-04/payments.xlsx" "$X/payments.xlsx"
@@ -259,13 +263,17 @@ cp "$OS/settlement-2025/notices/P001.xlsx" "$X/notice.xlsx"
 cp "$O/2025-10/diff.xlsx" "$X/diff.xlsx"
 cp "$O/audit-2025.xlsx" "$X/audit.xlsx"
 cp "$O/2025-05/forms/P011.xlsx" "$X/form.xlsx"
+cp "$O/decisions-2025/decisions.xlsx" "$X/decisions.xlsx"
+cp "$O/decisions-2025/notices/P011.xlsx" "$X/decision-notice.xlsx"
 (cd "$X" && timeout 240 "$LO" -env:UserInstallation="file://$WORK/lo-profile" --headless \
     --convert-to pdf ./*.xlsx >/dev/null 2>&1)
-for f in payments payments-march statement statement-corrected settlement notice diff audit form; do
+for f in payments payments-march statement statement-corrected settlement notice diff audit form \
+    decisions decision-notice; do
     [ -f "$X/$f.pdf" ] && pass "$f.xlsx rendered" || fail "$f.xlsx rendered" "no PDF"
     [ -f "$X/$f.pdf" ] && png "$X/$f.pdf" "xlsx-$f"
 done
 # what leaves the ward as a workbook copy: one page, no identifier
+no_identifiers "$X/decision-notice.pdf" "decision-notice.xlsx" # the section's copy: 2 pages for P011
 for f in statement statement-corrected notice; do
     expect_eq "$(pages "$X/$f.pdf")" 1 "$f.xlsx pages"
     no_identifiers "$X/$f.pdf" "$f.xlsx"
@@ -294,4 +302,16 @@ hasnt "$X/audit.pdf" "would be" "audit report reasons"
 if pdftotext -layout "$X/form.pdf" - | grep -qE '請求月 +令和7年5月 '; then pass "form: 請求月 in 和暦"
 else fail "form: 請求月 in 和暦" "$(pdftotext -layout "$X/form.pdf" - | grep 請求月 | head -2)"; fi
 hasnt "$X/form.pdf" "2025-05" "form"
+
+# the page count of every kind of document, for the record (issue 22's closing note)
+dist() { for f in "$@"; do [ -f "$f" ] && pages "$f"; done | sort -n | uniq -c |
+    awk '{printf "%s%d × %d page%s", (NR > 1 ? ", " : ""), $1, $2, ($2 == 1 ? "" : "s")}'; }
+sent() { for f in "$O"/20*/statements/*.pdf; do if [ "$1" = "${f%.pdf}.xlsx" ] || [ -f "${f%.pdf}.xlsx" ]; then
+    [ "$1" = statement ] && echo "$f"; else [ "$1" = refusal ] && echo "$f"; fi; done; }
+echo "# pages: 支払通知書 (PDF): $(dist $(sent statement))"
+echo "# pages: 不支給決定通知書 (PDF): $(dist $(sent refusal))"
+echo "# pages: 交付額確定通知書 (PDF): $(dist "$O"/settlement-2025/notices/*.pdf)"
+echo "# pages: 交付決定通知書 (PDF): $(dist "$O"/decisions-2025/notices/*.pdf)"
+for f in payments payments-march statement statement-corrected settlement notice diff audit form \
+    decisions decision-notice; do echo "# pages: $f.xlsx through LibreOffice: $(pages "$X/$f.pdf")"; done
 finish
