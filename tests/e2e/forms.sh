@@ -74,6 +74,19 @@ run_month "$D1" $M "$WORK/o1"
 expect_rc 0 "run on the intake's claims"
 run_month "$SAMPLE" $M "$WORK/o0"
 expect_same_file "$WORK/o1/$M/payments.csv" "$WORK/o0/$M/payments.csv" "payments.csv equal to the CSV path"
+# the statement cites a rejected line where the nursery wrote it: the form's
+# sheet and row (issue 22), not the line of the claim file the intake made
+flat_pdf() { pdftotext -layout "$1" - 2>/dev/null | tr -d '\n' | sed -e 's/ //g' -e 's/　//g'; }
+if command -v pdftotext >/dev/null; then
+    kasan run --month $M --data "$D1" --rules "$RULES" --out "$WORK/o1w" --quiet
+    kasan run --month $M --data "$SAMPLE" --rules "$RULES" --out "$WORK/o0w" --quiet
+    if flat_pdf "$WORK/o1w/$M/statements/P011.pdf" | grep -qF "S0003職員シート8行目"; then
+        pass "P011's statement cites S0003 at 職員シート 8行目"
+    else fail "P011's statement cites the form row" "$(pdftotext -layout "$WORK/o1w/$M/statements/P011.pdf" - | grep S0003)"; fi
+    if flat_pdf "$WORK/o0w/$M/statements/P011.pdf" | grep -qF "S0003届出データ4行目"; then
+        pass "from the CSV path: 届出データ 4行目"
+    else fail "the CSV path cites the line" "$(pdftotext -layout "$WORK/o0w/$M/statements/P011.pdf" - | grep S0003)"; fi
+fi
 
 section "--replace"
 kasan intake --month $M --data "$D1" --rules "$RULES" "$WORK"/filled/P011.xlsx
