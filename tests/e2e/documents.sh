@@ -237,6 +237,24 @@ expect_eq "$(pdffonts "$F" | awk 'NR > 2' | wc -l | tr -d ' ')" 2 "P011 embeds t
 expect_eq "$(pdfinfo "$KO/2025-04/statements/P002.pdf" | awk -F': *' '/^Producer/ {print $2}')" "kasan" \
     "P002 of the same run by kasan's writer"
 
+section "a statement of 20 children and 10 staff lines fits one page"
+BW=$WORK/big-ward
+cp -r "$SAMPLE" "$BW"
+for i in $(seq 101 117); do echo "P011,C0$i,suction,2024-04-01," >> "$BW/claims/2025-04/children.csv"; done
+for i in $(seq 101 107); do echo "P011,S0$i,nurse,full_time,160,400000,0" >> "$BW/claims/2025-04/nurses.csv"; done
+BO=$(new_out big)
+kasan run --month 2025-04 --quiet --data "$BW" --rules "$RULES" --out "$BO"
+expect_rc 0 "April with P011's 20 children and 10 staff"
+F=$BO/2025-04/statements/P011.pdf
+nursery_doc "$F" "P011 (20 children, 10 staff)"
+# A: 128,333 (as above) + 17 × 50,000 = 978,333.  B: standard 440,000 +
+# 152,375 + 7 × 440,000 = 3,672,375, capped at 880,000 (3 children or more);
+# actual 383,000 + 122,562 + 7 × 400,000 = 3,305,562; net 3,285,562; min
+# 880,000.  Total 1,858,333.
+has "$F" "支払金額 1,858,333円" "P011 big"
+has "$F" "C0117" "P011 big (the 20th child)"
+has "$F" "S0107" "P011 big (the 10th staff line)"
+
 section "workbooks through LibreOffice"
 if [ -z "$LO" ]; then
     fail "libreoffice installed" "apt-get install libreoffice-calc-nogui"
