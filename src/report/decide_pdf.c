@@ -146,15 +146,9 @@ static void basis_lines(notice *n)
         pdf_header(n->d, h);
         for (size_t i = 0; i < n->dn->n_children; i++) {
             const child_line *cl = &app->cl.children[n->dn->children[i]];
-            char names[256], a[64], b[64], span[160];
-            decide_code_names(sc, "care_types", cl->care_types, names, sizeof names);
-            fmt_date_wareki(cl->enrolled_from, a, sizeof a);
-            if (cl->enrolled_to == DATE_OPEN)
-                snprintf(b, sizeof b, "（在籍中）");
-            else
-                fmt_date_wareki(cl->enrolled_to, b, sizeof b);
-            snprintf(span, sizeof span, "%s～%s", a, b);
-            const char *r[] = {cl->child_ref, names[0] ? names : "（記載なし）", span};
+            decide_child_text t;
+            decide_child_words(sc, cl, &t);
+            const char *r[] = {cl->child_ref, t.care, t.span};
             pdf_row(n->d, r, 0);
         }
     }
@@ -176,17 +170,13 @@ static void basis_lines(notice *n)
         for (size_t i = 0; i < n->dn->n_staff; i++) {
             size_t k = n->dn->staff[i];
             const staff_line *sl = &app->cl.staff[k];
-            char q[128], e[64], hrs[32], sal[64], oth[64], months[128];
-            decide_code_names(ss, "qualification", sl->qualification, q, sizeof q);
-            decide_code_names(ss, "employment", sl->employment, e, sizeof e);
-            if (sl->has_hours)
-                num_format(sl->hours, hrs, sizeof hrs);
-            else
-                hrs[0] = '\0';
+            decide_staff_text t;
+            decide_staff_words(ss, dec, k, &t);
+            char sal[64], oth[64];
             fmt_yen(sl->salary_cost, sal, sizeof sal);
             fmt_yen(sl->other_income, oth, sizeof oth);
-            decide_months_text(dec->fiscal_year, app->staff.v[k].months, months, sizeof months);
-            const char *r[] = {sl->staff_ref, q, e, hrs, sal, oth, months};
+            const char *r[] = {sl->staff_ref, t.qualification, t.employment, t.hours, sal, oth,
+                               t.months};
             pdf_row(n->d, r, 0);
         }
         pdf_text(n->d, PDF_SMALL, PDF_LEFT, 0,
@@ -205,23 +195,13 @@ static void rejected(notice *n)
     pdf_table(n->d, cols, 3, PDF_GRID, PDF_CELL);
     const char *h[] = {"月", "児童・職員番号", "理由"};
     pdf_header(n->d, h);
-    const decide_rejection *v = &n->dec->rejections[n->dn->rej0];
-    size_t nr = n->dn->n_rej;
-    for (size_t i = 0; i < nr; i++) {
-        bool shown = false; /* an earlier rejection of the same line and reason */
-        for (size_t j = 0; j < i && !shown; j++)
-            shown = v[j].r.kind == v[i].r.kind && v[j].r.line == v[i].r.line &&
-                    !strcmp(v[j].r.code, v[i].r.code);
-        if (shown)
-            continue;
-        uint16_t months = 0;
-        for (size_t j = i; j < nr; j++)
-            if (v[j].r.kind == v[i].r.kind && v[j].r.line == v[i].r.line &&
-                !strcmp(v[j].r.code, v[i].r.code))
-                months |= (uint16_t)(1u << month_fiscal_index(v[j].month));
+    size_t i = 0;
+    const decide_rejection *v;
+    uint16_t months;
+    while (decide_next_rejection(n->dec, n->dn, &i, &v, &months)) {
         char ml[128];
         decide_months_text(n->dec->fiscal_year, months, ml, sizeof ml);
-        const char *r[] = {ml, v[i].r.ref, v[i].r.reason};
+        const char *r[] = {ml, v->r.ref, v->r.reason};
         pdf_row(n->d, r, 0);
     }
 }
@@ -229,19 +209,9 @@ static void rejected(notice *n)
 /* 交付の条件, then the rules applied and their basis in words. */
 static void conditions(notice *n)
 {
-    static const char *const text[] = {
-        "(1) 補助金は、毎月の請求に基づき概算払により交付する。各月の支払額の累計は、交付決定額を"
-        "超えることができない。",
-        "(2) 医療的ケア児の受入れ又は看護師等の配置の計画に変更があるときは、あらかじめ変更交付申請"
-        "を行うこと。変更交付決定により交付決定額を変更する。",
-        "(3) 年度終了後、実績報告を提出すること。実績報告に基づき交付額を確定し、既に交付した額が"
-        "確定した額を超えるときは、その超える額の返還を求める。",
-        "(4) 各月の額は、申請のあった計画の当該月分について、その月の初日に施行されている規則により"
-        "算定した額である。",
-    };
     section(n, "交付の条件");
-    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
-        pdf_text(n->d, PDF_SMALL, PDF_LEFT, 0, text[i]);
+    for (size_t i = 0; decide_conditions[i]; i++)
+        pdf_text(n->d, PDF_SMALL, PDF_LEFT, 0, decide_conditions[i]);
     section(n, "適用する規則と根拠");
     const decision *dec = n->dec;
     const decide_row *rows = &dec->rows[n->dn->row0];
@@ -262,27 +232,6 @@ static void conditions(notice *n)
     }
 }
 
-/* The programs named in the title: those decided, else every program of
- * the year (a 不交付決定 names what was applied for). */
-static void program_titles(const decision *dec, const decide_nursery *dn, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    const decide_row *rows = &dec->rows[dn->row0];
-    for (size_t i = 0; i < dn->n_rows; i++) {
-        size_t len = strlen(buf);
-        snprintf(buf + len, size - len, "%s%s", i ? "・" : "",
-                 decide_program_title(dec, rows[i].program_id));
-    }
-    if (dn->n_rows)
-        return;
-    const char *ids[RULES_MAX_PROGRAMS];
-    size_t np = rules_program_ids(dec->rules, ids, RULES_MAX_PROGRAMS);
-    for (size_t i = 0; i < np; i++) {
-        size_t len = strlen(buf);
-        snprintf(buf + len, size - len, "%s%s", i ? "・" : "", decide_program_title(dec, ids[i]));
-    }
-}
-
 int report_decide_notice_pdf(const decision *dec, size_t k, const decide_meta *meta,
                              const char *doc_number, const char *path, char *err, size_t errsz)
 {
@@ -290,19 +239,12 @@ int report_decide_notice_pdf(const decision *dec, size_t k, const decide_meta *m
     const nursery *nu = dn->nursery;
     const decide_amendment *am = meta->amendment;
     bool none = dn->total == 0; /* every planned line rejected: 不交付決定 */
-    const char *kind = am ? "変更交付決定通知書" : none ? "不交付決定通知書" : "交付決定通知書";
+    const char *kind = decide_notice_kind(am != NULL, none);
     char fy[64], titles[384], title[640], opening[1024], footer[256];
     fmt_fy_wareki(dec->fiscal_year, fy, sizeof fy);
-    program_titles(dec, dn, titles, sizeof titles);
+    decide_program_titles(dec, dn, titles, sizeof titles);
     snprintf(title, sizeof title, "%s %s %s", fy, titles, kind);
-    snprintf(opening, sizeof opening,
-             am ? "%sの%sについて交付決定した補助金の額を、変更交付申請により下記のとおり変更する"
-                  "ことに決定したので通知します。"
-             : none ? "%sの%sについて交付申請のあった補助金は、下記の理由により交付しないことに"
-                      "決定したので通知します。"
-                    : "%sの%sについて交付申請のあった補助金は、下記のとおり交付することに決定した"
-                      "ので通知します。",
-             fy, titles);
+    decide_opening(fy, titles, am != NULL, none, opening, sizeof opening);
     /* the decision's id in the footer, not a line of its own: a notice
      * with rejected lines still fits one page */
     snprintf(footer, sizeof footer, "%s　%s %s　決定ID %s", nu->id, fy, kind,

@@ -8,6 +8,18 @@
 #include "decide_words.h"
 #include "formats.h"
 
+const char *const decide_conditions[] = {
+    "(1) 補助金は、毎月の請求に基づき概算払により交付する。各月の支払額の累計は、交付決定額を"
+    "超えることができない。",
+    "(2) 医療的ケア児の受入れ又は看護師等の配置の計画に変更があるときは、あらかじめ変更交付申請"
+    "を行うこと。変更交付決定により交付決定額を変更する。",
+    "(3) 年度終了後、実績報告を提出すること。実績報告に基づき交付額を確定し、既に交付した額が"
+    "確定した額を超えるときは、その超える額の返還を求める。",
+    "(4) 各月の額は、申請のあった計画の当該月分について、その月の初日に施行されている規則により"
+    "算定した額である。",
+    NULL,
+};
+
 void decide_month_label(int fy, int idx, bool suffix, char *buf, size_t size)
 {
     fmt_month_wareki(month_of_fiscal(fy, idx), buf, size);
@@ -122,3 +134,95 @@ void decide_months_text(int fy, uint16_t mask, char *buf, size_t size)
     }
 }
 
+
+static bool same_rejection(const decide_rejection *a, const decide_rejection *b)
+{
+    return a->r.kind == b->r.kind && a->r.line == b->r.line && !strcmp(a->r.code, b->r.code);
+}
+
+bool decide_next_rejection(const decision *dec, const decide_nursery *dn, size_t *i,
+                           const decide_rejection **r, uint16_t *months)
+{
+    const decide_rejection *v = &dec->rejections[dn->rej0];
+    for (; *i < dn->n_rej; ++*i) {
+        bool shown = false; /* an earlier rejection of the same line and reason */
+        for (size_t j = 0; j < *i && !shown; j++)
+            shown = same_rejection(&v[j], &v[*i]);
+        if (shown)
+            continue;
+        *r = &v[*i];
+        *months = 0;
+        for (size_t j = *i; j < dn->n_rej; j++)
+            if (same_rejection(&v[j], &v[*i]))
+                *months |= (uint16_t)(1u << month_fiscal_index(v[j].month));
+        ++*i;
+        return true;
+    }
+    return false;
+}
+
+void decide_child_words(const schema_file *sc, const child_line *cl, decide_child_text *out)
+{
+    decide_code_names(sc, "care_types", cl->care_types, out->care, sizeof out->care);
+    if (!out->care[0])
+        snprintf(out->care, sizeof out->care, "（記載なし）");
+    char a[64], b[64];
+    fmt_date_wareki(cl->enrolled_from, a, sizeof a);
+    if (cl->enrolled_to == DATE_OPEN)
+        snprintf(b, sizeof b, "（在籍中）");
+    else
+        fmt_date_wareki(cl->enrolled_to, b, sizeof b);
+    snprintf(out->span, sizeof out->span, "%s～%s", a, b);
+}
+
+void decide_staff_words(const schema_file *ss, const decision *dec, size_t k,
+                        decide_staff_text *out)
+{
+    const staff_line *sl = &dec->app.cl.staff[k];
+    decide_code_names(ss, "qualification", sl->qualification, out->qualification,
+                      sizeof out->qualification);
+    decide_code_names(ss, "employment", sl->employment, out->employment, sizeof out->employment);
+    if (sl->has_hours)
+        num_format(sl->hours, out->hours, sizeof out->hours);
+    else
+        out->hours[0] = '\0';
+    decide_months_text(dec->fiscal_year, dec->app.staff.v[k].months, out->months,
+                       sizeof out->months);
+}
+
+void decide_program_titles(const decision *dec, const decide_nursery *dn, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    const decide_row *rows = &dec->rows[dn->row0];
+    for (size_t i = 0; i < dn->n_rows; i++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, "%s%s", i ? "・" : "",
+                 decide_program_title(dec, rows[i].program_id));
+    }
+    if (dn->n_rows)
+        return;
+    const char *ids[RULES_MAX_PROGRAMS];
+    size_t np = rules_program_ids(dec->rules, ids, RULES_MAX_PROGRAMS);
+    for (size_t i = 0; i < np; i++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, "%s%s", i ? "・" : "", decide_program_title(dec, ids[i]));
+    }
+}
+
+const char *decide_notice_kind(bool amendment, bool none)
+{
+    return amendment ? "変更交付決定通知書" : none ? "不交付決定通知書" : "交付決定通知書";
+}
+
+void decide_opening(const char *fy, const char *titles, bool amendment, bool none, char *buf,
+                    size_t size)
+{
+    snprintf(buf, size,
+             amendment ? "%sの%sについて交付決定した補助金の額を、変更交付申請により下記のとおり"
+                         "変更することに決定したので通知します。"
+             : none ? "%sの%sについて交付申請のあった補助金は、下記の理由により交付しないことに"
+                      "決定したので通知します。"
+                    : "%sの%sについて交付申請のあった補助金は、下記のとおり交付することに決定した"
+                      "ので通知します。",
+             fy, titles);
+}

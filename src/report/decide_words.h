@@ -17,6 +17,18 @@ typedef struct decide_version_run {
     int from, to; /* fiscal month indexes, inclusive */
 } decide_version_run;
 
+/* The programs a notice is of, "・"-joined: those decided for dn, else every
+ * program of the year (a 不交付決定 names what was applied for). */
+void decide_program_titles(const decision *dec, const decide_nursery *dn, char *buf, size_t size);
+/* "変更交付決定通知書", "不交付決定通知書" (nothing decided) or "交付決定通知書". */
+const char *decide_notice_kind(bool amendment, bool none);
+/* The notice's sentence before 記. */
+void decide_opening(const char *fy, const char *titles, bool amendment, bool none, char *buf,
+                    size_t size);
+
+/* The conditions of the grant printed on every 交付決定通知書, NULL-ended. */
+extern const char *const decide_conditions[];
+
 /* "令和7年4月" (suffix: "令和7年4月分") of fiscal month idx of fy. */
 void decide_month_label(int fy, int idx, bool suffix, char *buf, size_t size);
 /* A program's title by id (the version of a month that decided something,
@@ -32,6 +44,26 @@ const char *decide_schema_label(const schema_file *sf, const char *csv);
 /* A code (or ';'-joined codes) by the schema's Japanese names, "・"-joined. */
 void decide_code_names(const schema_file *sf, const char *csv, const char *codes, char *buf,
                        size_t size);
+/* The next of nursery dn's rejected planned lines, one per line and reason
+ * (the first of them, in *r) with the months it was rejected in (a mask of
+ * fiscal months); *i starts at 0.  False after the last. */
+bool decide_next_rejection(const decision *dec, const decide_nursery *dn, size_t *i,
+                           const decide_rejection **r, uint16_t *months);
+/* A planned child line in words: its care types by name ("（記載なし）"
+ * when none) and its enrolment ("令和6年4月1日～（在籍中）"). */
+typedef struct decide_child_text {
+    char care[256], span[160];
+} decide_child_text;
+void decide_child_words(const schema_file *sc, const child_line *cl, decide_child_text *out);
+
+/* A planned staff line (app->cl.staff[k]) in words: qualification and
+ * employment by name, hours ("" when none), the planned months. */
+typedef struct decide_staff_text {
+    char qualification[128], employment[64], hours[32], months[128];
+} decide_staff_text;
+void decide_staff_words(const schema_file *ss, const decision *dec, size_t k,
+                        decide_staff_text *out);
+
 /* "4月～9月・1月": a mask of fiscal months as runs. */
 void decide_months_text(int fy, uint16_t mask, char *buf, size_t size);
 

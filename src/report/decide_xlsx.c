@@ -336,18 +336,10 @@ static void heading(notice *n, const decide_meta *meta, const char *titles)
     xw_merge(x, ws, 4, 0, 4, buf, f->subtitle);
     xw_merge(x, ws, 6, last - 3, last, FMT_ISSUER, f->plain_r);
     worksheet_set_row(ws, 8, 26, NULL);
-    snprintf(buf, sizeof buf, "%s　%s　%s", fy, titles,
-             am ? "変更交付決定通知書" : none ? "不交付決定通知書" : "交付決定通知書");
+    snprintf(buf, sizeof buf, "%s　%s　%s", fy, titles, decide_notice_kind(am != NULL, none));
     xw_merge(x, ws, 8, 0, last, buf, f->title_c);
     worksheet_set_row(ws, 10, 40, NULL);
-    snprintf(buf, sizeof buf,
-             am ? "%sの%sについて交付決定した補助金の額を、変更交付申請により下記のとおり変更する"
-                  "ことに決定したので通知します。"
-             : none ? "%sの%sについて交付申請のあった補助金は、下記の理由により交付しないことに"
-                    "決定したので通知します。"
-                  : "%sの%sについて交付申請のあった補助金は、下記のとおり交付することに決定した"
-                    "ので通知します。",
-             fy, titles);
+    decide_opening(fy, titles, am != NULL, none, buf, sizeof buf);
     xw_merge(x, ws, 10, 0, last, buf, n->body);
     xw_merge(x, ws, 11, 0, last, "記", f->subtitle_c);
     static const lxw_row_t gaps[] = {2, 5, 7, 9, 12};
@@ -468,17 +460,11 @@ static void basis_lines(notice *n, int *sec)
         n->r++;
         for (size_t i = 0; i < n->dn->n_children; i++, n->r++) {
             const child_line *cl = &app->cl.children[n->dn->children[i]];
-            char names[256], a[64], b[64];
-            decide_code_names(sc, "care_types", cl->care_types, names, sizeof names);
-            fmt_date_wareki(cl->enrolled_from, a, sizeof a);
-            if (cl->enrolled_to == DATE_OPEN)
-                snprintf(b, sizeof b, "（在籍中）");
-            else
-                fmt_date_wareki(cl->enrolled_to, b, sizeof b);
-            snprintf(buf, sizeof buf, "%s～%s", a, b);
+            decide_child_text t;
+            decide_child_words(sc, cl, &t);
             xw_merge(x, n->ws, n->r, 0, 1, cl->child_ref, f->text);
-            xw_merge(x, n->ws, n->r, 2, 4, names[0] ? names : "（記載なし）", f->text);
-            xw_merge(x, n->ws, n->r, 5, 6, buf, f->text);
+            xw_merge(x, n->ws, n->r, 2, 4, t.care, f->text);
+            xw_merge(x, n->ws, n->r, 5, 6, t.span, f->text);
         }
     }
     if (n->dn->n_staff) {
@@ -494,21 +480,15 @@ static void basis_lines(notice *n, int *sec)
         for (size_t i = 0; i < n->dn->n_staff; i++, n->r++) {
             size_t k = n->dn->staff[i];
             const staff_line *sl = &app->cl.staff[k];
-            char q[128], e[64], h[32], months[128];
-            decide_code_names(ss, "qualification", sl->qualification, q, sizeof q);
-            decide_code_names(ss, "employment", sl->employment, e, sizeof e);
-            if (sl->has_hours)
-                num_format(sl->hours, h, sizeof h);
-            else
-                h[0] = '\0';
-            decide_months_text(dec->fiscal_year, app->staff.v[k].months, months, sizeof months);
+            decide_staff_text t;
+            decide_staff_words(ss, dec, k, &t);
             xw_text(x, n->ws, n->r, 0, sl->staff_ref, f->text);
-            xw_text(x, n->ws, n->r, 1, q, f->text);
-            xw_text(x, n->ws, n->r, 2, e, f->text_c);
-            xw_text(x, n->ws, n->r, 3, h, f->text_r);
+            xw_text(x, n->ws, n->r, 1, t.qualification, f->text);
+            xw_text(x, n->ws, n->r, 2, t.employment, f->text_c);
+            xw_text(x, n->ws, n->r, 3, t.hours, f->text_r);
             xw_whole(x, n->ws, n->r, 4, sl->salary_cost, f->syen);
             xw_whole(x, n->ws, n->r, 5, sl->other_income, f->syen);
-            xw_text(x, n->ws, n->r, 6, months, n->cell_wrap);
+            xw_text(x, n->ws, n->r, 6, t.months, n->cell_wrap);
         }
         para(n, "勤務時間・対象経費・寄付金その他の収入額は1か月あたりの予定。", f->note_wrap, 60);
     }
@@ -529,26 +509,16 @@ static void rejected(notice *n, int *sec)
     xw_text(x, n->ws, n->r, 2, "児童・職員番号", f->header);
     xw_merge(x, n->ws, n->r, 3, NC - 1, "理由", f->header);
     n->r++;
-    const decide_rejection *v = &n->dec->rejections[n->dn->rej0];
-    size_t nr = n->dn->n_rej;
-    for (size_t i = 0; i < nr; i++) {
-        bool shown = false; /* an earlier rejection of the same line and reason */
-        for (size_t j = 0; j < i && !shown; j++)
-            shown = v[j].r.kind == v[i].r.kind && v[j].r.line == v[i].r.line &&
-                    !strcmp(v[j].r.code, v[i].r.code);
-        if (shown)
-            continue;
-        uint16_t months = 0;
-        for (size_t j = i; j < nr; j++)
-            if (v[j].r.kind == v[i].r.kind && v[j].r.line == v[i].r.line &&
-                !strcmp(v[j].r.code, v[i].r.code))
-                months |= (uint16_t)(1u << month_fiscal_index(v[j].month));
+    size_t i = 0;
+    const decide_rejection *v;
+    uint16_t months;
+    while (decide_next_rejection(n->dec, n->dn, &i, &v, &months)) {
         char ml[128];
         decide_months_text(n->dec->fiscal_year, months, ml, sizeof ml);
-        worksheet_set_row(n->ws, n->r, xw_note_height(v[i].r.reason, 30, 14), NULL);
+        worksheet_set_row(n->ws, n->r, xw_note_height(v->r.reason, 30, 14), NULL);
         xw_merge(x, n->ws, n->r, 0, 1, ml, f->text);
-        xw_text(x, n->ws, n->r, 2, v[i].r.ref, f->text);
-        xw_merge(x, n->ws, n->r, 3, NC - 1, v[i].r.reason, n->cell_wrap);
+        xw_text(x, n->ws, n->r, 2, v->r.ref, f->text);
+        xw_merge(x, n->ws, n->r, 3, NC - 1, v->r.reason, n->cell_wrap);
         n->r++;
     }
 }
@@ -561,18 +531,8 @@ static void conditions(notice *n, int *sec)
     char buf[4096];
     snprintf(buf, sizeof buf, "%d　交付の条件", ++*sec);
     section(n, buf);
-    static const char *const text[] = {
-        "(1) 補助金は、毎月の請求に基づき概算払により交付する。各月の支払額の累計は、交付決定額を"
-        "超えることができない。",
-        "(2) 医療的ケア児の受入れ又は看護師等の配置の計画に変更があるときは、あらかじめ変更交付申請"
-        "を行うこと。変更交付決定により交付決定額を変更する。",
-        "(3) 年度終了後、実績報告を提出すること。実績報告に基づき交付額を確定し、既に交付した額が"
-        "確定した額を超えるときは、その超える額の返還を求める。",
-        "(4) 各月の額は、申請のあった計画の当該月分について、その月の初日に施行されている規則により"
-        "算定した額である。",
-    };
-    for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
-        para(n, text[i], n->body, 36);
+    for (size_t i = 0; decide_conditions[i]; i++)
+        para(n, decide_conditions[i], n->body, 36);
 
     snprintf(buf, sizeof buf, "%d　適用する規則と根拠", ++*sec);
     section(n, buf);
@@ -621,24 +581,8 @@ int report_decide_notice_xlsx(const decision *dec, size_t k, const decide_meta *
     worksheet_set_column(ws, 0, NC - 1, 13, NULL);
     worksheet_gridlines(ws, LXW_HIDE_ALL_GRIDLINES);
 
-    /* the programs named in the title: those decided, else every program
-     * of the year (a 不交付決定 names what was applied for) */
-    char titles[384] = "";
-    const decide_row *rows = &dec->rows[dn->row0];
-    for (size_t i = 0; i < dn->n_rows; i++) {
-        size_t len = strlen(titles);
-        snprintf(titles + len, sizeof titles - len, "%s%s", i ? "・" : "",
-                 decide_program_title(dec, rows[i].program_id));
-    }
-    if (!dn->n_rows) {
-        const char *ids[RULES_MAX_PROGRAMS];
-        size_t np = rules_program_ids(dec->rules, ids, RULES_MAX_PROGRAMS);
-        for (size_t i = 0; i < np; i++) {
-            size_t len = strlen(titles);
-            snprintf(titles + len, sizeof titles - len, "%s%s", i ? "・" : "",
-                     decide_program_title(dec, ids[i]));
-        }
-    }
+    char titles[384];
+    decide_program_titles(dec, dn, titles, sizeof titles);
     heading(&n, meta, titles);
     int sec = 0;
     if (meta->amendment)

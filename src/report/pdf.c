@@ -642,26 +642,19 @@ static bool batch_run(cairo_t *cr, const char *text, PangoGlyphItem *run, double
     return true;
 }
 
+static bool batch_into(void *cr, const char *text, PangoGlyphItem *run, double x, double y)
+{
+    if (!batch_run(cr, text, run, x, y))
+        text_batches.failed = true;
+    return !text_batches.failed;
+}
+
 /* l's glyphs with its origin (top left) at (ox, oy), as
  * pango_renderer_draw_layout places lines and runs. */
 static void batch_layout(cairo_t *cr, PangoLayout *l, double ox, double oy)
 {
-    const char *text = pango_layout_get_text(l);
-    PangoLayoutIter *it = pango_layout_get_iter(l);
-    do {
-        PangoRectangle lr;
-        pango_layout_iter_get_line_extents(it, NULL, &lr);
-        int baseline = pango_layout_iter_get_baseline(it), x_off = 0;
-        for (GSList *r = pango_layout_iter_get_line_readonly(it)->runs; r; r = r->next) {
-            PangoGlyphItem *run = r->data;
-            if (!text_batches.failed &&
-                !batch_run(cr, text, run, ox + (double)(lr.x + x_off) / PANGO_SCALE,
-                           oy + (double)baseline / PANGO_SCALE))
-                text_batches.failed = true;
-            x_off += pango_glyph_string_get_width(run->glyphs);
-        }
-    } while (pango_layout_iter_next_line(it));
-    pango_layout_iter_free(it);
+    if (!text_batches.failed)
+        pdf_layout_runs(l, ox, oy, batch_into, cr);
 }
 
 /* The page's gathered text, in black, and the batches emptied. */

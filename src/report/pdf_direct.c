@@ -580,6 +580,38 @@ static void show_run(pdfd *w, buf *b, const char *text, PangoGlyphItem *run, dou
     puts_(b, ">] TJ\n");
 }
 
+void pdf_layout_runs(PangoLayout *l, double ox, double oy, pdf_run_fn fn, void *ctx)
+{
+    const char *text = pango_layout_get_text(l);
+    PangoLayoutIter *it = pango_layout_get_iter(l);
+    bool more = true;
+    do {
+        PangoRectangle lr;
+        pango_layout_iter_get_line_extents(it, NULL, &lr);
+        int baseline = pango_layout_iter_get_baseline(it), x_off = 0;
+        for (GSList *r = pango_layout_iter_get_line_readonly(it)->runs; more && r; r = r->next) {
+            PangoGlyphItem *run = r->data;
+            more = fn(ctx, text, run, ox + (double)(lr.x + x_off) / PANGO_SCALE,
+                      oy + (double)baseline / PANGO_SCALE);
+            x_off += pango_glyph_string_get_width(run->glyphs);
+        }
+    } while (more && pango_layout_iter_next_line(it));
+    pango_layout_iter_free(it);
+}
+
+typedef struct run_ctx {
+    pdfd *w;
+    buf *b;
+    double size;
+} run_ctx;
+
+static bool run_into(void *ctx, const char *text, PangoGlyphItem *run, double x, double y)
+{
+    run_ctx *c = ctx;
+    show_run(c->w, c->b, text, run, x, y, c->size);
+    return true;
+}
+
 void pdfd_layout(pdfd *w, PangoLayout *l, double ox, double oy, const double rgb[3])
 {
     buf *b = page(w);
@@ -587,7 +619,6 @@ void pdfd_layout(pdfd *w, PangoLayout *l, double ox, double oy, const double rgb
         return;
     double size = pango_font_description_get_size(pango_layout_get_font_description(l)) /
                   (double)PANGO_SCALE;
-    const char *text = pango_layout_get_text(l);
     set_fill(w, b, rgb);
     puts_(b, "BT");
     if (!w->has_size || w->size != size) {
@@ -598,19 +629,8 @@ void pdfd_layout(pdfd *w, PangoLayout *l, double ox, double oy, const double rgb
         puts_(b, " Tf");
     }
     puts_(b, "\n");
-    PangoLayoutIter *it = pango_layout_get_iter(l);
-    do {
-        PangoRectangle lr;
-        pango_layout_iter_get_line_extents(it, NULL, &lr);
-        int baseline = pango_layout_iter_get_baseline(it), x_off = 0;
-        for (GSList *r = pango_layout_iter_get_line_readonly(it)->runs; r; r = r->next) {
-            PangoGlyphItem *run = r->data;
-            show_run(w, b, text, run, ox + (double)(lr.x + x_off) / PANGO_SCALE,
-                     oy + (double)baseline / PANGO_SCALE, size);
-            x_off += pango_glyph_string_get_width(run->glyphs);
-        }
-    } while (pango_layout_iter_next_line(it));
-    pango_layout_iter_free(it);
+    run_ctx c = {w, b, size};
+    pdf_layout_runs(l, ox, oy, run_into, &c);
     puts_(b, "ET\n");
 }
 

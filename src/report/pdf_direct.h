@@ -30,6 +30,12 @@ void pdfd_release(void);
 /* Whether every run of l is plain glyphs of the cut font. */
 bool pdfd_layout_ok(PangoLayout *l);
 
+/* Each run of l with the origin of its baseline, l's origin (top left) at
+ * (ox, oy), as pango_renderer_draw_layout places lines and runs (shared by
+ * this writer and pdf.c's cairo path); stops when fn returns false. */
+typedef bool (*pdf_run_fn)(void *ctx, const char *text, PangoGlyphItem *run, double x, double y);
+void pdf_layout_runs(PangoLayout *l, double ox, double oy, pdf_run_fn fn, void *ctx);
+
 typedef struct pdfd pdfd;
 
 pdfd *pdfd_new(double page_w, double page_h);
