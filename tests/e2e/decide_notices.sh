@@ -39,6 +39,9 @@ notice() { # FILE LABEL
         "$2 embeds Noto Sans CJK JP"
     has "$1" "板橋区長 坂本 健" "$2"
     has "$1" "（教示）" "$2"
+    if ! command -v qpdf >/dev/null; then fail "qpdf installed" "apt-get install qpdf"
+    elif qpdf --check "$1" >/dev/null 2>&1; then pass "$2: qpdf --check"
+    else fail "$2: qpdf --check" "$(qpdf --check "$1" 2>&1 | head -3)"; fi
     expect_eq "$(pdftotext -layout "$1" - | grep -oE '[A-Za-z0-9]+_[A-Za-z0-9_]*' | sort -u | tr '\n' ' ')" \
         "" "$2: no identifier with '_'"
 }

@@ -8,7 +8,7 @@
 # with '_' in anything a nursery reads, 和暦 dates, amounts worked out by
 # hand, the issuer of rules/issuer/, Japan time, no machine paths.
 # Set DOCS_PNG=DIR to keep a PNG of every page for looking at them.
-# Needs poppler-utils, libreoffice-calc-nogui and fonts-noto-cjk
+# Needs poppler-utils, qpdf, libreoffice-calc-nogui and fonts-noto-cjk
 # (scripts/deps.sh installs them).
 . "$(dirname "$0")/lib.sh"
 export KASAN_ACTOR=tester
@@ -223,6 +223,11 @@ expect_eq "$(for f in "$O"/20*/statements/*.pdf; do pdfinfo "$f" | awk -F': *' '
     " $(ls "$O"/20*/statements/*.pdf | wc -l | tr -d ' ') kasan" "every statement by kasan's writer"
 expect_eq "$(for f in "$O"/20*/statements/*.pdf; do pdftotext "$f" - 2>&1 >/dev/null; done | sort -u)" "" \
     "poppler reads them without an error"
+if command -v qpdf >/dev/null; then # the file's structure: objects, xref, streams
+    bad=$(for f in "$O"/20*/statements/*.pdf "$O"/settlement-2025/notices/*.pdf; do
+        qpdf --check "$f" >/dev/null 2>&1 || basename "$f"; done | tr '\n' ' ')
+    expect_eq "$bad" "" "qpdf --check finds no error in any statement or notice"
+else fail "qpdf installed" "apt-get install qpdf"; fi
 K=$WORK/kichi-ward
 cp -r "$SAMPLE" "$K"
 sed -i 's/^P011,中台わかば保育園,/P011,𠮷野わかば保育園,/' "$K/nurseries.csv"
