@@ -36,7 +36,7 @@ static void amendment_table(notice *n, const decide_amendment *am)
 {
     section(n, "変更の内容");
     static const pdf_col cols[] = {
-        {0.37, PDF_LEFT}, {0.21, PDF_RIGHT}, {0.21, PDF_RIGHT}, {0.21, PDF_RIGHT}};
+        {370, PDF_LEFT}, {210, PDF_RIGHT}, {210, PDF_RIGHT}, {210, PDF_RIGHT}};
     pdf_table(n->d, cols, 4, PDF_GRID, PDF_CELL);
     const char *h[] = {"事業", "変更前", "変更後", "増減"};
     pdf_header(n->d, h);
@@ -64,7 +64,7 @@ static void by_program(notice *n)
     size_t nr = n->dn->n_rows;
     char yen[64];
     section(n, "交付決定額の内訳");
-    static const pdf_col two[] = {{0.55, PDF_LEFT}, {0.3, PDF_RIGHT}};
+    static const pdf_col two[] = {{550, PDF_LEFT}, {300, PDF_RIGHT}};
     pdf_table(n->d, two, 2, PDF_GRID, PDF_CELL);
     const char *h[] = {"事業", "交付決定額（年額）"};
     pdf_header(n->d, h);
@@ -90,13 +90,13 @@ static void by_month(notice *n)
     section(n, "月別の内訳（概算払の限度）");
     enum { SHOWN_MAX = 4 }; /* a program column each, then 計 */
     size_t shown = nr < SHOWN_MAX ? nr : SHOWN_MAX;
-    pdf_col cols[SHOWN_MAX + 2] = {{0.22, PDF_LEFT}};
+    pdf_col cols[SHOWN_MAX + 2] = {{220, PDF_LEFT}};
     const char *head[SHOWN_MAX + 2] = {"月"};
     for (size_t i = 0; i < shown; i++) {
-        cols[1 + i] = (pdf_col){0.6 / (double)(shown + 1), PDF_RIGHT};
+        cols[1 + i] = (pdf_col){(unsigned)(600 / (shown + 1)), PDF_RIGHT};
         head[1 + i] = decide_program_title(dec, rows[i].program_id);
     }
-    cols[1 + shown] = (pdf_col){0.6 / (double)(shown + 1), PDF_RIGHT};
+    cols[1 + shown] = (pdf_col){(unsigned)(600 / (shown + 1)), PDF_RIGHT};
     head[1 + shown] = "計";
     pdf_table(n->d, cols, shown + 2, PDF_GRID, PDF_CELL);
     pdf_header(n->d, head);
@@ -137,7 +137,7 @@ static void basis_lines(notice *n)
     char buf[512];
     section(n, "算定の基礎（交付申請の内容）");
     if (n->dn->n_children) {
-        static const pdf_col cols[] = {{0.18, PDF_LEFT}, {0.42, PDF_LEFT}, {0.4, PDF_LEFT}};
+        static const pdf_col cols[] = {{180, PDF_LEFT}, {420, PDF_LEFT}, {400, PDF_LEFT}};
         pdf_table(n->d, cols, 3, PDF_GRID, PDF_CELL);
         snprintf(buf, sizeof buf, "%s～%s（予定）", decide_schema_label(sc, "enrolled_from"),
                  decide_schema_label(sc, "enrolled_to"));
@@ -155,9 +155,9 @@ static void basis_lines(notice *n)
     if (n->dn->n_staff) {
         if (n->dn->n_children)
             pdf_gap(n->d, 4);
-        static const pdf_col cols[] = {{0.12, PDF_LEFT},  {0.17, PDF_LEFT},  {0.1, PDF_CENTER},
-                                       {0.09, PDF_RIGHT}, {0.15, PDF_RIGHT}, {0.15, PDF_RIGHT},
-                                       {0.22, PDF_LEFT}};
+        static const pdf_col cols[] = {{120, PDF_LEFT},  {170, PDF_LEFT},  {100, PDF_CENTER},
+                                       {90, PDF_RIGHT}, {150, PDF_RIGHT}, {150, PDF_RIGHT},
+                                       {220, PDF_LEFT}};
         pdf_table(n->d, cols, 7, PDF_GRID, PDF_CELL);
         const char *h[] = {decide_schema_label(ss, "staff_ref"),
                            decide_schema_label(ss, "qualification"),
@@ -191,7 +191,7 @@ static void rejected(notice *n)
     if (!n->dn->n_rej)
         return;
     section(n, "交付の対象としない計画");
-    static const pdf_col cols[] = {{0.2, PDF_LEFT}, {0.18, PDF_LEFT}, {0.62, PDF_LEFT}};
+    static const pdf_col cols[] = {{200, PDF_LEFT}, {180, PDF_LEFT}, {620, PDF_LEFT}};
     pdf_table(n->d, cols, 3, PDF_GRID, PDF_CELL);
     const char *h[] = {"月", "児童・職員番号", "理由"};
     pdf_header(n->d, h);
@@ -259,7 +259,7 @@ int report_decide_notice_pdf(const decision *dec, size_t k, const decide_meta *m
                  .operator_name = nu->operator_name, .nursery_name = nu->name, .title = title,
                  .opening = opening, .draft = !meta->finalized};
     letter_head(d, &lt);
-    static const pdf_col big[] = {{0.42, PDF_CENTER}, {0.35, PDF_RIGHT}};
+    static const pdf_col big[] = {{420, PDF_CENTER}, {350, PDF_RIGHT}};
     pdf_table(d, big, 2, 0, PDF_LARGE);
     char yen[64];
     fmt_yen(dn->total, yen, sizeof yen);

@@ -22,7 +22,7 @@ void letter_head(pdf_doc *d, const letter *lt)
     fmt_date_wareki(lt->date, date, sizeof date);
     snprintf(id, sizeof id, "施設番号 %s", lt->nursery_id);
     /* right: number, date and the nursery's number; left: the addressee */
-    static const pdf_col two[] = {{0.62, PDF_LEFT}, {0.38, PDF_RIGHT}};
+    static const pdf_col two[] = {{620, PDF_LEFT}, {380, PDF_RIGHT}};
     char to[512];
     snprintf(to, sizeof to, "%s　様", lt->nursery_name ? lt->nursery_name : "");
     if (lt->doc_number && *lt->doc_number) {

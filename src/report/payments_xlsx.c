@@ -447,9 +447,9 @@ static lxw_row_t detail_nursery(const detail_ctx *d, lxw_row_t r, const nursery_
     return r;
 }
 
-/* Points a column of w characters takes on paper (Excel's 7-pixel digit
- * plus 5 pixels of margin, 0.75 pt a pixel). */
-static double col_points(double w) { return (w * 7.0 + 5.0) * 0.75; }
+/* Hundredths of a point a column of w characters takes on paper (Excel's
+ * 7-pixel digit plus 5 pixels of margin, 0.75 pt a pixel). */
+static long col_width_h(long w) { return (w * 7 + 5) * 75; }
 
 /* 明細 on A4 landscape, split sensibly: the fixed columns on one page, the
  * declared columns and the values on the next, both with 区分 … 参照番号
@@ -457,19 +457,19 @@ static double col_points(double w) { return (w * 7.0 + 5.0) * 0.75; }
  * page's width (a fit-to-width would let Excel drop the break). */
 static void detail_print_setup(xw *x, lxw_worksheet *ws, const detail_ctx *d, bool draft)
 {
-    double repeat = 0, first = 0, second = 0;
+    long repeat = 0, first = 0, second = 0;
     for (int c = 0; c < D_FIXED; c++) {
         if (c <= D_REF)
-            repeat += col_points(detail_fixed_w[c]);
+            repeat += col_width_h(detail_fixed_w[c]);
         else
-            first += col_points(detail_fixed_w[c]);
+            first += col_width_h(detail_fixed_w[c]);
     }
-    second = col_points(10) * (double)(d->c_amount - D_FIXED + 1);
-    const double page = (11.69 - 0.8) * 72.0; /* A4 landscape less the margins, points */
-    double widest = repeat + (first > second ? first : second);
-    /* 0.70: LibreOffice and Excel lay the Japanese font out wider than the
+    second = col_width_h(10) * (long)(d->c_amount - D_FIXED + 1);
+    const long page = 78408; /* A4 landscape less the margins: (11.69 − 0.8) × 72 pt, hundredths */
+    long widest = repeat + (first > second ? first : second);
+    /* 70 %: LibreOffice and Excel lay the Japanese font out wider than the
      * digit width the columns are measured in */
-    int scale = (int)(70.0 * page / widest);
+    int scale = (int)(70 * page / widest);
     worksheet_set_paper(ws, PAPER_A4);
     worksheet_set_landscape(ws);
     worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);

@@ -34,29 +34,37 @@
 #include "kasan/fsutil.h"
 #include "kasan/report.h"
 
-/* A4 in points, and the page's frame */
-#define PAGE_W 595.28
-#define PAGE_H 841.89
-#define MARGIN_X 45.0
-#define MARGIN_TOP 32.0
-#define MARGIN_BOTTOM 36.0  /* the footer sits in it */
+/* Page geometry is whole pango units (1/1024 point, PANGO_SCALE), pango's
+ * own integer unit: no floating point in kasan's layout arithmetic.  PT(n)
+ * is n points, PT_H(n) n hundredths of a point.  A4 and the page's frame: */
+#define PT(n) ((n) * PANGO_SCALE)
+#define PT_H(n) (((n) * PANGO_SCALE + 50) / 100)
+#define PAGE_W PDF_PAGE_W
+#define PAGE_H PDF_PAGE_H
+#define MARGIN_X PT(45)
+#define MARGIN_TOP PT(32)
+#define MARGIN_BOTTOM PT(36)  /* the footer sits in it */
 #define CONTENT_W (PAGE_W - 2 * MARGIN_X)
-#define PAD_X 3.0           /* inside a cell */
-#define PAD_Y 1.0
+#define PAD_X PT(3)           /* inside a cell */
+#define PAD_Y PT(1)
 #define FONT_FAMILY "Noto Sans CJK JP"
 #define FONT_SUBSET "Noto Sans CJK JP kasan" /* fonts/subset.py */
 /* Lines closer than the font's own 1.448 em (Noto Sans CJK's ascent and
  * descent): 1.2 em from baseline to baseline, the first baseline 0.96 em
  * below the top of its line — CJK glyphs sit within about −0.88 … +0.12 em
  * of the baseline, so nothing touches. */
-#define LINE_EM 1.2
-#define BASELINE_EM 0.96
+#define LINE_OF(size) ((size) * 6 / 5)        /* 1.2 em */
+#define BASELINE_OF(size) ((size) * 24 / 25)  /* 0.96 em */
+/* pango's line spacing factor: 1.2 em over the font's 1.448 em */
+#define LINE_SPACING 0.82873f
+/* No amount passes through the geometry: every yen reaches this file as
+ * text formatted by integer code (report/formats.c), so a layout can move
+ * a line, never change a number.  Cairo's API takes points as C doubles:
+ * pango_units_to_double() at each call (U()). */
+#define U(v) pango_units_to_double(v)
+#define SECTION_GAP PT_H(150) /* under a section's band */
 
-/* The only floating point here is page geometry (points, font sizes), the
- * unit of cairo's and pango's APIs.  No amount passes through it: every
- * yen reaches this file as text formatted by integer code (report/formats.c),
- * so a layout can move a line, never change a number. */
-static const double style_size[PDF_STYLES] = {9.0, 7.0, 6.0, 9.5, 14.0, 13.0};
+static const int style_size[PDF_STYLES] = {PT(9), PT(7), PT(6), PT_H(950), PT(14), PT(13)};
 
 /* ---- the process's fonts ------------------------------------------------ */
 
@@ -146,7 +154,7 @@ int pdf_prepare(char *err, size_t errsz)
         /* ours first; a character it lacks from the full font */
         pango_font_description_set_family_static(g.font[s], subset ? FONT_SUBSET "," FONT_FAMILY
                                                                    : FONT_FAMILY);
-        pango_font_description_set_absolute_size(g.font[s], style_size[s] * PANGO_SCALE);
+        pango_font_description_set_absolute_size(g.font[s], style_size[s]);
     }
     /* Every style's fonts resolved now, their fallbacks included: pango
      * asks fontconfig on a thread of its own (FcFontSort for each new font
@@ -203,7 +211,7 @@ typedef struct table {
 typedef struct block {
     block_kind kind;
     unsigned flags;
-    double h;           /* height on the page */
+    int h;              /* height on the page, pango units */
     long table;         /* B_ROW: its table */
     bool header;        /* B_ROW: the table's header row */
     size_t cell0, n;    /* layouts[cell0 .. cell0 + n) */
@@ -272,16 +280,15 @@ static block *new_block(pdf_doc *d, block_kind k)
     return b;
 }
 
-static double layout_size(PangoLayout *l)
+static int layout_size(PangoLayout *l)
 {
-    return pango_font_description_get_size(pango_layout_get_font_description(l)) /
-           (double)PANGO_SCALE;
+    return pango_font_description_get_size(pango_layout_get_font_description(l));
 }
 
-/* The height a layout takes: its lines LINE_EM apart. */
-static double text_height(PangoLayout *l)
+/* The height a layout takes: its lines 1.2 em apart. */
+static int text_height(PangoLayout *l)
 {
-    return pango_layout_get_line_count(l) * LINE_EM * layout_size(l);
+    return pango_layout_get_line_count(l) * LINE_OF(layout_size(l));
 }
 
 /* ---- laid-out texts, kept for the next documents ------------------------
@@ -331,14 +338,14 @@ static void cache_free(void)
     cache.v = NULL;
 }
 
-static PangoLayout *layout_new(const char *text, pdf_style s, double w, pdf_align a)
+static PangoLayout *layout_new(const char *text, pdf_style s, int w, pdf_align a)
 {
     PangoLayout *l = pango_layout_new(g.ctx);
     pango_layout_set_font_description(l, g.font[s]);
-    pango_layout_set_width(l, (int)(w * PANGO_SCALE));
+    pango_layout_set_width(l, w);
     pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
     /* the spacing factor multiplies the font's line height (1.448 em) */
-    pango_layout_set_line_spacing(l, (float)(LINE_EM / 1.448));
+    pango_layout_set_line_spacing(l, LINE_SPACING);
     pango_layout_set_alignment(l, a == PDF_CENTER  ? PANGO_ALIGN_CENTER
                                   : a == PDF_RIGHT ? PANGO_ALIGN_RIGHT
                                                    : PANGO_ALIGN_LEFT);
@@ -348,9 +355,9 @@ static PangoLayout *layout_new(const char *text, pdf_style s, double w, pdf_alig
 
 /* A new reference to the layout of text (cached, see above), or NULL when
  * out of memory. */
-static PangoLayout *layout_get(const char *text, pdf_style s, double w, pdf_align a)
+static PangoLayout *layout_get(const char *text, pdf_style s, int w, pdf_align a)
 {
-    unsigned key = (unsigned)s | (unsigned)a << 4 | (unsigned)(w * 16.0) << 6;
+    unsigned key = (unsigned)s | (unsigned)a << 4 | (unsigned)(w / 64) << 6; /* 1/16 pt */
     if (!cache.v && !(cache.v = calloc(LAYOUT_CACHE, sizeof *cache.v)))
         return NULL;
     uint64_t h = hash_text(text, key);
@@ -373,7 +380,7 @@ static PangoLayout *layout_get(const char *text, pdf_style s, double w, pdf_alig
 
 /* A layout of text in style s wrapped at width w (points); NULL text or ""
  * keeps an empty slot.  Returns its height in points (0 for an empty one). */
-static double add_layout(pdf_doc *d, const char *text, pdf_style s, double w, pdf_align a)
+static int add_layout(pdf_doc *d, const char *text, pdf_style s, int w, pdf_align a)
 {
     if (d->failed || !grow_array((void **)&d->lay, &d->cap_l, d->nl, sizeof *d->lay)) {
         d->failed = true;
@@ -400,9 +407,9 @@ void pdf_text(pdf_doc *d, pdf_style s, pdf_align a, unsigned flags, const char *
     b->flags = flags;
     b->align = a;
     b->n = 1;
-    double h = add_layout(d, text, s, CONTENT_W, a);
+    int h = add_layout(d, text, s, CONTENT_W, a);
     b = &d->b[d->nb - 1]; /* add_layout does not move blocks, but stay plain */
-    b->h = h > 0 ? h + 1.0 : style_size[s] * LINE_EM;
+    b->h = h > 0 ? h + PT(1) : LINE_OF(style_size[s]);
 }
 
 void pdf_textf(pdf_doc *d, pdf_style s, pdf_align a, unsigned flags, const char *fmt, ...)
@@ -415,23 +422,23 @@ void pdf_textf(pdf_doc *d, pdf_style s, pdf_align a, unsigned flags, const char 
     pdf_text(d, s, a, flags, buf);
 }
 
-void pdf_gap(pdf_doc *d, double points)
+void pdf_gap(pdf_doc *d, int points)
 {
     block *b = new_block(d, B_GAP);
     if (b)
-        b->h = points;
+        b->h = PT(points);
 }
 
 void pdf_section(pdf_doc *d, const char *title)
 {
-    pdf_gap(d, 4.0);
+    pdf_gap(d, 4);
     block *b = new_block(d, B_SECTION);
     if (!b)
         return;
     b->flags = PDF_KEEP;
     b->n = 1;
-    double h = add_layout(d, title, PDF_SECTION, CONTENT_W - 2 * PAD_X, PDF_LEFT);
-    d->b[d->nb - 1].h = h + 2 * PAD_Y + 1.5;
+    int h = add_layout(d, title, PDF_SECTION, CONTENT_W - 2 * PAD_X, PDF_LEFT);
+    d->b[d->nb - 1].h = h + 2 * PAD_Y + SECTION_GAP;
 }
 
 void pdf_table(pdf_doc *d, const pdf_col *cols, size_t n, unsigned flags, pdf_style cell)
@@ -445,6 +452,9 @@ void pdf_table(pdf_doc *d, const pdf_col *cols, size_t n, unsigned flags, pdf_st
     *t = (table){.n = n, .flags = flags, .style = cell, .header = -1};
     memcpy(t->cols, cols, n * sizeof *cols);
 }
+
+/* A column's width on the page. */
+static int col_width(const pdf_col *c) { return (int)((long)c->permille * CONTENT_W / 1000); }
 
 static void row(pdf_doc *d, const char *const *cells, unsigned flags, bool header)
 {
@@ -461,15 +471,15 @@ static void row(pdf_doc *d, const char *const *cells, unsigned flags, bool heade
     b->header = header;
     size_t bi = d->nb - 1;
     const table *t = &d->t[ti];
-    double h = 0;
+    int h = 0;
     for (size_t c = 0; c < t->n; c++) {
-        double ch = add_layout(d, cells[c], t->style, t->cols[c].width * CONTENT_W - 2 * PAD_X,
-                               header ? PDF_CENTER : t->cols[c].align);
+        int ch = add_layout(d, cells[c], t->style, col_width(&t->cols[c]) - 2 * PAD_X,
+                            header ? PDF_CENTER : t->cols[c].align);
         if (ch > h)
             h = ch;
     }
     if (h == 0)
-        h = style_size[t->style] * LINE_EM;
+        h = LINE_OF(style_size[t->style]);
     d->b[bi].n = t->n;
     d->b[bi].h = h + 2 * PAD_Y;
     if (header)
@@ -484,7 +494,7 @@ void pdf_row(pdf_doc *d, const char *const *cells, unsigned flags) { row(d, cell
 
 typedef struct placed {
     size_t block;
-    double y;
+    int y;
     int page;
 } placed;
 
@@ -492,13 +502,13 @@ typedef struct placed {
  * after a break inside their table.  Returns the number of pages. */
 static int paginate(const pdf_doc *d, placed *out, size_t *n_out)
 {
-    const double top = MARGIN_TOP, bottom = PAGE_H - MARGIN_BOTTOM;
-    double y = top;
+    const int top = MARGIN_TOP, bottom = PAGE_H - MARGIN_BOTTOM;
+    int y = top;
     int page = 0;
     size_t n = 0;
     for (size_t i = 0; i < d->nb; i++) {
         const block *b = &d->b[i];
-        double need = b->h;
+        int need = b->h;
         /* a kept block takes the next one with it (a title and its table's
          * header and first row: the header keeps too) */
         for (size_t k = i; k + 1 < d->nb && (d->b[k].flags & PDF_KEEP); k++)
@@ -595,7 +605,7 @@ static bool plain_glyphs(PangoLayout *l)
 
 /* One run of glyphs at (x, y), the origin of its baseline (pango units
  * added to points as pango's renderer adds them); false when out of memory. */
-static bool batch_run(cairo_t *cr, const char *text, PangoGlyphItem *run, double bx, double by)
+static bool batch_run(cairo_t *cr, const char *text, PangoGlyphItem *run, int bx, int by)
 {
     glyph_batch *b = batch_of(cr, run->item->analysis.font);
     const PangoGlyphString *gs = run->glyphs;
@@ -607,12 +617,8 @@ static bool batch_run(cairo_t *cr, const char *text, PangoGlyphItem *run, double
         if (gi->glyph != PANGO_GLYPH_EMPTY && !(gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG)) {
             if (!grow_array((void **)&b->g, &b->cap_g, b->ng, sizeof *b->g))
                 return false;
-            double cy = gi->geometry.y_offset == 0
-                            ? by
-                            : by + (double)gi->geometry.y_offset / PANGO_SCALE;
-            b->g[b->ng++] = (cairo_glyph_t){gi->glyph,
-                                            bx + (double)(xp + gi->geometry.x_offset) / PANGO_SCALE,
-                                            cy};
+            b->g[b->ng++] = (cairo_glyph_t){gi->glyph, U(bx + xp + gi->geometry.x_offset),
+                                            U(by + gi->geometry.y_offset)};
         }
         xp += gi->geometry.width;
     }
@@ -642,7 +648,7 @@ static bool batch_run(cairo_t *cr, const char *text, PangoGlyphItem *run, double
     return true;
 }
 
-static bool batch_into(void *cr, const char *text, PangoGlyphItem *run, double x, double y)
+static bool batch_into(void *cr, const char *text, PangoGlyphItem *run, int x, int y)
 {
     if (!batch_run(cr, text, run, x, y))
         text_batches.failed = true;
@@ -651,7 +657,7 @@ static bool batch_into(void *cr, const char *text, PangoGlyphItem *run, double x
 
 /* l's glyphs with its origin (top left) at (ox, oy), as
  * pango_renderer_draw_layout places lines and runs. */
-static void batch_layout(cairo_t *cr, PangoLayout *l, double ox, double oy)
+static void batch_layout(cairo_t *cr, PangoLayout *l, int ox, int oy)
 {
     if (!text_batches.failed)
         pdf_layout_runs(l, ox, oy, batch_into, cr);
@@ -689,22 +695,22 @@ static void batches_free(void)
     memset(&text_batches, 0, sizeof text_batches);
 }
 
-/* Where l's origin goes for the top of its first line at y (see LINE_EM). */
-static double origin_y(PangoLayout *l, double y)
+/* Where l's origin goes for the top of its first line at y (see LINE_OF). */
+static int origin_y(PangoLayout *l, int y)
 {
-    return y + BASELINE_EM * layout_size(l) - pango_layout_get_baseline(l) / (double)PANGO_SCALE;
+    return y + BASELINE_OF(layout_size(l)) - pango_layout_get_baseline(l);
 }
 
 /* Draws l now, in the current colour. */
-static void show_now(cairo_t *cr, PangoLayout *l, double x, double y)
+static void show_now(cairo_t *cr, PangoLayout *l, int x, int y)
 {
-    cairo_move_to(cr, x, origin_y(l, y));
+    cairo_move_to(cr, U(x), U(origin_y(l, y)));
     pango_cairo_show_layout(cr, l);
 }
 
 /* Draws l, in black, with the top of its first line at y: gathered for the
  * end of the page (above), or now. */
-static void show(cairo_t *cr, PangoLayout *l, double x, double y)
+static void show(cairo_t *cr, PangoLayout *l, int x, int y)
 {
     if (plain_glyphs(l)) {
         batch_layout(cr, l, x, origin_y(l, y));
@@ -714,7 +720,7 @@ static void show(cairo_t *cr, PangoLayout *l, double x, double y)
     }
 }
 
-static double layout_h(PangoLayout *l) { return text_height(l); }
+static int layout_h(PangoLayout *l) { return text_height(l); }
 
 /* What a page is drawn on: cairo's PDF surface, or kasan's own writer
  * (pdf_direct.c) when every text of the document is in the cut font. */
@@ -723,91 +729,97 @@ typedef struct canvas {
     pdfd *w;
 } canvas;
 
-static const double BLACK[3] = {0, 0, 0};
+static const pdf_rgb BLACK = {0, 0, 0};
 
-static void cv_rect(canvas *cv, double x, double y, double w, double h, const double rgb[3],
-                    bool fill, double line_width)
+static void set_rgb(cairo_t *cr, const pdf_rgb *c)
+{
+    cairo_set_source_rgb(cr, c->r / 255.0, c->g / 255.0, c->b / 255.0);
+}
+
+static void cv_rect(canvas *cv, int x, int y, int w, int h, const pdf_rgb *rgb, bool fill,
+                    int line_width)
 {
     if (cv->w) {
         pdfd_rect(cv->w, x, y, w, h, rgb, fill, line_width);
         return;
     }
-    cairo_set_source_rgb(cv->cr, rgb[0], rgb[1], rgb[2]);
-    cairo_rectangle(cv->cr, x, y, w, h);
+    set_rgb(cv->cr, rgb);
+    cairo_rectangle(cv->cr, U(x), U(y), U(w), U(h));
     if (fill) {
         cairo_fill(cv->cr);
     } else {
-        cairo_set_line_width(cv->cr, line_width);
+        cairo_set_line_width(cv->cr, U(line_width));
         cairo_stroke(cv->cr);
     }
 }
 
-static void cv_line(canvas *cv, double x0, double y0, double x1, double y1, double line_width)
+static void cv_line(canvas *cv, int x0, int y0, int x1, int y1, int line_width)
 {
     if (cv->w) {
         pdfd_line(cv->w, x0, y0, x1, y1, line_width);
         return;
     }
-    cairo_set_source_rgb(cv->cr, 0, 0, 0);
-    cairo_set_line_width(cv->cr, line_width);
-    cairo_move_to(cv->cr, x0, y0);
-    cairo_line_to(cv->cr, x1, y1);
+    set_rgb(cv->cr, &BLACK);
+    cairo_set_line_width(cv->cr, U(line_width));
+    cairo_move_to(cv->cr, U(x0), U(y0));
+    cairo_line_to(cv->cr, U(x1), U(y1));
     cairo_stroke(cv->cr);
 }
 
 /* l with the top of its first line at y, in colour rgb (black text on
  * cairo gathered for the end of the page, see show()). */
-static void cv_text(canvas *cv, PangoLayout *l, double x, double y, const double rgb[3])
+static void cv_text(canvas *cv, PangoLayout *l, int x, int y, const pdf_rgb *rgb)
 {
     if (cv->w) {
         pdfd_layout(cv->w, l, x, origin_y(l, y), rgb);
-    } else if (rgb == BLACK) {
+    } else if (rgb == &BLACK) {
         show(cv->cr, l, x, y);
     } else {
-        cairo_set_source_rgb(cv->cr, rgb[0], rgb[1], rgb[2]);
+        set_rgb(cv->cr, rgb);
         show_now(cv->cr, l, x, y);
     }
 }
 
-static void draw_row(canvas *cv, const pdf_doc *d, const block *b, double y)
+static void draw_row(canvas *cv, const pdf_doc *d, const block *b, int y)
 {
-    static const double head[3] = {0xDD / 255.0, 0xEB / 255.0, 0xF7 / 255.0},
-                        shaded[3] = {0xE6 / 255.0, 0xE6 / 255.0, 0xE6 / 255.0};
+    static const pdf_rgb head = {0xDD, 0xEB, 0xF7}, shaded = {0xE6, 0xE6, 0xE6};
     const table *t = &d->t[b->table];
     bool grid = t->flags & PDF_GRID;
-    double x = MARGIN_X;
+    int x = MARGIN_X;
     for (size_t c = 0; c < t->n; c++) {
-        double w = t->cols[c].width * CONTENT_W;
+        int w = col_width(&t->cols[c]);
         bool shade = (b->flags & PDF_SHADE) ||
                      (!b->header && (t->flags & PDF_SHADE_LAST) && c + 1 == t->n);
         if (shade || (b->header && grid))
-            cv_rect(cv, x, y, w, b->h, shade ? shaded : head, true, 0);
+            cv_rect(cv, x, y, w, b->h, shade ? &shaded : &head, true, 0);
         if (grid)
-            cv_rect(cv, x, y, w, b->h, BLACK, false, 0.5);
+            cv_rect(cv, x, y, w, b->h, &BLACK, false, PT_H(50));
         PangoLayout *l = d->lay[b->cell0 + c];
         if (l)
-            cv_text(cv, l, x + PAD_X, y + (b->h - layout_h(l)) / 2, BLACK);
+            cv_text(cv, l, x + PAD_X, y + (b->h - layout_h(l)) / 2, &BLACK);
         x += w;
     }
-    if (b->flags & PDF_UNDERLINE)
-        for (int k = 0; k < 2; k++)
-            cv_line(cv, MARGIN_X, y + b->h + 0.5 + 1.6 * k, x, y + b->h + 0.5 + 1.6 * k, 0.6);
+    if (b->flags & PDF_UNDERLINE) /* two rules, 0.6 pt, 1.6 pt apart */
+        for (int k = 0; k < 2; k++) {
+            int ly = y + b->h + PT_H(50 + 160 * k);
+            cv_line(cv, MARGIN_X, ly, x, ly, PT_H(60));
+        }
 }
 
-static void draw_block(canvas *cv, const pdf_doc *d, const block *b, double y)
+static void draw_block(canvas *cv, const pdf_doc *d, const block *b, int y)
 {
-    static const double band[3] = {0xE8 / 255.0, 0xE8 / 255.0, 0xE8 / 255.0};
+    static const pdf_rgb band = {0xE8, 0xE8, 0xE8};
     PangoLayout *l = b->n ? d->lay[b->cell0] : NULL;
     switch (b->kind) {
     case B_GAP: return;
     case B_TEXT:
         if (l)
-            cv_text(cv, l, MARGIN_X, y, BLACK);
+            cv_text(cv, l, MARGIN_X, y, &BLACK);
         return;
     case B_SECTION:
-        cv_rect(cv, MARGIN_X, y, CONTENT_W, b->h - 1.5, band, true, 0);
+        cv_rect(cv, MARGIN_X, y, CONTENT_W, b->h - SECTION_GAP, &band, true, 0);
         if (l)
-            cv_text(cv, l, MARGIN_X + PAD_X, y + PAD_Y, BLACK);
+            cv_text(cv, l, MARGIN_X + PAD_X, y + PAD_Y, &BLACK);
         return;
     case B_ROW: draw_row(cv, d, b, y); return;
     }
@@ -818,21 +830,21 @@ static void draw_block(canvas *cv, const pdf_doc *d, const block *b, double y)
  * document of a run). */
 static void furniture(canvas *cv, const pdf_doc *d, int page, int pages)
 {
-    static const double grey[3] = {0.35, 0.35, 0.35}, red[3] = {0.85, 0, 0};
-    const double foot = PAGE_H - MARGIN_BOTTOM + 14;
+    static const pdf_rgb grey = {89, 89, 89}, red = {217, 0, 0}; /* 0.35, 0.85 */
+    const int foot = PAGE_H - MARGIN_BOTTOM + PT(14);
     PangoLayout *l;
     if (d->footer && (l = layout_get(d->footer, PDF_SMALL, CONTENT_W, PDF_LEFT))) {
-        cv_text(cv, l, MARGIN_X, foot, grey);
+        cv_text(cv, l, MARGIN_X, foot, &grey);
         g_object_unref(l);
     }
     char pg[32];
     snprintf(pg, sizeof pg, "%d / %d", page + 1, pages);
     if ((l = layout_get(pg, PDF_SMALL, CONTENT_W, PDF_RIGHT))) {
-        cv_text(cv, l, MARGIN_X, foot, grey);
+        cv_text(cv, l, MARGIN_X, foot, &grey);
         g_object_unref(l);
     }
     if (d->mark && (l = layout_get(d->mark, PDF_TITLE, CONTENT_W, PDF_LEFT))) {
-        cv_text(cv, l, MARGIN_X, 10, red);
+        cv_text(cv, l, MARGIN_X, PT(10), &red);
         g_object_unref(l);
     }
 }
@@ -862,7 +874,7 @@ static bool direct_ok(const pdf_doc *d)
 static int write_direct(pdf_doc *d, const placed *pl, size_t np, int pages, const pdf_info *info,
                         FILE *f, char *err, size_t errsz)
 {
-    canvas cv = {NULL, pdfd_new(PAGE_W, PAGE_H)};
+    canvas cv = {NULL, pdfd_new()};
     if (!cv.w) {
         snprintf(err, errsz, "out of memory");
         return -1;
@@ -916,7 +928,8 @@ int pdf_write(pdf_doc *d, const pdf_info *info, const char *path, char *err, siz
         }
         goto commit;
     }
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_out, o.f, PAGE_W, PAGE_H);
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_out, o.f, PDF_PAGE_W_PT,
+                                                             PDF_PAGE_H_PT);
     if (info && info->title)
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, info->title);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "kasan");

@@ -35,10 +35,10 @@ typedef enum pdf_style {
 
 typedef enum pdf_align { PDF_LEFT, PDF_CENTER, PDF_RIGHT } pdf_align;
 
-/* A table column: its share of the page's width (the shares of a table add
- * up to at most 1) and its alignment. */
+/* A table column: its share of the page's width in thousandths (the shares
+ * of a table add up to at most 1000) and its alignment. */
 typedef struct pdf_col {
-    double width;
+    unsigned permille;
     pdf_align align;
 } pdf_col;
 
@@ -46,7 +46,7 @@ enum {
     PDF_GRID = 1,   /* pdf_table: cells framed (else plain text in columns) */
     PDF_SHADE = 2,  /* pdf_row: a total, shaded */
     PDF_KEEP = 4,   /* pdf_text, pdf_row: stays on the page of the next block */
-    PDF_UNDERLINE = 8, /* pdf_row: a double rule under the row (the amount paid) */
+    PDF_UNDERLINE = 8, /* pdf_row: two rules under the row (the amount paid) */
     PDF_SHADE_LAST = 16, /* pdf_table: its last column shaded (a result) */
 };
 
@@ -68,7 +68,7 @@ void pdf_free(pdf_doc *d);
 void pdf_text(pdf_doc *d, pdf_style s, pdf_align a, unsigned flags, const char *text);
 void pdf_textf(pdf_doc *d, pdf_style s, pdf_align a, unsigned flags, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-void pdf_gap(pdf_doc *d, double points);
+void pdf_gap(pdf_doc *d, int points);
 /* A section's title: shaded band, kept with what follows. */
 void pdf_section(pdf_doc *d, const char *title);
 

@@ -103,12 +103,22 @@ static void putf(buf *b, const char *fmt, ...)
         put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-/* A coordinate or size to 1/100 point, without printf (the content
- * streams' numbers are most of their bytes): "12.5", "-3", "841.89". */
-static void put_num(buf *b, double v)
+/* n / d rounded half away from zero (d > 0). */
+static long long div_round(long long n, long long d)
+{
+    return n >= 0 ? (n + d / 2) / d : -((-n + d / 2) / d);
+}
+
+/* Pango units (1/1024 pt) in hundredths of a point, as the files say them. */
+static long long hundredths(long long pu) { return div_round(pu * 100, PANGO_SCALE); }
+
+#define PAGE_H_HUNDREDTHS 84189 /* 841.89 pt: the content's y runs up from the foot */
+
+/* A number given in hundredths, without printf (the content streams'
+ * numbers are most of their bytes): "12.5", "-3", "841.89". */
+static void put_h(buf *b, long long c)
 {
     char tmp[32], *e = tmp + sizeof tmp, *s = e;
-    long long c = (long long)(v * 100.0 + (v < 0 ? -0.5 : 0.5));
     bool neg = c < 0;
     if (neg)
         c = -c;
@@ -376,23 +386,24 @@ bool pdfd_layout_ok(PangoLayout *l)
 /* ---- a document ----------------------------------------------------------- */
 
 struct pdfd {
-    double pw, ph;
     buf *pages;
     size_t np, cap_p;
     bool failed;
     /* the page's graphics state as written so far: a change only is written */
-    double fill[3], size, tc;
+    pdf_rgb fill;
+    int size;           /* pango units */
+    long long tc;       /* hundredths of a point */
     bool has_fill, has_size, has_tc;
 };
 
-pdfd *pdfd_new(double page_w, double page_h)
+pdfd *pdfd_new(void) { return calloc(1, sizeof(pdfd)); }
+
+/* A length and a point of the page as the content stream writes them. */
+static void put_len(buf *b, long long pu) { put_h(b, hundredths(pu)); }
+static void put_xy(buf *b, long long x, long long y)
 {
-    pdfd *w = calloc(1, sizeof *w);
-    if (w) {
-        w->pw = page_w;
-        w->ph = page_h;
-    }
-    return w;
+    put_len(b, x);
+    put_h(b, PAGE_H_HUNDREDTHS - hundredths(y));
 }
 
 /* The glyphs noted for the document forgotten (F's per-document arrays). */
@@ -435,58 +446,54 @@ void pdfd_page(pdfd *w)
 
 static buf *page(pdfd *w) { return w->np ? &w->pages[w->np - 1] : NULL; }
 
-static void put_rgb(buf *b, const double rgb[3], const char *op)
+static void put_rgb(buf *b, const pdf_rgb *c, const char *op)
 {
-    put_num(b, rgb[0]);
-    put_num(b, rgb[1]);
-    put_num(b, rgb[2]);
+    put_h(b, div_round(c->r * 100, 255));
+    put_h(b, div_round(c->g * 100, 255));
+    put_h(b, div_round(c->b * 100, 255));
     putf(b, " %s\n", op);
 }
 
 /* The fill colour, written when it changes. */
-static void set_fill(pdfd *w, buf *b, const double rgb[3])
+static void set_fill(pdfd *w, buf *b, const pdf_rgb *rgb)
 {
-    if (w->has_fill && !memcmp(w->fill, rgb, sizeof w->fill))
+    if (w->has_fill && w->fill.r == rgb->r && w->fill.g == rgb->g && w->fill.b == rgb->b)
         return;
-    memcpy(w->fill, rgb, sizeof w->fill);
+    w->fill = *rgb;
     w->has_fill = true;
     put_rgb(b, rgb, "rg");
 }
 
-void pdfd_rect(pdfd *w, double x, double y, double wd, double h, const double rgb[3], bool fill,
-               double line_width)
+void pdfd_rect(pdfd *w, int x, int y, int wd, int h, const pdf_rgb *rgb, bool fill,
+               int line_width)
 {
     buf *b = page(w);
     if (!b)
         return;
-    if (fill)
+    if (fill) {
         set_fill(w, b, rgb);
-    else
+    } else {
         put_rgb(b, rgb, "RG");
-    if (!fill) {
-        put_num(b, line_width);
+        put_len(b, line_width);
         puts_(b, " w");
     }
-    put_num(b, x);
-    put_num(b, w->ph - y - h);
-    put_num(b, wd);
-    put_num(b, h);
+    put_xy(b, x, (long long)y + h); /* its lower left corner */
+    put_len(b, wd);
+    put_len(b, h);
     puts_(b, fill ? " re f\n" : " re S\n");
 }
 
-void pdfd_line(pdfd *w, double x0, double y0, double x1, double y1, double line_width)
+void pdfd_line(pdfd *w, int x0, int y0, int x1, int y1, int line_width)
 {
     buf *b = page(w);
     if (!b)
         return;
     puts_(b, "0 0 0 RG");
-    put_num(b, line_width);
+    put_len(b, line_width);
     puts_(b, " w");
-    put_num(b, x0);
-    put_num(b, w->ph - y0);
+    put_xy(b, x0, y0);
     puts_(b, " m");
-    put_num(b, x1);
-    put_num(b, w->ph - y1);
+    put_xy(b, x1, y1);
     puts_(b, " l S\n");
 }
 
@@ -522,9 +529,11 @@ static void note_glyph(pdfd *w, unsigned gid, const char *text, size_t len)
  * pango puts it.  Pango rounds advances (a 9.5 pt em is 10 pt): the
  * difference of the run's first glyph becomes the character spacing (Tc),
  * so that most glyphs need no adjustment; where another differs (a
- * proportional digit, kerning) a TJ adjustment moves the pen. */
-static void show_run(pdfd *w, buf *b, const char *text, PangoGlyphItem *run, double x, double y,
-                     double size)
+ * proportional digit, kerning) a TJ adjustment moves the pen.  Positions
+ * are kept in pango units × 1000 (a width is 1/1000 em of a size in pango
+ * units): exact integers, adjustments in the TJ's 1/1000 em. */
+static void show_run(pdfd *w, buf *b, const char *text, PangoGlyphItem *run, int x, int y,
+                     int size)
 {
     const PangoGlyphString *gs = run->glyphs;
     /* the text of each glyph: its cluster's, on the cluster's first glyph */
@@ -539,48 +548,48 @@ static void show_run(pdfd *w, buf *b, const char *text, PangoGlyphItem *run, dou
             note_glyph(w, gl, text + it.start_index,
                        first ? (size_t)(it.end_index - it.start_index) : 0);
         }
-    double tc = 0;
+    long long tc = 0; /* hundredths of a point, as written */
     for (int i = 0; i < gs->num_glyphs; i++) {
         PangoGlyph gl = gs->glyphs[i].glyph;
         if (gl != PANGO_GLYPH_EMPTY && !(gl & PANGO_GLYPH_UNKNOWN_FLAG)) {
-            tc = (double)gs->glyphs[i].geometry.width / PANGO_SCALE -
-                 (double)F.adv[gl] * size / 1000.0;
-            tc = (double)(long long)(tc * 100.0 + (tc < 0 ? -0.5 : 0.5)) / 100.0; /* as written */
+            long long diff = (long long)gs->glyphs[i].geometry.width * 1000 -
+                             (long long)F.adv[gl] * size;
+            tc = div_round(diff * 100, (long long)PANGO_SCALE * 1000);
             break;
         }
     }
     if (!w->has_tc || tc != w->tc) {
         w->tc = tc;
         w->has_tc = true;
-        put_num(b, tc);
+        put_h(b, tc);
         puts_(b, " Tc");
     }
     puts_(b, " 1 0 0 1");
-    put_num(b, x);
-    put_num(b, w->ph - y);
+    put_xy(b, x, y);
     puts_(b, " Tm [<");
-    double pen = 0; /* from x, in points */
+    /* a hundredth of a point is PANGO_SCALE × 1000 / 100 = 10,240 of these units */
+    const long long tc_units = tc * PANGO_SCALE * 10;
+    long long pen = 0; /* from x, pango units × 1000 */
     int xp = 0;
     for (int i = 0; i < gs->num_glyphs; i++) {
         const PangoGlyphInfo *gi = &gs->glyphs[i];
         PangoGlyph gl = gi->glyph;
-        double at = (double)(xp + gi->geometry.x_offset) / PANGO_SCALE;
+        long long at = (long long)(xp + gi->geometry.x_offset) * 1000;
         xp += gi->geometry.width;
         if (gl == PANGO_GLYPH_EMPTY || (gl & PANGO_GLYPH_UNKNOWN_FLAG))
             continue;
-        double q = (pen - at) * 1000.0 / size;
-        long adj = (long)(q + (q < 0 ? -0.5 : 0.5));
+        long long adj = div_round(pen - at, size);
         if (adj) {
-            putf(b, ">%ld<", adj);
-            pen -= (double)adj * size / 1000.0;
+            putf(b, ">%lld<", adj);
+            pen -= adj * size;
         }
         put_hex4(b, F.cid[gl]);
-        pen += (double)F.adv[gl] * size / 1000.0 + tc;
+        pen += (long long)F.adv[gl] * size + tc_units;
     }
     puts_(b, ">] TJ\n");
 }
 
-void pdf_layout_runs(PangoLayout *l, double ox, double oy, pdf_run_fn fn, void *ctx)
+void pdf_layout_runs(PangoLayout *l, int ox, int oy, pdf_run_fn fn, void *ctx)
 {
     const char *text = pango_layout_get_text(l);
     PangoLayoutIter *it = pango_layout_get_iter(l);
@@ -591,8 +600,7 @@ void pdf_layout_runs(PangoLayout *l, double ox, double oy, pdf_run_fn fn, void *
         int baseline = pango_layout_iter_get_baseline(it), x_off = 0;
         for (GSList *r = pango_layout_iter_get_line_readonly(it)->runs; more && r; r = r->next) {
             PangoGlyphItem *run = r->data;
-            more = fn(ctx, text, run, ox + (double)(lr.x + x_off) / PANGO_SCALE,
-                      oy + (double)baseline / PANGO_SCALE);
+            more = fn(ctx, text, run, ox + lr.x + x_off, oy + baseline);
             x_off += pango_glyph_string_get_width(run->glyphs);
         }
     } while (more && pango_layout_iter_next_line(it));
@@ -602,30 +610,29 @@ void pdf_layout_runs(PangoLayout *l, double ox, double oy, pdf_run_fn fn, void *
 typedef struct run_ctx {
     pdfd *w;
     buf *b;
-    double size;
+    int size;
 } run_ctx;
 
-static bool run_into(void *ctx, const char *text, PangoGlyphItem *run, double x, double y)
+static bool run_into(void *ctx, const char *text, PangoGlyphItem *run, int x, int y)
 {
     run_ctx *c = ctx;
     show_run(c->w, c->b, text, run, x, y, c->size);
     return true;
 }
 
-void pdfd_layout(pdfd *w, PangoLayout *l, double ox, double oy, const double rgb[3])
+void pdfd_layout(pdfd *w, PangoLayout *l, int ox, int oy, const pdf_rgb *rgb)
 {
     buf *b = page(w);
     if (!b)
         return;
-    double size = pango_font_description_get_size(pango_layout_get_font_description(l)) /
-                  (double)PANGO_SCALE;
+    int size = pango_font_description_get_size(pango_layout_get_font_description(l));
     set_fill(w, b, rgb);
     puts_(b, "BT");
     if (!w->has_size || w->size != size) {
         w->size = size;
         w->has_size = true;
         puts_(b, " /F1");
-        put_num(b, size);
+        put_len(b, size);
         puts_(b, " Tf");
     }
     puts_(b, "\n");
@@ -839,8 +846,7 @@ int pdfd_write(pdfd *w, const char *title, const char *date, FILE *out, char *er
         size_t po = FIRST_PAGE + 2 * i;
         obj(&f, po);
         puts_(&f.b, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0");
-        put_num(&f.b, w->pw);
-        put_num(&f.b, w->ph);
+        puts_(&f.b, " 595.28 841.89"); /* A4: PDF_PAGE_W_PT, PDF_PAGE_H_PT */
         putf(&f.b, "] /Resources << /Font << /F1 %d 0 R >> >> /Contents %zu 0 R >>\nendobj\n",
              FONT, po + 1);
         if (!stream(&f, po + 1, "", w->pages[i].p, w->pages[i].n, true))

@@ -12,14 +12,25 @@
  * font lacks: the system's full font) or a layout pango would draw
  * otherwise (a hex box, right-to-left, glyph offsets) is not for this
  * writer: pdf.c asks pdfd_layout_ok first and draws such a document with
- * cairo.  Private to src/report.  Geometry is in points with y down, as
- * in pdf.c; no amount passes through here as a number. */
+ * cairo.  Private to src/report.  Geometry is in whole pango units (1/1024
+ * point) with y down, as in pdf.c; no amount passes through here. */
 #ifndef KASAN_REPORT_PDF_DIRECT_H
 #define KASAN_REPORT_PDF_DIRECT_H
 #include <stdbool.h>
 #include <stdio.h>
 
 #include <pango/pango.h>
+
+/* A4: pango units for the layout, points as written in the files */
+#define PDF_PAGE_W 609567 /* 595.28 pt */
+#define PDF_PAGE_H 862095 /* 841.89 pt */
+#define PDF_PAGE_W_PT 595.28
+#define PDF_PAGE_H_PT 841.89
+
+/* A colour, 0–255 a component. */
+typedef struct pdf_rgb {
+    unsigned char r, g, b;
+} pdf_rgb;
 
 /* Ready once per process (after the font map is): false when the cut font
  * (font_file, named family in pango's fonts) cannot be read; every
@@ -33,19 +44,19 @@ bool pdfd_layout_ok(PangoLayout *l);
 /* Each run of l with the origin of its baseline, l's origin (top left) at
  * (ox, oy), as pango_renderer_draw_layout places lines and runs (shared by
  * this writer and pdf.c's cairo path); stops when fn returns false. */
-typedef bool (*pdf_run_fn)(void *ctx, const char *text, PangoGlyphItem *run, double x, double y);
-void pdf_layout_runs(PangoLayout *l, double ox, double oy, pdf_run_fn fn, void *ctx);
+typedef bool (*pdf_run_fn)(void *ctx, const char *text, PangoGlyphItem *run, int x, int y);
+void pdf_layout_runs(PangoLayout *l, int ox, int oy, pdf_run_fn fn, void *ctx);
 
 typedef struct pdfd pdfd;
 
-pdfd *pdfd_new(double page_w, double page_h);
+pdfd *pdfd_new(void); /* A4 pages */
 void pdfd_free(pdfd *w);
 void pdfd_page(pdfd *w);  /* starts a page (the first one too) */
-void pdfd_rect(pdfd *w, double x, double y, double wd, double h, const double rgb[3], bool fill,
-               double line_width);
-void pdfd_line(pdfd *w, double x0, double y0, double x1, double y1, double line_width);
+void pdfd_rect(pdfd *w, int x, int y, int wd, int h, const pdf_rgb *rgb, bool fill,
+               int line_width);
+void pdfd_line(pdfd *w, int x0, int y0, int x1, int y1, int line_width);
 /* l with its origin (top left, pango's) at (ox, oy), in colour rgb. */
-void pdfd_layout(pdfd *w, PangoLayout *l, double ox, double oy, const double rgb[3]);
+void pdfd_layout(pdfd *w, PangoLayout *l, int ox, int oy, const pdf_rgb *rgb);
 /* Writes the whole file to f: 0, or -1 (out of memory, or the font could
  * not be subset) with err.  title/date as pdf_info (date ISO 8601). */
 int pdfd_write(pdfd *w, const char *title, const char *date, FILE *f, char *err, size_t errsz);

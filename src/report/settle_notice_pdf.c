@@ -33,7 +33,7 @@ static const char *due_word(int64_t diff)
 
 static void months_table(pdf_doc *d, const settle_row *row)
 {
-    static const pdf_col cols[] = {{0.3, PDF_LEFT}, {0.2, PDF_CENTER}, {0.25, PDF_RIGHT}};
+    static const pdf_col cols[] = {{300, PDF_LEFT}, {200, PDF_CENTER}, {250, PDF_RIGHT}};
     pdf_table(d, cols, 3, PDF_GRID, PDF_CELL);
     const char *h[] = {"月", "適用した規則の版", "支払額（概算払）"};
     pdf_header(d, h);
@@ -64,7 +64,7 @@ static void months_table(pdf_doc *d, const settle_row *row)
 static void computation(pdf_doc *d, const settle_row *row)
 {
     const program *sp = row->rule->settlement;
-    static const pdf_col cols[] = {{0.3, PDF_LEFT}, {0.18, PDF_RIGHT}, {0.52, PDF_LEFT}};
+    static const pdf_col cols[] = {{300, PDF_LEFT}, {180, PDF_RIGHT}, {520, PDF_LEFT}};
     pdf_table(d, cols, 3, PDF_GRID, PDF_CELL);
     const char *h[] = {"項目", "金額", "算定方法"};
     pdf_header(d, h);
@@ -87,7 +87,7 @@ static void computation(pdf_doc *d, const settle_row *row)
 static void settlement_block(pdf_doc *d, const settle_row *row, date_t issued,
                              const rule_set *rs)
 {
-    static const pdf_col cols[] = {{0.3, PDF_LEFT}, {0.25, PDF_RIGHT}};
+    static const pdf_col cols[] = {{300, PDF_LEFT}, {250, PDF_RIGHT}};
     pdf_table(d, cols, 2, PDF_GRID, PDF_BODY);
     char a[64];
     fmt_yen(row->annual, a, sizeof a);
@@ -121,7 +121,7 @@ static void settlement_block(pdf_doc *d, const settle_row *row, date_t issued,
 /* 修正 (SPEC 6.1): what was decided, what is decided now, the difference. */
 static void correction_block(pdf_doc *d, const settle_row *row, const char *reason)
 {
-    static const pdf_col cols[] = {{0.3, PDF_LEFT}, {0.25, PDF_RIGHT}};
+    static const pdf_col cols[] = {{300, PDF_LEFT}, {250, PDF_RIGHT}};
     pdf_table(d, cols, 2, PDF_GRID, PDF_BODY);
     char a[64], label[64];
     fmt_yen(row->prior_annual, a, sizeof a);
@@ -187,7 +187,7 @@ int report_settle_notice_pdf(const settlement *s, size_t first, size_t nr, const
 
     /* the amount due either way, large: 追加交付 and 返還 are never netted
      * across programs */
-    static const pdf_col big[] = {{0.42, PDF_CENTER}, {0.35, PDF_RIGHT}};
+    static const pdf_col big[] = {{420, PDF_CENTER}, {350, PDF_RIGHT}};
     pdf_table(d, big, 2, 0, PDF_LARGE);
     for (size_t i = 0; i < nr; i++) {
         char label[256], yen[64];

@@ -56,17 +56,17 @@ static const char *form_row(const char *form)
     return bang ? bang + 1 : "";
 }
 
-/* Shares of the page for a line table: the first columns fixed, the rest
- * (declared columns and values) equal. */
-static size_t line_cols(pdf_col *cols, const double *fixed, size_t nf, size_t nv)
+/* Shares of the page (thousandths) for a line table: the first columns
+ * fixed, the rest (declared columns and values) equal. */
+static size_t line_cols(pdf_col *cols, const unsigned *fixed, size_t nf, size_t nv)
 {
-    double used = 0;
+    unsigned used = 0;
     for (size_t i = 0; i < nf; i++) {
         cols[i] = (pdf_col){fixed[i], i == 0 ? PDF_LEFT : PDF_RIGHT};
         used += fixed[i];
     }
     for (size_t j = 0; j < nv; j++)
-        cols[nf + j] = (pdf_col){(1.0 - used) / (double)nv, PDF_RIGHT};
+        cols[nf + j] = (pdf_col){(unsigned)((1000 - used) / nv), PDF_RIGHT};
     return nf + nv;
 }
 
@@ -97,7 +97,7 @@ static void child_table(pdf_doc *d, const month_run *run, const nursery_month *n
     if (nv == 0 || nm->n_children == 0 || nd + nv + 3 > PDF_MAX_COLS)
         return;
     pdf_col cols[PDF_MAX_COLS];
-    const double fixed_f[] = {0.12, 0.09, 0.13}, fixed[] = {0.14, 0.14};
+    const unsigned fixed_f[] = {120, 90, 130}, fixed[] = {140, 140};
     size_t nf = forms ? 3 : 2;
     size_t n = line_cols(cols, forms ? fixed_f : fixed, nf, nd + nv);
     for (size_t j = 0; j < nd; j++)
@@ -154,8 +154,8 @@ static void staff_table(pdf_doc *d, const month_run *run, const nursery_month *n
     if (nv == 0 || nm->n_staff == 0 || nd + nv + 7 > PDF_MAX_COLS)
         return;
     pdf_col cols[PDF_MAX_COLS];
-    const double fixed_f[] = {0.1, 0.08, 0.1, 0.08, 0.1, 0.12, 0.12},
-                 fixed[] = {0.11, 0.11, 0.09, 0.11, 0.13, 0.13};
+    const unsigned fixed_f[] = {100, 80, 100, 80, 100, 120, 120},
+                   fixed[] = {110, 110, 90, 110, 130, 130};
     size_t nf = forms ? 7 : 6;
     size_t n = line_cols(cols, forms ? fixed_f : fixed, nf, nd + nv);
     for (size_t c = 1; c < (forms ? 4u : 3u); c++)
@@ -232,7 +232,7 @@ static void nursery_values(pdf_doc *d, const month_run *run, const nursery_month
         bool last = j0 + n == nv;
         pdf_col cols[PER];
         for (size_t c = 0; c < n; c++)
-            cols[c] = (pdf_col){1.0 / PER, rv[j0 + c] ? value_align(rv[j0 + c]->type) : PDF_RIGHT};
+            cols[c] = (pdf_col){1000 / PER, rv[j0 + c] ? value_align(rv[j0 + c]->type) : PDF_RIGHT};
         pdf_table(d, cols, n, PDF_GRID | (last ? PDF_SHADE_LAST : 0), PDF_CELL);
         const char *h[PER], *v[PER];
         char buf[PER][128];
@@ -312,13 +312,13 @@ static void program_section(pdf_doc *d, const month_run *run, const nursery_mont
 static void summary(pdf_doc *d, const month_run *run, const nursery_month *nm, bool corrected)
 {
     char yen[64];
-    static const pdf_col big[] = {{0.3, PDF_CENTER}, {0.35, PDF_RIGHT}};
+    static const pdf_col big[] = {{300, PDF_CENTER}, {350, PDF_RIGHT}};
     pdf_table(d, big, 2, 0, PDF_LARGE);
     fmt_yen(nm->total, yen, sizeof yen);
     const char *b[] = {corrected ? "修正後の支払金額" : "支払金額", yen};
     pdf_row(d, b, PDF_UNDERLINE);
     pdf_gap(d, 6);
-    static const pdf_col cols[] = {{0.45, PDF_LEFT}, {0.25, PDF_RIGHT}};
+    static const pdf_col cols[] = {{450, PDF_LEFT}, {250, PDF_RIGHT}};
     pdf_table(d, cols, 2, PDF_GRID, PDF_CELL);
     const char *h[] = {"事業", "金額"};
     pdf_header(d, h);
@@ -334,8 +334,8 @@ static void summary(pdf_doc *d, const month_run *run, const nursery_month *nm, b
     pdf_row(d, t, PDF_SHADE);
     /* 振込先: the nursery's account as registered */
     const nursery *n = nm->nursery;
-    static const pdf_col bank[] = {{0.1, PDF_CENTER}, {0.35, PDF_LEFT}, {0.2, PDF_LEFT},
-                                   {0.35, PDF_LEFT}};
+    static const pdf_col bank[] = {{100, PDF_CENTER}, {350, PDF_LEFT}, {200, PDF_LEFT},
+                                   {350, PDF_LEFT}};
     pdf_gap(d, 3);
     pdf_table(d, bank, 4, PDF_GRID, PDF_CELL);
     char where[256], account[128], holder[256];
@@ -364,8 +364,8 @@ static void correction(pdf_doc *d, const month_run *run, const run_correction *c
     char buf[1200];
     snprintf(buf, sizeof buf, "%d　修正の内容", sec);
     pdf_section(d, buf);
-    static const pdf_col cols[] = {{0.3, PDF_LEFT},  {0.17, PDF_RIGHT}, {0.17, PDF_RIGHT},
-                                   {0.17, PDF_RIGHT}, {0.12, PDF_CENTER}};
+    static const pdf_col cols[] = {{300, PDF_LEFT},  {170, PDF_RIGHT}, {170, PDF_RIGHT},
+                                   {170, PDF_RIGHT}, {120, PDF_CENTER}};
     pdf_table(d, cols, 5, PDF_GRID, PDF_CELL);
     const char *h[] = {"事業", "既支払額", "修正後の額", "差額", "追給／返還"};
     pdf_header(d, h);
@@ -410,8 +410,8 @@ static void rejections(pdf_doc *d, const month_run *run, const char *id, int sec
 
 void report_rejection_table(pdf_doc *d, const month_run *run, const char *id)
 {
-    static const pdf_col cols[] = {{0.08, PDF_CENTER}, {0.16, PDF_LEFT}, {0.2, PDF_LEFT},
-                                   {0.56, PDF_LEFT}};
+    static const pdf_col cols[] = {{80, PDF_CENTER}, {160, PDF_LEFT}, {200, PDF_LEFT},
+                                   {560, PDF_LEFT}};
     pdf_table(d, cols, 4, PDF_GRID, PDF_CELL);
     const char *h[] = {"区分", "児童・職員番号", "請求の箇所", "理由"};
     pdf_header(d, h);

@@ -73,7 +73,7 @@ static int write_table(const char *path, int n, const char *name)
     pdf_text(d, PDF_TITLE, PDF_CENTER, 0, "試験の一覧");
     pdf_textf(d, PDF_BODY, PDF_LEFT, 0, "宛先：%s　様", name);
     pdf_section(d, "1　行の一覧");
-    static const pdf_col cols[] = {{0.2, PDF_LEFT}, {0.5, PDF_LEFT}, {0.3, PDF_RIGHT}};
+    static const pdf_col cols[] = {{200, PDF_LEFT}, {500, PDF_LEFT}, {300, PDF_RIGHT}};
     pdf_table(d, cols, 3, PDF_GRID, PDF_CELL);
     const char *h[] = {"見出し番号", "見出し名", "見出し金額"};
     pdf_header(d, h);
