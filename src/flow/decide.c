@@ -355,6 +355,17 @@ static int refuse_draft_if_decided(const flow_decide_req *rq, flow_decide_res *r
     arena a = ARENA_INIT;
     ledger_decision cur;
     int st = ledger_decision_current(lg, rq->fiscal_year, &a, &cur), rc = EXIT_OK;
+    ledger_pending *pend = NULL;
+    size_t n_pend = 0;
+    if (st == LEDGER_NOT_FOUND) /* signed, awaiting its 決裁: its notices were sent too */
+        st = ledger_pending_grants(lg, rq->fiscal_year, &a, &pend, &n_pend) == LEDGER_OK
+                 ? LEDGER_NOT_FOUND : LEDGER_IO;
+    for (size_t i = 0; i < n_pend && st == LEDGER_NOT_FOUND; i++)
+        if (!strcmp(pend[i].action, "decide")) {
+            st = LEDGER_OK;
+            cur.decide_seq = pend[i].seq;
+            cur.decide_id = "awaiting its approval";
+        }
     if (st == LEDGER_OK) {
         flow_say(&res->notes, FLOW_NOTE_SAY, "refused: FY%d's grant decision is recorded "
                  "(event %lld, %s) and its notices were sent from %s/decisions-%d; a draft "

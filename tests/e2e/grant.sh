@@ -324,6 +324,11 @@ expect_msg_contains "負担行為額                0 yen  (no grant decision re
 expect_msg_contains "grant decision (交付決定), drafted by tanaka  (kasan approve --decision 2025)" "listed as 未決裁"
 BA=$(sqlite3 "$SG/ledger.sqlite" "SELECT seq FROM events WHERE action = 'budget_amend'")
 expect_msg_contains "event $BA  budget amendment +1,000 yen, drafted by tanaka  (kasan approve --budget-amend 2025 --event $BA)" "the amendment listed"
+# its notices were sent when it was recorded: a draft over them is refused
+# while it awaits approval too
+kasan decide --fy 2025 --data "$DATA" --rules "$RS" --out "$SG" --quiet
+expect_rc 3 "a draft over the decision awaiting approval"
+expect_msg_contains "would overwrite them" "says why"
 kasan approve --decision 2025 --out "$SG" --rules "$RS" --operator tanaka --passphrase-file "$PASS"
 expect_rc 3 "the drafter does not approve their own decision"
 expect_eq "$(events "$SG" refuse code | tail -n 1)" own_draft "the refusal recorded"
