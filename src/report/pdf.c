@@ -589,17 +589,9 @@ static glyph_batch *batch_of(cairo_t *cr, PangoFont *font)
 static bool plain_glyphs(PangoLayout *l)
 {
     for (GSList *li = pango_layout_get_lines_readonly(l); li; li = li->next)
-        for (GSList *r = ((PangoLayoutLine *)li->data)->runs; r; r = r->next) {
-            const PangoGlyphItem *run = r->data;
-            if ((run->item->analysis.level & 1) || run->y_offset || run->start_x_offset ||
-                run->end_x_offset || run->item->analysis.extra_attrs)
+        for (GSList *r = ((PangoLayoutLine *)li->data)->runs; r; r = r->next)
+            if (!pdf_run_plain(r->data))
                 return false;
-            for (int i = 0; i < run->glyphs->num_glyphs; i++) {
-                PangoGlyph gl = run->glyphs->glyphs[i].glyph;
-                if ((gl & PANGO_GLYPH_UNKNOWN_FLAG) && gl != (0x20 | PANGO_GLYPH_UNKNOWN_FLAG))
-                    return false;
-            }
-        }
     return true;
 }
 

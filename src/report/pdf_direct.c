@@ -359,28 +359,50 @@ static bool ours(PangoFont *font)
     return yes;
 }
 
+bool pdf_run_plain(const PangoGlyphItem *run)
+{
+    if ((run->item->analysis.level & 1) || run->y_offset || run->start_x_offset ||
+        run->end_x_offset || run->item->analysis.extra_attrs)
+        return false;
+    for (int i = 0; i < run->glyphs->num_glyphs; i++) {
+        PangoGlyph gl = run->glyphs->glyphs[i].glyph;
+        if ((gl & PANGO_GLYPH_UNKNOWN_FLAG) && gl != (0x20 | PANGO_GLYPH_UNKNOWN_FLAG))
+            return false;
+    }
+    return true;
+}
+
+/* A run kasan's writer shows: plain, in the cut font, every glyph of it on
+ * the baseline. */
+static bool run_ours(const PangoGlyphItem *run)
+{
+    if (!pdf_run_plain(run) || !ours(run->item->analysis.font))
+        return false;
+    for (int i = 0; i < run->glyphs->num_glyphs; i++) {
+        const PangoGlyphInfo *gi = &run->glyphs->glyphs[i];
+        if (gi->geometry.y_offset || (!(gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG) &&
+                                      gi->glyph != PANGO_GLYPH_EMPTY && gi->glyph >= F.n_glyphs))
+            return false;
+    }
+    return true;
+}
+
 bool pdfd_layout_ok(PangoLayout *l)
 {
     if (!F.ready)
         return false;
-    for (GSList *li = pango_layout_get_lines_readonly(l); li; li = li->next)
-        for (GSList *r = ((PangoLayoutLine *)li->data)->runs; r; r = r->next) {
-            const PangoGlyphItem *run = r->data;
-            if ((run->item->analysis.level & 1) || run->y_offset || run->start_x_offset ||
-                run->end_x_offset || run->item->analysis.extra_attrs ||
-                !ours(run->item->analysis.font))
-                return false;
-            for (int i = 0; i < run->glyphs->num_glyphs; i++) {
-                const PangoGlyphInfo *gi = &run->glyphs->glyphs[i];
-                PangoGlyph gl = gi->glyph;
-                if (gi->geometry.y_offset ||
-                    ((gl & PANGO_GLYPH_UNKNOWN_FLAG) && gl != (0x20 | PANGO_GLYPH_UNKNOWN_FLAG)) ||
-                    (!(gl & PANGO_GLYPH_UNKNOWN_FLAG) && gl != PANGO_GLYPH_EMPTY &&
-                     gl >= F.n_glyphs))
-                    return false;
-            }
-        }
-    return true;
+    static GQuark known; /* 1 yes, 2 no */
+    if (!known)
+        known = g_quark_from_static_string("kasan-pdfd-ok");
+    int memo = GPOINTER_TO_INT(g_object_get_qdata(G_OBJECT(l), known));
+    if (memo)
+        return memo == 1;
+    bool ok = true;
+    for (GSList *li = pango_layout_get_lines_readonly(l); ok && li; li = li->next)
+        for (GSList *r = ((PangoLayoutLine *)li->data)->runs; ok && r; r = r->next)
+            ok = run_ours(r->data);
+    g_object_set_qdata(G_OBJECT(l), known, GINT_TO_POINTER(ok ? 1 : 2));
+    return ok;
 }
 
 /* ---- a document ----------------------------------------------------------- */
@@ -845,9 +867,8 @@ int pdfd_write(pdfd *w, const char *title, const char *date, FILE *out, char *er
     for (size_t i = 0; i < w->np; i++) {
         size_t po = FIRST_PAGE + 2 * i;
         obj(&f, po);
-        puts_(&f.b, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0");
-        puts_(&f.b, " 595.28 841.89"); /* A4: PDF_PAGE_W_PT, PDF_PAGE_H_PT */
-        putf(&f.b, "] /Resources << /Font << /F1 %d 0 R >> >> /Contents %zu 0 R >>\nendobj\n",
+        /* A4: PDF_PAGE_W_PT × PDF_PAGE_H_PT */
+        putf(&f.b, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.28 841.89] /Resources << /Font << /F1 %d 0 R >> >> /Contents %zu 0 R >>\nendobj\n",
              FONT, po + 1);
         if (!stream(&f, po + 1, "", w->pages[i].p, w->pages[i].n, true))
             goto fail;

@@ -38,7 +38,11 @@ typedef struct pdf_rgb {
 bool pdfd_prepare(const char *font_file, const char *family);
 void pdfd_release(void);
 
-/* Whether every run of l is plain glyphs of the cut font. */
+/* Whether pango would draw run as plain glyphs, all of them known (no
+ * right-to-left, offsets, attributes or hex box): shared by both paths. */
+bool pdf_run_plain(const PangoGlyphItem *run);
+/* Whether every run of l is plain glyphs of the cut font, on the baseline
+ * (the answer kept with the layout: layouts are shared across documents). */
 bool pdfd_layout_ok(PangoLayout *l);
 
 /* Each run of l with the origin of its baseline, l's origin (top left) at
