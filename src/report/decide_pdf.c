@@ -197,10 +197,8 @@ static void rejected(notice *n)
     pdf_header(n->d, h);
     size_t i = 0;
     const decide_rejection *v;
-    uint16_t months;
-    while (decide_next_rejection(n->dec, n->dn, &i, &v, &months)) {
-        char ml[128];
-        decide_months_text(n->dec->fiscal_year, months, ml, sizeof ml);
+    char ml[128];
+    while (decide_next_rejection(n->dec, n->dn, &i, &v, ml)) {
         const char *r[] = {ml, v->r.ref, v->r.reason};
         pdf_row(n->d, r, 0);
     }
@@ -219,16 +217,10 @@ static void conditions(notice *n)
     for (size_t i = 0; i < n->dn->n_rows; i++) {
         decide_versions_in_words(dec, rows[i].program_id, buf, sizeof buf);
         pdf_text(n->d, PDF_SMALL, PDF_LEFT, 0, buf);
-        decide_version_run v[DECIDE_MAX_VERSIONS];
-        size_t nv = decide_version_runs(dec, rows[i].program_id, v);
-        for (size_t k = 0; k < nv; k++) {
-            bool again = false; /* one basis per version */
-            for (size_t j = 0; j < k; j++)
-                again |= v[j].p == v[k].p;
-            if (!again)
-                pdf_textf(n->d, PDF_SMALL, PDF_LEFT, 0, "根拠（%s版）：%s", v[k].p->version,
-                          v[k].p->basis);
-        }
+        const program *v[DECIDE_MAX_VERSIONS];
+        size_t nv = decide_distinct_versions(dec, rows[i].program_id, v);
+        for (size_t k = 0; k < nv; k++)
+            pdf_textf(n->d, PDF_SMALL, PDF_LEFT, 0, "根拠（%s版）：%s", v[k]->version, v[k]->basis);
     }
 }
 

@@ -141,7 +141,7 @@ static bool same_rejection(const decide_rejection *a, const decide_rejection *b)
 }
 
 bool decide_next_rejection(const decision *dec, const decide_nursery *dn, size_t *i,
-                           const decide_rejection **r, uint16_t *months)
+                           const decide_rejection **r, char months[128])
 {
     const decide_rejection *v = &dec->rejections[dn->rej0];
     for (; *i < dn->n_rej; ++*i) {
@@ -151,10 +151,11 @@ bool decide_next_rejection(const decision *dec, const decide_nursery *dn, size_t
         if (shown)
             continue;
         *r = &v[*i];
-        *months = 0;
+        uint16_t mask = 0;
         for (size_t j = *i; j < dn->n_rej; j++)
             if (same_rejection(&v[j], &v[*i]))
-                *months |= (uint16_t)(1u << month_fiscal_index(v[j].month));
+                mask |= (uint16_t)(1u << month_fiscal_index(v[j].month));
+        decide_months_text(dec->fiscal_year, mask, months, 128);
         ++*i;
         return true;
     }
@@ -225,4 +226,19 @@ void decide_opening(const char *fy, const char *titles, bool amendment, bool non
                     : "%sの%sについて交付申請のあった補助金は、下記のとおり交付することに決定した"
                       "ので通知します。",
              fy, titles);
+}
+
+size_t decide_distinct_versions(const decision *dec, const char *id,
+                                const program *out[DECIDE_MAX_VERSIONS])
+{
+    decide_version_run v[DECIDE_MAX_VERSIONS];
+    size_t nv = decide_version_runs(dec, id, v), n = 0;
+    for (size_t k = 0; k < nv; k++) {
+        bool again = false;
+        for (size_t j = 0; j < n; j++)
+            again |= out[j] == v[k].p;
+        if (!again)
+            out[n++] = v[k].p;
+    }
+    return n;
 }

@@ -37,6 +37,10 @@ const char *decide_program_title(const decision *dec, const char *id);
 /* The versions of program id in force over the year, as runs of months
  * (at most DECIDE_MAX_VERSIONS). */
 size_t decide_version_runs(const decision *dec, const char *id, decide_version_run *out);
+/* The versions of program id in force over the year, each once, in order
+ * (their basis is printed once a version). */
+size_t decide_distinct_versions(const decision *dec, const char *id,
+                                const program *out[DECIDE_MAX_VERSIONS]);
 /* "医療的ケア児受入加算：令和7年4月分から…まで 2025-04版（…施行）、…" */
 void decide_versions_in_words(const decision *dec, const char *id, char *buf, size_t size);
 /* The label of a claim column, by its CSV name (the name when unknown). */
@@ -45,10 +49,10 @@ const char *decide_schema_label(const schema_file *sf, const char *csv);
 void decide_code_names(const schema_file *sf, const char *csv, const char *codes, char *buf,
                        size_t size);
 /* The next of nursery dn's rejected planned lines, one per line and reason
- * (the first of them, in *r) with the months it was rejected in (a mask of
- * fiscal months); *i starts at 0.  False after the last. */
+ * (the first of them, in *r) with the months it was rejected in, in words
+ * ("7月～3月"); *i starts at 0.  False after the last. */
 bool decide_next_rejection(const decision *dec, const decide_nursery *dn, size_t *i,
-                           const decide_rejection **r, uint16_t *months);
+                           const decide_rejection **r, char months[128]);
 /* A planned child line in words: its care types by name ("（記載なし）"
  * when none) and its enrolment ("令和6年4月1日～（在籍中）"). */
 typedef struct decide_child_text {

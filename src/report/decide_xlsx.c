@@ -511,10 +511,8 @@ static void rejected(notice *n, int *sec)
     n->r++;
     size_t i = 0;
     const decide_rejection *v;
-    uint16_t months;
-    while (decide_next_rejection(n->dec, n->dn, &i, &v, &months)) {
-        char ml[128];
-        decide_months_text(n->dec->fiscal_year, months, ml, sizeof ml);
+    char ml[128];
+    while (decide_next_rejection(n->dec, n->dn, &i, &v, ml)) {
         worksheet_set_row(n->ws, n->r, xw_note_height(v->r.reason, 30, 14), NULL);
         xw_merge(x, n->ws, n->r, 0, 1, ml, f->text);
         xw_text(x, n->ws, n->r, 2, v->r.ref, f->text);
@@ -540,15 +538,10 @@ static void conditions(notice *n, int *sec)
     for (size_t i = 0; i < n->dn->n_rows; i++) {
         decide_versions_in_words(dec, rows[i].program_id, buf, sizeof buf);
         para(n, buf, n->body, 36);
-        decide_version_run v[DECIDE_MAX_VERSIONS];
-        size_t nv = decide_version_runs(dec, rows[i].program_id, v);
+        const program *v[DECIDE_MAX_VERSIONS];
+        size_t nv = decide_distinct_versions(dec, rows[i].program_id, v);
         for (size_t k = 0; k < nv; k++) {
-            bool again = false; /* one basis per version */
-            for (size_t j = 0; j < k; j++)
-                again |= v[j].p == v[k].p;
-            if (again)
-                continue;
-            snprintf(buf, sizeof buf, "根拠（%s版）：%s", v[k].p->version, v[k].p->basis);
+            snprintf(buf, sizeof buf, "根拠（%s版）：%s", v[k]->version, v[k]->basis);
             para(n, buf, f->note_wrap, 60);
         }
     }
